@@ -1,0 +1,16 @@
+site-name = Servizi Lavoro
+site-tagline = The digital services of the Ministry of Labour and Social Policies
+layout-ministry = Ministry of Labour and Social Policies
+layout-skip-to-content = Skip to main content
+layout-sign-in = Sign in
+layout-nav-label = Main menu
+layout-footer-nav-label = About this portal
+layout-breadcrumb-label = Breadcrumb
+layout-lang-label = Language
+nav-home = Home
+nav-sign-in-options = How to sign in
+nav-help = Help
+footer-accessibility = Accessibility statement
+footer-privacy = Privacy
+footer-cookies = Cookies
+footer-help = Help and URP Online

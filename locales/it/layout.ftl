@@ -1,0 +1,16 @@
+site-name = Servizi Lavoro
+site-tagline = I servizi digitali del Ministero del Lavoro e delle Politiche Sociali
+layout-ministry = Ministero del Lavoro e delle Politiche Sociali
+layout-skip-to-content = Vai al contenuto principale
+layout-sign-in = Accedi
+layout-nav-label = Menu principale
+layout-footer-nav-label = Informazioni sul portale
+layout-breadcrumb-label = Percorso di navigazione
+layout-lang-label = Lingua
+nav-home = Home
+nav-sign-in-options = Come accedere
+nav-help = Aiuto
+footer-accessibility = Dichiarazione di accessibilità
+footer-privacy = Privacy
+footer-cookies = Cookie
+footer-help = Aiuto e URP Online

@@ -1,0 +1,45 @@
+# Shared by the scripts: where cargo builds, and installing what is missing.
+# shellcheck shell=bash
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+# One warm target directory outside the clone when the machine allows it, so
+# a fresh clone (CI) reuses earlier builds; otherwise cargo's default.
+if [ -z "${CARGO_TARGET_DIR:-}" ]; then
+  if mkdir -p /var/cache/servizi-lavoro/target 2>/dev/null && [ -w /var/cache/servizi-lavoro/target ]; then
+    export CARGO_TARGET_DIR=/var/cache/servizi-lavoro/target
+  else
+    export CARGO_TARGET_DIR="$ROOT/target"
+  fi
+fi
+
+log() { printf '\n==> %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root to run: $*" >&2; return 1; fi
+}
+
+# apt_need PKG…: installs the Debian packages that are not installed yet.
+apt_need() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+# What building the crate needs (C libraries behind diesel and, later, xmlsec).
+BUILD_PACKAGES=(build-essential pkg-config clang libpq-dev libssl-dev libxml2-dev libxmlsec1-dev xmlsec1)
+# What the tests need besides: a PostgreSQL server and Chromium.
+TEST_PACKAGES=(postgresql chromium fonts-dejavu-core curl)
+
+need_cargo() {
+  command -v cargo >/dev/null || { echo "cargo is needed: install Rust from rustup.rs" >&2; exit 1; }
+}

@@ -1,0 +1,106 @@
+//! The application: shared state, the page routes and the HTTP stack.
+use crate::auth::choice::LoginChoicePage;
+use crate::auth::session;
+use crate::config::Config;
+use crate::db::DbPool;
+use crate::error::AppError;
+use crate::i18n;
+use crate::web::pages::{AccessibilityPage, CookiesPage, HelpPage, HomePage, NotFoundPage, PrivacyPage};
+use crate::web::{assets, error_pages, health, render::shell, security};
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_router::components::{Route, Router as LeptosRouter, Routes};
+use leptos_router::{path, SsrMode};
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: DbPool,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(config: Config, pool: DbPool) -> Self {
+        let leptos_options = LeptosOptions::builder()
+            .output_name("servizi-lavoro")
+            .site_addr(config.addr)
+            .build();
+        AppState { leptos_options, pool, config: Arc::new(config) }
+    }
+}
+
+/// Every page, rendered completely on the server before the first byte is
+/// sent (`SsrMode::Async`): no JavaScript is needed to see or use it.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <LeptosRouter>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/accedi") view=LoginChoicePage ssr=SsrMode::Async/>
+                <Route path=path!("/aiuto") view=HelpPage ssr=SsrMode::Async/>
+                <Route path=path!("/dichiarazione-accessibilita") view=AccessibilityPage ssr=SsrMode::Async/>
+                <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
+                <Route path=path!("/cookie") view=CookiesPage ssr=SsrMode::Async/>
+            </Routes>
+        </LeptosRouter>
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The routes, without the HTTP stack (tests add their own routes before it).
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let pages = generate_route_list(App);
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/assets/{file}", get(assets::serve))
+        .leptos_routes(state, pages, shell)
+        .fallback(|| async { AppError::NotFound })
+}
+
+/// The HTTP stack around the routes, outermost first.
+pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
+    let config = state.config.clone();
+    let store = session::DieselStore::new(state.pool.clone());
+    let secure = config.secure_cookies();
+    let own_origin: Arc<str> = config.origin().into();
+    let stack = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(config.is_production(), security::security_headers))
+        .layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| i18n::negotiate(secure, req, next)))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error_pages::render_error_pages))
+        .layer(CatchPanicLayer::custom(error_pages::panic_to_response))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(config.request_timeout_secs),
+        ))
+        .layer(axum::middleware::from_fn_with_state(own_origin, security::same_origin_guard))
+        .layer(session::layer(&config, store))
+        // Every body extractor (forms, uploads) stops reading past this size: 413.
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes));
+    router.layer(stack).with_state(state)
+}
+
+pub fn build_router(state: AppState) -> Router {
+    let routes = routes(&state);
+    with_layers(routes, state)
+}

@@ -1,0 +1,4 @@
+//! Who the visitor is: sessions now; SAML, foreign credentials and the
+//! identity model arrive with the sign-in issues.
+pub mod session;
+pub mod choice;

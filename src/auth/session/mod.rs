@@ -1,0 +1,39 @@
+//! Server-side sessions: the cookie holds only a random id; the data lives in
+//! the database, so any instance behind a load balancer can serve any request.
+mod store;
+
+pub use store::DieselStore;
+
+use crate::config::Config;
+use tower_sessions::{cookie::time::Duration, cookie::SameSite, Expiry, SessionManagerLayer};
+
+/// Sessions end after this long without a request.
+pub const INACTIVITY_MINUTES: i64 = 30;
+
+/// `__Host-` binds the cookie to our exact origin (Secure, Path=/, no Domain),
+/// so it is only possible, and always used, over HTTPS.
+pub fn cookie_name(config: &Config) -> &'static str {
+    if config.secure_cookies() {
+        "__Host-sl_session"
+    } else {
+        "sl_session"
+    }
+}
+
+pub fn layer(config: &Config, store: DieselStore) -> SessionManagerLayer<DieselStore> {
+    SessionManagerLayer::new(store)
+        .with_name(cookie_name(config))
+        .with_secure(config.secure_cookies())
+        .with_http_only(true)
+        // Lax, not Strict: the return from an identity provider is a cross-site
+        // navigation and must arrive with the cookie.
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(Duration::minutes(INACTIVITY_MINUTES)))
+}
+
+/// Gives the session a new id, keeping its data: call on every change of
+/// privilege (sign-in, step-up, profile switch) against session fixation.
+pub async fn rotate(session: &tower_sessions::Session) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await
+}

@@ -1,0 +1,132 @@
+use crate::db::{schema::sessions, with_conn, DbPool};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use tower_sessions::cookie::time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+
+/// A `tower_sessions::SessionStore` over the diesel pool (no maintained
+/// crate offers one for diesel with both backends).
+#[derive(Clone)]
+pub struct DieselStore {
+    pool: DbPool,
+}
+
+impl DieselStore {
+    pub fn new(pool: DbPool) -> Self {
+        Self { pool }
+    }
+}
+
+impl std::fmt::Debug for DieselStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DieselStore")
+    }
+}
+
+fn to_naive(t: OffsetDateTime) -> NaiveDateTime {
+    chrono::DateTime::from_timestamp(t.unix_timestamp(), 0)
+        .unwrap_or_default()
+        .naive_utc()
+}
+
+fn from_naive(t: NaiveDateTime) -> session_store::Result<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp(t.and_utc().timestamp())
+        .map_err(|e| session_store::Error::Decode(e.to_string()))
+}
+
+fn backend(e: crate::db::DbError) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+#[async_trait::async_trait]
+impl SessionStore for DieselStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        // Ids are 128 random bits; a collision is practically impossible, but
+        // an insert that fails on one is cheaper than trusting that.
+        loop {
+            let id = record.id.to_string();
+            let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+            let exp = to_naive(record.expiry_date);
+            let inserted = with_conn(&self.pool, move |c| {
+                c.transaction(|c| {
+                    let taken = sessions::table.find(&id).count().get_result::<i64>(c)? > 0;
+                    if taken {
+                        return Ok(false);
+                    }
+                    diesel::insert_into(sessions::table)
+                        .values((sessions::id.eq(&id), sessions::data.eq(&data), sessions::expires_at.eq(exp)))
+                        .execute(c)?;
+                    Ok(true)
+                })
+            })
+            .await
+            .map_err(backend)?;
+            if inserted {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let id = record.id.to_string();
+        let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let exp = to_naive(record.expiry_date);
+        with_conn(&self.pool, move |c| {
+            c.transaction(|c| {
+                let updated = diesel::update(sessions::table.find(&id))
+                    .set((sessions::data.eq(&data), sessions::expires_at.eq(exp)))
+                    .execute(c)?;
+                if updated == 0 {
+                    diesel::insert_into(sessions::table)
+                        .values((sessions::id.eq(&id), sessions::data.eq(&data), sessions::expires_at.eq(exp)))
+                        .execute(c)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+        .map_err(backend)
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let sid = id.to_string();
+        let now = chrono::Utc::now().naive_utc();
+        let row: Option<(String, NaiveDateTime)> = with_conn(&self.pool, move |c| {
+            sessions::table
+                .find(sid)
+                .filter(sessions::expires_at.gt(now))
+                .select((sessions::data, sessions::expires_at))
+                .first(c)
+                .optional()
+        })
+        .await
+        .map_err(backend)?;
+        let Some((data, exp)) = row else { return Ok(None) };
+        Ok(Some(Record {
+            id: *id,
+            data: serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?,
+            expiry_date: from_naive(exp)?,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        let sid = id.to_string();
+        with_conn(&self.pool, move |c| diesel::delete(sessions::table.find(sid)).execute(c).map(|_| ()))
+            .await
+            .map_err(backend)
+    }
+}
+
+#[async_trait::async_trait]
+impl ExpiredDeletion for DieselStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        let now = chrono::Utc::now().naive_utc();
+        with_conn(&self.pool, move |c| {
+            diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(c).map(|_| ())
+        })
+        .await
+        .map_err(backend)
+    }
+}

@@ -1,0 +1,127 @@
+//! The command line: `serve` (the default) and `migrate`; admin commands
+//! (keys, operators, purges) join here as their domains arrive.
+use crate::app::{build_router, AppState};
+use crate::auth::session::DieselStore;
+use crate::config::{Config, LogFormat};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tower_sessions::ExpiredDeletion;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "servizi-lavoro",
+    version,
+    about = "Servizi Lavoro: the Ministry of Labour's digital services portal",
+    long_about = "Servizi Lavoro: the Ministry of Labour's digital services portal.\n\n\
+        Settings come from built-in defaults, then the TOML file given with --config (or SL_CONFIG), \
+        then environment variables: SL_ENV (development|production), SL_ADDR (listen address, \
+        default 127.0.0.1:3000), SL_BASE_URL (public URL, default http://localhost:3000), \
+        SL_DATA_DIR (default data/), SL_DATABASE_URL (a postgres:// URL, or a SQLite file; \
+        default data/servizi-lavoro.db), SL_DB_POOL_SIZE, SL_LOG_FORMAT (text|json), \
+        SL_REQUEST_TIMEOUT_SECS, SL_BODY_LIMIT_BYTES, SL_DEMO_DATA, SL_SP_KEY, SL_SP_CERT."
+)]
+pub struct Cli {
+    /// A TOML configuration file (keys as the SL_ variables, in lower case, without the prefix).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+pub async fn run(cli: Cli) -> ExitCode {
+    let config = match Config::load(cli.config.as_deref(), &crate::config::ProcessEnv) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("servizi-lavoro: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(config.log_format);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => migrate(config).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("servizi-lavoro: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type CliResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+async fn migrate(config: Config) -> CliResult {
+    let url = config.database_url.clone();
+    // `connect` applies the migrations.
+    tokio::task::spawn_blocking(move || crate::db::connect(&url, 1)).await??;
+    println!("database is up to date");
+    Ok(())
+}
+
+async fn serve(config: Config) -> CliResult {
+    let (url, size) = (config.database_url.clone(), config.db_pool_size);
+    let pool = tokio::task::spawn_blocking(move || crate::db::connect(&url, size)).await??;
+    let addr = config.addr;
+    let base = config.base_url.clone();
+    let state = AppState::new(config, pool.clone());
+
+    // Expired sessions are removed in the background; any instance may do it.
+    let sweeper = tokio::spawn(sweep_expired_sessions(DieselStore::new(pool)));
+
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(%addr, base_url = %base, "Servizi Lavoro is listening");
+    println!("Servizi Lavoro: listening on http://{addr} (public URL {base})");
+    axum::serve(listener, build_router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    sweeper.abort();
+    Ok(())
+}
+
+async fn sweep_expired_sessions(store: DieselStore) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+    loop {
+        every.tick().await;
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

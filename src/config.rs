@@ -1,0 +1,285 @@
+//! Configuration: built-in defaults, then an optional TOML file, then `SL_…`
+//! environment variables. Validated once at start so a bad setting stops the
+//! server with a clear message instead of failing on the first request.
+use serde::Deserialize;
+use std::{net::SocketAddr, path::PathBuf};
+use url::Url;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The settings as written in a TOML file; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    environment: Option<Environment>,
+    addr: Option<String>,
+    base_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    db_pool_size: Option<u32>,
+    log_format: Option<LogFormat>,
+    request_timeout_secs: Option<u64>,
+    body_limit_bytes: Option<usize>,
+    demo_data: Option<bool>,
+    sp_key: Option<PathBuf>,
+    sp_cert: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub environment: Environment,
+    pub addr: SocketAddr,
+    /// Public base URL; cookies, the Origin check and (later) SAML endpoints derive from it.
+    pub base_url: Url,
+    pub data_dir: PathBuf,
+    /// `postgres://…` selects PostgreSQL; anything else is a SQLite file path.
+    pub database_url: String,
+    pub db_pool_size: u32,
+    pub log_format: LogFormat,
+    pub request_timeout_secs: u64,
+    pub body_limit_bytes: usize,
+    /// Fictitious people and companies for demonstrations; refused in production.
+    pub demo_data: bool,
+    /// Service-provider signing key and certificate (PEM).
+    pub sp_key: PathBuf,
+    pub sp_cert: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    ReadFile { path: PathBuf, source: std::io::Error },
+    #[error("the configuration file {path} is not valid: {source}")]
+    ParseFile { path: PathBuf, source: Box<toml::de::Error> },
+    #[error("{key}: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+fn invalid(key: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { key, message: message.into() }
+}
+
+/// Where values come from besides the file: the process environment in
+/// production use, a plain map in tests.
+pub trait VarSource {
+    fn var(&self, key: &str) -> Option<String>;
+}
+
+pub struct ProcessEnv;
+impl VarSource for ProcessEnv {
+    fn var(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok().filter(|v| !v.is_empty())
+    }
+}
+
+impl VarSource for std::collections::HashMap<&str, &str> {
+    fn var(&self, key: &str) -> Option<String> {
+        self.get(key).map(|v| v.to_string())
+    }
+}
+
+fn parse_bool(key: &'static str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(invalid(key, format!("expected true or false, got {v:?}"))),
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(key: &'static str, v: &str) -> Result<T, ConfigError> {
+    v.trim().parse().map_err(|_| invalid(key, format!("expected a number, got {v:?}")))
+}
+
+impl Config {
+    /// Loads from `file` (if given) and the environment, then validates.
+    pub fn load(file: Option<&std::path::Path>, env: &dyn VarSource) -> Result<Config, ConfigError> {
+        let file = match file.map(PathBuf::from).or_else(|| env.var("SL_CONFIG").map(PathBuf::from)) {
+            None => FileSettings::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| ConfigError::ReadFile { path: path.clone(), source })?;
+                toml::from_str(&text)
+                    .map_err(|source| ConfigError::ParseFile { path, source: Box::new(source) })?
+            }
+        };
+
+        let environment = match env.var("SL_ENV") {
+            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+                "development" | "dev" => Environment::Development,
+                "production" | "prod" => Environment::Production,
+                _ => return Err(invalid("SL_ENV", format!("expected development or production, got {v:?}"))),
+            },
+            None => file.environment.unwrap_or(Environment::Development),
+        };
+        let production = environment == Environment::Production;
+
+        let addr_text = env.var("SL_ADDR").or(file.addr).unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr: SocketAddr = addr_text
+            .parse()
+            .map_err(|_| invalid("SL_ADDR", format!("expected host:port such as 127.0.0.1:3000, got {addr_text:?}")))?;
+
+        let base_text = env.var("SL_BASE_URL").or(file.base_url).unwrap_or_else(|| "http://localhost:3000".into());
+        let base_url = Url::parse(base_text.trim_end_matches('/'))
+            .map_err(|e| invalid("SL_BASE_URL", format!("{base_text:?} is not a URL: {e}")))?;
+        if !matches!(base_url.scheme(), "http" | "https") || base_url.host_str().is_none() {
+            return Err(invalid("SL_BASE_URL", "must be an http or https URL with a host"));
+        }
+        if base_url.path() != "/" || base_url.query().is_some() {
+            return Err(invalid("SL_BASE_URL", "must be an origin without path or query (the portal is served from /)"));
+        }
+
+        let data_dir = env.var("SL_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| "data".into());
+        let database_url = env
+            .var("SL_DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| data_dir.join("servizi-lavoro.db").to_string_lossy().into_owned());
+        let db_pool_size = match env.var("SL_DB_POOL_SIZE") {
+            Some(v) => parse_num("SL_DB_POOL_SIZE", &v)?,
+            None => file.db_pool_size.unwrap_or(8),
+        };
+        if db_pool_size == 0 {
+            return Err(invalid("SL_DB_POOL_SIZE", "must be at least 1"));
+        }
+        let log_format = match env.var("SL_LOG_FORMAT").as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("text") => LogFormat::Text,
+            Some(v) => return Err(invalid("SL_LOG_FORMAT", format!("expected text or json, got {v:?}"))),
+            None => file.log_format.unwrap_or(if production { LogFormat::Json } else { LogFormat::Text }),
+        };
+        let request_timeout_secs = match env.var("SL_REQUEST_TIMEOUT_SECS") {
+            Some(v) => parse_num("SL_REQUEST_TIMEOUT_SECS", &v)?,
+            None => file.request_timeout_secs.unwrap_or(30),
+        };
+        let body_limit_bytes = match env.var("SL_BODY_LIMIT_BYTES") {
+            Some(v) => parse_num("SL_BODY_LIMIT_BYTES", &v)?,
+            None => file.body_limit_bytes.unwrap_or(64 * 1024),
+        };
+        let demo_data = match env.var("SL_DEMO_DATA") {
+            Some(v) => parse_bool("SL_DEMO_DATA", &v)?,
+            None => file.demo_data.unwrap_or(!production),
+        };
+        let keys_dir = data_dir.join("keys");
+        let sp_key = env.var("SL_SP_KEY").map(PathBuf::from).or(file.sp_key);
+        let sp_cert = env.var("SL_SP_CERT").map(PathBuf::from).or(file.sp_cert);
+
+        if production {
+            if base_url.scheme() != "https" {
+                return Err(invalid("SL_BASE_URL", "production requires an https:// base URL (secure cookies need it)"));
+            }
+            if demo_data {
+                return Err(invalid("SL_DEMO_DATA", "demo data is refused in production"));
+            }
+            for (key, path) in [("SL_SP_KEY", &sp_key), ("SL_SP_CERT", &sp_cert)] {
+                match path {
+                    None => return Err(invalid(key, "production requires the real service-provider key and certificate")),
+                    Some(p) if p.starts_with(&keys_dir) => {
+                        return Err(invalid(key, "production refuses the development keys under the data directory"))
+                    }
+                    Some(p) if !p.is_file() => return Err(invalid(key, format!("{} does not exist", p.display()))),
+                    Some(_) => {}
+                }
+            }
+        }
+
+        Ok(Config {
+            environment,
+            addr,
+            sp_key: sp_key.unwrap_or_else(|| keys_dir.join("sp.key.pem")),
+            sp_cert: sp_cert.unwrap_or_else(|| keys_dir.join("sp.cert.pem")),
+            base_url,
+            data_dir,
+            database_url,
+            db_pool_size,
+            log_format,
+            request_timeout_secs,
+            body_limit_bytes,
+            demo_data,
+        })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
+    /// Cookies are `Secure` whenever the portal is served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    /// `scheme://host[:port]`, as browsers send it in the Origin header.
+    pub fn origin(&self) -> String {
+        self.base_url.origin().ascii_serialization()
+    }
+
+    /// Defaults with a given database, for tests and tools.
+    pub fn for_database(database_url: &str, data_dir: PathBuf) -> Config {
+        let mut env = std::collections::HashMap::new();
+        env.insert("SL_DATABASE_URL", database_url);
+        let mut cfg = Config::load(None, &env).expect("the defaults are valid");
+        cfg.sp_key = data_dir.join("keys/sp.key.pem");
+        cfg.sp_cert = data_dir.join("keys/sp.cert.pem");
+        cfg.data_dir = data_dir;
+        cfg
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let cfg = Config::load(None, &HashMap::new()).unwrap();
+        assert_eq!(cfg.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(cfg.origin(), "http://localhost:3000");
+        assert!(cfg.database_url.ends_with("servizi-lavoro.db"));
+        assert!(cfg.demo_data);
+        assert!(!cfg.secure_cookies());
+    }
+
+    #[test]
+    fn production_refuses_plain_http_and_demo_data() {
+        let env = HashMap::from([("SL_ENV", "production")]);
+        let err = Config::load(None, &env).unwrap_err().to_string();
+        assert!(err.contains("https"), "{err}");
+        let env = HashMap::from([
+            ("SL_ENV", "production"),
+            ("SL_BASE_URL", "https://servizi.example.it"),
+            ("SL_DEMO_DATA", "true"),
+        ]);
+        let err = Config::load(None, &env).unwrap_err().to_string();
+        assert!(err.contains("demo data"), "{err}");
+        // Demo data is off by default in production; the keys are still missing.
+        let env = HashMap::from([("SL_ENV", "production"), ("SL_BASE_URL", "https://servizi.example.it")]);
+        let err = Config::load(None, &env).unwrap_err().to_string();
+        assert!(err.contains("SL_SP_KEY"), "{err}");
+    }
+
+    #[test]
+    fn environment_overrides_file_and_bad_values_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "addr = \"0.0.0.0:8080\"\ndb_pool_size = 3\n").unwrap();
+        let env = HashMap::from([("SL_DB_POOL_SIZE", "5")]);
+        let cfg = Config::load(Some(&path), &env).unwrap();
+        assert_eq!(cfg.addr.port(), 8080);
+        assert_eq!(cfg.db_pool_size, 5);
+        let env = HashMap::from([("SL_ADDR", "nowhere")]);
+        assert!(Config::load(None, &env).unwrap_err().to_string().starts_with("SL_ADDR"));
+        std::fs::write(&path, "colour = \"blue\"\n").unwrap();
+        assert!(matches!(Config::load(Some(&path), &HashMap::new()), Err(ConfigError::ParseFile { .. })));
+    }
+}

@@ -1,0 +1,91 @@
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    // SqliteConnection accepts any path, so it must come last.
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type DbPool = Pool<ConnectionManager<AnyConnection>>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database pool: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("database: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("database migration: {0}")]
+    Migration(String),
+    #[error("database task: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("database file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// SQLite needs these per connection: enforce foreign keys, wait for a busy
+/// writer instead of failing, and let readers run beside the writer (WAL).
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = conn {
+            diesel::connection::SimpleConnection::batch_execute(
+                c,
+                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Opens a pool (creating the SQLite file's folder if needed) and applies
+/// pending migrations, so a fresh machine needs no set-up step.
+pub fn connect(url: &str, max_size: u32) -> Result<DbPool, DbError> {
+    if !is_postgres(url) {
+        if let Some(dir) = std::path::Path::new(url).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    let pool = Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(std::time::Duration::from_secs(10))
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(ConnectionManager::<AnyConnection>::new(url))?;
+    migrate(&mut *pool.get()?)?;
+    Ok(pool)
+}
+
+/// Applies the embedded migrations of the connection's backend.
+pub fn migrate(conn: &mut AnyConnection) -> Result<usize, DbError> {
+    let applied = match conn {
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Postgresql(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
+    };
+    applied.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Runs blocking diesel work on the blocking thread pool, off the async runtime.
+pub async fn with_conn<T, F>(pool: &DbPool, f: F) -> Result<T, DbError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection) -> QueryResult<T> + Send + 'static,
+{
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get()?;
+        Ok(f(&mut conn)?)
+    })
+    .await?
+}

@@ -1,0 +1,57 @@
+//! One error type for every handler, mapped to a response in one place.
+//! The response carries only a status and an [`ErrorPage`] marker; the
+//! `web::error_pages` middleware turns it into a localized HTML page.
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("cross-origin request refused")]
+    CrossOrigin,
+    #[error("forbidden")]
+    Forbidden,
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
+    #[error("session: {0}")]
+    Session(#[from] tower_sessions::session::Error),
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Marks a response whose body the error-page middleware must render.
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorPage;
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::CrossOrigin | AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(_) | AppError::Session(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        } else {
+            tracing::info!(error = %self, status = status.as_u16(), "request refused");
+        }
+        let mut res = status.into_response();
+        res.extensions_mut().insert(ErrorPage);
+        res
+    }
+}

@@ -1,0 +1,6 @@
+//! Small pieces that pages share.
+mod breadcrumb;
+mod lang_switch;
+
+pub use breadcrumb::{Breadcrumb, Crumb};
+pub use lang_switch::LangSwitch;

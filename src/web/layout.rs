@@ -1,0 +1,77 @@
+//! The frame of every page: skip link, header with the Ministry's name and
+//! the language switch, main landmark, footer with the legal links.
+use crate::i18n::t;
+use crate::web::assets;
+use crate::web::components::{Breadcrumb, Crumb, LangSwitch};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">{t("layout-skip-to-content")}</a>
+        <header class="site-header">
+            <div class="slim-header">
+                <div class="container slim-header__inner">
+                    <a class="slim-header__owner" href="https://www.lavoro.gov.it">
+                        {t("layout-ministry")}
+                    </a>
+                    <LangSwitch/>
+                </div>
+            </div>
+            <div class="center-header">
+                <div class="container center-header__inner">
+                    <a class="brand" href="/">
+                        <img class="brand__emblem" src=assets::url("emblem.svg") alt="" width="48" height="48"/>
+                        <span class="brand__text">
+                            <span class="brand__title">{t("site-name")}</span>
+                            <span class="brand__tagline">{t("site-tagline")}</span>
+                        </span>
+                    </a>
+                    <a class="button button--inverse" href="/accedi">{t("layout-sign-in")}</a>
+                </div>
+            </div>
+            <nav class="main-nav" aria-label=t("layout-nav-label")>
+                <ul class="container main-nav__list">
+                    <li><a href="/">{t("nav-home")}</a></li>
+                    <li><a href="/accedi">{t("nav-sign-in-options")}</a></li>
+                    <li><a href="/aiuto">{t("nav-help")}</a></li>
+                </ul>
+            </nav>
+        </header>
+        <main id="main" class="container main" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <div class="container">
+                <p class="site-footer__owner">{t("layout-ministry")}</p>
+                <nav aria-label=t("layout-footer-nav-label")>
+                    <ul class="site-footer__links">
+                        <li><a href="/dichiarazione-accessibilita">{t("footer-accessibility")}</a></li>
+                        <li><a href="/privacy">{t("footer-privacy")}</a></li>
+                        <li><a href="/cookie">{t("footer-cookies")}</a></li>
+                        <li><a href="/aiuto">{t("footer-help")}</a></li>
+                    </ul>
+                </nav>
+            </div>
+        </footer>
+    }
+}
+
+/// A page: its `<title>`, the layout, the breadcrumb trail ending at this page.
+#[component]
+pub fn Page(
+    title: String,
+    /// Pages between Home and this one.
+    #[prop(optional)]
+    trail: Vec<Crumb>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Title text=title.clone()/>
+        <Layout>
+            <Breadcrumb trail current=title/>
+            {children()}
+        </Layout>
+    }
+}

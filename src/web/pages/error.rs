@@ -1,0 +1,48 @@
+use crate::i18n::t;
+use crate::web::layout::Page;
+use axum::http::StatusCode;
+use leptos::prelude::*;
+
+/// Message keys for the statuses we answer with; others fall back by class.
+fn keys(status: StatusCode) -> (&'static str, &'static str) {
+    match status.as_u16() {
+        400 => ("error-400-title", "error-400-body"),
+        403 => ("error-403-title", "error-403-body"),
+        404 => ("error-404-title", "error-404-body"),
+        405 => ("error-405-title", "error-405-body"),
+        408 => ("error-408-title", "error-408-body"),
+        413 => ("error-413-title", "error-413-body"),
+        415 => ("error-415-title", "error-415-body"),
+        422 => ("error-422-title", "error-422-body"),
+        429 => ("error-429-title", "error-429-body"),
+        503 => ("error-503-title", "error-503-body"),
+        s if s < 500 => ("error-4xx-title", "error-4xx-body"),
+        _ => ("error-500-title", "error-500-body"),
+    }
+}
+
+#[component]
+pub fn ErrorView(status: StatusCode) -> impl IntoView {
+    let (title, body) = keys(status);
+    view! {
+        <Page title=t(title)>
+            <h1>{t(title)}</h1>
+            <p class="lead">{t(body)}</p>
+            <p class="error-code">{t("error-code")} " " {status.as_u16()}</p>
+            <ul class="link-list">
+                <li><a href="/">{t("error-go-home")}</a></li>
+                <li><a href="/aiuto">{t("error-get-help")}</a></li>
+            </ul>
+        </Page>
+    }
+}
+
+/// The router's fallback (unreachable through axum, which answers unknown
+/// paths itself, but kept so the Leptos router never renders nothing).
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(StatusCode::NOT_FOUND);
+    }
+    view! { <ErrorView status=StatusCode::NOT_FOUND/> }
+}

@@ -1,0 +1,86 @@
+//! The HTML document around every page, and rendering a page outside the
+//! router: error pages and forms re-shown with their errors (422).
+use crate::app::{App, AppState};
+use crate::i18n::use_lang;
+use crate::web::assets;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{request::Parts, StatusCode};
+use axum::response::Response;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Html, MetaTags, Title};
+
+/// `<html>`…`</html>` with our stylesheet; `body` renders the page.
+fn document(body: impl IntoView + 'static) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="stylesheet" href=assets::url("main.css")/>
+                <link rel="icon" type="image/svg+xml" href=assets::url("favicon.svg")/>
+                <MetaTags/>
+            </head>
+            <body>{body}</body>
+        </html>
+    }
+}
+
+/// Sets what every page shares in `<head>`: the language and the title suffix.
+#[component]
+pub fn Head() -> impl IntoView {
+    provide_meta_context();
+    let lang = use_lang();
+    let site = lang.t("site-name");
+    view! {
+        <Html {..} lang=lang.code()/>
+        <Title formatter=move |page: String| format!("{page} | {site}")/>
+    }
+}
+
+/// The shell for routed pages.
+pub fn shell() -> impl IntoView {
+    document(view! { <Head/><App/> })
+}
+
+/// The path of the request being rendered.
+pub fn current_path() -> String {
+    current_path_and_query().0
+}
+
+pub fn current_path_and_query() -> (String, String) {
+    use_context::<Parts>()
+        .map(|p| (p.uri.path().to_string(), p.uri.query().unwrap_or("").to_string()))
+        .unwrap_or_else(|| ("/".into(), String::new()))
+}
+
+/// Renders `view` in the full document for the request `parts`, with `status`.
+/// `context` runs first, so the view can read what it provides.
+pub async fn render_view<V, F>(
+    state: &AppState,
+    parts: Parts,
+    status: StatusCode,
+    context: impl Fn() + Clone + Send + Sync + 'static,
+    view: F,
+) -> Response
+where
+    F: Fn() -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let st = state.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(st.clone());
+            context();
+        },
+        move || {
+            let view = view.clone();
+            document(view! { <Head/>{view()} })
+        },
+    );
+    let mut res = render(Request::from_parts(parts, Body::empty())).await;
+    *res.status_mut() = status;
+    res
+}

@@ -1,0 +1,6 @@
+//! Protections every response and every unsafe request goes through.
+mod headers;
+mod same_origin;
+
+pub use headers::security_headers;
+pub use same_origin::{same_origin_guard, SAME_ORIGIN_EXEMPT};

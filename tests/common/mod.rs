@@ -1,0 +1,118 @@
+//! In-process test harness: the real router on a temporary SQLite file, or on
+//! a fresh database of the PostgreSQL server named by `TEST_DATABASE_URL`
+//! (the test script starts one on loopback).
+#![allow(dead_code)]
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use diesel::{Connection, RunQueryDsl};
+use http_body_util::BodyExt;
+use servizi_lavoro::app::{routes, with_layers, AppState};
+use servizi_lavoro::config::Config;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tower::ServiceExt;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    _dir: tempfile::TempDir,
+}
+
+/// A database URL for one test: a new SQLite file, or a new PostgreSQL database.
+pub fn fresh_database(dir: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            let name = format!(
+                "sl_test_{}_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst),
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+            );
+            let mut conn = diesel::PgConnection::establish(&admin).expect("connect to the test PostgreSQL server");
+            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create test database");
+            let (base, _) = admin.rsplit_once('/').expect("TEST_DATABASE_URL ends with /database");
+            format!("{base}/{name}")
+        }
+        _ => dir.join("test.db").to_string_lossy().into_owned(),
+    }
+}
+
+pub fn is_postgres() -> bool {
+    std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty())
+}
+
+impl TestApp {
+    pub fn new() -> Self {
+        Self::with_config(|_| {})
+    }
+
+    pub fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::build(adjust, |r| r)
+    }
+
+    /// The real routes, plus `extra` routes (e.g. one that panics), under the real layers.
+    pub fn build(
+        adjust: impl FnOnce(&mut Config),
+        extra: impl FnOnce(Router<AppState>) -> Router<AppState>,
+    ) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = fresh_database(dir.path());
+        let mut config = Config::for_database(&url, dir.path().to_path_buf());
+        adjust(&mut config);
+        let pool = servizi_lavoro::db::connect(&url, 4).expect("database");
+        let state = AppState::new(config, pool);
+        let router = with_layers(extra(routes(&state)), state.clone());
+        TestApp { state, router, _dir: dir }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> TestResponse {
+        let res = self.router.clone().oneshot(req).await.expect("router is infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(Request::get(path).body(Body::empty()).expect("request")).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(header::HeaderName, &str)]) -> TestResponse {
+        let mut req = Request::get(path);
+        for (k, v) in headers {
+            req = req.header(k, *v);
+        }
+        self.send(req.body(Body::empty()).expect("request")).await
+    }
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn header(&self, name: impl header::AsHeaderName) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    pub fn cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect()
+    }
+
+    /// The text of the first `<title>`.
+    pub fn title(&self) -> &str {
+        self.body
+            .split_once("<title>")
+            .and_then(|(_, rest)| rest.split_once("</title>"))
+            .map(|(t, _)| t)
+            .unwrap_or("")
+    }
+}
