@@ -1,5 +1,8 @@
 //! The application: shared state, the page routes and the HTTP stack.
 use crate::auth::choice::LoginChoicePage;
+use crate::auth::pages::{PersonalAreaPage, SignedOutPage};
+use crate::auth::saml::{self, Saml, SamlSetupError};
+use crate::auth::demo_idp;
 use crate::auth::session;
 use crate::config::Config;
 use crate::db::DbPool;
@@ -9,7 +12,7 @@ use crate::web::pages::{AccessibilityPage, CookiesPage, HelpPage, HomePage, NotF
 use crate::web::{assets, error_pages, health, render::shell, security};
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{HeaderName, Request, StatusCode};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -29,15 +32,18 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: DbPool,
     pub config: Arc<Config>,
+    pub saml: Arc<Saml>,
 }
 
 impl AppState {
-    pub fn new(config: Config, pool: DbPool) -> Self {
+    /// Loads what requests need: keys, trusted identity providers.
+    pub fn new(config: Config, pool: DbPool) -> Result<Self, SamlSetupError> {
         let leptos_options = LeptosOptions::builder()
             .output_name("servizi-lavoro")
             .site_addr(config.addr)
             .build();
-        AppState { leptos_options, pool, config: Arc::new(config) }
+        let saml = Arc::new(Saml::from_config(&config)?);
+        Ok(AppState { leptos_options, pool, config: Arc::new(config), saml })
     }
 }
 
@@ -54,6 +60,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dichiarazione-accessibilita") view=AccessibilityPage ssr=SsrMode::Async/>
                 <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
                 <Route path=path!("/cookie") view=CookiesPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-personale") view=PersonalAreaPage ssr=SsrMode::Async/>
+                <Route path=path!("/uscita") view=SignedOutPage ssr=SsrMode::Async/>
             </Routes>
         </LeptosRouter>
     }
@@ -64,9 +72,21 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The routes, without the HTTP stack (tests add their own routes before it).
 pub fn routes(state: &AppState) -> Router<AppState> {
     let pages = generate_route_list(App);
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/assets/{file}", get(assets::serve))
+        .route("/saml/metadata", get(saml_metadata))
+        .route("/saml/login", get(saml::login::login))
+        .route("/saml/acs", post(saml::acs::acs))
+        .route("/saml/slo", get(saml::logout::single_logout))
+        .route("/esci", post(saml::logout::sign_out));
+    if state.saml.demo.is_some() {
+        router = router
+            .route(&format!("{}/metadata", demo_idp::PATH), get(demo_idp::metadata))
+            .route(&format!("{}/sso", demo_idp::PATH), get(demo_idp::sso).post(demo_idp::respond))
+            .route(&format!("{}/slo", demo_idp::PATH), get(demo_idp::single_logout));
+    }
+    router
         .leptos_routes(state, pages, shell)
         .fallback(|| async { AppError::NotFound })
 }
@@ -95,9 +115,15 @@ pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(own_origin, security::same_origin_guard))
         .layer(session::layer(&config, store))
+        .layer(axum::middleware::from_fn(crate::identity::load_identity))
         // Every body extractor (forms, uploads) stops reading past this size: 413.
         .layer(DefaultBodyLimit::max(config.body_limit_bytes));
     router.layer(stack).with_state(state)
+}
+
+/// `GET /saml/metadata`: our signed SP metadata.
+async fn saml_metadata(axum::extract::State(state): axum::extract::State<AppState>) -> impl axum::response::IntoResponse {
+    ([(axum::http::header::CONTENT_TYPE, "application/samlmetadata+xml")], state.saml.sp.metadata_xml.clone())
 }
 
 pub fn build_router(state: AppState) -> Router {

@@ -35,6 +35,38 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Service-provider keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// SAML maintenance.
+    #[command(subcommand)]
+    Saml(SamlCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Write a new key and a self-signed certificate with the Avviso SPID n.29 v3
+    /// fields (for development, and as the basis of the CSR in production).
+    Generate {
+        /// Where to write the private key (PEM); default: SL_SP_KEY.
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// Where to write the certificate (PEM); default: SL_SP_CERT.
+        #[arg(long)]
+        cert: Option<PathBuf>,
+        /// Validity in days.
+        #[arg(long, default_value_t = 730)]
+        days: u32,
+        /// Replace existing files.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SamlCommand {
+    /// Delete SAML register entries older than 24 months.
+    PurgeRegister,
 }
 
 fn init_tracing(format: LogFormat) {
@@ -59,6 +91,10 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
+        Command::Keys(KeysCommand::Generate { key, cert, days, force }) => {
+            generate_keys(&config, key.unwrap_or(config.sp_key.clone()), cert.unwrap_or(config.sp_cert.clone()), days, force)
+        }
+        Command::Saml(SamlCommand::PurgeRegister) => purge_register(config).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -80,12 +116,36 @@ async fn migrate(config: Config) -> CliResult {
     Ok(())
 }
 
+fn generate_keys(config: &Config, key: PathBuf, cert: PathBuf, days: u32, force: bool) -> CliResult {
+    if !force && (key.exists() || cert.exists()) {
+        return Err(format!("{} or {} exists; use --force to replace", key.display(), cert.display()).into());
+    }
+    let mut subject = crate::auth::saml::sp_subject(config);
+    subject.days = days;
+    let pair = crate::auth::saml::keys::generate(&subject)?;
+    pair.write(&key, &cert)?;
+    println!("wrote {} and {}", key.display(), cert.display());
+    Ok(())
+}
+
+async fn purge_register(config: Config) -> CliResult {
+    let url = config.database_url.clone();
+    let n = tokio::task::spawn_blocking(move || -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
+        let pool = crate::db::connect(&url, 1)?;
+        let mut conn = pool.get()?;
+        Ok(crate::auth::saml::register::purge(&mut conn, chrono::Utc::now().naive_utc())?)
+    })
+    .await??;
+    println!("deleted {n} SAML register entries older than 24 months");
+    Ok(())
+}
+
 async fn serve(config: Config) -> CliResult {
     let (url, size) = (config.database_url.clone(), config.db_pool_size);
     let pool = tokio::task::spawn_blocking(move || crate::db::connect(&url, size)).await??;
     let addr = config.addr;
     let base = config.base_url.clone();
-    let state = AppState::new(config, pool.clone());
+    let state = AppState::new(config, pool.clone())?;
 
     // Expired sessions are removed in the background; any instance may do it.
     let sweeper = tokio::spawn(sweep_expired_sessions(DieselStore::new(pool)));

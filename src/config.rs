@@ -35,6 +35,41 @@ struct FileSettings {
     demo_data: Option<bool>,
     sp_key: Option<PathBuf>,
     sp_cert: Option<PathBuf>,
+    demo_idp: Option<bool>,
+    spid_idp_metadata: Option<Vec<String>>,
+    sp_profile: Option<SpProfile>,
+    org_name: Option<String>,
+    org_display_name: Option<String>,
+    org_url: Option<String>,
+    ipa_code: Option<String>,
+    vat_number: Option<String>,
+    fiscal_code: Option<String>,
+    contact_email: Option<String>,
+    contact_phone: Option<String>,
+}
+
+/// Which SPID service-provider profile our metadata declares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpProfile {
+    Public,
+    Private,
+}
+
+/// Who runs the service provider, as its SAML metadata says.
+#[derive(Clone, Debug)]
+pub struct Organization {
+    pub name: String,
+    pub display_name: String,
+    pub url: String,
+    pub profile: SpProfile,
+    /// Public bodies: the IPA code (Indice delle Pubbliche Amministrazioni).
+    pub ipa_code: String,
+    /// Private bodies: VAT number and fiscal code.
+    pub vat_number: String,
+    pub fiscal_code: String,
+    pub contact_email: String,
+    pub contact_phone: String,
 }
 
 #[derive(Clone, Debug)]
@@ -55,6 +90,11 @@ pub struct Config {
     /// Service-provider signing key and certificate (PEM).
     pub sp_key: PathBuf,
     pub sp_cert: PathBuf,
+    /// The built-in demonstration identity providers; refused in production.
+    pub demo_idp: bool,
+    /// SPID identity-provider metadata: files or URLs (also an aggregated registry).
+    pub spid_idp_metadata: Vec<String>,
+    pub organization: Organization,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -170,6 +210,40 @@ impl Config {
             Some(v) => parse_bool("SL_DEMO_DATA", &v)?,
             None => file.demo_data.unwrap_or(!production),
         };
+        let demo_idp = match env.var("SL_DEMO_IDP") {
+            Some(v) => parse_bool("SL_DEMO_IDP", &v)?,
+            None => file.demo_idp.unwrap_or(!production),
+        };
+        let spid_idp_metadata = match env.var("SL_SPID_IDP_METADATA") {
+            Some(v) => v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            None => file.spid_idp_metadata.unwrap_or_default(),
+        };
+        let text = |key: &'static str, from_file: Option<String>, default: &str| {
+            env.var(key).or(from_file).unwrap_or_else(|| default.to_string())
+        };
+        let profile = match env.var("SL_SP_PROFILE").as_deref() {
+            Some("public") => SpProfile::Public,
+            Some("private") => SpProfile::Private,
+            Some(v) => return Err(invalid("SL_SP_PROFILE", format!("expected public or private, got {v:?}"))),
+            None => file.sp_profile.unwrap_or(SpProfile::Public),
+        };
+        let organization = Organization {
+            name: text("SL_ORG_NAME", file.org_name, "Ministero del Lavoro e delle Politiche Sociali"),
+            display_name: text("SL_ORG_DISPLAY_NAME", file.org_display_name, "Servizi Lavoro"),
+            url: text("SL_ORG_URL", file.org_url, "https://www.lavoro.gov.it"),
+            profile,
+            ipa_code: text("SL_IPA_CODE", file.ipa_code, "m_lps"),
+            vat_number: text("SL_VAT_NUMBER", file.vat_number, ""),
+            fiscal_code: text("SL_FISCAL_CODE", file.fiscal_code, ""),
+            contact_email: text("SL_CONTACT_EMAIL", file.contact_email, "servizi.digitali@lavoro.gov.it"),
+            contact_phone: text("SL_CONTACT_PHONE", file.contact_phone, "+390646831"),
+        };
+        if organization.contact_phone.contains(' ') {
+            return Err(invalid("SL_CONTACT_PHONE", "write the number without spaces, e.g. +390646831"));
+        }
+        if profile == SpProfile::Private && (organization.vat_number.is_empty() || organization.fiscal_code.is_empty()) {
+            return Err(invalid("SL_SP_PROFILE", "the private profile needs SL_VAT_NUMBER and SL_FISCAL_CODE"));
+        }
         let keys_dir = data_dir.join("keys");
         let sp_key = env.var("SL_SP_KEY").map(PathBuf::from).or(file.sp_key);
         let sp_cert = env.var("SL_SP_CERT").map(PathBuf::from).or(file.sp_cert);
@@ -180,6 +254,9 @@ impl Config {
             }
             if demo_data {
                 return Err(invalid("SL_DEMO_DATA", "demo data is refused in production"));
+            }
+            if demo_idp {
+                return Err(invalid("SL_DEMO_IDP", "the demo identity providers are refused in production"));
             }
             for (key, path) in [("SL_SP_KEY", &sp_key), ("SL_SP_CERT", &sp_cert)] {
                 match path {
@@ -206,6 +283,9 @@ impl Config {
             request_timeout_secs,
             body_limit_bytes,
             demo_data,
+            demo_idp,
+            spid_idp_metadata,
+            organization,
         })
     }
 
@@ -244,6 +324,7 @@ mod tests {
     fn defaults_need_no_configuration() {
         let cfg = Config::load(None, &HashMap::new()).unwrap();
         assert_eq!(cfg.addr.to_string(), "127.0.0.1:3000");
+        assert!(cfg.demo_idp);
         assert_eq!(cfg.origin(), "http://localhost:3000");
         assert!(cfg.database_url.ends_with("servizi-lavoro.db"));
         assert!(cfg.demo_data);
@@ -262,6 +343,13 @@ mod tests {
         ]);
         let err = Config::load(None, &env).unwrap_err().to_string();
         assert!(err.contains("demo data"), "{err}");
+        let env = HashMap::from([
+            ("SL_ENV", "production"),
+            ("SL_BASE_URL", "https://servizi.example.it"),
+            ("SL_DEMO_IDP", "true"),
+        ]);
+        let err = Config::load(None, &env).unwrap_err().to_string();
+        assert!(err.contains("demo identity providers"), "{err}");
         // Demo data is off by default in production; the keys are still missing.
         let env = HashMap::from([("SL_ENV", "production"), ("SL_BASE_URL", "https://servizi.example.it")]);
         let err = Config::load(None, &env).unwrap_err().to_string();

@@ -18,6 +18,9 @@ pub enum AppError {
     Db(#[from] crate::db::DbError),
     #[error("session: {0}")]
     Session(#[from] tower_sessions::session::Error),
+    /// Sign-in refused (a SAML check, an IdP error): a page that says why.
+    #[error("sign-in refused ({status}): {log}")]
+    SignIn { status: StatusCode, reason: &'static str, log: String },
     #[error("service unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -26,9 +29,13 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
-/// Marks a response whose body the error-page middleware must render.
-#[derive(Clone, Copy, Debug)]
-pub struct ErrorPage;
+/// Marks a response whose body the error-page middleware must render;
+/// `title` and `detail` are message keys that replace the status's own.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ErrorPage {
+    pub title: Option<&'static str>,
+    pub detail: Option<&'static str>,
+}
 
 impl AppError {
     pub fn status(&self) -> StatusCode {
@@ -37,6 +44,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::CrossOrigin | AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::SignIn { status, .. } => *status,
             AppError::Db(_) | AppError::Session(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -50,8 +58,12 @@ impl IntoResponse for AppError {
         } else {
             tracing::info!(error = %self, status = status.as_u16(), "request refused");
         }
+        let page = match &self {
+            AppError::SignIn { reason, .. } => ErrorPage { title: Some("signin-failed-title"), detail: Some(reason) },
+            _ => ErrorPage::default(),
+        };
         let mut res = status.into_response();
-        res.extensions_mut().insert(ErrorPage);
+        res.extensions_mut().insert(page);
         res
     }
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod i18n;
+pub mod identity;
 pub mod web;
 
 pub use app::{build_router, AppState};

@@ -129,8 +129,10 @@ async fn security_headers_are_on_pages_and_errors() {
 async fn hsts_and_host_cookie_in_production() {
     let app = TestApp::build(
         |c| {
+            // Production loads the keys it is given (here, the test's) and has no demo IdP.
             c.environment = servizi_lavoro::config::Environment::Production;
             c.base_url = "https://servizi.example.it".parse().expect("url");
+            c.demo_idp = false;
         },
         |r| {
             r.route(
@@ -213,7 +215,7 @@ async fn healthz_is_503_when_the_database_is_unreachable() {
         .build_unchecked(ConnectionManager::<AnyConnection>::new("postgres://127.0.0.1:1/none"));
     let dir = tempfile::tempdir().expect("dir");
     let config = servizi_lavoro::config::Config::for_database("unused", dir.path().to_path_buf());
-    let state = servizi_lavoro::AppState::new(config, pool);
+    let state = servizi_lavoro::AppState::new(config, pool).expect("state");
     let router = servizi_lavoro::app::with_layers(servizi_lavoro::app::routes(&state), state);
     let res = tower::ServiceExt::oneshot(router, Request::get("/healthz").body(Body::empty()).expect("request"))
         .await

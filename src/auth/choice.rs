@@ -1,10 +1,67 @@
-//! `/accedi`: the four ways to sign in, explained in the portal's words.
-//! The sign-in actions of each option arrive with the SAML and Utente Estero
-//! capabilities; this page already tells everyone which one is theirs.
+//! `/accedi`: the four ways to sign in, explained in the portal's words,
+//! with the SPID identity providers in a new random order on every visit.
+use crate::app::AppState;
+use crate::auth::saml::level::Credential;
+use crate::auth::saml::request_state::safe_return_path;
 use crate::i18n::t;
 use crate::web::layout::Page;
 use crate::web::pages::home::CREDENTIALS;
+use crate::web::render::current_path_and_query;
 use leptos::prelude::*;
+
+/// The `next=` of the current request, if it is a local path.
+fn next_path() -> Option<String> {
+    let (_, query) = current_path_and_query();
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "next")
+        .map(|(_, v)| safe_return_path(Some(&v), crate::auth::saml::login::DEFAULT_RETURN))
+}
+
+fn login_link(entity_id: &str, next: Option<&str>) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    q.append_pair("idp", entity_id);
+    if let Some(n) = next {
+        q.append_pair("next", n);
+    }
+    format!("/saml/login?{}", q.finish())
+}
+
+#[component]
+fn SpidProviders() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let next = next_path();
+    let idps: Vec<(String, String, bool)> = state
+        .saml
+        .idps
+        .shuffled(Credential::Spid)
+        .into_iter()
+        .map(|i| (i.display_name.clone(), login_link(&i.entity_id, next.as_deref()), i.test))
+        .collect();
+    let few = idps.len() <= 3;
+    view! {
+        <details class="idp-list" open=few>
+            <summary>{t("choice-spid-button")}</summary>
+            {if idps.is_empty() {
+                view! { <p>{t("choice-spid-none")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul aria-label=t("choice-spid-list-label")>
+                        {idps
+                            .into_iter()
+                            .map(|(name, href, test)| {
+                                view! {
+                                    <li>
+                                        <a href=href>{name}{test.then(|| view! { <span class="tag">{t("choice-test-idp")}</span> })}</a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </details>
+    }
+}
 
 #[component]
 pub fn LoginChoicePage() -> impl IntoView {
@@ -20,6 +77,7 @@ pub fn LoginChoicePage() -> impl IntoView {
                             <h2 id=format!("choice-{id}")>{t(&format!("{key}-name"))}</h2>
                             <p><strong>{t(&format!("{key}-who"))}</strong></p>
                             <p>{t(&format!("{key}-how"))}</p>
+                            {(id == "spid").then(|| view! { <SpidProviders/> })}
                             <p><a href=t(&format!("{key}-info-url"))>{t(&format!("{key}-info-link"))}</a></p>
                         </section>
                     }

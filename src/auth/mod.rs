@@ -2,3 +2,6 @@
 //! identity model arrive with the sign-in issues.
 pub mod session;
 pub mod choice;
+pub mod demo_idp;
+pub mod pages;
+pub mod saml;

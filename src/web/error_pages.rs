@@ -29,8 +29,9 @@ pub async fn render_error_pages(State(state): State<AppState>, req: Request, nex
         return res;
     }
     let status = res.status();
+    let marker = res.extensions().get::<ErrorPage>().copied().unwrap_or_default();
     let mut page = crate::web::render::render_view(&state, kept, status, || (), move || {
-        leptos::prelude::view! { <ErrorView status/> }
+        leptos::prelude::view! { <ErrorView status title=marker.title detail=marker.detail/> }
     })
     .await;
     // Keep what the original answer told the client (Allow, Retry-After, …).
@@ -47,6 +48,6 @@ pub fn panic_to_response(_err: Box<dyn std::any::Any + Send + 'static>) -> Respo
     tracing::error!("a request handler panicked");
     let mut res = Response::new(axum::body::Body::empty());
     *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    res.extensions_mut().insert(ErrorPage);
+    res.extensions_mut().insert(ErrorPage::default());
     res
 }

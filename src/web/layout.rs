@@ -1,6 +1,7 @@
 //! The frame of every page: skip link, header with the Ministry's name and
 //! the language switch, main landmark, footer with the legal links.
 use crate::i18n::t;
+use crate::identity::current::use_signed_in;
 use crate::web::assets;
 use crate::web::components::{Breadcrumb, Crumb, LangSwitch};
 use leptos::prelude::*;
@@ -28,7 +29,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             <span class="brand__tagline">{t("site-tagline")}</span>
                         </span>
                     </a>
-                    <a class="button button--inverse" href="/accedi">{t("layout-sign-in")}</a>
+                    <AccountArea/>
                 </div>
             </div>
             <nav class="main-nav" aria-label=t("layout-nav-label")>
@@ -55,6 +56,23 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </nav>
             </div>
         </footer>
+    }
+}
+
+/// Sign-in button, or who is signed in with the way out.
+#[component]
+fn AccountArea() -> impl IntoView {
+    match use_signed_in() {
+        None => view! { <a class="button button--inverse" href="/accedi">{t("layout-sign-in")}</a> }.into_any(),
+        Some(who) => view! {
+            <div class="account">
+                <a class="account__name" href="/area-personale">{who.full_name()}</a>
+                <form method="post" action="/esci" class="account__logout">
+                    <button type="submit" class="button button--inverse">{t("layout-sign-out")}</button>
+                </form>
+            </div>
+        }
+        .into_any(),
     }
 }
 

@@ -14,6 +14,27 @@ use tower::ServiceExt;
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// Keys are slow to generate: one set per test binary, copied into each test's data dir.
+fn shared_keys() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("keys dir");
+        let config = Config::for_database("unused", dir.path().to_path_buf());
+        servizi_lavoro::auth::saml::Saml::from_config(&config).expect("generate keys");
+        dir
+    })
+    .path()
+}
+
+fn copy_keys(to: &std::path::Path) {
+    let (from, to) = (shared_keys().join("keys"), to.join("keys"));
+    std::fs::create_dir_all(&to).expect("keys dir");
+    for entry in std::fs::read_dir(&from).expect("keys") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy key");
+    }
+}
+
 pub struct TestApp {
     pub state: AppState,
     pub router: Router,
@@ -58,11 +79,12 @@ impl TestApp {
         extra: impl FnOnce(Router<AppState>) -> Router<AppState>,
     ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
+        copy_keys(dir.path());
         let url = fresh_database(dir.path());
         let mut config = Config::for_database(&url, dir.path().to_path_buf());
         adjust(&mut config);
         let pool = servizi_lavoro::db::connect(&url, 4).expect("database");
-        let state = AppState::new(config, pool);
+        let state = AppState::new(config, pool).expect("app state");
         let router = with_layers(extra(routes(&state)), state.clone());
         TestApp { state, router, _dir: dir }
     }

@@ -2,7 +2,7 @@
 //! the database, so any instance behind a load balancer can serve any request.
 mod store;
 
-pub use store::DieselStore;
+pub use store::{end_idp_sessions, DieselStore};
 
 use crate::config::Config;
 use tower_sessions::{cookie::time::Duration, cookie::SameSite, Expiry, SessionManagerLayer};

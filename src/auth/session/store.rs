@@ -35,6 +35,26 @@ fn from_naive(t: NaiveDateTime) -> session_store::Result<OffsetDateTime> {
         .map_err(|e| session_store::Error::Decode(e.to_string()))
 }
 
+/// The IdP session (`idp\nNameID`) and account a record belongs to, read from
+/// the signed-in person it holds; kept in their own columns so that an
+/// IdP-initiated logout can find the session without reading every record.
+fn owner(record: &Record) -> (Option<String>, Option<i64>) {
+    let Some(who) = record.data.get(crate::identity::current::SESSION_KEY) else { return (None, None) };
+    let account = who.get("account_id").and_then(|v| v.as_i64());
+    let idp = who.get("idp_entity_id").and_then(|v| v.as_str());
+    let name_id = who.get("idp_session").and_then(|s| s.get("name_id")).and_then(|v| v.as_str());
+    let subject = match (idp, name_id) {
+        (Some(i), Some(n)) => Some(idp_subject(i, n)),
+        _ => None,
+    };
+    (subject, account)
+}
+
+/// How an IdP session is written in the `idp_subject` column.
+pub fn idp_subject(idp_entity_id: &str, name_id: &str) -> String {
+    format!("{idp_entity_id}\n{name_id}")
+}
+
 fn backend(e: crate::db::DbError) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
@@ -48,6 +68,7 @@ impl SessionStore for DieselStore {
             let id = record.id.to_string();
             let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
             let exp = to_naive(record.expiry_date);
+            let (subject, account) = owner(record);
             let inserted = with_conn(&self.pool, move |c| {
                 c.transaction(|c| {
                     let taken = sessions::table.find(&id).count().get_result::<i64>(c)? > 0;
@@ -55,7 +76,13 @@ impl SessionStore for DieselStore {
                         return Ok(false);
                     }
                     diesel::insert_into(sessions::table)
-                        .values((sessions::id.eq(&id), sessions::data.eq(&data), sessions::expires_at.eq(exp)))
+                        .values((
+                            sessions::id.eq(&id),
+                            sessions::data.eq(&data),
+                            sessions::expires_at.eq(exp),
+                            sessions::idp_subject.eq(&subject),
+                            sessions::account_id.eq(account),
+                        ))
                         .execute(c)?;
                     Ok(true)
                 })
@@ -73,14 +100,26 @@ impl SessionStore for DieselStore {
         let id = record.id.to_string();
         let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let exp = to_naive(record.expiry_date);
+        let (subject, account) = owner(record);
         with_conn(&self.pool, move |c| {
             c.transaction(|c| {
                 let updated = diesel::update(sessions::table.find(&id))
-                    .set((sessions::data.eq(&data), sessions::expires_at.eq(exp)))
+                    .set((
+                        sessions::data.eq(&data),
+                        sessions::expires_at.eq(exp),
+                        sessions::idp_subject.eq(&subject),
+                        sessions::account_id.eq(account),
+                    ))
                     .execute(c)?;
                 if updated == 0 {
                     diesel::insert_into(sessions::table)
-                        .values((sessions::id.eq(&id), sessions::data.eq(&data), sessions::expires_at.eq(exp)))
+                        .values((
+                            sessions::id.eq(&id),
+                            sessions::data.eq(&data),
+                            sessions::expires_at.eq(exp),
+                            sessions::idp_subject.eq(&subject),
+                            sessions::account_id.eq(account),
+                        ))
                         .execute(c)?;
                 }
                 Ok(())
@@ -129,4 +168,10 @@ impl ExpiredDeletion for DieselStore {
         .await
         .map_err(backend)
     }
+}
+
+/// Ends every browser session opened with this IdP session (IdP-initiated
+/// Single Logout); returns how many were ended.
+pub fn end_idp_sessions(conn: &mut crate::db::AnyConnection, idp_entity_id: &str, name_id: &str) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::idp_subject.eq(idp_subject(idp_entity_id, name_id)))).execute(conn)
 }

@@ -21,15 +21,24 @@ fn keys(status: StatusCode) -> (&'static str, &'static str) {
     }
 }
 
+/// An error page; `title`/`detail` (message keys) say more than the status.
+/// Sign-in failures also offer to try again.
 #[component]
-pub fn ErrorView(status: StatusCode) -> impl IntoView {
-    let (title, body) = keys(status);
+pub fn ErrorView(
+    status: StatusCode,
+    #[prop(optional_no_strip)] title: Option<&'static str>,
+    #[prop(optional_no_strip)] detail: Option<&'static str>,
+) -> impl IntoView {
+    let (status_title, status_body) = keys(status);
+    let title = title.unwrap_or(status_title);
+    let sign_in = title == "signin-failed-title";
     view! {
         <Page title=t(title)>
             <h1>{t(title)}</h1>
-            <p class="lead">{t(body)}</p>
+            <p class="lead">{t(detail.unwrap_or(status_body))}</p>
             <p class="error-code">{t("error-code")} " " {status.as_u16()}</p>
             <ul class="link-list">
+                {sign_in.then(|| view! { <li><a href="/accedi">{t("signin-try-again")}</a></li> })}
                 <li><a href="/">{t("error-go-home")}</a></li>
                 <li><a href="/aiuto">{t("error-get-help")}</a></li>
             </ul>

@@ -1,0 +1,189 @@
+use super::issue::ResponseSpec;
+use super::pages::{DemoConfirm, DemoLogin};
+use super::{people, DemoIdp};
+use crate::app::AppState;
+use crate::auth::saml::codec::{b64, esc, instant, new_id, signed_redirect_query, verify_redirect};
+use crate::auth::saml::level::Level;
+use crate::auth::saml::response::{NS_SAML, NS_SAMLP};
+use crate::auth::saml::sp::SPID_ATTRIBUTES;
+use crate::error::{AppError, AppResult};
+use crate::web::render::render_view;
+use axum::extract::{RawQuery, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use chrono::Utc;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+fn demo(state: &AppState) -> AppResult<&DemoIdp> {
+    state.saml.demo.as_ref().ok_or(AppError::NotFound)
+}
+
+/// What the demo IdP understood of a verified AuthnRequest.
+#[derive(Clone, Debug)]
+pub struct DemoRequest {
+    pub id: String,
+    pub level: Level,
+    pub relay_state: Option<String>,
+    /// The signed query, carried through the form and verified again.
+    pub query: String,
+}
+
+fn read_request(state: &AppState, query: &str) -> AppResult<DemoRequest> {
+    let sp_key = state.saml.sp.keys.cert.public_key().map_err(|e| AppError::Internal(e.to_string()))?;
+    let msg = verify_redirect(query, "SAMLRequest", &[sp_key]).map_err(|e| AppError::BadRequest(format!("demo IdP: {e}")))?;
+    let doc = roxmltree::Document::parse(&msg.xml).map_err(|_| AppError::BadRequest("demo IdP: not XML".into()))?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "AuthnRequest" {
+        return Err(AppError::BadRequest("demo IdP: not an AuthnRequest".into()));
+    }
+    let id = root.attribute("ID").ok_or_else(|| AppError::BadRequest("demo IdP: no ID".into()))?.to_string();
+    let level = root
+        .descendants()
+        .find(|n| n.tag_name().name() == "AuthnContextClassRef")
+        .and_then(|n| n.text())
+        .and_then(Level::from_uri)
+        .unwrap_or(Level::L1);
+    Ok(DemoRequest { id, level, relay_state: msg.relay_state, query: query.to_string() })
+}
+
+/// `GET /demo-idp/spid/metadata`.
+pub async fn metadata(State(state): State<AppState>) -> AppResult<Response> {
+    let d = demo(&state)?;
+    let xml = format!(
+        concat!(
+            r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{e}">"#,
+            r#"<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" WantAuthnRequestsSigned="true">"#,
+            r#"<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data>"#,
+            r#"<ds:X509Certificate>{c}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
+            r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{slo}"/>"#,
+            r#"<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:transient</md:NameIDFormat>"#,
+            r#"<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{sso}"/>"#,
+            r#"</md:IDPSSODescriptor><md:Organization><md:OrganizationName xml:lang="it">Demo IdP</md:OrganizationName>"#,
+            r#"<md:OrganizationDisplayName xml:lang="it">Demo IdP</md:OrganizationDisplayName>"#,
+            r#"<md:OrganizationURL xml:lang="it">{e}</md:OrganizationURL></md:Organization></md:EntityDescriptor>"#
+        ),
+        e = esc(&d.entity_id),
+        c = d.keys.cert_b64,
+        slo = esc(&d.slo_url),
+        sso = esc(&d.sso_url),
+    );
+    Ok(([(header::CONTENT_TYPE, "application/samlmetadata+xml")], xml).into_response())
+}
+
+/// `GET /demo-idp/spid/sso`: the sign-in page of the demo IdP.
+pub async fn sso(State(state): State<AppState>, RawQuery(query): RawQuery, req: Request) -> AppResult<Response> {
+    demo(&state)?;
+    let request = read_request(&state, query.as_deref().unwrap_or(""))?;
+    let (parts, _) = req.into_parts();
+    Ok(render_view(&state, parts, StatusCode::OK, || (), move || {
+        let r = request.clone();
+        view! { <DemoLogin request=r/> }
+    })
+    .await)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RespondForm {
+    pub request: String,
+    pub person: Option<String>,
+    pub level: Option<String>,
+    pub outcome: Option<String>,
+}
+
+/// `POST /demo-idp/spid/sso`: issues the signed Response and shows the
+/// form that carries it back to the portal (the person presses Continue).
+pub async fn respond(State(state): State<AppState>, req: Request) -> AppResult<Response> {
+    let (parts, body) = req.into_parts();
+    let Form(form) = Form::<RespondForm>::from_request(Request::from_parts(parts.clone(), body), &state)
+        .await
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let d = demo(&state)?;
+    let request = read_request(&state, &form.request)?;
+    let person = people::find(form.person.as_deref().unwrap_or("")).ok_or_else(|| AppError::BadRequest("demo IdP: choose a person".into()))?;
+    let level = form.level.as_deref().and_then(|l| l.parse().ok()).and_then(Level::from_number).unwrap_or(request.level);
+    let anomaly = form.outcome.as_deref().and_then(|o| o.strip_prefix("nr")).and_then(|n| n.parse::<u8>().ok());
+    let attributes: Vec<(String, String)> = SPID_ATTRIBUTES
+        .iter()
+        .map(|name| {
+            let value = match *name {
+                "spidCode" => person.spid_code.to_string(),
+                "name" => person.given_name.to_string(),
+                "familyName" => person.family_name.to_string(),
+                "fiscalNumber" => format!("TINIT-{}", person.codice_fiscale()),
+                "dateOfBirth" => person.date_of_birth.to_string(),
+                _ => person.email.to_string(),
+            };
+            (name.to_string(), value)
+        })
+        .collect();
+    let spec = ResponseSpec {
+        issuer: d.entity_id.clone(),
+        destination: state.saml.sp.acs_url.clone(),
+        in_response_to: request.id.clone(),
+        audience: state.saml.sp.entity_id.clone(),
+        level,
+        name_id: new_id(),
+        session_index: Some(new_id()),
+        attributes: attributes.clone(),
+        issue_instant: Utc::now(),
+        anomaly,
+    };
+    let keys = d.keys.clone();
+    let xml = tokio::task::spawn_blocking(move || spec.signed(&keys))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let confirm = DemoConfirmData {
+        acs: state.saml.sp.acs_url.clone(),
+        saml_response: b64(xml.as_bytes()),
+        relay_state: request.relay_state.unwrap_or_default(),
+        attributes: if anomaly.is_some() { Vec::new() } else { attributes },
+        anomaly,
+    };
+    Ok(render_view(&state, parts, StatusCode::OK, || (), move || {
+        let c = confirm.clone();
+        view! { <DemoConfirm data=c/> }
+    })
+    .await)
+}
+
+#[derive(Clone, Debug)]
+pub struct DemoConfirmData {
+    pub acs: String,
+    pub saml_response: String,
+    pub relay_state: String,
+    pub attributes: Vec<(String, String)>,
+    pub anomaly: Option<u8>,
+}
+
+/// `GET /demo-idp/spid/slo`: answers the portal's LogoutRequest.
+pub async fn single_logout(State(state): State<AppState>, RawQuery(query): RawQuery) -> AppResult<Response> {
+    let d = demo(&state)?;
+    let query = query.unwrap_or_default();
+    let sp_key = state.saml.sp.keys.cert.public_key().map_err(|e| AppError::Internal(e.to_string()))?;
+    let msg = verify_redirect(&query, "SAMLRequest", &[sp_key]).map_err(|e| AppError::BadRequest(format!("demo IdP: {e}")))?;
+    let doc = roxmltree::Document::parse(&msg.xml).map_err(|_| AppError::BadRequest("demo IdP: not XML".into()))?;
+    let id = doc.root_element().attribute("ID").unwrap_or_default().to_string();
+    let xml = format!(
+        concat!(
+            r#"<samlp:LogoutResponse xmlns:samlp="{p}" xmlns:saml="{a}" ID="{id}" Version="2.0" IssueInstant="{now}" "#,
+            r#"Destination="{dest}" InResponseTo="{irt}">"#,
+            r#"<saml:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity">{iss}</saml:Issuer>"#,
+            r#"<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>"#
+        ),
+        p = NS_SAMLP,
+        a = NS_SAML,
+        id = new_id(),
+        now = instant(Utc::now()),
+        dest = esc(&state.saml.sp.slo_url),
+        irt = esc(&id),
+        iss = esc(&d.entity_id),
+    );
+    let q = signed_redirect_query("SAMLResponse", &xml, msg.relay_state.as_deref(), &d.keys.key)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((StatusCode::FOUND, [(header::LOCATION, format!("{}?{q}", state.saml.sp.slo_url))]).into_response())
+}
+
+use axum::extract::FromRequest;

@@ -1,0 +1,105 @@
+//! The demo IdP's own two pages: choose a person, then confirm sending.
+use super::handlers::{DemoConfirmData, DemoRequest};
+use super::people::PEOPLE;
+use crate::auth::saml::level::Level;
+use crate::i18n::t;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The SPID anomalies the demo IdP can answer with.
+const OUTCOMES: &[(&str, &str)] = &[
+    ("success", "demo-outcome-success"),
+    ("nr19", "signin-nr19"),
+    ("nr20", "signin-nr20"),
+    ("nr21", "signin-nr21"),
+    ("nr22", "signin-nr22"),
+    ("nr23", "signin-nr23"),
+    ("nr25", "signin-nr25"),
+    ("nr30", "signin-nr30"),
+];
+
+#[component]
+fn DemoFrame(title: String, children: Children) -> impl IntoView {
+    view! {
+        <Title text=title/>
+        <a class="skip-link" href="#main">{t("layout-skip-to-content")}</a>
+        <header class="demo-header">
+            <div class="container">
+                <p class="demo-header__name">"Demo IdP"</p>
+                <p class="demo-header__warning">{t("demo-warning")}</p>
+            </div>
+        </header>
+        <main id="main" class="container main" tabindex="-1">{children()}</main>
+    }
+}
+
+#[component]
+pub fn DemoLogin(request: DemoRequest) -> impl IntoView {
+    let asked = request.level;
+    view! {
+        <DemoFrame title=t("demo-title")>
+            <h1>{t("demo-title")}</h1>
+            <p class="lead">{crate::i18n::t_args("demo-asked-level", &[("level", asked.number().to_string())])}</p>
+            <form method="post" action=super::PATH.to_string() + "/sso">
+                <input type="hidden" name="request" value=request.query.clone()/>
+                <fieldset>
+                    <legend>{t("demo-choose-person")}</legend>
+                    {PEOPLE
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| {
+                            let id = format!("person-{}", p.key);
+                            view! {
+                                <div class="radio">
+                                    <input type="radio" name="person" id=id.clone() value=p.key checked={i == 0}/>
+                                    <label for=id>
+                                        {format!("{} {}", p.given_name, p.family_name)}
+                                        <span class="hint">{format!(" · {} · ", p.codice_fiscale())}{t(p.role)}</span>
+                                    </label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <label for="level">{t("demo-level")}</label>
+                <select id="level" name="level">
+                    {Level::ALL
+                        .into_iter()
+                        .map(|l| view! { <option value=l.number().to_string() selected={l == asked}>{format!("SpidL{}", l.number())}</option> })
+                        .collect_view()}
+                </select>
+                <label for="outcome">{t("demo-outcome")}</label>
+                <select id="outcome" name="outcome">
+                    {OUTCOMES.iter().map(|(v, k)| view! { <option value=*v>{t(k)}</option> }).collect_view()}
+                </select>
+                <p><button type="submit">{t("demo-sign-in")}</button></p>
+            </form>
+        </DemoFrame>
+    }
+}
+
+#[component]
+pub fn DemoConfirm(data: DemoConfirmData) -> impl IntoView {
+    view! {
+        <DemoFrame title=t("demo-confirm-title")>
+            <h1>{t("demo-confirm-title")}</h1>
+            {match data.anomaly {
+                Some(n) => view! { <p class="lead">{crate::i18n::t_args("demo-confirm-error", &[("code", n.to_string())])}</p> }.into_any(),
+                None => view! {
+                    <p class="lead">{t("demo-confirm-lead")}</p>
+                    <table class="table">
+                        <caption>{t("demo-confirm-caption")}</caption>
+                        <tbody>
+                            {data.attributes.iter().map(|(k, v)| view! { <tr><th scope="row">{k.clone()}</th><td>{v.clone()}</td></tr> }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+            <form method="post" action=data.acs.clone()>
+                <input type="hidden" name="SAMLResponse" value=data.saml_response.clone()/>
+                <input type="hidden" name="RelayState" value=data.relay_state.clone()/>
+                <button type="submit">{t("demo-continue")}</button>
+            </form>
+        </DemoFrame>
+    }
+}

@@ -1,0 +1,87 @@
+//! The signed-in person's page and the signed-out confirmation.
+use crate::i18n::{t, t_args, use_lang, Lang};
+use crate::identity::current::use_signed_in;
+use crate::web::layout::Page;
+use chrono::NaiveDateTime;
+use leptos::prelude::*;
+
+/// Date and time as people read them in each language (times are UTC in the
+/// database; shown in Italian time, the portal's reference).
+pub fn format_when(at: NaiveDateTime, lang: Lang) -> String {
+    let rome = chrono_tz_rome(at);
+    match lang {
+        Lang::It => rome.format("%d/%m/%Y alle %H:%M").to_string(),
+        Lang::En => rome.format("%d %B %Y at %H:%M").to_string(),
+    }
+}
+
+/// UTC to Italian local time (CET/CEST, EU rules: last Sunday of March and October at 01:00 UTC).
+fn chrono_tz_rome(at: NaiveDateTime) -> NaiveDateTime {
+    use chrono::{Datelike, Duration, NaiveDate, Weekday};
+    let last_sunday = |month: u32| {
+        let mut d = NaiveDate::from_ymd_opt(at.year(), month, 31).unwrap_or_default();
+        while d.weekday() != Weekday::Sun {
+            d = d.pred_opt().unwrap_or(d);
+        }
+        d.and_hms_opt(1, 0, 0).unwrap_or_default()
+    };
+    let summer = at >= last_sunday(3) && at < last_sunday(10);
+    at + Duration::hours(if summer { 2 } else { 1 })
+}
+
+#[component]
+pub fn PersonalAreaPage() -> impl IntoView {
+    let Some(who) = use_signed_in() else {
+        leptos_axum::redirect("/accedi?next=/area-personale");
+        return ().into_any();
+    };
+    let lang = use_lang();
+    let previous = who.previous.clone();
+    view! {
+        <Page title=t("area-title")>
+            <h1>{t_args("area-welcome", &[("name", who.full_name())])}</h1>
+            <section aria-labelledby="session-heading" class="card">
+                <h2 id="session-heading">{t("area-session-heading")}</h2>
+                <dl class="facts">
+                    <dt>{t("area-identifier")}</dt>
+                    <dd>{who.identifier.clone()}</dd>
+                    <dt>{t("area-credential")}</dt>
+                    <dd>{t(who.credential.name_key())} " · " {who.idp_name.clone()}</dd>
+                    <dt>{t("area-level")}</dt>
+                    <dd>{t_args("area-level-value", &[("level", who.level.number().to_string())])}</dd>
+                    <dt>{t("area-since")}</dt>
+                    <dd>{format_when(who.at, lang)}</dd>
+                    <dt>{t("area-previous")}</dt>
+                    <dd>
+                        {match previous {
+                            Some(p) => {
+                                let credential = crate::auth::saml::level::Credential::parse(&p.credential)
+                                    .map(|c| t(c.name_key()))
+                                    .unwrap_or(p.credential.clone());
+                                t_args("area-previous-value", &[
+                                    ("when", format_when(p.at, lang)),
+                                    ("credential", credential),
+                                    ("level", p.level.to_string()),
+                                ])
+                            }
+                            None => t("area-previous-none"),
+                        }}
+                    </dd>
+                </dl>
+                <p class="hint">{t("area-previous-hint")}</p>
+            </section>
+        </Page>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn SignedOutPage() -> impl IntoView {
+    view! {
+        <Page title=t("signed-out-title")>
+            <h1>{t("signed-out-title")}</h1>
+            <p class="lead">{t("signed-out-body")}</p>
+            <p><a class="button" href="/accedi">{t("signed-out-again")}</a></p>
+        </Page>
+    }
+}

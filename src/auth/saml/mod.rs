@@ -1,0 +1,77 @@
+//! The SAML 2.0 service provider for SPID (and, through the same rules, CIE
+//! and eIDAS): metadata, AuthnRequest, ACS, Single Logout, the register.
+pub mod acs;
+pub mod authn_request;
+pub mod codec;
+pub mod idp;
+pub mod keys;
+pub mod level;
+pub mod login;
+pub mod logout;
+pub mod register;
+pub mod request_state;
+pub mod response;
+pub mod sp;
+pub mod xmldsig;
+
+use crate::config::Config;
+use idp::IdpRegistry;
+use keys::{CertSubject, KeyPair};
+use level::Credential;
+use sp::ServiceProvider;
+
+/// Everything SAML needs at request time, built once at start.
+pub struct Saml {
+    pub sp: ServiceProvider,
+    pub idps: IdpRegistry,
+    /// Development only: the built-in identity provider.
+    pub demo: Option<crate::auth::demo_idp::DemoIdp>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SamlSetupError {
+    #[error("service-provider keys: {0}")]
+    Keys(#[from] keys::KeyError),
+    #[error("signing the metadata: {0}")]
+    Metadata(#[from] xmldsig::SignatureError),
+    #[error("identity providers: {0}")]
+    Idp(#[from] idp::IdpError),
+}
+
+/// The certificate subject for our own keys, from the configuration.
+pub fn sp_subject(config: &Config) -> CertSubject {
+    let o = &config.organization;
+    let public = o.profile == crate::config::SpProfile::Public;
+    CertSubject {
+        common_name: o.display_name.clone(),
+        organization: o.name.clone(),
+        entity_id: config.origin(),
+        organization_identifier: if public { format!("PA:IT-{}", o.ipa_code) } else { format!("VATIT-{}", o.vat_number) },
+        locality: "Roma".into(),
+        public_sector: public,
+        days: 730,
+        key_bits: 3072,
+    }
+}
+
+impl Saml {
+    /// Loads keys (in development, creates them on first start) and trusts the
+    /// configured identity providers, plus the demo ones when enabled.
+    pub fn from_config(config: &Config) -> Result<Saml, SamlSetupError> {
+        let keys = if config.is_production() {
+            KeyPair::load(&config.sp_key, &config.sp_cert)?
+        } else {
+            KeyPair::load_or_generate(&config.sp_key, &config.sp_cert, &sp_subject(config))?
+        };
+        if keys.days_left() < 30 {
+            tracing::warn!(days = keys.days_left(), "the service-provider certificate expires soon: renew it");
+        }
+        let sp = ServiceProvider::new(config, keys)?;
+        let mut idps = IdpRegistry::default();
+        for source in &config.spid_idp_metadata {
+            idps.load_source(source, Credential::Spid)?;
+        }
+        let demo = if config.demo_idp { Some(crate::auth::demo_idp::register(config, &mut idps)?) } else { None };
+        Ok(Saml { sp, idps, demo })
+    }
+}

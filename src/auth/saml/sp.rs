@@ -1,0 +1,102 @@
+//! Our side of SAML: entity ID, endpoints, signing key, and the signed
+//! metadata AgID and the identity providers read.
+use super::codec::{esc, new_id};
+use super::keys::KeyPair;
+use super::xmldsig;
+use crate::config::{Config, Organization, SpProfile};
+
+/// The attributes we ask SPID IdPs for (AttributeConsumingService 0).
+pub const SPID_ATTRIBUTES: &[&str] = &["spidCode", "name", "familyName", "fiscalNumber", "dateOfBirth", "email"];
+
+pub const ACS_INDEX: u32 = 0;
+pub const ATTRIBUTE_SET_SPID: u32 = 0;
+
+pub struct ServiceProvider {
+    pub entity_id: String,
+    pub acs_url: String,
+    pub slo_url: String,
+    pub keys: KeyPair,
+    pub organization: Organization,
+    /// Signed once at start: the metadata only changes with the configuration.
+    pub metadata_xml: String,
+}
+
+impl std::fmt::Debug for ServiceProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceProvider").field("entity_id", &self.entity_id).finish_non_exhaustive()
+    }
+}
+
+impl ServiceProvider {
+    pub fn new(config: &Config, keys: KeyPair) -> Result<Self, xmldsig::SignatureError> {
+        let base = config.origin();
+        let mut sp = ServiceProvider {
+            entity_id: base.clone(),
+            acs_url: format!("{base}/saml/acs"),
+            slo_url: format!("{base}/saml/slo"),
+            keys,
+            organization: config.organization.clone(),
+            metadata_xml: String::new(),
+        };
+        sp.metadata_xml = xmldsig::sign(&sp.unsigned_metadata(), &sp.keys.key_der)?;
+        Ok(sp)
+    }
+
+    fn unsigned_metadata(&self) -> String {
+        let o = &self.organization;
+        let id = new_id();
+        let attrs: String = SPID_ATTRIBUTES
+            .iter()
+            .map(|a| format!(r#"<md:RequestedAttribute Name="{a}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic"/>"#))
+            .collect();
+        let lang_values = |value: &str, tag: &str| {
+            ["it", "en"].iter().map(|l| format!(r#"<md:{tag} xml:lang="{l}">{}</md:{tag}>"#, esc(value))).collect::<String>()
+        };
+        let contact_extensions = match o.profile {
+            SpProfile::Public => format!("<spid:IPACode>{}</spid:IPACode><spid:Public/>", esc(&o.ipa_code)),
+            SpProfile::Private => format!(
+                "<spid:VATNumber>{}</spid:VATNumber><spid:FiscalCode>{}</spid:FiscalCode><spid:Private/>",
+                esc(&o.vat_number),
+                esc(&o.fiscal_code)
+            ),
+        };
+        format!(
+            concat!(
+                r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" "#,
+                r#"xmlns:spid="https://spid.gov.it/saml-extensions" entityID="{eid}" ID="{id}">"#,
+                "{sig}",
+                r#"<md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" "#,
+                r#"AuthnRequestsSigned="true" WantAssertionsSigned="true">"#,
+                r#"<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">"#,
+                r#"<ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
+                r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{slo}"/>"#,
+                r#"<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:transient</md:NameIDFormat>"#,
+                r#"<md:AssertionConsumerService index="{acs_index}" isDefault="true" "#,
+                r#"Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="{acs}"/>"#,
+                r#"<md:AttributeConsumingService index="{attr_index}">"#,
+                r#"<md:ServiceName xml:lang="it">{service}</md:ServiceName>{attrs}</md:AttributeConsumingService>"#,
+                "</md:SPSSODescriptor>",
+                "<md:Organization>{org_name}{org_display}{org_url}</md:Organization>",
+                r#"<md:ContactPerson contactType="other"><md:Extensions>{ext}</md:Extensions>"#,
+                "<md:EmailAddress>{email}</md:EmailAddress><md:TelephoneNumber>{phone}</md:TelephoneNumber>",
+                "</md:ContactPerson></md:EntityDescriptor>"
+            ),
+            eid = esc(&self.entity_id),
+            id = id,
+            sig = xmldsig::template(&id, &self.keys.cert_b64),
+            cert = self.keys.cert_b64,
+            slo = esc(&self.slo_url),
+            acs_index = ACS_INDEX,
+            acs = esc(&self.acs_url),
+            attr_index = ATTRIBUTE_SET_SPID,
+            service = esc(&o.display_name),
+            attrs = attrs,
+            org_name = lang_values(&o.name, "OrganizationName"),
+            org_display = lang_values(&o.display_name, "OrganizationDisplayName"),
+            org_url = lang_values(&o.url, "OrganizationURL"),
+            ext = contact_extensions,
+            email = esc(&o.contact_email),
+            phone = esc(&o.contact_phone),
+        )
+    }
+}

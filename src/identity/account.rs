@@ -1,0 +1,122 @@
+use crate::auth::saml::level::{Credential, Level};
+use crate::db::schema::{accounts as a, sign_ins as s};
+use crate::db::AnyConnection;
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The kind of a person's primary identifier. A codice fiscale and an eIDAS
+/// identifier are never confused, even when they look alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IdKind {
+    FiscalCode,
+    Eidas,
+    Foreign,
+}
+
+impl IdKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            IdKind::FiscalCode => "cf",
+            IdKind::Eidas => "eidas",
+            IdKind::Foreign => "foreign",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Queryable, Serialize, Deserialize)]
+pub struct Account {
+    pub id: i64,
+    pub id_kind: String,
+    pub identifier: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub email: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// What an identity provider told us about the person.
+#[derive(Clone, Debug)]
+pub struct Identity {
+    pub kind: IdKind,
+    pub identifier: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub email: Option<String>,
+}
+
+/// A previous sign-in, shown to the person as "your last access".
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PastSignIn {
+    pub at: NaiveDateTime,
+    pub credential: String,
+    pub level: i32,
+}
+
+/// Finds the account of `who` (creating it on first sign-in), refreshes the
+/// details the IdP vouches for, and records this sign-in. Returns the account
+/// and the sign-in before this one.
+pub fn sign_in(
+    conn: &mut AnyConnection,
+    who: &Identity,
+    credential: Credential,
+    level: Level,
+    idp: &str,
+) -> QueryResult<(Account, Option<PastSignIn>)> {
+    conn.transaction(|c| {
+        let now = Utc::now().naive_utc();
+        let existing: Option<i64> = a::table
+            .filter(a::id_kind.eq(who.kind.code()))
+            .filter(a::identifier.eq(&who.identifier))
+            .select(a::id)
+            .first(c)
+            .optional()?;
+        let id = match existing {
+            Some(id) => {
+                diesel::update(a::table.find(id))
+                    .set((
+                        a::given_name.eq(&who.given_name),
+                        a::family_name.eq(&who.family_name),
+                        a::date_of_birth.eq(who.date_of_birth),
+                    ))
+                    .execute(c)?;
+                if who.email.is_some() {
+                    diesel::update(a::table.find(id)).set(a::email.eq(&who.email)).execute(c)?;
+                }
+                id
+            }
+            None => diesel::insert_into(a::table)
+                .values((
+                    a::id_kind.eq(who.kind.code()),
+                    a::identifier.eq(&who.identifier),
+                    a::given_name.eq(&who.given_name),
+                    a::family_name.eq(&who.family_name),
+                    a::date_of_birth.eq(who.date_of_birth),
+                    a::email.eq(&who.email),
+                    a::created_at.eq(now),
+                ))
+                .returning(a::id)
+                .get_result(c)?,
+        };
+        let previous = s::table
+            .filter(s::account_id.eq(id))
+            .order(s::at.desc())
+            .select((s::at, s::credential, s::level))
+            .first::<(NaiveDateTime, String, i32)>(c)
+            .optional()?
+            .map(|(at, credential, level)| PastSignIn { at, credential, level });
+        diesel::insert_into(s::table)
+            .values((
+                s::account_id.eq(id),
+                s::at.eq(now),
+                s::credential.eq(credential.code()),
+                s::level.eq(i32::from(level.number())),
+                s::idp.eq(idp),
+            ))
+            .execute(c)?;
+        let account = a::table.find(id).first::<Account>(c)?;
+        Ok((account, previous))
+    })
+}
