@@ -15,7 +15,7 @@ if [ -z "${CARGO_TARGET_DIR:-}" ]; then
   fi
 fi
 
-log() { printf '\n==> %s\n' "$*"; }
+log() { printf '\n==> %s\n' "$*" >&2; }
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -38,8 +38,22 @@ apt_need() {
 # What building the crate needs (C libraries behind diesel and, later, xmlsec).
 BUILD_PACKAGES=(build-essential pkg-config clang libpq-dev libssl-dev libxml2-dev libxmlsec1-dev xmlsec1)
 # What the tests need besides: a PostgreSQL server and Chromium.
-TEST_PACKAGES=(postgresql chromium fonts-dejavu-core curl)
+TEST_PACKAGES=(postgresql chromium fonts-dejavu-core curl python3-venv openssl)
 
 need_cargo() {
   command -v cargo >/dev/null || { echo "cargo is needed: install Rust from rustup.rs" >&2; exit 1; }
+}
+
+# A Python virtual environment with AgID's spid-sp-test, kept beside the
+# cargo target directory so it is made once per machine.
+SPID_SP_TEST_VERSION=1.2.18
+spid_sp_test_venv() {
+  local venv
+  venv="$(dirname "$CARGO_TARGET_DIR")/spid-venv"
+  if ! "$venv/bin/spid_sp_test" --help >/dev/null 2>&1; then
+    log "installing spid-sp-test $SPID_SP_TEST_VERSION"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet "spid-sp-test==$SPID_SP_TEST_VERSION"
+  fi
+  echo "$venv"
 }

@@ -1,6 +1,7 @@
 import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { PAGES, LANGS } from "./pages";
+import { signInWithDemoIdp } from "./flows";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -24,4 +25,33 @@ test("axe finds no violation at 320 px wide", async ({ page }) => {
   // No horizontal scrolling at 320 px (WCAG 1.4.10 reflow).
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+});
+
+async function expectNoViolations(page: import("@playwright/test").Page) {
+  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+test("axe finds no violation along the sign-in, personal area and sign-out pages", async ({ page }) => {
+  await page.goto("/accedi");
+  await page.getByText("Entra con SPID").click();
+  await expectNoViolations(page);
+  await page.getByRole("link", { name: /Demo IdP/ }).click();
+  await expectNoViolations(page); // demo IdP sign-in page
+  await page.getByRole("button", { name: "Accedi" }).click();
+  await expectNoViolations(page); // demo IdP confirmation
+  await page.getByRole("button", { name: "Continua verso Servizi Lavoro" }).click();
+  await expect(page).toHaveURL(/\/area-personale$/);
+  await expectNoViolations(page);
+  await page.goto("/area-personale?lang=en");
+  await expectNoViolations(page);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/uscita$/);
+  await expectNoViolations(page);
+});
+
+test("axe finds no violation on a sign-in failure page", async ({ page }) => {
+  await signInWithDemoIdp(page, "Luca Verdi", { outcome: "nr19" });
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Accesso non riuscito");
+  await expectNoViolations(page);
 });

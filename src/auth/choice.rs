@@ -37,9 +37,8 @@ fn SpidProviders() -> impl IntoView {
         .into_iter()
         .map(|i| (i.display_name.clone(), login_link(&i.entity_id, next.as_deref()), i.test))
         .collect();
-    let few = idps.len() <= 3;
     view! {
-        <details class="idp-list" open=few>
+        <details class="idp-list">
             <summary>{t("choice-spid-button")}</summary>
             {if idps.is_empty() {
                 view! { <p>{t("choice-spid-none")}</p> }.into_any()

@@ -32,7 +32,7 @@ fn chrono_tz_rome(at: NaiveDateTime) -> NaiveDateTime {
 #[component]
 pub fn PersonalAreaPage() -> impl IntoView {
     let Some(who) = use_signed_in() else {
-        leptos_axum::redirect("/accedi?next=/area-personale");
+        crate::web::render::redirect_to("/accedi?next=%2Farea-personale");
         return ().into_any();
     };
     let lang = use_lang();

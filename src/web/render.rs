@@ -45,6 +45,15 @@ pub fn shell() -> impl IntoView {
     document(view! { <Head/><App/> })
 }
 
+/// Answers the page being rendered with `303 See Other` to `path` (a local
+/// path), whatever the request accepts; the page's body is then ignored.
+pub fn redirect_to(path: &str) {
+    if let (Some(res), Ok(location)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::HeaderValue::from_str(path)) {
+        res.set_status(StatusCode::SEE_OTHER);
+        res.insert_header(axum::http::header::LOCATION, location);
+    }
+}
+
 /// The path of the request being rendered.
 pub fn current_path() -> String {
     current_path_and_query().0

@@ -138,3 +138,73 @@ impl TestResponse {
             .unwrap_or("")
     }
 }
+
+/// A client that keeps cookies between requests, like a browser, and sends
+/// `Sec-Fetch-Site: same-origin` on its own form posts.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    pub cookies: std::collections::BTreeMap<String, String>,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Browser { app, cookies: Default::default() }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn keep_cookies(&mut self, res: &TestResponse) {
+        for c in res.cookies() {
+            let pair = c.split(';').next().unwrap_or("");
+            if let Some((k, v)) = pair.split_once('=') {
+                let expired = c.contains("Max-Age=0") || v.is_empty();
+                if expired {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+    }
+
+    /// `path` may be an absolute URL of the portal.
+    fn local(path: &str) -> String {
+        match path.find("://") {
+            Some(i) => path[i + 3..].find('/').map(|j| path[i + 3 + j..].to_string()).unwrap_or_else(|| "/".into()),
+            None => path.to_string(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        let req = Request::get(Self::local(path)).header(header::COOKIE, self.cookie_header()).body(Body::empty()).expect("request");
+        let res = self.app.send(req).await;
+        self.keep_cookies(&res);
+        res
+    }
+
+    /// A form post; `cross_site` marks it as coming from another site (an IdP).
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)], cross_site: bool) -> TestResponse {
+        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let req = Request::post(Self::local(path))
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", if cross_site { "cross-site" } else { "same-origin" })
+            .body(Body::from(body))
+            .expect("request");
+        let res = self.app.send(req).await;
+        self.keep_cookies(&res);
+        res
+    }
+}
+
+/// The value of `<input name="{name}" value="…">` in a page.
+pub fn input_value(html: &str, name: &str) -> Option<String> {
+    let start = html.find(&format!("name=\"{name}\""))?;
+    let tag_start = html[..start].rfind('<')?;
+    let tag_end = start + html[start..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let v = tag.split("value=\"").nth(1)?.split('"').next()?;
+    Some(v.replace("&amp;", "&").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">"))
+}

@@ -167,7 +167,7 @@ mod tests {
         let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
         let public = PKey::public_key_from_pem(&key.public_key_to_pem().unwrap()).unwrap();
         let q = signed_redirect_query("SAMLRequest", "<x a=\"1\"/>", Some("tok"), &key).unwrap();
-        let m = verify_redirect(&q, "SAMLRequest", &[public.clone()]).unwrap();
+        let m = verify_redirect(&q, "SAMLRequest", std::slice::from_ref(&public)).unwrap();
         assert_eq!(m.xml, "<x a=\"1\"/>");
         assert_eq!(m.relay_state.as_deref(), Some("tok"));
         let tampered = q.replace("RelayState=tok", "RelayState=tol");
