@@ -46,6 +46,9 @@ struct FileSettings {
     fiscal_code: Option<String>,
     contact_email: Option<String>,
     contact_phone: Option<String>,
+    billing_address: Option<String>,
+    billing_postcode: Option<String>,
+    billing_city: Option<String>,
 }
 
 /// Which SPID service-provider profile our metadata declares.
@@ -70,6 +73,10 @@ pub struct Organization {
     pub fiscal_code: String,
     pub contact_email: String,
     pub contact_phone: String,
+    /// Private bodies: the invoicing address of the billing contact.
+    pub billing_address: String,
+    pub billing_postcode: String,
+    pub billing_city: String,
 }
 
 #[derive(Clone, Debug)]
@@ -237,12 +244,20 @@ impl Config {
             fiscal_code: text("SL_FISCAL_CODE", file.fiscal_code, ""),
             contact_email: text("SL_CONTACT_EMAIL", file.contact_email, "servizi.digitali@lavoro.gov.it"),
             contact_phone: text("SL_CONTACT_PHONE", file.contact_phone, "+390646831"),
+            billing_address: text("SL_BILLING_ADDRESS", file.billing_address, ""),
+            billing_postcode: text("SL_BILLING_POSTCODE", file.billing_postcode, ""),
+            billing_city: text("SL_BILLING_CITY", file.billing_city, ""),
         };
         if organization.contact_phone.contains(' ') {
             return Err(invalid("SL_CONTACT_PHONE", "write the number without spaces, e.g. +390646831"));
         }
-        if profile == SpProfile::Private && (organization.vat_number.is_empty() || organization.fiscal_code.is_empty()) {
-            return Err(invalid("SL_SP_PROFILE", "the private profile needs SL_VAT_NUMBER and SL_FISCAL_CODE"));
+        let o = &organization;
+        let private_fields = [&o.vat_number, &o.fiscal_code, &o.billing_address, &o.billing_postcode, &o.billing_city];
+        if profile == SpProfile::Private && private_fields.iter().any(|f| f.is_empty()) {
+            return Err(invalid(
+                "SL_SP_PROFILE",
+                "the private profile needs SL_VAT_NUMBER, SL_FISCAL_CODE, SL_BILLING_ADDRESS, SL_BILLING_POSTCODE and SL_BILLING_CITY",
+            ));
         }
         let keys_dir = data_dir.join("keys");
         let sp_key = env.var("SL_SP_KEY").map(PathBuf::from).or(file.sp_key);
@@ -354,6 +369,15 @@ mod tests {
         let env = HashMap::from([("SL_ENV", "production"), ("SL_BASE_URL", "https://servizi.example.it")]);
         let err = Config::load(None, &env).unwrap_err().to_string();
         assert!(err.contains("SL_SP_KEY"), "{err}");
+    }
+
+    #[test]
+    fn the_private_profile_needs_its_invoicing_details() {
+        let env = HashMap::from([("SL_SP_PROFILE", "private"), ("SL_VAT_NUMBER", "IT12345678901")]);
+        let err = Config::load(None, &env).unwrap_err().to_string();
+        assert!(err.contains("SL_BILLING_ADDRESS"), "{err}");
+        let env = HashMap::from([("SL_CONTACT_PHONE", "+39 06 4683")]);
+        assert!(Config::load(None, &env).unwrap_err().to_string().starts_with("SL_CONTACT_PHONE"));
     }
 
     #[test]

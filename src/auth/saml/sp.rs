@@ -60,6 +60,28 @@ impl ServiceProvider {
                 esc(&o.fiscal_code)
             ),
         };
+        // Private service providers also name who receives AgID's invoices.
+        let billing = match o.profile {
+            SpProfile::Public => String::new(),
+            SpProfile::Private => format!(
+                concat!(
+                    r#"<md:ContactPerson contactType="billing"><md:Extensions xmlns:fpa="https://spid.gov.it/invoicing-extensions">"#,
+                    "<fpa:CessionarioCommittente><fpa:DatiAnagrafici><fpa:IdFiscaleIVA><fpa:IdPaese>IT</fpa:IdPaese>",
+                    "<fpa:IdCodice>{vat}</fpa:IdCodice></fpa:IdFiscaleIVA><fpa:Anagrafica><fpa:Denominazione>{name}</fpa:Denominazione>",
+                    "</fpa:Anagrafica></fpa:DatiAnagrafici><fpa:Sede><fpa:Indirizzo>{street}</fpa:Indirizzo><fpa:CAP>{cap}</fpa:CAP>",
+                    "<fpa:Comune>{city}</fpa:Comune><fpa:Nazione>IT</fpa:Nazione></fpa:Sede></fpa:CessionarioCommittente></md:Extensions>",
+                    "<md:Company>{name}</md:Company><md:EmailAddress>{email}</md:EmailAddress>",
+                    "<md:TelephoneNumber>{phone}</md:TelephoneNumber></md:ContactPerson>"
+                ),
+                vat = esc(o.vat_number.trim_start_matches("IT")),
+                name = esc(&o.name),
+                street = esc(&o.billing_address),
+                cap = esc(&o.billing_postcode),
+                city = esc(&o.billing_city),
+                email = esc(&o.contact_email),
+                phone = esc(&o.contact_phone),
+            ),
+        };
         format!(
             concat!(
                 r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" "#,
@@ -79,7 +101,7 @@ impl ServiceProvider {
                 "<md:Organization>{org_name}{org_display}{org_url}</md:Organization>",
                 r#"<md:ContactPerson contactType="other"><md:Extensions>{ext}</md:Extensions>"#,
                 "<md:EmailAddress>{email}</md:EmailAddress><md:TelephoneNumber>{phone}</md:TelephoneNumber>",
-                "</md:ContactPerson></md:EntityDescriptor>"
+                "</md:ContactPerson>{billing}</md:EntityDescriptor>"
             ),
             eid = esc(&self.entity_id),
             id = id,
@@ -97,6 +119,7 @@ impl ServiceProvider {
             ext = contact_extensions,
             email = esc(&o.contact_email),
             phone = esc(&o.contact_phone),
+            billing = billing,
         )
     }
 }
