@@ -76,15 +76,16 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/healthz", get(health::healthz))
         .route("/assets/{file}", get(assets::serve))
         .route("/saml/metadata", get(saml_metadata))
+        .route("/saml/cie/metadata", get(cie_metadata))
         .route("/saml/login", get(saml::login::login))
         .route("/saml/acs", post(saml::acs::acs))
         .route("/saml/slo", get(saml::logout::single_logout))
         .route("/esci", post(saml::logout::sign_out));
-    if state.saml.demo.is_some() {
+    if !state.saml.demo.is_empty() {
         router = router
-            .route(&format!("{}/metadata", demo_idp::PATH), get(demo_idp::metadata))
-            .route(&format!("{}/sso", demo_idp::PATH), get(demo_idp::sso).post(demo_idp::respond))
-            .route(&format!("{}/slo", demo_idp::PATH), get(demo_idp::single_logout));
+            .route("/demo-idp/{kind}/metadata", get(demo_idp::metadata))
+            .route("/demo-idp/{kind}/sso", get(demo_idp::sso).post(demo_idp::respond))
+            .route("/demo-idp/{kind}/slo", get(demo_idp::single_logout));
     }
     router
         .leptos_routes(state, pages, shell)
@@ -124,6 +125,11 @@ pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
 /// `GET /saml/metadata`: our signed SP metadata.
 async fn saml_metadata(axum::extract::State(state): axum::extract::State<AppState>) -> impl axum::response::IntoResponse {
     ([(axum::http::header::CONTENT_TYPE, "application/samlmetadata+xml")], state.saml.sp.metadata_xml.clone())
+}
+
+/// `GET /saml/cie/metadata`: the same service provider in the CIE profile.
+async fn cie_metadata(axum::extract::State(state): axum::extract::State<AppState>) -> impl axum::response::IntoResponse {
+    ([(axum::http::header::CONTENT_TYPE, "application/samlmetadata+xml")], state.saml.sp.cie_metadata_xml.clone())
 }
 
 pub fn build_router(state: AppState) -> Router {

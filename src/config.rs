@@ -49,6 +49,10 @@ struct FileSettings {
     billing_address: Option<String>,
     billing_postcode: Option<String>,
     billing_city: Option<String>,
+    municipality: Option<String>,
+    nace2_code: Option<String>,
+    cie_idp_metadata: Option<Vec<String>>,
+    eidas_idp_metadata: Option<Vec<String>>,
 }
 
 /// Which SPID service-provider profile our metadata declares.
@@ -77,6 +81,10 @@ pub struct Organization {
     pub billing_address: String,
     pub billing_postcode: String,
     pub billing_city: String,
+    /// CIE metadata: the cadastral code of the municipality of the seat.
+    pub municipality: String,
+    /// CIE metadata, private bodies: the NACE2 activity code.
+    pub nace2_code: String,
 }
 
 #[derive(Clone, Debug)]
@@ -101,6 +109,10 @@ pub struct Config {
     pub demo_idp: bool,
     /// SPID identity-provider metadata: files or URLs (also an aggregated registry).
     pub spid_idp_metadata: Vec<String>,
+    /// The CieID identity provider's metadata (production or pre-production).
+    pub cie_idp_metadata: Vec<String>,
+    /// The Italian eIDAS node (FICEP) metadata.
+    pub eidas_idp_metadata: Vec<String>,
     pub organization: Organization,
 }
 
@@ -221,10 +233,13 @@ impl Config {
             Some(v) => parse_bool("SL_DEMO_IDP", &v)?,
             None => file.demo_idp.unwrap_or(!production),
         };
-        let spid_idp_metadata = match env.var("SL_SPID_IDP_METADATA") {
+        let list = |key: &str, from_file: Option<Vec<String>>| match env.var(key) {
             Some(v) => v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
-            None => file.spid_idp_metadata.unwrap_or_default(),
+            None => from_file.unwrap_or_default(),
         };
+        let spid_idp_metadata = list("SL_SPID_IDP_METADATA", file.spid_idp_metadata);
+        let cie_idp_metadata = list("SL_CIE_IDP_METADATA", file.cie_idp_metadata);
+        let eidas_idp_metadata = list("SL_EIDAS_IDP_METADATA", file.eidas_idp_metadata);
         let text = |key: &'static str, from_file: Option<String>, default: &str| {
             env.var(key).or(from_file).unwrap_or_else(|| default.to_string())
         };
@@ -247,6 +262,8 @@ impl Config {
             billing_address: text("SL_BILLING_ADDRESS", file.billing_address, ""),
             billing_postcode: text("SL_BILLING_POSTCODE", file.billing_postcode, ""),
             billing_city: text("SL_BILLING_CITY", file.billing_city, ""),
+            municipality: text("SL_MUNICIPALITY", file.municipality, "H501"),
+            nace2_code: text("SL_NACE2_CODE", file.nace2_code, "84.11"),
         };
         if organization.contact_phone.contains(' ') {
             return Err(invalid("SL_CONTACT_PHONE", "write the number without spaces, e.g. +390646831"));
@@ -300,6 +317,8 @@ impl Config {
             demo_data,
             demo_idp,
             spid_idp_metadata,
+            cie_idp_metadata,
+            eidas_idp_metadata,
             organization,
         })
     }

@@ -4,77 +4,17 @@
 mod common;
 
 use axum::http::{header, StatusCode};
-use common::{input_value, Browser, TestApp, TestResponse};
-use servizi_lavoro::auth::demo_idp::issue::ResponseSpec;
-use servizi_lavoro::auth::saml::codec::{b64, signed_redirect_query, verify_redirect};
+use common::saml::{demo_entity, demo_keys, post, spec, start, urlenc};
+use common::{input_value, Browser, TestApp};
+use servizi_lavoro::auth::saml::codec::{signed_redirect_query, verify_redirect};
 use servizi_lavoro::auth::saml::level::Level;
-
-struct Started {
-    relay_state: String,
-    request_id: String,
-    xml: String,
-}
-
-fn demo_entity(app: &TestApp) -> String {
-    app.state.saml.demo.as_ref().expect("demo IdP").entity_id.clone()
-}
-
-/// Starts a login at the demo IdP and reads the AuthnRequest back, checking its signature.
-async fn start(browser: &mut Browser<'_>, level: u8) -> Started {
-    let idp = demo_entity(browser.app);
-    let res = browser.get(&format!("/saml/login?idp={}&level={level}", urlenc(&idp))).await;
-    assert_eq!(res.status, StatusCode::FOUND, "login must answer 302");
-    let location = res.header(header::LOCATION).to_string();
-    let (endpoint, query) = location.split_once('?').expect("query");
-    assert_eq!(endpoint, format!("{idp}/sso"));
-    let sp_key = browser.app.state.saml.sp.keys.cert.public_key().expect("key");
-    let msg = verify_redirect(query, "SAMLRequest", &[sp_key]).expect("the AuthnRequest is signed by the SP");
-    let relay_state = msg.relay_state.expect("RelayState");
-    let doc = roxmltree::Document::parse(&msg.xml).expect("xml");
-    let request_id = doc.root_element().attribute("ID").expect("ID").to_string();
-    Started { relay_state, request_id, xml: msg.xml }
-}
-
-fn urlenc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-fn spec(app: &TestApp, request_id: &str, level: Level) -> ResponseSpec {
-    let sp = &app.state.saml.sp;
-    ResponseSpec {
-        issuer: demo_entity(app),
-        destination: sp.acs_url.clone(),
-        in_response_to: request_id.to_string(),
-        audience: sp.entity_id.clone(),
-        level,
-        name_id: "_transient-name-id".into(),
-        session_index: Some("_session-1".into()),
-        attributes: vec![
-            ("name".into(), "Mario".into()),
-            ("familyName".into(), "Rossi".into()),
-            ("fiscalNumber".into(), "TINIT-RSSMRA80A01H501U".into()),
-            ("dateOfBirth".into(), "1980-01-01".into()),
-            ("email".into(), "mario.rossi@example.org".into()),
-        ],
-        issue_instant: chrono::Utc::now(),
-        anomaly: None,
-    }
-}
-
-fn demo_keys(app: &TestApp) -> servizi_lavoro::auth::saml::keys::KeyPair {
-    app.state.saml.demo.as_ref().expect("demo").keys.clone()
-}
-
-async fn post(browser: &mut Browser<'_>, xml: &str, relay_state: &str) -> TestResponse {
-    browser.post_form("/saml/acs", &[("SAMLResponse", &b64(xml.as_bytes())), ("RelayState", relay_state)], true).await
-}
 
 #[tokio::test]
 async fn the_authn_request_follows_the_spid_rules() {
     let app = TestApp::new();
     let mut b = Browser::new(&app);
     for (level, force) in [(1, false), (2, true), (3, true)] {
-        let s = start(&mut b, level).await;
+        let s = start(&mut b, "spid", level).await;
         let doc = roxmltree::Document::parse(&s.xml).expect("xml");
         let root = doc.root_element();
         assert_eq!(root.attribute("Version"), Some("2.0"));
@@ -102,7 +42,7 @@ async fn the_authn_request_follows_the_spid_rules() {
 async fn a_person_signs_in_and_sees_their_access_and_the_previous_one() {
     let app = TestApp::new();
     let mut b = Browser::new(&app);
-    let s = start(&mut b, 2).await;
+    let s = start(&mut b, "spid", 2).await;
     let xml = spec(&app, &s.request_id, Level::L2).signed(&demo_keys(&app)).expect("sign");
     let res = post(&mut b, &xml, &s.relay_state).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -111,17 +51,17 @@ async fn a_person_signs_in_and_sees_their_access_and_the_previous_one() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Benvenuto, Mario Rossi"));
     assert!(page.body.contains("RSSMRA80A01H501U"));
-    assert!(page.body.contains("SPID livello 2"));
+    assert!(page.body.contains("Livello 2"));
     assert!(page.body.contains("primo accesso"));
     assert!(page.body.contains("action=\"/esci\""), "sign-out form in the header");
 
     // A second sign-in in another browser (level 1) lands in the same account and shows the first one.
     let mut other = Browser::new(&app);
-    let s = start(&mut other, 1).await;
+    let s = start(&mut other, "spid", 1).await;
     let xml = spec(&app, &s.request_id, Level::L1).signed(&demo_keys(&app)).expect("sign");
     assert_eq!(post(&mut other, &xml, &s.relay_state).await.status, StatusCode::SEE_OTHER);
     let page = other.get("/area-personale?lang=en").await;
-    assert!(page.body.contains("SPID level 1"));
+    assert!(page.body.contains("Level 1"));
     assert!(page.body.contains("with SPID (level 2)"), "previous access shown: {}", page.body);
 }
 
@@ -130,7 +70,7 @@ async fn the_session_id_changes_at_sign_in() {
     let app = TestApp::new();
     let mut b = Browser::new(&app);
     // Any anonymous session the browser had (here: none yet) is never promoted; a new id is issued.
-    let s = start(&mut b, 1).await;
+    let s = start(&mut b, "spid", 1).await;
     let before = b.cookies.get("sl_session").cloned();
     let xml = spec(&app, &s.request_id, Level::L1).signed(&demo_keys(&app)).expect("sign");
     post(&mut b, &xml, &s.relay_state).await;
@@ -214,7 +154,7 @@ async fn broken_responses_are_refused() {
     for (name, breaker, status) in cases {
         let app = TestApp::new();
         let mut b = Browser::new(&app);
-        let s = start(&mut b, 1).await;
+        let s = start(&mut b, "spid", 1).await;
         let xml = breaker(&app, &s.request_id, &demo_keys(&app));
         let res = post(&mut b, &xml, &s.relay_state).await;
         assert_eq!(res.status, status, "{name}: {}", res.body.chars().take(300).collect::<String>());
@@ -228,13 +168,13 @@ async fn broken_responses_are_refused() {
 async fn a_level_below_the_requested_one_is_refused() {
     let app = TestApp::new();
     let mut b = Browser::new(&app);
-    let s = start(&mut b, 2).await;
+    let s = start(&mut b, "spid", 2).await;
     let xml = spec(&app, &s.request_id, Level::L1).signed(&demo_keys(&app)).expect("sign");
     let res = post(&mut b, &xml, &s.relay_state).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.body.contains("livello di sicurezza"));
     // A higher level than asked is fine.
-    let s = start(&mut b, 2).await;
+    let s = start(&mut b, "spid", 2).await;
     let xml = spec(&app, &s.request_id, Level::L3).signed(&demo_keys(&app)).expect("sign");
     assert_eq!(post(&mut b, &xml, &s.relay_state).await.status, StatusCode::SEE_OTHER);
 }
@@ -243,7 +183,7 @@ async fn a_level_below_the_requested_one_is_refused() {
 async fn a_response_is_used_once_and_unsolicited_ones_are_refused() {
     let app = TestApp::new();
     let mut b = Browser::new(&app);
-    let s = start(&mut b, 1).await;
+    let s = start(&mut b, "spid", 1).await;
     let xml = spec(&app, &s.request_id, Level::L1).signed(&demo_keys(&app)).expect("sign");
     assert_eq!(post(&mut b, &xml, &s.relay_state).await.status, StatusCode::SEE_OTHER);
     let mut thief = Browser::new(&app);
@@ -261,7 +201,7 @@ async fn idp_error_codes_get_a_specific_message() {
     for (code, text) in [(19u8, "troppe volte"), (22, "acconsentito"), (25, "Hai annullato l'accesso"), (30, "identità personale")] {
         let app = TestApp::new();
         let mut b = Browser::new(&app);
-        let s = start(&mut b, 1).await;
+        let s = start(&mut b, "spid", 1).await;
         let mut sp = spec(&app, &s.request_id, Level::L1);
         sp.anomaly = Some(code);
         let res = post(&mut b, &sp.signed(&demo_keys(&app)).expect("sign"), &s.relay_state).await;
@@ -287,7 +227,7 @@ async fn every_exchange_is_in_the_saml_register_and_old_entries_are_purged() {
     use servizi_lavoro::db::schema::saml_register as r;
     let app = TestApp::new();
     let mut b = Browser::new(&app);
-    let s = start(&mut b, 1).await;
+    let s = start(&mut b, "spid", 1).await;
     let xml = spec(&app, &s.request_id, Level::L1).signed(&demo_keys(&app)).expect("sign");
     post(&mut b, &xml, &s.relay_state).await;
     let rid = s.request_id.clone();
@@ -318,7 +258,7 @@ async fn every_exchange_is_in_the_saml_register_and_old_entries_are_purged() {
 
 async fn signed_in(app: &TestApp) -> Browser<'_> {
     let mut b = Browser::new(app);
-    let s = start(&mut b, 1).await;
+    let s = start(&mut b, "spid", 1).await;
     let xml = spec(app, &s.request_id, Level::L1).signed(&demo_keys(app)).expect("sign");
     assert_eq!(post(&mut b, &xml, &s.relay_state).await.status, StatusCode::SEE_OTHER);
     b

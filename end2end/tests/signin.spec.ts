@@ -5,7 +5,7 @@ test("a person signs in with SPID through the demo IdP and signs out, without Ja
   await signInWithDemoIdp(page, "Mario Rossi");
   await expect(page).toHaveURL(/\/area-personale$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Benvenuto, Mario Rossi");
-  await expect(page.getByText("SPID livello 1")).toBeVisible();
+  await expect(page.getByText("Livello 1")).toBeVisible();
   await expect(page.getByRole("link", { name: "Mario Rossi" })).toBeVisible();
   await page.getByRole("button", { name: "Esci" }).click();
   await expect(page).toHaveURL(/\/uscita$/);
@@ -34,4 +34,28 @@ test("the SPID identity providers are listed in a new random order", async ({ re
     orders.add(names.join(","));
   }
   expect(orders.size).toBeGreaterThan(1);
+});
+
+test("a person signs in with CIE through the demo CieID, without JavaScript", async ({ page }) => {
+  await page.goto("/accedi");
+  await page.getByRole("link", { name: /Entra con CIE/ }).click();
+  await expect(page.getByText("Demo CieID")).toBeVisible();
+  await page.getByLabel(/^Giulia Bianchi/).check();
+  await page.getByRole("button", { name: "Accedi" }).click();
+  await page.getByRole("button", { name: "Continua verso Servizi Lavoro" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Benvenuto, Giulia Bianchi");
+  await expect(page.getByText("Livello 3")).toBeVisible();
+  await page.getByRole("button", { name: "Esci" }).click();
+  await expect(page).toHaveURL(/\/uscita$/);
+});
+
+test("an EU citizen signs in with eIDAS through the demo node, without JavaScript", async ({ page }) => {
+  await page.goto("/accedi?lang=en");
+  await page.getByRole("link", { name: /Login with eIDAS/ }).click();
+  await page.getByLabel(/^Sophie Martin/).check();
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Continue to Servizi Lavoro" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome, Sophie Martin");
+  await expect(page.getByText("eIDAS identifier")).toBeVisible();
+  await expect(page.getByText("FR/IT/0A1B2C3D4E5F")).toBeVisible();
 });

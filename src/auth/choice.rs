@@ -62,6 +62,41 @@ fn SpidProviders() -> impl IntoView {
     }
 }
 
+/// CIE and eIDAS: usually one provider each, so a plain button per provider.
+#[component]
+fn ProviderButtons(credential: Credential, label: &'static str) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let next = next_path();
+    let idps: Vec<(String, String, bool)> = state
+        .saml
+        .idps
+        .shuffled(credential)
+        .into_iter()
+        .map(|i| (i.display_name.clone(), login_link(&i.entity_id, next.as_deref()), i.test))
+        .collect();
+    if idps.is_empty() {
+        return view! { <p>{t("choice-not-configured")}</p> }.into_any();
+    }
+    view! {
+        <ul class="provider-buttons">
+            {idps
+                .into_iter()
+                .map(|(name, href, test)| {
+                    view! {
+                        <li>
+                            <a class="button" href=href>
+                                {t(label)}
+                                {test.then(|| view! { <span class="tag tag--inverse">{name}</span> })}
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn LoginChoicePage() -> impl IntoView {
     view! {
@@ -76,7 +111,15 @@ pub fn LoginChoicePage() -> impl IntoView {
                             <h2 id=format!("choice-{id}")>{t(&format!("{key}-name"))}</h2>
                             <p><strong>{t(&format!("{key}-who"))}</strong></p>
                             <p>{t(&format!("{key}-how"))}</p>
-                            {(id == "spid").then(|| view! { <SpidProviders/> })}
+                            {match id {
+                                "spid" => view! { <SpidProviders/> }.into_any(),
+                                "cie" => view! { <ProviderButtons credential=Credential::Cie label="choice-cie-button"/> }.into_any(),
+                                "eidas" => view! { <ProviderButtons credential=Credential::Eidas label="choice-eidas-button"/> }.into_any(),
+                                _ => view! {
+                                    <p><a class="button" href="/registrazione-utente-estero">{t("choice-foreign-register")}</a></p>
+                                    <p>{t("choice-foreign-signin-later")}</p>
+                                }.into_any(),
+                            }}
                             <p><a href=t(&format!("{key}-info-url"))>{t(&format!("{key}-info-link"))}</a></p>
                         </section>
                     }

@@ -1,5 +1,6 @@
 //! The signed-in person's page and the signed-out confirmation.
 use crate::i18n::{t, t_args, use_lang, Lang};
+use crate::auth::saml::level::Credential;
 use crate::identity::current::use_signed_in;
 use crate::web::layout::Page;
 use chrono::NaiveDateTime;
@@ -43,7 +44,7 @@ pub fn PersonalAreaPage() -> impl IntoView {
             <section aria-labelledby="session-heading" class="card">
                 <h2 id="session-heading">{t("area-session-heading")}</h2>
                 <dl class="facts">
-                    <dt>{t("area-identifier")}</dt>
+                    <dt>{t(if who.credential == Credential::Eidas { "area-identifier-eidas" } else { "area-identifier" })}</dt>
                     <dd>{who.identifier.clone()}</dd>
                     <dt>{t("area-credential")}</dt>
                     <dd>{t(who.credential.name_key())} " · " {who.idp_name.clone()}</dd>

@@ -5,10 +5,11 @@ use crate::app::AppState;
 use crate::auth::saml::codec::{b64, esc, instant, new_id, signed_redirect_query, verify_redirect};
 use crate::auth::saml::level::Level;
 use crate::auth::saml::response::{NS_SAML, NS_SAMLP};
-use crate::auth::saml::sp::SPID_ATTRIBUTES;
+use crate::auth::saml::level::Credential;
+use crate::auth::saml::sp::{CIE_ATTRIBUTES, EIDAS_MINIMUM, SPID_ATTRIBUTES};
 use crate::error::{AppError, AppResult};
 use crate::web::render::render_view;
-use axum::extract::{RawQuery, Request, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
@@ -16,13 +17,16 @@ use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-fn demo(state: &AppState) -> AppResult<&DemoIdp> {
-    state.saml.demo.as_ref().ok_or(AppError::NotFound)
+fn demo<'a>(state: &'a AppState, kind: &str) -> AppResult<&'a DemoIdp> {
+    state.saml.demo.iter().find(|d| d.kind == kind).ok_or(AppError::NotFound)
 }
 
 /// What the demo IdP understood of a verified AuthnRequest.
 #[derive(Clone, Debug)]
 pub struct DemoRequest {
+    pub credential: Credential,
+    /// Where the form posts: this demo IdP's SSO path.
+    pub sso_path: String,
     pub id: String,
     pub level: Level,
     pub relay_state: Option<String>,
@@ -30,7 +34,7 @@ pub struct DemoRequest {
     pub query: String,
 }
 
-fn read_request(state: &AppState, query: &str) -> AppResult<DemoRequest> {
+fn read_request(state: &AppState, d: &DemoIdp, query: &str) -> AppResult<DemoRequest> {
     let sp_key = state.saml.sp.keys.cert.public_key().map_err(|e| AppError::Internal(e.to_string()))?;
     let msg = verify_redirect(query, "SAMLRequest", &[sp_key]).map_err(|e| AppError::BadRequest(format!("demo IdP: {e}")))?;
     let doc = roxmltree::Document::parse(&msg.xml).map_err(|_| AppError::BadRequest("demo IdP: not XML".into()))?;
@@ -45,37 +49,52 @@ fn read_request(state: &AppState, query: &str) -> AppResult<DemoRequest> {
         .and_then(|n| n.text())
         .and_then(Level::from_uri)
         .unwrap_or(Level::L1);
-    Ok(DemoRequest { id, level, relay_state: msg.relay_state, query: query.to_string() })
+    // CIE always authenticates at the highest level.
+    let level = if d.credential == Credential::Cie { Level::L3 } else { level };
+    Ok(DemoRequest {
+        credential: d.credential,
+        sso_path: format!("{}/sso", d.path()),
+        id,
+        level,
+        relay_state: msg.relay_state,
+        query: query.to_string(),
+    })
 }
 
-/// `GET /demo-idp/spid/metadata`.
-pub async fn metadata(State(state): State<AppState>) -> AppResult<Response> {
-    let d = demo(&state)?;
+/// `GET /demo-idp/{kind}/metadata`.
+pub async fn metadata(State(state): State<AppState>, Path(kind): Path<String>) -> AppResult<Response> {
+    let d = demo(&state, &kind)?;
+    let slo = d
+        .slo_url
+        .as_deref()
+        .map(|u| format!(r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{}"/>"#, esc(u)))
+        .unwrap_or_default();
     let xml = format!(
         concat!(
             r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{e}">"#,
             r#"<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" WantAuthnRequestsSigned="true">"#,
             r#"<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data>"#,
             r#"<ds:X509Certificate>{c}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
-            r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{slo}"/>"#,
+            "{slo}",
             r#"<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:transient</md:NameIDFormat>"#,
             r#"<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{sso}"/>"#,
-            r#"</md:IDPSSODescriptor><md:Organization><md:OrganizationName xml:lang="it">Demo IdP</md:OrganizationName>"#,
-            r#"<md:OrganizationDisplayName xml:lang="it">Demo IdP</md:OrganizationDisplayName>"#,
+            r#"</md:IDPSSODescriptor><md:Organization><md:OrganizationName xml:lang="it">{name}</md:OrganizationName>"#,
+            r#"<md:OrganizationDisplayName xml:lang="it">{name}</md:OrganizationDisplayName>"#,
             r#"<md:OrganizationURL xml:lang="it">{e}</md:OrganizationURL></md:Organization></md:EntityDescriptor>"#
         ),
         e = esc(&d.entity_id),
         c = d.keys.cert_b64,
-        slo = esc(&d.slo_url),
+        slo = slo,
         sso = esc(&d.sso_url),
+        name = d.display_name(),
     );
     Ok(([(header::CONTENT_TYPE, "application/samlmetadata+xml")], xml).into_response())
 }
 
-/// `GET /demo-idp/spid/sso`: the sign-in page of the demo IdP.
-pub async fn sso(State(state): State<AppState>, RawQuery(query): RawQuery, req: Request) -> AppResult<Response> {
-    demo(&state)?;
-    let request = read_request(&state, query.as_deref().unwrap_or(""))?;
+/// `GET /demo-idp/{kind}/sso`: the sign-in page of a demo IdP.
+pub async fn sso(State(state): State<AppState>, Path(kind): Path<String>, RawQuery(query): RawQuery, req: Request) -> AppResult<Response> {
+    let d = demo(&state, &kind)?;
+    let request = read_request(&state, d, query.as_deref().unwrap_or(""))?;
     let (parts, _) = req.into_parts();
     Ok(render_view(&state, parts, StatusCode::OK, || (), move || {
         let r = request.clone();
@@ -92,30 +111,41 @@ pub struct RespondForm {
     pub outcome: Option<String>,
 }
 
-/// `POST /demo-idp/spid/sso`: issues the signed Response and shows the
+/// `POST /demo-idp/{kind}/sso`: issues the signed Response and shows the
 /// form that carries it back to the portal (the person presses Continue).
-pub async fn respond(State(state): State<AppState>, req: Request) -> AppResult<Response> {
+pub async fn respond(State(state): State<AppState>, Path(kind): Path<String>, req: Request) -> AppResult<Response> {
     let (parts, body) = req.into_parts();
     let Form(form) = Form::<RespondForm>::from_request(Request::from_parts(parts.clone(), body), &state)
         .await
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let d = demo(&state)?;
-    let request = read_request(&state, &form.request)?;
-    let person = people::find(form.person.as_deref().unwrap_or("")).ok_or_else(|| AppError::BadRequest("demo IdP: choose a person".into()))?;
-    let level = form.level.as_deref().and_then(|l| l.parse().ok()).and_then(Level::from_number).unwrap_or(request.level);
+    let d = demo(&state, &kind)?;
+    let request = read_request(&state, d, &form.request)?;
+    let person = people::find(form.person.as_deref().unwrap_or(""))
+        .filter(|p| p.usable_with(d.credential))
+        .ok_or_else(|| AppError::BadRequest("demo IdP: choose a person".into()))?;
+    let level = match d.credential {
+        Credential::Cie => Level::L3,
+        _ => form.level.as_deref().and_then(|l| l.parse().ok()).and_then(Level::from_number).unwrap_or(request.level),
+    };
     let anomaly = form.outcome.as_deref().and_then(|o| o.strip_prefix("nr")).and_then(|n| n.parse::<u8>().ok());
-    let attributes: Vec<(String, String)> = SPID_ATTRIBUTES
+    let asked: &[&str] = match d.credential {
+        Credential::Cie => CIE_ATTRIBUTES,
+        Credential::Eidas => EIDAS_MINIMUM,
+        _ => SPID_ATTRIBUTES,
+    };
+    let attributes: Vec<(String, String)> = asked
         .iter()
-        .map(|name| {
+        .filter_map(|name| {
             let value = match *name {
                 "spidCode" => person.spid_code.to_string(),
                 "name" => person.given_name.to_string(),
                 "familyName" => person.family_name.to_string(),
-                "fiscalNumber" => format!("TINIT-{}", person.codice_fiscale()),
+                // EU citizens have no codice fiscale: the node leaves it out.
+                "fiscalNumber" => format!("TINIT-{}", person.codice_fiscale()?),
                 "dateOfBirth" => person.date_of_birth.to_string(),
                 _ => person.email.to_string(),
             };
-            (name.to_string(), value)
+            Some((name.to_string(), value))
         })
         .collect();
     let spec = ResponseSpec {
@@ -136,6 +166,7 @@ pub async fn respond(State(state): State<AppState>, req: Request) -> AppResult<R
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let confirm = DemoConfirmData {
+        credential: d.credential,
         acs: state.saml.sp.acs_url.clone(),
         saml_response: b64(xml.as_bytes()),
         relay_state: request.relay_state.unwrap_or_default(),
@@ -151,6 +182,7 @@ pub async fn respond(State(state): State<AppState>, req: Request) -> AppResult<R
 
 #[derive(Clone, Debug)]
 pub struct DemoConfirmData {
+    pub credential: Credential,
     pub acs: String,
     pub saml_response: String,
     pub relay_state: String,
@@ -158,10 +190,13 @@ pub struct DemoConfirmData {
     pub anomaly: Option<u8>,
 }
 
-/// `GET /demo-idp/spid/slo`: answers the portal's LogoutRequest.
-pub async fn single_logout(State(state): State<AppState>, RawQuery(query): RawQuery) -> AppResult<Response> {
-    let d = demo(&state)?;
+/// `GET /demo-idp/{kind}/slo`: answers the portal's LogoutRequest.
+pub async fn single_logout(State(state): State<AppState>, Path(kind): Path<String>, RawQuery(query): RawQuery) -> AppResult<Response> {
+    let d = demo(&state, &kind)?;
     let query = query.unwrap_or_default();
+    if d.slo_url.is_none() {
+        return Err(AppError::NotFound);
+    }
     let sp_key = state.saml.sp.keys.cert.public_key().map_err(|e| AppError::Internal(e.to_string()))?;
     let msg = verify_redirect(&query, "SAMLRequest", &[sp_key]).map_err(|e| AppError::BadRequest(format!("demo IdP: {e}")))?;
     let doc = roxmltree::Document::parse(&msg.xml).map_err(|_| AppError::BadRequest("demo IdP: not XML".into()))?;

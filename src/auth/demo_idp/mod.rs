@@ -1,7 +1,7 @@
-//! A SPID identity provider built into the portal for development and
-//! demonstrations, so the whole sign-in works on a fresh machine. It has its
-//! own key and metadata, signs like a real IdP, can answer with every SPID
-//! error code, and is refused in production.
+//! Identity providers built into the portal for development and
+//! demonstrations (SPID, CIE, eIDAS), so every sign-in works on a fresh
+//! machine. They share one key, sign like real IdPs, can answer with every
+//! SPID error code, and are refused in production.
 mod handlers;
 pub mod issue;
 mod pages;
@@ -15,53 +15,77 @@ use crate::auth::saml::level::Credential;
 use crate::auth::saml::SamlSetupError;
 use crate::config::Config;
 
-pub const PATH: &str = "/demo-idp/spid";
-
 pub struct DemoIdp {
+    pub credential: Credential,
+    /// `spid`, `cie` or `eidas`: the path segment under `/demo-idp/`.
+    pub kind: &'static str,
     pub entity_id: String,
     pub sso_url: String,
-    pub slo_url: String,
+    /// CIE offers no SAML Single Logout.
+    pub slo_url: Option<String>,
     pub keys: KeyPair,
 }
 
 impl DemoIdp {
-    pub fn new(config: &Config) -> Result<DemoIdp, SamlSetupError> {
-        let base = config.origin();
-        let entity_id = format!("{base}{PATH}");
-        let dir = config.data_dir.join("keys");
-        let keys = KeyPair::load_or_generate(
-            &dir.join("demo-idp.key.pem"),
-            &dir.join("demo-idp.cert.pem"),
-            &CertSubject {
-                common_name: "Demo IdP".into(),
-                organization: "Servizi Lavoro (development)".into(),
-                entity_id: entity_id.clone(),
-                organization_identifier: "VATIT-00000000000".into(),
-                locality: "Roma".into(),
-                public_sector: false,
-                days: 730,
-                key_bits: 2048,
-            },
-        )?;
-        Ok(DemoIdp { sso_url: format!("{entity_id}/sso"), slo_url: format!("{entity_id}/slo"), entity_id, keys })
+    pub fn path(&self) -> String {
+        format!("/demo-idp/{}", self.kind)
+    }
+
+    pub fn display_name(&self) -> &'static str {
+        match self.credential {
+            Credential::Cie => "Demo CieID",
+            Credential::Eidas => "Demo eIDAS (EU)",
+            _ => "Demo IdP",
+        }
     }
 
     pub fn as_idp(&self) -> IdentityProvider {
         IdentityProvider {
             entity_id: self.entity_id.clone(),
-            display_name: "Demo IdP".into(),
-            credential: Credential::Spid,
+            display_name: self.display_name().into(),
+            credential: self.credential,
             sso_redirect: self.sso_url.clone(),
-            slo_redirect: Some(self.slo_url.clone()),
+            slo_redirect: self.slo_url.clone(),
             certs_der: self.keys.cert.to_der().map(|d| vec![d]).unwrap_or_default(),
             test: true,
         }
     }
 }
 
-/// Adds the demo IdP to the trusted ones.
-pub fn register(config: &Config, idps: &mut IdpRegistry) -> Result<DemoIdp, SamlSetupError> {
-    let demo = DemoIdp::new(config)?;
-    idps.add(demo.as_idp());
-    Ok(demo)
+/// Creates the demo IdPs and adds them to the trusted ones.
+pub fn register(config: &Config, idps: &mut IdpRegistry) -> Result<Vec<DemoIdp>, SamlSetupError> {
+    let base = config.origin();
+    let dir = config.data_dir.join("keys");
+    let keys = KeyPair::load_or_generate(
+        &dir.join("demo-idp.key.pem"),
+        &dir.join("demo-idp.cert.pem"),
+        &CertSubject {
+            common_name: "Demo IdP".into(),
+            organization: "Servizi Lavoro (development)".into(),
+            entity_id: format!("{base}/demo-idp"),
+            organization_identifier: "VATIT-00000000000".into(),
+            locality: "Roma".into(),
+            public_sector: false,
+            days: 730,
+            key_bits: 2048,
+        },
+    )?;
+    let demos: Vec<DemoIdp> = [(Credential::Spid, "spid"), (Credential::Cie, "cie"), (Credential::Eidas, "eidas")]
+        .into_iter()
+        .map(|(credential, kind)| {
+            let entity_id = format!("{base}/demo-idp/{kind}");
+            DemoIdp {
+                credential,
+                kind,
+                sso_url: format!("{entity_id}/sso"),
+                slo_url: (credential != Credential::Cie).then(|| format!("{entity_id}/slo")),
+                entity_id,
+                keys: keys.clone(),
+            }
+        })
+        .collect();
+    for d in &demos {
+        idps.add(d.as_idp());
+    }
+    Ok(demos)
 }

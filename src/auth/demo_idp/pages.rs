@@ -1,7 +1,7 @@
 //! The demo IdP's own two pages: choose a person, then confirm sending.
 use super::handlers::{DemoConfirmData, DemoRequest};
 use super::people::PEOPLE;
-use crate::auth::saml::level::Level;
+use crate::auth::saml::level::{Credential, Level};
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,13 +19,13 @@ const OUTCOMES: &[(&str, &str)] = &[
 ];
 
 #[component]
-fn DemoFrame(title: String, children: Children) -> impl IntoView {
+fn DemoFrame(title: String, name: &'static str, children: Children) -> impl IntoView {
     view! {
         <Title text=title/>
         <a class="skip-link" href="#main">{t("layout-skip-to-content")}</a>
         <header class="demo-header">
             <div class="container">
-                <p class="demo-header__name">"Demo IdP"</p>
+                <p class="demo-header__name">{name}</p>
                 <p class="demo-header__warning">{t("demo-warning")}</p>
             </div>
         </header>
@@ -33,19 +33,29 @@ fn DemoFrame(title: String, children: Children) -> impl IntoView {
     }
 }
 
+fn frame_name(credential: Credential) -> &'static str {
+    match credential {
+        Credential::Cie => "Demo CieID",
+        Credential::Eidas => "Demo eIDAS (EU)",
+        _ => "Demo IdP",
+    }
+}
+
 #[component]
 pub fn DemoLogin(request: DemoRequest) -> impl IntoView {
     let asked = request.level;
+    let credential = request.credential;
     view! {
-        <DemoFrame title=t("demo-title")>
+        <DemoFrame title=t("demo-title") name=frame_name(credential)>
             <h1>{t("demo-title")}</h1>
             <p class="lead">{crate::i18n::t_args("demo-asked-level", &[("level", asked.number().to_string())])}</p>
-            <form method="post" action=super::PATH.to_string() + "/sso">
+            <form method="post" action=request.sso_path.clone()>
                 <input type="hidden" name="request" value=request.query.clone()/>
                 <fieldset>
                     <legend>{t("demo-choose-person")}</legend>
                     {PEOPLE
                         .iter()
+                        .filter(|p| p.usable_with(credential))
                         .enumerate()
                         .map(|(i, p)| {
                             let id = format!("person-{}", p.key);
@@ -54,20 +64,22 @@ pub fn DemoLogin(request: DemoRequest) -> impl IntoView {
                                     <input type="radio" name="person" id=id.clone() value=p.key checked={i == 0}/>
                                     <label for=id>
                                         {format!("{} {}", p.given_name, p.family_name)}
-                                        <span class="hint">{format!(" · {} · ", p.codice_fiscale())}{t(p.role)}</span>
+                                        <span class="hint">{format!(" · {} · ", p.identifier(credential))}{t(p.role)}</span>
                                     </label>
                                 </div>
                             }
                         })
                         .collect_view()}
                 </fieldset>
-                <label for="level">{t("demo-level")}</label>
-                <select id="level" name="level">
-                    {Level::ALL
-                        .into_iter()
-                        .map(|l| view! { <option value=l.number().to_string() selected={l == asked}>{format!("SpidL{}", l.number())}</option> })
-                        .collect_view()}
-                </select>
+                {(credential != Credential::Cie).then(|| view! {
+                    <label for="level">{t("demo-level")}</label>
+                    <select id="level" name="level">
+                        {Level::ALL
+                            .into_iter()
+                            .map(|l| view! { <option value=l.number().to_string() selected={l == asked}>{format!("SpidL{}", l.number())}</option> })
+                            .collect_view()}
+                    </select>
+                })}
                 <label for="outcome">{t("demo-outcome")}</label>
                 <select id="outcome" name="outcome">
                     {OUTCOMES.iter().map(|(v, k)| view! { <option value=*v>{t(k)}</option> }).collect_view()}
@@ -81,7 +93,7 @@ pub fn DemoLogin(request: DemoRequest) -> impl IntoView {
 #[component]
 pub fn DemoConfirm(data: DemoConfirmData) -> impl IntoView {
     view! {
-        <DemoFrame title=t("demo-confirm-title")>
+        <DemoFrame title=t("demo-confirm-title") name=frame_name(data.credential)>
             <h1>{t("demo-confirm-title")}</h1>
             {match data.anomaly {
                 Some(n) => view! { <p class="lead">{crate::i18n::t_args("demo-confirm-error", &[("code", n.to_string())])}</p> }.into_any(),

@@ -5,7 +5,9 @@ use super::authn_request::AuthnRequest;
 use super::codec::new_id;
 use super::level::{Comparison, Level};
 use super::request_state::{self, PendingRequest, Purpose};
-use super::{register, sp::ATTRIBUTE_SET_SPID};
+use super::level::Credential;
+use super::register;
+use super::sp::{ATTRIBUTE_SET_EIDAS_MINIMUM, ATTRIBUTE_SET_SPID};
 use crate::app::AppState;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -37,6 +39,12 @@ pub async fn start(state: &AppState, idp_entity_id: &str, level: Level, return_t
         .idps
         .get(idp_entity_id)
         .ok_or_else(|| sign_in_error(StatusCode::BAD_REQUEST, "signin-unknown-idp", format!("unknown IdP {idp_entity_id}")))?;
+    // The eIDAS node serves only substantial/high (SPID level 2 or more) and
+    // answers with the eIDAS minimum data set.
+    let (attribute_set, level) = match idp.credential {
+        Credential::Eidas => (ATTRIBUTE_SET_EIDAS_MINIMUM, level.max(Level::L2)),
+        _ => (ATTRIBUTE_SET_SPID, level),
+    };
     let request = AuthnRequest {
         id: new_id(),
         issue_instant: Utc::now().trunc_subsecs(0),
@@ -44,7 +52,7 @@ pub async fn start(state: &AppState, idp_entity_id: &str, level: Level, return_t
         idp,
         level,
         comparison: Comparison::Minimum,
-        attribute_set: ATTRIBUTE_SET_SPID,
+        attribute_set,
     };
     let xml = request.to_xml();
     let pending = PendingRequest {

@@ -42,6 +42,10 @@ pub async fn sign_out(
     let Some(who) = who else { return Ok(Redirect::to(SIGNED_OUT_PAGE).into_response()) };
     tracing::info!(account = who.account_id, "signed out");
     let saml = state.saml.clone();
+    // CIE has no SAML Single Logout ("Simple Logout"): the portal session is all there is to end.
+    if who.credential == super::level::Credential::Cie {
+        return Ok(Redirect::to(SIGNED_OUT_PAGE).into_response());
+    }
     let target = who.idp_session.as_ref().zip(saml.idps.get(&who.idp_entity_id)).and_then(|(s, idp)| {
         idp.slo_redirect.clone().map(|slo| (s.clone(), idp.clone(), slo))
     });

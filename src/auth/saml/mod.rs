@@ -24,8 +24,8 @@ use sp::ServiceProvider;
 pub struct Saml {
     pub sp: ServiceProvider,
     pub idps: IdpRegistry,
-    /// Development only: the built-in identity provider.
-    pub demo: Option<crate::auth::demo_idp::DemoIdp>,
+    /// Development only: the built-in identity providers (SPID, CIE, eIDAS).
+    pub demo: Vec<crate::auth::demo_idp::DemoIdp>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,10 +68,17 @@ impl Saml {
         }
         let sp = ServiceProvider::new(config, keys)?;
         let mut idps = IdpRegistry::default();
-        for source in &config.spid_idp_metadata {
-            idps.load_source(source, Credential::Spid)?;
+        let sources = [
+            (&config.spid_idp_metadata, Credential::Spid),
+            (&config.cie_idp_metadata, Credential::Cie),
+            (&config.eidas_idp_metadata, Credential::Eidas),
+        ];
+        for (list, credential) in sources {
+            for source in list {
+                idps.load_source(source, credential)?;
+            }
         }
-        let demo = if config.demo_idp { Some(crate::auth::demo_idp::register(config, &mut idps)?) } else { None };
+        let demo = if config.demo_idp { crate::auth::demo_idp::register(config, &mut idps)? } else { Vec::new() };
         Ok(Saml { sp, idps, demo })
     }
 }

@@ -7,9 +7,32 @@ use crate::config::{Config, Organization, SpProfile};
 
 /// The attributes we ask SPID IdPs for (AttributeConsumingService 0).
 pub const SPID_ATTRIBUTES: &[&str] = &["spidCode", "name", "familyName", "fiscalNumber", "dateOfBirth", "email"];
+/// CIE gives the eIDAS minimum set only (its own metadata, index 0).
+pub const CIE_ATTRIBUTES: &[&str] = &["name", "familyName", "fiscalNumber", "dateOfBirth"];
+/// The eIDAS node (FICEP): minimum set (index 99) and full set (index 100).
+pub const EIDAS_MINIMUM: &[&str] = &["fiscalNumber", "spidCode", "name", "familyName", "dateOfBirth"];
+pub const EIDAS_FULL: &[&str] = &["fiscalNumber", "spidCode", "name", "familyName", "dateOfBirth", "placeOfBirth", "address", "gender"];
 
 pub const ACS_INDEX: u32 = 0;
 pub const ATTRIBUTE_SET_SPID: u32 = 0;
+pub const ATTRIBUTE_SET_EIDAS_MINIMUM: u32 = 99;
+pub const ATTRIBUTE_SET_EIDAS_FULL: u32 = 100;
+const NS_CIE: &str = "https://www.cartaidentita.interno.gov.it/saml-extensions";
+
+fn requested(attrs: &[&str]) -> String {
+    attrs
+        .iter()
+        .map(|a| format!(r#"<md:RequestedAttribute Name="{a}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic"/>"#))
+        .collect()
+}
+
+fn attribute_service(index: u32, name: &str, attrs: &[&str]) -> String {
+    format!(
+        r#"<md:AttributeConsumingService index="{index}"><md:ServiceName xml:lang="it">{}</md:ServiceName>{}</md:AttributeConsumingService>"#,
+        esc(name),
+        requested(attrs)
+    )
+}
 
 pub struct ServiceProvider {
     pub entity_id: String,
@@ -19,6 +42,8 @@ pub struct ServiceProvider {
     pub organization: Organization,
     /// Signed once at start: the metadata only changes with the configuration.
     pub metadata_xml: String,
+    /// The same service provider as the CIE federation wants it described.
+    pub cie_metadata_xml: String,
 }
 
 impl std::fmt::Debug for ServiceProvider {
@@ -37,21 +62,93 @@ impl ServiceProvider {
             keys,
             organization: config.organization.clone(),
             metadata_xml: String::new(),
+            cie_metadata_xml: String::new(),
         };
         sp.metadata_xml = xmldsig::sign(&sp.unsigned_metadata(), &sp.keys.key_der)?;
+        sp.cie_metadata_xml = xmldsig::sign(&sp.unsigned_cie_metadata(), &sp.keys.key_der)?;
         Ok(sp)
+    }
+
+    /// The endpoints and key, shared by both metadata documents.
+    fn sp_sso_descriptor(&self, attribute_services: &str) -> String {
+        format!(
+            concat!(
+                r#"<md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" "#,
+                r#"AuthnRequestsSigned="true" WantAssertionsSigned="true">"#,
+                r#"<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">"#,
+                r#"<ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
+                r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{slo}"/>"#,
+                r#"<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:transient</md:NameIDFormat>"#,
+                r#"<md:AssertionConsumerService index="{acs_index}" isDefault="true" "#,
+                r#"Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="{acs}"/>"#,
+                "{attrs}</md:SPSSODescriptor>"
+            ),
+            cert = self.keys.cert_b64,
+            slo = esc(&self.slo_url),
+            acs_index = ACS_INDEX,
+            acs = esc(&self.acs_url),
+            attrs = attribute_services,
+        )
+    }
+
+    fn organization_xml(&self) -> String {
+        let o = &self.organization;
+        let lang_values = |value: &str, tag: &str| {
+            ["it", "en"].iter().map(|l| format!(r#"<md:{tag} xml:lang="{l}">{}</md:{tag}>"#, esc(value))).collect::<String>()
+        };
+        format!(
+            "<md:Organization>{}{}{}</md:Organization>",
+            lang_values(&o.name, "OrganizationName"),
+            lang_values(&o.display_name, "OrganizationDisplayName"),
+            lang_values(&o.url, "OrganizationURL")
+        )
+    }
+
+    /// CIE profile: CIE extension namespace, administrative contact only, and
+    /// just the four attributes CIE can give.
+    fn unsigned_cie_metadata(&self) -> String {
+        let o = &self.organization;
+        let id = new_id();
+        let ext = match o.profile {
+            SpProfile::Public => format!("<cie:Public/><cie:IPACode>{}</cie:IPACode>", esc(&o.ipa_code)),
+            SpProfile::Private => format!(
+                "<cie:Private/><cie:VATNumber>{}</cie:VATNumber><cie:FiscalCode>{}</cie:FiscalCode><cie:NACE2Code>{}</cie:NACE2Code>",
+                esc(&o.vat_number),
+                esc(&o.fiscal_code),
+                esc(&o.nace2_code)
+            ),
+        };
+        format!(
+            concat!(
+                r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:cie="{ns}" entityID="{eid}" ID="{id}">"#,
+                "{sig}{descriptor}{org}",
+                r#"<md:ContactPerson contactType="administrative"><md:Extensions>{ext}<cie:Municipality>{municipality}</cie:Municipality></md:Extensions>"#,
+                "<md:Company>{company}</md:Company><md:EmailAddress>{email}</md:EmailAddress>",
+                "<md:TelephoneNumber>{phone}</md:TelephoneNumber></md:ContactPerson></md:EntityDescriptor>"
+            ),
+            ns = NS_CIE,
+            eid = esc(&self.entity_id),
+            id = id,
+            sig = xmldsig::template(&id, &self.keys.cert_b64),
+            descriptor = self.sp_sso_descriptor(&attribute_service(ATTRIBUTE_SET_SPID, &o.display_name, CIE_ATTRIBUTES)),
+            org = self.organization_xml(),
+            ext = ext,
+            municipality = esc(&o.municipality),
+            company = esc(&o.name),
+            email = esc(&o.contact_email),
+            phone = esc(&o.contact_phone),
+        )
     }
 
     fn unsigned_metadata(&self) -> String {
         let o = &self.organization;
         let id = new_id();
-        let attrs: String = SPID_ATTRIBUTES
-            .iter()
-            .map(|a| format!(r#"<md:RequestedAttribute Name="{a}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic"/>"#))
-            .collect();
-        let lang_values = |value: &str, tag: &str| {
-            ["it", "en"].iter().map(|l| format!(r#"<md:{tag} xml:lang="{l}">{}</md:{tag}>"#, esc(value))).collect::<String>()
-        };
+        let attribute_services = [
+            attribute_service(ATTRIBUTE_SET_SPID, &o.display_name, SPID_ATTRIBUTES),
+            attribute_service(ATTRIBUTE_SET_EIDAS_MINIMUM, "eIDAS Natural Person Minimum Attribute Set", EIDAS_MINIMUM),
+            attribute_service(ATTRIBUTE_SET_EIDAS_FULL, "eIDAS Natural Person Full Attribute Set", EIDAS_FULL),
+        ]
+        .concat();
         let contact_extensions = match o.profile {
             SpProfile::Public => format!("<spid:IPACode>{}</spid:IPACode><spid:Public/>", esc(&o.ipa_code)),
             SpProfile::Private => format!(
@@ -86,19 +183,7 @@ impl ServiceProvider {
             concat!(
                 r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" "#,
                 r#"xmlns:spid="https://spid.gov.it/saml-extensions" entityID="{eid}" ID="{id}">"#,
-                "{sig}",
-                r#"<md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" "#,
-                r#"AuthnRequestsSigned="true" WantAssertionsSigned="true">"#,
-                r#"<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">"#,
-                r#"<ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
-                r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{slo}"/>"#,
-                r#"<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:transient</md:NameIDFormat>"#,
-                r#"<md:AssertionConsumerService index="{acs_index}" isDefault="true" "#,
-                r#"Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="{acs}"/>"#,
-                r#"<md:AttributeConsumingService index="{attr_index}">"#,
-                r#"<md:ServiceName xml:lang="it">{service}</md:ServiceName>{attrs}</md:AttributeConsumingService>"#,
-                "</md:SPSSODescriptor>",
-                "<md:Organization>{org_name}{org_display}{org_url}</md:Organization>",
+                "{sig}{descriptor}{org}",
                 r#"<md:ContactPerson contactType="other"><md:Extensions>{ext}</md:Extensions>"#,
                 "<md:EmailAddress>{email}</md:EmailAddress><md:TelephoneNumber>{phone}</md:TelephoneNumber>",
                 "</md:ContactPerson>{billing}</md:EntityDescriptor>"
@@ -106,16 +191,8 @@ impl ServiceProvider {
             eid = esc(&self.entity_id),
             id = id,
             sig = xmldsig::template(&id, &self.keys.cert_b64),
-            cert = self.keys.cert_b64,
-            slo = esc(&self.slo_url),
-            acs_index = ACS_INDEX,
-            acs = esc(&self.acs_url),
-            attr_index = ATTRIBUTE_SET_SPID,
-            service = esc(&o.display_name),
-            attrs = attrs,
-            org_name = lang_values(&o.name, "OrganizationName"),
-            org_display = lang_values(&o.display_name, "OrganizationDisplayName"),
-            org_url = lang_values(&o.url, "OrganizationURL"),
+            descriptor = self.sp_sso_descriptor(&attribute_services),
+            org = self.organization_xml(),
             ext = contact_extensions,
             email = esc(&o.contact_email),
             phone = esc(&o.contact_phone),
