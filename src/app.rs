@@ -3,6 +3,9 @@ use crate::auth::choice::LoginChoicePage;
 use crate::auth::pages::{PersonalAreaPage, SignedOutPage};
 use crate::auth::saml::{self, Saml, SamlSetupError};
 use crate::auth::demo_idp;
+use crate::auth::foreign::{registration, signin};
+use crate::helpdesk;
+use crate::mail::{MailError, Mailer};
 use crate::auth::session;
 use crate::config::Config;
 use crate::db::DbPool;
@@ -33,17 +36,27 @@ pub struct AppState {
     pub pool: DbPool,
     pub config: Arc<Config>,
     pub saml: Arc<Saml>,
+    pub mailer: Mailer,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Saml(#[from] SamlSetupError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
 }
 
 impl AppState {
     /// Loads what requests need: keys, trusted identity providers.
-    pub fn new(config: Config, pool: DbPool) -> Result<Self, SamlSetupError> {
+    pub fn new(config: Config, pool: DbPool) -> Result<Self, SetupError> {
         let leptos_options = LeptosOptions::builder()
             .output_name("servizi-lavoro")
             .site_addr(config.addr)
             .build();
         let saml = Arc::new(Saml::from_config(&config)?);
-        Ok(AppState { leptos_options, pool, config: Arc::new(config), saml })
+        let mailer = Mailer::from_config(&config)?;
+        Ok(AppState { leptos_options, pool, config: Arc::new(config), saml, mailer })
     }
 }
 
@@ -62,6 +75,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/cookie") view=CookiesPage ssr=SsrMode::Async/>
                 <Route path=path!("/area-personale") view=PersonalAreaPage ssr=SsrMode::Async/>
                 <Route path=path!("/uscita") view=SignedOutPage ssr=SsrMode::Async/>
+                <Route path=path!("/registrazione-utente-estero") view=registration::RegistrationPage ssr=SsrMode::Async/>
+                <Route path=path!("/registrazione-utente-estero/inviata") view=registration::RegistrationSentPage ssr=SsrMode::Async/>
+                <Route path=path!("/accesso-utente-estero") view=signin::SignInPage ssr=SsrMode::Async/>
             </Routes>
         </LeptosRouter>
     }
@@ -80,7 +96,19 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/saml/login", get(saml::login::login))
         .route("/saml/acs", post(saml::acs::acs))
         .route("/saml/slo", get(saml::logout::single_logout))
-        .route("/esci", post(saml::logout::sign_out));
+        .route("/esci", post(saml::logout::sign_out))
+        .route(
+            registration::PATH,
+            post(registration::submit).layer(DefaultBodyLimit::max(registration::MAX_DOCUMENT_BYTES + 64 * 1024)),
+        )
+        .route("/registrazione-utente-estero/conferma", get(registration::confirm))
+        .route(signin::PATH, post(signin::submit_password))
+        .route("/accesso-utente-estero/attiva-codice", get(signin::enrol_page).post(signin::enrol_submit))
+        .route("/accesso-utente-estero/codice", get(signin::code_page).post(signin::code_submit))
+        .route("/assistenza", get(helpdesk::queue_page))
+        .route("/assistenza/richieste/{id}", get(helpdesk::request_page))
+        .route("/assistenza/richieste/{id}/documento", get(helpdesk::document))
+        .route("/assistenza/richieste/{id}/decisione", post(helpdesk::decide));
     if !state.saml.demo.is_empty() {
         router = router
             .route("/demo-idp/{kind}/metadata", get(demo_idp::metadata))

@@ -41,6 +41,17 @@ pub enum Command {
     /// SAML maintenance.
     #[command(subcommand)]
     Saml(SamlCommand),
+    /// Helpdesk operators (they sign in with SPID or CIE).
+    #[command(subcommand)]
+    Operators(OperatorsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OperatorsCommand {
+    /// Give the operator role to a codice fiscale.
+    Add { codice_fiscale: String },
+    /// Take the operator role away.
+    Remove { codice_fiscale: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -95,6 +106,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             generate_keys(&config, key.unwrap_or(config.sp_key.clone()), cert.unwrap_or(config.sp_cert.clone()), days, force)
         }
         Command::Saml(SamlCommand::PurgeRegister) => purge_register(config).await,
+        Command::Operators(cmd) => operators(config, cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -140,6 +152,29 @@ async fn purge_register(config: Config) -> CliResult {
     Ok(())
 }
 
+async fn operators(config: Config, cmd: OperatorsCommand) -> CliResult {
+    let (cf, add) = match cmd {
+        OperatorsCommand::Add { codice_fiscale } => (codice_fiscale, true),
+        OperatorsCommand::Remove { codice_fiscale } => (codice_fiscale, false),
+    };
+    let cf = crate::identity::codice_fiscale::normalize(&cf).ok_or_else(|| format!("{cf:?} is not a valid codice fiscale"))?;
+    let url = config.database_url.clone();
+    let c2 = cf.clone();
+    let changed = tokio::task::spawn_blocking(move || -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+        let pool = crate::db::connect(&url, 1)?;
+        let mut conn = pool.get()?;
+        Ok(if add { crate::helpdesk::operators::add(&mut conn, &c2)? } else { crate::helpdesk::operators::remove(&mut conn, &c2)? })
+    })
+    .await??;
+    match (add, changed) {
+        (true, true) => println!("{cf} is now a helpdesk operator"),
+        (true, false) => println!("{cf} was already a helpdesk operator"),
+        (false, true) => println!("{cf} is no longer a helpdesk operator"),
+        (false, false) => println!("{cf} was not a helpdesk operator"),
+    }
+    Ok(())
+}
+
 async fn serve(config: Config) -> CliResult {
     let (url, size) = (config.database_url.clone(), config.db_pool_size);
     let pool = tokio::task::spawn_blocking(move || crate::db::connect(&url, size)).await??;
@@ -153,7 +188,9 @@ async fn serve(config: Config) -> CliResult {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, base_url = %base, "Servizi Lavoro is listening");
     println!("Servizi Lavoro: listening on http://{addr} (public URL {base})");
-    axum::serve(listener, build_router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    // Client addresses feed the sign-in throttling.
+    let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     sweeper.abort();
     Ok(())
 }

@@ -53,6 +53,8 @@ struct FileSettings {
     nace2_code: Option<String>,
     cie_idp_metadata: Option<Vec<String>>,
     eidas_idp_metadata: Option<Vec<String>>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
 }
 
 /// Which SPID service-provider profile our metadata declares.
@@ -113,6 +115,9 @@ pub struct Config {
     pub cie_idp_metadata: Vec<String>,
     /// The Italian eIDAS node (FICEP) metadata.
     pub eidas_idp_metadata: Vec<String>,
+    /// `smtp://user:pass@host:587` (or smtps://); none: the file outbox.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
     pub organization: Organization,
 }
 
@@ -290,6 +295,9 @@ impl Config {
             if demo_idp {
                 return Err(invalid("SL_DEMO_IDP", "the demo identity providers are refused in production"));
             }
+            if env.var("SL_SMTP_URL").is_none() && file.smtp_url.is_none() {
+                return Err(invalid("SL_SMTP_URL", "production sends mail through SMTP, not to the file outbox"));
+            }
             for (key, path) in [("SL_SP_KEY", &sp_key), ("SL_SP_CERT", &sp_cert)] {
                 match path {
                     None => return Err(invalid(key, "production requires the real service-provider key and certificate")),
@@ -316,6 +324,8 @@ impl Config {
             body_limit_bytes,
             demo_data,
             demo_idp,
+            smtp_url: env.var("SL_SMTP_URL").or(file.smtp_url),
+            mail_from: env.var("SL_MAIL_FROM").or(file.mail_from).unwrap_or_else(|| "Servizi Lavoro <noreply@servizi.lavoro.gov.it>".into()),
             spid_idp_metadata,
             cie_idp_metadata,
             eidas_idp_metadata,
@@ -387,7 +397,7 @@ mod tests {
         // Demo data is off by default in production; the keys are still missing.
         let env = HashMap::from([("SL_ENV", "production"), ("SL_BASE_URL", "https://servizi.example.it")]);
         let err = Config::load(None, &env).unwrap_err().to_string();
-        assert!(err.contains("SL_SP_KEY"), "{err}");
+        assert!(err.contains("SL_SMTP_URL") || err.contains("SL_SP_KEY"), "{err}");
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub enum AppError {
     /// Sign-in refused (a SAML check, an IdP error): a page that says why.
     #[error("sign-in refused ({status}): {log}")]
     SignIn { status: StatusCode, reason: &'static str, log: String },
+    /// Any other refusal with its own explanation (message keys).
+    #[error("refused ({status}): {log}")]
+    Explained { status: StatusCode, title: &'static str, detail: &'static str, log: String },
     #[error("service unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -44,7 +47,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::CrossOrigin | AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::SignIn { status, .. } => *status,
+            AppError::SignIn { status, .. } | AppError::Explained { status, .. } => *status,
             AppError::Db(_) | AppError::Session(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -60,6 +63,7 @@ impl IntoResponse for AppError {
         }
         let page = match &self {
             AppError::SignIn { reason, .. } => ErrorPage { title: Some("signin-failed-title"), detail: Some(reason) },
+            AppError::Explained { title, detail, .. } => ErrorPage { title: Some(title), detail: Some(detail) },
             _ => ErrorPage::default(),
         };
         let mut res = status.into_response();

@@ -7,8 +7,10 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod helpdesk;
 pub mod i18n;
 pub mod identity;
+pub mod mail;
 pub mod web;
 
 pub use app::{build_router, AppState};

@@ -116,7 +116,10 @@ pub fn LoginChoicePage() -> impl IntoView {
                                 "cie" => view! { <ProviderButtons credential=Credential::Cie label="choice-cie-button"/> }.into_any(),
                                 "eidas" => view! { <ProviderButtons credential=Credential::Eidas label="choice-eidas-button"/> }.into_any(),
                                 _ => view! {
-                                    <p><a class="button" href="/registrazione-utente-estero">{t("choice-foreign-register")}</a></p>
+                                    <ul class="provider-buttons">
+                                        <li><a class="button" href="/accesso-utente-estero">{t("choice-foreign-signin")}</a></li>
+                                        <li><a class="button button--secondary" href="/registrazione-utente-estero">{t("choice-foreign-register")}</a></li>
+                                    </ul>
                                     <p>{t("choice-foreign-signin-later")}</p>
                                 }.into_any(),
                             }}

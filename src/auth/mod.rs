@@ -3,5 +3,6 @@
 pub mod session;
 pub mod choice;
 pub mod demo_idp;
+pub mod foreign;
 pub mod pages;
 pub mod saml;

@@ -77,3 +77,91 @@ diesel::table! {
 
 diesel::joinable!(sign_ins -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(accounts, sign_ins);
+
+diesel::table! {
+    foreign_users (id) {
+        id -> BigInt,
+        public_id -> Text,
+        email -> Text,
+        given_name -> Text,
+        family_name -> Text,
+        birth_date -> Date,
+        birth_country -> Text,
+        citizenship -> Text,
+        phone -> Text,
+        doc_type -> Text,
+        doc_number -> Text,
+        doc_country -> Text,
+        doc_expiry -> Date,
+        doc_file -> Text,
+        doc_mime -> Text,
+        password_hash -> Text,
+        lang -> Text,
+        status -> Text,
+        confirm_token_hash -> Nullable<Text>,
+        confirm_expires_at -> Nullable<Timestamp>,
+        totp_secret -> Nullable<Text>,
+        totp_enrolled_at -> Nullable<Timestamp>,
+        totp_last_step -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> BigInt,
+        foreign_user_id -> BigInt,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    helpdesk_decisions (id) {
+        id -> BigInt,
+        foreign_user_id -> BigInt,
+        operator_account_id -> BigInt,
+        decision -> Text,
+        reason -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    operators (identifier) {
+        identifier -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    auth_throttle (key) {
+        key -> Text,
+        failures -> Integer,
+        last_failure_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    auth_failures (id) {
+        id -> BigInt,
+        account_key -> Text,
+        address -> Text,
+        reason -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Text,
+        foreign_user_id -> BigInt,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(helpdesk_decisions -> foreign_users (foreign_user_id));
+diesel::joinable!(helpdesk_decisions -> accounts (operator_account_id));
+diesel::allow_tables_to_appear_in_same_query!(foreign_users, helpdesk_decisions, accounts);

@@ -45,6 +45,7 @@ impl DemoPerson {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // a table row, field by field
 const fn person(
     key: &'static str,
     given_name: &'static str,

@@ -1,0 +1,9 @@
+//! Utente Estero: registration with an identity document, helpdesk
+//! validation (see `crate::helpdesk`), and sign-in with a strong password and
+//! a one-time code.
+pub mod model;
+pub mod password;
+pub mod registration;
+pub mod signin;
+pub mod throttle;
+pub mod totp;

@@ -1,0 +1,254 @@
+//! Utente Estero records: registration, confirmation, decision, credentials.
+use crate::db::schema::{foreign_users as u, helpdesk_decisions as d, recovery_codes as r};
+use crate::db::AnyConnection;
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+pub const STATUS_UNCONFIRMED: &str = "unconfirmed";
+pub const STATUS_PENDING: &str = "pending";
+pub const STATUS_APPROVED: &str = "approved";
+pub const STATUS_REJECTED: &str = "rejected";
+
+/// Confirmation links work for two days.
+pub const CONFIRM_HOURS: i64 = 48;
+
+#[derive(Clone, Debug, Queryable)]
+pub struct ForeignUser {
+    pub id: i64,
+    pub public_id: String,
+    pub email: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: NaiveDate,
+    pub birth_country: String,
+    pub citizenship: String,
+    pub phone: String,
+    pub doc_type: String,
+    pub doc_number: String,
+    pub doc_country: String,
+    pub doc_expiry: NaiveDate,
+    pub doc_file: String,
+    pub doc_mime: String,
+    pub password_hash: String,
+    pub lang: String,
+    pub status: String,
+    pub confirm_token_hash: Option<String>,
+    pub confirm_expires_at: Option<NaiveDateTime>,
+    pub totp_secret: Option<String>,
+    pub totp_enrolled_at: Option<NaiveDateTime>,
+    pub totp_last_step: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// What a registration stores.
+#[derive(Clone, Debug)]
+pub struct NewRegistration {
+    pub email: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: NaiveDate,
+    pub birth_country: String,
+    pub citizenship: String,
+    pub phone: String,
+    pub doc_type: String,
+    pub doc_number: String,
+    pub doc_country: String,
+    pub doc_expiry: NaiveDate,
+    pub doc_file: String,
+    pub doc_mime: String,
+    pub password_hash: String,
+    pub lang: String,
+}
+
+/// 32 random bytes in hex; only its SHA-256 is stored.
+pub fn new_token() -> (String, String) {
+    let token: String = rand::random::<[u8; 32]>().iter().map(|b| format!("{b:02x}")).collect();
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn new_public_id() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let tail: String = (0..8).map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char).collect();
+    format!("UE-{tail}")
+}
+
+pub fn by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<ForeignUser>> {
+    u::table.filter(u::email.eq(email.trim().to_lowercase())).first(conn).optional()
+}
+
+pub fn by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<ForeignUser>> {
+    u::table.find(id).first(conn).optional()
+}
+
+/// Stores a new registration awaiting e-mail confirmation; `None` when the
+/// address is already registered (the caller answers the same either way).
+pub fn register(conn: &mut AnyConnection, reg: &NewRegistration, confirm_hash: &str) -> QueryResult<Option<i64>> {
+    conn.transaction(|c| {
+        if by_email(c, &reg.email)?.is_some() {
+            return Ok(None);
+        }
+        let now = Utc::now().naive_utc();
+        let id = diesel::insert_into(u::table)
+            .values((
+                u::public_id.eq(new_public_id()),
+                u::email.eq(reg.email.trim().to_lowercase()),
+                u::given_name.eq(&reg.given_name),
+                u::family_name.eq(&reg.family_name),
+                u::birth_date.eq(reg.birth_date),
+                u::birth_country.eq(&reg.birth_country),
+                u::citizenship.eq(&reg.citizenship),
+                u::phone.eq(&reg.phone),
+                u::doc_type.eq(&reg.doc_type),
+                u::doc_number.eq(&reg.doc_number),
+                u::doc_country.eq(&reg.doc_country),
+                u::doc_expiry.eq(reg.doc_expiry),
+                u::doc_file.eq(&reg.doc_file),
+                u::doc_mime.eq(&reg.doc_mime),
+                u::password_hash.eq(&reg.password_hash),
+                u::lang.eq(&reg.lang),
+                u::status.eq(STATUS_UNCONFIRMED),
+                u::confirm_token_hash.eq(confirm_hash),
+                u::confirm_expires_at.eq(now + chrono::Duration::hours(CONFIRM_HOURS)),
+                u::created_at.eq(now),
+            ))
+            .returning(u::id)
+            .get_result(c)?;
+        Ok(Some(id))
+    })
+}
+
+/// Confirms the e-mail address behind `token` (single use, unexpired): the
+/// request then reaches the helpdesk queue.
+pub fn confirm(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<ForeignUser>> {
+    let hash = token_hash(token);
+    conn.transaction(|c| {
+        let now = Utc::now().naive_utc();
+        let found: Option<ForeignUser> = u::table
+            .filter(u::confirm_token_hash.eq(&hash))
+            .filter(u::status.eq(STATUS_UNCONFIRMED))
+            .filter(u::confirm_expires_at.gt(now))
+            .first(c)
+            .optional()?;
+        let Some(user) = found else { return Ok(None) };
+        diesel::update(u::table.find(user.id))
+            .set((u::status.eq(STATUS_PENDING), u::confirm_token_hash.eq(None::<String>), u::confirm_expires_at.eq(None::<NaiveDateTime>)))
+            .execute(c)?;
+        Ok(Some(user))
+    })
+}
+
+/// Confirmed requests waiting for a decision, oldest first.
+pub fn queue(conn: &mut AnyConnection) -> QueryResult<Vec<ForeignUser>> {
+    u::table.filter(u::status.eq(STATUS_PENDING)).order(u::created_at.asc()).load(conn)
+}
+
+/// A decision, as the console lists it.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    pub applicant: String,
+    pub public_id: String,
+    pub operator: String,
+    pub decision: String,
+    pub reason: String,
+    pub at: NaiveDateTime,
+}
+
+/// Applicant's names and id, operator's names, decision, reason, when.
+type DecisionRow = (String, String, String, String, String, String, String, NaiveDateTime);
+
+pub fn recent_decisions(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<Decision>> {
+    use crate::db::schema::accounts as a;
+    let rows: Vec<DecisionRow> = d::table
+        .inner_join(u::table)
+        .inner_join(a::table)
+        .order(d::at.desc())
+        .limit(limit)
+        .select((u::given_name, u::family_name, u::public_id, a::given_name, a::family_name, d::decision, d::reason, d::at))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(g, f, public_id, og, of, decision, reason, at)| Decision {
+            applicant: format!("{g} {f}"),
+            public_id,
+            operator: format!("{og} {of}"),
+            decision,
+            reason,
+            at,
+        })
+        .collect())
+}
+
+/// Records the helpdesk's decision on a pending request. Approval also opens
+/// the person's account, keyed by the Utente Estero id. `None` if the request
+/// was not pending (already decided by someone else).
+pub fn decide(conn: &mut AnyConnection, id: i64, operator_account: i64, approve: bool, reason: &str) -> QueryResult<Option<ForeignUser>> {
+    use crate::db::schema::accounts as a;
+    conn.transaction(|c| {
+        let Some(user) = by_id(c, id)?.filter(|u| u.status == STATUS_PENDING) else { return Ok(None) };
+        let now = Utc::now().naive_utc();
+        let status = if approve { STATUS_APPROVED } else { STATUS_REJECTED };
+        diesel::update(u::table.find(id)).set(u::status.eq(status)).execute(c)?;
+        diesel::insert_into(d::table)
+            .values((
+                d::foreign_user_id.eq(id),
+                d::operator_account_id.eq(operator_account),
+                d::decision.eq(status),
+                d::reason.eq(reason),
+                d::at.eq(now),
+            ))
+            .execute(c)?;
+        if approve {
+            diesel::insert_into(a::table)
+                .values((
+                    a::id_kind.eq(crate::identity::IdKind::Foreign.code()),
+                    a::identifier.eq(&user.public_id),
+                    a::given_name.eq(&user.given_name),
+                    a::family_name.eq(&user.family_name),
+                    a::date_of_birth.eq(Some(user.birth_date)),
+                    a::email.eq(Some(&user.email)),
+                    a::created_at.eq(now),
+                ))
+                .execute(c)?;
+        }
+        Ok(Some(user))
+    })
+}
+
+pub fn set_password_hash(conn: &mut AnyConnection, id: i64, phc: &str) -> QueryResult<()> {
+    diesel::update(u::table.find(id)).set(u::password_hash.eq(phc)).execute(conn).map(|_| ())
+}
+
+/// Saves a confirmed authenticator and replaces the recovery codes.
+pub fn enrol(conn: &mut AnyConnection, id: i64, secret: &str, step: i64, recovery_hashes: &[String]) -> QueryResult<()> {
+    conn.transaction(|c| {
+        diesel::update(u::table.find(id))
+            .set((u::totp_secret.eq(secret), u::totp_enrolled_at.eq(Utc::now().naive_utc()), u::totp_last_step.eq(step)))
+            .execute(c)?;
+        diesel::delete(r::table.filter(r::foreign_user_id.eq(id))).execute(c)?;
+        for h in recovery_hashes {
+            diesel::insert_into(r::table).values((r::foreign_user_id.eq(id), r::code_hash.eq(h))).execute(c)?;
+        }
+        Ok(())
+    })
+}
+
+/// Remembers the last time step used, so a code works once.
+pub fn used_step(conn: &mut AnyConnection, id: i64, step: i64) -> QueryResult<()> {
+    diesel::update(u::table.find(id)).set(u::totp_last_step.eq(step)).execute(conn).map(|_| ())
+}
+
+/// Spends a recovery code; false if it is unknown or already used.
+pub fn use_recovery_code(conn: &mut AnyConnection, id: i64, code_hash: &str) -> QueryResult<bool> {
+    let n = diesel::update(
+        r::table.filter(r::foreign_user_id.eq(id)).filter(r::code_hash.eq(code_hash)).filter(r::used_at.is_null()),
+    )
+    .set(r::used_at.eq(Utc::now().naive_utc()))
+    .execute(conn)?;
+    Ok(n == 1)
+}

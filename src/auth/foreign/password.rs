@@ -1,0 +1,138 @@
+//! Passwords: a policy by length and against common passwords (no
+//! composition rules, as NIST SP 800-63B advises), and Argon2id hashing with
+//! at least OWASP's parameters, off the async runtime and a few at a time so
+//! a flood of sign-ins can neither starve other pages nor exhaust memory.
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
+
+pub const MIN_LENGTH: usize = 12;
+pub const MAX_LENGTH: usize = 128;
+/// OWASP's minimum for Argon2id: 19 MiB, 2 iterations, 1 lane.
+pub const MEMORY_KIB: u32 = 19 * 1024;
+pub const ITERATIONS: u32 = 2;
+pub const LANES: u32 = 1;
+
+const COMMON: &str = include_str!("common-passwords.txt");
+
+static COMMON_SET: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| COMMON.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect());
+
+/// At most this many hashes at once: each takes 19 MiB and a core.
+static HASHING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)));
+
+/// Why a new password is refused (message keys).
+pub fn check_policy(password: &str, personal: &[&str]) -> Result<(), &'static str> {
+    let chars = password.chars().count();
+    if chars < MIN_LENGTH {
+        return Err("password-too-short");
+    }
+    if chars > MAX_LENGTH {
+        return Err("password-too-long");
+    }
+    let lower = password.to_lowercase();
+    if COMMON_SET.contains(lower.as_str()) {
+        return Err("password-common");
+    }
+    // A common password padded or repeated ("password2024!", "qwertyqwerty").
+    let letters: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() >= 4 && COMMON_SET.contains(letters.as_str()) && lower.chars().filter(|c| c.is_alphabetic()).count() * 2 >= chars {
+        return Err("password-common");
+    }
+    let distinct: std::collections::HashSet<char> = lower.chars().collect();
+    if distinct.len() < 4 {
+        return Err("password-common");
+    }
+    for p in personal.iter().map(|p| p.trim().to_lowercase()).filter(|p| p.len() >= 4) {
+        if lower.contains(&p) {
+            return Err("password-personal");
+        }
+    }
+    Ok(())
+}
+
+/// 128 random bits of salt.
+fn new_salt() -> Result<SaltString, argon2::password_hash::Error> {
+    let bytes: [u8; 16] = rand::random();
+    SaltString::encode_b64(&bytes)
+}
+
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing: {0}")]
+pub struct HashError(String);
+
+/// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`): parameters travel
+/// with the hash, so they can be raised and old hashes upgraded at sign-in.
+pub async fn hash(password: String) -> Result<String, HashError> {
+    let _permit = HASHING.acquire().await.map_err(|e| HashError(e.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        let salt = new_salt().map_err(|e| HashError(e.to_string()))?;
+        argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| HashError(e.to_string()))
+    })
+    .await
+    .map_err(|e| HashError(e.to_string()))?
+}
+
+/// Checks `password` against `phc`; also says whether the hash should be
+/// redone with today's parameters.
+pub async fn verify(password: String, phc: String) -> Result<(bool, bool), HashError> {
+    let _permit = HASHING.acquire().await.map_err(|e| HashError(e.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&phc).map_err(|e| HashError(e.to_string()))?;
+        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        Ok((ok, ok && needs_rehash(&parsed)))
+    })
+    .await
+    .map_err(|e| HashError(e.to_string()))?
+}
+
+fn needs_rehash(parsed: &PasswordHash) -> bool {
+    let Ok(params) = Params::try_from(parsed) else { return true };
+    parsed.algorithm.as_str() != "argon2id" || params.m_cost() < MEMORY_KIB || params.t_cost() < ITERATIONS
+}
+
+/// A fixed-cost verification for unknown accounts, so timing tells nothing.
+pub async fn verify_dummy(password: String) {
+    static DUMMY: LazyLock<String> = LazyLock::new(|| {
+        new_salt()
+            .and_then(|salt| argon2().hash_password(b"not a password", &salt).map(|h| h.to_string()))
+            .unwrap_or_default()
+    });
+    let _ = verify(password, DUMMY.clone()).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_is_about_length_and_common_passwords() {
+        assert_eq!(check_policy("short", &[]), Err("password-too-short"));
+        assert_eq!(check_policy("password1234", &[]), Err("password-common"));
+        assert_eq!(check_policy("aaaaaaaaaaaaaaa", &[]), Err("password-common"));
+        assert_eq!(check_policy("maria.garcia.long", &["Maria"]), Err("password-personal"));
+        assert_eq!(check_policy("correct horse battery", &["Maria"]), Ok(()));
+        assert_eq!(check_policy("tramonto sul Nilo 88", &[]), Ok(()));
+    }
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_with_owasp_parameters() {
+        let phc = hash("tramonto sul Nilo 88".into()).await.unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert_eq!(verify("tramonto sul Nilo 88".into(), phc.clone()).await.unwrap(), (true, false));
+        assert_eq!(verify("tramonto sul Nilo 89".into(), phc).await.unwrap(), (false, false));
+        // A weaker old hash verifies and asks to be redone.
+        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8192, 1, 1, None).unwrap())
+            .hash_password(b"old password here", &new_salt().unwrap())
+            .unwrap()
+            .to_string();
+        assert_eq!(verify("old password here".into(), weak).await.unwrap(), (true, true));
+    }
+}

@@ -1,0 +1,398 @@
+//! `/registrazione-utente-estero`: the registration of a foreign user, with
+//! a scan of the identity document, then e-mail confirmation.
+use super::model::{self, NewRegistration};
+use super::password;
+use crate::app::AppState;
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{t, Lang};
+use crate::web::components::form::{ErrorSummary, Field, FieldErrors};
+use crate::web::layout::Page;
+use crate::web::render::render_view;
+use axum::extract::{Multipart, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use chrono::{NaiveDate, Utc};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+pub const PATH: &str = "/registrazione-utente-estero";
+/// The document scan: at most this size.
+pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
+
+/// What was typed in, kept when the form comes back with errors (never the
+/// password or the file).
+#[derive(Clone, Debug, Default)]
+pub struct RegistrationValues {
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: String,
+    pub birth_country: String,
+    pub citizenship: String,
+    pub email: String,
+    pub phone: String,
+    pub doc_type: String,
+    pub doc_number: String,
+    pub doc_country: String,
+    pub doc_expiry: String,
+    pub consent: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RegistrationSubmission(pub RegistrationValues, pub FieldErrors);
+
+/// PDF, JPEG or PNG, decided by the content, not by the name.
+pub fn sniff_document(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    if bytes.starts_with(b"%PDF-") {
+        Some(("application/pdf", "pdf"))
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(("image/jpeg", "jpg"))
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(("image/png", "png"))
+    } else {
+        None
+    }
+}
+
+fn valid_email(e: &str) -> bool {
+    let e = e.trim();
+    let Some((local, domain)) = e.split_once('@') else { return false };
+    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && e.len() <= 254 && !e.contains(char::is_whitespace)
+}
+
+fn valid_phone(p: &str) -> bool {
+    let digits = p.chars().filter(|c| c.is_ascii_digit()).count();
+    (6..=20).contains(&digits) && p.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+}
+
+fn text_ok(s: &str, max: usize) -> bool {
+    let t = s.trim();
+    !t.is_empty() && t.chars().count() <= max && !t.chars().any(char::is_control)
+}
+
+#[component]
+pub fn RegistrationPage() -> impl IntoView {
+    let RegistrationSubmission(v, errors) = use_context::<RegistrationSubmission>().unwrap_or_default();
+    let e = errors.clone();
+    let doc_error = e.get("doc_type");
+    let consent_error = e.get("consent");
+    view! {
+        <Page title=t("reg-title")>
+            <h1>{t("reg-title")}</h1>
+            <p class="lead">{t("reg-lead")}</p>
+            <ErrorSummary errors=errors/>
+            <form method="post" action=PATH enctype="multipart/form-data" novalidate>
+                <fieldset>
+                    <legend>{t("reg-person")}</legend>
+                    <Field name="given_name" label="reg-given-name" value=v.given_name error=e.get("given_name") autocomplete="given-name"/>
+                    <Field name="family_name" label="reg-family-name" value=v.family_name error=e.get("family_name") autocomplete="family-name"/>
+                    <Field name="birth_date" label="reg-birth-date" kind="date" value=v.birth_date error=e.get("birth_date") autocomplete="bday"/>
+                    <Field name="birth_country" label="reg-birth-country" value=v.birth_country error=e.get("birth_country") autocomplete="country-name"/>
+                    <Field name="citizenship" label="reg-citizenship" value=v.citizenship error=e.get("citizenship")/>
+                </fieldset>
+                <fieldset>
+                    <legend>{t("reg-contacts")}</legend>
+                    <Field name="email" label="reg-email" kind="email" value=v.email error=e.get("email") autocomplete="email" hint="reg-email-hint"/>
+                    <Field name="phone" label="reg-phone" kind="tel" value=v.phone error=e.get("phone") autocomplete="tel" hint="reg-phone-hint"/>
+                </fieldset>
+                <fieldset aria-describedby=doc_error.map(|_| "doc_type-error")>
+                    <legend>{t("reg-document")}</legend>
+                    {doc_error.map(|k| view! { <p class="field-error" id="doc_type-error">{t(k)}</p> })}
+                    <div class="radio">
+                        <input type="radio" id="doc_type" name="doc_type" value="passport" checked={v.doc_type == "passport"}/>
+                        <label for="doc_type">{t("reg-doc-passport")}</label>
+                    </div>
+                    <div class="radio">
+                        <input type="radio" id="doc_type_id" name="doc_type" value="id_card" checked={v.doc_type == "id_card"}/>
+                        <label for="doc_type_id">{t("reg-doc-id-card")}</label>
+                    </div>
+                    <Field name="doc_number" label="reg-doc-number" value=v.doc_number error=e.get("doc_number")/>
+                    <Field name="doc_country" label="reg-doc-country" value=v.doc_country error=e.get("doc_country")/>
+                    <Field name="doc_expiry" label="reg-doc-expiry" kind="date" value=v.doc_expiry error=e.get("doc_expiry")/>
+                    <Field name="document" label="reg-doc-file" kind="file" error=e.get("document") hint="reg-doc-file-hint"/>
+                </fieldset>
+                <fieldset>
+                    <legend>{t("reg-credentials")}</legend>
+                    <Field name="password" label="reg-password" kind="password" error=e.get("password") autocomplete="new-password" hint="reg-password-hint"/>
+                    <Field name="password_confirm" label="reg-password-confirm" kind="password" error=e.get("password_confirm") autocomplete="new-password"/>
+                </fieldset>
+                <div class="field" class:field--error=consent_error.is_some()>
+                    {consent_error.map(|k| view! { <p class="field-error" id="consent-error">{t(k)}</p> })}
+                    <div class="radio">
+                        <input type="checkbox" id="consent" name="consent" value="yes" checked=v.consent
+                            aria-invalid=consent_error.map(|_| "true") aria-describedby=consent_error.map(|_| "consent-error")/>
+                        <label for="consent">{t("reg-consent")} " " <a href="/privacy">{t("reg-consent-link")}</a></label>
+                    </div>
+                </div>
+                <p><button type="submit">{t("reg-submit")}</button></p>
+            </form>
+        </Page>
+    }
+}
+
+#[component]
+pub fn RegistrationSentPage() -> impl IntoView {
+    view! {
+        <Page title=t("reg-sent-title")>
+            <h1>{t("reg-sent-title")}</h1>
+            <p class="lead">{t("reg-sent-body")}</p>
+            <p>{t("reg-sent-spam")}</p>
+        </Page>
+    }
+}
+
+#[component]
+pub fn RegistrationConfirmedPage() -> impl IntoView {
+    view! {
+        <Page title=t("reg-confirmed-title")>
+            <h1>{t("reg-confirmed-title")}</h1>
+            <p class="lead">{t("reg-confirmed-body")}</p>
+        </Page>
+    }
+}
+
+/// Reads the multipart form; the file is cut off past the size limit.
+async fn read_form(mut multipart: Multipart) -> (RegistrationValues, String, String, Result<Option<Vec<u8>>, &'static str>) {
+    let mut v = RegistrationValues::default();
+    let (mut pw, mut pw2) = (String::new(), String::new());
+    let mut file: Result<Option<Vec<u8>>, &'static str> = Ok(None);
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            // A body over the limit ends the stream: what was read is kept.
+            Err(_) => {
+                file = Err("reg-error-file-size");
+                break;
+            }
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name == "document" {
+            let mut bytes = Vec::new();
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => {
+                        bytes.extend_from_slice(&chunk);
+                        if bytes.len() > MAX_DOCUMENT_BYTES {
+                            file = Err("reg-error-file-size");
+                            break;
+                        }
+                    }
+                    Ok(None) => {
+                        if file.is_ok() {
+                            file = Ok((!bytes.is_empty()).then_some(bytes));
+                        }
+                        break;
+                    }
+                    Err(_) => {
+                        file = Err("reg-error-file-size");
+                        break;
+                    }
+                }
+            }
+            if file.is_err() {
+                break;
+            }
+            continue;
+        }
+        let value = field.text().await.unwrap_or_default();
+        match name.as_str() {
+            "given_name" => v.given_name = value,
+            "family_name" => v.family_name = value,
+            "birth_date" => v.birth_date = value,
+            "birth_country" => v.birth_country = value,
+            "citizenship" => v.citizenship = value,
+            "email" => v.email = value.trim().to_string(),
+            "phone" => v.phone = value,
+            "doc_type" => v.doc_type = value,
+            "doc_number" => v.doc_number = value.trim().to_string(),
+            "doc_country" => v.doc_country = value,
+            "doc_expiry" => v.doc_expiry = value,
+            "consent" => v.consent = value == "yes",
+            "password" => pw = value,
+            "password_confirm" => pw2 = value,
+            _ => {}
+        }
+    }
+    (v, pw, pw2, file)
+}
+
+/// `POST /registrazione-utente-estero`.
+pub async fn submit(State(state): State<AppState>, Extension(lang): Extension<Lang>, req: Request) -> AppResult<Response> {
+    let (parts, body) = req.into_parts();
+    let multipart = <Multipart as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), &state)
+        .await
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (v, pw, pw2, file) = read_form(multipart).await;
+    let today = Utc::now().date_naive();
+    let mut errors = FieldErrors::default();
+    let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    if !text_ok(&v.given_name, 100) {
+        errors.add("given_name", "reg-error-given-name");
+    }
+    if !text_ok(&v.family_name, 100) {
+        errors.add("family_name", "reg-error-family-name");
+    }
+    let birth = date(&v.birth_date).filter(|d| *d < today && d.format("%Y").to_string().as_str() > "1900");
+    if birth.is_none() {
+        errors.add("birth_date", "reg-error-birth-date");
+    }
+    if !text_ok(&v.birth_country, 80) {
+        errors.add("birth_country", "reg-error-birth-country");
+    }
+    if !text_ok(&v.citizenship, 80) {
+        errors.add("citizenship", "reg-error-citizenship");
+    }
+    if !valid_email(&v.email) {
+        errors.add("email", "reg-error-email");
+    }
+    if !valid_phone(&v.phone) {
+        errors.add("phone", "reg-error-phone");
+    }
+    if v.doc_type != "passport" && v.doc_type != "id_card" {
+        errors.add("doc_type", "reg-error-doc-type");
+    }
+    if !(5..=20).contains(&v.doc_number.len()) || !v.doc_number.chars().all(|c| c.is_ascii_alphanumeric()) {
+        errors.add("doc_number", "reg-error-doc-number");
+    }
+    if !text_ok(&v.doc_country, 80) {
+        errors.add("doc_country", "reg-error-doc-country");
+    }
+    let expiry = date(&v.doc_expiry);
+    match expiry {
+        None => errors.add("doc_expiry", "reg-error-doc-expiry"),
+        Some(d) if d < today => errors.add("doc_expiry", "reg-error-doc-expired"),
+        _ => {}
+    }
+    let document = match &file {
+        Err(key) => {
+            errors.add("document", key);
+            None
+        }
+        Ok(None) => {
+            errors.add("document", "reg-error-file-missing");
+            None
+        }
+        Ok(Some(bytes)) => match sniff_document(bytes) {
+            Some((mime, ext)) => Some((bytes.clone(), mime, ext)),
+            None => {
+                errors.add("document", "reg-error-file-type");
+                None
+            }
+        },
+    };
+    let local = v.email.split('@').next().unwrap_or("");
+    if let Err(key) = password::check_policy(&pw, &[&v.given_name, &v.family_name, local]) {
+        errors.add("password", key);
+    } else if pw != pw2 {
+        errors.add("password_confirm", "reg-error-password-confirm");
+    }
+    if !v.consent {
+        errors.add("consent", "reg-error-consent");
+    }
+    let (Some(birth), Some(expiry), Some((bytes, mime, ext)), true) = (birth, expiry, document, errors.is_empty()) else {
+        let sub = RegistrationSubmission(v, errors);
+        return Ok(render_view(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, move || provide_context(sub.clone()), RegistrationPage).await);
+    };
+
+    // Outside the web root, never served publicly: only the helpdesk console reads it.
+    let dir = state.config.data_dir.join("uploads");
+    let file_name = format!("{}.{ext}", uuid::Uuid::new_v4().simple());
+    write_private(&dir, &file_name, &bytes).map_err(|e| AppError::Internal(format!("storing the document: {e}")))?;
+    let password_hash = password::hash(pw).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let (token, token_hash) = model::new_token();
+    let reg = NewRegistration {
+        email: v.email.to_lowercase(),
+        given_name: v.given_name.trim().to_string(),
+        family_name: v.family_name.trim().to_string(),
+        birth_date: birth,
+        birth_country: v.birth_country.trim().to_string(),
+        citizenship: v.citizenship.trim().to_string(),
+        phone: v.phone.trim().to_string(),
+        doc_type: v.doc_type.clone(),
+        doc_number: v.doc_number.to_uppercase(),
+        doc_country: v.doc_country.trim().to_string(),
+        doc_expiry: expiry,
+        doc_file: file_name.clone(),
+        doc_mime: mime.to_string(),
+        password_hash,
+        lang: lang.code().to_string(),
+    };
+    let stored = with_conn(&state.pool, move |c| model::register(c, &reg, &token_hash)).await?;
+    // The same answer whether the address was known or not: only the mail differs.
+    match stored {
+        Some(_) => {
+            let link = format!("{}{PATH}/conferma?token={token}", state.config.origin());
+            send(&state, &v.email, lang, "mail-confirm-subject", "mail-confirm-body", &[("link", link), ("name", v.given_name.clone())]).await;
+        }
+        None => {
+            let _ = std::fs::remove_file(dir.join(&file_name));
+            let link = format!("{}/accesso-utente-estero", state.config.origin());
+            send(&state, &v.email, lang, "mail-already-subject", "mail-already-body", &[("link", link)]).await;
+        }
+    }
+    Ok(Redirect::to(&format!("{PATH}/inviata")).into_response())
+}
+
+/// Mail failures are logged, not shown: the person cannot fix them and the
+/// answer must not reveal whether an address is registered.
+pub async fn send(state: &AppState, to: &str, lang: Lang, subject: &str, body: &str, args: &[(&'static str, String)]) {
+    if let Err(e) = state.mailer.send(to, lang, subject, body, args).await {
+        tracing::error!(error = %e, "could not send mail");
+    }
+}
+
+fn write_private(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(dir.join(name))?.write_all(bytes)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfirmQuery {
+    pub token: Option<String>,
+}
+
+/// `GET /registrazione-utente-estero/conferma?token=…`.
+pub async fn confirm(State(state): State<AppState>, Query(q): Query<ConfirmQuery>, req: Request) -> AppResult<Response> {
+    let token = q.token.unwrap_or_default();
+    let confirmed = with_conn(&state.pool, move |c| model::confirm(c, &token)).await?;
+    if confirmed.is_none() {
+        return Err(AppError::Explained {
+            status: StatusCode::BAD_REQUEST,
+            title: "reg-confirm-invalid-title",
+            detail: "reg-confirm-invalid",
+            log: "unknown, used or expired confirmation token".into(),
+        });
+    }
+    let (parts, _) = req.into_parts();
+    Ok(render_view(&state, parts, StatusCode::OK, || (), RegistrationConfirmedPage).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_recognised_by_content() {
+        assert_eq!(sniff_document(b"%PDF-1.7 ..."), Some(("application/pdf", "pdf")));
+        assert_eq!(sniff_document(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(("image/jpeg", "jpg")));
+        assert_eq!(sniff_document(b"\x89PNG\r\n\x1a\n...."), Some(("image/png", "png")));
+        assert_eq!(sniff_document(b"<html>not a scan</html>"), None);
+        assert_eq!(sniff_document(b"MZ\x90\x00"), None);
+    }
+
+    #[test]
+    fn contact_checks() {
+        assert!(valid_email("ana.perez@example.com"));
+        assert!(!valid_email("ana.perez@example"));
+        assert!(!valid_email("ana perez@example.com"));
+        assert!(valid_phone("+1 (415) 555-0100"));
+        assert!(!valid_phone("call me"));
+    }
+}

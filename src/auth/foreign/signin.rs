@@ -1,0 +1,337 @@
+//! `/accesso-utente-estero`: password, then a one-time code. At the first
+//! sign-in after approval the person enrols an authenticator and receives
+//! recovery codes. The sign-in counts as SPID level 2.
+use super::model::{self, ForeignUser, STATUS_APPROVED};
+use super::{password, throttle, totp};
+use crate::app::AppState;
+use crate::auth::saml::level::{Credential, Level};
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::i18n::t;
+use crate::identity::account::{self, IdKind, Identity};
+use crate::identity::SignedIn;
+use crate::web::components::form::{ErrorSummary, Field, FieldErrors};
+use crate::web::layout::Page;
+use crate::web::render::render_view;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::Utc;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+pub const PATH: &str = "/accesso-utente-estero";
+const PENDING_KEY: &str = "foreign_pending";
+
+/// Between the password and the code: who, and what comes next.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Pending {
+    user_id: i64,
+    /// Set while enrolling: the secret being shown (saved only once confirmed).
+    enrol_secret: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SignInSubmission {
+    pub email: String,
+    pub errors: FieldErrors,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CodeSubmission(pub FieldErrors);
+
+#[derive(Clone, Debug)]
+pub struct Enrolment {
+    pub secret: String,
+    pub qr_svg: String,
+    pub errors: FieldErrors,
+}
+
+#[derive(Clone, Debug)]
+pub struct RecoveryCodes(pub Vec<String>);
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let SignInSubmission { email, errors } = use_context::<SignInSubmission>().unwrap_or_default();
+    let e = errors.clone();
+    view! {
+        <Page title=t("fsign-title")>
+            <h1>{t("fsign-title")}</h1>
+            <p class="lead">{t("fsign-lead")}</p>
+            <ErrorSummary errors=errors/>
+            <form method="post" action=PATH novalidate>
+                <Field name="email" label="reg-email" kind="email" value=email error=e.get("email") autocomplete="username"/>
+                <Field name="password" label="reg-password" kind="password" error=e.get("password") autocomplete="current-password"/>
+                <p><button type="submit">{t("fsign-submit")}</button></p>
+            </form>
+            <p>{t("fsign-no-account")} " " <a href=super::registration::PATH>{t("choice-foreign-register")}</a></p>
+        </Page>
+    }
+}
+
+#[component]
+pub fn CodePage() -> impl IntoView {
+    let CodeSubmission(errors) = use_context::<CodeSubmission>().unwrap_or_default();
+    let e = errors.clone();
+    view! {
+        <Page title=t("fcode-title")>
+            <h1>{t("fcode-title")}</h1>
+            <p class="lead">{t("fcode-lead")}</p>
+            <ErrorSummary errors=errors/>
+            <form method="post" action=format!("{PATH}/codice") novalidate>
+                <Field name="code" label="fcode-label" error=e.get("code") autocomplete="one-time-code" hint="fcode-hint"/>
+                <p><button type="submit">{t("fcode-submit")}</button></p>
+            </form>
+        </Page>
+    }
+}
+
+#[component]
+pub fn EnrolPage() -> impl IntoView {
+    let Some(en) = use_context::<Enrolment>() else { return ().into_any() };
+    let e = en.errors.clone();
+    view! {
+        <Page title=t("fenrol-title")>
+            <h1>{t("fenrol-title")}</h1>
+            <p class="lead">{t("fenrol-lead")}</p>
+            <ErrorSummary errors=en.errors.clone()/>
+            <ol class="steps">
+                <li>{t("fenrol-step-app")}</li>
+                <li>
+                    {t("fenrol-step-scan")}
+                    <figure class="qr">
+                        <img src=format!("data:image/svg+xml;base64,{}", crate::auth::saml::codec::b64(en.qr_svg.as_bytes())) alt=t("fenrol-qr-alt") width="200" height="200"/>
+                        <figcaption>{t("fenrol-secret")} " " <code class="secret">{en.secret.clone()}</code></figcaption>
+                    </figure>
+                </li>
+                <li>{t("fenrol-step-code")}</li>
+            </ol>
+            <form method="post" action=format!("{PATH}/attiva-codice") novalidate>
+                <Field name="code" label="fcode-label" error=e.get("code") autocomplete="one-time-code"/>
+                <p><button type="submit">{t("fenrol-submit")}</button></p>
+            </form>
+        </Page>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn RecoveryCodesPage() -> impl IntoView {
+    let codes = use_context::<RecoveryCodes>().map(|r| r.0).unwrap_or_default();
+    view! {
+        <Page title=t("frecovery-title")>
+            <h1>{t("frecovery-title")}</h1>
+            <p class="lead">{t("frecovery-lead")}</p>
+            <ul class="recovery-codes">{codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
+            <p>{t("frecovery-keep")}</p>
+            <p><a class="button" href="/area-personale">{t("frecovery-continue")}</a></p>
+        </Page>
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    pub email: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    pub code: Option<String>,
+}
+
+fn client_address(req: &Request) -> String {
+    req.extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn too_many(seconds: i64) -> Response {
+    let mut res = AppError::Explained {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        title: "error-429-title",
+        detail: "fsign-throttled",
+        log: format!("throttled for {seconds}s"),
+    }
+    .into_response();
+    if let Ok(v) = header::HeaderValue::from_str(&seconds.to_string()) {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
+}
+
+/// `POST /accesso-utente-estero`: the password step.
+pub async fn submit_password(State(state): State<AppState>, session: Session, req: Request) -> AppResult<Response> {
+    let address = client_address(&req);
+    let (parts, body) = req.into_parts();
+    let Form(form) = <Form<SignInForm> as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), &state)
+        .await
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let email = form.email.unwrap_or_default().trim().to_lowercase();
+    let pw = form.password.unwrap_or_default();
+    let (e1, a1) = (email.clone(), address.clone());
+    if let throttle::Verdict::Wait(s) = with_conn(&state.pool, move |c| throttle::check(c, &e1, &a1)).await? {
+        return Ok(too_many(s));
+    }
+    let e2 = email.clone();
+    let user = with_conn(&state.pool, move |c| model::by_email(c, &e2)).await?.filter(|u| u.status == STATUS_APPROVED);
+    let verified = match &user {
+        Some(u) => password::verify(pw.clone(), u.password_hash.clone()).await.map_err(|e| AppError::Internal(e.to_string()))?,
+        None => {
+            // Same work for unknown addresses: the answer's timing tells nothing.
+            password::verify_dummy(pw.clone()).await;
+            (false, false)
+        }
+    };
+    let (Some(user), (true, rehash)) = (user, verified) else {
+        let (e3, a3) = (email.clone(), address);
+        with_conn(&state.pool, move |c| throttle::failed(c, &e3, &a3, "password")).await?;
+        tracing::info!("Utente Estero sign-in refused");
+        let mut errors = FieldErrors::default();
+        errors.add("email", "fsign-wrong");
+        let sub = SignInSubmission { email, errors };
+        return Ok(render_view(&state, parts, StatusCode::UNAUTHORIZED, move || provide_context(sub.clone()), SignInPage).await);
+    };
+    if rehash {
+        let phc = password::hash(pw).await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let id = user.id;
+        with_conn(&state.pool, move |c| model::set_password_hash(c, id, &phc)).await?;
+    }
+    crate::auth::session::rotate(&session).await?;
+    let enrolled = user.totp_enrolled_at.is_some();
+    session.insert(PENDING_KEY, Pending { user_id: user.id, enrol_secret: None }).await?;
+    Ok(Redirect::to(&format!("{PATH}/{}", if enrolled { "codice" } else { "attiva-codice" })).into_response())
+}
+
+async fn pending(state: &AppState, session: &Session) -> AppResult<(Pending, ForeignUser)> {
+    let p: Pending = session.get(PENDING_KEY).await?.ok_or_else(|| AppError::Explained {
+        status: StatusCode::BAD_REQUEST,
+        title: "fsign-expired-title",
+        detail: "fsign-expired",
+        log: "no pending Utente Estero sign-in".into(),
+    })?;
+    let id = p.user_id;
+    let user = with_conn(&state.pool, move |c| model::by_id(c, id)).await?.filter(|u| u.status == STATUS_APPROVED).ok_or(AppError::Forbidden)?;
+    Ok((p, user))
+}
+
+/// Both steps done: the person is signed in, at level 2, under a new session id.
+async fn finish(state: &AppState, session: &Session, user: &ForeignUser) -> AppResult<()> {
+    session.remove::<Pending>(PENDING_KEY).await?;
+    let who = Identity {
+        kind: IdKind::Foreign,
+        identifier: user.public_id.clone(),
+        given_name: user.given_name.clone(),
+        family_name: user.family_name.clone(),
+        date_of_birth: Some(user.birth_date),
+        email: Some(user.email.clone()),
+    };
+    let (email, w) = (user.email.clone(), who.clone());
+    let (acc, previous) = with_conn(&state.pool, move |c| {
+        throttle::succeeded(c, &email)?;
+        account::sign_in(c, &w, Credential::Foreign, Level::L2, "servizi-lavoro")
+    })
+    .await?;
+    SignedIn {
+        account_id: acc.id,
+        given_name: acc.given_name,
+        family_name: acc.family_name,
+        identifier: acc.identifier,
+        credential: Credential::Foreign,
+        level: Level::L2,
+        idp_entity_id: "servizi-lavoro".into(),
+        idp_name: "Servizi Lavoro".into(),
+        at: Utc::now().naive_utc(),
+        previous,
+        idp_session: None,
+    }
+    .start(session)
+    .await?;
+    Ok(())
+}
+
+/// `GET /accesso-utente-estero/attiva-codice`.
+pub async fn enrol_page(State(state): State<AppState>, session: Session, req: Request) -> AppResult<Response> {
+    let (mut p, user) = pending(&state, &session).await?;
+    if user.totp_enrolled_at.is_some() {
+        return Ok(Redirect::to(&format!("{PATH}/codice")).into_response());
+    }
+    let secret = p.enrol_secret.clone().unwrap_or_else(totp::new_secret);
+    p.enrol_secret = Some(secret.clone());
+    session.insert(PENDING_KEY, &p).await?;
+    let en = Enrolment { qr_svg: totp::qr_svg(&totp::otpauth_url(&secret, &user.email)), secret, errors: FieldErrors::default() };
+    let (parts, _) = req.into_parts();
+    Ok(render_view(&state, parts, StatusCode::OK, move || provide_context(en.clone()), EnrolPage).await)
+}
+
+/// `POST /accesso-utente-estero/attiva-codice`: the first code proves the app works.
+pub async fn enrol_submit(State(state): State<AppState>, session: Session, req: Request) -> AppResult<Response> {
+    let (p, user) = pending(&state, &session).await?;
+    let (parts, body) = req.into_parts();
+    let Form(form) = <Form<CodeForm> as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), &state)
+        .await
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let Some(secret) = p.enrol_secret.clone().filter(|_| user.totp_enrolled_at.is_none()) else {
+        return Ok(Redirect::to(&format!("{PATH}/attiva-codice")).into_response());
+    };
+    let now = Utc::now().timestamp();
+    let Some(step) = totp::verify(&secret, form.code.as_deref().unwrap_or(""), now, None) else {
+        let mut errors = FieldErrors::default();
+        errors.add("code", "fcode-wrong");
+        let en = Enrolment { qr_svg: totp::qr_svg(&totp::otpauth_url(&secret, &user.email)), secret, errors };
+        return Ok(render_view(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, move || provide_context(en.clone()), EnrolPage).await);
+    };
+    let codes = totp::new_recovery_codes();
+    let hashes: Vec<String> = codes.iter().map(|c| totp::hash_recovery_code(c)).collect();
+    let id = user.id;
+    with_conn(&state.pool, move |c| model::enrol(c, id, &secret, step, &hashes)).await?;
+    finish(&state, &session, &user).await?;
+    let rc = RecoveryCodes(codes);
+    Ok(render_view(&state, parts, StatusCode::OK, move || provide_context(rc.clone()), RecoveryCodesPage).await)
+}
+
+/// `POST /accesso-utente-estero/codice`: a one-time code, or a recovery code.
+pub async fn code_submit(State(state): State<AppState>, session: Session, req: Request) -> AppResult<Response> {
+    let address = client_address(&req);
+    let (_, user) = pending(&state, &session).await?;
+    let (parts, body) = req.into_parts();
+    let Form(form) = <Form<CodeForm> as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), &state)
+        .await
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (e1, a1) = (user.email.clone(), address.clone());
+    if let throttle::Verdict::Wait(s) = with_conn(&state.pool, move |c| throttle::check(c, &e1, &a1)).await? {
+        return Ok(too_many(s));
+    }
+    let code = form.code.unwrap_or_default();
+    let id = user.id;
+    let ok = match user.totp_secret.as_deref().and_then(|s| totp::verify(s, &code, Utc::now().timestamp(), user.totp_last_step)) {
+        Some(step) => {
+            with_conn(&state.pool, move |c| model::used_step(c, id, step)).await?;
+            true
+        }
+        None => {
+            let h = totp::hash_recovery_code(&code);
+            code.len() >= 12 && with_conn(&state.pool, move |c| model::use_recovery_code(c, id, &h)).await?
+        }
+    };
+    if !ok {
+        let (e2, a2) = (user.email.clone(), address);
+        with_conn(&state.pool, move |c| throttle::failed(c, &e2, &a2, "code")).await?;
+        let mut errors = FieldErrors::default();
+        errors.add("code", "fcode-wrong");
+        let sub = CodeSubmission(errors);
+        return Ok(render_view(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, move || provide_context(sub.clone()), CodePage).await);
+    }
+    finish(&state, &session, &user).await?;
+    Ok(Redirect::to("/area-personale").into_response())
+}
+
+/// `GET /accesso-utente-estero/codice`.
+pub async fn code_page(State(state): State<AppState>, session: Session, req: Request) -> AppResult<Response> {
+    pending(&state, &session).await?;
+    let (parts, _) = req.into_parts();
+    Ok(render_view(&state, parts, StatusCode::OK, || (), CodePage).await)
+}

@@ -1,0 +1,79 @@
+//! Form pieces that make errors accessible: a summary that links to each
+//! field, and fields that carry their value, hint and error.
+use crate::i18n::t;
+use leptos::prelude::*;
+
+/// Field name → message key of what is wrong with it.
+#[derive(Clone, Debug, Default)]
+pub struct FieldErrors(pub Vec<(&'static str, &'static str)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, key: &'static str) {
+        if self.get(field).is_none() {
+            self.0.push((field, key));
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&'static str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, k)| *k)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// "There is a problem": every error, each a link to its field.
+#[component]
+pub fn ErrorSummary(errors: FieldErrors) -> impl IntoView {
+    (!errors.is_empty()).then(|| {
+        view! {
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
+                <h2 id="error-summary-title">{t("form-errors-title")}</h2>
+                <ul>
+                    {errors
+                        .0
+                        .iter()
+                        .map(|(field, key)| view! { <li><a href=format!("#{field}")>{t(key)}</a></li> })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}
+
+/// A labelled input with its hint and error.
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] value: String,
+    #[prop(optional_no_strip)] error: Option<&'static str>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+) -> impl IntoView {
+    let described = match (hint, error) {
+        (Some(_), Some(_)) => Some(format!("{name}-hint {name}-error")),
+        (Some(_), None) => Some(format!("{name}-hint")),
+        (None, Some(_)) => Some(format!("{name}-error")),
+        (None, None) => None,
+    };
+    let keep = kind != "password" && kind != "file";
+    view! {
+        <div class="field" class:field--error=error.is_some()>
+            <label for=name>{t(label)}</label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{t(h)}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{t(e)}</p> })}
+            <input
+                id=name
+                name=name
+                type=kind
+                value=keep.then_some(value)
+                autocomplete=autocomplete
+                aria-invalid=error.map(|_| "true")
+                aria-describedby=described
+            />
+        </div>
+    }
+}
