@@ -3,7 +3,7 @@ use crate::auth::choice::LoginChoicePage;
 use crate::auth::pages::{PersonalAreaPage, SignedOutPage};
 use crate::auth::saml::{self, Saml, SamlSetupError};
 use crate::auth::demo_idp;
-use crate::auth::foreign::{registration, signin};
+use crate::auth::foreign::{registration, reset, signin};
 use crate::helpdesk;
 use crate::mail::{MailError, Mailer};
 use crate::auth::session;
@@ -78,6 +78,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/registrazione-utente-estero") view=registration::RegistrationPage ssr=SsrMode::Async/>
                 <Route path=path!("/registrazione-utente-estero/inviata") view=registration::RegistrationSentPage ssr=SsrMode::Async/>
                 <Route path=path!("/accesso-utente-estero") view=signin::SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/accesso-utente-estero/password-dimenticata") view=reset::ForgotPage ssr=SsrMode::Async/>
+                <Route path=path!("/accesso-utente-estero/password-dimenticata/inviata") view=reset::ForgotSentPage ssr=SsrMode::Async/>
+                <Route path=path!("/accesso-utente-estero/password-aggiornata") view=reset::PasswordUpdatedPage ssr=SsrMode::Async/>
             </Routes>
         </LeptosRouter>
     }
@@ -105,6 +108,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(signin::PATH, post(signin::submit_password))
         .route("/accesso-utente-estero/attiva-codice", get(signin::enrol_page).post(signin::enrol_submit))
         .route("/accesso-utente-estero/codice", get(signin::code_page).post(signin::code_submit))
+        .route("/accesso-utente-estero/password-dimenticata", post(reset::forgot_submit))
+        .route("/accesso-utente-estero/nuova-password", get(reset::reset_page).post(reset::reset_submit))
+        .route("/area-personale/password", get(reset::change_page).post(reset::change_submit))
         .route("/assistenza", get(helpdesk::queue_page))
         .route("/assistenza/richieste/{id}", get(helpdesk::request_page))
         .route("/assistenza/richieste/{id}/documento", get(helpdesk::document))

@@ -313,3 +313,68 @@ async fn the_console_is_for_operators_only() {
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.body.contains("ruolo di operatore"));
 }
+
+/// Ana approved, enrolled and signed in; returns her browser, TOTP secret and recovery codes.
+async fn enrolled(app: &TestApp) -> (Browser<'_>, String, Vec<String>) {
+    let mut ops = operator(app).await;
+    let id = registered_and_confirmed(app, &mut ops).await;
+    ops.post_form(&format!("/assistenza/richieste/{id}/decisione"), &[("decision", "approve")], false).await;
+    let (mut ana, _) = sign_in_password(app, "ana.perez@example.com", PASSWORD).await;
+    let enrol = ana.get("/accesso-utente-estero/attiva-codice").await;
+    let secret = enrol.body.split("class=\"secret\">").nth(1).and_then(|s| s.split('<').next()).expect("secret").to_string();
+    let done = ana.post_form("/accesso-utente-estero/attiva-codice", &[("code", &current_code(&secret, 0))], false).await;
+    let codes = done.body.split("<li><code>").skip(1).filter_map(|s| s.split('<').next().map(str::to_string)).collect();
+    (ana, secret, codes)
+}
+
+const NEW_PASSWORD: &str = "alba sulle Ande 2031";
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_with_the_mail_link_and_the_second_factor() {
+    let app = TestApp::new();
+    let (mut before, _secret, codes) = enrolled(&app).await;
+    assert_eq!(before.get("/area-personale").await.status, StatusCode::OK);
+    let mut b = Browser::new(&app);
+    let known = b.post_form("/accesso-utente-estero/password-dimenticata", &[("email", "ana.perez@example.com")], false).await;
+    let unknown = b.post_form("/accesso-utente-estero/password-dimenticata", &[("email", "nobody@example.com")], false).await;
+    assert_eq!((known.status, known.header(header::LOCATION)), (unknown.status, unknown.header(header::LOCATION)), "no enumeration");
+    let mail = outbox(&app).pop().expect("reset mail");
+    assert!(mail.contains("To: ana.perez@example.com"));
+    let link = link_in(&mail, "http://localhost:3000/accesso-utente-estero/nuova-password?token=");
+    let form = b.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"code\""), "the second factor is asked");
+    let token = common::input_value(&form.body, "token").expect("token");
+    let no_code = b
+        .post_form("/accesso-utente-estero/nuova-password", &[("token", &token), ("password", NEW_PASSWORD), ("password_confirm", NEW_PASSWORD), ("code", "000000")], false)
+        .await;
+    assert_eq!(no_code.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = b
+        .post_form("/accesso-utente-estero/nuova-password", &[("token", &token), ("password", NEW_PASSWORD), ("password_confirm", NEW_PASSWORD), ("code", &codes[3])], false)
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(b.get(&link).await.status, StatusCode::BAD_REQUEST, "the link works once");
+    assert!(before.get("/area-personale").await.status.is_redirection(), "sessions opened before the reset are over");
+    assert_eq!(sign_in_password(&app, "ana.perez@example.com", PASSWORD).await.1.status, StatusCode::UNAUTHORIZED);
+    let (_, res) = sign_in_password(&app, "ana.perez@example.com", NEW_PASSWORD).await;
+    assert_eq!(res.header(header::LOCATION), "/accesso-utente-estero/codice");
+}
+
+#[tokio::test]
+async fn a_signed_in_foreign_user_changes_the_password() {
+    let app = TestApp::new();
+    let (mut ana, _, _) = enrolled(&app).await;
+    assert_eq!(ana.get("/area-personale/password").await.status, StatusCode::OK);
+    let wrong = ana
+        .post_form("/area-personale/password", &[("current", "not it at all"), ("password", NEW_PASSWORD), ("password_confirm", NEW_PASSWORD)], false)
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("La password attuale non è corretta"));
+    let ok = ana.post_form("/area-personale/password", &[("current", PASSWORD), ("password", NEW_PASSWORD), ("password_confirm", NEW_PASSWORD)], false).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert!(ana.get("/area-personale").await.status.is_redirection());
+    assert_eq!(sign_in_password(&app, "ana.perez@example.com", NEW_PASSWORD).await.1.status, StatusCode::SEE_OTHER);
+    // Only foreign users have a portal password.
+    let mut mario = operator(&app).await;
+    assert_eq!(mario.get("/area-personale/password").await.status, StatusCode::FORBIDDEN);
+}

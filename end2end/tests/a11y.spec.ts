@@ -55,3 +55,24 @@ test("axe finds no violation on a sign-in failure page", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Accesso non riuscito");
   await expectNoViolations(page);
 });
+
+test("axe finds no violation on the Utente Estero pages", async ({ page }) => {
+  for (const lang of ["it", "en"]) {
+    await page.goto(`/registrazione-utente-estero?lang=${lang}`);
+    await expectNoViolations(page);
+    await page.goto(`/accesso-utente-estero?lang=${lang}`);
+    await expectNoViolations(page);
+  }
+  await page.goto("/registrazione-utente-estero?lang=it");
+  await page.getByRole("button", { name: "Invia la richiesta" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await expectNoViolations(page); // the form with every error
+  await page.goto("/registrazione-utente-estero/inviata");
+  await expectNoViolations(page);
+});
+
+test("axe finds no violation on the helpdesk console", async ({ page }) => {
+  await signInWithDemoIdp(page, "Mario Rossi");
+  await page.goto("/assistenza");
+  await expectNoViolations(page);
+});

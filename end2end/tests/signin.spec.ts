@@ -5,7 +5,7 @@ test("a person signs in with SPID through the demo IdP and signs out, without Ja
   await signInWithDemoIdp(page, "Mario Rossi");
   await expect(page).toHaveURL(/\/area-personale$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Benvenuto, Mario Rossi");
-  await expect(page.getByText("Livello 1")).toBeVisible();
+  await expect(page.getByText("Livello 1", { exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: "Mario Rossi" })).toBeVisible();
   await page.getByRole("button", { name: "Esci" }).click();
   await expect(page).toHaveURL(/\/uscita$/);
@@ -44,7 +44,7 @@ test("a person signs in with CIE through the demo CieID, without JavaScript", as
   await page.getByRole("button", { name: "Accedi" }).click();
   await page.getByRole("button", { name: "Continua verso Servizi Lavoro" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Benvenuto, Giulia Bianchi");
-  await expect(page.getByText("Livello 3")).toBeVisible();
+  await expect(page.getByText("Livello 3", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Esci" }).click();
   await expect(page).toHaveURL(/\/uscita$/);
 });

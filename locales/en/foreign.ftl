@@ -126,3 +126,24 @@ mail-rejected-subject = Registration not approved
 mail-rejected-body = Your registration as a foreign user was not approved, for this reason:
     { $reason }
     You may send a new request with a valid and readable document.
+fsign-forgot = Forgot your password?
+freset-title = Forgotten password
+freset-lead = Enter the e-mail address of your registration: we will send you a link to choose a new password. You will also need the code from your authenticator app or a recovery code.
+freset-submit = Send the link
+freset-sent-title = Check your e-mail
+freset-sent-body = If the address belongs to an approved registration, we have sent you a link to choose a new password. The link is valid for one hour and works once.
+fnew-title = Choose a new password
+fnew-password = New password
+fnew-submit = Save the new password
+fnew-invalid = The link is not valid, was already used or has expired. Ask for a new one from the sign-in page.
+fnew-done-title = Password updated
+fnew-done-body = The new password is active. To be safe we closed every open session: sign in again.
+fchange-title = Change your password
+fchange-current = Current password
+fchange-submit = Change the password
+fchange-wrong-current = The current password is not correct
+mail-reset-subject = New password for Servizi Lavoro
+mail-reset-body = To choose a new password, open this link within one hour:
+    { $link }
+    You will also need the code from your authenticator app or a recovery code.
+    If you did not ask for it, ignore this message: your password does not change.

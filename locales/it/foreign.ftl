@@ -126,3 +126,24 @@ mail-rejected-subject = Registrazione non approvata
 mail-rejected-body = La tua registrazione come Utente Estero non è stata approvata, per questo motivo:
     { $reason }
     Puoi presentare una nuova richiesta con un documento valido e leggibile.
+fsign-forgot = Hai dimenticato la password?
+freset-title = Password dimenticata
+freset-lead = Scrivi l'indirizzo e-mail della tua registrazione: ti invieremo un link per scegliere una nuova password. Ti servirà anche il codice dell'app di autenticazione o un codice di recupero.
+freset-submit = Invia il link
+freset-sent-title = Controlla la tua e-mail
+freset-sent-body = Se l'indirizzo corrisponde a una registrazione approvata, ti abbiamo inviato un link per scegliere una nuova password. Il link vale un'ora e si può usare una sola volta.
+fnew-title = Scegli una nuova password
+fnew-password = Nuova password
+fnew-submit = Salva la nuova password
+fnew-invalid = Il link non è valido, è già stato usato oppure è scaduto. Chiedine uno nuovo dalla pagina di accesso.
+fnew-done-title = Password aggiornata
+fnew-done-body = La nuova password è attiva. Per sicurezza abbiamo chiuso tutte le sessioni aperte: accedi di nuovo.
+fchange-title = Cambia la password
+fchange-current = Password attuale
+fchange-submit = Cambia la password
+fchange-wrong-current = La password attuale non è corretta
+mail-reset-subject = Nuova password per Servizi Lavoro
+mail-reset-body = Per scegliere una nuova password apri questo link entro un'ora:
+    { $link }
+    Ti servirà anche il codice della tua app di autenticazione o un codice di recupero.
+    Se non l'hai chiesto tu, ignora questo messaggio: la tua password non cambia.

@@ -70,6 +70,9 @@ pub fn PersonalAreaPage() -> impl IntoView {
                     </dd>
                 </dl>
                 <p class="hint">{t("area-previous-hint")}</p>
+                {(who.credential == Credential::Foreign).then(|| view! {
+                    <p><a href="/area-personale/password">{t("fchange-title")}</a></p>
+                })}
             </section>
         </Page>
     }

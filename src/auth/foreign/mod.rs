@@ -4,6 +4,7 @@
 pub mod model;
 pub mod password;
 pub mod registration;
+pub mod reset;
 pub mod signin;
 pub mod throttle;
 pub mod totp;

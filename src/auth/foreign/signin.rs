@@ -66,6 +66,7 @@ pub fn SignInPage() -> impl IntoView {
                 <Field name="password" label="reg-password" kind="password" error=e.get("password") autocomplete="current-password"/>
                 <p><button type="submit">{t("fsign-submit")}</button></p>
             </form>
+            <p><a href=format!("{PATH}/password-dimenticata")>{t("fsign-forgot")}</a></p>
             <p>{t("fsign-no-account")} " " <a href=super::registration::PATH>{t("choice-foreign-register")}</a></p>
         </Page>
     }
