@@ -15,6 +15,9 @@ if [ -z "${CARGO_TARGET_DIR:-}" ]; then
   fi
 fi
 
+# CI builds from scratch: incremental caches would only fill the disk.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
+
 log() { printf '\n==> %s\n' "$*" >&2; }
 
 as_root() {

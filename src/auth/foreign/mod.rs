@@ -1,6 +1,7 @@
 //! Utente Estero: registration with an identity document, helpdesk
 //! validation (see `crate::helpdesk`), and sign-in with a strong password and
 //! a one-time code.
+pub mod demo;
 pub mod model;
 pub mod password;
 pub mod registration;

@@ -188,7 +188,6 @@ pub fn recent_decisions(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec
 /// the person's account, keyed by the Utente Estero id. `None` if the request
 /// was not pending (already decided by someone else).
 pub fn decide(conn: &mut AnyConnection, id: i64, operator_account: i64, approve: bool, reason: &str) -> QueryResult<Option<ForeignUser>> {
-    use crate::db::schema::accounts as a;
     conn.transaction(|c| {
         let Some(user) = by_id(c, id)?.filter(|u| u.status == STATUS_PENDING) else { return Ok(None) };
         let now = Utc::now().naive_utc();
@@ -204,20 +203,37 @@ pub fn decide(conn: &mut AnyConnection, id: i64, operator_account: i64, approve:
             ))
             .execute(c)?;
         if approve {
-            diesel::insert_into(a::table)
-                .values((
-                    a::id_kind.eq(crate::identity::IdKind::Foreign.code()),
-                    a::identifier.eq(&user.public_id),
-                    a::given_name.eq(&user.given_name),
-                    a::family_name.eq(&user.family_name),
-                    a::date_of_birth.eq(Some(user.birth_date)),
-                    a::email.eq(Some(&user.email)),
-                    a::created_at.eq(now),
-                ))
-                .execute(c)?;
+            open_account(c, &user)?;
         }
         Ok(Some(user))
     })
+}
+
+/// Demo data only: approves without an operator (no decision row, since
+/// nobody decided), opening the account as an approval does.
+pub fn approve_unattended(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+    conn.transaction(|c| {
+        let Some(user) = by_id(c, id)? else { return Ok(()) };
+        diesel::update(u::table.find(id)).set(u::status.eq(STATUS_APPROVED)).execute(c)?;
+        open_account(c, &user)
+    })
+}
+
+/// The account of an approved person, keyed by the Utente Estero id.
+fn open_account(conn: &mut AnyConnection, user: &ForeignUser) -> QueryResult<()> {
+    use crate::db::schema::accounts as a;
+    diesel::insert_into(a::table)
+        .values((
+            a::id_kind.eq(crate::identity::IdKind::Foreign.code()),
+            a::identifier.eq(&user.public_id),
+            a::given_name.eq(&user.given_name),
+            a::family_name.eq(&user.family_name),
+            a::date_of_birth.eq(Some(user.birth_date)),
+            a::email.eq(Some(&user.email)),
+            a::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn set_password_hash(conn: &mut AnyConnection, id: i64, phc: &str) -> QueryResult<()> {

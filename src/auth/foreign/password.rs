@@ -4,8 +4,8 @@
 //! a flood of sign-ins can neither starve other pages nor exhaust memory.
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use std::sync::LazyLock;
-use tokio::sync::Semaphore;
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{LazyLock, Mutex};
 
 pub const MIN_LENGTH: usize = 12;
 pub const MAX_LENGTH: usize = 128;
@@ -19,9 +19,44 @@ const COMMON: &str = include_str!("common-passwords.txt");
 static COMMON_SET: LazyLock<std::collections::HashSet<&'static str>> =
     LazyLock::new(|| COMMON.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect());
 
-/// At most this many hashes at once: each takes 19 MiB and a core.
-static HASHING: LazyLock<Semaphore> =
-    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)));
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A few dedicated threads, one per core, do all the hashing: at most that
+/// many hashes run at once (each takes 19 MiB and a core), the rest wait in
+/// line, and the 19 MiB blocks are reused by the same threads instead of
+/// spreading over the blocking pool's many threads and their allocator arenas.
+static HASHERS: LazyLock<Mutex<Sender<Job>>> = LazyLock::new(|| {
+    let (tx, rx) = channel::<Job>();
+    let rx = std::sync::Arc::new(Mutex::new(rx));
+    let n = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    for i in 0..n {
+        let rx = rx.clone();
+        let spawned = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || loop {
+            let job = match rx.lock() {
+                Ok(guard) => guard.recv(),
+                Err(_) => return,
+            };
+            match job {
+                Ok(job) => job(),
+                Err(_) => return,
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "could not start a hashing thread");
+        }
+    }
+    Mutex::new(tx)
+});
+
+/// Runs `f` on a hashing thread and waits for it without blocking the runtime.
+async fn on_hasher<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = tx.send(f());
+    });
+    HASHERS.lock().map_err(|e| HashError(e.to_string()))?.send(job).map_err(|e| HashError(e.to_string()))?;
+    rx.await.map_err(|e| HashError(e.to_string()))
+}
 
 /// Why a new password is refused (message keys).
 pub fn check_policy(password: &str, personal: &[&str]) -> Result<(), &'static str> {
@@ -71,26 +106,22 @@ pub struct HashError(String);
 /// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`): parameters travel
 /// with the hash, so they can be raised and old hashes upgraded at sign-in.
 pub async fn hash(password: String) -> Result<String, HashError> {
-    let _permit = HASHING.acquire().await.map_err(|e| HashError(e.to_string()))?;
-    tokio::task::spawn_blocking(move || {
+    on_hasher(move || {
         let salt = new_salt().map_err(|e| HashError(e.to_string()))?;
         argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| HashError(e.to_string()))
     })
-    .await
-    .map_err(|e| HashError(e.to_string()))?
+    .await?
 }
 
 /// Checks `password` against `phc`; also says whether the hash should be
 /// redone with today's parameters.
 pub async fn verify(password: String, phc: String) -> Result<(bool, bool), HashError> {
-    let _permit = HASHING.acquire().await.map_err(|e| HashError(e.to_string()))?;
-    tokio::task::spawn_blocking(move || {
+    on_hasher(move || {
         let parsed = PasswordHash::new(&phc).map_err(|e| HashError(e.to_string()))?;
         let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         Ok((ok, ok && needs_rehash(&parsed)))
     })
-    .await
-    .map_err(|e| HashError(e.to_string()))?
+    .await?
 }
 
 fn needs_rehash(parsed: &PasswordHash) -> bool {
