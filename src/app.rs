@@ -78,6 +78,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/registrazione-utente-estero") view=registration::RegistrationPage ssr=SsrMode::Async/>
                 <Route path=path!("/registrazione-utente-estero/inviata") view=registration::RegistrationSentPage ssr=SsrMode::Async/>
                 <Route path=path!("/accesso-utente-estero") view=signin::SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/servizi") view=crate::catalog::pages::CatalogPage ssr=SsrMode::Async/>
+                <Route path=path!("/servizi/:slug") view=crate::catalog::pages::ServicePage ssr=SsrMode::Async/>
                 <Route path=path!("/accesso-utente-estero/password-dimenticata") view=reset::ForgotPage ssr=SsrMode::Async/>
                 <Route path=path!("/accesso-utente-estero/password-dimenticata/inviata") view=reset::ForgotSentPage ssr=SsrMode::Async/>
                 <Route path=path!("/accesso-utente-estero/password-aggiornata") view=reset::PasswordUpdatedPage ssr=SsrMode::Async/>
@@ -111,6 +113,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/accesso-utente-estero/password-dimenticata", post(reset::forgot_submit))
         .route("/accesso-utente-estero/nuova-password", get(reset::reset_page).post(reset::reset_submit))
         .route("/area-personale/password", get(reset::change_page).post(reset::change_submit))
+        .route("/servizi/{slug}/accedi", get(crate::catalog::handlers::enter))
         .route("/assistenza", get(helpdesk::queue_page))
         .route("/assistenza/richieste/{id}", get(helpdesk::request_page))
         .route("/assistenza/richieste/{id}/documento", get(helpdesk::document))
@@ -124,6 +127,16 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     router
         .leptos_routes(state, pages, shell)
         .fallback(|| async { AppError::NotFound })
+}
+
+/// Where our forms may lead: the identity providers (Single Logout follows
+/// `POST /esci`) and the Ministry's services (reached after a step-up).
+fn security_policy(state: &AppState) -> security::SecurityPolicy {
+    let origin = |u: &str| url::Url::parse(u).ok().map(|u| u.origin().ascii_serialization());
+    let mut targets: Vec<String> = state.saml.idps.all().flat_map(|i| [origin(&i.sso_redirect), i.slo_redirect.as_deref().and_then(origin)]).flatten().collect();
+    targets.extend(origin(&state.config.services_base_url));
+    targets.retain(|o| o != &state.config.origin());
+    security::SecurityPolicy::new(&targets, state.config.is_production())
 }
 
 /// The HTTP stack around the routes, outermost first.
@@ -140,7 +153,7 @@ pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
         }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn_with_state(config.is_production(), security::security_headers))
+        .layer(axum::middleware::from_fn_with_state(Arc::new(security_policy(&state)), security::security_headers))
         .layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| i18n::negotiate(secure, req, next)))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error_pages::render_error_pages))
         .layer(CatchPanicLayer::custom(error_pages::panic_to_response))

@@ -178,6 +178,9 @@ async fn operators(config: Config, cmd: OperatorsCommand) -> CliResult {
 async fn serve(config: Config) -> CliResult {
     let (url, size) = (config.database_url.clone(), config.db_pool_size);
     let pool = tokio::task::spawn_blocking(move || crate::db::connect(&url, size)).await??;
+    if config.demo_data {
+        crate::auth::foreign::demo::seed(&pool).await?;
+    }
     let addr = config.addr;
     let base = config.base_url.clone();
     let state = AppState::new(config, pool.clone())?;

@@ -55,6 +55,7 @@ struct FileSettings {
     eidas_idp_metadata: Option<Vec<String>>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    services_base_url: Option<String>,
 }
 
 /// Which SPID service-provider profile our metadata declares.
@@ -118,6 +119,8 @@ pub struct Config {
     /// `smtp://user:pass@host:587` (or smtps://); none: the file outbox.
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Where the Ministry's services live; each service adds its path.
+    pub services_base_url: String,
     pub organization: Organization,
 }
 
@@ -324,6 +327,7 @@ impl Config {
             body_limit_bytes,
             demo_data,
             demo_idp,
+            services_base_url: env.var("SL_SERVICES_BASE_URL").or(file.services_base_url).unwrap_or_else(|| "https://servizi.lavoro.gov.it".into()),
             smtp_url: env.var("SL_SMTP_URL").or(file.smtp_url),
             mail_from: env.var("SL_MAIL_FROM").or(file.mail_from).unwrap_or_else(|| "Servizi Lavoro <noreply@servizi.lavoro.gov.it>".into()),
             spid_idp_metadata,

@@ -1,8 +1,10 @@
 //! Servizi Lavoro: the portal through which citizens, companies and
 //! intermediaries reach the Ministry of Labour's digital services.
 //! Organised by domain; `app` wires them together.
+pub mod access;
 pub mod app;
 pub mod auth;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod db;

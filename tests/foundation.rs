@@ -116,6 +116,8 @@ async fn security_headers_are_on_pages_and_errors() {
         let res = app.get(path).await;
         let csp = res.header(header::CONTENT_SECURITY_POLICY);
         assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'none'"), "{path}: CSP {csp}");
+        // Forms may lead (through redirects) to the Ministry's services and the IdPs' logout, nowhere else.
+        assert!(csp.contains("form-action 'self' https://servizi.lavoro.gov.it;"), "{path}: CSP {csp}");
         assert_eq!(res.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
         assert_eq!(res.header(header::REFERRER_POLICY), "same-origin");
         assert_eq!(res.header(header::CACHE_CONTROL), "no-store");

@@ -2,13 +2,14 @@ import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { PAGES, LANGS } from "./pages";
 import { signInWithDemoIdp } from "./flows";
+import { totp } from "./foreign-helpers";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 for (const lang of LANGS) {
   for (const path of [...PAGES, "/pagina-che-non-esiste"]) {
     test(`axe finds no WCAG 2.1 AA violation on ${path} (${lang})`, async ({ page }) => {
-      await page.goto(`${path}?lang=${lang}`);
+      await page.goto(`${path}${path.includes("?") ? "&" : "?"}lang=${lang}`);
       await expect(page.locator("html")).toHaveAttribute("lang", lang);
       const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
       const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
@@ -74,5 +75,30 @@ test("axe finds no violation on the Utente Estero pages", async ({ page }) => {
 test("axe finds no violation on the helpdesk console", async ({ page }) => {
   await signInWithDemoIdp(page, "Mario Rossi");
   await page.goto("/assistenza");
+  await expectNoViolations(page);
+});
+
+test("axe finds no violation on the second-factor enrolment and recovery codes", async ({ page }) => {
+  // The demo Utente Estero (demo data) is approved and not enrolled yet.
+  await page.goto("/accesso-utente-estero?lang=en");
+  await page.getByLabel("E-mail address").fill("demo.estero@example.org");
+  await page.getByLabel("Password").fill("Servizi Lavoro demo 2026");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Turn on the second factor");
+  await expectNoViolations(page);
+  const secret = (await page.locator("code.secret").textContent())!.trim();
+  await page.getByLabel("Code").fill(totp(secret));
+  await page.getByRole("button", { name: "Turn on and sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your recovery codes");
+  await expectNoViolations(page);
+  await page.goto("/area-personale/password");
+  await expectNoViolations(page);
+});
+
+test("axe finds no violation on the catalog of a signed-in person", async ({ page }) => {
+  await signInWithDemoIdp(page, "Giulia Bianchi");
+  await page.goto("/servizi");
+  await expectNoViolations(page);
+  await page.goto("/");
   await expectNoViolations(page);
 });

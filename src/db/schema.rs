@@ -165,3 +165,12 @@ diesel::table! {
 diesel::joinable!(helpdesk_decisions -> foreign_users (foreign_user_id));
 diesel::joinable!(helpdesk_decisions -> accounts (operator_account_id));
 diesel::allow_tables_to_appear_in_same_query!(foreign_users, helpdesk_decisions, accounts);
+
+diesel::table! {
+    service_uses (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        slug -> Text,
+        at -> Timestamp,
+    }
+}

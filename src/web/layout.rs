@@ -35,6 +35,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav class="main-nav" aria-label=t("layout-nav-label")>
                 <ul class="container main-nav__list">
                     <li><a href="/">{t("nav-home")}</a></li>
+                    <li><a href="/servizi">{t("nav-services")}</a></li>
                     <li><a href="/accedi">{t("nav-sign-in-options")}</a></li>
                     <li><a href="/aiuto">{t("nav-help")}</a></li>
                 </ul>

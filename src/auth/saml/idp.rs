@@ -67,6 +67,10 @@ impl IdpRegistry {
         list
     }
 
+    pub fn all(&self) -> impl Iterator<Item = &IdentityProvider> {
+        self.idps.iter()
+    }
+
     pub fn len(&self) -> usize {
         self.idps.len()
     }

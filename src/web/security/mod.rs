@@ -2,5 +2,5 @@
 mod headers;
 mod same_origin;
 
-pub use headers::security_headers;
+pub use headers::{security_headers, SecurityPolicy};
 pub use same_origin::{same_origin_guard, SAME_ORIGIN_EXEMPT};

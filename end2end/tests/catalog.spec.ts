@@ -1,0 +1,33 @@
+import { test, expect } from "@playwright/test";
+import { signInWithDemoIdp } from "./flows";
+
+test("search, filter and open a service, without JavaScript", async ({ page }) => {
+  await page.goto("/servizi");
+  await expect(page.getByText("22 servizi trovati")).toBeVisible();
+  await page.getByLabel("Cerca per parole").fill("dimissioni");
+  await page.getByRole("button", { name: "Cerca" }).click();
+  await expect(page).toHaveURL(/\/servizi\?q=dimissioni/);
+  await expect(page.getByText("2 servizi trovati")).toBeVisible();
+  await page.goto("/servizi");
+  await page.getByLabel("Argomento").selectOption("mobilita-internazionale");
+  await page.getByRole("button", { name: "Cerca" }).click();
+  await expect(page.getByText("4 servizi trovati")).toBeVisible();
+  await page.getByRole("link", { name: "Distacco transnazionale" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Distacco transnazionale");
+  await expect(page.getByText("L'impresa distaccante comunica i lavoratori distaccati.")).toBeVisible();
+});
+
+test("a level 1 session steps up through the demo IdP and lands in the service", async ({ page }) => {
+  // The Ministry's services live elsewhere; answer for them here (no network in tests).
+  await page.route("https://servizi.lavoro.gov.it/**", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<html lang=it><title>Dimissioni</title><h1>Servizio Dimissioni</h1></html>" }));
+  await signInWithDemoIdp(page, "Mario Rossi");
+  await page.goto("/servizi/dimissioni-volontarie");
+  await expect(page.getByText("richiede il livello 2")).toBeVisible();
+  await page.getByRole("link", { name: "Accedi al servizio" }).click();
+  // Back at the demo IdP, asked for level 2.
+  await expect(page.getByText("livello 2")).toBeVisible();
+  await page.getByRole("button", { name: "Accedi" }).click();
+  await page.getByRole("button", { name: "Continua verso Servizi Lavoro" }).click();
+  await expect(page).toHaveURL("https://servizi.lavoro.gov.it/Dimissioni");
+  await expect(page.getByRole("heading", { name: "Servizio Dimissioni" })).toBeVisible();
+});

@@ -1,0 +1,44 @@
+nav-services = Services
+catalog-title = Services
+catalog-search-label = Search the services
+catalog-search = Search by words
+catalog-audience = For whom
+catalog-category = Topic
+catalog-any = All
+catalog-apply = Search
+catalog-reset = Clear the filters
+catalog-results = { $count ->
+    [one] 1 service found
+   *[other] { $count } services found
+}
+catalog-all = All services ({ $count })
+catalog-anonymous = To use a service, sign in with SPID, CIE, eIDAS or as a foreign user: you will see which ones you can use at once.
+catalog-now = You can use now ({ $count })
+catalog-now-intro = With { $credential }, level { $level }, as { $profile }.
+catalog-later = With another credential, a higher level or another profile ({ $count })
+catalog-none = None of the services in this search is available to you now.
+catalog-for = For:
+catalog-level = level { $level }
+catalog-credentials = Credentials
+catalog-min-level = Minimum level
+catalog-what-you-can-do = What you can do
+catalog-enter = Go to the service
+category-rapporti-di-lavoro = Employment relationships
+category-adempimenti = Company obligations
+category-ammortizzatori = Income support
+category-contrattazione = Collective bargaining
+category-mobilita-internazionale = Work and international mobility
+category-professioni = Professions
+category-formazione = Training
+category-politiche-sociali = Social policies
+access-allowed = You can use this service with your current sign-in.
+access-sign-in = Sign in to use this service.
+access-credential = This service does not accept the credential you signed in with. Sign out and sign in with: { $allowed }.
+access-profile = This service is for: { $needed }. Add the right profile and switch to it to use the service.
+access-level-step-up = This service needs level { $level }: when you press "Go to the service" we will ask you to authenticate again at that level, then bring you back here.
+access-level-other = This service needs level { $level }, which your credential cannot reach. Sign in with SPID or CIE.
+access-denied-title = You cannot use this service yet
+access-back = Back to the service page
+home-most-used = Most used services
+home-recent = Recently used
+home-all-services = All services

@@ -1,0 +1,44 @@
+nav-services = Servizi
+catalog-title = Servizi
+catalog-search-label = Cerca tra i servizi
+catalog-search = Cerca per parole
+catalog-audience = Per chi
+catalog-category = Argomento
+catalog-any = Tutti
+catalog-apply = Cerca
+catalog-reset = Azzera i filtri
+catalog-results = { $count ->
+    [one] 1 servizio trovato
+   *[other] { $count } servizi trovati
+}
+catalog-all = Tutti i servizi ({ $count })
+catalog-anonymous = Per usare un servizio accedi con SPID, CIE, eIDAS o come Utente Estero: vedrai quali puoi usare subito.
+catalog-now = Puoi usarli ora ({ $count })
+catalog-now-intro = Con { $credential }, livello { $level }, come { $profile }.
+catalog-later = Con un'altra credenziale, un livello più alto o un altro profilo ({ $count })
+catalog-none = Nessun servizio di questa ricerca è disponibile ora per te.
+catalog-for = Per:
+catalog-level = livello { $level }
+catalog-credentials = Credenziali
+catalog-min-level = Livello minimo
+catalog-what-you-can-do = Cosa puoi fare
+catalog-enter = Accedi al servizio
+category-rapporti-di-lavoro = Rapporti di lavoro
+category-adempimenti = Adempimenti delle aziende
+category-ammortizzatori = Ammortizzatori sociali
+category-contrattazione = Contrattazione
+category-mobilita-internazionale = Lavoro e mobilità internazionale
+category-professioni = Professioni
+category-formazione = Formazione
+category-politiche-sociali = Politiche sociali
+access-allowed = Puoi usare questo servizio con l'accesso attuale.
+access-sign-in = Accedi per usare questo servizio.
+access-credential = Questo servizio non accetta la credenziale con cui hai effettuato l'accesso. Esci e accedi con: { $allowed }.
+access-profile = Questo servizio è per: { $needed }. Associa il profilo adatto e passa a quel profilo per usarlo.
+access-level-step-up = Questo servizio richiede il livello { $level }: premendo «Accedi al servizio» ti chiederemo di autenticarti di nuovo a quel livello e poi tornerai qui.
+access-level-other = Questo servizio richiede il livello { $level }, che la tua credenziale non raggiunge. Accedi con SPID o CIE.
+access-denied-title = Non puoi ancora usare questo servizio
+access-back = Torna alla scheda del servizio
+home-most-used = I servizi più usati
+home-recent = Usati di recente
+home-all-services = Tutti i servizi

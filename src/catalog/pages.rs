@@ -1,0 +1,203 @@
+//! `/servizi` (search and filters by plain GET forms, shareable URLs) and
+//! `/servizi/{slug}`: what each person can use now, and how to reach the rest.
+use super::model::{self, Profile, Service, CATEGORIES};
+use crate::access::{self, Denial};
+use crate::auth::saml::level::Credential;
+use crate::i18n::{t, t_args, use_lang};
+use crate::identity::current::use_signed_in;
+use crate::web::components::Crumb;
+use crate::web::layout::Page;
+use crate::web::render::current_path_and_query;
+use leptos::prelude::*;
+
+#[derive(Clone, Debug, Default)]
+struct Filters {
+    q: String,
+    audience: Option<Profile>,
+    category: Option<String>,
+}
+
+fn filters() -> Filters {
+    let (_, query) = current_path_and_query();
+    let mut f = Filters::default();
+    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+        match k.as_ref() {
+            "q" => f.q = v.trim().chars().take(100).collect(),
+            "pubblico" => f.audience = Profile::parse(&v),
+            "categoria" => f.category = CATEGORIES.iter().find(|c| **c == v).map(|c| c.to_string()),
+            _ => {}
+        }
+    }
+    f
+}
+
+fn credential_list(list: &[Credential]) -> String {
+    list.iter().map(|c| t(c.name_key())).collect::<Vec<_>>().join(", ")
+}
+
+fn profile_list(list: &[Profile]) -> String {
+    list.iter().map(|p| t(p.name_key())).collect::<Vec<_>>().join(", ")
+}
+
+/// A denial kept until the page renders it in the request's language.
+#[derive(Clone, Debug)]
+pub struct Explanation(Denial);
+
+impl Explanation {
+    pub fn render(&self) -> String {
+        explain(&self.0)
+    }
+}
+
+pub fn explain_for(denial: &Denial) -> Explanation {
+    Explanation(denial.clone())
+}
+
+/// What stands between the person and the service, in words, with the remedy.
+pub fn explain(denial: &Denial) -> String {
+    match denial {
+        Denial::SignIn => t("access-sign-in"),
+        Denial::Credential { allowed } => t_args("access-credential", &[("allowed", credential_list(allowed))]),
+        Denial::Profile { needed } => t_args("access-profile", &[("needed", profile_list(needed))]),
+        Denial::Level { needed, step_up: true } => t_args("access-level-step-up", &[("level", needed.number().to_string())]),
+        Denial::Level { needed, step_up: false } => t_args("access-level-other", &[("level", needed.number().to_string())]),
+    }
+}
+
+#[component]
+fn ServiceCard(service: &'static Service, #[prop(optional)] note: Option<String>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <li class="card service">
+            <h3><a href=format!("/servizi/{}", service.slug)>{service.name.get(lang).to_string()}</a></h3>
+            <p>{service.description.get(lang).to_string()}</p>
+            <p class="hint">
+                {t("catalog-for")} " " {profile_list(&service.audience)} " · "
+                {credential_list(&service.credentials)} " · "
+                {t_args("catalog-level", &[("level", service.min_level.number().to_string())])}
+            </p>
+            {note.map(|n| view! { <p class="service__note">{n}</p> })}
+        </li>
+    }
+}
+
+#[component]
+pub fn CatalogPage() -> impl IntoView {
+    let f = filters();
+    let who = use_signed_in();
+    let profile = access::current_profile(who.as_ref());
+    let shown: Vec<&'static Service> = model::all()
+        .iter()
+        .filter(|s| f.q.is_empty() || s.matches(&f.q))
+        .filter(|s| f.audience.is_none_or(|a| s.audience.contains(&a)))
+        .filter(|s| f.category.as_ref().is_none_or(|c| &s.category == c))
+        .collect();
+    let total = shown.len();
+    let results = match &who {
+        None => view! {
+            <section aria-labelledby="all-heading">
+                <h2 id="all-heading">{t_args("catalog-all", &[("count", total.to_string())])}</h2>
+                <p>{t("catalog-anonymous")} " " <a href="/accedi?next=%2Fservizi">{t("layout-sign-in")}</a></p>
+                <ul class="card-grid">{shown.into_iter().map(|s| view! { <ServiceCard service=s/> }).collect_view()}</ul>
+            </section>
+        }
+        .into_any(),
+        Some(w) => {
+            let (now, later): (Vec<_>, Vec<_>) = shown.into_iter().partition(|s| access::decide(Some(w), profile, s).is_ok());
+            let later: Vec<(&'static Service, String)> =
+                later.into_iter().map(|s| (s, access::decide(Some(w), profile, s).err().map(|d| explain(&d)).unwrap_or_default())).collect();
+            view! {
+                <section aria-labelledby="now-heading">
+                    <h2 id="now-heading">{t_args("catalog-now", &[("count", now.len().to_string())])}</h2>
+                    <p>{t_args("catalog-now-intro", &[
+                        ("credential", t(w.credential.name_key())),
+                        ("level", w.level.number().to_string()),
+                        ("profile", t(profile.name_key())),
+                    ])}</p>
+                    {if now.is_empty() {
+                        view! { <p>{t("catalog-none")}</p> }.into_any()
+                    } else {
+                        view! { <ul class="card-grid">{now.into_iter().map(|s| view! { <ServiceCard service=s/> }).collect_view()}</ul> }.into_any()
+                    }}
+                </section>
+                <section aria-labelledby="later-heading">
+                    <h2 id="later-heading">{t_args("catalog-later", &[("count", later.len().to_string())])}</h2>
+                    <ul class="card-grid">{later.into_iter().map(|(s, why)| view! { <ServiceCard service=s note=why/> }).collect_view()}</ul>
+                </section>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <Page title=t("catalog-title")>
+            <h1>{t("catalog-title")}</h1>
+            <form method="get" action="/servizi" class="filters" role="search" aria-label=t("catalog-search-label")>
+                <div class="field">
+                    <label for="q">{t("catalog-search")}</label>
+                    <input id="q" name="q" type="search" value=f.q.clone()/>
+                </div>
+                <div class="field">
+                    <label for="pubblico">{t("catalog-audience")}</label>
+                    <select id="pubblico" name="pubblico">
+                        <option value="">{t("catalog-any")}</option>
+                        {Profile::ALL.into_iter().map(|p| view! {
+                            <option value=p.code() selected={f.audience == Some(p)}>{t(p.name_key())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="categoria">{t("catalog-category")}</label>
+                    <select id="categoria" name="categoria">
+                        <option value="">{t("catalog-any")}</option>
+                        {CATEGORIES.iter().map(|c| view! {
+                            <option value=*c selected={f.category.as_deref() == Some(*c)}>{t(&format!("category-{c}"))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <p><button type="submit">{t("catalog-apply")}</button> " " <a href="/servizi">{t("catalog-reset")}</a></p>
+            </form>
+            <p role="status">{t_args("catalog-results", &[("count", total.to_string())])}</p>
+            {results}
+        </Page>
+    }
+}
+
+#[component]
+pub fn ServicePage() -> impl IntoView {
+    let (path, _) = current_path_and_query();
+    let slug = path.trim_start_matches("/servizi/").to_string();
+    let Some(service) = model::find(&slug) else {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(axum::http::StatusCode::NOT_FOUND);
+        }
+        return view! { <crate::web::pages::ErrorView status=axum::http::StatusCode::NOT_FOUND/> }.into_any();
+    };
+    let lang = use_lang();
+    let who = use_signed_in();
+    let profile = access::current_profile(who.as_ref());
+    let decision = access::decide(who.as_ref(), profile, service);
+    view! {
+        <Page title=service.name.get(lang).to_string() trail=vec![Crumb { label: t("catalog-title"), href: "/servizi".into() }]>
+            <h1>{service.name.get(lang).to_string()}</h1>
+            <p class="lead">{service.description.get(lang).to_string()}</p>
+            <dl class="facts">
+                <dt>{t("catalog-for")}</dt><dd>{profile_list(&service.audience)}</dd>
+                <dt>{t("catalog-credentials")}</dt><dd>{credential_list(&service.credentials)}</dd>
+                <dt>{t("catalog-min-level")}</dt><dd>{t_args("catalog-level", &[("level", service.min_level.number().to_string())])}</dd>
+                <dt>{t("catalog-category")}</dt><dd>{t(&format!("category-{}", service.category))}</dd>
+            </dl>
+            <h2>{t("catalog-what-you-can-do")}</h2>
+            <ul>
+                {service.profiles.iter().map(|(p, text)| view! {
+                    <li><strong>{t(p.name_key())}</strong> ": " {text.get(lang).to_string()}</li>
+                }).collect_view()}
+            </ul>
+            {match decision {
+                Ok(()) => view! { <p class="access access--ok">{t("access-allowed")}</p> }.into_any(),
+                Err(d) => view! { <p class="access">{explain(&d)}</p> }.into_any(),
+            }}
+            <p><a class="button" href=format!("/servizi/{}/accedi", service.slug)>{t("catalog-enter")}</a></p>
+        </Page>
+    }
+    .into_any()
+}
