@@ -10,7 +10,23 @@ use common::TestApp;
 use servizi_lavoro::i18n::MISSING_MARKER;
 
 /// Every page the router serves, for checks that must hold on all of them.
-const PAGES: &[&str] = &["/", "/accedi", "/aiuto", "/dichiarazione-accessibilita", "/privacy", "/cookie"];
+const PAGES: &[&str] = &[
+    "/",
+    "/accedi",
+    "/aiuto",
+    "/dichiarazione-accessibilita",
+    "/privacy",
+    "/cookie",
+    "/uscita",
+    "/servizi",
+    "/servizi/dimissioni-volontarie",
+    "/registrazione-utente-estero",
+    "/registrazione-utente-estero/inviata",
+    "/accesso-utente-estero",
+    "/accesso-utente-estero/password-dimenticata",
+    "/accesso-utente-estero/password-dimenticata/inviata",
+    "/accesso-utente-estero/password-aggiornata",
+];
 
 fn assert_complete_page(html: &str, lang: &str) {
     assert!(html.starts_with("<!DOCTYPE html>"), "no doctype: {}", &html[..html.len().min(200)]);

@@ -58,6 +58,10 @@ pub fn PrivacyPage() -> impl IntoView {
 
 #[component]
 pub fn CookiesPage() -> impl IntoView {
+    // The name as this server sets it (`__Host-` prefixed over HTTPS).
+    let session_cookie = use_context::<crate::app::AppState>()
+        .map(|s| crate::auth::session::cookie_name(&s.config))
+        .unwrap_or("sl_session");
     view! {
         <Page title=t("cookies-title")>
             <h1>{t("cookies-title")}</h1>
@@ -73,7 +77,7 @@ pub fn CookiesPage() -> impl IntoView {
                 </thead>
                 <tbody>
                     <tr>
-                        <td><code>"sl_session"</code></td>
+                        <td><code>{session_cookie}</code></td>
                         <td>{t("cookies-session-purpose")}</td>
                         <td>{t("cookies-session-duration")}</td>
                     </tr>
