@@ -14,7 +14,7 @@ use crate::web::render::render_view;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -223,10 +223,7 @@ pub async fn decide(
     req: Request,
 ) -> AppResult<Response> {
     let op = operator(&state, who).await?;
-    let (parts, body) = req.into_parts();
-    let Form(form) = <Form<DecisionForm> as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (parts, form) = crate::web::render::read_form::<DecisionForm>(&state, req).await?;
     let approve = match form.decision.as_deref() {
         Some("approve") => true,
         Some("reject") => false,

@@ -93,3 +93,16 @@ where
     *res.status_mut() = status;
     res
 }
+
+/// Reads a urlencoded form, keeping the request's parts to re-render the
+/// page (422) when what was sent is not valid. A malformed body is a 400.
+pub async fn read_form<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    req: Request,
+) -> Result<(Parts, T), crate::error::AppError> {
+    let (parts, body) = req.into_parts();
+    let axum::Form(form) = <axum::Form<T> as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), state)
+        .await
+        .map_err(|e| crate::error::AppError::BadRequest(e.to_string()))?;
+    Ok((parts, form))
+}

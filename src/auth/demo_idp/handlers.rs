@@ -12,7 +12,6 @@ use crate::web::render::render_view;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -114,10 +113,7 @@ pub struct RespondForm {
 /// `POST /demo-idp/{kind}/sso`: issues the signed Response and shows the
 /// form that carries it back to the portal (the person presses Continue).
 pub async fn respond(State(state): State<AppState>, Path(kind): Path<String>, req: Request) -> AppResult<Response> {
-    let (parts, body) = req.into_parts();
-    let Form(form) = Form::<RespondForm>::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (parts, form) = crate::web::render::read_form::<RespondForm>(&state, req).await?;
     let d = demo(&state, &kind)?;
     let request = read_request(&state, d, &form.request)?;
     let person = people::find(form.person.as_deref().unwrap_or(""))
@@ -221,4 +217,3 @@ pub async fn single_logout(State(state): State<AppState>, Path(kind): Path<Strin
     Ok((StatusCode::FOUND, [(header::LOCATION, format!("{}?{q}", state.saml.sp.slo_url))]).into_response())
 }
 
-use axum::extract::FromRequest;

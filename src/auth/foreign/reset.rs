@@ -18,7 +18,7 @@ use crate::web::render::render_view;
 use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use leptos::prelude::*;
@@ -123,10 +123,7 @@ pub struct ForgotForm {
 
 /// `POST /accesso-utente-estero/password-dimenticata`.
 pub async fn forgot_submit(State(state): State<AppState>, Extension(lang): Extension<Lang>, req: Request) -> AppResult<Response> {
-    let (parts, body) = req.into_parts();
-    let Form(form) = <Form<ForgotForm> as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (parts, form) = crate::web::render::read_form::<ForgotForm>(&state, req).await?;
     let email = form.email.unwrap_or_default().trim().to_lowercase();
     if !email.contains('@') {
         let mut errors = FieldErrors::default();
@@ -230,10 +227,7 @@ fn store_password(conn: &mut AnyConnection, user: &ForeignUser, phc: &str) -> Qu
 
 /// `POST /accesso-utente-estero/nuova-password`.
 pub async fn reset_submit(State(state): State<AppState>, req: Request) -> AppResult<Response> {
-    let (parts, body) = req.into_parts();
-    let Form(form) = <Form<ResetForm> as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (parts, form) = crate::web::render::read_form::<ResetForm>(&state, req).await?;
     let token = form.token.unwrap_or_default();
     let tk = token.clone();
     let user = with_conn(&state.pool, move |c| valid_reset(c, &tk)).await?.ok_or_else(invalid_link)?;
@@ -299,10 +293,7 @@ pub async fn change_page(State(state): State<AppState>, Extension(who): Extensio
 /// `POST /area-personale/password`.
 pub async fn change_submit(State(state): State<AppState>, Extension(who): Extension<Option<SignedIn>>, req: Request) -> AppResult<Response> {
     let user = signed_in_foreign(&state, who).await?;
-    let (parts, body) = req.into_parts();
-    let Form(form) = <Form<ChangeForm> as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (parts, form) = crate::web::render::read_form::<ChangeForm>(&state, req).await?;
     let (pw, pw2) = (form.password.unwrap_or_default(), form.password_confirm.unwrap_or_default());
     let mut errors = FieldErrors::default();
     let (ok, _) = password::verify(form.current.unwrap_or_default(), user.password_hash.clone()).await.map_err(|e| AppError::Internal(e.to_string()))?;

@@ -16,7 +16,6 @@ use crate::web::render::render_view;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::Utc;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -167,10 +166,7 @@ fn too_many(seconds: i64) -> Response {
 /// `POST /accesso-utente-estero`: the password step.
 pub async fn submit_password(State(state): State<AppState>, session: Session, req: Request) -> AppResult<Response> {
     let address = client_address(&req);
-    let (parts, body) = req.into_parts();
-    let Form(form) = <Form<SignInForm> as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (parts, form) = crate::web::render::read_form::<SignInForm>(&state, req).await?;
     let email = form.email.unwrap_or_default().trim().to_lowercase();
     let pw = form.password.unwrap_or_default();
     let (e1, a1) = (email.clone(), address.clone());
@@ -271,10 +267,7 @@ pub async fn enrol_page(State(state): State<AppState>, session: Session, req: Re
 /// `POST /accesso-utente-estero/attiva-codice`: the first code proves the app works.
 pub async fn enrol_submit(State(state): State<AppState>, session: Session, req: Request) -> AppResult<Response> {
     let (p, user) = pending(&state, &session).await?;
-    let (parts, body) = req.into_parts();
-    let Form(form) = <Form<CodeForm> as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (parts, form) = crate::web::render::read_form::<CodeForm>(&state, req).await?;
     let Some(secret) = p.enrol_secret.clone().filter(|_| user.totp_enrolled_at.is_none()) else {
         return Ok(Redirect::to(&format!("{PATH}/attiva-codice")).into_response());
     };
@@ -298,10 +291,7 @@ pub async fn enrol_submit(State(state): State<AppState>, session: Session, req: 
 pub async fn code_submit(State(state): State<AppState>, session: Session, req: Request) -> AppResult<Response> {
     let address = client_address(&req);
     let (_, user) = pending(&state, &session).await?;
-    let (parts, body) = req.into_parts();
-    let Form(form) = <Form<CodeForm> as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (parts, form) = crate::web::render::read_form::<CodeForm>(&state, req).await?;
     let (e1, a1) = (user.email.clone(), address.clone());
     if let throttle::Verdict::Wait(s) = with_conn(&state.pool, move |c| throttle::check(c, &e1, &a1)).await? {
         return Ok(too_many(s));
