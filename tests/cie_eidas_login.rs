@@ -178,3 +178,19 @@ async fn the_login_choice_offers_all_four_ways() {
         assert!(page.body.contains("href=\"/registrazione-utente-estero\""));
     }
 }
+
+#[tokio::test]
+async fn two_first_sign_ins_of_one_person_at_once_both_succeed_with_one_account() {
+    let app = TestApp::new();
+    for _ in 0..5 {
+        let (mut a, mut b) = (Browser::new(&app), Browser::new(&app));
+        let (sa, sb) = (start(&mut a, "cie", 3).await, start(&mut b, "spid", 1).await);
+        let who: &[(&str, &str)] = &[("name", "Nuova"), ("familyName", "Persona"), ("fiscalNumber", "TINIT-BNCGLI85M41F205B"), ("dateOfBirth", "1985-08-01")];
+        let xa = spec_from(&app, "cie", &sa.request_id, Level::L3, who).signed(&demo(&app, "cie").keys).expect("sign");
+        let xb = spec_from(&app, "spid", &sb.request_id, Level::L1, who).signed(&demo(&app, "spid").keys).expect("sign");
+        let (ra, rb) = tokio::join!(post(&mut a, &xa, &sa.relay_state), post(&mut b, &xb, &sb.relay_state));
+        assert_eq!((ra.status, rb.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER), "{} {}", ra.body, rb.body);
+    }
+    let all = accounts_of(&app).await;
+    assert_eq!(all.len(), 1, "{all:?}");
+}

@@ -233,7 +233,7 @@ async fn every_exchange_is_in_the_saml_register_and_old_entries_are_purged() {
     let rid = s.request_id.clone();
     let row: (String, Option<String>, Option<String>, Option<String>, Option<String>) = servizi_lavoro::db::with_conn(&app.state.pool, move |c| {
         r::table
-            .filter(r::request_id.eq(rid))
+            .filter(r::request_id.eq(&rid))
             .select((r::request_xml, r::response_xml, r::assertion_id, r::assertion_subject, r::outcome))
             .first(c)
     })

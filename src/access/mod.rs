@@ -3,7 +3,9 @@
 //! servizio" goes through [`decide`]; pages use it to explain.
 use crate::auth::saml::level::{Credential, Level};
 use crate::catalog::model::{Profile, Service};
+use crate::db::AnyConnection;
 use crate::identity::SignedIn;
+use diesel::prelude::*;
 
 /// Why not, and what would fix it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,6 +54,21 @@ pub fn decide(who: Option<&SignedIn>, profile: Profile, service: &Service) -> Re
         return Err(Denial::Level { needed: service.min_level, step_up: reachable(who.credential) >= service.min_level });
     }
     Ok(())
+}
+
+/// Helpdesk operators act only when signed in with SPID or CIE as themselves,
+/// with a codice fiscale given the role (`servizi-lavoro operators add`).
+pub fn is_helpdesk_operator(conn: &mut AnyConnection, who: &SignedIn) -> QueryResult<bool> {
+    use crate::db::schema::operators as o;
+    if !matches!(who.credential, Credential::Spid | Credential::Cie) {
+        return Ok(false);
+    }
+    Ok(o::table.find(&who.identifier).count().get_result::<i64>(conn)? > 0)
+}
+
+/// Only Utente Estero sign-ins use a password the portal holds.
+pub fn may_change_portal_password(who: &SignedIn) -> bool {
+    who.credential == Credential::Foreign
 }
 
 /// The profile the session acts as. Everyone enters as Cittadino; company and

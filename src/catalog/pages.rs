@@ -103,9 +103,15 @@ pub fn CatalogPage() -> impl IntoView {
         }
         .into_any(),
         Some(w) => {
-            let (now, later): (Vec<_>, Vec<_>) = shown.into_iter().partition(|s| access::decide(Some(w), profile, s).is_ok());
-            let later: Vec<(&'static Service, String)> =
-                later.into_iter().map(|s| (s, access::decide(Some(w), profile, s).err().map(|d| explain(&d)).unwrap_or_default())).collect();
+            // One decision per service: usable now, or what would open it.
+            let mut now = Vec::new();
+            let mut later: Vec<(&'static Service, String)> = Vec::new();
+            for s in shown {
+                match access::decide(Some(w), profile, s) {
+                    Ok(()) => now.push(s),
+                    Err(d) => later.push((s, explain(&d))),
+                }
+            }
             view! {
                 <section aria-labelledby="now-heading">
                     <h2 id="now-heading">{t_args("catalog-now", &[("count", now.len().to_string())])}</h2>

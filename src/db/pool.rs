@@ -76,16 +76,33 @@ pub fn migrate(conn: &mut AnyConnection) -> Result<usize, DbError> {
     applied.map_err(|e| DbError::Migration(e.to_string()))
 }
 
-/// Runs blocking diesel work on the blocking thread pool, off the async runtime.
+/// SQLite refuses at once (rather than waiting) when two transactions that
+/// both read want to write: the whole unit of work is then run again.
+fn busy(e: &diesel::result::Error) -> bool {
+    matches!(e, diesel::result::Error::DatabaseError(_, info) if info.message().contains("database is locked") || info.message().contains("busy"))
+}
+
+/// Runs blocking diesel work on the blocking thread pool, off the async
+/// runtime; a unit of work refused because the database was busy is retried
+/// a few times, so `f` must be safe to run again (it is one transaction).
 pub async fn with_conn<T, F>(pool: &DbPool, f: F) -> Result<T, DbError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut AnyConnection) -> QueryResult<T> + Send + 'static,
+    F: Fn(&mut AnyConnection) -> QueryResult<T> + Send + 'static,
 {
     let pool = pool.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = pool.get()?;
-        Ok(f(&mut conn)?)
+        let mut attempt = 0u32;
+        loop {
+            match f(&mut conn) {
+                Err(e) if busy(&e) && attempt < 6 => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(5 << attempt));
+                }
+                other => return Ok(other?),
+            }
+        }
     })
     .await?
 }

@@ -1,4 +1,4 @@
-use super::operators::is_operator;
+use crate::access::is_helpdesk_operator;
 use crate::app::AppState;
 use crate::auth::foreign::model::{self, Decision, ForeignUser};
 use crate::auth::foreign::registration::send;
@@ -31,7 +31,7 @@ async fn operator(state: &AppState, who: Option<SignedIn>) -> AppResult<SignedIn
         });
     };
     let w = who.clone();
-    if !with_conn(&state.pool, move |c| is_operator(c, &w)).await? {
+    if !with_conn(&state.pool, move |c| is_helpdesk_operator(c, &w)).await? {
         return Err(AppError::Explained {
             status: StatusCode::FORBIDDEN,
             title: "helpdesk-forbidden-title",

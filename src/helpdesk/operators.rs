@@ -1,7 +1,5 @@
-use crate::auth::saml::level::Credential;
 use crate::db::schema::operators as o;
 use crate::db::AnyConnection;
-use crate::identity::SignedIn;
 use chrono::Utc;
 use diesel::prelude::*;
 
@@ -17,12 +15,4 @@ pub fn add(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<bool> 
 
 pub fn remove(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<bool> {
     Ok(diesel::delete(o::table.find(codice_fiscale)).execute(conn)? > 0)
-}
-
-/// Operators act only when signed in with SPID or CIE as themselves.
-pub fn is_operator(conn: &mut AnyConnection, who: &SignedIn) -> QueryResult<bool> {
-    if !matches!(who.credential, Credential::Spid | Credential::Cie) {
-        return Ok(false);
-    }
-    Ok(o::table.find(&who.identifier).count().get_result::<i64>(conn)? > 0)
 }

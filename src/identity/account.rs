@@ -65,6 +65,24 @@ pub fn sign_in(
     level: Level,
     idp: &str,
 ) -> QueryResult<(Account, Option<PastSignIn>)> {
+    // The same person signing in twice at once (two devices, CIE and SPID):
+    // one creates the account, the other's insert collides; run again, and
+    // it finds the account.
+    match sign_in_once(conn, who, credential, level, idp) {
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            sign_in_once(conn, who, credential, level, idp)
+        }
+        other => other,
+    }
+}
+
+fn sign_in_once(
+    conn: &mut AnyConnection,
+    who: &Identity,
+    credential: Credential,
+    level: Level,
+    idp: &str,
+) -> QueryResult<(Account, Option<PastSignIn>)> {
     conn.transaction(|c| {
         let now = Utc::now().naive_utc();
         let existing: Option<i64> = a::table

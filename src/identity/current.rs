@@ -50,6 +50,12 @@ impl SignedIn {
 
 /// Middleware: `Option<SignedIn>` into the request extensions.
 pub async fn load_identity(mut req: Request, next: Next) -> Response {
+    // Assets and health checks never need the person: no session read for them.
+    let path = req.uri().path();
+    if path.starts_with("/assets/") || path == "/healthz" {
+        req.extensions_mut().insert(None::<SignedIn>);
+        return next.run(req).await;
+    }
     let who = match req.extensions().get::<Session>() {
         Some(s) => s.get::<SignedIn>(SESSION_KEY).await.ok().flatten(),
         None => None,

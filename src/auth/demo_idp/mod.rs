@@ -15,6 +15,15 @@ use crate::auth::saml::level::Credential;
 use crate::auth::saml::SamlSetupError;
 use crate::config::Config;
 
+/// The demo IdP's name for a credential (a proper name, the same in every language).
+pub fn display_name(credential: Credential) -> &'static str {
+    match credential {
+        Credential::Cie => "Demo CieID",
+        Credential::Eidas => "Demo eIDAS (EU)",
+        _ => "Demo IdP",
+    }
+}
+
 pub struct DemoIdp {
     pub credential: Credential,
     /// `spid`, `cie` or `eidas`: the path segment under `/demo-idp/`.
@@ -32,11 +41,7 @@ impl DemoIdp {
     }
 
     pub fn display_name(&self) -> &'static str {
-        match self.credential {
-            Credential::Cie => "Demo CieID",
-            Credential::Eidas => "Demo eIDAS (EU)",
-            _ => "Demo IdP",
-        }
+        display_name(self.credential)
     }
 
     pub fn as_idp(&self) -> IdentityProvider {

@@ -33,20 +33,13 @@ fn DemoFrame(title: String, name: &'static str, children: Children) -> impl Into
     }
 }
 
-fn frame_name(credential: Credential) -> &'static str {
-    match credential {
-        Credential::Cie => "Demo CieID",
-        Credential::Eidas => "Demo eIDAS (EU)",
-        _ => "Demo IdP",
-    }
-}
 
 #[component]
 pub fn DemoLogin(request: DemoRequest) -> impl IntoView {
     let asked = request.level;
     let credential = request.credential;
     view! {
-        <DemoFrame title=t("demo-title") name=frame_name(credential)>
+        <DemoFrame title=t("demo-title") name=super::display_name(credential)>
             <h1>{t("demo-title")}</h1>
             <p class="lead">{crate::i18n::t_args("demo-asked-level", &[("level", asked.number().to_string())])}</p>
             <form method="post" action=request.sso_path.clone()>
@@ -93,7 +86,7 @@ pub fn DemoLogin(request: DemoRequest) -> impl IntoView {
 #[component]
 pub fn DemoConfirm(data: DemoConfirmData) -> impl IntoView {
     view! {
-        <DemoFrame title=t("demo-confirm-title") name=frame_name(data.credential)>
+        <DemoFrame title=t("demo-confirm-title") name=super::display_name(data.credential)>
             <h1>{t("demo-confirm-title")}</h1>
             {match data.anomaly {
                 Some(n) => view! { <p class="lead">{crate::i18n::t_args("demo-confirm-error", &[("code", n.to_string())])}</p> }.into_any(),

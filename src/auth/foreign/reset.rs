@@ -6,7 +6,6 @@ use super::registration::send;
 use super::signin::PATH;
 use super::{password, throttle, totp};
 use crate::app::AppState;
-use crate::auth::saml::level::Credential;
 use crate::db::schema::{password_resets as r, sessions};
 use crate::db::{with_conn, AnyConnection};
 use crate::error::{AppError, AppResult};
@@ -273,11 +272,11 @@ pub struct ChangeForm {
 }
 
 async fn signed_in_foreign(state: &AppState, who: Option<SignedIn>) -> AppResult<ForeignUser> {
-    let who = who.filter(|w| w.credential == Credential::Foreign).ok_or(AppError::Forbidden)?;
+    let who = who.filter(crate::access::may_change_portal_password).ok_or(AppError::Forbidden)?;
     let public_id = who.identifier.clone();
     with_conn(&state.pool, move |c| {
         use crate::db::schema::foreign_users as u;
-        u::table.filter(u::public_id.eq(public_id)).first::<ForeignUser>(c).optional()
+        u::table.filter(u::public_id.eq(&public_id)).first::<ForeignUser>(c).optional()
     })
     .await?
     .ok_or(AppError::Forbidden)

@@ -59,32 +59,64 @@ fn backend(e: crate::db::DbError) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
+/// A session record as the `sessions` table stores it.
+struct Row {
+    id: String,
+    data: String,
+    expires_at: NaiveDateTime,
+    idp_subject: Option<String>,
+    account_id: Option<i64>,
+}
+
+impl Row {
+    fn of(record: &Record) -> session_store::Result<Row> {
+        let (idp_subject, account_id) = owner(record);
+        Ok(Row {
+            id: record.id.to_string(),
+            data: serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?,
+            expires_at: to_naive(record.expiry_date),
+            idp_subject,
+            account_id,
+        })
+    }
+
+    fn insert(&self, c: &mut crate::db::AnyConnection) -> QueryResult<usize> {
+        diesel::insert_into(sessions::table)
+            .values((
+                sessions::id.eq(&self.id),
+                sessions::data.eq(&self.data),
+                sessions::expires_at.eq(self.expires_at),
+                sessions::idp_subject.eq(&self.idp_subject),
+                sessions::account_id.eq(self.account_id),
+            ))
+            .execute(c)
+    }
+
+    fn update(&self, c: &mut crate::db::AnyConnection) -> QueryResult<usize> {
+        diesel::update(sessions::table.find(&self.id))
+            .set((
+                sessions::data.eq(&self.data),
+                sessions::expires_at.eq(self.expires_at),
+                sessions::idp_subject.eq(&self.idp_subject),
+                sessions::account_id.eq(self.account_id),
+            ))
+            .execute(c)
+    }
+}
+
 #[async_trait::async_trait]
 impl SessionStore for DieselStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // Ids are 128 random bits; a collision is practically impossible, but
         // an insert that fails on one is cheaper than trusting that.
         loop {
-            let id = record.id.to_string();
-            let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-            let exp = to_naive(record.expiry_date);
-            let (subject, account) = owner(record);
+            let row = Row::of(record)?;
             let inserted = with_conn(&self.pool, move |c| {
                 c.transaction(|c| {
-                    let taken = sessions::table.find(&id).count().get_result::<i64>(c)? > 0;
-                    if taken {
+                    if sessions::table.find(&row.id).count().get_result::<i64>(c)? > 0 {
                         return Ok(false);
                     }
-                    diesel::insert_into(sessions::table)
-                        .values((
-                            sessions::id.eq(&id),
-                            sessions::data.eq(&data),
-                            sessions::expires_at.eq(exp),
-                            sessions::idp_subject.eq(&subject),
-                            sessions::account_id.eq(account),
-                        ))
-                        .execute(c)?;
-                    Ok(true)
+                    row.insert(c).map(|_| true)
                 })
             })
             .await
@@ -97,30 +129,11 @@ impl SessionStore for DieselStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let id = record.id.to_string();
-        let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let exp = to_naive(record.expiry_date);
-        let (subject, account) = owner(record);
+        let row = Row::of(record)?;
         with_conn(&self.pool, move |c| {
             c.transaction(|c| {
-                let updated = diesel::update(sessions::table.find(&id))
-                    .set((
-                        sessions::data.eq(&data),
-                        sessions::expires_at.eq(exp),
-                        sessions::idp_subject.eq(&subject),
-                        sessions::account_id.eq(account),
-                    ))
-                    .execute(c)?;
-                if updated == 0 {
-                    diesel::insert_into(sessions::table)
-                        .values((
-                            sessions::id.eq(&id),
-                            sessions::data.eq(&data),
-                            sessions::expires_at.eq(exp),
-                            sessions::idp_subject.eq(&subject),
-                            sessions::account_id.eq(account),
-                        ))
-                        .execute(c)?;
+                if row.update(c)? == 0 {
+                    row.insert(c)?;
                 }
                 Ok(())
             })
@@ -134,7 +147,7 @@ impl SessionStore for DieselStore {
         let now = chrono::Utc::now().naive_utc();
         let row: Option<(String, NaiveDateTime)> = with_conn(&self.pool, move |c| {
             sessions::table
-                .find(sid)
+                .find(&sid)
                 .filter(sessions::expires_at.gt(now))
                 .select((sessions::data, sessions::expires_at))
                 .first(c)
@@ -152,7 +165,7 @@ impl SessionStore for DieselStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         let sid = id.to_string();
-        with_conn(&self.pool, move |c| diesel::delete(sessions::table.find(sid)).execute(c).map(|_| ()))
+        with_conn(&self.pool, move |c| diesel::delete(sessions::table.find(&sid)).execute(c).map(|_| ()))
             .await
             .map_err(backend)
     }
