@@ -4,10 +4,11 @@
 //! per Response on the project's 2-core machine.)
 use criterion::{criterion_group, criterion_main, Criterion};
 use servizi_lavoro::auth::demo_idp::issue::ResponseSpec;
-use servizi_lavoro::auth::saml::keys::{generate, CertSubject};
-use servizi_lavoro::auth::saml::level::{Comparison, Credential, Level};
-use servizi_lavoro::auth::saml::register::ResponseRecord;
-use servizi_lavoro::auth::saml::response::{verify, Expected};
+use servizi_lavoro::kernel::{Credential, Level};
+use servizi_lavoro::saml::comparison::Comparison;
+use servizi_lavoro::saml::keys::{generate, CertSubject};
+use servizi_lavoro::saml::response::ResponseRecord;
+use servizi_lavoro::saml::response::{verify, Expected};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {

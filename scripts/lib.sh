@@ -47,6 +47,17 @@ need_cargo() {
   command -v cargo >/dev/null || { echo "cargo is needed: install Rust from rustup.rs" >&2; exit 1; }
 }
 
+# need_rust_components NAME…: rustup components (rustfmt, clippy) the tests use.
+need_rust_components() {
+  local c
+  for c in "$@"; do
+    if ! cargo "${c/rustfmt/fmt}" --version >/dev/null 2>&1; then
+      command -v rustup >/dev/null || { echo "cargo $c is needed" >&2; exit 1; }
+      rustup component add "$c"
+    fi
+  done
+}
+
 # A Python virtual environment with AgID's spid-sp-test, kept beside the
 # cargo target directory so it is made once per machine.
 SPID_SP_TEST_VERSION=1.2.18

@@ -1,8 +1,9 @@
 //! The command line: `serve` (the default) and `migrate`; admin commands
 //! (keys, operators, purges) join here as their domains arrive.
-use crate::app::{build_router, AppState};
+use crate::app::build_router;
 use crate::auth::session::DieselStore;
 use crate::config::{Config, LogFormat};
+use crate::kernel::AppState;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +20,7 @@ use tower_sessions::ExpiredDeletion;
         default 127.0.0.1:3000), SL_BASE_URL (public URL, default http://localhost:3000), \
         SL_DATA_DIR (default data/), SL_DATABASE_URL (a postgres:// URL, or a SQLite file; \
         default data/servizi-lavoro.db), SL_DB_POOL_SIZE, SL_LOG_FORMAT (text|json), \
-        SL_REQUEST_TIMEOUT_SECS, SL_BODY_LIMIT_BYTES, SL_DEMO_DATA, SL_SP_KEY, SL_SP_CERT."
+        SL_REQUEST_TIMEOUT_SECS, SL_BODY_LIMIT_BYTES, SL_SESSION_IDLE_MINUTES, SL_SESSION_MAX_HOURS, SL_DEMO_DATA, SL_SP_KEY, SL_SP_CERT."
 )]
 pub struct Cli {
     /// A TOML configuration file (keys as the SL_ variables, in lower case, without the prefix).
@@ -102,9 +103,13 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
-        Command::Keys(KeysCommand::Generate { key, cert, days, force }) => {
-            generate_keys(&config, key.unwrap_or(config.sp_key.clone()), cert.unwrap_or(config.sp_cert.clone()), days, force)
-        }
+        Command::Keys(KeysCommand::Generate { key, cert, days, force }) => generate_keys(
+            &config,
+            key.unwrap_or(config.sp_key.clone()),
+            cert.unwrap_or(config.sp_cert.clone()),
+            days,
+            force,
+        ),
         Command::Saml(SamlCommand::PurgeRegister) => purge_register(config).await,
         Command::Operators(cmd) => operators(config, cmd).await,
     };
@@ -132,9 +137,9 @@ fn generate_keys(config: &Config, key: PathBuf, cert: PathBuf, days: u32, force:
     if !force && (key.exists() || cert.exists()) {
         return Err(format!("{} or {} exists; use --force to replace", key.display(), cert.display()).into());
     }
-    let mut subject = crate::auth::saml::sp_subject(config);
+    let mut subject = crate::saml::sp_subject(config);
     subject.days = days;
-    let pair = crate::auth::saml::keys::generate(&subject)?;
+    let pair = crate::saml::keys::generate(&subject)?;
     pair.write(&key, &cert)?;
     println!("wrote {} and {}", key.display(), cert.display());
     Ok(())
@@ -145,7 +150,7 @@ async fn purge_register(config: Config) -> CliResult {
     let n = tokio::task::spawn_blocking(move || -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
         let pool = crate::db::connect(&url, 1)?;
         let mut conn = pool.get()?;
-        Ok(crate::auth::saml::register::purge(&mut conn, chrono::Utc::now().naive_utc())?)
+        Ok(crate::auth::sso::register::purge(&mut conn, chrono::Utc::now().naive_utc())?)
     })
     .await??;
     println!("deleted {n} SAML register entries older than 24 months");
@@ -157,13 +162,18 @@ async fn operators(config: Config, cmd: OperatorsCommand) -> CliResult {
         OperatorsCommand::Add { codice_fiscale } => (codice_fiscale, true),
         OperatorsCommand::Remove { codice_fiscale } => (codice_fiscale, false),
     };
-    let cf = crate::identity::codice_fiscale::normalize(&cf).ok_or_else(|| format!("{cf:?} is not a valid codice fiscale"))?;
+    let cf = crate::identity::codice_fiscale::normalize(&cf)
+        .ok_or_else(|| format!("{cf:?} is not a valid codice fiscale"))?;
     let url = config.database_url.clone();
     let c2 = cf.clone();
     let changed = tokio::task::spawn_blocking(move || -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
         let pool = crate::db::connect(&url, 1)?;
         let mut conn = pool.get()?;
-        Ok(if add { crate::helpdesk::operators::add(&mut conn, &c2)? } else { crate::helpdesk::operators::remove(&mut conn, &c2)? })
+        Ok(if add {
+            crate::identity::roles::add(&mut conn, &c2)?
+        } else {
+            crate::identity::roles::remove(&mut conn, &c2)?
+        })
     })
     .await??;
     match (add, changed) {
@@ -186,7 +196,11 @@ async fn serve(config: Config) -> CliResult {
     let state = AppState::new(config, pool.clone())?;
 
     // Expired sessions are removed in the background; any instance may do it.
-    let sweeper = tokio::spawn(sweep_expired_sessions(DieselStore::new(pool)));
+    let sweeper = tokio::spawn(sweep_expired_sessions(DieselStore::new(
+        pool,
+        state.clock.clone(),
+        crate::auth::session::Lifetime::from_config(&state.config),
+    )));
 
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, base_url = %base, "Servizi Lavoro is listening");

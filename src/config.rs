@@ -32,6 +32,8 @@ struct FileSettings {
     log_format: Option<LogFormat>,
     request_timeout_secs: Option<u64>,
     body_limit_bytes: Option<usize>,
+    session_idle_minutes: Option<i64>,
+    session_max_hours: Option<i64>,
     demo_data: Option<bool>,
     sp_key: Option<PathBuf>,
     sp_cert: Option<PathBuf>,
@@ -103,6 +105,10 @@ pub struct Config {
     pub log_format: LogFormat,
     pub request_timeout_secs: u64,
     pub body_limit_bytes: usize,
+    /// A session ends after this long without a request (each request renews it).
+    pub session_idle_minutes: i64,
+    /// …and, however active, this long after the sign-in.
+    pub session_max_hours: i64,
     /// Fictitious people and companies for demonstrations; refused in production.
     pub demo_data: bool,
     /// Service-provider signing key and certificate (PEM).
@@ -177,8 +183,7 @@ impl Config {
             Some(path) => {
                 let text = std::fs::read_to_string(&path)
                     .map_err(|source| ConfigError::ReadFile { path: path.clone(), source })?;
-                toml::from_str(&text)
-                    .map_err(|source| ConfigError::ParseFile { path, source: Box::new(source) })?
+                toml::from_str(&text).map_err(|source| ConfigError::ParseFile { path, source: Box::new(source) })?
             }
         };
 
@@ -204,7 +209,10 @@ impl Config {
             return Err(invalid("SL_BASE_URL", "must be an http or https URL with a host"));
         }
         if base_url.path() != "/" || base_url.query().is_some() {
-            return Err(invalid("SL_BASE_URL", "must be an origin without path or query (the portal is served from /)"));
+            return Err(invalid(
+                "SL_BASE_URL",
+                "must be an origin without path or query (the portal is served from /)",
+            ));
         }
 
         let data_dir = env.var("SL_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| "data".into());
@@ -228,6 +236,14 @@ impl Config {
         let request_timeout_secs = match env.var("SL_REQUEST_TIMEOUT_SECS") {
             Some(v) => parse_num("SL_REQUEST_TIMEOUT_SECS", &v)?,
             None => file.request_timeout_secs.unwrap_or(30),
+        };
+        let session_idle_minutes = match env.var("SL_SESSION_IDLE_MINUTES") {
+            Some(v) => parse_num("SL_SESSION_IDLE_MINUTES", &v)?,
+            None => file.session_idle_minutes.unwrap_or(30),
+        };
+        let session_max_hours = match env.var("SL_SESSION_MAX_HOURS") {
+            Some(v) => parse_num("SL_SESSION_MAX_HOURS", &v)?,
+            None => file.session_max_hours.unwrap_or(12),
         };
         let body_limit_bytes = match env.var("SL_BODY_LIMIT_BYTES") {
             Some(v) => parse_num("SL_BODY_LIMIT_BYTES", &v)?,
@@ -290,7 +306,10 @@ impl Config {
 
         if production {
             if base_url.scheme() != "https" {
-                return Err(invalid("SL_BASE_URL", "production requires an https:// base URL (secure cookies need it)"));
+                return Err(invalid(
+                    "SL_BASE_URL",
+                    "production requires an https:// base URL (secure cookies need it)",
+                ));
             }
             if demo_data {
                 return Err(invalid("SL_DEMO_DATA", "demo data is refused in production"));
@@ -303,7 +322,9 @@ impl Config {
             }
             for (key, path) in [("SL_SP_KEY", &sp_key), ("SL_SP_CERT", &sp_cert)] {
                 match path {
-                    None => return Err(invalid(key, "production requires the real service-provider key and certificate")),
+                    None => {
+                        return Err(invalid(key, "production requires the real service-provider key and certificate"))
+                    }
                     Some(p) if p.starts_with(&keys_dir) => {
                         return Err(invalid(key, "production refuses the development keys under the data directory"))
                     }
@@ -325,11 +346,19 @@ impl Config {
             log_format,
             request_timeout_secs,
             body_limit_bytes,
+            session_idle_minutes,
+            session_max_hours,
             demo_data,
             demo_idp,
-            services_base_url: env.var("SL_SERVICES_BASE_URL").or(file.services_base_url).unwrap_or_else(|| "https://servizi.lavoro.gov.it".into()),
+            services_base_url: env
+                .var("SL_SERVICES_BASE_URL")
+                .or(file.services_base_url)
+                .unwrap_or_else(|| "https://servizi.lavoro.gov.it".into()),
             smtp_url: env.var("SL_SMTP_URL").or(file.smtp_url),
-            mail_from: env.var("SL_MAIL_FROM").or(file.mail_from).unwrap_or_else(|| "Servizi Lavoro <noreply@servizi.lavoro.gov.it>".into()),
+            mail_from: env
+                .var("SL_MAIL_FROM")
+                .or(file.mail_from)
+                .unwrap_or_else(|| "Servizi Lavoro <noreply@servizi.lavoro.gov.it>".into()),
             spid_idp_metadata,
             cie_idp_metadata,
             eidas_idp_metadata,

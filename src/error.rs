@@ -14,9 +14,12 @@ pub enum AppError {
     CrossOrigin,
     #[error("forbidden")]
     Forbidden,
-    #[error(transparent)]
-    Db(#[from] crate::db::DbError),
-    #[error("session: {0}")]
+    /// Sign in first; the page asked for is `next`.
+    #[error("sign-in required")]
+    SignInRequired { next: String },
+    #[error("database")]
+    Db(#[source] crate::db::DbError),
+    #[error("session")]
     Session(#[from] tower_sessions::session::Error),
     /// Sign-in refused (a SAML check, an IdP error): a page that says why.
     #[error("sign-in refused ({status}): {log}")]
@@ -28,6 +31,48 @@ pub enum AppError {
     Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// An unexpected failure of another part, kept whole for the log.
+    #[error("{context}")]
+    Other {
+        context: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl From<crate::db::DbError> for AppError {
+    /// A row that is not there is someone asking for what does not exist.
+    fn from(e: crate::db::DbError) -> Self {
+        match e {
+            crate::db::DbError::Query(diesel::result::Error::NotFound) => AppError::NotFound,
+            e => AppError::Db(e),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        crate::db::DbError::Query(e).into()
+    }
+}
+
+impl AppError {
+    /// Wraps any error with what was being done, keeping it as the source.
+    pub fn other(context: &'static str, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        AppError::Other { context, source: Box::new(source) }
+    }
+}
+
+/// The error and each of its causes, for the log.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cur = c.source();
+    }
+    out
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -48,7 +93,10 @@ impl AppError {
             AppError::CrossOrigin | AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::SignIn { status, .. } | AppError::Explained { status, .. } => *status,
-            AppError::Db(_) | AppError::Session(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::Db(_) | AppError::Session(_) | AppError::Internal(_) | AppError::Other { .. } => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 }
@@ -56,10 +104,15 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
+        if let AppError::SignInRequired { next } = &self {
+            let to =
+                format!("/accedi?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+            return axum::response::Redirect::to(&to).into_response();
+        }
         if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
+            tracing::error!(error = %chain(&self), "request failed");
         } else {
-            tracing::info!(error = %self, status = status.as_u16(), "request refused");
+            tracing::info!(error = %chain(&self), status = status.as_u16(), "request refused");
         }
         let page = match &self {
             AppError::SignIn { reason, .. } => ErrorPage { title: Some("signin-failed-title"), detail: Some(reason) },

@@ -1,93 +1,92 @@
-//! The one place that decides access: may this session enter this service,
-//! as this profile, and if not, why and what would fix it. Every "Accedi al
-//! servizio" goes through [`decide`]; pages use it to explain.
-use crate::auth::saml::level::{Credential, Level};
-use crate::catalog::model::{Profile, Service};
-use crate::db::AnyConnection;
-use crate::identity::SignedIn;
-use diesel::prelude::*;
+//! The one place that decides access: who is acting (the [`Principal`], or
+//! nobody), may they do this [`Action`] on this [`Resource`], and if not, why
+//! and what would fix it. [`authorize`] is the decision; [`check`] also logs it
+//! and writes it to the append-only audit trail. A [`Permit`] can only be made
+//! here, and what shows or changes protected data asks for one, so a handler
+//! that forgets the check does not compile:
+//!
+//! ```compile_fail
+//! // Outside `access` a Permit cannot be made…
+//! let permit = servizi_lavoro::access::Permit { action: servizi_lavoro::access::Action::View };
+//! ```
+//!
+//! ```compile_fail
+//! // …and the helpdesk queue cannot be read without one.
+//! fn queue(c: &mut servizi_lavoro::db::AnyConnection) {
+//!     let _ = servizi_lavoro::auth::foreign::model::queue(c);
+//! }
+//! ```
+mod audit;
+mod decision;
 
-/// Why not, and what would fix it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Denial {
-    /// Sign in first (with one of these credentials).
-    SignIn,
-    /// This credential cannot be used here: sign in with one of these.
-    Credential { allowed: Vec<Credential> },
-    /// The service is for other profiles: act as one of these.
-    Profile { needed: Vec<Profile> },
-    /// A higher level is needed; `step_up` says a new authentication can give it.
-    Level { needed: Level, step_up: bool },
+pub use audit::{recent, record, AuditEvent};
+pub use decision::{authorize, Action, Denial, Requirements, Resource};
+
+use crate::kernel::{AppState, Principal};
+
+/// Proof that [`authorize`] allowed an action. Private fields: only this
+/// module makes one; it is neither `Clone` nor `Default`.
+#[derive(Debug)]
+pub struct Permit {
+    action: Action,
+    resource: String,
+    account_id: i64,
 }
 
-impl Denial {
-    /// A short code for logs and tests.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Denial::SignIn => "sign-in",
-            Denial::Credential { .. } => "credential",
-            Denial::Profile { .. } => "profile",
-            Denial::Level { .. } => "level",
-        }
+impl Permit {
+    fn new(action: Action, resource: &Resource, who: &Principal) -> Self {
+        Permit { action, resource: resource.code(), account_id: who.actor.account_id }
+    }
+
+    pub fn action(&self) -> Action {
+        self.action
+    }
+
+    /// The resource allowed, as written in the audit trail.
+    pub fn resource(&self) -> &str {
+        &self.resource
+    }
+
+    /// The account that acts under this permit.
+    pub fn account_id(&self) -> i64 {
+        self.account_id
     }
 }
 
-/// The highest level a credential can reach by authenticating again.
-fn reachable(credential: Credential) -> Level {
-    match credential {
-        Credential::Spid | Credential::Cie | Credential::Eidas => Level::L3,
-        // Password + one-time code: level 2 and no more.
-        Credential::Foreign => Level::L2,
-    }
-}
-
-/// The decision for `who`, acting as `profile`, on `service`.
-pub fn decide(who: Option<&SignedIn>, profile: Profile, service: &Service) -> Result<(), Denial> {
-    let Some(who) = who else { return Err(Denial::SignIn) };
-    if !service.credentials.contains(&who.credential) {
-        return Err(Denial::Credential { allowed: service.credentials.clone() });
-    }
-    if !service.audience.contains(&profile) {
-        return Err(Denial::Profile { needed: service.audience.clone() });
-    }
-    if who.level < service.min_level {
-        return Err(Denial::Level { needed: service.min_level, step_up: reachable(who.credential) >= service.min_level });
-    }
-    Ok(())
-}
-
-/// Helpdesk operators act only when signed in with SPID or CIE as themselves,
-/// with a codice fiscale given the role (`servizi-lavoro operators add`).
-pub fn is_helpdesk_operator(conn: &mut AnyConnection, who: &SignedIn) -> QueryResult<bool> {
-    use crate::db::schema::operators as o;
-    if !matches!(who.credential, Credential::Spid | Credential::Cie) {
-        return Ok(false);
-    }
-    Ok(o::table.find(&who.identifier).count().get_result::<i64>(conn)? > 0)
-}
-
-/// Only Utente Estero sign-ins use a password the portal holds.
-pub fn may_change_portal_password(who: &SignedIn) -> bool {
-    who.credential == Credential::Foreign
-}
-
-/// The profile the session acts as. Everyone enters as Cittadino; company and
-/// intermediary profiles come with their association.
-pub fn current_profile(_who: Option<&SignedIn>) -> Profile {
-    Profile::Cittadino
-}
-
-/// Decides and logs the decision with its reason.
-pub fn decide_logged(who: Option<&SignedIn>, profile: Profile, service: &Service) -> Result<(), Denial> {
-    let d = decide(who, profile, service);
+/// Decides, logs the decision with its reason, and records it in the audit
+/// trail (`request_id` ties it to the request's log lines).
+pub async fn check(
+    state: &AppState,
+    who: Option<&Principal>,
+    action: Action,
+    resource: &Resource<'_>,
+    request_id: &str,
+) -> Result<Result<Permit, Denial>, crate::db::DbError> {
+    let decision = authorize(who, action, resource);
+    let reason = match &decision {
+        Ok(_) => "allowed",
+        Err(d) => d.code(),
+    };
     tracing::info!(
-        service = %service.slug,
-        account = who.map(|w| w.account_id),
-        credential = who.map(|w| w.credential.code()),
-        level = who.map(|w| w.level.number()),
-        profile = profile.code(),
-        decision = match &d { Ok(()) => "allowed", Err(e) => e.code() },
+        action = action.code(),
+        resource = %resource.code(),
+        account = who.map(|w| w.actor.account_id),
+        credential = who.map(|w| w.actor.credential.code()),
+        level = who.map(|w| w.actor.level.number()),
+        profile = who.map(|w| w.profile().code()),
+        decision = reason,
         "access decision"
     );
-    d
+    let event = AuditEvent {
+        at: state.clock.now(),
+        actor_account_id: who.map(|w| w.actor.account_id),
+        subject: who.map(|w| w.subject_ref()).unwrap_or_else(|| "anonymous".into()),
+        action: action.code().into(),
+        resource: resource.code(),
+        outcome: if decision.is_ok() { "allowed" } else { "denied" }.into(),
+        reason: reason.into(),
+        request_id: request_id.into(),
+    };
+    crate::db::with_conn(&state.pool, move |c| record(c, &event)).await?;
+    Ok(decision)
 }

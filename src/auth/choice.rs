@@ -1,12 +1,14 @@
 //! `/accedi`: the four ways to sign in, explained in the portal's words,
 //! with the SPID identity providers in a new random order on every visit.
-use crate::app::AppState;
-use crate::auth::saml::level::Credential;
-use crate::auth::saml::request_state::safe_return_path;
+use crate::auth::sso::request_state::safe_return_path;
 use crate::i18n::t;
+use crate::kernel::AppState;
+use crate::kernel::Credential;
 use crate::web::layout::Page;
-use crate::web::pages::home::CREDENTIALS;
-use crate::web::render::current_path_and_query;
+use crate::web::paths;
+use crate::web::render::{current_path_and_query, PageRequest};
+use axum::http::StatusCode;
+use axum::response::Response;
 use leptos::prelude::*;
 
 /// The `next=` of the current request, if it is a local path.
@@ -14,7 +16,7 @@ fn next_path() -> Option<String> {
     let (_, query) = current_path_and_query();
     url::form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k == "next")
-        .map(|(_, v)| safe_return_path(Some(&v), crate::auth::saml::login::DEFAULT_RETURN))
+        .map(|(_, v)| safe_return_path(Some(&v), crate::auth::sso::login::DEFAULT_RETURN))
 }
 
 fn login_link(entity_id: &str, next: Option<&str>) -> String {
@@ -23,7 +25,7 @@ fn login_link(entity_id: &str, next: Option<&str>) -> String {
     if let Some(n) = next {
         q.append_pair("next", n);
     }
-    format!("/saml/login?{}", q.finish())
+    format!("{}?{}", paths::SAML_LOGIN, q.finish())
 }
 
 #[component]
@@ -98,12 +100,12 @@ fn ProviderButtons(credential: Credential, label: &'static str) -> impl IntoView
 }
 
 #[component]
-pub fn LoginChoicePage() -> impl IntoView {
+fn LoginChoicePage() -> impl IntoView {
     view! {
         <Page title=t("choice-title")>
             <h1>{t("choice-title")}</h1>
             <p class="lead">{t("choice-lead")}</p>
-            {CREDENTIALS
+            {crate::kernel::credential::WAYS_IN
                 .into_iter()
                 .map(|(id, key)| {
                     view! {
@@ -117,8 +119,8 @@ pub fn LoginChoicePage() -> impl IntoView {
                                 "eidas" => view! { <ProviderButtons credential=Credential::Eidas label="choice-eidas-button"/> }.into_any(),
                                 _ => view! {
                                     <ul class="provider-buttons">
-                                        <li><a class="button" href="/accesso-utente-estero">{t("choice-foreign-signin")}</a></li>
-                                        <li><a class="button button--secondary" href="/registrazione-utente-estero">{t("choice-foreign-register")}</a></li>
+                                        <li><a class="button" href=paths::FOREIGN_SIGN_IN>{t("choice-foreign-signin")}</a></li>
+                                        <li><a class="button button--secondary" href=paths::FOREIGN_REGISTER>{t("choice-foreign-register")}</a></li>
                                     </ul>
                                     <p>{t("choice-foreign-signin-later")}</p>
                                 }.into_any(),
@@ -130,4 +132,9 @@ pub fn LoginChoicePage() -> impl IntoView {
                 .collect_view()}
         </Page>
     }
+}
+
+/// `GET /accedi`.
+pub async fn page(req: PageRequest) -> Response {
+    req.render(StatusCode::OK, || view! { <LoginChoicePage/> }.into_any())
 }

@@ -1,8 +1,49 @@
-//! Who the visitor is: sessions now; SAML, foreign credentials and the
-//! identity model arrive with the sign-in issues.
-pub mod session;
+//! Who the visitor is: sign-in with SPID, CIE and eIDAS (through `saml`) or
+//! as Utente Estero, the demo identity providers, sessions and the principal,
+//! the personal area and sign-out.
 pub mod choice;
 pub mod demo_idp;
 pub mod foreign;
 pub mod pages;
-pub mod saml;
+pub mod session;
+pub mod sso;
+
+use crate::kernel::AppState;
+use crate::web::paths;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// `GET /saml/metadata`: our signed SP metadata.
+async fn saml_metadata(State(state): State<AppState>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/samlmetadata+xml")], state.saml.sp.metadata_xml.clone())
+}
+
+/// `GET /saml/cie/metadata`: the same service provider in the CIE profile.
+async fn cie_metadata(State(state): State<AppState>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/samlmetadata+xml")], state.saml.sp.cie_metadata_xml.clone())
+}
+
+/// The sign-in domain's addresses; the demo IdPs only when they are on.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let mut router = Router::new()
+        .route(paths::SIGN_IN, get(choice::page))
+        .route(paths::PERSONAL_AREA, get(pages::personal_area))
+        .route(paths::SIGNED_OUT, get(pages::signed_out))
+        .route(paths::SIGN_OUT, post(sso::logout::sign_out))
+        .route(paths::SAML_METADATA, get(saml_metadata))
+        .route(paths::SAML_CIE_METADATA, get(cie_metadata))
+        .route(paths::SAML_LOGIN, get(sso::login::login))
+        .route(paths::SAML_ACS, post(sso::acs::acs))
+        .route(paths::SAML_SLO, get(sso::logout::single_logout))
+        .merge(foreign::routes());
+    if !state.saml.demo.is_empty() {
+        router = router
+            .route(paths::DEMO_IDP_METADATA, get(demo_idp::metadata))
+            .route(paths::DEMO_IDP_SSO, get(demo_idp::sso).post(demo_idp::respond))
+            .route(paths::DEMO_IDP_SLO, get(demo_idp::single_logout));
+    }
+    router
+}

@@ -1,8 +1,11 @@
 //! The signed-in person's page and the signed-out confirmation.
 use crate::i18n::{t, t_args, use_lang, Lang};
-use crate::auth::saml::level::Credential;
-use crate::identity::current::use_signed_in;
+use crate::kernel::{Credential, Principal, SignedIn};
 use crate::web::layout::Page;
+use crate::web::paths;
+use crate::web::render::PageRequest;
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
 
@@ -30,12 +33,18 @@ fn chrono_tz_rome(at: NaiveDateTime) -> NaiveDateTime {
     at + Duration::hours(if summer { 2 } else { 1 })
 }
 
+/// `GET /area-personale`: who is signed in, how, and their last access.
+pub async fn personal_area(req: PageRequest, who: Principal) -> Response {
+    req.render(StatusCode::OK, move || view! { <PersonalAreaPage who=who.actor/> }.into_any())
+}
+
+/// `GET /uscita`.
+pub async fn signed_out(req: PageRequest) -> Response {
+    req.render(StatusCode::OK, || view! { <SignedOutPage/> }.into_any())
+}
+
 #[component]
-pub fn PersonalAreaPage() -> impl IntoView {
-    let Some(who) = use_signed_in() else {
-        crate::web::render::redirect_to("/accedi?next=%2Farea-personale");
-        return ().into_any();
-    };
+fn PersonalAreaPage(who: SignedIn) -> impl IntoView {
     let lang = use_lang();
     let previous = who.previous.clone();
     view! {
@@ -56,7 +65,7 @@ pub fn PersonalAreaPage() -> impl IntoView {
                     <dd>
                         {match previous {
                             Some(p) => {
-                                let credential = crate::auth::saml::level::Credential::parse(&p.credential)
+                                let credential = Credential::parse(&p.credential)
                                     .map(|c| t(c.name_key()))
                                     .unwrap_or(p.credential.clone());
                                 t_args("area-previous-value", &[
@@ -71,21 +80,20 @@ pub fn PersonalAreaPage() -> impl IntoView {
                 </dl>
                 <p class="hint">{t("area-previous-hint")}</p>
                 {(who.credential == Credential::Foreign).then(|| view! {
-                    <p><a href="/area-personale/password">{t("fchange-title")}</a></p>
+                    <p><a href=paths::CHANGE_PASSWORD>{t("fchange-title")}</a></p>
                 })}
             </section>
         </Page>
     }
-    .into_any()
 }
 
 #[component]
-pub fn SignedOutPage() -> impl IntoView {
+fn SignedOutPage() -> impl IntoView {
     view! {
         <Page title=t("signed-out-title")>
             <h1>{t("signed-out-title")}</h1>
             <p class="lead">{t("signed-out-body")}</p>
-            <p><a class="button" href="/accedi">{t("signed-out-again")}</a></p>
+            <p><a class="button" href=paths::SIGN_IN>{t("signed-out-again")}</a></p>
         </Page>
     }
 }

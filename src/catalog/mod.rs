@@ -4,3 +4,15 @@ pub mod handlers;
 pub mod model;
 pub mod pages;
 pub mod usage;
+
+use crate::kernel::AppState;
+use crate::web::paths;
+use axum::routing::get;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(paths::SERVICES, get(pages::catalog))
+        .route(paths::SERVICE, get(pages::service))
+        .route(paths::SERVICE_ENTER, get(handlers::enter))
+}

@@ -1,42 +1,10 @@
 //! The catalog, read once from `services.toml` (versioned with the code).
-use crate::auth::saml::level::{Credential, Level};
 use crate::i18n::Lang;
+use crate::kernel::Profile;
+use crate::kernel::{Credential, Level};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
-
-/// Who acts: the person themself, a company, or an authorised intermediary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Profile {
-    Cittadino,
-    Azienda,
-    SoggettoAbilitato,
-}
-
-impl Profile {
-    pub const ALL: [Profile; 3] = [Profile::Cittadino, Profile::Azienda, Profile::SoggettoAbilitato];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Profile::Cittadino => "cittadino",
-            Profile::Azienda => "azienda",
-            Profile::SoggettoAbilitato => "soggetto_abilitato",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Profile> {
-        Profile::ALL.into_iter().find(|p| p.code() == s)
-    }
-
-    pub fn name_key(self) -> &'static str {
-        match self {
-            Profile::Cittadino => "profile-citizen",
-            Profile::Azienda => "profile-company",
-            Profile::SoggettoAbilitato => "profile-intermediary",
-        }
-    }
-}
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Text {
@@ -87,17 +55,38 @@ struct CatalogFile {
 }
 
 /// The categories, in the order the filter lists them.
-pub const CATEGORIES: &[&str] =
-    &["rapporti-di-lavoro", "adempimenti", "ammortizzatori", "contrattazione", "mobilita-internazionale", "professioni", "formazione", "politiche-sociali"];
+pub const CATEGORIES: &[&str] = &[
+    "rapporti-di-lavoro",
+    "adempimenti",
+    "ammortizzatori",
+    "contrattazione",
+    "mobilita-internazionale",
+    "professioni",
+    "formazione",
+    "politiche-sociali",
+];
 
-static CATALOG: LazyLock<Vec<Service>> = LazyLock::new(|| match toml::from_str::<CatalogFile>(include_str!("services.toml")) {
-    Ok(f) => f.services,
-    Err(e) => {
-        // The file is part of the build and tested; this is unreachable in a tested binary.
-        tracing::error!(error = %e, "services.toml is invalid");
-        Vec::new()
+static CATALOG: LazyLock<Vec<Service>> =
+    LazyLock::new(|| match toml::from_str::<CatalogFile>(include_str!("services.toml")) {
+        Ok(f) => f.services,
+        Err(e) => {
+            // The file is part of the build and tested; this is unreachable in a tested binary.
+            tracing::error!(error = %e, "services.toml is invalid");
+            Vec::new()
+        }
+    });
+
+impl Service {
+    /// What the service asks of whoever enters it, for the access decision.
+    pub fn requirements(&self) -> crate::access::Requirements<'_> {
+        crate::access::Requirements {
+            slug: &self.slug,
+            audience: &self.audience,
+            credentials: &self.credentials,
+            min_level: self.min_level,
+        }
     }
-});
+}
 
 pub fn all() -> &'static [Service] {
     &CATALOG
@@ -124,7 +113,10 @@ pub fn fold(s: &str) -> String {
 impl Service {
     /// Every word of `query` appears in the name or description, in either language.
     pub fn matches(&self, query: &str) -> bool {
-        let haystack = fold(&format!("{} {} {} {} {}", self.name.it, self.name.en, self.description.it, self.description.en, self.slug));
+        let haystack = fold(&format!(
+            "{} {} {} {} {}",
+            self.name.it, self.name.en, self.description.it, self.description.en, self.slug
+        ));
         fold(query).split_whitespace().all(|w| haystack.contains(w))
     }
 }
@@ -136,8 +128,17 @@ mod tests {
     #[test]
     fn the_catalog_has_the_22_services_of_the_guidelines() {
         assert_eq!(all().len(), 22);
-        let open_abroad: Vec<&str> = all().iter().filter(|s| s.credentials.contains(&Credential::Foreign)).map(|s| s.slug.as_str()).collect();
-        assert_eq!(open_abroad, ["cabotaggio", "delocalizzazione-call-center", "distacco-transnazionale", "riconoscimento-qualifiche-professionali"]);
+        let open_abroad: Vec<&str> =
+            all().iter().filter(|s| s.credentials.contains(&Credential::Foreign)).map(|s| s.slug.as_str()).collect();
+        assert_eq!(
+            open_abroad,
+            [
+                "cabotaggio",
+                "delocalizzazione-call-center",
+                "distacco-transnazionale",
+                "riconoscimento-qualifiche-professionali"
+            ]
+        );
         for s in all() {
             assert!(CATEGORIES.contains(&s.category.as_str()), "{}: category {}", s.slug, s.category);
             for p in &s.audience {

@@ -1,13 +1,20 @@
 //! `/servizi` (search and filters by plain GET forms, shareable URLs) and
 //! `/servizi/{slug}`: what each person can use now, and how to reach the rest.
-use super::model::{self, Profile, Service, CATEGORIES};
-use crate::access::{self, Denial};
-use crate::auth::saml::level::Credential;
+use super::handlers::ServiceSlug;
+use super::model::{self, Service, CATEGORIES};
+use crate::access::{self, Action, Denial, Resource};
+use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang};
-use crate::identity::current::use_signed_in;
+use crate::kernel::Credential;
+use crate::kernel::Profile;
 use crate::web::components::Crumb;
 use crate::web::layout::Page;
+use crate::web::paths;
 use crate::web::render::current_path_and_query;
+use crate::web::render::{use_principal, PageRequest};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
 use leptos::prelude::*;
 
 #[derive(Clone, Debug, Default)]
@@ -39,28 +46,19 @@ fn profile_list(list: &[Profile]) -> String {
     list.iter().map(|p| t(p.name_key())).collect::<Vec<_>>().join(", ")
 }
 
-/// A denial kept until the page renders it in the request's language.
-#[derive(Clone, Debug)]
-pub struct Explanation(Denial);
-
-impl Explanation {
-    pub fn render(&self) -> String {
-        explain(&self.0)
-    }
-}
-
-pub fn explain_for(denial: &Denial) -> Explanation {
-    Explanation(denial.clone())
-}
-
 /// What stands between the person and the service, in words, with the remedy.
 pub fn explain(denial: &Denial) -> String {
     match denial {
         Denial::SignIn => t("access-sign-in"),
         Denial::Credential { allowed } => t_args("access-credential", &[("allowed", credential_list(allowed))]),
         Denial::Profile { needed } => t_args("access-profile", &[("needed", profile_list(needed))]),
-        Denial::Level { needed, step_up: true } => t_args("access-level-step-up", &[("level", needed.number().to_string())]),
-        Denial::Level { needed, step_up: false } => t_args("access-level-other", &[("level", needed.number().to_string())]),
+        Denial::Level { needed, step_up: true } => {
+            t_args("access-level-step-up", &[("level", needed.number().to_string())])
+        }
+        Denial::Level { needed, step_up: false } => {
+            t_args("access-level-other", &[("level", needed.number().to_string())])
+        }
+        Denial::Role { .. } | Denial::NotApplicable => t("error-403-body"),
     }
 }
 
@@ -69,7 +67,7 @@ fn ServiceCard(service: &'static Service, #[prop(optional)] note: Option<String>
     let lang = use_lang();
     view! {
         <li class="card service">
-            <h3><a href=format!("/servizi/{}", service.slug)>{service.name.get(lang).to_string()}</a></h3>
+            <h3><a href=paths::service(&service.slug)>{service.name.get(lang).to_string()}</a></h3>
             <p>{service.description.get(lang).to_string()}</p>
             <p class="hint">
                 {t("catalog-for")} " " {profile_list(&service.audience)} " · "
@@ -81,11 +79,35 @@ fn ServiceCard(service: &'static Service, #[prop(optional)] note: Option<String>
     }
 }
 
+/// `GET /servizi`.
+pub async fn catalog(req: PageRequest) -> Response {
+    req.render(StatusCode::OK, || view! { <CatalogPage/> }.into_any())
+}
+
+/// `GET /servizi/{slug}`.
+pub async fn service(req: PageRequest, Path(ServiceSlug { slug }): Path<ServiceSlug>) -> AppResult<Response> {
+    let service = model::find(&slug).ok_or(AppError::NotFound)?;
+    Ok(req.render(StatusCode::OK, move || view! { <ServicePage service/> }.into_any()))
+}
+
+/// Why the person cannot enter `service`, and what would fix it (403).
 #[component]
-pub fn CatalogPage() -> impl IntoView {
+pub fn AccessDeniedPage(service: &'static Service, denial: Denial) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Page title=t("access-denied-title")>
+            <h1>{t("access-denied-title")}</h1>
+            <p class="lead">{service.name.get(lang).to_string()}</p>
+            <p>{explain(&denial)}</p>
+            <p><a href=paths::service(&service.slug)>{t("access-back")}</a></p>
+        </Page>
+    }
+}
+
+#[component]
+fn CatalogPage() -> impl IntoView {
     let f = filters();
-    let who = use_signed_in();
-    let profile = access::current_profile(who.as_ref());
+    let who = use_principal();
     let shown: Vec<&'static Service> = model::all()
         .iter()
         .filter(|s| f.q.is_empty() || s.matches(&f.q))
@@ -97,7 +119,7 @@ pub fn CatalogPage() -> impl IntoView {
         None => view! {
             <section aria-labelledby="all-heading">
                 <h2 id="all-heading">{t_args("catalog-all", &[("count", total.to_string())])}</h2>
-                <p>{t("catalog-anonymous")} " " <a href="/accedi?next=%2Fservizi">{t("layout-sign-in")}</a></p>
+                <p>{t("catalog-anonymous")} " " <a href=paths::sign_in_then(paths::SERVICES)>{t("layout-sign-in")}</a></p>
                 <ul class="card-grid">{shown.into_iter().map(|s| view! { <ServiceCard service=s/> }).collect_view()}</ul>
             </section>
         }
@@ -107,8 +129,8 @@ pub fn CatalogPage() -> impl IntoView {
             let mut now = Vec::new();
             let mut later: Vec<(&'static Service, String)> = Vec::new();
             for s in shown {
-                match access::decide(Some(w), profile, s) {
-                    Ok(()) => now.push(s),
+                match access::authorize(Some(w), Action::View, &Resource::Service(s.requirements())) {
+                    Ok(_) => now.push(s),
                     Err(d) => later.push((s, explain(&d))),
                 }
             }
@@ -116,9 +138,9 @@ pub fn CatalogPage() -> impl IntoView {
                 <section aria-labelledby="now-heading">
                     <h2 id="now-heading">{t_args("catalog-now", &[("count", now.len().to_string())])}</h2>
                     <p>{t_args("catalog-now-intro", &[
-                        ("credential", t(w.credential.name_key())),
-                        ("level", w.level.number().to_string()),
-                        ("profile", t(profile.name_key())),
+                        ("credential", t(w.actor.credential.name_key())),
+                        ("level", w.actor.level.number().to_string()),
+                        ("profile", t(w.profile().name_key())),
                     ])}</p>
                     {if now.is_empty() {
                         view! { <p>{t("catalog-none")}</p> }.into_any()
@@ -137,7 +159,7 @@ pub fn CatalogPage() -> impl IntoView {
     view! {
         <Page title=t("catalog-title")>
             <h1>{t("catalog-title")}</h1>
-            <form method="get" action="/servizi" class="filters" role="search" aria-label=t("catalog-search-label")>
+            <form method="get" action=paths::SERVICES class="filters" role="search" aria-label=t("catalog-search-label")>
                 <div class="field">
                     <label for="q">{t("catalog-search")}</label>
                     <input id="q" name="q" type="search" value=f.q.clone()/>
@@ -160,7 +182,7 @@ pub fn CatalogPage() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <p><button type="submit">{t("catalog-apply")}</button> " " <a href="/servizi">{t("catalog-reset")}</a></p>
+                <p><button type="submit">{t("catalog-apply")}</button> " " <a href=paths::SERVICES>{t("catalog-reset")}</a></p>
             </form>
             <p role="status">{t_args("catalog-results", &[("count", total.to_string())])}</p>
             {results}
@@ -169,21 +191,12 @@ pub fn CatalogPage() -> impl IntoView {
 }
 
 #[component]
-pub fn ServicePage() -> impl IntoView {
-    let (path, _) = current_path_and_query();
-    let slug = path.trim_start_matches("/servizi/").to_string();
-    let Some(service) = model::find(&slug) else {
-        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-            res.set_status(axum::http::StatusCode::NOT_FOUND);
-        }
-        return view! { <crate::web::pages::ErrorView status=axum::http::StatusCode::NOT_FOUND/> }.into_any();
-    };
+fn ServicePage(service: &'static Service) -> impl IntoView {
     let lang = use_lang();
-    let who = use_signed_in();
-    let profile = access::current_profile(who.as_ref());
-    let decision = access::decide(who.as_ref(), profile, service);
+    let who = use_principal();
+    let decision = access::authorize(who.as_ref(), Action::View, &Resource::Service(service.requirements()));
     view! {
-        <Page title=service.name.get(lang).to_string() trail=vec![Crumb { label: t("catalog-title"), href: "/servizi".into() }]>
+        <Page title=service.name.get(lang).to_string() trail=vec![Crumb { label: t("catalog-title"), href: paths::SERVICES.into() }]>
             <h1>{service.name.get(lang).to_string()}</h1>
             <p class="lead">{service.description.get(lang).to_string()}</p>
             <dl class="facts">
@@ -199,11 +212,10 @@ pub fn ServicePage() -> impl IntoView {
                 }).collect_view()}
             </ul>
             {match decision {
-                Ok(()) => view! { <p class="access access--ok">{t("access-allowed")}</p> }.into_any(),
+                Ok(_) => view! { <p class="access access--ok">{t("access-allowed")}</p> }.into_any(),
                 Err(d) => view! { <p class="access">{explain(&d)}</p> }.into_any(),
             }}
-            <p><a class="button" href=format!("/servizi/{}/accedi", service.slug)>{t("catalog-enter")}</a></p>
+            <p><a class="button" href=paths::service_enter(&service.slug)>{t("catalog-enter")}</a></p>
         </Page>
     }
-    .into_any()
 }

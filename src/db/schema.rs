@@ -174,3 +174,17 @@ diesel::table! {
         at -> Timestamp,
     }
 }
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_account_id -> Nullable<BigInt>,
+        subject -> Text,
+        action -> Text,
+        resource -> Text,
+        outcome -> Text,
+        reason -> Text,
+        request_id -> Text,
+    }
+}

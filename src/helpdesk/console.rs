@@ -1,45 +1,41 @@
-use crate::access::is_helpdesk_operator;
-use crate::app::AppState;
+use crate::access::{self, Action, Denial, Permit, Resource};
 use crate::auth::foreign::model::{self, Decision, ForeignUser};
 use crate::auth::foreign::registration::send;
 use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang, Lang};
-use crate::identity::SignedIn;
 use crate::web::components::form::{ErrorSummary, FieldErrors};
-use crate::web::components::Crumb;
+use crate::web::components::{Crumb, TableOrEmpty};
 use crate::web::layout::Page;
-use crate::web::render::render_view;
-use axum::extract::{Path, Request, State};
+use crate::web::paths;
+use crate::web::render::{FormData, PageRequest};
+use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
 use leptos::prelude::*;
 use serde::Deserialize;
+use std::sync::Arc;
 
-pub const PATH: &str = "/assistenza";
+pub const PATH: &str = paths::HELPDESK;
 
-/// The operator behind this request, or the right refusal.
-async fn operator(state: &AppState, who: Option<SignedIn>) -> AppResult<SignedIn> {
-    let Some(who) = who else {
-        return Err(AppError::Explained {
+/// The permit for `action` on `resource`, or the refusal explained for the console.
+async fn permit(page: &PageRequest, action: Action, resource: Resource<'_>) -> AppResult<Permit> {
+    let decision = access::check(&page.state, page.principal.as_ref(), action, &resource, &page.request_id).await?;
+    decision.map_err(|denial| match denial {
+        Denial::SignIn => AppError::Explained {
             status: StatusCode::UNAUTHORIZED,
             title: "helpdesk-signin-title",
             detail: "helpdesk-signin",
             log: "helpdesk: not signed in".into(),
-        });
-    };
-    let w = who.clone();
-    if !with_conn(&state.pool, move |c| is_helpdesk_operator(c, &w)).await? {
-        return Err(AppError::Explained {
+        },
+        other => AppError::Explained {
             status: StatusCode::FORBIDDEN,
             title: "helpdesk-forbidden-title",
             detail: "helpdesk-forbidden",
-            log: format!("helpdesk: account {} is not an operator", who.account_id),
-        });
-    }
-    Ok(who)
+            log: format!("helpdesk: refused ({})", other.code()),
+        },
+    })
 }
 
 #[derive(Clone)]
@@ -54,59 +50,41 @@ fn QueuePage() -> impl IntoView {
             <h1>{t("helpdesk-title")}</h1>
             <section aria-labelledby="queue-heading">
                 <h2 id="queue-heading">{t("helpdesk-queue")} " (" {queue.len()} ")"</h2>
-                {if queue.is_empty() {
-                    view! { <p>{t("helpdesk-queue-empty")}</p> }.into_any()
-                } else {
-                    view! {
-                        <table class="table">
-                            <caption>{t("helpdesk-queue-caption")}</caption>
-                            <thead><tr>
-                                <th scope="col">{t("helpdesk-col-applicant")}</th>
-                                <th scope="col">{t("reg-citizenship")}</th>
-                                <th scope="col">{t("helpdesk-col-received")}</th>
-                            </tr></thead>
-                            <tbody>
-                                {queue.into_iter().map(|u| view! {
-                                    <tr>
-                                        <td><a href=format!("{PATH}/richieste/{}", u.id)>{format!("{} {}", u.given_name, u.family_name)}</a></td>
-                                        <td>{u.citizenship.clone()}</td>
-                                        <td>{format_when(u.created_at, lang)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any()
-                }}
+                <TableOrEmpty
+                    caption="helpdesk-queue-caption"
+                    empty="helpdesk-queue-empty"
+                    columns=&["helpdesk-col-applicant", "reg-citizenship", "helpdesk-col-received"]
+                    rows=queue
+                        .into_iter()
+                        .map(|u| view! {
+                            <tr>
+                                <td><a href=paths::helpdesk_request(u.id)>{format!("{} {}", u.given_name, u.family_name)}</a></td>
+                                <td>{u.citizenship.clone()}</td>
+                                <td>{format_when(u.created_at, lang)}</td>
+                            </tr>
+                        }.into_any())
+                        .collect()
+                />
             </section>
             <section aria-labelledby="decisions-heading">
                 <h2 id="decisions-heading">{t("helpdesk-decisions")}</h2>
-                {if decisions.is_empty() {
-                    view! { <p>{t("helpdesk-decisions-empty")}</p> }.into_any()
-                } else {
-                    view! {
-                        <table class="table">
-                            <caption>{t("helpdesk-decisions-caption")}</caption>
-                            <thead><tr>
-                                <th scope="col">{t("helpdesk-col-applicant")}</th>
-                                <th scope="col">{t("helpdesk-col-decision")}</th>
-                                <th scope="col">{t("helpdesk-col-reason")}</th>
-                                <th scope="col">{t("helpdesk-col-operator")}</th>
-                                <th scope="col">{t("helpdesk-col-when")}</th>
-                            </tr></thead>
-                            <tbody>
-                                {decisions.into_iter().map(|d| view! {
-                                    <tr>
-                                        <td>{format!("{} ({})", d.applicant, d.public_id)}</td>
-                                        <td>{t(&format!("helpdesk-{}", d.decision))}</td>
-                                        <td>{d.reason.clone()}</td>
-                                        <td>{d.operator.clone()}</td>
-                                        <td>{format_when(d.at, lang)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any()
-                }}
+                <TableOrEmpty
+                    caption="helpdesk-decisions-caption"
+                    empty="helpdesk-decisions-empty"
+                    columns=&["helpdesk-col-applicant", "helpdesk-col-decision", "helpdesk-col-reason", "helpdesk-col-operator", "helpdesk-col-when"]
+                    rows=decisions
+                        .into_iter()
+                        .map(|d| view! {
+                            <tr>
+                                <td>{format!("{} ({})", d.applicant, d.public_id)}</td>
+                                <td>{t(&format!("helpdesk-{}", d.decision))}</td>
+                                <td>{d.reason.clone()}</td>
+                                <td>{d.operator.clone()}</td>
+                                <td>{format_when(d.at, lang)}</td>
+                            </tr>
+                        }.into_any())
+                        .collect()
+                />
             </section>
         </Page>
     }
@@ -114,11 +92,15 @@ fn QueuePage() -> impl IntoView {
 }
 
 /// `GET /assistenza`.
-pub async fn queue_page(State(state): State<AppState>, Extension(who): Extension<Option<SignedIn>>, req: Request) -> AppResult<Response> {
-    operator(&state, who).await?;
-    let data = with_conn(&state.pool, |c| Ok(QueueData(model::queue(c)?, model::recent_decisions(c, 50)?))).await?;
-    let (parts, _) = req.into_parts();
-    Ok(render_view(&state, parts, StatusCode::OK, move || provide_context(data.clone()), QueuePage).await)
+pub async fn queue_page(page: PageRequest) -> AppResult<Response> {
+    let p = permit(&page, Action::View, Resource::HelpdeskQueue).await?;
+    let data =
+        with_conn(&page.state.pool, move |c| Ok(QueueData(model::queue(c, &p)?, model::recent_decisions(c, &p, 50)?)))
+            .await?;
+    Ok(page.render(StatusCode::OK, move || {
+        provide_context(data);
+        view! { <QueuePage/> }.into_any()
+    }))
 }
 
 #[derive(Clone)]
@@ -152,13 +134,13 @@ fn RequestPage() -> impl IntoView {
             <dl class="facts">
                 {facts.into_iter().map(|(k, v)| view! { <dt>{t(k)}</dt><dd>{v}</dd> }).collect_view()}
             </dl>
-            <p><a href=format!("{PATH}/richieste/{}/documento", u.id)>{t("helpdesk-open-document")}</a></p>
+            <p><a href=paths::helpdesk_document(u.id)>{t("helpdesk-open-document")}</a></p>
             <div class="decision">
-                <form method="post" action=format!("{PATH}/richieste/{}/decisione", u.id)>
+                <form method="post" action=paths::helpdesk_decision(u.id)>
                     <input type="hidden" name="decision" value="approve"/>
                     <p><button type="submit">{t("helpdesk-approve")}</button></p>
                 </form>
-                <form method="post" action=format!("{PATH}/richieste/{}/decisione", u.id) novalidate>
+                <form method="post" action=paths::helpdesk_decision(u.id) novalidate>
                     <input type="hidden" name="decision" value="reject"/>
                     <div class="field" class:field--error=reason_error.is_some()>
                         <label for="reason">{t("helpdesk-reason")}</label>
@@ -174,30 +156,30 @@ fn RequestPage() -> impl IntoView {
     .into_any()
 }
 
-async fn pending_request(state: &AppState, id: i64) -> AppResult<ForeignUser> {
-    with_conn(&state.pool, move |c| model::by_id(c, id)).await?.filter(|u| u.status == model::STATUS_PENDING).ok_or(AppError::NotFound)
+/// The request `id` if still pending, with the permit to act on it.
+async fn pending_request(page: &PageRequest, action: Action, id: i64) -> AppResult<(Arc<Permit>, ForeignUser)> {
+    let p = Arc::new(permit(page, action, Resource::ForeignRequest(id)).await?);
+    let p2 = p.clone();
+    let user =
+        with_conn(&page.state.pool, move |c| model::pending_request(c, &p2, id)).await?.ok_or(AppError::NotFound)?;
+    Ok((p, user))
 }
 
 /// `GET /assistenza/richieste/{id}`.
-pub async fn request_page(
-    State(state): State<AppState>,
-    Extension(who): Extension<Option<SignedIn>>,
-    Path(id): Path<i64>,
-    req: Request,
-) -> AppResult<Response> {
-    operator(&state, who).await?;
-    let user = pending_request(&state, id).await?;
-    let (parts, _) = req.into_parts();
+pub async fn request_page(page: PageRequest, Path(id): Path<i64>) -> AppResult<Response> {
+    let (_, user) = pending_request(&page, Action::View, id).await?;
     let data = RequestData(user, String::new(), FieldErrors::default());
-    Ok(render_view(&state, parts, StatusCode::OK, move || provide_context(data.clone()), RequestPage).await)
+    Ok(page.render(StatusCode::OK, move || {
+        provide_context(data);
+        view! { <RequestPage/> }.into_any()
+    }))
 }
 
 /// `GET /assistenza/richieste/{id}/documento`: the scan, to operators only.
-pub async fn document(State(state): State<AppState>, Extension(who): Extension<Option<SignedIn>>, Path(id): Path<i64>) -> AppResult<Response> {
-    operator(&state, who).await?;
-    let user = pending_request(&state, id).await?;
-    let path = state.config.data_dir.join("uploads").join(&user.doc_file);
-    let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::Internal(format!("document {}: {e}", path.display())))?;
+pub async fn document(page: PageRequest, Path(id): Path<i64>) -> AppResult<Response> {
+    let (_, user) = pending_request(&page, Action::View, id).await?;
+    let path = page.state.config.data_dir.join("uploads").join(&user.doc_file);
+    let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::other("reading a stored document", e))?;
     Ok((
         [
             (header::CONTENT_TYPE, user.doc_mime.clone()),
@@ -217,13 +199,12 @@ pub struct DecisionForm {
 
 /// `POST /assistenza/richieste/{id}/decisione`.
 pub async fn decide(
-    State(state): State<AppState>,
-    Extension(who): Extension<Option<SignedIn>>,
+    page: PageRequest,
     Path(id): Path<i64>,
-    req: Request,
+    FormData(form): FormData<DecisionForm>,
 ) -> AppResult<Response> {
-    let op = operator(&state, who).await?;
-    let (parts, form) = crate::web::render::read_form::<DecisionForm>(&state, req).await?;
+    let state = page.state.clone();
+    let (permit, user) = pending_request(&page, Action::Decide, id).await?;
     let approve = match form.decision.as_deref() {
         Some("approve") => true,
         Some("reject") => false,
@@ -231,19 +212,31 @@ pub async fn decide(
     };
     let reason = form.reason.unwrap_or_default().trim().to_string();
     if !approve && reason.is_empty() {
-        let user = pending_request(&state, id).await?;
         let mut errors = FieldErrors::default();
         errors.add("reason", "helpdesk-reason-missing");
         let data = RequestData(user, reason, errors);
-        return Ok(render_view(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, move || provide_context(data.clone()), RequestPage).await);
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            provide_context(data);
+            view! { <RequestPage/> }.into_any()
+        }));
     }
-    let (r, operator_account) = (reason.clone(), op.account_id);
-    let decided = with_conn(&state.pool, move |c| model::decide(c, id, operator_account, approve, &r)).await?.ok_or(AppError::NotFound)?;
-    tracing::info!(request = id, operator = op.account_id, approve, "helpdesk decision");
+    let operator = permit.account_id();
+    let r = reason.clone();
+    let decided =
+        with_conn(&state.pool, move |c| model::decide(c, &permit, id, approve, &r)).await?.ok_or(AppError::NotFound)?;
+    tracing::info!(request = id, operator, approve, "helpdesk decision");
     let lang = Lang::parse(&decided.lang).unwrap_or_default();
     if approve {
         let link = format!("{}{}", state.config.origin(), crate::auth::foreign::signin::PATH);
-        send(&state, &decided.email, lang, "mail-approved-subject", "mail-approved-body", &[("link", link), ("id", decided.public_id.clone())]).await;
+        send(
+            &state,
+            &decided.email,
+            lang,
+            "mail-approved-subject",
+            "mail-approved-body",
+            &[("link", link), ("id", decided.public_id.clone())],
+        )
+        .await;
     } else {
         send(&state, &decided.email, lang, "mail-rejected-subject", "mail-rejected-body", &[("reason", reason)]).await;
     }

@@ -3,6 +3,16 @@
 //! Estero requests and their documents, approve or reject them with a reason.
 //! Every decision is recorded and listed.
 mod console;
-pub mod operators;
 
-pub use console::{decide, document, queue_page, request_page};
+use crate::kernel::AppState;
+use crate::web::paths;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(paths::HELPDESK, get(console::queue_page))
+        .route(paths::HELPDESK_REQUEST, get(console::request_page))
+        .route(paths::HELPDESK_DOCUMENT, get(console::document))
+        .route(paths::HELPDESK_DECISION, post(console::decide))
+}

@@ -83,11 +83,9 @@ impl Lang {
     }
 }
 
-/// The language of the request being rendered (set by [`negotiate`]).
+/// The language of the page being rendered (chosen by [`negotiate`]).
 pub fn use_lang() -> Lang {
-    leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|p| p.extensions.get::<Lang>().copied())
-        .unwrap_or_default()
+    leptos::prelude::use_context::<Lang>().unwrap_or_default()
 }
 
 /// A message in the current request's language.

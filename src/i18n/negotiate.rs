@@ -7,15 +7,10 @@ use fluent_templates::LanguageIdentifier;
 pub const LANG_COOKIE: &str = "lang";
 
 pub(crate) fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == name).then_some(v)
-        })
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then_some(v)
+    })
 }
 
 fn from_query(query: Option<&str>) -> Option<Lang> {
@@ -25,12 +20,8 @@ fn from_query(query: Option<&str>) -> Option<Lang> {
 fn from_accept_language(v: &str) -> Option<Lang> {
     let requested = fluent_langneg::parse_accepted_languages(v);
     let available: Vec<LanguageIdentifier> = Lang::ALL.iter().map(|l| l.langid()).collect();
-    let best = fluent_langneg::negotiate_languages(
-        &requested,
-        &available,
-        None,
-        fluent_langneg::NegotiationStrategy::Lookup,
-    );
+    let best =
+        fluent_langneg::negotiate_languages(&requested, &available, None, fluent_langneg::NegotiationStrategy::Lookup);
     best.first().and_then(|l| Lang::parse(l.language.as_str()))
 }
 
@@ -41,10 +32,7 @@ pub async fn negotiate(secure: bool, mut req: Request, next: Next) -> Response {
     let lang = chosen
         .or_else(|| cookie(req.headers(), LANG_COOKIE).and_then(Lang::parse))
         .or_else(|| {
-            req.headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(from_accept_language)
+            req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(from_accept_language)
         })
         .unwrap_or_default();
     req.extensions_mut().insert(lang);

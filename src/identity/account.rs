@@ -1,6 +1,6 @@
-use crate::auth::saml::level::{Credential, Level};
 use crate::db::schema::{accounts as a, sign_ins as s};
 use crate::db::AnyConnection;
+use crate::kernel::{Credential, Level, PastSignIn};
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -45,14 +45,6 @@ pub struct Identity {
     pub family_name: String,
     pub date_of_birth: Option<NaiveDate>,
     pub email: Option<String>,
-}
-
-/// A previous sign-in, shown to the person as "your last access".
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct PastSignIn {
-    pub at: NaiveDateTime,
-    pub credential: String,
-    pub level: i32,
 }
 
 /// Finds the account of `who` (creating it on first sign-in), refreshes the

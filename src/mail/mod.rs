@@ -48,7 +48,14 @@ impl Mailer {
     }
 
     /// Sends `subject` and `body` (message keys with their arguments) to `to`, in `lang`.
-    pub async fn send(&self, to: &str, lang: Lang, subject: &str, body: &str, args: &[(&'static str, String)]) -> Result<(), MailError> {
+    pub async fn send(
+        &self,
+        to: &str,
+        lang: Lang,
+        subject: &str,
+        body: &str,
+        args: &[(&'static str, String)],
+    ) -> Result<(), MailError> {
         let to: Mailbox = to.parse().map_err(|e| MailError::Send(format!("address: {e}")))?;
         let from = match self {
             Mailer::Outbox { from, .. } | Mailer::Smtp { from, .. } => from.clone(),
@@ -63,7 +70,10 @@ impl Mailer {
             .map_err(|e| MailError::Send(e.to_string()))?;
         match self {
             Mailer::Outbox { dir, .. } => {
-                AsyncFileTransport::<Tokio1Executor>::new(dir).send(message).await.map_err(|e| MailError::Send(e.to_string()))?;
+                AsyncFileTransport::<Tokio1Executor>::new(dir)
+                    .send(message)
+                    .await
+                    .map_err(|e| MailError::Send(e.to_string()))?;
             }
             Mailer::Smtp { transport, .. } => {
                 transport.send(message).await.map_err(|e| MailError::Send(e.to_string()))?;

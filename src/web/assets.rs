@@ -37,13 +37,7 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
             let digest = Sha256::digest(bytes);
             let short: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
             let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-            Asset {
-                name,
-                hashed: format!("{stem}.{short}.{ext}"),
-                content_type,
-                etag: format!("\"{short}\""),
-                bytes,
-            }
+            Asset { name, hashed: format!("{stem}.{short}.{ext}"), content_type, etag: format!("\"{short}\""), bytes }
         })
         .collect()
 });
@@ -63,7 +57,7 @@ pub fn url(name: &str) -> String {
 pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> AppResult<Response> {
     let asset = ASSETS.iter().find(|a| a.hashed == file).ok_or(AppError::NotFound)?;
     let cache = HeaderValue::from_static("public, max-age=31536000, immutable");
-    let etag = HeaderValue::from_str(&asset.etag).map_err(|e| AppError::Internal(e.to_string()))?;
+    let etag = HeaderValue::from_str(&asset.etag).map_err(|e| AppError::other("web/assets", e))?;
     if headers.get(header::IF_NONE_MATCH) == Some(&etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::CACHE_CONTROL, cache), (header::ETAG, etag)]).into_response());
     }

@@ -1,8 +1,8 @@
 //! Every error answer becomes a localized HTML page with the right status:
 //! our own [`AppError`]s, axum's rejections (malformed forms), the body-size
 //! limit, the timeout and caught panics alike.
-use crate::app::AppState;
 use crate::error::ErrorPage;
+use crate::kernel::AppState;
 use crate::web::pages::ErrorView;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -30,10 +30,11 @@ pub async fn render_error_pages(State(state): State<AppState>, req: Request, nex
     }
     let status = res.status();
     let marker = res.extensions().get::<ErrorPage>().copied().unwrap_or_default();
-    let mut page = crate::web::render::render_view(&state, kept, status, || (), move || {
-        leptos::prelude::view! { <ErrorView status title=marker.title detail=marker.detail/> }
-    })
-    .await;
+    let req = crate::web::render::PageRequest::from_parts(&kept, state);
+    let mut page = req.render(status, move || {
+        use leptos::prelude::IntoAny;
+        leptos::prelude::view! { <ErrorView status title=marker.title detail=marker.detail/> }.into_any()
+    });
     // Keep what the original answer told the client (Allow, Retry-After, …).
     for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
         if let Some(v) = res.headers().get(&name) {

@@ -1,6 +1,6 @@
 //! `GET /healthz` for load balancers: 200 only when the database answers.
-use crate::app::AppState;
 use crate::db::with_conn;
+use crate::kernel::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use diesel::RunQueryDsl;

@@ -1,11 +1,11 @@
 //! The frame of every page: skip link, header with the Ministry's name and
 //! the language switch, main landmark, footer with the legal links.
 use crate::i18n::t;
-use crate::identity::current::use_signed_in;
 use crate::web::assets;
-use crate::web::components::{Breadcrumb, Crumb, LangSwitch};
+use crate::web::components::{Breadcrumb, Crumb, ErrorSummary, FieldErrors, LangSwitch};
+use crate::web::paths;
+use crate::web::render::{set_title, use_principal};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -22,7 +22,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
             <div class="center-header">
                 <div class="container center-header__inner">
-                    <a class="brand" href="/">
+                    <a class="brand" href=paths::HOME>
                         <img class="brand__emblem" src=assets::url("emblem.svg") alt="" width="48" height="48"/>
                         <span class="brand__text">
                             <span class="brand__title">{t("site-name")}</span>
@@ -34,10 +34,10 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
             <nav class="main-nav" aria-label=t("layout-nav-label")>
                 <ul class="container main-nav__list">
-                    <li><a href="/">{t("nav-home")}</a></li>
-                    <li><a href="/servizi">{t("nav-services")}</a></li>
-                    <li><a href="/accedi">{t("nav-sign-in-options")}</a></li>
-                    <li><a href="/aiuto">{t("nav-help")}</a></li>
+                    <li><a href=paths::HOME>{t("nav-home")}</a></li>
+                    <li><a href=paths::SERVICES>{t("nav-services")}</a></li>
+                    <li><a href=paths::SIGN_IN>{t("nav-sign-in-options")}</a></li>
+                    <li><a href=paths::HELP>{t("nav-help")}</a></li>
                 </ul>
             </nav>
         </header>
@@ -49,10 +49,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <p class="site-footer__owner">{t("layout-ministry")}</p>
                 <nav aria-label=t("layout-footer-nav-label")>
                     <ul class="site-footer__links">
-                        <li><a href="/dichiarazione-accessibilita">{t("footer-accessibility")}</a></li>
-                        <li><a href="/privacy">{t("footer-privacy")}</a></li>
-                        <li><a href="/cookie">{t("footer-cookies")}</a></li>
-                        <li><a href="/aiuto">{t("footer-help")}</a></li>
+                        <li><a href=paths::ACCESSIBILITY>{t("footer-accessibility")}</a></li>
+                        <li><a href=paths::PRIVACY>{t("footer-privacy")}</a></li>
+                        <li><a href=paths::COOKIES>{t("footer-cookies")}</a></li>
+                        <li><a href=paths::HELP>{t("footer-help")}</a></li>
                     </ul>
                 </nav>
             </div>
@@ -63,12 +63,12 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// Sign-in button, or who is signed in with the way out.
 #[component]
 fn AccountArea() -> impl IntoView {
-    match use_signed_in() {
-        None => view! { <a class="button button--inverse" href="/accedi">{t("layout-sign-in")}</a> }.into_any(),
+    match use_principal() {
+        None => view! { <a class="button button--inverse" href=paths::SIGN_IN>{t("layout-sign-in")}</a> }.into_any(),
         Some(who) => view! {
             <div class="account">
-                <a class="account__name" href="/area-personale">{who.full_name()}</a>
-                <form method="post" action="/esci" class="account__logout">
+                <a class="account__name" href=paths::PERSONAL_AREA>{who.actor.full_name()}</a>
+                <form method="post" action=paths::SIGN_OUT class="account__logout">
                     <button type="submit" class="button button--inverse">{t("layout-sign-out")}</button>
                 </form>
             </div>
@@ -86,11 +86,42 @@ pub fn Page(
     trail: Vec<Crumb>,
     children: Children,
 ) -> impl IntoView {
+    set_title(&title);
     view! {
-        <Title text=title.clone()/>
         <Layout>
             <Breadcrumb trail current=title/>
             {children()}
         </Layout>
+    }
+}
+
+/// The frame of every form page: title, lead, the error summary, and a
+/// `POST` form with its submit button; `children` are the fields, `after`
+/// what follows the form (links, notes).
+#[component]
+pub fn FormPage(
+    title: String,
+    #[prop(optional)] lead: Option<String>,
+    errors: FieldErrors,
+    action: String,
+    submit: String,
+    /// For forms that upload a file.
+    #[prop(optional)]
+    multipart: bool,
+    #[prop(optional)] trail: Vec<Crumb>,
+    #[prop(optional)] after: Option<AnyView>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Page title=title.clone() trail>
+            <h1>{title}</h1>
+            {lead.map(|l| view! { <p class="lead">{l}</p> })}
+            <ErrorSummary errors/>
+            <form method="post" action=action novalidate enctype=multipart.then_some("multipart/form-data")>
+                {children()}
+                <p><button type="submit">{submit}</button></p>
+            </form>
+            {after}
+        </Page>
     }
 }

@@ -1,10 +1,20 @@
-//! What every page shares: the document shell, layout, components, static
-//! assets, the generic pages and the HTTP layers around the router.
+//! What every page shares: addresses, the document and its rendering, the
+//! layout, components, static assets, error pages and the HTTP layers.
 pub mod assets;
 pub mod components;
 pub mod error_pages;
 pub mod health;
 pub mod layout;
 pub mod pages;
+pub mod paths;
 pub mod render;
 pub mod security;
+
+use crate::kernel::AppState;
+use axum::routing::get;
+use axum::Router;
+
+/// The routes that belong to no domain: static assets and the health check.
+pub fn routes() -> Router<AppState> {
+    Router::new().route(paths::HEALTH, get(health::healthz)).route(paths::ASSET, get(assets::serve))
+}

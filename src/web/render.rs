@@ -1,108 +1,155 @@
-//! The HTML document around every page, and rendering a page outside the
-//! router: error pages and forms re-shown with their errors (422).
-use crate::app::{App, AppState};
-use crate::i18n::use_lang;
+//! The one way pages are made: an axum handler takes a [`PageRequest`] and
+//! calls [`PageRequest::render`], which renders the view to a string on the
+//! spot (no router, no async runtime hand-off) inside the HTML document.
+//! What pages read while rendering (language, principal, path, state) comes
+//! from the request, through contexts this function provides.
+use crate::i18n::Lang;
+use crate::kernel::{AppState, Principal};
 use crate::web::assets;
-use axum::body::Body;
-use axum::extract::Request;
-use axum::http::{request::Parts, StatusCode};
-use axum::response::Response;
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, MetaTags, Title};
+use std::sync::{Arc, Mutex};
 
-/// `<html>`…`</html>` with our stylesheet; `body` renders the page.
-fn document(body: impl IntoView + 'static) -> impl IntoView {
-    view! {
-        <!DOCTYPE html>
-        <html>
-            <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="color-scheme" content="light"/>
-                <link rel="stylesheet" href=assets::url("main.css")/>
-                <link rel="icon" type="image/svg+xml" href=assets::url("favicon.svg")/>
-                <MetaTags/>
-            </head>
-            <body>{body}</body>
-        </html>
+/// The path and query of the request being rendered.
+#[derive(Clone, Debug, Default)]
+pub struct RequestPath {
+    pub path: String,
+    pub query: String,
+}
+
+/// What a page needs of its request; an extractor, so handlers get it typed.
+#[derive(Clone)]
+pub struct PageRequest {
+    pub state: AppState,
+    pub lang: Lang,
+    pub principal: Option<Principal>,
+    pub at: RequestPath,
+    /// The client's address, when the server knows it.
+    pub client: Option<std::net::IpAddr>,
+    /// The request id (`x-request-id`), for the audit trail.
+    pub request_id: String,
+}
+
+impl<S> FromRequestParts<S> for PageRequest
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(PageRequest::from_parts(parts, AppState::from_ref(state)))
     }
 }
 
-/// Sets what every page shares in `<head>`: the language and the title suffix.
-#[component]
-pub fn Head() -> impl IntoView {
-    provide_meta_context();
-    let lang = use_lang();
+impl PageRequest {
+    pub fn from_parts(parts: &Parts, state: AppState) -> Self {
+        PageRequest {
+            state,
+            lang: parts.extensions.get::<Lang>().copied().unwrap_or_default(),
+            principal: parts.extensions.get::<Option<Principal>>().cloned().flatten(),
+            at: RequestPath { path: parts.uri.path().to_string(), query: parts.uri.query().unwrap_or("").to_string() },
+            client: parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()),
+            request_id: parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_string(),
+        }
+    }
+
+    /// Renders `page` in the document, answered with `status`. Contexts the
+    /// page needs may be provided inside `page` before its view is built.
+    pub fn render(&self, status: StatusCode, page: impl FnOnce() -> AnyView) -> Response {
+        render_page(self, status, Box::new(page))
+    }
+}
+
+/// The `<title>` a page sets while it renders ([`set_title`]).
+#[derive(Clone, Default)]
+struct PageTitle(Arc<Mutex<String>>);
+
+/// Sets the page's title (the site name is added after it).
+pub fn set_title(title: &str) {
+    if let Some(PageTitle(t)) = use_context::<PageTitle>() {
+        if let Ok(mut t) = t.lock() {
+            *t = title.to_string();
+        }
+    }
+}
+
+/// Not generic, so the document and its rendering are compiled once.
+fn render_page(req: &PageRequest, status: StatusCode, page: Box<dyn FnOnce() -> AnyView + '_>) -> Response {
+    let owner = Owner::new();
+    let title = PageTitle::default();
+    let body = owner.with(|| {
+        provide_context(req.lang);
+        provide_context(req.principal.clone());
+        provide_context(req.at.clone());
+        provide_context(req.state.clone());
+        provide_context(title.clone());
+        page().to_html()
+    });
+    let title = title.0.lock().map(|t| t.clone()).unwrap_or_default();
+    let mut res = (status, document(req.lang, &title, &body)).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    res
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// `<html>`…`</html>` around a rendered body, with our stylesheet.
+fn document(lang: Lang, title: &str, body: &str) -> String {
     let site = lang.t("site-name");
-    view! {
-        <Html {..} lang=lang.code()/>
-        <Title formatter=move |page: String| format!("{page} | {site}")/>
-    }
-}
-
-/// The shell for routed pages.
-pub fn shell() -> impl IntoView {
-    document(view! { <Head/><App/> })
-}
-
-/// Answers the page being rendered with `303 See Other` to `path` (a local
-/// path), whatever the request accepts; the page's body is then ignored.
-pub fn redirect_to(path: &str) {
-    if let (Some(res), Ok(location)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::HeaderValue::from_str(path)) {
-        res.set_status(StatusCode::SEE_OTHER);
-        res.insert_header(axum::http::header::LOCATION, location);
-    }
+    let full = if title.is_empty() { site } else { format!("{title} | {site}") };
+    let mut doc = String::with_capacity(body.len() + 512);
+    doc.push_str("<!DOCTYPE html><html lang=\"");
+    doc.push_str(lang.code());
+    doc.push_str("\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light\"><title>");
+    doc.push_str(&escape(&full));
+    doc.push_str("</title><link rel=\"stylesheet\" href=\"");
+    doc.push_str(&assets::url("main.css"));
+    doc.push_str("\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"");
+    doc.push_str(&assets::url("favicon.svg"));
+    doc.push_str("\"></head><body>");
+    doc.push_str(body);
+    doc.push_str("</body></html>");
+    doc
 }
 
 /// The path of the request being rendered.
 pub fn current_path() -> String {
-    current_path_and_query().0
+    use_context::<RequestPath>().map(|p| p.path).unwrap_or_else(|| "/".into())
 }
 
 pub fn current_path_and_query() -> (String, String) {
-    use_context::<Parts>()
-        .map(|p| (p.uri.path().to_string(), p.uri.query().unwrap_or("").to_string()))
-        .unwrap_or_else(|| ("/".into(), String::new()))
+    use_context::<RequestPath>().map(|p| (p.path, p.query)).unwrap_or_else(|| ("/".into(), String::new()))
 }
 
-/// Renders `view` in the full document for the request `parts`, with `status`.
-/// `context` runs first, so the view can read what it provides.
-pub async fn render_view<V, F>(
-    state: &AppState,
-    parts: Parts,
-    status: StatusCode,
-    context: impl Fn() + Clone + Send + Sync + 'static,
-    view: F,
-) -> Response
+/// Who is acting, in pages.
+pub fn use_principal() -> Option<Principal> {
+    use_context::<Option<Principal>>().flatten()
+}
+
+/// The application state, in pages.
+pub fn use_state() -> Option<AppState> {
+    use_context::<AppState>()
+}
+
+/// A urlencoded form; a malformed body is a 400 through [`crate::error::AppError`].
+pub struct FormData<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for FormData<T>
 where
-    F: Fn() -> V + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
 {
-    let st = state.clone();
-    let render = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(st.clone());
-            context();
-        },
-        move || {
-            let view = view.clone();
-            document(view! { <Head/>{view()} })
-        },
-    );
-    let mut res = render(Request::from_parts(parts, Body::empty())).await;
-    *res.status_mut() = status;
-    res
-}
+    type Rejection = crate::error::AppError;
 
-/// Reads a urlencoded form, keeping the request's parts to re-render the
-/// page (422) when what was sent is not valid. A malformed body is a 400.
-pub async fn read_form<T: serde::de::DeserializeOwned>(
-    state: &AppState,
-    req: Request,
-) -> Result<(Parts, T), crate::error::AppError> {
-    let (parts, body) = req.into_parts();
-    let axum::Form(form) = <axum::Form<T> as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), state)
-        .await
-        .map_err(|e| crate::error::AppError::BadRequest(e.to_string()))?;
-    Ok((parts, form))
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Form(form) = <axum::Form<T> as axum::extract::FromRequest<S>>::from_request(req, state)
+            .await
+            .map_err(|e| crate::error::AppError::BadRequest(e.to_string()))?;
+        Ok(FormData(form))
+    }
 }

@@ -1,15 +1,15 @@
 use super::issue::ResponseSpec;
 use super::pages::{DemoConfirm, DemoLogin};
 use super::{people, DemoIdp};
-use crate::app::AppState;
-use crate::auth::saml::codec::{b64, esc, instant, new_id, signed_redirect_query, verify_redirect};
-use crate::auth::saml::level::Level;
-use crate::auth::saml::response::{NS_SAML, NS_SAMLP};
-use crate::auth::saml::level::Credential;
-use crate::auth::saml::sp::{CIE_ATTRIBUTES, EIDAS_MINIMUM, SPID_ATTRIBUTES};
 use crate::error::{AppError, AppResult};
-use crate::web::render::render_view;
-use axum::extract::{Path, RawQuery, Request, State};
+use crate::kernel::AppState;
+use crate::kernel::Credential;
+use crate::kernel::Level;
+use crate::saml::codec::{b64, esc, instant, new_id, signed_redirect_query, verify_redirect};
+use crate::saml::response::{NS_SAML, NS_SAMLP};
+use crate::saml::sp::{CIE_ATTRIBUTES, EIDAS_MINIMUM, SPID_ATTRIBUTES};
+use crate::web::render::{FormData, PageRequest};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -34,8 +34,9 @@ pub struct DemoRequest {
 }
 
 fn read_request(state: &AppState, d: &DemoIdp, query: &str) -> AppResult<DemoRequest> {
-    let sp_key = state.saml.sp.keys.cert.public_key().map_err(|e| AppError::Internal(e.to_string()))?;
-    let msg = verify_redirect(query, "SAMLRequest", &[sp_key]).map_err(|e| AppError::BadRequest(format!("demo IdP: {e}")))?;
+    let sp_key = state.saml.sp.keys.cert.public_key().map_err(|e| AppError::other("demo_idp/handlers", e))?;
+    let msg =
+        verify_redirect(query, "SAMLRequest", &[sp_key]).map_err(|e| AppError::BadRequest(format!("demo IdP: {e}")))?;
     let doc = roxmltree::Document::parse(&msg.xml).map_err(|_| AppError::BadRequest("demo IdP: not XML".into()))?;
     let root = doc.root_element();
     if root.tag_name().name() != "AuthnRequest" {
@@ -91,15 +92,10 @@ pub async fn metadata(State(state): State<AppState>, Path(kind): Path<String>) -
 }
 
 /// `GET /demo-idp/{kind}/sso`: the sign-in page of a demo IdP.
-pub async fn sso(State(state): State<AppState>, Path(kind): Path<String>, RawQuery(query): RawQuery, req: Request) -> AppResult<Response> {
-    let d = demo(&state, &kind)?;
-    let request = read_request(&state, d, query.as_deref().unwrap_or(""))?;
-    let (parts, _) = req.into_parts();
-    Ok(render_view(&state, parts, StatusCode::OK, || (), move || {
-        let r = request.clone();
-        view! { <DemoLogin request=r/> }
-    })
-    .await)
+pub async fn sso(page: PageRequest, Path(kind): Path<String>, RawQuery(query): RawQuery) -> AppResult<Response> {
+    let d = demo(&page.state, &kind)?;
+    let request = read_request(&page.state, d, query.as_deref().unwrap_or(""))?;
+    Ok(page.render(StatusCode::OK, move || view! { <DemoLogin request/> }.into_any()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,8 +108,12 @@ pub struct RespondForm {
 
 /// `POST /demo-idp/{kind}/sso`: issues the signed Response and shows the
 /// form that carries it back to the portal (the person presses Continue).
-pub async fn respond(State(state): State<AppState>, Path(kind): Path<String>, req: Request) -> AppResult<Response> {
-    let (parts, form) = crate::web::render::read_form::<RespondForm>(&state, req).await?;
+pub async fn respond(
+    page: PageRequest,
+    Path(kind): Path<String>,
+    FormData(form): FormData<RespondForm>,
+) -> AppResult<Response> {
+    let state = page.state.clone();
     let d = demo(&state, &kind)?;
     let request = read_request(&state, d, &form.request)?;
     let person = people::find(form.person.as_deref().unwrap_or(""))
@@ -159,8 +159,8 @@ pub async fn respond(State(state): State<AppState>, Path(kind): Path<String>, re
     let keys = d.keys.clone();
     let xml = tokio::task::spawn_blocking(move || spec.signed(&keys))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::other("demo_idp/handlers", e))?
+        .map_err(|e| AppError::other("demo_idp/handlers", e))?;
     let confirm = DemoConfirmData {
         credential: d.credential,
         acs: state.saml.sp.acs_url.clone(),
@@ -169,11 +169,7 @@ pub async fn respond(State(state): State<AppState>, Path(kind): Path<String>, re
         attributes: if anomaly.is_some() { Vec::new() } else { attributes },
         anomaly,
     };
-    Ok(render_view(&state, parts, StatusCode::OK, || (), move || {
-        let c = confirm.clone();
-        view! { <DemoConfirm data=c/> }
-    })
-    .await)
+    Ok(page.render(StatusCode::OK, move || view! { <DemoConfirm data=confirm/> }.into_any()))
 }
 
 #[derive(Clone, Debug)]
@@ -187,14 +183,19 @@ pub struct DemoConfirmData {
 }
 
 /// `GET /demo-idp/{kind}/slo`: answers the portal's LogoutRequest.
-pub async fn single_logout(State(state): State<AppState>, Path(kind): Path<String>, RawQuery(query): RawQuery) -> AppResult<Response> {
+pub async fn single_logout(
+    State(state): State<AppState>,
+    Path(kind): Path<String>,
+    RawQuery(query): RawQuery,
+) -> AppResult<Response> {
     let d = demo(&state, &kind)?;
     let query = query.unwrap_or_default();
     if d.slo_url.is_none() {
         return Err(AppError::NotFound);
     }
-    let sp_key = state.saml.sp.keys.cert.public_key().map_err(|e| AppError::Internal(e.to_string()))?;
-    let msg = verify_redirect(&query, "SAMLRequest", &[sp_key]).map_err(|e| AppError::BadRequest(format!("demo IdP: {e}")))?;
+    let sp_key = state.saml.sp.keys.cert.public_key().map_err(|e| AppError::other("demo_idp/handlers", e))?;
+    let msg = verify_redirect(&query, "SAMLRequest", &[sp_key])
+        .map_err(|e| AppError::BadRequest(format!("demo IdP: {e}")))?;
     let doc = roxmltree::Document::parse(&msg.xml).map_err(|_| AppError::BadRequest("demo IdP: not XML".into()))?;
     let id = doc.root_element().attribute("ID").unwrap_or_default().to_string();
     let xml = format!(
@@ -213,7 +214,6 @@ pub async fn single_logout(State(state): State<AppState>, Path(kind): Path<Strin
         iss = esc(&d.entity_id),
     );
     let q = signed_redirect_query("SAMLResponse", &xml, msg.relay_state.as_deref(), &d.keys.key)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::other("demo_idp/handlers", e))?;
     Ok((StatusCode::FOUND, [(header::LOCATION, format!("{}?{q}", state.saml.sp.slo_url))]).into_response())
 }
-

@@ -1,10 +1,10 @@
 //! Issuing a SAML Response as a SPID IdP does: a signed Assertion inside a
 //! signed Response. Used by the demo IdP, the tests and the benchmark.
-use crate::auth::saml::codec::{esc, instant, new_id};
-use crate::auth::saml::keys::KeyPair;
-use crate::auth::saml::level::Level;
-use crate::auth::saml::response::{NS_SAML, NS_SAMLP};
-use crate::auth::saml::xmldsig::{self, SignatureError};
+use crate::kernel::Level;
+use crate::saml::codec::{esc, instant, new_id};
+use crate::saml::keys::KeyPair;
+use crate::saml::response::{NS_SAML, NS_SAMLP};
+use crate::saml::xmldsig::{self, SignatureError};
 use chrono::{DateTime, Duration, Utc};
 
 /// Everything a Response states.
@@ -40,7 +40,8 @@ impl ResponseSpec {
                 )
             })
             .collect();
-        let session_index = self.session_index.as_deref().map(|s| format!(r#" SessionIndex="{}""#, esc(s))).unwrap_or_default();
+        let session_index =
+            self.session_index.as_deref().map(|s| format!(r#" SessionIndex="{}""#, esc(s))).unwrap_or_default();
         format!(
             concat!(
                 r#"<saml:Assertion xmlns:saml="{ns}" xmlns:xs="http://www.w3.org/2001/XMLSchema" "#,
@@ -86,7 +87,10 @@ impl ResponseSpec {
         let id = new_id();
         let sig = if sign_response { xmldsig::template(&id, &keys.cert_b64) } else { String::new() };
         let status = match self.anomaly {
-            None => r#"<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>"#.to_string(),
+            None => {
+                r#"<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>"#
+                    .to_string()
+            }
             Some(n) => format!(
                 concat!(
                     r#"<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder">"#,

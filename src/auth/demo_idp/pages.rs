@@ -1,10 +1,9 @@
 //! The demo IdP's own two pages: choose a person, then confirm sending.
 use super::handlers::{DemoConfirmData, DemoRequest};
 use super::people::PEOPLE;
-use crate::auth::saml::level::{Credential, Level};
 use crate::i18n::t;
+use crate::kernel::{Credential, Level};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The SPID anomalies the demo IdP can answer with.
 const OUTCOMES: &[(&str, &str)] = &[
@@ -20,8 +19,8 @@ const OUTCOMES: &[(&str, &str)] = &[
 
 #[component]
 fn DemoFrame(title: String, name: &'static str, children: Children) -> impl IntoView {
+    crate::web::render::set_title(&title);
     view! {
-        <Title text=title/>
         <a class="skip-link" href="#main">{t("layout-skip-to-content")}</a>
         <header class="demo-header">
             <div class="container">
@@ -32,7 +31,6 @@ fn DemoFrame(title: String, name: &'static str, children: Children) -> impl Into
         <main id="main" class="container main" tabindex="-1">{children()}</main>
     }
 }
-
 
 #[component]
 pub fn DemoLogin(request: DemoRequest) -> impl IntoView {

@@ -1,8 +1,8 @@
 //! The demo IdPs' fictitious people. Codici fiscali have a valid form and
 //! check letter but belong to no one; the EU citizens have none, only an
 //! eIDAS identifier (country of origin / destination / personal number).
-use crate::auth::saml::level::Credential;
 use crate::identity::codice_fiscale::check_letter;
+use crate::kernel::Credential;
 
 #[derive(Clone, Debug)]
 pub struct DemoPerson {
@@ -60,12 +60,66 @@ const fn person(
 }
 
 pub const PEOPLE: &[DemoPerson] = &[
-    person("mario", "Mario", "Rossi", "RSSMRA80A01H501", "1980-01-01", "mario.rossi@example.org", "demo-role-citizen", "DEMO0000000001"),
-    person("giulia", "Giulia", "Bianchi", "BNCGLI85M41F205", "1985-08-01", "giulia.bianchi@example.org", "demo-role-company", "DEMO0000000002"),
-    person("luca", "Luca", "Verdi", "VRDLCU75C15L219", "1975-03-15", "luca.verdi@example.org", "demo-role-intermediary", "DEMO0000000003"),
-    person("anna", "Anna", "Esposito", "SPSNNA90T64F839", "1990-12-24", "anna.esposito@example.org", "demo-role-operator", "DEMO0000000004"),
-    person("sophie", "Sophie", "Martin", "", "1988-05-17", "sophie.martin@example.eu", "demo-role-eu-posting", "FR/IT/0A1B2C3D4E5F"),
-    person("jan", "Jan", "Kowalski", "", "1979-11-02", "jan.kowalski@example.eu", "demo-role-eu-worker", "PL/IT/PNOPL-79110212345"),
+    person(
+        "mario",
+        "Mario",
+        "Rossi",
+        "RSSMRA80A01H501",
+        "1980-01-01",
+        "mario.rossi@example.org",
+        "demo-role-citizen",
+        "DEMO0000000001",
+    ),
+    person(
+        "giulia",
+        "Giulia",
+        "Bianchi",
+        "BNCGLI85M41F205",
+        "1985-08-01",
+        "giulia.bianchi@example.org",
+        "demo-role-company",
+        "DEMO0000000002",
+    ),
+    person(
+        "luca",
+        "Luca",
+        "Verdi",
+        "VRDLCU75C15L219",
+        "1975-03-15",
+        "luca.verdi@example.org",
+        "demo-role-intermediary",
+        "DEMO0000000003",
+    ),
+    person(
+        "anna",
+        "Anna",
+        "Esposito",
+        "SPSNNA90T64F839",
+        "1990-12-24",
+        "anna.esposito@example.org",
+        "demo-role-operator",
+        "DEMO0000000004",
+    ),
+    person(
+        "sophie",
+        "Sophie",
+        "Martin",
+        "",
+        "1988-05-17",
+        "sophie.martin@example.eu",
+        "demo-role-eu-posting",
+        "FR/IT/0A1B2C3D4E5F",
+    ),
+    person(
+        "jan",
+        "Jan",
+        "Kowalski",
+        "",
+        "1979-11-02",
+        "jan.kowalski@example.eu",
+        "demo-role-eu-worker",
+        "PL/IT/PNOPL-79110212345",
+    ),
 ];
 
 pub fn find(key: &str) -> Option<&'static DemoPerson> {

@@ -6,6 +6,9 @@ pub mod model;
 pub mod password;
 pub mod registration;
 pub mod reset;
+mod routes;
 pub mod signin;
 pub mod throttle;
 pub mod totp;
+
+pub use routes::routes;

@@ -1,4 +1,5 @@
 //! Utente Estero records: registration, confirmation, decision, credentials.
+use crate::access::Permit;
 use crate::db::schema::{foreign_users as u, helpdesk_decisions as d, recovery_codes as r};
 use crate::db::AnyConnection;
 use chrono::{NaiveDate, NaiveDateTime, Utc};
@@ -137,14 +138,28 @@ pub fn confirm(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Fore
             .optional()?;
         let Some(user) = found else { return Ok(None) };
         diesel::update(u::table.find(user.id))
-            .set((u::status.eq(STATUS_PENDING), u::confirm_token_hash.eq(None::<String>), u::confirm_expires_at.eq(None::<NaiveDateTime>)))
+            .set((
+                u::status.eq(STATUS_PENDING),
+                u::confirm_token_hash.eq(None::<String>),
+                u::confirm_expires_at.eq(None::<NaiveDateTime>),
+            ))
             .execute(c)?;
         Ok(Some(user))
     })
 }
 
-/// Confirmed requests waiting for a decision, oldest first.
-pub fn queue(conn: &mut AnyConnection) -> QueryResult<Vec<ForeignUser>> {
+/// The Utente Estero behind a signed-in person, for changing their password.
+pub fn password_owner(conn: &mut AnyConnection, _: &Permit, public_id: &str) -> QueryResult<Option<ForeignUser>> {
+    u::table.filter(u::public_id.eq(public_id)).first::<ForeignUser>(conn).optional()
+}
+
+/// A request still waiting for the helpdesk, with its document's file name.
+pub fn pending_request(conn: &mut AnyConnection, _: &Permit, id: i64) -> QueryResult<Option<ForeignUser>> {
+    Ok(by_id(conn, id)?.filter(|u| u.status == STATUS_PENDING))
+}
+
+/// The helpdesk queue: requests whose address is confirmed, oldest first.
+pub fn queue(conn: &mut AnyConnection, _: &Permit) -> QueryResult<Vec<ForeignUser>> {
     u::table.filter(u::status.eq(STATUS_PENDING)).order(u::created_at.asc()).load(conn)
 }
 
@@ -162,14 +177,23 @@ pub struct Decision {
 /// Applicant's names and id, operator's names, decision, reason, when.
 type DecisionRow = (String, String, String, String, String, String, String, NaiveDateTime);
 
-pub fn recent_decisions(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<Decision>> {
+pub fn recent_decisions(conn: &mut AnyConnection, _: &Permit, limit: i64) -> QueryResult<Vec<Decision>> {
     use crate::db::schema::accounts as a;
     let rows: Vec<DecisionRow> = d::table
         .inner_join(u::table)
         .inner_join(a::table)
         .order(d::at.desc())
         .limit(limit)
-        .select((u::given_name, u::family_name, u::public_id, a::given_name, a::family_name, d::decision, d::reason, d::at))
+        .select((
+            u::given_name,
+            u::family_name,
+            u::public_id,
+            a::given_name,
+            a::family_name,
+            d::decision,
+            d::reason,
+            d::at,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
@@ -187,7 +211,14 @@ pub fn recent_decisions(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec
 /// Records the helpdesk's decision on a pending request. Approval also opens
 /// the person's account, keyed by the Utente Estero id. `None` if the request
 /// was not pending (already decided by someone else).
-pub fn decide(conn: &mut AnyConnection, id: i64, operator_account: i64, approve: bool, reason: &str) -> QueryResult<Option<ForeignUser>> {
+pub fn decide(
+    conn: &mut AnyConnection,
+    permit: &Permit,
+    id: i64,
+    approve: bool,
+    reason: &str,
+) -> QueryResult<Option<ForeignUser>> {
+    let operator_account = permit.account_id();
     conn.transaction(|c| {
         let Some(user) = by_id(c, id)?.filter(|u| u.status == STATUS_PENDING) else { return Ok(None) };
         let now = Utc::now().naive_utc();
@@ -241,10 +272,20 @@ pub fn set_password_hash(conn: &mut AnyConnection, id: i64, phc: &str) -> QueryR
 }
 
 /// Saves a confirmed authenticator and replaces the recovery codes.
-pub fn enrol(conn: &mut AnyConnection, id: i64, secret: &str, step: i64, recovery_hashes: &[String]) -> QueryResult<()> {
+pub fn enrol(
+    conn: &mut AnyConnection,
+    id: i64,
+    secret: &str,
+    step: i64,
+    recovery_hashes: &[String],
+) -> QueryResult<()> {
     conn.transaction(|c| {
         diesel::update(u::table.find(id))
-            .set((u::totp_secret.eq(secret), u::totp_enrolled_at.eq(Utc::now().naive_utc()), u::totp_last_step.eq(step)))
+            .set((
+                u::totp_secret.eq(secret),
+                u::totp_enrolled_at.eq(Utc::now().naive_utc()),
+                u::totp_last_step.eq(step),
+            ))
             .execute(c)?;
         diesel::delete(r::table.filter(r::foreign_user_id.eq(id))).execute(c)?;
         for h in recovery_hashes {

@@ -73,7 +73,10 @@ pub fn check_policy(password: &str, personal: &[&str]) -> Result<(), &'static st
     }
     // A common password padded or repeated ("password2024!", "qwertyqwerty").
     let letters: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() >= 4 && COMMON_SET.contains(letters.as_str()) && lower.chars().filter(|c| c.is_alphabetic()).count() * 2 >= chars {
+    if letters.len() >= 4
+        && COMMON_SET.contains(letters.as_str())
+        && lower.chars().filter(|c| c.is_alphabetic()).count() * 2 >= chars
+    {
         return Err("password-common");
     }
     let distinct: std::collections::HashSet<char> = lower.chars().collect();

@@ -2,17 +2,16 @@
 //! a scan of the identity document, then e-mail confirmation.
 use super::model::{self, NewRegistration};
 use super::password;
-use crate::app::AppState;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
+use crate::kernel::AppState;
 use crate::web::components::form::{ErrorSummary, Field, FieldErrors};
 use crate::web::layout::Page;
-use crate::web::render::render_view;
-use axum::extract::{Multipart, Query, Request, State};
+use crate::web::render::PageRequest;
+use axum::extract::{Multipart, Query, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
 use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -58,7 +57,12 @@ pub fn sniff_document(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 fn valid_email(e: &str) -> bool {
     let e = e.trim();
     let Some((local, domain)) = e.split_once('@') else { return false };
-    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && e.len() <= 254 && !e.contains(char::is_whitespace)
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && e.len() <= 254
+        && !e.contains(char::is_whitespace)
 }
 
 fn valid_phone(p: &str) -> bool {
@@ -153,7 +157,9 @@ pub fn RegistrationConfirmedPage() -> impl IntoView {
 }
 
 /// Reads the multipart form; the file is cut off past the size limit.
-async fn read_form(mut multipart: Multipart) -> (RegistrationValues, String, String, Result<Option<Vec<u8>>, &'static str>) {
+async fn read_form(
+    mut multipart: Multipart,
+) -> (RegistrationValues, String, String, Result<Option<Vec<u8>>, &'static str>) {
     let mut v = RegistrationValues::default();
     let (mut pw, mut pw2) = (String::new(), String::new());
     let mut file: Result<Option<Vec<u8>>, &'static str> = Ok(None);
@@ -219,9 +225,9 @@ async fn read_form(mut multipart: Multipart) -> (RegistrationValues, String, Str
 }
 
 /// `POST /registrazione-utente-estero`.
-pub async fn submit(State(state): State<AppState>, Extension(lang): Extension<Lang>, req: Request) -> AppResult<Response> {
-    let (parts, body) = req.into_parts();
-    let multipart = <Multipart as axum::extract::FromRequest<AppState>>::from_request(Request::from_parts(parts.clone(), body), &state)
+pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
+    let (state, lang) = (page.state.clone(), page.lang);
+    let multipart = <Multipart as axum::extract::FromRequest<AppState>>::from_request(req, &state)
         .await
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let (v, pw, pw2, file) = read_form(multipart).await;
@@ -291,16 +297,20 @@ pub async fn submit(State(state): State<AppState>, Extension(lang): Extension<La
     if !v.consent {
         errors.add("consent", "reg-error-consent");
     }
-    let (Some(birth), Some(expiry), Some((bytes, mime, ext)), true) = (birth, expiry, document, errors.is_empty()) else {
+    let (Some(birth), Some(expiry), Some((bytes, mime, ext)), true) = (birth, expiry, document, errors.is_empty())
+    else {
         let sub = RegistrationSubmission(v, errors);
-        return Ok(render_view(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, move || provide_context(sub.clone()), RegistrationPage).await);
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            provide_context(sub);
+            view! { <RegistrationPage/> }.into_any()
+        }));
     };
 
     // Outside the web root, never served publicly: only the helpdesk console reads it.
     let dir = state.config.data_dir.join("uploads");
     let file_name = format!("{}.{ext}", uuid::Uuid::new_v4().simple());
-    write_private(&dir, &file_name, &bytes).map_err(|e| AppError::Internal(format!("storing the document: {e}")))?;
-    let password_hash = password::hash(pw).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    write_private(&dir, &file_name, &bytes).map_err(|e| AppError::other("storing the document", e))?;
+    let password_hash = password::hash(pw).await.map_err(|e| AppError::other("foreign/registration", e))?;
     let (token, token_hash) = model::new_token();
     let reg = NewRegistration {
         email: v.email.to_lowercase(),
@@ -324,7 +334,15 @@ pub async fn submit(State(state): State<AppState>, Extension(lang): Extension<La
     match stored {
         Some(_) => {
             let link = format!("{}{PATH}/conferma?token={token}", state.config.origin());
-            send(&state, &v.email, lang, "mail-confirm-subject", "mail-confirm-body", &[("link", link), ("name", v.given_name.clone())]).await;
+            send(
+                &state,
+                &v.email,
+                lang,
+                "mail-confirm-subject",
+                "mail-confirm-body",
+                &[("link", link), ("name", v.given_name.clone())],
+            )
+            .await;
         }
         None => {
             let _ = std::fs::remove_file(dir.join(&file_name));
@@ -359,7 +377,8 @@ pub struct ConfirmQuery {
 }
 
 /// `GET /registrazione-utente-estero/conferma?token=…`.
-pub async fn confirm(State(state): State<AppState>, Query(q): Query<ConfirmQuery>, req: Request) -> AppResult<Response> {
+pub async fn confirm(page: PageRequest, Query(q): Query<ConfirmQuery>) -> AppResult<Response> {
+    let state = page.state.clone();
     let token = q.token.unwrap_or_default();
     let confirmed = with_conn(&state.pool, move |c| model::confirm(c, &token)).await?;
     if confirmed.is_none() {
@@ -370,8 +389,7 @@ pub async fn confirm(State(state): State<AppState>, Query(q): Query<ConfirmQuery
             log: "unknown, used or expired confirmation token".into(),
         });
     }
-    let (parts, _) = req.into_parts();
-    Ok(render_view(&state, parts, StatusCode::OK, || (), RegistrationConfirmedPage).await)
+    Ok(page.render(StatusCode::OK, || view! { <RegistrationConfirmedPage/> }.into_any()))
 }
 
 #[cfg(test)]

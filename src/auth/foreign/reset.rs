@@ -5,19 +5,19 @@ use super::model::{self, ForeignUser, STATUS_APPROVED};
 use super::registration::send;
 use super::signin::PATH;
 use super::{password, throttle, totp};
-use crate::app::AppState;
+use crate::access::{self, Action, Denial, Resource};
 use crate::db::schema::{password_resets as r, sessions};
 use crate::db::{with_conn, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
-use crate::identity::SignedIn;
-use crate::web::components::form::{ErrorSummary, Field, FieldErrors};
-use crate::web::layout::Page;
-use crate::web::render::render_view;
-use axum::extract::{Query, Request, State};
+use crate::kernel::AppState;
+use crate::web::components::form::{Field, FieldErrors};
+use crate::web::layout::{FormPage, Page};
+use crate::web::paths;
+use crate::web::render::{FormData, PageRequest};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use leptos::prelude::*;
@@ -43,15 +43,9 @@ pub fn ForgotPage() -> impl IntoView {
     let ForgotSubmission(email, errors) = use_context::<ForgotSubmission>().unwrap_or_default();
     let e = errors.clone();
     view! {
-        <Page title=t("freset-title")>
-            <h1>{t("freset-title")}</h1>
-            <p class="lead">{t("freset-lead")}</p>
-            <ErrorSummary errors=errors/>
-            <form method="post" action=format!("{PATH}/password-dimenticata") novalidate>
-                <Field name="email" label="reg-email" kind="email" value=email error=e.get("email") autocomplete="email"/>
-                <p><button type="submit">{t("freset-submit")}</button></p>
-            </form>
-        </Page>
+        <FormPage title=t("freset-title") lead=t("freset-lead") errors action=paths::FOREIGN_FORGOT.into() submit=t("freset-submit")>
+            <Field name="email" label="reg-email" kind="email" value=email error=e.get("email") autocomplete="email"/>
+        </FormPage>
     }
 }
 
@@ -70,19 +64,14 @@ pub fn ResetPage() -> impl IntoView {
     let ResetSubmission { token, needs_code, errors } = use_context::<ResetSubmission>().unwrap_or_default();
     let e = errors.clone();
     view! {
-        <Page title=t("fnew-title")>
-            <h1>{t("fnew-title")}</h1>
-            <ErrorSummary errors=errors/>
-            <form method="post" action=format!("{PATH}/nuova-password") novalidate>
-                <input type="hidden" name="token" value=token/>
-                <Field name="password" label="fnew-password" kind="password" error=e.get("password") autocomplete="new-password" hint="reg-password-hint"/>
-                <Field name="password_confirm" label="reg-password-confirm" kind="password" error=e.get("password_confirm") autocomplete="new-password"/>
-                {needs_code.then(|| view! {
-                    <Field name="code" label="fcode-label" error=e.get("code") autocomplete="one-time-code" hint="fcode-hint"/>
-                })}
-                <p><button type="submit">{t("fnew-submit")}</button></p>
-            </form>
-        </Page>
+        <FormPage title=t("fnew-title") errors action=paths::FOREIGN_RESET.into() submit=t("fnew-submit")>
+            <input type="hidden" name="token" value=token/>
+            <Field name="password" label="fnew-password" kind="password" error=e.get("password") autocomplete="new-password" hint="reg-password-hint"/>
+            <Field name="password_confirm" label="reg-password-confirm" kind="password" error=e.get("password_confirm") autocomplete="new-password"/>
+            {needs_code.then(|| view! {
+                <Field name="code" label="fcode-label" error=e.get("code") autocomplete="one-time-code" hint="fcode-hint"/>
+            })}
+        </FormPage>
     }
 }
 
@@ -102,16 +91,11 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let ChangeSubmission(errors) = use_context::<ChangeSubmission>().unwrap_or_default();
     let e = errors.clone();
     view! {
-        <Page title=t("fchange-title")>
-            <h1>{t("fchange-title")}</h1>
-            <ErrorSummary errors=errors/>
-            <form method="post" action="/area-personale/password" novalidate>
-                <Field name="current" label="fchange-current" kind="password" error=e.get("current") autocomplete="current-password"/>
-                <Field name="password" label="fnew-password" kind="password" error=e.get("password") autocomplete="new-password" hint="reg-password-hint"/>
-                <Field name="password_confirm" label="reg-password-confirm" kind="password" error=e.get("password_confirm") autocomplete="new-password"/>
-                <p><button type="submit">{t("fchange-submit")}</button></p>
-            </form>
-        </Page>
+        <FormPage title=t("fchange-title") errors action=paths::CHANGE_PASSWORD.into() submit=t("fchange-submit")>
+            <Field name="current" label="fchange-current" kind="password" error=e.get("current") autocomplete="current-password"/>
+            <Field name="password" label="fnew-password" kind="password" error=e.get("password") autocomplete="new-password" hint="reg-password-hint"/>
+            <Field name="password_confirm" label="reg-password-confirm" kind="password" error=e.get("password_confirm") autocomplete="new-password"/>
+        </FormPage>
     }
 }
 
@@ -121,21 +105,28 @@ pub struct ForgotForm {
 }
 
 /// `POST /accesso-utente-estero/password-dimenticata`.
-pub async fn forgot_submit(State(state): State<AppState>, Extension(lang): Extension<Lang>, req: Request) -> AppResult<Response> {
-    let (parts, form) = crate::web::render::read_form::<ForgotForm>(&state, req).await?;
+pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotForm>) -> AppResult<Response> {
+    let (state, lang) = (page.state.clone(), page.lang);
     let email = form.email.unwrap_or_default().trim().to_lowercase();
     if !email.contains('@') {
         let mut errors = FieldErrors::default();
         errors.add("email", "reg-error-email");
         let sub = ForgotSubmission(email, errors);
-        return Ok(render_view(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, move || provide_context(sub.clone()), ForgotPage).await);
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            provide_context(sub);
+            view! { <ForgotPage/> }.into_any()
+        }));
     }
     let e = email.clone();
     let issued = with_conn(&state.pool, move |c| {
         let Some(user) = model::by_email(c, &e)?.filter(|u| u.status == STATUS_APPROVED) else { return Ok(None) };
         let (token, hash) = model::new_token();
         diesel::insert_into(r::table)
-            .values((r::token_hash.eq(hash), r::foreign_user_id.eq(user.id), r::expires_at.eq(Utc::now().naive_utc() + Duration::minutes(RESET_MINUTES))))
+            .values((
+                r::token_hash.eq(hash),
+                r::foreign_user_id.eq(user.id),
+                r::expires_at.eq(Utc::now().naive_utc() + Duration::minutes(RESET_MINUTES)),
+            ))
             .execute(c)?;
         Ok(Some((user, token)))
     })
@@ -157,7 +148,9 @@ fn valid_reset(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Fore
         .first(conn)
         .optional()?;
     match row {
-        Some((id, expires, None)) if expires > Utc::now().naive_utc() => Ok(model::by_id(conn, id)?.filter(|u| u.status == STATUS_APPROVED)),
+        Some((id, expires, None)) if expires > Utc::now().naive_utc() => {
+            Ok(model::by_id(conn, id)?.filter(|u| u.status == STATUS_APPROVED))
+        }
         _ => Ok(None),
     }
 }
@@ -177,13 +170,16 @@ pub struct TokenQuery {
 }
 
 /// `GET /accesso-utente-estero/nuova-password?token=…`.
-pub async fn reset_page(State(state): State<AppState>, Query(q): Query<TokenQuery>, req: Request) -> AppResult<Response> {
+pub async fn reset_page(page: PageRequest, Query(q): Query<TokenQuery>) -> AppResult<Response> {
+    let state = page.state.clone();
     let token = q.token.unwrap_or_default();
     let tk = token.clone();
     let user = with_conn(&state.pool, move |c| valid_reset(c, &tk)).await?.ok_or_else(invalid_link)?;
     let sub = ResetSubmission { token, needs_code: user.totp_enrolled_at.is_some(), errors: FieldErrors::default() };
-    let (parts, _) = req.into_parts();
-    Ok(render_view(&state, parts, StatusCode::OK, move || provide_context(sub.clone()), ResetPage).await)
+    Ok(page.render(StatusCode::OK, move || {
+        provide_context(sub);
+        view! { <ResetPage/> }.into_any()
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -197,7 +193,9 @@ pub struct ResetForm {
 /// Checks a one-time or recovery code of `user`, spending it.
 async fn second_factor(state: &AppState, user: &ForeignUser, code: &str) -> AppResult<bool> {
     let id = user.id;
-    if let Some(step) = user.totp_secret.as_deref().and_then(|s| totp::verify(s, code, Utc::now().timestamp(), user.totp_last_step)) {
+    if let Some(step) =
+        user.totp_secret.as_deref().and_then(|s| totp::verify(s, code, Utc::now().timestamp(), user.totp_last_step))
+    {
         with_conn(&state.pool, move |c| model::used_step(c, id, step)).await?;
         return Ok(true);
     }
@@ -225,8 +223,8 @@ fn store_password(conn: &mut AnyConnection, user: &ForeignUser, phc: &str) -> Qu
 }
 
 /// `POST /accesso-utente-estero/nuova-password`.
-pub async fn reset_submit(State(state): State<AppState>, req: Request) -> AppResult<Response> {
-    let (parts, form) = crate::web::render::read_form::<ResetForm>(&state, req).await?;
+pub async fn reset_submit(page: PageRequest, FormData(form): FormData<ResetForm>) -> AppResult<Response> {
+    let state = page.state.clone();
     let token = form.token.unwrap_or_default();
     let tk = token.clone();
     let user = with_conn(&state.pool, move |c| valid_reset(c, &tk)).await?.ok_or_else(invalid_link)?;
@@ -244,13 +242,18 @@ pub async fn reset_submit(State(state): State<AppState>, req: Request) -> AppRes
     }
     if !errors.is_empty() {
         let sub = ResetSubmission { token, needs_code, errors };
-        return Ok(render_view(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, move || provide_context(sub.clone()), ResetPage).await);
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            provide_context(sub);
+            view! { <ResetPage/> }.into_any()
+        }));
     }
-    let phc = password::hash(pw).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let phc = password::hash(pw).await.map_err(|e| AppError::other("foreign/reset", e))?;
     let hash = model::token_hash(&token);
     let used = with_conn(&state.pool, move |c| {
         c.transaction(|c| {
-            let n = diesel::update(r::table.find(&hash).filter(r::used_at.is_null())).set(r::used_at.eq(Utc::now().naive_utc())).execute(c)?;
+            let n = diesel::update(r::table.find(&hash).filter(r::used_at.is_null()))
+                .set(r::used_at.eq(Utc::now().naive_utc()))
+                .execute(c)?;
             if n == 1 {
                 store_password(c, &user, &phc)?;
             }
@@ -271,31 +274,36 @@ pub struct ChangeForm {
     pub password_confirm: Option<String>,
 }
 
-async fn signed_in_foreign(state: &AppState, who: Option<SignedIn>) -> AppResult<ForeignUser> {
-    let who = who.filter(crate::access::may_change_portal_password).ok_or(AppError::Forbidden)?;
-    let public_id = who.identifier.clone();
-    with_conn(&state.pool, move |c| {
-        use crate::db::schema::foreign_users as u;
-        u::table.filter(u::public_id.eq(&public_id)).first::<ForeignUser>(c).optional()
-    })
-    .await?
-    .ok_or(AppError::Forbidden)
+/// The Utente Estero whose portal password the principal may change.
+async fn signed_in_foreign(page: &PageRequest) -> AppResult<ForeignUser> {
+    let who = page.principal.as_ref();
+    let decision = access::check(&page.state, who, Action::Change, &Resource::PortalPassword, &page.request_id).await?;
+    let permit = match decision {
+        Ok(permit) => permit,
+        Err(Denial::SignIn) => return Err(AppError::SignInRequired { next: page.at.path.clone() }),
+        Err(_) => return Err(AppError::Forbidden),
+    };
+    let public_id = who.map(|w| w.actor.identifier.clone()).unwrap_or_default();
+    with_conn(&page.state.pool, move |c| model::password_owner(c, &permit, &public_id))
+        .await?
+        .ok_or(AppError::Forbidden)
 }
 
 /// `GET /area-personale/password`.
-pub async fn change_page(State(state): State<AppState>, Extension(who): Extension<Option<SignedIn>>, req: Request) -> AppResult<Response> {
-    signed_in_foreign(&state, who).await?;
-    let (parts, _) = req.into_parts();
-    Ok(render_view(&state, parts, StatusCode::OK, || (), ChangePasswordPage).await)
+pub async fn change_page(page: PageRequest) -> AppResult<Response> {
+    signed_in_foreign(&page).await?;
+    Ok(page.render(StatusCode::OK, || view! { <ChangePasswordPage/> }.into_any()))
 }
 
 /// `POST /area-personale/password`.
-pub async fn change_submit(State(state): State<AppState>, Extension(who): Extension<Option<SignedIn>>, req: Request) -> AppResult<Response> {
-    let user = signed_in_foreign(&state, who).await?;
-    let (parts, form) = crate::web::render::read_form::<ChangeForm>(&state, req).await?;
+pub async fn change_submit(page: PageRequest, FormData(form): FormData<ChangeForm>) -> AppResult<Response> {
+    let state = page.state.clone();
+    let user = signed_in_foreign(&page).await?;
     let (pw, pw2) = (form.password.unwrap_or_default(), form.password_confirm.unwrap_or_default());
     let mut errors = FieldErrors::default();
-    let (ok, _) = password::verify(form.current.unwrap_or_default(), user.password_hash.clone()).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let (ok, _) = password::verify(form.current.unwrap_or_default(), user.password_hash.clone())
+        .await
+        .map_err(|e| AppError::other("foreign/reset", e))?;
     if !ok {
         errors.add("current", "fchange-wrong-current");
     }
@@ -307,9 +315,12 @@ pub async fn change_submit(State(state): State<AppState>, Extension(who): Extens
     }
     if !errors.is_empty() {
         let sub = ChangeSubmission(errors);
-        return Ok(render_view(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, move || provide_context(sub.clone()), ChangePasswordPage).await);
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            provide_context(sub);
+            view! { <ChangePasswordPage/> }.into_any()
+        }));
     }
-    let phc = password::hash(pw).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let phc = password::hash(pw).await.map_err(|e| AppError::other("foreign/reset", e))?;
     // Every session ends, this one too: the person signs in again with the new password.
     with_conn(&state.pool, move |c| store_password(c, &user, &phc)).await?;
     Ok(Redirect::to(&format!("{PATH}/password-aggiornata")).into_response())

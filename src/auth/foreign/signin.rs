@@ -3,17 +3,17 @@
 //! recovery codes. The sign-in counts as SPID level 2.
 use super::model::{self, ForeignUser, STATUS_APPROVED};
 use super::{password, throttle, totp};
-use crate::app::AppState;
-use crate::auth::saml::level::{Credential, Level};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::t;
 use crate::identity::account::{self, IdKind, Identity};
-use crate::identity::SignedIn;
+use crate::kernel::AppState;
+use crate::kernel::SignedIn;
+use crate::kernel::{Credential, Level};
 use crate::web::components::form::{ErrorSummary, Field, FieldErrors};
-use crate::web::layout::Page;
-use crate::web::render::render_view;
-use axum::extract::{ConnectInfo, Request, State};
+use crate::web::layout::{FormPage, Page};
+use crate::web::paths;
+use crate::web::render::{FormData, PageRequest};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-pub const PATH: &str = "/accesso-utente-estero";
+pub const PATH: &str = paths::FOREIGN_SIGN_IN;
 const PENDING_KEY: &str = "foreign_pending";
 
 /// Between the password and the code: who, and what comes next.
@@ -55,19 +55,15 @@ pub struct RecoveryCodes(pub Vec<String>);
 pub fn SignInPage() -> impl IntoView {
     let SignInSubmission { email, errors } = use_context::<SignInSubmission>().unwrap_or_default();
     let e = errors.clone();
+    let after = view! {
+        <p><a href=paths::FOREIGN_FORGOT>{t("fsign-forgot")}</a></p>
+        <p>{t("fsign-no-account")} " " <a href=paths::FOREIGN_REGISTER>{t("choice-foreign-register")}</a></p>
+    };
     view! {
-        <Page title=t("fsign-title")>
-            <h1>{t("fsign-title")}</h1>
-            <p class="lead">{t("fsign-lead")}</p>
-            <ErrorSummary errors=errors/>
-            <form method="post" action=PATH novalidate>
-                <Field name="email" label="reg-email" kind="email" value=email error=e.get("email") autocomplete="username"/>
-                <Field name="password" label="reg-password" kind="password" error=e.get("password") autocomplete="current-password"/>
-                <p><button type="submit">{t("fsign-submit")}</button></p>
-            </form>
-            <p><a href=format!("{PATH}/password-dimenticata")>{t("fsign-forgot")}</a></p>
-            <p>{t("fsign-no-account")} " " <a href=super::registration::PATH>{t("choice-foreign-register")}</a></p>
-        </Page>
+        <FormPage title=t("fsign-title") lead=t("fsign-lead") errors action=PATH.into() submit=t("fsign-submit") after=after.into_any()>
+            <Field name="email" label="reg-email" kind="email" value=email error=e.get("email") autocomplete="username"/>
+            <Field name="password" label="reg-password" kind="password" error=e.get("password") autocomplete="current-password"/>
+        </FormPage>
     }
 }
 
@@ -76,15 +72,9 @@ pub fn CodePage() -> impl IntoView {
     let CodeSubmission(errors) = use_context::<CodeSubmission>().unwrap_or_default();
     let e = errors.clone();
     view! {
-        <Page title=t("fcode-title")>
-            <h1>{t("fcode-title")}</h1>
-            <p class="lead">{t("fcode-lead")}</p>
-            <ErrorSummary errors=errors/>
-            <form method="post" action=format!("{PATH}/codice") novalidate>
-                <Field name="code" label="fcode-label" error=e.get("code") autocomplete="one-time-code" hint="fcode-hint"/>
-                <p><button type="submit">{t("fcode-submit")}</button></p>
-            </form>
-        </Page>
+        <FormPage title=t("fcode-title") lead=t("fcode-lead") errors action=paths::FOREIGN_CODE.into() submit=t("fcode-submit")>
+            <Field name="code" label="fcode-label" error=e.get("code") autocomplete="one-time-code" hint="fcode-hint"/>
+        </FormPage>
     }
 }
 
@@ -102,7 +92,7 @@ pub fn EnrolPage() -> impl IntoView {
                 <li>
                     {t("fenrol-step-scan")}
                     <figure class="qr">
-                        <img src=format!("data:image/svg+xml;base64,{}", crate::auth::saml::codec::b64(en.qr_svg.as_bytes())) alt=t("fenrol-qr-alt") width="200" height="200"/>
+                        <img src=format!("data:image/svg+xml;base64,{}", crate::saml::codec::b64(en.qr_svg.as_bytes())) alt=t("fenrol-qr-alt") width="200" height="200"/>
                         <figcaption>{t("fenrol-secret")} " " <code class="secret">{en.secret.clone()}</code></figcaption>
                     </figure>
                 </li>
@@ -126,7 +116,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
             <p class="lead">{t("frecovery-lead")}</p>
             <ul class="recovery-codes">{codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
             <p>{t("frecovery-keep")}</p>
-            <p><a class="button" href="/area-personale">{t("frecovery-continue")}</a></p>
+            <p><a class="button" href=paths::PERSONAL_AREA>{t("frecovery-continue")}</a></p>
         </Page>
     }
 }
@@ -142,11 +132,8 @@ pub struct CodeForm {
     pub code: Option<String>,
 }
 
-fn client_address(req: &Request) -> String {
-    req.extensions()
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+fn client_address(req: &PageRequest) -> String {
+    req.client.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 fn too_many(seconds: i64) -> Response {
@@ -164,9 +151,13 @@ fn too_many(seconds: i64) -> Response {
 }
 
 /// `POST /accesso-utente-estero`: the password step.
-pub async fn submit_password(State(state): State<AppState>, session: Session, req: Request) -> AppResult<Response> {
-    let address = client_address(&req);
-    let (parts, form) = crate::web::render::read_form::<SignInForm>(&state, req).await?;
+pub async fn submit_password(
+    page: PageRequest,
+    session: Session,
+    FormData(form): FormData<SignInForm>,
+) -> AppResult<Response> {
+    let state = page.state.clone();
+    let address = client_address(&page);
     let email = form.email.unwrap_or_default().trim().to_lowercase();
     let pw = form.password.unwrap_or_default();
     let (e1, a1) = (email.clone(), address.clone());
@@ -176,7 +167,9 @@ pub async fn submit_password(State(state): State<AppState>, session: Session, re
     let e2 = email.clone();
     let user = with_conn(&state.pool, move |c| model::by_email(c, &e2)).await?.filter(|u| u.status == STATUS_APPROVED);
     let verified = match &user {
-        Some(u) => password::verify(pw.clone(), u.password_hash.clone()).await.map_err(|e| AppError::Internal(e.to_string()))?,
+        Some(u) => password::verify(pw.clone(), u.password_hash.clone())
+            .await
+            .map_err(|e| AppError::other("foreign/signin", e))?,
         None => {
             // Same work for unknown addresses: the answer's timing tells nothing.
             password::verify_dummy(pw.clone()).await;
@@ -190,10 +183,13 @@ pub async fn submit_password(State(state): State<AppState>, session: Session, re
         let mut errors = FieldErrors::default();
         errors.add("email", "fsign-wrong");
         let sub = SignInSubmission { email, errors };
-        return Ok(render_view(&state, parts, StatusCode::UNAUTHORIZED, move || provide_context(sub.clone()), SignInPage).await);
+        return Ok(page.render(StatusCode::UNAUTHORIZED, move || {
+            provide_context(sub);
+            view! { <SignInPage/> }.into_any()
+        }));
     };
     if rehash {
-        let phc = password::hash(pw).await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let phc = password::hash(pw).await.map_err(|e| AppError::other("foreign/signin", e))?;
         let id = user.id;
         with_conn(&state.pool, move |c| model::set_password_hash(c, id, &phc)).await?;
     }
@@ -211,7 +207,10 @@ async fn pending(state: &AppState, session: &Session) -> AppResult<(Pending, For
         log: "no pending Utente Estero sign-in".into(),
     })?;
     let id = p.user_id;
-    let user = with_conn(&state.pool, move |c| model::by_id(c, id)).await?.filter(|u| u.status == STATUS_APPROVED).ok_or(AppError::Forbidden)?;
+    let user = with_conn(&state.pool, move |c| model::by_id(c, id))
+        .await?
+        .filter(|u| u.status == STATUS_APPROVED)
+        .ok_or(AppError::Forbidden)?;
     Ok((p, user))
 }
 
@@ -232,7 +231,7 @@ async fn finish(state: &AppState, session: &Session, user: &ForeignUser) -> AppR
         account::sign_in(c, &w, Credential::Foreign, Level::L2, "servizi-lavoro")
     })
     .await?;
-    SignedIn {
+    let signed_in = SignedIn {
         account_id: acc.id,
         given_name: acc.given_name,
         family_name: acc.family_name,
@@ -241,17 +240,17 @@ async fn finish(state: &AppState, session: &Session, user: &ForeignUser) -> AppR
         level: Level::L2,
         idp_entity_id: "servizi-lavoro".into(),
         idp_name: "Servizi Lavoro".into(),
-        at: Utc::now().naive_utc(),
+        at: state.clock.now(),
         previous,
         idp_session: None,
-    }
-    .start(session)
-    .await?;
+    };
+    crate::auth::session::sign_in(session, signed_in, Vec::new(), state.clock.now()).await?;
     Ok(())
 }
 
 /// `GET /accesso-utente-estero/attiva-codice`.
-pub async fn enrol_page(State(state): State<AppState>, session: Session, req: Request) -> AppResult<Response> {
+pub async fn enrol_page(page: PageRequest, session: Session) -> AppResult<Response> {
+    let state = page.state.clone();
     let (mut p, user) = pending(&state, &session).await?;
     if user.totp_enrolled_at.is_some() {
         return Ok(Redirect::to(&format!("{PATH}/codice")).into_response());
@@ -259,15 +258,25 @@ pub async fn enrol_page(State(state): State<AppState>, session: Session, req: Re
     let secret = p.enrol_secret.clone().unwrap_or_else(totp::new_secret);
     p.enrol_secret = Some(secret.clone());
     session.insert(PENDING_KEY, &p).await?;
-    let en = Enrolment { qr_svg: totp::qr_svg(&totp::otpauth_url(&secret, &user.email)), secret, errors: FieldErrors::default() };
-    let (parts, _) = req.into_parts();
-    Ok(render_view(&state, parts, StatusCode::OK, move || provide_context(en.clone()), EnrolPage).await)
+    let en = Enrolment {
+        qr_svg: totp::qr_svg(&totp::otpauth_url(&secret, &user.email)),
+        secret,
+        errors: FieldErrors::default(),
+    };
+    Ok(page.render(StatusCode::OK, move || {
+        provide_context(en);
+        view! { <EnrolPage/> }.into_any()
+    }))
 }
 
 /// `POST /accesso-utente-estero/attiva-codice`: the first code proves the app works.
-pub async fn enrol_submit(State(state): State<AppState>, session: Session, req: Request) -> AppResult<Response> {
+pub async fn enrol_submit(
+    page: PageRequest,
+    session: Session,
+    FormData(form): FormData<CodeForm>,
+) -> AppResult<Response> {
+    let state = page.state.clone();
     let (p, user) = pending(&state, &session).await?;
-    let (parts, form) = crate::web::render::read_form::<CodeForm>(&state, req).await?;
     let Some(secret) = p.enrol_secret.clone().filter(|_| user.totp_enrolled_at.is_none()) else {
         return Ok(Redirect::to(&format!("{PATH}/attiva-codice")).into_response());
     };
@@ -276,7 +285,10 @@ pub async fn enrol_submit(State(state): State<AppState>, session: Session, req: 
         let mut errors = FieldErrors::default();
         errors.add("code", "fcode-wrong");
         let en = Enrolment { qr_svg: totp::qr_svg(&totp::otpauth_url(&secret, &user.email)), secret, errors };
-        return Ok(render_view(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, move || provide_context(en.clone()), EnrolPage).await);
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            provide_context(en);
+            view! { <EnrolPage/> }.into_any()
+        }));
     };
     let codes = totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| totp::hash_recovery_code(c)).collect();
@@ -284,21 +296,32 @@ pub async fn enrol_submit(State(state): State<AppState>, session: Session, req: 
     with_conn(&state.pool, move |c| model::enrol(c, id, &secret, step, &hashes)).await?;
     finish(&state, &session, &user).await?;
     let rc = RecoveryCodes(codes);
-    Ok(render_view(&state, parts, StatusCode::OK, move || provide_context(rc.clone()), RecoveryCodesPage).await)
+    Ok(page.render(StatusCode::OK, move || {
+        provide_context(rc);
+        view! { <RecoveryCodesPage/> }.into_any()
+    }))
 }
 
 /// `POST /accesso-utente-estero/codice`: a one-time code, or a recovery code.
-pub async fn code_submit(State(state): State<AppState>, session: Session, req: Request) -> AppResult<Response> {
-    let address = client_address(&req);
+pub async fn code_submit(
+    page: PageRequest,
+    session: Session,
+    FormData(form): FormData<CodeForm>,
+) -> AppResult<Response> {
+    let state = page.state.clone();
+    let address = client_address(&page);
     let (_, user) = pending(&state, &session).await?;
-    let (parts, form) = crate::web::render::read_form::<CodeForm>(&state, req).await?;
     let (e1, a1) = (user.email.clone(), address.clone());
     if let throttle::Verdict::Wait(s) = with_conn(&state.pool, move |c| throttle::check(c, &e1, &a1)).await? {
         return Ok(too_many(s));
     }
     let code = form.code.unwrap_or_default();
     let id = user.id;
-    let ok = match user.totp_secret.as_deref().and_then(|s| totp::verify(s, &code, Utc::now().timestamp(), user.totp_last_step)) {
+    let ok = match user
+        .totp_secret
+        .as_deref()
+        .and_then(|s| totp::verify(s, &code, Utc::now().timestamp(), user.totp_last_step))
+    {
         Some(step) => {
             with_conn(&state.pool, move |c| model::used_step(c, id, step)).await?;
             true
@@ -314,15 +337,17 @@ pub async fn code_submit(State(state): State<AppState>, session: Session, req: R
         let mut errors = FieldErrors::default();
         errors.add("code", "fcode-wrong");
         let sub = CodeSubmission(errors);
-        return Ok(render_view(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, move || provide_context(sub.clone()), CodePage).await);
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            provide_context(sub);
+            view! { <CodePage/> }.into_any()
+        }));
     }
     finish(&state, &session, &user).await?;
-    Ok(Redirect::to("/area-personale").into_response())
+    Ok(Redirect::to(paths::PERSONAL_AREA).into_response())
 }
 
 /// `GET /accesso-utente-estero/codice`.
-pub async fn code_page(State(state): State<AppState>, session: Session, req: Request) -> AppResult<Response> {
-    pending(&state, &session).await?;
-    let (parts, _) = req.into_parts();
-    Ok(render_view(&state, parts, StatusCode::OK, || (), CodePage).await)
+pub async fn code_page(page: PageRequest, session: Session) -> AppResult<Response> {
+    pending(&page.state, &session).await?;
+    Ok(page.render(StatusCode::OK, || view! { <CodePage/> }.into_any()))
 }

@@ -63,7 +63,9 @@ fn bump(conn: &mut AnyConnection, key: &str, lock_after: i32, now: NaiveDateTime
     let n = failures.unwrap_or(0) + 1;
     let locked = (n % lock_after == 0).then(|| now + Duration::minutes(LOCK_MINUTES));
     if failures.is_some() {
-        diesel::update(t::table.find(key)).set((t::failures.eq(n), t::last_failure_at.eq(now), t::locked_until.eq(locked))).execute(conn)?;
+        diesel::update(t::table.find(key))
+            .set((t::failures.eq(n), t::last_failure_at.eq(now), t::locked_until.eq(locked)))
+            .execute(conn)?;
     } else {
         diesel::insert_into(t::table)
             .values((t::key.eq(key), t::failures.eq(n), t::last_failure_at.eq(now), t::locked_until.eq(locked)))
@@ -79,7 +81,12 @@ pub fn failed(conn: &mut AnyConnection, email: &str, address: &str, reason: &str
         bump(c, &key_account(email), LOCK_AFTER, now)?;
         bump(c, &key_address(address), ADDRESS_LOCK_AFTER, now)?;
         diesel::insert_into(f::table)
-            .values((f::account_key.eq(key_account(email)), f::address.eq(address), f::reason.eq(reason), f::at.eq(now)))
+            .values((
+                f::account_key.eq(key_account(email)),
+                f::address.eq(address),
+                f::reason.eq(reason),
+                f::at.eq(now),
+            ))
             .execute(c)
             .map(|_| ())
     })

@@ -92,11 +92,7 @@ pub fn otpauth_url(secret_b32: &str, account: &str) -> String {
 /// The QR code of `data` as an SVG image, drawn on the server.
 pub fn qr_svg(data: &str) -> String {
     match qrcode::QrCode::new(data.as_bytes()) {
-        Ok(code) => code
-            .render::<qrcode::render::svg::Color>()
-            .min_dimensions(200, 200)
-            .quiet_zone(true)
-            .build(),
+        Ok(code) => code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build(),
         Err(_) => String::new(),
     }
 }

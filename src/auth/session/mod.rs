@@ -1,14 +1,15 @@
 //! Server-side sessions: the cookie holds only a random id; the data lives in
 //! the database, so any instance behind a load balancer can serve any request.
+//! The session keeps one typed [`Principal`]; [`resolve_principal`] reads it
+//! once per request and hands it on typed.
+mod principal;
 mod store;
 
-pub use store::{end_idp_sessions, DieselStore};
+pub use principal::{principal_of, resolve_principal, sign_in, switch_acting, SESSION_KEY};
+pub use store::{end_idp_sessions, DieselStore, Lifetime};
 
 use crate::config::Config;
-use tower_sessions::{cookie::time::Duration, cookie::SameSite, Expiry, SessionManagerLayer};
-
-/// Sessions end after this long without a request.
-pub const INACTIVITY_MINUTES: i64 = 30;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 /// `__Host-` binds the cookie to our exact origin (Secure, Path=/, no Domain),
 /// so it is only possible, and always used, over HTTPS.
@@ -29,7 +30,9 @@ pub fn layer(config: &Config, store: DieselStore) -> SessionManagerLayer<DieselS
         // navigation and must arrive with the cookie.
         .with_same_site(SameSite::Lax)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(Duration::minutes(INACTIVITY_MINUTES)))
+        // The cookie lasts as long as the browser; the server decides expiry
+        // (idle and absolute limits, see `Lifetime`) and forgets the rest.
+        .with_expiry(Expiry::OnSessionEnd)
 }
 
 /// Gives the session a new id, keeping its data: call on every change of

@@ -1,7 +1,7 @@
 use crate::db::{schema::sessions, with_conn, DbPool};
-use chrono::NaiveDateTime;
+use crate::kernel::Clock;
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use tower_sessions::cookie::time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
@@ -10,11 +10,30 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 #[derive(Clone)]
 pub struct DieselStore {
     pool: DbPool,
+    clock: Clock,
+    lifetime: Lifetime,
+}
+
+/// How long sessions live: `idle` after the last save (renewed by activity),
+/// never more than `max` after the sign-in.
+#[derive(Clone, Copy, Debug)]
+pub struct Lifetime {
+    pub idle: Duration,
+    pub max: Duration,
+}
+
+impl Lifetime {
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        Lifetime {
+            idle: Duration::minutes(config.session_idle_minutes),
+            max: Duration::hours(config.session_max_hours),
+        }
+    }
 }
 
 impl DieselStore {
-    pub fn new(pool: DbPool) -> Self {
-        Self { pool }
+    pub fn new(pool: DbPool, clock: Clock, lifetime: Lifetime) -> Self {
+        Self { pool, clock, lifetime }
     }
 }
 
@@ -24,30 +43,9 @@ impl std::fmt::Debug for DieselStore {
     }
 }
 
-fn to_naive(t: OffsetDateTime) -> NaiveDateTime {
-    chrono::DateTime::from_timestamp(t.unix_timestamp(), 0)
-        .unwrap_or_default()
-        .naive_utc()
-}
-
-fn from_naive(t: NaiveDateTime) -> session_store::Result<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp(t.and_utc().timestamp())
+fn from_naive(t: NaiveDateTime) -> session_store::Result<tower_sessions::cookie::time::OffsetDateTime> {
+    tower_sessions::cookie::time::OffsetDateTime::from_unix_timestamp(t.and_utc().timestamp())
         .map_err(|e| session_store::Error::Decode(e.to_string()))
-}
-
-/// The IdP session (`idp\nNameID`) and account a record belongs to, read from
-/// the signed-in person it holds; kept in their own columns so that an
-/// IdP-initiated logout can find the session without reading every record.
-fn owner(record: &Record) -> (Option<String>, Option<i64>) {
-    let Some(who) = record.data.get(crate::identity::current::SESSION_KEY) else { return (None, None) };
-    let account = who.get("account_id").and_then(|v| v.as_i64());
-    let idp = who.get("idp_entity_id").and_then(|v| v.as_str());
-    let name_id = who.get("idp_session").and_then(|s| s.get("name_id")).and_then(|v| v.as_str());
-    let subject = match (idp, name_id) {
-        (Some(i), Some(n)) => Some(idp_subject(i, n)),
-        _ => None,
-    };
-    (subject, account)
 }
 
 /// How an IdP session is written in the `idp_subject` column.
@@ -69,14 +67,24 @@ struct Row {
 }
 
 impl Row {
-    fn of(record: &Record) -> session_store::Result<Row> {
-        let (idp_subject, account_id) = owner(record);
+    /// The record as stored: its deadline from the clock and the lifetime, and
+    /// its owner (the IdP session `idp\nNameID` and the account) in their own
+    /// columns, so an IdP-initiated logout finds it without reading every record.
+    fn of(record: &Record, now: NaiveDateTime, lifetime: Lifetime) -> session_store::Result<Row> {
+        let principal = super::principal_of(&record.data);
+        let mut expires_at = now + lifetime.idle;
+        if let Some(p) = &principal {
+            expires_at = expires_at.min(p.actor.at + lifetime.max);
+        }
+        let who = principal.map(|p| p.actor);
+        let idp_subject =
+            who.as_ref().and_then(|w| w.idp_session.as_ref().map(|s| idp_subject(&w.idp_entity_id, &s.name_id)));
         Ok(Row {
             id: record.id.to_string(),
             data: serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?,
-            expires_at: to_naive(record.expiry_date),
+            expires_at,
             idp_subject,
-            account_id,
+            account_id: who.map(|w| w.account_id),
         })
     }
 
@@ -110,7 +118,7 @@ impl SessionStore for DieselStore {
         // Ids are 128 random bits; a collision is practically impossible, but
         // an insert that fails on one is cheaper than trusting that.
         loop {
-            let row = Row::of(record)?;
+            let row = Row::of(record, self.clock.now(), self.lifetime)?;
             let inserted = with_conn(&self.pool, move |c| {
                 c.transaction(|c| {
                     if sessions::table.find(&row.id).count().get_result::<i64>(c)? > 0 {
@@ -129,7 +137,7 @@ impl SessionStore for DieselStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let row = Row::of(record)?;
+        let row = Row::of(record, self.clock.now(), self.lifetime)?;
         with_conn(&self.pool, move |c| {
             c.transaction(|c| {
                 if row.update(c)? == 0 {
@@ -144,7 +152,7 @@ impl SessionStore for DieselStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let sid = id.to_string();
-        let now = chrono::Utc::now().naive_utc();
+        let now = self.clock.now();
         let row: Option<(String, NaiveDateTime)> = with_conn(&self.pool, move |c| {
             sessions::table
                 .find(&sid)
@@ -174,7 +182,7 @@ impl SessionStore for DieselStore {
 #[async_trait::async_trait]
 impl ExpiredDeletion for DieselStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        let now = chrono::Utc::now().naive_utc();
+        let now = self.clock.now();
         with_conn(&self.pool, move |c| {
             diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(c).map(|_| ())
         })

@@ -9,11 +9,8 @@ pub fn LangSwitch() -> impl IntoView {
     let current = use_lang();
     let (path, query) = current_path_and_query();
     let link = move |lang: Lang| {
-        let mut params: Vec<String> = query
-            .split('&')
-            .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
-            .map(str::to_string)
-            .collect();
+        let mut params: Vec<String> =
+            query.split('&').filter(|kv| !kv.is_empty() && !kv.starts_with("lang=")).map(str::to_string).collect();
         params.push(format!("lang={}", lang.code()));
         format!("{path}?{}", params.join("&"))
     };

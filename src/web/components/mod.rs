@@ -2,6 +2,9 @@
 mod breadcrumb;
 pub mod form;
 mod lang_switch;
+mod table;
 
 pub use breadcrumb::{Breadcrumb, Crumb};
+pub use form::{ErrorSummary, Field, FieldErrors};
 pub use lang_switch::LangSwitch;
+pub use table::TableOrEmpty;

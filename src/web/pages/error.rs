@@ -38,20 +38,10 @@ pub fn ErrorView(
             <p class="lead">{t(detail.unwrap_or(status_body))}</p>
             <p class="error-code">{t("error-code")} " " {status.as_u16()}</p>
             <ul class="link-list">
-                {sign_in.then(|| view! { <li><a href="/accedi">{t("signin-try-again")}</a></li> })}
-                <li><a href="/">{t("error-go-home")}</a></li>
-                <li><a href="/aiuto">{t("error-get-help")}</a></li>
+                {sign_in.then(|| view! { <li><a href=crate::web::paths::SIGN_IN>{t("signin-try-again")}</a></li> })}
+                <li><a href=crate::web::paths::HOME>{t("error-go-home")}</a></li>
+                <li><a href=crate::web::paths::HELP>{t("error-get-help")}</a></li>
             </ul>
         </Page>
     }
-}
-
-/// The router's fallback (unreachable through axum, which answers unknown
-/// paths itself, but kept so the Leptos router never renders nothing).
-#[component]
-pub fn NotFoundPage() -> impl IntoView {
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(StatusCode::NOT_FOUND);
-    }
-    view! { <ErrorView status=StatusCode::NOT_FOUND/> }
 }

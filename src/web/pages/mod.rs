@@ -1,8 +1,4 @@
-//! Pages that belong to no domain: home, errors, and the legal and help pages.
+//! The error page, shared by every domain.
 mod error;
-pub(crate) mod home;
-mod info;
 
-pub use error::{ErrorView, NotFoundPage};
-pub use home::HomePage;
-pub use info::{AccessibilityPage, CookiesPage, HelpPage, PrivacyPage};
+pub use error::ErrorView;

@@ -18,7 +18,8 @@ impl SecurityPolicy {
     /// apply form-action to redirects): the identity providers' logout pages,
     /// the Ministry's services.
     pub fn new(form_targets: &[String], hsts: bool) -> Self {
-        let mut targets: Vec<&str> = form_targets.iter().map(String::as_str).filter(|o| o.starts_with("http")).collect();
+        let mut targets: Vec<&str> =
+            form_targets.iter().map(String::as_str).filter(|o| o.starts_with("http")).collect();
         targets.sort_unstable();
         targets.dedup();
         let csp = format!(
@@ -27,12 +28,18 @@ impl SecurityPolicy {
             if targets.is_empty() { "" } else { " " },
             targets.join(" ")
         );
-        let csp = HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'; form-action 'self'; frame-ancestors 'none'"));
+        let csp = HeaderValue::from_str(&csp).unwrap_or_else(|_| {
+            HeaderValue::from_static("default-src 'none'; form-action 'self'; frame-ancestors 'none'")
+        });
         SecurityPolicy { csp, hsts }
     }
 }
 
-pub async fn security_headers(State(policy): State<std::sync::Arc<SecurityPolicy>>, req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(policy): State<std::sync::Arc<SecurityPolicy>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
@@ -43,7 +50,10 @@ pub async fn security_headers(State(policy): State<std::sync::Arc<SecurityPolicy
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+        ),
         (header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
         (header::HeaderName::from_static("cross-origin-resource-policy"), "same-origin"),
         // Pages may show personal data: nothing is stored by browsers or proxies

@@ -1,0 +1,46 @@
+//! The append-only audit trail of access decisions (the database refuses
+//! updates and deletes of its rows).
+use crate::db::schema::audit_events as a;
+use crate::db::AnyConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
+pub struct AuditEvent {
+    pub at: NaiveDateTime,
+    pub actor_account_id: Option<i64>,
+    /// Whom the actor acted for: `account:7`, `org:3`, `anonymous`.
+    pub subject: String,
+    pub action: String,
+    pub resource: String,
+    /// `allowed` or `denied`.
+    pub outcome: String,
+    /// `allowed`, or the denial's code.
+    pub reason: String,
+    pub request_id: String,
+}
+
+pub fn record(conn: &mut AnyConnection, e: &AuditEvent) -> QueryResult<()> {
+    diesel::insert_into(a::table)
+        .values((
+            a::at.eq(e.at),
+            a::actor_account_id.eq(e.actor_account_id),
+            a::subject.eq(&e.subject),
+            a::action.eq(&e.action),
+            a::resource.eq(&e.resource),
+            a::outcome.eq(&e.outcome),
+            a::reason.eq(&e.reason),
+            a::request_id.eq(&e.request_id),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The most recent events, newest first (for tests and the activity history).
+pub fn recent(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<AuditEvent>> {
+    a::table
+        .order(a::id.desc())
+        .limit(limit)
+        .select((a::at, a::actor_account_id, a::subject, a::action, a::resource, a::outcome, a::reason, a::request_id))
+        .load(conn)
+}

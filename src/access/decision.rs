@@ -1,0 +1,142 @@
+//! The decision itself: pure, so every combination can be tested in a table.
+use super::Permit;
+use crate::kernel::{Credential, Level, Principal, Profile, Role};
+
+/// What the principal wants to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Go into a service.
+    Enter,
+    /// See protected data.
+    View,
+    /// Decide on a request (approve or reject).
+    Decide,
+    /// Change something that belongs to the principal.
+    Change,
+}
+
+impl Action {
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Enter => "enter",
+            Action::View => "view",
+            Action::Decide => "decide",
+            Action::Change => "change",
+        }
+    }
+}
+
+/// What a service asks of whoever enters it (from the catalog).
+#[derive(Clone, Copy, Debug)]
+pub struct Requirements<'a> {
+    pub slug: &'a str,
+    pub audience: &'a [Profile],
+    pub credentials: &'a [Credential],
+    pub min_level: Level,
+}
+
+/// What the action is on.
+#[derive(Clone, Copy, Debug)]
+pub enum Resource<'a> {
+    Service(Requirements<'a>),
+    /// The helpdesk console's queue and decisions.
+    HelpdeskQueue,
+    /// One Utente Estero registration request, with its document.
+    ForeignRequest(i64),
+    /// The password the portal holds for the signed-in person.
+    PortalPassword,
+}
+
+impl Resource<'_> {
+    /// How the resource is written in logs and the audit trail.
+    pub fn code(&self) -> String {
+        match self {
+            Resource::Service(s) => format!("service:{}", s.slug),
+            Resource::HelpdeskQueue => "helpdesk:queue".into(),
+            Resource::ForeignRequest(id) => format!("foreign-request:{id}"),
+            Resource::PortalPassword => "portal-password".into(),
+        }
+    }
+}
+
+/// Why not, and what would fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Denial {
+    /// Sign in first.
+    SignIn,
+    /// This credential cannot be used here: sign in with one of these.
+    Credential { allowed: Vec<Credential> },
+    /// The service is for other profiles: act as one of these.
+    Profile { needed: Vec<Profile> },
+    /// A higher level is needed; `step_up` says a new authentication can give it.
+    Level { needed: Level, step_up: bool },
+    /// The action needs a portal role the person does not have.
+    Role { needed: Role },
+    /// This action does not apply to this resource.
+    NotApplicable,
+}
+
+impl Denial {
+    /// A short code for logs, the audit trail and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Denial::SignIn => "sign-in",
+            Denial::Credential { .. } => "credential",
+            Denial::Profile { .. } => "profile",
+            Denial::Level { .. } => "level",
+            Denial::Role { .. } => "role",
+            Denial::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+/// The highest level a credential can reach by authenticating again.
+fn reachable(credential: Credential) -> Level {
+    match credential {
+        Credential::Spid | Credential::Cie | Credential::Eidas => Level::L3,
+        // Password + one-time code: level 2 and no more.
+        Credential::Foreign => Level::L2,
+    }
+}
+
+/// May `who` (nobody, when `None`) do `action` on `resource`?
+pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_>) -> Result<Permit, Denial> {
+    let Some(who) = who else { return Err(Denial::SignIn) };
+    let allowed = || Ok(Permit::new(action, resource, who));
+    match (action, resource) {
+        (Action::Enter | Action::View, Resource::Service(s)) => {
+            let person = &who.actor;
+            if !s.credentials.contains(&person.credential) {
+                return Err(Denial::Credential { allowed: s.credentials.to_vec() });
+            }
+            if !s.audience.contains(&who.profile()) {
+                return Err(Denial::Profile { needed: s.audience.to_vec() });
+            }
+            if person.level < s.min_level {
+                return Err(Denial::Level {
+                    needed: s.min_level,
+                    step_up: reachable(person.credential) >= s.min_level,
+                });
+            }
+            allowed()
+        }
+        // Operators act only signed in with SPID or CIE as themselves.
+        (Action::View, Resource::HelpdeskQueue) | (Action::View | Action::Decide, Resource::ForeignRequest(_)) => {
+            if !who.has_role(Role::HelpdeskOperator) {
+                return Err(Denial::Role { needed: Role::HelpdeskOperator });
+            }
+            if !matches!(who.actor.credential, Credential::Spid | Credential::Cie) {
+                return Err(Denial::Credential { allowed: vec![Credential::Spid, Credential::Cie] });
+            }
+            allowed()
+        }
+        // Only Utente Estero sign-ins use a password the portal holds.
+        (Action::Change, Resource::PortalPassword) => {
+            if who.actor.credential != Credential::Foreign {
+                return Err(Denial::Credential { allowed: vec![Credential::Foreign] });
+            }
+            allowed()
+        }
+        _ => Err(Denial::NotApplicable),
+    }
+}

@@ -1,0 +1,186 @@
+//! `POST /saml/acs`: the IdP's answer. The pending request is claimed once
+//! (by RelayState), the Response checked against every rule, the pair
+//! recorded in the register, and the person signed in under a new session id.
+use super::register;
+use super::request_state::{self, Purpose};
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::identity::account::{self, IdKind, Identity};
+use crate::identity::codice_fiscale;
+use crate::kernel::AppState;
+use crate::kernel::Credential;
+use crate::kernel::{IdpSession, SignedIn};
+use crate::saml::response::ResponseRecord;
+use crate::saml::response::{self, Expected, Rejection, VerifiedLogin};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::Utc;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+#[derive(Debug, Deserialize)]
+pub struct AcsForm {
+    #[serde(rename = "SAMLResponse")]
+    pub saml_response: Option<String>,
+    #[serde(rename = "RelayState")]
+    pub relay_state: Option<String>,
+}
+
+fn refused(status: StatusCode, reason: &'static str, log: impl Into<String>) -> AppError {
+    AppError::SignIn { status, reason, log: log.into() }
+}
+
+/// The message key explaining a rejection to the person, and its status.
+fn explain(r: &Rejection) -> (StatusCode, &'static str) {
+    match r {
+        Rejection::IdpError { anomaly: Some(19), .. } => (StatusCode::FORBIDDEN, "signin-nr19"),
+        Rejection::IdpError { anomaly: Some(20), .. } => (StatusCode::FORBIDDEN, "signin-nr20"),
+        Rejection::IdpError { anomaly: Some(21), .. } => (StatusCode::FORBIDDEN, "signin-nr21"),
+        Rejection::IdpError { anomaly: Some(22), .. } => (StatusCode::FORBIDDEN, "signin-nr22"),
+        Rejection::IdpError { anomaly: Some(23), .. } => (StatusCode::FORBIDDEN, "signin-nr23"),
+        Rejection::IdpError { anomaly: Some(25), .. } => (StatusCode::FORBIDDEN, "signin-nr25"),
+        Rejection::IdpError { anomaly: Some(30), .. } => (StatusCode::FORBIDDEN, "signin-nr30"),
+        Rejection::IdpError { .. } => (StatusCode::FORBIDDEN, "signin-idp-error"),
+        Rejection::Level => (StatusCode::FORBIDDEN, "signin-level"),
+        Rejection::Replay => (StatusCode::FORBIDDEN, "signin-replay"),
+        Rejection::Time(_) => (StatusCode::FORBIDDEN, "signin-expired"),
+        Rejection::Signature(_) => (StatusCode::FORBIDDEN, "signin-invalid"),
+        Rejection::Invalid(_) | Rejection::Malformed(_) => (StatusCode::BAD_REQUEST, "signin-invalid"),
+    }
+}
+
+/// Who the person is, from the attributes the IdP vouched for.
+pub fn identity_from(
+    credential: Credential,
+    attrs: &std::collections::BTreeMap<String, String>,
+) -> Result<Identity, &'static str> {
+    let given_name = attrs.get("name").filter(|v| !v.is_empty()).ok_or("name")?.clone();
+    let family_name = attrs.get("familyName").filter(|v| !v.is_empty()).ok_or("familyName")?.clone();
+    let date_of_birth = attrs.get("dateOfBirth").and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let email = attrs.get("email").filter(|e| e.contains('@')).cloned();
+    let (kind, identifier) = match credential {
+        Credential::Spid | Credential::Cie => {
+            let raw = attrs.get("fiscalNumber").ok_or("fiscalNumber")?;
+            let cf = raw.strip_prefix("TINIT-").and_then(codice_fiscale::normalize).ok_or("fiscalNumber")?;
+            (IdKind::FiscalCode, cf)
+        }
+        Credential::Eidas => {
+            (IdKind::Eidas, attrs.get("spidCode").filter(|v| !v.is_empty()).ok_or("spidCode")?.clone())
+        }
+        Credential::Foreign => return Err("credential"),
+    };
+    Ok(Identity { kind, identifier, given_name, family_name, date_of_birth, email })
+}
+
+pub async fn acs(State(state): State<AppState>, session: Session, Form(form): Form<AcsForm>) -> AppResult<Response> {
+    let relay_state = form
+        .relay_state
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| refused(StatusCode::BAD_REQUEST, "signin-unsolicited", "no RelayState"))?;
+    let encoded = form
+        .saml_response
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| refused(StatusCode::BAD_REQUEST, "signin-invalid", "no SAMLResponse"))?;
+    let rs = relay_state.clone();
+    let pending = with_conn(&state.pool, move |c| request_state::claim(c, &rs, Purpose::Login))
+        .await?
+        .ok_or_else(|| refused(StatusCode::BAD_REQUEST, "signin-unsolicited", "unknown, expired or used RelayState"))?;
+    let xml = crate::saml::codec::unb64(&encoded)
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| refused(StatusCode::BAD_REQUEST, "signin-invalid", "SAMLResponse is not base64 UTF-8"))?;
+
+    let saml = state.saml.clone();
+    let idp = saml
+        .idps
+        .get(&pending.idp_entity_id)
+        .ok_or_else(|| refused(StatusCode::BAD_REQUEST, "signin-unknown-idp", "IdP no longer configured"))?
+        .clone();
+    let expected = Expected {
+        request_id: pending.request_id.clone(),
+        request_instant: pending.issue_instant.and_utc(),
+        sp_entity_id: saml.sp.entity_id.clone(),
+        acs_url: saml.sp.acs_url.clone(),
+        idp_entity_id: idp.entity_id.clone(),
+        idp_certs_der: idp.certs_der.clone(),
+        credential: pending.credential,
+        level: pending.level,
+        comparison: pending.comparison,
+        now: Utc::now(),
+    };
+    // Signature checking is CPU work in C: keep it off the async workers.
+    let (result, mut record) = tokio::task::spawn_blocking(move || {
+        let mut record = ResponseRecord::default();
+        let result = response::verify(&xml, &expected, &mut record);
+        (result, record)
+    })
+    .await
+    .map_err(|e| AppError::other("sso/acs", e))?;
+    let outcome = match result {
+        Ok(login) => first_use(&state, login).await,
+        Err(r) => Err(r),
+    };
+    let login = match outcome {
+        Ok(login) => login,
+        Err(rejection) => {
+            if record.outcome.is_empty() || record.outcome == "success" {
+                record.outcome = format!("rejected: {rejection}");
+            }
+            save_record(&state, &pending.request_id, record).await?;
+            let (status, reason) = explain(&rejection);
+            return Err(refused(status, reason, rejection.to_string()));
+        }
+    };
+    save_record(&state, &pending.request_id, record).await?;
+
+    let who = identity_from(pending.credential, &login.attributes).map_err(|missing| {
+        refused(StatusCode::FORBIDDEN, "signin-missing-attributes", format!("missing attribute {missing}"))
+    })?;
+    let (credential, level, idp_id) = (pending.credential, login.level, idp.entity_id.clone());
+    let who2 = who.clone();
+    let (account, previous, roles) = with_conn(&state.pool, move |c| {
+        let (account, previous) = account::sign_in(c, &who2, credential, level, &idp_id)?;
+        let roles = crate::identity::roles::of(c, who2.kind, &account.identifier)?;
+        Ok((account, previous, roles))
+    })
+    .await?;
+    tracing::info!(account = account.id, credential = credential.code(), level = level.number(), idp = %idp.entity_id, "signed in");
+    let signed_in = SignedIn {
+        account_id: account.id,
+        given_name: account.given_name,
+        family_name: account.family_name,
+        identifier: account.identifier,
+        credential,
+        level,
+        idp_entity_id: idp.entity_id.clone(),
+        idp_name: idp.display_name.clone(),
+        at: state.clock.now(),
+        previous,
+        idp_session: Some(IdpSession {
+            name_id: login.name_id,
+            name_qualifier: login.name_qualifier,
+            session_index: login.session_index,
+        }),
+    };
+    crate::auth::session::sign_in(&session, signed_in, roles, state.clock.now()).await?;
+    Ok(Redirect::to(&pending.return_to).into_response())
+}
+
+async fn first_use(state: &AppState, login: VerifiedLogin) -> Result<VerifiedLogin, Rejection> {
+    let (id, until) = (login.assertion_id.clone(), login.not_on_or_after.naive_utc());
+    match with_conn(&state.pool, move |c| register::first_use(c, &id, until)).await {
+        Ok(true) => Ok(login),
+        Ok(false) => Err(Rejection::Replay),
+        Err(e) => {
+            tracing::error!(error = %e, "replay cache unavailable");
+            Err(Rejection::Replay)
+        }
+    }
+}
+
+async fn save_record(state: &AppState, request_id: &str, record: ResponseRecord) -> AppResult<()> {
+    let id = request_id.to_string();
+    with_conn(&state.pool, move |c| register::record_response(c, &id, &record)).await?;
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! `GET /saml/login?idp=<entity ID>[&level=1|2|3][&next=/path]`: sends the
+//! browser to the IdP with a signed AuthnRequest. The level comes from what
+//! the person is about to do: 1 for the portal, more when a service asks.
+use super::register;
+use super::request_state::{self, PendingRequest, Purpose};
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::kernel::AppState;
+use crate::kernel::Credential;
+use crate::kernel::Level;
+use crate::saml::authn_request::AuthnRequest;
+use crate::saml::codec::new_id;
+use crate::saml::comparison::Comparison;
+use crate::saml::sp::{ATTRIBUTE_SET_EIDAS_MINIMUM, ATTRIBUTE_SET_SPID};
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{SubsecRound, Utc};
+use diesel::Connection;
+use serde::Deserialize;
+
+/// Where people land after signing in, unless they were going somewhere.
+pub const DEFAULT_RETURN: &str = "/area-personale";
+
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    pub idp: Option<String>,
+    pub level: Option<String>,
+    pub next: Option<String>,
+}
+
+fn sign_in_error(status: StatusCode, reason: &'static str, log: impl Into<String>) -> AppError {
+    AppError::SignIn { status, reason, log: log.into() }
+}
+
+/// Starts an authentication at `idp_entity_id`; returns the IdP URL.
+pub async fn start(state: &AppState, idp_entity_id: &str, level: Level, return_to: String) -> AppResult<String> {
+    let saml = state.saml.clone();
+    let idp = saml.idps.get(idp_entity_id).ok_or_else(|| {
+        sign_in_error(StatusCode::BAD_REQUEST, "signin-unknown-idp", format!("unknown IdP {idp_entity_id}"))
+    })?;
+    // The eIDAS node serves only substantial/high (SPID level 2 or more) and
+    // answers with the eIDAS minimum data set.
+    let (attribute_set, level) = match idp.credential {
+        Credential::Eidas => (ATTRIBUTE_SET_EIDAS_MINIMUM, level.max(Level::L2)),
+        _ => (ATTRIBUTE_SET_SPID, level),
+    };
+    let request = AuthnRequest {
+        id: new_id(),
+        issue_instant: Utc::now().trunc_subsecs(0),
+        sp: &saml.sp,
+        idp,
+        level,
+        comparison: Comparison::Minimum,
+        attribute_set,
+    };
+    let xml = request.to_xml();
+    let pending = PendingRequest {
+        relay_state: request_state::new_relay_state(),
+        request_id: request.id.clone(),
+        purpose: Purpose::Login,
+        idp_entity_id: idp.entity_id.clone(),
+        credential: idp.credential,
+        level,
+        comparison: request.comparison,
+        attribute_set: request.attribute_set as i32,
+        return_to,
+        issue_instant: request.issue_instant.naive_utc(),
+    };
+    let url = request.redirect_url(&xml, &pending.relay_state).map_err(|e| AppError::other("sso/login", e))?;
+    with_conn(&state.pool, move |c| {
+        c.transaction(|c| {
+            request_state::store(c, &pending)?;
+            register::record_request(c, &pending.request_id, pending.issue_instant, &xml, &pending.idp_entity_id)
+        })
+    })
+    .await?;
+    Ok(url)
+}
+
+pub async fn login(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> AppResult<Response> {
+    let idp = q
+        .idp
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| sign_in_error(StatusCode::BAD_REQUEST, "signin-unknown-idp", "no idp"))?;
+    let level = match q.level.as_deref() {
+        None | Some("") => Level::L1,
+        Some(v) => v
+            .parse::<i64>()
+            .ok()
+            .and_then(Level::from_number)
+            .ok_or_else(|| AppError::BadRequest(format!("level {v:?}")))?,
+    };
+    let return_to = request_state::safe_return_path(q.next.as_deref(), DEFAULT_RETURN);
+    let url = start(&state, &idp, level, return_to).await?;
+    // 302, as the SPID validator expects for the HTTP-Redirect binding.
+    Ok((StatusCode::FOUND, [(header::LOCATION, url)]).into_response())
+}

@@ -1,0 +1,44 @@
+//! Portal roles held by identifier: helpdesk operators (named by
+//! `servizi-lavoro operators add <codice fiscale>`). Found at sign-in and
+//! kept in the principal; removing a role ends the person's sessions.
+use crate::db::schema::{accounts as a, operators as o, sessions};
+use crate::db::AnyConnection;
+use crate::kernel::Role;
+use chrono::Utc;
+use diesel::prelude::*;
+
+/// Gives the operator role to a codice fiscale (idempotent).
+pub fn add(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<bool> {
+    let exists = o::table.find(codice_fiscale).count().get_result::<i64>(conn)? > 0;
+    if exists {
+        return Ok(false);
+    }
+    diesel::insert_into(o::table)
+        .values((o::identifier.eq(codice_fiscale), o::added_at.eq(Utc::now().naive_utc())))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// Takes the role away and ends the sessions of the accounts with that
+/// codice fiscale, so it takes effect at once.
+pub fn remove(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<bool> {
+    conn.transaction(|c| {
+        let removed = diesel::delete(o::table.find(codice_fiscale)).execute(c)? > 0;
+        let accounts: Vec<i64> = a::table
+            .filter(a::id_kind.eq(super::IdKind::FiscalCode.code()))
+            .filter(a::identifier.eq(codice_fiscale))
+            .select(a::id)
+            .load(c)?;
+        diesel::delete(sessions::table.filter(sessions::account_id.eq_any(accounts))).execute(c)?;
+        Ok(removed)
+    })
+}
+
+/// The roles of a person signed in with a codice fiscale (none for others).
+pub fn of(conn: &mut AnyConnection, kind: super::IdKind, identifier: &str) -> QueryResult<Vec<Role>> {
+    if kind != super::IdKind::FiscalCode {
+        return Ok(Vec::new());
+    }
+    let operator = o::table.find(identifier).count().get_result::<i64>(conn)? > 0;
+    Ok(if operator { vec![Role::HelpdeskOperator] } else { Vec::new() })
+}

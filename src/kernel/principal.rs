@@ -1,0 +1,151 @@
+//! Who is acting, for whom, in which capacity and on what basis: resolved once
+//! per request from the session (`auth::session::resolve_principal`) and
+//! handed to handlers and pages typed, never read from session keys.
+use super::{Credential, Level, Profile};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+/// The SAML session at the IdP, needed to log out there too.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct IdpSession {
+    pub name_id: String,
+    pub name_qualifier: String,
+    pub session_index: Option<String>,
+}
+
+/// A previous sign-in, shown to the person as "your last access".
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PastSignIn {
+    pub at: NaiveDateTime,
+    pub credential: String,
+    pub level: i32,
+}
+
+/// The signed-in person: how and when they authenticated.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SignedIn {
+    pub account_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    /// Codice fiscale, eIDAS identifier or Utente Estero id.
+    pub identifier: String,
+    pub credential: Credential,
+    pub level: Level,
+    pub idp_entity_id: String,
+    pub idp_name: String,
+    /// When this authentication happened.
+    pub at: NaiveDateTime,
+    pub previous: Option<PastSignIn>,
+    pub idp_session: Option<IdpSession>,
+}
+
+impl SignedIn {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+}
+
+/// On whose behalf the actor acts.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Subject {
+    /// The person themself.
+    Themself,
+    /// An organisation (company or soggetto abilitato), by its id.
+    Organisation { id: i64, name: String },
+    /// Another person, through a delega.
+    Person { account_id: i64, name: String },
+}
+
+/// What entitles the actor to act for the subject.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Basis {
+    /// Acting for oneself needs no title.
+    Own,
+    /// A role in the organisation.
+    Membership { id: i64 },
+    /// A delega granted by the subject.
+    Delega { id: i64 },
+}
+
+/// Whom the actor acts for, in which profile, on what basis.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Acting {
+    pub subject: Subject,
+    pub capacity: Profile,
+    pub basis: Basis,
+}
+
+impl Acting {
+    /// Everyone enters as Cittadino, acting for themself.
+    pub fn themself() -> Self {
+        Acting { subject: Subject::Themself, capacity: Profile::Cittadino, basis: Basis::Own }
+    }
+}
+
+/// Portal roles that are not a profile, found at sign-in.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Role {
+    /// May work in the helpdesk console (`servizi-lavoro operators add`);
+    /// removing the role ends the person's sessions.
+    HelpdeskOperator,
+}
+
+/// The actor and whom they act for, as the session keeps them.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Principal {
+    pub actor: SignedIn,
+    pub acting: Acting,
+    #[serde(default)]
+    pub roles: Vec<Role>,
+}
+
+impl Principal {
+    /// A fresh sign-in: the person, acting as Cittadino for themself.
+    pub fn signed_in(actor: SignedIn, roles: Vec<Role>) -> Self {
+        Principal { actor, acting: Acting::themself(), roles }
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.acting.capacity
+    }
+
+    /// A short form for logs and the audit trail: `account:7`, `org:3`.
+    pub fn subject_ref(&self) -> String {
+        match &self.acting.subject {
+            Subject::Themself => format!("account:{}", self.actor.account_id),
+            Subject::Organisation { id, .. } => format!("org:{id}"),
+            Subject::Person { account_id, .. } => format!("account:{account_id}"),
+        }
+    }
+}
+
+/// `Option<Principal>` in a handler: who is acting, if anyone.
+impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for Principal {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<Option<Principal>>().cloned().flatten())
+    }
+}
+
+/// `Principal` in a handler: someone must be signed in; others are sent to
+/// sign in and brought back.
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Principal {
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Option<Principal>>()
+            .cloned()
+            .flatten()
+            .ok_or_else(|| crate::error::AppError::SignInRequired { next: parts.uri.path().to_string() })
+    }
+}

@@ -1,0 +1,38 @@
+//! What every request can reach: the database, the settings, the SAML
+//! service provider, the mailer and the clock. Built once at start.
+use super::Clock;
+use crate::config::Config;
+use crate::db::DbPool;
+use crate::mail::{MailError, Mailer};
+use crate::saml::{Saml, SamlSetupError};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub config: Arc<Config>,
+    pub saml: Arc<Saml>,
+    pub mailer: Mailer,
+    pub clock: Clock,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Saml(#[from] SamlSetupError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
+}
+
+impl AppState {
+    /// Loads what requests need: keys, trusted identity providers.
+    pub fn new(config: Config, pool: DbPool) -> Result<Self, SetupError> {
+        Self::with_clock(config, pool, Clock::system())
+    }
+
+    pub fn with_clock(config: Config, pool: DbPool, clock: Clock) -> Result<Self, SetupError> {
+        let saml = Arc::new(Saml::from_config(&config)?);
+        let mailer = Mailer::from_config(&config)?;
+        Ok(AppState { pool, config: Arc::new(config), saml, mailer, clock })
+    }
+}

@@ -1,0 +1,85 @@
+//! Every address of the portal, defined once: the routes are built from these
+//! and every link uses them. `{name}` marks a parameter (axum syntax); the
+//! functions below fill them in.
+pub const HOME: &str = "/";
+pub const HEALTH: &str = "/healthz";
+pub const ASSET: &str = "/assets/{file}";
+pub const HELP: &str = "/aiuto";
+pub const ACCESSIBILITY: &str = "/dichiarazione-accessibilita";
+pub const PRIVACY: &str = "/privacy";
+pub const COOKIES: &str = "/cookie";
+
+pub const SIGN_IN: &str = "/accedi";
+pub const SIGN_OUT: &str = "/esci";
+pub const SIGNED_OUT: &str = "/uscita";
+pub const PERSONAL_AREA: &str = "/area-personale";
+pub const CHANGE_PASSWORD: &str = "/area-personale/password";
+
+pub const SAML_METADATA: &str = "/saml/metadata";
+pub const SAML_CIE_METADATA: &str = "/saml/cie/metadata";
+pub const SAML_LOGIN: &str = "/saml/login";
+pub const SAML_ACS: &str = "/saml/acs";
+pub const SAML_SLO: &str = "/saml/slo";
+pub const DEMO_IDP_METADATA: &str = "/demo-idp/{kind}/metadata";
+pub const DEMO_IDP_SSO: &str = "/demo-idp/{kind}/sso";
+pub const DEMO_IDP_SLO: &str = "/demo-idp/{kind}/slo";
+
+pub const FOREIGN_REGISTER: &str = "/registrazione-utente-estero";
+pub const FOREIGN_REGISTER_SENT: &str = "/registrazione-utente-estero/inviata";
+pub const FOREIGN_REGISTER_CONFIRM: &str = "/registrazione-utente-estero/conferma";
+pub const FOREIGN_SIGN_IN: &str = "/accesso-utente-estero";
+pub const FOREIGN_ENROL: &str = "/accesso-utente-estero/attiva-codice";
+pub const FOREIGN_CODE: &str = "/accesso-utente-estero/codice";
+pub const FOREIGN_FORGOT: &str = "/accesso-utente-estero/password-dimenticata";
+pub const FOREIGN_FORGOT_SENT: &str = "/accesso-utente-estero/password-dimenticata/inviata";
+pub const FOREIGN_RESET: &str = "/accesso-utente-estero/nuova-password";
+pub const FOREIGN_PASSWORD_UPDATED: &str = "/accesso-utente-estero/password-aggiornata";
+
+pub const SERVICES: &str = "/servizi";
+pub const SERVICE: &str = "/servizi/{slug}";
+pub const SERVICE_ENTER: &str = "/servizi/{slug}/accedi";
+
+pub const HELPDESK: &str = "/assistenza";
+pub const HELPDESK_REQUEST: &str = "/assistenza/richieste/{id}";
+pub const HELPDESK_DOCUMENT: &str = "/assistenza/richieste/{id}/documento";
+pub const HELPDESK_DECISION: &str = "/assistenza/richieste/{id}/decisione";
+
+/// Fills `{name}` in `pattern` with `value`.
+pub fn fill(pattern: &str, name: &str, value: &str) -> String {
+    pattern.replace(&format!("{{{name}}}"), value)
+}
+
+pub fn service(slug: &str) -> String {
+    fill(SERVICE, "slug", slug)
+}
+
+pub fn service_enter(slug: &str) -> String {
+    fill(SERVICE_ENTER, "slug", slug)
+}
+
+pub fn helpdesk_request(id: i64) -> String {
+    fill(HELPDESK_REQUEST, "id", &id.to_string())
+}
+
+pub fn helpdesk_document(id: i64) -> String {
+    fill(HELPDESK_DOCUMENT, "id", &id.to_string())
+}
+
+pub fn helpdesk_decision(id: i64) -> String {
+    fill(HELPDESK_DECISION, "id", &id.to_string())
+}
+
+/// `/accedi?next=…` for a local path.
+pub fn sign_in_then(next: &str) -> String {
+    format!("{SIGN_IN}?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parameters_are_filled() {
+        assert_eq!(super::service_enter("smart-working"), "/servizi/smart-working/accedi");
+        assert_eq!(super::helpdesk_document(7), "/assistenza/richieste/7/documento");
+        assert_eq!(super::sign_in_then("/servizi"), "/accedi?next=%2Fservizi");
+    }
+}

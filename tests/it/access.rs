@@ -1,0 +1,168 @@
+//! The one access decision, over every action × resource × principal that
+//! exists today, against the rules restated here independently; and the
+//! audit trail that `check` writes.
+use crate::common::saml::signed_in;
+use crate::common::TestApp;
+use axum::http::StatusCode;
+use diesel::prelude::*;
+use servizi_lavoro::access::{self, authorize, Action, Denial, Resource};
+use servizi_lavoro::catalog::model;
+use servizi_lavoro::kernel::{Credential, Level, Principal, Profile, Role};
+
+const CREDENTIALS: [Credential; 4] = [Credential::Spid, Credential::Cie, Credential::Eidas, Credential::Foreign];
+const ACTIONS: [Action; 4] = [Action::Enter, Action::View, Action::Decide, Action::Change];
+
+fn principal(credential: Credential, level: Level, profile: Profile, roles: Vec<Role>) -> Principal {
+    crate::common::principal_of(crate::common::person(credential, level), profile, roles)
+}
+
+/// Every principal: nobody, and each credential × level × profile, with and without the operator role.
+fn principals() -> Vec<Option<Principal>> {
+    let mut all = vec![None];
+    for credential in CREDENTIALS {
+        for level in Level::ALL {
+            for profile in Profile::ALL {
+                for roles in [vec![], vec![Role::HelpdeskOperator]] {
+                    all.push(Some(principal(credential, level, profile, roles)));
+                }
+            }
+        }
+    }
+    all
+}
+
+fn resources() -> Vec<Resource<'static>> {
+    let mut all: Vec<Resource> = model::all().iter().map(|s| Resource::Service(s.requirements())).collect();
+    all.extend([Resource::HelpdeskQueue, Resource::ForeignRequest(1), Resource::PortalPassword]);
+    all
+}
+
+/// The rules, written out again: what the decision must answer.
+fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Result<(), Denial> {
+    let Some(p) = who else { return Err(Denial::SignIn) };
+    let (credential, level) = (p.actor.credential, p.actor.level);
+    match (action, resource) {
+        (Action::Enter | Action::View, Resource::Service(s)) => {
+            if !s.credentials.contains(&credential) {
+                Err(Denial::Credential { allowed: s.credentials.to_vec() })
+            } else if !s.audience.contains(&p.acting.capacity) {
+                Err(Denial::Profile { needed: s.audience.to_vec() })
+            } else if level < s.min_level {
+                let reachable = if credential == Credential::Foreign { Level::L2 } else { Level::L3 };
+                Err(Denial::Level { needed: s.min_level, step_up: reachable >= s.min_level })
+            } else {
+                Ok(())
+            }
+        }
+        (Action::View, Resource::HelpdeskQueue) | (Action::View | Action::Decide, Resource::ForeignRequest(_)) => {
+            if !p.roles.contains(&Role::HelpdeskOperator) {
+                Err(Denial::Role { needed: Role::HelpdeskOperator })
+            } else if !matches!(credential, Credential::Spid | Credential::Cie) {
+                Err(Denial::Credential { allowed: vec![Credential::Spid, Credential::Cie] })
+            } else {
+                Ok(())
+            }
+        }
+        (Action::Change, Resource::PortalPassword) => {
+            if credential == Credential::Foreign {
+                Ok(())
+            } else {
+                Err(Denial::Credential { allowed: vec![Credential::Foreign] })
+            }
+        }
+        _ => Err(Denial::NotApplicable),
+    }
+}
+
+#[test]
+fn every_action_resource_and_principal_is_decided_by_the_rules() {
+    let (principals, resources) = (principals(), resources());
+    let mut allowed = 0;
+    for who in &principals {
+        for action in ACTIONS {
+            for resource in &resources {
+                let got = authorize(who.as_ref(), action, resource);
+                let want = expected(who.as_ref(), action, resource);
+                match (&got, &want) {
+                    (Ok(permit), Ok(())) => {
+                        allowed += 1;
+                        assert_eq!(permit.action(), action);
+                        assert_eq!(permit.resource(), resource.code());
+                        assert_eq!(Some(permit.account_id()), who.as_ref().map(|w| w.actor.account_id));
+                    }
+                    (Err(g), Err(w)) => assert_eq!(g, w, "{who:?} {action:?} {resource:?}"),
+                    _ => panic!("{who:?} {action:?} {}: got {got:?}, want {want:?}", resource.code()),
+                }
+            }
+        }
+    }
+    assert_eq!(principals.len() * ACTIONS.len() * resources.len(), 73 * 4 * 25);
+    assert!(allowed > 0, "some combinations are allowed");
+}
+
+#[test]
+fn spot_checks_written_by_hand() {
+    let operator = principal(Credential::Spid, Level::L2, Profile::Cittadino, vec![Role::HelpdeskOperator]);
+    assert!(authorize(Some(&operator), Action::Decide, &Resource::ForeignRequest(3)).is_ok());
+    // The operator role does not travel with an eIDAS or Utente Estero sign-in.
+    let eidas_operator = principal(Credential::Eidas, Level::L3, Profile::Cittadino, vec![Role::HelpdeskOperator]);
+    assert!(matches!(
+        authorize(Some(&eidas_operator), Action::View, &Resource::HelpdeskQueue),
+        Err(Denial::Credential { .. })
+    ));
+    let citizen = principal(Credential::Spid, Level::L3, Profile::Cittadino, vec![]);
+    assert_eq!(
+        authorize(Some(&citizen), Action::View, &Resource::HelpdeskQueue).unwrap_err(),
+        Denial::Role { needed: Role::HelpdeskOperator }
+    );
+    assert_eq!(authorize(Some(&citizen), Action::Change, &Resource::PortalPassword).unwrap_err().code(), "credential");
+    let foreign = principal(Credential::Foreign, Level::L2, Profile::Cittadino, vec![]);
+    assert!(authorize(Some(&foreign), Action::Change, &Resource::PortalPassword).is_ok());
+    // Deciding on a service means nothing.
+    let dimissioni = model::find("dimissioni-volontarie").expect("service");
+    assert_eq!(
+        authorize(Some(&citizen), Action::Decide, &Resource::Service(dimissioni.requirements())).unwrap_err(),
+        Denial::NotApplicable
+    );
+}
+
+#[tokio::test]
+async fn decisions_that_guard_are_written_to_the_audit_trail_with_the_request_id() {
+    let app = TestApp::new();
+    let mut b = signed_in(&app, "spid", Level::L2, None).await;
+    let res = b.get("/servizi/dimissioni-volontarie/accedi").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let request_id = res.header("x-request-id").to_string();
+    assert!(!request_id.is_empty());
+    assert_eq!(b.get("/assistenza").await.status, StatusCode::FORBIDDEN);
+    let events = servizi_lavoro::db::with_conn(&app.state.pool, |c| access::recent(c, 10)).await.expect("audit");
+    let refused = &events[0];
+    assert_eq!((refused.action.as_str(), refused.resource.as_str()), ("view", "helpdesk:queue"));
+    assert_eq!((refused.outcome.as_str(), refused.reason.as_str()), ("denied", "role"));
+    let entered = &events[1];
+    assert_eq!((entered.action.as_str(), entered.resource.as_str()), ("enter", "service:dimissioni-volontarie"));
+    assert_eq!((entered.outcome.as_str(), entered.reason.as_str()), ("allowed", "allowed"));
+    assert_eq!(entered.request_id, request_id);
+    let account = entered.actor_account_id.expect("actor");
+    assert_eq!(entered.subject, format!("account:{account}"));
+}
+
+#[tokio::test]
+async fn the_audit_trail_is_append_only() {
+    use servizi_lavoro::db::schema::audit_events as a;
+    let app = TestApp::new();
+    Browser::new(&app).get("/assistenza").await;
+    let (updated, deleted) = servizi_lavoro::db::with_conn(&app.state.pool, |c| {
+        let updated = diesel::update(a::table).set(a::outcome.eq("allowed")).execute(c).is_err();
+        let deleted = diesel::delete(a::table).execute(c).is_err();
+        Ok((updated, deleted))
+    })
+    .await
+    .expect("database");
+    assert!(updated && deleted, "the database refuses to change or remove audit events");
+    let n =
+        servizi_lavoro::db::with_conn(&app.state.pool, |c| a::table.count().get_result::<i64>(c)).await.expect("count");
+    assert_eq!(n, 1);
+}
+
+use crate::common::Browser;

@@ -1,0 +1,172 @@
+//! The shape of the code: domains depend downwards only. Reads `src/` and
+//! fails on any import cycle between top-level modules (the kernel counted
+//! file by file, since it is a set of independent leaves plus the state),
+//! and between the sibling modules inside each top-level module.
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("src dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// `src/auth/sso/acs.rs` → `["auth", "sso", "acs"]`; `mod.rs` names its folder.
+fn module_path(src: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(src).expect("under src").with_extension("");
+    let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts
+}
+
+/// Which kernel file defines `name` (a type re-exported by `kernel`).
+fn kernel_unit(src: &Path, name: &str) -> Option<String> {
+    let mut files = Vec::new();
+    rust_files(&src.join("kernel"), &mut files);
+    files.into_iter().find_map(|f| {
+        let text = std::fs::read_to_string(&f).ok()?;
+        let defines =
+            ["struct", "enum", "fn", "const", "type"].iter().any(|k| text.contains(&format!("pub {k} {name}")));
+        let stem = f.file_stem()?.to_string_lossy().into_owned();
+        (defines && stem != "mod").then_some(format!("kernel/{stem}"))
+    })
+}
+
+/// The unit a `crate::…` path names, seen from a file in `from_top`.
+fn units_of(src: &Path, segments: &[&str]) -> Vec<String> {
+    let top = segments[0];
+    if top == "kernel" {
+        let Some(next) = segments.get(1) else { return vec!["kernel".into()] };
+        if next.starts_with('{') {
+            let names = next.trim_matches(|c| c == '{' || c == '}');
+            return names
+                .split(',')
+                .map(|n| n.trim().split("::").next().unwrap_or("").trim())
+                .filter(|n| !n.is_empty() && *n != "self")
+                .filter_map(|n| {
+                    if src.join("kernel").join(format!("{n}.rs")).exists() {
+                        Some(format!("kernel/{n}"))
+                    } else {
+                        kernel_unit(src, n)
+                    }
+                })
+                .collect();
+        }
+        if src.join("kernel").join(format!("{next}.rs")).exists() {
+            return vec![format!("kernel/{next}")];
+        }
+        return kernel_unit(src, next).into_iter().collect();
+    }
+    vec![top.to_string()]
+}
+
+fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        n: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        stack: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = stack.iter().position(|s| s == n) {
+            let mut cycle = stack[i..].to_vec();
+            cycle.push(n.to_string());
+            return Some(cycle);
+        }
+        if done.contains(n) {
+            return None;
+        }
+        stack.push(n.to_string());
+        for m in graph.get(n).into_iter().flatten() {
+            if let Some(c) = visit(m, graph, stack, done) {
+                return Some(c);
+            }
+        }
+        stack.pop();
+        done.insert(n.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph.keys().find_map(|n| visit(n, graph, &mut Vec::new(), &mut done))
+}
+
+fn graphs() -> (BTreeMap<String, BTreeSet<String>>, BTreeMap<String, BTreeSet<String>>) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let path_re = regex::Regex::new(r"crate::([a-z_]+)(?:::(\{[^}]*\}|[A-Za-z_0-9]+))?").expect("regex");
+    let (mut top, mut inner) =
+        (BTreeMap::<String, BTreeSet<String>>::new(), BTreeMap::<String, BTreeSet<String>>::new());
+    for file in files {
+        let module = module_path(&src, &file);
+        if module.len() == 1 && (module[0] == "lib" || module[0] == "main") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("source");
+        let code: String = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+        let from =
+            if module[0] == "kernel" && module.len() > 1 { format!("kernel/{}", module[1]) } else { module[0].clone() };
+        for cap in path_re.captures_iter(&code) {
+            let segs: Vec<&str> = cap.iter().skip(1).flatten().map(|m| m.as_str()).collect();
+            for to in units_of(&src, &segs) {
+                if to != from {
+                    top.entry(from.clone()).or_default().insert(to);
+                }
+            }
+            // Siblings inside one top-level module (the module's own mod.rs composes them).
+            if segs[0] == module[0] && module.len() > 1 {
+                if let Some(sibling) = segs.get(1).filter(|s| !s.starts_with('{')) {
+                    let dir = src.join(&module[0]);
+                    let is_module = dir.join(sibling).is_dir() || dir.join(format!("{sibling}.rs")).exists();
+                    if *sibling != module[1] && is_module {
+                        inner
+                            .entry(format!("{}/{}", module[0], module[1]))
+                            .or_default()
+                            .insert(format!("{}/{sibling}", module[0]));
+                    }
+                }
+            }
+        }
+    }
+    (top, inner)
+}
+
+#[test]
+fn top_level_modules_have_no_import_cycles() {
+    let (top, _) = graphs();
+    assert!(top.contains_key("app") && top["app"].contains("auth"), "the scan sees the imports: {top:?}");
+    assert_eq!(find_cycle(&top), None, "an import cycle between top-level modules");
+}
+
+#[test]
+fn sibling_modules_have_no_import_cycles() {
+    let (_, inner) = graphs();
+    assert_eq!(find_cycle(&inner), None, "an import cycle inside a top-level module");
+}
+
+#[test]
+fn the_kernel_imports_no_domain() {
+    let (top, _) = graphs();
+    let domains = ["access", "app", "auth", "catalog", "cli", "helpdesk", "identity", "portal", "web"];
+    for (from, to) in top.iter().filter(|(k, _)| k.starts_with("kernel")) {
+        for d in domains {
+            assert!(!to.contains(d), "{from} imports the domain {d}");
+        }
+    }
+}
+
+#[test]
+fn the_cycle_finder_finds_cycles() {
+    let mut g = BTreeMap::<String, BTreeSet<String>>::new();
+    g.entry("a".into()).or_default().insert("b".into());
+    g.entry("b".into()).or_default().insert("c".into());
+    assert_eq!(find_cycle(&g), None);
+    g.entry("c".into()).or_default().insert("a".into());
+    assert_eq!(find_cycle(&g), Some(vec!["a".into(), "b".into(), "c".into(), "a".into()]));
+}

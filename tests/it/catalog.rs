@@ -1,0 +1,193 @@
+//! The services catalog and the access decision: every service × credential
+//! × level × profile, the pages, search and filters, and step-up.
+
+use crate::common::saml::{demo, post, signed_in, spec, urlenc};
+use crate::common::TestApp;
+use axum::http::{header, StatusCode};
+use servizi_lavoro::access::{authorize, Action, Denial, Resource};
+use servizi_lavoro::catalog::model::{self, Service};
+use servizi_lavoro::kernel::{Credential, Level, Profile, SignedIn};
+
+/// The entry decision for `who` acting in `profile`.
+fn decide(who: Option<&SignedIn>, profile: Profile, service: &Service) -> Result<(), Denial> {
+    let principal = who.map(|w| crate::common::principal_of(w.clone(), profile, Vec::new()));
+    authorize(principal.as_ref(), Action::Enter, &Resource::Service(service.requirements())).map(|_| ())
+}
+
+const CREDENTIALS: [Credential; 4] = [Credential::Spid, Credential::Cie, Credential::Eidas, Credential::Foreign];
+
+#[test]
+fn every_service_credential_level_and_profile_is_decided_by_the_catalog_rules() {
+    let mut checked = 0;
+    for service in model::all() {
+        assert_eq!(decide(None, Profile::Cittadino, service), Err(Denial::SignIn), "{}", service.slug);
+        for credential in CREDENTIALS {
+            for level in Level::ALL {
+                for profile in Profile::ALL {
+                    let got = decide(Some(&crate::common::person(credential, level)), profile, service);
+                    let expected = if !service.credentials.contains(&credential) {
+                        Err(Denial::Credential { allowed: service.credentials.clone() })
+                    } else if !service.audience.contains(&profile) {
+                        Err(Denial::Profile { needed: service.audience.clone() })
+                    } else if level < service.min_level {
+                        // Password + code stops at level 2; the others can authenticate again higher.
+                        Err(Denial::Level {
+                            needed: service.min_level,
+                            step_up: credential != Credential::Foreign || service.min_level <= Level::L2,
+                        })
+                    } else {
+                        Ok(())
+                    };
+                    assert_eq!(got, expected, "{} {credential:?} {level:?} {profile:?}", service.slug);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 22 * 4 * 3 * 3);
+}
+
+#[test]
+fn spot_checks_written_by_hand() {
+    let find = |s: &str| model::find(s).expect(s);
+    // A citizen with SPID level 1 must step up for the resignation service.
+    assert_eq!(
+        decide(
+            Some(&crate::common::person(Credential::Spid, Level::L1)),
+            Profile::Cittadino,
+            find("dimissioni-volontarie")
+        ),
+        Err(Denial::Level { needed: Level::L2, step_up: true })
+    );
+    // CIE is level 3: nothing to step up.
+    assert_eq!(
+        decide(
+            Some(&crate::common::person(Credential::Cie, Level::L3)),
+            Profile::Cittadino,
+            find("dimissioni-volontarie")
+        ),
+        Ok(())
+    );
+    // A foreign company posting workers.
+    assert_eq!(
+        decide(
+            Some(&crate::common::person(Credential::Foreign, Level::L2)),
+            Profile::Azienda,
+            find("distacco-transnazionale")
+        ),
+        Ok(())
+    );
+    // Usuranti: SPID and CIE only.
+    assert!(matches!(
+        decide(Some(&crate::common::person(Credential::Eidas, Level::L2)), Profile::Azienda, find("usuranti")),
+        Err(Denial::Credential { .. })
+    ));
+    // CIGSonline is not for citizens.
+    assert!(matches!(
+        decide(Some(&crate::common::person(Credential::Spid, Level::L2)), Profile::Cittadino, find("cigsonline")),
+        Err(Denial::Profile { .. })
+    ));
+}
+
+#[tokio::test]
+async fn an_eidas_session_is_offered_exactly_the_four_services_open_abroad() {
+    let app = TestApp::new();
+    let mut b = signed_in(
+        &app,
+        "eidas",
+        Level::L2,
+        Some(&[("spidCode", "FR/IT/1"), ("name", "Sophie"), ("familyName", "Martin")]),
+    )
+    .await;
+    let page = b.get("/servizi").await;
+    assert_eq!(page.status, StatusCode::OK);
+    // As a citizen, one of the four is usable now; the other three need a company or intermediary profile.
+    assert!(page.body.contains("Puoi usarli ora (1)"), "{}", page.body);
+    let later = page.body.split("id=\"later-heading\"").nth(1).expect("later section");
+    let now = page.body.split("id=\"later-heading\"").next().expect("now section");
+    assert!(now.contains("/servizi/riconoscimento-qualifiche-professionali"));
+    for slug in ["cabotaggio", "delocalizzazione-call-center", "distacco-transnazionale"] {
+        let card = later.split(&format!("/servizi/{slug}\"")).nth(1).expect(slug).split("</li>").next().expect("card");
+        assert!(card.contains("Questo servizio è per"), "{slug}: a profile remedy, not a credential one");
+    }
+    let credential_notes = later.matches("non accetta la credenziale").count();
+    assert_eq!(credential_notes, 18, "the other 18 services are for SPID and CIE");
+}
+
+#[tokio::test]
+async fn a_level_one_session_steps_up_to_level_two_and_lands_in_the_service() {
+    let app = TestApp::new();
+    let mut b = signed_in(&app, "spid", Level::L1, None).await;
+    let res = b.get("/servizi/dimissioni-volontarie/accedi").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let login = res.header(header::LOCATION).to_string();
+    let idp = demo(&app, "spid").entity_id.clone();
+    assert_eq!(
+        login,
+        format!("/saml/login?idp={}&level=2&next=%2Fservizi%2Fdimissioni-volontarie%2Faccedi", urlenc(&idp))
+    );
+    // The new AuthnRequest asks level 2 and forces a new authentication.
+    let to_idp = b.get(&login).await;
+    let query = to_idp.header(header::LOCATION).split_once('?').expect("query").1.to_string();
+    let sp_key = app.state.saml.sp.keys.cert.public_key().expect("key");
+    let msg = servizi_lavoro::saml::codec::verify_redirect(&query, "SAMLRequest", &[sp_key]).expect("signed");
+    assert!(msg.xml.contains("ForceAuthn=\"true\"") && msg.xml.contains("https://www.spid.gov.it/SpidL2"));
+    let doc = roxmltree::Document::parse(&msg.xml).expect("xml");
+    let request_id = doc.root_element().attribute("ID").expect("id").to_string();
+    let xml = spec(&app, &request_id, Level::L2).signed(&demo(&app, "spid").keys).expect("sign");
+    let back = post(&mut b, &xml, &msg.relay_state.expect("relay")).await;
+    assert_eq!(back.header(header::LOCATION), "/servizi/dimissioni-volontarie/accedi");
+    let enter = b.get("/servizi/dimissioni-volontarie/accedi").await;
+    assert_eq!(enter.status, StatusCode::SEE_OTHER);
+    assert_eq!(enter.header(header::LOCATION), "https://servizi.lavoro.gov.it/Dimissioni");
+    let home = b.get("/").await;
+    let recent = home.body.split("id=\"recent-heading\"").nth(1).expect("recently used");
+    assert!(recent.contains("/servizi/dimissioni-volontarie"));
+}
+
+#[tokio::test]
+async fn refusals_explain_the_remedy_and_anonymous_people_are_sent_to_sign_in() {
+    let app = TestApp::new();
+    let anon = app.get("/servizi/smart-working/accedi").await;
+    assert_eq!(anon.status, StatusCode::SEE_OTHER);
+    assert_eq!(anon.header(header::LOCATION), "/accedi?next=%2Fservizi%2Fsmart-working%2Faccedi");
+    assert_eq!(app.get("/servizi/non-esiste/accedi").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/servizi/non-esiste").await.status, StatusCode::NOT_FOUND);
+    let mut b =
+        signed_in(&app, "eidas", Level::L2, Some(&[("spidCode", "FR/IT/2"), ("name", "S"), ("familyName", "M")])).await;
+    let res = b.get("/servizi/usuranti/accedi?lang=en").await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.body.contains("does not accept the credential") && res.body.contains("SPID"));
+    let res = b.get("/servizi/cabotaggio/accedi?lang=it").await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.body.contains("Associa il profilo"));
+}
+
+#[tokio::test]
+async fn search_and_filters_are_plain_get_forms() {
+    let app = TestApp::new();
+    let count = |body: &str| body.matches("class=\"card service\"").count();
+    let all = app.get("/servizi").await;
+    assert_eq!(count(&all.body), 22);
+    assert!(all.body.contains("22 servizi trovati"));
+    let res = app.get("/servizi?q=dimissioni").await;
+    assert_eq!(count(&res.body), 2);
+    assert!(res.body.contains("value=\"dimissioni\""), "the query stays in the field");
+    let res = app.get("/servizi?q=resignation&lang=en").await;
+    assert_eq!(count(&res.body), 2);
+    assert!(res.body.contains("Voluntary resignation"));
+    let res = app.get("/servizi?categoria=mobilita-internazionale").await;
+    assert_eq!(count(&res.body), 4);
+    let res = app.get("/servizi?pubblico=cittadino").await;
+    let citizens = model::all().iter().filter(|s| s.audience.contains(&Profile::Cittadino)).count();
+    assert_eq!(count(&res.body), citizens);
+    assert!(res.body.contains("<option value=\"cittadino\" selected"));
+    let res = app.get("/servizi?q=zzzz").await;
+    assert!(res.body.contains("0 servizi trovati"));
+    let detail = app.get("/servizi/dimissioni-volontarie?lang=en").await;
+    assert_eq!(detail.status, StatusCode::OK);
+    assert!(
+        detail.body.contains("File your own resignation")
+            && detail.body.contains("href=\"/servizi/dimissioni-volontarie/accedi\"")
+    );
+}

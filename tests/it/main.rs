@@ -1,0 +1,14 @@
+//! The one integration-test binary: in-process router tests on a temporary
+//! SQLite file, and on PostgreSQL when `TEST_DATABASE_URL` is set. One binary
+//! links the (large) library once instead of once per file.
+mod common;
+
+mod access;
+mod architecture;
+mod catalog;
+mod cie_eidas_login;
+mod foreign_user;
+mod foundation;
+mod locales;
+mod sessions;
+mod spid_login;
