@@ -15,6 +15,11 @@ if [ -z "${CARGO_TARGET_DIR:-}" ]; then
   fi
 fi
 
+# The binary defaults to production and refuses to start without real keys,
+# HTTPS and SMTP (fail closed); these scripts run it on a developer's machine
+# or in CI, with demo identity providers and data, so they say so.
+export SL_ENV=development
+
 # CI builds from scratch: incremental caches would only fill the disk.
 export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 

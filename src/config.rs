@@ -34,6 +34,9 @@ struct FileSettings {
     body_limit_bytes: Option<usize>,
     session_idle_minutes: Option<i64>,
     session_max_hours: Option<i64>,
+    trusted_proxies: Option<Vec<String>>,
+    spid_registry_cert: Option<PathBuf>,
+    allow_test_idps_until: Option<String>,
     demo_data: Option<bool>,
     sp_key: Option<PathBuf>,
     sp_cert: Option<PathBuf>,
@@ -109,6 +112,13 @@ pub struct Config {
     pub session_idle_minutes: i64,
     /// …and, however active, this long after the sign-in.
     pub session_max_hours: i64,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` is believed (addresses or CIDRs).
+    pub trusted_proxies: Vec<Cidr>,
+    /// AgID's certificate, which signs SPID's aggregated registry metadata.
+    pub spid_registry_cert: Option<PathBuf>,
+    /// Known test identity providers are refused in production unless allowed
+    /// until this date (e.g. during an AgID validation).
+    pub allow_test_idps_until: Option<chrono::NaiveDate>,
     /// Fictitious people and companies for demonstrations; refused in production.
     pub demo_data: bool,
     /// Service-provider signing key and certificate (PEM).
@@ -138,6 +148,52 @@ pub enum ConfigError {
     ParseFile { path: PathBuf, source: Box<toml::de::Error> },
     #[error("{key}: {message}")]
     Invalid { key: &'static str, message: String },
+    #[error("refusing to start in production (SL_ENV defaults to production; set SL_ENV=development for a development machine):\n  - {}", .0.join("\n  - "))]
+    Production(Vec<String>),
+}
+
+/// An address or a network: `10.0.0.0/8`, `192.0.2.7`, `2001:db8::/32`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cidr {
+    network: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl std::str::FromStr for Cidr {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let (addr, prefix) = s.split_once('/').map_or((s, None), |(a, p)| (a, Some(p)));
+        let network: std::net::IpAddr = addr.parse().map_err(|_| format!("{s:?} is not an address or CIDR"))?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("{s:?}: bad prefix length"))?,
+            None => max,
+        };
+        Ok(Cidr { network, prefix })
+    }
+}
+
+impl Cidr {
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        fn masked(bits: u128, prefix: u8, width: u8) -> u128 {
+            if prefix == 0 {
+                0
+            } else {
+                bits >> (width - prefix)
+            }
+        }
+        match (self.network, ip) {
+            (std::net::IpAddr::V4(n), std::net::IpAddr::V4(a)) => {
+                masked(u32::from(n).into(), self.prefix, 32) == masked(u32::from(a).into(), self.prefix, 32)
+            }
+            (std::net::IpAddr::V6(n), std::net::IpAddr::V6(a)) => {
+                masked(u128::from(n), self.prefix, 128) == masked(u128::from(a), self.prefix, 128)
+            }
+            _ => false,
+        }
+    }
 }
 
 fn invalid(key: &'static str, message: impl Into<String>) -> ConfigError {
@@ -175,6 +231,70 @@ fn parse_num<T: std::str::FromStr>(key: &'static str, v: &str) -> Result<T, Conf
     v.trim().parse().map_err(|_| invalid(key, format!("expected a number, got {v:?}")))
 }
 
+/// What the production checks look at.
+struct ProductionFacts<'a> {
+    base_url: &'a Url,
+    demo_data: bool,
+    demo_idp: bool,
+    smtp: Option<&'a str>,
+    sp_key: Option<&'a std::path::Path>,
+    sp_cert: Option<&'a std::path::Path>,
+    keys_dir: &'a std::path::Path,
+    metadata: &'a [String],
+}
+
+/// The public key of a PEM private key or certificate, DER-encoded.
+fn public_key_der(path: &std::path::Path) -> Option<Vec<u8>> {
+    let pem = std::fs::read(path).ok()?;
+    match openssl::pkey::PKey::private_key_from_pem(&pem) {
+        Ok(k) => k.public_key_to_der().ok(),
+        Err(_) => openssl::x509::X509::from_pem(&pem).ok()?.public_key().ok()?.public_key_to_der().ok(),
+    }
+}
+
+/// Everything that keeps a production start from being safe, all at once.
+fn production_problems(f: &ProductionFacts) -> Vec<String> {
+    let mut problems = Vec::new();
+    if f.base_url.scheme() != "https" {
+        problems.push("SL_BASE_URL: an https:// base URL (secure cookies need it)".into());
+    }
+    if f.demo_data {
+        problems.push("SL_DEMO_DATA: demo data is refused".into());
+    }
+    if f.demo_idp {
+        problems.push("SL_DEMO_IDP: the demo identity providers are refused".into());
+    }
+    match f.smtp {
+        None => problems.push("SL_SMTP_URL: mail goes through SMTP with TLS, not to the file outbox".into()),
+        Some(u) if !(u.starts_with("smtps://") || u.contains("tls=required")) => {
+            problems.push("SL_SMTP_URL: SMTP must use TLS (smtps://… or smtp://…?tls=required for STARTTLS)".into())
+        }
+        Some(_) => {}
+    }
+    // Development keys are refused by what they are, wherever they were copied.
+    let development: Vec<Vec<u8>> =
+        ["sp.key.pem", "demo-idp.key.pem"].iter().filter_map(|n| public_key_der(&f.keys_dir.join(n))).collect();
+    for (key, path) in [("SL_SP_KEY", f.sp_key), ("SL_SP_CERT", f.sp_cert)] {
+        match path {
+            None => problems.push(format!("{key}: the real service-provider key and certificate")),
+            Some(p) if !p.is_file() => problems.push(format!("{key}: {} does not exist", p.display())),
+            Some(p) => match public_key_der(p) {
+                None => problems.push(format!("{key}: {} is not a PEM key or certificate", p.display())),
+                Some(k) if development.contains(&k) => {
+                    problems.push(format!("{key}: this is a development key; use the real one"))
+                }
+                Some(_) => {}
+            },
+        }
+    }
+    for m in f.metadata {
+        if m.contains("://") && !m.starts_with("https://") {
+            problems.push(format!("identity-provider metadata {m}: only https:// URLs"));
+        }
+    }
+    problems
+}
+
 impl Config {
     /// Loads from `file` (if given) and the environment, then validates.
     pub fn load(file: Option<&std::path::Path>, env: &dyn VarSource) -> Result<Config, ConfigError> {
@@ -193,7 +313,8 @@ impl Config {
                 "production" | "prod" => Environment::Production,
                 _ => return Err(invalid("SL_ENV", format!("expected development or production, got {v:?}"))),
             },
-            None => file.environment.unwrap_or(Environment::Development),
+            // Fail closed: a deployment that forgets SL_ENV gets every production check.
+            None => file.environment.unwrap_or(Environment::Production),
         };
         let production = environment == Environment::Production;
 
@@ -244,6 +365,21 @@ impl Config {
         let session_max_hours = match env.var("SL_SESSION_MAX_HOURS") {
             Some(v) => parse_num("SL_SESSION_MAX_HOURS", &v)?,
             None => file.session_max_hours.unwrap_or(12),
+        };
+        let trusted_proxies = match env.var("SL_TRUSTED_PROXIES") {
+            Some(v) => v.split(',').filter(|s| !s.trim().is_empty()).map(str::to_string).collect(),
+            None => file.trusted_proxies.clone().unwrap_or_default(),
+        }
+        .iter()
+        .map(|s| s.parse::<Cidr>().map_err(|e| invalid("SL_TRUSTED_PROXIES", e)))
+        .collect::<Result<Vec<_>, _>>()?;
+        let spid_registry_cert =
+            env.var("SL_SPID_REGISTRY_CERT").map(PathBuf::from).or(file.spid_registry_cert.clone());
+        let allow_test_idps_until = match env.var("SL_ALLOW_TEST_IDPS_UNTIL").or(file.allow_test_idps_until.clone()) {
+            Some(v) => Some(chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
+                invalid("SL_ALLOW_TEST_IDPS_UNTIL", format!("expected a date like 2026-12-31, got {v:?}"))
+            })?),
+            None => None,
         };
         let body_limit_bytes = match env.var("SL_BODY_LIMIT_BYTES") {
             Some(v) => parse_num("SL_BODY_LIMIT_BYTES", &v)?,
@@ -305,32 +441,21 @@ impl Config {
         let sp_cert = env.var("SL_SP_CERT").map(PathBuf::from).or(file.sp_cert);
 
         if production {
-            if base_url.scheme() != "https" {
-                return Err(invalid(
-                    "SL_BASE_URL",
-                    "production requires an https:// base URL (secure cookies need it)",
-                ));
-            }
-            if demo_data {
-                return Err(invalid("SL_DEMO_DATA", "demo data is refused in production"));
-            }
-            if demo_idp {
-                return Err(invalid("SL_DEMO_IDP", "the demo identity providers are refused in production"));
-            }
-            if env.var("SL_SMTP_URL").is_none() && file.smtp_url.is_none() {
-                return Err(invalid("SL_SMTP_URL", "production sends mail through SMTP, not to the file outbox"));
-            }
-            for (key, path) in [("SL_SP_KEY", &sp_key), ("SL_SP_CERT", &sp_cert)] {
-                match path {
-                    None => {
-                        return Err(invalid(key, "production requires the real service-provider key and certificate"))
-                    }
-                    Some(p) if p.starts_with(&keys_dir) => {
-                        return Err(invalid(key, "production refuses the development keys under the data directory"))
-                    }
-                    Some(p) if !p.is_file() => return Err(invalid(key, format!("{} does not exist", p.display()))),
-                    Some(_) => {}
-                }
+            let smtp = env.var("SL_SMTP_URL").or(file.smtp_url.clone());
+            let metadata: Vec<String> =
+                [&spid_idp_metadata, &cie_idp_metadata, &eidas_idp_metadata].into_iter().flatten().cloned().collect();
+            let problems = production_problems(&ProductionFacts {
+                base_url: &base_url,
+                demo_data,
+                demo_idp,
+                smtp: smtp.as_deref(),
+                sp_key: sp_key.as_deref(),
+                sp_cert: sp_cert.as_deref(),
+                keys_dir: &keys_dir,
+                metadata: &metadata,
+            });
+            if !problems.is_empty() {
+                return Err(ConfigError::Production(problems));
             }
         }
 
@@ -348,6 +473,9 @@ impl Config {
             body_limit_bytes,
             session_idle_minutes,
             session_max_hours,
+            trusted_proxies,
+            spid_registry_cert,
+            allow_test_idps_until,
             demo_data,
             demo_idp,
             services_base_url: env
@@ -383,6 +511,7 @@ impl Config {
     /// Defaults with a given database, for tests and tools.
     pub fn for_database(database_url: &str, data_dir: PathBuf) -> Config {
         let mut env = std::collections::HashMap::new();
+        env.insert("SL_ENV", "development");
         env.insert("SL_DATABASE_URL", database_url);
         let mut cfg = Config::load(None, &env).expect("the defaults are valid");
         cfg.sp_key = data_dir.join("keys/sp.key.pem");
@@ -398,8 +527,8 @@ mod tests {
     use std::collections::HashMap;
 
     #[test]
-    fn defaults_need_no_configuration() {
-        let cfg = Config::load(None, &HashMap::new()).unwrap();
+    fn development_defaults_need_no_configuration() {
+        let cfg = Config::load(None, &HashMap::from([("SL_ENV", "development")])).unwrap();
         assert_eq!(cfg.addr.to_string(), "127.0.0.1:3000");
         assert!(cfg.demo_idp);
         assert_eq!(cfg.origin(), "http://localhost:3000");
@@ -409,36 +538,74 @@ mod tests {
     }
 
     #[test]
-    fn production_refuses_plain_http_and_demo_data() {
-        let env = HashMap::from([("SL_ENV", "production")]);
-        let err = Config::load(None, &env).unwrap_err().to_string();
-        assert!(err.contains("https"), "{err}");
+    fn without_sl_env_it_is_production_and_says_everything_missing_at_once() {
+        let err = Config::load(None, &HashMap::new()).unwrap_err();
+        let ConfigError::Production(problems) = &err else { panic!("{err}") };
+        let text = problems.join("\n");
+        for key in ["SL_BASE_URL", "SL_SMTP_URL", "SL_SP_KEY", "SL_SP_CERT"] {
+            assert!(text.contains(key), "{key} missing from {text}");
+        }
+        assert!(err.to_string().contains("SL_ENV=development"), "{err}");
         let env = HashMap::from([
-            ("SL_ENV", "production"),
             ("SL_BASE_URL", "https://servizi.example.it"),
             ("SL_DEMO_DATA", "true"),
-        ]);
-        let err = Config::load(None, &env).unwrap_err().to_string();
-        assert!(err.contains("demo data"), "{err}");
-        let env = HashMap::from([
-            ("SL_ENV", "production"),
-            ("SL_BASE_URL", "https://servizi.example.it"),
             ("SL_DEMO_IDP", "true"),
+            ("SL_SMTP_URL", "smtp://mail.example.it:25"),
+            ("SL_SPID_IDP_METADATA", "http://registry.example/idps.xml"),
         ]);
-        let err = Config::load(None, &env).unwrap_err().to_string();
-        assert!(err.contains("demo identity providers"), "{err}");
-        // Demo data is off by default in production; the keys are still missing.
-        let env = HashMap::from([("SL_ENV", "production"), ("SL_BASE_URL", "https://servizi.example.it")]);
-        let err = Config::load(None, &env).unwrap_err().to_string();
-        assert!(err.contains("SL_SMTP_URL") || err.contains("SL_SP_KEY"), "{err}");
+        let text = Config::load(None, &env).unwrap_err().to_string();
+        for part in ["demo data", "demo identity providers", "SMTP must use TLS", "only https://"] {
+            assert!(text.contains(part), "{part:?} missing from {text}");
+        }
+        assert!(!text.contains("SL_BASE_URL"), "{text}");
+    }
+
+    #[test]
+    fn a_development_key_is_refused_by_its_public_key_wherever_it_lies() {
+        let dir = tempfile::tempdir().unwrap();
+        let rsa = openssl::rsa::Rsa::generate(2048).unwrap();
+        let pem = openssl::pkey::PKey::from_rsa(rsa).unwrap().private_key_to_pem_pkcs8().unwrap();
+        std::fs::create_dir_all(dir.path().join("data/keys")).unwrap();
+        std::fs::write(dir.path().join("data/keys/sp.key.pem"), &pem).unwrap();
+        let copy = dir.path().join("elsewhere.pem");
+        std::fs::write(&copy, &pem).unwrap();
+        let data = dir.path().join("data");
+        let (data, copy) = (data.to_str().unwrap(), copy.to_str().unwrap());
+        let env = HashMap::from([
+            ("SL_BASE_URL", "https://servizi.example.it"),
+            ("SL_SMTP_URL", "smtps://mail.example.it"),
+            ("SL_DATA_DIR", data),
+            ("SL_SP_KEY", copy),
+        ]);
+        let text = Config::load(None, &env).unwrap_err().to_string();
+        assert!(text.contains("SL_SP_KEY: this is a development key"), "{text}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let cidr: Cidr = "10.0.0.0/8".parse().unwrap();
+        assert!(cidr.contains("10.200.3.4".parse().unwrap()));
+        assert!(!cidr.contains("11.0.0.1".parse().unwrap()));
+        assert!(!cidr.contains("::ffff:10.0.0.1".parse().unwrap()));
+        let one: Cidr = "2001:db8::1".parse().unwrap();
+        assert!(one.contains("2001:db8::1".parse().unwrap()) && !one.contains("2001:db8::2".parse().unwrap()));
+        let all: Cidr = "0.0.0.0/0".parse().unwrap();
+        assert!(all.contains("192.0.2.1".parse().unwrap()));
+        assert!("10.0.0.0/33".parse::<Cidr>().is_err() && "proxy".parse::<Cidr>().is_err());
+        let env = HashMap::from([("SL_ENV", "development"), ("SL_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")]);
+        assert_eq!(Config::load(None, &env).unwrap().trusted_proxies.len(), 2);
     }
 
     #[test]
     fn the_private_profile_needs_its_invoicing_details() {
-        let env = HashMap::from([("SL_SP_PROFILE", "private"), ("SL_VAT_NUMBER", "IT12345678901")]);
+        let env = HashMap::from([
+            ("SL_ENV", "development"),
+            ("SL_SP_PROFILE", "private"),
+            ("SL_VAT_NUMBER", "IT12345678901"),
+        ]);
         let err = Config::load(None, &env).unwrap_err().to_string();
         assert!(err.contains("SL_BILLING_ADDRESS"), "{err}");
-        let env = HashMap::from([("SL_CONTACT_PHONE", "+39 06 4683")]);
+        let env = HashMap::from([("SL_ENV", "development"), ("SL_CONTACT_PHONE", "+39 06 4683")]);
         assert!(Config::load(None, &env).unwrap_err().to_string().starts_with("SL_CONTACT_PHONE"));
     }
 
@@ -447,13 +614,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.toml");
         std::fs::write(&path, "addr = \"0.0.0.0:8080\"\ndb_pool_size = 3\n").unwrap();
-        let env = HashMap::from([("SL_DB_POOL_SIZE", "5")]);
+        let env = HashMap::from([("SL_ENV", "development"), ("SL_DB_POOL_SIZE", "5")]);
         let cfg = Config::load(Some(&path), &env).unwrap();
         assert_eq!(cfg.addr.port(), 8080);
         assert_eq!(cfg.db_pool_size, 5);
-        let env = HashMap::from([("SL_ADDR", "nowhere")]);
+        let env = HashMap::from([("SL_ENV", "development"), ("SL_ADDR", "nowhere")]);
         assert!(Config::load(None, &env).unwrap_err().to_string().starts_with("SL_ADDR"));
         std::fs::write(&path, "colour = \"blue\"\n").unwrap();
-        assert!(matches!(Config::load(Some(&path), &HashMap::new()), Err(ConfigError::ParseFile { .. })));
+        assert!(matches!(
+            Config::load(Some(&path), &HashMap::from([("SL_ENV", "development")])),
+            Err(ConfigError::ParseFile { .. })
+        ));
     }
 }

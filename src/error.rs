@@ -17,6 +17,9 @@ pub enum AppError {
     /// Sign in first; the page asked for is `next`.
     #[error("sign-in required")]
     SignInRequired { next: String },
+    /// Authenticate again at `idp` with SPID level `level`, then back to `next`.
+    #[error("step-up to level {level} required")]
+    StepUpRequired { idp: String, level: u8, next: String },
     #[error("database")]
     Db(#[source] crate::db::DbError),
     #[error("session")]
@@ -29,6 +32,9 @@ pub enum AppError {
     Explained { status: StatusCode, title: &'static str, detail: &'static str, log: String },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// Too much work waiting: come back in a moment.
+    #[error("busy, retry after {retry_after_secs}s")]
+    Busy { retry_after_secs: u32 },
     #[error("internal error: {0}")]
     Internal(String),
     /// An unexpected failure of another part, kept whole for the log.
@@ -91,9 +97,9 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::CrossOrigin | AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::SignIn { status, .. } | AppError::Explained { status, .. } => *status,
-            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::SignInRequired { .. } | AppError::StepUpRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Db(_) | AppError::Session(_) | AppError::Internal(_) | AppError::Other { .. } => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -104,10 +110,16 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if let AppError::SignInRequired { next } = &self {
-            let to =
-                format!("/accedi?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
-            return axum::response::Redirect::to(&to).into_response();
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        match &self {
+            AppError::SignInRequired { next } => {
+                return axum::response::Redirect::to(&format!("/accedi?next={}", enc(next))).into_response();
+            }
+            AppError::StepUpRequired { idp, level, next } => {
+                let to = format!("/saml/login?idp={}&level={level}&next={}", enc(idp), enc(next));
+                return axum::response::Redirect::to(&to).into_response();
+            }
+            _ => {}
         }
         if status.is_server_error() {
             tracing::error!(error = %chain(&self), "request failed");
@@ -120,6 +132,9 @@ impl IntoResponse for AppError {
             _ => ErrorPage::default(),
         };
         let mut res = status.into_response();
+        if let AppError::Busy { retry_after_secs } = self {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+        }
         res.extensions_mut().insert(page);
         res
     }

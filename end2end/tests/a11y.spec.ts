@@ -1,7 +1,7 @@
 import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { PAGES, LANGS } from "./pages";
-import { signInWithDemoIdp } from "./flows";
+import { openHelpdesk, signInWithDemoIdp } from "./flows";
 import { totp } from "./foreign-helpers";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
@@ -74,7 +74,8 @@ test("axe finds no violation on the Utente Estero pages", async ({ page }) => {
 
 test("axe finds no violation on the helpdesk console", async ({ page }) => {
   await signInWithDemoIdp(page, "Mario Rossi");
-  await page.goto("/assistenza");
+  await openHelpdesk(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Assistenza – Richieste Utente Estero");
   await expectNoViolations(page);
 });
 

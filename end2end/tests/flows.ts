@@ -11,3 +11,15 @@ export async function signInWithDemoIdp(page: Page, person = "Mario Rossi", opts
   await page.getByRole("button", { name: "Accedi" }).click();
   await page.getByRole("button", { name: "Continua verso Servizi Lavoro" }).click();
 }
+
+// The helpdesk console asks operators for SPID level 2: the first visit after
+// a level-1 sign-in goes through the demo IdP again (step-up), then back.
+export async function openHelpdesk(page: Page, person = "Mario Rossi") {
+  await page.goto("/assistenza");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Accedi con un'identità di prova");
+  await expect(page.getByLabel("Livello da attestare")).toHaveValue("2");
+  await page.getByLabel(new RegExp(`^${person}`)).check();
+  await page.getByRole("button", { name: "Accedi" }).click();
+  await page.getByRole("button", { name: "Continua verso Servizi Lavoro" }).click();
+  await expect(page).toHaveURL(/\/assistenza$/);
+}

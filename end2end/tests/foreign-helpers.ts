@@ -2,6 +2,7 @@ import { Page, expect } from "@playwright/test";
 import { createHmac } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { openHelpdesk } from "./flows";
 
 // A one-page PNG "scan" for the registration form.
 export const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da6300010000050001a5f645400000000049454e44ae426082", "hex");
@@ -75,7 +76,7 @@ export async function registeredAndApproved(page: Page, email: string, signInAsO
   await page.goto(link.replace(/^https?:\/\/[^/]+/, ""));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Indirizzo confermato");
   await signInAsOperator(page);
-  await page.goto("/assistenza");
+  await openHelpdesk(page);
   await page.getByRole("row").filter({ hasText: "Ana Pérez" }).last().getByRole("link").click();
   await expect(page.getByText(email)).toBeVisible();
   await page.getByRole("button", { name: "Approva la richiesta" }).click();

@@ -147,3 +147,10 @@ mail-reset-body = To choose a new password, open this link within one hour:
     { $link }
     You will also need the code from your authenticator app or a recovery code.
     If you did not ask for it, ignore this message: your password does not change.
+fsign-email-missing = Enter the e-mail address you registered with
+fsign-password-missing = Enter your password
+fcode-missing = Enter the code the app shows now, or a recovery code
+fnew-too-many-codes = The code was wrong too many times: this link no longer works. Ask for a new link to reset your password.
+mail-password-changed-subject = Your Servizi Lavoro password has changed
+mail-password-changed-body = The password of your Utente Estero sign-in has just been changed and every open session has been closed.
+    If this was not you, write to the helpdesk at once: https://urponline.lavoro.gov.it

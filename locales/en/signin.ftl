@@ -62,3 +62,5 @@ choice-foreign-signin-later = Once the helpdesk approves you, you sign in with y
 area-identifier-eidas = eIDAS identifier
 demo-role-eu-posting = French citizen who posts workers to Italy
 demo-role-eu-worker = Polish citizen, no codice fiscale
+signin-other-browser = The identity provider's answer did not reach the browser you started signing in from (or cookies are blocked). For your safety you were not signed in: start again from this page, in the same browser.
+signin-other-person = You confirmed the sign-in as another person. For your safety the session has been closed: sign in again as yourself.

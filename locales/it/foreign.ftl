@@ -147,3 +147,10 @@ mail-reset-body = Per scegliere una nuova password apri questo link entro un'ora
     { $link }
     Ti servirà anche il codice della tua app di autenticazione o un codice di recupero.
     Se non l'hai chiesto tu, ignora questo messaggio: la tua password non cambia.
+fsign-email-missing = Scrivi l'indirizzo e-mail con cui ti sei registrato
+fsign-password-missing = Scrivi la password
+fcode-missing = Scrivi il codice che l'app mostra ora, o un codice di recupero
+fnew-too-many-codes = Hai sbagliato il codice troppe volte: questo link non vale più. Chiedi un nuovo link per reimpostare la password.
+mail-password-changed-subject = La tua password di Servizi Lavoro è cambiata
+mail-password-changed-body = La password del tuo accesso come Utente Estero è appena stata cambiata e ogni sessione aperta è stata chiusa.
+    Se non sei stato tu, scrivi subito all'assistenza: https://urponline.lavoro.gov.it

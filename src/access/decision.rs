@@ -41,8 +41,10 @@ pub enum Resource<'a> {
     Service(Requirements<'a>),
     /// The helpdesk console's queue and decisions.
     HelpdeskQueue,
-    /// One Utente Estero registration request, with its document.
+    /// One Utente Estero registration request.
     ForeignRequest(i64),
+    /// The identity document of one registration request.
+    ForeignDocument(i64),
     /// The password the portal holds for the signed-in person.
     PortalPassword,
 }
@@ -54,6 +56,7 @@ impl Resource<'_> {
             Resource::Service(s) => format!("service:{}", s.slug),
             Resource::HelpdeskQueue => "helpdesk:queue".into(),
             Resource::ForeignRequest(id) => format!("foreign-request:{id}"),
+            Resource::ForeignDocument(id) => format!("foreign-document:{id}"),
             Resource::PortalPassword => "portal-password".into(),
         }
     }
@@ -90,6 +93,9 @@ impl Denial {
     }
 }
 
+/// The level the helpdesk console asks of operators.
+pub const HELPDESK_LEVEL: Level = Level::L2;
+
 /// The highest level a credential can reach by authenticating again.
 fn reachable(credential: Credential) -> Level {
     match credential {
@@ -120,13 +126,18 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
             }
             allowed()
         }
-        // Operators act only signed in with SPID or CIE as themselves.
-        (Action::View, Resource::HelpdeskQueue) | (Action::View | Action::Decide, Resource::ForeignRequest(_)) => {
+        // Operators see identity documents and decide: only signed in with
+        // SPID or CIE as themselves, at level 2 or more.
+        (Action::View, Resource::HelpdeskQueue | Resource::ForeignDocument(_))
+        | (Action::View | Action::Decide, Resource::ForeignRequest(_)) => {
             if !who.has_role(Role::HelpdeskOperator) {
                 return Err(Denial::Role { needed: Role::HelpdeskOperator });
             }
             if !matches!(who.actor.credential, Credential::Spid | Credential::Cie) {
                 return Err(Denial::Credential { allowed: vec![Credential::Spid, Credential::Cie] });
+            }
+            if who.actor.level < HELPDESK_LEVEL {
+                return Err(Denial::Level { needed: HELPDESK_LEVEL, step_up: true });
             }
             allowed()
         }

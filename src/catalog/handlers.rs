@@ -20,10 +20,6 @@ pub struct ServiceSlug {
     pub slug: String,
 }
 
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
 /// Allowed: on to the service (usage recorded). Level too low: a new
 /// authentication at the level the service needs, then straight back here.
 /// Otherwise: the explanation, with what would fix it (403).
@@ -40,11 +36,11 @@ pub async fn enter(page: PageRequest, Path(ServiceSlug { slug }): Path<ServiceSl
             Ok((StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response())
         }
         Err(Denial::SignIn) => Ok(Redirect::to(&paths::sign_in_then(&here)).into_response()),
-        Err(Denial::Level { needed, step_up: true }) => {
-            let idp = who.map(|w| w.actor.idp_entity_id.clone()).unwrap_or_default();
-            let to = format!("{}?idp={}&level={}&next={}", paths::SAML_LOGIN, enc(&idp), needed.number(), enc(&here));
-            Ok(Redirect::to(&to).into_response())
-        }
+        Err(Denial::Level { needed, step_up: true }) => Err(AppError::StepUpRequired {
+            idp: who.map(|w| w.actor.idp_entity_id.clone()).unwrap_or_default(),
+            level: needed.number(),
+            next: here,
+        }),
         Err(denial) => {
             Ok(page.render(StatusCode::FORBIDDEN, move || view! { <AccessDeniedPage service denial/> }.into_any()))
         }

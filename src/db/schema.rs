@@ -46,6 +46,7 @@ diesel::table! {
         return_to -> Text,
         issue_instant -> Timestamp,
         expires_at -> Timestamp,
+        browser_binding -> Nullable<Text>,
     }
 }
 
@@ -139,7 +140,6 @@ diesel::table! {
         key -> Text,
         failures -> Integer,
         last_failure_at -> Timestamp,
-        locked_until -> Nullable<Timestamp>,
     }
 }
 
@@ -159,6 +159,7 @@ diesel::table! {
         foreign_user_id -> BigInt,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+        code_failures -> Integer,
     }
 }
 

@@ -29,6 +29,11 @@ async fn permit(page: &PageRequest, action: Action, resource: Resource<'_>) -> A
             detail: "helpdesk-signin",
             log: "helpdesk: not signed in".into(),
         },
+        Denial::Level { needed, .. } => AppError::StepUpRequired {
+            idp: page.principal.as_ref().map(|p| p.actor.idp_entity_id.clone()).unwrap_or_default(),
+            level: needed.number(),
+            next: if page.at.path.ends_with("/decisione") { PATH.into() } else { page.at.path.clone() },
+        },
         other => AppError::Explained {
             status: StatusCode::FORBIDDEN,
             title: "helpdesk-forbidden-title",
@@ -176,19 +181,35 @@ pub async fn request_page(page: PageRequest, Path(id): Path<i64>) -> AppResult<R
 }
 
 /// `GET /assistenza/richieste/{id}/documento`: the scan, to operators only.
+/// Every view is in the audit trail, with the operator.
 pub async fn document(page: PageRequest, Path(id): Path<i64>) -> AppResult<Response> {
-    let (_, user) = pending_request(&page, Action::View, id).await?;
+    let p = permit(&page, Action::View, Resource::ForeignDocument(id)).await?;
+    let user =
+        with_conn(&page.state.pool, move |c| model::pending_request(c, &p, id)).await?.ok_or(AppError::NotFound)?;
     let path = page.state.config.data_dir.join("uploads").join(&user.doc_file);
     let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::other("reading a stored document", e))?;
     Ok((
         [
             (header::CONTENT_TYPE, user.doc_mime.clone()),
-            (header::CONTENT_DISPOSITION, "inline".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"documento-{id}.{}\"", extension(&user.doc_mime)),
+            ),
+            // Never run as a page of ours, whatever it contains.
+            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_string()),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
         bytes,
     )
         .into_response())
+}
+
+fn extension(mime: &str) -> &'static str {
+    match mime {
+        "application/pdf" => "pdf",
+        "image/png" => "png",
+        _ => "jpg",
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -3,7 +3,7 @@
 //! and (later) e-mails.
 mod negotiate;
 
-pub use negotiate::{negotiate, LANG_COOKIE};
+pub use negotiate::{cookie, negotiate, LANG_COOKIE};
 
 use fluent_templates::{fluent_bundle::FluentValue, static_loader, LanguageIdentifier, Loader};
 use std::{borrow::Cow, collections::HashMap};

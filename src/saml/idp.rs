@@ -25,9 +25,38 @@ pub struct IdentityProvider {
 }
 
 impl IdentityProvider {
-    pub fn public_keys(&self) -> Vec<openssl::pkey::PKey<openssl::pkey::Public>> {
-        self.certs_der.iter().filter_map(|d| X509::from_der(d).ok().and_then(|c| c.public_key().ok())).collect()
+    /// The signing certificates valid now: checked when used, not only at
+    /// load, since the server runs for longer than some certificates last.
+    pub fn current_certs_der(&self) -> Vec<Vec<u8>> {
+        self.certs_der.iter().filter(|d| X509::from_der(d).is_ok_and(|c| still_valid(&c))).cloned().collect()
     }
+
+    pub fn public_keys(&self) -> Vec<openssl::pkey::PKey<openssl::pkey::Public>> {
+        self.current_certs_der()
+            .iter()
+            .filter_map(|d| X509::from_der(d).ok().and_then(|c| c.public_key().ok()))
+            .collect()
+    }
+}
+
+/// Identity providers that exist for testing (AgID's validator and demo, the
+/// spid-sp-test tool's): never trusted in production unless allowed for a while.
+pub const KNOWN_TEST_IDPS: &[&str] = &[
+    "https://validator.spid.gov.it",
+    "https://demo.spid.gov.it",
+    "https://demo.spid.gov.it/validator",
+    "https://localhost:8443",
+    "https://localhost:8080",
+];
+
+/// What loading metadata must insist on.
+#[derive(Clone, Debug, Default)]
+pub struct MetadataPolicy {
+    pub production: bool,
+    /// AgID's certificate (DER), which must have signed an aggregated registry.
+    pub registry_cert_der: Option<Vec<u8>>,
+    /// Known test IdPs may be trusted (never in production, unless a dated setting allows it).
+    pub test_idps_allowed: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +67,10 @@ pub enum IdpError {
     Xml { origin: String, reason: String },
     #[error("{origin}: no identity provider with a usable signing certificate and SSO endpoint")]
     Empty { origin: String },
+    #[error("{origin}: production reads identity-provider metadata over https only")]
+    Insecure { origin: String },
+    #[error("{origin}: the registry's signature is missing or not AgID's ({reason}); set SL_SPID_REGISTRY_CERT to AgID's certificate")]
+    Unsigned { origin: String, reason: String },
 }
 
 /// Every IdP, looked up by entity ID.
@@ -76,9 +109,19 @@ impl IdpRegistry {
         self.idps.is_empty()
     }
 
-    /// Loads metadata from a file path or an http(s) URL.
-    pub fn load_source(&mut self, source: &str, credential: Credential) -> Result<usize, IdpError> {
+    /// Loads metadata from a file path or an http(s) URL. An aggregated
+    /// registry must carry AgID's signature when a certificate is configured
+    /// (always, in production); only what the signature covers is read.
+    pub fn load_source(
+        &mut self,
+        source: &str,
+        credential: Credential,
+        policy: &MetadataPolicy,
+    ) -> Result<usize, IdpError> {
         let read_err = |reason: String| IdpError::Read { origin: source.to_string(), reason };
+        if policy.production && source.starts_with("http://") {
+            return Err(IdpError::Insecure { origin: source.to_string() });
+        }
         let xml = if source.starts_with("http://") || source.starts_with("https://") {
             ureq::get(source)
                 .call()
@@ -91,8 +134,31 @@ impl IdpRegistry {
         } else {
             std::fs::read_to_string(source).map_err(|e| read_err(e.to_string()))?
         };
-        let found =
+        let aggregated = roxmltree::Document::parse(&xml)
+            .map_err(|e| IdpError::Xml { origin: source.to_string(), reason: e.to_string() })?
+            .root_element()
+            .tag_name()
+            .name()
+            == "EntitiesDescriptor";
+        let unsigned = |reason: String| IdpError::Unsigned { origin: source.to_string(), reason };
+        let xml = match (&policy.registry_cert_der, aggregated) {
+            (Some(cert), true) => super::xmldsig::verify_and_reduce(&xml, std::slice::from_ref(cert))
+                .map_err(|e| unsigned(e.to_string()))?,
+            (None, true) if policy.production => return Err(unsigned("no certificate configured".into())),
+            _ => xml,
+        };
+        let mut found =
             parse_metadata(&xml, credential).map_err(|reason| IdpError::Xml { origin: source.to_string(), reason })?;
+        for idp in &mut found {
+            idp.test = KNOWN_TEST_IDPS.contains(&idp.entity_id.as_str());
+        }
+        found.retain(|idp| {
+            let refused = idp.test && !policy.test_idps_allowed;
+            if refused {
+                tracing::warn!(entity_id = %idp.entity_id, "test identity provider refused (SL_ALLOW_TEST_IDPS_UNTIL)");
+            }
+            !refused
+        });
         if found.is_empty() {
             return Err(IdpError::Empty { origin: source.to_string() });
         }

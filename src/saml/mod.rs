@@ -34,6 +34,8 @@ pub enum SamlSetupError {
     Metadata(#[from] xmldsig::SignatureError),
     #[error("identity providers: {0}")]
     Idp(#[from] idp::IdpError),
+    #[error("SL_SPID_REGISTRY_CERT: {0} is not a PEM certificate")]
+    RegistryCert(String),
 }
 
 /// The certificate subject for our own keys, from the configuration.
@@ -69,6 +71,22 @@ impl Saml {
             tracing::warn!(days = keys.days_left(), "the service-provider certificate expires soon: renew it");
         }
         let sp = ServiceProvider::new(config, keys)?;
+        let registry_cert_der = match &config.spid_registry_cert {
+            Some(path) => Some(
+                std::fs::read(path)
+                    .ok()
+                    .and_then(|pem| openssl::x509::X509::from_pem(&pem).ok())
+                    .and_then(|c| c.to_der().ok())
+                    .ok_or_else(|| SamlSetupError::RegistryCert(path.display().to_string()))?,
+            ),
+            None => None,
+        };
+        let today = chrono::Utc::now().date_naive();
+        let policy = idp::MetadataPolicy {
+            production: config.is_production(),
+            registry_cert_der,
+            test_idps_allowed: !config.is_production() || config.allow_test_idps_until.is_some_and(|d| d >= today),
+        };
         let mut idps = IdpRegistry::default();
         let sources = [
             (&config.spid_idp_metadata, Credential::Spid),
@@ -77,7 +95,7 @@ impl Saml {
         ];
         for (list, credential) in sources {
             for source in list {
-                idps.load_source(source, credential)?;
+                idps.load_source(source, credential, &policy)?;
             }
         }
         let demo = if config.demo_idp { demo::register(config, &mut idps)? } else { Vec::new() };

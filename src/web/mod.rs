@@ -1,6 +1,7 @@
 //! What every page shares: addresses, the document and its rendering, the
 //! layout, components, static assets, error pages and the HTTP layers.
 pub mod assets;
+pub mod client;
 pub mod components;
 pub mod error_pages;
 pub mod health;

@@ -47,12 +47,16 @@ where
 impl PageRequest {
     pub fn from_parts(parts: &Parts, state: AppState) -> Self {
         PageRequest {
-            state,
             lang: parts.extensions.get::<Lang>().copied().unwrap_or_default(),
             principal: parts.extensions.get::<Option<Principal>>().cloned().flatten(),
             at: RequestPath { path: parts.uri.path().to_string(), query: parts.uri.query().unwrap_or("").to_string() },
-            client: parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()),
+            client: super::client::client_ip(
+                parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()),
+                &parts.headers,
+                &state.config.trusted_proxies,
+            ),
             request_id: parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_string(),
+            state,
         }
     }
 

@@ -33,7 +33,12 @@ fn principals() -> Vec<Option<Principal>> {
 
 fn resources() -> Vec<Resource<'static>> {
     let mut all: Vec<Resource> = model::all().iter().map(|s| Resource::Service(s.requirements())).collect();
-    all.extend([Resource::HelpdeskQueue, Resource::ForeignRequest(1), Resource::PortalPassword]);
+    all.extend([
+        Resource::HelpdeskQueue,
+        Resource::ForeignRequest(1),
+        Resource::ForeignDocument(1),
+        Resource::PortalPassword,
+    ]);
     all
 }
 
@@ -54,11 +59,14 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
                 Ok(())
             }
         }
-        (Action::View, Resource::HelpdeskQueue) | (Action::View | Action::Decide, Resource::ForeignRequest(_)) => {
+        (Action::View, Resource::HelpdeskQueue | Resource::ForeignDocument(_))
+        | (Action::View | Action::Decide, Resource::ForeignRequest(_)) => {
             if !p.roles.contains(&Role::HelpdeskOperator) {
                 Err(Denial::Role { needed: Role::HelpdeskOperator })
             } else if !matches!(credential, Credential::Spid | Credential::Cie) {
                 Err(Denial::Credential { allowed: vec![Credential::Spid, Credential::Cie] })
+            } else if level < Level::L2 {
+                Err(Denial::Level { needed: Level::L2, step_up: true })
             } else {
                 Ok(())
             }
@@ -96,7 +104,7 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
             }
         }
     }
-    assert_eq!(principals.len() * ACTIONS.len() * resources.len(), 73 * 4 * 25);
+    assert_eq!(principals.len() * ACTIONS.len() * resources.len(), 73 * 4 * 26);
     assert!(allowed > 0, "some combinations are allowed");
 }
 

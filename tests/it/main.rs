@@ -9,6 +9,7 @@ mod catalog;
 mod cie_eidas_login;
 mod foreign_user;
 mod foundation;
+mod hardening;
 mod locales;
 mod sessions;
 mod spid_login;

@@ -223,7 +223,13 @@ pub fn decide(
         let Some(user) = by_id(c, id)?.filter(|u| u.status == STATUS_PENDING) else { return Ok(None) };
         let now = Utc::now().naive_utc();
         let status = if approve { STATUS_APPROVED } else { STATUS_REJECTED };
-        diesel::update(u::table.find(id)).set(u::status.eq(status)).execute(c)?;
+        // Only one of two operators deciding at once changes the status.
+        let changed = diesel::update(u::table.find(id).filter(u::status.eq(STATUS_PENDING)))
+            .set(u::status.eq(status))
+            .execute(c)?;
+        if changed != 1 {
+            return Ok(None);
+        }
         diesel::insert_into(d::table)
             .values((
                 d::foreign_user_id.eq(id),
@@ -296,8 +302,13 @@ pub fn enrol(
 }
 
 /// Remembers the last time step used, so a code works once.
-pub fn used_step(conn: &mut AnyConnection, id: i64, step: i64) -> QueryResult<()> {
-    diesel::update(u::table.find(id)).set(u::totp_last_step.eq(step)).execute(conn).map(|_| ())
+/// Spends the time step of a valid code: true only for the first to spend it
+/// (the same code sent twice at once passes once).
+pub fn used_step(conn: &mut AnyConnection, id: i64, step: i64) -> QueryResult<bool> {
+    let n = diesel::update(u::table.find(id).filter(u::totp_last_step.is_null().or(u::totp_last_step.lt(step))))
+        .set(u::totp_last_step.eq(step))
+        .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// Spends a recovery code; false if it is unknown or already used.

@@ -4,7 +4,7 @@
 //! a flood of sign-ins can neither starve other pages nor exhaust memory.
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use std::sync::mpsc::{channel, Sender};
+use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::{LazyLock, Mutex};
 
 pub const MIN_LENGTH: usize = 12;
@@ -21,14 +21,18 @@ static COMMON_SET: LazyLock<std::collections::HashSet<&'static str>> =
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// A few dedicated threads, one per core, do all the hashing: at most that
-/// many hashes run at once (each takes 19 MiB and a core), the rest wait in
-/// line, and the 19 MiB blocks are reused by the same threads instead of
-/// spreading over the blocking pool's many threads and their allocator arenas.
-static HASHERS: LazyLock<Mutex<Sender<Job>>> = LazyLock::new(|| {
-    let (tx, rx) = channel::<Job>();
+/// Hashes that may wait in line; past that a request is answered 503 at
+/// once (with Retry-After) instead of queueing without bound.
+pub const QUEUE: usize = 16;
+
+/// Dedicated threads do all the hashing: one core stays free for pages
+/// (`cores − 1`, at least one), at most that many hashes run at once (each
+/// takes 19 MiB), a bounded line waits, and the 19 MiB blocks are reused by
+/// the same threads instead of spreading over the blocking pool's threads.
+static HASHERS: LazyLock<Mutex<SyncSender<Job>>> = LazyLock::new(|| {
+    let (tx, rx) = sync_channel::<Job>(QUEUE);
     let rx = std::sync::Arc::new(Mutex::new(rx));
-    let n = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let n = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).saturating_sub(1).max(1);
     for i in 0..n {
         let rx = rx.clone();
         let spawned = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || loop {
@@ -49,13 +53,21 @@ static HASHERS: LazyLock<Mutex<Sender<Job>>> = LazyLock::new(|| {
 });
 
 /// Runs `f` on a hashing thread and waits for it without blocking the runtime.
+/// A job whose requester has gone (the client closed the connection) is dropped.
 async fn on_hasher<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move || {
-        let _ = tx.send(f());
+        if !tx.is_closed() {
+            let _ = tx.send(f());
+        }
     });
-    HASHERS.lock().map_err(|e| HashError(e.to_string()))?.send(job).map_err(|e| HashError(e.to_string()))?;
-    rx.await.map_err(|e| HashError(e.to_string()))
+    let sender = HASHERS.lock().map_err(|e| HashError::Failed(e.to_string()))?.clone();
+    match sender.try_send(job) {
+        Ok(()) => {}
+        Err(TrySendError::Full(_)) => return Err(HashError::Busy),
+        Err(TrySendError::Disconnected(_)) => return Err(HashError::Failed("no hashing thread".into())),
+    }
+    rx.await.map_err(|e| HashError::Failed(e.to_string()))
 }
 
 /// Why a new password is refused (message keys).
@@ -103,15 +115,32 @@ fn argon2() -> Argon2<'static> {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing: {0}")]
-pub struct HashError(String);
+pub enum HashError {
+    /// The line is full: try again shortly (503 with Retry-After).
+    #[error("password hashing: too many waiting")]
+    Busy,
+    #[error("password hashing: {0}")]
+    Failed(String),
+}
+
+impl From<HashError> for crate::error::AppError {
+    fn from(e: HashError) -> Self {
+        match e {
+            HashError::Busy => crate::error::AppError::Busy { retry_after_secs: 2 },
+            other => crate::error::AppError::other("password hashing", other),
+        }
+    }
+}
 
 /// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`): parameters travel
 /// with the hash, so they can be raised and old hashes upgraded at sign-in.
 pub async fn hash(password: String) -> Result<String, HashError> {
     on_hasher(move || {
-        let salt = new_salt().map_err(|e| HashError(e.to_string()))?;
-        argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| HashError(e.to_string()))
+        let salt = new_salt().map_err(|e| HashError::Failed(e.to_string()))?;
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| HashError::Failed(e.to_string()))
     })
     .await?
 }
@@ -120,7 +149,7 @@ pub async fn hash(password: String) -> Result<String, HashError> {
 /// redone with today's parameters.
 pub async fn verify(password: String, phc: String) -> Result<(bool, bool), HashError> {
     on_hasher(move || {
-        let parsed = PasswordHash::new(&phc).map_err(|e| HashError(e.to_string()))?;
+        let parsed = PasswordHash::new(&phc).map_err(|e| HashError::Failed(e.to_string()))?;
         let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         Ok((ok, ok && needs_rehash(&parsed)))
     })
@@ -132,14 +161,15 @@ fn needs_rehash(parsed: &PasswordHash) -> bool {
     parsed.algorithm.as_str() != "argon2id" || params.m_cost() < MEMORY_KIB || params.t_cost() < ITERATIONS
 }
 
-/// A fixed-cost verification for unknown accounts, so timing tells nothing.
-pub async fn verify_dummy(password: String) {
+/// A fixed-cost verification for unknown accounts, so timing tells nothing;
+/// a full line answers the same as for a known account.
+pub async fn verify_dummy(password: String) -> Result<(), HashError> {
     static DUMMY: LazyLock<String> = LazyLock::new(|| {
         new_salt()
             .and_then(|salt| argon2().hash_password(b"not a password", &salt).map(|h| h.to_string()))
             .unwrap_or_default()
     });
-    let _ = verify(password, DUMMY.clone()).await;
+    verify(password, DUMMY.clone()).await.map(|_| ())
 }
 
 #[cfg(test)]

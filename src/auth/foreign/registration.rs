@@ -310,7 +310,7 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     let dir = state.config.data_dir.join("uploads");
     let file_name = format!("{}.{ext}", uuid::Uuid::new_v4().simple());
     write_private(&dir, &file_name, &bytes).map_err(|e| AppError::other("storing the document", e))?;
-    let password_hash = password::hash(pw).await.map_err(|e| AppError::other("foreign/registration", e))?;
+    let password_hash = password::hash(pw).await?;
     let (token, token_hash) = model::new_token();
     let reg = NewRegistration {
         email: v.email.to_lowercase(),
@@ -359,6 +359,20 @@ pub async fn send(state: &AppState, to: &str, lang: Lang, subject: &str, body: &
     if let Err(e) = state.mailer.send(to, lang, subject, body, args).await {
         tracing::error!(error = %e, "could not send mail");
     }
+}
+
+/// Sends a mail off the request path: the answer does not wait for the mail
+/// server, so its timing says nothing about whether a mail was sent.
+pub fn send_later(
+    state: &AppState,
+    to: String,
+    lang: Lang,
+    subject: &'static str,
+    body: &'static str,
+    args: Vec<(&'static str, String)>,
+) {
+    let state = state.clone();
+    tokio::spawn(async move { send(&state, &to, lang, subject, body, &args).await });
 }
 
 fn write_private(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {

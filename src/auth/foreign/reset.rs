@@ -2,9 +2,10 @@
 //! needs the second factor or a recovery code, so a stolen mailbox alone is
 //! not enough; the answer never says whether an address is registered.
 use super::model::{self, ForeignUser, STATUS_APPROVED};
-use super::registration::send;
+use super::registration::send_later;
 use super::signin::PATH;
-use super::{password, throttle, totp};
+use super::signin::{client_address, second_factor, too_many};
+use super::{password, throttle};
 use crate::access::{self, Action, Denial, Resource};
 use crate::db::schema::{password_resets as r, sessions};
 use crate::db::{with_conn, AnyConnection};
@@ -132,9 +133,9 @@ pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotFor
     })
     .await?;
     if let Some((user, token)) = issued {
-        let link = format!("{}{PATH}/nuova-password?token={token}", state.config.origin());
+        let link = format!("{}{}?token={token}", state.config.origin(), paths::FOREIGN_RESET);
         let lang = Lang::parse(&user.lang).unwrap_or(lang);
-        send(&state, &user.email, lang, "mail-reset-subject", "mail-reset-body", &[("link", link)]).await;
+        send_later(&state, user.email, lang, "mail-reset-subject", "mail-reset-body", vec![("link", link)]);
     }
     Ok(Redirect::to(&format!("{PATH}/password-dimenticata/inviata")).into_response())
 }
@@ -190,25 +191,29 @@ pub struct ResetForm {
     pub code: Option<String>,
 }
 
-/// Checks a one-time or recovery code of `user`, spending it.
-async fn second_factor(state: &AppState, user: &ForeignUser, code: &str) -> AppResult<bool> {
-    let id = user.id;
-    if let Some(step) =
-        user.totp_secret.as_deref().and_then(|s| totp::verify(s, code, Utc::now().timestamp(), user.totp_last_step))
-    {
-        with_conn(&state.pool, move |c| model::used_step(c, id, step)).await?;
-        return Ok(true);
-    }
-    let h = totp::hash_recovery_code(code);
-    Ok(code.len() >= 12 && with_conn(&state.pool, move |c| model::use_recovery_code(c, id, &h)).await?)
+/// Wrong second factors a reset link survives; then it is burnt.
+const RESET_CODE_ATTEMPTS: i32 = 5;
+
+/// Counts a wrong second factor against the link; true when it is now burnt.
+fn wrong_code(conn: &mut AnyConnection, token_hash: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    conn.transaction(|c| {
+        diesel::update(r::table.find(token_hash)).set(r::code_failures.eq(r::code_failures + 1)).execute(c)?;
+        let n: i32 = r::table.find(token_hash).select(r::code_failures).first(c)?;
+        if n >= RESET_CODE_ATTEMPTS {
+            diesel::update(r::table.find(token_hash)).set(r::used_at.eq(now)).execute(c)?;
+        }
+        Ok(n >= RESET_CODE_ATTEMPTS)
+    })
 }
 
-/// A new password ends every session of the account.
+/// A new password ends every session of the account, every pending sign-in
+/// (they carry the old password's fingerprint) and every other reset link.
 fn store_password(conn: &mut AnyConnection, user: &ForeignUser, phc: &str) -> QueryResult<()> {
     use crate::db::schema::accounts as a;
     conn.transaction(|c| {
         model::set_password_hash(c, user.id, phc)?;
-        throttle::succeeded(c, &user.email)?;
+        throttle::reset_account(c, &user.email)?;
+        diesel::delete(r::table.filter(r::foreign_user_id.eq(user.id)).filter(r::used_at.is_null())).execute(c)?;
         let account: Option<i64> = a::table
             .filter(a::id_kind.eq(crate::identity::IdKind::Foreign.code()))
             .filter(a::identifier.eq(&user.public_id))
@@ -220,6 +225,12 @@ fn store_password(conn: &mut AnyConnection, user: &ForeignUser, phc: &str) -> Qu
         }
         Ok(())
     })
+}
+
+/// Tells the person their password changed, in case it was not them.
+fn password_changed_mail(state: &AppState, user: &ForeignUser) {
+    let lang = Lang::parse(&user.lang).unwrap_or_default();
+    send_later(state, user.email.clone(), lang, "mail-password-changed-subject", "mail-password-changed-body", vec![]);
 }
 
 /// `POST /accesso-utente-estero/nuova-password`.
@@ -237,8 +248,31 @@ pub async fn reset_submit(page: PageRequest, FormData(form): FormData<ResetForm>
         errors.add("password_confirm", "reg-error-password-confirm");
     }
     let needs_code = user.totp_enrolled_at.is_some();
-    if errors.is_empty() && needs_code && !second_factor(&state, &user, form.code.as_deref().unwrap_or("")).await? {
-        errors.add("code", "fcode-wrong");
+    if errors.is_empty() && needs_code {
+        // The second factor is throttled like sign-in, and the link burns after a few wrong codes.
+        let (now, address) = (state.clock.now(), client_address(&page));
+        let (e1, a1) = (user.email.clone(), address.clone());
+        let reserve = move |c: &mut _| throttle::reserve(c, &throttle::Attempt { email: &e1, address: &a1 }, now);
+        if let throttle::Verdict::Wait(s) = with_conn(&state.pool, reserve).await? {
+            return Ok(too_many(s));
+        }
+        if !second_factor(&state, &user, form.code.as_deref().unwrap_or("").trim()).await? {
+            let (e2, a2, hash) = (user.email.clone(), address, model::token_hash(&token));
+            let burnt = with_conn(&state.pool, move |c| {
+                throttle::failed(c, &throttle::Attempt { email: &e2, address: &a2 }, "reset-code", now)?;
+                wrong_code(c, &hash, now)
+            })
+            .await?;
+            if burnt {
+                return Err(AppError::Explained {
+                    status: StatusCode::BAD_REQUEST,
+                    title: "reg-confirm-invalid-title",
+                    detail: "fnew-too-many-codes",
+                    log: "reset link burnt after wrong second factors".into(),
+                });
+            }
+            errors.add("code", "fcode-wrong");
+        }
     }
     if !errors.is_empty() {
         let sub = ResetSubmission { token, needs_code, errors };
@@ -247,15 +281,16 @@ pub async fn reset_submit(page: PageRequest, FormData(form): FormData<ResetForm>
             view! { <ResetPage/> }.into_any()
         }));
     }
-    let phc = password::hash(pw).await.map_err(|e| AppError::other("foreign/reset", e))?;
+    let phc = password::hash(pw).await?;
     let hash = model::token_hash(&token);
+    let u = user.clone();
     let used = with_conn(&state.pool, move |c| {
         c.transaction(|c| {
             let n = diesel::update(r::table.find(&hash).filter(r::used_at.is_null()))
                 .set(r::used_at.eq(Utc::now().naive_utc()))
                 .execute(c)?;
             if n == 1 {
-                store_password(c, &user, &phc)?;
+                store_password(c, &u, &phc)?;
             }
             Ok(n == 1)
         })
@@ -264,7 +299,8 @@ pub async fn reset_submit(page: PageRequest, FormData(form): FormData<ResetForm>
     if !used {
         return Err(invalid_link());
     }
-    Ok(Redirect::to(&format!("{PATH}/password-aggiornata")).into_response())
+    password_changed_mail(&state, &user);
+    Ok(Redirect::to(paths::FOREIGN_PASSWORD_UPDATED).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -301,9 +337,7 @@ pub async fn change_submit(page: PageRequest, FormData(form): FormData<ChangeFor
     let user = signed_in_foreign(&page).await?;
     let (pw, pw2) = (form.password.unwrap_or_default(), form.password_confirm.unwrap_or_default());
     let mut errors = FieldErrors::default();
-    let (ok, _) = password::verify(form.current.unwrap_or_default(), user.password_hash.clone())
-        .await
-        .map_err(|e| AppError::other("foreign/reset", e))?;
+    let (ok, _) = password::verify(form.current.unwrap_or_default(), user.password_hash.clone()).await?;
     if !ok {
         errors.add("current", "fchange-wrong-current");
     }
@@ -320,8 +354,10 @@ pub async fn change_submit(page: PageRequest, FormData(form): FormData<ChangeFor
             view! { <ChangePasswordPage/> }.into_any()
         }));
     }
-    let phc = password::hash(pw).await.map_err(|e| AppError::other("foreign/reset", e))?;
+    let phc = password::hash(pw).await?;
     // Every session ends, this one too: the person signs in again with the new password.
-    with_conn(&state.pool, move |c| store_password(c, &user, &phc)).await?;
+    let u = user.clone();
+    with_conn(&state.pool, move |c| store_password(c, &u, &phc)).await?;
+    password_changed_mail(&state, &user);
     Ok(Redirect::to(&format!("{PATH}/password-aggiornata")).into_response())
 }

@@ -28,6 +28,10 @@ const PENDING_KEY: &str = "foreign_pending";
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Pending {
     user_id: i64,
+    /// Of the password hash the password step checked: a password changed
+    /// meanwhile ends this pending sign-in.
+    #[serde(default)]
+    password: String,
     /// Set while enrolling: the secret being shown (saved only once confirmed).
     enrol_secret: Option<String>,
 }
@@ -132,11 +136,29 @@ pub struct CodeForm {
     pub code: Option<String>,
 }
 
-fn client_address(req: &PageRequest) -> String {
-    req.client.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into())
+/// A short digest of a password hash, to notice that it changed.
+fn fingerprint(phc: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(phc.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
-fn too_many(seconds: i64) -> Response {
+/// The client's address as the throttle counts it.
+pub fn client_address(req: &PageRequest) -> String {
+    crate::web::client::throttle_key(req.client)
+}
+
+/// Checks a one-time code or a recovery code of `user`, spending it.
+pub async fn second_factor(state: &AppState, user: &ForeignUser, code: &str) -> AppResult<bool> {
+    let id = user.id;
+    let now = state.clock.now().and_utc().timestamp();
+    if let Some(step) = user.totp_secret.as_deref().and_then(|s| totp::verify(s, code, now, user.totp_last_step)) {
+        return Ok(with_conn(&state.pool, move |c| model::used_step(c, id, step)).await?);
+    }
+    let h = totp::hash_recovery_code(code);
+    Ok(code.len() >= 12 && with_conn(&state.pool, move |c| model::use_recovery_code(c, id, &h)).await?)
+}
+
+pub fn too_many(seconds: i64) -> Response {
     let mut res = AppError::Explained {
         status: StatusCode::TOO_MANY_REQUESTS,
         title: "error-429-title",
@@ -160,25 +182,43 @@ pub async fn submit_password(
     let address = client_address(&page);
     let email = form.email.unwrap_or_default().trim().to_lowercase();
     let pw = form.password.unwrap_or_default();
+    // An empty form is a mistake, not a guess: it is not counted.
+    let mut errors = FieldErrors::default();
+    if email.is_empty() {
+        errors.add("email", "fsign-email-missing");
+    }
+    if pw.is_empty() {
+        errors.add("password", "fsign-password-missing");
+    }
+    if !errors.is_empty() {
+        let sub = SignInSubmission { email, errors };
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            provide_context(sub);
+            view! { <SignInPage/> }.into_any()
+        }));
+    }
+    let now = state.clock.now();
     let (e1, a1) = (email.clone(), address.clone());
-    if let throttle::Verdict::Wait(s) = with_conn(&state.pool, move |c| throttle::check(c, &e1, &a1)).await? {
+    let reserve = move |c: &mut _| throttle::reserve(c, &throttle::Attempt { email: &e1, address: &a1 }, now);
+    if let throttle::Verdict::Wait(s) = with_conn(&state.pool, reserve).await? {
         return Ok(too_many(s));
     }
     let e2 = email.clone();
     let user = with_conn(&state.pool, move |c| model::by_email(c, &e2)).await?.filter(|u| u.status == STATUS_APPROVED);
     let verified = match &user {
-        Some(u) => password::verify(pw.clone(), u.password_hash.clone())
-            .await
-            .map_err(|e| AppError::other("foreign/signin", e))?,
+        Some(u) => password::verify(pw.clone(), u.password_hash.clone()).await?,
         None => {
             // Same work for unknown addresses: the answer's timing tells nothing.
-            password::verify_dummy(pw.clone()).await;
+            password::verify_dummy(pw.clone()).await?;
             (false, false)
         }
     };
     let (Some(user), (true, rehash)) = (user, verified) else {
         let (e3, a3) = (email.clone(), address);
-        with_conn(&state.pool, move |c| throttle::failed(c, &e3, &a3, "password")).await?;
+        with_conn(&state.pool, move |c| {
+            throttle::failed(c, &throttle::Attempt { email: &e3, address: &a3 }, "password", now)
+        })
+        .await?;
         tracing::info!("Utente Estero sign-in refused");
         let mut errors = FieldErrors::default();
         errors.add("email", "fsign-wrong");
@@ -189,13 +229,14 @@ pub async fn submit_password(
         }));
     };
     if rehash {
-        let phc = password::hash(pw).await.map_err(|e| AppError::other("foreign/signin", e))?;
+        let phc = password::hash(pw).await?;
         let id = user.id;
         with_conn(&state.pool, move |c| model::set_password_hash(c, id, &phc)).await?;
     }
     crate::auth::session::rotate(&session).await?;
     let enrolled = user.totp_enrolled_at.is_some();
-    session.insert(PENDING_KEY, Pending { user_id: user.id, enrol_secret: None }).await?;
+    let pending = Pending { user_id: user.id, password: fingerprint(&user.password_hash), enrol_secret: None };
+    session.insert(PENDING_KEY, pending).await?;
     Ok(Redirect::to(&format!("{PATH}/{}", if enrolled { "codice" } else { "attiva-codice" })).into_response())
 }
 
@@ -211,11 +252,20 @@ async fn pending(state: &AppState, session: &Session) -> AppResult<(Pending, For
         .await?
         .filter(|u| u.status == STATUS_APPROVED)
         .ok_or(AppError::Forbidden)?;
+    if p.password != fingerprint(&user.password_hash) {
+        session.remove::<Pending>(PENDING_KEY).await?;
+        return Err(AppError::Explained {
+            status: StatusCode::BAD_REQUEST,
+            title: "fsign-expired-title",
+            detail: "fsign-expired",
+            log: "the password changed during the sign-in".into(),
+        });
+    }
     Ok((p, user))
 }
 
 /// Both steps done: the person is signed in, at level 2, under a new session id.
-async fn finish(state: &AppState, session: &Session, user: &ForeignUser) -> AppResult<()> {
+async fn finish(state: &AppState, session: &Session, user: &ForeignUser, address: String) -> AppResult<()> {
     session.remove::<Pending>(PENDING_KEY).await?;
     let who = Identity {
         kind: IdKind::Foreign,
@@ -227,7 +277,7 @@ async fn finish(state: &AppState, session: &Session, user: &ForeignUser) -> AppR
     };
     let (email, w) = (user.email.clone(), who.clone());
     let (acc, previous) = with_conn(&state.pool, move |c| {
-        throttle::succeeded(c, &email)?;
+        throttle::succeeded(c, &throttle::Attempt { email: &email, address: &address })?;
         account::sign_in(c, &w, Credential::Foreign, Level::L2, "servizi-lavoro")
     })
     .await?;
@@ -294,7 +344,7 @@ pub async fn enrol_submit(
     let hashes: Vec<String> = codes.iter().map(|c| totp::hash_recovery_code(c)).collect();
     let id = user.id;
     with_conn(&state.pool, move |c| model::enrol(c, id, &secret, step, &hashes)).await?;
-    finish(&state, &session, &user).await?;
+    finish(&state, &session, &user, client_address(&page)).await?;
     let rc = RecoveryCodes(codes);
     Ok(page.render(StatusCode::OK, move || {
         provide_context(rc);
@@ -311,29 +361,28 @@ pub async fn code_submit(
     let state = page.state.clone();
     let address = client_address(&page);
     let (_, user) = pending(&state, &session).await?;
+    let code = form.code.unwrap_or_default();
+    if code.trim().is_empty() {
+        let mut errors = FieldErrors::default();
+        errors.add("code", "fcode-missing");
+        let sub = CodeSubmission(errors);
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            provide_context(sub);
+            view! { <CodePage/> }.into_any()
+        }));
+    }
+    let now = state.clock.now();
     let (e1, a1) = (user.email.clone(), address.clone());
-    if let throttle::Verdict::Wait(s) = with_conn(&state.pool, move |c| throttle::check(c, &e1, &a1)).await? {
+    let reserve = move |c: &mut _| throttle::reserve(c, &throttle::Attempt { email: &e1, address: &a1 }, now);
+    if let throttle::Verdict::Wait(s) = with_conn(&state.pool, reserve).await? {
         return Ok(too_many(s));
     }
-    let code = form.code.unwrap_or_default();
-    let id = user.id;
-    let ok = match user
-        .totp_secret
-        .as_deref()
-        .and_then(|s| totp::verify(s, &code, Utc::now().timestamp(), user.totp_last_step))
-    {
-        Some(step) => {
-            with_conn(&state.pool, move |c| model::used_step(c, id, step)).await?;
-            true
-        }
-        None => {
-            let h = totp::hash_recovery_code(&code);
-            code.len() >= 12 && with_conn(&state.pool, move |c| model::use_recovery_code(c, id, &h)).await?
-        }
-    };
-    if !ok {
-        let (e2, a2) = (user.email.clone(), address);
-        with_conn(&state.pool, move |c| throttle::failed(c, &e2, &a2, "code")).await?;
+    if !second_factor(&state, &user, code.trim()).await? {
+        let (e2, a2) = (user.email.clone(), address.clone());
+        with_conn(&state.pool, move |c| {
+            throttle::failed(c, &throttle::Attempt { email: &e2, address: &a2 }, "code", now)
+        })
+        .await?;
         let mut errors = FieldErrors::default();
         errors.add("code", "fcode-wrong");
         let sub = CodeSubmission(errors);
@@ -342,7 +391,7 @@ pub async fn code_submit(
             view! { <CodePage/> }.into_any()
         }));
     }
-    finish(&state, &session, &user).await?;
+    finish(&state, &session, &user, client_address(&page)).await?;
     Ok(Redirect::to(paths::PERSONAL_AREA).into_response())
 }
 

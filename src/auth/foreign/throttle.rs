@@ -1,22 +1,40 @@
-//! Throttling of password sign-ins, per account and per client address:
-//! every failure makes the next attempt wait longer, and after a few the key
-//! is locked for a while. Failures are also written to an audit table.
+//! Throttling of password and code attempts, per account and per client
+//! address, over a decaying window: every attempt counts until it is
+//! forgiven (one per account every `ACCOUNT_FORGIVE`, one per address every
+//! `ADDRESS_FORGIVE`). An account never locks hard, so nobody can keep a known
+//! person out: its attempts only wait longer and longer (`delay_after`). An
+//! address has a ceiling instead (offices and NAT share one, so it is high).
+//!
+//! An attempt is *reserved* before the password is hashed, in one transaction
+//! that holds the counters' rows, so a burst of guesses cannot all pass the
+//! check before any is recorded. A success gives the reservation back.
+//! Failures are also written to an audit table.
 use crate::db::schema::{auth_failures as f, auth_throttle as t};
 use crate::db::AnyConnection;
-use chrono::{Duration, NaiveDateTime, Utc};
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-/// Failures before a temporary lock.
-pub const LOCK_AFTER: i32 = 5;
-pub const LOCK_MINUTES: i64 = 15;
-/// Per address, more tolerance: several people may share one (offices, NAT).
-pub const ADDRESS_LOCK_AFTER: i32 = 20;
+/// Attempts are forgiven one per this long, per account…
+const ACCOUNT_FORGIVE: Duration = Duration::minutes(10);
+/// …and per address.
+const ADDRESS_FORGIVE: Duration = Duration::minutes(1);
+/// Attempts an address may have in its window.
+pub const ADDRESS_LIMIT: i32 = 20;
+/// The longest wait between two attempts on one account.
+const MAX_DELAY_SECS: i64 = 900;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verdict {
     Allowed,
     /// Try again after this many seconds.
     Wait(i64),
+}
+
+/// What is throttled: an account (by e-mail) and the address it is tried from.
+pub struct Attempt<'a> {
+    pub email: &'a str,
+    /// As `web::client::throttle_key` writes it.
+    pub address: &'a str,
 }
 
 fn key_account(email: &str) -> String {
@@ -27,81 +45,111 @@ fn key_address(address: &str) -> String {
     format!("address:{address}")
 }
 
-/// Seconds to wait after `failures` failures: 0, 0, 1, 2, 4, 8, … (capped).
-fn delay_after(failures: i32) -> i64 {
-    if failures < 2 {
+/// Seconds to wait after `attempts` recent attempts: 0, 0, 0, 1, 2, 4, 8, … up to 15 minutes.
+fn delay_after(attempts: i32) -> i64 {
+    if attempts < 3 {
         0
     } else {
-        (1i64 << (failures - 2).min(6)).min(60)
+        (1i64 << (attempts - 3).min(10)).min(MAX_DELAY_SECS)
     }
 }
 
-fn check_key(conn: &mut AnyConnection, key: &str, now: NaiveDateTime) -> QueryResult<Verdict> {
-    let row: Option<(i32, NaiveDateTime, Option<NaiveDateTime>)> =
-        t::table.find(key).select((t::failures, t::last_failure_at, t::locked_until)).first(conn).optional()?;
-    let Some((failures, last, locked_until)) = row else { return Ok(Verdict::Allowed) };
-    if let Some(until) = locked_until.filter(|u| *u > now) {
-        return Ok(Verdict::Wait((until - now).num_seconds().max(1)));
-    }
-    let ready_at = last + Duration::seconds(delay_after(failures));
-    Ok(if ready_at > now { Verdict::Wait((ready_at - now).num_seconds().max(1)) } else { Verdict::Allowed })
+/// Whole seconds from `now` until `later`, rounded up: waiting them is enough.
+fn seconds_until(later: NaiveDateTime, now: NaiveDateTime) -> i64 {
+    (((later - now).num_milliseconds() + 999) / 1000).max(1)
 }
 
-/// May this attempt go ahead?
-pub fn check(conn: &mut AnyConnection, email: &str, address: &str) -> QueryResult<Verdict> {
-    let now = Utc::now().naive_utc();
-    for key in [key_account(email), key_address(address)] {
-        if let Verdict::Wait(s) = check_key(conn, &key, now)? {
-            return Ok(Verdict::Wait(s));
-        }
-    }
-    Ok(Verdict::Allowed)
+/// The attempts still counted `now`, of `stored` made up to `last`.
+fn decayed(stored: i32, last: NaiveDateTime, now: NaiveDateTime, forgive: Duration) -> i32 {
+    let forgiven = ((now - last).num_seconds().max(0) / forgive.num_seconds()) as i32;
+    (stored - forgiven).max(0)
 }
 
-fn bump(conn: &mut AnyConnection, key: &str, lock_after: i32, now: NaiveDateTime) -> QueryResult<()> {
-    let failures: Option<i32> = t::table.find(key).select(t::failures).first(conn).optional()?;
-    let n = failures.unwrap_or(0) + 1;
-    let locked = (n % lock_after == 0).then(|| now + Duration::minutes(LOCK_MINUTES));
-    if failures.is_some() {
-        diesel::update(t::table.find(key))
-            .set((t::failures.eq(n), t::last_failure_at.eq(now), t::locked_until.eq(locked)))
-            .execute(conn)?;
-    } else {
-        diesel::insert_into(t::table)
-            .values((t::key.eq(key), t::failures.eq(n), t::last_failure_at.eq(now), t::locked_until.eq(locked)))
-            .execute(conn)?;
-    }
-    Ok(())
+/// Takes the row of `key` for this transaction (creating it), so concurrent
+/// attempts on the same key wait for each other; returns (attempts, last).
+fn lock(conn: &mut AnyConnection, key: &str, now: NaiveDateTime) -> QueryResult<(i32, NaiveDateTime)> {
+    // In a savepoint: a concurrent insert of the same key is not an error here.
+    let _ = conn.transaction(|c| {
+        diesel::insert_into(t::table).values((t::key.eq(key), t::failures.eq(0), t::last_failure_at.eq(now))).execute(c)
+    });
+    diesel::update(t::table.find(key)).set(t::key.eq(key)).execute(conn)?;
+    t::table.find(key).select((t::failures, t::last_failure_at)).first(conn)
 }
 
-/// Records a failed attempt (and why, for the audit).
-pub fn failed(conn: &mut AnyConnection, email: &str, address: &str, reason: &str) -> QueryResult<()> {
-    let now = Utc::now().naive_utc();
+fn store(conn: &mut AnyConnection, key: &str, attempts: i32, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(t::table.find(key))
+        .set((t::failures.eq(attempts), t::last_failure_at.eq(at)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// May this attempt go ahead? If so it is counted at once (see the module).
+pub fn reserve(conn: &mut AnyConnection, a: &Attempt, now: NaiveDateTime) -> QueryResult<Verdict> {
     conn.transaction(|c| {
-        bump(c, &key_account(email), LOCK_AFTER, now)?;
-        bump(c, &key_address(address), ADDRESS_LOCK_AFTER, now)?;
-        diesel::insert_into(f::table)
-            .values((
-                f::account_key.eq(key_account(email)),
-                f::address.eq(address),
-                f::reason.eq(reason),
-                f::at.eq(now),
-            ))
+        let (account_key, address_key) = (key_account(a.email), key_address(a.address));
+        let (stored, last) = lock(c, &account_key, now)?;
+        let account = decayed(stored, last, now, ACCOUNT_FORGIVE);
+        let (stored, last_address) = lock(c, &address_key, now)?;
+        let address = decayed(stored, last_address, now, ADDRESS_FORGIVE);
+        let ready_at = last + Duration::seconds(delay_after(account));
+        if account > 0 && ready_at > now {
+            return Ok(Verdict::Wait(seconds_until(ready_at, now)));
+        }
+        if address >= ADDRESS_LIMIT {
+            let freed_at = last_address + ADDRESS_FORGIVE * (address - ADDRESS_LIMIT + 1);
+            return Ok(Verdict::Wait(seconds_until(freed_at, now)));
+        }
+        store(c, &account_key, account + 1, now)?;
+        store(c, &address_key, address + 1, now)?;
+        Ok(Verdict::Allowed)
+    })
+}
+
+/// Records why a reserved attempt failed, for the audit (it already counts).
+pub fn failed(conn: &mut AnyConnection, a: &Attempt, reason: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::insert_into(f::table)
+        .values((
+            f::account_key.eq(key_account(a.email)),
+            f::address.eq(a.address),
+            f::reason.eq(reason),
+            f::at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A success clears the account's attempts and gives the address its one back.
+pub fn succeeded(conn: &mut AnyConnection, a: &Attempt) -> QueryResult<()> {
+    conn.transaction(|c| {
+        diesel::delete(t::table.find(key_account(a.email))).execute(c)?;
+        diesel::update(t::table.find(key_address(a.address)).filter(t::failures.gt(0)))
+            .set(t::failures.eq(t::failures - 1))
             .execute(c)
             .map(|_| ())
     })
 }
 
-/// A successful sign-in clears the account's counter (not the address's).
-pub fn succeeded(conn: &mut AnyConnection, email: &str) -> QueryResult<()> {
+/// A new password clears the account's attempts (every address keeps its own).
+pub fn reset_account(conn: &mut AnyConnection, email: &str) -> QueryResult<()> {
     diesel::delete(t::table.find(key_account(email))).execute(conn).map(|_| ())
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn delays_grow() {
-        let d: Vec<i64> = (0..9).map(super::delay_after).collect();
-        assert_eq!(d, vec![0, 0, 1, 2, 4, 8, 16, 32, 60]);
+    fn delays_grow_and_stop_growing() {
+        let d: Vec<i64> = (0..16).map(delay_after).collect();
+        assert_eq!(&d[..8], &[0, 0, 0, 1, 2, 4, 8, 16]);
+        assert_eq!(d[15], MAX_DELAY_SECS);
+    }
+
+    #[test]
+    fn attempts_are_forgiven_with_time() {
+        let t0 = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap().naive_utc();
+        assert_eq!(decayed(5, t0, t0, ACCOUNT_FORGIVE), 5);
+        assert_eq!(decayed(5, t0, t0 + Duration::minutes(25), ACCOUNT_FORGIVE), 3);
+        assert_eq!(decayed(5, t0, t0 + Duration::days(1), ACCOUNT_FORGIVE), 0);
     }
 }

@@ -1,6 +1,7 @@
 //! `POST /saml/acs`: the IdP's answer. The pending request is claimed once
 //! (by RelayState), the Response checked against every rule, the pair
 //! recorded in the register, and the person signed in under a new session id.
+use super::binding;
 use super::register;
 use super::request_state::{self, Purpose};
 use crate::db::with_conn;
@@ -9,10 +10,12 @@ use crate::identity::account::{self, IdKind, Identity};
 use crate::identity::codice_fiscale;
 use crate::kernel::AppState;
 use crate::kernel::Credential;
+use crate::kernel::Principal;
 use crate::kernel::{IdpSession, SignedIn};
 use crate::saml::response::ResponseRecord;
 use crate::saml::response::{self, Expected, Rejection, VerifiedLogin};
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -74,7 +77,13 @@ pub fn identity_from(
     Ok(Identity { kind, identifier, given_name, family_name, date_of_birth, email })
 }
 
-pub async fn acs(State(state): State<AppState>, session: Session, Form(form): Form<AcsForm>) -> AppResult<Response> {
+pub async fn acs(
+    State(state): State<AppState>,
+    session: Session,
+    current: Option<Principal>,
+    headers: HeaderMap,
+    Form(form): Form<AcsForm>,
+) -> AppResult<Response> {
     let relay_state = form
         .relay_state
         .filter(|r| !r.is_empty())
@@ -87,6 +96,18 @@ pub async fn acs(State(state): State<AppState>, session: Session, Form(form): Fo
     let pending = with_conn(&state.pool, move |c| request_state::claim(c, &rs, Purpose::Login))
         .await?
         .ok_or_else(|| refused(StatusCode::BAD_REQUEST, "signin-unsolicited", "unknown, expired or used RelayState"))?;
+    // Login CSRF: the answer must come through the browser that asked.
+    let from_same_browser = pending
+        .browser_binding
+        .as_deref()
+        .is_some_and(|bound| binding::read(&state.config, &headers).is_some_and(|v| binding::hash(&v) == bound));
+    if !from_same_browser {
+        return Err(refused(
+            StatusCode::BAD_REQUEST,
+            "signin-other-browser",
+            "login cookie missing or not the one bound",
+        ));
+    }
     let xml = crate::saml::codec::unb64(&encoded)
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or_else(|| refused(StatusCode::BAD_REQUEST, "signin-invalid", "SAMLResponse is not base64 UTF-8"))?;
@@ -103,7 +124,7 @@ pub async fn acs(State(state): State<AppState>, session: Session, Form(form): Fo
         sp_entity_id: saml.sp.entity_id.clone(),
         acs_url: saml.sp.acs_url.clone(),
         idp_entity_id: idp.entity_id.clone(),
-        idp_certs_der: idp.certs_der.clone(),
+        idp_certs_der: idp.current_certs_der(),
         credential: pending.credential,
         level: pending.level,
         comparison: pending.comparison,
@@ -145,6 +166,16 @@ pub async fn acs(State(state): State<AppState>, session: Session, Form(form): Fo
         Ok((account, previous, roles))
     })
     .await?;
+    // A step-up must authenticate the person already signed in.
+    if let Some(before) = current.filter(|p| p.actor.account_id != account.id) {
+        session.flush().await?;
+        tracing::warn!(
+            before = before.actor.account_id,
+            after = account.id,
+            "step-up by another person: session ended"
+        );
+        return Err(refused(StatusCode::FORBIDDEN, "signin-other-person", "step-up authenticated another person"));
+    }
     tracing::info!(account = account.id, credential = credential.code(), level = level.number(), idp = %idp.entity_id, "signed in");
     let signed_in = SignedIn {
         account_id: account.id,

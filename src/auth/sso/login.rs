@@ -1,6 +1,7 @@
 //! `GET /saml/login?idp=<entity ID>[&level=1|2|3][&next=/path]`: sends the
 //! browser to the IdP with a signed AuthnRequest. The level comes from what
 //! the person is about to do: 1 for the portal, more when a service asks.
+use super::binding;
 use super::register;
 use super::request_state::{self, PendingRequest, Purpose};
 use crate::db::with_conn;
@@ -13,7 +14,7 @@ use crate::saml::codec::new_id;
 use crate::saml::comparison::Comparison;
 use crate::saml::sp::{ATTRIBUTE_SET_EIDAS_MINIMUM, ATTRIBUTE_SET_SPID};
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{SubsecRound, Utc};
 use diesel::Connection;
@@ -33,8 +34,15 @@ fn sign_in_error(status: StatusCode, reason: &'static str, log: impl Into<String
     AppError::SignIn { status, reason, log: log.into() }
 }
 
-/// Starts an authentication at `idp_entity_id`; returns the IdP URL.
-pub async fn start(state: &AppState, idp_entity_id: &str, level: Level, return_to: String) -> AppResult<String> {
+/// Starts an authentication at `idp_entity_id` for the browser whose login
+/// value hashes to `browser_binding`; returns the IdP URL.
+pub async fn start(
+    state: &AppState,
+    idp_entity_id: &str,
+    level: Level,
+    return_to: String,
+    browser_binding: String,
+) -> AppResult<String> {
     let saml = state.saml.clone();
     let idp = saml.idps.get(idp_entity_id).ok_or_else(|| {
         sign_in_error(StatusCode::BAD_REQUEST, "signin-unknown-idp", format!("unknown IdP {idp_entity_id}"))
@@ -66,6 +74,7 @@ pub async fn start(state: &AppState, idp_entity_id: &str, level: Level, return_t
         attribute_set: request.attribute_set as i32,
         return_to,
         issue_instant: request.issue_instant.naive_utc(),
+        browser_binding: Some(browser_binding),
     };
     let url = request.redirect_url(&xml, &pending.relay_state).map_err(|e| AppError::other("sso/login", e))?;
     with_conn(&state.pool, move |c| {
@@ -78,7 +87,11 @@ pub async fn start(state: &AppState, idp_entity_id: &str, level: Level, return_t
     Ok(url)
 }
 
-pub async fn login(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> AppResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> AppResult<Response> {
     let idp = q
         .idp
         .filter(|s| !s.is_empty())
@@ -92,7 +105,12 @@ pub async fn login(State(state): State<AppState>, Query(q): Query<LoginQuery>) -
             .ok_or_else(|| AppError::BadRequest(format!("level {v:?}")))?,
     };
     let return_to = request_state::safe_return_path(q.next.as_deref(), DEFAULT_RETURN);
-    let url = start(&state, &idp, level, return_to).await?;
+    let value = binding::current_or_new(&state.config, &headers);
+    let url = start(&state, &idp, level, return_to, binding::hash(&value)).await?;
     // 302, as the SPID validator expects for the HTTP-Redirect binding.
-    Ok((StatusCode::FOUND, [(header::LOCATION, url)]).into_response())
+    let mut res = (StatusCode::FOUND, [(header::LOCATION, url)]).into_response();
+    if let Some(cookie) = binding::set_cookie(&state.config, &value) {
+        res.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(res)
 }

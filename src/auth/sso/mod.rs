@@ -2,6 +2,7 @@
 //! redirect, the Assertion Consumer Service, Single Logout, the one-time
 //! request state and the SAML register.
 pub mod acs;
+pub mod binding;
 pub mod login;
 pub mod logout;
 pub mod register;

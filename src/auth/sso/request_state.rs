@@ -40,6 +40,9 @@ pub struct PendingRequest {
     /// A path on this site (never an absolute URL).
     pub return_to: String,
     pub issue_instant: NaiveDateTime,
+    /// The SHA-256 of the login cookie of the browser that started it
+    /// (sign-ins only): the answer must come back through that browser.
+    pub browser_binding: Option<String>,
 }
 
 /// 32 random bytes in hex: opaque, URL-safe, and never contains "http".
@@ -48,19 +51,25 @@ pub fn new_relay_state() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Only same-site paths are followed after sign-in (no open redirect).
+/// Only paths of this site are followed after sign-in (no open redirect).
+/// The candidate is resolved as a browser would (tabs and newlines dropped,
+/// backslashes read as slashes) and kept only if it stays on our origin; what
+/// is returned is the resolved path and query, so it is also a valid header.
 pub fn safe_return_path(candidate: Option<&str>, default: &str) -> String {
-    match candidate {
-        Some(p)
-            if p.starts_with('/')
-                && !p.starts_with("//")
-                && !p.contains('\\')
-                && !p.contains("://")
-                && p.len() < 512 =>
-        {
-            p.to_string()
-        }
-        _ => default.to_string(),
+    const OWN: &str = "https://portal.invalid/";
+    let Some(p) = candidate.filter(|p| p.starts_with('/') && p.len() < 512) else { return default.to_string() };
+    if p.chars().any(char::is_control) {
+        return default.to_string();
+    }
+    let (Ok(base), Ok(resolved)) = (url::Url::parse(OWN), url::Url::parse(OWN).and_then(|b| b.join(p))) else {
+        return default.to_string();
+    };
+    if resolved.origin() != base.origin() {
+        return default.to_string();
+    }
+    match resolved.query() {
+        Some(q) => format!("{}?{q}", resolved.path()),
+        None => resolved.path().to_string(),
     }
 }
 
@@ -79,6 +88,7 @@ pub fn store(conn: &mut AnyConnection, r: &PendingRequest) -> QueryResult<()> {
             t::return_to.eq(&r.return_to),
             t::issue_instant.eq(r.issue_instant),
             t::expires_at.eq(expires),
+            t::browser_binding.eq(&r.browser_binding),
         ))
         .execute(conn)?;
     // Expired rows are of no use to anyone; clear them while we are here.
@@ -86,7 +96,7 @@ pub fn store(conn: &mut AnyConnection, r: &PendingRequest) -> QueryResult<()> {
     Ok(())
 }
 
-type Row = (String, String, String, String, String, i32, String, i32, String, NaiveDateTime);
+type Row = (String, String, String, String, String, i32, String, i32, String, NaiveDateTime, Option<String>);
 
 /// Takes the pending request for `relay_state` if it exists, is unexpired and
 /// has `purpose`; it is deleted in the same step, so a second claim finds nothing.
@@ -107,6 +117,7 @@ pub fn claim(conn: &mut AnyConnection, relay_state: &str, purpose: Purpose) -> Q
                 t::attribute_set,
                 t::return_to,
                 t::issue_instant,
+                t::browser_binding,
             ))
             .first(c)
             .optional()?;
@@ -126,6 +137,7 @@ pub fn claim(conn: &mut AnyConnection, relay_state: &str, purpose: Purpose) -> Q
             attribute_set,
             return_to,
             issue_instant,
+            browser_binding,
         ) = row;
         Ok(Some(PendingRequest {
             relay_state,
@@ -138,6 +150,7 @@ pub fn claim(conn: &mut AnyConnection, relay_state: &str, purpose: Purpose) -> Q
             attribute_set,
             return_to,
             issue_instant,
+            browser_binding,
         }))
     })
 }
@@ -149,9 +162,28 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_return_path(Some("/servizi?x=1"), "/"), "/servizi?x=1");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil", "/x?u=http://e"] {
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil"] {
             assert_eq!(safe_return_path(Some(bad), "/home"), "/home", "{bad}");
         }
         assert_eq!(safe_return_path(None, "/home"), "/home");
+    }
+
+    #[test]
+    fn return_paths_stay_on_this_site() {
+        let d = "/area-personale";
+        for evil in [
+            "/\t/evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/\t\t//evil.example",
+            "/\n",
+            "x",
+        ] {
+            assert_eq!(safe_return_path(Some(evil), d), d, "{evil:?}");
+        }
+        assert_eq!(safe_return_path(Some("/servizi?q=ispettorato&lang=en"), d), "/servizi?q=ispettorato&lang=en");
+        assert_eq!(safe_return_path(Some("/servizi/../area-personale"), d), "/area-personale");
+        assert_eq!(safe_return_path(None, d), d);
     }
 }

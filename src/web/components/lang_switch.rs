@@ -12,7 +12,8 @@ pub fn LangSwitch() -> impl IntoView {
         let mut params: Vec<String> =
             query.split('&').filter(|kv| !kv.is_empty() && !kv.starts_with("lang=")).map(str::to_string).collect();
         params.push(format!("lang={}", lang.code()));
-        format!("{path}?{}", params.join("&"))
+        // From the path only, with one leading slash: `//host` would leave the site.
+        format!("/{}?{}", path.trim_start_matches('/'), params.join("&"))
     };
     view! {
         <nav class="lang-switch" aria-label=t("layout-lang-label")>

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 pub mod saml;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
 use diesel::{Connection, RunQueryDsl};
@@ -13,6 +14,7 @@ use servizi_lavoro::config::Config;
 use servizi_lavoro::kernel::{
     Acting, AppState, Basis, Clock, Credential, Level, Principal, Profile, Role, SignedIn, Subject,
 };
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tower::ServiceExt;
 
@@ -93,7 +95,11 @@ impl TestApp {
         TestApp { state, router, _dir: dir }
     }
 
-    pub async fn send(&self, req: Request<Body>) -> TestResponse {
+    /// Sends `req` as from 127.0.0.1 (unless the request names another peer).
+    pub async fn send(&self, mut req: Request<Body>) -> TestResponse {
+        if req.extensions().get::<ConnectInfo<SocketAddr>>().is_none() {
+            req.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        }
         let res = self.router.clone().oneshot(req).await.expect("router is infallible");
         let status = res.status();
         let headers = res.headers().clone();
@@ -140,11 +146,27 @@ impl TestResponse {
 pub struct Browser<'a> {
     pub app: &'a TestApp,
     pub cookies: std::collections::BTreeMap<String, String>,
+    /// Sent with every request (e.g. `X-Forwarded-For` from a proxy).
+    pub headers: Vec<(header::HeaderName, String)>,
 }
 
 impl<'a> Browser<'a> {
     pub fn new(app: &'a TestApp) -> Self {
-        Browser { app, cookies: Default::default() }
+        Browser { app, cookies: Default::default(), headers: Vec::new() }
+    }
+
+    /// A browser whose requests arrive through a proxy that forwards `address`.
+    pub fn behind_proxy(app: &'a TestApp, address: &str) -> Self {
+        let mut b = Browser::new(app);
+        b.headers.push((header::HeaderName::from_static("x-forwarded-for"), address.to_string()));
+        b
+    }
+
+    fn with_headers(&self, mut req: axum::http::request::Builder) -> axum::http::request::Builder {
+        for (k, v) in &self.headers {
+            req = req.header(k, v);
+        }
+        req
     }
 
     fn cookie_header(&self) -> String {
@@ -174,7 +196,8 @@ impl<'a> Browser<'a> {
     }
 
     pub async fn get(&mut self, path: &str) -> TestResponse {
-        let req = Request::get(Self::local(path))
+        let req = self
+            .with_headers(Request::get(Self::local(path)))
             .header(header::COOKIE, self.cookie_header())
             .body(Body::empty())
             .expect("request");
@@ -186,7 +209,8 @@ impl<'a> Browser<'a> {
     /// A form post; `cross_site` marks it as coming from another site (an IdP).
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)], cross_site: bool) -> TestResponse {
         let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-        let req = Request::post(Self::local(path))
+        let req = self
+            .with_headers(Request::post(Self::local(path)))
             .header(header::COOKIE, self.cookie_header())
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header("sec-fetch-site", if cross_site { "cross-site" } else { "same-origin" })
