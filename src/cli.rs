@@ -1,13 +1,11 @@
 //! The command line: `serve` (the default) and `migrate`; admin commands
 //! (keys, operators, purges) join here as their domains arrive.
 use crate::app::build_router;
-use crate::auth::session::DieselStore;
 use crate::config::{Config, LogFormat};
 use crate::kernel::AppState;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tower_sessions::ExpiredDeletion;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -195,12 +193,8 @@ async fn serve(config: Config) -> CliResult {
     let base = config.base_url.clone();
     let state = AppState::new(config, pool.clone())?;
 
-    // Expired sessions are removed in the background; any instance may do it.
-    let sweeper = tokio::spawn(sweep_expired_sessions(DieselStore::new(
-        pool,
-        state.clock.clone(),
-        crate::auth::session::Lifetime::from_config(&state.config),
-    )));
+    // Clean-ups run on a schedule in every instance; one at a time does the work.
+    let sweeper = crate::maintenance::spawn(state.clone());
 
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, base_url = %base, "Servizi Lavoro is listening");
@@ -210,16 +204,6 @@ async fn serve(config: Config) -> CliResult {
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     sweeper.abort();
     Ok(())
-}
-
-async fn sweep_expired_sessions(store: DieselStore) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
-    loop {
-        every.tick().await;
-        if let Err(e) = store.delete_expired().await {
-            tracing::warn!(error = %e, "could not delete expired sessions");
-        }
-    }
 }
 
 async fn shutdown_signal() {

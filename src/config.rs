@@ -35,6 +35,7 @@ struct FileSettings {
     session_idle_minutes: Option<i64>,
     session_max_hours: Option<i64>,
     trusted_proxies: Option<Vec<String>>,
+    anonymous_per_minute: Option<u32>,
     spid_registry_cert: Option<PathBuf>,
     allow_test_idps_until: Option<String>,
     demo_data: Option<bool>,
@@ -114,6 +115,9 @@ pub struct Config {
     pub session_max_hours: i64,
     /// Proxies whose `X-Forwarded-For` / `Forwarded` is believed (addresses or CIDRs).
     pub trusted_proxies: Vec<Cidr>,
+    /// Sign-in requests, sign-in answers and registrations one client address
+    /// may make per minute, each kind on its own (a burst of as many is allowed).
+    pub anonymous_per_minute: u32,
     /// AgID's certificate, which signs SPID's aggregated registry metadata.
     pub spid_registry_cert: Option<PathBuf>,
     /// Known test identity providers are refused in production unless allowed
@@ -373,6 +377,10 @@ impl Config {
         .iter()
         .map(|s| s.parse::<Cidr>().map_err(|e| invalid("SL_TRUSTED_PROXIES", e)))
         .collect::<Result<Vec<_>, _>>()?;
+        let anonymous_per_minute = match env.var("SL_ANONYMOUS_PER_MINUTE") {
+            Some(v) => parse_num("SL_ANONYMOUS_PER_MINUTE", &v)?,
+            None => file.anonymous_per_minute.unwrap_or(30),
+        };
         let spid_registry_cert =
             env.var("SL_SPID_REGISTRY_CERT").map(PathBuf::from).or(file.spid_registry_cert.clone());
         let allow_test_idps_until = match env.var("SL_ALLOW_TEST_IDPS_UNTIL").or(file.allow_test_idps_until.clone()) {
@@ -474,6 +482,7 @@ impl Config {
             session_idle_minutes,
             session_max_hours,
             trusted_proxies,
+            anonymous_per_minute,
             spid_registry_cert,
             allow_test_idps_until,
             demo_data,

@@ -32,6 +32,9 @@ pub enum AppError {
     Explained { status: StatusCode, title: &'static str, detail: &'static str, log: String },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// Too many requests from one client: come back after a while (429).
+    #[error("rate limited, retry after {retry_after_secs}s")]
+    RateLimited { retry_after_secs: u32 },
     /// Too much work waiting: come back in a moment.
     #[error("busy, retry after {retry_after_secs}s")]
     Busy { retry_after_secs: u32 },
@@ -98,6 +101,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::CrossOrigin | AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Unavailable(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::SignIn { status, .. } | AppError::Explained { status, .. } => *status,
             AppError::SignInRequired { .. } | AppError::StepUpRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Db(_) | AppError::Session(_) | AppError::Internal(_) | AppError::Other { .. } => {
@@ -132,7 +136,7 @@ impl IntoResponse for AppError {
             _ => ErrorPage::default(),
         };
         let mut res = status.into_response();
-        if let AppError::Busy { retry_after_secs } = self {
+        if let AppError::Busy { retry_after_secs } | AppError::RateLimited { retry_after_secs } = self {
             res.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
         }
         res.extensions_mut().insert(page);

@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod identity;
 pub mod kernel;
 pub mod mail;
+pub mod maintenance;
 pub mod portal;
 pub mod saml;
 pub mod web;

@@ -64,3 +64,4 @@ demo-role-eu-posting = French citizen who posts workers to Italy
 demo-role-eu-worker = Polish citizen, no codice fiscale
 signin-other-browser = The identity provider's answer did not reach the browser you started signing in from (or cookies are blocked). For your safety you were not signed in: start again from this page, in the same browser.
 signin-other-person = You confirmed the sign-in as another person. For your safety the session has been closed: sign in again as yourself.
+signout-request-refused = The sign-out request received from the identity provider is not valid and was not carried out: if you were signed in to Servizi Lavoro, you still are. To sign out, use the "Sign out" button.

@@ -64,3 +64,4 @@ demo-role-eu-posting = cittadina francese, distacca lavoratori in Italia
 demo-role-eu-worker = cittadino polacco, nessun codice fiscale
 signin-other-browser = La risposta del gestore dell'identità non è arrivata al browser da cui hai iniziato l'accesso (o i cookie sono bloccati). Per sicurezza non ti abbiamo fatto entrare: ricomincia l'accesso da questa pagina, nello stesso browser.
 signin-other-person = Hai confermato l'accesso con l'identità di un'altra persona. Per sicurezza la sessione è stata chiusa: accedi di nuovo con la tua identità.
+signout-request-refused = La richiesta di uscita ricevuta dal gestore dell'identità non è valida e non è stata eseguita: se eri collegato a Servizi Lavoro, lo sei ancora. Per uscire usa il pulsante «Esci».

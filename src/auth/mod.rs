@@ -7,6 +7,7 @@ pub mod foreign;
 pub mod pages;
 pub mod session;
 pub mod sso;
+pub mod throttle;
 
 use crate::kernel::AppState;
 use crate::web::paths;

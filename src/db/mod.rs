@@ -4,4 +4,4 @@
 mod pool;
 pub mod schema;
 
-pub use pool::{connect, migrate, with_conn, AnyConnection, DbError, DbPool};
+pub use pool::{connect, migrate, private, with_conn, AnyConnection, DbError, DbPool};

@@ -50,12 +50,26 @@ fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
+/// Only the portal's user may read its data: the folder 0700, files 0600.
+#[cfg(unix)]
+pub fn private(path: &std::path::Path, dir: bool) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if dir { 0o700 } else { 0o600 };
+    if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
+        tracing::warn!(path = %path.display(), error = %e, "could not restrict permissions");
+    }
+}
+
+#[cfg(not(unix))]
+pub fn private(_: &std::path::Path, _: bool) {}
+
 /// Opens a pool (creating the SQLite file's folder if needed) and applies
 /// pending migrations, so a fresh machine needs no set-up step.
 pub fn connect(url: &str, max_size: u32) -> Result<DbPool, DbError> {
     if !is_postgres(url) {
         if let Some(dir) = std::path::Path::new(url).parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
+            private(dir, true);
         }
     }
     let pool = Pool::builder()
@@ -64,14 +78,32 @@ pub fn connect(url: &str, max_size: u32) -> Result<DbPool, DbError> {
         .connection_customizer(Box::new(SqlitePragmas))
         .build(ConnectionManager::<AnyConnection>::new(url))?;
     migrate(&mut *pool.get()?)?;
+    if !is_postgres(url) {
+        for suffix in ["", "-wal", "-shm"] {
+            let file = std::path::PathBuf::from(format!("{url}{suffix}"));
+            if file.exists() {
+                private(&file, false);
+            }
+        }
+    }
     Ok(pool)
 }
 
-/// Applies the embedded migrations of the connection's backend.
+/// The advisory-lock key that serialises migrations between instances.
+const MIGRATION_LOCK: i64 = 0x5e12_0000;
+
+/// Applies the embedded migrations of the connection's backend. Instances
+/// started together on one PostgreSQL take turns (an advisory lock), so none
+/// dies creating a type another is creating.
 pub fn migrate(conn: &mut AnyConnection) -> Result<usize, DbError> {
     let applied = match conn {
         AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        AnyConnection::Postgresql(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Postgresql(c) => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(c)?;
+            let applied = c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len());
+            diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(c)?;
+            applied
+        }
     };
     applied.map_err(|e| DbError::Migration(e.to_string()))
 }

@@ -246,6 +246,12 @@ pub async fn decide(
     let decided =
         with_conn(&state.pool, move |c| model::decide(c, &permit, id, approve, &r)).await?.ok_or(AppError::NotFound)?;
     tracing::info!(request = id, operator, approve, "helpdesk decision");
+    if !decided.doc_file.is_empty() {
+        let scan = state.config.data_dir.join("uploads").join(&decided.doc_file);
+        if let Err(e) = tokio::fs::remove_file(&scan).await {
+            tracing::warn!(error = %e, "could not delete a decided document; the clean-ups will");
+        }
+    }
     let lang = Lang::parse(&decided.lang).unwrap_or_default();
     if approve {
         let link = format!("{}{}", state.config.origin(), crate::auth::foreign::signin::PATH);

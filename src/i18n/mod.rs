@@ -6,6 +6,7 @@ mod negotiate;
 pub use negotiate::{cookie, negotiate, LANG_COOKIE};
 
 use fluent_templates::{fluent_bundle::FluentValue, static_loader, LanguageIdentifier, Loader};
+use std::sync::{LazyLock, RwLock};
 use std::{borrow::Cow, collections::HashMap};
 
 static_loader! {
@@ -60,8 +61,21 @@ impl Lang {
         }
     }
 
+    /// A message without arguments. Formatted once per language and kept:
+    /// a page shows dozens, and they never change while the server runs.
     pub fn t(self, key: &str) -> String {
-        self.lookup(key, None)
+        static CACHE: LazyLock<[RwLock<HashMap<String, String>>; 2]> = LazyLock::new(Default::default);
+        let cache = &CACHE[self as usize];
+        if let Some(found) = cache.read().ok().and_then(|c| c.get(key).cloned()) {
+            return found;
+        }
+        let text = self.lookup(key, None);
+        if !text.starts_with(MISSING_MARKER) {
+            if let Ok(mut c) = cache.write() {
+                c.insert(key.to_string(), text.clone());
+            }
+        }
+        text
     }
 
     pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {

@@ -22,14 +22,19 @@ fn needs_page(res: &Response) -> bool {
 }
 
 pub async fn render_error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let (parts, body) = req.into_parts();
-    let kept = parts.clone();
-    let res = next.run(Request::from_parts(parts, body)).await;
+    // Only what an error page needs is kept (not the whole request head).
+    let mut kept = Request::new(());
+    *kept.uri_mut() = req.uri().clone();
+    if let Some(lang) = req.extensions().get::<crate::i18n::Lang>() {
+        kept.extensions_mut().insert(*lang);
+    }
+    let res = next.run(req).await;
     if !needs_page(&res) {
         return res;
     }
     let status = res.status();
     let marker = res.extensions().get::<ErrorPage>().copied().unwrap_or_default();
+    let (kept, ()) = kept.into_parts();
     let req = crate::web::render::PageRequest::from_parts(&kept, state);
     let mut page = req.render(status, move || {
         use leptos::prelude::IntoAny;

@@ -9,10 +9,10 @@ use axum::http::{header, Request, StatusCode};
 use servizi_lavoro::auth::foreign::totp;
 use servizi_lavoro::kernel::Level;
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR fake scan";
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR fake scan";
 pub const PASSWORD: &str = "tramonto sul Nilo 88";
 
-fn fields(email: &str, expiry: &str) -> Vec<(&'static str, String)> {
+pub fn fields(email: &str, expiry: &str) -> Vec<(&'static str, String)> {
     vec![
         ("given_name", "Ana".into()),
         ("family_name", "Pérez".into()),
@@ -31,7 +31,7 @@ fn fields(email: &str, expiry: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn register(b: &mut Browser<'_>, fields: &[(&str, String)], file: Option<(&str, &[u8])>) -> TestResponse {
+pub async fn register(b: &mut Browser<'_>, fields: &[(&str, String)], file: Option<(&str, &[u8])>) -> TestResponse {
     let boundary = "----servizi-lavoro-test";
     let mut body = Vec::new();
     for (k, v) in fields {

@@ -356,17 +356,22 @@ async fn an_idp_initiated_logout_ends_the_portal_session() {
     let mut b = signed_in(&app).await;
     assert_eq!(b.get("/area-personale").await.status, StatusCode::OK);
     let idp = demo_entity(&app);
-    let xml = format!(
-        concat!(
-            r#"<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" "#,
-            r#"ID="_lr1" Version="2.0" IssueInstant="{now}" Destination="{slo}"><saml:Issuer>{idp}</saml:Issuer>"#,
-            r#"<saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient" NameQualifier="{idp}">_transient-name-id</saml:NameID>"#,
-            r#"</samlp:LogoutRequest>"#
-        ),
-        now = servizi_lavoro::saml::codec::instant(chrono::Utc::now()),
-        slo = app.state.saml.sp.slo_url,
-        idp = idp,
-    );
+    let request = |id: &str, at: chrono::DateTime<chrono::Utc>, destination: &str| {
+        format!(
+            concat!(
+                r#"<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" "#,
+                r#"ID="{id}" Version="2.0" IssueInstant="{now}" Destination="{slo}"><saml:Issuer>{idp}</saml:Issuer>"#,
+                r#"<saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient" NameQualifier="{idp}">_transient-name-id</saml:NameID>"#,
+                r#"</samlp:LogoutRequest>"#
+            ),
+            id = id,
+            now = servizi_lavoro::saml::codec::instant(at),
+            slo = destination,
+            idp = idp,
+        )
+    };
+    let slo = app.state.saml.sp.slo_url.clone();
+    let xml = request("_lr1", chrono::Utc::now(), &slo);
     // Unsigned (or signed by someone else) it is refused and changes nothing.
     let forged = signed_redirect_query(
         "SAMLRequest",
@@ -375,7 +380,17 @@ async fn an_idp_initiated_logout_ends_the_portal_session() {
         &servizi_lavoro::saml::keys::generate(&servizi_lavoro::saml::sp_subject(&app.state.config)).expect("k").key,
     )
     .expect("q");
-    assert_eq!(app.get(&format!("/saml/slo?{forged}")).await.status, StatusCode::BAD_REQUEST);
+    let refused = app.get(&format!("/saml/slo?{forged}")).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("lo sei ancora"), "the page says nothing was changed");
+    assert_eq!(b.get("/area-personale").await.status, StatusCode::OK);
+    // Signed but stale, or for another destination: refused too.
+    let stale = request("_lr0", chrono::Utc::now() - chrono::Duration::hours(1), &slo);
+    let q = signed_redirect_query("SAMLRequest", &stale, Some("rs"), &demo_keys(&app).key).expect("q");
+    assert_eq!(app.get(&format!("/saml/slo?{q}")).await.status, StatusCode::BAD_REQUEST);
+    let elsewhere = request("_lr2", chrono::Utc::now(), "https://other.example/slo");
+    let q = signed_redirect_query("SAMLRequest", &elsewhere, Some("rs"), &demo_keys(&app).key).expect("q");
+    assert_eq!(app.get(&format!("/saml/slo?{q}")).await.status, StatusCode::BAD_REQUEST);
     assert_eq!(b.get("/area-personale").await.status, StatusCode::OK);
     let query = signed_redirect_query("SAMLRequest", &xml, Some("rs"), &demo_keys(&app).key).expect("q");
     let res = app.get(&format!("/saml/slo?{query}")).await;
@@ -387,6 +402,8 @@ async fn an_idp_initiated_logout_ends_the_portal_session() {
         .expect("signed LogoutResponse");
     assert!(msg.xml.contains("InResponseTo=\"_lr1\"") && msg.xml.contains("status:Success"));
     assert!(b.get("/area-personale").await.status.is_redirection(), "the session is over");
+    // The same request again is a replay.
+    assert_eq!(app.get(&format!("/saml/slo?{query}")).await.status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]

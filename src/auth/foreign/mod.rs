@@ -8,7 +8,6 @@ pub mod registration;
 pub mod reset;
 mod routes;
 pub mod signin;
-pub mod throttle;
 pub mod totp;
 
 pub use routes::routes;

@@ -148,6 +148,33 @@ pub fn confirm(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Fore
     })
 }
 
+/// Removes registrations whose address was not confirmed within
+/// `CONFIRM_HOURS`; returns their document files, to delete.
+pub fn expire_unconfirmed(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<String>> {
+    let stale: Vec<(i64, String)> = u::table
+        .filter(u::status.eq(STATUS_UNCONFIRMED))
+        .filter(u::created_at.lt(now - chrono::Duration::hours(CONFIRM_HOURS)))
+        .select((u::id, u::doc_file))
+        .load(conn)?;
+    let ids: Vec<i64> = stale.iter().map(|(id, _)| *id).collect();
+    diesel::delete(u::table.filter(u::id.eq_any(ids))).execute(conn)?;
+    Ok(stale.into_iter().map(|(_, f)| f).collect())
+}
+
+/// A decided request keeps its decision record, not the identity document:
+/// forgets the scans of decided requests and returns their files, to delete.
+pub fn forget_decided_documents(conn: &mut AnyConnection) -> QueryResult<Vec<String>> {
+    let decided: Vec<(i64, String)> = u::table
+        .filter(u::status.eq_any([STATUS_APPROVED, STATUS_REJECTED]))
+        .filter(u::doc_file.ne(""))
+        .filter(u::doc_file.ne(super::demo::NO_DOCUMENT))
+        .select((u::id, u::doc_file))
+        .load(conn)?;
+    let ids: Vec<i64> = decided.iter().map(|(id, _)| *id).collect();
+    diesel::update(u::table.filter(u::id.eq_any(ids))).set(u::doc_file.eq("")).execute(conn)?;
+    Ok(decided.into_iter().map(|(_, f)| f).collect())
+}
+
 /// The Utente Estero behind a signed-in person, for changing their password.
 pub fn password_owner(conn: &mut AnyConnection, _: &Permit, public_id: &str) -> QueryResult<Option<ForeignUser>> {
     u::table.filter(u::public_id.eq(public_id)).first::<ForeignUser>(conn).optional()
@@ -224,8 +251,9 @@ pub fn decide(
         let now = Utc::now().naive_utc();
         let status = if approve { STATUS_APPROVED } else { STATUS_REJECTED };
         // Only one of two operators deciding at once changes the status.
+        // The decision is kept; the identity document is not (the caller deletes the file).
         let changed = diesel::update(u::table.find(id).filter(u::status.eq(STATUS_PENDING)))
-            .set(u::status.eq(status))
+            .set((u::status.eq(status), u::doc_file.eq("")))
             .execute(c)?;
         if changed != 1 {
             return Ok(None);

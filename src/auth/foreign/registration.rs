@@ -226,6 +226,8 @@ async fn read_form(
 
 /// `POST /registrazione-utente-estero`.
 pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
+    // Each stores a document, hashes a password and sends a mail: a ceiling per address.
+    crate::auth::throttle::anonymous_work(&page, "register").await?;
     let (state, lang) = (page.state.clone(), page.lang);
     let multipart = <Multipart as axum::extract::FromRequest<AppState>>::from_request(req, &state)
         .await
@@ -378,6 +380,7 @@ pub fn send_later(
 fn write_private(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     std::fs::create_dir_all(dir)?;
+    crate::db::private(dir, true);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

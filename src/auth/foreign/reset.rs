@@ -2,11 +2,12 @@
 //! needs the second factor or a recovery code, so a stolen mailbox alone is
 //! not enough; the answer never says whether an address is registered.
 use super::model::{self, ForeignUser, STATUS_APPROVED};
+use super::password;
 use super::registration::send_later;
 use super::signin::PATH;
 use super::signin::{client_address, second_factor, too_many};
-use super::{password, throttle};
 use crate::access::{self, Action, Denial, Resource};
+use crate::auth::throttle;
 use crate::db::schema::{password_resets as r, sessions};
 use crate::db::{with_conn, AnyConnection};
 use crate::error::{AppError, AppResult};
@@ -225,6 +226,11 @@ fn store_password(conn: &mut AnyConnection, user: &ForeignUser, phc: &str) -> Qu
         }
         Ok(())
     })
+}
+
+/// Forgets reset links a day after they expired (the scheduled clean-ups).
+pub fn purge_spent(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(r::table.filter(r::expires_at.lt(now - Duration::days(1)))).execute(conn)
 }
 
 /// Tells the person their password changed, in case it was not them.

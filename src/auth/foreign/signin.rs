@@ -2,7 +2,8 @@
 //! sign-in after approval the person enrols an authenticator and receives
 //! recovery codes. The sign-in counts as SPID level 2.
 use super::model::{self, ForeignUser, STATUS_APPROVED};
-use super::{password, throttle, totp};
+use super::{password, totp};
+use crate::auth::throttle;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::t;

@@ -196,3 +196,8 @@ impl ExpiredDeletion for DieselStore {
 pub fn end_idp_sessions(conn: &mut crate::db::AnyConnection, idp_entity_id: &str, name_id: &str) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::idp_subject.eq(idp_subject(idp_entity_id, name_id)))).execute(conn)
 }
+
+/// Removes the sessions past their deadline (the scheduled clean-ups).
+pub fn delete_expired(conn: &mut crate::db::AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)
+}

@@ -10,11 +10,10 @@ use crate::identity::account::{self, IdKind, Identity};
 use crate::identity::codice_fiscale;
 use crate::kernel::AppState;
 use crate::kernel::Credential;
-use crate::kernel::Principal;
 use crate::kernel::{IdpSession, SignedIn};
 use crate::saml::response::ResponseRecord;
 use crate::saml::response::{self, Expected, Rejection, VerifiedLogin};
-use axum::extract::State;
+use crate::web::render::PageRequest;
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -30,6 +29,9 @@ pub struct AcsForm {
     #[serde(rename = "RelayState")]
     pub relay_state: Option<String>,
 }
+
+/// How much of a refused Response the register keeps.
+const REJECTED_XML_KEPT: usize = 8 * 1024;
 
 fn refused(status: StatusCode, reason: &'static str, log: impl Into<String>) -> AppError {
     AppError::SignIn { status, reason, log: log.into() }
@@ -78,12 +80,13 @@ pub fn identity_from(
 }
 
 pub async fn acs(
-    State(state): State<AppState>,
+    page: PageRequest,
     session: Session,
-    current: Option<Principal>,
     headers: HeaderMap,
     Form(form): Form<AcsForm>,
 ) -> AppResult<Response> {
+    crate::auth::throttle::anonymous_work(&page, "acs").await?;
+    let (state, current) = (page.state.clone(), page.principal.clone());
     let relay_state = form
         .relay_state
         .filter(|r| !r.is_empty())
@@ -147,6 +150,11 @@ pub async fn acs(
         Err(rejection) => {
             if record.outcome.is_empty() || record.outcome == "success" {
                 record.outcome = format!("rejected: {rejection}");
+            }
+            // A refused answer proves nobody: the register keeps only its start.
+            if record.xml.len() > REJECTED_XML_KEPT {
+                let cut = (0..=REJECTED_XML_KEPT).rev().find(|i| record.xml.is_char_boundary(*i)).unwrap_or(0);
+                record.xml.truncate(cut);
             }
             save_record(&state, &pending.request_id, record).await?;
             let (status, reason) = explain(&rejection);

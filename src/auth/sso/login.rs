@@ -13,7 +13,8 @@ use crate::saml::authn_request::AuthnRequest;
 use crate::saml::codec::new_id;
 use crate::saml::comparison::Comparison;
 use crate::saml::sp::{ATTRIBUTE_SET_EIDAS_MINIMUM, ATTRIBUTE_SET_SPID};
-use axum::extract::{Query, State};
+use crate::web::render::PageRequest;
+use axum::extract::Query;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{SubsecRound, Utc};
@@ -87,11 +88,11 @@ pub async fn start(
     Ok(url)
 }
 
-pub async fn login(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<LoginQuery>,
-) -> AppResult<Response> {
+/// `GET /saml/login`: each one signs a request and writes the register, so
+/// one client address may ask only so often.
+pub async fn login(page: PageRequest, headers: HeaderMap, Query(q): Query<LoginQuery>) -> AppResult<Response> {
+    crate::auth::throttle::anonymous_work(&page, "login").await?;
+    let state = page.state;
     let idp = q
         .idp
         .filter(|s| !s.is_empty())

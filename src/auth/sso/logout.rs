@@ -94,6 +94,9 @@ pub async fn sign_out(State(state): State<AppState>, session: Session, who: Opti
     Ok(found(format!("{slo}{sep}{query}")))
 }
 
+/// How far a LogoutRequest's IssueInstant may be from our clock.
+const LOGOUT_REQUEST_SKEW_SECS: i64 = 180;
+
 fn refused(reason: &'static str, log: impl Into<String>) -> AppError {
     AppError::SignIn { status: StatusCode::BAD_REQUEST, reason, log: log.into() }
 }
@@ -116,12 +119,17 @@ fn parse_relay(query: &str) -> Option<String> {
 
 async fn logout_response(state: AppState, query: &str) -> AppResult<Response> {
     let relay = parse_relay(query).ok_or_else(|| refused("signout-invalid", "no RelayState"))?;
-    let pending = with_conn(&state.pool, move |c| request_state::claim(c, &relay, Purpose::Logout))
+    let (r, now) = (relay.clone(), Utc::now().naive_utc());
+    let idp_id = with_conn(&state.pool, move |c| request_state::idp_of(c, &r, Purpose::Logout, now))
         .await?
         .ok_or_else(|| refused("signout-invalid", "unknown or used logout RelayState"))?;
-    let idp = state.saml.idps.get(&pending.idp_entity_id).ok_or_else(|| refused("signout-invalid", "IdP gone"))?;
+    let idp = state.saml.idps.get(&idp_id).ok_or_else(|| refused("signout-invalid", "IdP gone"))?;
     let msg = verify_redirect(query, "SAMLResponse", &idp.public_keys())
         .map_err(|e| refused("signout-invalid", e.to_string()))?;
+    // Only a signed answer uses the request up.
+    let pending = with_conn(&state.pool, move |c| request_state::claim(c, &relay, Purpose::Logout))
+        .await?
+        .ok_or_else(|| refused("signout-invalid", "logout RelayState used meanwhile"))?;
     let doc = roxmltree::Document::parse(&msg.xml).map_err(|_| refused("signout-invalid", "not XML"))?;
     let root = doc.root_element();
     let issuer = root.children().find(|n| n.tag_name().name() == "Issuer").and_then(|n| n.text()).map(str::trim);
@@ -159,16 +167,32 @@ async fn logout_request(state: AppState, query: &str) -> AppResult<Response> {
     let saml = state.saml.clone();
     let idp =
         saml.idps.get(&sender).ok_or_else(|| refused("signout-invalid", format!("unknown IdP {sender}")))?.clone();
-    let msg = verify_redirect(query, "SAMLRequest", &idp.public_keys())
-        .map_err(|e| refused("signout-invalid", e.to_string()))?;
-    let doc = roxmltree::Document::parse(&msg.xml).map_err(|_| refused("signout-invalid", "not XML"))?;
+    // A refused request changes nothing: the page says so (not "signed out anyway").
+    let no = |log: String| refused("signout-request-refused", log);
+    let msg = verify_redirect(query, "SAMLRequest", &idp.public_keys()).map_err(|e| no(e.to_string()))?;
+    let doc = roxmltree::Document::parse(&msg.xml).map_err(|_| no("not XML".into()))?;
     let root = doc.root_element();
     let request_id = root.attribute("ID").filter(|_| root.tag_name().name() == "LogoutRequest");
     let name_id =
         root.children().find(|n| n.tag_name().name() == "NameID").and_then(|n| n.text()).map(|t| t.trim().to_string());
     let (Some(request_id), Some(name_id)) = (request_id, name_id) else {
-        return Err(refused("signout-invalid", "LogoutRequest without ID or NameID"));
+        return Err(no("LogoutRequest without ID or NameID".into()));
     };
+    if root.attribute("Destination") != Some(saml.sp.slo_url.as_str()) {
+        return Err(no(format!("LogoutRequest for {:?}", root.attribute("Destination"))));
+    }
+    let now = Utc::now();
+    let fresh = root
+        .attribute("IssueInstant")
+        .and_then(crate::saml::codec::parse_instant)
+        .is_some_and(|at| (now - at).num_seconds().abs() <= LOGOUT_REQUEST_SKEW_SECS);
+    if !fresh {
+        return Err(no("LogoutRequest IssueInstant missing or not current".into()));
+    }
+    let (id, until) = (format!("logout:{request_id}"), (now + chrono::Duration::minutes(10)).naive_utc());
+    if !with_conn(&state.pool, move |c| super::register::first_use(c, &id, until)).await? {
+        return Err(no("LogoutRequest replayed".into()));
+    }
     let (idp_id, nid) = (idp.entity_id.clone(), name_id.clone());
     let ended = with_conn(&state.pool, move |c| end_idp_sessions(c, &idp_id, &nid)).await?;
     tracing::info!(idp = %idp.entity_id, ended, "IdP-initiated logout");

@@ -49,6 +49,11 @@ pub fn purge(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize>
     diesel::delete(r::table.filter(r::created_at.lt(cutoff))).execute(conn)
 }
 
+/// Forgets assertion IDs past their validity (the scheduled clean-ups).
+pub fn purge_replay(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(saml_replay::table.filter(saml_replay::expires_at.lt(now))).execute(conn)
+}
+
 /// Remembers an assertion ID until `until`; false when it was already used.
 pub fn first_use(conn: &mut AnyConnection, id: &str, until: NaiveDateTime) -> QueryResult<bool> {
     conn.transaction(|c| {

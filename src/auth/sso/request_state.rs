@@ -96,6 +96,28 @@ pub fn store(conn: &mut AnyConnection, r: &PendingRequest) -> QueryResult<()> {
     Ok(())
 }
 
+/// The IdP a pending request went to, without using it up: an answer's
+/// signature is checked with that IdP's keys before the request is claimed.
+pub fn idp_of(
+    conn: &mut AnyConnection,
+    relay_state: &str,
+    purpose: Purpose,
+    now: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    t::table
+        .find(relay_state)
+        .filter(t::expires_at.gt(now))
+        .filter(t::purpose.eq(purpose.code()))
+        .select(t::idp_entity_id)
+        .first(conn)
+        .optional()
+}
+
+/// Removes requests nobody answered in time (the scheduled clean-ups).
+pub fn purge_expired(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(t::table.filter(t::expires_at.lt(now))).execute(conn)
+}
+
 type Row = (String, String, String, String, String, i32, String, i32, String, NaiveDateTime, Option<String>);
 
 /// Takes the pending request for `relay_state` if it exists, is unexpired and

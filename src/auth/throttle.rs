@@ -61,8 +61,8 @@ fn seconds_until(later: NaiveDateTime, now: NaiveDateTime) -> i64 {
 
 /// The attempts still counted `now`, of `stored` made up to `last`.
 fn decayed(stored: i32, last: NaiveDateTime, now: NaiveDateTime, forgive: Duration) -> i32 {
-    let forgiven = ((now - last).num_seconds().max(0) / forgive.num_seconds()) as i32;
-    (stored - forgiven).max(0)
+    let forgiven = (now - last).num_milliseconds().max(0) / forgive.num_milliseconds().max(1);
+    (i64::from(stored) - forgiven).max(0) as i32
 }
 
 /// Takes the row of `key` for this transaction (creating it), so concurrent
@@ -105,6 +105,42 @@ pub fn reserve(conn: &mut AnyConnection, a: &Attempt, now: NaiveDateTime) -> Que
     })
 }
 
+/// Work anonymous clients can ask for (a signed AuthnRequest, a Response to
+/// check and keep, a registration): a ceiling of `capacity` units per address,
+/// one given back every `refill`. Takes one unit, or says how long to wait.
+pub fn take(
+    conn: &mut AnyConnection,
+    key: &str,
+    capacity: i32,
+    refill: Duration,
+    now: NaiveDateTime,
+) -> QueryResult<Verdict> {
+    conn.transaction(|c| {
+        let key = format!("work:{key}");
+        let (stored, last) = lock(c, &key, now)?;
+        let used = decayed(stored, last, now, refill);
+        if used >= capacity {
+            return Ok(Verdict::Wait(seconds_until(last + refill * (used - capacity + 1), now)));
+        }
+        // The window restarts from now; the units still counted keep counting.
+        store(c, &key, used + 1, now)?;
+        Ok(Verdict::Allowed)
+    })
+}
+
+/// [`take`] for one kind of anonymous work from the client of `req`, at the
+/// configured rate (`SL_ANONYMOUS_PER_MINUTE`); a refusal is a 429.
+pub async fn anonymous_work(req: &crate::web::render::PageRequest, kind: &str) -> Result<(), crate::error::AppError> {
+    let per_minute = req.state.config.anonymous_per_minute.max(1);
+    let (capacity, refill) = (per_minute as i32, Duration::milliseconds(60_000 / i64::from(per_minute)));
+    let key = format!("{kind}:{}", crate::web::client::throttle_key(req.client));
+    let now = req.state.clock.now();
+    match crate::db::with_conn(&req.state.pool, move |c| take(c, &key, capacity, refill, now)).await? {
+        Verdict::Allowed => Ok(()),
+        Verdict::Wait(s) => Err(crate::error::AppError::RateLimited { retry_after_secs: s.clamp(1, 3600) as u32 }),
+    }
+}
+
 /// Records why a reserved attempt failed, for the audit (it already counts).
 pub fn failed(conn: &mut AnyConnection, a: &Attempt, reason: &str, now: NaiveDateTime) -> QueryResult<()> {
     diesel::insert_into(f::table)
@@ -127,6 +163,11 @@ pub fn succeeded(conn: &mut AnyConnection, a: &Attempt) -> QueryResult<()> {
             .execute(c)
             .map(|_| ())
     })
+}
+
+/// Forgets counters with nothing left to count (the scheduled clean-ups).
+pub fn purge_idle(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(t::table.filter(t::last_failure_at.lt(now - Duration::days(1)))).execute(conn)
 }
 
 /// A new password clears the account's attempts (every address keeps its own).

@@ -1,0 +1,88 @@
+//! Clean-ups the server runs on a schedule, so nothing depends on someone
+//! remembering a command: expired sessions and sign-in requests, the SAML
+//! register past its 24 months, unconfirmed Utente Estero registrations (and
+//! their documents) after 48 hours, document scans once decided, idle throttle
+//! counters and spent reset links. With several instances on one PostgreSQL
+//! only one runs them at a time (a transaction-level advisory lock).
+use crate::auth::foreign::{model as foreign, reset};
+use crate::auth::session;
+use crate::auth::sso::{register, request_state};
+use crate::auth::throttle;
+use crate::db::{with_conn, AnyConnection, DbError};
+use crate::kernel::AppState;
+use diesel::prelude::*;
+
+/// How often the clean-ups run.
+pub const EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+/// The advisory-lock key of the clean-ups (any fixed number, unique to them).
+pub const LOCK_KEY: i64 = 0x5e12_0001;
+
+/// What one run removed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// `false` when another instance was running them.
+    pub ran: bool,
+    pub rows: usize,
+    pub files: usize,
+}
+
+/// Takes the clean-ups' lock for this transaction; false if another instance has it.
+fn exclusive(conn: &mut AnyConnection) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Locked {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        locked: bool,
+    }
+    match conn {
+        AnyConnection::Postgresql(_) => {
+            let r: Locked = diesel::sql_query(format!("SELECT pg_try_advisory_xact_lock({LOCK_KEY}) AS locked"))
+                .get_result(conn)?;
+            Ok(r.locked)
+        }
+        // One SQLite file has one writer at a time anyway.
+        AnyConnection::Sqlite(_) => Ok(true),
+    }
+}
+
+/// Runs every clean-up once.
+pub async fn run_once(state: &AppState) -> Result<Report, DbError> {
+    let now = state.clock.now();
+    let (rows, files) = with_conn(&state.pool, move |c| {
+        c.transaction(|c| {
+            if !exclusive(c)? {
+                return Ok(None);
+            }
+            let mut rows = session::delete_expired(c, now)?;
+            rows += request_state::purge_expired(c, now)?;
+            rows += register::purge(c, now)?;
+            rows += register::purge_replay(c, now)?;
+            rows += throttle::purge_idle(c, now)?;
+            rows += reset::purge_spent(c, now)?;
+            let mut files = foreign::expire_unconfirmed(c, now)?;
+            rows += files.len();
+            files.extend(foreign::forget_decided_documents(c)?);
+            Ok(Some((rows, files)))
+        })
+    })
+    .await?
+    .map_or((None, Vec::new()), |(rows, files)| (Some(rows), files));
+    let Some(rows) = rows else { return Ok(Report::default()) };
+    // Files go once the rows that named them are gone.
+    let dir = state.config.data_dir.join("uploads");
+    let removed = files.iter().filter(|f| !f.is_empty() && std::fs::remove_file(dir.join(f)).is_ok()).count();
+    tracing::info!(rows, files = removed, "clean-ups done");
+    Ok(Report { ran: true, rows, files: removed })
+}
+
+/// Runs the clean-ups every [`EVERY`], for as long as the server runs.
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(EVERY);
+        loop {
+            every.tick().await;
+            if let Err(e) = run_once(&state).await {
+                tracing::warn!(error = %e, "clean-ups failed; they run again later");
+            }
+        }
+    })
+}
