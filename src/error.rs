@@ -117,10 +117,10 @@ impl IntoResponse for AppError {
         let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         match &self {
             AppError::SignInRequired { next } => {
-                return axum::response::Redirect::to(&format!("/accedi?next={}", enc(next))).into_response();
+                return axum::response::Redirect::to(&crate::paths::sign_in_then(next)).into_response();
             }
             AppError::StepUpRequired { idp, level, next } => {
-                let to = format!("/saml/login?idp={}&level={level}&next={}", enc(idp), enc(next));
+                let to = format!("{}?idp={}&level={level}&next={}", crate::paths::SAML_LOGIN, enc(idp), enc(next));
                 return axum::response::Redirect::to(&to).into_response();
             }
             _ => {}

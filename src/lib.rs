@@ -3,9 +3,10 @@
 //!
 //! Organised by domain, in layers that depend downwards only (a test checks
 //! there are no cycles): infrastructure (`config`, `db`, `error`, `i18n`,
-//! `mail`, `saml`), the `kernel`, the shared `web` layer, `access` (the one
-//! decision), then the domains `identity`, `auth`, `catalog`, `helpdesk`,
-//! `portal`; `app` composes them and `cli` runs them.
+//! `mail`, `paths`, `saml`), the `kernel`, the shared `web` layer, `access`
+//! (the one decision), then the domains `identity`, `auth`, `catalog`,
+//! `helpdesk`, `portal`, and `maintenance`; `app` composes them and `cli`
+//! runs them.
 pub mod access;
 pub mod app;
 pub mod auth;
@@ -20,6 +21,7 @@ pub mod identity;
 pub mod kernel;
 pub mod mail;
 pub mod maintenance;
+pub mod paths;
 pub mod portal;
 pub mod saml;
 pub mod web;

@@ -10,7 +10,7 @@ pub mod sso;
 pub mod throttle;
 
 use crate::kernel::AppState;
-use crate::web::paths;
+use crate::paths;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;

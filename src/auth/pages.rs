@@ -1,8 +1,8 @@
 //! The signed-in person's page and the signed-out confirmation.
 use crate::i18n::{t, t_args, use_lang, Lang};
 use crate::kernel::{Credential, Principal, SignedIn};
+use crate::paths;
 use crate::web::layout::Page;
-use crate::web::paths;
 use crate::web::render::PageRequest;
 use axum::http::StatusCode;
 use axum::response::Response;

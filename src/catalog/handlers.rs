@@ -6,7 +6,7 @@ use crate::access::{self, Action, Denial, Resource};
 use crate::auth::sso::request_state::safe_return_path;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
-use crate::web::paths;
+use crate::paths;
 use crate::web::render::PageRequest;
 use axum::extract::Path;
 use axum::http::{header, StatusCode};

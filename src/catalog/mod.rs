@@ -6,7 +6,7 @@ pub mod pages;
 pub mod usage;
 
 use crate::kernel::AppState;
-use crate::web::paths;
+use crate::paths;
 use axum::routing::get;
 use axum::Router;
 

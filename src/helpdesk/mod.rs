@@ -5,7 +5,7 @@
 mod console;
 
 use crate::kernel::AppState;
-use crate::web::paths;
+use crate::paths;
 use axum::routing::{get, post};
 use axum::Router;
 

@@ -4,7 +4,7 @@ pub mod home;
 mod info;
 
 use crate::kernel::AppState;
-use crate::web::paths;
+use crate::paths;
 use axum::routing::get;
 use axum::Router;
 

@@ -1,9 +1,9 @@
 //! The frame of every page: skip link, header with the Ministry's name and
 //! the language switch, main landmark, footer with the legal links.
 use crate::i18n::t;
+use crate::paths;
 use crate::web::assets;
 use crate::web::components::{Breadcrumb, Crumb, ErrorSummary, FieldErrors, LangSwitch};
-use crate::web::paths;
 use crate::web::render::{set_title, use_principal};
 use leptos::prelude::*;
 

@@ -7,7 +7,6 @@ pub mod error_pages;
 pub mod health;
 pub mod layout;
 pub mod pages;
-pub mod paths;
 pub mod render;
 pub mod security;
 
@@ -17,5 +16,5 @@ use axum::Router;
 
 /// The routes that belong to no domain: static assets and the health check.
 pub fn routes() -> Router<AppState> {
-    Router::new().route(paths::HEALTH, get(health::healthz)).route(paths::ASSET, get(assets::serve))
+    Router::new().route(crate::paths::HEALTH, get(health::healthz)).route(crate::paths::ASSET, get(assets::serve))
 }

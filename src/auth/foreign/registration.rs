@@ -6,6 +6,7 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
 use crate::kernel::AppState;
+use crate::paths;
 use crate::web::components::form::{ErrorSummary, Field, FieldErrors};
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
@@ -16,7 +17,7 @@ use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
 use serde::Deserialize;
 
-pub const PATH: &str = "/registrazione-utente-estero";
+pub const PATH: &str = paths::FOREIGN_REGISTER;
 /// The document scan: at most this size.
 pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
 
@@ -126,7 +127,7 @@ pub fn RegistrationPage() -> impl IntoView {
                     <div class="radio">
                         <input type="checkbox" id="consent" name="consent" value="yes" checked=v.consent
                             aria-invalid=consent_error.map(|_| "true") aria-describedby=consent_error.map(|_| "consent-error")/>
-                        <label for="consent">{t("reg-consent")} " " <a href="/privacy">{t("reg-consent-link")}</a></label>
+                        <label for="consent">{t("reg-consent")} " " <a href=paths::PRIVACY>{t("reg-consent-link")}</a></label>
                     </div>
                 </div>
                 <p><button type="submit">{t("reg-submit")}</button></p>
@@ -352,7 +353,7 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
             send(&state, &v.email, lang, "mail-already-subject", "mail-already-body", &[("link", link)]).await;
         }
     }
-    Ok(Redirect::to(&format!("{PATH}/inviata")).into_response())
+    Ok(Redirect::to(paths::FOREIGN_REGISTER_SENT).into_response())
 }
 
 /// Mail failures are logged, not shown: the person cannot fix them and the

@@ -13,9 +13,9 @@ use crate::db::{with_conn, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
 use crate::kernel::AppState;
+use crate::paths;
 use crate::web::components::form::{Field, FieldErrors};
 use crate::web::layout::{FormPage, Page};
-use crate::web::paths;
 use crate::web::render::{FormData, PageRequest};
 use axum::extract::Query;
 use axum::http::StatusCode;
@@ -138,7 +138,7 @@ pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotFor
         let lang = Lang::parse(&user.lang).unwrap_or(lang);
         send_later(&state, user.email, lang, "mail-reset-subject", "mail-reset-body", vec![("link", link)]);
     }
-    Ok(Redirect::to(&format!("{PATH}/password-dimenticata/inviata")).into_response())
+    Ok(Redirect::to(paths::FOREIGN_FORGOT_SENT).into_response())
 }
 
 type ResetRow = (i64, NaiveDateTime, Option<NaiveDateTime>);
@@ -365,5 +365,5 @@ pub async fn change_submit(page: PageRequest, FormData(form): FormData<ChangeFor
     let u = user.clone();
     with_conn(&state.pool, move |c| store_password(c, &u, &phc)).await?;
     password_changed_mail(&state, &user);
-    Ok(Redirect::to(&format!("{PATH}/password-aggiornata")).into_response())
+    Ok(Redirect::to(paths::FOREIGN_PASSWORD_UPDATED).into_response())
 }

@@ -1,7 +1,7 @@
 //! The Utente Estero addresses: registration, sign-in, password reset and change.
 use super::{registration, reset, signin};
 use crate::kernel::AppState;
-use crate::web::paths;
+use crate::paths;
 use crate::web::render::PageRequest;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;

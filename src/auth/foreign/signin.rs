@@ -11,9 +11,9 @@ use crate::identity::account::{self, IdKind, Identity};
 use crate::kernel::AppState;
 use crate::kernel::SignedIn;
 use crate::kernel::{Credential, Level};
+use crate::paths;
 use crate::web::components::form::{ErrorSummary, Field, FieldErrors};
 use crate::web::layout::{FormPage, Page};
-use crate::web::paths;
 use crate::web::render::{FormData, PageRequest};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -103,7 +103,7 @@ pub fn EnrolPage() -> impl IntoView {
                 </li>
                 <li>{t("fenrol-step-code")}</li>
             </ol>
-            <form method="post" action=format!("{PATH}/attiva-codice") novalidate>
+            <form method="post" action=paths::FOREIGN_ENROL novalidate>
                 <Field name="code" label="fcode-label" error=e.get("code") autocomplete="one-time-code"/>
                 <p><button type="submit">{t("fenrol-submit")}</button></p>
             </form>
@@ -238,7 +238,7 @@ pub async fn submit_password(
     let enrolled = user.totp_enrolled_at.is_some();
     let pending = Pending { user_id: user.id, password: fingerprint(&user.password_hash), enrol_secret: None };
     session.insert(PENDING_KEY, pending).await?;
-    Ok(Redirect::to(&format!("{PATH}/{}", if enrolled { "codice" } else { "attiva-codice" })).into_response())
+    Ok(Redirect::to(if enrolled { paths::FOREIGN_CODE } else { paths::FOREIGN_ENROL }).into_response())
 }
 
 async fn pending(state: &AppState, session: &Session) -> AppResult<(Pending, ForeignUser)> {
@@ -304,7 +304,7 @@ pub async fn enrol_page(page: PageRequest, session: Session) -> AppResult<Respon
     let state = page.state.clone();
     let (mut p, user) = pending(&state, &session).await?;
     if user.totp_enrolled_at.is_some() {
-        return Ok(Redirect::to(&format!("{PATH}/codice")).into_response());
+        return Ok(Redirect::to(paths::FOREIGN_CODE).into_response());
     }
     let secret = p.enrol_secret.clone().unwrap_or_else(totp::new_secret);
     p.enrol_secret = Some(secret.clone());
@@ -329,7 +329,7 @@ pub async fn enrol_submit(
     let state = page.state.clone();
     let (p, user) = pending(&state, &session).await?;
     let Some(secret) = p.enrol_secret.clone().filter(|_| user.totp_enrolled_at.is_none()) else {
-        return Ok(Redirect::to(&format!("{PATH}/attiva-codice")).into_response());
+        return Ok(Redirect::to(paths::FOREIGN_ENROL).into_response());
     };
     let now = Utc::now().timestamp();
     let Some(step) = totp::verify(&secret, form.code.as_deref().unwrap_or(""), now, None) else {

@@ -22,7 +22,7 @@ use diesel::Connection;
 use serde::Deserialize;
 
 /// Where people land after signing in, unless they were going somewhere.
-pub const DEFAULT_RETURN: &str = "/area-personale";
+pub const DEFAULT_RETURN: &str = crate::paths::PERSONAL_AREA;
 
 #[derive(Debug, Deserialize)]
 pub struct LoginQuery {

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{SubsecRound, Utc};
 use tower_sessions::Session;
 
-const SIGNED_OUT_PAGE: &str = crate::web::paths::SIGNED_OUT;
+const SIGNED_OUT_PAGE: &str = crate::paths::SIGNED_OUT;
 const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 
 fn issuer(sp_entity_id: &str) -> String {

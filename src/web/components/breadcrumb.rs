@@ -10,12 +10,12 @@ pub struct Crumb {
 /// Home › … › current. Not shown on the home page itself.
 #[component]
 pub fn Breadcrumb(trail: Vec<Crumb>, current: String) -> impl IntoView {
-    let on_home = crate::web::render::current_path() == crate::web::paths::HOME;
+    let on_home = crate::web::render::current_path() == crate::paths::HOME;
     (!on_home).then(|| {
         view! {
             <nav class="breadcrumb" aria-label=t("layout-breadcrumb-label")>
                 <ol>
-                    <li><a href=crate::web::paths::HOME>{t("nav-home")}</a></li>
+                    <li><a href=crate::paths::HOME>{t("nav-home")}</a></li>
                     {trail
                         .into_iter()
                         .map(|c| view! { <li><a href=c.href>{c.label}</a></li> })

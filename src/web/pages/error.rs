@@ -38,9 +38,9 @@ pub fn ErrorView(
             <p class="lead">{t(detail.unwrap_or(status_body))}</p>
             <p class="error-code">{t("error-code")} " " {status.as_u16()}</p>
             <ul class="link-list">
-                {sign_in.then(|| view! { <li><a href=crate::web::paths::SIGN_IN>{t("signin-try-again")}</a></li> })}
-                <li><a href=crate::web::paths::HOME>{t("error-go-home")}</a></li>
-                <li><a href=crate::web::paths::HELP>{t("error-get-help")}</a></li>
+                {sign_in.then(|| view! { <li><a href=crate::paths::SIGN_IN>{t("signin-try-again")}</a></li> })}
+                <li><a href=crate::paths::HOME>{t("error-go-home")}</a></li>
+                <li><a href=crate::paths::HELP>{t("error-get-help")}</a></li>
             </ul>
         </Page>
     }
