@@ -13,14 +13,23 @@ request = function()
   return wrk.format(nil, nil, nil, body)
 end
 
--- Count the answers by status: 401 (checked and refused), 429/503 (held back).
-local statuses = {}
+-- Answers by status, per thread: 401 (checked and refused), 429/503 (held
+-- back on purpose), anything else is an error.
+s401, s429, s503, other = 0, 0, 0, 0
 response = function(status)
-  statuses[status] = (statuses[status] or 0) + 1
+  if status == 401 then s401 = s401 + 1
+  elseif status == 429 then s429 = s429 + 1
+  elseif status == 503 then s503 = s503 + 1
+  else other = other + 1 end
 end
 
-done = function(summary, latency, requests)
-  for status, count in pairs(statuses) do
-    io.write(string.format("status %d: %d\n", status, count))
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+
+done = function()
+  local t = { s401 = 0, s429 = 0, s503 = 0, other = 0 }
+  for _, th in ipairs(threads) do
+    for k, _ in pairs(t) do t[k] = t[k] + th:get(k) end
   end
+  io.write(string.format("status 401: %d, 429: %d, 503: %d, other: %d\n", t.s401, t.s429, t.s503, t.other))
 end

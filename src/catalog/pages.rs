@@ -4,9 +4,9 @@ use super::handlers::ServiceSlug;
 use super::model::{self, Service, CATEGORIES};
 use crate::access::{self, Action, Denial, Resource};
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 use crate::i18n::{t, t_args, use_lang};
-use crate::kernel::Credential;
-use crate::kernel::Profile;
+use crate::kernel::{Credential, Level, Profile};
 use crate::paths;
 use crate::web::components::Crumb;
 use crate::web::layout::Page;
@@ -104,18 +104,56 @@ pub fn AccessDeniedPage(service: &'static Service, denial: Denial) -> impl IntoV
     }
 }
 
+/// What the results of `/servizi` depend on: the language, the filters and,
+/// for a signed-in person, what the access decision looks at.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ResultsKey {
+    lang: Lang,
+    who: Option<(Credential, Level, Profile)>,
+    filters: (String, Option<Profile>, Option<String>),
+}
+
+/// The body of `/servizi` (filters, count, results), rendered once per key:
+/// it is the same for everyone with the
+/// same credential, level, profile and filters, and rendering 22 cards with
+/// their explanations is most of the page's cost. Bounded: cleared when full.
+fn cached_results(key: ResultsKey, render: impl FnOnce() -> String) -> String {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    const MAX: usize = 1024;
+    static CACHE: LazyLock<Mutex<HashMap<ResultsKey, String>>> = LazyLock::new(Default::default);
+    if let Some(html) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return html;
+    }
+    let html = render();
+    if let Ok(mut c) = CACHE.lock() {
+        if c.len() >= MAX {
+            c.clear();
+        }
+        c.insert(key, html.clone());
+    }
+    html
+}
+
 #[component]
 fn CatalogPage() -> impl IntoView {
     let f = filters();
     let who = use_principal();
-    let shown: Vec<&'static Service> = model::all()
-        .iter()
-        .filter(|s| f.q.is_empty() || s.matches(&f.q))
-        .filter(|s| f.audience.is_none_or(|a| s.audience.contains(&a)))
-        .filter(|s| f.category.as_ref().is_none_or(|c| &s.category == c))
-        .collect();
-    let total = shown.len();
-    let results = match &who {
+    let key = ResultsKey {
+        lang: use_lang(),
+        who: who.as_ref().map(|w| (w.actor.credential, w.actor.level, w.profile())),
+        filters: (f.q.clone(), f.audience, f.category.clone()),
+    };
+    // The filters, the count and the results: the same for everyone with this key.
+    let render = move || {
+        let shown: Vec<&'static Service> = model::all()
+            .iter()
+            .filter(|s| f.q.is_empty() || s.matches(&f.q))
+            .filter(|s| f.audience.is_none_or(|a| s.audience.contains(&a)))
+            .filter(|s| f.category.as_ref().is_none_or(|c| &s.category == c))
+            .collect();
+        let total = shown.len();
+        let results = match &who {
         None => view! {
             <section aria-labelledby="all-heading">
                 <h2 id="all-heading">{t_args("catalog-all", &[("count", total.to_string())])}</h2>
@@ -156,9 +194,7 @@ fn CatalogPage() -> impl IntoView {
             .into_any()
         }
     };
-    view! {
-        <Page title=t("catalog-title")>
-            <h1>{t("catalog-title")}</h1>
+        view! {
             <form method="get" action=paths::SERVICES class="filters" role="search" aria-label=t("catalog-search-label")>
                 <div class="field">
                     <label for="q">{t("catalog-search")}</label>
@@ -186,6 +222,14 @@ fn CatalogPage() -> impl IntoView {
             </form>
             <p role="status">{t_args("catalog-results", &[("count", total.to_string())])}</p>
             {results}
+        }
+        .to_html()
+    };
+    let body = cached_results(key, render);
+    view! {
+        <Page title=t("catalog-title")>
+            <h1>{t("catalog-title")}</h1>
+            <div class="catalog-body" inner_html=body></div>
         </Page>
     }
 }

@@ -6,7 +6,7 @@ use crate::error::AppResult;
 use crate::i18n::{t, use_lang};
 use crate::paths;
 use crate::web::layout::Page;
-use crate::web::render::PageRequest;
+use crate::web::render::{fragment, PageRequest};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
@@ -80,6 +80,7 @@ fn HomePage(most: Vec<String>, recent: Vec<String>) -> impl IntoView {
                 <p><a class="button" href=paths::SIGN_IN>{t("home-sign-in")}</a></p>
             </div>
             <HomeServices most recent/>
+            <div inner_html=fragment("home-sections", || view! {
             <section aria-labelledby="ways-heading">
                 <h2 id="ways-heading">{t("home-ways-heading")}</h2>
                 <p>{t("home-ways-intro")}</p>
@@ -111,6 +112,7 @@ fn HomePage(most: Vec<String>, recent: Vec<String>) -> impl IntoView {
                 <h2 id="help-heading">{t("home-help-heading")}</h2>
                 <p>{t("home-help-body")} " " <a href=paths::HELP>{t("home-help-link")}</a></p>
             </section>
+            }.into_any())></div>
         </Page>
     }
 }

@@ -4,7 +4,7 @@ use crate::i18n::t;
 use crate::paths;
 use crate::web::assets;
 use crate::web::components::{Breadcrumb, Crumb, ErrorSummary, FieldErrors, LangSwitch};
-use crate::web::render::{set_title, use_principal};
+use crate::web::render::{fragment, set_title, use_principal};
 use leptos::prelude::*;
 
 #[component]
@@ -32,19 +32,19 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <AccountArea/>
                 </div>
             </div>
-            <nav class="main-nav" aria-label=t("layout-nav-label")>
+            <nav class="main-nav" aria-label=t("layout-nav-label") inner_html=fragment("nav", || view! {
                 <ul class="container main-nav__list">
                     <li><a href=paths::HOME>{t("nav-home")}</a></li>
                     <li><a href=paths::SERVICES>{t("nav-services")}</a></li>
                     <li><a href=paths::SIGN_IN>{t("nav-sign-in-options")}</a></li>
                     <li><a href=paths::HELP>{t("nav-help")}</a></li>
                 </ul>
-            </nav>
+            }.into_any())></nav>
         </header>
         <main id="main" class="container main" tabindex="-1">
             {children()}
         </main>
-        <footer class="site-footer">
+        <footer class="site-footer" inner_html=fragment("footer", || view! {
             <div class="container">
                 <p class="site-footer__owner">{t("layout-ministry")}</p>
                 <nav aria-label=t("layout-footer-nav-label")>
@@ -56,7 +56,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </ul>
                 </nav>
             </div>
-        </footer>
+        }.into_any())></footer>
     }
 }
 

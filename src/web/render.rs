@@ -121,6 +121,24 @@ fn document(lang: Lang, title: &str, body: &str) -> String {
     doc
 }
 
+/// A part of a page that depends on the language only (navigation, footer,
+/// the home page's fixed sections), rendered once per language and reused:
+/// every page shows them and they never change while the server runs.
+pub fn fragment(name: &'static str, render: impl FnOnce() -> AnyView) -> String {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, RwLock};
+    static CACHE: LazyLock<RwLock<HashMap<(&'static str, Lang), String>>> = LazyLock::new(Default::default);
+    let key = (name, crate::i18n::use_lang());
+    if let Some(html) = CACHE.read().ok().and_then(|c| c.get(&key).cloned()) {
+        return html;
+    }
+    let html = render().to_html();
+    if let Ok(mut c) = CACHE.write() {
+        c.insert(key, html.clone());
+    }
+    html
+}
+
 /// The path of the request being rendered.
 pub fn current_path() -> String {
     use_context::<RequestPath>().map(|p| p.path).unwrap_or_else(|| "/".into())

@@ -25,6 +25,15 @@ type Job = Box<dyn FnOnce() + Send>;
 /// once (with Retry-After) instead of queueing without bound.
 pub const QUEUE: usize = 16;
 
+/// Jobs handed to the hashing threads and not started yet.
+static WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// True when the line is full: a sign-in can be answered 503 before any
+/// other work (a flood's refusals then cost almost nothing).
+pub fn busy() -> bool {
+    WAITING.load(std::sync::atomic::Ordering::Relaxed) >= QUEUE
+}
+
 /// Dedicated threads do all the hashing: one core stays free for pages
 /// (`cores − 1`, at least one), at most that many hashes run at once (each
 /// takes 19 MiB), a bounded line waits, and the 19 MiB blocks are reused by
@@ -35,14 +44,17 @@ static HASHERS: LazyLock<Mutex<SyncSender<Job>>> = LazyLock::new(|| {
     let n = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).saturating_sub(1).max(1);
     for i in 0..n {
         let rx = rx.clone();
-        let spawned = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || loop {
-            let job = match rx.lock() {
-                Ok(guard) => guard.recv(),
-                Err(_) => return,
-            };
-            match job {
-                Ok(job) => job(),
-                Err(_) => return,
+        let spawned = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || {
+            lower_priority();
+            loop {
+                let job = match rx.lock() {
+                    Ok(guard) => guard.recv(),
+                    Err(_) => return,
+                };
+                match job {
+                    Ok(job) => job(),
+                    Err(_) => return,
+                }
             }
         });
         if let Err(e) = spawned {
@@ -52,20 +64,40 @@ static HASHERS: LazyLock<Mutex<SyncSender<Job>>> = LazyLock::new(|| {
     Mutex::new(tx)
 });
 
+/// Pages come first: under a flood of sign-ins the scheduler lets the
+/// request threads run before the hashing ones (nice 10, this thread only).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid and setpriority only read their integer arguments.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        if libc::setpriority(libc::PRIO_PROCESS, tid, 10) != 0 {
+            tracing::warn!("could not lower the priority of a hashing thread");
+        }
+    }
+}
+
 /// Runs `f` on a hashing thread and waits for it without blocking the runtime.
 /// A job whose requester has gone (the client closed the connection) is dropped.
 async fn on_hasher<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move || {
+        WAITING.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
         if !tx.is_closed() {
             let _ = tx.send(f());
         }
     });
     let sender = HASHERS.lock().map_err(|e| HashError::Failed(e.to_string()))?.clone();
+    WAITING.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     match sender.try_send(job) {
         Ok(()) => {}
-        Err(TrySendError::Full(_)) => return Err(HashError::Busy),
-        Err(TrySendError::Disconnected(_)) => return Err(HashError::Failed("no hashing thread".into())),
+        Err(e) => {
+            WAITING.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            return Err(match e {
+                TrySendError::Full(_) => HashError::Busy,
+                TrySendError::Disconnected(_) => HashError::Failed("no hashing thread".into()),
+            });
+        }
     }
     rx.await.map_err(|e| HashError::Failed(e.to_string()))
 }

@@ -198,6 +198,10 @@ pub async fn submit_password(
             view! { <SignInPage/> }.into_any()
         }));
     }
+    // A full hashing line is answered before any other work.
+    if password::busy() {
+        return Err(AppError::Busy { retry_after_secs: 2 });
+    }
     let now = state.clock.now();
     let (e1, a1) = (email.clone(), address.clone());
     let reserve = move |c: &mut _| throttle::reserve(c, &throttle::Attempt { email: &e1, address: &a1 }, now);
