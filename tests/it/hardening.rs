@@ -350,3 +350,40 @@ async fn a_password_change_mails_the_person_and_ends_pending_sign_ins_and_reset_
     mail_containing(&app, "password del tuo accesso").await;
     assert_eq!(sign_in_password(&app, "ana.perez@example.com", new).await.1.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn a_one_time_code_is_spent_once_even_when_sent_twice_at_once() {
+    use servizi_lavoro::auth::foreign::model;
+    let app = TestApp::new();
+    let _ = enrolled(&app).await;
+    let user = with_user(&app).await;
+    let step = user.totp_last_step.unwrap_or(0) + 1;
+    let (id, pool) = (user.id, app.state.pool.clone());
+    let (a, b) = tokio::join!(
+        servizi_lavoro::db::with_conn(&pool, move |c| model::used_step(c, id, step)),
+        servizi_lavoro::db::with_conn(&app.state.pool, move |c| model::used_step(c, id, step)),
+    );
+    assert_eq!([a.expect("a"), b.expect("b")].iter().filter(|ok| **ok).count(), 1, "one of the two spends it");
+}
+
+async fn with_user(app: &TestApp) -> servizi_lavoro::auth::foreign::model::ForeignUser {
+    servizi_lavoro::db::with_conn(&app.state.pool, |c| {
+        servizi_lavoro::auth::foreign::model::by_email(c, "ana.perez@example.com")
+    })
+    .await
+    .expect("query")
+    .expect("Ana")
+}
+
+#[cfg(unix)]
+#[test]
+fn the_data_directory_and_the_database_file_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let db = data.join("servizi-lavoro.db");
+    servizi_lavoro::db::connect(db.to_str().expect("path"), 1).expect("connect");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&db), 0o600);
+}
