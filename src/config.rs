@@ -35,6 +35,7 @@ struct FileSettings {
     session_idle_minutes: Option<i64>,
     session_max_hours: Option<i64>,
     trusted_proxies: Option<Vec<String>>,
+    forwarded_header: Option<String>,
     anonymous_per_minute: Option<u32>,
     spid_registry_cert: Option<PathBuf>,
     allow_test_idps_until: Option<String>,
@@ -115,6 +116,9 @@ pub struct Config {
     pub session_max_hours: i64,
     /// Proxies whose `X-Forwarded-For` / `Forwarded` is believed (addresses or CIDRs).
     pub trusted_proxies: Vec<Cidr>,
+    /// The header those proxies write: `x-forwarded-for` or `forwarded`. Only
+    /// that one is read (a client could send the other through the proxy).
+    pub forwarded_header: ForwardedHeader,
     /// Sign-in requests, sign-in answers and registrations one client address
     /// may make per minute, each kind on its own (a burst of as many is allowed).
     pub anonymous_per_minute: u32,
@@ -156,6 +160,13 @@ pub enum ConfigError {
     Production(Vec<String>),
 }
 
+/// Which header a trusted proxy writes the client's address in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ForwardedHeader {
+    XForwardedFor,
+    Forwarded,
+}
+
 /// An address or a network: `10.0.0.0/8`, `192.0.2.7`, `2001:db8::/32`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cidr {
@@ -180,7 +191,9 @@ impl std::str::FromStr for Cidr {
 }
 
 impl Cidr {
+    /// IPv4 addresses seen on an IPv6 socket (`::ffff:a.b.c.d`) count as IPv4.
     pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        let ip = ip.to_canonical();
         fn masked(bits: u128, prefix: u8, width: u8) -> u128 {
             if prefix == 0 {
                 0
@@ -377,6 +390,13 @@ impl Config {
         .iter()
         .map(|s| s.parse::<Cidr>().map_err(|e| invalid("SL_TRUSTED_PROXIES", e)))
         .collect::<Result<Vec<_>, _>>()?;
+        let forwarded_header = match env.var("SL_FORWARDED_HEADER").or(file.forwarded_header.clone()).as_deref() {
+            None | Some("x-forwarded-for") => ForwardedHeader::XForwardedFor,
+            Some("forwarded") => ForwardedHeader::Forwarded,
+            Some(v) => {
+                return Err(invalid("SL_FORWARDED_HEADER", format!("expected x-forwarded-for or forwarded, got {v:?}")))
+            }
+        };
         let anonymous_per_minute = match env.var("SL_ANONYMOUS_PER_MINUTE") {
             Some(v) => parse_num("SL_ANONYMOUS_PER_MINUTE", &v)?,
             None => file.anonymous_per_minute.unwrap_or(30),
@@ -482,6 +502,7 @@ impl Config {
             session_idle_minutes,
             session_max_hours,
             trusted_proxies,
+            forwarded_header,
             anonymous_per_minute,
             spid_registry_cert,
             allow_test_idps_until,
@@ -505,6 +526,13 @@ impl Config {
 
     pub fn is_production(&self) -> bool {
         self.environment == Environment::Production
+    }
+
+    /// Whether known test identity providers may be trusted on `today`: always
+    /// in development, in production only until `SL_ALLOW_TEST_IDPS_UNTIL`.
+    /// Checked at every sign-in, not only at start.
+    pub fn test_idps_allowed(&self, today: chrono::NaiveDate) -> bool {
+        !self.is_production() || self.allow_test_idps_until.is_some_and(|d| d >= today)
     }
 
     /// Cookies are `Secure` whenever the portal is served over HTTPS.
@@ -595,7 +623,7 @@ mod tests {
         let cidr: Cidr = "10.0.0.0/8".parse().unwrap();
         assert!(cidr.contains("10.200.3.4".parse().unwrap()));
         assert!(!cidr.contains("11.0.0.1".parse().unwrap()));
-        assert!(!cidr.contains("::ffff:10.0.0.1".parse().unwrap()));
+        assert!(cidr.contains("::ffff:10.0.0.1".parse().unwrap()), "an IPv4 address seen on an IPv6 socket");
         let one: Cidr = "2001:db8::1".parse().unwrap();
         assert!(one.contains("2001:db8::1".parse().unwrap()) && !one.contains("2001:db8::2".parse().unwrap()));
         let all: Cidr = "0.0.0.0/0".parse().unwrap();

@@ -47,6 +47,31 @@ impl Permit {
         &self.resource
     }
 
+    /// Whether this permit allows `action` on `resource` (and nothing else):
+    /// what reads or changes protected data checks it, so a permit for one
+    /// thing cannot be spent on another.
+    pub fn covers(&self, action: Action, resource: &Resource) -> bool {
+        self.action == action && self.resource == resource.code()
+    }
+
+    /// The same as a database error, for data functions: a programming error.
+    pub fn require(&self, action: Action, resource: &Resource) -> Result<(), diesel::result::Error> {
+        if self.covers(action, resource) {
+            Ok(())
+        } else {
+            Err(diesel::result::Error::QueryBuilderError(
+                format!(
+                    "a permit for {} {} used for {} {}",
+                    self.action.code(),
+                    self.resource,
+                    action.code(),
+                    resource.code()
+                )
+                .into(),
+            ))
+        }
+    }
+
     /// The account that acts under this permit.
     pub fn account_id(&self) -> i64 {
         self.account_id

@@ -89,14 +89,15 @@ pub fn reserve(conn: &mut AnyConnection, a: &Attempt, now: NaiveDateTime) -> Que
         let (account_key, address_key) = (key_account(a.email), key_address(a.address));
         let (stored, last) = lock(c, &account_key, now)?;
         let account = decayed(stored, last, now, ACCOUNT_FORGIVE);
-        let (stored, last_address) = lock(c, &address_key, now)?;
-        let address = decayed(stored, last_address, now, ADDRESS_FORGIVE);
+        let (stored_address, last_address) = lock(c, &address_key, now)?;
+        let address = decayed(stored_address, last_address, now, ADDRESS_FORGIVE);
         let ready_at = last + Duration::seconds(delay_after(account));
         if account > 0 && ready_at > now {
             return Ok(Verdict::Wait(seconds_until(ready_at, now)));
         }
         if address >= ADDRESS_LIMIT {
-            let freed_at = last_address + ADDRESS_FORGIVE * (address - ADDRESS_LIMIT + 1);
+            // Below the ceiling once enough of the *stored* attempts are forgiven.
+            let freed_at = last_address + ADDRESS_FORGIVE * (stored_address - ADDRESS_LIMIT + 1);
             return Ok(Verdict::Wait(seconds_until(freed_at, now)));
         }
         store(c, &account_key, account + 1, now)?;
@@ -120,7 +121,7 @@ pub fn take(
         let (stored, last) = lock(c, &key, now)?;
         let used = decayed(stored, last, now, refill);
         if used >= capacity {
-            return Ok(Verdict::Wait(seconds_until(last + refill * (used - capacity + 1), now)));
+            return Ok(Verdict::Wait(seconds_until(last + refill * (stored - capacity + 1), now)));
         }
         // The window restarts from now; the units still counted keep counting.
         store(c, &key, used + 1, now)?;

@@ -47,6 +47,7 @@ diesel::table! {
         issue_instant -> Timestamp,
         expires_at -> Timestamp,
         browser_binding -> Nullable<Text>,
+        initiator_account_id -> Nullable<BigInt>,
     }
 }
 

@@ -85,7 +85,7 @@ impl Saml {
         let policy = idp::MetadataPolicy {
             production: config.is_production(),
             registry_cert_der,
-            test_idps_allowed: !config.is_production() || config.allow_test_idps_until.is_some_and(|d| d >= today),
+            test_idps_allowed: config.test_idps_allowed(today),
         };
         let mut idps = IdpRegistry::default();
         let sources = [

@@ -1,22 +1,22 @@
 //! The client's address. Behind a TLS proxy every connection comes from the
 //! proxy, so the address it forwards is believed, but only from proxies named
 //! in `SL_TRUSTED_PROXIES`; otherwise the socket address is the client's.
-use crate::config::Cidr;
+use crate::config::{Cidr, ForwardedHeader};
 use axum::http::HeaderMap;
 use std::net::IpAddr;
 
 /// The addresses a request passed through, nearest last (`X-Forwarded-For`,
 /// or the `for=` of `Forwarded` when that is what the proxy sends).
-fn forwarded_chain(headers: &HeaderMap) -> Vec<IpAddr> {
-    let xff: Vec<IpAddr> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse().ok())
-        .collect();
-    if !xff.is_empty() {
-        return xff;
+fn forwarded_chain(headers: &HeaderMap, which: ForwardedHeader) -> Vec<IpAddr> {
+    if which == ForwardedHeader::XForwardedFor {
+        return headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+            .map(|ip| ip.to_canonical())
+            .collect();
     }
     headers
         .get_all("forwarded")
@@ -31,20 +31,25 @@ fn forwarded_chain(headers: &HeaderMap) -> Vec<IpAddr> {
                 Some(rest) => rest.split(']').next().unwrap_or(""),
                 None => a.rsplit_once(':').filter(|(h, _)| !h.contains(':')).map_or(a, |(h, _)| h),
             };
-            host.parse().ok()
+            host.parse::<IpAddr>().ok().map(|ip| ip.to_canonical())
         })
         .collect()
 }
 
 /// The client: walking back from the socket through trusted proxies, the
 /// first address that is not one of them.
-pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[Cidr]) -> Option<IpAddr> {
-    let peer = peer?;
+pub fn client_ip(
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[Cidr],
+    which: ForwardedHeader,
+) -> Option<IpAddr> {
+    let peer = peer?.to_canonical();
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|c| c.contains(*ip));
     if !is_trusted(&peer) {
         return Some(peer);
     }
-    let chain = forwarded_chain(headers);
+    let chain = forwarded_chain(headers, which);
     Some(chain.iter().rev().find(|ip| !is_trusted(ip)).or(chain.first()).copied().unwrap_or(peer))
 }
 
@@ -78,12 +83,24 @@ mod tests {
         let proxy: Cidr = "10.0.0.0/8".parse().unwrap();
         let h = headers("x-forwarded-for", "198.51.100.7, 203.0.113.9, 10.0.0.2");
         // Not through a trusted proxy: the socket is the client, whatever the header says.
-        assert_eq!(client_ip(Some("192.0.2.1".parse().unwrap()), &h, &[proxy]), Some("192.0.2.1".parse().unwrap()));
+        let x = ForwardedHeader::XForwardedFor;
+        assert_eq!(client_ip(Some("192.0.2.1".parse().unwrap()), &h, &[proxy], x), Some("192.0.2.1".parse().unwrap()));
         // Through it: the nearest address the proxies did not add (a client can prepend lies).
-        assert_eq!(client_ip(Some("10.0.0.1".parse().unwrap()), &h, &[proxy]), Some("203.0.113.9".parse().unwrap()));
+        assert_eq!(client_ip(Some("10.0.0.1".parse().unwrap()), &h, &[proxy], x), Some("203.0.113.9".parse().unwrap()));
+        // An IPv4 proxy seen on an IPv6 socket is still the proxy.
+        assert_eq!(
+            client_ip(Some("::ffff:10.0.0.1".parse().unwrap()), &h, &[proxy], x),
+            Some("203.0.113.9".parse().unwrap())
+        );
         let f = headers("forwarded", "for=192.0.2.60;proto=https, for=\"[2001:db8::7]:4711\"");
-        assert_eq!(client_ip(Some("10.0.0.1".parse().unwrap()), &f, &[proxy]), Some("2001:db8::7".parse().unwrap()));
-        assert_eq!(client_ip(None, &h, &[proxy]), None);
+        let fw = ForwardedHeader::Forwarded;
+        assert_eq!(
+            client_ip(Some("10.0.0.1".parse().unwrap()), &f, &[proxy], fw),
+            Some("2001:db8::7".parse().unwrap())
+        );
+        // Only the configured header is read: one the client sent through the proxy is ignored.
+        assert_eq!(client_ip(Some("10.0.0.1".parse().unwrap()), &f, &[proxy], x), Some("10.0.0.1".parse().unwrap()));
+        assert_eq!(client_ip(None, &h, &[proxy], x), None);
     }
 
     #[test]

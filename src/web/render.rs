@@ -54,6 +54,7 @@ impl PageRequest {
                 parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()),
                 &parts.headers,
                 &state.config.trusted_proxies,
+                state.config.forwarded_header,
             ),
             request_id: parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_string(),
             state,

@@ -174,3 +174,13 @@ async fn the_audit_trail_is_append_only() {
 }
 
 use crate::common::Browser;
+
+#[test]
+fn a_permit_covers_only_what_was_allowed() {
+    let operator = principal(Credential::Spid, Level::L2, Profile::Cittadino, vec![Role::HelpdeskOperator]);
+    let permit = authorize(Some(&operator), Action::View, &Resource::ForeignRequest(3)).expect("allowed");
+    assert!(permit.covers(Action::View, &Resource::ForeignRequest(3)));
+    assert!(!permit.covers(Action::Decide, &Resource::ForeignRequest(3)), "another action");
+    assert!(!permit.covers(Action::View, &Resource::ForeignRequest(4)), "another request");
+    assert!(permit.require(Action::View, &Resource::HelpdeskQueue).is_err());
+}

@@ -387,3 +387,64 @@ fn the_data_directory_and_the_database_file_are_private() {
     assert_eq!(mode(&data), 0o700);
     assert_eq!(mode(&db), 0o600);
 }
+
+#[tokio::test]
+async fn a_session_ended_during_a_request_is_not_written_back() {
+    let app = TestApp::new();
+    let (mut ana, _, _) = enrolled(&app).await;
+    // Long enough for the request to renew the session (a write at its end).
+    app.state.clock.advance(Duration::minutes(2));
+    let new = "alba sulle Ande 2031";
+    let ok = ana
+        .post_form(
+            "/area-personale/password",
+            &[("current", PASSWORD), ("password", new), ("password_confirm", new)],
+            false,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert!(ana.get("/area-personale").await.status.is_redirection(), "the session ended with the change stays ended");
+}
+
+#[tokio::test]
+async fn a_cross_site_step_up_by_another_person_ends_the_first_persons_sessions() {
+    let app = TestApp::new();
+    let mut mario = crate::common::saml::signed_in(&app, "spid", Level::L1, None).await;
+    let s = start(&mut mario, "spid", 2).await;
+    // The IdP's POST is cross-site: it arrives with the login cookie but not the session cookie.
+    let mut post_only = Browser::new(&app);
+    post_only.cookies.insert("sl_login".into(), mario.cookies["sl_login"].clone());
+    let giulia = servizi_lavoro::auth::demo_idp::people::find("giulia").expect("demo person");
+    let mut other = spec(&app, &s.request_id, Level::L2);
+    other.attributes = vec![
+        ("name".into(), "Giulia".into()),
+        ("familyName".into(), "Bianchi".into()),
+        ("fiscalNumber".into(), format!("TINIT-{}", giulia.codice_fiscale().expect("cf"))),
+    ];
+    let res = post(&mut post_only, &other.signed(&demo(&app, "spid").keys).expect("sign"), &s.relay_state).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(post_only.get("/area-personale").await.status.is_redirection(), "Giulia is not signed in");
+    assert!(mario.get("/area-personale").await.status.is_redirection(), "Mario's session is over too");
+}
+
+#[tokio::test]
+async fn reset_links_for_one_address_are_limited() {
+    let app = TestApp::new();
+    let _ = enrolled(&app).await;
+    let mut b = Browser::new(&app);
+    for _ in 0..5 {
+        let res = b
+            .post_form("/accesso-utente-estero/password-dimenticata", &[("email", "ana.perez@example.com")], false)
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "the same answer every time");
+    }
+    let count = || crate::foreign_user::outbox(&app).iter().filter(|m| m.contains("nuova-password?token=")).count();
+    for _ in 0..100 {
+        if count() >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(count(), 3);
+}

@@ -4,3 +4,4 @@
 ALTER TABLE auth_throttle DROP COLUMN locked_until;
 ALTER TABLE password_resets ADD COLUMN code_failures INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE saml_requests ADD COLUMN browser_binding TEXT;
+ALTER TABLE saml_requests ADD COLUMN initiator_account_id BIGINT;

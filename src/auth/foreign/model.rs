@@ -1,5 +1,5 @@
 //! Utente Estero records: registration, confirmation, decision, credentials.
-use crate::access::Permit;
+use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{foreign_users as u, helpdesk_decisions as d, recovery_codes as r};
 use crate::db::AnyConnection;
 use chrono::{NaiveDate, NaiveDateTime, Utc};
@@ -176,17 +176,26 @@ pub fn forget_decided_documents(conn: &mut AnyConnection) -> QueryResult<Vec<Str
 }
 
 /// The Utente Estero behind a signed-in person, for changing their password.
-pub fn password_owner(conn: &mut AnyConnection, _: &Permit, public_id: &str) -> QueryResult<Option<ForeignUser>> {
+pub fn password_owner(conn: &mut AnyConnection, permit: &Permit, public_id: &str) -> QueryResult<Option<ForeignUser>> {
+    permit.require(Action::Change, &Resource::PortalPassword)?;
     u::table.filter(u::public_id.eq(public_id)).first::<ForeignUser>(conn).optional()
 }
 
 /// A request still waiting for the helpdesk, with its document's file name.
-pub fn pending_request(conn: &mut AnyConnection, _: &Permit, id: i64) -> QueryResult<Option<ForeignUser>> {
+/// Allowed with a permit to view or decide the request, or to view its document.
+pub fn pending_request(conn: &mut AnyConnection, permit: &Permit, id: i64) -> QueryResult<Option<ForeignUser>> {
+    if !(permit.covers(Action::View, &Resource::ForeignRequest(id))
+        || permit.covers(Action::Decide, &Resource::ForeignRequest(id))
+        || permit.covers(Action::View, &Resource::ForeignDocument(id)))
+    {
+        permit.require(Action::View, &Resource::ForeignRequest(id))?;
+    }
     Ok(by_id(conn, id)?.filter(|u| u.status == STATUS_PENDING))
 }
 
 /// The helpdesk queue: requests whose address is confirmed, oldest first.
-pub fn queue(conn: &mut AnyConnection, _: &Permit) -> QueryResult<Vec<ForeignUser>> {
+pub fn queue(conn: &mut AnyConnection, permit: &Permit) -> QueryResult<Vec<ForeignUser>> {
+    permit.require(Action::View, &Resource::HelpdeskQueue)?;
     u::table.filter(u::status.eq(STATUS_PENDING)).order(u::created_at.asc()).load(conn)
 }
 
@@ -204,7 +213,8 @@ pub struct Decision {
 /// Applicant's names and id, operator's names, decision, reason, when.
 type DecisionRow = (String, String, String, String, String, String, String, NaiveDateTime);
 
-pub fn recent_decisions(conn: &mut AnyConnection, _: &Permit, limit: i64) -> QueryResult<Vec<Decision>> {
+pub fn recent_decisions(conn: &mut AnyConnection, permit: &Permit, limit: i64) -> QueryResult<Vec<Decision>> {
+    permit.require(Action::View, &Resource::HelpdeskQueue)?;
     use crate::db::schema::accounts as a;
     let rows: Vec<DecisionRow> = d::table
         .inner_join(u::table)
@@ -245,6 +255,7 @@ pub fn decide(
     approve: bool,
     reason: &str,
 ) -> QueryResult<Option<ForeignUser>> {
+    permit.require(Action::Decide, &Resource::ForeignRequest(id))?;
     let operator_account = permit.account_id();
     conn.transaction(|c| {
         let Some(user) = by_id(c, id)?.filter(|u| u.status == STATUS_PENDING) else { return Ok(None) };

@@ -106,6 +106,9 @@ pub struct ForgotForm {
     pub email: Option<String>,
 }
 
+/// Reset links one e-mail address can be sent per hour.
+const FORGOT_PER_HOUR: i32 = 3;
+
 /// `POST /accesso-utente-estero/password-dimenticata`.
 pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotForm>) -> AppResult<Response> {
     let (state, lang) = (page.state.clone(), page.lang);
@@ -118,6 +121,16 @@ pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotFor
             provide_context(sub);
             view! { <ForgotPage/> }.into_any()
         }));
+    }
+    throttle::anonymous_work(&page, "forgot").await?;
+    // A few links an hour per address at most; past that the answer is the
+    // same (no enumeration) but no mail leaves.
+    let (key, now) = (format!("forgot:{email}"), state.clock.now());
+    let verdict =
+        with_conn(&state.pool, move |c| throttle::take(c, &key, FORGOT_PER_HOUR, Duration::minutes(60 / 3), now))
+            .await?;
+    if verdict != throttle::Verdict::Allowed {
+        return Ok(Redirect::to(paths::FOREIGN_FORGOT_SENT).into_response());
     }
     let e = email.clone();
     let issued = with_conn(&state.pool, move |c| {
@@ -343,9 +356,21 @@ pub async fn change_submit(page: PageRequest, FormData(form): FormData<ChangeFor
     let user = signed_in_foreign(&page).await?;
     let (pw, pw2) = (form.password.unwrap_or_default(), form.password_confirm.unwrap_or_default());
     let mut errors = FieldErrors::default();
+    // The current password is guessed no faster than at sign-in (a stolen session cookie).
+    let (now, address) = (state.clock.now(), client_address(&page));
+    let (e1, a1) = (user.email.clone(), address.clone());
+    let reserve = move |c: &mut _| throttle::reserve(c, &throttle::Attempt { email: &e1, address: &a1 }, now);
+    if let throttle::Verdict::Wait(s) = with_conn(&state.pool, reserve).await? {
+        return Ok(too_many(s));
+    }
     let (ok, _) = password::verify(form.current.unwrap_or_default(), user.password_hash.clone()).await?;
     if !ok {
         errors.add("current", "fchange-wrong-current");
+        let (e2, a2) = (user.email.clone(), address);
+        let attempt = move |c: &mut _| {
+            throttle::failed(c, &throttle::Attempt { email: &e2, address: &a2 }, "current-password", now)
+        };
+        with_conn(&state.pool, attempt).await?;
     }
     let local = user.email.split('@').next().unwrap_or("").to_string();
     if let Err(key) = password::check_policy(&pw, &[&user.given_name, &user.family_name, &local]) {

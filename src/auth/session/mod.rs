@@ -6,7 +6,7 @@ mod principal;
 mod store;
 
 pub use principal::{principal_of, resolve_principal, sign_in, switch_acting, SESSION_KEY};
-pub use store::{delete_expired, end_idp_sessions, DieselStore, Lifetime};
+pub use store::{delete_expired, end_account_sessions, end_idp_sessions, DieselStore, Lifetime};
 
 use crate::config::Config;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};

@@ -136,18 +136,11 @@ impl SessionStore for DieselStore {
         }
     }
 
+    /// Updates an existing session only: one deleted meanwhile (sign-out
+    /// elsewhere, Single Logout, a password change, a removed role) stays deleted.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let row = Row::of(record, self.clock.now(), self.lifetime)?;
-        with_conn(&self.pool, move |c| {
-            c.transaction(|c| {
-                if row.update(c)? == 0 {
-                    row.insert(c)?;
-                }
-                Ok(())
-            })
-        })
-        .await
-        .map_err(backend)
+        with_conn(&self.pool, move |c| row.update(c).map(|_| ())).await.map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
@@ -200,4 +193,9 @@ pub fn end_idp_sessions(conn: &mut crate::db::AnyConnection, idp_entity_id: &str
 /// Removes the sessions past their deadline (the scheduled clean-ups).
 pub fn delete_expired(conn: &mut crate::db::AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)
+}
+
+/// Ends every session of an account (a step-up by someone else).
+pub fn end_account_sessions(conn: &mut crate::db::AnyConnection, account_id: i64) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id))).execute(conn)
 }

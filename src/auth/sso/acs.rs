@@ -121,6 +121,9 @@ pub async fn acs(
         .get(&pending.idp_entity_id)
         .ok_or_else(|| refused(StatusCode::BAD_REQUEST, "signin-unknown-idp", "IdP no longer configured"))?
         .clone();
+    if idp.test && !state.config.test_idps_allowed(state.clock.now().date()) {
+        return Err(refused(StatusCode::BAD_REQUEST, "signin-unknown-idp", "test IdP past its allowed date"));
+    }
     let expected = Expected {
         request_id: pending.request_id.clone(),
         request_instant: pending.issue_instant.and_utc(),
@@ -174,14 +177,13 @@ pub async fn acs(
         Ok((account, previous, roles))
     })
     .await?;
-    // A step-up must authenticate the person already signed in.
-    if let Some(before) = current.filter(|p| p.actor.account_id != account.id) {
+    // A step-up must authenticate the person already signed in: otherwise
+    // the sign-in is refused and that person's sessions end.
+    let before = current.map(|p| p.actor.account_id).or(pending.initiator_account_id);
+    if let Some(before) = before.filter(|b| *b != account.id) {
         session.flush().await?;
-        tracing::warn!(
-            before = before.actor.account_id,
-            after = account.id,
-            "step-up by another person: session ended"
-        );
+        with_conn(&state.pool, move |c| crate::auth::session::end_account_sessions(c, before)).await?;
+        tracing::warn!(before, after = account.id, "step-up by another person: sessions ended");
         return Err(refused(StatusCode::FORBIDDEN, "signin-other-person", "step-up authenticated another person"));
     }
     tracing::info!(account = account.id, credential = credential.code(), level = level.number(), idp = %idp.entity_id, "signed in");

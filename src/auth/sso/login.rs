@@ -43,11 +43,15 @@ pub async fn start(
     level: Level,
     return_to: String,
     browser_binding: String,
+    initiator_account_id: Option<i64>,
 ) -> AppResult<String> {
     let saml = state.saml.clone();
     let idp = saml.idps.get(idp_entity_id).ok_or_else(|| {
         sign_in_error(StatusCode::BAD_REQUEST, "signin-unknown-idp", format!("unknown IdP {idp_entity_id}"))
     })?;
+    if idp.test && !state.config.test_idps_allowed(state.clock.now().date()) {
+        return Err(sign_in_error(StatusCode::BAD_REQUEST, "signin-unknown-idp", "test IdP past its allowed date"));
+    }
     // The eIDAS node serves only substantial/high (SPID level 2 or more) and
     // answers with the eIDAS minimum data set.
     let (attribute_set, level) = match idp.credential {
@@ -76,6 +80,7 @@ pub async fn start(
         return_to,
         issue_instant: request.issue_instant.naive_utc(),
         browser_binding: Some(browser_binding),
+        initiator_account_id,
     };
     let url = request.redirect_url(&xml, &pending.relay_state).map_err(|e| AppError::other("sso/login", e))?;
     with_conn(&state.pool, move |c| {
@@ -92,7 +97,7 @@ pub async fn start(
 /// one client address may ask only so often.
 pub async fn login(page: PageRequest, headers: HeaderMap, Query(q): Query<LoginQuery>) -> AppResult<Response> {
     crate::auth::throttle::anonymous_work(&page, "login").await?;
-    let state = page.state;
+    let state = page.state.clone();
     let idp = q
         .idp
         .filter(|s| !s.is_empty())
@@ -107,7 +112,8 @@ pub async fn login(page: PageRequest, headers: HeaderMap, Query(q): Query<LoginQ
     };
     let return_to = request_state::safe_return_path(q.next.as_deref(), DEFAULT_RETURN);
     let value = binding::current_or_new(&state.config, &headers);
-    let url = start(&state, &idp, level, return_to, binding::hash(&value)).await?;
+    let initiator = page.principal.as_ref().map(|p| p.actor.account_id);
+    let url = start(&state, &idp, level, return_to, binding::hash(&value), initiator).await?;
     // 302, as the SPID validator expects for the HTTP-Redirect binding.
     let mut res = (StatusCode::FOUND, [(header::LOCATION, url)]).into_response();
     if let Some(cookie) = binding::set_cookie(&state.config, &value) {

@@ -86,6 +86,7 @@ pub async fn sign_out(State(state): State<AppState>, session: Session, who: Opti
         return_to: SIGNED_OUT_PAGE.into(),
         issue_instant: now.naive_utc(),
         browser_binding: None,
+        initiator_account_id: None,
     };
     let query = signed_redirect_query("SAMLRequest", &xml, Some(&pending.relay_state), &saml.sp.keys.key)
         .map_err(|e| AppError::other("sso/logout", e))?;

@@ -43,6 +43,10 @@ pub struct PendingRequest {
     /// The SHA-256 of the login cookie of the browser that started it
     /// (sign-ins only): the answer must come back through that browser.
     pub browser_binding: Option<String>,
+    /// Who was signed in when the sign-in started (a step-up): the answer must
+    /// be about the same person. Kept here because the IdP's cross-site POST
+    /// arrives without the session cookie.
+    pub initiator_account_id: Option<i64>,
 }
 
 /// 32 random bytes in hex: opaque, URL-safe, and never contains "http".
@@ -64,7 +68,8 @@ pub fn safe_return_path(candidate: Option<&str>, default: &str) -> String {
     let (Ok(base), Ok(resolved)) = (url::Url::parse(OWN), url::Url::parse(OWN).and_then(|b| b.join(p))) else {
         return default.to_string();
     };
-    if resolved.origin() != base.origin() {
+    // `/.//evil` resolves to the path `//evil`, which a browser reads as another host.
+    if resolved.origin() != base.origin() || resolved.path().starts_with("//") {
         return default.to_string();
     }
     match resolved.query() {
@@ -89,6 +94,7 @@ pub fn store(conn: &mut AnyConnection, r: &PendingRequest) -> QueryResult<()> {
             t::issue_instant.eq(r.issue_instant),
             t::expires_at.eq(expires),
             t::browser_binding.eq(&r.browser_binding),
+            t::initiator_account_id.eq(r.initiator_account_id),
         ))
         .execute(conn)?;
     // Expired rows are of no use to anyone; clear them while we are here.
@@ -118,7 +124,8 @@ pub fn purge_expired(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResul
     diesel::delete(t::table.filter(t::expires_at.lt(now))).execute(conn)
 }
 
-type Row = (String, String, String, String, String, i32, String, i32, String, NaiveDateTime, Option<String>);
+type Row =
+    (String, String, String, String, String, i32, String, i32, String, NaiveDateTime, Option<String>, Option<i64>);
 
 /// Takes the pending request for `relay_state` if it exists, is unexpired and
 /// has `purpose`; it is deleted in the same step, so a second claim finds nothing.
@@ -140,6 +147,7 @@ pub fn claim(conn: &mut AnyConnection, relay_state: &str, purpose: Purpose) -> Q
                 t::return_to,
                 t::issue_instant,
                 t::browser_binding,
+                t::initiator_account_id,
             ))
             .first(c)
             .optional()?;
@@ -160,6 +168,7 @@ pub fn claim(conn: &mut AnyConnection, relay_state: &str, purpose: Purpose) -> Q
             return_to,
             issue_instant,
             browser_binding,
+            initiator_account_id,
         ) = row;
         Ok(Some(PendingRequest {
             relay_state,
@@ -173,6 +182,7 @@ pub fn claim(conn: &mut AnyConnection, relay_state: &str, purpose: Purpose) -> Q
             return_to,
             issue_instant,
             browser_binding,
+            initiator_account_id,
         }))
     })
 }
@@ -201,6 +211,9 @@ mod tests {
             "/\t\t//evil.example",
             "/\n",
             "x",
+            "/.//evil.example",
+            "/..//evil.example",
+            "/%2e//evil.example",
         ] {
             assert_eq!(safe_return_path(Some(evil), d), d, "{evil:?}");
         }
