@@ -43,6 +43,19 @@ pub enum Command {
     /// Helpdesk operators (they sign in with SPID or CIE).
     #[command(subcommand)]
     Operators(OperatorsCommand),
+    /// Load data from the national registries' exports.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// The company registry: `;`-separated CSV with the header
+    /// codice_fiscale;partita_iva;denominazione;pec;sede;legali_rappresentanti
+    /// (representatives' codici fiscali separated by spaces). Bad rows are
+    /// reported and skipped; importing again replaces each company whole.
+    #[command(name = "registro-imprese")]
+    RegistroImprese { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -110,6 +123,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         ),
         Command::Saml(SamlCommand::PurgeRegister) => purge_register(config).await,
         Command::Operators(cmd) => operators(config, cmd).await,
+        Command::Import(ImportCommand::RegistroImprese { file }) => import_registry(config, file).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -155,6 +169,27 @@ async fn purge_register(config: Config) -> CliResult {
     Ok(())
 }
 
+async fn import_registry(config: Config, file: PathBuf) -> CliResult {
+    let url = config.database_url.clone();
+    let report = tokio::task::spawn_blocking(move || -> Result<_, Box<dyn std::error::Error + Send + Sync>> {
+        let input = std::fs::File::open(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let pool = crate::db::connect(&url, 1)?;
+        let mut conn = pool.get()?;
+        Ok(crate::registry::import::registro_imprese(&mut conn, input, chrono::Utc::now().naive_utc())?)
+    })
+    .await??;
+    for (line, why) in &report.rejected {
+        eprintln!("line {line}: {why}");
+    }
+    println!(
+        "registro imprese: {} added, {} updated, {} rows rejected",
+        report.added,
+        report.updated,
+        report.rejected.len()
+    );
+    Ok(())
+}
+
 async fn operators(config: Config, cmd: OperatorsCommand) -> CliResult {
     let (cf, add) = match cmd {
         OperatorsCommand::Add { codice_fiscale } => (codice_fiscale, true),
@@ -188,6 +223,11 @@ async fn serve(config: Config) -> CliResult {
     let pool = tokio::task::spawn_blocking(move || crate::db::connect(&url, size)).await??;
     if config.demo_data {
         crate::auth::foreign::demo::seed(&pool).await?;
+        // Giulia Bianchi (demo IdP) is legale rappresentante of a demo company.
+        if let Some(giulia) = crate::auth::demo_idp::people::find("giulia").and_then(|p| p.codice_fiscale()) {
+            let now = chrono::Utc::now().naive_utc();
+            crate::db::with_conn(&pool, move |c| crate::registry::seed_demo(c, &giulia, now)).await?;
+        }
     }
     let addr = config.addr;
     let base = config.base_url.clone();

@@ -190,3 +190,24 @@ diesel::table! {
         request_id -> Text,
     }
 }
+
+diesel::table! {
+    registry_companies (tax_code) {
+        tax_code -> Text,
+        vat_number -> Nullable<Text>,
+        name -> Text,
+        pec -> Text,
+        seat -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    registry_representatives (company_tax_code, person_tax_code) {
+        company_tax_code -> Text,
+        person_tax_code -> Text,
+    }
+}
+
+diesel::joinable!(registry_representatives -> registry_companies (company_tax_code));
+diesel::allow_tables_to_appear_in_same_query!(registry_companies, registry_representatives);

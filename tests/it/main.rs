@@ -13,5 +13,6 @@ mod fuzz;
 mod hardening;
 mod locales;
 mod maintenance;
+mod registry;
 mod sessions;
 mod spid_login;

@@ -1,0 +1,2 @@
+DROP TABLE registry_representatives;
+DROP TABLE registry_companies;

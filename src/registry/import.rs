@@ -1,0 +1,140 @@
+//! `servizi-lavoro import registro-imprese FILE.csv`: loads the company
+//! registry. The file is UTF-8, `;`-separated, with this header:
+//!
+//! ```text
+//! codice_fiscale;partita_iva;denominazione;pec;sede;legali_rappresentanti
+//! 01234567897;01234567897;Bianchi Servizi srl;bianchiservizi@pec.example.it;Via Roma 1, 20121 Milano (MI);BNCGLI85M41F205L
+//! ```
+//!
+//! `partita_iva` may be empty; `legali_rappresentanti` lists codici fiscali
+//! separated by spaces. Each row is checked on its own (check digits, a PEC
+//! address, a name and a seat); bad rows are reported with their line and
+//! skipped, the good ones imported. Importing the same file again changes
+//! nothing: a company is replaced whole, with its representatives.
+use crate::db::schema::{registry_companies as c, registry_representatives as r};
+use crate::db::AnyConnection;
+use crate::identity::{codice_fiscale, partita_iva};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+pub const HEADER: [&str; 6] =
+    ["codice_fiscale", "partita_iva", "denominazione", "pec", "sede", "legali_rappresentanti"];
+
+/// What an import did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Companies new to the registry.
+    pub added: usize,
+    /// Companies already there, replaced with this file's data.
+    pub updated: usize,
+    /// Rows left out: (line number, why).
+    pub rejected: Vec<(usize, String)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is not a registry export: the header must be {}", HEADER.join(";"))]
+    Header,
+    #[error("reading the file: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("database: {0}")]
+    Db(#[from] diesel::result::Error),
+}
+
+struct Row {
+    tax_code: String,
+    vat_number: Option<String>,
+    name: String,
+    pec: String,
+    seat: String,
+    representatives: Vec<String>,
+}
+
+/// One row, checked; the reason it is refused otherwise.
+fn parse(record: &csv::StringRecord) -> Result<Row, String> {
+    let field = |i: usize| record.get(i).map(str::trim).unwrap_or("");
+    if record.len() != HEADER.len() {
+        return Err(format!("{} fields instead of {}", record.len(), HEADER.len()));
+    }
+    let tax_code = partita_iva::normalize(field(0))
+        .ok_or_else(|| format!("codice fiscale {:?}: not 11 digits with a valid check digit", field(0)))?;
+    let vat_number = match field(1) {
+        "" => None,
+        v => Some(partita_iva::normalize(v).ok_or_else(|| format!("partita IVA {v:?}: not valid"))?),
+    };
+    let name = field(2).to_string();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err("denominazione: missing or longer than 200 characters".into());
+    }
+    let pec = field(3).to_lowercase();
+    let at = pec.find('@').unwrap_or(0);
+    if at == 0 || !pec[at + 1..].contains('.') || pec.contains(char::is_whitespace) || pec.len() > 254 {
+        return Err(format!("pec {:?}: not an e-mail address", field(3)));
+    }
+    let seat = field(4).to_string();
+    if seat.is_empty() || seat.chars().count() > 300 {
+        return Err("sede: missing or longer than 300 characters".into());
+    }
+    let representatives = field(5)
+        .split_whitespace()
+        .map(|cf| {
+            codice_fiscale::normalize(cf)
+                .filter(|n| n.len() == 16)
+                .ok_or_else(|| format!("legale rappresentante {cf:?}: not a valid codice fiscale"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Row { tax_code, vat_number, name, pec, seat, representatives })
+}
+
+/// Imports a registry export from `input` (see the module for the format).
+pub fn registro_imprese(
+    conn: &mut AnyConnection,
+    input: impl std::io::Read,
+    now: NaiveDateTime,
+) -> Result<Report, ImportError> {
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').flexible(true).from_reader(input);
+    let header: Vec<String> = reader.headers()?.iter().map(|h| h.trim().to_lowercase()).collect();
+    if header != HEADER {
+        return Err(ImportError::Header);
+    }
+    let mut report = Report::default();
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        // Line 1 is the header.
+        let line = i + 2;
+        match record.map_err(|e| e.to_string()).and_then(|r| parse(&r)) {
+            Ok(row) => rows.push(row),
+            Err(why) => report.rejected.push((line, why)),
+        }
+    }
+    conn.transaction(|conn| {
+        for row in &rows {
+            let exists = c::table.find(&row.tax_code).count().get_result::<i64>(conn)? > 0;
+            let details = (
+                c::vat_number.eq(&row.vat_number),
+                c::name.eq(&row.name),
+                c::pec.eq(&row.pec),
+                c::seat.eq(&row.seat),
+                c::imported_at.eq(now),
+            );
+            if exists {
+                diesel::update(c::table.find(&row.tax_code)).set(details).execute(conn)?;
+                diesel::delete(r::table.filter(r::company_tax_code.eq(&row.tax_code))).execute(conn)?;
+                report.updated += 1;
+            } else {
+                diesel::insert_into(c::table).values((c::tax_code.eq(&row.tax_code), details)).execute(conn)?;
+                report.added += 1;
+            }
+            let mut reps = row.representatives.clone();
+            reps.sort();
+            reps.dedup();
+            for person in reps {
+                diesel::insert_into(r::table)
+                    .values((r::company_tax_code.eq(&row.tax_code), r::person_tax_code.eq(person)))
+                    .execute(conn)?;
+            }
+        }
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    Ok(report)
+}
