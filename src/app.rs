@@ -30,6 +30,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(crate::auth::routes(state))
         .merge(crate::catalog::routes())
         .merge(crate::helpdesk::routes())
+        .merge(crate::profiles::routes())
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -23,6 +23,7 @@ pub mod mail;
 pub mod maintenance;
 pub mod paths;
 pub mod portal;
+pub mod profiles;
 pub mod registry;
 pub mod saml;
 pub mod web;

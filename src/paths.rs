@@ -39,6 +39,10 @@ pub const SERVICES: &str = "/servizi";
 pub const SERVICE: &str = "/servizi/{slug}";
 pub const SERVICE_ENTER: &str = "/servizi/{slug}/accedi";
 
+pub const PROFILES: &str = "/profili";
+pub const PROFILES_ASSOCIATE: &str = "/profili/associa";
+pub const PROFILES_ACTIVE: &str = "/profili/attivo";
+
 pub const HELPDESK: &str = "/assistenza";
 pub const HELPDESK_REQUEST: &str = "/assistenza/richieste/{id}";
 pub const HELPDESK_DOCUMENT: &str = "/assistenza/richieste/{id}/documento";

@@ -103,3 +103,19 @@ test("axe finds no violation on the catalog of a signed-in person", async ({ pag
   await page.goto("/");
   await expectNoViolations(page);
 });
+
+test("axe finds no violation on the profile pages, in both languages", async ({ page }) => {
+  await signInWithDemoIdp(page, "Giulia Bianchi");
+  await page.goto("/profili");
+  await expectNoViolations(page);
+  await page.goto("/profili/associa");
+  await page.getByRole("button", { name: "Associa il profilo" }).click();
+  await expect(page.getByRole("alert")).toContainText("codice fiscale di 11 cifre");
+  await expectNoViolations(page); // the form with its error
+  await page.getByLabel("Codice fiscale dell'azienda").fill("01234567897");
+  await page.getByRole("button", { name: "Associa il profilo" }).click();
+  await page.getByRole("button", { name: "Opera come Bianchi Servizi srl" }).click();
+  await expectNoViolations(page); // the header says which profile is in use
+  await page.goto("/profili?lang=en");
+  await expectNoViolations(page);
+});

@@ -211,3 +211,29 @@ diesel::table! {
 
 diesel::joinable!(registry_representatives -> registry_companies (company_tax_code));
 diesel::allow_tables_to_appear_in_same_query!(registry_companies, registry_representatives);
+
+diesel::table! {
+    organisations (id) {
+        id -> BigInt,
+        kind -> Text,
+        tax_code -> Text,
+        name -> Text,
+        pec -> Text,
+        seat -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        account_id -> BigInt,
+        role -> Text,
+        since -> Timestamp,
+        until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(memberships -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(organisations, memberships);

@@ -60,6 +60,16 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// "Acting as: Cittadino" or the organisation, linking to the profiles page.
+fn acting_as(who: &crate::kernel::Principal) -> String {
+    let profile = match &who.acting.subject {
+        crate::kernel::Subject::Organisation { name, .. } => name.clone(),
+        crate::kernel::Subject::Person { name, .. } => name.clone(),
+        crate::kernel::Subject::Themself => t("profile-citizen"),
+    };
+    crate::i18n::t_args("layout-acting-as", &[("profile", profile)])
+}
+
 /// Sign-in button, or who is signed in with the way out.
 #[component]
 fn AccountArea() -> impl IntoView {
@@ -68,6 +78,7 @@ fn AccountArea() -> impl IntoView {
         Some(who) => view! {
             <div class="account">
                 <a class="account__name" href=paths::PERSONAL_AREA>{who.actor.full_name()}</a>
+                <a class="account__profile" href=paths::PROFILES>{acting_as(&who)}</a>
                 <form method="post" action=paths::SIGN_OUT class="account__logout">
                     <button type="submit" class="button button--inverse">{t("layout-sign-out")}</button>
                 </form>

@@ -13,6 +13,7 @@ mod fuzz;
 mod hardening;
 mod locales;
 mod maintenance;
+mod profiles;
 mod registry;
 mod sessions;
 mod spid_login;

@@ -1,7 +1,7 @@
 //! The principal in the session: written at sign-in and on a change of
 //! profile, read once per request by [`resolve_principal`].
 use super::rotate;
-use crate::kernel::{Acting, AppState, Principal, Role, SignedIn};
+use crate::kernel::{Acting, AppState, Basis, Principal, Role, SignedIn};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -61,7 +61,21 @@ pub async fn resolve_principal(State(state): State<AppState>, mut req: Request, 
 }
 
 async fn current(state: &AppState, session: &Session) -> Option<Principal> {
-    let principal = session.get::<Principal>(SESSION_KEY).await.ok().flatten()?;
+    let mut principal = session.get::<Principal>(SESSION_KEY).await.ok().flatten()?;
+    // Acting for an organisation holds only while the membership does: a
+    // removed member is back to Cittadino on their next request.
+    if let Basis::Membership { id } = principal.acting.basis {
+        let account = principal.actor.account_id;
+        let active = crate::db::with_conn(&state.pool, move |c| {
+            crate::identity::organisations::active_membership(c, id, account)
+        })
+        .await;
+        if !matches!(active, Ok(Some(_))) {
+            tracing::info!(account, membership = id, "membership ended: acting as Cittadino again");
+            let _ = switch_acting(session, &principal, Acting::themself()).await;
+            principal.acting = Acting::themself();
+        }
+    }
     let now = state.clock.now();
     if now - principal.actor.at >= Duration::hours(state.config.session_max_hours) {
         tracing::info!(account = principal.actor.account_id, "session ended: absolute limit");

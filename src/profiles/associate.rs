@@ -1,0 +1,107 @@
+//! `/profili/associa`: the person enters a company's codice fiscale. When the
+//! company registry names them as legale rappresentante the profile is theirs
+//! at once; otherwise the page says why and what to do.
+use crate::access::{self, AuditEvent};
+use crate::db::with_conn;
+use crate::error::AppResult;
+use crate::i18n::t;
+use crate::identity::organisations::{self, OrganisationKind, Role};
+use crate::identity::partita_iva;
+use crate::kernel::{Credential, Principal};
+use crate::paths;
+use crate::registry::{CompanyRegistry, LocalRegistry};
+use crate::web::components::{Crumb, Field, FieldErrors};
+use crate::web::layout::FormPage;
+use crate::web::render::{FormData, PageRequest};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use diesel::Connection;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Default)]
+struct Submission {
+    tax_code: String,
+    errors: FieldErrors,
+}
+
+#[component]
+fn AssociatePage(sub: Submission) -> impl IntoView {
+    let e = sub.errors.clone();
+    view! {
+        <FormPage
+            title=t("associate-title")
+            lead=t("associate-lead")
+            errors=sub.errors
+            action=paths::PROFILES_ASSOCIATE.into()
+            submit=t("associate-submit")
+            trail=vec![Crumb { label: t("profiles-title"), href: paths::PROFILES.into() }]
+        >
+            <Field name="codice_fiscale" label="associate-tax-code" hint="associate-tax-code-hint" value=sub.tax_code error=e.get("codice_fiscale")/>
+        </FormPage>
+    }
+}
+
+/// `GET /profili/associa`.
+pub async fn form(req: PageRequest, _who: Principal) -> Response {
+    req.render(StatusCode::OK, || view! { <AssociatePage sub=Submission::default()/> }.into_any())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AssociateForm {
+    pub codice_fiscale: Option<String>,
+}
+
+fn again(req: &PageRequest, tax_code: String, field_error: &'static str) -> Response {
+    let mut errors = FieldErrors::default();
+    errors.add("codice_fiscale", field_error);
+    let sub = Submission { tax_code, errors };
+    req.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <AssociatePage sub/> }.into_any())
+}
+
+/// `POST /profili/associa`.
+pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<AssociateForm>) -> AppResult<Response> {
+    let typed: String = form.codice_fiscale.unwrap_or_default().trim().chars().take(40).collect();
+    let Some(tax_code) = partita_iva::normalize(&typed) else {
+        return Ok(again(&req, typed, "associate-error-tax-code"));
+    };
+    // The registry names people by codice fiscale: SPID and CIE sign-ins have one.
+    if !matches!(who.actor.credential, Credential::Spid | Credential::Cie) {
+        return Ok(again(&req, typed, "associate-error-credential"));
+    }
+    let tc = tax_code.clone();
+    let Some(company) = with_conn(&req.state.pool, move |c| LocalRegistry.company(c, &tc)).await? else {
+        return Ok(again(&req, typed, "associate-error-unknown"));
+    };
+    if !company.representatives.contains(&who.actor.identifier) {
+        return Ok(again(&req, typed, "associate-error-not-representative"));
+    }
+    let (account, now) = (who.actor.account_id, req.state.clock.now());
+    let event = AuditEvent {
+        at: now,
+        actor_account_id: Some(account),
+        subject: format!("account:{account}"),
+        action: "associate".into(),
+        resource: format!("company:{tax_code}"),
+        outcome: "allowed".into(),
+        reason: "registry names the person as legale rappresentante".into(),
+        request_id: req.request_id.clone(),
+    };
+    with_conn(&req.state.pool, move |c| {
+        c.transaction(|c| {
+            let org = organisations::organisation_for(
+                c,
+                OrganisationKind::Impresa,
+                &company.tax_code,
+                &company.name,
+                &company.pec,
+                &company.seat,
+                now,
+            )?;
+            organisations::join(c, org, account, Role::LegaleRappresentante, now)?;
+            access::record(c, &event)
+        })
+    })
+    .await?;
+    Ok(Redirect::to(paths::PROFILES).into_response())
+}

@@ -1,0 +1,17 @@
+//! Profiles: the organisations a person acts for, associating one
+//! ("Gestione profili › Associa profilo") and switching between them without
+//! signing out. The company registry says who may associate a company at once.
+mod associate;
+mod pages;
+
+use crate::kernel::AppState;
+use crate::paths;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(paths::PROFILES, get(pages::list))
+        .route(paths::PROFILES_ASSOCIATE, get(associate::form).post(associate::submit))
+        .route(paths::PROFILES_ACTIVE, post(pages::switch))
+}

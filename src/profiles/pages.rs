@@ -1,0 +1,132 @@
+//! `/profili`: the profiles a person holds, the one in use, and switching.
+use crate::access::{self, AuditEvent};
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{t, t_args, use_lang};
+use crate::identity::organisations::{self, Profile};
+use crate::kernel::{Acting, Basis, Principal, Profile as Capacity, Subject};
+use crate::paths;
+use crate::web::components::TableOrEmpty;
+use crate::web::layout::Page;
+use crate::web::render::{FormData, PageRequest};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+/// The value of the switch form for acting as oneself.
+const CITIZEN: &str = "cittadino";
+
+/// `GET /profili`.
+pub async fn list(req: PageRequest, who: Principal) -> AppResult<Response> {
+    let account = who.actor.account_id;
+    let profiles = with_conn(&req.state.pool, move |c| organisations::profiles_of(c, account)).await?;
+    Ok(req.render(StatusCode::OK, move || view! { <ProfilesPage who profiles/> }.into_any()))
+}
+
+/// A switch button for one profile, or a note that it is the one in use.
+#[component]
+fn SwitchTo(value: String, current: bool, label: String) -> impl IntoView {
+    if current {
+        return view! { <strong>{t("profiles-current")}</strong> }.into_any();
+    }
+    view! {
+        <form method="post" action=paths::PROFILES_ACTIVE class="inline-form">
+            <input type="hidden" name="profilo" value=value/>
+            <button type="submit" class="button--secondary">{t_args("profiles-switch", &[("profile", label)])}</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn ProfilesPage(who: Principal, profiles: Vec<Profile>) -> impl IntoView {
+    let lang = use_lang();
+    let acting_for = match &who.acting.basis {
+        Basis::Membership { id } => Some(*id),
+        _ => None,
+    };
+    let citizen = t("profile-citizen");
+    let rows: Vec<AnyView> = profiles
+        .into_iter()
+        .map(|p| {
+            let current = acting_for == Some(p.membership_id);
+            let name = p.organisation_name.clone();
+            view! {
+                <tr>
+                    <td>{p.organisation_name.clone()} <br/><span class="hint">{p.tax_code.clone()}</span></td>
+                    <td>{t(p.role.name_key())}</td>
+                    <td>{crate::auth::pages::format_when(p.since, lang)}</td>
+                    <td><SwitchTo value=p.membership_id.to_string() current label=name/></td>
+                </tr>
+            }
+            .into_any()
+        })
+        .collect();
+    view! {
+        <Page title=t("profiles-title")>
+            <h1>{t("profiles-title")}</h1>
+            <p class="lead">{t("profiles-lead")}</p>
+            <section aria-labelledby="citizen-heading" class="card">
+                <h2 id="citizen-heading">{citizen.clone()}</h2>
+                <p>{t_args("profiles-citizen-body", &[("name", who.actor.full_name())])}</p>
+                <SwitchTo value=CITIZEN.to_string() current=acting_for.is_none() label=citizen/>
+            </section>
+            <section aria-labelledby="organisations-heading">
+                <h2 id="organisations-heading">{t("profiles-organisations")}</h2>
+                <TableOrEmpty
+                    caption="profiles-organisations-caption"
+                    empty="profiles-none"
+                    columns=&["profiles-col-organisation", "profiles-col-role", "profiles-col-since", "profiles-col-use"]
+                    rows
+                />
+                <p><a class="button" href=paths::PROFILES_ASSOCIATE>{t("associate-title")}</a></p>
+            </section>
+        </Page>
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SwitchForm {
+    pub profilo: Option<String>,
+}
+
+/// `POST /profili/attivo`: act as oneself, or for an organisation through one
+/// of one's own active memberships (anyone else's id is a 404). The session
+/// id changes and the switch is in the audit trail.
+pub async fn switch(
+    req: PageRequest,
+    who: Principal,
+    session: Session,
+    FormData(form): FormData<SwitchForm>,
+) -> AppResult<Response> {
+    let choice = form.profilo.unwrap_or_default();
+    let acting = if choice == CITIZEN {
+        Acting::themself()
+    } else {
+        let id: i64 = choice.parse().map_err(|_| AppError::BadRequest(format!("profile {choice:?}")))?;
+        let account = who.actor.account_id;
+        let profile = with_conn(&req.state.pool, move |c| organisations::active_membership(c, id, account))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Acting {
+            subject: Subject::Organisation { id: profile.organisation_id, name: profile.organisation_name },
+            capacity: Capacity::Azienda,
+            basis: Basis::Membership { id: profile.membership_id },
+        }
+    };
+    crate::auth::session::switch_acting(&session, &who, acting.clone()).await?;
+    let event = AuditEvent {
+        at: req.state.clock.now(),
+        actor_account_id: Some(who.actor.account_id),
+        subject: Principal { acting, ..who }.subject_ref(),
+        action: "switch".into(),
+        resource: "profile".into(),
+        outcome: "allowed".into(),
+        reason: "own profile".into(),
+        request_id: req.request_id.clone(),
+    };
+    with_conn(&req.state.pool, move |c| access::record(c, &event)).await?;
+    Ok(Redirect::to(paths::PROFILES).into_response())
+}
