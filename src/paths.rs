@@ -42,6 +42,7 @@ pub const SERVICE_ENTER: &str = "/servizi/{slug}/accedi";
 pub const PROFILES: &str = "/profili";
 pub const PROFILES_ASSOCIATE: &str = "/profili/associa";
 pub const PROFILES_ACTIVE: &str = "/profili/attivo";
+pub const PROFILES_CONFIRM: &str = "/profili/conferma";
 
 pub const HELPDESK: &str = "/assistenza";
 pub const HELPDESK_REQUEST: &str = "/assistenza/richieste/{id}";

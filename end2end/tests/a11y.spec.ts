@@ -2,7 +2,7 @@ import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { PAGES, LANGS } from "./pages";
 import { openHelpdesk, signInWithDemoIdp } from "./flows";
-import { totp } from "./foreign-helpers";
+import { mailWith, totp } from "./foreign-helpers";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -117,5 +117,21 @@ test("axe finds no violation on the profile pages, in both languages", async ({ 
   await page.getByRole("button", { name: "Opera come Bianchi Servizi srl" }).click();
   await expectNoViolations(page); // the header says which profile is in use
   await page.goto("/profili?lang=en");
+  await expectNoViolations(page);
+});
+
+test("axe finds no violation on the company's confirmation page", async ({ page }) => {
+  await signInWithDemoIdp(page, "Mario Rossi");
+  await page.goto("/profili/associa");
+  await page.getByLabel("Codice fiscale dell'azienda").fill("01234567897");
+  await page.getByRole("button", { name: "Associa il profilo" }).click();
+  await expect(page.getByRole("heading", { name: "Richieste in attesa" })).toBeVisible();
+  await expectNoViolations(page);
+  // The mail leaves off the request path: wait for it.
+  const mail = () => { try { return mailWith("profili/conferma?token="); } catch { return ""; } };
+  await expect.poll(mail).toContain("conferma?token=");
+  const link = mail().match(/https?:\/\/\S+conferma\?token=[0-9a-f]+/)![0];
+  await page.goto(link.replace(/^https?:\/\/[^/]+/, ""));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Richiesta di associazione");
   await expectNoViolations(page);
 });

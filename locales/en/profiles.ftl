@@ -16,11 +16,31 @@ role-operator = Operator
 layout-acting-as = Acting as: { $profile }
 layout-change-profile = Change profile
 associate-title = Associate a profile
-associate-lead = Enter the company's fiscal code. If the Companies Register names you as its legal representative, the profile is yours at once.
+associate-lead = Enter the company's fiscal code. If the Companies Register names you as its legal representative, the profile is yours at once; otherwise we send a request to the company's certified e-mail (PEC), which can confirm it within 7 days.
 associate-tax-code = Company fiscal code
 associate-tax-code-hint = 11 digits, usually the same as the VAT number (for example 01234567897).
 associate-submit = Associate the profile
 associate-error-tax-code = Enter a valid 11-digit fiscal code: check that it was copied without mistakes.
 associate-error-credential = To associate a company, sign in with SPID or CIE: the Companies Register names legal representatives by their fiscal code.
 associate-error-unknown = This company is not in the Companies Register. If it is a foreign or newly founded company, write to the helpdesk.
-associate-error-not-representative = The Companies Register does not name you as a legal representative of this company. Ask the legal representative to invite you as an administrator or operator.
+profiles-pending = Pending requests
+profiles-pending-body = We wrote to these companies' certified e-mail (PEC): the profile will be yours when someone confirms it (within 7 days). We will tell you by e-mail.
+confirm-title = Association request
+confirm-lead = { $name } (fiscal code { $cf }) asks to act on Servizi Lavoro for { $company }.
+confirm-effect = If you confirm, they become an administrator of the company's profile: they can use the services for the company and manage its people. If you do not know this person, refuse.
+confirm-yes = Confirm
+confirm-no = Refuse
+confirm-done-yes = Request confirmed
+confirm-done-no = Request refused
+confirm-done-body = Thank you: we have told the person who asked. The link no longer works.
+confirm-invalid-title = Link not valid
+confirm-invalid = This link is not valid: it has been used, it has expired (it lasts 7 days) or it is incomplete.
+mail-association-subject = Request to act for { $company } on Servizi Lavoro
+mail-association-body = { $name } asks to act on Servizi Lavoro for { $company }.
+    To confirm or refuse, open this link within 7 days:
+    { $link }
+    If you do not know this person, refuse or ignore this message.
+mail-association-confirmed-subject = The profile of { $company } is yours
+mail-association-confirmed-body = { $company } confirmed your request: you will find the profile under Manage profiles on Servizi Lavoro.
+mail-association-refused-subject = Request for { $company } refused
+mail-association-refused-body = { $company } refused your request to act on its behalf on Servizi Lavoro.

@@ -16,11 +16,31 @@ role-operator = Operatore
 layout-acting-as = Stai operando come: { $profile }
 layout-change-profile = Cambia profilo
 associate-title = Associa un profilo
-associate-lead = Scrivi il codice fiscale dell'azienda. Se il Registro delle imprese ti indica come legale rappresentante, il profilo è subito tuo.
+associate-lead = Scrivi il codice fiscale dell'azienda. Se il Registro delle imprese ti indica come legale rappresentante, il profilo è subito tuo; altrimenti mandiamo una richiesta alla PEC dell'azienda, che può confermarla entro 7 giorni.
 associate-tax-code = Codice fiscale dell'azienda
 associate-tax-code-hint = 11 cifre, di solito uguale alla partita IVA (ad esempio 01234567897).
 associate-submit = Associa il profilo
 associate-error-tax-code = Scrivi un codice fiscale di 11 cifre valido: controlla di averlo copiato senza errori.
 associate-error-credential = Per associare un'azienda accedi con SPID o CIE: il Registro delle imprese indica i legali rappresentanti con il loro codice fiscale.
 associate-error-unknown = Questa azienda non risulta nel Registro delle imprese. Se è un'azienda estera o appena costituita, scrivi all'assistenza.
-associate-error-not-representative = Il Registro delle imprese non ti indica come legale rappresentante di questa azienda. Chiedi al legale rappresentante di invitarti come amministratore o operatore.
+profiles-pending = Richieste in attesa
+profiles-pending-body = Abbiamo scritto alla PEC di queste aziende: il profilo sarà tuo quando qualcuno la conferma (entro 7 giorni). Ti avvisiamo per e-mail.
+confirm-title = Richiesta di associazione
+confirm-lead = { $name } (codice fiscale { $cf }) chiede di operare su Servizi Lavoro per { $company }.
+confirm-effect = Se confermi, diventa amministratore del profilo dell'azienda: potrà usare i servizi per l'azienda e gestirne i referenti. Se non conosci questa persona, rifiuta.
+confirm-yes = Conferma
+confirm-no = Rifiuta
+confirm-done-yes = Richiesta confermata
+confirm-done-no = Richiesta rifiutata
+confirm-done-body = Grazie: abbiamo avvisato chi l'ha fatta. Il link non vale più.
+confirm-invalid-title = Link non valido
+confirm-invalid = Questo link non è valido: è già stato usato, è scaduto (vale 7 giorni) oppure è incompleto.
+mail-association-subject = Richiesta di associazione a { $company } su Servizi Lavoro
+mail-association-body = { $name } chiede di operare su Servizi Lavoro per { $company }.
+    Per confermare o rifiutare apri questo link entro 7 giorni:
+    { $link }
+    Se non conosci questa persona, rifiuta o ignora questo messaggio.
+mail-association-confirmed-subject = Il profilo di { $company } è tuo
+mail-association-confirmed-body = L'azienda { $company } ha confermato la tua richiesta: trovi il profilo in Gestione profili su Servizi Lavoro.
+mail-association-refused-subject = Richiesta per { $company } rifiutata
+mail-association-refused-body = L'azienda { $company } ha rifiutato la tua richiesta di operare per suo conto su Servizi Lavoro.

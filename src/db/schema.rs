@@ -237,3 +237,16 @@ diesel::table! {
 
 diesel::joinable!(memberships -> organisations (organisation_id));
 diesel::allow_tables_to_appear_in_same_query!(organisations, memberships);
+
+diesel::table! {
+    association_requests (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        company_tax_code -> Text,
+        account_id -> BigInt,
+        state -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}

@@ -1,7 +1,9 @@
 //! `/profili/associa`: the person enters a company's codice fiscale. When the
 //! company registry names them as legale rappresentante the profile is theirs
 //! at once; otherwise the page says why and what to do.
+use super::requests;
 use crate::access::{self, AuditEvent};
+use crate::auth::foreign::registration::send_later;
 use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::t;
@@ -74,7 +76,22 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<A
         return Ok(again(&req, typed, "associate-error-unknown"));
     };
     if !company.representatives.contains(&who.actor.identifier) {
-        return Ok(again(&req, typed, "associate-error-not-representative"));
+        // The company decides: a single-use link to its PEC address.
+        let (account, now) = (who.actor.account_id, req.state.clock.now());
+        let tc = company.tax_code.clone();
+        let token = with_conn(&req.state.pool, move |c| requests::create(c, &tc, account, now)).await?;
+        let link = format!("{}{}?token={token}", req.state.config.origin(), paths::PROFILES_CONFIRM);
+        let args = vec![("name", who.actor.full_name()), ("company", company.name.clone()), ("link", link)];
+        send_later(
+            &req.state,
+            company.pec.clone(),
+            req.lang,
+            "mail-association-subject",
+            "mail-association-body",
+            args,
+        );
+        tracing::info!(account, company = %company.tax_code, "association request sent to the company's PEC");
+        return Ok(Redirect::to(paths::PROFILES).into_response());
     }
     let (account, now) = (who.actor.account_id, req.state.clock.now());
     let event = AuditEvent {

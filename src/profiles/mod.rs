@@ -2,7 +2,9 @@
 //! ("Gestione profili › Associa profilo") and switching between them without
 //! signing out. The company registry says who may associate a company at once.
 mod associate;
+mod confirm;
 mod pages;
+pub mod requests;
 
 use crate::kernel::AppState;
 use crate::paths;
@@ -14,4 +16,5 @@ pub fn routes() -> Router<AppState> {
         .route(paths::PROFILES, get(pages::list))
         .route(paths::PROFILES_ASSOCIATE, get(associate::form).post(associate::submit))
         .route(paths::PROFILES_ACTIVE, post(pages::switch))
+        .route(paths::PROFILES_CONFIRM, get(confirm::page).post(confirm::decide))
 }

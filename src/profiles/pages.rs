@@ -6,11 +6,13 @@ use crate::i18n::{t, t_args, use_lang};
 use crate::identity::organisations::{self, Profile};
 use crate::kernel::{Acting, Basis, Principal, Profile as Capacity, Subject};
 use crate::paths;
+use crate::registry::{CompanyRegistry, LocalRegistry};
 use crate::web::components::TableOrEmpty;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use diesel::QueryResult;
 use leptos::prelude::*;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -20,9 +22,16 @@ const CITIZEN: &str = "cittadino";
 
 /// `GET /profili`.
 pub async fn list(req: PageRequest, who: Principal) -> AppResult<Response> {
-    let account = who.actor.account_id;
-    let profiles = with_conn(&req.state.pool, move |c| organisations::profiles_of(c, account)).await?;
-    Ok(req.render(StatusCode::OK, move || view! { <ProfilesPage who profiles/> }.into_any()))
+    let (account, now) = (who.actor.account_id, req.state.clock.now());
+    let (profiles, pending) = with_conn(&req.state.pool, move |c| {
+        let pending = super::requests::pending_of(c, account, now)?
+            .into_iter()
+            .map(|tax_code| Ok(LocalRegistry.company(c, &tax_code)?.map_or(tax_code, |co| co.name)))
+            .collect::<QueryResult<Vec<String>>>()?;
+        Ok((organisations::profiles_of(c, account)?, pending))
+    })
+    .await?;
+    Ok(req.render(StatusCode::OK, move || view! { <ProfilesPage who profiles pending/> }.into_any()))
 }
 
 /// A switch button for one profile, or a note that it is the one in use.
@@ -41,7 +50,7 @@ fn SwitchTo(value: String, current: bool, label: String) -> impl IntoView {
 }
 
 #[component]
-fn ProfilesPage(who: Principal, profiles: Vec<Profile>) -> impl IntoView {
+fn ProfilesPage(who: Principal, profiles: Vec<Profile>, pending: Vec<String>) -> impl IntoView {
     let lang = use_lang();
     let acting_for = match &who.acting.basis {
         Basis::Membership { id } => Some(*id),
@@ -83,6 +92,13 @@ fn ProfilesPage(who: Principal, profiles: Vec<Profile>) -> impl IntoView {
                 />
                 <p><a class="button" href=paths::PROFILES_ASSOCIATE>{t("associate-title")}</a></p>
             </section>
+            {(!pending.is_empty()).then(|| view! {
+                <section aria-labelledby="pending-heading">
+                    <h2 id="pending-heading">{t("profiles-pending")}</h2>
+                    <p>{t("profiles-pending-body")}</p>
+                    <ul>{pending.into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}</ul>
+                </section>
+            })}
         </Page>
     }
 }

@@ -83,11 +83,6 @@ async fn bad_and_refused_associations_explain_themselves() {
     let unknown = b.post_form("/profili/associa", &[("codice_fiscale", "06363391001")], false).await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unknown.body.contains("non risulta nel Registro"));
-    // Mario is not named by the registry.
-    let mut mario = signed_in(&app, "spid", Level::L2, None).await;
-    let refused = mario.post_form("/profili/associa", &[("codice_fiscale", COMPANY)], false).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("non ti indica come legale rappresentante"));
     // Signed out: to the sign-in page, and back here after.
     let res = Browser::new(&app).get("/profili").await;
     assert_eq!((res.status, res.header(header::LOCATION)), (StatusCode::SEE_OTHER, "/accedi?next=%2Fprofili"));
@@ -121,4 +116,57 @@ async fn a_removed_member_is_back_to_cittadino_on_the_next_request() {
     let home = g.get("/").await.body;
     assert!(home.contains("Stai operando come: Cittadino"), "not at the next sign-in: now");
     assert_eq!(g.get("/servizi/cigsonline/accedi").await.status, StatusCode::FORBIDDEN);
+}
+
+/// Mario (not named by the registry) asks; returns his browser and the PEC link.
+async fn mario_asks(app: &TestApp) -> (Browser<'_>, String) {
+    let mut mario = signed_in(app, "spid", Level::L2, None).await;
+    let res = mario.post_form("/profili/associa", &[("codice_fiscale", COMPANY)], false).await;
+    assert_eq!((res.status, res.header(header::LOCATION)), (StatusCode::SEE_OTHER, "/profili"));
+    let list = mario.get("/profili").await.body;
+    assert!(list.contains("Richieste in attesa") && list.contains("Bianchi Servizi srl"));
+    let mail = crate::foreign_user::mail_containing(app, "profili/conferma?token=").await;
+    assert!(mail.contains("To: bianchiservizi@pec.example.it"), "to the company's PEC");
+    let link = crate::foreign_user::link_in(&mail, "http://localhost:3000/profili/conferma?token=");
+    (mario, link)
+}
+
+#[tokio::test]
+async fn the_companys_pec_confirms_a_request_once() {
+    let app = with_registry().await;
+    let (mut mario, link) = mario_asks(&app).await;
+    // Whoever reads the PEC decides, signed in or not.
+    let mut pec = Browser::new(&app);
+    let page = pec.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Mario Rossi") && page.body.contains("RSSMRA80A01H501U"));
+    let token = crate::common::input_value(&page.body, "token").expect("token");
+    let done = pec.post_form("/profili/conferma", &[("token", &token), ("decision", "confirm")], false).await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.body.contains("Richiesta confermata"));
+    let list = mario.get("/profili").await.body;
+    assert!(list.contains("Amministratore") && !list.contains("Richieste in attesa"));
+    crate::foreign_user::mail_containing(&app, "ha confermato la tua richiesta").await;
+    // The link works once.
+    assert_eq!(pec.get(&link).await.status, StatusCode::BAD_REQUEST);
+    let again = pec.post_form("/profili/conferma", &[("token", &token), ("decision", "refuse")], false).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_refused_or_expired_request_gives_nothing() {
+    let app = with_registry().await;
+    let (mut mario, link) = mario_asks(&app).await;
+    let mut pec = Browser::new(&app);
+    let token = crate::common::input_value(&pec.get(&link).await.body, "token").expect("token");
+    let done = pec.post_form("/profili/conferma", &[("token", &token), ("decision", "refuse")], false).await;
+    assert!(done.body.contains("Richiesta rifiutata"));
+    assert!(mario.get("/profili").await.body.contains("Non hai ancora profili"));
+    // A new request, left for more than 7 days: the link is dead.
+    let (_, link) = mario_asks(&app).await;
+    app.state.clock.advance(chrono::Duration::days(8));
+    let res = pec.get(&link).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("è scaduto"));
+    assert_eq!(pec.get("/profili/conferma?token=nonsense").await.status, StatusCode::BAD_REQUEST);
 }
