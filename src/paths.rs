@@ -14,6 +14,8 @@ pub const SIGN_OUT: &str = "/esci";
 pub const SIGNED_OUT: &str = "/uscita";
 pub const PERSONAL_AREA: &str = "/area-personale";
 pub const CHANGE_PASSWORD: &str = "/area-personale/password";
+pub const ACTIVITY: &str = "/area-personale/attivita";
+pub const ACTIVITY_CSV: &str = "/area-personale/attivita.csv";
 
 pub const SAML_METADATA: &str = "/saml/metadata";
 pub const SAML_CIE_METADATA: &str = "/saml/cie/metadata";

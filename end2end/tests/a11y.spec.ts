@@ -118,6 +118,11 @@ test("axe finds no violation on the profile pages, in both languages", async ({ 
   await expectNoViolations(page); // the header says which profile is in use
   await page.goto("/profili?lang=en");
   await expectNoViolations(page);
+  await page.goto("/area-personale/attivita?lang=en");
+  await expectNoViolations(page);
+  await page.goto("/area-personale/attivita?lang=it");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("La tua attività");
+  await expectNoViolations(page);
 });
 
 test("axe finds no violation on the company's confirmation page", async ({ page }) => {

@@ -44,3 +44,13 @@ pub fn recent(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<AuditEven
         .select((a::at, a::actor_account_id, a::subject, a::action, a::resource, a::outcome, a::reason, a::request_id))
         .load(conn)
 }
+
+/// What one person did, newest first (their activity history).
+pub fn by_actor(conn: &mut AnyConnection, account_id: i64, limit: i64) -> QueryResult<Vec<AuditEvent>> {
+    a::table
+        .filter(a::actor_account_id.eq(account_id))
+        .order(a::id.desc())
+        .limit(limit)
+        .select((a::at, a::actor_account_id, a::subject, a::action, a::resource, a::outcome, a::reason, a::request_id))
+        .load(conn)
+}

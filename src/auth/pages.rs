@@ -79,6 +79,7 @@ fn PersonalAreaPage(who: SignedIn) -> impl IntoView {
                     </dd>
                 </dl>
                 <p class="hint">{t("area-previous-hint")}</p>
+                <p><a href=paths::ACTIVITY>{t("activity-title")}</a> " · " <a href=paths::PROFILES>{t("profiles-title")}</a></p>
                 {(who.credential == Credential::Foreign).then(|| view! {
                     <p><a href=paths::CHANGE_PASSWORD>{t("fchange-title")}</a></p>
                 })}

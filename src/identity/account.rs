@@ -130,3 +130,22 @@ fn sign_in_once(
         Ok((account, previous))
     })
 }
+
+/// A past sign-in, for the activity history.
+#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
+pub struct SignInRecord {
+    pub at: NaiveDateTime,
+    pub credential: String,
+    pub level: i32,
+    pub idp: String,
+}
+
+/// A person's sign-ins, newest first.
+pub fn sign_ins_of(conn: &mut AnyConnection, account_id: i64, limit: i64) -> QueryResult<Vec<SignInRecord>> {
+    s::table
+        .filter(s::account_id.eq(account_id))
+        .order(s::at.desc())
+        .limit(limit)
+        .select((s::at, s::credential, s::level, s::idp))
+        .load(conn)
+}

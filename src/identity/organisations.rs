@@ -168,3 +168,8 @@ pub fn active_membership(conn: &mut AnyConnection, id: i64, account_id: i64) -> 
 pub fn end_membership(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
     Ok(diesel::update(m::table.find(id).filter(m::until.is_null())).set(m::until.eq(now)).execute(conn)? == 1)
 }
+
+/// Organisation names by id, for showing whom someone acted for.
+pub fn names(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    o::table.filter(o::id.eq_any(ids)).select((o::id, o::name)).load(conn)
+}

@@ -1,6 +1,7 @@
 //! Profiles: the organisations a person acts for, associating one
 //! ("Gestione profili › Associa profilo") and switching between them without
 //! signing out. The company registry says who may associate a company at once.
+mod activity;
 mod associate;
 mod confirm;
 mod pages;
@@ -17,4 +18,6 @@ pub fn routes() -> Router<AppState> {
         .route(paths::PROFILES_ASSOCIATE, get(associate::form).post(associate::submit))
         .route(paths::PROFILES_ACTIVE, post(pages::switch))
         .route(paths::PROFILES_CONFIRM, get(confirm::page).post(confirm::decide))
+        .route(paths::ACTIVITY, get(activity::page))
+        .route(paths::ACTIVITY_CSV, get(activity::csv))
 }

@@ -170,3 +170,36 @@ async fn a_refused_or_expired_request_gives_nothing() {
     assert!(res.body.contains("è scaduto"));
     assert_eq!(pec.get("/profili/conferma?token=nonsense").await.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_activity_history_shows_ones_own_sign_ins_and_actions_as_whom_also_as_csv() {
+    let app = with_registry().await;
+    let mut b = giulia(&app).await;
+    b.post_form("/profili/associa", &[("codice_fiscale", COMPANY)], false).await;
+    let id = membership_id(&b.get("/profili").await.body);
+    b.post_form("/profili/attivo", &[("profilo", &id)], false).await;
+    b.get("/servizi/cigsonline/accedi").await;
+    let page = b.get("/area-personale/attivita").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for needle in [
+        "SPID",
+        "Associazione di un profilo",
+        "Cambio di profilo",
+        "Accesso a un servizio",
+        "service:cigsonline",
+        "Bianchi Servizi srl",
+    ] {
+        assert!(page.body.contains(needle), "{needle} missing");
+    }
+    let csv = b.get("/area-personale/attivita.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv"));
+    assert!(csv.body.starts_with("Quando,Tipo,Azione"));
+    assert!(csv.body.contains("service:cigsonline") && csv.body.contains("Bianchi Servizi srl"));
+    // Someone else sees only their own.
+    let mut mario = signed_in(&app, "spid", Level::L2, None).await;
+    let theirs = mario.get("/area-personale/attivita").await.body;
+    assert!(!theirs.contains("cigsonline") && !theirs.contains("Bianchi Servizi srl"));
+    let res = Browser::new(&app).get("/area-personale/attivita.csv").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "signed out: to the sign-in page");
+}
