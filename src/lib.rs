@@ -2,13 +2,14 @@
 //! intermediaries reach the Ministry of Labour's digital services.
 //!
 //! Organised by domain, in layers that depend downwards only (a test checks
-//! there are no cycles): infrastructure (`config`, `db`, `error`, `i18n`,
-//! `mail`, `paths`, `saml`), the `kernel`, the shared `web` layer, `access`
+//! there are no cycles): infrastructure (`assurance`, `config`, `db`, `error`,
+//! `i18n`, `mail`, `paths`, `saml`), the `kernel`, the shared `web` layer, `access`
 //! (the one decision), then the domains `identity`, `auth`, `catalog`,
 //! `helpdesk`, `portal`, and `maintenance`; `app` composes them and `cli`
 //! runs them.
 pub mod access;
 pub mod app;
+pub mod assurance;
 pub mod auth;
 pub mod catalog;
 pub mod cli;

@@ -13,6 +13,8 @@ pub enum Action {
     Decide,
     /// Change something that belongs to the principal.
     Change,
+    /// Act in another profile.
+    Switch,
 }
 
 impl Action {
@@ -22,6 +24,7 @@ impl Action {
             Action::View => "view",
             Action::Decide => "decide",
             Action::Change => "change",
+            Action::Switch => "switch",
         }
     }
 }
@@ -47,6 +50,13 @@ pub enum Resource<'a> {
     ForeignDocument(i64),
     /// The password the portal holds for the signed-in person.
     PortalPassword,
+    /// Acting as oneself (Cittadino).
+    OwnProfile,
+    /// Acting for an organisation through a membership held by `holder`.
+    Membership {
+        id: i64,
+        holder: i64,
+    },
 }
 
 impl Resource<'_> {
@@ -58,6 +68,8 @@ impl Resource<'_> {
             Resource::ForeignRequest(id) => format!("foreign-request:{id}"),
             Resource::ForeignDocument(id) => format!("foreign-document:{id}"),
             Resource::PortalPassword => "portal-password".into(),
+            Resource::OwnProfile => "profile:own".into(),
+            Resource::Membership { id, .. } => format!("membership:{id}"),
         }
     }
 }
@@ -75,6 +87,8 @@ pub enum Denial {
     Level { needed: Level, step_up: bool },
     /// The action needs a portal role the person does not have.
     Role { needed: Role },
+    /// It belongs to someone else (answered as if it did not exist).
+    NotYours,
     /// This action does not apply to this resource.
     NotApplicable,
 }
@@ -88,6 +102,7 @@ impl Denial {
             Denial::Profile { .. } => "profile",
             Denial::Level { .. } => "level",
             Denial::Role { .. } => "role",
+            Denial::NotYours => "not-yours",
             Denial::NotApplicable => "not-applicable",
         }
     }
@@ -145,6 +160,14 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         (Action::Change, Resource::PortalPassword) => {
             if who.actor.credential != Credential::Foreign {
                 return Err(Denial::Credential { allowed: vec![Credential::Foreign] });
+            }
+            allowed()
+        }
+        // Everyone may act as themself; for an organisation only through their own membership.
+        (Action::Switch, Resource::OwnProfile) => allowed(),
+        (Action::Switch, Resource::Membership { holder, .. }) => {
+            if *holder != who.actor.account_id {
+                return Err(Denial::NotYours);
             }
             allowed()
         }

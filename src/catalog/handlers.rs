@@ -30,8 +30,7 @@ pub async fn enter(page: PageRequest, Path(ServiceSlug { slug }): Path<ServiceSl
     let who = page.principal.as_ref();
     match access::check(&page.state, who, Action::Enter, &resource, &page.request_id).await? {
         Ok(permit) => {
-            let s = service.slug.clone();
-            with_conn(&page.state.pool, move |c| usage::record(c, &permit, &s)).await?;
+            with_conn(&page.state.pool, move |c| usage::record(c, &permit, service)).await?;
             let url = format!("{}{}", page.state.config.services_base_url.trim_end_matches('/'), service.path);
             Ok((StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response())
         }

@@ -58,7 +58,7 @@ pub fn explain(denial: &Denial) -> String {
         Denial::Level { needed, step_up: false } => {
             t_args("access-level-other", &[("level", needed.number().to_string())])
         }
-        Denial::Role { .. } | Denial::NotApplicable => t("error-403-body"),
+        Denial::Role { .. } | Denial::NotYours | Denial::NotApplicable => t("error-403-body"),
     }
 }
 

@@ -6,12 +6,15 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 /// Records an entry into a service; only an allowed entry has a permit.
-pub fn record(conn: &mut AnyConnection, permit: &crate::access::Permit, slug: &str) -> QueryResult<()> {
-    let service = crate::catalog::model::find(slug).ok_or(diesel::result::Error::NotFound)?;
+pub fn record(
+    conn: &mut AnyConnection,
+    permit: &crate::access::Permit,
+    service: &crate::catalog::model::Service,
+) -> QueryResult<()> {
     permit.require(crate::access::Action::Enter, &crate::access::Resource::Service(service.requirements()))?;
     let account_id = permit.account_id();
     diesel::insert_into(s::table)
-        .values((s::account_id.eq(account_id), s::slug.eq(slug), s::at.eq(Utc::now().naive_utc())))
+        .values((s::account_id.eq(account_id), s::slug.eq(&service.slug), s::at.eq(Utc::now().naive_utc())))
         .execute(conn)
         .map(|_| ())
 }

@@ -164,6 +164,11 @@ pub fn active_membership(conn: &mut AnyConnection, id: i64, account_id: i64) -> 
     Ok(profiles_of(conn, account_id)?.into_iter().find(|p| p.membership_id == id))
 }
 
+/// Who holds the active membership `id`, if it is active.
+pub fn holder_of(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<i64>> {
+    m::table.find(id).filter(m::until.is_null()).select(m::account_id).first(conn).optional()
+}
+
 /// Ends a membership (the person was removed, or the registry no longer names them).
 pub fn end_membership(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
     Ok(diesel::update(m::table.find(id).filter(m::until.is_null())).set(m::until.eq(now)).execute(conn)? == 1)

@@ -1,5 +1,5 @@
 //! `/profili`: the profiles a person holds, the one in use, and switching.
-use crate::access::{self, AuditEvent};
+use crate::access::{self, Action, AuditEvent, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang};
@@ -119,10 +119,16 @@ pub async fn switch(
 ) -> AppResult<Response> {
     let choice = form.profilo.unwrap_or_default();
     let acting = if choice == CITIZEN {
+        access::authorize(Some(&who), Action::Switch, &Resource::OwnProfile).map_err(|_| AppError::Forbidden)?;
         Acting::themself()
     } else {
         let id: i64 = choice.parse().map_err(|_| AppError::BadRequest(format!("profile {choice:?}")))?;
-        let account = who.actor.account_id;
+        let holder =
+            with_conn(&req.state.pool, move |c| organisations::holder_of(c, id)).await?.ok_or(AppError::NotFound)?;
+        // Someone else's membership is answered as if it did not exist.
+        let permit = access::authorize(Some(&who), Action::Switch, &Resource::Membership { id, holder })
+            .map_err(|_| AppError::NotFound)?;
+        let account = permit.account_id();
         let profile = with_conn(&req.state.pool, move |c| organisations::active_membership(c, id, account))
             .await?
             .ok_or(AppError::NotFound)?;

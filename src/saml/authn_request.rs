@@ -5,7 +5,7 @@ use super::codec::{esc, instant};
 use super::comparison::Comparison;
 use super::idp::IdentityProvider;
 use super::sp::{ServiceProvider, ACS_INDEX};
-use crate::kernel::{Credential, Level};
+use crate::assurance::{Credential, Level};
 use chrono::{DateTime, Utc};
 
 pub struct AuthnRequest<'a> {

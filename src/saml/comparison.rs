@@ -1,5 +1,5 @@
 //! How a requested SPID level is compared with the asserted one.
-use crate::kernel::Level;
+use crate::assurance::Level;
 use serde::{Deserialize, Serialize};
 
 /// How a level requirement is compared with what the IdP asserts.
@@ -26,7 +26,7 @@ impl Comparison {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::Level;
+    use crate::assurance::Level;
 
     #[test]
     fn levels_round_trip_and_order() {

@@ -4,8 +4,8 @@
 use super::idp::{IdentityProvider, IdpRegistry};
 use super::keys::{CertSubject, KeyPair};
 use super::SamlSetupError;
+use crate::assurance::Credential;
 use crate::config::Config;
-use crate::kernel::Credential;
 
 /// The demo IdP's name for a credential (a proper name, the same in every language).
 pub fn display_name(credential: Credential) -> &'static str {

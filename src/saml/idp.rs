@@ -1,7 +1,7 @@
 //! The identity providers we trust, read from SAML metadata (single entity
 //! files, or an aggregated registry such as SPID's). Adding an IdP needs
 //! configuration only.
-use crate::kernel::Credential;
+use crate::assurance::Credential;
 use openssl::x509::X509;
 use rand::seq::SliceRandom;
 

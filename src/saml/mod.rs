@@ -12,8 +12,8 @@ pub mod response;
 pub mod sp;
 pub mod xmldsig;
 
+use crate::assurance::Credential;
 use crate::config::Config;
-use crate::kernel::Credential;
 use idp::IdpRegistry;
 use keys::{CertSubject, KeyPair};
 use sp::ServiceProvider;

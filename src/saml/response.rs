@@ -5,7 +5,7 @@
 use super::codec::parse_instant;
 use super::comparison::Comparison;
 use super::xmldsig::{self, ENVELOPED, EXC_C14N, NS_DS};
-use crate::kernel::{Credential, Level};
+use crate::assurance::{Credential, Level};
 use chrono::{DateTime, Duration, Utc};
 use roxmltree::{Document, Node};
 use std::collections::BTreeMap;

@@ -10,7 +10,7 @@ use servizi_lavoro::catalog::model;
 use servizi_lavoro::kernel::{Credential, Level, Principal, Profile, Role};
 
 const CREDENTIALS: [Credential; 4] = [Credential::Spid, Credential::Cie, Credential::Eidas, Credential::Foreign];
-const ACTIONS: [Action; 4] = [Action::Enter, Action::View, Action::Decide, Action::Change];
+const ACTIONS: [Action; 5] = [Action::Enter, Action::View, Action::Decide, Action::Change, Action::Switch];
 
 fn principal(credential: Credential, level: Level, profile: Profile, roles: Vec<Role>) -> Principal {
     crate::common::principal_of(crate::common::person(credential, level), profile, roles)
@@ -38,6 +38,9 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::ForeignRequest(1),
         Resource::ForeignDocument(1),
         Resource::PortalPassword,
+        Resource::OwnProfile,
+        Resource::Membership { id: 1, holder: 7 },
+        Resource::Membership { id: 2, holder: 8 },
     ]);
     all
 }
@@ -78,6 +81,14 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
                 Err(Denial::Credential { allowed: vec![Credential::Foreign] })
             }
         }
+        (Action::Switch, Resource::OwnProfile) => Ok(()),
+        (Action::Switch, Resource::Membership { holder, .. }) => {
+            if *holder == p.actor.account_id {
+                Ok(())
+            } else {
+                Err(Denial::NotYours)
+            }
+        }
         _ => Err(Denial::NotApplicable),
     }
 }
@@ -104,7 +115,7 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
             }
         }
     }
-    assert_eq!(principals.len() * ACTIONS.len() * resources.len(), 73 * 4 * 26);
+    assert_eq!(principals.len() * ACTIONS.len() * resources.len(), 73 * 5 * 29);
     assert!(allowed > 0, "some combinations are allowed");
 }
 

@@ -1,7 +1,6 @@
 //! The shape of the code: domains depend downwards only. Reads `src/` and
-//! fails on any import cycle between top-level modules (the kernel counted
-//! file by file, since it is a set of independent leaves plus the state),
-//! and between the sibling modules inside each top-level module.
+//! fails on any import cycle between top-level modules, and between the
+//! sibling modules inside each top-level module.
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -24,47 +23,6 @@ fn module_path(src: &Path, file: &Path) -> Vec<String> {
         parts.pop();
     }
     parts
-}
-
-/// Which kernel file defines `name` (a type re-exported by `kernel`).
-fn kernel_unit(src: &Path, name: &str) -> Option<String> {
-    let mut files = Vec::new();
-    rust_files(&src.join("kernel"), &mut files);
-    files.into_iter().find_map(|f| {
-        let text = std::fs::read_to_string(&f).ok()?;
-        let defines =
-            ["struct", "enum", "fn", "const", "type"].iter().any(|k| text.contains(&format!("pub {k} {name}")));
-        let stem = f.file_stem()?.to_string_lossy().into_owned();
-        (defines && stem != "mod").then_some(format!("kernel/{stem}"))
-    })
-}
-
-/// The unit a `crate::…` path names, seen from a file in `from_top`.
-fn units_of(src: &Path, segments: &[&str]) -> Vec<String> {
-    let top = segments[0];
-    if top == "kernel" {
-        let Some(next) = segments.get(1) else { return vec!["kernel".into()] };
-        if next.starts_with('{') {
-            let names = next.trim_matches(|c| c == '{' || c == '}');
-            return names
-                .split(',')
-                .map(|n| n.trim().split("::").next().unwrap_or("").trim())
-                .filter(|n| !n.is_empty() && *n != "self")
-                .filter_map(|n| {
-                    if src.join("kernel").join(format!("{n}.rs")).exists() {
-                        Some(format!("kernel/{n}"))
-                    } else {
-                        kernel_unit(src, n)
-                    }
-                })
-                .collect();
-        }
-        if src.join("kernel").join(format!("{next}.rs")).exists() {
-            return vec![format!("kernel/{next}")];
-        }
-        return kernel_unit(src, next).into_iter().collect();
-    }
-    vec![top.to_string()]
 }
 
 fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
@@ -114,10 +72,8 @@ fn graphs() -> (BTreeMap<String, BTreeSet<String>>, BTreeMap<String, BTreeSet<St
             if module[0] == "kernel" && module.len() > 1 { format!("kernel/{}", module[1]) } else { module[0].clone() };
         for cap in path_re.captures_iter(&code) {
             let segs: Vec<&str> = cap.iter().skip(1).flatten().map(|m| m.as_str()).collect();
-            for to in units_of(&src, &segs) {
-                if to != from {
-                    top.entry(from.clone()).or_default().insert(to);
-                }
+            if segs[0] != from {
+                top.entry(from.clone()).or_default().insert(segs[0].to_string());
             }
             // Siblings inside one top-level module (the module's own mod.rs composes them).
             if segs[0] == module[0] && module.len() > 1 {
@@ -154,10 +110,9 @@ fn sibling_modules_have_no_import_cycles() {
 fn the_kernel_imports_no_domain() {
     let (top, _) = graphs();
     let domains = ["access", "app", "auth", "catalog", "cli", "helpdesk", "identity", "portal", "web"];
-    for (from, to) in top.iter().filter(|(k, _)| k.starts_with("kernel")) {
-        for d in domains {
-            assert!(!to.contains(d), "{from} imports the domain {d}");
-        }
+    let kernel = top.get("kernel").cloned().unwrap_or_default();
+    for d in domains {
+        assert!(!kernel.contains(d), "the kernel imports the domain {d}");
     }
 }
 

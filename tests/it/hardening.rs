@@ -181,14 +181,8 @@ async fn a_step_up_by_another_person_ends_the_session() {
     let app = TestApp::new();
     let mut b = crate::common::saml::signed_in(&app, "spid", Level::L1, None).await;
     let s = start(&mut b, "spid", 2).await;
-    let giulia = servizi_lavoro::auth::demo_idp::people::find("giulia").expect("demo person");
-    let cf = giulia.codice_fiscale().expect("codice fiscale");
     let mut other = spec(&app, &s.request_id, Level::L2);
-    other.attributes = vec![
-        ("name".into(), "Giulia".into()),
-        ("familyName".into(), "Bianchi".into()),
-        ("fiscalNumber".into(), format!("TINIT-{cf}")),
-    ];
+    other.attributes = crate::common::saml::giulia_attributes();
     let res = post(&mut b, &other.signed(&demo(&app, "spid").keys).expect("sign"), &s.relay_state).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(b.get("/area-personale").await.status.is_redirection(), "nobody is signed in any more");
@@ -333,13 +327,7 @@ async fn a_password_change_mails_the_person_and_ends_pending_sign_ins_and_reset_
     // …and a reset link is outstanding.
     let (mut b, link, _) = reset_form(&app).await;
     let new = "alba sulle Ande 2031";
-    let ok = ana
-        .post_form(
-            "/area-personale/password",
-            &[("current", PASSWORD), ("password", new), ("password_confirm", new)],
-            false,
-        )
-        .await;
+    let ok = change_password(&mut ana, new).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     assert_eq!(
         other.get("/accesso-utente-estero/codice").await.status,
@@ -395,13 +383,7 @@ async fn a_session_ended_during_a_request_is_not_written_back() {
     // Long enough for the request to renew the session (a write at its end).
     app.state.clock.advance(Duration::minutes(2));
     let new = "alba sulle Ande 2031";
-    let ok = ana
-        .post_form(
-            "/area-personale/password",
-            &[("current", PASSWORD), ("password", new), ("password_confirm", new)],
-            false,
-        )
-        .await;
+    let ok = change_password(&mut ana, new).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     assert!(ana.get("/area-personale").await.status.is_redirection(), "the session ended with the change stays ended");
 }
@@ -414,13 +396,8 @@ async fn a_cross_site_step_up_by_another_person_ends_the_first_persons_sessions(
     // The IdP's POST is cross-site: it arrives with the login cookie but not the session cookie.
     let mut post_only = Browser::new(&app);
     post_only.cookies.insert("sl_login".into(), mario.cookies["sl_login"].clone());
-    let giulia = servizi_lavoro::auth::demo_idp::people::find("giulia").expect("demo person");
     let mut other = spec(&app, &s.request_id, Level::L2);
-    other.attributes = vec![
-        ("name".into(), "Giulia".into()),
-        ("familyName".into(), "Bianchi".into()),
-        ("fiscalNumber".into(), format!("TINIT-{}", giulia.codice_fiscale().expect("cf"))),
-    ];
+    other.attributes = crate::common::saml::giulia_attributes();
     let res = post(&mut post_only, &other.signed(&demo(&app, "spid").keys).expect("sign"), &s.relay_state).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(post_only.get("/area-personale").await.status.is_redirection(), "Giulia is not signed in");
@@ -447,4 +424,14 @@ async fn reset_links_for_one_address_are_limited() {
     }
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert_eq!(count(), 3);
+}
+
+/// Changes the signed-in Utente Estero's password from PASSWORD to `new`.
+async fn change_password(b: &mut Browser<'_>, new: &str) -> crate::common::TestResponse {
+    b.post_form(
+        "/area-personale/password",
+        &[("current", PASSWORD), ("password", new), ("password_confirm", new)],
+        false,
+    )
+    .await
 }

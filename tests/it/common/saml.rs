@@ -89,3 +89,13 @@ pub async fn signed_in<'a>(
     assert_eq!(post(&mut b, &xml, &s.relay_state).await.status, StatusCode::SEE_OTHER);
     b
 }
+
+/// The demo IdP's Giulia Bianchi, as an IdP asserts her.
+pub fn giulia_attributes() -> Vec<(String, String)> {
+    let cf = servizi_lavoro::auth::demo_idp::people::find("giulia").and_then(|p| p.codice_fiscale()).expect("cf");
+    vec![
+        ("name".into(), "Giulia".into()),
+        ("familyName".into(), "Bianchi".into()),
+        ("fiscalNumber".into(), format!("TINIT-{cf}")),
+    ]
+}
