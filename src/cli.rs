@@ -56,6 +56,13 @@ pub enum ImportCommand {
     /// reported and skipped; importing again replaces each company whole.
     #[command(name = "registro-imprese")]
     RegistroImprese { file: PathBuf },
+    /// Profiles and activity from the old portal (ClicLavoro): `;`-separated
+    /// CSV with the header
+    /// codice_fiscale;organizzazione_codice_fiscale;denominazione;tipo;ruolo;dal;attivita_data;attivita.
+    /// People find them at their first sign-in with SPID or CIE. Bad rows are
+    /// reported and skipped; importing again adds only what is new.
+    #[command(name = "cliclavoro")]
+    Cliclavoro { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -124,6 +131,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Saml(SamlCommand::PurgeRegister) => purge_register(config).await,
         Command::Operators(cmd) => operators(config, cmd).await,
         Command::Import(ImportCommand::RegistroImprese { file }) => import_registry(config, file).await,
+        Command::Import(ImportCommand::Cliclavoro { file }) => import_cliclavoro(config, file).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -169,6 +177,27 @@ async fn purge_register(config: Config) -> CliResult {
     Ok(())
 }
 
+async fn import_cliclavoro(config: Config, file: PathBuf) -> CliResult {
+    let url = config.database_url.clone();
+    let report = tokio::task::spawn_blocking(move || -> Result<_, Box<dyn std::error::Error + Send + Sync>> {
+        let input = std::fs::File::open(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let pool = crate::db::connect(&url, 1)?;
+        let mut conn = pool.get()?;
+        Ok(crate::identity::legacy::import(&mut conn, input)?)
+    })
+    .await??;
+    for (line, why) in &report.rejected {
+        eprintln!("line {line}: {why}");
+    }
+    println!(
+        "cliclavoro: {} profiles and {} past actions added, {} rows rejected",
+        report.profiles,
+        report.activities,
+        report.rejected.len()
+    );
+    Ok(())
+}
+
 async fn import_registry(config: Config, file: PathBuf) -> CliResult {
     let url = config.database_url.clone();
     let report = tokio::task::spawn_blocking(move || -> Result<_, Box<dyn std::error::Error + Send + Sync>> {
@@ -182,10 +211,11 @@ async fn import_registry(config: Config, file: PathBuf) -> CliResult {
         eprintln!("line {line}: {why}");
     }
     println!(
-        "registro imprese: {} added, {} updated, {} rows rejected",
+        "registro imprese: {} added, {} updated, {} rows rejected, {} legali rappresentanti no longer named",
         report.added,
         report.updated,
-        report.rejected.len()
+        report.rejected.len(),
+        report.ended
     );
     Ok(())
 }
@@ -227,6 +257,22 @@ async fn serve(config: Config) -> CliResult {
         if let Some(giulia) = crate::auth::demo_idp::people::find("giulia").and_then(|p| p.codice_fiscale()) {
             let now = chrono::Utc::now().naive_utc();
             crate::db::with_conn(&pool, move |c| crate::registry::seed_demo(c, &giulia, now)).await?;
+        }
+        // Luca Verdi (demo IdP) is a validated consulente del lavoro.
+        if let Some(luca) = crate::auth::demo_idp::people::find("luca") {
+            let (cf, email) = (luca.codice_fiscale().unwrap_or_default(), luca.email);
+            let (given, family) = (luca.given_name, luca.family_name);
+            let now = chrono::Utc::now().naive_utc();
+            crate::db::with_conn(&pool, move |c| {
+                let who = crate::profiles::demo::DemoConsultant {
+                    tax_code: &cf,
+                    given_name: given,
+                    family_name: family,
+                    email,
+                };
+                crate::profiles::demo::seed(c, &who, now)
+            })
+            .await?;
         }
     }
     let addr = config.addr;

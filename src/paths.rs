@@ -45,11 +45,23 @@ pub const PROFILES: &str = "/profili";
 pub const PROFILES_ASSOCIATE: &str = "/profili/associa";
 pub const PROFILES_ACTIVE: &str = "/profili/attivo";
 pub const PROFILES_CONFIRM: &str = "/profili/conferma";
+pub const PROFILES_REGISTER: &str = "/profili/registra";
+pub const INVITATION: &str = "/profili/inviti/{id}";
+pub const ORGANISATION: &str = "/profili/organizzazioni/{id}";
+pub const ORGANISATION_INVITE: &str = "/profili/organizzazioni/{id}/inviti";
+pub const ORGANISATION_REVOKE: &str = "/profili/organizzazioni/{id}/inviti/{invitation}/revoca";
+pub const MEMBER_ROLE: &str = "/profili/organizzazioni/{id}/membri/{member}/ruolo";
+pub const MEMBER_REMOVE: &str = "/profili/organizzazioni/{id}/membri/{member}/rimuovi";
+pub const ORGANISATION_ACTIVITY: &str = "/profili/organizzazioni/{id}/attivita";
+pub const ORGANISATION_ACTIVITY_CSV: &str = "/profili/organizzazioni/{id}/attivita.csv";
 
 pub const HELPDESK: &str = "/assistenza";
 pub const HELPDESK_REQUEST: &str = "/assistenza/richieste/{id}";
 pub const HELPDESK_DOCUMENT: &str = "/assistenza/richieste/{id}/documento";
 pub const HELPDESK_DECISION: &str = "/assistenza/richieste/{id}/decisione";
+pub const HELPDESK_ORGANISATION: &str = "/assistenza/organizzazioni/{id}";
+pub const HELPDESK_ORGANISATION_DOCUMENT: &str = "/assistenza/organizzazioni/{id}/documento";
+pub const HELPDESK_ORGANISATION_DECISION: &str = "/assistenza/organizzazioni/{id}/decisione";
 
 /// Fills `{name}` in `pattern` with `value`.
 pub fn fill(pattern: &str, name: &str, value: &str) -> String {
@@ -74,6 +86,50 @@ pub fn helpdesk_document(id: i64) -> String {
 
 pub fn helpdesk_decision(id: i64) -> String {
     fill(HELPDESK_DECISION, "id", &id.to_string())
+}
+
+pub fn invitation(id: i64) -> String {
+    fill(INVITATION, "id", &id.to_string())
+}
+
+pub fn organisation(id: i64) -> String {
+    fill(ORGANISATION, "id", &id.to_string())
+}
+
+pub fn organisation_invite(id: i64) -> String {
+    fill(ORGANISATION_INVITE, "id", &id.to_string())
+}
+
+pub fn organisation_revoke(id: i64, invitation: i64) -> String {
+    fill(&fill(ORGANISATION_REVOKE, "id", &id.to_string()), "invitation", &invitation.to_string())
+}
+
+pub fn member_role(id: i64, member: i64) -> String {
+    fill(&fill(MEMBER_ROLE, "id", &id.to_string()), "member", &member.to_string())
+}
+
+pub fn member_remove(id: i64, member: i64) -> String {
+    fill(&fill(MEMBER_REMOVE, "id", &id.to_string()), "member", &member.to_string())
+}
+
+pub fn organisation_activity(id: i64) -> String {
+    fill(ORGANISATION_ACTIVITY, "id", &id.to_string())
+}
+
+pub fn organisation_activity_csv(id: i64) -> String {
+    fill(ORGANISATION_ACTIVITY_CSV, "id", &id.to_string())
+}
+
+pub fn helpdesk_organisation(id: i64) -> String {
+    fill(HELPDESK_ORGANISATION, "id", &id.to_string())
+}
+
+pub fn helpdesk_organisation_document(id: i64) -> String {
+    fill(HELPDESK_ORGANISATION_DOCUMENT, "id", &id.to_string())
+}
+
+pub fn helpdesk_organisation_decision(id: i64) -> String {
+    fill(HELPDESK_ORGANISATION_DECISION, "id", &id.to_string())
 }
 
 /// `/accedi?next=…` for a local path.

@@ -54,3 +54,16 @@ pub fn by_actor(conn: &mut AnyConnection, account_id: i64, limit: i64) -> QueryR
         .select((a::at, a::actor_account_id, a::subject, a::action, a::resource, a::outcome, a::reason, a::request_id))
         .load(conn)
 }
+
+/// What was done for or to organisation `id` — on its behalf, or to its
+/// members and invitations — newest first (its activity page).
+pub fn about_organisation(conn: &mut AnyConnection, id: i64, limit: i64) -> QueryResult<Vec<AuditEvent>> {
+    let own = format!("org:{id}");
+    let within = format!("org:{id}/%");
+    a::table
+        .filter(a::subject.eq(&own).or(a::resource.eq(&own)).or(a::resource.like(&within)))
+        .order(a::id.desc())
+        .limit(limit)
+        .select((a::at, a::actor_account_id, a::subject, a::action, a::resource, a::outcome, a::reason, a::request_id))
+        .load(conn)
+}

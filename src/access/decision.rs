@@ -1,6 +1,6 @@
 //! The decision itself: pure, so every combination can be tested in a table.
 use super::Permit;
-use crate::kernel::{Credential, Level, Principal, Profile, Role};
+use crate::kernel::{Credential, Level, MemberRole, Principal, Profile, Role};
 
 /// What the principal wants to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +57,21 @@ pub enum Resource<'a> {
         id: i64,
         holder: i64,
     },
+    /// An organisation's members, invitations and activity; `role` is the
+    /// principal's own role in it now (none: not a member).
+    Organisation {
+        id: i64,
+        role: Option<MemberRole>,
+    },
+    /// An invitation to join an organisation, addressed to a codice fiscale.
+    Invitation {
+        id: i64,
+        invitee: &'a str,
+    },
+    /// An application to register an organisation, checked by the helpdesk.
+    OrganisationApplication(i64),
+    /// The supporting document of such an application.
+    OrganisationDocument(i64),
 }
 
 impl Resource<'_> {
@@ -70,6 +85,10 @@ impl Resource<'_> {
             Resource::PortalPassword => "portal-password".into(),
             Resource::OwnProfile => "profile:own".into(),
             Resource::Membership { id, .. } => format!("membership:{id}"),
+            Resource::Organisation { id, .. } => format!("org:{id}"),
+            Resource::Invitation { id, .. } => format!("invitation:{id}"),
+            Resource::OrganisationApplication(id) => format!("org-application:{id}"),
+            Resource::OrganisationDocument(id) => format!("org-document:{id}"),
         }
     }
 }
@@ -87,6 +106,8 @@ pub enum Denial {
     Level { needed: Level, step_up: bool },
     /// The action needs a portal role the person does not have.
     Role { needed: Role },
+    /// The action needs one of these roles in the organisation.
+    MemberRole { needed: Vec<MemberRole> },
     /// It belongs to someone else (answered as if it did not exist).
     NotYours,
     /// This action does not apply to this resource.
@@ -102,6 +123,7 @@ impl Denial {
             Denial::Profile { .. } => "profile",
             Denial::Level { .. } => "level",
             Denial::Role { .. } => "role",
+            Denial::MemberRole { .. } => "member-role",
             Denial::NotYours => "not-yours",
             Denial::NotApplicable => "not-applicable",
         }
@@ -143,8 +165,8 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         }
         // Operators see identity documents and decide: only signed in with
         // SPID or CIE as themselves, at level 2 or more.
-        (Action::View, Resource::HelpdeskQueue | Resource::ForeignDocument(_))
-        | (Action::View | Action::Decide, Resource::ForeignRequest(_)) => {
+        (Action::View, Resource::HelpdeskQueue | Resource::ForeignDocument(_) | Resource::OrganisationDocument(_))
+        | (Action::View | Action::Decide, Resource::ForeignRequest(_) | Resource::OrganisationApplication(_)) => {
             if !who.has_role(Role::HelpdeskOperator) {
                 return Err(Denial::Role { needed: Role::HelpdeskOperator });
             }
@@ -167,6 +189,23 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         (Action::Switch, Resource::OwnProfile) => allowed(),
         (Action::Switch, Resource::Membership { holder, .. }) => {
             if *holder != who.actor.account_id {
+                return Err(Denial::NotYours);
+            }
+            allowed()
+        }
+        // Members, invitations and the organisation's activity: those who
+        // manage it (legale rappresentante, amministratore); to anyone else
+        // it does not exist.
+        (Action::View | Action::Change, Resource::Organisation { role, .. }) => match role {
+            None => Err(Denial::NotYours),
+            Some(r) if r.manages() => allowed(),
+            Some(_) => {
+                Err(Denial::MemberRole { needed: MemberRole::ALL.into_iter().filter(|r| r.manages()).collect() })
+            }
+        },
+        // Only the person invited, known by the codice fiscale SPID or CIE gave.
+        (Action::Decide, Resource::Invitation { invitee, .. }) => {
+            if !matches!(who.actor.credential, Credential::Spid | Credential::Cie) || who.actor.identifier != *invitee {
                 return Err(Denial::NotYours);
             }
             allowed()

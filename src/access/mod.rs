@@ -19,7 +19,7 @@
 mod audit;
 mod decision;
 
-pub use audit::{by_actor, recent, record, AuditEvent};
+pub use audit::{about_organisation, by_actor, recent, record, AuditEvent};
 pub use decision::{authorize, Action, Denial, Requirements, Resource};
 
 use crate::kernel::{AppState, Principal};

@@ -1,5 +1,8 @@
 //! The signed-in person's page and the signed-out confirmation.
+use crate::db::with_conn;
+use crate::error::AppResult;
 use crate::i18n::{t, t_args, use_lang, Lang};
+use crate::identity::{invitations, legacy};
 use crate::kernel::{Credential, Principal, SignedIn};
 use crate::paths;
 use crate::web::layout::Page;
@@ -34,8 +37,27 @@ fn chrono_tz_rome(at: NaiveDateTime) -> NaiveDateTime {
 }
 
 /// `GET /area-personale`: who is signed in, how, and their last access.
-pub async fn personal_area(req: PageRequest, who: Principal) -> Response {
-    req.render(StatusCode::OK, move || view! { <PersonalAreaPage who=who.actor/> }.into_any())
+pub async fn personal_area(req: PageRequest, who: Principal) -> AppResult<Response> {
+    let (account, now) = (who.actor.account_id, req.state.clock.now());
+    let invitee =
+        matches!(who.actor.credential, Credential::Spid | Credential::Cie).then(|| who.actor.identifier.clone());
+    let notices = with_conn(&req.state.pool, move |c| {
+        let invitations = match &invitee {
+            Some(cf) => invitations::pending_for(c, cf, now)?.len(),
+            None => 0,
+        };
+        Ok(Notices { legacy: legacy::notice_once(c, account, now)?, invitations })
+    })
+    .await?;
+    Ok(req.render(StatusCode::OK, move || view! { <PersonalAreaPage who=who.actor notices/> }.into_any()))
+}
+
+/// What the personal area has to tell: profiles brought over from the old
+/// portal (once), and invitations waiting for an answer.
+#[derive(Clone, Debug, Default)]
+struct Notices {
+    legacy: Option<(i32, i32)>,
+    invitations: usize,
 }
 
 /// `GET /uscita`.
@@ -44,12 +66,25 @@ pub async fn signed_out(req: PageRequest) -> Response {
 }
 
 #[component]
-fn PersonalAreaPage(who: SignedIn) -> impl IntoView {
+fn PersonalAreaPage(who: SignedIn, notices: Notices) -> impl IntoView {
     let lang = use_lang();
     let previous = who.previous.clone();
     view! {
         <Page title=t("area-title")>
             <h1>{t_args("area-welcome", &[("name", who.full_name())])}</h1>
+            {notices.legacy.map(|(profiles, activities)| view! {
+                <div class="notice" role="status">
+                    <h2>{t("area-legacy-title")}</h2>
+                    <p>{t_args("area-legacy-body", &[("profiles", profiles.to_string()), ("activities", activities.to_string())])}</p>
+                    <p><a href=paths::PROFILES>{t("profiles-title")}</a> " · " <a href=paths::ACTIVITY>{t("activity-title")}</a></p>
+                </div>
+            })}
+            {(notices.invitations > 0).then(|| view! {
+                <div class="notice" role="status">
+                    <p>{t("area-invitations")} " "
+                    <a href=paths::PROFILES>{t("area-invitations-link")}</a></p>
+                </div>
+            })}
             <section aria-labelledby="session-heading" class="card">
                 <h2 id="session-heading">{t("area-session-heading")}</h2>
                 <dl class="facts">

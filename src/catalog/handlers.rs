@@ -1,6 +1,6 @@
 //! `GET /servizi/{slug}/accedi`: "Accedi al servizio", through the access decision.
 use super::model;
-use super::pages::AccessDeniedPage;
+use super::pages::{profiles_to_switch, AccessDeniedPage};
 use super::usage;
 use crate::access::{self, Action, Denial, Resource};
 use crate::auth::sso::request_state::safe_return_path;
@@ -41,7 +41,11 @@ pub async fn enter(page: PageRequest, Path(ServiceSlug { slug }): Path<ServiceSl
             next: here,
         }),
         Err(denial) => {
-            Ok(page.render(StatusCode::FORBIDDEN, move || view! { <AccessDeniedPage service denial/> }.into_any()))
+            let held = match (&denial, who) {
+                (Denial::Profile { needed }, Some(who)) => profiles_to_switch(&page, who, needed).await?,
+                _ => Vec::new(),
+            };
+            Ok(page.render(StatusCode::FORBIDDEN, move || view! { <AccessDeniedPage service denial held/> }.into_any()))
         }
     }
 }

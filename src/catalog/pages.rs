@@ -3,10 +3,12 @@
 use super::handlers::ServiceSlug;
 use super::model::{self, Service, CATEGORIES};
 use crate::access::{self, Action, Denial, Resource};
+use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::i18n::{t, t_args, use_lang};
-use crate::kernel::{Credential, Level, Profile};
+use crate::identity::organisations;
+use crate::kernel::{Credential, Level, Principal, Profile};
 use crate::paths;
 use crate::web::components::Crumb;
 use crate::web::layout::Page;
@@ -58,7 +60,9 @@ pub fn explain(denial: &Denial) -> String {
         Denial::Level { needed, step_up: false } => {
             t_args("access-level-other", &[("level", needed.number().to_string())])
         }
-        Denial::Role { .. } | Denial::NotYours | Denial::NotApplicable => t("error-403-body"),
+        Denial::Role { .. } | Denial::MemberRole { .. } | Denial::NotYours | Denial::NotApplicable => {
+            t("error-403-body")
+        }
     }
 }
 
@@ -87,18 +91,77 @@ pub async fn catalog(req: PageRequest) -> Response {
 /// `GET /servizi/{slug}`.
 pub async fn service(req: PageRequest, Path(ServiceSlug { slug }): Path<ServiceSlug>) -> AppResult<Response> {
     let service = model::find(&slug).ok_or(AppError::NotFound)?;
-    Ok(req.render(StatusCode::OK, move || view! { <ServicePage service/> }.into_any()))
+    let decision = access::authorize(req.principal.as_ref(), Action::View, &Resource::Service(service.requirements()));
+    let held = match (&decision, &req.principal) {
+        (Err(Denial::Profile { needed }), Some(who)) => profiles_to_switch(&req, who, needed).await?,
+        _ => Vec::new(),
+    };
+    Ok(req.render(StatusCode::OK, move || view! { <ServicePage service decision held/> }.into_any()))
+}
+
+/// A profile the person holds that would open a service: the switch form's
+/// value (`cittadino` or a membership id) and the name to show.
+#[derive(Clone, Debug)]
+pub struct Switchable {
+    pub value: String,
+    pub name: String,
+}
+
+/// The person's profiles among `needed`, other than the one in use.
+pub async fn profiles_to_switch(req: &PageRequest, who: &Principal, needed: &[Profile]) -> AppResult<Vec<Switchable>> {
+    let mut out = Vec::new();
+    if needed.contains(&Profile::Cittadino) && who.profile() != Profile::Cittadino {
+        out.push(Switchable { value: "cittadino".into(), name: req.lang.t("profile-citizen") });
+    }
+    let account = who.actor.account_id;
+    let held = with_conn(&req.state.pool, move |c| organisations::profiles_of(c, account)).await?;
+    let current = who.organisation().map(|(id, _)| id);
+    out.extend(
+        held.into_iter()
+            .filter(|p| needed.contains(&p.kind.capacity()) && Some(p.organisation_id) != current)
+            .map(|p| Switchable { value: p.membership_id.to_string(), name: p.organisation_name }),
+    );
+    Ok(out)
+}
+
+/// When the service is for another profile: one click to switch to a
+/// profile the person holds, or the way to associate one.
+#[component]
+fn ProfileRemedy(service: &'static Service, held: Vec<Switchable>) -> impl IntoView {
+    let back = paths::service(&service.slug);
+    if held.is_empty() {
+        return view! {
+            <p><a class="button" href=paths::PROFILES_ASSOCIATE>{t("access-associate")}</a></p>
+        }
+        .into_any();
+    }
+    view! {
+        <ul class="remedies">
+            {held.into_iter().map(|h| view! {
+                <li>
+                    <form method="post" action=paths::PROFILES_ACTIVE class="inline-form">
+                        <input type="hidden" name="profilo" value=h.value/>
+                        <input type="hidden" name="next" value=back.clone()/>
+                        <button type="submit">{t_args("access-switch-to", &[("profile", h.name)])}</button>
+                    </form>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 /// Why the person cannot enter `service`, and what would fix it (403).
 #[component]
-pub fn AccessDeniedPage(service: &'static Service, denial: Denial) -> impl IntoView {
+pub fn AccessDeniedPage(service: &'static Service, denial: Denial, held: Vec<Switchable>) -> impl IntoView {
     let lang = use_lang();
+    let profile = matches!(denial, Denial::Profile { .. });
     view! {
         <Page title=t("access-denied-title")>
             <h1>{t("access-denied-title")}</h1>
             <p class="lead">{service.name.get(lang).to_string()}</p>
             <p>{explain(&denial)}</p>
+            {profile.then(|| view! { <ProfileRemedy service held/> })}
             <p><a href=paths::service(&service.slug)>{t("access-back")}</a></p>
         </Page>
     }
@@ -235,10 +298,12 @@ fn CatalogPage() -> impl IntoView {
 }
 
 #[component]
-fn ServicePage(service: &'static Service) -> impl IntoView {
+fn ServicePage(
+    service: &'static Service,
+    decision: Result<access::Permit, Denial>,
+    held: Vec<Switchable>,
+) -> impl IntoView {
     let lang = use_lang();
-    let who = use_principal();
-    let decision = access::authorize(who.as_ref(), Action::View, &Resource::Service(service.requirements()));
     view! {
         <Page title=service.name.get(lang).to_string() trail=vec![Crumb { label: t("catalog-title"), href: paths::SERVICES.into() }]>
             <h1>{service.name.get(lang).to_string()}</h1>
@@ -257,7 +322,14 @@ fn ServicePage(service: &'static Service) -> impl IntoView {
             </ul>
             {match decision {
                 Ok(_) => view! { <p class="access access--ok">{t("access-allowed")}</p> }.into_any(),
-                Err(d) => view! { <p class="access">{explain(&d)}</p> }.into_any(),
+                Err(d) => {
+                    let profile = matches!(d, Denial::Profile { .. });
+                    view! {
+                        <p class="access">{explain(&d)}</p>
+                        {profile.then(|| view! { <ProfileRemedy service held/> })}
+                    }
+                    .into_any()
+                }
             }}
             <p><a class="button" href=paths::service_enter(&service.slug)>{t("catalog-enter")}</a></p>
         </Page>

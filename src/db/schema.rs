@@ -30,6 +30,7 @@ diesel::table! {
         credential -> Text,
         level -> Integer,
         idp -> Text,
+        address -> Nullable<Text>,
     }
 }
 
@@ -221,6 +222,8 @@ diesel::table! {
         pec -> Text,
         seat -> Text,
         created_at -> Timestamp,
+        ordine -> Nullable<Text>,
+        albo_number -> Nullable<Text>,
     }
 }
 
@@ -236,7 +239,7 @@ diesel::table! {
 }
 
 diesel::joinable!(memberships -> organisations (organisation_id));
-diesel::allow_tables_to_appear_in_same_query!(organisations, memberships);
+diesel::allow_tables_to_appear_in_same_query!(organisations, memberships, invitations, organisation_applications);
 
 diesel::table! {
     association_requests (id) {
@@ -250,3 +253,80 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        invitee_tax_code -> Text,
+        role -> Text,
+        invited_by -> BigInt,
+        state -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    organisation_applications (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        kind -> Text,
+        tax_code -> Text,
+        name -> Text,
+        pec -> Text,
+        seat -> Text,
+        ordine -> Nullable<Text>,
+        albo_number -> Nullable<Text>,
+        doc_file -> Text,
+        doc_mime -> Text,
+        state -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        operator_account_id -> Nullable<BigInt>,
+        organisation_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    legacy_profiles (id) {
+        id -> BigInt,
+        person_tax_code -> Text,
+        organisation_tax_code -> Text,
+        organisation_name -> Text,
+        kind -> Text,
+        role -> Text,
+        since -> Date,
+        claimed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    legacy_activity (id) {
+        id -> BigInt,
+        person_tax_code -> Text,
+        at -> Timestamp,
+        organisation_tax_code -> Nullable<Text>,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    legacy_claims (account_id) {
+        account_id -> BigInt,
+        claimed_at -> Timestamp,
+        profiles -> Integer,
+        activities -> Integer,
+        notice_seen_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(invitations -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(accounts, organisations);
+diesel::allow_tables_to_appear_in_same_query!(accounts, memberships);
+diesel::allow_tables_to_appear_in_same_query!(accounts, invitations);
+diesel::allow_tables_to_appear_in_same_query!(accounts, organisation_applications);
+diesel::allow_tables_to_appear_in_same_query!(accounts, audit_events);

@@ -6,12 +6,14 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang, Lang};
 use crate::paths;
+use crate::profiles::applications::{self, Application};
 use crate::web::components::form::{ErrorSummary, FieldErrors};
 use crate::web::components::{Crumb, TableOrEmpty};
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
+use crate::web::upload::{download, extension};
 use axum::extract::Path;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -20,7 +22,7 @@ use std::sync::Arc;
 pub const PATH: &str = paths::HELPDESK;
 
 /// The permit for `action` on `resource`, or the refusal explained for the console.
-async fn permit(page: &PageRequest, action: Action, resource: Resource<'_>) -> AppResult<Permit> {
+pub(super) async fn permit(page: &PageRequest, action: Action, resource: Resource<'_>) -> AppResult<Permit> {
     let decision = access::check(&page.state, page.principal.as_ref(), action, &resource, &page.request_id).await?;
     decision.map_err(|denial| match denial {
         Denial::SignIn => AppError::Explained {
@@ -44,11 +46,11 @@ async fn permit(page: &PageRequest, action: Action, resource: Resource<'_>) -> A
 }
 
 #[derive(Clone)]
-struct QueueData(Vec<ForeignUser>, Vec<Decision>);
+struct QueueData(Vec<ForeignUser>, Vec<Decision>, Vec<Application>);
 
 #[component]
 fn QueuePage() -> impl IntoView {
-    let Some(QueueData(queue, decisions)) = use_context::<QueueData>() else { return ().into_any() };
+    let Some(QueueData(queue, decisions, applications)) = use_context::<QueueData>() else { return ().into_any() };
     let lang = use_lang();
     view! {
         <Page title=t("helpdesk-title")>
@@ -66,6 +68,25 @@ fn QueuePage() -> impl IntoView {
                                 <td><a href=paths::helpdesk_request(u.id)>{format!("{} {}", u.given_name, u.family_name)}</a></td>
                                 <td>{u.citizenship.clone()}</td>
                                 <td>{format_when(u.created_at, lang)}</td>
+                            </tr>
+                        }.into_any())
+                        .collect()
+                />
+            </section>
+            <section aria-labelledby="applications-heading">
+                <h2 id="applications-heading">{t("helpdesk-applications")} " (" {applications.len()} ")"</h2>
+                <TableOrEmpty
+                    caption="helpdesk-applications-caption"
+                    empty="helpdesk-applications-empty"
+                    columns=&["helpdesk-col-organisation", "register-org-kind", "helpdesk-col-applicant", "helpdesk-col-received"]
+                    rows=applications
+                        .into_iter()
+                        .map(|a| view! {
+                            <tr>
+                                <td><a href=paths::helpdesk_organisation(a.id)>{a.organisation.name.clone()}</a></td>
+                                <td>{a.organisation.kind.map(|k| t(&k.name_key()))}</td>
+                                <td>{a.applicant.clone()}</td>
+                                <td>{format_when(a.created_at, lang)}</td>
                             </tr>
                         }.into_any())
                         .collect()
@@ -99,9 +120,10 @@ fn QueuePage() -> impl IntoView {
 /// `GET /assistenza`.
 pub async fn queue_page(page: PageRequest) -> AppResult<Response> {
     let p = permit(&page, Action::View, Resource::HelpdeskQueue).await?;
-    let data =
-        with_conn(&page.state.pool, move |c| Ok(QueueData(model::queue(c, &p)?, model::recent_decisions(c, &p, 50)?)))
-            .await?;
+    let data = with_conn(&page.state.pool, move |c| {
+        Ok(QueueData(model::queue(c, &p)?, model::recent_decisions(c, &p, 50)?, applications::queue(c, &p)?))
+    })
+    .await?;
     Ok(page.render(StatusCode::OK, move || {
         provide_context(data);
         view! { <QueuePage/> }.into_any()
@@ -140,25 +162,33 @@ fn RequestPage() -> impl IntoView {
                 {facts.into_iter().map(|(k, v)| view! { <dt>{t(k)}</dt><dd>{v}</dd> }).collect_view()}
             </dl>
             <p><a href=paths::helpdesk_document(u.id)>{t("helpdesk-open-document")}</a></p>
-            <div class="decision">
-                <form method="post" action=paths::helpdesk_decision(u.id)>
-                    <input type="hidden" name="decision" value="approve"/>
-                    <p><button type="submit">{t("helpdesk-approve")}</button></p>
-                </form>
-                <form method="post" action=paths::helpdesk_decision(u.id) novalidate>
-                    <input type="hidden" name="decision" value="reject"/>
-                    <div class="field" class:field--error=reason_error.is_some()>
-                        <label for="reason">{t("helpdesk-reason")}</label>
-                        {reason_error.map(|k| view! { <p class="field-error" id="reason-error">{t(k)}</p> })}
-                        <textarea id="reason" name="reason" rows="3" aria-invalid=reason_error.map(|_| "true")
-                            aria-describedby=reason_error.map(|_| "reason-error")>{reason}</textarea>
-                    </div>
-                    <p><button type="submit" class="button--secondary">{t("helpdesk-reject")}</button></p>
-                </form>
-            </div>
+            <DecisionForms action=paths::helpdesk_decision(u.id) reason reason_error/>
         </Page>
     }
     .into_any()
+}
+
+/// Approve, or reject with a reason (kept when it comes back with an error).
+#[component]
+pub fn DecisionForms(action: String, reason: String, reason_error: Option<&'static str>) -> impl IntoView {
+    view! {
+        <div class="decision">
+            <form method="post" action=action.clone()>
+                <input type="hidden" name="decision" value="approve"/>
+                <p><button type="submit">{t("helpdesk-approve")}</button></p>
+            </form>
+            <form method="post" action=action novalidate>
+                <input type="hidden" name="decision" value="reject"/>
+                <div class="field" class:field--error=reason_error.is_some()>
+                    <label for="reason">{t("helpdesk-reason")}</label>
+                    {reason_error.map(|k| view! { <p class="field-error" id="reason-error">{t(k)}</p> })}
+                    <textarea id="reason" name="reason" rows="3" maxlength="500" aria-invalid=reason_error.map(|_| "true")
+                        aria-describedby=reason_error.map(|_| "reason-error")>{reason}</textarea>
+                </div>
+                <p><button type="submit" class="button--secondary">{t("helpdesk-reject")}</button></p>
+            </form>
+        </div>
+    }
 }
 
 /// The request `id` if still pending, with the permit to act on it.
@@ -188,32 +218,13 @@ pub async fn document(page: PageRequest, Path(id): Path<i64>) -> AppResult<Respo
         with_conn(&page.state.pool, move |c| model::pending_request(c, &p, id)).await?.ok_or(AppError::NotFound)?;
     let path = page.state.config.data_dir.join("uploads").join(&user.doc_file);
     let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::other("reading a stored document", e))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, user.doc_mime.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"documento-{id}.{}\"", extension(&user.doc_mime)),
-            ),
-            // Never run as a page of ours, whatever it contains.
-            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_string()),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-fn extension(mime: &str) -> &'static str {
-    match mime {
-        "application/pdf" => "pdf",
-        "image/png" => "png",
-        _ => "jpg",
-    }
+    let name = format!("documento-{id}.{}", extension(&user.doc_mime));
+    Ok(download(user.doc_mime.clone(), name, bytes))
 }
 
 #[derive(Debug, Deserialize)]
 pub struct DecisionForm {
+    /// `approve` or `reject`.
     pub decision: Option<String>,
     pub reason: Option<String>,
 }

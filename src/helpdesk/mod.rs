@@ -1,8 +1,10 @@
 //! The helpdesk console `/assistenza`: operators (signed in with SPID or CIE,
 //! named by `servizi-lavoro operators add <codice fiscale>`) check Utente
 //! Estero requests and their documents, approve or reject them with a reason.
-//! Every decision is recorded and listed.
+//! Every decision is recorded and listed. It also validates organisations and
+//! soggetti abilitati the registry does not know.
 mod console;
+mod organisations;
 
 use crate::kernel::AppState;
 use crate::paths;
@@ -15,4 +17,7 @@ pub fn routes() -> Router<AppState> {
         .route(paths::HELPDESK_REQUEST, get(console::request_page))
         .route(paths::HELPDESK_DOCUMENT, get(console::document))
         .route(paths::HELPDESK_DECISION, post(console::decide))
+        .route(paths::HELPDESK_ORGANISATION, get(organisations::page))
+        .route(paths::HELPDESK_ORGANISATION_DOCUMENT, get(organisations::document))
+        .route(paths::HELPDESK_ORGANISATION_DECISION, post(organisations::decide))
 }

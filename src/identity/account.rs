@@ -56,13 +56,14 @@ pub fn sign_in(
     credential: Credential,
     level: Level,
     idp: &str,
+    address: Option<&str>,
 ) -> QueryResult<(Account, Option<PastSignIn>)> {
     // The same person signing in twice at once (two devices, CIE and SPID):
     // one creates the account, the other's insert collides; run again, and
     // it finds the account.
-    match sign_in_once(conn, who, credential, level, idp) {
+    match sign_in_once(conn, who, credential, level, idp, address) {
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-            sign_in_once(conn, who, credential, level, idp)
+            sign_in_once(conn, who, credential, level, idp, address)
         }
         other => other,
     }
@@ -74,6 +75,7 @@ fn sign_in_once(
     credential: Credential,
     level: Level,
     idp: &str,
+    address: Option<&str>,
 ) -> QueryResult<(Account, Option<PastSignIn>)> {
     conn.transaction(|c| {
         let now = Utc::now().naive_utc();
@@ -124,6 +126,7 @@ fn sign_in_once(
                 s::credential.eq(credential.code()),
                 s::level.eq(i32::from(level.number())),
                 s::idp.eq(idp),
+                s::address.eq(address),
             ))
             .execute(c)?;
         let account = a::table.find(id).first::<Account>(c)?;
@@ -138,6 +141,8 @@ pub struct SignInRecord {
     pub credential: String,
     pub level: i32,
     pub idp: String,
+    /// The client address it came from, when known.
+    pub address: Option<String>,
 }
 
 /// A person's sign-ins, newest first.
@@ -146,6 +151,13 @@ pub fn sign_ins_of(conn: &mut AnyConnection, account_id: i64, limit: i64) -> Que
         .filter(s::account_id.eq(account_id))
         .order(s::at.desc())
         .limit(limit)
-        .select((s::at, s::credential, s::level, s::idp))
+        .select((s::at, s::credential, s::level, s::idp, s::address))
         .load(conn)
+}
+
+/// People's names by account id, for showing who did what.
+pub fn names(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    let rows: Vec<(i64, String, String)> =
+        a::table.filter(a::id.eq_any(ids)).select((a::id, a::given_name, a::family_name)).load(conn)?;
+    Ok(rows.into_iter().map(|(id, given, family)| (id, format!("{given} {family}"))).collect())
 }

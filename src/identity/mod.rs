@@ -2,6 +2,8 @@
 //! known kind) and the history of sign-ins.
 pub mod account;
 pub mod codice_fiscale;
+pub mod invitations;
+pub mod legacy;
 pub mod organisations;
 pub mod partita_iva;
 pub mod roles;

@@ -3,58 +3,87 @@
 //! effect on the member's next request (the principal is checked against it).
 use crate::db::schema::{memberships as m, organisations as o};
 use crate::db::AnyConnection;
+use crate::kernel::Profile as Capacity;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// What kind of organisation.
+/// What kind of organisation: companies and public bodies act as Azienda,
+/// the intermediaries enabled by law (L. 12/1979 and special laws) as
+/// Soggetto abilitato.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OrganisationKind {
     /// A company in the Italian registry.
     Impresa,
+    /// A public administration or other public body.
+    Ente,
+    /// A company with no Italian VAT number (Distacco transnazionale, Cabotaggio):
+    /// identified by its own country's identifier.
+    ImpresaEstera,
+    /// A consulente del lavoro: codice fiscale + provincial Ordine (+ albo number).
+    ConsulenteLavoro,
+    Patronato,
+    OrganizzazioneSindacale,
+    AssociazioneDatoriale,
+    EnteBilaterale,
+    CommissioneCertificazione,
+    /// Other professionals enabled by law 12/1979 (avvocati, commercialisti…).
+    AltroProfessionista,
 }
 
 impl OrganisationKind {
+    pub const ALL: [OrganisationKind; 10] = [
+        OrganisationKind::Impresa,
+        OrganisationKind::Ente,
+        OrganisationKind::ImpresaEstera,
+        OrganisationKind::ConsulenteLavoro,
+        OrganisationKind::Patronato,
+        OrganisationKind::OrganizzazioneSindacale,
+        OrganisationKind::AssociazioneDatoriale,
+        OrganisationKind::EnteBilaterale,
+        OrganisationKind::CommissioneCertificazione,
+        OrganisationKind::AltroProfessionista,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             OrganisationKind::Impresa => "impresa",
+            OrganisationKind::Ente => "ente",
+            OrganisationKind::ImpresaEstera => "impresa_estera",
+            OrganisationKind::ConsulenteLavoro => "consulente_lavoro",
+            OrganisationKind::Patronato => "patronato",
+            OrganisationKind::OrganizzazioneSindacale => "sindacato",
+            OrganisationKind::AssociazioneDatoriale => "associazione_datoriale",
+            OrganisationKind::EnteBilaterale => "ente_bilaterale",
+            OrganisationKind::CommissioneCertificazione => "commissione_certificazione",
+            OrganisationKind::AltroProfessionista => "altro_professionista",
         }
     }
-}
 
-/// A person's role in an organisation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    /// Named by the registry; may manage members and deleghe.
-    LegaleRappresentante,
-    /// May manage members and deleghe.
-    Amministratore,
-    Operatore,
-}
+    pub fn parse(s: &str) -> Option<OrganisationKind> {
+        OrganisationKind::ALL.into_iter().find(|k| k.code() == s)
+    }
 
-impl Role {
-    pub const ALL: [Role; 3] = [Role::LegaleRappresentante, Role::Amministratore, Role::Operatore];
+    /// The message key of the kind's name.
+    pub fn name_key(self) -> String {
+        format!("org-kind-{}", self.code().replace('_', "-"))
+    }
 
-    pub fn code(self) -> &'static str {
+    /// The profile someone acting for it is in.
+    pub fn capacity(self) -> Capacity {
         match self {
-            Role::LegaleRappresentante => "legale_rappresentante",
-            Role::Amministratore => "amministratore",
-            Role::Operatore => "operatore",
+            OrganisationKind::Impresa | OrganisationKind::Ente | OrganisationKind::ImpresaEstera => Capacity::Azienda,
+            _ => Capacity::SoggettoAbilitato,
         }
     }
 
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == s)
-    }
-
-    /// The message key of the role's name.
-    pub fn name_key(self) -> &'static str {
-        match self {
-            Role::LegaleRappresentante => "role-legal-representative",
-            Role::Amministratore => "role-administrator",
-            Role::Operatore => "role-operator",
-        }
+    /// Identified by a foreign identifier rather than an Italian codice fiscale.
+    pub fn is_foreign(self) -> bool {
+        self == OrganisationKind::ImpresaEstera
     }
 }
+
+/// A person's role in an organisation (the kernel's, so the principal carries it).
+pub use crate::kernel::MemberRole as Role;
 
 /// An active membership with its organisation, as a person's profile.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,35 +92,70 @@ pub struct Profile {
     pub organisation_id: i64,
     pub organisation_name: String,
     pub tax_code: String,
+    pub kind: OrganisationKind,
     pub role: Role,
     pub since: NaiveDateTime,
 }
 
-/// The organisation with `tax_code`, created from the registry's data if new.
-pub fn organisation_for(
-    conn: &mut AnyConnection,
-    kind: OrganisationKind,
-    tax_code: &str,
-    name: &str,
-    pec: &str,
-    seat: &str,
-    now: NaiveDateTime,
-) -> QueryResult<i64> {
-    if let Some(id) = o::table.filter(o::tax_code.eq(tax_code)).select(o::id).first(conn).optional()? {
-        diesel::update(o::table.find(id)).set((o::name.eq(name), o::pec.eq(pec), o::seat.eq(seat))).execute(conn)?;
+/// An organisation as created from the registry or by a validated application.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewOrganisation {
+    pub kind: Option<OrganisationKind>,
+    /// Codice fiscale; for a foreign company `CC:identifier` (its country's code first).
+    pub tax_code: String,
+    pub name: String,
+    pub pec: String,
+    pub seat: String,
+    /// The province of the Ordine (consulenti del lavoro).
+    pub ordine: Option<String>,
+    pub albo_number: Option<String>,
+}
+
+/// One organisation, as its pages show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: i64,
+    pub kind: OrganisationKind,
+    pub tax_code: String,
+    pub name: String,
+    pub pec: String,
+    pub seat: String,
+    pub ordine: Option<String>,
+    pub albo_number: Option<String>,
+}
+
+/// The organisation with the new one's codice fiscale, created if new and
+/// brought up to date if known.
+pub fn organisation_for(conn: &mut AnyConnection, new: &NewOrganisation, now: NaiveDateTime) -> QueryResult<i64> {
+    let kind = new.kind.unwrap_or(OrganisationKind::Impresa).code();
+    let values = (
+        o::name.eq(&new.name),
+        o::pec.eq(&new.pec),
+        o::seat.eq(&new.seat),
+        o::ordine.eq(&new.ordine),
+        o::albo_number.eq(&new.albo_number),
+    );
+    if let Some(id) = o::table.filter(o::tax_code.eq(&new.tax_code)).select(o::id).first(conn).optional()? {
+        diesel::update(o::table.find(id)).set(values).execute(conn)?;
         return Ok(id);
     }
     diesel::insert_into(o::table)
-        .values((
-            o::kind.eq(kind.code()),
-            o::tax_code.eq(tax_code),
-            o::name.eq(name),
-            o::pec.eq(pec),
-            o::seat.eq(seat),
-            o::created_at.eq(now),
-        ))
+        .values((o::kind.eq(kind), o::tax_code.eq(&new.tax_code), o::created_at.eq(now), values))
         .execute(conn)?;
-    o::table.filter(o::tax_code.eq(tax_code)).select(o::id).first(conn)
+    o::table.filter(o::tax_code.eq(&new.tax_code)).select(o::id).first(conn)
+}
+
+/// The organisation `id`.
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Organisation>> {
+    type Row = (i64, String, String, String, String, String, Option<String>, Option<String>);
+    let row: Option<Row> = o::table
+        .find(id)
+        .select((o::id, o::kind, o::tax_code, o::name, o::pec, o::seat, o::ordine, o::albo_number))
+        .first(conn)
+        .optional()?;
+    Ok(row.and_then(|(id, kind, tax_code, name, pec, seat, ordine, albo_number)| {
+        Some(Organisation { id, kind: OrganisationKind::parse(&kind)?, tax_code, name, pec, seat, ordine, albo_number })
+    }))
 }
 
 /// Gives `account` `role` in `organisation` unless it already has an active
@@ -136,21 +200,22 @@ pub fn join(
 
 /// A person's active profiles, by organisation name.
 pub fn profiles_of(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Vec<Profile>> {
-    let rows: Vec<(i64, i64, String, String, String, NaiveDateTime)> = m::table
+    let rows: Vec<(i64, i64, String, String, String, String, NaiveDateTime)> = m::table
         .inner_join(o::table)
         .filter(m::account_id.eq(account_id))
         .filter(m::until.is_null())
         .order(o::name)
-        .select((m::id, o::id, o::name, o::tax_code, m::role, m::since))
+        .select((m::id, o::id, o::name, o::tax_code, o::kind, m::role, m::since))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(membership_id, organisation_id, organisation_name, tax_code, role, since)| {
+        .filter_map(|(membership_id, organisation_id, organisation_name, tax_code, kind, role, since)| {
             Some(Profile {
                 membership_id,
                 organisation_id,
                 organisation_name,
                 tax_code,
+                kind: OrganisationKind::parse(&kind)?,
                 role: Role::parse(&role)?,
                 since,
             })
@@ -177,4 +242,150 @@ pub fn end_membership(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> 
 /// Organisation names by id, for showing whom someone acted for.
 pub fn names(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
     o::table.filter(o::id.eq_any(ids)).select((o::id, o::name)).load(conn)
+}
+
+/// The role `account_id` holds in `organisation_id` now, if any.
+pub fn role_in(conn: &mut AnyConnection, organisation_id: i64, account_id: i64) -> QueryResult<Option<Role>> {
+    let role: Option<String> = m::table
+        .filter(m::organisation_id.eq(organisation_id))
+        .filter(m::account_id.eq(account_id))
+        .filter(m::until.is_null())
+        .select(m::role)
+        .first(conn)
+        .optional()?;
+    Ok(role.as_deref().and_then(Role::parse))
+}
+
+/// A member as the organisation's page lists them, with the membership's dates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub membership_id: i64,
+    pub account_id: i64,
+    pub name: String,
+    pub identifier: String,
+    pub role: Role,
+    pub since: NaiveDateTime,
+    pub until: Option<NaiveDateTime>,
+}
+
+/// Everyone who is or was a member of `organisation_id`: active ones first, by name.
+pub fn members_of(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<Vec<Member>> {
+    use crate::db::schema::accounts as a;
+    type Row = (i64, i64, String, String, String, String, NaiveDateTime, Option<NaiveDateTime>);
+    let rows: Vec<Row> = m::table
+        .inner_join(a::table.on(a::id.eq(m::account_id)))
+        .filter(m::organisation_id.eq(organisation_id))
+        .select((m::id, a::id, a::family_name, a::given_name, a::identifier, m::role, m::since, m::until))
+        .order((m::until.is_not_null(), a::family_name, a::given_name, m::since.desc()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(membership_id, account_id, family, given, identifier, role, since, until)| {
+            Some(Member {
+                membership_id,
+                account_id,
+                name: format!("{given} {family}"),
+                identifier,
+                role: Role::parse(&role)?,
+                since,
+                until,
+            })
+        })
+        .collect())
+}
+
+/// Why a change to the members was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MembersRefusal {
+    /// No such active membership in this organisation.
+    NotFound,
+    /// It would leave the organisation with nobody to manage it.
+    LastManager,
+    /// A legale rappresentante's role comes from the registry, not from a member.
+    RepresentativeRole,
+}
+
+/// Whether, without `membership_id`, someone active would still manage `organisation_id`.
+fn others_manage(conn: &mut AnyConnection, organisation_id: i64, membership_id: i64) -> QueryResult<bool> {
+    let roles: Vec<String> = m::table
+        .filter(m::organisation_id.eq(organisation_id))
+        .filter(m::until.is_null())
+        .filter(m::id.ne(membership_id))
+        .select(m::role)
+        .load(conn)?;
+    Ok(roles.iter().filter_map(|r| Role::parse(r)).any(Role::manages))
+}
+
+fn active_role(conn: &mut AnyConnection, organisation_id: i64, membership_id: i64) -> QueryResult<Option<Role>> {
+    let role: Option<String> = m::table
+        .find(membership_id)
+        .filter(m::organisation_id.eq(organisation_id))
+        .filter(m::until.is_null())
+        .select(m::role)
+        .first(conn)
+        .optional()?;
+    Ok(role.as_deref().and_then(Role::parse))
+}
+
+/// Gives member `membership_id` of `organisation_id` the role `role`
+/// (amministratore or operatore), unless that leaves nobody to manage it.
+pub fn change_role(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    membership_id: i64,
+    role: Role,
+) -> QueryResult<Result<Role, MembersRefusal>> {
+    conn.transaction(|c| {
+        let Some(old) = active_role(c, organisation_id, membership_id)? else {
+            return Ok(Err(MembersRefusal::NotFound));
+        };
+        if old == Role::LegaleRappresentante || role == Role::LegaleRappresentante {
+            return Ok(Err(MembersRefusal::RepresentativeRole));
+        }
+        if old.manages() && !role.manages() && !others_manage(c, organisation_id, membership_id)? {
+            return Ok(Err(MembersRefusal::LastManager));
+        }
+        diesel::update(m::table.find(membership_id)).set(m::role.eq(role.code())).execute(c)?;
+        Ok(Ok(old))
+    })
+}
+
+/// Ends member `membership_id` of `organisation_id`, unless that leaves nobody to manage it.
+pub fn remove(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    membership_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Result<(), MembersRefusal>> {
+    conn.transaction(|c| {
+        let Some(old) = active_role(c, organisation_id, membership_id)? else {
+            return Ok(Err(MembersRefusal::NotFound));
+        };
+        if old.manages() && !others_manage(c, organisation_id, membership_id)? {
+            return Ok(Err(MembersRefusal::LastManager));
+        }
+        end_membership(c, membership_id, now)?;
+        Ok(Ok(()))
+    })
+}
+
+/// Ends the legale rappresentante memberships in the organisation with
+/// `tax_code` of people the registry no longer names; how many ended.
+pub fn end_unnamed_representatives(
+    conn: &mut AnyConnection,
+    tax_code: &str,
+    named: &[String],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    use crate::db::schema::accounts as a;
+    let stale: Vec<i64> = m::table
+        .inner_join(o::table)
+        .inner_join(a::table.on(a::id.eq(m::account_id)))
+        .filter(o::tax_code.eq(tax_code))
+        .filter(m::role.eq(Role::LegaleRappresentante.code()))
+        .filter(m::until.is_null())
+        .filter(a::identifier.ne_all(named))
+        .select(m::id)
+        .load(conn)?;
+    diesel::update(m::table.filter(m::id.eq_any(&stale))).set(m::until.eq(now)).execute(conn)
 }

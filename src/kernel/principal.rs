@@ -1,7 +1,7 @@
 //! Who is acting, for whom, in which capacity and on what basis: resolved once
 //! per request from the session (`auth::session::resolve_principal`) and
 //! handed to handlers and pages typed, never read from session keys.
-use super::{Credential, Level, Profile};
+use super::{Credential, Level, MemberRole, Profile};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
@@ -61,8 +61,9 @@ pub enum Subject {
 pub enum Basis {
     /// Acting for oneself needs no title.
     Own,
-    /// A role in the organisation.
-    Membership { id: i64 },
+    /// A role in the organisation (re-read on every request: a changed role
+    /// or an ended membership takes effect at once).
+    Membership { id: i64, role: MemberRole },
     /// A delega granted by the subject.
     Delega { id: i64 },
 }
@@ -111,6 +112,14 @@ impl Principal {
 
     pub fn profile(&self) -> Profile {
         self.acting.capacity
+    }
+
+    /// The organisation acted for and the role in it, if any.
+    pub fn organisation(&self) -> Option<(i64, MemberRole)> {
+        match (&self.acting.subject, &self.acting.basis) {
+            (Subject::Organisation { id, .. }, Basis::Membership { role, .. }) => Some((*id, *role)),
+            _ => None,
+        }
     }
 
     /// A short form for logs and the audit trail: `account:7`, `org:3`.

@@ -2,7 +2,7 @@
 //! remembering a command: expired sessions and sign-in requests, the SAML
 //! register past its 24 months, unconfirmed Utente Estero registrations (and
 //! their documents) after 48 hours, document scans once decided, idle throttle
-//! counters and spent reset links. With several instances on one PostgreSQL
+//! counters, spent reset links and invitations past their time. With several instances on one PostgreSQL
 //! only one runs them at a time (a transaction-level advisory lock).
 use crate::auth::foreign::{model as foreign, reset};
 use crate::auth::session;
@@ -58,6 +58,7 @@ pub async fn run_once(state: &AppState) -> Result<Report, DbError> {
             rows += register::purge_replay(c, now)?;
             rows += throttle::purge_idle(c, now)?;
             rows += reset::purge_spent(c, now)?;
+            rows += crate::identity::invitations::expire_due(c, now)?;
             let mut files = foreign::expire_unconfirmed(c, now)?;
             rows += files.len();
             files.extend(foreign::forget_decided_documents(c)?);

@@ -2,17 +2,20 @@
 //! read from the sign-in history and the audit trail: each sign-in (when,
 //! credential, identity provider, level) and each action (when, what, on
 //! what, as whom, the outcome); also as CSV.
-use crate::access::{self, AuditEvent};
+use super::organisation::OrganisationId;
+use crate::access::{self, Action, AuditEvent};
 use crate::db::with_conn;
 use crate::error::AppResult;
-use crate::i18n::{t, use_lang, Lang};
+use crate::i18n::{t, t_args, use_lang, Lang};
 use crate::identity::account::{self, SignInRecord};
-use crate::identity::organisations;
+use crate::identity::legacy::{self, LegacyAction};
+use crate::identity::organisations::{self, Organisation};
 use crate::kernel::{Credential, Principal};
 use crate::paths;
 use crate::web::components::{Crumb, TableOrEmpty};
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
+use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
@@ -27,16 +30,22 @@ struct History {
     actions: Vec<AuditEvent>,
     /// Organisation names for `org:<id>` subjects.
     organisations: HashMap<i64, String>,
+    /// What the old portal recorded (ClicLavoro), if anything.
+    legacy: Vec<LegacyAction>,
 }
 
 async fn load(req: &PageRequest, who: &Principal) -> AppResult<History> {
-    let account = who.actor.account_id;
+    let (account, credential, identifier) = (who.actor.account_id, who.actor.credential, who.actor.identifier.clone());
     Ok(with_conn(&req.state.pool, move |c| {
         let actions = access::by_actor(c, account, LIMIT)?;
         let ids: Vec<i64> =
             actions.iter().filter_map(|e| e.subject.strip_prefix("org:").and_then(|id| id.parse().ok())).collect();
         let organisations = organisations::names(c, &ids)?.into_iter().collect();
-        Ok(History { sign_ins: account::sign_ins_of(c, account, LIMIT)?, actions, organisations })
+        let legacy = match credential {
+            Credential::Spid | Credential::Cie => legacy::activity_of(c, &identifier)?,
+            _ => Vec::new(),
+        };
+        Ok(History { sign_ins: account::sign_ins_of(c, account, LIMIT)?, actions, organisations, legacy })
     })
     .await?)
 }
@@ -83,6 +92,7 @@ fn ActivityPage(history: History) -> impl IntoView {
                     <td>{credential_name(&s.credential, lang)}</td>
                     <td>{s.idp.clone()}</td>
                     <td>{s.level}</td>
+                    <td>{s.address.clone().unwrap_or_else(|| t("activity-unknown-address"))}</td>
                 </tr>
             }
             .into_any()
@@ -114,7 +124,7 @@ fn ActivityPage(history: History) -> impl IntoView {
                 <TableOrEmpty
                     caption="activity-sign-ins-caption"
                     empty="activity-none"
-                    columns=&["activity-col-when", "activity-col-credential", "activity-col-idp", "activity-col-level"]
+                    columns=&["activity-col-when", "activity-col-credential", "activity-col-idp", "activity-col-level", "activity-col-from"]
                     rows=sign_ins
                 />
             </section>
@@ -127,6 +137,24 @@ fn ActivityPage(history: History) -> impl IntoView {
                     rows=actions
                 />
             </section>
+            {(!history.legacy.is_empty()).then(|| view! {
+                <section aria-labelledby="legacy-heading">
+                    <h2 id="legacy-heading">{t("activity-legacy")}</h2>
+                    <p>{t("activity-legacy-lead")}</p>
+                    <TableOrEmpty
+                        caption="activity-legacy-caption"
+                        empty="activity-none"
+                        columns=&["activity-col-when", "activity-col-action", "activity-col-as"]
+                        rows=history.legacy.iter().map(|l| view! {
+                            <tr>
+                                <td>{when(l.at)}</td>
+                                <td>{l.description.clone()}</td>
+                                <td>{l.organisation.clone().unwrap_or_else(|| t("profile-citizen"))}</td>
+                            </tr>
+                        }.into_any()).collect()
+                    />
+                </section>
+            })}
         </Page>
     }
 }
@@ -141,7 +169,24 @@ pub async fn page(req: PageRequest, who: Principal) -> AppResult<Response> {
 pub async fn csv(req: PageRequest, who: Principal) -> AppResult<Response> {
     let history = load(&req, &who).await?;
     let lang = req.lang;
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let stamp = |at: chrono::NaiveDateTime| at.format("%Y-%m-%d %H:%M:%S").to_string();
+    let mut rows = Vec::new();
+    for s in &history.sign_ins {
+        let from = s.address.clone().unwrap_or_else(|| lang.t("activity-unknown-address"));
+        let what = format!("{} · {} · {} · {from}", credential_name(&s.credential, lang), s.idp, s.level);
+        let kind = lang.t("activity-kind-sign-in");
+        rows.push([stamp(s.at), kind, what, String::new(), String::new(), lang.t("activity-allowed")]);
+    }
+    for e in &history.actions {
+        let whom = as_whom(&e.subject, &history.organisations, lang);
+        let (kind, what) = (lang.t("activity-kind-action"), action_name(&e.action, lang));
+        rows.push([stamp(e.at), kind, what, e.resource.clone(), whom, outcome_name(&e.outcome, lang)]);
+    }
+    for l in &history.legacy {
+        let whom = l.organisation.clone().unwrap_or_else(|| lang.t("profile-citizen"));
+        let kind = lang.t("activity-kind-legacy");
+        rows.push([stamp(l.at), kind, l.description.clone(), String::new(), whom, String::new()]);
+    }
     let header = [
         "activity-col-when",
         "activity-col-kind",
@@ -150,45 +195,133 @@ pub async fn csv(req: PageRequest, who: Principal) -> AppResult<Response> {
         "activity-col-as",
         "activity-col-outcome",
     ];
-    let write = |out: &mut csv::Writer<Vec<u8>>, row: [String; 6]| {
-        out.write_record(row).map_err(|e| crate::error::AppError::other("activity csv", e))
-    };
-    write(&mut out, header.map(|k| lang.t(k)))?;
-    for s in &history.sign_ins {
-        let what = format!("{} · {} · {}", credential_name(&s.credential, lang), s.idp, s.level);
-        write(
-            &mut out,
-            [
-                s.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                lang.t("activity-kind-sign-in"),
-                what,
-                String::new(),
-                String::new(),
-                lang.t("activity-allowed"),
-            ],
-        )?;
-    }
-    for e in &history.actions {
-        let whom = as_whom(&e.subject, &history.organisations, lang);
-        write(
-            &mut out,
-            [
-                e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                lang.t("activity-kind-action"),
-                action_name(&e.action, lang),
-                e.resource.clone(),
-                whom,
-                outcome_name(&e.outcome, lang),
-            ],
-        )?;
+    csv_download(header.map(|k| lang.t(k)), rows, "attivita.csv")
+}
+
+/// A CSV file to download: a header and the rows.
+fn csv_download(header: [String; 6], rows: Vec<[String; 6]>, name: &str) -> AppResult<Response> {
+    let fail = |e: csv::Error| crate::error::AppError::other("activity csv", e);
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(header).map_err(fail)?;
+    for row in rows {
+        out.write_record(row).map_err(fail)?;
     }
     let bytes = out.into_inner().map_err(|e| crate::error::AppError::other("activity csv", e.into_error()))?;
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"attivita.csv\""),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
         ],
         bytes,
     )
         .into_response())
+}
+
+/// An organisation's activity: every action on its behalf or on its members.
+#[derive(Clone)]
+struct OrganisationHistory {
+    organisation: Organisation,
+    actions: Vec<AuditEvent>,
+    /// Who did it, by account id.
+    actors: HashMap<i64, String>,
+    organisations: HashMap<i64, String>,
+}
+
+async fn load_organisation(req: &PageRequest, who: &Principal, id: i64) -> AppResult<OrganisationHistory> {
+    let (_, organisation) = super::organisation::permit(req, who, id, Action::View).await?;
+    Ok(with_conn(&req.state.pool, move |c| {
+        let actions = access::about_organisation(c, id, LIMIT)?;
+        let ids: Vec<i64> = actions.iter().filter_map(|e| e.actor_account_id).collect();
+        let actors = account::names(c, &ids)?.into_iter().collect();
+        let organisations = organisations::names(c, &[id])?.into_iter().collect();
+        Ok(OrganisationHistory { organisation: organisation.clone(), actions, actors, organisations })
+    })
+    .await?)
+}
+
+fn actor_name(e: &AuditEvent, actors: &HashMap<i64, String>) -> String {
+    e.actor_account_id.and_then(|id| actors.get(&id).cloned()).unwrap_or_default()
+}
+
+#[component]
+fn OrganisationActivityPage(history: OrganisationHistory) -> impl IntoView {
+    let lang = use_lang();
+    let id = history.organisation.id;
+    let rows: Vec<AnyView> = history
+        .actions
+        .iter()
+        .map(|e| {
+            view! {
+                <tr>
+                    <td>{crate::auth::pages::format_when(e.at, lang)}</td>
+                    <td>{actor_name(e, &history.actors)}</td>
+                    <td>{action_name(&e.action, lang)}</td>
+                    <td><code>{e.resource.clone()}</code></td>
+                    <td>{as_whom(&e.subject, &history.organisations, lang)}</td>
+                    <td>{outcome_name(&e.outcome, lang)}</td>
+                </tr>
+            }
+            .into_any()
+        })
+        .collect();
+    let title = t_args("org-activity-title", &[("organisation", history.organisation.name.clone())]);
+    view! {
+        <Page title=title.clone() trail=vec![
+            Crumb { label: t("profiles-title"), href: paths::PROFILES.into() },
+            Crumb { label: history.organisation.name.clone(), href: paths::organisation(id) },
+        ]>
+            <h1>{title}</h1>
+            <p class="lead">{t("org-activity-lead")}</p>
+            <p><a href=paths::organisation_activity_csv(id) download="attivita-organizzazione.csv">{t("activity-csv")}</a></p>
+            <TableOrEmpty
+                caption="org-activity-caption"
+                empty="activity-none"
+                columns=&["activity-col-when", "activity-col-who", "activity-col-action", "activity-col-on", "activity-col-as", "activity-col-outcome"]
+                rows
+            />
+        </Page>
+    }
+}
+
+/// `GET /profili/organizzazioni/{id}/attivita`: for those who manage it.
+pub async fn organisation_page(
+    req: PageRequest,
+    who: Principal,
+    Path(OrganisationId { id }): Path<OrganisationId>,
+) -> AppResult<Response> {
+    let history = load_organisation(&req, &who, id).await?;
+    Ok(req.render(StatusCode::OK, move || view! { <OrganisationActivityPage history/> }.into_any()))
+}
+
+/// `GET /profili/organizzazioni/{id}/attivita.csv`.
+pub async fn organisation_csv(
+    req: PageRequest,
+    who: Principal,
+    Path(OrganisationId { id }): Path<OrganisationId>,
+) -> AppResult<Response> {
+    let history = load_organisation(&req, &who, id).await?;
+    let lang = req.lang;
+    let rows = history
+        .actions
+        .iter()
+        .map(|e| {
+            [
+                e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                actor_name(e, &history.actors),
+                action_name(&e.action, lang),
+                e.resource.clone(),
+                as_whom(&e.subject, &history.organisations, lang),
+                outcome_name(&e.outcome, lang),
+            ]
+        })
+        .collect();
+    let header = [
+        "activity-col-when",
+        "activity-col-who",
+        "activity-col-action",
+        "activity-col-on",
+        "activity-col-as",
+        "activity-col-outcome",
+    ];
+    csv_download(header.map(|k| lang.t(k)), rows, "attivita-organizzazione.csv")
 }

@@ -7,7 +7,7 @@ use crate::auth::foreign::registration::send_later;
 use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::t;
-use crate::identity::organisations::{self, OrganisationKind, Role};
+use crate::identity::organisations::{self, Role};
 use crate::identity::partita_iva;
 use crate::kernel::{Credential, Principal};
 use crate::paths;
@@ -106,15 +106,7 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<A
     };
     with_conn(&req.state.pool, move |c| {
         c.transaction(|c| {
-            let org = organisations::organisation_for(
-                c,
-                OrganisationKind::Impresa,
-                &company.tax_code,
-                &company.name,
-                &company.pec,
-                &company.seat,
-                now,
-            )?;
+            let org = organisations::organisation_for(c, &company.as_organisation(), now)?;
             organisations::join(c, org, account, Role::LegaleRappresentante, now)?;
             access::record(c, &event)
         })

@@ -6,7 +6,7 @@ use crate::db::schema::accounts as a;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, Lang};
-use crate::identity::organisations::{self, OrganisationKind, Role};
+use crate::identity::organisations::{self, Role};
 use crate::paths;
 use crate::registry::{CompanyRegistry, LocalRegistry, RegisteredCompany};
 use crate::web::layout::Page;
@@ -110,15 +110,7 @@ pub async fn decide(req: PageRequest, FormData(form): FormData<DecisionForm>) ->
         c.transaction(|c| {
             let Some(state) = requests::decide(c, id, confirm, now)? else { return Ok(None) };
             if state == State::Confirmed {
-                let org = organisations::organisation_for(
-                    c,
-                    OrganisationKind::Impresa,
-                    &c2.tax_code,
-                    &c2.name,
-                    &c2.pec,
-                    &c2.seat,
-                    now,
-                )?;
+                let org = organisations::organisation_for(c, &c2.as_organisation(), now)?;
                 organisations::join(c, org, account, Role::Amministratore, now)?;
             }
             let email: Option<String> = a::table.find(account).select(a::email).first(c)?;

@@ -2,13 +2,20 @@
 //! ("Gestione profili › Associa profilo") and switching between them without
 //! signing out. The company registry says who may associate a company at once.
 mod activity;
+pub mod applications;
 mod associate;
 mod confirm;
+pub mod demo;
+mod invited;
+mod members;
+mod organisation;
 mod pages;
+mod register;
 pub mod requests;
 
 use crate::kernel::AppState;
 use crate::paths;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -18,6 +25,20 @@ pub fn routes() -> Router<AppState> {
         .route(paths::PROFILES_ASSOCIATE, get(associate::form).post(associate::submit))
         .route(paths::PROFILES_ACTIVE, post(pages::switch))
         .route(paths::PROFILES_CONFIRM, get(confirm::page).post(confirm::decide))
+        .route(
+            paths::PROFILES_REGISTER,
+            get(register::form)
+                .post(register::submit)
+                .layer(DefaultBodyLimit::max(crate::web::upload::MAX_DOCUMENT_BYTES + 64 * 1024)),
+        )
+        .route(paths::INVITATION, post(invited::answer))
+        .route(paths::ORGANISATION, get(organisation::page))
+        .route(paths::ORGANISATION_INVITE, post(members::invite))
+        .route(paths::ORGANISATION_REVOKE, post(members::revoke))
+        .route(paths::MEMBER_ROLE, post(members::change_role))
+        .route(paths::MEMBER_REMOVE, get(members::confirm_remove).post(members::remove))
+        .route(paths::ORGANISATION_ACTIVITY, get(activity::organisation_page))
+        .route(paths::ORGANISATION_ACTIVITY_CSV, get(activity::organisation_csv))
         .route(paths::ACTIVITY, get(activity::page))
         .route(paths::ACTIVITY_CSV, get(activity::csv))
 }

@@ -1,10 +1,12 @@
 //! `/profili`: the profiles a person holds, the one in use, and switching.
+use super::applications::{self, Application};
 use crate::access::{self, Action, AuditEvent, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang};
+use crate::identity::invitations::{self, Invitation};
 use crate::identity::organisations::{self, Profile};
-use crate::kernel::{Acting, Basis, Principal, Profile as Capacity, Subject};
+use crate::kernel::{Acting, Basis, Credential, Principal, Subject};
 use crate::paths;
 use crate::registry::{CompanyRegistry, LocalRegistry};
 use crate::web::components::TableOrEmpty;
@@ -23,15 +25,106 @@ const CITIZEN: &str = "cittadino";
 /// `GET /profili`.
 pub async fn list(req: PageRequest, who: Principal) -> AppResult<Response> {
     let (account, now) = (who.actor.account_id, req.state.clock.now());
-    let (profiles, pending) = with_conn(&req.state.pool, move |c| {
+    // Invitations are addressed to a codice fiscale, which SPID and CIE give.
+    let invitee =
+        matches!(who.actor.credential, Credential::Spid | Credential::Cie).then(|| who.actor.identifier.clone());
+    let data = with_conn(&req.state.pool, move |c| {
         let pending = super::requests::pending_of(c, account, now)?
             .into_iter()
             .map(|tax_code| Ok(LocalRegistry.company(c, &tax_code)?.map_or(tax_code, |co| co.name)))
             .collect::<QueryResult<Vec<String>>>()?;
-        Ok((organisations::profiles_of(c, account)?, pending))
+        let invitations = match &invitee {
+            Some(cf) => invitations::pending_for(c, cf, now)?,
+            None => Vec::new(),
+        };
+        Ok(Held {
+            profiles: organisations::profiles_of(c, account)?,
+            pending,
+            invitations,
+            applications: applications::of_account(c, account)?,
+        })
     })
     .await?;
-    Ok(req.render(StatusCode::OK, move || view! { <ProfilesPage who profiles pending/> }.into_any()))
+    Ok(req.render(StatusCode::OK, move || view! { <ProfilesPage who data/> }.into_any()))
+}
+
+/// What `/profili` shows.
+#[derive(Clone)]
+struct Held {
+    profiles: Vec<Profile>,
+    /// Companies asked by PEC, by name.
+    pending: Vec<String>,
+    invitations: Vec<Invitation>,
+    applications: Vec<Application>,
+}
+
+/// Invitations waiting for the person: accept or refuse, one click each.
+#[component]
+fn InvitationsReceived(invitations: Vec<Invitation>) -> impl IntoView {
+    let lang = use_lang();
+    (!invitations.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="invitations-heading" class="card">
+                <h2 id="invitations-heading">{t("profiles-invitations")}</h2>
+                <ul>
+                    {invitations.into_iter().map(|i| {
+                        let text = t_args("profiles-invitation", &[
+                            ("organisation", i.organisation_name.clone()),
+                            ("role", t(i.role.name_key())),
+                            ("by", i.invited_by.clone()),
+                            ("until", crate::auth::pages::format_when(i.expires_at, lang)),
+                        ]);
+                        view! {
+                            <li>
+                                <p>{text}</p>
+                                <form method="post" action=paths::invitation(i.id) class="inline-form">
+                                    <input type="hidden" name="risposta" value="accetta"/>
+                                    <button type="submit">{t("profiles-invitation-accept")}</button>
+                                </form>
+                                " "
+                                <form method="post" action=paths::invitation(i.id) class="inline-form">
+                                    <input type="hidden" name="risposta" value="rifiuta"/>
+                                    <button type="submit" class="button--secondary">{t("profiles-invitation-refuse")}</button>
+                                </form>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+/// The person's applications to register an organisation, and their outcome.
+#[component]
+fn Applications(applications: Vec<Application>) -> impl IntoView {
+    let lang = use_lang();
+    (!applications.is_empty()).then(|| {
+        let rows: Vec<AnyView> = applications
+            .into_iter()
+            .map(|a| {
+                view! {
+                    <tr>
+                        <td>{a.organisation.name.clone()}</td>
+                        <td>{crate::auth::pages::format_when(a.created_at, lang)}</td>
+                        <td>{t(&a.state.name_key())} {a.reason.clone().filter(|r| !r.is_empty()).map(|r| view! { <br/><span class="hint">{r}</span> })}</td>
+                    </tr>
+                }
+                .into_any()
+            })
+            .collect();
+        view! {
+            <section aria-labelledby="applications-heading">
+                <h2 id="applications-heading">{t("profiles-applications")}</h2>
+                <TableOrEmpty
+                    caption="profiles-applications-caption"
+                    empty="profiles-none"
+                    columns=&["profiles-col-organisation", "profiles-col-sent", "profiles-col-state"]
+                    rows
+                />
+            </section>
+        }
+    })
 }
 
 /// A switch button for one profile, or a note that it is the one in use.
@@ -50,10 +143,11 @@ fn SwitchTo(value: String, current: bool, label: String) -> impl IntoView {
 }
 
 #[component]
-fn ProfilesPage(who: Principal, profiles: Vec<Profile>, pending: Vec<String>) -> impl IntoView {
+fn ProfilesPage(who: Principal, data: Held) -> impl IntoView {
+    let Held { profiles, pending, invitations, applications } = data;
     let lang = use_lang();
     let acting_for = match &who.acting.basis {
-        Basis::Membership { id } => Some(*id),
+        Basis::Membership { id, .. } => Some(*id),
         _ => None,
     };
     let citizen = t("profile-citizen");
@@ -64,7 +158,11 @@ fn ProfilesPage(who: Principal, profiles: Vec<Profile>, pending: Vec<String>) ->
             let name = p.organisation_name.clone();
             view! {
                 <tr>
-                    <td>{p.organisation_name.clone()} <br/><span class="hint">{p.tax_code.clone()}</span></td>
+                    <td>
+                        {p.organisation_name.clone()} <br/>
+                        <span class="hint">{t(&p.kind.name_key())} " · " {p.tax_code.clone()}</span>
+                        {p.role.manages().then(|| view! { <br/><a href=paths::organisation(p.organisation_id)>{t("profiles-manage")}<span class="visually-hidden">{format!(" {}", p.organisation_name)}</span></a> })}
+                    </td>
                     <td>{t(p.role.name_key())}</td>
                     <td>{crate::auth::pages::format_when(p.since, lang)}</td>
                     <td><SwitchTo value=p.membership_id.to_string() current label=name/></td>
@@ -77,6 +175,7 @@ fn ProfilesPage(who: Principal, profiles: Vec<Profile>, pending: Vec<String>) ->
         <Page title=t("profiles-title")>
             <h1>{t("profiles-title")}</h1>
             <p class="lead">{t("profiles-lead")}</p>
+            <InvitationsReceived invitations/>
             <section aria-labelledby="citizen-heading" class="card">
                 <h2 id="citizen-heading">{citizen.clone()}</h2>
                 <p>{t_args("profiles-citizen-body", &[("name", who.actor.full_name())])}</p>
@@ -90,7 +189,10 @@ fn ProfilesPage(who: Principal, profiles: Vec<Profile>, pending: Vec<String>) ->
                     columns=&["profiles-col-organisation", "profiles-col-role", "profiles-col-since", "profiles-col-use"]
                     rows
                 />
-                <p><a class="button" href=paths::PROFILES_ASSOCIATE>{t("associate-title")}</a></p>
+                <p>
+                    <a class="button" href=paths::PROFILES_ASSOCIATE>{t("associate-title")}</a> " "
+                    <a class="button button--secondary" href=paths::PROFILES_REGISTER>{t("register-org-title")}</a>
+                </p>
             </section>
             {(!pending.is_empty()).then(|| view! {
                 <section aria-labelledby="pending-heading">
@@ -99,6 +201,7 @@ fn ProfilesPage(who: Principal, profiles: Vec<Profile>, pending: Vec<String>) ->
                     <ul>{pending.into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}</ul>
                 </section>
             })}
+            <Applications applications/>
         </Page>
     }
 }
@@ -106,6 +209,8 @@ fn ProfilesPage(who: Principal, profiles: Vec<Profile>, pending: Vec<String>) ->
 #[derive(Debug, Deserialize)]
 pub struct SwitchForm {
     pub profilo: Option<String>,
+    /// Where to go afterwards (a local path), e.g. the service that needed the profile.
+    pub next: Option<String>,
 }
 
 /// `POST /profili/attivo`: act as oneself, or for an organisation through one
@@ -134,8 +239,8 @@ pub async fn switch(
             .ok_or(AppError::NotFound)?;
         Acting {
             subject: Subject::Organisation { id: profile.organisation_id, name: profile.organisation_name },
-            capacity: Capacity::Azienda,
-            basis: Basis::Membership { id: profile.membership_id },
+            capacity: profile.kind.capacity(),
+            basis: Basis::Membership { id: profile.membership_id, role: profile.role },
         }
     };
     crate::auth::session::switch_acting(&session, &who, acting.clone()).await?;
@@ -150,5 +255,6 @@ pub async fn switch(
         request_id: req.request_id.clone(),
     };
     with_conn(&req.state.pool, move |c| access::record(c, &event)).await?;
-    Ok(Redirect::to(paths::PROFILES).into_response())
+    let next = crate::auth::sso::request_state::safe_return_path(form.next.as_deref(), paths::PROFILES);
+    Ok(Redirect::to(&next).into_response())
 }

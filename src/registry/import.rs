@@ -12,7 +12,8 @@
 //! skipped, the good ones imported. Importing the same file again changes
 //! nothing: a company is replaced whole, with its representatives.
 use crate::db::schema::{registry_companies as c, registry_representatives as r};
-use crate::db::AnyConnection;
+use crate::db::{csv_rows, AnyConnection};
+use crate::identity::organisations;
 use crate::identity::{codice_fiscale, partita_iva};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -27,19 +28,13 @@ pub struct Report {
     pub added: usize,
     /// Companies already there, replaced with this file's data.
     pub updated: usize,
+    /// Memberships of legali rappresentanti the registry no longer names, ended.
+    pub ended: usize,
     /// Rows left out: (line number, why).
     pub rejected: Vec<(usize, String)>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("the file is not a registry export: the header must be {}", HEADER.join(";"))]
-    Header,
-    #[error("reading the file: {0}")]
-    Csv(#[from] csv::Error),
-    #[error("database: {0}")]
-    Db(#[from] diesel::result::Error),
-}
+pub use crate::db::csv_rows::ImportError;
 
 struct Row {
     tax_code: String,
@@ -92,21 +87,8 @@ pub fn registro_imprese(
     input: impl std::io::Read,
     now: NaiveDateTime,
 ) -> Result<Report, ImportError> {
-    let mut reader = csv::ReaderBuilder::new().delimiter(b';').flexible(true).from_reader(input);
-    let header: Vec<String> = reader.headers()?.iter().map(|h| h.trim().to_lowercase()).collect();
-    if header != HEADER {
-        return Err(ImportError::Header);
-    }
-    let mut report = Report::default();
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        // Line 1 is the header.
-        let line = i + 2;
-        match record.map_err(|e| e.to_string()).and_then(|r| parse(&r)) {
-            Ok(row) => rows.push(row),
-            Err(why) => report.rejected.push((line, why)),
-        }
-    }
+    let (rows, rejected) = csv_rows::read(input, "a registry export", &HEADER, parse)?;
+    let mut report = Report { rejected, ..Report::default() };
     conn.transaction(|conn| {
         for row in &rows {
             let exists = c::table.find(&row.tax_code).count().get_result::<i64>(conn)? > 0;
@@ -128,11 +110,12 @@ pub fn registro_imprese(
             let mut reps = row.representatives.clone();
             reps.sort();
             reps.dedup();
-            for person in reps {
+            for person in &reps {
                 diesel::insert_into(r::table)
                     .values((r::company_tax_code.eq(&row.tax_code), r::person_tax_code.eq(person)))
                     .execute(conn)?;
             }
+            report.ended += organisations::end_unnamed_representatives(conn, &row.tax_code, &reps, now)?;
         }
         Ok::<_, diesel::result::Error>(())
     })?;

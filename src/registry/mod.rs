@@ -7,6 +7,7 @@ pub mod import;
 
 use crate::db::schema::{registry_companies as c, registry_representatives as r};
 use crate::db::AnyConnection;
+use crate::identity::organisations::{NewOrganisation, OrganisationKind};
 use diesel::prelude::*;
 
 /// A company as the registry describes it.
@@ -22,6 +23,21 @@ pub struct RegisteredCompany {
     pub seat: String,
     /// Codici fiscali of its legali rappresentanti.
     pub representatives: Vec<String>,
+}
+
+impl RegisteredCompany {
+    /// The organisation people act for when they associate this company.
+    pub fn as_organisation(&self) -> NewOrganisation {
+        NewOrganisation {
+            kind: Some(OrganisationKind::Impresa),
+            tax_code: self.tax_code.clone(),
+            name: self.name.clone(),
+            pec: self.pec.clone(),
+            seat: self.seat.clone(),
+            ordine: None,
+            albo_number: None,
+        }
+    }
 }
 
 /// What the portal asks of a company registry.

@@ -63,7 +63,10 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// "Acting as: Cittadino" or the organisation, linking to the profiles page.
 fn acting_as(who: &crate::kernel::Principal) -> String {
     let profile = match &who.acting.subject {
-        crate::kernel::Subject::Organisation { name, .. } => name.clone(),
+        crate::kernel::Subject::Organisation { name, .. } => match who.organisation() {
+            Some((_, role)) => format!("{name} ({})", t(role.name_key()).to_lowercase()),
+            None => name.clone(),
+        },
         crate::kernel::Subject::Person { name, .. } => name.clone(),
         crate::kernel::Subject::Themself => t("profile-citizen"),
     };

@@ -9,6 +9,7 @@ pub mod layout;
 pub mod pages;
 pub mod render;
 pub mod security;
+pub mod upload;
 
 use crate::kernel::AppState;
 use axum::routing::get;

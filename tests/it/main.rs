@@ -13,6 +13,7 @@ mod fuzz;
 mod hardening;
 mod locales;
 mod maintenance;
+mod organisations;
 mod profiles;
 mod registry;
 mod sessions;

@@ -29,7 +29,7 @@ async fn with_registry() -> TestApp {
 
 /// The membership id in the first switch form of `/profili` for the company.
 fn membership_id(html: &str) -> String {
-    let row = html.split("Bianchi Servizi srl").nth(1).expect("company row");
+    let row = html.split_once("Bianchi Servizi srl").expect("company row").1;
     crate::common::input_value(row, "profilo").expect("switch form")
 }
 

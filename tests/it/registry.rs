@@ -81,7 +81,7 @@ async fn a_file_that_is_not_a_registry_export_is_refused_whole() {
     let result = with_conn(&app.state.pool, move |c| Ok(registro_imprese(c, "name,vat\nx,y\n".as_bytes(), now)))
         .await
         .expect("db");
-    assert!(matches!(result, Err(ImportError::Header)));
+    assert!(matches!(result, Err(ImportError::Header { .. })));
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ use crate::paths;
 use crate::web::components::form::{ErrorSummary, Field, FieldErrors};
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
+use crate::web::upload::{self, write_private};
 use axum::extract::{Multipart, Query, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,8 +19,6 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 pub const PATH: &str = paths::FOREIGN_REGISTER;
-/// The document scan: at most this size.
-pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
 
 /// What was typed in, kept when the form comes back with errors (never the
 /// password or the file).
@@ -42,18 +41,7 @@ pub struct RegistrationValues {
 #[derive(Clone, Debug, Default)]
 pub struct RegistrationSubmission(pub RegistrationValues, pub FieldErrors);
 
-/// PDF, JPEG or PNG, decided by the content, not by the name.
-pub fn sniff_document(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    if bytes.starts_with(b"%PDF-") {
-        Some(("application/pdf", "pdf"))
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(("image/jpeg", "jpg"))
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(("image/png", "png"))
-    } else {
-        None
-    }
-}
+pub use crate::web::upload::{sniff_document, MAX_DOCUMENT_BYTES};
 
 fn valid_email(e: &str) -> bool {
     let e = e.trim();
@@ -157,72 +145,27 @@ pub fn RegistrationConfirmedPage() -> impl IntoView {
     }
 }
 
-/// Reads the multipart form; the file is cut off past the size limit.
+/// Reads the multipart form: what was typed, the passwords and the file.
 async fn read_form(
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> (RegistrationValues, String, String, Result<Option<Vec<u8>>, &'static str>) {
-    let mut v = RegistrationValues::default();
-    let (mut pw, mut pw2) = (String::new(), String::new());
-    let mut file: Result<Option<Vec<u8>>, &'static str> = Ok(None);
-    loop {
-        let mut field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            // A body over the limit ends the stream: what was read is kept.
-            Err(_) => {
-                file = Err("reg-error-file-size");
-                break;
-            }
-        };
-        let name = field.name().unwrap_or("").to_string();
-        if name == "document" {
-            let mut bytes = Vec::new();
-            loop {
-                match field.chunk().await {
-                    Ok(Some(chunk)) => {
-                        bytes.extend_from_slice(&chunk);
-                        if bytes.len() > MAX_DOCUMENT_BYTES {
-                            file = Err("reg-error-file-size");
-                            break;
-                        }
-                    }
-                    Ok(None) => {
-                        if file.is_ok() {
-                            file = Ok((!bytes.is_empty()).then_some(bytes));
-                        }
-                        break;
-                    }
-                    Err(_) => {
-                        file = Err("reg-error-file-size");
-                        break;
-                    }
-                }
-            }
-            if file.is_err() {
-                break;
-            }
-            continue;
-        }
-        let value = field.text().await.unwrap_or_default();
-        match name.as_str() {
-            "given_name" => v.given_name = value,
-            "family_name" => v.family_name = value,
-            "birth_date" => v.birth_date = value,
-            "birth_country" => v.birth_country = value,
-            "citizenship" => v.citizenship = value,
-            "email" => v.email = value.trim().to_string(),
-            "phone" => v.phone = value,
-            "doc_type" => v.doc_type = value,
-            "doc_number" => v.doc_number = value.trim().to_string(),
-            "doc_country" => v.doc_country = value,
-            "doc_expiry" => v.doc_expiry = value,
-            "consent" => v.consent = value == "yes",
-            "password" => pw = value,
-            "password_confirm" => pw2 = value,
-            _ => {}
-        }
-    }
-    (v, pw, pw2, file)
+    let form = upload::read(multipart, "document").await;
+    let raw = |name: &str| form.fields.get(name).cloned().unwrap_or_default();
+    let v = RegistrationValues {
+        given_name: raw("given_name"),
+        family_name: raw("family_name"),
+        birth_date: raw("birth_date"),
+        birth_country: raw("birth_country"),
+        citizenship: raw("citizenship"),
+        email: raw("email").trim().to_string(),
+        phone: raw("phone"),
+        doc_type: raw("doc_type"),
+        doc_number: raw("doc_number").trim().to_string(),
+        doc_country: raw("doc_country"),
+        doc_expiry: raw("doc_expiry"),
+        consent: raw("consent") == "yes",
+    };
+    (v, raw("password"), raw("password_confirm"), form.file)
 }
 
 /// `POST /registrazione-utente-estero`.
@@ -376,17 +319,6 @@ pub fn send_later(
 ) {
     let state = state.clone();
     tokio::spawn(async move { send(&state, &to, lang, subject, body, &args).await });
-}
-
-fn write_private(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    std::fs::create_dir_all(dir)?;
-    crate::db::private(dir, true);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(dir.join(name))?.write_all(bytes)
 }
 
 #[derive(Debug, Deserialize)]

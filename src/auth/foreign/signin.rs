@@ -283,7 +283,7 @@ async fn finish(state: &AppState, session: &Session, user: &ForeignUser, address
     let (email, w) = (user.email.clone(), who.clone());
     let (acc, previous) = with_conn(&state.pool, move |c| {
         throttle::succeeded(c, &throttle::Attempt { email: &email, address: &address })?;
-        account::sign_in(c, &w, Credential::Foreign, Level::L2, "servizi-lavoro")
+        account::sign_in(c, &w, Credential::Foreign, Level::L2, "servizi-lavoro", Some(&address))
     })
     .await?;
     let signed_in = SignedIn {

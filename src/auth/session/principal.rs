@@ -62,18 +62,27 @@ pub async fn resolve_principal(State(state): State<AppState>, mut req: Request, 
 
 async fn current(state: &AppState, session: &Session) -> Option<Principal> {
     let mut principal = session.get::<Principal>(SESSION_KEY).await.ok().flatten()?;
-    // Acting for an organisation holds only while the membership does: a
-    // removed member is back to Cittadino on their next request.
-    if let Basis::Membership { id } = principal.acting.basis {
+    // Acting for an organisation holds only while the membership does, in
+    // the role it has now: a removed member is back to Cittadino, a changed
+    // role applies, on their next request.
+    if let Basis::Membership { id, role } = principal.acting.basis {
         let account = principal.actor.account_id;
         let active = crate::db::with_conn(&state.pool, move |c| {
             crate::identity::organisations::active_membership(c, id, account)
         })
         .await;
-        if !matches!(active, Ok(Some(_))) {
-            tracing::info!(account, membership = id, "membership ended: acting as Cittadino again");
-            let _ = switch_acting(session, &principal, Acting::themself()).await;
-            principal.acting = Acting::themself();
+        match active {
+            Ok(Some(now)) if now.role == role => {}
+            Ok(Some(now)) => {
+                let acting = Acting { basis: Basis::Membership { id, role: now.role }, ..principal.acting.clone() };
+                let _ = switch_acting(session, &principal, acting.clone()).await;
+                principal.acting = acting;
+            }
+            _ => {
+                tracing::info!(account, membership = id, "membership ended: acting as Cittadino again");
+                let _ = switch_acting(session, &principal, Acting::themself()).await;
+                principal.acting = Acting::themself();
+            }
         }
     }
     let now = state.clock.now();

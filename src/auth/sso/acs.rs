@@ -171,9 +171,15 @@ pub async fn acs(
     })?;
     let (credential, level, idp_id) = (pending.credential, login.level, idp.entity_id.clone());
     let who2 = who.clone();
+    let address = page.client.map(|a| a.to_string());
+    let now = state.clock.now();
     let (account, previous, roles) = with_conn(&state.pool, move |c| {
-        let (account, previous) = account::sign_in(c, &who2, credential, level, &idp_id)?;
+        let (account, previous) = account::sign_in(c, &who2, credential, level, &idp_id, address.as_deref())?;
         let roles = crate::identity::roles::of(c, who2.kind, &account.identifier)?;
+        // SPID and CIE give the codice fiscale: the old portal's profiles are theirs now.
+        if matches!(credential, Credential::Spid | Credential::Cie) {
+            crate::identity::legacy::claim(c, account.id, &account.identifier, now)?;
+        }
         Ok((account, previous, roles))
     })
     .await?;

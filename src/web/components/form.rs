@@ -42,6 +42,16 @@ pub fn ErrorSummary(errors: FieldErrors) -> impl IntoView {
     })
 }
 
+/// The ids of a field's hint and error, for `aria-describedby`.
+fn described_by(name: &str, hint: Option<&str>, error: Option<&str>) -> Option<String> {
+    match (hint, error) {
+        (Some(_), Some(_)) => Some(format!("{name}-hint {name}-error")),
+        (Some(_), None) => Some(format!("{name}-hint")),
+        (None, Some(_)) => Some(format!("{name}-error")),
+        (None, None) => None,
+    }
+}
+
 /// A labelled input with its hint and error.
 #[component]
 pub fn Field(
@@ -53,12 +63,7 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
 ) -> impl IntoView {
-    let described = match (hint, error) {
-        (Some(_), Some(_)) => Some(format!("{name}-hint {name}-error")),
-        (Some(_), None) => Some(format!("{name}-hint")),
-        (None, Some(_)) => Some(format!("{name}-error")),
-        (None, None) => None,
-    };
+    let described = described_by(name, hint, error);
     let keep = kind != "password" && kind != "file";
     view! {
         <div class="field" class:field--error=error.is_some()>
@@ -74,6 +79,35 @@ pub fn Field(
                 aria-invalid=error.map(|_| "true")
                 aria-describedby=described
             />
+        </div>
+    }
+}
+
+/// A labelled choice among `options` (value, message key), with its hint and error.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    #[prop(optional)] value: String,
+    #[prop(optional_no_strip)] error: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let described = described_by(name, hint, error);
+    view! {
+        <div class="field" class:field--error=error.is_some()>
+            <label for=name>{t(label)}</label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{t(h)}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{t(e)}</p> })}
+            <select id=name name=name aria-invalid=error.map(|_| "true") aria-describedby=described>
+                {options
+                    .into_iter()
+                    .map(|(v, key)| {
+                        let selected = v == value;
+                        view! { <option value=v selected=selected>{t(&key)}</option> }
+                    })
+                    .collect_view()}
+            </select>
         </div>
     }
 }

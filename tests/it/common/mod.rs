@@ -222,6 +222,42 @@ impl<'a> Browser<'a> {
     }
 }
 
+impl Browser<'_> {
+    /// A multipart form post (with a file as `(field, file name, bytes)`), same-origin.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> TestResponse {
+        let boundary = "----servizi-lavoro-test";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
+        }
+        if let Some((field, name, bytes)) = file {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let req = self
+            .with_headers(Request::post(Self::local(path)))
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .expect("request");
+        let res = self.app.send(req).await;
+        self.keep_cookies(&res);
+        res
+    }
+}
+
 /// The value of `<input name="{name}" value="…">` in a page.
 pub fn input_value(html: &str, name: &str) -> Option<String> {
     let start = html.find(&format!("name=\"{name}\""))?;

@@ -1,0 +1,135 @@
+//! `/assistenza/organizzazioni/{id}`: an application to register an
+//! organisation or a soggetto abilitato, its supporting document, and the
+//! decision. Approving creates the organisation with the applicant as its
+//! legale rappresentante; either way the applicant is told by e-mail.
+use super::console::{permit, DecisionForm, DecisionForms};
+use crate::access::{Action, Permit, Resource};
+use crate::auth::foreign::registration::send;
+use crate::auth::pages::format_when;
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{t, use_lang};
+use crate::paths;
+use crate::profiles::applications::{self, Application, State};
+use crate::web::components::{Crumb, ErrorSummary, FieldErrors};
+use crate::web::layout::Page;
+use crate::web::render::{FormData, PageRequest};
+use crate::web::upload::{download, extension};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// A rejection's reason: at most this many characters.
+const MAX_REASON: usize = 500;
+
+#[component]
+fn ApplicationPage(app: Application, reason: String, errors: FieldErrors) -> impl IntoView {
+    let lang = use_lang();
+    let org = app.organisation.clone();
+    let reason_error = errors.get("reason");
+    let facts: Vec<(&'static str, Option<String>)> = vec![
+        ("register-org-kind", org.kind.map(|k| t(&k.name_key()))),
+        ("register-org-identifier", Some(org.tax_code.clone())),
+        ("register-org-pec", Some(org.pec.clone())),
+        ("register-org-seat", Some(org.seat.clone())),
+        ("register-org-ordine", org.ordine.clone()),
+        ("register-org-albo", org.albo_number.clone()),
+        ("helpdesk-col-applicant", Some(format!("{} ({})", app.applicant, app.applicant_tax_code))),
+        ("helpdesk-col-received", Some(format_when(app.created_at, lang))),
+    ];
+    let title = format!("{} {}", t("helpdesk-application"), org.name);
+    view! {
+        <Page title=title.clone() trail=vec![Crumb { label: t("helpdesk-title"), href: paths::HELPDESK.into() }]>
+            <h1>{title}</h1>
+            <ErrorSummary errors=errors.clone()/>
+            <dl class="facts">
+                {facts.into_iter().filter_map(|(k, v)| v.map(|v| view! { <dt>{t(k)}</dt><dd>{v}</dd> })).collect_view()}
+            </dl>
+            <p><a href=paths::helpdesk_organisation_document(app.id)>{t("helpdesk-open-document")}</a></p>
+            <p>{t("helpdesk-application-check")}</p>
+            <DecisionForms action=paths::helpdesk_organisation_decision(app.id) reason reason_error/>
+        </Page>
+    }
+}
+
+/// The pending application `id` (decided ones are gone from the console).
+async fn pending(
+    page: &PageRequest,
+    action: Action,
+    resource: Resource<'_>,
+    id: i64,
+) -> AppResult<(Arc<Permit>, Application)> {
+    let p = Arc::new(permit(page, action, resource).await?);
+    let p2 = p.clone();
+    let app = with_conn(&page.state.pool, move |c| applications::find(c, &p2, id)).await?;
+    match app {
+        Some(app) if app.state == State::Pending => Ok((p, app)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// `GET /assistenza/organizzazioni/{id}`.
+pub async fn page(page: PageRequest, Path(id): Path<i64>) -> AppResult<Response> {
+    let (_, app) = pending(&page, Action::View, Resource::OrganisationApplication(id), id).await?;
+    Ok(page.render(StatusCode::OK, move || {
+        view! { <ApplicationPage app reason=String::new() errors=FieldErrors::default()/> }.into_any()
+    }))
+}
+
+/// `GET /assistenza/organizzazioni/{id}/documento`: to operators only, audited.
+pub async fn document(page: PageRequest, Path(id): Path<i64>) -> AppResult<Response> {
+    let (_, app) = pending(&page, Action::View, Resource::OrganisationDocument(id), id).await?;
+    let path = page.state.config.data_dir.join("uploads").join(&app.doc_file);
+    let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::other("reading a stored document", e))?;
+    Ok(download(app.doc_mime.clone(), format!("documento-organizzazione-{id}.{}", extension(&app.doc_mime)), bytes))
+}
+
+/// `POST /assistenza/organizzazioni/{id}/decisione`.
+pub async fn decide(
+    page: PageRequest,
+    Path(id): Path<i64>,
+    FormData(form): FormData<DecisionForm>,
+) -> AppResult<Response> {
+    let (permit, app) = pending(&page, Action::Decide, Resource::OrganisationApplication(id), id).await?;
+    let approve = match form.decision.as_deref() {
+        Some("approve") => true,
+        Some("reject") => false,
+        _ => return Err(AppError::BadRequest("decision".into())),
+    };
+    let reason = form.reason.unwrap_or_default().trim().to_string();
+    let problem = match (approve, reason.chars().count()) {
+        (false, 0) => Some("helpdesk-reason-missing"),
+        (_, n) if n > MAX_REASON => Some("helpdesk-reason-too-long"),
+        _ => None,
+    };
+    if let Some(key) = problem {
+        let mut errors = FieldErrors::default();
+        errors.add("reason", key);
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            view! { <ApplicationPage app reason errors/> }.into_any()
+        }));
+    }
+    let (r, now) = (reason.clone(), page.state.clock.now());
+    let decided = with_conn(&page.state.pool, move |c| applications::decide(c, &permit, id, approve, &r, now))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tracing::info!(application = id, approve, "helpdesk decision on an organisation");
+    // Checked: the document is no longer needed (what was decided stays recorded).
+    let scan = page.state.config.data_dir.join("uploads").join(&decided.doc_file);
+    if let Err(e) = tokio::fs::remove_file(&scan).await {
+        tracing::warn!(error = %e, "could not delete a decided organisation document");
+    }
+    if let Some(to) = decided.applicant_email.clone() {
+        let name = decided.organisation.name.clone();
+        let (subject, body, args) = if approve {
+            let link = format!("{}{}", page.state.config.origin(), paths::PROFILES);
+            ("mail-org-approved-subject", "mail-org-approved-body", vec![("organisation", name), ("link", link)])
+        } else {
+            ("mail-org-rejected-subject", "mail-org-rejected-body", vec![("organisation", name), ("reason", reason)])
+        };
+        send(&page.state, &to, page.lang, subject, body, &args).await;
+    }
+    Ok(Redirect::to(paths::HELPDESK).into_response())
+}

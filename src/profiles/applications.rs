@@ -1,0 +1,221 @@
+//! Applications to register an organisation the registry does not know (a
+//! foreign company, a new one, a public body) or a soggetto abilitato, with a
+//! supporting document; the helpdesk approves (the organisation is created and
+//! the applicant becomes its legale rappresentante) or rejects with a reason.
+//! Reading and deciding need the helpdesk's permit.
+use crate::access::{Action, Permit, Resource};
+use crate::db::schema::{accounts as a, organisation_applications as p};
+use crate::db::AnyConnection;
+use crate::identity::organisations::{self, NewOrganisation, OrganisationKind, Role};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// The life of an application; every change goes through [`State::decide`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl State {
+    pub fn code(self) -> &'static str {
+        match self {
+            State::Pending => "pending",
+            State::Approved => "approved",
+            State::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<State> {
+        [State::Pending, State::Approved, State::Rejected].into_iter().find(|x| x.code() == s)
+    }
+
+    pub fn name_key(self) -> String {
+        format!("application-state-{}", self.code())
+    }
+
+    /// Only a pending application is decided, once.
+    pub fn decide(self, approve: bool) -> Option<State> {
+        match self {
+            State::Pending => Some(if approve { State::Approved } else { State::Rejected }),
+            State::Approved | State::Rejected => None,
+        }
+    }
+}
+
+/// One application, with who sent it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Application {
+    pub id: i64,
+    pub account_id: i64,
+    pub applicant: String,
+    pub applicant_tax_code: String,
+    pub applicant_email: Option<String>,
+    pub organisation: NewOrganisation,
+    pub doc_file: String,
+    pub doc_mime: String,
+    pub state: State,
+    pub reason: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+type Row = (
+    (i64, i64, String, String, String, String, String),
+    (Option<String>, Option<String>, String, String, String, Option<String>, NaiveDateTime),
+    (String, String, String, Option<String>),
+);
+
+fn load(
+    conn: &mut AnyConnection,
+    only: Option<i64>,
+    state: Option<State>,
+    account: Option<i64>,
+) -> QueryResult<Vec<Application>> {
+    let mut q = p::table
+        .inner_join(a::table.on(a::id.eq(p::account_id)))
+        .select((
+            (p::id, p::account_id, p::kind, p::tax_code, p::name, p::pec, p::seat),
+            (p::ordine, p::albo_number, p::doc_file, p::doc_mime, p::state, p::reason, p::created_at),
+            (a::given_name, a::family_name, a::identifier, a::email),
+        ))
+        .order(p::created_at.desc())
+        .into_boxed();
+    if let Some(id) = only {
+        q = q.filter(p::id.eq(id));
+    }
+    if let Some(s) = state {
+        q = q.filter(p::state.eq(s.code()));
+    }
+    if let Some(acc) = account {
+        q = q.filter(p::account_id.eq(acc));
+    }
+    let rows: Vec<Row> = q.limit(200).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(
+            |(
+                (id, account_id, kind, tax_code, name, pec, seat),
+                (ordine, albo_number, doc_file, doc_mime, state, reason, created_at),
+                (given, family, identifier, email),
+            )| {
+                Some(Application {
+                    id,
+                    account_id,
+                    applicant: format!("{given} {family}"),
+                    applicant_tax_code: identifier,
+                    applicant_email: email,
+                    organisation: NewOrganisation {
+                        kind: Some(OrganisationKind::parse(&kind)?),
+                        tax_code,
+                        name,
+                        pec,
+                        seat,
+                        ordine,
+                        albo_number,
+                    },
+                    doc_file,
+                    doc_mime,
+                    state: State::parse(&state)?,
+                    reason,
+                    created_at,
+                })
+            },
+        )
+        .collect())
+}
+
+/// A new application by `account_id`, pending.
+pub fn create(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    org: &NewOrganisation,
+    doc_file: &str,
+    doc_mime: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(p::table)
+        .values((
+            p::account_id.eq(account_id),
+            p::kind.eq(org.kind.unwrap_or(OrganisationKind::Impresa).code()),
+            p::tax_code.eq(&org.tax_code),
+            p::name.eq(&org.name),
+            p::pec.eq(&org.pec),
+            p::seat.eq(&org.seat),
+            p::ordine.eq(&org.ordine),
+            p::albo_number.eq(&org.albo_number),
+            p::doc_file.eq(doc_file),
+            p::doc_mime.eq(doc_mime),
+            p::state.eq(State::Pending.code()),
+            p::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Whether `account_id` already has a pending application for `tax_code`.
+pub fn pending_exists(conn: &mut AnyConnection, account_id: i64, tax_code: &str) -> QueryResult<bool> {
+    Ok(p::table
+        .filter(p::account_id.eq(account_id))
+        .filter(p::tax_code.eq(tax_code))
+        .filter(p::state.eq(State::Pending.code()))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+/// One's own applications (no permit: the account is the signed-in person's).
+pub fn of_account(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Vec<Application>> {
+    load(conn, None, None, Some(account_id))
+}
+
+/// The helpdesk's queue of pending applications.
+pub fn queue(conn: &mut AnyConnection, permit: &Permit) -> QueryResult<Vec<Application>> {
+    permit.require(Action::View, &Resource::HelpdeskQueue)?;
+    load(conn, None, Some(State::Pending), None)
+}
+
+/// One application, for the helpdesk.
+pub fn find(conn: &mut AnyConnection, permit: &Permit, id: i64) -> QueryResult<Option<Application>> {
+    // The application's page, its document, or deciding on it.
+    let allowed = permit.covers(Action::View, &Resource::OrganisationDocument(id))
+        || permit.covers(Action::Decide, &Resource::OrganisationApplication(id));
+    if !allowed {
+        permit.require(Action::View, &Resource::OrganisationApplication(id))?;
+    }
+    Ok(load(conn, Some(id), None, None)?.into_iter().next())
+}
+
+/// Approves (creating the organisation, the applicant its legale
+/// rappresentante) or rejects application `id`. `None`: already decided.
+pub fn decide(
+    conn: &mut AnyConnection,
+    permit: &Permit,
+    id: i64,
+    approve: bool,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Application>> {
+    permit.require(Action::Decide, &Resource::OrganisationApplication(id))?;
+    conn.transaction(|c| {
+        let Some(app) = load(c, Some(id), None, None)?.into_iter().next() else { return Ok(None) };
+        let Some(next) = app.state.decide(approve) else { return Ok(None) };
+        let organisation = if next == State::Approved {
+            let org = organisations::organisation_for(c, &app.organisation, now)?;
+            organisations::join(c, org, app.account_id, Role::LegaleRappresentante, now)?;
+            Some(org)
+        } else {
+            None
+        };
+        let changed = diesel::update(p::table.find(id).filter(p::state.eq(State::Pending.code())))
+            .set((
+                p::state.eq(next.code()),
+                p::reason.eq((!reason.is_empty()).then_some(reason)),
+                p::decided_at.eq(now),
+                p::operator_account_id.eq(permit.account_id()),
+                p::organisation_id.eq(organisation),
+            ))
+            .execute(c)?;
+        Ok((changed == 1).then_some(Application { state: next, reason: Some(reason.to_string()), ..app }))
+    })
+}

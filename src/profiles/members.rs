@@ -1,0 +1,267 @@
+//! What those who manage an organisation do to its members: invite a
+//! colleague by codice fiscale, withdraw an invitation, change a member's
+//! role, remove a member (after a confirmation page). The organisation is
+//! never left without someone to manage it. Every change is in the audit
+//! trail under `org:{id}/…`, which the organisation's activity page reads.
+use super::organisation::{self, InviteValues, OrganisationId};
+use crate::access::{self, Action, AuditEvent};
+use crate::auth::foreign::registration::send_later;
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{t, t_args};
+use crate::identity::codice_fiscale;
+use crate::identity::invitations::{self, Event, InviteRefusal};
+use crate::identity::organisations::{self, Member, MembersRefusal, Role};
+use crate::kernel::Principal;
+use crate::paths;
+use crate::web::components::{Crumb, FieldErrors};
+use crate::web::layout::FormPage;
+use crate::web::render::{FormData, PageRequest};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct MemberPath {
+    pub id: i64,
+    pub member: i64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct InvitationPath {
+    pub id: i64,
+    pub invitation: i64,
+}
+
+/// Writes what was done to the organisation in the audit trail.
+pub(super) async fn audit(
+    req: &PageRequest,
+    who: &Principal,
+    action: &str,
+    resource: String,
+    detail: String,
+) -> AppResult<()> {
+    let event = AuditEvent {
+        at: req.state.clock.now(),
+        actor_account_id: Some(who.actor.account_id),
+        subject: who.subject_ref(),
+        action: action.into(),
+        resource,
+        outcome: "allowed".into(),
+        reason: detail,
+        request_id: req.request_id.clone(),
+    };
+    Ok(with_conn(&req.state.pool, move |c| access::record(c, &event)).await?)
+}
+
+fn refused(refusal: MembersRefusal, id: i64) -> AppError {
+    let (title, detail) = match refusal {
+        MembersRefusal::NotFound => return AppError::NotFound,
+        MembersRefusal::LastManager => ("members-last-manager-title", "members-last-manager"),
+        MembersRefusal::RepresentativeRole => ("members-representative-title", "members-representative"),
+    };
+    AppError::Explained { status: StatusCode::CONFLICT, title, detail, log: format!("organisation {id}: {refusal:?}") }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct InviteForm {
+    pub codice_fiscale: Option<String>,
+    pub ruolo: Option<String>,
+}
+
+/// `POST /profili/organizzazioni/{id}/inviti`.
+pub async fn invite(
+    req: PageRequest,
+    who: Principal,
+    Path(OrganisationId { id }): Path<OrganisationId>,
+    FormData(form): FormData<InviteForm>,
+) -> AppResult<Response> {
+    let (_, org) = organisation::permit(&req, &who, id, Action::Change).await?;
+    let typed: String = form.codice_fiscale.unwrap_or_default().trim().chars().take(40).collect();
+    let role_typed: String = form.ruolo.unwrap_or_default().chars().take(40).collect();
+    let mut errors = FieldErrors::default();
+    let tax_code = codice_fiscale::normalize(&typed).filter(|cf| cf.len() == 16);
+    if tax_code.is_none() {
+        errors.add("codice_fiscale", "organisation-error-tax-code");
+    }
+    let role = Role::parse(&role_typed).filter(|r| Role::ASSIGNABLE.contains(r));
+    if role.is_none() {
+        errors.add("ruolo", "organisation-error-role");
+    }
+    let outcome = match (&tax_code, role) {
+        (Some(cf), Some(role)) => {
+            let (cf, account, now) = (cf.clone(), who.actor.account_id, req.state.clock.now());
+            Some(with_conn(&req.state.pool, move |c| invitations::create(c, id, &cf, role, account, now)).await?)
+        }
+        _ => None,
+    };
+    match outcome {
+        Some(Ok(invitation)) => {
+            let cf = tax_code.unwrap_or_default();
+            let detail = format!("{cf} {}", role.map_or("", Role::code));
+            audit(&req, &who, "invite", format!("org:{id}/invitation:{invitation}"), detail).await?;
+            notify_invitee(&req, &who, &org.name, cf).await?;
+            Ok(Redirect::to(&paths::organisation(id)).into_response())
+        }
+        refusal => {
+            match refusal {
+                Some(Err(InviteRefusal::AlreadyMember)) => errors.add("codice_fiscale", "organisation-error-member"),
+                Some(Err(InviteRefusal::AlreadyInvited)) => errors.add("codice_fiscale", "organisation-error-invited"),
+                _ => {}
+            }
+            let mut data = organisation::load(&req, &who, org).await?;
+            data.invite = InviteValues { tax_code: typed, role: role_typed, errors };
+            Ok(organisation::render(&req, StatusCode::UNPROCESSABLE_ENTITY, data))
+        }
+    }
+}
+
+/// Tells the invited person by e-mail, when the portal knows their address
+/// (they signed in before); otherwise they find it at their next sign-in.
+async fn notify_invitee(req: &PageRequest, who: &Principal, organisation: &str, tax_code: String) -> AppResult<()> {
+    use crate::db::schema::accounts as a;
+    use diesel::prelude::*;
+    let email: Option<String> = with_conn(&req.state.pool, move |c| {
+        Ok(a::table
+            .filter(a::identifier.eq(&tax_code))
+            .select(a::email)
+            .first::<Option<String>>(c)
+            .optional()?
+            .flatten())
+    })
+    .await?;
+    if let Some(to) = email {
+        let link = format!("{}{}", req.state.config.origin(), paths::PROFILES);
+        let args = vec![("name", who.actor.full_name()), ("organisation", organisation.to_string()), ("link", link)];
+        send_later(&req.state, to, req.lang, "mail-invitation-subject", "mail-invitation-body", args);
+    }
+    Ok(())
+}
+
+/// `POST /profili/organizzazioni/{id}/inviti/{invitation}/revoca`.
+pub async fn revoke(
+    req: PageRequest,
+    who: Principal,
+    Path(InvitationPath { id, invitation }): Path<InvitationPath>,
+) -> AppResult<Response> {
+    organisation::permit(&req, &who, id, Action::Change).await?;
+    let (account, now) = (who.actor.account_id, req.state.clock.now());
+    let result = with_conn(&req.state.pool, move |c| {
+        // Another organisation's invitation does not exist here.
+        match invitations::find(c, invitation, now)? {
+            Some(i) if i.organisation_id == id => {
+                invitations::apply(c, invitation, Event::Revoke, account, now).map(Some)
+            }
+            _ => Ok(None),
+        }
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if let Err(state) = result {
+        return Err(invitations_conflict(state));
+    }
+    audit(&req, &who, "revoke-invitation", format!("org:{id}/invitation:{invitation}"), String::new()).await?;
+    Ok(Redirect::to(&paths::organisation(id)).into_response())
+}
+
+/// An invitation already answered, withdrawn or run out (409).
+pub fn invitations_conflict(state: invitations::State) -> AppError {
+    AppError::Explained {
+        status: StatusCode::CONFLICT,
+        title: "invitation-closed-title",
+        detail: "invitation-closed",
+        log: format!("invitation already {}", state.code()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RoleForm {
+    pub ruolo: Option<String>,
+}
+
+/// `POST /profili/organizzazioni/{id}/membri/{member}/ruolo`.
+pub async fn change_role(
+    req: PageRequest,
+    who: Principal,
+    Path(MemberPath { id, member }): Path<MemberPath>,
+    FormData(form): FormData<RoleForm>,
+) -> AppResult<Response> {
+    organisation::permit(&req, &who, id, Action::Change).await?;
+    let role = form
+        .ruolo
+        .as_deref()
+        .and_then(Role::parse)
+        .ok_or_else(|| AppError::BadRequest(format!("role {:?}", form.ruolo)))?;
+    let changed = with_conn(&req.state.pool, move |c| organisations::change_role(c, id, member, role)).await?;
+    let old = changed.map_err(|r| refused(r, id))?;
+    if old != role {
+        let detail = format!("{} -> {}", old.code(), role.code());
+        audit(&req, &who, "change-role", format!("org:{id}/member:{member}"), detail).await?;
+    }
+    Ok(Redirect::to(&paths::organisation(id)).into_response())
+}
+
+/// The active member `member` of organisation `id`, or 404.
+async fn active_member(req: &PageRequest, id: i64, member: i64) -> AppResult<Member> {
+    with_conn(&req.state.pool, move |c| organisations::members_of(c, id))
+        .await?
+        .into_iter()
+        .find(|m| m.membership_id == member && m.until.is_none())
+        .ok_or(AppError::NotFound)
+}
+
+/// `GET /profili/organizzazioni/{id}/membri/{member}/rimuovi`: are you sure?
+pub async fn confirm_remove(
+    req: PageRequest,
+    who: Principal,
+    Path(MemberPath { id, member }): Path<MemberPath>,
+) -> AppResult<Response> {
+    let (_, org) = organisation::permit(&req, &who, id, Action::Change).await?;
+    let m = active_member(&req, id, member).await?;
+    let yourself = m.account_id == who.actor.account_id;
+    let action = paths::member_remove(id, member);
+    Ok(req.render(StatusCode::OK, move || {
+        let lead = if yourself {
+            t_args("members-remove-yourself", &[("organisation", org.name.clone())])
+        } else {
+            t_args("members-remove-lead", &[("name", m.name.clone()), ("organisation", org.name.clone())])
+        };
+        view! {
+            <FormPage
+                title=t("members-remove-title")
+                lead=lead
+                errors=FieldErrors::default()
+                action=action
+                submit=t("members-remove-submit")
+                trail=vec![
+                    Crumb { label: t("profiles-title"), href: paths::PROFILES.into() },
+                    Crumb { label: org.name.clone(), href: paths::organisation(id) },
+                ]
+                after=view! { <p><a href=paths::organisation(id)>{t("members-remove-cancel")}</a></p> }.into_any()
+            >
+                <p>{t("members-remove-effect")}</p>
+            </FormPage>
+        }
+        .into_any()
+    }))
+}
+
+/// `POST /profili/organizzazioni/{id}/membri/{member}/rimuovi`.
+pub async fn remove(
+    req: PageRequest,
+    who: Principal,
+    Path(MemberPath { id, member }): Path<MemberPath>,
+) -> AppResult<Response> {
+    organisation::permit(&req, &who, id, Action::Change).await?;
+    let m = active_member(&req, id, member).await?;
+    let now = req.state.clock.now();
+    with_conn(&req.state.pool, move |c| organisations::remove(c, id, member, now))
+        .await?
+        .map_err(|r| refused(r, id))?;
+    audit(&req, &who, "remove-member", format!("org:{id}/member:{member}"), m.identifier.clone()).await?;
+    // Who removed themself no longer sees the organisation.
+    let next = if m.account_id == who.actor.account_id { paths::PROFILES.to_string() } else { paths::organisation(id) };
+    Ok(Redirect::to(&next).into_response())
+}

@@ -1,0 +1,235 @@
+//! `/profili/organizzazioni/{id}`: an organisation as those who manage it
+//! see it: its details, its members (with role changes and removal), the
+//! invitations sent, and a form to invite a colleague. Only its legali
+//! rappresentanti and amministratori get here; to anyone else it does not exist.
+use crate::access::{self, Action, Denial, Permit, Resource};
+use crate::auth::pages::format_when;
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{t, use_lang};
+use crate::identity::invitations::{self, Invitation, State as InvitationState};
+use crate::identity::organisations::{self, Member, Organisation, Role};
+use crate::kernel::Principal;
+use crate::paths;
+use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SelectField, TableOrEmpty};
+use crate::web::layout::Page;
+use crate::web::render::PageRequest;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+/// The `{id}` of an organisation's address.
+#[derive(Debug, Deserialize)]
+pub struct OrganisationId {
+    pub id: i64,
+}
+
+/// The permit to `action` on organisation `id` and the organisation, or the
+/// refusal: 404 to non-members (it does not exist for them), 403 to members
+/// who do not manage it.
+pub async fn permit(req: &PageRequest, who: &Principal, id: i64, action: Action) -> AppResult<(Permit, Organisation)> {
+    let account = who.actor.account_id;
+    let (role, org) =
+        with_conn(&req.state.pool, move |c| Ok((organisations::role_in(c, id, account)?, organisations::find(c, id)?)))
+            .await?;
+    let resource = Resource::Organisation { id, role };
+    match access::check(&req.state, Some(who), action, &resource, &req.request_id).await? {
+        Ok(permit) => Ok((permit, org.ok_or(AppError::NotFound)?)),
+        Err(Denial::MemberRole { .. }) => Err(AppError::Explained {
+            status: StatusCode::FORBIDDEN,
+            title: "organisation-forbidden-title",
+            detail: "organisation-forbidden",
+            log: format!("organisation {id}: not one who manages it"),
+        }),
+        Err(_) => Err(AppError::NotFound),
+    }
+}
+
+/// What the page shows, and the invite form as typed.
+#[derive(Clone)]
+pub struct OrganisationView {
+    pub organisation: Organisation,
+    pub members: Vec<Member>,
+    pub invitations: Vec<Invitation>,
+    pub me: i64,
+    pub invite: InviteValues,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct InviteValues {
+    pub tax_code: String,
+    pub role: String,
+    pub errors: FieldErrors,
+}
+
+pub async fn load(req: &PageRequest, who: &Principal, organisation: Organisation) -> AppResult<OrganisationView> {
+    let (id, now) = (organisation.id, req.state.clock.now());
+    let (members, invitations) = with_conn(&req.state.pool, move |c| {
+        Ok((organisations::members_of(c, id)?, invitations::of_organisation(c, id, now)?))
+    })
+    .await?;
+    Ok(OrganisationView {
+        organisation,
+        members,
+        invitations,
+        me: who.actor.account_id,
+        invite: InviteValues::default(),
+    })
+}
+
+/// `GET /profili/organizzazioni/{id}`.
+pub async fn page(
+    req: PageRequest,
+    who: Principal,
+    Path(OrganisationId { id }): Path<OrganisationId>,
+) -> AppResult<Response> {
+    let (_, organisation) = permit(&req, &who, id, Action::View).await?;
+    let data = load(&req, &who, organisation).await?;
+    Ok(render(&req, StatusCode::OK, data))
+}
+
+pub fn render(req: &PageRequest, status: StatusCode, data: OrganisationView) -> Response {
+    req.render(status, move || view! { <OrganisationPage data/> }.into_any())
+}
+
+fn role_options() -> Vec<(String, String)> {
+    Role::ASSIGNABLE.into_iter().map(|r| (r.code().to_string(), r.name_key().to_string())).collect()
+}
+
+/// The role of an active member, with a form to change it (not for legali
+/// rappresentanti, whose role comes from the registry).
+#[component]
+fn RoleCell(org: i64, member: Member) -> impl IntoView {
+    if member.role == Role::LegaleRappresentante {
+        return view! { {t(member.role.name_key())} }.into_any();
+    }
+    let field = format!("ruolo-{}", member.membership_id);
+    let label = format!("{} {}", t("organisation-role-of"), member.name);
+    view! {
+        <form method="post" action=paths::member_role(org, member.membership_id) class="inline-form">
+            <label for=field.clone() class="visually-hidden">{label}</label>
+            <select id=field name="ruolo">
+                {Role::ASSIGNABLE.into_iter().map(|r| view! {
+                    <option value=r.code() selected=r == member.role>{t(r.name_key())}</option>
+                }).collect_view()}
+            </select>
+            " "
+            <button type="submit" class="button--secondary">{t("organisation-change-role")}</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn OrganisationPage(data: OrganisationView) -> impl IntoView {
+    let lang = use_lang();
+    let org = data.organisation.clone();
+    let id = org.id;
+    let (active, past): (Vec<Member>, Vec<Member>) = data.members.into_iter().partition(|m| m.until.is_none());
+    let members: Vec<AnyView> = active
+        .into_iter()
+        .map(|m| {
+            let remove = paths::member_remove(id, m.membership_id);
+            let you = (m.account_id == data.me).then(|| view! { " " <span class="hint">{t("organisation-you")}</span> });
+            view! {
+                <tr>
+                    <td>{m.name.clone()} {you} <br/><span class="hint">{m.identifier.clone()}</span></td>
+                    <td><RoleCell org=id member=m.clone()/></td>
+                    <td>{format_when(m.since, lang)}</td>
+                    <td><a href=remove>{t("organisation-remove")}<span class="visually-hidden">{format!(" {}", m.name)}</span></a></td>
+                </tr>
+            }
+            .into_any()
+        })
+        .collect();
+    let past: Vec<AnyView> = past
+        .into_iter()
+        .map(|m| {
+            view! {
+                <tr>
+                    <td>{m.name.clone()}</td>
+                    <td>{t(m.role.name_key())}</td>
+                    <td>{format_when(m.since, lang)}</td>
+                    <td>{m.until.map(|u| format_when(u, lang))}</td>
+                </tr>
+            }
+            .into_any()
+        })
+        .collect();
+    let invitations: Vec<AnyView> = data
+        .invitations
+        .into_iter()
+        .map(|i| {
+            let revoke = (i.state == InvitationState::Pending).then(|| {
+                view! {
+                    <form method="post" action=paths::organisation_revoke(id, i.id) class="inline-form">
+                        <button type="submit" class="button--secondary">{t("organisation-revoke")}</button>
+                    </form>
+                }
+            });
+            view! {
+                <tr>
+                    <td>{i.invitee.clone()}</td>
+                    <td>{t(i.role.name_key())}</td>
+                    <td>{i.invited_by.clone()} <br/><span class="hint">{format_when(i.created_at, lang)}</span></td>
+                    <td>{t(&i.state.name_key())} {revoke}</td>
+                </tr>
+            }
+            .into_any()
+        })
+        .collect();
+    let e = data.invite.errors.clone();
+    view! {
+        <Page title=org.name.clone() trail=vec![Crumb { label: t("profiles-title"), href: paths::PROFILES.into() }]>
+            <h1>{org.name.clone()}</h1>
+            <dl class="facts">
+                <dt>{t("organisation-kind")}</dt><dd>{t(&org.kind.name_key())}</dd>
+                <dt>{t("organisation-tax-code")}</dt><dd>{org.tax_code.clone()}</dd>
+                {org.ordine.clone().map(|o| view! { <dt>{t("organisation-ordine")}</dt><dd>{o}</dd> })}
+                {org.albo_number.clone().map(|a| view! { <dt>{t("organisation-albo")}</dt><dd>{a}</dd> })}
+                {(!org.pec.is_empty()).then(|| view! { <dt>{t("organisation-pec")}</dt><dd>{org.pec.clone()}</dd> })}
+                {(!org.seat.is_empty()).then(|| view! { <dt>{t("organisation-seat")}</dt><dd>{org.seat.clone()}</dd> })}
+            </dl>
+            <p><a href=paths::organisation_activity(id)>{t("organisation-activity")}</a></p>
+            <section aria-labelledby="members-heading">
+                <h2 id="members-heading">{t("organisation-members")}</h2>
+                <TableOrEmpty
+                    caption="organisation-members-caption"
+                    empty="organisation-members-none"
+                    columns=&["organisation-col-person", "organisation-col-role", "organisation-col-since", "organisation-col-actions"]
+                    rows=members
+                />
+            </section>
+            <section aria-labelledby="invite-heading" class="card">
+                <h2 id="invite-heading">{t("organisation-invite")}</h2>
+                <p>{t("organisation-invite-lead")}</p>
+                <ErrorSummary errors=data.invite.errors.clone()/>
+                <form method="post" action=paths::organisation_invite(id) novalidate>
+                    <Field name="codice_fiscale" label="organisation-invite-tax-code" hint="organisation-invite-tax-code-hint" value=data.invite.tax_code.clone() error=e.get("codice_fiscale")/>
+                    <SelectField name="ruolo" label="organisation-col-role" options=role_options() value=data.invite.role.clone() error=e.get("ruolo")/>
+                    <button type="submit">{t("organisation-invite-submit")}</button>
+                </form>
+            </section>
+            <section aria-labelledby="invitations-heading">
+                <h2 id="invitations-heading">{t("organisation-invitations")}</h2>
+                <TableOrEmpty
+                    caption="organisation-invitations-caption"
+                    empty="organisation-invitations-none"
+                    columns=&["organisation-col-invitee", "organisation-col-role", "organisation-col-invited-by", "organisation-col-state"]
+                    rows=invitations
+                />
+            </section>
+            <section aria-labelledby="past-heading">
+                <h2 id="past-heading">{t("organisation-past-members")}</h2>
+                <TableOrEmpty
+                    caption="organisation-past-members-caption"
+                    empty="organisation-past-members-none"
+                    columns=&["organisation-col-person", "organisation-col-role", "organisation-col-since", "organisation-col-until"]
+                    rows=past
+                />
+            </section>
+        </Page>
+    }
+}
