@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use diesel::prelude::*;
 use servizi_lavoro::access::{self, authorize, Action, Denial, Resource};
 use servizi_lavoro::catalog::model;
-use servizi_lavoro::kernel::{Credential, Level, Principal, Profile, Role};
+use servizi_lavoro::kernel::{Credential, Level, MemberRole, Principal, Profile, Role};
 
 const CREDENTIALS: [Credential; 4] = [Credential::Spid, Credential::Cie, Credential::Eidas, Credential::Foreign];
 const ACTIONS: [Action; 5] = [Action::Enter, Action::View, Action::Decide, Action::Change, Action::Switch];
@@ -41,6 +41,15 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::OwnProfile,
         Resource::Membership { id: 1, holder: 7 },
         Resource::Membership { id: 2, holder: 8 },
+        Resource::OrganisationApplication(1),
+        Resource::OrganisationDocument(1),
+        Resource::Organisation { id: 1, role: None },
+        Resource::Organisation { id: 1, role: Some(MemberRole::LegaleRappresentante) },
+        Resource::Organisation { id: 1, role: Some(MemberRole::Amministratore) },
+        Resource::Organisation { id: 1, role: Some(MemberRole::Operatore) },
+        // `person()` is known by the identifier "X".
+        Resource::Invitation { id: 1, invitee: "X" },
+        Resource::Invitation { id: 2, invitee: "Y" },
     ]);
     all
 }
@@ -62,8 +71,8 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
                 Ok(())
             }
         }
-        (Action::View, Resource::HelpdeskQueue | Resource::ForeignDocument(_))
-        | (Action::View | Action::Decide, Resource::ForeignRequest(_)) => {
+        (Action::View, Resource::HelpdeskQueue | Resource::ForeignDocument(_) | Resource::OrganisationDocument(_))
+        | (Action::View | Action::Decide, Resource::ForeignRequest(_) | Resource::OrganisationApplication(_)) => {
             if !p.roles.contains(&Role::HelpdeskOperator) {
                 Err(Denial::Role { needed: Role::HelpdeskOperator })
             } else if !matches!(credential, Credential::Spid | Credential::Cie) {
@@ -84,6 +93,20 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
         (Action::Switch, Resource::OwnProfile) => Ok(()),
         (Action::Switch, Resource::Membership { holder, .. }) => {
             if *holder == p.actor.account_id {
+                Ok(())
+            } else {
+                Err(Denial::NotYours)
+            }
+        }
+        (Action::View | Action::Change, Resource::Organisation { role, .. }) => match role {
+            None => Err(Denial::NotYours),
+            Some(MemberRole::LegaleRappresentante | MemberRole::Amministratore) => Ok(()),
+            Some(MemberRole::Operatore) => {
+                Err(Denial::MemberRole { needed: vec![MemberRole::LegaleRappresentante, MemberRole::Amministratore] })
+            }
+        },
+        (Action::Decide, Resource::Invitation { invitee, .. }) => {
+            if matches!(credential, Credential::Spid | Credential::Cie) && *invitee == p.actor.identifier {
                 Ok(())
             } else {
                 Err(Denial::NotYours)
@@ -115,7 +138,7 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
             }
         }
     }
-    assert_eq!(principals.len() * ACTIONS.len() * resources.len(), 73 * 5 * 29);
+    assert_eq!(principals.len() * ACTIONS.len() * resources.len(), 73 * 5 * 37);
     assert!(allowed > 0, "some combinations are allowed");
 }
 
