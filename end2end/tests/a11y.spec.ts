@@ -140,3 +140,51 @@ test("axe finds no violation on the company's confirmation page", async ({ page 
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Richiesta di associazione");
   await expectNoViolations(page);
 });
+
+test("axe finds no violation on the organisation pages, in both languages", async ({ page }) => {
+  await signInWithDemoIdp(page, "Luca Verdi");
+  await page.goto("/profili");
+  await expectNoViolations(page); // a soggetto abilitato's profile
+  await page.getByRole("link", { name: /^Gestisci membri e attività/ }).click();
+  const members = page.url();
+  await page.getByRole("button", { name: "Invia l'invito" }).click();
+  await expect(page.getByRole("alert")).toContainText("codice fiscale di persona valido");
+  await expectNoViolations(page); // members, the invite form with its error
+  await page.goto(`${members}?lang=en`);
+  await expectNoViolations(page);
+  await page.goto(`${members}/attivita?lang=en`);
+  await expectNoViolations(page);
+  await page.goto(`${members}/attivita?lang=it`);
+  await expectNoViolations(page);
+  await page.goto(members);
+  await page.getByRole("link", { name: /^Rimuovi/ }).first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Rimuovere questo membro?");
+  await expectNoViolations(page);
+  await page.goto("/profili/registra?lang=en");
+  await expectNoViolations(page);
+  await page.goto("/profili/registra?lang=it");
+  await page.getByRole("button", { name: "Invia all'assistenza" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await expectNoViolations(page); // every error at once
+});
+
+test("axe finds no violation on the helpdesk's check of an organisation", async ({ page }) => {
+  await signInWithDemoIdp(page, "Giulia Bianchi");
+  await page.goto("/profili/registra");
+  await page.getByLabel("Tipo di organizzazione").selectOption("impresa_estera");
+  await page.getByLabel("Denominazione", { exact: true }).fill("Müller Logistik GmbH");
+  await page.getByLabel("Paese (solo imprese estere)", { exact: true }).fill("DE");
+  await page.getByLabel("Identificativo nel paese (solo imprese estere)", { exact: true }).fill(`DE${Date.now()}`);
+  await page.getByLabel("Indirizzo PEC").fill("mueller@pec.example.de");
+  await page.getByLabel("Sede legale (indirizzo completo)").fill("Hafenstraße 1, 20457 Hamburg");
+  await page.getByLabel(/^Documento che prova i dati/).setInputFiles({ name: "visura.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7 visura") });
+  await page.getByRole("button", { name: "Invia all'assistenza" }).click();
+  await expect(page.getByText("In verifica dall'assistenza").first()).toBeVisible();
+  await expectNoViolations(page);
+  await page.context().clearCookies();
+  await signInWithDemoIdp(page, "Mario Rossi");
+  await openHelpdesk(page);
+  await page.getByRole("link", { name: "Müller Logistik GmbH" }).first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Müller Logistik GmbH");
+  await expectNoViolations(page);
+});

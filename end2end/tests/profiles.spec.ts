@@ -14,7 +14,7 @@ test("Giulia Bianchi associates her company, acts for it and back, without JavaS
   await page.getByLabel("Codice fiscale dell'azienda").fill("01234567897");
   await page.getByRole("button", { name: "Associa il profilo" }).click();
   await expect(page).toHaveURL(/\/profili$/);
-  await expect(page.getByRole("cell", { name: "Bianchi Servizi srl 01234567897" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: /^Bianchi Servizi srl Impresa · 01234567897/ })).toBeVisible();
   await page.getByRole("button", { name: "Opera come Bianchi Servizi srl" }).click();
   await expect(page.getByText("Stai operando come: Bianchi Servizi srl")).toBeVisible();
   // The catalog follows the profile.
@@ -23,4 +23,44 @@ test("Giulia Bianchi associates her company, acts for it and back, without JavaS
   await page.goto("/profili");
   await page.getByRole("button", { name: "Opera come Cittadino" }).click();
   await expect(page.getByText("Stai operando come: Cittadino")).toBeVisible();
+});
+
+// Anna Esposito's codice fiscale on the demo IdP.
+const ANNA = "SPSNNA90T64F839O";
+
+test("Giulia invites a colleague, who accepts after signing in and acts for the company; both show in the activity", async ({ page, browser, baseURL }) => {
+  await signInWithDemoIdp(page, "Giulia Bianchi");
+  await page.goto("/profili/associa");
+  await page.getByLabel("Codice fiscale dell'azienda").fill("01234567897");
+  await page.getByRole("button", { name: "Associa il profilo" }).click();
+  await page.getByRole("link", { name: "Gestisci membri e attività Bianchi Servizi srl" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Bianchi Servizi srl");
+  await page.getByRole("button", { name: "Invia l'invito" }).click();
+  await expect(page.getByRole("alert")).toContainText("codice fiscale di persona valido");
+  await page.getByLabel("Codice fiscale del collega").fill(ANNA);
+  await page.getByLabel("Ruolo", { exact: true }).selectOption("operatore");
+  await page.getByRole("button", { name: "Invia l'invito" }).click();
+  await expect(page.getByRole("row", { name: new RegExp(`${ANNA}.*In attesa di risposta`) })).toBeVisible();
+
+  // Anna, in her own browser, finds the invitation after signing in.
+  const other = await browser.newContext({ baseURL, javaScriptEnabled: false, locale: "it-IT" });
+  const anna = await other.newPage();
+  await signInWithDemoIdp(anna, "Anna Esposito");
+  await expect(anna.getByText("aspettano la tua risposta")).toBeVisible();
+  await anna.getByRole("link", { name: "Rispondi in Gestione profili" }).click();
+  await expect(anna.getByText("Giulia Bianchi ti invita a operare per Bianchi Servizi srl come Operatore")).toBeVisible();
+  await anna.getByRole("button", { name: "Accetta l'invito" }).click();
+  await anna.getByRole("button", { name: "Opera come Bianchi Servizi srl" }).click();
+  await expect(anna.getByText("Stai operando come: Bianchi Servizi srl (operatore)")).toBeVisible();
+  await anna.goto("/servizi");
+  await expect(anna.getByText(/come Azienda\./)).toBeVisible();
+  await anna.goto("/area-personale/attivita");
+  await expect(anna.getByRole("row", { name: /Cambio di profilo.*Bianchi Servizi srl/ }).first()).toBeVisible();
+  await other.close();
+
+  // Giulia sees both in the company's activity.
+  await page.getByRole("link", { name: "Attività dell'organizzazione: chi ha fatto cosa" }).click();
+  await expect(page.getByRole("row", { name: /Giulia Bianchi.*Invito di un collega/ }).first()).toBeVisible();
+  await expect(page.getByRole("row", { name: /Anna Esposito.*Invito accettato/ })).toBeVisible();
+  await expect(page.getByRole("row", { name: /Anna Esposito.*Cambio di profilo/ }).first()).toBeVisible();
 });
