@@ -31,6 +31,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(crate::catalog::routes())
         .merge(crate::helpdesk::routes())
         .merge(crate::profiles::routes())
+        .merge(crate::delegations::routes())
         .fallback(|| async { AppError::NotFound })
 }
 
@@ -78,6 +79,7 @@ pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(own_origin, security::same_origin_guard))
         .layer(session::layer(&config, store))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::resolve_principal))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::delegations::keep_in_force))
         // Every body extractor (forms, uploads) stops reading past this size: 413.
         .layer(DefaultBodyLimit::max(config.body_limit_bytes));
     router.layer(stack).with_state(state)

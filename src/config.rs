@@ -34,6 +34,8 @@ struct FileSettings {
     body_limit_bytes: Option<usize>,
     session_idle_minutes: Option<i64>,
     session_max_hours: Option<i64>,
+    delega_max_years: Option<i32>,
+    delega_pending_days: Option<i64>,
     trusted_proxies: Option<Vec<String>>,
     forwarded_header: Option<String>,
     anonymous_per_minute: Option<u32>,
@@ -114,6 +116,10 @@ pub struct Config {
     pub session_idle_minutes: i64,
     /// …and, however active, this long after the sign-in.
     pub session_max_hours: i64,
+    /// A delega lasts at most this many years (`SL_DELEGA_MAX_YEARS`, 4).
+    pub delega_max_years: i32,
+    /// A delega not answered in this many days lapses (`SL_DELEGA_PENDING_DAYS`, 14).
+    pub delega_pending_days: i64,
     /// Proxies whose `X-Forwarded-For` / `Forwarded` is believed (addresses or CIDRs).
     pub trusted_proxies: Vec<Cidr>,
     /// The header those proxies write: `x-forwarded-for` or `forwarded`. Only
@@ -383,6 +389,20 @@ impl Config {
             Some(v) => parse_num("SL_SESSION_MAX_HOURS", &v)?,
             None => file.session_max_hours.unwrap_or(12),
         };
+        let delega_max_years = match env.var("SL_DELEGA_MAX_YEARS") {
+            Some(v) => parse_num("SL_DELEGA_MAX_YEARS", &v)?,
+            None => file.delega_max_years.unwrap_or(4),
+        };
+        let delega_pending_days = match env.var("SL_DELEGA_PENDING_DAYS") {
+            Some(v) => parse_num("SL_DELEGA_PENDING_DAYS", &v)?,
+            None => file.delega_pending_days.unwrap_or(14),
+        };
+        if !(1..=10).contains(&delega_max_years) || !(1..=90).contains(&delega_pending_days) {
+            return Err(invalid(
+                "SL_DELEGA_MAX_YEARS",
+                "deleghe last 1 to 10 years and wait 1 to 90 days for an answer",
+            ));
+        }
         let trusted_proxies = match env.var("SL_TRUSTED_PROXIES") {
             Some(v) => v.split(',').filter(|s| !s.trim().is_empty()).map(str::to_string).collect(),
             None => file.trusted_proxies.clone().unwrap_or_default(),
@@ -501,6 +521,8 @@ impl Config {
             body_limit_bytes,
             session_idle_minutes,
             session_max_hours,
+            delega_max_years,
+            delega_pending_days,
             trusted_proxies,
             forwarded_header,
             anonymous_per_minute,

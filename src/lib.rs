@@ -15,6 +15,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod delegations;
 pub mod error;
 pub mod helpdesk;
 pub mod i18n;

@@ -55,6 +55,12 @@ pub const MEMBER_REMOVE: &str = "/profili/organizzazioni/{id}/membri/{member}/ri
 pub const ORGANISATION_ACTIVITY: &str = "/profili/organizzazioni/{id}/attivita";
 pub const ORGANISATION_ACTIVITY_CSV: &str = "/profili/organizzazioni/{id}/attivita.csv";
 
+pub const DELEGHE: &str = "/deleghe";
+pub const DELEGA_NEW: &str = "/deleghe/nuova";
+pub const DELEGA_CODE: &str = "/deleghe/codice";
+pub const DELEGA: &str = "/deleghe/{id}";
+pub const DELEGA_ACTION: &str = "/deleghe/{id}/azione";
+
 pub const HELPDESK: &str = "/assistenza";
 pub const HELPDESK_REQUEST: &str = "/assistenza/richieste/{id}";
 pub const HELPDESK_DOCUMENT: &str = "/assistenza/richieste/{id}/documento";
@@ -86,6 +92,14 @@ pub fn helpdesk_document(id: i64) -> String {
 
 pub fn helpdesk_decision(id: i64) -> String {
     fill(HELPDESK_DECISION, "id", &id.to_string())
+}
+
+pub fn delega(id: i64) -> String {
+    fill(DELEGA, "id", &id.to_string())
+}
+
+pub fn delega_action(id: i64) -> String {
+    fill(DELEGA_ACTION, "id", &id.to_string())
 }
 
 pub fn invitation(id: i64) -> String {

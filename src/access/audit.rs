@@ -61,9 +61,30 @@ pub fn about_organisation(conn: &mut AnyConnection, id: i64, limit: i64) -> Quer
     let own = format!("org:{id}");
     let within = format!("org:{id}/%");
     a::table
-        .filter(a::subject.eq(&own).or(a::resource.eq(&own)).or(a::resource.like(&within)))
+        .filter(a::subject.eq(&own).or(a::subject.like(&within)).or(a::resource.eq(&own)).or(a::resource.like(&within)))
         .order(a::id.desc())
         .limit(limit)
         .select((a::at, a::actor_account_id, a::subject, a::action, a::resource, a::outcome, a::reason, a::request_id))
         .load(conn)
+}
+
+/// What was done through delega `id`, newest first (shown to its grantor's side).
+pub fn under_delega(conn: &mut AnyConnection, id: i64, limit: i64) -> QueryResult<Vec<AuditEvent>> {
+    a::table
+        .filter(a::subject.like(format!("%/delega:{id}")))
+        .order(a::id.desc())
+        .limit(limit)
+        .select((a::at, a::actor_account_id, a::subject, a::action, a::resource, a::outcome, a::reason, a::request_id))
+        .load(conn)
+}
+
+/// The name of an action (`activity-action-…`), or its code.
+pub fn action_name(code: &str, lang: crate::i18n::Lang) -> String {
+    let key = format!("activity-action-{code}");
+    let name = lang.t(&key);
+    if name.starts_with(crate::i18n::MISSING_MARKER) {
+        code.to_string()
+    } else {
+        name
+    }
 }

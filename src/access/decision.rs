@@ -1,6 +1,6 @@
 //! The decision itself: pure, so every combination can be tested in a table.
 use super::Permit;
-use crate::kernel::{Credential, Level, MemberRole, Principal, Profile, Role};
+use crate::kernel::{Credential, DelegaGrant, Level, MemberRole, Principal, Profile, Role};
 
 /// What the principal wants to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub struct Requirements<'a> {
     pub audience: &'a [Profile],
     pub credentials: &'a [Credential],
     pub min_level: Level,
+    /// Profiles in which it cannot be used through a delega.
+    pub reserved: &'a [Profile],
 }
 
 /// What the action is on.
@@ -72,6 +74,14 @@ pub enum Resource<'a> {
     OrganisationApplication(i64),
     /// The supporting document of such an application.
     OrganisationDocument(i64),
+    /// One delega: who granted it, to whom (a codice fiscale), and whether the
+    /// principal manages the organisation it was granted for.
+    Delega {
+        id: i64,
+        grantor: i64,
+        delegate: &'a str,
+        manages_subject: bool,
+    },
 }
 
 impl Resource<'_> {
@@ -89,6 +99,7 @@ impl Resource<'_> {
             Resource::Invitation { id, .. } => format!("invitation:{id}"),
             Resource::OrganisationApplication(id) => format!("org-application:{id}"),
             Resource::OrganisationDocument(id) => format!("org-document:{id}"),
+            Resource::Delega { id, .. } => format!("delega:{id}"),
         }
     }
 }
@@ -108,6 +119,8 @@ pub enum Denial {
     Role { needed: Role },
     /// The action needs one of these roles in the organisation.
     MemberRole { needed: Vec<MemberRole> },
+    /// Acting through a delega that does not allow this.
+    Delega(DelegaLimit),
     /// It belongs to someone else (answered as if it did not exist).
     NotYours,
     /// This action does not apply to this resource.
@@ -124,10 +137,52 @@ impl Denial {
             Denial::Level { .. } => "level",
             Denial::Role { .. } => "role",
             Denial::MemberRole { .. } => "member-role",
+            Denial::Delega(limit) => limit.code(),
             Denial::NotYours => "not-yours",
             Denial::NotApplicable => "not-applicable",
         }
     }
+}
+
+/// Why a delega does not cover a use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DelegaLimit {
+    /// Not in its dates (before the start or after the end).
+    Dates,
+    /// The service is not among those delegated.
+    Scope,
+    /// Temporanea: today's use is not approved by the grantor yet.
+    Approval { delega: i64 },
+    /// The law reserves the service to the person.
+    Reserved,
+}
+
+impl DelegaLimit {
+    pub fn code(self) -> &'static str {
+        match self {
+            DelegaLimit::Dates => "delega-dates",
+            DelegaLimit::Scope => "delega-scope",
+            DelegaLimit::Approval { .. } => "delega-approval",
+            DelegaLimit::Reserved => "delega-reserved",
+        }
+    }
+}
+
+/// Whether a delega covers service `s` on the day it was checked.
+fn delega_covers(id: i64, grant: &DelegaGrant, s: &Requirements, capacity: Profile) -> Result<(), DelegaLimit> {
+    if s.reserved.contains(&capacity) {
+        return Err(DelegaLimit::Reserved);
+    }
+    if grant.today < grant.from || grant.today > grant.until {
+        return Err(DelegaLimit::Dates);
+    }
+    if grant.services.as_ref().is_some_and(|list| !list.iter().any(|x| x == s.slug)) {
+        return Err(DelegaLimit::Scope);
+    }
+    if grant.temporary && !grant.approved_today {
+        return Err(DelegaLimit::Approval { delega: id });
+    }
+    Ok(())
 }
 
 /// The level the helpdesk console asks of operators.
@@ -160,6 +215,11 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
                     needed: s.min_level,
                     step_up: reachable(person.credential) >= s.min_level,
                 });
+            }
+            // Through a delega: only within its dates and scope, and a
+            // temporanea only on a day the grantor approved.
+            if let Some((id, grant)) = who.delega() {
+                delega_covers(id, grant, s, who.profile()).map_err(Denial::Delega)?;
             }
             allowed()
         }
@@ -209,6 +269,28 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
                 return Err(Denial::NotYours);
             }
             allowed()
+        }
+        // A delega: both sides see it; the grantor's side (the grantor, or
+        // whoever manages the organisation it is for) revokes and approves;
+        // only the delegate answers, renounces, asks and acts through it.
+        (action, Resource::Delega { grantor, delegate, manages_subject, .. }) => {
+            let grantor_side = *grantor == who.actor.account_id || *manages_subject;
+            let delegate_side =
+                matches!(who.actor.credential, Credential::Spid | Credential::Cie) && who.actor.identifier == *delegate;
+            let ok = match action {
+                Action::View => grantor_side || delegate_side,
+                Action::Change => grantor_side,
+                Action::Decide | Action::Switch => delegate_side,
+                Action::Enter => return Err(Denial::NotApplicable),
+            };
+            if ok {
+                allowed()
+            } else if grantor_side || delegate_side {
+                // The other side's action: theirs to take, not this person's.
+                Err(Denial::NotApplicable)
+            } else {
+                Err(Denial::NotYours)
+            }
         }
         _ => Err(Denial::NotApplicable),
     }

@@ -19,8 +19,8 @@
 mod audit;
 mod decision;
 
-pub use audit::{about_organisation, by_actor, recent, record, AuditEvent};
-pub use decision::{authorize, Action, Denial, Requirements, Resource};
+pub use audit::{about_organisation, action_name, by_actor, recent, record, under_delega, AuditEvent};
+pub use decision::{authorize, Action, DelegaLimit, Denial, Requirements, Resource};
 
 use crate::kernel::{AppState, Principal};
 

@@ -2,7 +2,7 @@
 use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::{t, t_args, use_lang, Lang};
-use crate::identity::{invitations, legacy};
+use crate::identity::{invitations, legacy, waiting};
 use crate::kernel::{Credential, Principal, SignedIn};
 use crate::paths;
 use crate::web::layout::Page;
@@ -19,6 +19,14 @@ pub fn format_when(at: NaiveDateTime, lang: Lang) -> String {
     match lang {
         Lang::It => rome.format("%d/%m/%Y alle %H:%M").to_string(),
         Lang::En => rome.format("%d %B %Y at %H:%M").to_string(),
+    }
+}
+
+/// A calendar date as people write it.
+pub fn format_date(day: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::It => day.format("%d/%m/%Y").to_string(),
+        Lang::En => day.format("%d %B %Y").to_string(),
     }
 }
 
@@ -42,11 +50,11 @@ pub async fn personal_area(req: PageRequest, who: Principal) -> AppResult<Respon
     let invitee =
         matches!(who.actor.credential, Credential::Spid | Credential::Cie).then(|| who.actor.identifier.clone());
     let notices = with_conn(&req.state.pool, move |c| {
-        let invitations = match &invitee {
-            Some(cf) => invitations::pending_for(c, cf, now)?.len(),
-            None => 0,
+        let (invitations, deleghe) = match &invitee {
+            Some(cf) => (invitations::pending_for(c, cf, now)?.len(), waiting::deleghe(c, cf, now)?),
+            None => (0, 0),
         };
-        Ok(Notices { legacy: legacy::notice_once(c, account, now)?, invitations })
+        Ok(Notices { legacy: legacy::notice_once(c, account, now)?, invitations, deleghe })
     })
     .await?;
     Ok(req.render(StatusCode::OK, move || view! { <PersonalAreaPage who=who.actor notices/> }.into_any()))
@@ -58,6 +66,7 @@ pub async fn personal_area(req: PageRequest, who: Principal) -> AppResult<Respon
 struct Notices {
     legacy: Option<(i32, i32)>,
     invitations: usize,
+    deleghe: i64,
 }
 
 /// `GET /uscita`.
@@ -77,6 +86,11 @@ fn PersonalAreaPage(who: SignedIn, notices: Notices) -> impl IntoView {
                     <h2>{t("area-legacy-title")}</h2>
                     <p>{t_args("area-legacy-body", &[("profiles", profiles.to_string()), ("activities", activities.to_string())])}</p>
                     <p><a href=paths::PROFILES>{t("profiles-title")}</a> " · " <a href=paths::ACTIVITY>{t("activity-title")}</a></p>
+                </div>
+            })}
+            {(notices.deleghe > 0).then(|| view! {
+                <div class="notice" role="status">
+                    <p>{t("area-deleghe")} " " <a href=paths::DELEGHE>{t("area-deleghe-link")}</a></p>
                 </div>
             })}
             {(notices.invitations > 0).then(|| view! {
@@ -114,7 +128,7 @@ fn PersonalAreaPage(who: SignedIn, notices: Notices) -> impl IntoView {
                     </dd>
                 </dl>
                 <p class="hint">{t("area-previous-hint")}</p>
-                <p><a href=paths::ACTIVITY>{t("activity-title")}</a> " · " <a href=paths::PROFILES>{t("profiles-title")}</a></p>
+                <p><a href=paths::ACTIVITY>{t("activity-title")}</a> " · " <a href=paths::PROFILES>{t("profiles-title")}</a> " · " <a href=paths::DELEGHE>{t("deleghe-title")}</a></p>
                 {(who.credential == Credential::Foreign).then(|| view! {
                     <p><a href=paths::CHANGE_PASSWORD>{t("fchange-title")}</a></p>
                 })}

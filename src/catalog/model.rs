@@ -34,6 +34,10 @@ pub struct Service {
     pub name: Text,
     pub description: Text,
     pub profiles: BTreeMap<Profile, Text>,
+    /// Profiles for which the law reserves the service to the person (or a
+    /// soggetto abilitato): it cannot be delegated in them.
+    #[serde(default)]
+    pub reserved: Vec<Profile>,
 }
 
 fn credentials<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Credential>, D::Error> {
@@ -84,6 +88,7 @@ impl Service {
             audience: &self.audience,
             credentials: &self.credentials,
             min_level: self.min_level,
+            reserved: &self.reserved,
         }
     }
 }

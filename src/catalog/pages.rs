@@ -2,7 +2,7 @@
 //! `/servizi/{slug}`: what each person can use now, and how to reach the rest.
 use super::handlers::ServiceSlug;
 use super::model::{self, Service, CATEGORIES};
-use crate::access::{self, Action, Denial, Resource};
+use crate::access::{self, Action, DelegaLimit, Denial, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -60,6 +60,10 @@ pub fn explain(denial: &Denial) -> String {
         Denial::Level { needed, step_up: false } => {
             t_args("access-level-other", &[("level", needed.number().to_string())])
         }
+        Denial::Delega(DelegaLimit::Dates) => t("access-delega-dates"),
+        Denial::Delega(DelegaLimit::Scope) => t("access-delega-scope"),
+        Denial::Delega(DelegaLimit::Approval { .. }) => t("access-delega-approval"),
+        Denial::Delega(DelegaLimit::Reserved) => t("access-delega-reserved"),
         Denial::Role { .. } | Denial::MemberRole { .. } | Denial::NotYours | Denial::NotApplicable => {
             t("error-403-body")
         }
@@ -162,6 +166,12 @@ pub fn AccessDeniedPage(service: &'static Service, denial: Denial, held: Vec<Swi
             <p class="lead">{service.name.get(lang).to_string()}</p>
             <p>{explain(&denial)}</p>
             {profile.then(|| view! { <ProfileRemedy service held/> })}
+            {match denial {
+                Denial::Delega(DelegaLimit::Approval { delega }) => Some(view! {
+                    <p><a class="button" href=paths::delega(delega)>{t("access-delega-ask")}</a></p>
+                }),
+                _ => None,
+            }}
             <p><a href=paths::service(&service.slug)>{t("access-back")}</a></p>
         </Page>
     }

@@ -330,3 +330,59 @@ diesel::allow_tables_to_appear_in_same_query!(accounts, memberships);
 diesel::allow_tables_to_appear_in_same_query!(accounts, invitations);
 diesel::allow_tables_to_appear_in_same_query!(accounts, organisation_applications);
 diesel::allow_tables_to_appear_in_same_query!(accounts, audit_events);
+
+diesel::table! {
+    deleghe (id) {
+        id -> BigInt,
+        grantor_account_id -> BigInt,
+        organisation_id -> Nullable<BigInt>,
+        delegate_tax_code -> Text,
+        delegate_account_id -> Nullable<BigInt>,
+        kind -> Text,
+        services -> Nullable<Text>,
+        starts_on -> Date,
+        ends_on -> Date,
+        state -> Text,
+        acceptance_code -> Text,
+        created_at -> Timestamp,
+        answer_by -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    delega_events (id) {
+        id -> BigInt,
+        delega_id -> BigInt,
+        at -> Timestamp,
+        actor_account_id -> Nullable<BigInt>,
+        event -> Text,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    delega_approvals (id) {
+        id -> BigInt,
+        delega_id -> BigInt,
+        day -> Date,
+        state -> Text,
+        requested_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    delega_summaries (grantor_account_id, month) {
+        grantor_account_id -> BigInt,
+        month -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(delega_events -> deleghe (delega_id));
+diesel::joinable!(delega_approvals -> deleghe (delega_id));
+diesel::allow_tables_to_appear_in_same_query!(deleghe, delega_events, delega_approvals, organisations);
+diesel::allow_tables_to_appear_in_same_query!(accounts, deleghe);
+diesel::allow_tables_to_appear_in_same_query!(accounts, delega_events);

@@ -7,5 +7,6 @@ pub mod legacy;
 pub mod organisations;
 pub mod partita_iva;
 pub mod roles;
+pub mod waiting;
 
 pub use account::{Account, IdKind};

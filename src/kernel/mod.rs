@@ -9,6 +9,6 @@ pub mod state;
 
 pub use crate::assurance::{credential, level, Credential, Level};
 pub use clock::Clock;
-pub use principal::{Acting, Basis, IdpSession, PastSignIn, Principal, Role, SignedIn, Subject};
+pub use principal::{Acting, Basis, DelegaGrant, IdpSession, PastSignIn, Principal, Role, SignedIn, Subject};
 pub use profile::{MemberRole, Profile};
 pub use state::{AppState, SetupError};

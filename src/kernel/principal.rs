@@ -2,7 +2,7 @@
 //! per request from the session (`auth::session::resolve_principal`) and
 //! handed to handlers and pages typed, never read from session keys.
 use super::{Credential, Level, MemberRole, Profile};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 /// The SAML session at the IdP, needed to log out there too.
@@ -64,8 +64,22 @@ pub enum Basis {
     /// A role in the organisation (re-read on every request: a changed role
     /// or an ended membership takes effect at once).
     Membership { id: i64, role: MemberRole },
-    /// A delega granted by the subject.
-    Delega { id: i64 },
+    /// A delega granted for the subject (its limits re-read on every request).
+    Delega { id: i64, grant: DelegaGrant },
+}
+
+/// What a delega allows, as checked for the request at hand.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DelegaGrant {
+    /// The services it covers, by slug; none: every service the subject may delegate.
+    pub services: Option<Vec<String>>,
+    pub from: NaiveDate,
+    pub until: NaiveDate,
+    /// Temporanea: each day's use needs the grantor's approval.
+    pub temporary: bool,
+    /// The day of the request, and whether the grantor approved use on that day.
+    pub today: NaiveDate,
+    pub approved_today: bool,
 }
 
 /// Whom the actor acts for, in which profile, on what basis.
@@ -122,12 +136,26 @@ impl Principal {
         }
     }
 
-    /// A short form for logs and the audit trail: `account:7`, `org:3`.
+    /// A short form for logs and the audit trail: `account:7`, `org:3`,
+    /// and through a delega `org:3/delega:5` (so its grantor can see what
+    /// was done under it).
     pub fn subject_ref(&self) -> String {
-        match &self.acting.subject {
+        let subject = match &self.acting.subject {
             Subject::Themself => format!("account:{}", self.actor.account_id),
             Subject::Organisation { id, .. } => format!("org:{id}"),
             Subject::Person { account_id, .. } => format!("account:{account_id}"),
+        };
+        match &self.acting.basis {
+            Basis::Delega { id, .. } => format!("{subject}/delega:{id}"),
+            _ => subject,
+        }
+    }
+
+    /// The delega acted under, if any.
+    pub fn delega(&self) -> Option<(i64, &DelegaGrant)> {
+        match &self.acting.basis {
+            Basis::Delega { id, grant } => Some((*id, grant)),
+            _ => None,
         }
     }
 }

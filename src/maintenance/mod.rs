@@ -68,6 +68,11 @@ pub async fn run_once(state: &AppState) -> Result<Report, DbError> {
     .await?
     .map_or((None, Vec::new()), |(rows, files)| (Some(rows), files));
     let Some(rows) = rows else { return Ok(Report::default()) };
+    // Deleghe: starts, expiries, reminders and monthly summaries, by this instance only.
+    let deleghe = crate::delegations::jobs::run(state, now).await?;
+    if deleghe != crate::delegations::jobs::Report::default() {
+        tracing::info!(changed = deleghe.changed, mails = deleghe.mails, "deleghe brought up to date");
+    }
     // Files go once the rows that named them are gone.
     let dir = state.config.data_dir.join("uploads");
     let removed = files.iter().filter(|f| !f.is_empty() && std::fs::remove_file(dir.join(f)).is_ok()).count();

@@ -3,7 +3,7 @@
 //! credential, identity provider, level) and each action (when, what, on
 //! what, as whom, the outcome); also as CSV.
 use super::organisation::OrganisationId;
-use crate::access::{self, Action, AuditEvent};
+use crate::access::{self, action_name, Action, AuditEvent};
 use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::{t, t_args, use_lang, Lang};
@@ -38,8 +38,10 @@ async fn load(req: &PageRequest, who: &Principal) -> AppResult<History> {
     let (account, credential, identifier) = (who.actor.account_id, who.actor.credential, who.actor.identifier.clone());
     Ok(with_conn(&req.state.pool, move |c| {
         let actions = access::by_actor(c, account, LIMIT)?;
-        let ids: Vec<i64> =
-            actions.iter().filter_map(|e| e.subject.strip_prefix("org:").and_then(|id| id.parse().ok())).collect();
+        let ids: Vec<i64> = actions
+            .iter()
+            .filter_map(|e| e.subject.strip_prefix("org:").and_then(|id| id.split('/').next()?.parse().ok()))
+            .collect();
         let organisations = organisations::names(c, &ids)?.into_iter().collect();
         let legacy = match credential {
             Credential::Spid | Credential::Cie => legacy::activity_of(c, &identifier)?,
@@ -52,26 +54,20 @@ async fn load(req: &PageRequest, who: &Principal) -> AppResult<History> {
 
 /// "Cittadino", or the organisation acted for.
 fn as_whom(subject: &str, names: &HashMap<i64, String>, lang: Lang) -> String {
-    subject
+    let (base, delega) = subject.split_once("/delega:").map_or((subject, None), |(b, d)| (b, Some(d)));
+    let whom = base
         .strip_prefix("org:")
         .and_then(|id| id.parse::<i64>().ok())
         .and_then(|id| names.get(&id).cloned())
-        .unwrap_or_else(|| lang.t("profile-citizen"))
+        .unwrap_or_else(|| lang.t("profile-citizen"));
+    match delega {
+        Some(id) => format!("{whom} · {} {id}", lang.t("activity-via-delega")),
+        None => whom,
+    }
 }
 
 fn credential_name(code: &str, lang: Lang) -> String {
     Credential::parse(code).map(|c| lang.t(c.name_key())).unwrap_or_else(|| code.to_string())
-}
-
-/// The name of an action (`activity-action-…`), or its code.
-fn action_name(code: &str, lang: Lang) -> String {
-    let key = format!("activity-action-{code}");
-    let name = lang.t(&key);
-    if name.starts_with(crate::i18n::MISSING_MARKER) {
-        code.to_string()
-    } else {
-        name
-    }
 }
 
 fn outcome_name(outcome: &str, lang: Lang) -> String {

@@ -2,6 +2,7 @@
 use super::applications::{self, Application};
 use crate::access::{self, Action, AuditEvent, Resource};
 use crate::db::with_conn;
+use crate::delegations::{self, lifecycle::State as DelegaState, model::Delega};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang};
 use crate::identity::invitations::{self, Invitation};
@@ -21,6 +22,27 @@ use tower_sessions::Session;
 
 /// The value of the switch form for acting as oneself.
 const CITIZEN: &str = "cittadino";
+/// Switch values for deleghe: `delega:{id}`.
+const DELEGA_PREFIX: &str = "delega:";
+
+/// Acting through delega `id`: only the delegate, only while it is in force
+/// (anything else is answered as if it did not exist).
+async fn through_delega(req: &PageRequest, who: &Principal, id: i64) -> AppResult<Acting> {
+    let now = req.state.clock.now();
+    let delega =
+        with_conn(&req.state.pool, move |c| delegations::model::find(c, id, now)).await?.ok_or(AppError::NotFound)?;
+    let resource = Resource::Delega {
+        id,
+        grantor: delega.grantor_account_id,
+        delegate: &delega.delegate_tax_code,
+        manages_subject: false,
+    };
+    let permit = access::authorize(Some(who), Action::Switch, &resource).map_err(|_| AppError::NotFound)?;
+    let (account, tax_code) = (permit.account_id(), who.actor.identifier.clone());
+    with_conn(&req.state.pool, move |c| delegations::in_force::acting_through(c, id, account, &tax_code, now))
+        .await?
+        .ok_or(AppError::NotFound)
+}
 
 /// `GET /profili`.
 pub async fn list(req: PageRequest, who: Principal) -> AppResult<Response> {
@@ -37,11 +59,20 @@ pub async fn list(req: PageRequest, who: Principal) -> AppResult<Response> {
             Some(cf) => invitations::pending_for(c, cf, now)?,
             None => Vec::new(),
         };
+        // Deleghe in force this person accepted: they can act through them.
+        let deleghe = match &invitee {
+            Some(cf) => delegations::model::received(c, cf, now)?
+                .into_iter()
+                .filter(|d| d.state == DelegaState::Active && d.delegate_account_id == Some(account))
+                .collect(),
+            None => Vec::new(),
+        };
         Ok(Held {
             profiles: organisations::profiles_of(c, account)?,
             pending,
             invitations,
             applications: applications::of_account(c, account)?,
+            deleghe,
         })
     })
     .await?;
@@ -56,6 +87,39 @@ struct Held {
     pending: Vec<String>,
     invitations: Vec<Invitation>,
     applications: Vec<Application>,
+    deleghe: Vec<Delega>,
+}
+
+/// The deleghe the person can act through, each with a switch.
+#[component]
+fn DelegheInForce(deleghe: Vec<Delega>, acting_for: Option<i64>) -> impl IntoView {
+    let lang = use_lang();
+    (!deleghe.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="deleghe-heading">
+                <h2 id="deleghe-heading">{t("profiles-deleghe")}</h2>
+                <ul class="remedies">
+                    {deleghe.into_iter().map(|d| {
+                        let scope = match &d.services {
+                            None => t("delega-scope-all-short"),
+                            Some(list) => t_args("delega-scope-count", &[("count", list.len().to_string())]),
+                        };
+                        let label = t_args("profiles-delega", &[
+                            ("subject", d.subject_name()),
+                            ("until", crate::auth::pages::format_date(d.ends_on, lang)),
+                            ("scope", scope),
+                        ]);
+                        view! {
+                            <li>
+                                {label} " "
+                                <SwitchTo value=format!("{DELEGA_PREFIX}{}", d.id) current=acting_for == Some(d.id) label=d.subject_name()/>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 /// Invitations waiting for the person: accept or refuse, one click each.
@@ -144,12 +208,13 @@ fn SwitchTo(value: String, current: bool, label: String) -> impl IntoView {
 
 #[component]
 fn ProfilesPage(who: Principal, data: Held) -> impl IntoView {
-    let Held { profiles, pending, invitations, applications } = data;
+    let Held { profiles, pending, invitations, applications, deleghe } = data;
     let lang = use_lang();
     let acting_for = match &who.acting.basis {
         Basis::Membership { id, .. } => Some(*id),
         _ => None,
     };
+    let delega_in_use = who.delega().map(|(id, _)| id);
     let citizen = t("profile-citizen");
     let rows: Vec<AnyView> = profiles
         .into_iter()
@@ -179,7 +244,7 @@ fn ProfilesPage(who: Principal, data: Held) -> impl IntoView {
             <section aria-labelledby="citizen-heading" class="card">
                 <h2 id="citizen-heading">{citizen.clone()}</h2>
                 <p>{t_args("profiles-citizen-body", &[("name", who.actor.full_name())])}</p>
-                <SwitchTo value=CITIZEN.to_string() current=acting_for.is_none() label=citizen/>
+                <SwitchTo value=CITIZEN.to_string() current=acting_for.is_none() && delega_in_use.is_none() label=citizen/>
             </section>
             <section aria-labelledby="organisations-heading">
                 <h2 id="organisations-heading">{t("profiles-organisations")}</h2>
@@ -201,6 +266,7 @@ fn ProfilesPage(who: Principal, data: Held) -> impl IntoView {
                     <ul>{pending.into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}</ul>
                 </section>
             })}
+            <DelegheInForce deleghe acting_for=delega_in_use/>
             <Applications applications/>
         </Page>
     }
@@ -226,6 +292,9 @@ pub async fn switch(
     let acting = if choice == CITIZEN {
         access::authorize(Some(&who), Action::Switch, &Resource::OwnProfile).map_err(|_| AppError::Forbidden)?;
         Acting::themself()
+    } else if let Some(id) = choice.strip_prefix(DELEGA_PREFIX) {
+        let id: i64 = id.parse().map_err(|_| AppError::BadRequest(format!("profile {choice:?}")))?;
+        through_delega(&req, &who, id).await?
     } else {
         let id: i64 = choice.parse().map_err(|_| AppError::BadRequest(format!("profile {choice:?}")))?;
         let holder =

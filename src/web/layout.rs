@@ -70,6 +70,10 @@ fn acting_as(who: &crate::kernel::Principal) -> String {
         crate::kernel::Subject::Person { name, .. } => name.clone(),
         crate::kernel::Subject::Themself => t("profile-citizen"),
     };
+    let profile = match who.delega() {
+        Some(_) => format!("{profile} ({})", t("layout-via-delega")),
+        None => profile,
+    };
     crate::i18n::t_args("layout-acting-as", &[("profile", profile)])
 }
 

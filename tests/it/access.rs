@@ -50,6 +50,12 @@ fn resources() -> Vec<Resource<'static>> {
         // `person()` is known by the identifier "X".
         Resource::Invitation { id: 1, invitee: "X" },
         Resource::Invitation { id: 2, invitee: "Y" },
+        // A delega given by `person()` (account 7), one given to them, one of
+        // an organisation they manage, and one of strangers.
+        Resource::Delega { id: 1, grantor: 7, delegate: "Y", manages_subject: false },
+        Resource::Delega { id: 2, grantor: 8, delegate: "X", manages_subject: false },
+        Resource::Delega { id: 3, grantor: 8, delegate: "Y", manages_subject: true },
+        Resource::Delega { id: 4, grantor: 8, delegate: "Y", manages_subject: false },
     ]);
     all
 }
@@ -105,6 +111,22 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
                 Err(Denial::MemberRole { needed: vec![MemberRole::LegaleRappresentante, MemberRole::Amministratore] })
             }
         },
+        (action, Resource::Delega { grantor, delegate, manages_subject, .. }) => {
+            let grantor_side = *grantor == p.actor.account_id || *manages_subject;
+            let delegate_side =
+                matches!(credential, Credential::Spid | Credential::Cie) && *delegate == p.actor.identifier;
+            let allowed = match action {
+                Action::View => grantor_side || delegate_side,
+                Action::Change => grantor_side,
+                Action::Decide | Action::Switch => delegate_side,
+                Action::Enter => return Err(Denial::NotApplicable),
+            };
+            match (allowed, grantor_side || delegate_side) {
+                (true, _) => Ok(()),
+                (false, true) => Err(Denial::NotApplicable),
+                (false, false) => Err(Denial::NotYours),
+            }
+        }
         (Action::Decide, Resource::Invitation { invitee, .. }) => {
             if matches!(credential, Credential::Spid | Credential::Cie) && *invitee == p.actor.identifier {
                 Ok(())
@@ -138,7 +160,7 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
             }
         }
     }
-    assert_eq!(principals.len() * ACTIONS.len() * resources.len(), 73 * 5 * 37);
+    assert_eq!(principals.len() * ACTIONS.len() * resources.len(), 73 * 5 * 41);
     assert!(allowed > 0, "some combinations are allowed");
 }
 
@@ -217,4 +239,52 @@ fn a_permit_covers_only_what_was_allowed() {
     assert!(!permit.covers(Action::Decide, &Resource::ForeignRequest(3)), "another action");
     assert!(!permit.covers(Action::View, &Resource::ForeignRequest(4)), "another request");
     assert!(permit.require(Action::View, &Resource::HelpdeskQueue).is_err());
+}
+
+#[test]
+fn a_delega_covers_only_its_services_on_its_days_and_never_what_the_law_reserves() {
+    use servizi_lavoro::access::DelegaLimit;
+    use servizi_lavoro::kernel::{Acting, Basis, DelegaGrant, Subject};
+    let d = |m, day| chrono::NaiveDate::from_ymd_opt(2027, m, day).expect("date");
+    let grant = |today, services: Option<Vec<&str>>, temporary, approved_today| DelegaGrant {
+        services: services.map(|s| s.into_iter().map(str::to_string).collect()),
+        from: d(3, 1),
+        until: d(6, 30),
+        temporary,
+        today,
+        approved_today,
+    };
+    let through = |grant: DelegaGrant, capacity: Profile| {
+        let mut who = principal(Credential::Spid, Level::L2, capacity, vec![]);
+        let subject = Subject::Organisation { id: 3, name: "Rossi srl".into() };
+        who.acting = Acting { subject, capacity, basis: Basis::Delega { id: 5, grant } };
+        who
+    };
+    let service = |slug| Resource::Service(model::find(slug).expect("service").requirements());
+    let enter = |who: &Principal, slug| authorize(Some(who), Action::Enter, &service(slug)).map(|_| ());
+    let limit = |l| Err(Denial::Delega(l));
+    let cigs = Some(vec!["cigsonline"]);
+    assert_eq!(enter(&through(grant(d(4, 1), cigs.clone(), false, false), Profile::Azienda), "cigsonline"), Ok(()));
+    assert_eq!(
+        enter(&through(grant(d(4, 1), cigs.clone(), false, false), Profile::Azienda), "smart-working"),
+        limit(DelegaLimit::Scope)
+    );
+    assert_eq!(
+        enter(&through(grant(d(2, 28), cigs.clone(), false, false), Profile::Azienda), "cigsonline"),
+        limit(DelegaLimit::Dates)
+    );
+    assert_eq!(
+        enter(&through(grant(d(7, 1), cigs.clone(), false, false), Profile::Azienda), "cigsonline"),
+        limit(DelegaLimit::Dates)
+    );
+    assert_eq!(enter(&through(grant(d(6, 30), None, false, false), Profile::Azienda), "smart-working"), Ok(()));
+    assert_eq!(
+        enter(&through(grant(d(4, 1), None, true, false), Profile::Azienda), "cigsonline"),
+        limit(DelegaLimit::Approval { delega: 5 })
+    );
+    assert_eq!(enter(&through(grant(d(4, 1), None, true, true), Profile::Azienda), "cigsonline"), Ok(()));
+    assert_eq!(
+        enter(&through(grant(d(4, 1), None, false, false), Profile::Cittadino), "dimissioni-volontarie"),
+        limit(DelegaLimit::Reserved)
+    );
 }

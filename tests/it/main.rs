@@ -7,6 +7,7 @@ mod access;
 mod architecture;
 mod catalog;
 mod cie_eidas_login;
+mod deleghe;
 mod foreign_user;
 mod foundation;
 mod fuzz;

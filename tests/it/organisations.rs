@@ -3,49 +3,21 @@
 //! organisations and soggetti abilitati validated by the helpdesk, profiles
 //! brought over from the old portal, the one-click switch a service offers,
 //! and other people's ids giving nothing.
-use crate::common::saml::{post, signed_in, spec, start};
+use crate::common::people::{cf_of, giulia, id_after, luca, mario, MARIO};
+use crate::common::saml::{post, spec, start};
 use crate::common::{Browser, TestApp, TestResponse};
 use axum::http::{header, StatusCode};
 use servizi_lavoro::db::with_conn;
 use servizi_lavoro::kernel::Level;
 
 const COMPANY: &str = "01234567897";
-const MARIO: &str = "RSSMRA80A01H501U";
 const PDF: &[u8] = b"%PDF-1.7 a registry extract";
-
-fn cf_of(key: &str) -> String {
-    servizi_lavoro::auth::demo_idp::people::find(key).and_then(|p| p.codice_fiscale()).expect("cf")
-}
-
-async fn giulia(app: &TestApp) -> Browser<'_> {
-    let cf = format!("TINIT-{}", cf_of("giulia"));
-    let attributes =
-        [("name", "Giulia"), ("familyName", "Bianchi"), ("fiscalNumber", cf.as_str()), ("email", "giulia@example.org")];
-    signed_in(app, "spid", Level::L2, Some(&attributes)).await
-}
-
-async fn luca(app: &TestApp) -> Browser<'_> {
-    let cf = format!("TINIT-{}", cf_of("luca"));
-    let attributes = [("name", "Luca"), ("familyName", "Verdi"), ("fiscalNumber", cf.as_str())];
-    signed_in(app, "spid", Level::L2, Some(&attributes)).await
-}
-
-/// The spec's default person: Mario Rossi.
-async fn mario(app: &TestApp) -> Browser<'_> {
-    signed_in(app, "spid", Level::L2, None).await
-}
 
 async fn with_registry() -> TestApp {
     let app = TestApp::new();
     let (cf, now) = (cf_of("giulia"), chrono::Utc::now().naive_utc());
     with_conn(&app.state.pool, move |c| servizi_lavoro::registry::seed_demo(c, &cf, now)).await.expect("registry");
     app
-}
-
-/// The first number after `prefix` in `html`.
-fn id_after(html: &str, prefix: &str) -> i64 {
-    let rest = &html[html.find(prefix).unwrap_or_else(|| panic!("{prefix} in page")) + prefix.len()..];
-    rest.chars().take_while(char::is_ascii_digit).collect::<String>().parse().expect("id")
 }
 
 /// Giulia associates her company; returns her browser and its id.

@@ -1,0 +1,147 @@
+//! `POST /deleghe/{id}/azione`: each side's actions on a delega, through the
+//! lifecycle (an illegal transition is a 409), mailed to both sides; and
+//! `POST /deleghe/codice`: accepting with the code the grantor passed on.
+use super::lifecycle::{Event, State};
+use super::model::{self, Kind};
+use super::notify;
+use super::pages::{self, DelegaId, Lists};
+use super::permit::permit;
+use crate::access::Action;
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::kernel::{Credential, Principal};
+use crate::paths;
+use crate::web::components::FieldErrors;
+use crate::web::render::{FormData, PageRequest};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct ActionForm {
+    pub azione: Option<String>,
+}
+
+fn conflict(state: State) -> AppError {
+    AppError::Explained {
+        status: StatusCode::CONFLICT,
+        title: "delega-conflict-title",
+        detail: "delega-conflict",
+        log: format!("delega action refused in state {}", state.code()),
+    }
+}
+
+/// The lifecycle event for a side's action, and the mail it sends.
+fn event_for(action: &str) -> Option<(Action, Event, &'static str)> {
+    Some(match action {
+        "accetta" => (Action::Decide, Event::Accept, "accepted"),
+        "rifiuta" => (Action::Decide, Event::Refuse, "refused"),
+        "rinuncia" => (Action::Decide, Event::Renounce, "renounced"),
+        "revoca" => (Action::Change, Event::Revoke, "revoked"),
+        _ => return None,
+    })
+}
+
+pub async fn act(
+    req: PageRequest,
+    who: Principal,
+    Path(DelegaId { id }): Path<DelegaId>,
+    FormData(form): FormData<ActionForm>,
+) -> AppResult<Response> {
+    let action = form.azione.unwrap_or_default();
+    let (account, now) = (who.actor.account_id, req.state.clock.now());
+    let today = now.date();
+    match action.as_str() {
+        // A temporanea: the delegate asks for today, the grantor's side approves.
+        "chiedi" => {
+            let (_, d) = permit(&req, &who, id, Action::Decide).await?;
+            if d.kind != Kind::Temporanea || d.state != State::Active {
+                return Err(conflict(d.state));
+            }
+            if with_conn(&req.state.pool, move |c| {
+                let asked = model::ask_approval(c, id, today, now)?;
+                if asked {
+                    model::record(c, id, Some(account), "approval-asked", &today.to_string(), now)?;
+                }
+                Ok(asked)
+            })
+            .await?
+            {
+                notify::both_sides(&req.state, &d, "approval-asked", req.lang).await;
+            }
+        }
+        "approva" => {
+            let (_, d) = permit(&req, &who, id, Action::Change).await?;
+            let approved = with_conn(&req.state.pool, move |c| {
+                let ok = model::approve(c, id, today, account, now)?;
+                if ok {
+                    model::record(c, id, Some(account), "approved", &today.to_string(), now)?;
+                }
+                Ok(ok)
+            })
+            .await?;
+            if !approved {
+                return Err(conflict(d.state));
+            }
+            notify::both_sides(&req.state, &d, "approved", req.lang).await;
+        }
+        other => {
+            let (side, event, mail) =
+                event_for(other).ok_or_else(|| AppError::BadRequest(format!("action {other:?}")))?;
+            permit(&req, &who, id, side).await?;
+            let result = with_conn(&req.state.pool, move |c| model::apply(c, id, event, Some(account), now)).await?;
+            result.map_err(conflict)?;
+            if let Some(d) = with_conn(&req.state.pool, move |c| model::find(c, id, now)).await? {
+                notify::both_sides(&req.state, &d, mail, req.lang).await;
+            }
+        }
+    }
+    Ok(Redirect::to(&paths::delega(id)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    pub codice: Option<String>,
+}
+
+/// `POST /deleghe/codice`: a pending delega for this person with that code is accepted.
+pub async fn accept_by_code(
+    req: PageRequest,
+    who: Principal,
+    FormData(form): FormData<CodeForm>,
+) -> AppResult<Response> {
+    let typed: String = form.codice.unwrap_or_default().trim().chars().take(20).collect();
+    let code = typed.to_ascii_uppercase();
+    let now = req.state.clock.now();
+    let tax_code = who.actor.identifier.clone();
+    let strong = matches!(who.actor.credential, Credential::Spid | Credential::Cie);
+    let found = if strong && !code.is_empty() {
+        with_conn(&req.state.pool, move |c| {
+            Ok(model::received(c, &tax_code, now)?
+                .into_iter()
+                .find(|d| d.state == State::Pending && d.acceptance_code == code)
+                .map(|d| d.id))
+        })
+        .await?
+    } else {
+        None
+    };
+    let Some(id) = found else {
+        let mut lists: Lists = pages::load(&req, &who, None).await?;
+        let mut errors = FieldErrors::default();
+        errors.add("codice", "delega-error-code");
+        lists.errors = errors;
+        lists.code = typed;
+        return Ok(pages::render_list(&req, StatusCode::UNPROCESSABLE_ENTITY, lists));
+    };
+    permit(&req, &who, id, Action::Decide).await?;
+    let account = who.actor.account_id;
+    with_conn(&req.state.pool, move |c| model::apply(c, id, Event::Accept, Some(account), now))
+        .await?
+        .map_err(conflict)?;
+    if let Some(d) = with_conn(&req.state.pool, move |c| model::find(c, id, now)).await? {
+        notify::both_sides(&req.state, &d, "accepted", req.lang).await;
+    }
+    Ok(Redirect::to(&paths::delega(id)).into_response())
+}

@@ -1,0 +1,287 @@
+//! `/deleghe/nuova`: granting a delega. First for whom (oneself as
+//! Cittadino, or an organisation one manages: a plain GET form, so the
+//! services offered are that subject's), then to whom (codice fiscale), of
+//! which kind, for all or some services, from when until when. A delega
+//! never grants more than the subject has: only services open to its
+//! profile, never one the law reserves to the person.
+use super::model::{self, Kind, NewDelega};
+use super::notify;
+use crate::catalog::model::{self as catalog, Service};
+use crate::db::with_conn;
+use crate::error::AppResult;
+use crate::i18n::{t, use_lang};
+use crate::identity::codice_fiscale;
+use crate::identity::organisations::{self, Profile as Held};
+use crate::kernel::{Principal, Profile};
+use crate::paths;
+use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors};
+use crate::web::layout::Page;
+use crate::web::render::{FormData, PageRequest};
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Months, NaiveDate};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+/// For whom a delega can be granted: `me` (one's citizen services) or an organisation one manages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Subject {
+    value: String,
+    name: String,
+    capacity: Profile,
+    organisation: Option<i64>,
+}
+
+async fn subjects(req: &PageRequest, who: &Principal) -> AppResult<Vec<Subject>> {
+    let account = who.actor.account_id;
+    let held: Vec<Held> = with_conn(&req.state.pool, move |c| organisations::profiles_of(c, account)).await?;
+    let mut out = vec![Subject {
+        value: "me".into(),
+        name: req.lang.t("profile-citizen"),
+        capacity: Profile::Cittadino,
+        organisation: None,
+    }];
+    out.extend(held.into_iter().filter(|p| p.role.manages()).map(|p| Subject {
+        value: p.organisation_id.to_string(),
+        name: p.organisation_name,
+        capacity: p.kind.capacity(),
+        organisation: Some(p.organisation_id),
+    }));
+    Ok(out)
+}
+
+/// The services a subject in `capacity` may delegate, and those the law reserves to it.
+fn services_for(capacity: Profile) -> (Vec<&'static Service>, Vec<&'static Service>) {
+    catalog::all().iter().filter(|s| s.audience.contains(&capacity)).partition(|s| !s.reserved.contains(&capacity))
+}
+
+#[derive(Clone, Debug, Default)]
+struct Values {
+    tax_code: String,
+    kind: String,
+    all: bool,
+    services: Vec<String>,
+    from: String,
+    until: String,
+}
+
+#[component]
+fn GrantPage(
+    subject: Subject,
+    subjects: Vec<Subject>,
+    v: Values,
+    errors: FieldErrors,
+    max_years: i32,
+) -> impl IntoView {
+    let lang = use_lang();
+    let e = errors.clone();
+    let (delegable, reserved) = services_for(subject.capacity);
+    let chooser = (subjects.len() > 1).then(|| {
+        let current = subject.value.clone();
+        view! {
+            <form method="get" action=paths::DELEGA_NEW class="card">
+                <div class="field">
+                    <label for="per">{t("delega-for")}</label>
+                    <select id="per" name="per">
+                        {subjects.iter().map(|s| view! { <option value=s.value.clone() selected=s.value == current>{s.name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button--secondary">{t("delega-for-choose")}</button>
+            </form>
+        }
+    });
+    let kind_error = e.get("tipo");
+    let scope_error = e.get("servizi");
+    view! {
+        <Page title=t("delega-new-title") trail=vec![Crumb { label: t("deleghe-title"), href: paths::DELEGHE.into() }]>
+            <h1>{t("delega-new-title")}</h1>
+            <p class="lead">{t("delega-new-lead")}</p>
+            {chooser}
+            <ErrorSummary errors=errors.clone()/>
+            <form method="post" action=paths::DELEGA_NEW novalidate>
+                <input type="hidden" name="per" value=subject.value.clone()/>
+                <p>{t("delega-for")} ": " <strong>{subject.name.clone()}</strong></p>
+                <Field name="codice_fiscale" label="delega-delegate" hint="delega-delegate-hint" value=v.tax_code.clone() error=e.get("codice_fiscale")/>
+                <fieldset class="field" class:field--error=kind_error.is_some()>
+                    <legend>{t("delega-kind")}</legend>
+                    {kind_error.map(|k| view! { <p class="field-error" id="tipo-error">{t(k)}</p> })}
+                    {[Kind::NonTemporanea, Kind::Temporanea].into_iter().map(|k| {
+                        let id = format!("tipo-{}", k.code());
+                        let hint = format!("{}-hint", k.name_key());
+                        view! {
+                            <div class="choice">
+                                <input type="radio" id=id.clone() name="tipo" value=k.code() checked=v.kind == k.code()/>
+                                <label for=id>{t(k.name_key())}</label>
+                                <p class="hint">{t(&hint)}</p>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <fieldset class="field" id="servizi" class:field--error=scope_error.is_some()>
+                    <legend>{t("delega-scope")}</legend>
+                    {scope_error.map(|k| view! { <p class="field-error" id="servizi-error">{t(k)}</p> })}
+                    <div class="choice">
+                        <input type="radio" id="ambito-tutti" name="ambito" value="tutti" checked=v.all/>
+                        <label for="ambito-tutti">{t("delega-scope-all")}</label>
+                    </div>
+                    <div class="choice">
+                        <input type="radio" id="ambito-scelti" name="ambito" value="scelti" checked=!v.all/>
+                        <label for="ambito-scelti">{t("delega-scope-some")}</label>
+                    </div>
+                    <ul class="checklist">
+                        {delegable.into_iter().map(|s| {
+                            let id = format!("servizio-{}", s.slug);
+                            let checked = v.services.contains(&s.slug);
+                            view! {
+                                <li>
+                                    <input type="checkbox" id=id.clone() name="servizio" value=s.slug.clone() checked=checked/>
+                                    <label for=id>{s.name.get(lang).to_string()}</label>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    {(!reserved.is_empty()).then(|| view! {
+                        <p class="hint">{t("delega-reserved")} " "
+                            {reserved.iter().map(|s| s.name.get(lang).to_string()).collect::<Vec<_>>().join(", ")}
+                        </p>
+                    })}
+                </fieldset>
+                <Field name="dal" label="delega-from" kind="date" value=v.from.clone() error=e.get("dal")/>
+                <Field name="al" label="delega-until" kind="date" hint="delega-until-hint" value=v.until.clone() error=e.get("al")/>
+                <p class="hint">{crate::i18n::t_args("delega-max", &[("years", max_years.to_string())])}</p>
+                <p><button type="submit">{t("delega-new-submit")}</button></p>
+            </form>
+        </Page>
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ForQuery {
+    pub per: Option<String>,
+}
+
+fn chosen(subjects: &[Subject], per: Option<&str>) -> Option<Subject> {
+    match per {
+        None => subjects.first().cloned(),
+        Some(p) => subjects.iter().find(|s| s.value == p).cloned(),
+    }
+}
+
+/// `GET /deleghe/nuova[?per=…]`.
+pub async fn form(req: PageRequest, who: Principal, Query(q): Query<ForQuery>) -> AppResult<Response> {
+    let subjects = subjects(&req, &who).await?;
+    // Someone else's organisation is not among the choices: as if it did not exist.
+    let subject = chosen(&subjects, q.per.as_deref()).ok_or(crate::error::AppError::NotFound)?;
+    let today = req.state.clock.now().date();
+    let v = Values { all: false, from: today.format("%Y-%m-%d").to_string(), ..Values::default() };
+    let max_years = req.state.config.delega_max_years;
+    Ok(req.render(StatusCode::OK, move || {
+        view! { <GrantPage subject subjects v errors=FieldErrors::default() max_years/> }.into_any()
+    }))
+}
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+/// `POST /deleghe/nuova`.
+pub async fn submit(
+    req: PageRequest,
+    who: Principal,
+    FormData(pairs): FormData<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let get = |k: &str| {
+        pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.chars().take(100).collect::<String>()).unwrap_or_default()
+    };
+    let subjects = subjects(&req, &who).await?;
+    let subject = chosen(&subjects, Some(&get("per"))).ok_or(crate::error::AppError::NotFound)?;
+    let v = Values {
+        tax_code: get("codice_fiscale").trim().to_string(),
+        kind: get("tipo"),
+        all: get("ambito") == "tutti",
+        services: pairs
+            .iter()
+            .filter(|(n, _)| n == "servizio")
+            .map(|(_, s)| s.chars().take(100).collect())
+            .take(100)
+            .collect(),
+        from: get("dal"),
+        until: get("al"),
+    };
+    let (today, max_years) = (req.state.clock.now().date(), req.state.config.delega_max_years);
+    let mut errors = FieldErrors::default();
+    let delegate = codice_fiscale::normalize(&v.tax_code).filter(|cf| cf.len() == 16);
+    match &delegate {
+        None => errors.add("codice_fiscale", "delega-error-tax-code"),
+        Some(cf) if *cf == who.actor.identifier => errors.add("codice_fiscale", "delega-error-self"),
+        _ => {}
+    }
+    let kind = Kind::parse(&v.kind);
+    if kind.is_none() {
+        errors.add("tipo", "delega-error-kind");
+    }
+    let (delegable, _) = services_for(subject.capacity);
+    let services = if v.all {
+        None
+    } else if v.services.is_empty() {
+        errors.add("servizi", "delega-error-scope-empty");
+        None
+    } else if v.services.iter().any(|s| !delegable.iter().any(|d| &d.slug == s)) {
+        errors.add("servizi", "delega-error-scope");
+        None
+    } else {
+        let mut list = v.services.clone();
+        list.sort();
+        list.dedup();
+        Some(list)
+    };
+    let from = date(&v.from);
+    match from {
+        None => errors.add("dal", "delega-error-from"),
+        Some(d) if d < today => errors.add("dal", "delega-error-from-past"),
+        _ => {}
+    }
+    let until = date(&v.until);
+    match (from, until) {
+        (_, None) => errors.add("al", "delega-error-until"),
+        (Some(f), Some(u)) if u < f => errors.add("al", "delega-error-until-before"),
+        (Some(f), Some(u))
+            if f.checked_add_months(Months::new(12 * max_years.unsigned_abs())).is_none_or(|max| u > max) =>
+        {
+            errors.add("al", "delega-error-until-max")
+        }
+        _ => {}
+    }
+    let max = max_years;
+    let again = |errors: FieldErrors, v: Values, subject: Subject, subjects: Vec<Subject>| {
+        req.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            view! { <GrantPage subject subjects v errors max_years=max/> }.into_any()
+        })
+    };
+    let (Some(delegate), Some(kind), Some(from), Some(until), true) = (delegate, kind, from, until, errors.is_empty())
+    else {
+        return Ok(again(errors, v, subject, subjects));
+    };
+    let new = NewDelega {
+        grantor: who.actor.account_id,
+        organisation: subject.organisation,
+        delegate_tax_code: delegate,
+        kind,
+        services,
+        starts_on: from,
+        ends_on: until,
+    };
+    let (days, now) = (req.state.config.delega_pending_days, req.state.clock.now());
+    let created = with_conn(&req.state.pool, move |c| {
+        let Some(id) = model::create(c, &new, days, now)? else { return Ok(None) };
+        model::find(c, id, now)
+    })
+    .await?;
+    let Some(delega) = created else {
+        errors.add("codice_fiscale", "delega-error-duplicate");
+        return Ok(again(errors, v, subject, subjects));
+    };
+    notify::both_sides(&req.state, &delega, "granted", req.lang).await;
+    Ok(Redirect::to(&paths::delega(delega.id)).into_response())
+}

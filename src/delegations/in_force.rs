@@ -1,0 +1,80 @@
+//! Acting through a delega holds only while the delega does: on every
+//! request its state, dates, the grantor's own membership and (for a
+//! temporanea) today's approval are read again; when it no longer holds the
+//! person is back to Cittadino at once.
+use super::lifecycle::State;
+use super::model::{self, Kind};
+use crate::auth::session::switch_acting;
+use crate::db::{with_conn, AnyConnection};
+use crate::identity::organisations;
+use crate::kernel::{Acting, AppState, Basis, DelegaGrant, Principal, Profile, Subject};
+use axum::extract::{Request, State as AxumState};
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+use tower_sessions::Session;
+
+/// Whom delega `id` lets the person (account `account`, codice fiscale
+/// `tax_code`) act for now, and within which limits; `None` when it does
+/// not: not theirs, not in force, or its grantor no longer manages the organisation.
+pub fn acting_through(
+    conn: &mut AnyConnection,
+    id: i64,
+    account: i64,
+    tax_code: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Acting>> {
+    let Some(d) = model::find(conn, id, now)? else { return Ok(None) };
+    if d.delegate_tax_code != tax_code || d.delegate_account_id != Some(account) || d.state != State::Active {
+        return Ok(None);
+    }
+    let (subject, capacity) = match &d.organisation {
+        Some(org) => {
+            let manages = organisations::role_in(conn, org.id, d.grantor_account_id)?.is_some_and(|r| r.manages());
+            if !manages {
+                return Ok(None);
+            }
+            (Subject::Organisation { id: org.id, name: org.name.clone() }, org.kind.capacity())
+        }
+        None => {
+            (Subject::Person { account_id: d.grantor_account_id, name: d.grantor_name.clone() }, Profile::Cittadino)
+        }
+    };
+    let today = now.date();
+    let approved_today =
+        d.kind == Kind::Temporanea && model::approval_state(conn, id, today)?.as_deref() == Some("approved");
+    let grant = DelegaGrant {
+        services: d.services.clone(),
+        from: d.starts_on,
+        until: d.ends_on,
+        temporary: d.kind == Kind::Temporanea,
+        today,
+        approved_today,
+    };
+    Ok(Some(Acting { subject, capacity, basis: Basis::Delega { id, grant } }))
+}
+
+/// Middleware, after the principal is read: refreshes a delega's limits.
+pub async fn keep_in_force(AxumState(state): AxumState<AppState>, mut req: Request, next: Next) -> Response {
+    let principal = req.extensions().get::<Option<Principal>>().cloned().flatten();
+    if let Some(mut who) = principal.filter(|p| matches!(p.acting.basis, Basis::Delega { .. })) {
+        if let Basis::Delega { id, .. } = who.acting.basis {
+            let (account, tax_code, now) = (who.actor.account_id, who.actor.identifier.clone(), state.clock.now());
+            let fresh = with_conn(&state.pool, move |c| acting_through(c, id, account, &tax_code, now)).await;
+            let acting = match fresh {
+                Ok(Some(acting)) => acting,
+                _ => {
+                    tracing::info!(account, delega = id, "delega no longer in force: acting as Cittadino again");
+                    if let Some(session) = req.extensions().get::<Session>().cloned() {
+                        let _ = switch_acting(&session, &who, Acting::themself()).await;
+                    }
+                    Acting::themself()
+                }
+            };
+            who.acting = acting;
+            req.extensions_mut().insert(Some(who));
+        }
+    }
+    next.run(req).await
+}

@@ -1,0 +1,97 @@
+//! What the clock does to deleghe, run by the scheduled clean-ups (one
+//! instance at a time): write down starts, expiries and lapsed invitations
+//! and mail both sides; warn 30 days before the end, once; and send each
+//! grantor a monthly summary of their deleghe in force, once a month.
+use super::lifecycle::{self, State};
+use super::model::{self, Delega};
+use super::notify;
+use crate::auth::foreign::registration::send_later;
+use crate::auth::pages::format_date;
+use crate::db::schema::{accounts as a, delega_summaries as s};
+use crate::db::{with_conn, DbError};
+use crate::i18n::Lang;
+use crate::kernel::AppState;
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+/// How many deleghe changed state, and how many mails were sent.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub changed: usize,
+    pub mails: usize,
+}
+
+/// Runs the clock over every delega still pending or in force.
+pub async fn run(state: &AppState, now: NaiveDateTime) -> Result<Report, DbError> {
+    let mut report = Report::default();
+    let live = with_conn(&state.pool, move |c| model::live(c, now)).await?;
+    for d in live {
+        let id = d.id;
+        if !lifecycle::due(d.stored(), d.dates(), now).is_empty() {
+            if let Some(next) = with_conn(&state.pool, move |c| model::bring_up_to_date(c, id, now)).await? {
+                report.changed += 1;
+                if next == State::Expired {
+                    notify::both_sides(state, &d, "expired", Lang::default()).await;
+                    report.mails += 1;
+                }
+            }
+        }
+        // 30 days before the end, once.
+        let ending =
+            d.state == State::Active && now.date() + Duration::days(30) >= d.ends_on && now.date() <= d.ends_on;
+        if ending {
+            // A unique index lets one insert through: the reminder goes once.
+            let first = with_conn(&state.pool, move |c| {
+                if model::has_event(c, id, "expiring")? {
+                    return Ok(false);
+                }
+                Ok(c.transaction(|c| model::record(c, id, None, "expiring", "", now)).is_ok())
+            })
+            .await?;
+            if first {
+                notify::both_sides(state, &d, "expiring", Lang::default()).await;
+                report.mails += 1;
+            }
+        }
+    }
+    report.mails += monthly_summaries(state, now).await?;
+    Ok(report)
+}
+
+/// Each grantor with deleghe in force gets, once a month, the list of them.
+async fn monthly_summaries(state: &AppState, now: NaiveDateTime) -> Result<usize, DbError> {
+    let month = now.format("%Y-%m").to_string();
+    let live = with_conn(&state.pool, move |c| model::live(c, now)).await?;
+    let mut by_grantor: std::collections::BTreeMap<i64, Vec<Delega>> = Default::default();
+    for d in live.into_iter().filter(|d| d.state == State::Active) {
+        by_grantor.entry(d.grantor_account_id).or_default().push(d);
+    }
+    let mut sent = 0;
+    for (grantor, deleghe) in by_grantor {
+        let m = month.clone();
+        // The row first: with several instances only the one that writes it sends.
+        let to = with_conn(&state.pool, move |c| {
+            let claimed = c.transaction(|c| {
+                diesel::insert_into(s::table)
+                    .values((s::grantor_account_id.eq(grantor), s::month.eq(&m), s::sent_at.eq(now)))
+                    .execute(c)
+            });
+            if claimed.is_err() {
+                return Ok(None);
+            }
+            a::table.find(grantor).select(a::email).first::<Option<String>>(c).optional().map(Option::flatten)
+        })
+        .await?;
+        let Some(to) = to else { continue };
+        let lang = Lang::default();
+        let list = deleghe
+            .iter()
+            .map(|d| format!("- {} → {} ({})", d.subject_name(), d.delegate_tax_code, format_date(d.ends_on, lang)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let args = vec![("month", month.clone()), ("list", list)];
+        send_later(state, to, lang, "mail-delega-summary-subject", "mail-delega-summary-body", args);
+        sent += 1;
+    }
+    Ok(sent)
+}

@@ -1,0 +1,33 @@
+//! Deleghe: whoever manages an organisation (or a person, for their own
+//! citizen services) gives someone, by codice fiscale, the power to act for
+//! it — for all or some services, between two dates, non temporanea or
+//! temporanea — and takes it back. The delegate accepts (a click, or the
+//! code the grantor passed on), acts through it from the profile switcher,
+//! and may renounce. Every change is one transition of the lifecycle, in the
+//! delega's history, and mailed to both sides; the clock's changes are
+//! written by the scheduled job.
+mod actions;
+mod grant;
+pub mod in_force;
+pub mod jobs;
+pub mod lifecycle;
+pub mod model;
+mod notify;
+mod pages;
+mod permit;
+
+pub use in_force::keep_in_force;
+
+use crate::kernel::AppState;
+use crate::paths;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(paths::DELEGHE, get(pages::list))
+        .route(paths::DELEGA_NEW, get(grant::form).post(grant::submit))
+        .route(paths::DELEGA_CODE, post(actions::accept_by_code))
+        .route(paths::DELEGA, get(pages::detail))
+        .route(paths::DELEGA_ACTION, post(actions::act))
+}

@@ -1,0 +1,413 @@
+//! Deleghe as stored: granting, reading them for each side, changing state
+//! (only through the lifecycle, only from the state read, so two changes at
+//! once end in one consistent state) and their history.
+use super::lifecycle::{self, Dates, Event, State};
+use crate::db::schema::{accounts as a, delega_approvals as ap, delega_events as ev, deleghe as d, organisations as o};
+use crate::db::AnyConnection;
+use crate::identity::organisations::OrganisationKind;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+/// Non temporanea (in force until its end date once accepted) or temporanea
+/// (each day's use approved by the grantor).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    NonTemporanea,
+    Temporanea,
+}
+
+impl Kind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::NonTemporanea => "non_temporanea",
+            Kind::Temporanea => "temporanea",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        [Kind::NonTemporanea, Kind::Temporanea].into_iter().find(|k| k.code() == s)
+    }
+
+    pub fn name_key(self) -> &'static str {
+        match self {
+            Kind::NonTemporanea => "delega-kind-non-temporanea",
+            Kind::Temporanea => "delega-kind-temporanea",
+        }
+    }
+}
+
+/// The organisation a delega is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForOrganisation {
+    pub id: i64,
+    pub name: String,
+    pub kind: OrganisationKind,
+}
+
+/// One delega as its pages show it; `state` is as of the time it was read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delega {
+    pub id: i64,
+    pub grantor_account_id: i64,
+    pub grantor_name: String,
+    /// None: the grantor's own citizen services.
+    pub organisation: Option<ForOrganisation>,
+    pub delegate_tax_code: String,
+    pub delegate_account_id: Option<i64>,
+    pub kind: Kind,
+    /// None: every service the grantor may delegate.
+    pub services: Option<Vec<String>>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub state: State,
+    stored: State,
+    pub acceptance_code: String,
+    pub created_at: NaiveDateTime,
+    pub answer_by: NaiveDateTime,
+}
+
+impl Delega {
+    /// The state as stored, before what the clock brought about.
+    pub fn stored(&self) -> State {
+        self.stored
+    }
+
+    pub fn dates(&self) -> Dates {
+        Dates { starts_on: self.starts_on, ends_on: self.ends_on, answer_by: self.answer_by }
+    }
+
+    /// Whom it is for, in words: the organisation, or the grantor.
+    pub fn subject_name(&self) -> String {
+        self.organisation.as_ref().map_or_else(|| self.grantor_name.clone(), |o| o.name.clone())
+    }
+}
+
+type Row = (
+    (i64, i64, String, String, Option<i64>, Option<String>, Option<String>, String),
+    (Option<String>, NaiveDate, NaiveDate, String, String, NaiveDateTime, NaiveDateTime),
+);
+
+enum Filter<'a> {
+    Id(i64),
+    Given { account: i64, organisations: &'a [i64] },
+    Received(&'a str),
+    Live,
+}
+
+fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryResult<Vec<Delega>> {
+    let q = d::table
+        .inner_join(a::table.on(a::id.eq(d::grantor_account_id)))
+        .left_join(o::table.on(o::id.nullable().eq(d::organisation_id)))
+        .select((
+            (
+                d::id,
+                d::grantor_account_id,
+                a::given_name,
+                a::family_name,
+                d::organisation_id,
+                o::name.nullable(),
+                o::kind.nullable(),
+                d::delegate_tax_code,
+            ),
+            (d::services, d::starts_on, d::ends_on, d::kind, d::state, d::created_at, d::answer_by),
+        ))
+        .order(d::id.desc())
+        .into_boxed();
+    let q = match filter {
+        Filter::Id(id) => q.filter(d::id.eq(id)),
+        Filter::Given { account, organisations } => {
+            q.filter(d::grantor_account_id.eq(account).or(d::organisation_id.eq_any(organisations.to_vec())))
+        }
+        Filter::Received(tax_code) => q.filter(d::delegate_tax_code.eq(tax_code.to_string())),
+        Filter::Live => {
+            q.filter(d::state.eq_any([State::Pending.code(), State::Accepted.code(), State::Active.code()]))
+        }
+    };
+    let rows: Vec<Row> = q.limit(500).load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0 .0).collect();
+    let extra: Vec<(i64, Option<i64>, String)> =
+        d::table.filter(d::id.eq_any(&ids)).select((d::id, d::delegate_account_id, d::acceptance_code)).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(
+            |(
+                (id, grantor, given, family, org_id, org_name, org_kind, delegate),
+                (services, starts_on, ends_on, kind, state, created_at, answer_by),
+            )| {
+                let (_, delegate_account_id, acceptance_code) = extra.iter().find(|e| e.0 == id)?.clone();
+                let organisation = match (org_id, org_name, org_kind) {
+                    (Some(id), Some(name), Some(kind)) => {
+                        Some(ForOrganisation { id, name, kind: OrganisationKind::parse(&kind)? })
+                    }
+                    _ => None,
+                };
+                let stored = State::parse(&state)?;
+                let dates = Dates { starts_on, ends_on, answer_by };
+                Some(Delega {
+                    id,
+                    grantor_account_id: grantor,
+                    grantor_name: format!("{given} {family}"),
+                    organisation,
+                    delegate_tax_code: delegate,
+                    delegate_account_id,
+                    kind: Kind::parse(&kind)?,
+                    services: services.map(|s| s.split_whitespace().map(str::to_string).collect()),
+                    starts_on,
+                    ends_on,
+                    state: lifecycle::effective(stored, dates, now),
+                    stored,
+                    acceptance_code,
+                    created_at,
+                    answer_by,
+                })
+            },
+        )
+        .collect())
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<Option<Delega>> {
+    Ok(load(conn, Filter::Id(id), now)?.into_iter().next())
+}
+
+/// The deleghe `account` granted, and those for the organisations in `organisations` (which they manage).
+pub fn given(
+    conn: &mut AnyConnection,
+    account: i64,
+    organisations: &[i64],
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Delega>> {
+    load(conn, Filter::Given { account, organisations }, now)
+}
+
+/// The deleghe granted to the person with `tax_code`.
+pub fn received(conn: &mut AnyConnection, tax_code: &str, now: NaiveDateTime) -> QueryResult<Vec<Delega>> {
+    load(conn, Filter::Received(tax_code), now)
+}
+
+/// Every delega still pending or in force (for the scheduled job).
+pub fn live(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<Delega>> {
+    load(conn, Filter::Live, now)
+}
+
+/// A delega to be granted.
+#[derive(Clone, Debug)]
+pub struct NewDelega {
+    pub grantor: i64,
+    pub organisation: Option<i64>,
+    pub delegate_tax_code: String,
+    pub kind: Kind,
+    pub services: Option<Vec<String>>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+/// An unambiguous code the grantor can pass on (no 0/O, 1/I).
+fn acceptance_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    rand::random::<[u8; 8]>().iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect()
+}
+
+/// Grants `new`, unless a delega still pending or in force already gives the
+/// same person the same scope for the same subject (`Ok(None)`).
+pub fn create(
+    conn: &mut AnyConnection,
+    new: &NewDelega,
+    answer_days: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Option<i64>> {
+    conn.transaction(|c| {
+        let same_subject = d::table
+            .filter(d::delegate_tax_code.eq(&new.delegate_tax_code))
+            .filter(d::state.eq_any([State::Pending.code(), State::Accepted.code(), State::Active.code()]))
+            .into_boxed();
+        let same_subject = match new.organisation {
+            Some(org) => same_subject.filter(d::organisation_id.eq(org)),
+            None => same_subject.filter(d::organisation_id.is_null()).filter(d::grantor_account_id.eq(new.grantor)),
+        };
+        let scopes: Vec<Option<String>> = same_subject.select(d::services).load(c)?;
+        let scope = new.services.as_ref().map(|s| s.join(" "));
+        if scopes.contains(&scope) {
+            return Ok(None);
+        }
+        let id: i64 = diesel::insert_into(d::table)
+            .values((
+                d::grantor_account_id.eq(new.grantor),
+                d::organisation_id.eq(new.organisation),
+                d::delegate_tax_code.eq(&new.delegate_tax_code),
+                d::kind.eq(new.kind.code()),
+                d::services.eq(&scope),
+                d::starts_on.eq(new.starts_on),
+                d::ends_on.eq(new.ends_on),
+                d::state.eq(State::Pending.code()),
+                d::acceptance_code.eq(acceptance_code()),
+                d::created_at.eq(now),
+                d::answer_by.eq(now + Duration::days(answer_days)),
+                d::updated_at.eq(now),
+            ))
+            .returning(d::id)
+            .get_result(c)?;
+        record(c, id, Some(new.grantor), "grant", "", now)?;
+        Ok(Some(id))
+    })
+}
+
+/// Appends to a delega's history.
+pub fn record(
+    conn: &mut AnyConnection,
+    id: i64,
+    actor: Option<i64>,
+    event: &str,
+    detail: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(ev::table)
+        .values((
+            ev::delega_id.eq(id),
+            ev::at.eq(now),
+            ev::actor_account_id.eq(actor),
+            ev::event.eq(event),
+            ev::detail.eq(detail),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Writes down what the clock brought about for delega `id` (started,
+/// expired, lapsed), only from the state read; returns the state it is in
+/// now, or `Err` with the current state when another change won.
+fn catch_up(c: &mut AnyConnection, delega: &Delega, now: NaiveDateTime) -> QueryResult<Result<State, State>> {
+    let mut stored = delega.stored;
+    for due in lifecycle::due(stored, delega.dates(), now) {
+        if let Some(next) = stored.after(due) {
+            if !set_state(c, delega.id, stored, next, now)? {
+                return Ok(Err(current(c, delega.id, now)?));
+            }
+            record(c, delega.id, None, due.code(), "", now)?;
+            stored = next;
+        }
+    }
+    Ok(Ok(stored))
+}
+
+/// For the scheduled job: writes down what the clock brought about for
+/// delega `id`; the new state when it changed.
+pub fn bring_up_to_date(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<Option<State>> {
+    conn.transaction(|c| {
+        let Some(delega) = find(c, id, now)? else { return Ok(None) };
+        match catch_up(c, &delega, now)? {
+            Ok(state) if state != delega.stored => Ok(Some(state)),
+            _ => Ok(None),
+        }
+    })
+}
+
+/// Applies `event` to delega `id` for `actor`. First writes down what the
+/// clock brought about; then changes only from the state read, so of two
+/// changes at once exactly one wins. `Err(state)`: not allowed in the state
+/// it is in.
+pub fn apply(
+    conn: &mut AnyConnection,
+    id: i64,
+    event: Event,
+    actor: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<Result<State, State>> {
+    conn.transaction(|c| {
+        let Some(delega) = find(c, id, now)? else { return Err(diesel::result::Error::NotFound) };
+        let stored = match catch_up(c, &delega, now)? {
+            Ok(state) => state,
+            Err(state) => return Ok(Err(state)),
+        };
+        let Some(mut next) = stored.after(event) else { return Ok(Err(stored)) };
+        if !set_state(c, id, stored, next, now)? {
+            return Ok(Err(current(c, id, now)?));
+        }
+        record(c, id, actor, event.code(), "", now)?;
+        if event == Event::Accept {
+            diesel::update(d::table.find(id)).set(d::delegate_account_id.eq(actor)).execute(c)?;
+            // Accepted on or after its start date: in force at once.
+            if now.date() >= delega.starts_on {
+                if let Some(active) = next.after(Event::Start) {
+                    set_state(c, id, next, active, now)?;
+                    record(c, id, None, Event::Start.code(), "", now)?;
+                    next = active;
+                }
+            }
+        }
+        Ok(Ok(next))
+    })
+}
+
+fn set_state(c: &mut AnyConnection, id: i64, from: State, to: State, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(d::table.find(id).filter(d::state.eq(from.code())))
+        .set((d::state.eq(to.code()), d::updated_at.eq(now)))
+        .execute(c)?;
+    Ok(n == 1)
+}
+
+fn current(c: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<State> {
+    Ok(find(c, id, now)?.map_or(State::Expired, |d| d.state))
+}
+
+/// One line of a delega's history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryLine {
+    pub at: NaiveDateTime,
+    /// Who did it (none: the portal, on its own schedule).
+    pub actor: Option<String>,
+    pub event: String,
+    pub detail: String,
+}
+
+pub fn history(conn: &mut AnyConnection, id: i64) -> QueryResult<Vec<HistoryLine>> {
+    type Line = (NaiveDateTime, Option<String>, Option<String>, String, String);
+    let rows: Vec<Line> = ev::table
+        .left_join(a::table.on(a::id.nullable().eq(ev::actor_account_id)))
+        .filter(ev::delega_id.eq(id))
+        .order(ev::id.asc())
+        .select((ev::at, a::given_name.nullable(), a::family_name.nullable(), ev::event, ev::detail))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, given, family, event, detail)| HistoryLine {
+            at,
+            actor: given.zip(family).map(|(g, f)| format!("{g} {f}")),
+            event,
+            detail,
+        })
+        .collect())
+}
+
+/// Whether the clock already wrote `event` for delega `id` (reminders are sent once).
+pub fn has_event(conn: &mut AnyConnection, id: i64, event: &str) -> QueryResult<bool> {
+    Ok(ev::table.filter(ev::delega_id.eq(id)).filter(ev::event.eq(event)).count().get_result::<i64>(conn)? > 0)
+}
+
+/// A temporanea's use on `day`: asked (by the delegate) or approved (by the grantor's side).
+pub fn approval_state(conn: &mut AnyConnection, id: i64, day: NaiveDate) -> QueryResult<Option<String>> {
+    ap::table.filter(ap::delega_id.eq(id)).filter(ap::day.eq(day)).select(ap::state).first(conn).optional()
+}
+
+/// The delegate asks to use a temporanea on `day`; false if already asked.
+pub fn ask_approval(conn: &mut AnyConnection, id: i64, day: NaiveDate, now: NaiveDateTime) -> QueryResult<bool> {
+    if approval_state(conn, id, day)?.is_some() {
+        return Ok(false);
+    }
+    // In a savepoint: the same day asked twice at once is not an error.
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(ap::table)
+            .values((ap::delega_id.eq(id), ap::day.eq(day), ap::state.eq("requested"), ap::requested_at.eq(now)))
+            .execute(c)
+    });
+    Ok(inserted.is_ok())
+}
+
+/// The grantor's side approves use on `day`; false if it was not asked.
+pub fn approve(conn: &mut AnyConnection, id: i64, day: NaiveDate, by: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        ap::table.filter(ap::delega_id.eq(id)).filter(ap::day.eq(day)).filter(ap::state.eq("requested")),
+    )
+    .set((ap::state.eq("approved"), ap::decided_at.eq(now), ap::decided_by.eq(by)))
+    .execute(conn)?;
+    Ok(n == 1)
+}

@@ -1,0 +1,327 @@
+//! `/deleghe`: the deleghe one gave (also for the organisations one
+//! manages) and received, filterable by state, and the acceptance code form;
+//! `/deleghe/{id}`: one delega, its history, what the delegate did under it
+//! (for the grantor's side), and the actions each side may take.
+use super::lifecycle::State;
+use super::model::{self, Delega, HistoryLine, Kind};
+use super::permit::permit;
+use crate::access::{self, Action, AuditEvent};
+use crate::auth::pages::{format_date, format_when};
+use crate::catalog::model as catalog;
+use crate::db::with_conn;
+use crate::error::AppResult;
+use crate::i18n::{t, t_args, use_lang};
+use crate::identity::organisations;
+use crate::kernel::{Credential, Principal};
+use crate::paths;
+use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, TableOrEmpty};
+use crate::web::layout::Page;
+use crate::web::render::PageRequest;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub stato: Option<String>,
+}
+
+/// What `/deleghe` shows.
+#[derive(Clone, Default)]
+pub struct Lists {
+    pub given: Vec<Delega>,
+    pub received: Vec<Delega>,
+    pub filter: Option<State>,
+    pub code: String,
+    pub errors: FieldErrors,
+}
+
+pub async fn load(req: &PageRequest, who: &Principal, filter: Option<State>) -> AppResult<Lists> {
+    let (account, now) = (who.actor.account_id, req.state.clock.now());
+    // Deleghe are addressed to a codice fiscale, which SPID and CIE give.
+    let tax_code =
+        matches!(who.actor.credential, Credential::Spid | Credential::Cie).then(|| who.actor.identifier.clone());
+    let (given, received) = with_conn(&req.state.pool, move |c| {
+        let managed: Vec<i64> = organisations::profiles_of(c, account)?
+            .into_iter()
+            .filter(|p| p.role.manages())
+            .map(|p| p.organisation_id)
+            .collect();
+        let received = match &tax_code {
+            Some(cf) => model::received(c, cf, now)?,
+            None => Vec::new(),
+        };
+        Ok((model::given(c, account, &managed, now)?, received))
+    })
+    .await?;
+    let keep = |d: &Delega| filter.is_none_or(|f| d.state == f);
+    Ok(Lists {
+        given: given.into_iter().filter(keep).collect(),
+        received: received.into_iter().filter(keep).collect(),
+        filter,
+        ..Lists::default()
+    })
+}
+
+/// `GET /deleghe[?stato=…]`.
+pub async fn list(req: PageRequest, who: Principal, Query(q): Query<ListQuery>) -> AppResult<Response> {
+    let filter = q.stato.as_deref().and_then(State::parse);
+    let lists = load(&req, &who, filter).await?;
+    Ok(render_list(&req, StatusCode::OK, lists))
+}
+
+pub fn render_list(req: &PageRequest, status: StatusCode, lists: Lists) -> Response {
+    req.render(status, move || view! { <ListPage lists/> }.into_any())
+}
+
+/// "All services" or how many.
+fn scope_summary(d: &Delega) -> String {
+    match &d.services {
+        None => t("delega-scope-all-short"),
+        Some(list) => t_args("delega-scope-count", &[("count", list.len().to_string())]),
+    }
+}
+
+#[component]
+fn DelegheTable(deleghe: Vec<Delega>, caption: &'static str, given: bool) -> impl IntoView {
+    let lang = use_lang();
+    let rows: Vec<AnyView> = deleghe
+        .into_iter()
+        .map(|d| {
+            let other = if given { d.delegate_tax_code.clone() } else { d.grantor_name.clone() };
+            view! {
+                <tr>
+                    <td><a href=paths::delega(d.id)>{d.subject_name()}</a></td>
+                    <td>{other}</td>
+                    <td>{t(d.kind.name_key())} <br/><span class="hint">{scope_summary(&d)}</span></td>
+                    <td>{format_date(d.starts_on, lang)} " – " {format_date(d.ends_on, lang)}</td>
+                    <td>{t(&d.state.name_key())}</td>
+                </tr>
+            }
+            .into_any()
+        })
+        .collect();
+    const GIVEN: &[&str] =
+        &["delega-col-for", "delega-col-delegate", "delega-col-kind", "delega-col-dates", "delega-col-state"];
+    const RECEIVED: &[&str] =
+        &["delega-col-for", "delega-col-grantor", "delega-col-kind", "delega-col-dates", "delega-col-state"];
+    view! { <TableOrEmpty caption=caption empty="deleghe-none" columns=if given { GIVEN } else { RECEIVED } rows/> }
+}
+
+#[component]
+fn ListPage(lists: Lists) -> impl IntoView {
+    let pending = lists.received.iter().filter(|d| d.state == State::Pending).count();
+    let e = lists.errors.clone();
+    let current = lists.filter.map(|s| s.code()).unwrap_or("");
+    view! {
+        <Page title=t("deleghe-title")>
+            <h1>{t("deleghe-title")}</h1>
+            <p class="lead">{t("deleghe-lead")}</p>
+            {(pending > 0).then(|| view! { <div class="notice" role="status"><p>{t("deleghe-pending-banner")}</p></div> })}
+            <p><a class="button" href=paths::DELEGA_NEW>{t("delega-new-title")}</a></p>
+            <form method="get" action=paths::DELEGHE class="filters">
+                <div class="field">
+                    <label for="stato">{t("delega-filter")}</label>
+                    <select id="stato" name="stato">
+                        <option value="">{t("delega-filter-all")}</option>
+                        {State::ALL.into_iter().map(|s| view! { <option value=s.code() selected=s.code() == current>{t(&s.name_key())}</option> }).collect_view()}
+                    </select>
+                </div>
+                <p><button type="submit" class="button--secondary">{t("catalog-apply")}</button></p>
+            </form>
+            <section aria-labelledby="received-heading">
+                <h2 id="received-heading">{t("deleghe-received")}</h2>
+                <DelegheTable deleghe=lists.received caption="deleghe-received-caption" given=false/>
+                <ErrorSummary errors=lists.errors.clone()/>
+                <form method="post" action=paths::DELEGA_CODE novalidate class="card">
+                    <Field name="codice" label="delega-code" hint="delega-code-hint" value=lists.code.clone() error=e.get("codice")/>
+                    <button type="submit" class="button--secondary">{t("delega-code-submit")}</button>
+                </form>
+            </section>
+            <section aria-labelledby="given-heading">
+                <h2 id="given-heading">{t("deleghe-given")}</h2>
+                <DelegheTable deleghe=lists.given caption="deleghe-given-caption" given=true/>
+            </section>
+        </Page>
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DelegaId {
+    pub id: i64,
+}
+
+/// What one delega's page shows.
+#[derive(Clone)]
+struct Detail {
+    delega: Delega,
+    history: Vec<HistoryLine>,
+    /// What the delegate did under it (for the grantor's side only).
+    actions: Option<Vec<AuditEvent>>,
+    grantor_side: bool,
+    delegate_side: bool,
+    /// A temporanea's use today: asked, approved, or neither.
+    today: Option<String>,
+}
+
+/// `GET /deleghe/{id}`: to both sides; to anyone else it does not exist.
+pub async fn detail(req: PageRequest, who: Principal, Path(DelegaId { id }): Path<DelegaId>) -> AppResult<Response> {
+    let (_, delega) = permit(&req, &who, id, Action::View).await?;
+    let this = resource(&delega, &who, &req).await?;
+    let delegate_side = access::authorize(Some(&who), Action::Decide, &this).is_ok();
+    let grantor_side = access::authorize(Some(&who), Action::Change, &this).is_ok();
+    let today = req.state.clock.now().date();
+    let (history, actions, today) = with_conn(&req.state.pool, move |c| {
+        let actions = if grantor_side { Some(access::under_delega(c, id, 200)?) } else { None };
+        Ok((model::history(c, id)?, actions, model::approval_state(c, id, today)?))
+    })
+    .await?;
+    let data = Detail { delega, history, actions, grantor_side, delegate_side, today };
+    Ok(req.render(StatusCode::OK, move || view! { <DetailPage data/> }.into_any()))
+}
+
+/// The delega as a resource for the person asking (whether they manage its organisation).
+async fn resource<'a>(d: &'a Delega, who: &Principal, req: &PageRequest) -> AppResult<access::Resource<'a>> {
+    let account = who.actor.account_id;
+    let org = d.organisation.as_ref().map(|o| o.id);
+    let manages = match org {
+        Some(org) => with_conn(&req.state.pool, move |c| organisations::role_in(c, org, account))
+            .await?
+            .is_some_and(|r| r.manages()),
+        None => false,
+    };
+    Ok(access::Resource::Delega {
+        id: d.id,
+        grantor: d.grantor_account_id,
+        delegate: &d.delegate_tax_code,
+        manages_subject: manages,
+    })
+}
+
+/// One button posting `azione` to the delega.
+#[component]
+fn ActionButton(
+    id: i64,
+    action: &'static str,
+    label: &'static str,
+    #[prop(optional)] secondary: bool,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=paths::delega_action(id) class="inline-form">
+            <input type="hidden" name="azione" value=action/>
+            <button type="submit" class=secondary.then_some("button--secondary")>{t(label)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn DetailPage(data: Detail) -> impl IntoView {
+    let lang = use_lang();
+    let d = data.delega.clone();
+    let id = d.id;
+    let services: Vec<String> = match &d.services {
+        None => vec![t("delega-scope-all-short")],
+        Some(list) => list
+            .iter()
+            .map(|slug| catalog::find(slug).map_or_else(|| slug.clone(), |s| s.name.get(lang).to_string()))
+            .collect(),
+    };
+    let temporary = d.kind == Kind::Temporanea;
+    let today_state = data.today.clone();
+    let mut buttons: Vec<AnyView> = Vec::new();
+    if data.delegate_side && d.state == State::Pending {
+        buttons.push(view! { <ActionButton id action="accetta" label="delega-accept"/> }.into_any());
+        buttons.push(view! { <ActionButton id action="rifiuta" label="delega-refuse" secondary=true/> }.into_any());
+    }
+    if data.delegate_side && temporary && d.state == State::Active && today_state.is_none() {
+        buttons.push(view! { <ActionButton id action="chiedi" label="delega-ask"/> }.into_any());
+    }
+    if data.grantor_side && temporary && today_state.as_deref() == Some("requested") {
+        buttons.push(view! { <ActionButton id action="approva" label="delega-approve"/> }.into_any());
+    }
+    if data.delegate_side && matches!(d.state, State::Accepted | State::Active) {
+        buttons.push(view! { <ActionButton id action="rinuncia" label="delega-renounce" secondary=true/> }.into_any());
+    }
+    if data.grantor_side && d.state.is_live() {
+        buttons.push(view! { <ActionButton id action="revoca" label="delega-revoke" secondary=true/> }.into_any());
+    }
+    let history: Vec<AnyView> = data
+        .history
+        .iter()
+        .map(|h| {
+            let event = format!("delega-event-{}", h.event);
+            view! {
+                <tr>
+                    <td>{format_when(h.at, lang)}</td>
+                    <td>{t(&event)}</td>
+                    <td>{h.actor.clone().unwrap_or_else(|| t("delega-by-portal"))}</td>
+                </tr>
+            }
+            .into_any()
+        })
+        .collect();
+    let actions = data.actions.map(|events| {
+        let rows: Vec<AnyView> = events
+            .iter()
+            .map(|e| {
+                view! {
+                    <tr>
+                        <td>{format_when(e.at, lang)}</td>
+                        <td>{access::action_name(&e.action, lang)}</td>
+                        <td><code>{e.resource.clone()}</code></td>
+                        <td>{if e.outcome == "allowed" { t("activity-allowed") } else { t("activity-denied") }}</td>
+                    </tr>
+                }
+                .into_any()
+            })
+            .collect();
+        view! {
+            <section aria-labelledby="under-heading">
+                <h2 id="under-heading">{t("delega-under")}</h2>
+                <TableOrEmpty
+                    caption="delega-under-caption"
+                    empty="activity-none"
+                    columns=&["activity-col-when", "activity-col-action", "activity-col-on", "activity-col-outcome"]
+                    rows
+                />
+            </section>
+        }
+    });
+    let title = t_args("delega-title", &[("subject", d.subject_name())]);
+    view! {
+        <Page title=title.clone() trail=vec![Crumb { label: t("deleghe-title"), href: paths::DELEGHE.into() }]>
+            <h1>{title}</h1>
+            <dl class="facts">
+                <dt>{t("delega-col-state")}</dt><dd><strong>{t(&d.state.name_key())}</strong></dd>
+                <dt>{t("delega-col-grantor")}</dt><dd>{d.grantor_name.clone()}</dd>
+                <dt>{t("delega-col-delegate")}</dt><dd>{d.delegate_tax_code.clone()}</dd>
+                <dt>{t("delega-col-kind")}</dt><dd>{t(d.kind.name_key())}</dd>
+                <dt>{t("delega-scope")}</dt><dd><ul>{services.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul></dd>
+                <dt>{t("delega-col-dates")}</dt><dd>{format_date(d.starts_on, lang)} " – " {format_date(d.ends_on, lang)}</dd>
+                {(d.state == State::Pending).then(|| view! {
+                    <dt>{t("delega-answer-by")}</dt><dd>{format_when(d.answer_by, lang)}</dd>
+                })}
+                {(data.grantor_side && d.state == State::Pending).then(|| view! {
+                    <dt>{t("delega-code")}</dt><dd><code>{d.acceptance_code.clone()}</code> <br/><span class="hint">{t("delega-code-pass-on")}</span></dd>
+                })}
+                {temporary.then(|| view! {
+                    <dt>{t("delega-today")}</dt>
+                    <dd>{t(match today_state.as_deref() { Some("approved") => "delega-today-approved", Some(_) => "delega-today-asked", None => "delega-today-none" })}</dd>
+                })}
+            </dl>
+            {(!buttons.is_empty()).then(|| view! { <div class="actions">{buttons}</div> })}
+            <section aria-labelledby="history-heading">
+                <h2 id="history-heading">{t("delega-history")}</h2>
+                <TableOrEmpty
+                    caption="delega-history-caption"
+                    empty="activity-none"
+                    columns=&["activity-col-when", "activity-col-action", "activity-col-who"]
+                    rows=history
+                />
+            </section>
+            {actions}
+        </Page>
+    }
+}

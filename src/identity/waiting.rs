@@ -1,0 +1,17 @@
+//! What waits for a person's answer, for the banner right after sign-in:
+//! deleghe granted to their codice fiscale and not yet answered. (Read here,
+//! below the domains, so the personal area can say so without depending on them.)
+use crate::db::schema::deleghe as d;
+use crate::db::AnyConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// How many deleghe wait for the answer of the person with `tax_code`.
+pub fn deleghe(conn: &mut AnyConnection, tax_code: &str, now: NaiveDateTime) -> QueryResult<i64> {
+    d::table
+        .filter(d::delegate_tax_code.eq(tax_code))
+        .filter(d::state.eq("pending"))
+        .filter(d::answer_by.gt(now))
+        .count()
+        .get_result(conn)
+}
