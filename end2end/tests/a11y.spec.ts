@@ -188,3 +188,34 @@ test("axe finds no violation on the helpdesk's check of an organisation", async 
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Müller Logistik GmbH");
   await expectNoViolations(page);
 });
+
+test("axe finds no violation on the deleghe pages, in both languages", async ({ page }) => {
+  await signInWithDemoIdp(page, "Mario Rossi");
+  await page.goto("/deleghe/nuova");
+  await page.getByRole("button", { name: "Conferisci la delega" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await expectNoViolations(page); // the form with every error
+  await page.getByLabel("Codice fiscale del delegato").fill("SPSNNA90T64F839O");
+  await page.getByLabel("Temporanea", { exact: true }).check();
+  await page.getByLabel("Tutti i servizi che posso delegare").check();
+  const end = new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10);
+  await page.getByLabel("Valida fino al").fill(end);
+  await page.getByRole("button", { name: "Conferisci la delega" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Delega per Mario Rossi");
+  await expectNoViolations(page); // the grantor's view, with the acceptance code
+  const delega = page.url();
+  await page.goto(`${delega}?lang=en`);
+  await expectNoViolations(page);
+  await page.goto("/deleghe?lang=en");
+  await expectNoViolations(page);
+  await page.goto("/deleghe/nuova?lang=en");
+  await expectNoViolations(page);
+  await page.goto("/deleghe?lang=it");
+  await expectNoViolations(page);
+  // The delegate's view, with the answer buttons.
+  await page.context().clearCookies();
+  await signInWithDemoIdp(page, "Anna Esposito");
+  await page.goto(delega);
+  await expect(page.getByRole("button", { name: "Accetta la delega" })).toBeVisible();
+  await expectNoViolations(page);
+});
