@@ -32,6 +32,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(crate::helpdesk::routes())
         .merge(crate::profiles::routes())
         .merge(crate::delegations::routes())
+        .merge(crate::dimissioni::routes())
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -46,6 +46,27 @@ pub enum Command {
     /// Load data from the national registries' exports.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Ispettorato officers, who consult the Dimissioni modules of their province.
+    #[command(subcommand)]
+    Itl(ItlCommand),
+    /// Dimissioni volontarie: checks on the modules sent.
+    #[command(subcommand)]
+    Dimissioni(DimissioniCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ItlCommand {
+    /// Make a codice fiscale an officer for a province (its sigla, e.g. MI).
+    Add { codice_fiscale: String, provincia: String },
+    /// Take the role away.
+    Remove { codice_fiscale: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DimissioniCommand {
+    /// Checks the whole seal chain: each module's hash, its link to the one
+    /// before and the portal's signature. Exits non-zero at the first break.
+    Verify,
 }
 
 #[derive(Subcommand, Debug)]
@@ -63,6 +84,12 @@ pub enum ImportCommand {
     /// reported and skipped; importing again adds only what is new.
     #[command(name = "cliclavoro")]
     Cliclavoro { file: PathBuf },
+    /// Employment relationships from the Comunicazioni Obbligatorie: `;`-separated
+    /// CSV with the header codice_fiscale_lavoratore;codice_fiscale_datore;
+    /// denominazione_datore;indirizzo_sede;comune_sede;cap_sede;provincia_sede;
+    /// data_inizio;tipologia_contrattuale;data_fine;email_datore;pec_datore.
+    #[command(name = "rapporti")]
+    Rapporti { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -130,6 +157,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         ),
         Command::Saml(SamlCommand::PurgeRegister) => purge_register(config).await,
         Command::Operators(cmd) => operators(config, cmd).await,
+        Command::Itl(cmd) => itl(config, cmd).await,
+        Command::Dimissioni(DimissioniCommand::Verify) => verify_dimissioni(config).await,
+        Command::Import(ImportCommand::Rapporti { file }) => import_rapporti(config, file).await,
         Command::Import(ImportCommand::RegistroImprese { file }) => import_registry(config, file).await,
         Command::Import(ImportCommand::Cliclavoro { file }) => import_cliclavoro(config, file).await,
     };
@@ -174,6 +204,72 @@ async fn purge_register(config: Config) -> CliResult {
     })
     .await??;
     println!("deleted {n} SAML register entries older than 24 months");
+    Ok(())
+}
+
+async fn itl(config: Config, cmd: ItlCommand) -> CliResult {
+    let url = config.database_url.clone();
+    let (cf, province) = match &cmd {
+        ItlCommand::Add { codice_fiscale, provincia } => (codice_fiscale.clone(), Some(provincia.to_ascii_uppercase())),
+        ItlCommand::Remove { codice_fiscale } => (codice_fiscale.clone(), None),
+    };
+    let cf = crate::identity::codice_fiscale::normalize(&cf)
+        .ok_or_else(|| format!("{cf:?} is not a valid codice fiscale"))?;
+    if let Some(p) = &province {
+        crate::dimissioni::itl::office(p).ok_or_else(|| format!("{p:?} is not an Italian province's sigla"))?;
+    }
+    let (c2, p2) = (cf.clone(), province.clone());
+    tokio::task::spawn_blocking(move || -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let pool = crate::db::connect(&url, 1)?;
+        let mut conn = pool.get()?;
+        match p2 {
+            Some(p) => crate::identity::roles::add_itl(&mut conn, &c2, &p)?,
+            None => {
+                crate::identity::roles::remove_itl(&mut conn, &c2)?;
+            }
+        }
+        Ok(())
+    })
+    .await??;
+    match province {
+        Some(p) => println!("{cf} is an Ispettorato officer for {p}"),
+        None => println!("{cf} is not an Ispettorato officer"),
+    }
+    Ok(())
+}
+
+async fn verify_dimissioni(config: Config) -> CliResult {
+    let url = config.database_url.clone();
+    // The modules are sealed with the portal's (service provider's) key.
+    let keys = crate::saml::keys::KeyPair::load(&config.sp_key, &config.sp_cert)?;
+    let result = tokio::task::spawn_blocking(move || -> Result<_, Box<dyn std::error::Error + Send + Sync>> {
+        let pool = crate::db::connect(&url, 1)?;
+        let mut conn = pool.get()?;
+        Ok(crate::dimissioni::seal::verify(&mut conn, &keys)?)
+    })
+    .await??;
+    match result {
+        Ok(n) => {
+            println!("dimissioni: the seal chain holds ({n} modules checked)");
+            Ok(())
+        }
+        Err(broken) => Err(format!("dimissioni: module {} is broken: {}", broken.code, broken.why).into()),
+    }
+}
+
+async fn import_rapporti(config: Config, file: PathBuf) -> CliResult {
+    let url = config.database_url.clone();
+    let report = tokio::task::spawn_blocking(move || -> Result<_, Box<dyn std::error::Error + Send + Sync>> {
+        let input = std::fs::File::open(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let pool = crate::db::connect(&url, 1)?;
+        let mut conn = pool.get()?;
+        Ok(crate::dimissioni::relationships::import(&mut conn, input)?)
+    })
+    .await??;
+    for (line, why) in &report.rejected {
+        eprintln!("line {line}: {why}");
+    }
+    println!("rapporti: {} added, {} updated, {} rows rejected", report.added, report.updated, report.rejected.len());
     Ok(())
 }
 
@@ -257,6 +353,10 @@ async fn serve(config: Config) -> CliResult {
         if let Some(giulia) = crate::auth::demo_idp::people::find("giulia").and_then(|p| p.codice_fiscale()) {
             let now = chrono::Utc::now().naive_utc();
             crate::db::with_conn(&pool, move |c| crate::registry::seed_demo(c, &giulia, now)).await?;
+        }
+        // Mario Rossi (demo IdP) works for Giulia Bianchi's demo company.
+        if let Some(mario) = crate::auth::demo_idp::people::find("mario").and_then(|p| p.codice_fiscale()) {
+            crate::db::with_conn(&pool, move |c| crate::dimissioni::relationships::seed_demo(c, &mario)).await?;
         }
         // Luca Verdi (demo IdP) is a validated consulente del lavoro.
         if let Some(luca) = crate::auth::demo_idp::people::find("luca") {

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod delegations;
+pub mod dimissioni;
 pub mod error;
 pub mod helpdesk;
 pub mod i18n;

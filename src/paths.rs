@@ -55,6 +55,18 @@ pub const MEMBER_REMOVE: &str = "/profili/organizzazioni/{id}/membri/{member}/ri
 pub const ORGANISATION_ACTIVITY: &str = "/profili/organizzazioni/{id}/attivita";
 pub const ORGANISATION_ACTIVITY_CSV: &str = "/profili/organizzazioni/{id}/attivita.csv";
 
+pub const DIMISSIONI: &str = "/dimissioni-volontarie";
+pub const DIMISSIONI_CSV: &str = "/dimissioni-volontarie.csv";
+pub const DIMISSIONI_NEW: &str = "/dimissioni-volontarie/nuova";
+pub const DIMISSIONI_RELATIONSHIP: &str = "/dimissioni-volontarie/nuova/rapporto";
+pub const DIMISSIONI_FORM: &str = "/dimissioni-volontarie/nuova/modulo";
+pub const DIMISSIONI_PIN: &str = "/dimissioni-volontarie/nuova/delega";
+pub const DIMISSIONI_PIN_PDF: &str = "/dimissioni-volontarie/nuova/delega.pdf";
+pub const DIMISSIONI_SEND: &str = "/dimissioni-volontarie/nuova/trasmetti";
+/// A module, and (with `.pdf`) its PDF.
+pub const DIMISSIONI_MODULE: &str = "/dimissioni-volontarie/{codice}";
+pub const DIMISSIONI_REVOCA: &str = "/dimissioni-volontarie/{codice}/revoca";
+
 pub const DELEGHE: &str = "/deleghe";
 pub const DELEGA_NEW: &str = "/deleghe/nuova";
 pub const DELEGA_CODE: &str = "/deleghe/codice";
@@ -92,6 +104,18 @@ pub fn helpdesk_document(id: i64) -> String {
 
 pub fn helpdesk_decision(id: i64) -> String {
     fill(HELPDESK_DECISION, "id", &id.to_string())
+}
+
+pub fn dimissioni(code: &str) -> String {
+    fill(DIMISSIONI_MODULE, "codice", code)
+}
+
+pub fn dimissioni_pdf(code: &str) -> String {
+    format!("{}.pdf", dimissioni(code))
+}
+
+pub fn dimissioni_revoca(code: &str) -> String {
+    fill(DIMISSIONI_REVOCA, "codice", code)
 }
 
 pub fn delega(id: i64) -> String {

@@ -74,6 +74,17 @@ pub enum Resource<'a> {
     OrganisationApplication(i64),
     /// The supporting document of such an application.
     OrganisationDocument(i64),
+    /// A Dimissioni module: the worker's codice fiscale, the organisation
+    /// that employs them (when the portal knows it), who sent it, the
+    /// workplace's province, and the province the principal is an Ispettorato
+    /// officer for (if any).
+    Resignation {
+        worker: &'a str,
+        employer: Option<i64>,
+        filed_by: i64,
+        province: &'a str,
+        officer_for: Option<&'a str>,
+    },
     /// One delega: who granted it, to whom (a codice fiscale), and whether the
     /// principal manages the organisation it was granted for.
     Delega {
@@ -100,6 +111,7 @@ impl Resource<'_> {
             Resource::OrganisationApplication(id) => format!("org-application:{id}"),
             Resource::OrganisationDocument(id) => format!("org-document:{id}"),
             Resource::Delega { id, .. } => format!("delega:{id}"),
+            Resource::Resignation { worker, .. } => format!("dimissioni:{worker}"),
         }
     }
 }
@@ -168,21 +180,29 @@ impl DelegaLimit {
     }
 }
 
-/// Whether a delega covers service `s` on the day it was checked.
-fn delega_covers(id: i64, grant: &DelegaGrant, s: &Requirements, capacity: Profile) -> Result<(), DelegaLimit> {
-    if s.reserved.contains(&capacity) {
-        return Err(DelegaLimit::Reserved);
-    }
+/// The Dimissioni volontarie service's slug.
+pub const DIMISSIONI: &str = "dimissioni-volontarie";
+
+/// Whether a delega is usable on the day it was checked (dates, approval).
+fn delega_in_force(id: i64, grant: &DelegaGrant) -> Result<(), DelegaLimit> {
     if grant.today < grant.from || grant.today > grant.until {
         return Err(DelegaLimit::Dates);
-    }
-    if grant.services.as_ref().is_some_and(|list| !list.iter().any(|x| x == s.slug)) {
-        return Err(DelegaLimit::Scope);
     }
     if grant.temporary && !grant.approved_today {
         return Err(DelegaLimit::Approval { delega: id });
     }
     Ok(())
+}
+
+/// Whether a delega covers service `s` on the day it was checked.
+fn delega_covers(id: i64, grant: &DelegaGrant, s: &Requirements, capacity: Profile) -> Result<(), DelegaLimit> {
+    if s.reserved.contains(&capacity) {
+        return Err(DelegaLimit::Reserved);
+    }
+    if grant.services.as_ref().is_some_and(|list| !list.iter().any(|x| x == s.slug)) {
+        return Err(DelegaLimit::Scope);
+    }
+    delega_in_force(id, grant)
 }
 
 /// The level the helpdesk console asks of operators.
@@ -269,6 +289,39 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
                 return Err(Denial::NotYours);
             }
             allowed()
+        }
+        // A Dimissioni module: the worker (as themself) and the soggetto
+        // abilitato who sent it see and revoke it; the employer (as the
+        // company, also through a delega covering the service) and the
+        // province's Ispettorato officers only see it. To anyone else it does not exist.
+        (
+            Action::View | Action::Change,
+            Resource::Resignation { worker, employer, filed_by, province, officer_for },
+        ) => {
+            let strong = matches!(who.actor.credential, Credential::Spid | Credential::Cie);
+            let own =
+                strong && who.acting.subject == crate::kernel::Subject::Themself && who.actor.identifier == *worker;
+            let sender = *filed_by == who.actor.account_id && who.profile() == Profile::SoggettoAbilitato;
+            if own || sender {
+                return allowed();
+            }
+            if action == Action::View {
+                let company = match &who.acting.subject {
+                    crate::kernel::Subject::Organisation { id, .. } => Some(*id) == *employer,
+                    _ => false,
+                } && who.profile() == Profile::Azienda
+                    && who.delega().is_none_or(|(id, grant)| {
+                        grant.services.as_ref().is_none_or(|s| s.iter().any(|x| x == DIMISSIONI))
+                            && delega_in_force(id, grant).is_ok()
+                    });
+                let officer = who.has_role(Role::ItlOfficer)
+                    && officer_for.is_some_and(|p| p.eq_ignore_ascii_case(province))
+                    && who.actor.level >= Level::L2;
+                if company || officer {
+                    return allowed();
+                }
+            }
+            Err(Denial::NotYours)
         }
         // A delega: both sides see it; the grantor's side (the grantor, or
         // whoever manages the organisation it is for) revokes and approves;

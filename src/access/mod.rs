@@ -20,7 +20,7 @@ mod audit;
 mod decision;
 
 pub use audit::{about_organisation, action_name, by_actor, recent, record, under_delega, AuditEvent};
-pub use decision::{authorize, Action, DelegaLimit, Denial, Requirements, Resource};
+pub use decision::{authorize, Action, DelegaLimit, Denial, Requirements, Resource, DIMISSIONI};
 
 use crate::kernel::{AppState, Principal};
 

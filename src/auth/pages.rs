@@ -15,7 +15,7 @@ use leptos::prelude::*;
 /// Date and time as people read them in each language (times are UTC in the
 /// database; shown in Italian time, the portal's reference).
 pub fn format_when(at: NaiveDateTime, lang: Lang) -> String {
-    let rome = chrono_tz_rome(at);
+    let rome = crate::kernel::clock::rome(at);
     match lang {
         Lang::It => rome.format("%d/%m/%Y alle %H:%M").to_string(),
         Lang::En => rome.format("%d %B %Y at %H:%M").to_string(),
@@ -28,20 +28,6 @@ pub fn format_date(day: chrono::NaiveDate, lang: Lang) -> String {
         Lang::It => day.format("%d/%m/%Y").to_string(),
         Lang::En => day.format("%d %B %Y").to_string(),
     }
-}
-
-/// UTC to Italian local time (CET/CEST, EU rules: last Sunday of March and October at 01:00 UTC).
-fn chrono_tz_rome(at: NaiveDateTime) -> NaiveDateTime {
-    use chrono::{Datelike, Duration, NaiveDate, Weekday};
-    let last_sunday = |month: u32| {
-        let mut d = NaiveDate::from_ymd_opt(at.year(), month, 31).unwrap_or_default();
-        while d.weekday() != Weekday::Sun {
-            d = d.pred_opt().unwrap_or(d);
-        }
-        d.and_hms_opt(1, 0, 0).unwrap_or_default()
-    };
-    let summer = at >= last_sunday(3) && at < last_sunday(10);
-    at + Duration::hours(if summer { 2 } else { 1 })
 }
 
 /// `GET /area-personale`: who is signed in, how, and their last access.

@@ -31,7 +31,11 @@ pub async fn enter(page: PageRequest, Path(ServiceSlug { slug }): Path<ServiceSl
     match access::check(&page.state, who, Action::Enter, &resource, &page.request_id).await? {
         Ok(permit) => {
             with_conn(&page.state.pool, move |c| usage::record(c, &permit, service)).await?;
-            let url = format!("{}{}", page.state.config.services_base_url.trim_end_matches('/'), service.path);
+            let url = if service.internal {
+                service.path.clone()
+            } else {
+                format!("{}{}", page.state.config.services_base_url.trim_end_matches('/'), service.path)
+            };
             Ok((StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response())
         }
         Err(Denial::SignIn) => Ok(Redirect::to(&paths::sign_in_then(&here)).into_response()),

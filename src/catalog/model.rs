@@ -38,6 +38,9 @@ pub struct Service {
     /// soggetto abilitato): it cannot be delegated in them.
     #[serde(default)]
     pub reserved: Vec<Profile>,
+    /// Built into the portal: `path` is one of ours.
+    #[serde(default)]
+    pub internal: bool,
 }
 
 fn credentials<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Credential>, D::Error> {

@@ -386,3 +386,93 @@ diesel::joinable!(delega_approvals -> deleghe (delega_id));
 diesel::allow_tables_to_appear_in_same_query!(deleghe, delega_events, delega_approvals, organisations);
 diesel::allow_tables_to_appear_in_same_query!(accounts, deleghe);
 diesel::allow_tables_to_appear_in_same_query!(accounts, delega_events);
+
+diesel::table! {
+    rapporti (id) {
+        id -> BigInt,
+        worker_tax_code -> Text,
+        employer_tax_code -> Text,
+        employer_name -> Text,
+        workplace_address -> Text,
+        workplace_comune -> Text,
+        workplace_cap -> Text,
+        workplace_province -> Text,
+        start_date -> Date,
+        contract_type -> Text,
+        end_date -> Nullable<Date>,
+        employer_email -> Nullable<Text>,
+        employer_pec -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    dimissioni_modules (id) {
+        id -> BigInt,
+        code -> Text,
+        kind -> Text,
+        revokes_code -> Nullable<Text>,
+        revoked_by_code -> Nullable<Text>,
+        worker_account_id -> Nullable<BigInt>,
+        worker_tax_code -> Text,
+        worker_family_name -> Text,
+        worker_given_name -> Text,
+        worker_email -> Text,
+        employer_tax_code -> Text,
+        employer_name -> Text,
+        workplace_address -> Text,
+        workplace_comune -> Text,
+        workplace_cap -> Text,
+        workplace_province -> Text,
+        employer_email -> Text,
+        employer_pec -> Text,
+        start_date -> Date,
+        contract_type -> Text,
+        decorrenza -> Nullable<Date>,
+        reason -> Nullable<Text>,
+        filed_by_account_id -> BigInt,
+        abilitato_kind -> Nullable<Text>,
+        abilitato_tax_code -> Nullable<Text>,
+        transmitted_at -> Timestamp,
+        idempotency_key -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+        signature -> Text,
+    }
+}
+
+diesel::table! {
+    dimissioni_deliveries (id) {
+        id -> BigInt,
+        module_id -> BigInt,
+        recipient -> Text,
+        address -> Text,
+        attempted_at -> Timestamp,
+        outcome -> Text,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    dimissioni_pins (id) {
+        id -> BigInt,
+        pin_hash -> Text,
+        operator_account_id -> BigInt,
+        worker_tax_code -> Text,
+        kind -> Text,
+        idempotency_key -> Text,
+        issued_on -> Date,
+        created_at -> Timestamp,
+        used_by_code -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    itl_officers (identifier) {
+        identifier -> Text,
+        province -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(dimissioni_deliveries -> dimissioni_modules (module_id));
+diesel::allow_tables_to_appear_in_same_query!(dimissioni_modules, dimissioni_deliveries);

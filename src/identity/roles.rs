@@ -1,7 +1,8 @@
 //! Portal roles held by identifier: helpdesk operators (named by
-//! `servizi-lavoro operators add <codice fiscale>`). Found at sign-in and
-//! kept in the principal; removing a role ends the person's sessions.
-use crate::db::schema::{accounts as a, operators as o, sessions};
+//! `servizi-lavoro operators add <codice fiscale>`) and Ispettorato officers
+//! (`servizi-lavoro itl add <codice fiscale> <provincia>`). Found at sign-in
+//! and kept in the principal; removing a role ends the person's sessions.
+use crate::db::schema::{accounts as a, itl_officers as itl, operators as o, sessions};
 use crate::db::AnyConnection;
 use crate::kernel::Role;
 use chrono::Utc;
@@ -24,14 +25,50 @@ pub fn add(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<bool> 
 pub fn remove(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<bool> {
     conn.transaction(|c| {
         let removed = diesel::delete(o::table.find(codice_fiscale)).execute(c)? > 0;
+        end_sessions(c, codice_fiscale)?;
+        Ok(removed)
+    })
+}
+
+fn end_sessions(c: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<()> {
+    {
         let accounts: Vec<i64> = a::table
             .filter(a::id_kind.eq(super::IdKind::FiscalCode.code()))
             .filter(a::identifier.eq(codice_fiscale))
             .select(a::id)
             .load(c)?;
         diesel::delete(sessions::table.filter(sessions::account_id.eq_any(accounts))).execute(c)?;
+        Ok(())
+    }
+}
+
+/// Makes a codice fiscale an Ispettorato officer for `province` (or moves them there).
+pub fn add_itl(conn: &mut AnyConnection, codice_fiscale: &str, province: &str) -> QueryResult<()> {
+    conn.transaction(|c| {
+        diesel::delete(itl::table.find(codice_fiscale)).execute(c)?;
+        diesel::insert_into(itl::table)
+            .values((
+                itl::identifier.eq(codice_fiscale),
+                itl::province.eq(province),
+                itl::added_at.eq(Utc::now().naive_utc()),
+            ))
+            .execute(c)?;
+        end_sessions(c, codice_fiscale)
+    })
+}
+
+/// Takes the officer role away (their sessions end).
+pub fn remove_itl(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<bool> {
+    conn.transaction(|c| {
+        let removed = diesel::delete(itl::table.find(codice_fiscale)).execute(c)? > 0;
+        end_sessions(c, codice_fiscale)?;
         Ok(removed)
     })
+}
+
+/// The province a codice fiscale is an Ispettorato officer for.
+pub fn itl_province(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<Option<String>> {
+    itl::table.find(codice_fiscale).select(itl::province).first(conn).optional()
 }
 
 /// The roles of a person signed in with a codice fiscale (none for others).
@@ -39,6 +76,12 @@ pub fn of(conn: &mut AnyConnection, kind: super::IdKind, identifier: &str) -> Qu
     if kind != super::IdKind::FiscalCode {
         return Ok(Vec::new());
     }
-    let operator = o::table.find(identifier).count().get_result::<i64>(conn)? > 0;
-    Ok(if operator { vec![Role::HelpdeskOperator] } else { Vec::new() })
+    let mut roles = Vec::new();
+    if o::table.find(identifier).count().get_result::<i64>(conn)? > 0 {
+        roles.push(Role::HelpdeskOperator);
+    }
+    if itl_province(conn, identifier)?.is_some() {
+        roles.push(Role::ItlOfficer);
+    }
+    Ok(roles)
 }

@@ -41,3 +41,18 @@ impl Clock {
         }
     }
 }
+
+/// UTC to Italian local time (CET/CEST, EU rules: from the last Sunday of
+/// March to the last Sunday of October, at 01:00 UTC).
+pub fn rome(at: NaiveDateTime) -> NaiveDateTime {
+    use chrono::{Datelike, NaiveDate, Weekday};
+    let last_sunday = |month: u32| {
+        let mut d = NaiveDate::from_ymd_opt(at.year(), month, 31).unwrap_or_default();
+        while d.weekday() != Weekday::Sun {
+            d = d.pred_opt().unwrap_or(d);
+        }
+        d.and_hms_opt(1, 0, 0).unwrap_or_default()
+    };
+    let summer = at >= last_sunday(3) && at < last_sunday(10);
+    at + chrono::Duration::hours(if summer { 2 } else { 1 })
+}

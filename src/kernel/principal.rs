@@ -103,6 +103,9 @@ pub enum Role {
     /// May work in the helpdesk console (`servizi-lavoro operators add`);
     /// removing the role ends the person's sessions.
     HelpdeskOperator,
+    /// May consult the Dimissioni modules of one province
+    /// (`servizi-lavoro itl add`); the province is read at each use.
+    ItlOfficer,
 }
 
 /// The actor and whom they act for, as the session keeps them.

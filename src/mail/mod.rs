@@ -12,6 +12,14 @@ pub enum Mailer {
     Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
 }
 
+/// A file sent with a message.
+#[derive(Clone, Debug)]
+pub struct Attachment {
+    pub file_name: String,
+    pub mime: &'static str,
+    pub bytes: Vec<u8>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
     #[error("mail configuration: {0}")]
@@ -56,18 +64,38 @@ impl Mailer {
         body: &str,
         args: &[(&'static str, String)],
     ) -> Result<(), MailError> {
+        self.send_with(to, lang, subject, body, args, None).await
+    }
+
+    /// The same, with a file attached.
+    pub async fn send_with(
+        &self,
+        to: &str,
+        lang: Lang,
+        subject: &str,
+        body: &str,
+        args: &[(&'static str, String)],
+        attachment: Option<&Attachment>,
+    ) -> Result<(), MailError> {
+        use lettre::message::{MultiPart, SinglePart};
         let to: Mailbox = to.parse().map_err(|e| MailError::Send(format!("address: {e}")))?;
         let from = match self {
             Mailer::Outbox { from, .. } | Mailer::Smtp { from, .. } => from.clone(),
         };
         let text = format!("{}\n\n--\n{}\n", lang.t_args(body, args), lang.t("mail-signature"));
-        let message = Message::builder()
-            .from(from)
-            .to(to)
-            .subject(lang.t_args(subject, args))
-            .header(ContentType::TEXT_PLAIN)
-            .body(text)
-            .map_err(|e| MailError::Send(e.to_string()))?;
+        let builder = Message::builder().from(from).to(to).subject(lang.t_args(subject, args));
+        let message = match attachment {
+            None => builder.header(ContentType::TEXT_PLAIN).body(text),
+            Some(a) => {
+                let kind = ContentType::parse(a.mime).map_err(|e| MailError::Send(e.to_string()))?;
+                builder.multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(text))
+                        .singlepart(lettre::message::Attachment::new(a.file_name.clone()).body(a.bytes.clone(), kind)),
+                )
+            }
+        }
+        .map_err(|e| MailError::Send(e.to_string()))?;
         match self {
             Mailer::Outbox { dir, .. } => {
                 AsyncFileTransport::<Tokio1Executor>::new(dir)

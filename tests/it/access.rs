@@ -22,7 +22,7 @@ fn principals() -> Vec<Option<Principal>> {
     for credential in CREDENTIALS {
         for level in Level::ALL {
             for profile in Profile::ALL {
-                for roles in [vec![], vec![Role::HelpdeskOperator]] {
+                for roles in [vec![], vec![Role::HelpdeskOperator], vec![Role::ItlOfficer]] {
                     all.push(Some(principal(credential, level, profile, roles)));
                 }
             }
@@ -56,6 +56,12 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::Delega { id: 2, grantor: 8, delegate: "X", manages_subject: false },
         Resource::Delega { id: 3, grantor: 8, delegate: "Y", manages_subject: true },
         Resource::Delega { id: 4, grantor: 8, delegate: "Y", manages_subject: false },
+        // Dimissioni modules: of `person()` ("X"), sent by them (account 7), of a stranger
+        // in Milano (seen by an officer for MI, not for RM).
+        Resource::Resignation { worker: "X", employer: None, filed_by: 9, province: "MI", officer_for: None },
+        Resource::Resignation { worker: "Y", employer: None, filed_by: 7, province: "MI", officer_for: None },
+        Resource::Resignation { worker: "Y", employer: Some(3), filed_by: 9, province: "MI", officer_for: Some("MI") },
+        Resource::Resignation { worker: "Y", employer: None, filed_by: 9, province: "MI", officer_for: Some("RM") },
     ]);
     all
 }
@@ -127,6 +133,24 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
                 (false, false) => Err(Denial::NotYours),
             }
         }
+        (
+            Action::View | Action::Change,
+            Resource::Resignation { worker, employer, filed_by, province, officer_for },
+        ) => {
+            // Table principals act as themselves (no organisation, no delega).
+            let own = matches!(credential, Credential::Spid | Credential::Cie) && *worker == p.actor.identifier;
+            let sender = *filed_by == p.actor.account_id && p.acting.capacity == Profile::SoggettoAbilitato;
+            let officer = action == Action::View
+                && p.roles.contains(&Role::ItlOfficer)
+                && officer_for.is_some_and(|o| o == *province)
+                && level >= Level::L2;
+            let _ = employer;
+            if own || sender || officer {
+                Ok(())
+            } else {
+                Err(Denial::NotYours)
+            }
+        }
         (Action::Decide, Resource::Invitation { invitee, .. }) => {
             if matches!(credential, Credential::Spid | Credential::Cie) && *invitee == p.actor.identifier {
                 Ok(())
@@ -160,7 +184,7 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
             }
         }
     }
-    assert_eq!(principals.len() * ACTIONS.len() * resources.len(), 73 * 5 * 41);
+    assert_eq!(principals.len() * ACTIONS.len() * resources.len(), 109 * 5 * 45);
     assert!(allowed > 0, "some combinations are allowed");
 }
 

@@ -8,6 +8,7 @@ mod architecture;
 mod catalog;
 mod cie_eidas_login;
 mod deleghe;
+mod dimissioni;
 mod foreign_user;
 mod foundation;
 mod fuzz;

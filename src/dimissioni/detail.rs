@@ -1,0 +1,310 @@
+//! `/dimissioni-volontarie/{codice}`: one module — its sections, its seal,
+//! every delivery attempt, the PDF (`{codice}.pdf`), and the revoca while it
+//! is in time (by the worker, or by the soggetto abilitato who sent it, with a
+//! new PIN). Only those the module concerns see it; to others it does not exist.
+use super::deadline;
+use super::deliver;
+use super::documents;
+use super::filer;
+use super::module::{self, Contents, Delivery, Kind, Module, Sender};
+use super::pdf;
+use super::pin;
+use crate::access::{self, Action, Permit, Resource};
+use crate::auth::pages::{format_date, format_when};
+use crate::db::schema::organisations as o;
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{t, t_args, use_lang};
+use crate::identity::roles;
+use crate::kernel::clock::rome;
+use crate::kernel::{Principal, Role};
+use crate::paths;
+use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, TableOrEmpty};
+use crate::web::layout::Page;
+use crate::web::render::{FormData, PageRequest};
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use diesel::prelude::*;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct Code {
+    pub codice: String,
+}
+
+/// The module `code` with the permit to `action` on it, or 404.
+pub async fn permitted(req: &PageRequest, who: &Principal, code: &str, action: Action) -> AppResult<(Permit, Module)> {
+    if code.len() != 17 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return Err(AppError::NotFound);
+    }
+    let (c2, identifier, officer) = (code.to_string(), who.actor.identifier.clone(), who.has_role(Role::ItlOfficer));
+    let (m, employer, province) = with_conn(&req.state.pool, move |c| {
+        let Some(m) = module::by_code(c, &c2)? else { return Ok((None, None, None)) };
+        let employer: Option<i64> =
+            o::table.filter(o::tax_code.eq(&m.contents.employer_tax_code)).select(o::id).first(c).optional()?;
+        let province = if officer { roles::itl_province(c, &identifier)? } else { None };
+        Ok((Some(m), employer, province))
+    })
+    .await?;
+    let m = m.ok_or(AppError::NotFound)?;
+    let resource = Resource::Resignation {
+        worker: &m.contents.worker_tax_code,
+        employer,
+        filed_by: m.filed_by_account_id,
+        province: &m.contents.workplace_province,
+        officer_for: province.as_deref(),
+    };
+    let permit = access::check(&req.state, Some(who), action, &resource, &req.request_id)
+        .await?
+        .map_err(|_| AppError::NotFound)?;
+    Ok((permit, m))
+}
+
+#[derive(Clone)]
+struct Detail {
+    module: Module,
+    deliveries: Vec<Delivery>,
+    /// May this person revoke it (their own, or sent by them)?
+    may_revoke: bool,
+    in_time: bool,
+    operator: bool,
+    pin: Option<String>,
+    errors: FieldErrors,
+}
+
+#[component]
+fn DetailPage(d: Detail) -> impl IntoView {
+    let lang = use_lang();
+    let m = d.module.clone();
+    let c = m.contents.clone();
+    let kind = m.kind();
+    let last_day = deadline::last_day(m.transmitted_at);
+    let facts: Vec<(&'static str, String)> = vec![
+        ("dim-kind", t(&kind.name_key())),
+        ("dim-transmitted", format_when(m.transmitted_at, lang)),
+        ("dim-worker", format!("{} {} ({})", c.worker_given_name, c.worker_family_name, c.worker_tax_code)),
+        ("dim-employer-name", format!("{} ({})", c.employer_name, c.employer_tax_code)),
+        (
+            "dim-workplace-address",
+            format!("{}, {} {} ({})", c.workplace_address, c.workplace_cap, c.workplace_comune, c.workplace_province),
+        ),
+        ("dim-start-date", format_date(c.start_date, lang)),
+        ("dim-contract-type", c.contract_type.clone()),
+        ("dim-decorrenza", c.decorrenza.map(|x| format_date(x, lang)).unwrap_or_default()),
+        ("dim-reason", c.reason.clone().unwrap_or_default()),
+        ("dim-revokes", c.revokes_code.clone().unwrap_or_default()),
+        ("dim-seal", m.hash.clone()),
+    ];
+    let status = match (&m.revoked_by_code, kind) {
+        (_, Kind::Revoca) => t("dim-status-revoca"),
+        (Some(by), _) => t_args("dim-status-revoked", &[("code", by.clone())]),
+        (None, _) => t("dim-status-sent"),
+    };
+    let deliveries: Vec<AnyView> = d
+        .deliveries
+        .iter()
+        .map(|x| {
+            view! {
+                <tr>
+                    <td>{t(&format!("dim-to-{}", x.recipient))}</td>
+                    <td>{x.address.clone()}</td>
+                    <td>{format_when(x.attempted_at, lang)}</td>
+                    <td>{t(if x.outcome == "sent" { "dim-delivered" } else { "dim-not-delivered" })}</td>
+                </tr>
+            }
+            .into_any()
+        })
+        .collect();
+    let revoca = (kind != Kind::Revoca && m.revoked_by_code.is_none() && d.may_revoke).then(|| {
+        if !d.in_time {
+            return view! {
+                <section aria-labelledby="revoca-heading" class="card">
+                    <h2 id="revoca-heading">{t("dim-revoca-title")}</h2>
+                    <p>{t_args("dim-revoca-late", &[("day", format_date(last_day, lang))])}</p>
+                </section>
+            }
+            .into_any();
+        }
+        let e = d.errors.clone();
+        view! {
+            <section aria-labelledby="revoca-heading" class="card">
+                <h2 id="revoca-heading">{t("dim-revoca-title")}</h2>
+                <p>{t_args("dim-revoca-until", &[("day", format_date(last_day, lang))])}</p>
+                <ErrorSummary errors=d.errors.clone()/>
+                {d.pin.clone().map(|p| view! { <p>{t("dim-pin")} ": " <strong><code class="secret">{p}</code></strong> " " {t("dim-pin-revoca-note")}</p> })}
+                <form method="post" action=paths::dimissioni_revoca(&m.code) novalidate>
+                    {d.operator.then(|| view! {
+                        <Field name="pin" label="dim-pin-enter" hint="dim-pin-revoca-hint" error=e.get("pin") autocomplete="off"/>
+                    })}
+                    <p><button type="submit">{t("dim-revoca-submit")}</button></p>
+                </form>
+                {d.operator.then(|| view! {
+                    <form method="post" action=paths::dimissioni_revoca(&m.code)>
+                        <input type="hidden" name="nuovo_pin" value="si"/>
+                        <p><button type="submit" class="button--secondary">{t("dim-pin-generate")}</button></p>
+                    </form>
+                })}
+            </section>
+        }
+        .into_any()
+    });
+    let title = t_args("dim-detail-title", &[("code", m.code.clone())]);
+    view! {
+        <Page title=title.clone() trail=vec![Crumb { label: t("dim-title"), href: paths::DIMISSIONI.into() }]>
+            <h1>{title}</h1>
+            <p class="lead"><strong>{status}</strong></p>
+            <p><a class="button" href=paths::dimissioni_pdf(&m.code)>{t("dim-pdf-download")}</a></p>
+            <dl class="facts">
+                {facts.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| view! { <dt>{t(k)}</dt><dd class="wrap">{v}</dd> }).collect_view()}
+            </dl>
+            <section aria-labelledby="deliveries-heading">
+                <h2 id="deliveries-heading">{t("dim-deliveries")}</h2>
+                <TableOrEmpty
+                    caption="dim-deliveries-caption"
+                    empty="dim-deliveries-none"
+                    columns=&["dim-col-to", "dim-col-address", "dim-col-when", "dim-col-outcome"]
+                    rows=deliveries
+                />
+            </section>
+            {revoca}
+        </Page>
+    }
+}
+
+async fn detail_of(
+    req: &PageRequest,
+    who: &Principal,
+    m: Module,
+    pin: Option<String>,
+    errors: FieldErrors,
+) -> AppResult<Detail> {
+    let id = m.id;
+    let deliveries = with_conn(&req.state.pool, move |c| module::deliveries(c, id)).await?;
+    let resource = Resource::Resignation {
+        worker: &m.contents.worker_tax_code,
+        employer: None,
+        filed_by: m.filed_by_account_id,
+        province: &m.contents.workplace_province,
+        officer_for: None,
+    };
+    let may_revoke = access::authorize(Some(who), Action::Change, &resource).is_ok();
+    let operator = may_revoke && m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some();
+    let in_time = deadline::in_time(m.transmitted_at, req.state.clock.now());
+    Ok(Detail { module: m, deliveries, may_revoke, in_time, operator, pin, errors })
+}
+
+/// `GET /dimissioni-volontarie/{codice}` (and `{codice}.pdf`).
+pub async fn page(req: PageRequest, who: Principal, Path(Code { codice }): Path<Code>) -> AppResult<Response> {
+    if let Some(code) = codice.strip_suffix(".pdf") {
+        let (_, m) = permitted(&req, &who, code, Action::View).await?;
+        let bytes = pdf::render(&documents::module(&m, req.lang));
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (header::CONTENT_DISPOSITION, format!("inline; filename=\"modulo-{code}.pdf\"")),
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
+    let (_, m) = permitted(&req, &who, &codice, Action::View).await?;
+    let d = detail_of(&req, &who, m, None, FieldErrors::default()).await?;
+    Ok(req.render(StatusCode::OK, move || view! { <DetailPage d/> }.into_any()))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RevocaForm {
+    pub pin: Option<String>,
+    pub nuovo_pin: Option<String>,
+}
+
+/// `POST /dimissioni-volontarie/{codice}/revoca`: the revoca, sent like the module it revokes.
+pub async fn revoke(
+    req: PageRequest,
+    who: Principal,
+    Path(Code { codice }): Path<Code>,
+    FormData(f): FormData<RevocaForm>,
+) -> AppResult<Response> {
+    let who = {
+        // The service's own requirements (SPID or CIE, level 2) apply to revoking too.
+        let _ = filer::enter(&req).await?;
+        who
+    };
+    let (_, m) = permitted(&req, &who, &codice, Action::Change).await?;
+    let now = req.state.clock.now();
+    if m.kind() == Kind::Revoca || m.revoked_by_code.is_some() {
+        return Err(AppError::Explained {
+            status: StatusCode::CONFLICT,
+            title: "dim-revoca-done-title",
+            detail: "dim-revoca-done",
+            log: format!("module {} already revoked", m.code),
+        });
+    }
+    if !deadline::in_time(m.transmitted_at, now) {
+        return Err(AppError::Explained {
+            status: StatusCode::CONFLICT,
+            title: "dim-revoca-late-title",
+            detail: "dim-revoca-late-detail",
+            log: format!("module {}: revoca out of time", m.code),
+        });
+    }
+    let operator = m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some();
+    let key = format!("revoca:{}", m.code);
+    let day = rome(now).date();
+    if operator {
+        let (op, cf, k2) = (who.actor.account_id, m.contents.worker_tax_code.clone(), key.clone());
+        let for_revoca = move |c: &mut crate::db::AnyConnection, pin_typed: Option<&str>| {
+            let what = pin::For { operator: op, worker_tax_code: &cf, kind: Kind::Revoca.code(), key: &k2 };
+            match pin_typed {
+                None => pin::issue(c, &what, day, now).map(Err),
+                Some(p) => pin::check(c, &what, p, day).map(Ok),
+            }
+        };
+        if f.nuovo_pin.as_deref() == Some("si") {
+            let issue = for_revoca.clone();
+            let issued = with_conn(&req.state.pool, move |c| issue(c, None)).await?.err().unwrap_or_default();
+            let d = detail_of(&req, &who, m, Some(issued), FieldErrors::default()).await?;
+            return Ok(req.render(StatusCode::OK, move || view! { <DetailPage d/> }.into_any()));
+        }
+        let typed: String = f.pin.unwrap_or_default().trim().chars().take(20).collect();
+        let checked = with_conn(&req.state.pool, move |c| for_revoca(c, Some(&typed))).await?;
+        if let Ok(Err(r)) = checked {
+            let mut errors = FieldErrors::default();
+            errors.add("pin", r.key());
+            let d = detail_of(&req, &who, m, None, errors).await?;
+            return Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <DetailPage d/> }.into_any()));
+        }
+    }
+    let contents = Contents {
+        kind: Kind::Revoca.code().into(),
+        revokes_code: Some(m.code.clone()),
+        decorrenza: None,
+        reason: None,
+        ..m.contents.clone()
+    };
+    let sender = Sender { account: who.actor.account_id, worker_account: (!operator).then_some(who.actor.account_id) };
+    let state = req.state.clone();
+    let k2 = key.clone();
+    let sent = with_conn(&req.state.pool, move |c| {
+        let code = module::transmit(c, &contents, sender, &k2, &state.saml.sp.keys, now)?;
+        if let (Ok(code), true) = (&code, operator) {
+            pin::spend(c, &k2, code)?;
+        }
+        Ok(code)
+    })
+    .await?;
+    let code = sent.map_err(|_| AppError::Explained {
+        status: StatusCode::CONFLICT,
+        title: "dim-revoca-done-title",
+        detail: "dim-revoca-done",
+        log: "revoked in the meantime".into(),
+    })?;
+    let c2 = code.clone();
+    if let Some(revoca) = with_conn(&req.state.pool, move |c| module::by_code(c, &c2)).await? {
+        deliver::send(&req.state, &revoca).await;
+    }
+    Ok(Redirect::to(&paths::dimissioni(&code)).into_response())
+}

@@ -1,0 +1,93 @@
+//! What the PDFs say: the module in Allegato A's five sections, and the
+//! paper delega a worker and a soggetto abilitato sign, with its PIN.
+use super::module::{Kind, Module};
+use super::pdf::Document;
+use crate::auth::pages::{format_date, format_when};
+use crate::i18n::Lang;
+
+/// The module as sent (or a revoca), in `lang`.
+pub fn module(m: &Module, lang: Lang) -> Document {
+    let c = &m.contents;
+    let t = |k: &str| lang.t(k);
+    let line = |k: &str, v: &str| format!("{}: {v}", lang.t(k));
+    let mut lines = vec![
+        format!("# {}", t("dim-pdf-title")),
+        line("dim-code", &m.code),
+        line("dim-transmitted", &format_when(m.transmitted_at, lang)),
+        format!("# {}", t("dim-section-worker")),
+        line("dim-worker-tax-code", &c.worker_tax_code),
+        line("dim-worker-family-name", &c.worker_family_name),
+        line("dim-worker-given-name", &c.worker_given_name),
+        line("dim-worker-email", &c.worker_email),
+        format!("# {}", t("dim-section-employer")),
+        line("dim-employer-tax-code", &c.employer_tax_code),
+        line("dim-employer-name", &c.employer_name),
+        line("dim-workplace-address", &c.workplace_address),
+        line("dim-workplace-comune", &format!("{} ({})", c.workplace_comune, c.workplace_province)),
+        line("dim-workplace-cap", &c.workplace_cap),
+        line("dim-employer-email", &c.employer_email),
+        line("dim-employer-pec", &c.employer_pec),
+        format!("# {}", t("dim-section-relationship")),
+        line("dim-start-date", &format_date(c.start_date, lang)),
+        line("dim-contract-type", &c.contract_type),
+        format!("# {}", t("dim-section-communication")),
+        line("dim-kind", &t(&m.kind().name_key())),
+    ];
+    if let Some(d) = c.decorrenza {
+        lines.push(line("dim-decorrenza", &format_date(d, lang)));
+    }
+    if let Some(r) = &c.reason {
+        lines.push(line("dim-reason", r));
+    }
+    if let Some(code) = &c.revokes_code {
+        lines.push(line("dim-revokes", code));
+    }
+    lines.push(format!("# {}", t("dim-section-sending")));
+    lines.push(line("dim-code", &m.code));
+    lines.push(line("dim-transmitted", &format_when(m.transmitted_at, lang)));
+    match (&c.abilitato_kind, &c.abilitato_tax_code) {
+        (Some(kind), Some(cf)) => {
+            lines.push(line("dim-abilitato-kind", &t(&format!("org-kind-{}", kind.replace('_', "-")))));
+            lines.push(line("dim-abilitato-tax-code", cf));
+        }
+        _ => lines.push(t("dim-sent-by-worker")),
+    }
+    lines.push(line("dim-seal", &m.hash));
+    if m.kind() != Kind::Revoca {
+        lines.push(t("dim-pdf-revoca-note"));
+    }
+    Document { title: format!("{} {}", t("dim-pdf-title"), m.code), lang: lang.code(), lines }
+}
+
+/// The paper delega for a filing by a soggetto abilitato, with its PIN.
+pub struct DelegaFacts<'a> {
+    pub pin: &'a str,
+    pub issued_on: chrono::NaiveDate,
+    pub worker: String,
+    pub worker_tax_code: &'a str,
+    pub kind: Kind,
+    pub employer: String,
+    pub operator: String,
+    pub organisation: String,
+}
+
+pub fn delega(f: &DelegaFacts, lang: Lang) -> Document {
+    let line = |k: &str, v: &str| format!("{}: {v}", lang.t(k));
+    let lines = vec![
+        format!("# {}", lang.t("dim-delega-title")),
+        lang.t_args("dim-delega-body", &[("worker", f.worker.clone()), ("organisation", f.organisation.clone())]),
+        line("dim-worker-tax-code", f.worker_tax_code),
+        line("dim-kind", &lang.t(&f.kind.name_key())),
+        line("dim-employer-name", &f.employer),
+        line("dim-delega-operator", &f.operator),
+        format!("# {}", lang.t("dim-pin")),
+        line("dim-pin", f.pin),
+        line("dim-delega-valid", &format_date(f.issued_on, lang)),
+        lang.t("dim-delega-once"),
+        String::new(),
+        format!("{} ______________________________", lang.t("dim-delega-sign-worker")),
+        String::new(),
+        format!("{} ______________________________", lang.t("dim-delega-sign-operator")),
+    ];
+    Document { title: format!("{} {}", lang.t("dim-delega-title"), f.worker_tax_code), lang: lang.code(), lines }
+}

@@ -1,0 +1,91 @@
+//! Who may send a module: the worker, as themself, with SPID or CIE at the
+//! service's level; or someone acting for a soggetto abilitato the law lets
+//! transmit for workers (art. 26 c. 4: patronati, organizzazioni sindacali,
+//! enti bilaterali, commissioni di certificazione, consulenti del lavoro).
+use crate::access::{self, Action, Denial, Resource};
+use crate::catalog::model as catalog;
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::identity::organisations::{self, Organisation, OrganisationKind};
+use crate::kernel::{Principal, Subject};
+use crate::web::render::PageRequest;
+use axum::http::StatusCode;
+
+pub const SLUG: &str = crate::access::DIMISSIONI;
+
+/// Who is sending.
+#[derive(Clone, Debug)]
+pub enum Filer {
+    Worker,
+    Operator(Organisation),
+}
+
+impl Filer {
+    pub fn is_operator(&self) -> bool {
+        matches!(self, Filer::Operator(_))
+    }
+}
+
+/// The kinds of soggetto abilitato that may transmit for a worker.
+pub fn may_transmit(kind: OrganisationKind) -> bool {
+    matches!(
+        kind,
+        OrganisationKind::Patronato
+            | OrganisationKind::OrganizzazioneSindacale
+            | OrganisationKind::EnteBilaterale
+            | OrganisationKind::CommissioneCertificazione
+            | OrganisationKind::ConsulenteLavoro
+    )
+}
+
+/// The access decision for the service, turned into the right answer:
+/// sign in, step up to level 2, or why not.
+pub async fn enter(req: &PageRequest) -> AppResult<Principal> {
+    let service = catalog::find(SLUG).ok_or(AppError::NotFound)?;
+    let who = req.principal.as_ref();
+    match access::check(&req.state, who, Action::Enter, &Resource::Service(service.requirements()), &req.request_id)
+        .await?
+    {
+        Ok(_) => Ok(who.cloned().ok_or(AppError::NotFound)?),
+        Err(Denial::SignIn) => Err(AppError::SignInRequired { next: req.at.path.clone() }),
+        Err(Denial::Level { needed, step_up: true }) => Err(AppError::StepUpRequired {
+            idp: who.map(|w| w.actor.idp_entity_id.clone()).unwrap_or_default(),
+            level: needed.number(),
+            next: req.at.path.clone(),
+        }),
+        Err(other) => Err(AppError::Explained {
+            status: StatusCode::FORBIDDEN,
+            title: "dim-forbidden-title",
+            detail: "dim-forbidden",
+            log: format!("dimissioni: refused ({})", other.code()),
+        }),
+    }
+}
+
+/// Who is sending, for a principal allowed into the service.
+pub async fn filer(req: &PageRequest, who: &Principal) -> AppResult<Filer> {
+    match &who.acting.subject {
+        Subject::Themself => Ok(Filer::Worker),
+        Subject::Organisation { id, .. } => {
+            let id = *id;
+            let org =
+                with_conn(&req.state.pool, move |c| organisations::find(c, id)).await?.ok_or(AppError::NotFound)?;
+            if may_transmit(org.kind) {
+                Ok(Filer::Operator(org))
+            } else {
+                Err(AppError::Explained {
+                    status: StatusCode::FORBIDDEN,
+                    title: "dim-not-filer-title",
+                    detail: "dim-not-filer",
+                    log: format!("dimissioni: {} may not transmit", org.kind.code()),
+                })
+            }
+        }
+        Subject::Person { .. } => Err(AppError::Explained {
+            status: StatusCode::FORBIDDEN,
+            title: "dim-not-filer-title",
+            detail: "dim-not-filer",
+            log: "dimissioni: not through a personal delega".into(),
+        }),
+    }
+}

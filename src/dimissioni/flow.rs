@@ -1,0 +1,642 @@
+//! `/dimissioni-volontarie/nuova`: sending a module, step by step, each a
+//! plain page: who this procedure is not for; the relationship (from the
+//! CO when it started in 2008 or later, or by hand); the form in Allegato A's
+//! sections; a review; then Trasmetti. A soggetto abilitato enters the
+//! worker's data and needs the PIN of the paper delega to send. The review
+//! carries what was typed; nothing is kept on the server until it is sent,
+//! and the same form sent twice makes one module.
+use super::deliver;
+use super::documents;
+use super::filer::{self, Filer};
+use super::form::{self, Values, FIELDS};
+use super::module::{self, Kind, Sender};
+use super::pdf;
+use super::pin;
+use super::relationships::{EmploymentRecords, LocalRecords, Relationship};
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{t, t_args};
+use crate::identity::{codice_fiscale, partita_iva};
+use crate::kernel::clock::rome;
+use crate::kernel::Principal;
+use crate::paths;
+use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SelectField};
+use crate::web::layout::Page;
+use crate::web::render::{FormData, PageRequest};
+use axum::extract::Query;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+fn trail() -> Vec<Crumb> {
+    vec![Crumb { label: t("dim-title"), href: paths::DIMISSIONI.into() }]
+}
+
+/// Today in Italy: the procedure's days are Italian days.
+fn today(req: &PageRequest) -> NaiveDate {
+    rome(req.state.clock.now()).date()
+}
+
+#[component]
+fn EligibilityPage(error: bool) -> impl IntoView {
+    let errors = {
+        let mut e = FieldErrors::default();
+        if error {
+            e.add("idoneo", "dim-error-eligible");
+        }
+        e
+    };
+    view! {
+        <Page title=t("dim-new-title") trail=trail()>
+            <h1>{t("dim-new-title")}</h1>
+            <p class="lead">{t("dim-eligibility-lead")}</p>
+            <ErrorSummary errors/>
+            <h2>{t("dim-excluded-title")}</h2>
+            <ul>
+                {["dim-excluded-domestic", "dim-excluded-pa", "dim-excluded-trial", "dim-excluded-parents", "dim-excluded-protected", "dim-excluded-sea", "dim-excluded-other"]
+                    .into_iter().map(|k| view! { <li>{t(k)}</li> }).collect_view()}
+            </ul>
+            <form method="get" action=paths::DIMISSIONI_RELATIONSHIP novalidate>
+                <div class="field" class:field--error=error>
+                    {error.then(|| view! { <p class="field-error" id="idoneo-error">{t("dim-error-eligible")}</p> })}
+                    <div class="choice">
+                        <input type="checkbox" id="idoneo" name="idoneo" value="si" aria-describedby=error.then_some("idoneo-error")/>
+                        <label for="idoneo">{t("dim-eligible")}</label>
+                    </div>
+                </div>
+                <p><button type="submit">{t("dim-continue")}</button></p>
+            </form>
+        </Page>
+    }
+}
+
+/// `GET /dimissioni-volontarie/nuova`.
+pub async fn eligibility(req: PageRequest) -> AppResult<Response> {
+    let who = filer::enter(&req).await?;
+    filer::filer(&req, &who).await?;
+    Ok(req.render(StatusCode::OK, || view! { <EligibilityPage error=false/> }.into_any()))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RelationshipQuery {
+    pub idoneo: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Lookup {
+    worker: String,
+    employer: String,
+    before_2008: bool,
+    found: Option<Vec<Relationship>>,
+    errors: FieldErrors,
+}
+
+#[component]
+fn RelationshipPage(lookup: Lookup, operator: bool) -> impl IntoView {
+    let e = lookup.errors.clone();
+    let worker_for_link = lookup.worker.clone();
+    let employer_for_link = lookup.employer.clone();
+    let manual = format!(
+        "{}?cf_datore={}&cf_lavoratore={}",
+        paths::DIMISSIONI_FORM,
+        url::form_urlencoded::byte_serialize(employer_for_link.as_bytes()).collect::<String>(),
+        url::form_urlencoded::byte_serialize(worker_for_link.as_bytes()).collect::<String>()
+    );
+    let found = lookup.found.clone().map(|list| {
+        if list.is_empty() {
+            return view! {
+                <section aria-labelledby="found-heading" class="card">
+                    <h2 id="found-heading">{t("dim-not-found-title")}</h2>
+                    <p>{t("dim-not-found")}</p>
+                    <p><a class="button" href=manual.clone()>{t("dim-by-hand")}</a></p>
+                </section>
+            }
+            .into_any();
+        }
+        view! {
+            <section aria-labelledby="found-heading" class="card">
+                <h2 id="found-heading">{t("dim-found-title")}</h2>
+                <form method="get" action=paths::DIMISSIONI_FORM>
+                    <input type="hidden" name="cf_lavoratore" value=worker_for_link.clone()/>
+                    <fieldset>
+                        <legend>{t("dim-found-choose")}</legend>
+                        {list.iter().enumerate().map(|(i, r)| {
+                            let id = format!("rapporto-{}", r.id);
+                            let label = t_args("dim-found-item", &[
+                                ("employer", r.employer_name.clone()),
+                                ("since", r.start_date.format("%d/%m/%Y").to_string()),
+                                ("contract", r.contract_type.clone()),
+                                ("place", r.workplace_comune.clone()),
+                            ]);
+                            view! {
+                                <div class="choice">
+                                    <input type="radio" id=id.clone() name="rapporto" value=r.id.to_string() checked=i == 0/>
+                                    <label for=id>{label}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <p><button type="submit">{t("dim-fill")}</button></p>
+                </form>
+                <p><a href=manual.clone()>{t("dim-none-of-these")}</a></p>
+            </section>
+        }
+        .into_any()
+    });
+    view! {
+        <Page title=t("dim-relationship-title") trail=trail()>
+            <h1>{t("dim-relationship-title")}</h1>
+            <p class="lead">{t("dim-relationship-lead")}</p>
+            <ErrorSummary errors=lookup.errors.clone()/>
+            <form method="post" action=paths::DIMISSIONI_RELATIONSHIP novalidate>
+                {operator.then(|| view! {
+                    <Field name="cf_lavoratore" label="dim-worker-tax-code" value=lookup.worker.clone() error=e.get("cf_lavoratore")/>
+                })}
+                <Field name="cf_datore" label="dim-employer-tax-code" hint="dim-employer-tax-code-hint" value=lookup.employer.clone() error=e.get("cf_datore")/>
+                <fieldset class="field">
+                    <legend>{t("dim-started")}</legend>
+                    <div class="choice">
+                        <input type="radio" id="inizio-dal2008" name="inizio" value="dal2008" checked=!lookup.before_2008/>
+                        <label for="inizio-dal2008">{t("dim-started-from-2008")}</label>
+                    </div>
+                    <div class="choice">
+                        <input type="radio" id="inizio-prima2008" name="inizio" value="prima2008" checked=lookup.before_2008/>
+                        <label for="inizio-prima2008">{t("dim-started-before-2008")}</label>
+                    </div>
+                </fieldset>
+                <p><button type="submit">{t("dim-search")}</button></p>
+            </form>
+            {found}
+        </Page>
+    }
+}
+
+/// `GET /dimissioni-volontarie/nuova/rapporto?idoneo=si`.
+pub async fn relationship_form(req: PageRequest, Query(q): Query<RelationshipQuery>) -> AppResult<Response> {
+    let who = filer::enter(&req).await?;
+    let operator = filer::filer(&req, &who).await?.is_operator();
+    if q.idoneo.as_deref() != Some("si") {
+        return Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, || view! { <EligibilityPage error=true/> }.into_any()));
+    }
+    Ok(req.render(StatusCode::OK, move || view! { <RelationshipPage lookup=Lookup::default() operator/> }.into_any()))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LookupForm {
+    pub cf_lavoratore: Option<String>,
+    pub cf_datore: Option<String>,
+    pub inizio: Option<String>,
+}
+
+/// The worker's codice fiscale: one's own, or (for an operator) the one typed.
+fn worker_of(who: &Principal, filer: &Filer, typed: &str) -> String {
+    match filer {
+        Filer::Worker => who.actor.identifier.clone(),
+        Filer::Operator(_) => typed.trim().to_ascii_uppercase(),
+    }
+}
+
+/// `POST /dimissioni-volontarie/nuova/rapporto`: the CO's active relationships with that employer.
+pub async fn relationship_lookup(req: PageRequest, FormData(f): FormData<LookupForm>) -> AppResult<Response> {
+    let who = filer::enter(&req).await?;
+    let filer = filer::filer(&req, &who).await?;
+    let typed: String = f.cf_lavoratore.unwrap_or_default().chars().take(40).collect();
+    let mut lookup = Lookup {
+        worker: worker_of(&who, &filer, &typed),
+        employer: f.cf_datore.unwrap_or_default().trim().chars().take(40).collect(),
+        before_2008: f.inizio.as_deref() == Some("prima2008"),
+        ..Lookup::default()
+    };
+    let worker = codice_fiscale::normalize(&lookup.worker).filter(|cf| cf.len() == 16);
+    if worker.is_none() {
+        lookup.worker = typed;
+        lookup.errors.add("cf_lavoratore", "dim-error-worker-tax-code");
+    }
+    let employer = partita_iva::normalize(&lookup.employer)
+        .or_else(|| codice_fiscale::normalize(&lookup.employer).filter(|cf| cf.len() == 16));
+    if employer.is_none() {
+        lookup.errors.add("cf_datore", "dim-error-employer-tax-code");
+    }
+    let operator = filer.is_operator();
+    let (Some(worker), Some(employer), true) = (worker, employer, lookup.errors.is_empty()) else {
+        return Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            view! { <RelationshipPage lookup operator/> }.into_any()
+        }));
+    };
+    if lookup.before_2008 {
+        let to = format!("{}?cf_datore={employer}&cf_lavoratore={worker}", paths::DIMISSIONI_FORM);
+        return Ok(Redirect::to(&to).into_response());
+    }
+    let day = today(&req);
+    let (w, e) = (worker.clone(), employer.clone());
+    lookup.found = Some(with_conn(&req.state.pool, move |c| LocalRecords.active(c, &w, &e, day)).await?);
+    lookup.worker = worker;
+    lookup.employer = employer;
+    Ok(req.render(StatusCode::OK, move || view! { <RelationshipPage lookup operator/> }.into_any()))
+}
+
+/// Sections 1–3 that are not the sender's to change: the worker's identity
+/// (when the worker sends), and the CO's data (when filled from the CO;
+/// only a relationship of this worker).
+async fn lock(req: &PageRequest, who: &Principal, filer: &Filer, v: &mut Values) -> AppResult<()> {
+    if let Filer::Worker = filer {
+        v.worker_tax_code = who.actor.identifier.clone();
+        v.worker_family_name = who.actor.family_name.clone();
+        v.worker_given_name = who.actor.given_name.clone();
+    }
+    if v.relationship.is_empty() {
+        return Ok(());
+    }
+    let id: i64 = v.relationship.parse().map_err(|_| AppError::BadRequest("relationship".into()))?;
+    let r = with_conn(&req.state.pool, move |c| LocalRecords.find(c, id)).await?.ok_or(AppError::NotFound)?;
+    let worker = codice_fiscale::normalize(&v.worker_tax_code).unwrap_or_default();
+    if r.worker_tax_code != worker {
+        // Another worker's relationship: as if it did not exist.
+        return Err(AppError::NotFound);
+    }
+    v.fill_from(&r);
+    Ok(())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FormQuery {
+    pub rapporto: Option<String>,
+    pub cf_datore: Option<String>,
+    pub cf_lavoratore: Option<String>,
+}
+
+/// A field shown as text, carried as a hidden input (locked).
+#[component]
+fn Locked(name: &'static str, label: &'static str, value: String) -> impl IntoView {
+    view! {
+        <div class="field">
+            <span class="label">{t(label)}</span>
+            <p class="locked">{value.clone()}</p>
+            <input type="hidden" name=name value=value/>
+        </div>
+    }
+}
+
+/// Every value as hidden inputs (the review and PIN pages send them on).
+#[component]
+fn Carried(v: Values) -> impl IntoView {
+    FIELDS.iter().map(|f| view! { <input type="hidden" name=*f value=v.get(f)/> }).collect_view()
+}
+
+fn kind_options() -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), "dim-kind-choose".to_string())];
+    out.extend(Kind::FILED.iter().map(|k| (k.code().to_string(), k.name_key())));
+    out
+}
+
+#[component]
+fn ModulePage(v: Values, errors: FieldErrors, operator: bool) -> impl IntoView {
+    let e = errors.clone();
+    let from_co = !v.relationship.is_empty();
+    let (vc, ec) = (v.clone(), errors.clone());
+    let field = move |name: &'static str, label: &'static str, locked: bool| {
+        if locked {
+            view! { <Locked name label value=vc.get(name)/> }.into_any()
+        } else {
+            view! { <Field name label value=vc.get(name) error=ec.get(name)/> }.into_any()
+        }
+    };
+    view! {
+        <Page title=t("dim-form-title") trail=trail()>
+            <h1>{t("dim-form-title")}</h1>
+            <p class="lead">{t(if from_co { "dim-form-lead-co" } else { "dim-form-lead" })}</p>
+            <ErrorSummary errors=errors.clone()/>
+            <form method="post" action=paths::DIMISSIONI_FORM novalidate>
+                <input type="hidden" name="rapporto" value=v.relationship.clone()/>
+                <input type="hidden" name="chiave" value=v.key.clone()/>
+                <fieldset>
+                    <legend>{t("dim-section-worker")}</legend>
+                    {field("cf_lavoratore", "dim-worker-tax-code", !operator)}
+                    {field("cognome", "dim-worker-family-name", !operator)}
+                    {field("nome", "dim-worker-given-name", !operator)}
+                    <Field name="email_lavoratore" label="dim-worker-email" kind="email" value=v.worker_email.clone() error=e.get("email_lavoratore")/>
+                </fieldset>
+                <fieldset>
+                    <legend>{t("dim-section-employer")}</legend>
+                    {field("cf_datore", "dim-employer-tax-code", from_co)}
+                    {field("denominazione", "dim-employer-name", from_co)}
+                    {field("indirizzo", "dim-workplace-address", from_co)}
+                    {field("comune", "dim-workplace-comune", from_co)}
+                    {field("cap", "dim-workplace-cap", from_co)}
+                    {field("provincia", "dim-workplace-province", from_co)}
+                    <Field name="pec_datore" label="dim-employer-pec" kind="email" hint="dim-employer-address-hint" value=v.employer_pec.clone() error=e.get("pec_datore")/>
+                    <Field name="email_datore" label="dim-employer-email" kind="email" value=v.employer_email.clone() error=e.get("email_datore")/>
+                </fieldset>
+                <fieldset>
+                    <legend>{t("dim-section-relationship")}</legend>
+                    {if from_co {
+                        view! { <Locked name="data_inizio" label="dim-start-date" value=v.start_date.clone()/> }.into_any()
+                    } else {
+                        view! { <Field name="data_inizio" label="dim-start-date" kind="date" value=v.start_date.clone() error=e.get("data_inizio")/> }.into_any()
+                    }}
+                    {field("tipologia", "dim-contract-type", from_co)}
+                </fieldset>
+                <fieldset>
+                    <legend>{t("dim-section-communication")}</legend>
+                    <SelectField name="tipo" label="dim-kind" options=kind_options() value=v.kind.clone() error=e.get("tipo")/>
+                    <div class="field" class:field--error=e.get("motivo").is_some()>
+                        <label for="motivo">{t("dim-reason")}</label>
+                        <p class="hint" id="motivo-hint">{t("dim-reason-hint")}</p>
+                        {e.get("motivo").map(|k| view! { <p class="field-error" id="motivo-error">{t(k)}</p> })}
+                        <textarea id="motivo" name="motivo" rows="4" maxlength="2000" aria-describedby="motivo-hint">{v.reason.clone()}</textarea>
+                    </div>
+                    <Field name="decorrenza" label="dim-decorrenza" kind="date" hint="dim-decorrenza-hint" value=v.decorrenza.clone() error=e.get("decorrenza")/>
+                </fieldset>
+                <p class="hint">{t("dim-section-sending-note")}</p>
+                <p><button type="submit">{t("dim-review")}</button></p>
+            </form>
+        </Page>
+    }
+}
+
+/// `GET /dimissioni-volontarie/nuova/modulo[?rapporto=…|cf_datore=…]`.
+pub async fn module_form(req: PageRequest, Query(q): Query<FormQuery>) -> AppResult<Response> {
+    let who = filer::enter(&req).await?;
+    let filer = filer::filer(&req, &who).await?;
+    let mut v = Values {
+        key: uuid::Uuid::new_v4().simple().to_string(),
+        worker_tax_code: q.cf_lavoratore.unwrap_or_default().chars().take(40).collect(),
+        employer_tax_code: q.cf_datore.unwrap_or_default().chars().take(40).collect(),
+        relationship: q.rapporto.unwrap_or_default().chars().take(20).collect(),
+        ..Values::default()
+    };
+    if let Filer::Worker = filer {
+        use crate::db::schema::accounts as a;
+        use diesel::prelude::*;
+        let account = who.actor.account_id;
+        v.worker_email = with_conn(&req.state.pool, move |c| {
+            Ok(a::table.find(account).select(a::email).first::<Option<String>>(c).optional()?.flatten())
+        })
+        .await?
+        .unwrap_or_default();
+    }
+    lock(&req, &who, &filer, &mut v).await?;
+    let operator = filer.is_operator();
+    Ok(req.render(StatusCode::OK, move || view! { <ModulePage v errors=FieldErrors::default() operator/> }.into_any()))
+}
+
+#[component]
+fn ReviewPage(v: Values, operator: bool, errors: FieldErrors) -> impl IntoView {
+    let rows: Vec<(&'static str, String)> = vec![
+        ("dim-worker-tax-code", v.worker_tax_code.clone()),
+        ("dim-worker-family-name", v.worker_family_name.clone()),
+        ("dim-worker-given-name", v.worker_given_name.clone()),
+        ("dim-worker-email", v.worker_email.clone()),
+        ("dim-employer-tax-code", v.employer_tax_code.clone()),
+        ("dim-employer-name", v.employer_name.clone()),
+        (
+            "dim-workplace-address",
+            format!(
+                "{}, {} {} ({})",
+                v.workplace_address,
+                v.workplace_cap,
+                v.workplace_comune,
+                v.workplace_province.to_ascii_uppercase()
+            ),
+        ),
+        ("dim-employer-pec", v.employer_pec.clone()),
+        ("dim-employer-email", v.employer_email.clone()),
+        ("dim-start-date", v.start_date.clone()),
+        ("dim-contract-type", v.contract_type.clone()),
+        ("dim-kind", Kind::parse(&v.kind).map(|k| t(&k.name_key())).unwrap_or_default()),
+        ("dim-reason", v.reason.clone()),
+        ("dim-decorrenza", v.decorrenza.clone()),
+    ];
+    view! {
+        <Page title=t("dim-review-title") trail=trail()>
+            <h1>{t("dim-review-title")}</h1>
+            <p class="lead">{t(if operator { "dim-review-lead-operator" } else { "dim-review-lead" })}</p>
+            <ErrorSummary errors=errors.clone()/>
+            <dl class="facts">
+                {rows.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| view! { <dt>{t(k)}</dt><dd>{v}</dd> }).collect_view()}
+            </dl>
+            <div class="actions">
+                {if operator {
+                    view! {
+                        <form method="post" action=paths::DIMISSIONI_PIN class="inline-form">
+                            <Carried v=v.clone()/>
+                            <button type="submit">{t("dim-pin-generate")}</button>
+                        </form>
+                    }.into_any()
+                } else {
+                    view! {
+                        <form method="post" action=paths::DIMISSIONI_SEND class="inline-form">
+                            <Carried v=v.clone()/>
+                            <button type="submit">{t("dim-send")}</button>
+                        </form>
+                    }.into_any()
+                }}
+                " "
+                <form method="post" action=paths::DIMISSIONI_FORM class="inline-form">
+                    <Carried v=v.clone()/>
+                    <input type="hidden" name="modifica" value="si"/>
+                    <button type="submit" class="button--secondary">{t("dim-change")}</button>
+                </form>
+            </div>
+        </Page>
+    }
+}
+
+/// The posted form: values, locked parts enforced, checked.
+async fn posted(
+    req: &PageRequest,
+    who: &Principal,
+    filer: &Filer,
+    pairs: &[(String, String)],
+) -> AppResult<(Values, Result<module::Contents, FieldErrors>)> {
+    let mut v = Values::from_pairs(pairs);
+    if v.key.is_empty() || v.key.len() > 40 {
+        return Err(AppError::BadRequest("form key".into()));
+    }
+    lock(req, who, filer, &mut v).await?;
+    let mut checked = form::check(&v, today(req));
+    if let (Ok(contents), Filer::Operator(org)) = (&mut checked, filer) {
+        contents.abilitato_kind = Some(org.kind.code().to_string());
+        contents.abilitato_tax_code = Some(org.tax_code.clone());
+    }
+    Ok((v, checked))
+}
+
+/// `POST /dimissioni-volontarie/nuova/modulo`: checked, then the review (or the form again, 422).
+pub async fn module_submit(req: PageRequest, FormData(pairs): FormData<Vec<(String, String)>>) -> AppResult<Response> {
+    let who = filer::enter(&req).await?;
+    let filer = filer::filer(&req, &who).await?;
+    let operator = filer.is_operator();
+    let (v, checked) = posted(&req, &who, &filer, &pairs).await?;
+    if pairs.iter().any(|(k, v)| k == "modifica" && v == "si") {
+        return Ok(req.render(StatusCode::OK, move || {
+            view! { <ModulePage v errors=FieldErrors::default() operator/> }.into_any()
+        }));
+    }
+    match checked {
+        Err(errors) => {
+            Ok(req
+                .render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <ModulePage v errors operator/> }.into_any()))
+        }
+        Ok(_) => Ok(req.render(StatusCode::OK, move || {
+            view! { <ReviewPage v operator errors=FieldErrors::default()/> }.into_any()
+        })),
+    }
+}
+
+#[component]
+fn PinPage(v: Values, pin: Option<String>, errors: FieldErrors) -> impl IntoView {
+    let e = errors.clone();
+    view! {
+        <Page title=t("dim-pin-title") trail=trail()>
+            <h1>{t("dim-pin-title")}</h1>
+            <p class="lead">{t("dim-pin-lead")}</p>
+            <ErrorSummary errors=errors.clone()/>
+            {pin.clone().map(|p| view! {
+                <p>{t("dim-pin")} ": " <strong><code class="secret">{p.clone()}</code></strong></p>
+                <form method="post" action=paths::DIMISSIONI_PIN_PDF>
+                    <Carried v=v.clone()/>
+                    <input type="hidden" name="pin" value=p/>
+                    <p><button type="submit" class="button--secondary">{t("dim-pin-pdf")}</button></p>
+                </form>
+            })}
+            <form method="post" action=paths::DIMISSIONI_SEND novalidate>
+                <Carried v=v.clone()/>
+                <Field name="pin" label="dim-pin-enter" hint="dim-pin-enter-hint" error=e.get("pin") autocomplete="off"/>
+                <p><button type="submit">{t("dim-send")}</button></p>
+            </form>
+        </Page>
+    }
+}
+
+fn pin_for<'a>(who: &Principal, contents: &'a module::Contents, key: &'a str) -> pin::For<'a> {
+    pin::For { operator: who.actor.account_id, worker_tax_code: &contents.worker_tax_code, kind: &contents.kind, key }
+}
+
+/// `POST /dimissioni-volontarie/nuova/delega`: the operator's PIN for this module, issued today.
+pub async fn issue_pin(req: PageRequest, FormData(pairs): FormData<Vec<(String, String)>>) -> AppResult<Response> {
+    let who = filer::enter(&req).await?;
+    let filer = filer::filer(&req, &who).await?;
+    if !filer.is_operator() {
+        return Err(AppError::Forbidden);
+    }
+    let (v, checked) = posted(&req, &who, &filer, &pairs).await?;
+    let contents = match checked {
+        Ok(c) => c,
+        Err(errors) => {
+            return Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+                view! { <ModulePage v errors operator=true/> }.into_any()
+            }))
+        }
+    };
+    let (day, now) = (today(&req), req.state.clock.now());
+    let (w2, key) = (who.clone(), v.key.clone());
+    let issued = with_conn(&req.state.pool, move |c| pin::issue(c, &pin_for(&w2, &contents, &key), day, now)).await?;
+    Ok(req.render(StatusCode::OK, move || {
+        view! { <PinPage v pin=Some(issued) errors=FieldErrors::default()/> }.into_any()
+    }))
+}
+
+/// `POST /dimissioni-volontarie/nuova/delega.pdf`: the paper delega, for the PIN just issued.
+pub async fn pin_pdf(req: PageRequest, FormData(pairs): FormData<Vec<(String, String)>>) -> AppResult<Response> {
+    let who = filer::enter(&req).await?;
+    let filer = filer::filer(&req, &who).await?;
+    let Filer::Operator(org) = &filer else { return Err(AppError::Forbidden) };
+    let (v, checked) = posted(&req, &who, &filer, &pairs).await?;
+    let contents = checked.map_err(|_| AppError::BadRequest("module".into()))?;
+    let typed: String =
+        pairs.iter().find(|(k, _)| k == "pin").map(|(_, p)| p.chars().take(20).collect()).unwrap_or_default();
+    let day = today(&req);
+    let (w2, c2, key, p2) = (who.clone(), contents.clone(), v.key.clone(), typed.clone());
+    let ok = with_conn(&req.state.pool, move |c| pin::check(c, &pin_for(&w2, &c2, &key), &p2, day)).await?;
+    ok.map_err(|_| AppError::Forbidden)?;
+    let facts = documents::DelegaFacts {
+        pin: &typed,
+        issued_on: day,
+        worker: format!("{} {}", contents.worker_given_name, contents.worker_family_name),
+        worker_tax_code: &contents.worker_tax_code,
+        kind: Kind::parse(&contents.kind).unwrap_or(Kind::Dimissioni),
+        employer: contents.employer_name.clone(),
+        operator: who.actor.full_name(),
+        organisation: org.name.clone(),
+    };
+    let bytes = pdf::render(&documents::delega(&facts, req.lang));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"delega-{}.pdf\"", contents.worker_tax_code)),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `POST /dimissioni-volontarie/nuova/trasmetti`: the module is sent (once).
+pub async fn send(req: PageRequest, FormData(pairs): FormData<Vec<(String, String)>>) -> AppResult<Response> {
+    let who = filer::enter(&req).await?;
+    let filer = filer::filer(&req, &who).await?;
+    let operator = filer.is_operator();
+    let (v, checked) = posted(&req, &who, &filer, &pairs).await?;
+    let contents = match checked {
+        Ok(c) => c,
+        Err(errors) => {
+            return Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+                view! { <ModulePage v errors operator/> }.into_any()
+            }))
+        }
+    };
+    let (day, now) = (today(&req), req.state.clock.now());
+    if operator {
+        let typed: String = pairs
+            .iter()
+            .find(|(k, _)| k == "pin")
+            .map(|(_, p)| p.trim().chars().take(20).collect())
+            .unwrap_or_default();
+        let (w2, c2, key) = (who.clone(), contents.clone(), v.key.clone());
+        let refused = with_conn(&req.state.pool, move |c| {
+            // A PIN issued for another module is named as such.
+            match pin::check(c, &pin_for(&w2, &c2, &key), &typed, day)? {
+                Err(pin::Refusal::Wrong) if pin::issued_elsewhere(c, &typed, &key)? => Ok(Some(pin::Refusal::Used)),
+                Err(r) => Ok(Some(r)),
+                Ok(()) => Ok(None),
+            }
+        })
+        .await?;
+        if let Some(r) = refused {
+            let mut errors = FieldErrors::default();
+            errors.add("pin", r.key());
+            return Ok(
+                req.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <PinPage v pin=None errors/> }.into_any())
+            );
+        }
+    }
+    let sender = Sender { account: who.actor.account_id, worker_account: (!operator).then_some(who.actor.account_id) };
+    let state = req.state.clone();
+    let key = v.key.clone();
+    let code = with_conn(&req.state.pool, move |c| {
+        let code = module::transmit(c, &contents, sender, &key, &state.saml.sp.keys, now)?;
+        if let Ok(code) = &code {
+            if operator {
+                pin::spend(c, &key, code)?;
+            }
+        }
+        Ok(code)
+    })
+    .await?
+    .map_err(AppError::Internal)?;
+    // Sent already (the same form twice): nothing is delivered twice.
+    let c2 = code.clone();
+    let m = with_conn(&req.state.pool, move |c| module::by_code(c, &c2)).await?.ok_or(AppError::NotFound)?;
+    let first = with_conn(&req.state.pool, {
+        let id = m.id;
+        move |c| Ok(module::deliveries(c, id)?.is_empty())
+    })
+    .await?;
+    if first {
+        deliver::send(&req.state, &m).await;
+    }
+    Ok(Redirect::to(&paths::dimissioni(&code)).into_response())
+}

@@ -1,0 +1,276 @@
+//! The module's form (Allegato A, sections 1–4): what was typed, kept as
+//! typed, and checked field by field into the module's contents.
+use super::itl;
+use super::module::{Contents, Kind};
+use super::relationships::Relationship;
+use crate::identity::{codice_fiscale, partita_iva};
+use crate::web::components::FieldErrors;
+use chrono::{Duration, NaiveDate};
+
+/// Every field of the form, as typed (and carried by the review page).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Values {
+    pub worker_tax_code: String,
+    pub worker_family_name: String,
+    pub worker_given_name: String,
+    pub worker_email: String,
+    pub employer_tax_code: String,
+    pub employer_name: String,
+    pub workplace_address: String,
+    pub workplace_comune: String,
+    pub workplace_cap: String,
+    pub workplace_province: String,
+    pub employer_email: String,
+    pub employer_pec: String,
+    pub start_date: String,
+    pub contract_type: String,
+    pub kind: String,
+    pub reason: String,
+    pub decorrenza: String,
+    /// The CO relationship it was filled from (sections 2–3 then locked).
+    pub relationship: String,
+    /// One module per form, however many times it is sent.
+    pub key: String,
+}
+
+/// The form's field names, in order: (name, accessor).
+pub const FIELDS: [&str; 19] = [
+    "cf_lavoratore",
+    "cognome",
+    "nome",
+    "email_lavoratore",
+    "cf_datore",
+    "denominazione",
+    "indirizzo",
+    "comune",
+    "cap",
+    "provincia",
+    "email_datore",
+    "pec_datore",
+    "data_inizio",
+    "tipologia",
+    "tipo",
+    "motivo",
+    "decorrenza",
+    "rapporto",
+    "chiave",
+];
+
+impl Values {
+    fn slot(&mut self, name: &str) -> Option<&mut String> {
+        Some(match name {
+            "cf_lavoratore" => &mut self.worker_tax_code,
+            "cognome" => &mut self.worker_family_name,
+            "nome" => &mut self.worker_given_name,
+            "email_lavoratore" => &mut self.worker_email,
+            "cf_datore" => &mut self.employer_tax_code,
+            "denominazione" => &mut self.employer_name,
+            "indirizzo" => &mut self.workplace_address,
+            "comune" => &mut self.workplace_comune,
+            "cap" => &mut self.workplace_cap,
+            "provincia" => &mut self.workplace_province,
+            "email_datore" => &mut self.employer_email,
+            "pec_datore" => &mut self.employer_pec,
+            "data_inizio" => &mut self.start_date,
+            "tipologia" => &mut self.contract_type,
+            "tipo" => &mut self.kind,
+            "motivo" => &mut self.reason,
+            "decorrenza" => &mut self.decorrenza,
+            "rapporto" => &mut self.relationship,
+            "chiave" => &mut self.key,
+            _ => return None,
+        })
+    }
+
+    /// The value of field `name`.
+    pub fn get(&self, name: &str) -> String {
+        self.clone().slot(name).map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// The form's fields from posted pairs (each cut to a sane length).
+    pub fn from_pairs(pairs: &[(String, String)]) -> Values {
+        let mut v = Values::default();
+        for (k, value) in pairs {
+            let max = if k == "motivo" { 2000 } else { 300 };
+            if let Some(slot) = v.slot(k) {
+                *slot = value.trim().chars().take(max).collect();
+            }
+        }
+        v
+    }
+
+    /// Sections 2–3 from a CO relationship (e-mail and PEC stay editable).
+    pub fn fill_from(&mut self, r: &Relationship) {
+        self.employer_tax_code = r.employer_tax_code.clone();
+        self.employer_name = r.employer_name.clone();
+        self.workplace_address = r.workplace_address.clone();
+        self.workplace_comune = r.workplace_comune.clone();
+        self.workplace_cap = r.workplace_cap.clone();
+        self.workplace_province = r.workplace_province.clone();
+        self.start_date = r.start_date.format("%Y-%m-%d").to_string();
+        self.contract_type = r.contract_type.clone();
+        if self.employer_email.is_empty() {
+            self.employer_email = r.employer_email.clone().unwrap_or_default();
+        }
+        if self.employer_pec.is_empty() {
+            self.employer_pec = r.employer_pec.clone().unwrap_or_default();
+        }
+        self.relationship = r.id.to_string();
+    }
+}
+
+fn email(s: &str) -> bool {
+    s.len() <= 254
+        && !s.contains(char::is_whitespace)
+        && s.split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+}
+
+fn text(s: &str, max: usize) -> bool {
+    !s.is_empty() && s.chars().count() <= max && !s.chars().any(char::is_control)
+}
+
+/// Checks the values for a module sent on `today` (Italian date); the
+/// contents, or every error at once.
+pub fn check(v: &Values, today: NaiveDate) -> Result<Contents, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let worker = codice_fiscale::normalize(&v.worker_tax_code).filter(|cf| cf.len() == 16);
+    if worker.is_none() {
+        e.add("cf_lavoratore", "dim-error-worker-tax-code");
+    }
+    if !text(&v.worker_family_name, 100) {
+        e.add("cognome", "dim-error-family-name");
+    }
+    if !text(&v.worker_given_name, 100) {
+        e.add("nome", "dim-error-given-name");
+    }
+    if !email(&v.worker_email) {
+        e.add("email_lavoratore", "dim-error-email");
+    }
+    let employer = partita_iva::normalize(&v.employer_tax_code)
+        .or_else(|| codice_fiscale::normalize(&v.employer_tax_code).filter(|cf| cf.len() == 16));
+    if employer.is_none() {
+        e.add("cf_datore", "dim-error-employer-tax-code");
+    }
+    if !text(&v.employer_name, 200) {
+        e.add("denominazione", "dim-error-employer-name");
+    }
+    if !text(&v.workplace_address, 200) {
+        e.add("indirizzo", "dim-error-address");
+    }
+    if !text(&v.workplace_comune, 100) {
+        e.add("comune", "dim-error-comune");
+    }
+    if v.workplace_cap.len() != 5 || !v.workplace_cap.chars().all(|c| c.is_ascii_digit()) {
+        e.add("cap", "dim-error-cap");
+    }
+    let province = v.workplace_province.to_ascii_uppercase();
+    if itl::office(&province).is_none() {
+        e.add("provincia", "dim-error-province");
+    }
+    let (employer_email, employer_pec) = (v.employer_email.to_lowercase(), v.employer_pec.to_lowercase());
+    if employer_email.is_empty() && employer_pec.is_empty() {
+        e.add("pec_datore", "dim-error-employer-address");
+    }
+    if !employer_email.is_empty() && !email(&employer_email) {
+        e.add("email_datore", "dim-error-email");
+    }
+    if !employer_pec.is_empty() && !email(&employer_pec) {
+        e.add("pec_datore", "dim-error-email");
+    }
+    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let start = date(&v.start_date);
+    match start {
+        None => e.add("data_inizio", "dim-error-start"),
+        Some(s) if s > today => e.add("data_inizio", "dim-error-start-future"),
+        _ => {}
+    }
+    if !text(&v.contract_type, 100) {
+        e.add("tipologia", "dim-error-contract");
+    }
+    let kind = Kind::parse(&v.kind).filter(|k| Kind::FILED.contains(k));
+    if kind.is_none() {
+        e.add("tipo", "dim-error-kind");
+    }
+    let reason = (kind == Some(Kind::GiustaCausa)).then(|| v.reason.clone());
+    if reason.as_ref().is_some_and(|r| r.is_empty()) {
+        e.add("motivo", "dim-error-reason");
+    }
+    let decorrenza = date(&v.decorrenza);
+    match (decorrenza, start) {
+        (None, _) => e.add("decorrenza", "dim-error-decorrenza"),
+        (Some(d), Some(s)) if d <= s => e.add("decorrenza", "dim-error-decorrenza-start"),
+        (Some(d), _) if d < today => e.add("decorrenza", "dim-error-decorrenza-past"),
+        (Some(d), _) if d > today + Duration::days(366) => e.add("decorrenza", "dim-error-decorrenza-far"),
+        _ => {}
+    }
+    let (Some(worker), Some(employer), Some(start), Some(kind), true) = (worker, employer, start, kind, e.is_empty())
+    else {
+        return Err(e);
+    };
+    Ok(Contents {
+        kind: kind.code().into(),
+        revokes_code: None,
+        worker_tax_code: worker,
+        worker_family_name: v.worker_family_name.clone(),
+        worker_given_name: v.worker_given_name.clone(),
+        worker_email: v.worker_email.to_lowercase(),
+        employer_tax_code: employer,
+        employer_name: v.employer_name.clone(),
+        workplace_address: v.workplace_address.clone(),
+        workplace_comune: v.workplace_comune.clone(),
+        workplace_cap: v.workplace_cap.clone(),
+        workplace_province: province,
+        employer_email,
+        employer_pec,
+        start_date: start,
+        contract_type: v.contract_type.clone(),
+        decorrenza,
+        reason,
+        abilitato_kind: None,
+        abilitato_tax_code: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check, Values};
+    use chrono::NaiveDate;
+
+    fn good() -> Values {
+        Values {
+            worker_tax_code: "RSSMRA80A01H501U".into(),
+            worker_family_name: "Rossi".into(),
+            worker_given_name: "Mario".into(),
+            worker_email: "mario@example.org".into(),
+            employer_tax_code: "01234567897".into(),
+            employer_name: "Bianchi Servizi srl".into(),
+            workplace_address: "Via Roma 1".into(),
+            workplace_comune: "Milano".into(),
+            workplace_cap: "20121".into(),
+            workplace_province: "mi".into(),
+            employer_pec: "bianchi@pec.example.it".into(),
+            start_date: "2019-04-01".into(),
+            contract_type: "Tempo indeterminato".into(),
+            kind: "dimissioni".into(),
+            decorrenza: "2027-02-01".into(),
+            ..Values::default()
+        }
+    }
+
+    #[test]
+    fn each_section_is_checked() {
+        let today = NaiveDate::from_ymd_opt(2027, 1, 15).expect("date");
+        assert!(check(&good(), today).is_ok());
+        let errors = |v: Values| {
+            check(&v, today).err().map(|e| e.0.iter().map(|(f, _)| *f).collect::<Vec<_>>()).unwrap_or_default()
+        };
+        assert_eq!(errors(Values { workplace_cap: "2012".into(), ..good() }), vec!["cap"]);
+        assert_eq!(errors(Values { kind: "giusta_causa".into(), ..good() }), vec!["motivo"]);
+        assert_eq!(errors(Values { decorrenza: "2019-04-01".into(), ..good() }), vec!["decorrenza"]);
+        assert_eq!(errors(Values { decorrenza: "2029-01-01".into(), ..good() }), vec!["decorrenza"]);
+        assert_eq!(errors(Values { employer_pec: String::new(), ..good() }), vec!["pec_datore"]);
+        assert_eq!(errors(Values { worker_tax_code: "RSSMRA80A01H501X".into(), ..good() }), vec!["cf_lavoratore"]);
+        assert_eq!(errors(Values { employer_tax_code: "01234567890".into(), ..good() }), vec!["cf_datore"]);
+    }
+}

@@ -1,0 +1,289 @@
+//! `/dimissioni-volontarie`: what the acting profile may see. As oneself:
+//! one's own modules. As a company (directly or through a delega covering the
+//! service): the modules of its relationships, searchable by worker, type and
+//! dates, also as CSV. As a soggetto abilitato: the modules one sent.
+//! Ispettorato officers also see their province's.
+use super::module::{self, Kind, Module, Scope, Search};
+use crate::access::{self, Action, Resource, DIMISSIONI};
+use crate::auth::pages::format_when;
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{t, use_lang};
+use crate::identity::organisations;
+use crate::identity::roles;
+use crate::kernel::{Principal, Profile, Role, Subject};
+use crate::paths;
+use crate::web::components::TableOrEmpty;
+use crate::web::layout::Page;
+use crate::web::render::PageRequest;
+use axum::extract::Query;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    pub lavoratore: Option<String>,
+    pub tipo: Option<String>,
+    pub dal: Option<String>,
+    pub al: Option<String>,
+}
+
+impl SearchQuery {
+    fn search(&self) -> Search {
+        let date = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok());
+        Search {
+            worker: self.lavoratore.as_deref().map(|w| w.trim().to_ascii_uppercase()).filter(|w| !w.is_empty()),
+            kind: self.tipo.as_deref().and_then(Kind::parse).map(|k| k.code().to_string()),
+            from: date(&self.dal),
+            until: date(&self.al),
+        }
+    }
+}
+
+/// Whose modules the acting profile sees.
+enum View {
+    Own(String),
+    Company { id: i64, tax_code: String, name: String },
+    Sent,
+}
+
+async fn view_of(req: &PageRequest, who: &Principal) -> AppResult<View> {
+    match (&who.acting.subject, who.profile()) {
+        (Subject::Themself, _) => Ok(View::Own(who.actor.identifier.clone())),
+        (Subject::Organisation { id, name }, Profile::Azienda) => {
+            // Through a delega: only one that covers this service.
+            if let Some((_, grant)) = who.delega() {
+                if grant.services.as_ref().is_some_and(|s| !s.iter().any(|x| x == DIMISSIONI)) {
+                    return Err(AppError::Forbidden);
+                }
+            }
+            let id = *id;
+            let org =
+                with_conn(&req.state.pool, move |c| organisations::find(c, id)).await?.ok_or(AppError::NotFound)?;
+            Ok(View::Company { id, tax_code: org.tax_code, name: name.clone() })
+        }
+        (Subject::Organisation { .. }, Profile::SoggettoAbilitato) => Ok(View::Sent),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+#[derive(Clone)]
+struct Lists {
+    title: &'static str,
+    modules: Vec<Module>,
+    company: Option<String>,
+    filter: (String, String, String, String),
+    may_file: bool,
+    province: Option<(String, Vec<Module>)>,
+}
+
+#[component]
+fn ModulesTable(modules: Vec<Module>, caption: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    let rows: Vec<AnyView> = modules
+        .into_iter()
+        .map(|m| {
+            let status = match (&m.revoked_by_code, m.kind()) {
+                (_, Kind::Revoca) => t("dim-status-revoca"),
+                (Some(_), _) => t("dim-status-revoked-short"),
+                (None, _) => t("dim-status-sent"),
+            };
+            view! {
+                <tr>
+                    <td><a href=paths::dimissioni(&m.code)>{m.code.clone()}</a></td>
+                    <td>{format!("{} {}", m.contents.worker_given_name, m.contents.worker_family_name)}</td>
+                    <td>{m.contents.employer_name.clone()}</td>
+                    <td>{t(&m.kind().name_key())}</td>
+                    <td>{format_when(m.transmitted_at, lang)}</td>
+                    <td>{status}</td>
+                </tr>
+            }
+            .into_any()
+        })
+        .collect();
+    view! {
+        <TableOrEmpty
+            caption=caption
+            empty="dim-none"
+            columns=&["dim-col-code", "dim-col-worker", "dim-col-employer", "dim-col-kind", "dim-col-when", "dim-col-status"]
+            rows
+        />
+    }
+}
+
+#[component]
+fn ListPage(l: Lists) -> impl IntoView {
+    let (worker, kind, from, until) = l.filter.clone();
+    let csv = format!("{}?lavoratore={worker}&tipo={kind}&dal={from}&al={until}", paths::DIMISSIONI_CSV);
+    view! {
+        <Page title=t("dim-title")>
+            <h1>{t("dim-title")}</h1>
+            <p class="lead">{t(l.title)}</p>
+            {l.may_file.then(|| view! { <p><a class="button" href=paths::DIMISSIONI_NEW>{t("dim-new-title")}</a></p> })}
+            {l.company.clone().map(|name| view! {
+                <form method="get" action=paths::DIMISSIONI class="filters" role="search" aria-label=t("dim-search-label")>
+                    <p>{name}</p>
+                    <div class="field"><label for="lavoratore">{t("dim-worker-tax-code")}</label><input id="lavoratore" name="lavoratore" value=worker.clone()/></div>
+                    <div class="field">
+                        <label for="tipo">{t("dim-kind")}</label>
+                        <select id="tipo" name="tipo">
+                            <option value="">{t("catalog-any")}</option>
+                            {[Kind::Dimissioni, Kind::GiustaCausa, Kind::RisoluzioneConsensuale, Kind::Revoca].into_iter().map(|k| view! {
+                                <option value=k.code() selected=k.code() == kind>{t(&k.name_key())}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field"><label for="dal">{t("dim-from")}</label><input id="dal" name="dal" type="date" value=from.clone()/></div>
+                    <div class="field"><label for="al">{t("dim-until")}</label><input id="al" name="al" type="date" value=until.clone()/></div>
+                    <p><button type="submit">{t("catalog-apply")}</button> " " <a href=csv.clone() download="dimissioni.csv">{t("dim-csv")}</a></p>
+                </form>
+            })}
+            <ModulesTable modules=l.modules caption="dim-list-caption"/>
+            {l.province.map(|(p, modules)| view! {
+                <section aria-labelledby="province-heading">
+                    <h2 id="province-heading">{crate::i18n::t_args("dim-province-title", &[("province", p)])}</h2>
+                    <ModulesTable modules caption="dim-province-caption"/>
+                </section>
+            })}
+        </Page>
+    }
+}
+
+/// The modules the principal sees as an Ispettorato officer (checked one by one).
+async fn province_view(req: &PageRequest, who: &Principal) -> AppResult<Option<(String, Vec<Module>)>> {
+    if !who.has_role(Role::ItlOfficer) {
+        return Ok(None);
+    }
+    let identifier = who.actor.identifier.clone();
+    let Some(province) = with_conn(&req.state.pool, move |c| roles::itl_province(c, &identifier)).await? else {
+        return Ok(None);
+    };
+    let p2 = province.clone();
+    let modules =
+        with_conn(&req.state.pool, move |c| module::list(c, Scope::Province(&p2), &Search::default())).await?;
+    let visible: Vec<Module> = modules
+        .into_iter()
+        .filter(|m| {
+            let resource = Resource::Resignation {
+                worker: "",
+                employer: None,
+                filed_by: -1,
+                province: &m.contents.workplace_province,
+                officer_for: Some(&province),
+            };
+            access::authorize(Some(who), Action::View, &resource).is_ok()
+        })
+        .collect();
+    Ok(Some((province.clone(), visible)))
+}
+
+async fn modules_for(req: &PageRequest, who: &Principal, q: &SearchQuery) -> AppResult<(View, Vec<Module>)> {
+    let view = view_of(req, who).await?;
+    let search = q.search();
+    let scope_key = match &view {
+        View::Own(cf) => (0, cf.clone()),
+        View::Company { tax_code, .. } => (1, tax_code.clone()),
+        View::Sent => (2, String::new()),
+    };
+    let account = who.actor.account_id;
+    let modules = with_conn(&req.state.pool, move |c| {
+        let scope = match scope_key.0 {
+            0 => Scope::Worker(&scope_key.1),
+            1 => Scope::Employer(&scope_key.1),
+            _ => Scope::FiledBy(account),
+        };
+        module::list(c, scope, &search)
+    })
+    .await?;
+    // Each one through the access decision, like a single module's page.
+    let employer = match &view {
+        View::Company { id, .. } => Some(*id),
+        _ => None,
+    };
+    let visible = modules
+        .into_iter()
+        .filter(|m| {
+            let resource = Resource::Resignation {
+                worker: &m.contents.worker_tax_code,
+                employer,
+                filed_by: m.filed_by_account_id,
+                province: &m.contents.workplace_province,
+                officer_for: None,
+            };
+            access::authorize(Some(who), Action::View, &resource).is_ok()
+        })
+        .collect();
+    Ok((view, visible))
+}
+
+/// `GET /dimissioni-volontarie`.
+pub async fn page(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>) -> AppResult<Response> {
+    let province = province_view(&req, &who).await?;
+    let (view, modules) = match modules_for(&req, &who, &q).await {
+        Ok(found) => found,
+        // An officer acting in a profile without modules of its own still sees the province's.
+        Err(AppError::Forbidden) if province.is_some() => (View::Sent, Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let (title, company, may_file) = match &view {
+        View::Own(_) => ("dim-lead-own", None, true),
+        View::Company { name, .. } => ("dim-lead-company", Some(name.clone()), false),
+        View::Sent => ("dim-lead-sent", None, true),
+    };
+    let filter = (
+        q.lavoratore.clone().unwrap_or_default().chars().take(40).collect(),
+        q.tipo.clone().unwrap_or_default().chars().take(40).collect(),
+        q.dal.clone().unwrap_or_default().chars().take(10).collect(),
+        q.al.clone().unwrap_or_default().chars().take(10).collect(),
+    );
+    let l = Lists { title, modules, company, filter, may_file, province };
+    Ok(req.render(StatusCode::OK, move || view! { <ListPage l/> }.into_any()))
+}
+
+/// `GET /dimissioni-volontarie.csv`: the company's search, to keep.
+pub async fn csv(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>) -> AppResult<Response> {
+    let (view, modules) = modules_for(&req, &who, &q).await?;
+    if !matches!(view, View::Company { .. }) {
+        return Err(AppError::NotFound);
+    }
+    let lang = req.lang;
+    let fail = |e: csv::Error| AppError::other("dimissioni csv", e);
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "dim-col-code",
+        "dim-worker-tax-code",
+        "dim-col-worker",
+        "dim-col-kind",
+        "dim-decorrenza",
+        "dim-col-when",
+        "dim-col-status",
+    ];
+    out.write_record(header.map(|k| lang.t(k))).map_err(fail)?;
+    for m in &modules {
+        out.write_record([
+            m.code.clone(),
+            m.contents.worker_tax_code.clone(),
+            format!("{} {}", m.contents.worker_given_name, m.contents.worker_family_name),
+            lang.t(&m.kind().name_key()),
+            m.contents.decorrenza.map(|d| d.to_string()).unwrap_or_default(),
+            m.transmitted_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            m.revoked_by_code
+                .clone()
+                .map(|c| format!("{} {c}", lang.t("dim-status-revoked-short")))
+                .unwrap_or_else(|| lang.t("dim-status-sent")),
+        ])
+        .map_err(fail)?;
+    }
+    let bytes = out.into_inner().map_err(|e| AppError::other("dimissioni csv", e.into_error()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"dimissioni.csv\""),
+        ],
+        bytes,
+    )
+        .into_response())
+}

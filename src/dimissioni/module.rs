@@ -1,0 +1,395 @@
+//! Modules as sent: never edited, only revoked by a revoca module. Each gets
+//! its codice identificativo (the transmission time `aaaammgghh24missms`,
+//! moved on by a millisecond when another module took that one) and its data
+//! certa: the module's hash, chained to the previous module's, signed with
+//! the portal's key (see [`super::seal`]).
+use super::seal;
+use crate::db::schema::{dimissioni_deliveries as dl, dimissioni_modules as m};
+use crate::db::AnyConnection;
+use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
+use diesel::prelude::*;
+
+/// Allegato A, section 4: what the module communicates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Dimissioni,
+    /// Dimissioni per giusta causa, with the reason.
+    GiustaCausa,
+    RisoluzioneConsensuale,
+    /// Revoca of an earlier module, within 7 days.
+    Revoca,
+}
+
+impl Kind {
+    pub const FILED: [Kind; 3] = [Kind::Dimissioni, Kind::GiustaCausa, Kind::RisoluzioneConsensuale];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Dimissioni => "dimissioni",
+            Kind::GiustaCausa => "giusta_causa",
+            Kind::RisoluzioneConsensuale => "risoluzione_consensuale",
+            Kind::Revoca => "revoca",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        [Kind::Dimissioni, Kind::GiustaCausa, Kind::RisoluzioneConsensuale, Kind::Revoca]
+            .into_iter()
+            .find(|k| k.code() == s)
+    }
+
+    pub fn name_key(self) -> String {
+        format!("dim-kind-{}", self.code().replace('_', "-"))
+    }
+}
+
+/// Sections 1–4 of Allegato A, and who sends it (section 5's abilitato).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Contents {
+    pub kind: String,
+    pub revokes_code: Option<String>,
+    pub worker_tax_code: String,
+    pub worker_family_name: String,
+    pub worker_given_name: String,
+    pub worker_email: String,
+    pub employer_tax_code: String,
+    pub employer_name: String,
+    pub workplace_address: String,
+    pub workplace_comune: String,
+    pub workplace_cap: String,
+    pub workplace_province: String,
+    pub employer_email: String,
+    pub employer_pec: String,
+    pub start_date: NaiveDate,
+    pub contract_type: String,
+    pub decorrenza: Option<NaiveDate>,
+    pub reason: Option<String>,
+    pub abilitato_kind: Option<String>,
+    pub abilitato_tax_code: Option<String>,
+}
+
+/// A module as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Module {
+    pub id: i64,
+    pub code: String,
+    pub contents: Contents,
+    pub revoked_by_code: Option<String>,
+    pub worker_account_id: Option<i64>,
+    pub filed_by_account_id: i64,
+    pub transmitted_at: NaiveDateTime,
+    pub prev_hash: String,
+    pub hash: String,
+    pub signature: String,
+}
+
+impl Module {
+    pub fn kind(&self) -> Kind {
+        Kind::parse(&self.contents.kind).unwrap_or(Kind::Dimissioni)
+    }
+}
+
+/// The code for a transmission at `at`: `aaaammgghh24missms`.
+pub fn code_at(at: NaiveDateTime) -> String {
+    at.format("%Y%m%d%H%M%S%3f").to_string()
+}
+
+type Row = (
+    (i64, String, String, Option<String>, Option<String>, Option<i64>, String, String, String, String),
+    (String, String, String, String, String, String, String, String, NaiveDate, String),
+    (Option<NaiveDate>, Option<String>, i64, Option<String>, Option<String>, NaiveDateTime, String, String, String),
+);
+
+macro_rules! select_module {
+    () => {
+        (
+            (
+                m::id,
+                m::code,
+                m::kind,
+                m::revokes_code,
+                m::revoked_by_code,
+                m::worker_account_id,
+                m::worker_tax_code,
+                m::worker_family_name,
+                m::worker_given_name,
+                m::worker_email,
+            ),
+            (
+                m::employer_tax_code,
+                m::employer_name,
+                m::workplace_address,
+                m::workplace_comune,
+                m::workplace_cap,
+                m::workplace_province,
+                m::employer_email,
+                m::employer_pec,
+                m::start_date,
+                m::contract_type,
+            ),
+            (
+                m::decorrenza,
+                m::reason,
+                m::filed_by_account_id,
+                m::abilitato_kind,
+                m::abilitato_tax_code,
+                m::transmitted_at,
+                m::prev_hash,
+                m::hash,
+                m::signature,
+            ),
+        )
+    };
+}
+
+fn from_row(row: Row) -> Module {
+    let (
+        (id, code, kind, revokes_code, revoked_by_code, worker_account_id, wcf, wfam, wgiv, wmail),
+        (ecf, ename, addr, comune, cap, prov, email, pec, start, contract),
+        (decorrenza, reason, filed_by, ab_kind, ab_cf, at, prev_hash, hash, signature),
+    ) = row;
+    Module {
+        id,
+        code,
+        contents: Contents {
+            kind,
+            revokes_code,
+            worker_tax_code: wcf,
+            worker_family_name: wfam,
+            worker_given_name: wgiv,
+            worker_email: wmail,
+            employer_tax_code: ecf,
+            employer_name: ename,
+            workplace_address: addr,
+            workplace_comune: comune,
+            workplace_cap: cap,
+            workplace_province: prov,
+            employer_email: email,
+            employer_pec: pec,
+            start_date: start,
+            contract_type: contract,
+            decorrenza,
+            reason,
+            abilitato_kind: ab_kind,
+            abilitato_tax_code: ab_cf,
+        },
+        revoked_by_code,
+        worker_account_id,
+        filed_by_account_id: filed_by,
+        transmitted_at: at,
+        prev_hash,
+        hash,
+        signature,
+    }
+}
+
+pub fn by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Module>> {
+    let row: Option<Row> = m::table.filter(m::code.eq(code)).select(select_module!()).first(conn).optional()?;
+    Ok(row.map(from_row))
+}
+
+/// Which modules a list shows.
+pub enum Scope<'a> {
+    Worker(&'a str),
+    Employer(&'a str),
+    FiledBy(i64),
+    Province(&'a str),
+    /// Every module, oldest first (the chain's order, for `verify`).
+    Chain,
+}
+
+/// Filters of the employer's search.
+#[derive(Clone, Debug, Default)]
+pub struct Search {
+    pub worker: Option<String>,
+    pub kind: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+pub fn list(conn: &mut AnyConnection, scope: Scope, search: &Search) -> QueryResult<Vec<Module>> {
+    let mut q = m::table.select(select_module!()).into_boxed();
+    q = match scope {
+        Scope::Worker(cf) => q.filter(m::worker_tax_code.eq(cf.to_string())),
+        Scope::Employer(cf) => q.filter(m::employer_tax_code.eq(cf.to_string())),
+        Scope::FiledBy(id) => q.filter(m::filed_by_account_id.eq(id)),
+        Scope::Province(p) => q.filter(m::workplace_province.eq(p.to_string())),
+        Scope::Chain => q,
+    };
+    if let Some(w) = &search.worker {
+        q = q.filter(m::worker_tax_code.eq(w.clone()));
+    }
+    if let Some(k) = &search.kind {
+        q = q.filter(m::kind.eq(k.clone()));
+    }
+    if let Some(f) = search.from {
+        q = q.filter(m::transmitted_at.ge(f.and_time(chrono::NaiveTime::MIN)));
+    }
+    if let Some(u) = search.until {
+        q = q.filter(m::transmitted_at.lt((u + Duration::days(1)).and_time(chrono::NaiveTime::MIN)));
+    }
+    let rows: Vec<Row> = q.order(m::id.asc()).load(conn)?;
+    let mut out: Vec<Module> = rows.into_iter().map(from_row).collect();
+    if !matches!(scope, Scope::Chain) {
+        out.reverse();
+    }
+    Ok(out)
+}
+
+/// Who transmits.
+#[derive(Clone, Copy, Debug)]
+pub struct Sender {
+    pub account: i64,
+    /// The worker's account, when the worker sends it themself.
+    pub worker_account: Option<i64>,
+}
+
+/// Transmits `contents` at `now`: a code unique even within one millisecond,
+/// the seal chained to the last module, and (for a revoca) the revoked
+/// module marked. The same `idempotency_key` twice sends one module: the
+/// second call returns the first's code. `Err` when the revoked module was
+/// revoked in the meantime.
+pub fn transmit(
+    conn: &mut AnyConnection,
+    contents: &Contents,
+    sender: Sender,
+    idempotency_key: &str,
+    keys: &crate::saml::keys::KeyPair,
+    now: NaiveDateTime,
+) -> QueryResult<Result<String, String>> {
+    use diesel::result::{DatabaseErrorKind, Error};
+    let mut attempt = 0;
+    loop {
+        match transmit_once(conn, contents, sender, idempotency_key, keys, now) {
+            // Two transmissions at once on SQLite: the one that lost the write lock tries again.
+            Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::Unknown, _))
+                if attempt < 20 =>
+            {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(5 * attempt));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Keeps the chain one line: on PostgreSQL a lock for the transaction (one
+/// SQLite file has one writer at a time anyway).
+fn chain_lock(conn: &mut AnyConnection) -> QueryResult<()> {
+    if let AnyConnection::Postgresql(_) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(151201526)").execute(conn)?;
+    }
+    Ok(())
+}
+
+fn transmit_once(
+    conn: &mut AnyConnection,
+    contents: &Contents,
+    sender: Sender,
+    idempotency_key: &str,
+    keys: &crate::saml::keys::KeyPair,
+    now: NaiveDateTime,
+) -> QueryResult<Result<String, String>> {
+    conn.transaction(|c| {
+        chain_lock(c)?;
+        if let Some(code) =
+            m::table.filter(m::idempotency_key.eq(idempotency_key)).select(m::code).first::<String>(c).optional()?
+        {
+            return Ok(Ok(code));
+        }
+        // The chain's end, locked by the write below: one transmission at a time.
+        let last: Option<(String, NaiveDateTime)> =
+            m::table.order(m::id.desc()).select((m::hash, m::transmitted_at)).first(c).optional()?;
+        let (prev_hash, last_at) = last.unwrap_or_else(|| (seal::GENESIS.to_string(), NaiveDateTime::MIN));
+        let mut at = now.max(last_at + Duration::milliseconds(1));
+        // Milliseconds only: the code is the transmission time to the millisecond.
+        at = at.with_nanosecond((at.nanosecond() / 1_000_000) * 1_000_000).unwrap_or(at);
+        let code = code_at(at);
+        let hash = seal::hash(&prev_hash, &code, at, contents);
+        let signature = seal::sign(keys, &hash).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
+        diesel::insert_into(m::table)
+            .values((
+                (
+                    m::code.eq(&code),
+                    m::kind.eq(&contents.kind),
+                    m::revokes_code.eq(&contents.revokes_code),
+                    m::worker_account_id.eq(sender.worker_account),
+                    m::worker_tax_code.eq(&contents.worker_tax_code),
+                    m::worker_family_name.eq(&contents.worker_family_name),
+                    m::worker_given_name.eq(&contents.worker_given_name),
+                    m::worker_email.eq(&contents.worker_email),
+                    m::employer_tax_code.eq(&contents.employer_tax_code),
+                    m::employer_name.eq(&contents.employer_name),
+                ),
+                (
+                    m::workplace_address.eq(&contents.workplace_address),
+                    m::workplace_comune.eq(&contents.workplace_comune),
+                    m::workplace_cap.eq(&contents.workplace_cap),
+                    m::workplace_province.eq(&contents.workplace_province),
+                    m::employer_email.eq(&contents.employer_email),
+                    m::employer_pec.eq(&contents.employer_pec),
+                    m::start_date.eq(contents.start_date),
+                    m::contract_type.eq(&contents.contract_type),
+                    m::decorrenza.eq(contents.decorrenza),
+                    m::reason.eq(&contents.reason),
+                ),
+                (
+                    m::filed_by_account_id.eq(sender.account),
+                    m::abilitato_kind.eq(&contents.abilitato_kind),
+                    m::abilitato_tax_code.eq(&contents.abilitato_tax_code),
+                    m::transmitted_at.eq(at),
+                    m::idempotency_key.eq(idempotency_key),
+                    m::prev_hash.eq(&prev_hash),
+                    m::hash.eq(&hash),
+                    m::signature.eq(&signature),
+                ),
+            ))
+            .execute(c)?;
+        if let Some(revoked) = &contents.revokes_code {
+            let n = diesel::update(m::table.filter(m::code.eq(revoked)).filter(m::revoked_by_code.is_null()))
+                .set(m::revoked_by_code.eq(&code))
+                .execute(c)?;
+            if n != 1 {
+                // Already revoked: nothing of this transmission stays.
+                return Err(diesel::result::Error::RollbackTransaction);
+            }
+        }
+        Ok(Ok(code))
+    })
+    .or_else(|e| match e {
+        diesel::result::Error::RollbackTransaction => Ok(Err("already revoked".into())),
+        e => Err(e),
+    })
+}
+
+/// One attempt to deliver a module.
+#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
+pub struct Delivery {
+    pub recipient: String,
+    pub address: String,
+    pub attempted_at: NaiveDateTime,
+    pub outcome: String,
+    pub detail: String,
+}
+
+pub fn record_delivery(conn: &mut AnyConnection, module: i64, d: &Delivery) -> QueryResult<()> {
+    diesel::insert_into(dl::table)
+        .values((
+            dl::module_id.eq(module),
+            dl::recipient.eq(&d.recipient),
+            dl::address.eq(&d.address),
+            dl::attempted_at.eq(d.attempted_at),
+            dl::outcome.eq(&d.outcome),
+            dl::detail.eq(&d.detail),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn deliveries(conn: &mut AnyConnection, module: i64) -> QueryResult<Vec<Delivery>> {
+    dl::table
+        .filter(dl::module_id.eq(module))
+        .order(dl::id.asc())
+        .select((dl::recipient, dl::address, dl::attempted_at, dl::outcome, dl::detail))
+        .load(conn)
+}

@@ -1,0 +1,101 @@
+//! The PIN of a soggetto abilitato's filing (MLPS nota 3575/2020): 13 digits
+//! printed on the paper delega the worker and the operator sign; valid only
+//! on the day it was issued (Italian date) and only for the one module (or
+//! revoca) it was issued for. Kept hashed.
+use crate::db::schema::dimissioni_pins as p;
+use crate::db::AnyConnection;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+fn hash(pin: &str) -> String {
+    Sha256::digest(pin.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What the PIN is for.
+pub struct For<'a> {
+    pub operator: i64,
+    pub worker_tax_code: &'a str,
+    pub kind: &'a str,
+    /// The module's idempotency key (or `revoca:{code}` for a revoca).
+    pub key: &'a str,
+}
+
+/// Issues a new PIN for `what` on `today` (a new one replaces an unused one for the same module).
+pub fn issue(conn: &mut AnyConnection, what: &For, today: NaiveDate, now: NaiveDateTime) -> QueryResult<String> {
+    let pin: String = (0..13).map(|_| char::from(b'0' + rand::random::<u8>() % 10)).collect();
+    conn.transaction(|c| {
+        diesel::delete(p::table.filter(p::idempotency_key.eq(what.key)).filter(p::used_by_code.is_null()))
+            .execute(c)?;
+        diesel::insert_into(p::table)
+            .values((
+                p::pin_hash.eq(hash(&pin)),
+                p::operator_account_id.eq(what.operator),
+                p::worker_tax_code.eq(what.worker_tax_code),
+                p::kind.eq(what.kind),
+                p::idempotency_key.eq(what.key),
+                p::issued_on.eq(today),
+                p::created_at.eq(now),
+            ))
+            .execute(c)?;
+        Ok(pin)
+    })
+}
+
+/// Why a PIN is refused (each a message key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Wrong,
+    Expired,
+    Used,
+}
+
+impl Refusal {
+    pub fn key(self) -> &'static str {
+        match self {
+            Refusal::Wrong => "dim-error-pin-wrong",
+            Refusal::Expired => "dim-error-pin-expired",
+            Refusal::Used => "dim-error-pin-used",
+        }
+    }
+}
+
+/// Whether `pin` is the one issued for `what`, today, and not used yet.
+pub fn check(conn: &mut AnyConnection, what: &For, pin: &str, today: NaiveDate) -> QueryResult<Result<(), Refusal>> {
+    let row: Option<(String, i64, String, String, NaiveDate, Option<String>)> = p::table
+        .filter(p::idempotency_key.eq(what.key))
+        .order(p::id.desc())
+        .select((p::pin_hash, p::operator_account_id, p::worker_tax_code, p::kind, p::issued_on, p::used_by_code))
+        .first(conn)
+        .optional()?;
+    let Some((pin_hash, operator, worker, kind, issued_on, used)) = row else { return Ok(Err(Refusal::Wrong)) };
+    if used.is_some() {
+        return Ok(Err(Refusal::Used));
+    }
+    if pin_hash != hash(pin.trim()) || operator != what.operator || worker != what.worker_tax_code || kind != what.kind
+    {
+        return Ok(Err(Refusal::Wrong));
+    }
+    if issued_on != today {
+        return Ok(Err(Refusal::Expired));
+    }
+    Ok(Ok(()))
+}
+
+/// Marks the PIN for `key` used by module `code`.
+pub fn spend(conn: &mut AnyConnection, key: &str, code: &str) -> QueryResult<()> {
+    diesel::update(p::table.filter(p::idempotency_key.eq(key)).filter(p::used_by_code.is_null()))
+        .set(p::used_by_code.eq(code))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Whether some PIN issued for another module is `pin` (a PIN reused for a second module).
+pub fn issued_elsewhere(conn: &mut AnyConnection, pin: &str, key: &str) -> QueryResult<bool> {
+    Ok(p::table
+        .filter(p::pin_hash.eq(hash(pin.trim())))
+        .filter(p::idempotency_key.ne(key))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}

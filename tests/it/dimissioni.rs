@@ -1,0 +1,468 @@
+//! Dimissioni volontarie: the CO import; the worker's flow from eligibility
+//! to Trasmetti (validation, locked sections, one module per form), the
+//! deliveries with PDF attachments, the PDF's text, the revoca and its 7-day
+//! limit, the seal chain and its verification, codes under concurrent
+//! submission, the soggetto abilitato's PIN, and who sees what (worker,
+//! company, operator, Ispettorato; everyone else gets 404).
+use crate::common::people::{cf_of, giulia, id_after, luca, mario, MARIO};
+use crate::common::{Browser, TestApp, TestResponse};
+use axum::http::{header, StatusCode};
+use chrono::Duration;
+use diesel::prelude::*;
+use servizi_lavoro::db::schema::{dimissioni_modules as m, dimissioni_pins as p};
+use servizi_lavoro::db::with_conn;
+use servizi_lavoro::dimissioni::{module, relationships, seal};
+
+const COMPANY: &str = "01234567897";
+
+async fn with_relationship() -> TestApp {
+    let app = TestApp::new();
+    with_conn(&app.state.pool, |c| relationships::seed_demo(c, MARIO)).await.expect("rapporti");
+    app
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    crate::common::input_value(html, name).unwrap_or_else(|| panic!("{name} in the page"))
+}
+
+fn decorrenza(app: &TestApp) -> String {
+    (app.state.clock.now().date() + Duration::days(20)).format("%Y-%m-%d").to_string()
+}
+
+/// Mario fills the form from his CO relationship; returns the form's page.
+async fn mario_form(app: &TestApp, b: &mut Browser<'_>) -> String {
+    let found = b
+        .post_form("/dimissioni-volontarie/nuova/rapporto", &[("cf_datore", COMPANY), ("inizio", "dal2008")], false)
+        .await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(found.body.contains("Bianchi Servizi srl, dal 01/04/2019"));
+    let id = hidden(&found.body, "rapporto");
+    let page = b.get(&format!("/dimissioni-volontarie/nuova/modulo?rapporto={id}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let _ = app;
+    page.body
+}
+
+/// The fields of a page's form, with `changes` applied.
+fn fields_of(html: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = servizi_lavoro::dimissioni::form::FIELDS
+        .iter()
+        .map(|f| (f.to_string(), crate::common::input_value(html, f).unwrap_or_default()))
+        .collect();
+    for (k, v) in changes {
+        out.retain(|(f, _)| f != k);
+        out.push((k.to_string(), v.to_string()));
+    }
+    out
+}
+
+async fn post(b: &mut Browser<'_>, path: &str, fields: &[(String, String)]) -> TestResponse {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    b.post_form(path, &pairs, false).await
+}
+
+/// Mario sends a resignation; returns its code.
+async fn mario_resigns(app: &TestApp, b: &mut Browser<'_>) -> String {
+    let form = mario_form(app, b).await;
+    let d = decorrenza(app);
+    let fields = fields_of(
+        &form,
+        &[("tipo", "dimissioni"), ("decorrenza", &d), ("email_lavoratore", "mario.rossi@example.org")],
+    );
+    let review = post(b, "/dimissioni-volontarie/nuova/modulo", &fields).await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    let sent = post(b, "/dimissioni-volontarie/nuova/trasmetti", &fields_of(&review.body, &[])).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string()
+}
+
+fn pdf_text(bytes: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(bytes).expect("a PDF");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).expect("text")
+}
+
+#[tokio::test]
+async fn the_co_import_checks_each_row_and_replaces_on_import_again() {
+    let app = TestApp::new();
+    let header = relationships::HEADER.join(";");
+    let csv = format!(
+        "{header}\n\
+         {MARIO};{COMPANY};Bianchi Servizi srl;Via Roma 1;Milano;20121;MI;2019-04-01;Tempo indeterminato;;;bianchi@pec.example.it\n\
+         RSSMRA80A01H501X;{COMPANY};Bianchi;Via Roma 1;Milano;20121;MI;2019-04-01;T;;;\n\
+         {MARIO};{COMPANY};Bianchi;Via Roma 1;Milano;2012;MI;2019-04-01;T;;;\n\
+         {MARIO};{COMPANY};Bianchi;Via Roma 1;Milano;20121;XX;2019-04-01;T;;;\n\
+         {MARIO};{COMPANY};Bianchi;Via Roma 1;Milano;20121;MI;2019-04-01;T;2018-01-01;;\n"
+    );
+    let c2 = csv.clone();
+    let report = with_conn(&app.state.pool, move |c| Ok(relationships::import(c, c2.as_bytes()).expect("import")))
+        .await
+        .expect("db");
+    assert_eq!((report.added, report.updated), (1, 0));
+    assert_eq!(report.rejected.iter().map(|(l, _)| *l).collect::<Vec<_>>(), vec![3, 4, 5, 6]);
+    let again = with_conn(&app.state.pool, move |c| Ok(relationships::import(c, csv.as_bytes()).expect("import")))
+        .await
+        .expect("db");
+    assert_eq!((again.added, again.updated), (0, 1));
+    let wrong = with_conn(&app.state.pool, |c| Ok(relationships::import(c, &b"a;b\n"[..]).is_err())).await.expect("db");
+    assert!(wrong);
+}
+
+#[tokio::test]
+async fn a_worker_resigns_from_the_co_relationship_with_a_certain_date_and_revokes() {
+    let app = with_relationship().await;
+    let mut b = mario(&app).await;
+    assert!(b.get("/dimissioni-volontarie").await.body.contains("Nessun modulo"));
+    assert!(b.get("/dimissioni-volontarie/nuova").await.body.contains("periodo di prova"));
+    assert_eq!(b.get("/dimissioni-volontarie/nuova/rapporto").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(b.get("/dimissioni-volontarie/nuova/rapporto?idoneo=si").await.status, StatusCode::OK);
+    let bad = b.post_form("/dimissioni-volontarie/nuova/rapporto", &[("cf_datore", "0123")], false).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let form = mario_form(&app, &mut b).await;
+    assert!(form.contains("Via Roma 1") && form.contains("Rossi"), "locked sections shown");
+
+    // Everything wrong in section 4: 422, what was typed kept.
+    let fields = fields_of(
+        &form,
+        &[("tipo", "giusta_causa"), ("decorrenza", "2019-01-01"), ("email_lavoratore", "mario@example.org")],
+    );
+    let bad = post(&mut b, "/dimissioni-volontarie/nuova/modulo", &fields).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("scrivi il motivo") && bad.body.contains("dopo l&#39;inizio del rapporto")
+            || bad.body.contains("dopo l'inizio del rapporto")
+    );
+    assert_eq!(hidden(&bad.body, "email_lavoratore"), "mario@example.org");
+    // Tampering with a locked section changes nothing: the CO's data are used.
+    let d = decorrenza(&app);
+    let fields = fields_of(
+        &form,
+        &[
+            ("tipo", "dimissioni"),
+            ("decorrenza", &d),
+            ("email_lavoratore", "mario@example.org"),
+            ("denominazione", "Altra srl"),
+            ("cf_lavoratore", "VRDLCU75C15L219T"),
+        ],
+    );
+    let review = post(&mut b, "/dimissioni-volontarie/nuova/modulo", &fields).await;
+    assert_eq!(review.status, StatusCode::OK);
+    assert!(
+        review.body.contains("Bianchi Servizi srl")
+            && !review.body.contains("Altra srl")
+            && review.body.contains(MARIO)
+    );
+    let fields = fields_of(&review.body, &[]);
+    let sent = post(&mut b, "/dimissioni-volontarie/nuova/trasmetti", &fields).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let code = sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
+    assert_eq!(code.len(), 17, "aaaammgghh24missms");
+    // The same form again: the same module.
+    let twice = post(&mut b, "/dimissioni-volontarie/nuova/trasmetti", &fields).await;
+    assert_eq!(twice.header(header::LOCATION), sent.header(header::LOCATION));
+    let count = with_conn(&app.state.pool, |c| m::table.count().get_result::<i64>(c)).await.expect("count");
+    assert_eq!(count, 1);
+
+    // Sent to the employer (PEC and e-mail), the Ispettorato of Milano and the worker, with the PDF.
+    crate::foreign_user::mail_containing(&app, "ITL.Milano@pec.ispettorato.gov.it").await;
+    let mails: Vec<String> =
+        crate::foreign_user::outbox(&app).into_iter().filter(|m| m.contains(&format!("modulo-{code}.pdf"))).collect();
+    assert_eq!(mails.len(), 4);
+    for to in [
+        "bianchiservizi@pec.example.it",
+        "amministrazione@bianchiservizi.example.it",
+        "ITL.Milano@pec.ispettorato.gov.it",
+        "mario@example.org",
+    ] {
+        assert!(mails.iter().any(|m| m.contains(&format!("To: {to}"))), "{to}");
+    }
+    let page = b.get(&format!("/dimissioni-volontarie/{code}")).await.body;
+    assert_eq!(page.matches(">Inviato<").count(), 4);
+    assert!(page.contains("Revoca il modulo"));
+
+    // The PDF says what was sent.
+    let pdf = b.get(&format!("/dimissioni-volontarie/{code}.pdf")).await;
+    assert_eq!(pdf.header(header::CONTENT_TYPE), "application/pdf");
+    let text = pdf_text(&pdf.bytes);
+    let when = (app.state.clock.now().date() + Duration::days(20)).format("%d/%m/%Y").to_string();
+    for expected in [code.as_str(), "Bianchi Servizi srl", "Rossi", MARIO, COMPANY, when.as_str(), "Dimissioni"] {
+        assert!(text.contains(expected), "{expected} in the PDF: {text}");
+    }
+
+    // Nobody else sees it.
+    let mut l = luca(&app).await;
+    assert_eq!(l.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(l.get(&format!("/dimissioni-volontarie/{code}.pdf")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        l.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(b.get("/dimissioni-volontarie/00000000000000000").await.status, StatusCode::NOT_FOUND);
+
+    // Revoked in time; then nothing more to revoke.
+    let revoca = b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await;
+    assert_eq!(revoca.status, StatusCode::SEE_OTHER);
+    let revoca_code = revoca.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
+    assert_ne!(revoca_code, code);
+    assert!(b
+        .get(&format!("/dimissioni-volontarie/{code}"))
+        .await
+        .body
+        .contains(&format!("Revocato con il modulo {revoca_code}")));
+    assert_eq!(
+        b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await.status,
+        StatusCode::CONFLICT
+    );
+    crate::foreign_user::mail_containing(&app, &format!("modulo-{revoca_code}.pdf")).await;
+    // A revoked relationship can be resigned again later.
+    let again = mario_resigns(&app, &mut b).await;
+    assert_ne!(again, code);
+    let list = b.get("/dimissioni-volontarie").await.body;
+    assert!(list.contains(&code) && list.contains(&revoca_code) && list.contains(&again));
+}
+
+#[tokio::test]
+async fn after_the_seventh_day_the_revoca_is_refused_and_explained() {
+    let app = with_relationship().await;
+    let mut b = mario(&app).await;
+    let code = mario_resigns(&app, &mut b).await;
+    // Sent eight days ago (Italian days).
+    let (c2, at) = (code.clone(), app.state.clock.now() - Duration::days(8));
+    with_conn(&app.state.pool, move |c| {
+        diesel::update(m::table.filter(m::code.eq(&c2))).set(m::transmitted_at.eq(at)).execute(c)
+    })
+    .await
+    .expect("update");
+    let page = b.get(&format!("/dimissioni-volontarie/{code}")).await.body;
+    assert!(page.contains("Il termine per la revoca è scaduto"));
+    let res = b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("entro il settimo giorno"));
+}
+
+#[tokio::test]
+async fn the_seal_chain_holds_and_breaks_when_a_stored_module_is_altered() {
+    let app = with_relationship().await;
+    let mut b = mario(&app).await;
+    let first = mario_resigns(&app, &mut b).await;
+    b.post_form(&format!("/dimissioni-volontarie/{first}/revoca"), &[], false).await;
+    mario_resigns(&app, &mut b).await;
+    let keys = app.state.saml.sp.keys.clone();
+    let k2 = keys.clone();
+    let checked = with_conn(&app.state.pool, move |c| seal::verify(c, &k2)).await.expect("verify");
+    assert_eq!(checked, Ok(3));
+    let f2 = first.clone();
+    with_conn(&app.state.pool, move |c| {
+        diesel::update(m::table.filter(m::code.eq(&f2)))
+            .set(m::decorrenza.eq(chrono::NaiveDate::from_ymd_opt(2030, 1, 1)))
+            .execute(c)
+    })
+    .await
+    .expect("alter");
+    let broken = with_conn(&app.state.pool, move |c| seal::verify(c, &keys)).await.expect("verify");
+    assert_eq!(broken.map_err(|b| b.code), Err(first));
+}
+
+#[tokio::test]
+async fn codes_stay_unique_and_the_chain_one_line_under_concurrent_submission() {
+    let app = TestApp::new();
+    let now = app.state.clock.now();
+    // The sender's account (made by a sign-in).
+    mario(&app).await;
+    let account: i64 = with_conn(&app.state.pool, |c| {
+        use servizi_lavoro::db::schema::accounts as a;
+        a::table.select(a::id).first(c)
+    })
+    .await
+    .expect("account");
+    let contents = module::Contents {
+        kind: "dimissioni".into(),
+        worker_tax_code: MARIO.into(),
+        employer_tax_code: COMPANY.into(),
+        start_date: chrono::NaiveDate::from_ymd_opt(2019, 4, 1).expect("date"),
+        ..Default::default()
+    };
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let (pool, keys, contents) = (app.state.pool.clone(), app.state.saml.sp.keys.clone(), contents.clone());
+        tasks.push(tokio::spawn(async move {
+            with_conn(&pool, move |c| {
+                let sender = module::Sender { account, worker_account: None };
+                module::transmit(c, &contents, sender, &format!("key-{i}"), &keys, now)
+            })
+            .await
+        }));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.expect("task").expect("db").expect("sent"));
+    }
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 8, "one code each, even in the same millisecond");
+    let keys = app.state.saml.sp.keys.clone();
+    assert_eq!(with_conn(&app.state.pool, move |c| seal::verify(c, &keys)).await.expect("verify"), Ok(8));
+}
+
+/// Luca, a validated consulente del lavoro, acting for his studio.
+async fn luca_operator(app: &TestApp) -> Browser<'_> {
+    let (cf, now) = (cf_of("luca"), app.state.clock.now());
+    with_conn(&app.state.pool, move |c| {
+        let who = servizi_lavoro::profiles::demo::DemoConsultant {
+            tax_code: &cf,
+            given_name: "Luca",
+            family_name: "Verdi",
+            email: "luca@example.org",
+        };
+        servizi_lavoro::profiles::demo::seed(c, &who, now)
+    })
+    .await
+    .expect("studio");
+    let mut l = luca(app).await;
+    let profiles = l.get("/profili").await.body;
+    let row = profiles.split_once("Studio Luca Verdi").expect("studio").1;
+    let id = crate::common::input_value(row, "profilo").expect("switch");
+    l.post_form("/profili/attivo", &[("profilo", &id)], false).await;
+    l
+}
+
+/// The operator's review page for a resignation of Mario's.
+async fn operator_review(app: &TestApp, l: &mut Browser<'_>) -> String {
+    let found = l
+        .post_form(
+            "/dimissioni-volontarie/nuova/rapporto",
+            &[("cf_lavoratore", MARIO), ("cf_datore", COMPANY), ("inizio", "dal2008")],
+            false,
+        )
+        .await;
+    let id = hidden(&found.body, "rapporto");
+    let form = l.get(&format!("/dimissioni-volontarie/nuova/modulo?rapporto={id}&cf_lavoratore={MARIO}")).await.body;
+    let d = decorrenza(app);
+    let fields = fields_of(
+        &form,
+        &[
+            ("cognome", "Rossi"),
+            ("nome", "Mario"),
+            ("email_lavoratore", "mario.rossi@example.org"),
+            ("tipo", "risoluzione_consensuale"),
+            ("decorrenza", &d),
+        ],
+    );
+    let review = post(l, "/dimissioni-volontarie/nuova/modulo", &fields).await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    assert!(review.body.contains("Genera la delega con PIN"));
+    review.body
+}
+
+fn pin_in(html: &str) -> String {
+    html.split("class=\"secret\">").nth(1).expect("pin shown").chars().take(13).collect()
+}
+
+#[tokio::test]
+async fn a_soggetto_abilitato_files_for_a_worker_only_with_todays_pin_for_that_module() {
+    let app = with_relationship().await;
+    let mut l = luca_operator(&app).await;
+    assert_eq!(l.get("/dimissioni-volontarie/nuova").await.status, StatusCode::OK);
+    let review = operator_review(&app, &mut l).await;
+    let fields = fields_of(&review, &[]);
+    // Without the PIN's page there is no sending.
+    let no_pin = post(&mut l, "/dimissioni-volontarie/nuova/trasmetti", &fields).await;
+    assert_eq!(no_pin.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let issued = post(&mut l, "/dimissioni-volontarie/nuova/delega", &fields).await;
+    assert_eq!(issued.status, StatusCode::OK);
+    let pin = pin_in(&issued.body);
+    assert_eq!(pin.len(), 13);
+    assert!(pin.chars().all(|c| c.is_ascii_digit()));
+    // The paper delega carries the PIN, the worker and the module's type.
+    let mut with_pin = fields.clone();
+    with_pin.push(("pin".into(), pin.clone()));
+    let pdf = post(&mut l, "/dimissioni-volontarie/nuova/delega.pdf", &with_pin).await;
+    assert_eq!(pdf.header(header::CONTENT_TYPE), "application/pdf");
+    let text = pdf_text(&pdf.bytes);
+    assert!(text.contains(&pin) && text.contains(MARIO) && text.contains("Risoluzione consensuale"), "{text}");
+    // A wrong PIN is refused; the right one sends the module.
+    let mut wrong = fields.clone();
+    wrong.push(("pin".into(), "0000000000000".into()));
+    let res = post(&mut l, "/dimissioni-volontarie/nuova/trasmetti", &wrong).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("non è quello della delega"));
+    let sent = post(&mut l, "/dimissioni-volontarie/nuova/trasmetti", &with_pin).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let code = sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
+    let page = l.get(&format!("/dimissioni-volontarie/{code}")).await.body;
+    assert!(page.contains("Risoluzione consensuale"));
+    // The same PIN for a second module is refused.
+    let second = operator_review(&app, &mut l).await;
+    let mut reused = fields_of(&second, &[]);
+    reused.push(("pin".into(), pin.clone()));
+    let res = post(&mut l, "/dimissioni-volontarie/nuova/trasmetti", &reused).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("già stato usato"));
+    // Yesterday's PIN has expired.
+    let issued = post(&mut l, "/dimissioni-volontarie/nuova/delega", &fields_of(&second, &[])).await;
+    let old = pin_in(&issued.body);
+    let key = hidden(&second, "chiave");
+    let yesterday = app.state.clock.now().date() - Duration::days(1);
+    with_conn(&app.state.pool, move |c| {
+        diesel::update(p::table.filter(p::idempotency_key.eq(&key))).set(p::issued_on.eq(yesterday)).execute(c)
+    })
+    .await
+    .expect("age");
+    let mut expired = fields_of(&second, &[]);
+    expired.push(("pin".into(), old));
+    let res = post(&mut l, "/dimissioni-volontarie/nuova/trasmetti", &expired).await;
+    assert!(res.body.contains("è scaduto"));
+
+    // Who sees it: the operator, the worker, the company; not another person.
+    assert!(l.get("/dimissioni-volontarie").await.body.contains(&code));
+    let mut m2 = mario(&app).await;
+    assert!(m2.get("/dimissioni-volontarie").await.body.contains(&code));
+    let mut g = giulia(&app).await;
+    let (gcf, now) = (cf_of("giulia"), app.state.clock.now());
+    with_conn(&app.state.pool, move |c| servizi_lavoro::registry::seed_demo(c, &gcf, now)).await.expect("registry");
+    assert_eq!(g.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::NOT_FOUND, "as Cittadino");
+    g.post_form("/profili/associa", &[("codice_fiscale", COMPANY)], false).await;
+    let profiles = g.get("/profili").await.body;
+    let row = profiles.split_once("Bianchi Servizi srl").expect("company").1;
+    let id = crate::common::input_value(row, "profilo").expect("switch");
+    g.post_form("/profili/attivo", &[("profilo", &id)], false).await;
+    let list = g.get(&format!("/dimissioni-volontarie?lavoratore={MARIO}&tipo=risoluzione_consensuale")).await.body;
+    assert!(list.contains(&code));
+    assert!(!g.get("/dimissioni-volontarie?tipo=revoca").await.body.contains(&code), "filtered by type");
+    assert_eq!(g.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::OK);
+    assert_eq!(
+        g.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await.status,
+        StatusCode::NOT_FOUND,
+        "the company only reads"
+    );
+    let csv = g.get("/dimissioni-volontarie.csv").await;
+    assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv") && csv.body.contains(&code));
+    assert_eq!(g.get("/dimissioni-volontarie/nuova").await.status, StatusCode::FORBIDDEN, "a company does not file");
+    let _ = id_after;
+}
+
+#[tokio::test]
+async fn the_ispettorato_consults_its_province_only() {
+    let app = with_relationship().await;
+    let mut b = mario(&app).await;
+    let code = mario_resigns(&app, &mut b).await;
+    let anna = cf_of("anna");
+    let a2 = anna.clone();
+    with_conn(&app.state.pool, move |c| servizi_lavoro::identity::roles::add_itl(c, &a2, "MI")).await.expect("officer");
+    let attributes_cf = format!("TINIT-{anna}");
+    let attributes = [("name", "Anna"), ("familyName", "Esposito"), ("fiscalNumber", attributes_cf.as_str())];
+    let mut officer =
+        crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, Some(&attributes)).await;
+    let list = officer.get("/dimissioni-volontarie").await.body;
+    assert!(list.contains("provincia di MI") && list.contains(&code));
+    assert_eq!(officer.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::OK);
+    assert_eq!(
+        officer.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let a3 = anna.clone();
+    with_conn(&app.state.pool, move |c| servizi_lavoro::identity::roles::add_itl(c, &a3, "RM")).await.expect("moved");
+    let mut moved =
+        crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, Some(&attributes)).await;
+    assert_eq!(moved.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::NOT_FOUND);
+}
