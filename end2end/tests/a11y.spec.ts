@@ -219,3 +219,39 @@ test("axe finds no violation on the deleghe pages, in both languages", async ({ 
   await expect(page.getByRole("button", { name: "Accetta la delega" })).toBeVisible();
   await expectNoViolations(page);
 });
+
+test("axe finds no violation along the Dimissioni volontarie pages, in both languages", async ({ page }) => {
+  await signInWithDemoIdp(page, "Mario Rossi");
+  await page.goto("/dimissioni-volontarie/nuova");
+  await page.getByLabel(/^Mario Rossi/).check();
+  await page.getByRole("button", { name: "Accedi" }).click();
+  await page.getByRole("button", { name: "Continua verso Servizi Lavoro" }).click();
+  await expectNoViolations(page); // who this procedure is not for
+  await page.getByRole("button", { name: "Continua" }).click();
+  await expectNoViolations(page); // the confirmation missing
+  await page.getByLabel("Confermo che il mio caso non è tra questi").check();
+  await page.getByRole("button", { name: "Continua" }).click();
+  await page.getByLabel("Codice fiscale del datore di lavoro").fill("01234567897");
+  await page.getByRole("button", { name: "Cerca il rapporto" }).click();
+  await expectNoViolations(page); // the relationships found
+  await page.getByRole("button", { name: "Compila il modulo" }).click();
+  await page.getByRole("button", { name: "Controlla prima di trasmettere" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await expectNoViolations(page); // the form with its errors
+  await page.getByLabel("Tipo di comunicazione").selectOption("giusta_causa");
+  await page.getByLabel("Motivo della giusta causa").fill("Mancato pagamento della retribuzione per tre mesi");
+  await page.getByLabel("Data di decorrenza").fill(new Date(Date.now() + 10 * 86400000).toISOString().slice(0, 10));
+  await page.getByRole("button", { name: "Controlla prima di trasmettere" }).click();
+  await expectNoViolations(page); // the review
+  await page.getByRole("button", { name: "Trasmetti" }).click();
+  await expectNoViolations(page); // the module, its deliveries, the revoca
+  const module = page.url();
+  await page.goto(`${module}?lang=en`);
+  await expectNoViolations(page);
+  await page.goto("/dimissioni-volontarie?lang=en");
+  await expectNoViolations(page);
+  await page.goto("/dimissioni-volontarie/nuova?lang=en");
+  await expectNoViolations(page);
+  await page.goto("/dimissioni-volontarie?lang=it");
+  await expectNoViolations(page);
+});

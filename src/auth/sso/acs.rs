@@ -185,7 +185,7 @@ pub async fn acs(
     .await?;
     // A step-up must authenticate the person already signed in: otherwise
     // the sign-in is refused and that person's sessions end.
-    let before = current.map(|p| p.actor.account_id).or(pending.initiator_account_id);
+    let before = current.as_ref().map(|p| p.actor.account_id).or(pending.initiator_account_id);
     if let Some(before) = before.filter(|b| *b != account.id) {
         session.flush().await?;
         with_conn(&state.pool, move |c| crate::auth::session::end_account_sessions(c, before)).await?;
@@ -210,7 +210,14 @@ pub async fn acs(
             session_index: login.session_index,
         }),
     };
-    crate::auth::session::sign_in(&session, signed_in, roles, state.clock.now()).await?;
+    // A step-up by the same person keeps the profile they were acting in
+    // (checked again on the next request, like any other).
+    let keep = current.filter(|c| c.actor.account_id == account.id).map(|c| c.acting);
+    crate::auth::session::sign_in(&session, signed_in.clone(), roles.clone(), state.clock.now()).await?;
+    if let Some(acting) = keep.filter(|a| *a != crate::kernel::Acting::themself()) {
+        let principal = crate::kernel::Principal::signed_in(signed_in, roles);
+        crate::auth::session::switch_acting(&session, &principal, acting).await?;
+    }
     Ok(Redirect::to(&pending.return_to).into_response())
 }
 
