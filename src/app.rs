@@ -33,6 +33,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(crate::profiles::routes())
         .merge(crate::delegations::routes())
         .merge(crate::dimissioni::routes())
+        .merge(crate::support::routes())
         .fallback(|| async { AppError::NotFound })
 }
 

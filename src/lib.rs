@@ -29,6 +29,7 @@ pub mod portal;
 pub mod profiles;
 pub mod registry;
 pub mod saml;
+pub mod support;
 pub mod web;
 
 pub use app::build_router;

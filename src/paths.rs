@@ -55,6 +55,19 @@ pub const MEMBER_REMOVE: &str = "/profili/organizzazioni/{id}/membri/{member}/ri
 pub const ORGANISATION_ACTIVITY: &str = "/profili/organizzazioni/{id}/attivita";
 pub const ORGANISATION_ACTIVITY_CSV: &str = "/profili/organizzazioni/{id}/attivita.csv";
 
+pub const FAQ: &str = "/faq";
+pub const FAQ_ANSWER: &str = "/faq/{slug}";
+pub const SUPPORT: &str = "/supporto";
+pub const SUPPORT_SENT: &str = "/supporto/inviata";
+pub const SUPPORT_CONFIRM: &str = "/supporto/conferma";
+pub const SUPPORT_CASE: &str = "/supporto/richieste/{numero}";
+pub const SUPPORT_REPLY: &str = "/supporto/richieste/{numero}/risposta";
+pub const HELPDESK_SUPPORT: &str = "/assistenza/supporto";
+pub const HELPDESK_SUPPORT_CASE: &str = "/assistenza/supporto/{numero}";
+pub const HELPDESK_SUPPORT_ACTION: &str = "/assistenza/supporto/{numero}/azione";
+pub const SESSIONS: &str = "/area-personale/sessioni";
+pub const SESSIONS_END: &str = "/area-personale/sessioni/chiudi";
+
 pub const DIMISSIONI: &str = "/dimissioni-volontarie";
 pub const DIMISSIONI_CSV: &str = "/dimissioni-volontarie.csv";
 pub const DIMISSIONI_NEW: &str = "/dimissioni-volontarie/nuova";
@@ -104,6 +117,26 @@ pub fn helpdesk_document(id: i64) -> String {
 
 pub fn helpdesk_decision(id: i64) -> String {
     fill(HELPDESK_DECISION, "id", &id.to_string())
+}
+
+pub fn faq(slug: &str) -> String {
+    fill(FAQ_ANSWER, "slug", slug)
+}
+
+pub fn support_case(number: &str) -> String {
+    fill(SUPPORT_CASE, "numero", number)
+}
+
+pub fn support_reply(number: &str) -> String {
+    fill(SUPPORT_REPLY, "numero", number)
+}
+
+pub fn helpdesk_support_case(number: &str) -> String {
+    fill(HELPDESK_SUPPORT_CASE, "numero", number)
+}
+
+pub fn helpdesk_support_action(number: &str) -> String {
+    fill(HELPDESK_SUPPORT_ACTION, "numero", number)
 }
 
 pub fn dimissioni(code: &str) -> String {

@@ -85,6 +85,10 @@ pub enum Resource<'a> {
         province: &'a str,
         officer_for: Option<&'a str>,
     },
+    /// A support request, opened by `owner` (none: without signing in).
+    SupportCase {
+        owner: Option<i64>,
+    },
     /// One delega: who granted it, to whom (a codice fiscale), and whether the
     /// principal manages the organisation it was granted for.
     Delega {
@@ -111,6 +115,7 @@ impl Resource<'_> {
             Resource::OrganisationApplication(id) => format!("org-application:{id}"),
             Resource::OrganisationDocument(id) => format!("org-document:{id}"),
             Resource::Delega { id, .. } => format!("delega:{id}"),
+            Resource::SupportCase { .. } => "support-case".into(),
             Resource::Resignation { worker, .. } => format!("dimissioni:{worker}"),
         }
     }
@@ -245,8 +250,12 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         }
         // Operators see identity documents and decide: only signed in with
         // SPID or CIE as themselves, at level 2 or more.
-        (Action::View, Resource::HelpdeskQueue | Resource::ForeignDocument(_) | Resource::OrganisationDocument(_))
-        | (Action::View | Action::Decide, Resource::ForeignRequest(_) | Resource::OrganisationApplication(_)) => {
+        // (Deciding on the queue: answering support requests.)
+        (Action::View, Resource::ForeignDocument(_) | Resource::OrganisationDocument(_))
+        | (
+            Action::View | Action::Decide,
+            Resource::HelpdeskQueue | Resource::ForeignRequest(_) | Resource::OrganisationApplication(_),
+        ) => {
             if !who.has_role(Role::HelpdeskOperator) {
                 return Err(Denial::Role { needed: Role::HelpdeskOperator });
             }
@@ -322,6 +331,14 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
                 }
             }
             Err(Denial::NotYours)
+        }
+        // A support request: its requester; operators use the console.
+        (Action::View | Action::Change, Resource::SupportCase { owner }) => {
+            if *owner == Some(who.actor.account_id) {
+                allowed()
+            } else {
+                Err(Denial::NotYours)
+            }
         }
         // A delega: both sides see it; the grantor's side (the grantor, or
         // whoever manages the organisation it is for) revokes and approves;

@@ -6,6 +6,8 @@ diesel::table! {
         expires_at -> Timestamp,
         idp_subject -> Nullable<Text>,
         account_id -> Nullable<BigInt>,
+        device -> Nullable<Text>,
+        last_seen -> Nullable<Timestamp>,
     }
 }
 
@@ -476,3 +478,39 @@ diesel::table! {
 
 diesel::joinable!(dimissioni_deliveries -> dimissioni_modules (module_id));
 diesel::allow_tables_to_appear_in_same_query!(dimissioni_modules, dimissioni_deliveries);
+
+diesel::table! {
+    support_cases (id) {
+        id -> BigInt,
+        case_number -> Text,
+        account_id -> Nullable<BigInt>,
+        name -> Text,
+        email -> Text,
+        lang -> Text,
+        category -> Text,
+        service -> Nullable<Text>,
+        description -> Text,
+        attachment_file -> Nullable<Text>,
+        attachment_mime -> Nullable<Text>,
+        state -> Text,
+        assigned_to -> Nullable<BigInt>,
+        access_token_hash -> Text,
+        confirm_token_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    support_messages (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        at -> Timestamp,
+        author -> Text,
+        author_account_id -> Nullable<BigInt>,
+        body -> Text,
+    }
+}
+
+diesel::joinable!(support_messages -> support_cases (case_id));
+diesel::allow_tables_to_appear_in_same_query!(support_cases, support_messages);

@@ -55,6 +55,7 @@ fn QueuePage() -> impl IntoView {
     view! {
         <Page title=t("helpdesk-title")>
             <h1>{t("helpdesk-title")}</h1>
+            <p><a class="button" href=paths::HELPDESK_SUPPORT>{t("helpdesk-support-title")}</a></p>
             <section aria-labelledby="queue-heading">
                 <h2 id="queue-heading">{t("helpdesk-queue")} " (" {queue.len()} ")"</h2>
                 <TableOrEmpty

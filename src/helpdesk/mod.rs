@@ -5,6 +5,7 @@
 //! soggetti abilitati the registry does not know.
 mod console;
 mod organisations;
+mod support;
 
 use crate::kernel::AppState;
 use crate::paths;
@@ -20,4 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route(paths::HELPDESK_ORGANISATION, get(organisations::page))
         .route(paths::HELPDESK_ORGANISATION_DOCUMENT, get(organisations::document))
         .route(paths::HELPDESK_ORGANISATION_DECISION, post(organisations::decide))
+        .route(paths::HELPDESK_SUPPORT, get(support::queue))
+        .route(paths::HELPDESK_SUPPORT_CASE, get(support::case))
+        .route(paths::HELPDESK_SUPPORT_ACTION, post(support::act))
 }

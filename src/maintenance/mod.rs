@@ -62,6 +62,7 @@ pub async fn run_once(state: &AppState) -> Result<Report, DbError> {
             let mut files = foreign::expire_unconfirmed(c, now)?;
             rows += files.len();
             files.extend(foreign::forget_decided_documents(c)?);
+            files.extend(crate::support::cases::purge_unconfirmed(c, now)?);
             Ok(Some((rows, files)))
         })
     })

@@ -44,11 +44,18 @@ fn TextPage(
 fn AccessibilityPage() -> impl IntoView {
     const SECTIONS: &[Section] = &[
         ("a11y-status-h", &["a11y-status-p1", "a11y-status-p2"]),
+        ("a11y-content-h", &["a11y-content-p1", "a11y-content-p2"]),
+        ("a11y-prepared-h", &["a11y-prepared-p"]),
         ("a11y-method-h", &["a11y-method-p"]),
         ("a11y-feedback-h", &["a11y-feedback-p"]),
         ("a11y-enforcement-h", &["a11y-enforcement-p"]),
     ];
-    view! { <TextPage prefix="a11y" sections=SECTIONS links=vec![(t("a11y-link-agid"), "https://form.agid.gov.it")]/> }
+    view! {
+        <TextPage prefix="a11y" sections=SECTIONS links=vec![
+            (t("a11y-link-feedback"), "/supporto?categoria=accessibilita"),
+            (t("a11y-link-agid"), "https://form.agid.gov.it"),
+        ]/>
+    }
 }
 
 #[component]
@@ -107,6 +114,8 @@ fn HelpPage() -> impl IntoView {
     ];
     view! {
         <TextPage prefix="help" sections=SECTIONS links=vec![
+            (t("faq-title"), crate::paths::FAQ),
+            (t("support-title"), crate::paths::SUPPORT),
             (t("help-link-urp"), "https://urponline.lavoro.gov.it"),
             (t("help-link-spid"), "https://www.spid.gov.it"),
             (t("help-link-cie"), "https://www.cartaidentita.interno.gov.it"),

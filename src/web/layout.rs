@@ -53,6 +53,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <li><a href=paths::PRIVACY>{t("footer-privacy")}</a></li>
                         <li><a href=paths::COOKIES>{t("footer-cookies")}</a></li>
                         <li><a href=paths::HELP>{t("footer-help")}</a></li>
+                        <li><a href=paths::FAQ>{t("faq-title")}</a></li>
+                        <li><a href=paths::SUPPORT>{t("support-title")}</a></li>
                     </ul>
                 </nav>
             </div>

@@ -83,8 +83,11 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
                 Ok(())
             }
         }
-        (Action::View, Resource::HelpdeskQueue | Resource::ForeignDocument(_) | Resource::OrganisationDocument(_))
-        | (Action::View | Action::Decide, Resource::ForeignRequest(_) | Resource::OrganisationApplication(_)) => {
+        (Action::View, Resource::ForeignDocument(_) | Resource::OrganisationDocument(_))
+        | (
+            Action::View | Action::Decide,
+            Resource::HelpdeskQueue | Resource::ForeignRequest(_) | Resource::OrganisationApplication(_),
+        ) => {
             if !p.roles.contains(&Role::HelpdeskOperator) {
                 Err(Denial::Role { needed: Role::HelpdeskOperator })
             } else if !matches!(credential, Credential::Spid | Credential::Cie) {

@@ -20,3 +20,4 @@ mod profiles;
 mod registry;
 mod sessions;
 mod spid_login;
+mod support;

@@ -1,0 +1,172 @@
+//! `/supporto/richieste/{numero}`: a case's status and conversation, for its
+//! requester only: signed in as the person who opened it (through the
+//! access decision), or through the secret link mailed to them (the link is
+//! the proof). They can reply until it is closed. Anyone else: 404.
+use super::cases::{self, Case, Event, Message};
+use crate::access::{self, Action, Resource};
+use crate::auth::pages::format_when;
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{t, t_args, use_lang};
+use crate::paths;
+use crate::web::components::{ErrorSummary, FieldErrors};
+use crate::web::layout::Page;
+use crate::web::render::{FormData, PageRequest};
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct Number {
+    pub numero: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Secret {
+    pub chiave: Option<String>,
+}
+
+/// The case, if the request is its requester's.
+async fn requester_case(req: &PageRequest, number: &str, secret: Option<&str>) -> AppResult<Case> {
+    let (n, s) = (number.to_string(), secret.unwrap_or("").to_string());
+    if !s.is_empty() {
+        if let Some(case) = with_conn(&req.state.pool, move |c| cases::by_secret(c, &n, &s)).await? {
+            return Ok(case);
+        }
+        return Err(AppError::NotFound);
+    }
+    let n = number.to_string();
+    let case = with_conn(&req.state.pool, move |c| cases::by_number(c, &n)).await?.ok_or(AppError::NotFound)?;
+    let resource = Resource::SupportCase { owner: case.account_id };
+    match access::check(&req.state, req.principal.as_ref(), Action::View, &resource, &req.request_id).await? {
+        Ok(_) => Ok(case),
+        Err(access::Denial::SignIn) => Err(AppError::SignInRequired { next: req.at.path.clone() }),
+        Err(_) => Err(AppError::NotFound),
+    }
+}
+
+#[component]
+pub fn Conversation(case: Case, messages: Vec<Message>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <ol class="conversation">
+            <li>
+                <p class="hint">{case.name.clone()} " · " {format_when(case.created_at, lang)}</p>
+                <p class="wrap pre">{case.description.clone()}</p>
+            </li>
+            {messages.into_iter().map(|m| {
+                let who = t(&format!("support-author-{}", m.author));
+                view! {
+                    <li class=format!("message message--{}", m.author)>
+                        <p class="hint">{who} " · " {format_when(m.at, lang)}</p>
+                        <p class="wrap pre">{m.body}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+fn CasePage(case: Case, messages: Vec<Message>, secret: String, reply: String, errors: FieldErrors) -> impl IntoView {
+    let title = t_args("support-case-title", &[("case", case.number.clone())]);
+    let open = case.state != cases::State::Closed;
+    let number = case.number.clone();
+    let e = errors.clone();
+    view! {
+        <Page title=title.clone()>
+            <h1>{title}</h1>
+            <dl class="facts">
+                <dt>{t("support-state")}</dt><dd><strong>{t(&case.state.name_key())}</strong></dd>
+                <dt>{t("support-category")}</dt><dd>{t(&format!("support-category-{}", case.category))}</dd>
+            </dl>
+            <Conversation case=case.clone() messages/>
+            {open.then(|| view! {
+                <section aria-labelledby="reply-heading" class="card">
+                    <h2 id="reply-heading">{t("support-reply")}</h2>
+                    <ErrorSummary errors=errors.clone()/>
+                    <form method="post" action=paths::support_reply(&number) novalidate>
+                        <input type="hidden" name="chiave" value=secret.clone()/>
+                        <div class="field" class:field--error=e.get("testo").is_some()>
+                            <label for="testo">{t("support-reply-text")}</label>
+                            {e.get("testo").map(|k| view! { <p class="field-error" id="testo-error">{t(k)}</p> })}
+                            <textarea id="testo" name="testo" rows="5" maxlength="5000">{reply.clone()}</textarea>
+                        </div>
+                        <p><button type="submit">{t("support-reply-submit")}</button></p>
+                    </form>
+                </section>
+            })}
+        </Page>
+    }
+}
+
+/// `GET /supporto/richieste/{numero}[?chiave=…]`.
+pub async fn page(
+    req: PageRequest,
+    Path(Number { numero }): Path<Number>,
+    Query(s): Query<Secret>,
+) -> AppResult<Response> {
+    let secret = s.chiave.unwrap_or_default().chars().take(100).collect::<String>();
+    let case = requester_case(&req, &numero, Some(&secret)).await?;
+    let id = case.id;
+    let messages = with_conn(&req.state.pool, move |c| cases::messages(c, id, false)).await?;
+    Ok(req.render(StatusCode::OK, move || {
+        view! { <CasePage case messages secret reply=String::new() errors=FieldErrors::default()/> }.into_any()
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReplyForm {
+    pub chiave: Option<String>,
+    pub testo: Option<String>,
+}
+
+/// `POST /supporto/richieste/{numero}/risposta`: the requester writes back.
+pub async fn reply(
+    req: PageRequest,
+    Path(Number { numero }): Path<Number>,
+    FormData(f): FormData<ReplyForm>,
+) -> AppResult<Response> {
+    let secret: String = f.chiave.unwrap_or_default().chars().take(100).collect();
+    let case = requester_case(&req, &numero, Some(&secret)).await?;
+    let text = f.testo.unwrap_or_default().trim().to_string();
+    let bad = match text.chars().count() {
+        0 => Some("support-error-reply"),
+        n if n > super::request::MAX_TEXT => Some("support-error-description-long"),
+        _ => None,
+    };
+    if let Some(key) = bad {
+        let mut errors = FieldErrors::default();
+        errors.add("testo", key);
+        let id = case.id;
+        let messages = with_conn(&req.state.pool, move |c| cases::messages(c, id, false)).await?;
+        return Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
+            view! { <CasePage case messages secret reply=text errors/> }.into_any()
+        }));
+    }
+    let (id, now, account) = (case.id, req.state.clock.now(), req.principal.as_ref().map(|p| p.actor.account_id));
+    let moved = with_conn(&req.state.pool, move |c| {
+        let moved = cases::apply(c, id, Event::RequesterReply, now)?;
+        if moved.is_ok() {
+            cases::add_message(c, id, "requester", account, &text, now)?;
+        }
+        Ok(moved)
+    })
+    .await?;
+    if moved.is_err() {
+        return Err(AppError::Explained {
+            status: StatusCode::CONFLICT,
+            title: "support-closed-title",
+            detail: "support-closed",
+            log: format!("case {numero}: reply to a closed case"),
+        });
+    }
+    let to = if secret.is_empty() {
+        paths::support_case(&numero)
+    } else {
+        format!("{}?chiave={secret}", paths::support_case(&numero))
+    };
+    Ok(Redirect::to(&to).into_response())
+}

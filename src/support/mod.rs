@@ -1,0 +1,31 @@
+//! Help: the FAQ (answers kept as Markdown in the repository) and "Chiedi
+//! supporto" (support requests as cases, answered from the helpdesk console).
+mod case_page;
+pub mod cases;
+pub mod faq;
+mod faq_pages;
+mod request;
+
+pub use case_page::Conversation;
+
+use crate::kernel::AppState;
+use crate::paths;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(paths::FAQ, get(faq_pages::list))
+        .route(paths::FAQ_ANSWER, get(faq_pages::answer))
+        .route(
+            paths::SUPPORT,
+            get(request::form)
+                .post(request::submit)
+                .layer(DefaultBodyLimit::max(crate::web::upload::MAX_DOCUMENT_BYTES + 64 * 1024)),
+        )
+        .route(paths::SUPPORT_SENT, get(request::sent))
+        .route(paths::SUPPORT_CONFIRM, get(request::confirm))
+        .route(paths::SUPPORT_CASE, get(case_page::page))
+        .route(paths::SUPPORT_REPLY, post(case_page::reply))
+}

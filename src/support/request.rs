@@ -1,0 +1,270 @@
+//! `/supporto` ("Chiedi supporto"): open to everyone. Signed in, the
+//! identity is prefilled and the case is queued at once; otherwise the name
+//! and e-mail are asked and the address is confirmed by a link before the
+//! case is queued. An attachment follows the Utente Estero documents' rules.
+use super::cases::{self, NewCase, CATEGORIES};
+use crate::auth::foreign::registration::send_later;
+use crate::catalog::model as catalog;
+use crate::db::with_conn;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{t, use_lang};
+use crate::kernel::AppState;
+use crate::paths;
+use crate::web::components::{Field, FieldErrors, SelectField};
+use crate::web::layout::FormPage;
+use crate::web::render::PageRequest;
+use crate::web::upload::{self, sniff_document, write_private};
+use axum::extract::{Multipart, Query, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Duration;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+/// A description: at most this many characters (and the other fields less).
+pub const MAX_TEXT: usize = 5000;
+
+#[derive(Clone, Debug, Default)]
+struct Values {
+    name: String,
+    email: String,
+    category: String,
+    service: String,
+    description: String,
+}
+
+#[component]
+fn SupportPage(v: Values, errors: FieldErrors, signed_in: bool) -> impl IntoView {
+    let lang = use_lang();
+    let e = errors.clone();
+    let categories: Vec<(String, String)> = std::iter::once((String::new(), "support-category-choose".to_string()))
+        .chain(CATEGORIES.iter().map(|c| (c.to_string(), format!("support-category-{c}"))))
+        .collect();
+    let services: Vec<(String, String)> = std::iter::once((String::new(), "support-service-none".to_string()))
+        .chain(catalog::all().iter().map(|s| (s.slug.clone(), s.name.get(lang).to_string())))
+        .collect();
+    let description_error = e.get("descrizione");
+    view! {
+        <FormPage
+            title=t("support-title")
+            lead=t(if signed_in { "support-lead-signed-in" } else { "support-lead" })
+            errors
+            action=paths::SUPPORT.into()
+            submit=t("support-submit")
+            multipart=true
+            after=view! { <p>{t("support-faq-first")} " " <a href=paths::FAQ>{t("faq-title")}</a></p> }.into_any()
+        >
+            <Field name="nome" label="support-name" value=v.name.clone() error=e.get("nome") autocomplete="name"/>
+            <Field name="email" label="support-email" kind="email" hint=if signed_in { "support-email-hint-signed-in" } else { "support-email-hint" } value=v.email.clone() error=e.get("email") autocomplete="email"/>
+            <SelectField name="categoria" label="support-category" options=categories value=v.category.clone() error=e.get("categoria")/>
+            <SelectField name="servizio" label="support-service" options=services value=v.service.clone() error=e.get("servizio")/>
+            <div class="field" class:field--error=description_error.is_some()>
+                <label for="descrizione">{t("support-description")}</label>
+                <p class="hint" id="descrizione-hint">{t("support-description-hint")}</p>
+                {description_error.map(|k| view! { <p class="field-error" id="descrizione-error">{t(k)}</p> })}
+                <textarea id="descrizione" name="descrizione" rows="8" maxlength="5000" aria-describedby="descrizione-hint">{v.description.clone()}</textarea>
+            </div>
+            <Field name="allegato" label="support-attachment" kind="file" hint="support-attachment-hint" error=e.get("allegato")/>
+        </FormPage>
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Prefill {
+    pub categoria: Option<String>,
+    pub servizio: Option<String>,
+    pub descrizione: Option<String>,
+}
+
+/// `GET /supporto[?categoria=…&servizio=…]`.
+pub async fn form(req: PageRequest, Query(p): Query<Prefill>) -> AppResult<Response> {
+    let mut v = Values {
+        category: p.categoria.filter(|c| CATEGORIES.contains(&c.as_str())).unwrap_or_default(),
+        service: p.servizio.filter(|s| catalog::find(s).is_some()).unwrap_or_default(),
+        description: p.descrizione.unwrap_or_default().chars().take(MAX_TEXT).collect(),
+        ..Values::default()
+    };
+    if let Some(who) = &req.principal {
+        v.name = who.actor.full_name();
+        v.email = account_email(&req.state, who.actor.account_id).await?.unwrap_or_default();
+    }
+    let signed_in = req.principal.is_some();
+    Ok(req
+        .render(StatusCode::OK, move || view! { <SupportPage v errors=FieldErrors::default() signed_in/> }.into_any()))
+}
+
+pub async fn account_email(state: &AppState, account: i64) -> AppResult<Option<String>> {
+    use crate::db::schema::accounts as a;
+    use diesel::prelude::*;
+    Ok(with_conn(&state.pool, move |c| {
+        Ok(a::table.find(account).select(a::email).first::<Option<String>>(c).optional()?.flatten())
+    })
+    .await?)
+}
+
+fn email_ok(s: &str) -> bool {
+    s.len() <= 254
+        && !s.contains(char::is_whitespace)
+        && s.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
+}
+
+/// `POST /supporto`.
+pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> {
+    // Each may store a file and sends mail: a ceiling per address…
+    crate::auth::throttle::anonymous_work(&page, "support").await?;
+    let state = page.state.clone();
+    let multipart = <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, &state)
+        .await
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let form = upload::read(multipart, "allegato").await;
+    let v = Values {
+        name: form.field("nome", 200),
+        email: form.field("email", 300).to_lowercase(),
+        category: form.field("categoria", 40),
+        service: form.field("servizio", 100),
+        description: form.fields.get("descrizione").map(|d| d.trim().to_string()).unwrap_or_default(),
+    };
+    let mut errors = FieldErrors::default();
+    if v.name.is_empty() || v.name.chars().count() > 150 {
+        errors.add("nome", "support-error-name");
+    }
+    if !email_ok(&v.email) {
+        errors.add("email", "support-error-email");
+    }
+    if !CATEGORIES.contains(&v.category.as_str()) {
+        errors.add("categoria", "support-error-category");
+    }
+    if !v.service.is_empty() && catalog::find(&v.service).is_none() {
+        errors.add("servizio", "support-error-service");
+    }
+    match v.description.chars().count() {
+        0..=9 => errors.add("descrizione", "support-error-description"),
+        n if n > MAX_TEXT => errors.add("descrizione", "support-error-description-long"),
+        _ => {}
+    }
+    let attachment = match &form.file {
+        Err(key) => {
+            errors.add("allegato", key);
+            None
+        }
+        Ok(None) => None,
+        Ok(Some(bytes)) => match sniff_document(bytes) {
+            Some(kind) => Some((bytes.clone(), kind)),
+            None => {
+                errors.add("allegato", "reg-error-file-type");
+                None
+            }
+        },
+    };
+    let signed_in = page.principal.is_some();
+    if !errors.is_empty() {
+        return Ok(page
+            .render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <SupportPage v errors signed_in/> }.into_any()));
+    }
+    // …and per e-mail address.
+    let (e2, now) = (v.email.clone(), state.clock.now());
+    if with_conn(&state.pool, move |c| cases::recent_by_email(c, &e2, now - Duration::hours(1))).await? >= 5 {
+        return Err(AppError::RateLimited { retry_after_secs: 3600 });
+    }
+    let stored = match attachment {
+        Some((bytes, (mime, ext))) => {
+            let file = format!("{}.{ext}", uuid::Uuid::new_v4().simple());
+            write_private(&state.config.data_dir.join("uploads"), &file, &bytes)
+                .map_err(|e| AppError::other("storing an attachment", e))?;
+            Some((file, mime.to_string()))
+        }
+        None => None,
+    };
+    let account = page.principal.as_ref().map(|p| p.actor.account_id);
+    let lang = page.lang;
+    let v2 = v.clone();
+    let (number, access, confirm) = with_conn(&state.pool, move |c| {
+        cases::open(
+            c,
+            &NewCase {
+                account_id: account,
+                name: &v2.name,
+                email: &v2.email,
+                lang: lang.code(),
+                category: &v2.category,
+                service: (!v2.service.is_empty()).then_some(v2.service.as_str()),
+                description: &v2.description,
+                attachment: stored.clone(),
+                unconfirmed: account.is_none(),
+            },
+            now,
+        )
+    })
+    .await?;
+    let origin = state.config.origin();
+    match confirm {
+        Some(token) => {
+            let link = format!("{origin}{}?token={token}", paths::SUPPORT_CONFIRM);
+            send_later(
+                &state,
+                v.email.clone(),
+                lang,
+                "mail-support-confirm-subject",
+                "mail-support-confirm-body",
+                vec![("link", link)],
+            );
+            Ok(Redirect::to(paths::SUPPORT_SENT).into_response())
+        }
+        None => {
+            let link = format!("{origin}{}?chiave={access}", paths::support_case(&number));
+            send_later(
+                &state,
+                v.email.clone(),
+                lang,
+                "mail-support-opened-subject",
+                "mail-support-opened-body",
+                vec![("case", number.clone()), ("link", link)],
+            );
+            Ok(Redirect::to(&paths::support_case(&number)).into_response())
+        }
+    }
+}
+
+/// `GET /supporto/inviata`: check your mailbox.
+pub async fn sent(req: PageRequest) -> Response {
+    req.render(StatusCode::OK, || {
+        view! {
+            <crate::web::layout::Page title=t("support-sent-title")>
+                <h1>{t("support-sent-title")}</h1>
+                <p class="lead">{t("support-sent-body")}</p>
+            </crate::web::layout::Page>
+        }
+        .into_any()
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfirmQuery {
+    pub token: Option<String>,
+}
+
+/// `GET /supporto/conferma?token=…`: the address is confirmed, the case is queued.
+pub async fn confirm(req: PageRequest, Query(q): Query<ConfirmQuery>) -> AppResult<Response> {
+    let token: String = q.token.unwrap_or_default().chars().take(100).collect();
+    let now = req.state.clock.now();
+    let case =
+        with_conn(&req.state.pool, move |c| cases::confirm(c, &token, now)).await?.ok_or(AppError::Explained {
+            status: StatusCode::NOT_FOUND,
+            title: "support-confirm-invalid-title",
+            detail: "support-confirm-invalid",
+            log: "support confirmation: unknown or used token".into(),
+        })?;
+    // A new secret link, now that the address is known to work.
+    let id = case.id;
+    let access = with_conn(&req.state.pool, move |c| cases::renew_access(c, id)).await?;
+    let link = format!("{}{}?chiave={access}", req.state.config.origin(), paths::support_case(&case.number));
+    send_later(
+        &req.state,
+        case.email.clone(),
+        req.lang,
+        "mail-support-opened-subject",
+        "mail-support-opened-body",
+        vec![("case", case.number.clone()), ("link", link)],
+    );
+    Ok(Redirect::to(&format!("{}?chiave={access}", paths::support_case(&case.number))).into_response())
+}
