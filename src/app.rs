@@ -82,6 +82,8 @@ pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
         .layer(session::layer(&config, store))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::resolve_principal))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::delegations::keep_in_force))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::support::alerts::sign_in_alerts))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::kept_forms::keep_forms))
         // Every body extractor (forms, uploads) stops reading past this size: 413.
         .layer(DefaultBodyLimit::max(config.body_limit_bytes));
     router.layer(stack).with_state(state)

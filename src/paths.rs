@@ -67,6 +67,9 @@ pub const HELPDESK_SUPPORT_CASE: &str = "/assistenza/supporto/{numero}";
 pub const HELPDESK_SUPPORT_ACTION: &str = "/assistenza/supporto/{numero}/azione";
 pub const SESSIONS: &str = "/area-personale/sessioni";
 pub const SESSIONS_END: &str = "/area-personale/sessioni/chiudi";
+pub const SESSIONS_PREFERENCES: &str = "/area-personale/sessioni/preferenze";
+pub const NOT_ME: &str = "/area-personale/non-ero-io";
+pub const KEPT_FORM: &str = "/moduli-conservati";
 
 pub const DIMISSIONI: &str = "/dimissioni-volontarie";
 pub const DIMISSIONI_CSV: &str = "/dimissioni-volontarie.csv";

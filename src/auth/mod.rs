@@ -4,8 +4,10 @@
 pub mod choice;
 pub mod demo_idp;
 pub mod foreign;
+pub mod kept_forms;
 pub mod pages;
 pub mod session;
+mod sessions_page;
 pub mod sso;
 pub mod throttle;
 
@@ -33,6 +35,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(paths::SIGN_IN, get(choice::page))
         .route(paths::PERSONAL_AREA, get(pages::personal_area))
         .route(paths::SIGNED_OUT, get(pages::signed_out))
+        .route(paths::SESSIONS, get(sessions_page::page))
+        .route(paths::KEPT_FORM, get(kept_forms::page))
+        .route(paths::SESSIONS_END, post(sessions_page::end))
+        .route(paths::SESSIONS_PREFERENCES, post(sessions_page::preferences))
         .route(paths::SIGN_OUT, post(sso::logout::sign_out))
         .route(paths::SAML_METADATA, get(saml_metadata))
         .route(paths::SAML_CIE_METADATA, get(cie_metadata))

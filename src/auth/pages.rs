@@ -114,7 +114,7 @@ fn PersonalAreaPage(who: SignedIn, notices: Notices) -> impl IntoView {
                     </dd>
                 </dl>
                 <p class="hint">{t("area-previous-hint")}</p>
-                <p><a href=paths::ACTIVITY>{t("activity-title")}</a> " · " <a href=paths::PROFILES>{t("profiles-title")}</a> " · " <a href=paths::DELEGHE>{t("deleghe-title")}</a></p>
+                <p><a href=paths::ACTIVITY>{t("activity-title")}</a> " · " <a href=paths::PROFILES>{t("profiles-title")}</a> " · " <a href=paths::DELEGHE>{t("deleghe-title")}</a> " · " <a href=paths::SESSIONS>{t("sessions-title")}</a></p>
                 {(who.credential == Credential::Foreign).then(|| view! {
                     <p><a href=paths::CHANGE_PASSWORD>{t("fchange-title")}</a></p>
                 })}

@@ -514,3 +514,38 @@ diesel::table! {
 
 diesel::joinable!(support_messages -> support_cases (case_id));
 diesel::allow_tables_to_appear_in_same_query!(support_cases, support_messages);
+
+diesel::table! {
+    account_preferences (account_id) {
+        account_id -> BigInt,
+        idle_minutes -> Nullable<Integer>,
+        alert_every_sign_in -> Bool,
+    }
+}
+
+diesel::table! {
+    known_devices (account_id, device_hash) {
+        account_id -> BigInt,
+        device_hash -> Text,
+        first_seen -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alert_tokens (token_hash) {
+        token_hash -> Text,
+        account_id -> BigInt,
+        detail -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    kept_forms (token_hash) {
+        token_hash -> Text,
+        path -> Text,
+        body -> Text,
+        expires_at -> Timestamp,
+    }
+}

@@ -161,3 +161,42 @@ pub fn names(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i64, Str
         a::table.filter(a::id.eq_any(ids)).select((a::id, a::given_name, a::family_name)).load(conn)?;
     Ok(rows.into_iter().map(|(id, given, family)| (id, format!("{given} {family}"))).collect())
 }
+
+/// The inactivity limit a person chose (minutes; 0: none until the cap), if any.
+pub fn idle_preference(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Option<i32>> {
+    use crate::db::schema::account_preferences as p;
+    Ok(p::table.find(account_id).select(p::idle_minutes).first::<Option<i32>>(conn).optional()?.flatten())
+}
+
+/// Records a person's choice of inactivity limit (`None`: the default).
+pub fn set_idle_preference(conn: &mut AnyConnection, account_id: i64, minutes: Option<i32>) -> QueryResult<()> {
+    use crate::db::schema::account_preferences as p;
+    let exists = p::table.find(account_id).count().get_result::<i64>(conn)? > 0;
+    if exists {
+        diesel::update(p::table.find(account_id)).set(p::idle_minutes.eq(minutes)).execute(conn)?;
+    } else {
+        diesel::insert_into(p::table)
+            .values((p::account_id.eq(account_id), p::idle_minutes.eq(minutes)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Whether a person wants an alert at every sign-in (not only from new devices).
+pub fn alert_every_sign_in(conn: &mut AnyConnection, account_id: i64) -> QueryResult<bool> {
+    use crate::db::schema::account_preferences as p;
+    Ok(p::table.find(account_id).select(p::alert_every_sign_in).first::<bool>(conn).optional()?.unwrap_or(false))
+}
+
+pub fn set_alert_every_sign_in(conn: &mut AnyConnection, account_id: i64, every: bool) -> QueryResult<()> {
+    use crate::db::schema::account_preferences as p;
+    let exists = p::table.find(account_id).count().get_result::<i64>(conn)? > 0;
+    if exists {
+        diesel::update(p::table.find(account_id)).set(p::alert_every_sign_in.eq(every)).execute(conn)?;
+    } else {
+        diesel::insert_into(p::table)
+            .values((p::account_id.eq(account_id), p::alert_every_sign_in.eq(every)))
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -115,12 +115,15 @@ pub struct Principal {
     pub acting: Acting,
     #[serde(default)]
     pub roles: Vec<Role>,
+    /// When the session ends without activity (worked out on each request, not stored).
+    #[serde(skip)]
+    pub session_until: Option<NaiveDateTime>,
 }
 
 impl Principal {
     /// A fresh sign-in: the person, acting as Cittadino for themself.
     pub fn signed_in(actor: SignedIn, roles: Vec<Role>) -> Self {
-        Principal { actor, acting: Acting::themself(), roles }
+        Principal { actor, acting: Acting::themself(), roles, session_until: None }
     }
 
     pub fn has_role(&self, role: Role) -> bool {

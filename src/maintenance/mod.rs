@@ -59,6 +59,7 @@ pub async fn run_once(state: &AppState) -> Result<Report, DbError> {
             rows += throttle::purge_idle(c, now)?;
             rows += reset::purge_spent(c, now)?;
             rows += crate::identity::invitations::expire_due(c, now)?;
+            rows += crate::auth::kept_forms::purge(c, now)?;
             let mut files = foreign::expire_unconfirmed(c, now)?;
             rows += files.len();
             files.extend(foreign::forget_decided_documents(c)?);

@@ -1,5 +1,7 @@
 //! Help: the FAQ (answers kept as Markdown in the repository) and "Chiedi
-//! supporto" (support requests as cases, answered from the helpdesk console).
+//! supporto" (support requests as cases, answered from the helpdesk console),
+//! and the sign-in alerts whose "this wasn't me" opens one.
+pub mod alerts;
 mod case_page;
 pub mod cases;
 pub mod faq;
@@ -28,4 +30,5 @@ pub fn routes() -> Router<AppState> {
         .route(paths::SUPPORT_CONFIRM, get(request::confirm))
         .route(paths::SUPPORT_CASE, get(case_page::page))
         .route(paths::SUPPORT_REPLY, post(case_page::reply))
+        .route(paths::NOT_ME, get(alerts::page).post(alerts::report))
 }

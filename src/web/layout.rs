@@ -88,6 +88,10 @@ fn AccountArea() -> impl IntoView {
             <div class="account">
                 <a class="account__name" href=paths::PERSONAL_AREA>{who.actor.full_name()}</a>
                 <a class="account__profile" href=paths::PROFILES>{acting_as(&who)}</a>
+                {who.session_until.map(|until| {
+                    let when = crate::kernel::clock::rome(until).format("%H:%M").to_string();
+                    view! { <a class="account__session" href=paths::SESSIONS>{crate::i18n::t_args("layout-session-until", &[("time", when)])}</a> }
+                })}
                 <form method="post" action=paths::SIGN_OUT class="account__logout">
                     <button type="submit" class="button button--inverse">{t("layout-sign-out")}</button>
                 </form>

@@ -278,7 +278,7 @@ async fn account_of(app: &TestApp, tax_code: &'static str) -> i64 {
 fn principal_with(acting: servizi_lavoro::kernel::Acting) -> servizi_lavoro::kernel::Principal {
     let mut actor = crate::common::person(servizi_lavoro::kernel::Credential::Spid, Level::L2);
     actor.identifier = MARIO.into();
-    servizi_lavoro::kernel::Principal { actor, acting, roles: vec![] }
+    servizi_lavoro::kernel::Principal { actor, acting, roles: vec![], session_until: None }
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 mod common;
 
 mod access;
+mod account_care;
 mod architecture;
 mod catalog;
 mod cie_eidas_login;

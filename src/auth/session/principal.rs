@@ -9,6 +9,10 @@ use chrono::{Duration, NaiveDateTime};
 use tower_sessions::Session;
 
 pub const SESSION_KEY: &str = "principal";
+/// The person's chosen inactivity limit in minutes (0: none until the cap; negative: the default).
+pub const IDLE_KEY: &str = "idle_minutes";
+/// The browser and system the session is used from, for the sessions page.
+pub const DEVICE_KEY: &str = "device";
 /// When the session was last renewed (sliding inactivity expiry).
 const RENEWED_KEY: &str = "renewed_at";
 /// Renew at most this often: a write per request would cost more than it gives.
@@ -52,15 +56,37 @@ pub async fn resolve_principal(State(state): State<AppState>, mut req: Request, 
         req.extensions_mut().insert(None::<Principal>);
         return next.run(req).await;
     }
+    let user_agent =
+        req.headers().get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let principal = match req.extensions().get::<Session>().cloned() {
-        Some(session) => current(&state, &session).await,
+        Some(session) => current(&state, &session, &user_agent).await,
         None => None,
     };
     req.extensions_mut().insert(principal);
     next.run(req).await
 }
 
-async fn current(state: &AppState, session: &Session) -> Option<Principal> {
+/// "Firefox su Linux": the browser and the system, from the User-Agent.
+pub fn device_of(user_agent: &str) -> String {
+    let browser = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+        .into_iter()
+        .find(|(marker, _)| user_agent.contains(marker))
+        .map_or("?", |(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| user_agent.contains(marker))
+    .map_or("?", |(_, name)| name);
+    format!("{browser} · {system}")
+}
+
+async fn current(state: &AppState, session: &Session, user_agent: &str) -> Option<Principal> {
     let mut principal = session.get::<Principal>(SESSION_KEY).await.ok().flatten()?;
     // Acting for an organisation holds only while the membership does, in
     // the role it has now: a removed member is back to Cittadino, a changed
@@ -91,10 +117,36 @@ async fn current(state: &AppState, session: &Session) -> Option<Principal> {
         let _ = session.flush().await;
         return None;
     }
-    let renewed = session.get::<NaiveDateTime>(RENEWED_KEY).await.ok().flatten();
+    // Once per session: the device, and the person's own inactivity limit.
+    if session.get::<String>(DEVICE_KEY).await.ok().flatten().is_none() {
+        let _ = session.insert(DEVICE_KEY, device_of(user_agent)).await;
+    }
+    let idle = match session.get::<i64>(IDLE_KEY).await.ok().flatten() {
+        Some(minutes) => minutes,
+        None => {
+            let account = principal.actor.account_id;
+            let chosen =
+                crate::db::with_conn(&state.pool, move |c| crate::identity::account::idle_preference(c, account))
+                    .await
+                    .ok()
+                    .flatten()
+                    .map_or(-1, i64::from);
+            let _ = session.insert(IDLE_KEY, chosen).await;
+            chosen
+        }
+    };
+    let mut renewed = session.get::<NaiveDateTime>(RENEWED_KEY).await.ok().flatten();
     if renewed.is_none_or(|r| now - r >= Duration::seconds(RENEW_EVERY_SECS)) {
         // Any change makes the store save the record, with a new idle deadline.
         let _ = session.insert(RENEWED_KEY, now).await;
+        renewed = Some(now);
     }
+    let cap = principal.actor.at + Duration::hours(state.config.session_max_hours);
+    let idle_until = match idle {
+        0 => cap,
+        m if m > 0 => renewed.unwrap_or(now) + Duration::minutes(m),
+        _ => renewed.unwrap_or(now) + Duration::minutes(state.config.session_idle_minutes),
+    };
+    principal.session_until = Some(idle_until.min(cap));
     Some(principal)
 }

@@ -64,6 +64,8 @@ struct Row {
     expires_at: NaiveDateTime,
     idp_subject: Option<String>,
     account_id: Option<i64>,
+    device: Option<String>,
+    last_seen: NaiveDateTime,
 }
 
 impl Row {
@@ -72,10 +74,17 @@ impl Row {
     /// columns, so an IdP-initiated logout finds it without reading every record.
     fn of(record: &Record, now: NaiveDateTime, lifetime: Lifetime) -> session_store::Result<Row> {
         let principal = super::principal_of(&record.data);
-        let mut expires_at = now + lifetime.idle;
+        // The person's own inactivity limit, if they chose one (0: none until the cap).
+        let chosen = record.data.get(super::IDLE_KEY).and_then(|v| v.as_i64());
+        let mut expires_at = match chosen {
+            Some(0) => now + lifetime.max,
+            Some(m) if m > 0 => now + Duration::minutes(m),
+            _ => now + lifetime.idle,
+        };
         if let Some(p) = &principal {
             expires_at = expires_at.min(p.actor.at + lifetime.max);
         }
+        let device = record.data.get(super::DEVICE_KEY).and_then(|v| v.as_str()).map(str::to_string);
         let who = principal.map(|p| p.actor);
         let idp_subject =
             who.as_ref().and_then(|w| w.idp_session.as_ref().map(|s| idp_subject(&w.idp_entity_id, &s.name_id)));
@@ -85,6 +94,8 @@ impl Row {
             expires_at,
             idp_subject,
             account_id: who.map(|w| w.account_id),
+            device,
+            last_seen: now,
         })
     }
 
@@ -96,6 +107,8 @@ impl Row {
                 sessions::expires_at.eq(self.expires_at),
                 sessions::idp_subject.eq(&self.idp_subject),
                 sessions::account_id.eq(self.account_id),
+                sessions::device.eq(&self.device),
+                sessions::last_seen.eq(self.last_seen),
             ))
             .execute(c)
     }
@@ -107,6 +120,8 @@ impl Row {
                 sessions::expires_at.eq(self.expires_at),
                 sessions::idp_subject.eq(&self.idp_subject),
                 sessions::account_id.eq(self.account_id),
+                sessions::device.eq(&self.device),
+                sessions::last_seen.eq(self.last_seen),
             ))
             .execute(c)
     }
@@ -198,4 +213,52 @@ pub fn delete_expired(conn: &mut crate::db::AnyConnection, now: NaiveDateTime) -
 /// Ends every session of an account (a step-up by someone else).
 pub fn end_account_sessions(conn: &mut crate::db::AnyConnection, account_id: i64) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id))).execute(conn)
+}
+
+/// One of a person's sessions, as the sessions page lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    /// A short reference to the session (never its id, which is a secret).
+    pub reference: String,
+    pub device: Option<String>,
+    pub last_seen: Option<NaiveDateTime>,
+    pub expires_at: NaiveDateTime,
+}
+
+/// The reference of the session with `id`.
+pub fn reference(id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(id.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The account's sessions still alive, most recently used first.
+pub fn sessions_of(
+    conn: &mut crate::db::AnyConnection,
+    account_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Listed>> {
+    let rows: Vec<(String, Option<String>, Option<NaiveDateTime>, NaiveDateTime)> = sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::expires_at.gt(now))
+        .order(sessions::last_seen.desc())
+        .select((sessions::id, sessions::device, sessions::last_seen, sessions::expires_at))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, device, last_seen, expires_at)| Listed { reference: reference(&id), device, last_seen, expires_at })
+        .collect())
+}
+
+/// Ends the account's session with `reference` (only the account's own); whether one ended.
+pub fn end_session(conn: &mut crate::db::AnyConnection, account_id: i64, reference_of: &str) -> QueryResult<bool> {
+    let ids: Vec<String> =
+        sessions::table.filter(sessions::account_id.eq(account_id)).select(sessions::id).load(conn)?;
+    let Some(id) = ids.into_iter().find(|id| reference(id) == reference_of) else { return Ok(false) };
+    Ok(diesel::delete(sessions::table.find(id)).execute(conn)? == 1)
+}
+
+/// Ends every session of the account but `keep`; how many ended.
+pub fn end_other_sessions(conn: &mut crate::db::AnyConnection, account_id: i64, keep: &str) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id)).filter(sessions::id.ne(keep)))
+        .execute(conn)
 }

@@ -290,5 +290,10 @@ pub fn person(credential: Credential, level: Level) -> SignedIn {
 
 /// `actor` acting for themself in `profile`, with `roles`.
 pub fn principal_of(actor: SignedIn, profile: Profile, roles: Vec<Role>) -> Principal {
-    Principal { actor, acting: Acting { subject: Subject::Themself, capacity: profile, basis: Basis::Own }, roles }
+    Principal {
+        actor,
+        acting: Acting { subject: Subject::Themself, capacity: profile, basis: Basis::Own },
+        roles,
+        session_until: None,
+    }
 }

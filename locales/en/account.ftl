@@ -1,0 +1,38 @@
+## Account care: sessions, timeouts, kept forms, sign-in alerts
+
+layout-session-until = Session active until { $time }
+sessions-title = Sessions and security
+sessions-lead = Where you are signed in and until when each session lasts without activity. If you do not recognise a session, end it or sign out everywhere.
+sessions-caption = Your active sessions
+sessions-none = No active sessions.
+sessions-col-device = Browser and system
+sessions-col-last = Last used
+sessions-col-until = Ends without activity at
+sessions-col-action = Action
+sessions-this = This session
+sessions-end = End this session
+sessions-end-all = Sign out everywhere
+sessions-choices = Your choices
+sessions-idle = How long without activity before the session ends
+sessions-idle-default = { $minutes } minutes (default)
+sessions-idle-longer = { $hours } hours: more time to read and fill in
+sessions-idle-none = No inactivity limit: the session still ends { $hours } hours after signing in
+sessions-alert-every = Tell me by e-mail at every sign-in, not only from a new device
+sessions-save = Save my choices
+
+kept-title = Kept forms
+kept-lead = Your session had ended when you sent this form: we kept what you typed for 30 minutes. Check it and send it again.
+kept-send = Send again
+kept-files = Attachments and passwords are not kept: if needed, enter them again on the form's page.
+kept-none = There is no kept form for this browser, or more than 30 minutes have passed.
+
+mail-alert-subject = New sign-in to Servizi Lavoro
+mail-alert-new-body = Someone signed in to your account from a browser or device you had not used before ({ $detail }). If it was you, there is nothing to do. If it was not you, open this link: it ends all sessions and opens a report to the helpdesk. { $link }
+mail-alert-body = Someone signed in to your account ({ $detail }). If it was not you, open this link: it ends all sessions and opens a report to the helpdesk. { $link }
+not-me-title = This wasn't me
+not-me-lead = Sign-in reported: { $detail }.
+not-me-effect = We will end every session of your account at once and open a request to the helpdesk with these details. Then change your credentials at your identity provider (or your Utente Estero password).
+not-me-submit = End all sessions and report
+not-me-case = Report: sign-in not recognised by the account holder (from the alert e-mail's link).
+not-me-invalid-title = Link not valid
+not-me-invalid = This link was already used, has expired (it lasts 7 days) or is not valid. If you see sign-ins you do not recognise, sign out everywhere from Sessions and security and write to Ask for support.

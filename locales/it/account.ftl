@@ -1,0 +1,38 @@
+## Account care: sessions, timeouts, kept forms, sign-in alerts
+
+layout-session-until = Sessione attiva fino alle { $time }
+sessions-title = Sessioni e sicurezza
+sessions-lead = Dove hai fatto l'accesso e fino a quando vale ogni sessione senza attività. Se non riconosci una sessione, chiudila o esci ovunque.
+sessions-caption = Le tue sessioni attive
+sessions-none = Nessuna sessione attiva.
+sessions-col-device = Browser e sistema
+sessions-col-last = Ultimo uso
+sessions-col-until = Scade senza attività alle
+sessions-col-action = Azione
+sessions-this = Questa sessione
+sessions-end = Chiudi questa sessione
+sessions-end-all = Esci ovunque
+sessions-choices = Le tue scelte
+sessions-idle = Dopo quanto tempo senza attività finisce la sessione
+sessions-idle-default = { $minutes } minuti (predefinito)
+sessions-idle-longer = { $hours } ore: più tempo per leggere e compilare
+sessions-idle-none = Nessun limite di inattività: la sessione finisce comunque { $hours } ore dopo l'accesso
+sessions-alert-every = Avvisami per e-mail a ogni accesso, non solo da un nuovo dispositivo
+sessions-save = Salva le scelte
+
+kept-title = Moduli conservati
+kept-lead = La sessione era scaduta quando hai inviato questo modulo: abbiamo conservato quello che avevi scritto per 30 minuti. Controllalo e invialo di nuovo.
+kept-send = Invia di nuovo
+kept-files = Gli allegati e le password non vengono conservati: se servono, inseriscili di nuovo nella pagina del modulo.
+kept-none = Non c'è nessun modulo conservato per questo browser, o sono passati più di 30 minuti.
+
+mail-alert-subject = Nuovo accesso a Servizi Lavoro
+mail-alert-new-body = È stato fatto un accesso al tuo account da un browser o dispositivo che non avevi usato prima ({ $detail }). Se eri tu, non devi fare nulla. Se non eri tu, apri questo link: chiude tutte le sessioni e apre una segnalazione all'assistenza. { $link }
+mail-alert-body = È stato fatto un accesso al tuo account ({ $detail }). Se non eri tu, apri questo link: chiude tutte le sessioni e apre una segnalazione all'assistenza. { $link }
+not-me-title = Non ero io
+not-me-lead = Accesso segnalato: { $detail }.
+not-me-effect = Chiuderemo subito tutte le sessioni del tuo account e apriremo una richiesta all'assistenza con questi dati. Poi cambia le credenziali presso il tuo gestore dell'identità (o la password Utente Estero).
+not-me-submit = Chiudi tutte le sessioni e segnala
+not-me-case = Segnalazione: accesso non riconosciuto dal titolare dell'account (dal link dell'e-mail di avviso).
+not-me-invalid-title = Link non valido
+not-me-invalid = Questo link è già stato usato, è scaduto (vale 7 giorni) o non è valido. Se vedi accessi che non riconosci, esci ovunque da Sessioni e sicurezza e scrivi a Chiedi supporto.

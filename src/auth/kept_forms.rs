@@ -1,0 +1,146 @@
+//! Timeouts that respect people (WCAG 2.2.1): a form posted after the
+//! session ended is not lost. What was typed (never files, never passwords)
+//! is kept on the server for 30 minutes under a cookie; the person signs in
+//! again and lands on `/moduli-conservati`, which shows it and sends it on
+//! with one click.
+use crate::db::schema::kept_forms as k;
+use crate::db::with_conn;
+use crate::error::AppResult;
+use crate::i18n::t;
+use crate::kernel::{AppState, Principal};
+use crate::paths;
+use crate::web::layout::Page;
+use crate::web::render::PageRequest;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Duration;
+use diesel::prelude::*;
+use leptos::prelude::*;
+use sha2::{Digest, Sha256};
+
+const COOKIE: &str = "sl_kept";
+/// Forms larger than this are not kept (they are not what people type).
+const MAX_BODY: usize = 64 * 1024;
+/// How long a kept form waits.
+const KEEP_MINUTES: i64 = 30;
+
+fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn cookie(req: &Request, name: &str) -> Option<String> {
+    req.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
+        |c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        },
+    )
+}
+
+/// Middleware: a form posted by someone not (or no longer) signed in, that
+/// the portal answers with "sign in first", is kept, and the sign-in then
+/// leads to the page that offers it back.
+pub async fn keep_forms(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let signed_in = req.extensions().get::<Option<Principal>>().is_some_and(Option::is_some);
+    let form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if signed_in || req.method() != Method::POST || !form || req.uri().path().starts_with("/saml/") {
+        return next.run(req).await;
+    }
+    let path = req.uri().path().to_string();
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let req = Request::from_parts(parts, Body::from(bytes.clone()));
+    let mut res = next.run(req).await;
+    let to_sign_in = res.status() == StatusCode::SEE_OTHER
+        && res
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|l| l.starts_with(paths::SIGN_IN));
+    if !to_sign_in {
+        return res;
+    }
+    // Never passwords: only what can be typed again safely is kept.
+    let body: String = url::form_urlencoded::parse(&bytes)
+        .filter(|(k, _)| !k.contains("password") && k != "pin")
+        .fold(url::form_urlencoded::Serializer::new(String::new()), |mut s, (k, v)| {
+            s.append_pair(&k, &v);
+            s
+        })
+        .finish();
+    let token: String = rand::random::<[u8; 24]>().iter().map(|b| format!("{b:02x}")).collect();
+    let (h, until) = (hash(&token), state.clock.now() + Duration::minutes(KEEP_MINUTES));
+    let kept = with_conn(&state.pool, move |c| {
+        diesel::insert_into(k::table)
+            .values((k::token_hash.eq(&h), k::path.eq(&path), k::body.eq(&body), k::expires_at.eq(until)))
+            .execute(c)
+    })
+    .await;
+    if kept.is_err() {
+        return res;
+    }
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let set = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", KEEP_MINUTES * 60);
+    if let Ok(v) = HeaderValue::from_str(&set) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&paths::sign_in_then(paths::KEPT_FORM)) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+/// The kept form for this browser, if it has one still waiting: (path, fields).
+async fn kept(req: &PageRequest, token: Option<String>) -> AppResult<Option<(String, Vec<(String, String)>)>> {
+    let Some(token) = token else { return Ok(None) };
+    let (h, now) = (hash(&token), req.state.clock.now());
+    let row: Option<(String, String)> = with_conn(&req.state.pool, move |c| {
+        k::table.find(&h).filter(k::expires_at.gt(now)).select((k::path, k::body)).first(c).optional()
+    })
+    .await?;
+    Ok(row.map(|(path, body)| (path, url::form_urlencoded::parse(body.as_bytes()).into_owned().collect())))
+}
+
+/// `GET /moduli-conservati`: what was typed, to send again.
+pub async fn page(req: PageRequest, _who: Principal, request: Request) -> AppResult<Response> {
+    let token = cookie(&request, COOKIE);
+    let found = kept(&req, token).await?;
+    Ok(req.render(StatusCode::OK, move || {
+        let body = match found {
+            None => view! { <p>{t("kept-none")}</p> }.into_any(),
+            Some((path, fields)) => view! {
+                <p>{t("kept-lead")}</p>
+                <dl class="facts">
+                    {fields.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| view! { <dt>{k.clone()}</dt><dd class="wrap pre">{v.clone()}</dd> }).collect_view()}
+                </dl>
+                <form method="post" action=path>
+                    {fields.iter().map(|(k, v)| view! { <input type="hidden" name=k.clone() value=v.clone()/> }).collect_view()}
+                    <p><button type="submit">{t("kept-send")}</button></p>
+                </form>
+                <p class="hint">{t("kept-files")}</p>
+            }
+            .into_any(),
+        };
+        view! {
+            <Page title=t("kept-title")>
+                <h1>{t("kept-title")}</h1>
+                {body}
+            </Page>
+        }
+        .into_any()
+    }))
+}
+
+/// Kept forms past their 30 minutes are forgotten.
+pub fn purge(conn: &mut crate::db::AnyConnection, now: chrono::NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(k::table.filter(k::expires_at.le(now))).execute(conn)
+}
