@@ -312,15 +312,39 @@ pub fn apply(
     actor: Option<i64>,
     now: NaiveDateTime,
 ) -> QueryResult<Result<State, State>> {
+    // Another change may win the race between reading and writing: then read
+    // again and decide on the state it left (a revocation after an acceptance
+    // is still a revocation).
+    for _ in 0..5 {
+        match apply_once(conn, id, event, actor, now)? {
+            Attempt::Done(result) => return Ok(result),
+            Attempt::Raced => continue,
+        }
+    }
+    Ok(Err(current(conn, id, now)?))
+}
+
+enum Attempt {
+    Done(Result<State, State>),
+    Raced,
+}
+
+fn apply_once(
+    conn: &mut AnyConnection,
+    id: i64,
+    event: Event,
+    actor: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<Attempt> {
     conn.transaction(|c| {
         let Some(delega) = find(c, id, now)? else { return Err(diesel::result::Error::NotFound) };
         let stored = match catch_up(c, &delega, now)? {
             Ok(state) => state,
-            Err(state) => return Ok(Err(state)),
+            Err(_) => return Ok(Attempt::Raced),
         };
-        let Some(mut next) = stored.after(event) else { return Ok(Err(stored)) };
+        let Some(mut next) = stored.after(event) else { return Ok(Attempt::Done(Err(stored))) };
         if !set_state(c, id, stored, next, now)? {
-            return Ok(Err(current(c, id, now)?));
+            return Ok(Attempt::Raced);
         }
         record(c, id, actor, event.code(), "", now)?;
         if event == Event::Accept {
@@ -334,7 +358,7 @@ pub fn apply(
                 }
             }
         }
-        Ok(Ok(next))
+        Ok(Attempt::Done(Ok(next)))
     })
 }
 
