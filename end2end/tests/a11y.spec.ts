@@ -255,3 +255,33 @@ test("axe finds no violation along the Dimissioni volontarie pages, in both lang
   await page.goto("/dimissioni-volontarie?lang=it");
   await expectNoViolations(page);
 });
+
+test("axe finds no violation on the support and account care pages, in both languages", async ({ page }) => {
+  await page.goto("/supporto");
+  await page.getByRole("button", { name: "Invia la richiesta" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await expectNoViolations(page); // every error at once
+  await signInWithDemoIdp(page, "Luca Verdi");
+  await page.goto("/supporto");
+  await page.getByLabel("Argomento").selectOption("accessibilita");
+  await page.getByLabel("Descrivi il problema").fill("Il grafico della pagina non ha un testo alternativo.");
+  await page.getByRole("button", { name: "Invia la richiesta" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Richiesta URP-/);
+  await expectNoViolations(page); // the case's page
+  const caseUrl = page.url();
+  await page.goto(`${caseUrl}?lang=en`);
+  await expectNoViolations(page);
+  for (const lang of ["it", "en"]) {
+    await page.goto(`/area-personale/sessioni?lang=${lang}`);
+    await expectNoViolations(page);
+    await page.goto(`/moduli-conservati?lang=${lang}`);
+    await expectNoViolations(page);
+  }
+  await page.context().clearCookies();
+  await signInWithDemoIdp(page, "Mario Rossi");
+  await openHelpdesk(page);
+  await page.getByRole("link", { name: "Richieste di supporto" }).click();
+  await expectNoViolations(page); // the queue
+  await page.getByRole("link", { name: /^URP-/ }).first().click();
+  await expectNoViolations(page); // a case with its actions
+});

@@ -86,3 +86,4 @@ mail-support-opened-subject = Request { $case } received
 mail-support-opened-body = We received your request { $case }. You can follow it and reply here: { $link }
 mail-support-update-subject = Request { $case }: { $state }
 mail-support-update-body = Your request { $case } is now: { $state }. Read the answer and reply here (this link replaces earlier ones): { $link }
+error-faq = Read the answer in the FAQ

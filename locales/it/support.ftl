@@ -86,3 +86,4 @@ mail-support-opened-subject = Richiesta { $case } ricevuta
 mail-support-opened-body = Abbiamo ricevuto la tua richiesta { $case }. Puoi seguirla e rispondere da qui: { $link }
 mail-support-update-subject = Richiesta { $case }: { $state }
 mail-support-update-body = La tua richiesta { $case } è ora: { $state }. Leggi la risposta e rispondi da qui (questo link sostituisce i precedenti): { $link }
+error-faq = Leggi la risposta nelle domande frequenti

@@ -172,7 +172,7 @@ pub fn AccessDeniedPage(service: &'static Service, denial: Denial, held: Vec<Swi
                 }),
                 _ => None,
             }}
-            <p><a href=paths::service(&service.slug)>{t("access-back")}</a></p>
+            <p><a href=paths::service(&service.slug)>{t("access-back")}</a> " · " <a href=paths::faq("servizio-non-disponibile")>{t("error-faq")}</a></p>
         </Page>
     }
 }

@@ -65,7 +65,9 @@ async fn an_anonymous_request_is_confirmed_answered_and_followed_by_its_secret_l
     assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
     let case_link = confirmed.header(header::LOCATION).to_string();
     assert!(case_link.starts_with("/supporto/richieste/URP-"));
-    assert_eq!(ana.get(&link).await.status, StatusCode::NOT_FOUND, "a confirmation link works once");
+    let again = ana.get(&link).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "a confirmation link works once");
+    assert!(again.body.contains("href=\"/faq/chiedere-supporto\""), "the refusal links to its answer");
     let page = ana.get(&case_link).await.body;
     assert!(page.contains("Ricevuta") && page.contains("&lt;script&gt;"), "text shown as text");
     let number: String =
@@ -126,7 +128,9 @@ async fn an_anonymous_request_is_confirmed_answered_and_followed_by_its_secret_l
     assert_eq!(ops.post_form(&action, &[("azione", "chiudi")], false).await.status, StatusCode::CONFLICT);
     // Only operators reach the console's pages.
     let mut l = luca(&app).await;
-    assert_eq!(l.get(&format!("/assistenza/supporto/{number}")).await.status, StatusCode::FORBIDDEN);
+    let refused = l.get(&format!("/assistenza/supporto/{number}")).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("href=\"/faq/servizio-non-disponibile\""));
 }
 
 #[tokio::test]

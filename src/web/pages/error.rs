@@ -21,6 +21,28 @@ fn keys(status: StatusCode) -> (&'static str, &'static str) {
     }
 }
 
+/// The FAQ answer that helps with this refusal, if one does.
+fn answer_for(status: StatusCode, title: &str) -> Option<&'static str> {
+    let by_title = [
+        ("signin-", "accedere-con-spid"),
+        ("fsign-", "password-o-telefono-persi"),
+        ("reg-confirm", "utente-estero"),
+        ("dim-revoca", "revocare-le-dimissioni"),
+        ("dim-", "dimissioni-online"),
+        ("delega-", "deleghe"),
+        ("invitation-", "colleghi-e-ruoli"),
+        ("organisation-", "colleghi-e-ruoli"),
+        ("confirm-invalid", "associare-un-azienda"),
+        ("support-", "chiedere-supporto"),
+        ("not-me-", "esci-ovunque"),
+        ("error-429", "chiedere-supporto"),
+    ];
+    by_title.iter().find(|(prefix, _)| title.starts_with(prefix)).map(|(_, slug)| *slug).or(match status.as_u16() {
+        401 | 403 => Some("servizio-non-disponibile"),
+        _ => None,
+    })
+}
+
 /// An error page; `title`/`detail` (message keys) say more than the status.
 /// Sign-in failures also offer to try again.
 #[component]
@@ -32,6 +54,7 @@ pub fn ErrorView(
     let (status_title, status_body) = keys(status);
     let title = title.unwrap_or(status_title);
     let sign_in = title == "signin-failed-title";
+    let answer = answer_for(status, title);
     view! {
         <Page title=t(title)>
             <h1>{t(title)}</h1>
@@ -39,6 +62,7 @@ pub fn ErrorView(
             <p class="error-code">{t("error-code")} " " {status.as_u16()}</p>
             <ul class="link-list">
                 {sign_in.then(|| view! { <li><a href=crate::paths::SIGN_IN>{t("signin-try-again")}</a></li> })}
+                {answer.map(|slug| view! { <li><a href=crate::paths::faq(slug)>{t("error-faq")}</a></li> })}
                 <li><a href=crate::paths::HOME>{t("error-go-home")}</a></li>
                 <li><a href=crate::paths::HELP>{t("error-get-help")}</a></li>
             </ul>
