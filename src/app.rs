@@ -67,6 +67,7 @@ pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(axum::middleware::from_fn(crate::telemetry::track))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(Arc::new(security_policy(&state)), security::security_headers))
         .layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {

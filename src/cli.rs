@@ -52,6 +52,9 @@ pub enum Command {
     /// Dimissioni volontarie: checks on the modules sent.
     #[command(subcommand)]
     Dimissioni(DimissioniCommand),
+    /// A consistent copy of the SQLite database, taken while the portal runs
+    /// (for PostgreSQL use pg_dump; see the README).
+    Backup { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -158,6 +161,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Saml(SamlCommand::PurgeRegister) => purge_register(config).await,
         Command::Operators(cmd) => operators(config, cmd).await,
         Command::Itl(cmd) => itl(config, cmd).await,
+        Command::Backup { file } => backup(config, file).await,
         Command::Dimissioni(DimissioniCommand::Verify) => verify_dimissioni(config).await,
         Command::Import(ImportCommand::Rapporti { file }) => import_rapporti(config, file).await,
         Command::Import(ImportCommand::RegistroImprese { file }) => import_registry(config, file).await,
@@ -204,6 +208,20 @@ async fn purge_register(config: Config) -> CliResult {
     })
     .await??;
     println!("deleted {n} SAML register entries older than 24 months");
+    Ok(())
+}
+
+async fn backup(config: Config, file: PathBuf) -> CliResult {
+    let url = config.database_url.clone();
+    let target = file.clone();
+    tokio::task::spawn_blocking(move || -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let pool = crate::db::connect(&url, 1)?;
+        let mut conn = pool.get()?;
+        crate::db::backup(&mut conn, &target)?;
+        Ok(())
+    })
+    .await??;
+    println!("backup written to {}", file.display());
     Ok(())
 }
 
@@ -377,7 +395,13 @@ async fn serve(config: Config) -> CliResult {
     }
     let addr = config.addr;
     let base = config.base_url.clone();
+    if let Some(metrics) = config.metrics_addr {
+        crate::telemetry::install(metrics)?;
+        tracing::info!(%metrics, "metrics served");
+    }
+    let sampler = crate::telemetry::sample_pool(pool.clone());
     let state = AppState::new(config, pool.clone())?;
+    let ready = state.ready.clone();
 
     // Clean-ups run on a schedule in every instance; one at a time does the work.
     let sweeper = crate::maintenance::spawn(state.clone());
@@ -387,10 +411,26 @@ async fn serve(config: Config) -> CliResult {
     println!("Servizi Lavoro: listening on http://{addr} (public URL {base})");
     // Client addresses feed the sign-in throttling.
     let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    // On SIGTERM: not ready any more, no new connections, the requests in
+    // flight finish — within a bound, after which the process ends anyway.
+    let stopping = async move {
+        shutdown_signal().await;
+        ready.store(false, std::sync::atomic::Ordering::Relaxed);
+        tracing::info!("shutting down: finishing the requests in flight");
+        tokio::spawn(async {
+            tokio::time::sleep(std::time::Duration::from_secs(SHUTDOWN_GRACE_SECS)).await;
+            tracing::warn!("requests still in flight after {SHUTDOWN_GRACE_SECS} s: exiting");
+            std::process::exit(0);
+        });
+    };
+    axum::serve(listener, app).with_graceful_shutdown(stopping).await?;
     sweeper.abort();
+    sampler.abort();
     Ok(())
 }
+
+/// How long the requests in flight may take to finish after SIGTERM.
+const SHUTDOWN_GRACE_SECS: u64 = 20;
 
 async fn shutdown_signal() {
     let ctrl_c = async {

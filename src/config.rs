@@ -35,6 +35,7 @@ struct FileSettings {
     session_idle_minutes: Option<i64>,
     session_max_hours: Option<i64>,
     delega_max_years: Option<i32>,
+    metrics_addr: Option<String>,
     delega_pending_days: Option<i64>,
     trusted_proxies: Option<Vec<String>>,
     forwarded_header: Option<String>,
@@ -116,6 +117,8 @@ pub struct Config {
     pub session_idle_minutes: i64,
     /// …and, however active, this long after the sign-in.
     pub session_max_hours: i64,
+    /// Where metrics are served (Prometheus text); none: off (`SL_METRICS_ADDR`).
+    pub metrics_addr: Option<SocketAddr>,
     /// A delega lasts at most this many years (`SL_DELEGA_MAX_YEARS`, 4).
     pub delega_max_years: i32,
     /// A delega not answered in this many days lapses (`SL_DELEGA_PENDING_DAYS`, 14).
@@ -389,6 +392,12 @@ impl Config {
             Some(v) => parse_num("SL_SESSION_MAX_HOURS", &v)?,
             None => file.session_max_hours.unwrap_or(12),
         };
+        let metrics_addr = match env.var("SL_METRICS_ADDR").or(file.metrics_addr.clone()) {
+            Some(v) if !v.trim().is_empty() => Some(
+                v.trim().parse().map_err(|_| invalid("SL_METRICS_ADDR", format!("expected host:port, got {v:?}")))?,
+            ),
+            _ => None,
+        };
         let delega_max_years = match env.var("SL_DELEGA_MAX_YEARS") {
             Some(v) => parse_num("SL_DELEGA_MAX_YEARS", &v)?,
             None => file.delega_max_years.unwrap_or(4),
@@ -521,6 +530,7 @@ impl Config {
             body_limit_bytes,
             session_idle_minutes,
             session_max_hours,
+            metrics_addr,
             delega_max_years,
             delega_pending_days,
             trusted_proxies,

@@ -30,6 +30,7 @@ pub mod profiles;
 pub mod registry;
 pub mod saml;
 pub mod support;
+pub mod telemetry;
 pub mod web;
 
 pub use app::build_router;

@@ -3,6 +3,7 @@
 //! functions below fill them in.
 pub const HOME: &str = "/";
 pub const HEALTH: &str = "/healthz";
+pub const READY: &str = "/readyz";
 pub const ASSET: &str = "/assets/{file}";
 pub const HELP: &str = "/aiuto";
 pub const ACCESSIBILITY: &str = "/dichiarazione-accessibilita";

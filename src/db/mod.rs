@@ -6,3 +6,31 @@ mod pool;
 pub mod schema;
 
 pub use pool::{connect, migrate, private, with_conn, AnyConnection, DbError, DbPool};
+
+/// Why a backup was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("the backup file {0} exists already: choose a new name")]
+    Exists(String),
+    #[error("PostgreSQL is backed up with pg_dump (see the README), not with this command")]
+    Postgres,
+    #[error("backup: {0}")]
+    Db(#[from] diesel::result::Error),
+}
+
+/// A consistent copy of the SQLite database into `file` (`VACUUM INTO`:
+/// one transaction, safe while the portal serves), ready to be opened as is.
+pub fn backup(conn: &mut AnyConnection, file: &std::path::Path) -> Result<(), BackupError> {
+    use diesel::RunQueryDsl;
+    if file.exists() {
+        return Err(BackupError::Exists(file.display().to_string()));
+    }
+    match conn {
+        AnyConnection::Sqlite(_) => {
+            let path = file.display().to_string().replace('\'', "''");
+            diesel::sql_query(format!("VACUUM INTO '{path}'")).execute(conn)?;
+            Ok(())
+        }
+        AnyConnection::Postgresql(_) => Err(BackupError::Postgres),
+    }
+}

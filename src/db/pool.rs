@@ -124,7 +124,9 @@ where
 {
     let pool = pool.clone();
     tokio::task::spawn_blocking(move || {
+        let waited = std::time::Instant::now();
         let mut conn = pool.get()?;
+        metrics::histogram!("db_pool_wait_seconds").record(waited.elapsed().as_secs_f64());
         let mut attempt = 0u32;
         loop {
             match f(&mut conn) {

@@ -14,6 +14,8 @@ pub struct AppState {
     pub saml: Arc<Saml>,
     pub mailer: Mailer,
     pub clock: Clock,
+    /// Ready for traffic: false while shutting down (`/readyz` says so).
+    pub ready: Arc<std::sync::atomic::AtomicBool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +35,7 @@ impl AppState {
     pub fn with_clock(config: Config, pool: DbPool, clock: Clock) -> Result<Self, SetupError> {
         let saml = Arc::new(Saml::from_config(&config)?);
         let mailer = Mailer::from_config(&config)?;
-        Ok(AppState { pool, config: Arc::new(config), saml, mailer, clock })
+        let ready = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        Ok(AppState { pool, config: Arc::new(config), saml, mailer, clock, ready })
     }
 }

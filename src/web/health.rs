@@ -1,4 +1,5 @@
-//! `GET /healthz` for load balancers: 200 only when the database answers.
+//! `GET /healthz` (liveness: the process and its database answer) and
+//! `GET /readyz` (readiness: also not shutting down), for load balancers.
 use crate::db::with_conn;
 use crate::kernel::AppState;
 use axum::extract::State;
@@ -14,4 +15,13 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
+}
+
+/// `GET /readyz`: 200 while the instance takes traffic; 503 once it is
+/// shutting down (a proxy then stops sending it requests) or without a database.
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if !state.ready.load(std::sync::atomic::Ordering::Relaxed) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+    }
+    healthz(State(state)).await
 }

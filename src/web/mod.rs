@@ -17,5 +17,8 @@ use axum::Router;
 
 /// The routes that belong to no domain: static assets and the health check.
 pub fn routes() -> Router<AppState> {
-    Router::new().route(crate::paths::HEALTH, get(health::healthz)).route(crate::paths::ASSET, get(assets::serve))
+    Router::new()
+        .route(crate::paths::HEALTH, get(health::healthz))
+        .route(crate::paths::READY, get(health::readyz))
+        .route(crate::paths::ASSET, get(assets::serve))
 }

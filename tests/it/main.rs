@@ -16,6 +16,7 @@ mod fuzz;
 mod hardening;
 mod locales;
 mod maintenance;
+mod operations;
 mod organisations;
 mod profiles;
 mod registry;

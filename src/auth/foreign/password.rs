@@ -81,14 +81,18 @@ fn lower_priority() {
 /// A job whose requester has gone (the client closed the connection) is dropped.
 async fn on_hasher<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
     let (tx, rx) = tokio::sync::oneshot::channel();
+    let queued = std::time::Instant::now();
     let job: Job = Box::new(move || {
-        WAITING.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        let left = WAITING.fetch_sub(1, std::sync::atomic::Ordering::Relaxed).saturating_sub(1);
+        metrics::gauge!("argon2_queue_depth").set(left as f64);
+        metrics::histogram!("argon2_wait_seconds").record(queued.elapsed().as_secs_f64());
         if !tx.is_closed() {
             let _ = tx.send(f());
         }
     });
     let sender = HASHERS.lock().map_err(|e| HashError::Failed(e.to_string()))?.clone();
-    WAITING.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let depth = WAITING.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    metrics::gauge!("argon2_queue_depth").set(depth as f64);
     match sender.try_send(job) {
         Ok(()) => {}
         Err(e) => {

@@ -286,6 +286,7 @@ async fn finish(state: &AppState, session: &Session, user: &ForeignUser, address
         account::sign_in(c, &w, Credential::Foreign, Level::L2, "servizi-lavoro", Some(&address))
     })
     .await?;
+    crate::telemetry::sign_in(Credential::Foreign.code(), "success");
     let signed_in = SignedIn {
         account_id: acc.id,
         given_name: acc.given_name,

@@ -52,7 +52,7 @@ pub fn principal_of(data: &std::collections::HashMap<String, serde_json::Value>)
 pub async fn resolve_principal(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     // Assets and health checks never need the person: no session read for them.
     let path = req.uri().path();
-    if path.starts_with("/assets/") || path == "/healthz" {
+    if path.starts_with("/assets/") || path == "/healthz" || path == "/readyz" {
         req.extensions_mut().insert(None::<Principal>);
         return next.run(req).await;
     }

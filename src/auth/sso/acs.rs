@@ -34,6 +34,7 @@ pub struct AcsForm {
 const REJECTED_XML_KEPT: usize = 8 * 1024;
 
 fn refused(status: StatusCode, reason: &'static str, log: impl Into<String>) -> AppError {
+    metrics::counter!("acs_refusals_total", "reason" => reason).increment(1);
     AppError::SignIn { status, reason, log: log.into() }
 }
 
@@ -193,6 +194,7 @@ pub async fn acs(
         return Err(refused(StatusCode::FORBIDDEN, "signin-other-person", "step-up authenticated another person"));
     }
     tracing::info!(account = account.id, credential = credential.code(), level = level.number(), idp = %idp.entity_id, "signed in");
+    crate::telemetry::sign_in(credential.code(), "success");
     let signed_in = SignedIn {
         account_id: account.id,
         given_name: account.given_name,
