@@ -87,8 +87,13 @@ fn ProviderButtons(credential: Credential, label: &'static str) -> impl IntoView
                     view! {
                         <li>
                             <a class="button" href=href>
-                                {t(label)}
-                                {test.then(|| view! { <span class="tag tag--inverse">{name}</span> })}
+                                // "Login with eIDAS" is English on the Italian page too.
+                                {if credential == Credential::Eidas {
+                                    view! { <span lang="en">{t(label)}</span> }.into_any()
+                                } else {
+                                    view! { {t(label)} }.into_any()
+                                }}
+                                {test.then(|| view! { " " <span class="tag tag--inverse">{name}</span> })}
                             </a>
                         </li>
                     }

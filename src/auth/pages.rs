@@ -88,7 +88,11 @@ fn PersonalAreaPage(who: SignedIn, notices: Notices) -> impl IntoView {
             <section aria-labelledby="session-heading" class="card">
                 <h2 id="session-heading">{t("area-session-heading")}</h2>
                 <dl class="facts">
-                    <dt>{t(if who.credential == Credential::Eidas { "area-identifier-eidas" } else { "area-identifier" })}</dt>
+                    <dt>{t(match who.credential {
+                        Credential::Eidas => "area-identifier-eidas",
+                        Credential::Foreign => "area-identifier-foreign",
+                        Credential::Spid | Credential::Cie => "area-identifier",
+                    })}</dt>
                     <dd>{who.identifier.clone()}</dd>
                     <dt>{t("area-credential")}</dt>
                     <dd>{t(who.credential.name_key())} " · " {who.idp_name.clone()}</dd>
@@ -113,7 +117,12 @@ fn PersonalAreaPage(who: SignedIn, notices: Notices) -> impl IntoView {
                         }}
                     </dd>
                 </dl>
-                <p class="hint">{t("area-previous-hint")}</p>
+                <p class="hint">{t(match who.credential {
+                    Credential::Spid => "area-previous-hint",
+                    Credential::Cie => "area-previous-hint-cie",
+                    Credential::Eidas => "area-previous-hint-eidas",
+                    Credential::Foreign => "area-previous-hint-foreign",
+                })}</p>
                 <p><a href=paths::ACTIVITY>{t("activity-title")}</a> " · " <a href=paths::PROFILES>{t("profiles-title")}</a> " · " <a href=paths::DELEGHE>{t("deleghe-title")}</a> " · " <a href=paths::SESSIONS>{t("sessions-title")}</a></p>
                 {(who.credential == Credential::Foreign).then(|| view! {
                     <p><a href=paths::CHANGE_PASSWORD>{t("fchange-title")}</a></p>

@@ -244,9 +244,14 @@ pub async fn decide(
         _ => return Err(AppError::BadRequest("decision".into())),
     };
     let reason = form.reason.unwrap_or_default().trim().to_string();
-    if !approve && reason.is_empty() {
+    let problem = match (approve, reason.chars().count()) {
+        (false, 0) => Some("helpdesk-reason-missing"),
+        (_, n) if n > 500 => Some("helpdesk-reason-too-long"),
+        _ => None,
+    };
+    if let Some(key) = problem {
         let mut errors = FieldErrors::default();
-        errors.add("reason", "helpdesk-reason-missing");
+        errors.add("reason", key);
         let data = RequestData(user, reason, errors);
         return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
             provide_context(data);

@@ -78,9 +78,19 @@ impl Lang {
         text
     }
 
+    /// A message with arguments; `count` is passed as a number, so that
+    /// plural selectors (`{ $count -> [one] … *[other] … }`) choose.
     pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue> =
-            args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
+        let map: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| {
+                let value = match (*k, v.parse::<i64>()) {
+                    ("count", Ok(n)) => FluentValue::from(n),
+                    _ => FluentValue::from(v.clone()),
+                };
+                (Cow::Borrowed(*k), value)
+            })
+            .collect();
         self.lookup(key, Some(&map))
     }
 

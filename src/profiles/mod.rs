@@ -27,9 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route(paths::PROFILES_CONFIRM, get(confirm::page).post(confirm::decide))
         .route(
             paths::PROFILES_REGISTER,
-            get(register::form)
-                .post(register::submit)
-                .layer(DefaultBodyLimit::max(crate::web::upload::MAX_DOCUMENT_BYTES + 64 * 1024)),
+            get(register::form).post(register::submit).layer(DefaultBodyLimit::max(crate::web::upload::MAX_FORM_BYTES)),
         )
         .route(paths::INVITATION, post(invited::answer))
         .route(paths::ORGANISATION, get(organisation::page))

@@ -22,9 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route(paths::FAQ_ANSWER, get(faq_pages::answer))
         .route(
             paths::SUPPORT,
-            get(request::form)
-                .post(request::submit)
-                .layer(DefaultBodyLimit::max(crate::web::upload::MAX_DOCUMENT_BYTES + 64 * 1024)),
+            get(request::form).post(request::submit).layer(DefaultBodyLimit::max(crate::web::upload::MAX_FORM_BYTES)),
         )
         .route(paths::SUPPORT_SENT, get(request::sent))
         .route(paths::SUPPORT_CONFIRM, get(request::confirm))

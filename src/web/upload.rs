@@ -6,6 +6,9 @@ use std::collections::HashMap;
 
 /// A document: at most this size.
 pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
+/// A form with a document may be this large: a file somewhat over the limit
+/// is still read through (and refused alone), so the rest of the form is kept.
+pub const MAX_FORM_BYTES: usize = 3 * MAX_DOCUMENT_BYTES;
 
 /// The text fields of a multipart form, and its file: `Err` with the message
 /// key when it is too large, `Ok(None)` when none was chosen.
@@ -43,20 +46,30 @@ pub async fn read(mut multipart: Multipart, file_field: &str) -> Upload {
             continue;
         }
         let mut bytes = Vec::new();
+        let mut too_large = false;
         loop {
             match field.chunk().await {
-                Ok(Some(chunk)) if bytes.len() + chunk.len() <= MAX_DOCUMENT_BYTES => bytes.extend_from_slice(&chunk),
+                Ok(Some(chunk)) if !too_large && bytes.len() + chunk.len() <= MAX_DOCUMENT_BYTES => {
+                    bytes.extend_from_slice(&chunk)
+                }
+                // Past the limit the file is dropped, but the rest of the form
+                // is still read: only the file is wrong, not what follows it.
+                Ok(Some(_)) => {
+                    too_large = true;
+                    bytes = Vec::new();
+                }
                 Ok(None) => {
-                    file = Ok((!bytes.is_empty()).then_some(bytes));
+                    file =
+                        if too_large { Err("reg-error-file-size") } else { Ok((!bytes.is_empty()).then_some(bytes)) };
                     break;
                 }
-                Ok(Some(_)) | Err(_) => {
+                Err(_) => {
                     file = Err("reg-error-file-size");
                     break;
                 }
             }
         }
-        if file.is_err() {
+        if file.is_err() && !too_large {
             break;
         }
     }

@@ -16,6 +16,7 @@ mod fuzz;
 mod hardening;
 mod locales;
 mod maintenance;
+mod newcomer;
 mod operations;
 mod organisations;
 mod profiles;

@@ -64,6 +64,16 @@ fn text_ok(s: &str, max: usize) -> bool {
     !t.is_empty() && t.chars().count() <= max && !t.chars().any(char::is_control)
 }
 
+/// The message for a text field that is not right: missing, or too long
+/// (saying the limit), or with characters that cannot be typed.
+fn text_error(s: &str, max: usize, missing: &'static str) -> Option<&'static str> {
+    let t = s.trim();
+    if t.chars().count() > max {
+        return Some(if max <= 80 { "error-too-long-80" } else { "error-too-long-100" });
+    }
+    (!text_ok(s, max)).then_some(missing)
+}
+
 #[component]
 pub fn RegistrationPage() -> impl IntoView {
     let RegistrationSubmission(v, errors) = use_context::<RegistrationSubmission>().unwrap_or_default();
@@ -180,21 +190,21 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     let today = Utc::now().date_naive();
     let mut errors = FieldErrors::default();
     let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
-    if !text_ok(&v.given_name, 100) {
-        errors.add("given_name", "reg-error-given-name");
+    if let Some(key) = text_error(&v.given_name, 100, "reg-error-given-name") {
+        errors.add("given_name", key);
     }
-    if !text_ok(&v.family_name, 100) {
-        errors.add("family_name", "reg-error-family-name");
+    if let Some(key) = text_error(&v.family_name, 100, "reg-error-family-name") {
+        errors.add("family_name", key);
     }
     let birth = date(&v.birth_date).filter(|d| *d < today && d.format("%Y").to_string().as_str() > "1900");
     if birth.is_none() {
         errors.add("birth_date", "reg-error-birth-date");
     }
-    if !text_ok(&v.birth_country, 80) {
-        errors.add("birth_country", "reg-error-birth-country");
+    if let Some(key) = text_error(&v.birth_country, 80, "reg-error-birth-country") {
+        errors.add("birth_country", key);
     }
-    if !text_ok(&v.citizenship, 80) {
-        errors.add("citizenship", "reg-error-citizenship");
+    if let Some(key) = text_error(&v.citizenship, 80, "reg-error-citizenship") {
+        errors.add("citizenship", key);
     }
     if !valid_email(&v.email) {
         errors.add("email", "reg-error-email");
@@ -208,8 +218,8 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     if !(5..=20).contains(&v.doc_number.len()) || !v.doc_number.chars().all(|c| c.is_ascii_alphanumeric()) {
         errors.add("doc_number", "reg-error-doc-number");
     }
-    if !text_ok(&v.doc_country, 80) {
-        errors.add("doc_country", "reg-error-doc-country");
+    if let Some(key) = text_error(&v.doc_country, 80, "reg-error-doc-country") {
+        errors.add("doc_country", key);
     }
     let expiry = date(&v.doc_expiry);
     match expiry {

@@ -40,7 +40,7 @@ pub fn routes() -> Router<AppState> {
             paths::FOREIGN_REGISTER,
             get(registration_page)
                 .post(registration::submit)
-                .layer(DefaultBodyLimit::max(registration::MAX_DOCUMENT_BYTES + 64 * 1024)),
+                .layer(DefaultBodyLimit::max(crate::web::upload::MAX_FORM_BYTES)),
         )
         .route(paths::FOREIGN_REGISTER_SENT, get(registration_sent))
         .route(paths::FOREIGN_REGISTER_CONFIRM, get(registration::confirm))

@@ -9,8 +9,8 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::t;
 use crate::identity::account::{self, IdKind, Identity};
 use crate::kernel::AppState;
-use crate::kernel::SignedIn;
 use crate::kernel::{Credential, Level};
+use crate::kernel::{Principal, SignedIn};
 use crate::paths;
 use crate::web::components::form::{ErrorSummary, Field, FieldErrors};
 use crate::web::layout::{FormPage, Page};
@@ -270,7 +270,8 @@ async fn pending(state: &AppState, session: &Session) -> AppResult<(Pending, For
 }
 
 /// Both steps done: the person is signed in, at level 2, under a new session id.
-async fn finish(state: &AppState, session: &Session, user: &ForeignUser, address: String) -> AppResult<()> {
+/// Signs the person in; returns who they now are (for a page shown at once).
+async fn finish(state: &AppState, session: &Session, user: &ForeignUser, address: String) -> AppResult<Principal> {
     session.remove::<Pending>(PENDING_KEY).await?;
     let who = Identity {
         kind: IdKind::Foreign,
@@ -300,8 +301,8 @@ async fn finish(state: &AppState, session: &Session, user: &ForeignUser, address
         previous,
         idp_session: None,
     };
-    crate::auth::session::sign_in(session, signed_in, Vec::new(), state.clock.now()).await?;
-    Ok(())
+    crate::auth::session::sign_in(session, signed_in.clone(), Vec::new(), state.clock.now()).await?;
+    Ok(Principal::signed_in(signed_in, Vec::new()))
 }
 
 /// `GET /accesso-utente-estero/attiva-codice`.
@@ -350,8 +351,10 @@ pub async fn enrol_submit(
     let hashes: Vec<String> = codes.iter().map(|c| totp::hash_recovery_code(c)).collect();
     let id = user.id;
     with_conn(&state.pool, move |c| model::enrol(c, id, &secret, step, &hashes)).await?;
-    finish(&state, &session, &user, client_address(&page)).await?;
+    let who = finish(&state, &session, &user, client_address(&page)).await?;
     let rc = RecoveryCodes(codes);
+    // Signed in now: the page's header says so, with the way out.
+    let page = PageRequest { principal: Some(who), ..page };
     Ok(page.render(StatusCode::OK, move || {
         provide_context(rc);
         view! { <RecoveryCodesPage/> }.into_any()

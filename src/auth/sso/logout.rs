@@ -99,7 +99,13 @@ pub async fn sign_out(State(state): State<AppState>, session: Session, who: Opti
 const LOGOUT_REQUEST_SKEW_SECS: i64 = 180;
 
 fn refused(reason: &'static str, log: impl Into<String>) -> AppError {
-    AppError::SignIn { status: StatusCode::BAD_REQUEST, reason, log: log.into() }
+    // A failed sign-out is not a failed sign-in: its own title.
+    AppError::Explained {
+        status: StatusCode::BAD_REQUEST,
+        title: "signout-failed-title",
+        detail: reason,
+        log: log.into(),
+    }
 }
 
 /// `GET /saml/slo`: the IdP's LogoutResponse, or its own LogoutRequest.

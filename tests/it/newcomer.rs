@@ -1,0 +1,108 @@
+//! What tripped newcomers up (issue 16): each of these failed before its fix.
+use crate::common::{Browser, TestApp};
+use crate::foreign_user::{enrolled, fields, operator, register, registered_and_confirmed, PNG};
+use axum::http::StatusCode;
+
+#[tokio::test]
+async fn a_foreign_users_identifier_is_named_as_such_with_advice_they_can_follow() {
+    let app = TestApp::new();
+    let (mut ana, _, codes) = enrolled(&app).await;
+    assert!(!codes.is_empty());
+    let area = ana.get("/area-personale").await.body;
+    assert!(area.contains("Identificativo Utente Estero") && !area.contains("<dt>Codice fiscale</dt>"));
+    assert!(area.contains("cambia subito la password da qui") && !area.contains("presso il tuo gestore di identità"));
+}
+
+#[tokio::test]
+async fn the_recovery_codes_page_knows_the_person_is_signed_in() {
+    let app = TestApp::new();
+    let mut ops = operator(&app).await;
+    let id = registered_and_confirmed(&app, &mut ops).await;
+    ops.post_form(&format!("/assistenza/richieste/{id}/decisione"), &[("decision", "approve")], false).await;
+    let (mut ana, _) =
+        crate::foreign_user::sign_in_password(&app, "ana.perez@example.com", crate::foreign_user::PASSWORD).await;
+    let enrol = ana.get("/accesso-utente-estero/attiva-codice").await;
+    let secret =
+        enrol.body.split("class=\"secret\">").nth(1).and_then(|s| s.split('<').next()).expect("secret").to_string();
+    let done = ana
+        .post_form(
+            "/accesso-utente-estero/attiva-codice",
+            &[("code", &crate::foreign_user::current_code(&secret, 0))],
+            false,
+        )
+        .await;
+    assert!(done.body.contains("<li><code>"), "the recovery codes");
+    assert!(done.body.contains(">Esci<") && !done.body.contains(">Accedi<"), "signed in: the way out, not the way in");
+}
+
+#[tokio::test]
+async fn a_too_large_document_is_the_only_error_and_every_value_is_kept() {
+    let app = TestApp::new();
+    let mut b = Browser::new(&app);
+    let big: Vec<u8> = PNG.iter().copied().chain(std::iter::repeat_n(0u8, 6 * 1024 * 1024)).collect();
+    let res = register(&mut b, &fields("ana.perez@example.com", "2035-01-01"), Some(("passport.png", &big))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("5 MB"));
+    assert!(!res.body.contains("password è troppo corta") && !res.body.contains("consenso"), "no false errors");
+    assert!(res.body.contains(r#"name="consent" value="yes" checked"#) || res.body.contains("checked"), "consent kept");
+    assert!(res.body.contains("va allegato di nuovo"));
+}
+
+#[tokio::test]
+async fn a_too_long_name_says_what_the_limit_is() {
+    let app = TestApp::new();
+    let mut b = Browser::new(&app);
+    let mut f = fields("ana.perez@example.com", "2035-01-01");
+    f.retain(|(k, _)| *k != "given_name");
+    f.push(("given_name", "A".repeat(300)));
+    let res = register(&mut b, &f, Some(("passport.png", PNG))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Al massimo 100 caratteri") && !res.body.contains("Scrivi il tuo nome"));
+}
+
+#[tokio::test]
+async fn a_rejection_reason_has_a_limit() {
+    let app = TestApp::new();
+    let mut ops = operator(&app).await;
+    let id = registered_and_confirmed(&app, &mut ops).await;
+    let long = "x".repeat(20_000);
+    let res = ops
+        .post_form(
+            &format!("/assistenza/richieste/{id}/decisione"),
+            &[("decision", "reject"), ("reason", &long)],
+            false,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("al massimo 500 caratteri"));
+}
+
+#[tokio::test]
+async fn counts_agree_with_their_noun() {
+    let app = TestApp::new();
+    let one = app.get("/servizi?q=cabotaggio").await.body;
+    assert!(one.contains("1 servizio trovato"), "singular");
+    let en = app.get("/servizi?q=cabotaggio&lang=en").await.body;
+    assert!(en.contains("1 service found"));
+    assert!(app.get("/servizi").await.body.contains("22 servizi trovati"));
+}
+
+#[tokio::test]
+async fn small_things_on_the_sign_in_pages() {
+    let app = TestApp::new();
+    let slo = app.get("/saml/slo").await;
+    assert_eq!(slo.status, StatusCode::BAD_REQUEST);
+    assert!(slo.title().starts_with("Uscita non riuscita"), "{}", slo.title());
+    let choice = app.get("/accedi").await.body;
+    let eidas = choice.find("Login with eIDAS").expect("the eIDAS button");
+    assert!(choice[..eidas].ends_with(r#"<span lang="en">"#), "{}", &choice[eidas.saturating_sub(80)..eidas]);
+    let cie = choice.find("Entra con CIE").expect("the CIE button");
+    assert!(
+        choice[cie..cie + 60].contains(" <span class=\"tag"),
+        "a space before the provider's name: {}",
+        &choice[cie..cie + 60]
+    );
+    assert!(!app.get("/pagina-che-non-esiste").await.title().starts_with("Errore"));
+    let password = app.get("/area-personale/password").await;
+    assert_eq!(password.status, StatusCode::SEE_OTHER, "like every protected page: to the sign-in");
+}
