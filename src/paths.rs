@@ -207,6 +207,15 @@ pub fn helpdesk_organisation_decision(id: i64) -> String {
     fill(HELPDESK_ORGANISATION_DECISION, "id", &id.to_string())
 }
 
+/// `/accedi?next=…&livello=N`: sign in at the level the page needs (above 1).
+pub fn sign_in_at(next: &str, level: u8) -> String {
+    if level > 1 {
+        format!("{}&livello={level}", sign_in_then(next))
+    } else {
+        sign_in_then(next)
+    }
+}
+
 /// `/accedi?next=…` for a local path.
 pub fn sign_in_then(next: &str) -> String {
     format!("{SIGN_IN}?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())

@@ -80,6 +80,7 @@ export async function registeredAndApproved(page: Page, email: string, signInAsO
   await page.getByRole("row").filter({ hasText: "Ana Pérez" }).last().getByRole("link").click();
   await expect(page.getByText(email)).toBeVisible();
   await page.getByRole("button", { name: "Approva la richiesta" }).click();
-  await expect(page).toHaveURL(/\/assistenza$/);
+  await expect(page).toHaveURL(/\/assistenza\?esito=approvata$/);
+  await expect(page.getByRole("status").filter({ hasText: "Richiesta approvata" })).toBeVisible();
   await page.getByRole("button", { name: "Esci" }).click();
 }

@@ -19,11 +19,24 @@ fn next_path() -> Option<String> {
         .map(|(_, v)| safe_return_path(Some(&v), crate::auth::sso::login::DEFAULT_RETURN))
 }
 
+/// The level the page to return to needs (`?livello=2|3`), so that the
+/// first sign-in asks for it and no step-up follows.
+fn level_needed() -> Option<u8> {
+    let (_, query) = current_path_and_query();
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "livello")
+        .and_then(|(_, v)| v.parse::<u8>().ok())
+        .filter(|l| (2..=3).contains(l))
+}
+
 fn login_link(entity_id: &str, next: Option<&str>) -> String {
     let mut q = url::form_urlencoded::Serializer::new(String::new());
     q.append_pair("idp", entity_id);
     if let Some(n) = next {
         q.append_pair("next", n);
+    }
+    if let Some(level) = level_needed() {
+        q.append_pair("level", &level.to_string());
     }
     format!("{}?{}", paths::SAML_LOGIN, q.finish())
 }
@@ -52,7 +65,7 @@ fn SpidProviders() -> impl IntoView {
                             .map(|(name, href, test)| {
                                 view! {
                                     <li>
-                                        <a href=href>{name}{test.then(|| view! { <span class="tag">{t("choice-test-idp")}</span> })}</a>
+                                        <a href=href>{name}{test.then(|| view! { " " <span class="tag">{t("choice-test-idp")}</span> })}</a>
                                     </li>
                                 }
                             })
@@ -110,6 +123,9 @@ fn LoginChoicePage() -> impl IntoView {
         <Page title=t("choice-title")>
             <h1>{t("choice-title")}</h1>
             <p class="lead">{t("choice-lead")}</p>
+            {level_needed().map(|l| view! {
+                <p class="notice" role="status">{crate::i18n::t_args("choice-level-needed", &[("level", l.to_string())])}</p>
+            })}
             {crate::kernel::credential::WAYS_IN
                 .into_iter()
                 .map(|(id, key)| {

@@ -38,7 +38,8 @@ pub async fn enter(page: PageRequest, Path(ServiceSlug { slug }): Path<ServiceSl
             };
             Ok((StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response())
         }
-        Err(Denial::SignIn) => Ok(Redirect::to(&paths::sign_in_then(&here)).into_response()),
+        // Signed out: sign in once, at the level the service needs.
+        Err(Denial::SignIn) => Ok(Redirect::to(&paths::sign_in_at(&here, service.min_level.number())).into_response()),
         Err(Denial::Level { needed, step_up: true }) => Err(AppError::StepUpRequired {
             idp: who.map(|w| w.actor.idp_entity_id.clone()).unwrap_or_default(),
             level: needed.number(),

@@ -48,6 +48,18 @@ fn profile_list(list: &[Profile]) -> String {
     list.iter().map(|p| t(p.name_key())).collect::<Vec<_>>().join(", ")
 }
 
+/// What stands between the person and the service, in words, with a remedy
+/// they can follow: someone signed in with eIDAS or as Utente Estero cannot
+/// get SPID or CIE, so they are told the service is not for their credential.
+pub fn explain_for(denial: &Denial, credential: Option<Credential>) -> String {
+    match (denial, credential) {
+        (Denial::Credential { .. }, Some(Credential::Eidas | Credential::Foreign)) => {
+            t("access-credential-unavailable")
+        }
+        _ => explain(denial),
+    }
+}
+
 /// What stands between the person and the service, in words, with the remedy.
 pub fn explain(denial: &Denial) -> String {
     match denial {
@@ -164,7 +176,7 @@ pub fn AccessDeniedPage(service: &'static Service, denial: Denial, held: Vec<Swi
         <Page title=t("access-denied-title")>
             <h1>{t("access-denied-title")}</h1>
             <p class="lead">{service.name.get(lang).to_string()}</p>
-            <p>{explain(&denial)}</p>
+            <p>{explain_for(&denial, use_principal().map(|p| p.actor.credential))}</p>
             {profile.then(|| view! { <ProfileRemedy service held/> })}
             {match denial {
                 Denial::Delega(DelegaLimit::Approval { delega }) => Some(view! {
@@ -175,6 +187,22 @@ pub fn AccessDeniedPage(service: &'static Service, denial: Denial, held: Vec<Swi
             <p><a href=paths::service(&service.slug)>{t("access-back")}</a> " · " <a href=paths::faq("servizio-non-disponibile")>{t("error-faq")}</a></p>
         </Page>
     }
+}
+
+/// Services that cannot be used now, grouped by the reason (in order of first
+/// appearance), alphabetical within each group.
+fn group_by_reason(later: Vec<(&'static Service, String)>, lang: Lang) -> Vec<(String, Vec<&'static Service>)> {
+    let mut groups: Vec<(String, Vec<&'static Service>)> = Vec::new();
+    for (s, why) in later {
+        match groups.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, list)) => list.push(s),
+            None => groups.push((why, vec![s])),
+        }
+    }
+    for (_, list) in &mut groups {
+        list.sort_by_key(|s| s.name.get(lang).to_lowercase());
+    }
+    groups
 }
 
 /// What the results of `/servizi` depend on: the language, the filters and,
@@ -237,14 +265,15 @@ fn CatalogPage() -> impl IntoView {
         .into_any(),
         Some(w) => {
             // One decision per service: usable now, or what would open it.
-            let mut now = Vec::new();
+            let mut now: Vec<&'static Service> = Vec::new();
             let mut later: Vec<(&'static Service, String)> = Vec::new();
             for s in shown {
                 match access::authorize(Some(w), Action::View, &Resource::Service(s.requirements())) {
                     Ok(_) => now.push(s),
-                    Err(d) => later.push((s, explain(&d))),
+                    Err(d) => later.push((s, explain_for(&d, Some(w.actor.credential)))),
                 }
             }
+            now.sort_by_key(|s| s.name.get(use_lang()).to_lowercase());
             view! {
                 <section aria-labelledby="now-heading">
                     <h2 id="now-heading">{t_args("catalog-now", &[("count", now.len().to_string())])}</h2>
@@ -261,7 +290,15 @@ fn CatalogPage() -> impl IntoView {
                 </section>
                 <section aria-labelledby="later-heading">
                     <h2 id="later-heading">{t_args("catalog-later", &[("count", later.len().to_string())])}</h2>
-                    <ul class="card-grid">{later.into_iter().map(|(s, why)| view! { <ServiceCard service=s note=why/> }).collect_view()}</ul>
+                    // Grouped by what stands in the way, said once per group; a compact list.
+                    {group_by_reason(later, use_lang()).into_iter().map(|(why, services)| view! {
+                        <div class="later-group">
+                            <p class="service__note">{why}</p>
+                            <ul class="compact-list">
+                                {services.into_iter().map(|s| view! { <li><a href=paths::service(&s.slug)>{s.name.get(use_lang()).to_string()}</a></li> }).collect_view()}
+                            </ul>
+                        </div>
+                    }).collect_view()}
                 </section>
             }
             .into_any()
@@ -335,7 +372,7 @@ fn ServicePage(
                 Err(d) => {
                     let profile = matches!(d, Denial::Profile { .. });
                     view! {
-                        <p class="access">{explain(&d)}</p>
+                        <p class="access">{explain_for(&d, use_principal().map(|p| p.actor.credential))}</p>
                         {profile.then(|| view! { <ProfileRemedy service held/> })}
                     }
                     .into_any()

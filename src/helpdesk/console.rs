@@ -55,6 +55,12 @@ fn QueuePage() -> impl IntoView {
     view! {
         <Page title=t("helpdesk-title")>
             <h1>{t("helpdesk-title")}</h1>
+            // The decision just taken, confirmed.
+            {match crate::web::render::current_path_and_query().1.as_str() {
+                "esito=approvata" => Some(view! { <p class="notice" role="status">{t("helpdesk-done-approved")}</p> }),
+                "esito=respinta" => Some(view! { <p class="notice" role="status">{t("helpdesk-done-rejected")}</p> }),
+                _ => None,
+            }}
             <p><a class="button" href=paths::HELPDESK_SUPPORT>{t("helpdesk-support-title")}</a></p>
             <section aria-labelledby="queue-heading">
                 <h2 id="queue-heading">{t("helpdesk-queue")} " (" {queue.len()} ")"</h2>
@@ -284,5 +290,5 @@ pub async fn decide(
     } else {
         send(&state, &decided.email, lang, "mail-rejected-subject", "mail-rejected-body", &[("reason", reason)]).await;
     }
-    Ok(Redirect::to(PATH).into_response())
+    Ok(Redirect::to(&format!("{PATH}?esito={}", if approve { "approvata" } else { "respinta" })).into_response())
 }

@@ -77,7 +77,13 @@ fn HomePage(most: Vec<String>, recent: Vec<String>) -> impl IntoView {
             <div class="hero">
                 <h1>{t("home-heading")}</h1>
                 <p class="lead">{t("home-lead")}</p>
-                <p><a class="button" href=paths::SIGN_IN>{t("home-sign-in")}</a></p>
+                // Signed in: on to one's area and services, not an invitation to sign in.
+                {match crate::web::render::use_principal() {
+                    None => view! { <p><a class="button" href=paths::SIGN_IN>{t("home-sign-in")}</a></p> }.into_any(),
+                    Some(_) => view! {
+                        <p><a class="button" href=paths::PERSONAL_AREA>{t("home-your-area")}</a> " " <a class="button button--secondary" href=paths::SERVICES>{t("home-your-services")}</a></p>
+                    }.into_any(),
+                }}
             </div>
             <HomeServices most recent/>
             <div inner_html=fragment("home-sections", || view! {

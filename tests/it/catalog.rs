@@ -106,12 +106,17 @@ async fn an_eidas_session_is_offered_exactly_the_four_services_open_abroad() {
     let later = page.body.split("id=\"later-heading\"").nth(1).expect("later section");
     let now = page.body.split("id=\"later-heading\"").next().expect("now section");
     assert!(now.contains("/servizi/riconoscimento-qualifiche-professionali"));
+    // Grouped by reason, each reason said once.
+    let groups: Vec<&str> = later.split("class=\"later-group\"").skip(1).collect();
     for slug in ["cabotaggio", "delocalizzazione-call-center", "distacco-transnazionale"] {
-        let card = later.split(&format!("/servizi/{slug}\"")).nth(1).expect(slug).split("</li>").next().expect("card");
-        assert!(card.contains("Questo servizio è per"), "{slug}: a profile remedy, not a credential one");
+        let group = groups.iter().find(|g| g.contains(&format!("/servizi/{slug}\""))).expect(slug);
+        assert!(group.contains("Questo servizio è per"), "{slug}: a profile remedy, not a credential one");
     }
-    let credential_notes = later.matches("non accetta la credenziale").count();
-    assert_eq!(credential_notes, 18, "the other 18 services are for SPID and CIE");
+    // An eIDAS user cannot get SPID or CIE: told so once, not "sign in with SPID" on every card.
+    assert_eq!(later.matches("richiedono SPID o CIE").count(), 1);
+    assert!(!later.contains("Esci e accedi con"));
+    let credential_group = groups.iter().find(|g| g.contains("richiedono SPID o CIE")).expect("credential group");
+    assert_eq!(credential_group.matches("<li>").count(), 18, "the other 18 services are for SPID and CIE");
 }
 
 #[tokio::test]
@@ -153,13 +158,18 @@ async fn refusals_explain_the_remedy_and_anonymous_people_are_sent_to_sign_in() 
     let anon = app.get("/servizi/smart-working/accedi").await;
     assert_eq!(anon.status, StatusCode::SEE_OTHER);
     assert_eq!(anon.header(header::LOCATION), "/accedi?next=%2Fservizi%2Fsmart-working%2Faccedi");
+    // A level-2 service: the sign-in asks for level 2 the first time, and says so.
+    let l2 = app.get("/servizi/dimissioni-volontarie/accedi").await;
+    assert_eq!(l2.header(header::LOCATION), "/accedi?next=%2Fservizi%2Fdimissioni-volontarie%2Faccedi&livello=2");
+    let choice = app.get(l2.header(header::LOCATION)).await.body;
+    assert!(choice.contains("richiede un accesso di livello 2") && choice.contains("level=2"));
     assert_eq!(app.get("/servizi/non-esiste/accedi").await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/servizi/non-esiste").await.status, StatusCode::NOT_FOUND);
     let mut b =
         signed_in(&app, "eidas", Level::L2, Some(&[("spidCode", "FR/IT/2"), ("name", "S"), ("familyName", "M")])).await;
     let res = b.get("/servizi/usuranti/accedi?lang=en").await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert!(res.body.contains("does not accept the credential") && res.body.contains("SPID"));
+    assert!(res.body.contains("need SPID or CIE, which cannot be used with your kind of sign-in"));
     let res = b.get("/servizi/cabotaggio/accedi?lang=it").await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.body.contains("Associa il profilo"));

@@ -106,3 +106,15 @@ async fn small_things_on_the_sign_in_pages() {
     let password = app.get("/area-personale/password").await;
     assert_eq!(password.status, StatusCode::SEE_OTHER, "like every protected page: to the sign-in");
 }
+
+#[tokio::test]
+async fn a_signed_in_home_leads_on_and_the_console_confirms_decisions() {
+    let app = TestApp::new();
+    let mut ops = operator(&app).await;
+    let home = ops.get("/").await.body;
+    assert!(home.contains("Vai alla tua area personale") && !home.contains("Accedi ai servizi"));
+    let id = registered_and_confirmed(&app, &mut ops).await;
+    let res = ops.post_form(&format!("/assistenza/richieste/{id}/decisione"), &[("decision", "approve")], false).await;
+    assert_eq!(res.header(axum::http::header::LOCATION), "/assistenza?esito=approvata");
+    assert!(ops.get("/assistenza?esito=approvata").await.body.contains("Richiesta approvata"));
+}
