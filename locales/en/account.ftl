@@ -49,3 +49,7 @@ home-your-area = Go to your personal area
 home-your-services = The services you can use
 helpdesk-done-approved = Request approved: the applicant gets the e-mail with their identifier.
 helpdesk-done-rejected = Request rejected: the applicant gets the e-mail with the reason.
+fsign-wait = { $count ->
+    [one] Too many attempts: wait 1 second before trying again.
+   *[other] Too many attempts: wait { $count } seconds before trying again.
+}

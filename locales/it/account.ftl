@@ -49,3 +49,7 @@ home-your-area = Vai alla tua area personale
 home-your-services = I servizi che puoi usare
 helpdesk-done-approved = Richiesta approvata: il richiedente riceve l'e-mail con il suo identificativo.
 helpdesk-done-rejected = Richiesta respinta: il richiedente riceve l'e-mail con il motivo.
+fsign-wait = { $count ->
+    [one] Troppi tentativi: aspetta 1 secondo prima di riprovare.
+   *[other] Troppi tentativi: aspetta { $count } secondi prima di riprovare.
+}

@@ -23,6 +23,10 @@ async fn an_account_waits_longer_and_longer_but_is_never_locked_out() {
     let res = b.post_form("/accesso-utente-estero", &[("email", "ana@example.com"), ("password", "x")], false).await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(res.body.contains("Troppi tentativi"));
+    // The form again, with the e-mail typed and how many seconds to wait.
+    assert_eq!(crate::common::input_value(&res.body, "email").as_deref(), Some("ana@example.com"));
+    let wait = res.header(axum::http::header::RETRY_AFTER).to_string();
+    assert!(res.body.contains(&format!("aspetta {wait} second")), "{wait}");
     // Each wait is longer, but waiting it out always allows one more attempt.
     let mut waits = Vec::new();
     for _ in 0..8 {

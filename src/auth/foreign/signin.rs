@@ -41,6 +41,8 @@ struct Pending {
 pub struct SignInSubmission {
     pub email: String,
     pub errors: FieldErrors,
+    /// Too many attempts: how many seconds to wait before the next.
+    pub wait: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -58,14 +60,18 @@ pub struct RecoveryCodes(pub Vec<String>);
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let SignInSubmission { email, errors } = use_context::<SignInSubmission>().unwrap_or_default();
+    let SignInSubmission { email, errors, wait } = use_context::<SignInSubmission>().unwrap_or_default();
     let e = errors.clone();
+    let waiting = wait.map(|s| {
+        view! { <p class="notice" role="alert">{crate::i18n::t_args("fsign-wait", &[("count", s.to_string())])}</p> }
+    });
     let after = view! {
         <p><a href=paths::FOREIGN_FORGOT>{t("fsign-forgot")}</a></p>
         <p>{t("fsign-no-account")} " " <a href=paths::FOREIGN_REGISTER>{t("choice-foreign-register")}</a></p>
     };
     view! {
         <FormPage title=t("fsign-title") lead=t("fsign-lead") errors action=PATH.into() submit=t("fsign-submit") after=after.into_any()>
+            {waiting}
             <Field name="email" label="reg-email" kind="email" value=email error=e.get("email") autocomplete="username"/>
             <Field name="password" label="reg-password" kind="password" error=e.get("password") autocomplete="current-password"/>
         </FormPage>
@@ -192,7 +198,7 @@ pub async fn submit_password(
         errors.add("password", "fsign-password-missing");
     }
     if !errors.is_empty() {
-        let sub = SignInSubmission { email, errors };
+        let sub = SignInSubmission { email, errors, wait: None };
         return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
             provide_context(sub);
             view! { <SignInPage/> }.into_any()
@@ -206,7 +212,16 @@ pub async fn submit_password(
     let (e1, a1) = (email.clone(), address.clone());
     let reserve = move |c: &mut _| throttle::reserve(c, &throttle::Attempt { email: &e1, address: &a1 }, now);
     if let throttle::Verdict::Wait(s) = with_conn(&state.pool, reserve).await? {
-        return Ok(too_many(s));
+        // The form again, the e-mail kept, and how long to wait.
+        let sub = SignInSubmission { email, errors: FieldErrors::default(), wait: Some(s) };
+        let mut res = page.render(StatusCode::TOO_MANY_REQUESTS, move || {
+            provide_context(sub);
+            view! { <SignInPage/> }.into_any()
+        });
+        if let Ok(v) = header::HeaderValue::from_str(&s.to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return Ok(res);
     }
     let e2 = email.clone();
     let user = with_conn(&state.pool, move |c| model::by_email(c, &e2)).await?.filter(|u| u.status == STATUS_APPROVED);
@@ -227,7 +242,7 @@ pub async fn submit_password(
         tracing::info!("Utente Estero sign-in refused");
         let mut errors = FieldErrors::default();
         errors.add("email", "fsign-wrong");
-        let sub = SignInSubmission { email, errors };
+        let sub = SignInSubmission { email, errors, wait: None };
         return Ok(page.render(StatusCode::UNAUTHORIZED, move || {
             provide_context(sub);
             view! { <SignInPage/> }.into_any()
