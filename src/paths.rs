@@ -98,6 +98,29 @@ pub const HELPDESK_ORGANISATION: &str = "/assistenza/organizzazioni/{id}";
 pub const HELPDESK_ORGANISATION_DOCUMENT: &str = "/assistenza/organizzazioni/{id}/documento";
 pub const HELPDESK_ORGANISATION_DECISION: &str = "/assistenza/organizzazioni/{id}/decisione";
 
+/// Only paths of this site are followed after sign-in (no open redirect).
+/// The candidate is resolved as a browser would (tabs and newlines dropped,
+/// backslashes read as slashes) and kept only if it stays on our origin; what
+/// is returned is the resolved path and query, so it is also a valid header.
+pub fn safe_return_path(candidate: Option<&str>, default: &str) -> String {
+    const OWN: &str = "https://portal.invalid/";
+    let Some(p) = candidate.filter(|p| p.starts_with('/') && p.len() < 512) else { return default.to_string() };
+    if p.chars().any(char::is_control) {
+        return default.to_string();
+    }
+    let (Ok(base), Ok(resolved)) = (url::Url::parse(OWN), url::Url::parse(OWN).and_then(|b| b.join(p))) else {
+        return default.to_string();
+    };
+    // `/.//evil` resolves to the path `//evil`, which a browser reads as another host.
+    if resolved.origin() != base.origin() || resolved.path().starts_with("//") {
+        return default.to_string();
+    }
+    match resolved.query() {
+        Some(q) => format!("{}?{q}", resolved.path()),
+        None => resolved.path().to_string(),
+    }
+}
+
 /// Fills `{name}` in `pattern` with `value`.
 pub fn fill(pattern: &str, name: &str, value: &str) -> String {
     pattern.replace(&format!("{{{name}}}"), value)

@@ -53,3 +53,8 @@ fsign-wait = { $count ->
     [one] Too many attempts: wait 1 second before trying again.
    *[other] Too many attempts: wait { $count } seconds before trying again.
 }
+area-your-services = Your services
+area-no-services = You have not used any service yet.
+area-all-services = All the services you can use
+area-can-do = What you can do
+area-itl = Resignation forms of your province (Inspectorate)

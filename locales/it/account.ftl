@@ -53,3 +53,8 @@ fsign-wait = { $count ->
     [one] Troppi tentativi: aspetta 1 secondo prima di riprovare.
    *[other] Troppi tentativi: aspetta { $count } secondi prima di riprovare.
 }
+area-your-services = I tuoi servizi
+area-no-services = Non hai ancora usato nessun servizio.
+area-all-services = Tutti i servizi che puoi usare
+area-can-do = Cosa puoi fare
+area-itl = Moduli di dimissioni della tua provincia (Ispettorato)

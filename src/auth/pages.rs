@@ -40,10 +40,12 @@ pub async fn personal_area(req: PageRequest, who: Principal) -> AppResult<Respon
             Some(cf) => (invitations::pending_for(c, cf, now)?.len(), waiting::deleghe(c, cf, now)?),
             None => (0, 0),
         };
-        Ok(Notices { legacy: legacy::notice_once(c, account, now)?, invitations, deleghe })
+        let recent = crate::catalog::usage::recent(c, account, 6)?;
+        Ok(Notices { legacy: legacy::notice_once(c, account, now)?, invitations, deleghe, recent })
     })
     .await?;
-    Ok(req.render(StatusCode::OK, move || view! { <PersonalAreaPage who=who.actor notices/> }.into_any()))
+    let roles = who.roles.clone();
+    Ok(req.render(StatusCode::OK, move || view! { <PersonalAreaPage who=who.actor notices roles/> }.into_any()))
 }
 
 /// What the personal area has to tell: profiles brought over from the old
@@ -53,6 +55,8 @@ struct Notices {
     legacy: Option<(i32, i32)>,
     invitations: usize,
     deleghe: i64,
+    /// The services the person used lately, most recent first (slugs).
+    recent: Vec<String>,
 }
 
 /// `GET /uscita`.
@@ -61,7 +65,7 @@ pub async fn signed_out(req: PageRequest) -> Response {
 }
 
 #[component]
-fn PersonalAreaPage(who: SignedIn, notices: Notices) -> impl IntoView {
+fn PersonalAreaPage(who: SignedIn, notices: Notices, roles: Vec<crate::kernel::Role>) -> impl IntoView {
     let lang = use_lang();
     let previous = who.previous.clone();
     view! {
@@ -85,6 +89,34 @@ fn PersonalAreaPage(who: SignedIn, notices: Notices) -> impl IntoView {
                     <a href=paths::PROFILES>{t("area-invitations-link")}</a></p>
                 </div>
             })}
+            <section aria-labelledby="your-services-heading">
+                <h2 id="your-services-heading">{t("area-your-services")}</h2>
+                {if notices.recent.is_empty() {
+                    view! { <p>{t("area-no-services")} " " <a href=paths::SERVICES>{t("area-all-services")}</a></p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="link-list">
+                            {notices.recent.iter().filter_map(|slug| crate::catalog::model::find(slug)).map(|s| view! {
+                                <li><a href=paths::service(&s.slug)>{s.name.get(lang).to_string()}</a></li>
+                            }).collect_view()}
+                            <li><a href=paths::SERVICES>{t("area-all-services")}</a></li>
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section aria-labelledby="can-do-heading">
+                <h2 id="can-do-heading">{t("area-can-do")}</h2>
+                <ul class="link-list">
+                    <li><a href=paths::PROFILES>{t("profiles-title")}</a></li>
+                    <li><a href=paths::DELEGHE>{t("deleghe-title")}</a></li>
+                    <li><a href=paths::DIMISSIONI>{t("dim-title")}</a></li>
+                    <li><a href=paths::ACTIVITY>{t("activity-title")}</a></li>
+                    <li><a href=paths::SESSIONS>{t("sessions-title")}</a></li>
+                    <li><a href=paths::SUPPORT>{t("support-title")}</a></li>
+                    {roles.contains(&crate::kernel::Role::HelpdeskOperator).then(|| view! { <li><a href=paths::HELPDESK>{t("helpdesk-title")}</a></li> })}
+                    {roles.contains(&crate::kernel::Role::ItlOfficer).then(|| view! { <li><a href=paths::DIMISSIONI>{t("area-itl")}</a></li> })}
+                </ul>
+            </section>
             <section aria-labelledby="session-heading" class="card">
                 <h2 id="session-heading">{t("area-session-heading")}</h2>
                 <dl class="facts">
@@ -123,7 +155,6 @@ fn PersonalAreaPage(who: SignedIn, notices: Notices) -> impl IntoView {
                     Credential::Eidas => "area-previous-hint-eidas",
                     Credential::Foreign => "area-previous-hint-foreign",
                 })}</p>
-                <p><a href=paths::ACTIVITY>{t("activity-title")}</a> " · " <a href=paths::PROFILES>{t("profiles-title")}</a> " · " <a href=paths::DELEGHE>{t("deleghe-title")}</a> " · " <a href=paths::SESSIONS>{t("sessions-title")}</a></p>
                 {(who.credential == Credential::Foreign).then(|| view! {
                     <p><a href=paths::CHANGE_PASSWORD>{t("fchange-title")}</a></p>
                 })}
