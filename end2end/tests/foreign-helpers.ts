@@ -52,13 +52,13 @@ export async function fillRegistration(page: Page, email: string, password = "tr
   await page.getByLabel("Nome", { exact: true }).fill("Ana");
   await page.getByLabel("Cognome").fill("Pérez");
   await page.getByLabel("Data di nascita").fill("1990-04-12");
-  await page.getByLabel("Paese di nascita").fill("Argentina");
-  await page.getByLabel("Cittadinanza").fill("argentina");
+  await page.getByLabel("Paese di nascita").selectOption({ label: "Argentina" });
+  await page.getByLabel("Cittadinanza").selectOption({ label: "Argentina" });
   await page.getByLabel("Indirizzo e-mail").fill(email);
   await page.getByLabel("Telefono").fill("+54 11 5555 0100");
   await page.getByLabel("Passaporto").check();
   await page.getByLabel("Numero del documento").fill("AAB123456");
-  await page.getByLabel("Paese che ha rilasciato il documento").fill("Argentina");
+  await page.getByLabel("Paese che ha rilasciato il documento").selectOption({ label: "Argentina" });
   await page.getByLabel("Data di scadenza").fill("2035-01-01");
   await page.getByLabel("Scansione del documento").setInputFiles({ name: "passaporto.png", mimeType: "image/png", buffer: PNG });
   await page.getByLabel("Password", { exact: true }).fill(password);

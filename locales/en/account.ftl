@@ -58,3 +58,4 @@ area-no-services = You have not used any service yet.
 area-all-services = All the services you can use
 area-can-do = What you can do
 area-itl = Resignation forms of your province (Inspectorate)
+reg-country-choose = Choose the country

@@ -58,3 +58,4 @@ area-no-services = Non hai ancora usato nessun servizio.
 area-all-services = Tutti i servizi che puoi usare
 area-can-do = Cosa puoi fare
 area-itl = Moduli di dimissioni della tua provincia (Ispettorato)
+reg-country-choose = Scegli il Paese

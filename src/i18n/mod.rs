@@ -1,6 +1,7 @@
 //! Every user-facing string lives in `locales/{it,en}/*.ftl`. Italian is the
 //! default; English is complete. `t` is the one lookup for pages, handlers
 //! and (later) e-mails.
+pub mod countries;
 mod negotiate;
 
 pub use negotiate::{cookie, negotiate, LANG_COOKIE};

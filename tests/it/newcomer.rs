@@ -115,7 +115,9 @@ async fn a_signed_in_home_leads_on_and_the_console_confirms_decisions() {
     assert!(home.contains("Vai alla tua area personale") && !home.contains("Accedi ai servizi"));
     // The personal area: one's services and what one can do (an operator: the console).
     let area = ops.get("/area-personale").await.body;
-    assert!(area.contains("I tuoi servizi") && area.contains("Cosa puoi fare") && area.contains(r#"href="/assistenza""#));
+    assert!(
+        area.contains("I tuoi servizi") && area.contains("Cosa puoi fare") && area.contains(r#"href="/assistenza""#)
+    );
     let id = registered_and_confirmed(&app, &mut ops).await;
     let res = ops.post_form(&format!("/assistenza/richieste/{id}/decisione"), &[("decision", "approve")], false).await;
     assert_eq!(res.header(axum::http::header::LOCATION), "/assistenza?esito=approvata");

@@ -91,8 +91,8 @@ pub fn RegistrationPage() -> impl IntoView {
                     <Field name="given_name" label="reg-given-name" value=v.given_name error=e.get("given_name") autocomplete="given-name"/>
                     <Field name="family_name" label="reg-family-name" value=v.family_name error=e.get("family_name") autocomplete="family-name"/>
                     <Field name="birth_date" label="reg-birth-date" kind="date" value=v.birth_date error=e.get("birth_date") autocomplete="bday"/>
-                    <Field name="birth_country" label="reg-birth-country" value=v.birth_country error=e.get("birth_country") autocomplete="country-name"/>
-                    <Field name="citizenship" label="reg-citizenship" value=v.citizenship error=e.get("citizenship")/>
+                    <CountryField name="birth_country" label="reg-birth-country" value=v.birth_country error=e.get("birth_country")/>
+                    <CountryField name="citizenship" label="reg-citizenship" value=v.citizenship error=e.get("citizenship")/>
                 </fieldset>
                 <fieldset>
                     <legend>{t("reg-contacts")}</legend>
@@ -111,7 +111,7 @@ pub fn RegistrationPage() -> impl IntoView {
                         <label for="doc_type_id">{t("reg-doc-id-card")}</label>
                     </div>
                     <Field name="doc_number" label="reg-doc-number" value=v.doc_number error=e.get("doc_number")/>
-                    <Field name="doc_country" label="reg-doc-country" value=v.doc_country error=e.get("doc_country")/>
+                    <CountryField name="doc_country" label="reg-doc-country" value=v.doc_country error=e.get("doc_country")/>
                     <Field name="doc_expiry" label="reg-doc-expiry" kind="date" value=v.doc_expiry error=e.get("doc_expiry")/>
                     <Field name="document" label="reg-doc-file" kind="file" error=e.get("document") hint="reg-doc-file-hint"/>
                 </fieldset>
@@ -152,6 +152,29 @@ pub fn RegistrationConfirmedPage() -> impl IntoView {
             <h1>{t("reg-confirmed-title")}</h1>
             <p class="lead">{t("reg-confirmed-body")}</p>
         </Page>
+    }
+}
+
+/// A country chosen from the list (ISO 3166-1, names in the page's language).
+#[component]
+fn CountryField(
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    #[prop(optional_no_strip)] error: Option<&'static str>,
+) -> impl IntoView {
+    let lang = crate::i18n::use_lang();
+    view! {
+        <div class="field" class:field--error=error.is_some()>
+            <label for=name>{t(label)}</label>
+            {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{t(e)}</p> })}
+            <select id=name name=name aria-invalid=error.map(|_| "true") aria-describedby=error.map(|_| format!("{name}-error"))>
+                <option value="">{t("reg-country-choose")}</option>
+                {crate::i18n::countries::all(lang).into_iter().map(|(code, country)| view! {
+                    <option value=code selected=code == value>{country}</option>
+                }).collect_view()}
+            </select>
+        </div>
     }
 }
 
@@ -200,11 +223,11 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     if birth.is_none() {
         errors.add("birth_date", "reg-error-birth-date");
     }
-    if let Some(key) = text_error(&v.birth_country, 80, "reg-error-birth-country") {
-        errors.add("birth_country", key);
+    if crate::i18n::countries::name(&v.birth_country, Lang::It).is_none() {
+        errors.add("birth_country", "reg-error-birth-country");
     }
-    if let Some(key) = text_error(&v.citizenship, 80, "reg-error-citizenship") {
-        errors.add("citizenship", key);
+    if crate::i18n::countries::name(&v.citizenship, Lang::It).is_none() {
+        errors.add("citizenship", "reg-error-citizenship");
     }
     if !valid_email(&v.email) {
         errors.add("email", "reg-error-email");
@@ -218,8 +241,8 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     if !(5..=20).contains(&v.doc_number.len()) || !v.doc_number.chars().all(|c| c.is_ascii_alphanumeric()) {
         errors.add("doc_number", "reg-error-doc-number");
     }
-    if let Some(key) = text_error(&v.doc_country, 80, "reg-error-doc-country") {
-        errors.add("doc_country", key);
+    if crate::i18n::countries::name(&v.doc_country, Lang::It).is_none() {
+        errors.add("doc_country", "reg-error-doc-country");
     }
     let expiry = date(&v.doc_expiry);
     match expiry {
@@ -273,12 +296,15 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
         given_name: v.given_name.trim().to_string(),
         family_name: v.family_name.trim().to_string(),
         birth_date: birth,
-        birth_country: v.birth_country.trim().to_string(),
-        citizenship: v.citizenship.trim().to_string(),
+        // Kept as the country's Italian name, as the helpdesk reads it.
+        birth_country: crate::i18n::countries::name(&v.birth_country, Lang::It).unwrap_or_default().to_string(),
+        // Kept as the country's Italian name, as the helpdesk reads it.
+        citizenship: crate::i18n::countries::name(&v.citizenship, Lang::It).unwrap_or_default().to_string(),
         phone: v.phone.trim().to_string(),
         doc_type: v.doc_type.clone(),
         doc_number: v.doc_number.to_uppercase(),
-        doc_country: v.doc_country.trim().to_string(),
+        // Kept as the country's Italian name, as the helpdesk reads it.
+        doc_country: crate::i18n::countries::name(&v.doc_country, Lang::It).unwrap_or_default().to_string(),
         doc_expiry: expiry,
         doc_file: file_name.clone(),
         doc_mime: mime.to_string(),
