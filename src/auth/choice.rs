@@ -5,6 +5,7 @@ use crate::i18n::t;
 use crate::kernel::AppState;
 use crate::kernel::Credential;
 use crate::paths;
+use crate::web::assets;
 use crate::web::layout::Page;
 use crate::web::render::{current_path_and_query, PageRequest};
 use axum::http::StatusCode;
@@ -53,8 +54,13 @@ fn SpidProviders() -> impl IntoView {
         .map(|i| (i.display_name.clone(), login_link(&i.entity_id, next.as_deref()), i.test))
         .collect();
     view! {
+        // AgID's "Entra con SPID" button (spid-sp-access-button): its jQuery
+        // menu becomes a <details> list, shuffled on each request as the kit does.
         <details class="idp-list">
-            <summary>{t("choice-spid-button")}</summary>
+            <summary class="spid-button">
+                <img src=assets::url("spid-ico-circle-bb.svg") alt="" width="29" height="29"/>
+                <span>{t("choice-spid-button")}</span>
+            </summary>
             {if idps.is_empty() {
                 view! { <p>{t("choice-spid-none")}</p> }.into_any()
             } else {
@@ -73,6 +79,12 @@ fn SpidProviders() -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            // The kit's three fixed links under the providers.
+            <ul class="idp-list__more">
+                <li><a href=t("choice-spid-more-url")>{t("choice-spid-more")}</a></li>
+                <li><a href=t("credential-spid-info-url")>{t("choice-spid-get")}</a></li>
+                <li><a href=t("choice-spid-help-url")>{t("choice-spid-help")}</a></li>
+            </ul>
         </details>
     }
 }
@@ -99,15 +111,22 @@ fn ProviderButtons(credential: Credential, label: &'static str) -> impl IntoView
                 .map(|(name, href, test)| {
                     view! {
                         <li>
-                            <a class="button" href=href>
+                            {match credential {
+                                // The Poligrafico's kit gives the whole button as one image, in Italian.
+                                Credential::Cie => view! {
+                                    <a class="cie-button" href=href>
+                                        <img src=assets::url("entra-con-cie.svg") alt=t(label) lang="it" width="220" height="44"/>
+                                        {test.then(|| view! { " " <span class="tag">{name}</span> })}
+                                    </a>
+                                }.into_any(),
                                 // "Login with eIDAS" is English on the Italian page too.
-                                {if credential == Credential::Eidas {
-                                    view! { <span lang="en">{t(label)}</span> }.into_any()
-                                } else {
-                                    view! { {t(label)} }.into_any()
-                                }}
-                                {test.then(|| view! { " " <span class="tag tag--inverse">{name}</span> })}
-                            </a>
+                                _ => view! {
+                                    <a class="button" href=href>
+                                        <span lang="en">{t(label)}</span>
+                                        {test.then(|| view! { " " <span class="tag tag--inverse">{name}</span> })}
+                                    </a>
+                                }.into_any(),
+                            }}
                         </li>
                     }
                 })

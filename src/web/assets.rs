@@ -28,6 +28,9 @@ const FILES: &[(&str, &str, &[u8])] = embedded! {
     "main.css" => "style/main.css", "text/css; charset=utf-8";
     "favicon.svg" => "public/favicon.svg", "image/svg+xml";
     "emblem.svg" => "public/emblem.svg", "image/svg+xml";
+    // The official sign-in buttons' graphics (public/licences/README.md).
+    "spid-ico-circle-bb.svg" => "public/spid-ico-circle-bb.svg", "image/svg+xml";
+    "entra-con-cie.svg" => "public/entra-con-cie.svg", "image/svg+xml";
 };
 
 static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {

@@ -192,7 +192,7 @@ async fn the_login_choice_offers_all_four_ways() {
     let app = TestApp::new();
     for (lang, texts) in [
         ("it", ["Entra con SPID", "Entra con CIE", "Login with eIDAS", "Registrati come Utente Estero"]),
-        ("en", ["Sign in with SPID", "Sign in with CIE", "Login with eIDAS", "Register as a foreign user"]),
+        ("en", ["Sign in with SPID", "Entra con CIE", "Login with eIDAS", "Register as a foreign user"]),
     ] {
         let page = app.get(&format!("/accedi?lang={lang}")).await;
         for t in texts {
@@ -203,6 +203,30 @@ async fn the_login_choice_offers_all_four_ways() {
             assert!(page.body.contains(&format!("/saml/login?idp={entity}")), "{lang}: link to {kind}");
         }
         assert!(page.body.contains("href=\"/registrazione-utente-estero\""));
+    }
+}
+
+#[tokio::test]
+async fn the_spid_and_cie_buttons_are_the_official_ones_served_by_us() {
+    let app = TestApp::new();
+    for lang in ["it", "en"] {
+        let page = app.get(&format!("/accedi?lang={lang}")).await.body;
+        // AgID's button: the kit's icon, then the words, as the summary of the providers' list.
+        let spid = page.find("<summary class=\"spid-button\">").expect("the SPID button");
+        let icon = page[spid..].find("/assets/spid-ico-circle-bb.").expect("the SPID icon") + spid;
+        assert!(icon < page[spid..].find("</summary>").expect("end") + spid, "{lang}: the icon is in the button");
+        for link in ["https://www.spid.gov.it/", "https://www.spid.gov.it/serve-aiuto/"] {
+            assert!(page.contains(&format!("href=\"{link}")), "{lang}: the kit's link {link}");
+        }
+        // The Poligrafico's button is its image, named by the words it shows.
+        assert!(page.contains(r#"alt="Entra con CIE" lang="it""#), "{lang}: the CIE button's name");
+        for asset in ["spid-ico-circle-bb.", "entra-con-cie."] {
+            let at = page.find(&format!("/assets/{asset}")).expect("asset link");
+            let url = &page[at..at + page[at..].find('"').expect("end of URL")];
+            let served = app.get(url).await;
+            assert_eq!(served.status, StatusCode::OK, "{url}");
+            assert!(served.body.starts_with("<svg"), "{url} is the kit's SVG");
+        }
     }
 }
 

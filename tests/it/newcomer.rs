@@ -98,9 +98,9 @@ async fn small_things_on_the_sign_in_pages() {
     assert!(choice[..eidas].ends_with(r#"<span lang="en">"#), "{}", &choice[eidas.saturating_sub(80)..eidas]);
     let cie = choice.find("Entra con CIE").expect("the CIE button");
     assert!(
-        choice[cie..cie + 60].contains(" <span class=\"tag"),
+        choice[cie..cie + 90].contains(" <span class=\"tag"),
         "a space before the provider's name: {}",
-        &choice[cie..cie + 60]
+        &choice[cie..cie + 90]
     );
     assert!(!app.get("/pagina-che-non-esiste").await.title().starts_with("Errore"));
     let password = app.get("/area-personale/password").await;
