@@ -15,6 +15,7 @@ catalog-all = All services ({ $count })
 catalog-anonymous = To use a service, sign in with SPID, CIE, eIDAS or as a foreign user: you will see which ones you can use at once.
 catalog-now = You can use now ({ $count })
 catalog-now-intro = With { $credential }, level { $level }, as { $profile }.
+catalog-step-up-note = Asks for level { $level }: when you open it you confirm your identity with a new authentication.
 catalog-later = With another credential, a higher level or another profile ({ $count })
 catalog-none = None of the services in this search is available to you now.
 catalog-for = For:

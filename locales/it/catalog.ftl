@@ -15,6 +15,7 @@ catalog-all = Tutti i servizi ({ $count })
 catalog-anonymous = Per usare un servizio accedi con SPID, CIE, eIDAS o come Utente Estero: vedrai quali puoi usare subito.
 catalog-now = Puoi usarli ora ({ $count })
 catalog-now-intro = Con { $credential }, livello { $level }, come { $profile }.
+catalog-step-up-note = Chiede il livello { $level }: quando lo apri confermi la tua identità con una nuova autenticazione.
 catalog-later = Con un'altra credenziale, un livello più alto o un altro profilo ({ $count })
 catalog-none = Nessun servizio di questa ricerca è disponibile ora per te.
 catalog-for = Per:

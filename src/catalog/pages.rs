@@ -264,16 +264,23 @@ fn CatalogPage() -> impl IntoView {
         }
         .into_any(),
         Some(w) => {
-            // One decision per service: usable now, or what would open it.
-            let mut now: Vec<&'static Service> = Vec::new();
+            // One decision per service: usable now, or what would open it. A
+            // higher level that a new authentication gives is usable now too
+            // (the service asks for it on the way in): a citizen finds
+            // Dimissioni volontarie at once.
+            let mut now: Vec<(&'static Service, Option<String>)> = Vec::new();
             let mut later: Vec<(&'static Service, String)> = Vec::new();
             for s in shown {
                 match access::authorize(Some(w), Action::View, &Resource::Service(s.requirements())) {
-                    Ok(_) => now.push(s),
+                    Ok(_) => now.push((s, None)),
+                    Err(Denial::Level { needed, step_up: true }) => now.push((
+                        s,
+                        Some(t_args("catalog-step-up-note", &[("level", needed.number().to_string())])),
+                    )),
                     Err(d) => later.push((s, explain_for(&d, Some(w.actor.credential)))),
                 }
             }
-            now.sort_by_key(|s| s.name.get(use_lang()).to_lowercase());
+            now.sort_by_key(|(s, _)| s.name.get(use_lang()).to_lowercase());
             view! {
                 <section aria-labelledby="now-heading">
                     <h2 id="now-heading">{t_args("catalog-now", &[("count", now.len().to_string())])}</h2>
@@ -285,7 +292,10 @@ fn CatalogPage() -> impl IntoView {
                     {if now.is_empty() {
                         view! { <p>{t("catalog-none")}</p> }.into_any()
                     } else {
-                        view! { <ul class="card-grid">{now.into_iter().map(|s| view! { <ServiceCard service=s/> }).collect_view()}</ul> }.into_any()
+                        view! { <ul class="card-grid">{now.into_iter().map(|(s, note)| match note {
+                            Some(note) => view! { <ServiceCard service=s note/> }.into_any(),
+                            None => view! { <ServiceCard service=s/> }.into_any(),
+                        }).collect_view()}</ul> }.into_any()
                     }}
                 </section>
                 <section aria-labelledby="later-heading">

@@ -120,6 +120,20 @@ async fn an_eidas_session_is_offered_exactly_the_four_services_open_abroad() {
 }
 
 #[tokio::test]
+async fn a_citizen_at_level_one_finds_dimissioni_among_what_they_can_use_now() {
+    let app = TestApp::new();
+    let mut b = signed_in(&app, "spid", Level::L1, None).await;
+    for (lang, note) in [("it", "Chiede il livello 2"), ("en", "Asks for level 2")] {
+        let page = b.get(&format!("/servizi?lang={lang}")).await.body;
+        let now = page.split("id=\"later-heading\"").next().expect("now section");
+        let card = now.split("<li class=\"card service\">").find(|c| c.contains("/servizi/dimissioni-volontarie\""));
+        let card = card.unwrap_or_else(|| panic!("{lang}: Dimissioni volontarie is usable now: {now}"));
+        assert!(card.contains(note), "{lang}: the card says the service asks for level 2");
+        assert!(!page.split("id=\"later-heading\"").nth(1).unwrap_or("").contains("/servizi/dimissioni-volontarie\""));
+    }
+}
+
+#[tokio::test]
 async fn a_level_one_session_steps_up_to_level_two_and_lands_in_the_service() {
     let app = TestApp::new();
     let mut b = signed_in(&app, "spid", Level::L1, None).await;
