@@ -44,7 +44,10 @@ signout-failed-title = Sign-out failed
 error-too-long-80 = At most 80 characters: shorten the text
 error-too-long-100 = At most 100 characters: shorten the text
 choice-level-needed = The service you chose needs a level { $level } sign-in: your provider will ask for it now, once.
-access-credential-unavailable = These services need SPID or CIE, which cannot be used with your kind of sign-in. If you need one of them, write to Ask for support: we will tell you how.
+access-credential-unavailable = { $count ->
+    [one] This service needs SPID or CIE, which cannot be used with your kind of sign-in. If you need it, write to Ask for support: we will tell you how.
+   *[other] These services need SPID or CIE, which cannot be used with your kind of sign-in. If you need one of them, write to Ask for support: we will tell you how.
+}
 home-your-area = Go to your personal area
 home-your-services = The services you can use
 helpdesk-done-approved = Request approved: the applicant gets the e-mail with their identifier.

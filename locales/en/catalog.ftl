@@ -34,10 +34,22 @@ category-formazione = Training
 category-politiche-sociali = Social policies
 access-allowed = You can use this service with your current sign-in.
 access-sign-in = Sign in to use this service.
-access-credential = This service does not accept the credential you signed in with. Sign out and sign in with: { $allowed }.
-access-profile = This service is for: { $needed }. Add the right profile and switch to it to use the service.
-access-level-step-up = This service needs level { $level }: when you press "Go to the service" we will ask you to authenticate again at that level, then bring you back here.
-access-level-other = This service needs level { $level }, which your credential cannot reach. Sign in with SPID or CIE.
+access-credential = { $count ->
+    [one] This service does not accept the credential you signed in with. Sign out and sign in with: { $allowed }.
+   *[other] These services do not accept the credential you signed in with. Sign out and sign in with: { $allowed }.
+}
+access-profile = { $count ->
+    [one] This service is for: { $needed }. Add the right profile and switch to it to use the service.
+   *[other] These services are for: { $needed }. Add the right profile and switch to it to use them.
+}
+access-level-step-up = { $count ->
+    [one] This service needs level { $level }: when you press "Go to the service" we will ask you to authenticate again at that level, then bring you back here.
+   *[other] These services need level { $level }: when you press "Go to the service" we will ask you to authenticate again at that level, then bring you back here.
+}
+access-level-other = { $count ->
+    [one] This service needs level { $level }, which your credential cannot reach. Sign in with SPID or CIE.
+   *[other] These services need level { $level }, which your credential cannot reach. Sign in with SPID or CIE.
+}
 access-denied-title = You cannot use this service yet
 access-back = Back to the service page
 home-most-used = Most used services

@@ -44,7 +44,10 @@ signout-failed-title = Uscita non riuscita
 error-too-long-80 = Al massimo 80 caratteri: accorcia il testo
 error-too-long-100 = Al massimo 100 caratteri: accorcia il testo
 choice-level-needed = Il servizio che hai scelto richiede un accesso di livello { $level }: il tuo gestore te lo chiederà subito, una volta sola.
-access-credential-unavailable = Questi servizi richiedono SPID o CIE, che non si possono usare con il tuo tipo di accesso. Se ti serve uno di questi servizi, scrivi a Chiedi supporto: ti diremo come fare.
+access-credential-unavailable = { $count ->
+    [one] Questo servizio richiede SPID o CIE, che non si possono usare con il tuo tipo di accesso. Se ti serve, scrivi a Chiedi supporto: ti diremo come fare.
+   *[other] Questi servizi richiedono SPID o CIE, che non si possono usare con il tuo tipo di accesso. Se ti serve uno di questi servizi, scrivi a Chiedi supporto: ti diremo come fare.
+}
 home-your-area = Vai alla tua area personale
 home-your-services = I servizi che puoi usare
 helpdesk-done-approved = Richiesta approvata: il richiedente riceve l'e-mail con il suo identificativo.

@@ -34,10 +34,22 @@ category-formazione = Formazione
 category-politiche-sociali = Politiche sociali
 access-allowed = Puoi usare questo servizio con l'accesso attuale.
 access-sign-in = Accedi per usare questo servizio.
-access-credential = Questo servizio non accetta la credenziale con cui hai effettuato l'accesso. Esci e accedi con: { $allowed }.
-access-profile = Questo servizio è per: { $needed }. Associa il profilo adatto e passa a quel profilo per usarlo.
-access-level-step-up = Questo servizio richiede il livello { $level }: premendo «Accedi al servizio» ti chiederemo di autenticarti di nuovo a quel livello e poi tornerai qui.
-access-level-other = Questo servizio richiede il livello { $level }, che la tua credenziale non raggiunge. Accedi con SPID o CIE.
+access-credential = { $count ->
+    [one] Questo servizio non accetta la credenziale con cui hai effettuato l'accesso. Esci e accedi con: { $allowed }.
+   *[other] Questi servizi non accettano la credenziale con cui hai effettuato l'accesso. Esci e accedi con: { $allowed }.
+}
+access-profile = { $count ->
+    [one] Questo servizio è per: { $needed }. Associa il profilo adatto e passa a quel profilo per usarlo.
+   *[other] Questi servizi sono per: { $needed }. Associa il profilo adatto e passa a quel profilo per usarli.
+}
+access-level-step-up = { $count ->
+    [one] Questo servizio richiede il livello { $level }: premendo «Accedi al servizio» ti chiederemo di autenticarti di nuovo a quel livello e poi tornerai qui.
+   *[other] Questi servizi richiedono il livello { $level }: premendo «Accedi al servizio» ti chiederemo di autenticarti di nuovo a quel livello e poi tornerai qui.
+}
+access-level-other = { $count ->
+    [one] Questo servizio richiede il livello { $level }, che la tua credenziale non raggiunge. Accedi con SPID o CIE.
+   *[other] Questi servizi richiedono il livello { $level }, che la tua credenziale non raggiunge. Accedi con SPID o CIE.
+}
 access-denied-title = Non puoi ancora usare questo servizio
 access-back = Torna alla scheda del servizio
 home-most-used = I servizi più usati

@@ -52,11 +52,23 @@ fn profile_list(list: &[Profile]) -> String {
 /// they can follow: someone signed in with eIDAS or as Utente Estero cannot
 /// get SPID or CIE, so they are told the service is not for their credential.
 pub fn explain_for(denial: &Denial, credential: Option<Credential>) -> String {
+    explain_counted(denial, credential, 1)
+}
+
+/// The same, said of `count` services at once (the catalog's groups).
+fn explain_counted(denial: &Denial, credential: Option<Credential>, count: usize) -> String {
+    let n = ("count", count.to_string());
     match (denial, credential) {
         (Denial::Credential { .. }, Some(Credential::Eidas | Credential::Foreign)) => {
-            t("access-credential-unavailable")
+            t_args("access-credential-unavailable", &[n])
         }
-        _ => explain(denial),
+        (Denial::Credential { allowed }, _) => t_args("access-credential", &[("allowed", credential_list(allowed)), n]),
+        (Denial::Profile { needed }, _) => t_args("access-profile", &[("needed", profile_list(needed)), n]),
+        (Denial::Level { needed, step_up }, _) => t_args(
+            if *step_up { "access-level-step-up" } else { "access-level-other" },
+            &[("level", needed.number().to_string()), n],
+        ),
+        (d, _) => explain(d),
     }
 }
 
@@ -64,14 +76,7 @@ pub fn explain_for(denial: &Denial, credential: Option<Credential>) -> String {
 pub fn explain(denial: &Denial) -> String {
     match denial {
         Denial::SignIn => t("access-sign-in"),
-        Denial::Credential { allowed } => t_args("access-credential", &[("allowed", credential_list(allowed))]),
-        Denial::Profile { needed } => t_args("access-profile", &[("needed", profile_list(needed))]),
-        Denial::Level { needed, step_up: true } => {
-            t_args("access-level-step-up", &[("level", needed.number().to_string())])
-        }
-        Denial::Level { needed, step_up: false } => {
-            t_args("access-level-other", &[("level", needed.number().to_string())])
-        }
+        Denial::Credential { .. } | Denial::Profile { .. } | Denial::Level { .. } => explain_counted(denial, None, 1),
         Denial::Delega(DelegaLimit::Dates) => t("access-delega-dates"),
         Denial::Delega(DelegaLimit::Scope) => t("access-delega-scope"),
         Denial::Delega(DelegaLimit::Approval { .. }) => t("access-delega-approval"),
@@ -190,19 +195,28 @@ pub fn AccessDeniedPage(service: &'static Service, denial: Denial, held: Vec<Swi
 }
 
 /// Services that cannot be used now, grouped by the reason (in order of first
-/// appearance), alphabetical within each group.
-fn group_by_reason(later: Vec<(&'static Service, String)>, lang: Lang) -> Vec<(String, Vec<&'static Service>)> {
-    let mut groups: Vec<(String, Vec<&'static Service>)> = Vec::new();
+/// appearance), said once for the group; alphabetical within each group.
+fn group_by_reason(
+    later: Vec<(&'static Service, Denial)>,
+    credential: Credential,
+    lang: Lang,
+) -> Vec<(String, Vec<&'static Service>)> {
+    // Keyed by what is said, so that denials worded alike share a group.
+    let mut groups: Vec<(String, Denial, Vec<&'static Service>)> = Vec::new();
     for (s, why) in later {
-        match groups.iter_mut().find(|(w, _)| *w == why) {
-            Some((_, list)) => list.push(s),
-            None => groups.push((why, vec![s])),
+        let said = explain_for(&why, Some(credential));
+        match groups.iter_mut().find(|(w, _, _)| *w == said) {
+            Some((_, _, list)) => list.push(s),
+            None => groups.push((said, why, vec![s])),
         }
     }
-    for (_, list) in &mut groups {
-        list.sort_by_key(|s| s.name.get(lang).to_lowercase());
-    }
     groups
+        .into_iter()
+        .map(|(_, why, mut list)| {
+            list.sort_by_key(|s| s.name.get(lang).to_lowercase());
+            (explain_counted(&why, Some(credential), list.len()), list)
+        })
+        .collect()
 }
 
 /// What the results of `/servizi` depend on: the language, the filters and,
@@ -269,7 +283,7 @@ fn CatalogPage() -> impl IntoView {
             // (the service asks for it on the way in): a citizen finds
             // Dimissioni volontarie at once.
             let mut now: Vec<(&'static Service, Option<String>)> = Vec::new();
-            let mut later: Vec<(&'static Service, String)> = Vec::new();
+            let mut later: Vec<(&'static Service, Denial)> = Vec::new();
             for s in shown {
                 match access::authorize(Some(w), Action::View, &Resource::Service(s.requirements())) {
                     Ok(_) => now.push((s, None)),
@@ -277,7 +291,7 @@ fn CatalogPage() -> impl IntoView {
                         s,
                         Some(t_args("catalog-step-up-note", &[("level", needed.number().to_string())])),
                     )),
-                    Err(d) => later.push((s, explain_for(&d, Some(w.actor.credential)))),
+                    Err(d) => later.push((s, d)),
                 }
             }
             now.sort_by_key(|(s, _)| s.name.get(use_lang()).to_lowercase());
@@ -301,7 +315,7 @@ fn CatalogPage() -> impl IntoView {
                 <section aria-labelledby="later-heading">
                     <h2 id="later-heading">{t_args("catalog-later", &[("count", later.len().to_string())])}</h2>
                     // Grouped by what stands in the way, said once per group; a compact list.
-                    {group_by_reason(later, use_lang()).into_iter().map(|(why, services)| view! {
+                    {group_by_reason(later, w.actor.credential, use_lang()).into_iter().map(|(why, services)| view! {
                         <div class="later-group">
                             <p class="service__note">{why}</p>
                             <ul class="compact-list">

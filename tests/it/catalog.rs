@@ -110,13 +110,16 @@ async fn an_eidas_session_is_offered_exactly_the_four_services_open_abroad() {
     let groups: Vec<&str> = later.split("class=\"later-group\"").skip(1).collect();
     for slug in ["cabotaggio", "delocalizzazione-call-center", "distacco-transnazionale"] {
         let group = groups.iter().find(|g| g.contains(&format!("/servizi/{slug}\""))).expect(slug);
-        assert!(group.contains("Questo servizio è per"), "{slug}: a profile remedy, not a credential one");
+        assert!(group.contains("Questi servizi sono per"), "{slug}: a profile remedy, not a credential one");
     }
     // An eIDAS user cannot get SPID or CIE: told so once, not "sign in with SPID" on every card.
     assert_eq!(later.matches("richiedono SPID o CIE").count(), 1);
     assert!(!later.contains("Esci e accedi con"));
     let credential_group = groups.iter().find(|g| g.contains("richiedono SPID o CIE")).expect("credential group");
     assert_eq!(credential_group.matches("<li>").count(), 18, "the other 18 services are for SPID and CIE");
+    // One service's own page speaks of that one service.
+    let one = b.get("/servizi/silen").await.body;
+    assert!(one.contains("Questo servizio richiede SPID o CIE") && !one.contains("Questi servizi"), "{one}");
 }
 
 #[tokio::test]
@@ -183,7 +186,7 @@ async fn refusals_explain_the_remedy_and_anonymous_people_are_sent_to_sign_in() 
         signed_in(&app, "eidas", Level::L2, Some(&[("spidCode", "FR/IT/2"), ("name", "S"), ("familyName", "M")])).await;
     let res = b.get("/servizi/usuranti/accedi?lang=en").await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert!(res.body.contains("need SPID or CIE, which cannot be used with your kind of sign-in"));
+    assert!(res.body.contains("This service needs SPID or CIE, which cannot be used with your kind of sign-in"));
     let res = b.get("/servizi/cabotaggio/accedi?lang=it").await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.body.contains("Associa il profilo"));
