@@ -82,6 +82,8 @@ pub enum Resource<'a> {
         worker: &'a str,
         employer: Option<i64>,
         filed_by: i64,
+        /// The soggetto abilitato it was sent for (none: sent by the worker).
+        sent_for: Option<i64>,
         province: &'a str,
         officer_for: Option<&'a str>,
     },
@@ -305,12 +307,16 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         // province's Ispettorato officers only see it. To anyone else it does not exist.
         (
             Action::View | Action::Change,
-            Resource::Resignation { worker, employer, filed_by, province, officer_for },
+            Resource::Resignation { worker, employer, filed_by, sent_for, province, officer_for },
         ) => {
             let strong = matches!(who.actor.credential, Credential::Spid | Credential::Cie);
             let own =
                 strong && who.acting.subject == crate::kernel::Subject::Themself && who.actor.identifier == *worker;
-            let sender = *filed_by == who.actor.account_id && who.profile() == Profile::SoggettoAbilitato;
+            // The operator who sent it, acting again for the soggetto abilitato
+            // it was sent for (not for another organisation they belong to).
+            let sender = *filed_by == who.actor.account_id
+                && who.profile() == Profile::SoggettoAbilitato
+                && matches!(&who.acting.subject, crate::kernel::Subject::Organisation { id, .. } if Some(*id) == *sent_for);
             if own || sender {
                 return allowed();
             }

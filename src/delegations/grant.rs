@@ -182,7 +182,7 @@ pub async fn form(req: PageRequest, who: Principal, Query(q): Query<ForQuery>) -
 }
 
 fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    crate::kernel::clock::parse_day(s)
 }
 
 /// `POST /deleghe/nuova`.

@@ -40,12 +40,12 @@ pub async fn permitted(req: &PageRequest, who: &Principal, code: &str, action: A
         return Err(AppError::NotFound);
     }
     let (c2, identifier, officer) = (code.to_string(), who.actor.identifier.clone(), who.has_role(Role::ItlOfficer));
-    let (m, employer, province) = with_conn(&req.state.pool, move |c| {
-        let Some(m) = module::by_code(c, &c2)? else { return Ok((None, None, None)) };
-        let employer: Option<i64> =
-            o::table.filter(o::tax_code.eq(&m.contents.employer_tax_code)).select(o::id).first(c).optional()?;
+    let (m, employer, sent_for, province) = with_conn(&req.state.pool, move |c| {
+        let Some(m) = module::by_code(c, &c2)? else { return Ok((None, None, None, None)) };
+        let employer = org_id(c, Some(&m.contents.employer_tax_code))?;
+        let sent_for = org_id(c, m.contents.abilitato_tax_code.as_deref())?;
         let province = if officer { roles::itl_province(c, &identifier)? } else { None };
-        Ok((Some(m), employer, province))
+        Ok((Some(m), employer, sent_for, province))
     })
     .await?;
     let m = m.ok_or(AppError::NotFound)?;
@@ -53,6 +53,7 @@ pub async fn permitted(req: &PageRequest, who: &Principal, code: &str, action: A
         worker: &m.contents.worker_tax_code,
         employer,
         filed_by: m.filed_by_account_id,
+        sent_for,
         province: &m.contents.workplace_province,
         officer_for: province.as_deref(),
     };
@@ -60,6 +61,14 @@ pub async fn permitted(req: &PageRequest, who: &Principal, code: &str, action: A
         .await?
         .map_err(|_| AppError::NotFound)?;
     Ok((permit, m))
+}
+
+/// The portal's organisation with this codice fiscale, if any.
+fn org_id(c: &mut crate::db::AnyConnection, tax_code: Option<&str>) -> QueryResult<Option<i64>> {
+    match tax_code {
+        Some(cf) => o::table.filter(o::tax_code.eq(cf)).select(o::id).first(c).optional(),
+        None => Ok(None),
+    }
 }
 
 #[derive(Clone)]
@@ -180,12 +189,14 @@ async fn detail_of(
     pin: Option<String>,
     errors: FieldErrors,
 ) -> AppResult<Detail> {
-    let id = m.id;
-    let deliveries = with_conn(&req.state.pool, move |c| module::deliveries(c, id)).await?;
+    let (id, sent_by) = (m.id, m.contents.abilitato_tax_code.clone());
+    let (deliveries, sent_for) =
+        with_conn(&req.state.pool, move |c| Ok((module::deliveries(c, id)?, org_id(c, sent_by.as_deref())?))).await?;
     let resource = Resource::Resignation {
         worker: &m.contents.worker_tax_code,
         employer: None,
         filed_by: m.filed_by_account_id,
+        sent_for,
         province: &m.contents.workplace_province,
         officer_for: None,
     };

@@ -452,7 +452,7 @@ async fn posted(
     pairs: &[(String, String)],
 ) -> AppResult<(Values, Result<module::Contents, FieldErrors>)> {
     let mut v = Values::from_pairs(pairs);
-    if v.key.is_empty() || v.key.len() > 40 {
+    if !v.has_valid_key() {
         return Err(AppError::BadRequest("form key".into()));
     }
     lock(req, who, filer, &mut v).await?;

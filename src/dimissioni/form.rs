@@ -82,6 +82,12 @@ impl Values {
         })
     }
 
+    /// Whether the form's key is one the server gave out (a UUID in 32 hex
+    /// digits): a browser cannot choose a key in another namespace (a revoca's).
+    pub fn has_valid_key(&self) -> bool {
+        self.key.len() == 32 && self.key.bytes().all(|b| b.is_ascii_hexdigit())
+    }
+
     /// The value of field `name`.
     pub fn get(&self, name: &str) -> String {
         self.clone().slot(name).map(|s| s.clone()).unwrap_or_default()
@@ -178,7 +184,7 @@ pub fn check(v: &Values, today: NaiveDate) -> Result<Contents, FieldErrors> {
     if !employer_pec.is_empty() && !email(&employer_pec) {
         e.add("pec_datore", "dim-error-email");
     }
-    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let date = crate::kernel::clock::parse_day;
     let start = date(&v.start_date);
     match start {
         None => e.add("data_inizio", "dim-error-start"),

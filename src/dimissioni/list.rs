@@ -19,7 +19,6 @@ use crate::web::render::PageRequest;
 use axum::extract::Query;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -33,7 +32,7 @@ pub struct SearchQuery {
 
 impl SearchQuery {
     fn search(&self) -> Search {
-        let date = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok());
+        let date = |s: &Option<String>| s.as_deref().and_then(crate::kernel::clock::parse_day);
         Search {
             worker: self.lavoratore.as_deref().map(|w| w.trim().to_ascii_uppercase()).filter(|w| !w.is_empty()),
             kind: self.tipo.as_deref().and_then(Kind::parse).map(|k| k.code().to_string()),
@@ -46,8 +45,18 @@ impl SearchQuery {
 /// Whose modules the acting profile sees.
 enum View {
     Own(String),
-    Company { id: i64, tax_code: String, name: String },
-    Sent,
+    Company {
+        id: i64,
+        tax_code: String,
+        name: String,
+    },
+    /// What the operator sent for this soggetto abilitato.
+    Sent {
+        id: i64,
+        tax_code: String,
+    },
+    /// An Ispettorato officer's province only.
+    Officer,
 }
 
 async fn view_of(req: &PageRequest, who: &Principal) -> AppResult<View> {
@@ -65,7 +74,12 @@ async fn view_of(req: &PageRequest, who: &Principal) -> AppResult<View> {
                 with_conn(&req.state.pool, move |c| organisations::find(c, id)).await?.ok_or(AppError::NotFound)?;
             Ok(View::Company { id, tax_code: org.tax_code, name: name.clone() })
         }
-        (Subject::Organisation { .. }, Profile::SoggettoAbilitato) => Ok(View::Sent),
+        (Subject::Organisation { id, .. }, Profile::SoggettoAbilitato) => {
+            let id = *id;
+            let org =
+                with_conn(&req.state.pool, move |c| organisations::find(c, id)).await?.ok_or(AppError::NotFound)?;
+            Ok(View::Sent { id, tax_code: org.tax_code })
+        }
         _ => Err(AppError::Forbidden),
     }
 }
@@ -171,6 +185,7 @@ async fn province_view(req: &PageRequest, who: &Principal) -> AppResult<Option<(
                 worker: "",
                 employer: None,
                 filed_by: -1,
+                sent_for: None,
                 province: &m.contents.workplace_province,
                 officer_for: Some(&province),
             };
@@ -186,30 +201,35 @@ async fn modules_for(req: &PageRequest, who: &Principal, q: &SearchQuery) -> App
     let scope_key = match &view {
         View::Own(cf) => (0, cf.clone()),
         View::Company { tax_code, .. } => (1, tax_code.clone()),
-        View::Sent => (2, String::new()),
+        View::Sent { tax_code, .. } => (2, tax_code.clone()),
+        View::Officer => return Ok((view, Vec::new())),
     };
     let account = who.actor.account_id;
     let modules = with_conn(&req.state.pool, move |c| {
         let scope = match scope_key.0 {
             0 => Scope::Worker(&scope_key.1),
             1 => Scope::Employer(&scope_key.1),
-            _ => Scope::FiledBy(account),
+            _ => Scope::FiledBy { account, abilitato: &scope_key.1 },
         };
         module::list(c, scope, &search)
     })
     .await?;
     // Each one through the access decision, like a single module's page.
-    let employer = match &view {
-        View::Company { id, .. } => Some(*id),
-        _ => None,
+    let (employer, sent_by) = match &view {
+        View::Company { id, .. } => (Some(*id), None),
+        View::Sent { id, tax_code } => (None, Some((*id, tax_code.as_str()))),
+        View::Own(_) | View::Officer => (None, None),
     };
     let visible = modules
         .into_iter()
         .filter(|m| {
+            let sent_for =
+                sent_by.and_then(|(id, cf)| (m.contents.abilitato_tax_code.as_deref() == Some(cf)).then_some(id));
             let resource = Resource::Resignation {
                 worker: &m.contents.worker_tax_code,
                 employer,
                 filed_by: m.filed_by_account_id,
+                sent_for,
                 province: &m.contents.workplace_province,
                 officer_for: None,
             };
@@ -225,13 +245,13 @@ pub async fn page(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>
     let (view, modules) = match modules_for(&req, &who, &q).await {
         Ok(found) => found,
         // An officer acting in a profile without modules of its own still sees the province's.
-        Err(AppError::Forbidden) if province.is_some() => (View::Sent, Vec::new()),
+        Err(AppError::Forbidden) if province.is_some() => (View::Officer, Vec::new()),
         Err(e) => return Err(e),
     };
     let (title, company, may_file) = match &view {
         View::Own(_) => ("dim-lead-own", None, true),
         View::Company { name, .. } => ("dim-lead-company", Some(name.clone()), false),
-        View::Sent => ("dim-lead-sent", None, true),
+        View::Sent { .. } | View::Officer => ("dim-lead-sent", None, true),
     };
     let filter = (
         q.lavoratore.clone().unwrap_or_default().chars().take(40).collect(),

@@ -192,7 +192,11 @@ pub fn by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Modul
 pub enum Scope<'a> {
     Worker(&'a str),
     Employer(&'a str),
-    FiledBy(i64),
+    /// Sent by this operator for the soggetto abilitato with this codice fiscale.
+    FiledBy {
+        account: i64,
+        abilitato: &'a str,
+    },
     Province(&'a str),
     /// Every module, oldest first (the chain's order, for `verify`).
     Chain,
@@ -212,7 +216,9 @@ pub fn list(conn: &mut AnyConnection, scope: Scope, search: &Search) -> QueryRes
     q = match scope {
         Scope::Worker(cf) => q.filter(m::worker_tax_code.eq(cf.to_string())),
         Scope::Employer(cf) => q.filter(m::employer_tax_code.eq(cf.to_string())),
-        Scope::FiledBy(id) => q.filter(m::filed_by_account_id.eq(id)),
+        Scope::FiledBy { account, abilitato } => {
+            q.filter(m::filed_by_account_id.eq(account)).filter(m::abilitato_tax_code.eq(abilitato.to_string()))
+        }
         Scope::Province(p) => q.filter(m::workplace_province.eq(p.to_string())),
         Scope::Chain => q,
     };
@@ -225,8 +231,8 @@ pub fn list(conn: &mut AnyConnection, scope: Scope, search: &Search) -> QueryRes
     if let Some(f) = search.from {
         q = q.filter(m::transmitted_at.ge(f.and_time(chrono::NaiveTime::MIN)));
     }
-    if let Some(u) = search.until {
-        q = q.filter(m::transmitted_at.lt((u + Duration::days(1)).and_time(chrono::NaiveTime::MIN)));
+    if let Some(next) = search.until.and_then(|u| u.succ_opt()) {
+        q = q.filter(m::transmitted_at.lt(next.and_time(chrono::NaiveTime::MIN)));
     }
     let rows: Vec<Row> = q.order(m::id.asc()).load(conn)?;
     let mut out: Vec<Module> = rows.into_iter().map(from_row).collect();
@@ -292,10 +298,19 @@ fn transmit_once(
 ) -> QueryResult<Result<String, String>> {
     conn.transaction(|c| {
         chain_lock(c)?;
-        if let Some(code) =
-            m::table.filter(m::idempotency_key.eq(idempotency_key)).select(m::code).first::<String>(c).optional()?
-        {
-            return Ok(Ok(code));
+        // The same form sent again is the same module, but only for the same
+        // sender and the same revoked module: a key is never someone else's.
+        let earlier: Option<(String, i64, Option<String>)> = m::table
+            .filter(m::idempotency_key.eq(idempotency_key))
+            .select((m::code, m::filed_by_account_id, m::revokes_code))
+            .first(c)
+            .optional()?;
+        if let Some((code, filed_by, revokes)) = earlier {
+            return Ok(if filed_by == sender.account && revokes == contents.revokes_code {
+                Ok(code)
+            } else {
+                Err(format!("idempotency key of module {code} reused by account {}", sender.account))
+            });
         }
         // The chain's end, locked by the write below: one transmission at a time.
         let last: Option<(String, NaiveDateTime)> =

@@ -56,3 +56,26 @@ pub fn rome(at: NaiveDateTime) -> NaiveDateTime {
     let summer = at >= last_sunday(3) && at < last_sunday(10);
     at + chrono::Duration::hours(if summer { 2 } else { 1 })
 }
+
+/// A day as forms send it (`2026-12-31`): four-digit years only. chrono alone
+/// accepts `+262142-12-31`, the last day it can hold, and arithmetic on it panics.
+pub fn parse_day(s: &str) -> Option<chrono::NaiveDate> {
+    let s = s.trim();
+    if s.len() != 10 || !s.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_day;
+
+    #[test]
+    fn days_are_read_as_forms_send_them_and_nothing_longer() {
+        assert_eq!(parse_day(" 2026-12-31 "), chrono::NaiveDate::from_ymd_opt(2026, 12, 31));
+        for bad in ["+262142-12-31", "262142-12-31", "20261-01-01", "2026-2-3", "31/12/2026", "", "-2026-12-3"] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
+    }
+}

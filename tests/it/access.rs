@@ -58,10 +58,38 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::Delega { id: 4, grantor: 8, delegate: "Y", manages_subject: false },
         // Dimissioni modules: of `person()` ("X"), sent by them (account 7), of a stranger
         // in Milano (seen by an officer for MI, not for RM).
-        Resource::Resignation { worker: "X", employer: None, filed_by: 9, province: "MI", officer_for: None },
-        Resource::Resignation { worker: "Y", employer: None, filed_by: 7, province: "MI", officer_for: None },
-        Resource::Resignation { worker: "Y", employer: Some(3), filed_by: 9, province: "MI", officer_for: Some("MI") },
-        Resource::Resignation { worker: "Y", employer: None, filed_by: 9, province: "MI", officer_for: Some("RM") },
+        Resource::Resignation {
+            worker: "X",
+            employer: None,
+            filed_by: 9,
+            sent_for: None,
+            province: "MI",
+            officer_for: None,
+        },
+        Resource::Resignation {
+            worker: "Y",
+            employer: None,
+            filed_by: 7,
+            sent_for: Some(5),
+            province: "MI",
+            officer_for: None,
+        },
+        Resource::Resignation {
+            worker: "Y",
+            employer: Some(3),
+            filed_by: 9,
+            sent_for: None,
+            province: "MI",
+            officer_for: Some("MI"),
+        },
+        Resource::Resignation {
+            worker: "Y",
+            employer: None,
+            filed_by: 9,
+            sent_for: None,
+            province: "MI",
+            officer_for: Some("RM"),
+        },
     ]);
     all
 }
@@ -138,11 +166,19 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
         }
         (
             Action::View | Action::Change,
-            Resource::Resignation { worker, employer, filed_by, province, officer_for },
+            Resource::Resignation { worker, employer, filed_by, sent_for, province, officer_for },
         ) => {
-            // Table principals act as themselves (no organisation, no delega).
+            // Table principals act as themselves (no organisation, no delega):
+            // never as the soggetto abilitato a module was sent for.
             let own = matches!(credential, Credential::Spid | Credential::Cie) && *worker == p.actor.identifier;
-            let sender = *filed_by == p.actor.account_id && p.acting.capacity == Profile::SoggettoAbilitato;
+            let acting_for = match &p.acting.subject {
+                servizi_lavoro::kernel::Subject::Organisation { id, .. } => Some(*id),
+                _ => None,
+            };
+            let sender = *filed_by == p.actor.account_id
+                && p.acting.capacity == Profile::SoggettoAbilitato
+                && acting_for.is_some()
+                && acting_for == *sent_for;
             let officer = action == Action::View
                 && p.roles.contains(&Role::ItlOfficer)
                 && officer_for.is_some_and(|o| o == *province)

@@ -466,3 +466,103 @@ async fn the_ispettorato_consults_its_province_only() {
         crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, Some(&attributes)).await;
     assert_eq!(moved.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::NOT_FOUND);
 }
+
+/// Luca sends a module for Mario from the profile he acts in; returns its code.
+async fn luca_sends(app: &TestApp, l: &mut Browser<'_>) -> String {
+    let fields = fields_of(&operator_review(app, l).await, &[]);
+    let issued = post(l, "/dimissioni-volontarie/nuova/delega", &fields).await;
+    let mut with_pin = fields.clone();
+    with_pin.push(("pin".into(), pin_in(&issued.body)));
+    let sent = post(l, "/dimissioni-volontarie/nuova/trasmetti", &with_pin).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string()
+}
+
+#[tokio::test]
+async fn what_an_operator_sent_for_one_soggetto_abilitato_is_not_seen_from_another() {
+    use servizi_lavoro::db::schema::accounts as a;
+    use servizi_lavoro::identity::organisations::{self, NewOrganisation, OrganisationKind, Role};
+    let app = with_relationship().await;
+    let mut l = luca_operator(&app).await;
+    let code = luca_sends(&app, &mut l).await;
+    assert_eq!(l.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::OK);
+    // Luca also works at a patronato, and now acts for it.
+    let (cf, now) = (cf_of("luca"), app.state.clock.now());
+    with_conn(&app.state.pool, move |c| {
+        let account: i64 = a::table.filter(a::identifier.eq(&cf)).select(a::id).first(c)?;
+        let patronato = NewOrganisation {
+            kind: Some(OrganisationKind::Patronato),
+            tax_code: "97735020584".into(),
+            name: "Patronato Esempio".into(),
+            pec: "patronato@pec.example.it".into(),
+            seat: "Via Roma 2, 00100 Roma (RM)".into(),
+            ordine: None,
+            albo_number: None,
+        };
+        let org = organisations::organisation_for(c, &patronato, now)?;
+        organisations::join(c, org, account, Role::Operatore, now).map(|_| ())
+    })
+    .await
+    .expect("patronato");
+    let profiles = l.get("/profili").await.body;
+    let row = profiles.split_once("Patronato Esempio").expect("the patronato").1;
+    let id = crate::common::input_value(row, "profilo").expect("switch");
+    l.post_form("/profili/attivo", &[("profilo", &id)], false).await;
+    // The studio's module is not the patronato's: not listed, not shown, not revocable.
+    assert!(!l.get("/dimissioni-volontarie").await.body.contains(&code));
+    assert_eq!(l.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(l.get(&format!("/dimissioni-volontarie/{code}.pdf")).await.status, StatusCode::NOT_FOUND);
+    let res = l.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[("nuovo_pin", "si")], false).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(module_of(&app, &code).await.revoked_by_code.is_none());
+}
+
+async fn module_of(app: &TestApp, code: &str) -> module::Module {
+    let code = code.to_string();
+    with_conn(&app.state.pool, move |c| module::by_code(c, &code)).await.expect("db").expect("module")
+}
+
+#[tokio::test]
+async fn a_revoca_cannot_be_blocked_by_planting_its_key_in_another_module() {
+    let app = with_relationship().await;
+    let mut b = mario(&app).await;
+    let code = mario_resigns(&app, &mut b).await;
+    // Someone sends a module of their own with the key the revoca will use.
+    let mut g = giulia(&app).await;
+    let form = g.get(&format!("/dimissioni-volontarie/nuova/modulo?cf_datore={COMPANY}")).await.body;
+    let d = decorrenza(&app);
+    let revoca_key = format!("revoca:{code}");
+    let planted = fields_of(
+        &form,
+        &[
+            ("chiave", &revoca_key),
+            ("tipo", "dimissioni"),
+            ("decorrenza", &d),
+            ("denominazione", "Bianchi Servizi srl"),
+            ("indirizzo", "Via Roma 1"),
+            ("comune", "Milano"),
+            ("cap", "20121"),
+            ("provincia", "MI"),
+            ("pec_datore", "bianchiservizi@pec.example.it"),
+            ("data_inizio", "2019-04-01"),
+            ("tipologia", "Tempo indeterminato"),
+            ("email_lavoratore", "giulia.bianchi@example.org"),
+        ],
+    );
+    let res = post(&mut g, "/dimissioni-volontarie/nuova/trasmetti", &planted).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "only keys the server gave out: {}", res.body);
+    // Mario's revoca goes through.
+    let revoca = b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await;
+    assert_eq!(revoca.status, StatusCode::SEE_OTHER);
+    let by = module_of(&app, &code).await.revoked_by_code.expect("revoked");
+    assert_eq!(module_of(&app, &by).await.contents.revokes_code.as_deref(), Some(code.as_str()));
+}
+
+#[tokio::test]
+async fn a_date_beyond_four_digits_is_ignored_not_a_crash() {
+    let app = with_relationship().await;
+    let mut b = mario(&app).await;
+    for q in ["al=%2B262142-12-31", "dal=%2B262142-12-31&al=%2B262142-12-31", "al=9999-12-31", "dal=20261-01-01"] {
+        assert_eq!(b.get(&format!("/dimissioni-volontarie?{q}")).await.status, StatusCode::OK, "{q}");
+    }
+}

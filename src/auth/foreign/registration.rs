@@ -14,7 +14,7 @@ use crate::web::upload::{self, write_private};
 use axum::extract::{Multipart, Query, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -212,7 +212,7 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     let (v, pw, pw2, file) = read_form(multipart).await;
     let today = Utc::now().date_naive();
     let mut errors = FieldErrors::default();
-    let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let date = crate::kernel::clock::parse_day;
     if let Some(key) = text_error(&v.given_name, 100, "reg-error-given-name") {
         errors.add("given_name", key);
     }
