@@ -50,10 +50,22 @@ pub async fn keep_forms(State(state): State<AppState>, req: Request, next: Next)
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if signed_in || req.method() != Method::POST || !form || req.uri().path().starts_with("/saml/") {
+    if req.method() != Method::POST || !form || req.uri().path().starts_with("/saml/") {
         return next.run(req).await;
     }
+    if signed_in {
+        return sent_again(&state, req, next).await;
+    }
     let path = req.uri().path().to_string();
+    // Whose session just ended: the form goes back to them only. A session
+    // the portal no longer knows (ended everywhere, or long gone) keeps nothing.
+    let owner = match cookie(&req, crate::auth::session::cookie_name(&state.config)) {
+        None => None,
+        Some(id) => match with_conn(&state.pool, move |c| crate::auth::session::owner_of(c, &id)).await {
+            Ok(Some(owner)) => owner,
+            _ => return next.run(req).await,
+        },
+    };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
@@ -81,7 +93,13 @@ pub async fn keep_forms(State(state): State<AppState>, req: Request, next: Next)
     let (h, until) = (hash(&token), state.clock.now() + Duration::minutes(KEEP_MINUTES));
     let kept = with_conn(&state.pool, move |c| {
         diesel::insert_into(k::table)
-            .values((k::token_hash.eq(&h), k::path.eq(&path), k::body.eq(&body), k::expires_at.eq(until)))
+            .values((
+                k::token_hash.eq(&h),
+                k::path.eq(&path),
+                k::body.eq(&body),
+                k::expires_at.eq(until),
+                k::account_id.eq(owner),
+            ))
             .execute(c)
     })
     .await;
@@ -99,21 +117,52 @@ pub async fn keep_forms(State(state): State<AppState>, req: Request, next: Next)
     res
 }
 
-/// The kept form for this browser, if it has one still waiting: (path, fields).
-async fn kept(req: &PageRequest, token: Option<String>) -> AppResult<Option<(String, Vec<(String, String)>)>> {
+/// A signed-in person posting where their kept form was going: once it is
+/// accepted, the kept copy is gone (it is not offered twice).
+async fn sent_again(state: &AppState, req: Request, next: Next) -> Response {
+    let Some(token) = cookie(&req, COOKIE) else { return next.run(req).await };
+    let path = req.uri().path().to_string();
+    let mut res = next.run(req).await;
+    if res.status().is_client_error() || res.status().is_server_error() {
+        return res;
+    }
+    let h = hash(&token);
+    let removed =
+        with_conn(&state.pool, move |c| diesel::delete(k::table.find(&h).filter(k::path.eq(&path))).execute(c)).await;
+    if removed.is_ok_and(|n| n == 1) {
+        let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+        if let Ok(v) = HeaderValue::from_str(&format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// The kept form for this browser and this person, if one is still waiting: (path, fields).
+async fn kept(
+    req: &PageRequest,
+    token: Option<String>,
+    account: i64,
+) -> AppResult<Option<(String, Vec<(String, String)>)>> {
     let Some(token) = token else { return Ok(None) };
     let (h, now) = (hash(&token), req.state.clock.now());
     let row: Option<(String, String)> = with_conn(&req.state.pool, move |c| {
-        k::table.find(&h).filter(k::expires_at.gt(now)).select((k::path, k::body)).first(c).optional()
+        k::table
+            .find(&h)
+            .filter(k::expires_at.gt(now))
+            .filter(k::account_id.is_null().or(k::account_id.eq(account)))
+            .select((k::path, k::body))
+            .first(c)
+            .optional()
     })
     .await?;
     Ok(row.map(|(path, body)| (path, url::form_urlencoded::parse(body.as_bytes()).into_owned().collect())))
 }
 
 /// `GET /moduli-conservati`: what was typed, to send again.
-pub async fn page(req: PageRequest, _who: Principal, request: Request) -> AppResult<Response> {
+pub async fn page(req: PageRequest, who: Principal, request: Request) -> AppResult<Response> {
     let token = cookie(&request, COOKIE);
-    let found = kept(&req, token).await?;
+    let found = kept(&req, token, who.actor.account_id).await?;
     Ok(req.render(StatusCode::OK, move || {
         let body = match found {
             None => view! { <p>{t("kept-none")}</p> }.into_any(),

@@ -547,5 +547,6 @@ diesel::table! {
         path -> Text,
         body -> Text,
         expires_at -> Timestamp,
+        account_id -> Nullable<BigInt>,
     }
 }

@@ -80,21 +80,37 @@ async fn a_form_posted_after_the_session_ended_is_kept_and_offered_back() {
     let mut m = Browser::new(&app);
     sign_in(&app, &mut m).await;
     app.state.clock.advance(Duration::minutes(31));
-    let res = m.post_form("/profili/associa", &[("codice_fiscale", "01234567897")], false).await;
+    let res = m.post_form("/area-personale/sessioni/preferenze", &[("durata", "lunga")], false).await;
     assert_eq!(
         (res.status, res.header(header::LOCATION)),
         (StatusCode::SEE_OTHER, "/accedi?next=%2Fmoduli-conservati")
     );
     assert!(res.cookies().iter().any(|c| c.starts_with("sl_kept=")));
+    let kept_form = r#"action="/area-personale/sessioni/preferenze""#;
+    // Someone else signing in on that browser is not shown Mario's form.
+    let s = start(&mut m, "spid", 2).await;
+    let mut luca = spec(&app, &s.request_id, Level::L2);
+    let luca_cf = format!("TINIT-{}", crate::common::people::cf_of("luca"));
+    luca.attributes = [("name", "Luca"), ("familyName", "Verdi"), ("fiscalNumber", luca_cf.as_str())]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let xml = luca.signed(&crate::common::saml::demo_keys(&app)).expect("sign");
+    assert_eq!(post(&mut m, &xml, &s.relay_state).await.status, StatusCode::SEE_OTHER);
+    let page = m.get("/moduli-conservati").await.body;
+    assert!(!page.contains(kept_form), "not Luca's to see: {page}");
+    m.post_form("/esci", &[], false).await;
+    // Mario, signing in again, is.
     sign_in(&app, &mut m).await;
     let kept = m.get("/moduli-conservati").await.body;
-    assert!(kept.contains("01234567897") && kept.contains(r#"action="/profili/associa""#));
+    assert!(kept.contains(kept_form) && kept.contains(r#"value="lunga""#), "{kept}");
+    // Sent again, it is done and not offered a second time.
+    let again = m.post_form("/area-personale/sessioni/preferenze", &[("durata", "lunga")], false).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert!(!m.get("/moduli-conservati").await.body.contains(kept_form));
     // Another browser has nothing kept.
     let mut other = mario(&app).await;
-    assert!(
-        other.get("/moduli-conservati").await.body.contains("Non c&#39;è nessun modulo")
-            || other.get("/moduli-conservati").await.body.contains("nessun modulo conservato")
-    );
+    assert!(!other.get("/moduli-conservati").await.body.contains(kept_form));
 }
 
 #[tokio::test]

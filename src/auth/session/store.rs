@@ -191,11 +191,7 @@ impl SessionStore for DieselStore {
 impl ExpiredDeletion for DieselStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         let now = self.clock.now();
-        with_conn(&self.pool, move |c| {
-            diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(c).map(|_| ())
-        })
-        .await
-        .map_err(backend)
+        with_conn(&self.pool, move |c| delete_expired(c, now).map(|_| ())).await.map_err(backend)
     }
 }
 
@@ -205,9 +201,21 @@ pub fn end_idp_sessions(conn: &mut crate::db::AnyConnection, idp_entity_id: &str
     diesel::delete(sessions::table.filter(sessions::idp_subject.eq(idp_subject(idp_entity_id, name_id)))).execute(conn)
 }
 
+/// How long an expired session's row stays (never usable again): a form
+/// posted after expiry is kept for the person it belonged to, and for no one
+/// else who signs in on that browser (`auth::kept_forms`).
+pub const EXPIRED_KEPT_HOURS: i64 = 24;
+
 /// Removes the sessions past their deadline (the scheduled clean-ups).
 pub fn delete_expired(conn: &mut crate::db::AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)
+    let before = now - Duration::hours(EXPIRED_KEPT_HOURS);
+    diesel::delete(sessions::table.filter(sessions::expires_at.le(before))).execute(conn)
+}
+
+/// Whose session `id` is or was (expired but not yet removed): `Ok(None)` for
+/// no such session, `Ok(Some(None))` for a session nobody signed in to.
+pub fn owner_of(conn: &mut crate::db::AnyConnection, id: &str) -> QueryResult<Option<Option<i64>>> {
+    sessions::table.find(id).select(sessions::account_id).first(conn).optional()
 }
 
 /// Ends every session of an account (a step-up by someone else).

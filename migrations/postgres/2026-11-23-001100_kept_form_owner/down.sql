@@ -1,0 +1,1 @@
+ALTER TABLE kept_forms DROP COLUMN account_id;
