@@ -17,8 +17,8 @@ use crate::web::components::TableOrEmpty;
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
 use axum::extract::Query;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -270,8 +270,6 @@ pub async fn csv(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>)
         return Err(AppError::NotFound);
     }
     let lang = req.lang;
-    let fail = |e: csv::Error| AppError::other("dimissioni csv", e);
-    let mut out = csv::Writer::from_writer(Vec::new());
     let header = [
         "dim-col-code",
         "dim-worker-tax-code",
@@ -281,29 +279,22 @@ pub async fn csv(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>)
         "dim-col-when",
         "dim-col-status",
     ];
-    out.write_record(header.map(|k| lang.t(k))).map_err(fail)?;
-    for m in &modules {
-        out.write_record([
-            m.code.clone(),
-            m.contents.worker_tax_code.clone(),
-            format!("{} {}", m.contents.worker_given_name, m.contents.worker_family_name),
-            lang.t(&m.kind().name_key()),
-            m.contents.decorrenza.map(|d| d.to_string()).unwrap_or_default(),
-            m.transmitted_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-            m.revoked_by_code
-                .clone()
-                .map(|c| format!("{} {c}", lang.t("dim-status-revoked-short")))
-                .unwrap_or_else(|| lang.t("dim-status-sent")),
-        ])
-        .map_err(fail)?;
-    }
-    let bytes = out.into_inner().map_err(|e| AppError::other("dimissioni csv", e.into_error()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"dimissioni.csv\""),
-        ],
-        bytes,
-    )
-        .into_response())
+    let rows = modules
+        .iter()
+        .map(|m| {
+            [
+                m.code.clone(),
+                m.contents.worker_tax_code.clone(),
+                format!("{} {}", m.contents.worker_given_name, m.contents.worker_family_name),
+                lang.t(&m.kind().name_key()),
+                m.contents.decorrenza.map(|d| d.to_string()).unwrap_or_default(),
+                m.transmitted_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                m.revoked_by_code
+                    .clone()
+                    .map(|c| format!("{} {c}", lang.t("dim-status-revoked-short")))
+                    .unwrap_or_else(|| lang.t("dim-status-sent")),
+            ]
+        })
+        .collect();
+    crate::web::csv::download("dimissioni.csv", header.map(|k| lang.t(k)), rows)
 }

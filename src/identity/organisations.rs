@@ -350,17 +350,27 @@ pub fn change_role(
     })
 }
 
-/// Ends member `membership_id` of `organisation_id`, unless that leaves nobody to manage it.
+/// Ends member `membership_id` of `organisation_id` at the request of
+/// `by_account`, unless that leaves nobody to manage it. A legale
+/// rappresentante (named by the registry or checked by the helpdesk) may
+/// leave, but nobody else removes them here.
 pub fn remove(
     conn: &mut AnyConnection,
     organisation_id: i64,
     membership_id: i64,
+    by_account: i64,
     now: NaiveDateTime,
 ) -> QueryResult<Result<(), MembersRefusal>> {
     conn.transaction(|c| {
         let Some(old) = active_role(c, organisation_id, membership_id)? else {
             return Ok(Err(MembersRefusal::NotFound));
         };
+        if old == Role::LegaleRappresentante {
+            let member: i64 = m::table.find(membership_id).select(m::account_id).first(c)?;
+            if member != by_account {
+                return Ok(Err(MembersRefusal::RepresentativeRole));
+            }
+        }
         if old.manages() && !others_manage(c, organisation_id, membership_id)? {
             return Ok(Err(MembersRefusal::LastManager));
         }

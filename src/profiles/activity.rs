@@ -16,8 +16,8 @@ use crate::web::components::{Crumb, TableOrEmpty};
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
 use axum::extract::Path;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -191,26 +191,7 @@ pub async fn csv(req: PageRequest, who: Principal) -> AppResult<Response> {
         "activity-col-as",
         "activity-col-outcome",
     ];
-    csv_download(header.map(|k| lang.t(k)), rows, "attivita.csv")
-}
-
-/// A CSV file to download: a header and the rows.
-fn csv_download(header: [String; 6], rows: Vec<[String; 6]>, name: &str) -> AppResult<Response> {
-    let fail = |e: csv::Error| crate::error::AppError::other("activity csv", e);
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(header).map_err(fail)?;
-    for row in rows {
-        out.write_record(row).map_err(fail)?;
-    }
-    let bytes = out.into_inner().map_err(|e| crate::error::AppError::other("activity csv", e.into_error()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    crate::web::csv::download("attivita.csv", header.map(|k| lang.t(k)), rows)
 }
 
 /// An organisation's activity: every action on its behalf or on its members.
@@ -319,5 +300,5 @@ pub async fn organisation_csv(
         "activity-col-as",
         "activity-col-outcome",
     ];
-    csv_download(header.map(|k| lang.t(k)), rows, "attivita-organizzazione.csv")
+    crate::web::csv::download("attivita-organizzazione.csv", header.map(|k| lang.t(k)), rows)
 }

@@ -256,8 +256,8 @@ pub async fn remove(
 ) -> AppResult<Response> {
     organisation::permit(&req, &who, id, Action::Change).await?;
     let m = active_member(&req, id, member).await?;
-    let now = req.state.clock.now();
-    with_conn(&req.state.pool, move |c| organisations::remove(c, id, member, now))
+    let (now, by) = (req.state.clock.now(), who.actor.account_id);
+    with_conn(&req.state.pool, move |c| organisations::remove(c, id, member, by, now))
         .await?
         .map_err(|r| refused(r, id))?;
     audit(&req, &who, "remove-member", format!("org:{id}/member:{member}"), m.identifier.clone()).await?;

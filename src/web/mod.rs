@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod client;
 pub mod components;
+pub mod csv;
 pub mod error_pages;
 pub mod health;
 pub mod layout;

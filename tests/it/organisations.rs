@@ -150,6 +150,11 @@ async fn members_are_managed_and_the_organisation_never_loses_its_last_manager()
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(m.get("/").await.body.contains("Bianchi Servizi srl (amministratore)"));
     assert_eq!(m.get(&org_path(org, "")).await.status, StatusCode::OK);
+    // An amministratore does not remove the legale rappresentante.
+    let res = m.post_form(&org_path(org, &format!("/membri/{giulia_member}/rimuovi")), &[], false).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("registro delle imprese"));
+    assert!(g.get(&org_path(org, "")).await.status.is_success(), "Giulia still manages it");
     let res = g.post_form(&org_path(org, &format!("/membri/{mario_member}/ruolo")), &[("ruolo", "capo")], false).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
 
