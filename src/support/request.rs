@@ -40,7 +40,7 @@ fn SupportPage(v: Values, errors: FieldErrors, signed_in: bool) -> impl IntoView
     let categories: Vec<(String, String)> = std::iter::once((String::new(), "support-category-choose".to_string()))
         .chain(CATEGORIES.iter().map(|c| (c.to_string(), format!("support-category-{c}"))))
         .collect();
-    let services: Vec<(String, String)> = std::iter::once((String::new(), "support-service-none".to_string()))
+    let services: Vec<(String, String)> = std::iter::once((String::new(), t("support-service-none")))
         .chain(catalog::all().iter().map(|s| (s.slug.clone(), s.name.get(lang).to_string())))
         .collect();
     let description_error = e.get("descrizione");
@@ -57,7 +57,7 @@ fn SupportPage(v: Values, errors: FieldErrors, signed_in: bool) -> impl IntoView
             <Field name="nome" label="support-name" value=v.name.clone() error=e.get("nome") autocomplete="name"/>
             <Field name="email" label="support-email" kind="email" hint=if signed_in { "support-email-hint-signed-in" } else { "support-email-hint" } value=v.email.clone() error=e.get("email") autocomplete="email"/>
             <SelectField name="categoria" label="support-category" options=categories value=v.category.clone() error=e.get("categoria")/>
-            <SelectField name="servizio" label="support-service" options=services value=v.service.clone() error=e.get("servizio")/>
+            <SelectField name="servizio" label="support-service" options=services words=true value=v.service.clone() error=e.get("servizio")/>
             <div class="field" class:field--error=description_error.is_some()>
                 <label for="descrizione">{t("support-description")}</label>
                 <p class="hint" id="descrizione-hint">{t("support-description-hint")}</p>

@@ -25,6 +25,10 @@ const PAGES: &[&str] = &[
     "/accesso-utente-estero/password-dimenticata",
     "/accesso-utente-estero/password-dimenticata/inviata",
     "/accesso-utente-estero/password-aggiornata",
+    "/faq",
+    "/faq?q=deleghe",
+    "/faq/dimissioni-online",
+    "/supporto",
 ];
 
 fn assert_complete_page(html: &str, lang: &str) {
@@ -74,7 +78,8 @@ async fn every_page_renders_in_both_languages_without_missing_messages() {
     let app = TestApp::new();
     for path in PAGES {
         for lang in ["it", "en"] {
-            let res = app.get(&format!("{path}?lang={lang}")).await;
+            let sep = if path.contains('?') { "&" } else { "?" };
+            let res = app.get(&format!("{path}{sep}lang={lang}")).await;
             assert_eq!(res.status, StatusCode::OK, "{path} in {lang}");
             assert_complete_page(&res.body, lang);
             assert!(res.title().ends_with("| Servizi Lavoro"), "{path}: title {:?}", res.title());

@@ -83,7 +83,8 @@ pub fn Field(
     }
 }
 
-/// A labelled choice among `options` (value, message key), with its hint and error.
+/// A labelled choice among `options` (value, message key; with `words`, the
+/// labels are already words, such as service names), with its hint and error.
 #[component]
 pub fn SelectField(
     name: &'static str,
@@ -92,6 +93,7 @@ pub fn SelectField(
     #[prop(optional)] value: String,
     #[prop(optional_no_strip)] error: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] words: bool,
 ) -> impl IntoView {
     let described = described_by(name, hint, error);
     view! {
@@ -104,7 +106,8 @@ pub fn SelectField(
                     .into_iter()
                     .map(|(v, key)| {
                         let selected = v == value;
-                        view! { <option value=v selected=selected>{t(&key)}</option> }
+                        let text = if words { key } else { t(&key) };
+                        view! { <option value=v selected=selected>{text}</option> }
                     })
                     .collect_view()}
             </select>
