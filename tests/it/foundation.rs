@@ -87,6 +87,45 @@ async fn every_page_renders_in_both_languages_without_missing_messages() {
     }
 }
 
+/// The pages of a signed-in person (Mario, also a helpdesk operator, with an
+/// employment relationship), in both languages: complete, every message there.
+#[tokio::test]
+async fn signed_in_pages_render_in_both_languages_without_missing_messages() {
+    let app = TestApp::new();
+    let with = |c: &mut servizi_lavoro::db::AnyConnection| {
+        servizi_lavoro::dimissioni::relationships::seed_demo(c, crate::common::people::MARIO)
+    };
+    servizi_lavoro::db::with_conn(&app.state.pool, with).await.expect("relationship");
+    let mut m = crate::foreign_user::operator(&app).await;
+    for path in [
+        "/area-personale",
+        "/area-personale/attivita",
+        "/area-personale/sessioni",
+        "/profili",
+        "/profili/associa",
+        "/profili/registra",
+        "/deleghe",
+        "/deleghe/nuova",
+        "/dimissioni-volontarie",
+        "/dimissioni-volontarie/nuova",
+        "/dimissioni-volontarie/nuova/rapporto?idoneo=si",
+        "/dimissioni-volontarie/nuova/modulo?cf_datore=01234567897",
+        "/moduli-conservati",
+        "/supporto",
+        "/servizi",
+        "/servizi/smart-working",
+        "/assistenza",
+        "/assistenza/supporto",
+    ] {
+        for lang in ["it", "en"] {
+            let sep = if path.contains('?') { "&" } else { "?" };
+            let res = m.get(&format!("{path}{sep}lang={lang}")).await;
+            assert_eq!(res.status, StatusCode::OK, "{path} in {lang}");
+            assert_complete_page(&res.body, lang);
+        }
+    }
+}
+
 #[tokio::test]
 async fn language_is_negotiated_query_then_cookie_then_accept_language_then_italian() {
     let app = TestApp::new();
