@@ -40,9 +40,12 @@ fn SupportPage(v: Values, errors: FieldErrors, signed_in: bool) -> impl IntoView
     let categories: Vec<(String, String)> = std::iter::once((String::new(), "support-category-choose".to_string()))
         .chain(CATEGORIES.iter().map(|c| (c.to_string(), format!("support-category-{c}"))))
         .collect();
-    let services: Vec<(String, String)> = std::iter::once((String::new(), t("support-service-none")))
-        .chain(catalog::all().iter().map(|s| (s.slug.clone(), s.name.get(lang).to_string())))
-        .collect();
+    // Alphabetical in the page's language, after "none in particular".
+    let mut named: Vec<(String, String)> =
+        catalog::all().iter().map(|s| (s.slug.clone(), s.name.get(lang).to_string())).collect();
+    named.sort_by_key(|(_, name)| name.to_lowercase());
+    let services: Vec<(String, String)> =
+        std::iter::once((String::new(), t("support-service-none"))).chain(named).collect();
     let description_error = e.get("descrizione");
     view! {
         <FormPage
