@@ -22,6 +22,12 @@ use leptos::prelude::*;
 use sha2::{Digest, Sha256};
 
 const COOKIE: &str = "sl_kept";
+/// Forms about credentials are never kept, whatever their fields are called.
+/// (`/accesso-utente-estero` covers the sign-in, its code and the password reset.)
+const NEVER_KEPT: [&str; 3] = [paths::CHANGE_PASSWORD, paths::NOT_ME, paths::FOREIGN_SIGN_IN];
+/// Fields that hold a secret (besides any `…password…`): one-time codes, the
+/// current password, PINs, tokens.
+const SECRET_FIELDS: [&str; 5] = ["current", "code", "codice", "pin", "token"];
 /// Forms larger than this are not kept (they are not what people type).
 const MAX_BODY: usize = 64 * 1024;
 /// How long a kept form waits.
@@ -57,14 +63,18 @@ pub async fn keep_forms(State(state): State<AppState>, req: Request, next: Next)
         return sent_again(&state, req, next).await;
     }
     let path = req.uri().path().to_string();
-    // Whose session just ended: the form goes back to them only. A session
-    // the portal no longer knows (ended everywhere, or long gone) keeps nothing.
-    let owner = match cookie(&req, crate::auth::session::cookie_name(&state.config)) {
-        None => None,
-        Some(id) => match with_conn(&state.pool, move |c| crate::auth::session::owner_of(c, &id)).await {
-            Ok(Some(owner)) => owner,
-            _ => return next.run(req).await,
-        },
+    if NEVER_KEPT.iter().any(|p| path == *p || path.starts_with(&format!("{p}/"))) {
+        return next.run(req).await;
+    }
+    // Whose session just ended: the form goes back to them only. Without a
+    // session the portal knows an owner of (none, ended everywhere, long
+    // gone), nothing is kept: it could be shown to the next person.
+    let Some(id) = cookie(&req, crate::auth::session::cookie_name(&state.config)) else {
+        return next.run(req).await;
+    };
+    let owner = match with_conn(&state.pool, move |c| crate::auth::session::owner_of(c, &id)).await {
+        Ok(Some(Some(account))) => account,
+        _ => return next.run(req).await,
     };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
@@ -81,9 +91,9 @@ pub async fn keep_forms(State(state): State<AppState>, req: Request, next: Next)
     if !to_sign_in {
         return res;
     }
-    // Never passwords: only what can be typed again safely is kept.
+    // Never secrets: only what can be typed again safely is kept.
     let body: String = url::form_urlencoded::parse(&bytes)
-        .filter(|(k, _)| !k.contains("password") && k != "pin")
+        .filter(|(k, _)| !k.contains("password") && !SECRET_FIELDS.contains(&k.as_ref()))
         .fold(url::form_urlencoded::Serializer::new(String::new()), |mut s, (k, v)| {
             s.append_pair(&k, &v);
             s
@@ -98,7 +108,7 @@ pub async fn keep_forms(State(state): State<AppState>, req: Request, next: Next)
                 k::path.eq(&path),
                 k::body.eq(&body),
                 k::expires_at.eq(until),
-                k::account_id.eq(owner),
+                k::account_id.eq(Some(owner)),
             ))
             .execute(c)
     })
@@ -150,7 +160,7 @@ async fn kept(
         k::table
             .find(&h)
             .filter(k::expires_at.gt(now))
-            .filter(k::account_id.is_null().or(k::account_id.eq(account)))
+            .filter(k::account_id.eq(account))
             .select((k::path, k::body))
             .first(c)
             .optional()

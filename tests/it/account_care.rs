@@ -114,6 +114,24 @@ async fn a_form_posted_after_the_session_ended_is_kept_and_offered_back() {
 }
 
 #[tokio::test]
+async fn without_a_session_whose_owner_is_known_nothing_is_kept() {
+    let app = TestApp::new();
+    let mut m = Browser::new(&app);
+    sign_in(&app, &mut m).await;
+    app.state.clock.advance(Duration::minutes(31));
+    // Any page after the expiry: the session's cookie is gone from the browser.
+    m.get("/").await;
+    let res = m.post_form("/area-personale/sessioni/preferenze", &[("durata", "lunga")], false).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(!res.cookies().iter().any(|c| c.starts_with("sl_kept=")), "nothing kept for nobody in particular");
+    // The next person on that browser finds nothing.
+    let mut other = Browser::new(&app);
+    other.post_form("/area-personale/sessioni/preferenze", &[("durata", "lunga")], false).await;
+    sign_in(&app, &mut other).await;
+    assert!(!other.get("/moduli-conservati").await.body.contains("preferenze"));
+}
+
+#[tokio::test]
 async fn a_sign_in_from_a_new_browser_is_mailed_and_this_wasnt_me_ends_every_session() {
     let app = TestApp::new();
     let mut first = mario(&app).await;

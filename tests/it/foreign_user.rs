@@ -388,6 +388,28 @@ async fn a_forgotten_password_is_reset_with_the_mail_link_and_the_second_factor(
 }
 
 #[tokio::test]
+async fn a_password_form_posted_after_the_session_ended_is_never_kept() {
+    use diesel::prelude::*;
+    use servizi_lavoro::db::schema::kept_forms as k;
+    let app = TestApp::new();
+    let (mut ana, _, _) = enrolled(&app).await;
+    app.state.clock.advance(chrono::Duration::minutes(31));
+    let res = ana
+        .post_form(
+            "/area-personale/password",
+            &[("current", PASSWORD), ("password", NEW_PASSWORD), ("password_confirm", NEW_PASSWORD)],
+            false,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(!res.header(header::LOCATION).contains("moduli-conservati"), "not offered back");
+    let bodies: Vec<String> =
+        servizi_lavoro::db::with_conn(&app.state.pool, |c| k::table.select(k::body).load(c)).await.expect("kept");
+    assert!(bodies.iter().all(|b| !b.contains(PASSWORD) && !b.contains("tramonto")), "{bodies:?}");
+    assert!(bodies.is_empty());
+}
+
+#[tokio::test]
 async fn a_signed_in_foreign_user_changes_the_password() {
     let app = TestApp::new();
     let (mut ana, _, _) = enrolled(&app).await;
