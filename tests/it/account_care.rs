@@ -16,6 +16,14 @@ async fn sign_in(app: &TestApp, b: &mut Browser<'_>) {
     assert_eq!(post(b, &xml, &s.relay_state).await.status, StatusCode::SEE_OTHER);
 }
 
+/// Mario signed in, then 31 minutes without activity: the session has ended.
+async fn signed_in_then_idle(app: &TestApp) -> Browser<'_> {
+    let mut m = Browser::new(app);
+    sign_in(app, &mut m).await;
+    app.state.clock.advance(Duration::minutes(31));
+    m
+}
+
 fn signed_in(html: &str) -> bool {
     html.contains("Stai operando come")
 }
@@ -77,9 +85,7 @@ async fn every_page_says_when_the_session_ends_and_a_longer_limit_can_be_chosen(
 #[tokio::test]
 async fn a_form_posted_after_the_session_ended_is_kept_and_offered_back() {
     let app = TestApp::new();
-    let mut m = Browser::new(&app);
-    sign_in(&app, &mut m).await;
-    app.state.clock.advance(Duration::minutes(31));
+    let mut m = signed_in_then_idle(&app).await;
     let res = m.post_form("/area-personale/sessioni/preferenze", &[("durata", "lunga")], false).await;
     assert_eq!(
         (res.status, res.header(header::LOCATION)),
@@ -116,9 +122,7 @@ async fn a_form_posted_after_the_session_ended_is_kept_and_offered_back() {
 #[tokio::test]
 async fn without_a_session_whose_owner_is_known_nothing_is_kept() {
     let app = TestApp::new();
-    let mut m = Browser::new(&app);
-    sign_in(&app, &mut m).await;
-    app.state.clock.advance(Duration::minutes(31));
+    let mut m = signed_in_then_idle(&app).await;
     // Any page after the expiry: the session's cookie is gone from the browser.
     m.get("/").await;
     let res = m.post_form("/area-personale/sessioni/preferenze", &[("durata", "lunga")], false).await;
