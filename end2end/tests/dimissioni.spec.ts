@@ -42,6 +42,7 @@ test("Mario Rossi resigns from the demo company and revokes; Giulia Bianchi, as 
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Modulo \d{17}$/);
   const code = (await page.getByRole("heading", { level: 1 }).textContent())!.replace("Modulo ", "");
   await expect(page.getByRole("cell", { name: "Ispettorato territoriale del lavoro" })).toBeVisible();
+  await page.getByLabel(/^Confermo di voler revocare/).check();
   await page.getByRole("button", { name: "Revoca il modulo" }).click();
   await expect(page.getByText("Revoca trasmessa")).toBeVisible();
   await page.goto("/dimissioni-volontarie");

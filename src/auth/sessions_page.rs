@@ -41,16 +41,21 @@ fn SessionsPage(d: Data) -> impl IntoView {
         .iter()
         .map(|s| {
             let this = s.reference == d.current;
+            let device = s.device.clone().unwrap_or_else(|| "?".into());
             view! {
                 <tr>
-                    <td>{s.device.clone().unwrap_or_else(|| "?".into())} {this.then(|| view! { <br/><strong>{t("sessions-this")}</strong> })}</td>
+                    <td>{device.clone()} {this.then(|| view! { <br/><strong>{t("sessions-this")}</strong> })}</td>
                     <td>{s.last_seen.map(|x| format_when(x, lang)).unwrap_or_default()}</td>
                     <td>{format_when(s.expires_at, lang)}</td>
                     <td>
                         {(!this).then(|| view! {
                             <form method="post" action=paths::SESSIONS_END class="inline-form">
                                 <input type="hidden" name="sessione" value=s.reference.clone()/>
-                                <button type="submit" class="button--secondary">{t("sessions-end")}</button>
+                                <button type="submit" class="button--secondary">
+                                    {t("sessions-end")}
+                                    // Which one, for those who hear the button alone (WCAG 2.4.6).
+                                    <span class="visually-hidden">" " {device.clone()}</span>
+                                </button>
                             </form>
                         })}
                     </td>

@@ -103,7 +103,8 @@ fn GrantPage(
                 <input type="hidden" name="per" value=subject.value.clone()/>
                 <p>{t("delega-for")} ": " <strong>{subject.name.clone()}</strong></p>
                 <Field name="codice_fiscale" label="delega-delegate" hint="delega-delegate-hint" value=v.tax_code.clone() error=e.get("codice_fiscale")/>
-                <fieldset class="field" class:field--error=kind_error.is_some()>
+                // The error summary links to the fieldset (`#tipo`), which its error describes.
+                <fieldset class="field" id="tipo" class:field--error=kind_error.is_some() aria-describedby=kind_error.map(|_| "tipo-error")>
                     <legend>{t("delega-kind")}</legend>
                     {kind_error.map(|k| view! { <p class="field-error" id="tipo-error">{t(k)}</p> })}
                     {[Kind::NonTemporanea, Kind::Temporanea].into_iter().map(|k| {
@@ -111,14 +112,14 @@ fn GrantPage(
                         let hint = format!("{}-hint", k.name_key());
                         view! {
                             <div class="choice">
-                                <input type="radio" id=id.clone() name="tipo" value=k.code() checked=v.kind == k.code()/>
-                                <label for=id>{t(k.name_key())}</label>
-                                <p class="hint">{t(&hint)}</p>
+                                <input type="radio" id=id.clone() name="tipo" value=k.code() checked=v.kind == k.code() aria-describedby=format!("{id}-hint")/>
+                                <label for=id.clone()>{t(k.name_key())}</label>
+                                <p class="hint" id=format!("{id}-hint")>{t(&hint)}</p>
                             </div>
                         }
                     }).collect_view()}
                 </fieldset>
-                <fieldset class="field" id="servizi" class:field--error=scope_error.is_some()>
+                <fieldset class="field" id="servizi" class:field--error=scope_error.is_some() aria-describedby=scope_error.map(|_| "servizi-error")>
                     <legend>{t("delega-scope")}</legend>
                     {scope_error.map(|k| view! { <p class="field-error" id="servizi-error">{t(k)}</p> })}
                     <div class="choice">

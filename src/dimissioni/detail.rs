@@ -19,7 +19,7 @@ use crate::identity::roles;
 use crate::kernel::clock::rome;
 use crate::kernel::{Principal, Role};
 use crate::paths;
-use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, TableOrEmpty};
+use crate::web::components::{CheckboxField, Crumb, ErrorSummary, Field, FieldErrors, TableOrEmpty};
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use axum::extract::Path;
@@ -147,6 +147,7 @@ fn DetailPage(d: Detail) -> impl IntoView {
                     {d.operator.then(|| view! {
                         <Field name="pin" label="dim-pin-enter" hint="dim-pin-revoca-hint" error=e.get("pin") autocomplete="off"/>
                     })}
+                    <CheckboxField name="conferma" label="dim-revoca-confirm" error=e.get("conferma")/>
                     <p><button type="submit">{t("dim-revoca-submit")}</button></p>
                 </form>
                 {d.operator.then(|| view! {
@@ -230,6 +231,8 @@ pub async fn page(req: PageRequest, who: Principal, Path(Code { codice }): Path<
 pub struct RevocaForm {
     pub pin: Option<String>,
     pub nuovo_pin: Option<String>,
+    /// The box that confirms the revoca (WCAG 3.3.4: a legal act is confirmed).
+    pub conferma: Option<String>,
 }
 
 /// `POST /dimissioni-volontarie/{codice}/revoca`: the revoca, sent like the module it revokes.
@@ -263,6 +266,13 @@ pub async fn revoke(
         });
     }
     let operator = m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some();
+    // A revoca is a legal act sent at once to everyone: the person ticks that they mean it.
+    if f.nuovo_pin.as_deref() != Some("si") && f.conferma.as_deref() != Some("si") {
+        let mut errors = FieldErrors::default();
+        errors.add("conferma", "dim-revoca-confirm-missing");
+        let d = detail_of(&req, &who, m, None, errors).await?;
+        return Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <DetailPage d/> }.into_any()));
+    }
     let key = format!("revoca:{}", m.code);
     let day = rome(now).date();
     if operator {

@@ -20,7 +20,7 @@ use crate::identity::{codice_fiscale, partita_iva};
 use crate::kernel::clock::rome;
 use crate::kernel::Principal;
 use crate::paths;
-use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SelectField};
+use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SelectField, TextareaField};
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use axum::extract::Query;
@@ -267,14 +267,14 @@ pub struct FormQuery {
     pub cf_lavoratore: Option<String>,
 }
 
-/// A field shown as text, carried as a hidden input (locked).
+/// A field that cannot be changed here (from the identity or the CO): a
+/// labelled read-only input, announced as such (the server enforces it anyway).
 #[component]
 fn Locked(name: &'static str, label: &'static str, value: String) -> impl IntoView {
     view! {
         <div class="field">
-            <span class="label">{t(label)}</span>
-            <p class="locked">{value.clone()}</p>
-            <input type="hidden" name=name value=value/>
+            <label for=name>{t(label)}</label>
+            <input id=name name=name value=value readonly/>
         </div>
     }
 }
@@ -316,7 +316,12 @@ fn ModulePage(v: Values, errors: FieldErrors, operator: bool) -> impl IntoView {
                     {field("cf_lavoratore", "dim-worker-tax-code", !operator)}
                     {field("cognome", "dim-worker-family-name", !operator)}
                     {field("nome", "dim-worker-given-name", !operator)}
-                    <Field name="email_lavoratore" label="dim-worker-email" kind="email" value=v.worker_email.clone() error=e.get("email_lavoratore")/>
+                    {if operator {
+                        view! { <Field name="email_lavoratore" label="dim-worker-email" kind="email" value=v.worker_email.clone() error=e.get("email_lavoratore")/> }.into_any()
+                    } else {
+                        // The worker's own address (WCAG 1.3.5).
+                        view! { <Field name="email_lavoratore" label="dim-worker-email" kind="email" autocomplete="email" value=v.worker_email.clone() error=e.get("email_lavoratore")/> }.into_any()
+                    }}
                 </fieldset>
                 <fieldset>
                     <legend>{t("dim-section-employer")}</legend>
@@ -341,12 +346,7 @@ fn ModulePage(v: Values, errors: FieldErrors, operator: bool) -> impl IntoView {
                 <fieldset>
                     <legend>{t("dim-section-communication")}</legend>
                     <SelectField name="tipo" label="dim-kind" options=kind_options() value=v.kind.clone() error=e.get("tipo")/>
-                    <div class="field" class:field--error=e.get("motivo").is_some()>
-                        <label for="motivo">{t("dim-reason")}</label>
-                        <p class="hint" id="motivo-hint">{t("dim-reason-hint")}</p>
-                        {e.get("motivo").map(|k| view! { <p class="field-error" id="motivo-error">{t(k)}</p> })}
-                        <textarea id="motivo" name="motivo" rows="4" maxlength="2000" aria-describedby="motivo-hint">{v.reason.clone()}</textarea>
-                    </div>
+                    <TextareaField name="motivo" label="dim-reason" hint="dim-reason-hint" value=v.reason.clone() error=e.get("motivo") rows=4 maxlength=2000/>
                     <Field name="decorrenza" label="dim-decorrenza" kind="date" hint="dim-decorrenza-hint" value=v.decorrenza.clone() error=e.get("decorrenza")/>
                 </fieldset>
                 <p class="hint">{t("dim-section-sending-note")}</p>

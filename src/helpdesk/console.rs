@@ -7,7 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang, Lang};
 use crate::paths;
 use crate::profiles::applications::{self, Application};
-use crate::web::components::form::{ErrorSummary, FieldErrors};
+use crate::web::components::form::{ErrorSummary, FieldErrors, TextareaField};
 use crate::web::components::{Crumb, TableOrEmpty};
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
@@ -186,12 +186,7 @@ pub fn DecisionForms(action: String, reason: String, reason_error: Option<&'stat
             </form>
             <form method="post" action=action novalidate>
                 <input type="hidden" name="decision" value="reject"/>
-                <div class="field" class:field--error=reason_error.is_some()>
-                    <label for="reason">{t("helpdesk-reason")}</label>
-                    {reason_error.map(|k| view! { <p class="field-error" id="reason-error">{t(k)}</p> })}
-                    <textarea id="reason" name="reason" rows="3" maxlength="500" aria-invalid=reason_error.map(|_| "true")
-                        aria-describedby=reason_error.map(|_| "reason-error")>{reason}</textarea>
-                </div>
+                <TextareaField name="reason" label="helpdesk-reason" value=reason error=reason_error rows=3 maxlength=500/>
                 <p><button type="submit" class="button--secondary">{t("helpdesk-reject")}</button></p>
             </form>
         </div>

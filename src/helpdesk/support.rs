@@ -13,7 +13,7 @@ use crate::i18n::{t, use_lang, Lang};
 use crate::paths;
 use crate::support::cases::{self, Case, Event, State};
 use crate::support::Conversation;
-use crate::web::components::{Crumb, ErrorSummary, FieldErrors, TableOrEmpty};
+use crate::web::components::{Crumb, ErrorSummary, FieldErrors, TableOrEmpty, TextareaField};
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use crate::web::upload::{download, extension};
@@ -127,11 +127,7 @@ fn CasePage(case: Case, messages: Vec<cases::Message>, errors: FieldErrors) -> i
                     <h2 id="answer-heading">{t("helpdesk-support-answer")}</h2>
                     <ErrorSummary errors=errors.clone()/>
                     <form method="post" action=action.clone() novalidate>
-                        <div class="field" class:field--error=e.get("testo").is_some()>
-                            <label for="testo">{t("helpdesk-support-text")}</label>
-                            {e.get("testo").map(|k| view! { <p class="field-error" id="testo-error">{t(k)}</p> })}
-                            <textarea id="testo" name="testo" rows="6" maxlength="5000"></textarea>
-                        </div>
+                        <TextareaField name="testo" label="helpdesk-support-text" error=e.get("testo") rows=6 maxlength=5000/>
                         <div class="choice">
                             <input type="checkbox" id="attesa" name="attesa" value="si"/>
                             <label for="attesa">{t("helpdesk-support-waiting")}</label>

@@ -9,7 +9,7 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang};
 use crate::paths;
-use crate::web::components::{ErrorSummary, FieldErrors};
+use crate::web::components::{ErrorSummary, FieldErrors, TextareaField};
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use axum::extract::{Path, Query};
@@ -89,11 +89,7 @@ fn CasePage(case: Case, messages: Vec<Message>, secret: String, reply: String, e
                     <ErrorSummary errors=errors.clone()/>
                     <form method="post" action=paths::support_reply(&number) novalidate>
                         <input type="hidden" name="chiave" value=secret.clone()/>
-                        <div class="field" class:field--error=e.get("testo").is_some()>
-                            <label for="testo">{t("support-reply-text")}</label>
-                            {e.get("testo").map(|k| view! { <p class="field-error" id="testo-error">{t(k)}</p> })}
-                            <textarea id="testo" name="testo" rows="5" maxlength="5000">{reply.clone()}</textarea>
-                        </div>
+                        <TextareaField name="testo" label="support-reply-text" value=reply.clone() error=e.get("testo") rows=5 maxlength=5000/>
                         <p><button type="submit">{t("support-reply-submit")}</button></p>
                     </form>
                 </section>

@@ -49,7 +49,7 @@ fn FaqPage(q: String) -> impl IntoView {
         let count = found.len();
         vec![view! {
             <section aria-labelledby="results-heading">
-                <h2 id="results-heading" role="status">{t_args("faq-results", &[("count", count.to_string())])}</h2>
+                <h2 id="results-heading">{t_args("faq-results", &[("count", count.to_string())])}</h2>
                 {if found.is_empty() {
                     view! { <p>{t("faq-none")} " " <a href=paths::SUPPORT>{t("support-title")}</a></p> }.into_any()
                 } else {

@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
 use crate::kernel::AppState;
 use crate::paths;
-use crate::web::components::{Field, FieldErrors, SelectField};
+use crate::web::components::{Field, FieldErrors, SelectField, TextareaField};
 use crate::web::layout::FormPage;
 use crate::web::render::PageRequest;
 use crate::web::upload::{self, sniff_document, write_private};
@@ -61,12 +61,7 @@ fn SupportPage(v: Values, errors: FieldErrors, signed_in: bool) -> impl IntoView
             <Field name="email" label="support-email" kind="email" hint=if signed_in { "support-email-hint-signed-in" } else { "support-email-hint" } value=v.email.clone() error=e.get("email") autocomplete="email"/>
             <SelectField name="categoria" label="support-category" options=categories value=v.category.clone() error=e.get("categoria")/>
             <SelectField name="servizio" label="support-service" options=services words=true value=v.service.clone() error=e.get("servizio")/>
-            <div class="field" class:field--error=description_error.is_some()>
-                <label for="descrizione">{t("support-description")}</label>
-                <p class="hint" id="descrizione-hint">{t("support-description-hint")}</p>
-                {description_error.map(|k| view! { <p class="field-error" id="descrizione-error">{t(k)}</p> })}
-                <textarea id="descrizione" name="descrizione" rows="8" maxlength="5000" aria-describedby="descrizione-hint">{v.description.clone()}</textarea>
-            </div>
+            <TextareaField name="descrizione" label="support-description" hint="support-description-hint" value=v.description.clone() error=description_error rows=8 maxlength=5000/>
             <Field name="allegato" label="support-attachment" kind="file" hint="support-attachment-hint" error=e.get("allegato")/>
         </FormPage>
     }

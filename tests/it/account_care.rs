@@ -35,7 +35,9 @@ async fn sessions_are_listed_closed_one_by_one_or_everywhere() {
     let mut b = mario(&app).await;
     let page = a.get("/area-personale/sessioni").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(page.body.matches("Chiudi questa sessione").count(), 1, "the other one");
+    assert_eq!(page.body.matches("Chiudi la sessione").count(), 1, "the other one");
+    let button = page.body.split("Chiudi la sessione").nth(1).and_then(|r| r.split("</button>").next()).unwrap_or("");
+    assert!(button.contains(r#"class="visually-hidden""#), "the button names the session it closes: {button}");
     assert!(page.body.contains("Questa sessione"));
     let other = crate::common::input_value(&page.body, "sessione").expect("reference");
     assert_eq!(

@@ -15,7 +15,8 @@ use servizi_lavoro::dimissioni::{module, relationships, seal};
 
 const COMPANY: &str = "01234567897";
 
-async fn with_relationship() -> TestApp {
+/// A portal where Mario works for the demo company (from the CO).
+pub async fn with_relationship() -> TestApp {
     let app = TestApp::new();
     with_conn(&app.state.pool, |c| relationships::seed_demo(c, MARIO)).await.expect("rapporti");
     app
@@ -194,13 +195,19 @@ async fn a_worker_resigns_from_the_co_relationship_with_a_certain_date_and_revok
     assert_eq!(l.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(l.get(&format!("/dimissioni-volontarie/{code}.pdf")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        l.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await.status,
+        l.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[("conferma", "si")], false).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(b.get("/dimissioni-volontarie/00000000000000000").await.status, StatusCode::NOT_FOUND);
 
+    // A legal act is confirmed: without the box ticked, nothing is sent.
+    let unconfirmed = b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.body.contains("Spunta la casella per confermare la revoca"));
+    assert!(unconfirmed.body.contains(r##"href="#conferma""##) && unconfirmed.body.contains(r#"id="conferma""#));
+    assert!(module_of(&app, &code).await.revoked_by_code.is_none());
     // Revoked in time; then nothing more to revoke.
-    let revoca = b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await;
+    let revoca = b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[("conferma", "si")], false).await;
     assert_eq!(revoca.status, StatusCode::SEE_OTHER);
     let revoca_code = revoca.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
     assert_ne!(revoca_code, code);
@@ -210,7 +217,7 @@ async fn a_worker_resigns_from_the_co_relationship_with_a_certain_date_and_revok
         .body
         .contains(&format!("Revocato con il modulo {revoca_code}")));
     assert_eq!(
-        b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await.status,
+        b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[("conferma", "si")], false).await.status,
         StatusCode::CONFLICT
     );
     crate::foreign_user::mail_containing(&app, &format!("modulo-{revoca_code}.pdf")).await;
@@ -235,7 +242,7 @@ async fn after_the_seventh_day_the_revoca_is_refused_and_explained() {
     .expect("update");
     let page = b.get(&format!("/dimissioni-volontarie/{code}")).await.body;
     assert!(page.contains("Il termine per la revoca è scaduto"));
-    let res = b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await;
+    let res = b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[("conferma", "si")], false).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("entro il settimo giorno"));
 }
@@ -245,7 +252,7 @@ async fn the_seal_chain_holds_and_breaks_when_a_stored_module_is_altered() {
     let app = with_relationship().await;
     let mut b = mario(&app).await;
     let first = mario_resigns(&app, &mut b).await;
-    b.post_form(&format!("/dimissioni-volontarie/{first}/revoca"), &[], false).await;
+    b.post_form(&format!("/dimissioni-volontarie/{first}/revoca"), &[("conferma", "si")], false).await;
     mario_resigns(&app, &mut b).await;
     let keys = app.state.saml.sp.keys.clone();
     let k2 = keys.clone();
@@ -431,7 +438,7 @@ async fn a_soggetto_abilitato_files_for_a_worker_only_with_todays_pin_for_that_m
     assert!(!g.get("/dimissioni-volontarie?tipo=revoca").await.body.contains(&code), "filtered by type");
     assert_eq!(g.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::OK);
     assert_eq!(
-        g.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await.status,
+        g.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[("conferma", "si")], false).await.status,
         StatusCode::NOT_FOUND,
         "the company only reads"
     );
@@ -457,7 +464,7 @@ async fn the_ispettorato_consults_its_province_only() {
     assert!(list.contains("provincia di MI") && list.contains(&code));
     assert_eq!(officer.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::OK);
     assert_eq!(
-        officer.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await.status,
+        officer.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[("conferma", "si")], false).await.status,
         StatusCode::NOT_FOUND
     );
     let a3 = anna.clone();
@@ -552,7 +559,7 @@ async fn a_revoca_cannot_be_blocked_by_planting_its_key_in_another_module() {
     let res = post(&mut g, "/dimissioni-volontarie/nuova/trasmetti", &planted).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST, "only keys the server gave out: {}", res.body);
     // Mario's revoca goes through.
-    let revoca = b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[], false).await;
+    let revoca = b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[("conferma", "si")], false).await;
     assert_eq!(revoca.status, StatusCode::SEE_OTHER);
     let by = module_of(&app, &code).await.revoked_by_code.expect("revoked");
     assert_eq!(module_of(&app, &by).await.contents.revokes_code.as_deref(), Some(code.as_str()));

@@ -91,11 +91,7 @@ async fn every_page_renders_in_both_languages_without_missing_messages() {
 /// employment relationship), in both languages: complete, every message there.
 #[tokio::test]
 async fn signed_in_pages_render_in_both_languages_without_missing_messages() {
-    let app = TestApp::new();
-    let with = |c: &mut servizi_lavoro::db::AnyConnection| {
-        servizi_lavoro::dimissioni::relationships::seed_demo(c, crate::common::people::MARIO)
-    };
-    servizi_lavoro::db::with_conn(&app.state.pool, with).await.expect("relationship");
+    let app = crate::dimissioni::with_relationship().await;
     let mut m = crate::foreign_user::operator(&app).await;
     for path in [
         "/area-personale",

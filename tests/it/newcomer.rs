@@ -123,3 +123,47 @@ async fn a_signed_in_home_leads_on_and_the_console_confirms_decisions() {
     assert_eq!(res.header(axum::http::header::LOCATION), "/assistenza?esito=approvata");
     assert!(ops.get("/assistenza?esito=approvata").await.body.contains("Richiesta approvata"));
 }
+
+/// Every link of the error summary leads to an element of the page, and every
+/// field's error is tied to the field (or its fieldset) by aria-describedby.
+fn assert_errors_tied(page: &str, what: &str) {
+    let summary = page.split("class=\"error-summary\"").nth(1).unwrap_or_else(|| panic!("{what}: no error summary"));
+    let summary = summary.split("</div>").next().unwrap_or("");
+    for target in summary.split("href=\"#").skip(1).filter_map(|r| r.split('"').next()) {
+        assert!(
+            page.contains(&format!("id=\"{target}\"")),
+            "{what}: the summary links to #{target}, which is not there"
+        );
+    }
+    for error in page.split("class=\"field-error\" id=\"").skip(1).filter_map(|r| r.split('"').next()) {
+        let described = page
+            .split("aria-describedby=\"")
+            .skip(1)
+            .filter_map(|r| r.split('"').next())
+            .any(|ids| ids.split(' ').any(|i| i == error));
+        assert!(described, "{what}: nothing is described by #{error}");
+    }
+}
+
+#[tokio::test]
+async fn form_errors_are_tied_to_their_fields() {
+    let app = crate::dimissioni::with_relationship().await;
+    let mut m = crate::common::people::mario(&app).await;
+    let delega = m.post_form("/deleghe/nuova", &[("per", "me")], false).await;
+    assert_eq!(delega.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_errors_tied(&delega.body, "delega");
+    let support = m.post_multipart("/supporto", &[("categoria", "altro")], None).await;
+    assert_eq!(support.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", support.body);
+    assert_errors_tied(&support.body, "support");
+    let form = m.get("/dimissioni-volontarie/nuova/modulo?cf_datore=01234567897").await.body;
+    let key = crate::common::input_value(&form, "chiave").expect("key");
+    let module = m
+        .post_form(
+            "/dimissioni-volontarie/nuova/modulo",
+            &[("chiave", key.as_str()), ("tipo", "giusta_causa"), ("cf_datore", "01234567897")],
+            false,
+        )
+        .await;
+    assert_eq!(module.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_errors_tied(&module.body, "dimissioni");
+}

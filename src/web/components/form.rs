@@ -52,6 +52,21 @@ fn described_by(name: &str, hint: Option<&str>, error: Option<&str>) -> Option<S
     }
 }
 
+/// A field's label, then its hint and error (ids for `aria-describedby`).
+#[component]
+fn Labelled(
+    name: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+    error: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <label for=name>{t(label)}</label>
+        {hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{t(h)}</p> })}
+        {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{t(e)}</p> })}
+    }
+}
+
 /// A labelled input with its hint and error.
 #[component]
 pub fn Field(
@@ -67,9 +82,7 @@ pub fn Field(
     let keep = kind != "password" && kind != "file";
     view! {
         <div class="field" class:field--error=error.is_some()>
-            <label for=name>{t(label)}</label>
-            {hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{t(h)}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{t(e)}</p> })}
+            <Labelled name label hint error/>
             <input
                 id=name
                 name=name
@@ -79,6 +92,55 @@ pub fn Field(
                 aria-invalid=error.map(|_| "true")
                 aria-describedby=described
             />
+        </div>
+    }
+}
+
+/// A labelled text area with its hint and error, tied to it like [`Field`]'s.
+#[component]
+pub fn TextareaField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] value: String,
+    #[prop(optional_no_strip)] error: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    rows: u32,
+    maxlength: usize,
+) -> impl IntoView {
+    let described = described_by(name, hint, error);
+    view! {
+        <div class="field" class:field--error=error.is_some()>
+            <Labelled name label hint error/>
+            <textarea id=name name=name rows=rows maxlength=maxlength aria-invalid=error.map(|_| "true") aria-describedby=described>
+                {value}
+            </textarea>
+        </div>
+    }
+}
+
+/// A checkbox that confirms something (`value="si"`), with its error.
+#[component]
+pub fn CheckboxField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] checked: bool,
+    #[prop(optional_no_strip)] error: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:field--error=error.is_some()>
+            {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{t(e)}</p> })}
+            <div class="radio">
+                <input
+                    type="checkbox"
+                    id=name
+                    name=name
+                    value="si"
+                    checked=checked
+                    aria-invalid=error.map(|_| "true")
+                    aria-describedby=error.map(|_| format!("{name}-error"))
+                />
+                <label for=name>{t(label)}</label>
+            </div>
         </div>
     }
 }
@@ -98,9 +160,7 @@ pub fn SelectField(
     let described = described_by(name, hint, error);
     view! {
         <div class="field" class:field--error=error.is_some()>
-            <label for=name>{t(label)}</label>
-            {hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{t(h)}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{t(e)}</p> })}
+            <Labelled name label hint error/>
             <select id=name name=name aria-invalid=error.map(|_| "true") aria-describedby=described>
                 {options
                     .into_iter()

@@ -5,6 +5,6 @@ mod lang_switch;
 mod table;
 
 pub use breadcrumb::{Breadcrumb, Crumb};
-pub use form::{ErrorSummary, Field, FieldErrors, SelectField};
+pub use form::{CheckboxField, ErrorSummary, Field, FieldErrors, SelectField, TextareaField};
 pub use lang_switch::LangSwitch;
 pub use table::TableOrEmpty;
