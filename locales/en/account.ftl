@@ -11,6 +11,7 @@ sessions-col-until = Ends without activity at
 sessions-col-action = Action
 sessions-this = This session
 sessions-end = End the session
+sessions-saved = Choices saved: they apply at once, to this session too.
 sessions-end-all = Sign out everywhere
 sessions-choices = Your choices
 sessions-idle = How long without activity before the session ends

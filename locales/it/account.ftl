@@ -11,6 +11,7 @@ sessions-col-until = Scade senza attività alle
 sessions-col-action = Azione
 sessions-this = Questa sessione
 sessions-end = Chiudi la sessione
+sessions-saved = Scelte salvate: valgono da subito, anche per questa sessione.
 sessions-end-all = Esci ovunque
 sessions-choices = Le tue scelte
 sessions-idle = Dopo quanto tempo senza attività finisce la sessione

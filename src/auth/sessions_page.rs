@@ -78,6 +78,9 @@ fn SessionsPage(d: Data) -> impl IntoView {
     view! {
         <Page title=t("sessions-title") trail=vec![Crumb { label: t("area-title"), href: paths::PERSONAL_AREA.into() }]>
             <h1>{t("sessions-title")}</h1>
+            // The choices just saved, confirmed.
+            {(crate::web::render::current_path_and_query().1 == "salvate=si")
+                .then(|| view! { <p class="notice" role="status">{t("sessions-saved")}</p> })}
             <p class="lead">{t("sessions-lead")}</p>
             <TableOrEmpty
                 caption="sessions-caption"
@@ -197,5 +200,5 @@ pub async fn preferences(
     .await?;
     // This session follows the choice at once.
     session.insert(IDLE_KEY, idle.map_or(-1, i64::from)).await?;
-    Ok(Redirect::to(paths::SESSIONS).into_response())
+    Ok(Redirect::to(&format!("{}?salvate=si", paths::SESSIONS)).into_response())
 }

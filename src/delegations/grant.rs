@@ -102,7 +102,7 @@ fn GrantPage(
             <form method="post" action=paths::DELEGA_NEW novalidate>
                 <input type="hidden" name="per" value=subject.value.clone()/>
                 <p>{t("delega-for")} ": " <strong>{subject.name.clone()}</strong></p>
-                <Field name="codice_fiscale" label="delega-delegate" hint="delega-delegate-hint" value=v.tax_code.clone() error=e.get("codice_fiscale")/>
+                <Field name="codice_fiscale" identifier=true label="delega-delegate" hint="delega-delegate-hint" value=v.tax_code.clone() error=e.get("codice_fiscale")/>
                 // The error summary links to the fieldset (`#tipo`), which its error describes.
                 <fieldset class="field" id="tipo" class:field--error=kind_error.is_some() aria-describedby=kind_error.map(|_| "tipo-error")>
                     <legend>{t("delega-kind")}</legend>

@@ -152,9 +152,9 @@ fn RelationshipPage(lookup: Lookup, operator: bool) -> impl IntoView {
             <ErrorSummary errors=lookup.errors.clone()/>
             <form method="post" action=paths::DIMISSIONI_RELATIONSHIP novalidate>
                 {operator.then(|| view! {
-                    <Field name="cf_lavoratore" label="dim-worker-tax-code" value=lookup.worker.clone() error=e.get("cf_lavoratore")/>
+                    <Field name="cf_lavoratore" identifier=true label="dim-worker-tax-code" value=lookup.worker.clone() error=e.get("cf_lavoratore")/>
                 })}
-                <Field name="cf_datore" label="dim-employer-tax-code" hint="dim-employer-tax-code-hint" value=lookup.employer.clone() error=e.get("cf_datore")/>
+                <Field name="cf_datore" identifier=true label="dim-employer-tax-code" hint="dim-employer-tax-code-hint" value=lookup.employer.clone() error=e.get("cf_datore")/>
                 <fieldset class="field">
                     <legend>{t("dim-started")}</legend>
                     <div class="choice">
@@ -300,7 +300,9 @@ fn ModulePage(v: Values, errors: FieldErrors, operator: bool) -> impl IntoView {
         if locked {
             view! { <Locked name label value=vc.get(name)/> }.into_any()
         } else {
-            view! { <Field name label value=vc.get(name) error=ec.get(name)/> }.into_any()
+            let identifier = name.starts_with("cf_");
+            let inputmode = (name == "cap").then_some("numeric");
+            view! { <Field name label value=vc.get(name) error=ec.get(name) identifier inputmode/> }.into_any()
         }
     };
     view! {
@@ -384,6 +386,11 @@ pub async fn module_form(req: PageRequest, Query(q): Query<FormQuery>) -> AppRes
 
 #[component]
 fn ReviewPage(v: Values, operator: bool, errors: FieldErrors) -> impl IntoView {
+    // Days as the rest of the portal shows them (the form sends them as ISO).
+    let lang = crate::i18n::use_lang();
+    let day = |d: &str| {
+        crate::kernel::clock::parse_day(d).map(|d| crate::auth::pages::format_date(d, lang)).unwrap_or_else(|| d.into())
+    };
     let rows: Vec<(&'static str, String)> = vec![
         ("dim-worker-tax-code", v.worker_tax_code.clone()),
         ("dim-worker-family-name", v.worker_family_name.clone()),
@@ -403,11 +410,11 @@ fn ReviewPage(v: Values, operator: bool, errors: FieldErrors) -> impl IntoView {
         ),
         ("dim-employer-pec", v.employer_pec.clone()),
         ("dim-employer-email", v.employer_email.clone()),
-        ("dim-start-date", v.start_date.clone()),
+        ("dim-start-date", day(&v.start_date)),
         ("dim-contract-type", v.contract_type.clone()),
         ("dim-kind", Kind::parse(&v.kind).map(|k| t(&k.name_key())).unwrap_or_default()),
         ("dim-reason", v.reason.clone()),
-        ("dim-decorrenza", v.decorrenza.clone()),
+        ("dim-decorrenza", day(&v.decorrenza)),
     ];
     view! {
         <Page title=t("dim-review-title") trail=trail()>

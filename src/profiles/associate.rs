@@ -39,7 +39,7 @@ fn AssociatePage(sub: Submission) -> impl IntoView {
             submit=t("associate-submit")
             trail=vec![Crumb { label: t("profiles-title"), href: paths::PROFILES.into() }]
         >
-            <Field name="codice_fiscale" label="associate-tax-code" hint="associate-tax-code-hint" value=sub.tax_code error=e.get("codice_fiscale")/>
+            <Field name="codice_fiscale" identifier=true label="associate-tax-code" hint="associate-tax-code-hint" value=sub.tax_code error=e.get("codice_fiscale")/>
         </FormPage>
     }
 }

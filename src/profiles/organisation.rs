@@ -207,7 +207,7 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
                 <p>{t("organisation-invite-lead")}</p>
                 <ErrorSummary errors=data.invite.errors.clone()/>
                 <form method="post" action=paths::organisation_invite(id) novalidate>
-                    <Field name="codice_fiscale" label="organisation-invite-tax-code" hint="organisation-invite-tax-code-hint" value=data.invite.tax_code.clone() error=e.get("codice_fiscale")/>
+                    <Field name="codice_fiscale" identifier=true label="organisation-invite-tax-code" hint="organisation-invite-tax-code-hint" value=data.invite.tax_code.clone() error=e.get("codice_fiscale")/>
                     <SelectField name="ruolo" label="organisation-col-role" options=role_options() value=data.invite.role.clone() error=e.get("ruolo")/>
                     <button type="submit">{t("organisation-invite-submit")}</button>
                 </form>

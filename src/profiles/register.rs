@@ -56,7 +56,7 @@ fn RegisterPage(v: Values, errors: FieldErrors) -> impl IntoView {
             <Field name="denominazione" label="register-org-name" value=v.name error=e.get("denominazione") autocomplete="organization"/>
             <fieldset>
                 <legend>{t("register-org-identifier")}</legend>
-                <Field name="codice_fiscale" label="register-org-tax-code" hint="register-org-tax-code-hint" value=v.tax_code error=e.get("codice_fiscale")/>
+                <Field name="codice_fiscale" identifier=true label="register-org-tax-code" hint="register-org-tax-code-hint" value=v.tax_code error=e.get("codice_fiscale")/>
                 <Field name="paese" label="register-org-country" hint="register-org-country-hint" value=v.country error=e.get("paese")/>
                 <Field name="identificativo_estero" label="register-org-foreign-id" value=v.foreign_id error=e.get("identificativo_estero")/>
             </fieldset>

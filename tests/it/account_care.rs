@@ -75,6 +75,10 @@ async fn every_page_says_when_the_session_ends_and_a_longer_limit_can_be_chosen(
     let mut m = mario(&app).await;
     let res = m.post_form("/area-personale/sessioni/preferenze", &[("durata", "lunga")], false).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // Saved, and said so.
+    let saved = m.get(res.header(header::LOCATION)).await.body;
+    assert!(saved.contains("Scelte salvate") && saved.contains(r#"role="status""#));
+    assert!(!m.get("/area-personale/sessioni").await.body.contains("Scelte salvate"));
     assert!(m.get("/area-personale/sessioni").await.body.contains(r#"value="lunga" checked"#));
     app.state.clock.advance(Duration::minutes(120));
     assert!(signed_in(&m.get("/").await.body), "still in after two hours without activity");

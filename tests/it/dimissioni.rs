@@ -72,6 +72,8 @@ async fn mario_resigns(app: &TestApp, b: &mut Browser<'_>) -> String {
     );
     let review = post(b, "/dimissioni-volontarie/nuova/modulo", &fields).await;
     assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    let shown = (app.state.clock.now().date() + Duration::days(20)).format("%d/%m/%Y").to_string();
+    assert!(review.body.contains(&format!("<dd>{shown}")), "the review shows days as dd/mm/yyyy");
     let sent = post(b, "/dimissioni-volontarie/nuova/trasmetti", &fields_of(&review.body, &[])).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string()

@@ -128,6 +128,12 @@ async fn a_signed_in_home_leads_on_and_the_console_confirms_decisions() {
 /// field's error is tied to the field (or its fieldset) by aria-describedby.
 fn assert_errors_tied(page: &str, what: &str) {
     let summary = page.split("class=\"error-summary\"").nth(1).unwrap_or_else(|| panic!("{what}: no error summary"));
+    let at = page.find("class=\"error-summary\"").unwrap_or(0);
+    let opening = &page[page[..at].rfind('<').unwrap_or(0)..at];
+    assert!(
+        opening.contains("autofocus") && opening.contains("tabindex=\"-1\""),
+        "{what}: the summary takes the focus"
+    );
     let summary = summary.split("</div>").next().unwrap_or("");
     for target in summary.split("href=\"#").skip(1).filter_map(|r| r.split('"').next()) {
         assert!(
@@ -152,11 +158,16 @@ async fn form_errors_are_tied_to_their_fields() {
     let delega = m.post_form("/deleghe/nuova", &[("per", "me")], false).await;
     assert_eq!(delega.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_errors_tied(&delega.body, "delega");
+    // Phones show the right keyboard: capitals for a codice fiscale, digits for a CAP.
+    let cf = delega.body.split("id=\"codice_fiscale\"").nth(1).and_then(|r| r.split('>').next()).unwrap_or("");
+    assert!(cf.contains(r#"autocapitalize="characters""#) && cf.contains(r#"spellcheck="false""#), "{cf}");
     let support = m.post_multipart("/supporto", &[("categoria", "altro")], None).await;
     assert_eq!(support.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", support.body);
     assert_errors_tied(&support.body, "support");
     let form = m.get("/dimissioni-volontarie/nuova/modulo?cf_datore=01234567897").await.body;
     let key = crate::common::input_value(&form, "chiave").expect("key");
+    let cap = form.split("id=\"cap\"").nth(1).and_then(|r| r.split('>').next()).unwrap_or("");
+    assert!(cap.contains(r#"inputmode="numeric""#), "{cap}");
     let module = m
         .post_form(
             "/dimissioni-volontarie/nuova/modulo",

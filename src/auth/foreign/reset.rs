@@ -71,7 +71,7 @@ pub fn ResetPage() -> impl IntoView {
             <Field name="password" label="fnew-password" kind="password" error=e.get("password") autocomplete="new-password" hint="reg-password-hint"/>
             <Field name="password_confirm" label="reg-password-confirm" kind="password" error=e.get("password_confirm") autocomplete="new-password"/>
             {needs_code.then(|| view! {
-                <Field name="code" label="fcode-label" error=e.get("code") autocomplete="one-time-code" hint="fcode-hint"/>
+                <Field name="code" label="fcode-label" error=e.get("code") autocomplete="one-time-code" inputmode=Some("numeric") hint="fcode-hint"/>
             })}
         </FormPage>
     }

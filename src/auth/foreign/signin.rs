@@ -84,7 +84,7 @@ pub fn CodePage() -> impl IntoView {
     let e = errors.clone();
     view! {
         <FormPage title=t("fcode-title") lead=t("fcode-lead") errors action=paths::FOREIGN_CODE.into() submit=t("fcode-submit")>
-            <Field name="code" label="fcode-label" error=e.get("code") autocomplete="one-time-code" hint="fcode-hint"/>
+            <Field name="code" label="fcode-label" error=e.get("code") autocomplete="one-time-code" inputmode=Some("numeric") hint="fcode-hint"/>
         </FormPage>
     }
 }
@@ -110,7 +110,7 @@ pub fn EnrolPage() -> impl IntoView {
                 <li>{t("fenrol-step-code")}</li>
             </ol>
             <form method="post" action=paths::FOREIGN_ENROL novalidate>
-                <Field name="code" label="fcode-label" error=e.get("code") autocomplete="one-time-code"/>
+                <Field name="code" label="fcode-label" error=e.get("code") autocomplete="one-time-code" inputmode=Some("numeric")/>
                 <p><button type="submit">{t("fenrol-submit")}</button></p>
             </form>
         </Page>

@@ -23,12 +23,14 @@ impl FieldErrors {
     }
 }
 
-/// "There is a problem": every error, each a link to its field.
+/// "There is a problem": every error, each a link to its field. It takes the
+/// focus when the page loads (no script: `autofocus`), so a re-shown form is
+/// announced from its errors rather than from the top of the page.
 #[component]
 pub fn ErrorSummary(errors: FieldErrors) -> impl IntoView {
     (!errors.is_empty()).then(|| {
         view! {
-            <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
                 <h2 id="error-summary-title">{t("form-errors-title")}</h2>
                 <ul>
                     {errors
@@ -77,6 +79,10 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    // The keyboard a phone shows: "numeric" for CAPs, one-time codes, company numbers.
+    #[prop(optional_no_strip)] inputmode: Option<&'static str>,
+    // A codice fiscale or similar code: capitals, no spell checking.
+    #[prop(optional)] identifier: bool,
 ) -> impl IntoView {
     let described = described_by(name, hint, error);
     let keep = kind != "password" && kind != "file";
@@ -89,6 +95,9 @@ pub fn Field(
                 type=kind
                 value=keep.then_some(value)
                 autocomplete=autocomplete
+                inputmode=inputmode
+                autocapitalize=identifier.then_some("characters")
+                spellcheck=identifier.then_some("false")
                 aria-invalid=error.map(|_| "true")
                 aria-describedby=described
             />
