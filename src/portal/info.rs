@@ -44,7 +44,7 @@ fn TextPage(
 fn AccessibilityPage() -> impl IntoView {
     const SECTIONS: &[Section] = &[
         ("a11y-status-h", &["a11y-status-p1", "a11y-status-p2"]),
-        ("a11y-content-h", &["a11y-content-p1", "a11y-content-p2"]),
+        ("a11y-content-h", &["a11y-content-p1", "a11y-content-p2", "a11y-content-p3", "a11y-content-p4"]),
         ("a11y-prepared-h", &["a11y-prepared-p"]),
         ("a11y-method-h", &["a11y-method-p"]),
         ("a11y-feedback-h", &["a11y-feedback-p"]),
