@@ -80,6 +80,8 @@ pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
             Duration::from_secs(config.request_timeout_secs),
         ))
         .layer(axum::middleware::from_fn_with_state(own_origin, security::same_origin_guard))
+        // Before sessions, kept forms and handlers: no refused character gets further.
+        .layer(axum::middleware::from_fn_with_state(config.body_limit_bytes, security::text_guard))
         .layer(session::layer(&config, store))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::resolve_principal))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::delegations::keep_in_force))

@@ -152,7 +152,8 @@ test("axe finds no violation on the company's confirmation page", async ({ page 
 });
 
 test("axe finds no violation on the organisation pages, in both languages", async ({ page }) => {
-  await signInWithDemoIdp(page, "Luca Verdi");
+  // Managing an organisation needs level 2.
+  await signInWithDemoIdp(page, "Luca Verdi", { level: "2" });
   await page.goto("/profili");
   await expectNoViolations(page); // a soggetto abilitato's profile
   await page.getByRole("link", { name: /^Gestisci membri e attività/ }).click();
@@ -200,7 +201,8 @@ test("axe finds no violation on the helpdesk's check of an organisation", async 
 });
 
 test("axe finds no violation on the deleghe pages, in both languages", async ({ page }) => {
-  await signInWithDemoIdp(page, "Mario Rossi");
+  // Granting a delega needs level 2.
+  await signInWithDemoIdp(page, "Mario Rossi", { level: "2" });
   await page.goto("/deleghe/nuova");
   await page.getByRole("button", { name: "Conferisci la delega" }).click();
   await expect(page.getByRole("alert")).toBeVisible();
@@ -222,7 +224,7 @@ test("axe finds no violation on the deleghe pages, in both languages", async ({ 
   await expectNoViolations(page);
   await page.goto("/deleghe?lang=it");
   await expectNoViolations(page);
-  // The delegate's view, with the answer buttons.
+  // The delegate's view, with the answer buttons (viewing is allowed at level 1).
   await page.context().clearCookies();
   await signInWithDemoIdp(page, "Anna Esposito");
   await page.goto(delega);

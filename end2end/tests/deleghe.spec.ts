@@ -11,7 +11,8 @@ function inAYear(): string {
 }
 
 test("a legale rappresentante delegates one service; the delegate accepts, uses exactly that one, and loses it when revoked", async ({ page, browser, baseURL }) => {
-  await signInWithDemoIdp(page, "Giulia Bianchi");
+  // Granting, answering and revoking a delega need level 2.
+  await signInWithDemoIdp(page, "Giulia Bianchi", { level: "2" });
   await page.goto("/profili/associa");
   await page.getByLabel("Codice fiscale dell'azienda").fill("01234567897");
   await page.getByRole("button", { name: "Associa il profilo" }).click();
@@ -34,7 +35,7 @@ test("a legale rappresentante delegates one service; the delegate accepts, uses 
   const other = await browser.newContext({ baseURL, javaScriptEnabled: false, locale: "it-IT" });
   const luca = await other.newPage();
   await luca.route("https://servizi.lavoro.gov.it/**", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<html lang=it><title>Smart working</title><h1>Servizio Smart working</h1></html>" }));
-  await signInWithDemoIdp(luca, "Luca Verdi");
+  await signInWithDemoIdp(luca, "Luca Verdi", { level: "2" });
   await expect(luca.getByText("deleghe conferite a te")).toBeVisible();
   await luca.getByRole("link", { name: "Vai alle deleghe" }).click();
   await luca.getByRole("link", { name: "Bianchi Servizi srl" }).first().click();

@@ -29,6 +29,7 @@ async function startAndFindRelationship(page: Page, person: string, worker?: str
 }
 
 test("Mario Rossi resigns from the demo company and revokes; Giulia Bianchi, as the company, sees the module", async ({ page, browser, baseURL }) => {
+  // Level 1: starting the module steps up to 2, which the revoca and the list then have.
   await signInWithDemoIdp(page, "Mario Rossi");
   await startAndFindRelationship(page, "Mario Rossi");
   await page.getByLabel("Tipo di comunicazione").selectOption("dimissioni");
@@ -50,7 +51,8 @@ test("Mario Rossi resigns from the demo company and revokes; Giulia Bianchi, as 
 
   const other = await browser.newContext({ baseURL, javaScriptEnabled: false, locale: "it-IT" });
   const giulia = await other.newPage();
-  await signInWithDemoIdp(giulia, "Giulia Bianchi");
+  // The company's list of modules needs level 2 (Mario got it by stepping up).
+  await signInWithDemoIdp(giulia, "Giulia Bianchi", { level: "2" });
   await giulia.goto("/profili/associa");
   await giulia.getByLabel("Codice fiscale dell'azienda").fill("01234567897");
   await giulia.getByRole("button", { name: "Associa il profilo" }).click();

@@ -1,12 +1,15 @@
 import { Page, expect } from "@playwright/test";
 
-// Signs in through the demo SPID IdP as `person` (its radio label starts with the name).
-export async function signInWithDemoIdp(page: Page, person = "Mario Rossi", opts: { outcome?: string } = {}) {
+// Signs in through the demo SPID IdP as `person` (its radio label starts with the name),
+// at level 1 unless `level` says otherwise: managing an organisation, deleghe
+// and Dimissioni volontarie need level 2, and a level-1 session steps up first.
+export async function signInWithDemoIdp(page: Page, person = "Mario Rossi", opts: { outcome?: string; level?: "1" | "2" } = {}) {
   await page.goto("/accedi");
   await page.getByText("Entra con SPID").click();
   await page.getByRole("link", { name: /Demo IdP/ }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Accedi con un'identità di prova");
   await page.getByLabel(new RegExp(`^${person}`)).check();
+  if (opts.level) await page.getByLabel("Livello da attestare").selectOption(opts.level);
   if (opts.outcome) await page.getByLabel("Esito dell'autenticazione").selectOption(opts.outcome);
   await page.getByRole("button", { name: "Accedi" }).click();
   await page.getByRole("button", { name: "Continua verso Servizi Lavoro" }).click();

@@ -29,7 +29,8 @@ test("Giulia Bianchi associates her company, acts for it and back, without JavaS
 const ANNA = "SPSNNA90T64F839O";
 
 test("Giulia invites a colleague, who accepts after signing in and acts for the company; both show in the activity", async ({ page, browser, baseURL }) => {
-  await signInWithDemoIdp(page, "Giulia Bianchi");
+  // Managing the company and answering an invitation need level 2.
+  await signInWithDemoIdp(page, "Giulia Bianchi", { level: "2" });
   await page.goto("/profili/associa");
   await page.getByLabel("Codice fiscale dell'azienda").fill("01234567897");
   await page.getByRole("button", { name: "Associa il profilo" }).click();
@@ -45,7 +46,7 @@ test("Giulia invites a colleague, who accepts after signing in and acts for the 
   // Anna, in her own browser, finds the invitation after signing in.
   const other = await browser.newContext({ baseURL, javaScriptEnabled: false, locale: "it-IT" });
   const anna = await other.newPage();
-  await signInWithDemoIdp(anna, "Anna Esposito");
+  await signInWithDemoIdp(anna, "Anna Esposito", { level: "2" });
   await expect(anna.getByText("aspettano la tua risposta")).toBeVisible();
   await anna.getByRole("link", { name: "Rispondi in Gestione profili" }).click();
   await expect(anna.getByText("Giulia Bianchi ti invita a operare per Bianchi Servizi srl come Operatore")).toBeVisible();
@@ -63,4 +64,21 @@ test("Giulia invites a colleague, who accepts after signing in and acts for the 
   await expect(page.getByRole("row", { name: /Giulia Bianchi.*Invito di un collega/ }).first()).toBeVisible();
   await expect(page.getByRole("row", { name: /Anna Esposito.*Invito accettato/ })).toBeVisible();
   await expect(page.getByRole("row", { name: /Anna Esposito.*Cambio di profilo/ }).first()).toBeVisible();
+});
+
+test("a level 1 session steps up to manage the company and lands on its page", async ({ page }) => {
+  await signInWithDemoIdp(page, "Giulia Bianchi");
+  await page.goto("/profili/associa");
+  await page.getByLabel("Codice fiscale dell'azienda").fill("01234567897");
+  await page.getByRole("button", { name: "Associa il profilo" }).click();
+  await expect(page).toHaveURL(/\/profili$/);
+  await page.getByRole("link", { name: "Gestisci membri e attività Bianchi Servizi srl" }).click();
+  // Managing an organisation needs level 2: back at the demo IdP, asked for it.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Accedi con un'identità di prova");
+  await expect(page.getByLabel("Livello da attestare")).toHaveValue("2");
+  await page.getByLabel(/^Giulia Bianchi/).check();
+  await page.getByRole("button", { name: "Accedi" }).click();
+  await page.getByRole("button", { name: "Continua verso Servizi Lavoro" }).click();
+  await expect(page).toHaveURL(/\/profili\/organizzazioni\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Bianchi Servizi srl");
 });

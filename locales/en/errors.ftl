@@ -25,3 +25,11 @@ error-500-title = Something went wrong
 error-500-body = A technical problem occurred. Nothing you had already saved has been lost. Please try again in a few minutes.
 error-503-title = Service temporarily unavailable
 error-503-body = The service is not available right now. Please try again in a few minutes.
+
+# Refusals decided in access (shared by every domain).
+access-strong-title = SPID or CIE needed
+access-strong = This gives or manages powers over other people or their resignations: it is done only with a SPID or CIE identity, at level 2 or higher. Sign out and sign in with SPID or CIE.
+access-forbidden-title = Not allowed
+access-forbidden = With the profile and the sign-in you are using, this is not allowed. Check in "Manage profiles" whom you are acting for.
+text-invalid-title = Text not accepted
+text-invalid = A field contains control characters or marks that reverse the direction of the text, which cannot be part of any data. Go back, type the text again without copying it from other programs, and send it again.

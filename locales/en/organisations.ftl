@@ -154,3 +154,6 @@ mail-org-approved-subject = { $organisation } has been registered
 mail-org-approved-body = The helpdesk has checked the details of { $organisation }: you can now act on its behalf. You find it in Manage profiles: { $link }
 mail-org-rejected-subject = Registration of { $organisation } not approved
 mail-org-rejected-body = The helpdesk could not approve the registration of { $organisation }. Reason: { $reason }. You can send a new request with the correct details.
+helpdesk-application-known = This organisation is already known to the portal or to the companies register: it is not created a second time and its details do not change through an application. Reject the application and tell the applicant to associate it under "Associate a profile" or to be invited by those who manage it.
+helpdesk-own-title = You cannot decide on your own application
+helpdesk-own = You sent this application yourself: another helpdesk operator decides it.

@@ -25,3 +25,11 @@ error-500-title = Si è verificato un errore
 error-500-body = Si è verificato un problema tecnico. Nessun dato che avevi già salvato è andato perso. Riprova tra qualche minuto.
 error-503-title = Servizio temporaneamente non disponibile
 error-503-body = Il servizio non è disponibile in questo momento. Riprova tra qualche minuto.
+
+# Refusals decided in access (shared by every domain).
+access-strong-title = Serve SPID o CIE
+access-strong = Questa operazione dà o gestisce poteri su altre persone o sulle loro dimissioni: si fa solo con un'identità SPID o CIE, di livello 2 o superiore. Esci e accedi con SPID o CIE.
+access-forbidden-title = Operazione non consentita
+access-forbidden = Con il profilo e l'accesso che stai usando questa operazione non è consentita. Controlla in "Gestione profili" per chi stai operando.
+text-invalid-title = Testo non accettato
+text-invalid = Un campo contiene caratteri di controllo o segni che invertono la direzione del testo, che non possono far parte di un dato. Torna indietro, riscrivi il testo senza copiarlo da altri programmi e invia di nuovo.

@@ -154,3 +154,6 @@ mail-org-approved-subject = { $organisation } è stata registrata
 mail-org-approved-body = L'assistenza ha verificato i dati di { $organisation }: ora puoi operare per suo conto. La trovi in Gestione profili: { $link }
 mail-org-rejected-subject = Registrazione di { $organisation } non approvata
 mail-org-rejected-body = L'assistenza non ha potuto approvare la registrazione di { $organisation }. Motivo: { $reason }. Puoi inviare una nuova richiesta con i dati corretti.
+helpdesk-application-known = Questa organizzazione è già nota al portale o al registro delle imprese: non si crea una seconda volta e i suoi dati non cambiano da una domanda. Respingi la domanda indicando al richiedente di associarsi da "Associa un profilo" o di farsi invitare da chi la gestisce.
+helpdesk-own-title = Non puoi decidere su una tua domanda
+helpdesk-own = Questa domanda l'hai inviata tu: la decide un altro operatore dell'assistenza.

@@ -65,13 +65,24 @@ pub enum Resource<'a> {
         id: i64,
         role: Option<MemberRole>,
     },
+    /// Granting a new delega for oneself (`organisation` none) or for an
+    /// organisation, with the principal's role in it now; `needs` is the
+    /// highest level among the services it would cover.
+    DelegaGrant {
+        organisation: Option<(i64, Option<MemberRole>)>,
+        needs: Level,
+    },
     /// An invitation to join an organisation, addressed to a codice fiscale.
     Invitation {
         id: i64,
         invitee: &'a str,
     },
-    /// An application to register an organisation, checked by the helpdesk.
-    OrganisationApplication(i64),
+    /// An application to register an organisation, checked by the helpdesk;
+    /// `applicant` is the account that sent it (no operator decides their own).
+    OrganisationApplication {
+        id: i64,
+        applicant: i64,
+    },
     /// The supporting document of such an application.
     OrganisationDocument(i64),
     /// A Dimissioni module: the worker's codice fiscale, the organisation
@@ -79,6 +90,9 @@ pub enum Resource<'a> {
     /// workplace's province, and the province the principal is an Ispettorato
     /// officer for (if any).
     Resignation {
+        /// The module's codice identificativo: what the audit trail names
+        /// (never the worker, so a denied probe records only what was asked).
+        code: &'a str,
         worker: &'a str,
         employer: Option<i64>,
         filed_by: i64,
@@ -87,17 +101,31 @@ pub enum Resource<'a> {
         province: &'a str,
         officer_for: Option<&'a str>,
     },
-    /// A support request, opened by `owner` (none: without signing in).
+    /// A list of Dimissioni modules: whose, and for whom.
+    Resignations(Listing<'a>),
+    /// A support request `number`, opened by `owner` (none: without signing in).
     SupportCase {
+        number: &'a str,
         owner: Option<i64>,
     },
-    /// One delega: who granted it, to whom (a codice fiscale), and whether the
-    /// principal manages the organisation it was granted for.
+    /// One delega: who granted it, to whom (a codice fiscale), whether it was
+    /// granted for an organisation, and whether the principal manages that
+    /// organisation now. An organisation's delega belongs to its current
+    /// managers, not to the person who once granted it.
     Delega {
         id: i64,
         grantor: i64,
         delegate: &'a str,
+        for_organisation: bool,
         manages_subject: bool,
+    },
+    /// An employment relationship from the Comunicazioni Obbligatorie, looked
+    /// up by a soggetto abilitato for a worker: `employer` is the employer's
+    /// codice fiscale on record, `typed` the one the operator entered.
+    Relationship {
+        id: i64,
+        employer: &'a str,
+        typed: &'a str,
     },
 }
 
@@ -113,12 +141,41 @@ impl Resource<'_> {
             Resource::OwnProfile => "profile:own".into(),
             Resource::Membership { id, .. } => format!("membership:{id}"),
             Resource::Organisation { id, .. } => format!("org:{id}"),
+            Resource::DelegaGrant { organisation: Some((id, _)), .. } => format!("org:{id}/delega-grant"),
+            Resource::DelegaGrant { organisation: None, .. } => "delega-grant".into(),
             Resource::Invitation { id, .. } => format!("invitation:{id}"),
-            Resource::OrganisationApplication(id) => format!("org-application:{id}"),
+            Resource::OrganisationApplication { id, .. } => format!("org-application:{id}"),
             Resource::OrganisationDocument(id) => format!("org-document:{id}"),
             Resource::Delega { id, .. } => format!("delega:{id}"),
-            Resource::SupportCase { .. } => "support-case".into(),
-            Resource::Resignation { worker, .. } => format!("dimissioni:{worker}"),
+            Resource::SupportCase { number, .. } => format!("support-case:{number}"),
+            Resource::Resignation { code, .. } => format!("dimissioni:{code}"),
+            Resource::Resignations(listing) => listing.code(),
+            Resource::Relationship { id, .. } => format!("relationship:{id}"),
+        }
+    }
+}
+
+/// Whose Dimissioni modules a list shows.
+#[derive(Clone, Copy, Debug)]
+pub enum Listing<'a> {
+    /// The worker's own (their codice fiscale).
+    Worker(&'a str),
+    /// Those of an organisation's relationships, to the company.
+    Employer { organisation: i64 },
+    /// Those the operator sent for a soggetto abilitato.
+    SentFor { organisation: i64 },
+    /// A province's, to its Ispettorato officers: the province listed and
+    /// the one the principal is an officer for (if any).
+    Province { province: &'a str, officer_for: Option<&'a str> },
+}
+
+impl Listing<'_> {
+    fn code(&self) -> String {
+        match self {
+            Listing::Worker(cf) => format!("dimissioni-of:{cf}"),
+            Listing::Employer { organisation } => format!("org:{organisation}/dimissioni"),
+            Listing::SentFor { organisation } => format!("org:{organisation}/dimissioni-sent"),
+            Listing::Province { province, .. } => format!("dimissioni-province:{province}"),
         }
     }
 }
@@ -215,6 +272,12 @@ fn delega_covers(id: i64, grant: &DelegaGrant, s: &Requirements, capacity: Profi
 /// The level the helpdesk console asks of operators.
 pub const HELPDESK_LEVEL: Level = Level::L2;
 
+/// The level asked of acts that give, take or manage power over others
+/// (an organisation's members, invitations, deleghe) and of Dimissioni
+/// volontarie, whose service is at level 2: a password alone (level 1) must
+/// not be enough to hand a company's services to someone else.
+pub const MANAGE_LEVEL: Level = Level::L2;
+
 /// The highest level a credential can reach by authenticating again.
 fn reachable(credential: Credential) -> Level {
     match credential {
@@ -222,6 +285,53 @@ fn reachable(credential: Credential) -> Level {
         // Password + one-time code: level 2 and no more.
         Credential::Foreign => Level::L2,
     }
+}
+
+/// SPID or CIE (the identities that carry a codice fiscale) at `needed` or
+/// more; below it, a new authentication at that level.
+fn strong(who: &Principal, needed: Level) -> Result<(), Denial> {
+    if !matches!(who.actor.credential, Credential::Spid | Credential::Cie) {
+        return Err(Denial::Credential { allowed: vec![Credential::Spid, Credential::Cie] });
+    }
+    at_level(who, needed)
+}
+
+/// At `needed` or more, or a new authentication when the credential can reach it.
+fn at_level(who: &Principal, needed: Level) -> Result<(), Denial> {
+    if who.actor.level < needed {
+        return Err(Denial::Level { needed, step_up: reachable(who.actor.credential) >= needed });
+    }
+    Ok(())
+}
+
+/// Whether the principal acts for organisation `id` as a company, with a
+/// delega (if through one) that covers Dimissioni volontarie today.
+fn as_company(who: &Principal, id: Option<i64>) -> bool {
+    let acting_for =
+        matches!(&who.acting.subject, crate::kernel::Subject::Organisation { id: o, .. } if Some(*o) == id);
+    acting_for
+        && who.profile() == Profile::Azienda
+        && who.delega().is_none_or(|(d, grant)| {
+            grant.services.as_ref().is_none_or(|s| s.iter().any(|x| x == DIMISSIONI))
+                && delega_in_force(d, grant).is_ok()
+        })
+}
+
+/// Those who manage an organisation (legale rappresentante, amministratore);
+/// to anyone else who is no member it does not exist.
+fn manages(role: Option<MemberRole>) -> Result<(), Denial> {
+    match role {
+        None => Err(Denial::NotYours),
+        Some(r) if r.manages() => Ok(()),
+        Some(_) => Err(Denial::MemberRole { needed: MemberRole::ALL.into_iter().filter(|r| r.manages()).collect() }),
+    }
+}
+
+/// Whether the principal acts for soggetto abilitato `id` (not for another
+/// organisation they belong to).
+fn as_abilitato(who: &Principal, id: Option<i64>) -> bool {
+    who.profile() == Profile::SoggettoAbilitato
+        && matches!(&who.acting.subject, crate::kernel::Subject::Organisation { id: o, .. } if Some(*o) == id)
 }
 
 /// May `who` (nobody, when `None`) do `action` on `resource`?
@@ -237,12 +347,7 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
             if !s.audience.contains(&who.profile()) {
                 return Err(Denial::Profile { needed: s.audience.to_vec() });
             }
-            if person.level < s.min_level {
-                return Err(Denial::Level {
-                    needed: s.min_level,
-                    step_up: reachable(person.credential) >= s.min_level,
-                });
-            }
+            at_level(who, s.min_level)?;
             // Through a delega: only within its dates and scope, and a
             // temporanea only on a day the grantor approved.
             if let Some((id, grant)) = who.delega() {
@@ -256,16 +361,17 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         (Action::View, Resource::ForeignDocument(_) | Resource::OrganisationDocument(_))
         | (
             Action::View | Action::Decide,
-            Resource::HelpdeskQueue | Resource::ForeignRequest(_) | Resource::OrganisationApplication(_),
+            Resource::HelpdeskQueue | Resource::ForeignRequest(_) | Resource::OrganisationApplication { .. },
         ) => {
             if !who.has_role(Role::HelpdeskOperator) {
                 return Err(Denial::Role { needed: Role::HelpdeskOperator });
             }
-            if !matches!(who.actor.credential, Credential::Spid | Credential::Cie) {
-                return Err(Denial::Credential { allowed: vec![Credential::Spid, Credential::Cie] });
-            }
-            if who.actor.level < HELPDESK_LEVEL {
-                return Err(Denial::Level { needed: HELPDESK_LEVEL, step_up: true });
+            strong(who, HELPDESK_LEVEL)?;
+            // Nobody decides on their own application.
+            if let (Action::Decide, Resource::OrganisationApplication { applicant, .. }) = (action, resource) {
+                if *applicant == who.actor.account_id {
+                    return Err(Denial::NotApplicable);
+                }
             }
             allowed()
         }
@@ -287,59 +393,86 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         // Members, invitations and the organisation's activity: those who
         // manage it (legale rappresentante, amministratore); to anyone else
         // it does not exist.
-        (Action::View | Action::Change, Resource::Organisation { role, .. }) => match role {
-            None => Err(Denial::NotYours),
-            Some(r) if r.manages() => allowed(),
-            Some(_) => {
-                Err(Denial::MemberRole { needed: MemberRole::ALL.into_iter().filter(|r| r.manages()).collect() })
+        // Managing is a strong act: SPID or CIE at level 2.
+        (Action::View | Action::Change, Resource::Organisation { role, .. }) => {
+            manages(*role)?;
+            strong(who, MANAGE_LEVEL)?;
+            allowed()
+        }
+        // A new delega: for oneself, or for an organisation one manages; at
+        // level 2, and at least the level of every service it covers.
+        (Action::Change, Resource::DelegaGrant { organisation, needs }) => {
+            if let Some((_, role)) = organisation {
+                manages(*role)?;
             }
-        },
-        // Only the person invited, known by the codice fiscale SPID or CIE gave.
+            strong(who, (*needs).max(MANAGE_LEVEL))?;
+            allowed()
+        }
+        // Only the person invited, known by the codice fiscale SPID or CIE
+        // gave; joining an organisation is a strong act.
         (Action::Decide, Resource::Invitation { invitee, .. }) => {
             if !matches!(who.actor.credential, Credential::Spid | Credential::Cie) || who.actor.identifier != *invitee {
                 return Err(Denial::NotYours);
             }
+            strong(who, MANAGE_LEVEL)?;
             allowed()
         }
         // A Dimissioni module: the worker (as themself) and the soggetto
         // abilitato who sent it see and revoke it; the employer (as the
         // company, also through a delega covering the service) and the
-        // province's Ispettorato officers only see it. To anyone else it does not exist.
+        // province's Ispettorato officers only see it. To anyone else it does
+        // not exist; to those it concerns, only at the service's level 2.
         (
             Action::View | Action::Change,
-            Resource::Resignation { worker, employer, filed_by, sent_for, province, officer_for },
+            Resource::Resignation { worker, employer, filed_by, sent_for, province, officer_for, .. },
         ) => {
-            let strong = matches!(who.actor.credential, Credential::Spid | Credential::Cie);
+            let strong_id = matches!(who.actor.credential, Credential::Spid | Credential::Cie);
             let own =
-                strong && who.acting.subject == crate::kernel::Subject::Themself && who.actor.identifier == *worker;
+                strong_id && who.acting.subject == crate::kernel::Subject::Themself && who.actor.identifier == *worker;
             // The operator who sent it, acting again for the soggetto abilitato
             // it was sent for (not for another organisation they belong to).
-            let sender = *filed_by == who.actor.account_id
-                && who.profile() == Profile::SoggettoAbilitato
-                && matches!(&who.acting.subject, crate::kernel::Subject::Organisation { id, .. } if Some(*id) == *sent_for);
-            if own || sender {
-                return allowed();
+            let sender = *filed_by == who.actor.account_id && as_abilitato(who, *sent_for);
+            let reader = action == Action::View
+                && (as_company(who, *employer)
+                    || (who.has_role(Role::ItlOfficer)
+                        && officer_for.is_some_and(|p| p.eq_ignore_ascii_case(province))));
+            if !(own || sender || reader) {
+                return Err(Denial::NotYours);
             }
-            if action == Action::View {
-                let company = match &who.acting.subject {
-                    crate::kernel::Subject::Organisation { id, .. } => Some(*id) == *employer,
-                    _ => false,
-                } && who.profile() == Profile::Azienda
-                    && who.delega().is_none_or(|(id, grant)| {
-                        grant.services.as_ref().is_none_or(|s| s.iter().any(|x| x == DIMISSIONI))
-                            && delega_in_force(id, grant).is_ok()
-                    });
-                let officer = who.has_role(Role::ItlOfficer)
-                    && officer_for.is_some_and(|p| p.eq_ignore_ascii_case(province))
-                    && who.actor.level >= Level::L2;
-                if company || officer {
-                    return allowed();
+            at_level(who, MANAGE_LEVEL)?;
+            allowed()
+        }
+        // A list of modules: one's own, the company's, those one sent for a
+        // soggetto abilitato, a province's; at the service's level 2.
+        (Action::View, Resource::Resignations(listing)) => {
+            let entitled = match listing {
+                Listing::Worker(cf) => {
+                    who.acting.subject == crate::kernel::Subject::Themself && who.actor.identifier == *cf
                 }
+                Listing::Employer { organisation } => as_company(who, Some(*organisation)),
+                Listing::SentFor { organisation } => as_abilitato(who, Some(*organisation)),
+                Listing::Province { province, officer_for } => {
+                    who.has_role(Role::ItlOfficer) && officer_for.is_some_and(|p| p.eq_ignore_ascii_case(province))
+                }
+            };
+            if !entitled {
+                return Err(Denial::NotYours);
             }
-            Err(Denial::NotYours)
+            at_level(who, MANAGE_LEVEL)?;
+            allowed()
+        }
+        // An employment relationship, to a soggetto abilitato filing for the
+        // worker: only when the employer's codice fiscale typed is the one on
+        // record (the operator must already know whom the worker works for).
+        (Action::View, Resource::Relationship { employer, typed, .. }) => {
+            if who.profile() != Profile::SoggettoAbilitato || !employer.eq_ignore_ascii_case(typed) {
+                return Err(Denial::NotYours);
+            }
+            at_level(who, MANAGE_LEVEL)?;
+            allowed()
         }
         // A support request: its requester; operators use the console.
-        (Action::View | Action::Change, Resource::SupportCase { owner }) => {
+        (Action::View | Action::Change, Resource::SupportCase { owner, .. }) => {
             if *owner == Some(who.actor.account_id) {
                 allowed()
             } else {
@@ -349,8 +482,10 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         // A delega: both sides see it; the grantor's side (the grantor, or
         // whoever manages the organisation it is for) revokes and approves;
         // only the delegate answers, renounces, asks and acts through it.
-        (action, Resource::Delega { grantor, delegate, manages_subject, .. }) => {
-            let grantor_side = *grantor == who.actor.account_id || *manages_subject;
+        (action, Resource::Delega { grantor, delegate, for_organisation, manages_subject, .. }) => {
+            // An organisation's delega: whoever manages it now (a manager who
+            // left keeps nothing); one's own: the grantor.
+            let grantor_side = if *for_organisation { *manages_subject } else { *grantor == who.actor.account_id };
             let delegate_side =
                 matches!(who.actor.credential, Credential::Spid | Credential::Cie) && who.actor.identifier == *delegate;
             let ok = match action {
@@ -360,6 +495,11 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
                 Action::Enter => return Err(Denial::NotApplicable),
             };
             if ok {
+                // Changing it, or answering it, is a strong act; acting
+                // through it asks what each service asks.
+                if matches!(action, Action::Change | Action::Decide) {
+                    strong(who, MANAGE_LEVEL)?;
+                }
                 allowed()
             } else if grantor_side || delegate_side {
                 // The other side's action: theirs to take, not this person's.

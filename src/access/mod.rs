@@ -20,9 +20,14 @@ mod audit;
 mod decision;
 
 pub use audit::{about_organisation, action_name, by_actor, recent, record, under_delega, AuditEvent};
-pub use decision::{authorize, Action, DelegaLimit, Denial, Requirements, Resource, DIMISSIONI};
+pub use decision::{
+    authorize, Action, DelegaLimit, Denial, Listing, Requirements, Resource, DIMISSIONI, HELPDESK_LEVEL, MANAGE_LEVEL,
+};
 
+use crate::error::{AppError, AppResult};
 use crate::kernel::{AppState, Principal};
+use crate::web::render::PageRequest;
+use axum::http::StatusCode;
 
 /// Proof that [`authorize`] allowed an action. Private fields: only this
 /// module makes one; it is neither `Clone` nor `Default`.
@@ -114,4 +119,43 @@ pub async fn check(
     };
     crate::db::with_conn(&state.pool, move |c| record(c, &event)).await?;
     Ok(decision)
+}
+
+/// The one way handlers ask: decides, audits, and turns a refusal into the
+/// answer that helps ([`refusal`]). `back` is where a sign-in or a new
+/// authentication at a higher level returns to: the page itself for a GET,
+/// the page the form is on for a POST.
+pub async fn require(req: &PageRequest, action: Action, resource: &Resource<'_>, back: &str) -> AppResult<Permit> {
+    check(&req.state, req.principal.as_ref(), action, resource, &req.request_id)
+        .await?
+        .map_err(|denial| refusal(req, denial, back))
+}
+
+/// A refusal as the person meets it: sign in, or authenticate again at the
+/// level needed (at the same identity provider), and come back to `back`;
+/// what is someone else's does not exist (404); the rest is a 403 that says
+/// what would fix it.
+pub fn refusal(req: &PageRequest, denial: Denial, back: &str) -> AppError {
+    let forbidden = |title: &'static str, detail: &'static str| AppError::Explained {
+        status: StatusCode::FORBIDDEN,
+        title,
+        detail,
+        log: format!("{} refused ({})", req.at.path, denial.code()),
+    };
+    match &denial {
+        Denial::SignIn => AppError::SignInRequired { next: back.to_string() },
+        Denial::Level { needed, step_up: true } => AppError::StepUpRequired {
+            idp: req.principal.as_ref().map(|p| p.actor.idp_entity_id.clone()).unwrap_or_default(),
+            level: needed.number(),
+            next: back.to_string(),
+        },
+        Denial::NotYours => AppError::NotFound,
+        Denial::Credential { .. } => forbidden("access-strong-title", "access-strong"),
+        Denial::MemberRole { .. } => forbidden("organisation-forbidden-title", "organisation-forbidden"),
+        Denial::Level { step_up: false, .. }
+        | Denial::Role { .. }
+        | Denial::Profile { .. }
+        | Denial::Delega(_)
+        | Denial::NotApplicable => forbidden("access-forbidden-title", "access-forbidden"),
+    }
 }

@@ -8,7 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::i18n::{t, t_args, use_lang};
 use crate::identity::organisations;
-use crate::kernel::{Credential, Level, Principal, Profile};
+use crate::kernel::{Credential, DelegaGrant, Level, Principal, Profile};
 use crate::paths;
 use crate::web::components::Crumb;
 use crate::web::layout::Page;
@@ -220,13 +220,20 @@ fn group_by_reason(
 }
 
 /// What the results of `/servizi` depend on: the language, the filters and,
-/// for a signed-in person, what the access decision looks at.
+/// for a signed-in person, everything the access decision on a service reads
+/// (`access::authorize`, `Resource::Service`): credential, level, profile and,
+/// through a delega, the delega itself (its id is in the page) with its scope,
+/// dates, kind, today's date and approval. Leave one out and one person is
+/// shown another's catalog.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct ResultsKey {
     lang: Lang,
-    who: Option<(Credential, Level, Profile)>,
+    who: Option<DecisionInputs>,
     filters: (String, Option<Profile>, Option<String>),
 }
+
+/// Credential, level, profile, and the delega acted through (if any).
+type DecisionInputs = (Credential, Level, Profile, Option<(i64, DelegaGrant)>);
 
 /// The body of `/servizi` (filters, count, results), rendered once per key:
 /// it is the same for everyone with the
@@ -256,7 +263,9 @@ fn CatalogPage() -> impl IntoView {
     let who = use_principal();
     let key = ResultsKey {
         lang: use_lang(),
-        who: who.as_ref().map(|w| (w.actor.credential, w.actor.level, w.profile())),
+        who: who.as_ref().map(|w| {
+            (w.actor.credential, w.actor.level, w.profile(), w.delega().map(|(id, grant)| (id, grant.clone())))
+        }),
         filters: (f.q.clone(), f.audience, f.category.clone()),
     };
     // The filters, the count and the results: the same for everyone with this key.

@@ -6,6 +6,7 @@
 //! profile, never one the law reserves to the person.
 use super::model::{self, Kind, NewDelega};
 use super::notify;
+use crate::access::{self, Action, Permit, Resource};
 use crate::catalog::model::{self as catalog, Service};
 use crate::db::with_conn;
 use crate::error::AppResult;
@@ -169,11 +170,35 @@ fn chosen(subjects: &[Subject], per: Option<&str>) -> Option<Subject> {
     }
 }
 
+/// The permit to grant a delega for `subject` covering `services` (none:
+/// every service it may delegate): asked of the one decision, which wants
+/// SPID or CIE at level 2, and at least the level of each service covered.
+async fn may_grant(req: &PageRequest, subject: &Subject, services: Option<&[String]>) -> AppResult<Permit> {
+    let (delegable, _) = services_for(subject.capacity);
+    let needs = delegable
+        .iter()
+        .filter(|s| services.is_none_or(|chosen| chosen.contains(&s.slug)))
+        .map(|s| s.min_level)
+        .max()
+        .unwrap_or(crate::kernel::Level::L1);
+    // The role is read again here: the list of subjects only offered it.
+    let organisation = match subject.organisation {
+        Some(id) => {
+            let account = req.principal.as_ref().map(|p| p.actor.account_id).unwrap_or_default();
+            Some((id, with_conn(&req.state.pool, move |c| organisations::role_in(c, id, account)).await?))
+        }
+        None => None,
+    };
+    let back = format!("{}?per={}", paths::DELEGA_NEW, subject.value);
+    access::require(req, Action::Change, &Resource::DelegaGrant { organisation, needs }, &back).await
+}
+
 /// `GET /deleghe/nuova[?per=…]`.
 pub async fn form(req: PageRequest, who: Principal, Query(q): Query<ForQuery>) -> AppResult<Response> {
     let subjects = subjects(&req, &who).await?;
     // Someone else's organisation is not among the choices: as if it did not exist.
     let subject = chosen(&subjects, q.per.as_deref()).ok_or(crate::error::AppError::NotFound)?;
+    may_grant(&req, &subject, None).await?;
     let today = req.state.clock.now().date();
     let v = Values { all: false, from: today.format("%Y-%m-%d").to_string(), ..Values::default() };
     let max_years = req.state.config.delega_max_years;
@@ -210,6 +235,8 @@ pub async fn submit(
         from: get("dal"),
         until: get("al"),
     };
+    // Asked before the form is checked, so a new authentication comes before any typing is lost.
+    let permit = may_grant(&req, &subject, (!v.all).then_some(v.services.as_slice())).await?;
     let (today, max_years) = (req.state.clock.now().date(), req.state.config.delega_max_years);
     let mut errors = FieldErrors::default();
     let delegate = codice_fiscale::normalize(&v.tax_code).filter(|cf| cf.len() == 16);
@@ -275,7 +302,7 @@ pub async fn submit(
     };
     let (days, now) = (req.state.config.delega_pending_days, req.state.clock.now());
     let created = with_conn(&req.state.pool, move |c| {
-        let Some(id) = model::create(c, &new, days, now)? else { return Ok(None) };
+        let Some(id) = model::create(c, &permit, &new, days, now)? else { return Ok(None) };
         model::find(c, id, now)
     })
     .await?;

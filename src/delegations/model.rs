@@ -2,9 +2,11 @@
 //! (only through the lifecycle, only from the state read, so two changes at
 //! once end in one consistent state) and their history.
 use super::lifecycle::{self, Dates, Event, State};
+use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{accounts as a, delega_approvals as ap, delega_events as ev, deleghe as d, organisations as o};
 use crate::db::AnyConnection;
 use crate::identity::organisations::OrganisationKind;
+use crate::kernel::Level;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -116,7 +118,14 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryRe
     let q = match filter {
         Filter::Id(id) => q.filter(d::id.eq(id)),
         Filter::Given { account, organisations } => {
-            q.filter(d::grantor_account_id.eq(account).or(d::organisation_id.eq_any(organisations.to_vec())))
+            // One's own, and the organisations' one manages now (not those
+            // one once granted for an organisation one has left).
+            q.filter(
+                d::grantor_account_id
+                    .eq(account)
+                    .and(d::organisation_id.is_null())
+                    .or(d::organisation_id.eq_any(organisations.to_vec())),
+            )
         }
         Filter::Received(tax_code) => q.filter(d::delegate_tax_code.eq(tax_code.to_string())),
         Filter::Live => {
@@ -169,7 +178,8 @@ pub fn find(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResul
     Ok(load(conn, Filter::Id(id), now)?.into_iter().next())
 }
 
-/// The deleghe `account` granted, and those for the organisations in `organisations` (which they manage).
+/// The deleghe `account` granted for themself, and those for the organisations
+/// in `organisations` (which they manage now).
 pub fn given(
     conn: &mut AnyConnection,
     account: i64,
@@ -211,10 +221,13 @@ fn acceptance_code() -> String {
 /// same person the same scope for the same subject (`Ok(None)`).
 pub fn create(
     conn: &mut AnyConnection,
+    permit: &Permit,
     new: &NewDelega,
     answer_days: i64,
     now: NaiveDateTime,
 ) -> QueryResult<Option<i64>> {
+    let grant = Resource::DelegaGrant { organisation: new.organisation.map(|id| (id, None)), needs: Level::L1 };
+    permit.require(Action::Change, &grant)?;
     conn.transaction(|c| {
         let same_subject = d::table
             .filter(d::delegate_tax_code.eq(&new.delegate_tax_code))

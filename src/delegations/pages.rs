@@ -170,8 +170,11 @@ struct Detail {
 pub async fn detail(req: PageRequest, who: Principal, Path(DelegaId { id }): Path<DelegaId>) -> AppResult<Response> {
     let (_, delega) = permit(&req, &who, id, Action::View).await?;
     let this = resource(&delega, &who, &req).await?;
-    let delegate_side = access::authorize(Some(&who), Action::Decide, &this).is_ok();
-    let grantor_side = access::authorize(Some(&who), Action::Change, &this).is_ok();
+    // Each side's buttons, also below the level its actions ask: pressing one
+    // then asks for a new authentication, rather than hiding what one may do.
+    let side =
+        |action| matches!(access::authorize(Some(&who), action, &this), Ok(_) | Err(access::Denial::Level { .. }));
+    let (delegate_side, grantor_side) = (side(Action::Decide), side(Action::Change));
     let today = req.state.clock.now().date();
     let (history, actions, today) = with_conn(&req.state.pool, move |c| {
         let actions = if grantor_side { Some(access::under_delega(c, id, 200)?) } else { None };
@@ -196,6 +199,7 @@ async fn resource<'a>(d: &'a Delega, who: &Principal, req: &PageRequest) -> AppR
         id: d.id,
         grantor: d.grantor_account_id,
         delegate: &d.delegate_tax_code,
+        for_organisation: org.is_some(),
         manages_subject: manages,
     })
 }

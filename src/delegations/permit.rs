@@ -1,7 +1,8 @@
 //! Who may do what to a delega, asked of the one decision (`access`): its
 //! two sides see it; the grantor's side revokes and approves; the delegate
 //! answers, renounces, asks and acts through it. Anyone else is told it
-//! does not exist (404); the wrong side's action is a 403.
+//! does not exist (404); the wrong side's action is a 403. An organisation's
+//! delega is its current managers': one who left it has no side any more.
 use super::model::{self, Delega};
 use crate::access::{self, Action, Denial, Permit, Resource};
 use crate::db::with_conn;
@@ -27,6 +28,7 @@ pub async fn permit(req: &PageRequest, who: &Principal, id: i64, action: Action)
         id,
         grantor: delega.grantor_account_id,
         delegate: &delega.delegate_tax_code,
+        for_organisation: delega.organisation.is_some(),
         manages_subject: manages,
     };
     match access::check(&req.state, Some(who), action, &resource, &req.request_id).await? {
@@ -37,6 +39,6 @@ pub async fn permit(req: &PageRequest, who: &Principal, id: i64, action: Action)
             detail: "delega-other-side",
             log: format!("delega {id}: the other side's action"),
         }),
-        Err(_) => Err(AppError::NotFound),
+        Err(denial) => Err(access::refusal(req, denial, &crate::paths::delega(id))),
     }
 }

@@ -34,7 +34,8 @@ pub struct Code {
     pub codice: String,
 }
 
-/// The module `code` with the permit to `action` on it, or 404.
+/// The module `code` with the permit to `action` on it; 404 to those it
+/// does not concern, a new authentication at level 2 to those it does.
 pub async fn permitted(req: &PageRequest, who: &Principal, code: &str, action: Action) -> AppResult<(Permit, Module)> {
     if code.len() != 17 || !code.chars().all(|c| c.is_ascii_digit()) {
         return Err(AppError::NotFound);
@@ -50,6 +51,7 @@ pub async fn permitted(req: &PageRequest, who: &Principal, code: &str, action: A
     .await?;
     let m = m.ok_or(AppError::NotFound)?;
     let resource = Resource::Resignation {
+        code: &m.code,
         worker: &m.contents.worker_tax_code,
         employer,
         filed_by: m.filed_by_account_id,
@@ -57,9 +59,8 @@ pub async fn permitted(req: &PageRequest, who: &Principal, code: &str, action: A
         province: &m.contents.workplace_province,
         officer_for: province.as_deref(),
     };
-    let permit = access::check(&req.state, Some(who), action, &resource, &req.request_id)
-        .await?
-        .map_err(|_| AppError::NotFound)?;
+    // After a new authentication at the service's level, back to the module's page.
+    let permit = access::require(req, action, &resource, &paths::dimissioni(&m.code)).await?;
     Ok((permit, m))
 }
 
@@ -194,6 +195,7 @@ async fn detail_of(
     let (deliveries, sent_for) =
         with_conn(&req.state.pool, move |c| Ok((module::deliveries(c, id)?, org_id(c, sent_by.as_deref())?))).await?;
     let resource = Resource::Resignation {
+        code: &m.code,
         worker: &m.contents.worker_tax_code,
         employer: None,
         filed_by: m.filed_by_account_id,
@@ -244,7 +246,7 @@ pub async fn revoke(
 ) -> AppResult<Response> {
     let who = {
         // The service's own requirements (SPID or CIE, level 2) apply to revoking too.
-        let _ = filer::enter(&req).await?;
+        let _ = filer::enter_then(&req, &paths::dimissioni(&codice)).await?;
         who
     };
     let (_, m) = permitted(&req, &who, &codice, Action::Change).await?;

@@ -41,17 +41,23 @@ pub fn may_transmit(kind: OrganisationKind) -> bool {
 /// The access decision for the service, turned into the right answer:
 /// sign in, step up to level 2, or why not.
 pub async fn enter(req: &PageRequest) -> AppResult<Principal> {
+    enter_then(req, &req.at.path).await
+}
+
+/// [`enter`], coming back to `back` after a sign-in or a new authentication
+/// (a form's own page rather than the address it posts to).
+pub async fn enter_then(req: &PageRequest, back: &str) -> AppResult<Principal> {
     let service = catalog::find(SLUG).ok_or(AppError::NotFound)?;
     let who = req.principal.as_ref();
     match access::check(&req.state, who, Action::Enter, &Resource::Service(service.requirements()), &req.request_id)
         .await?
     {
         Ok(_) => Ok(who.cloned().ok_or(AppError::NotFound)?),
-        Err(Denial::SignIn) => Err(AppError::SignInRequired { next: req.at.path.clone() }),
+        Err(Denial::SignIn) => Err(AppError::SignInRequired { next: back.to_string() }),
         Err(Denial::Level { needed, step_up: true }) => Err(AppError::StepUpRequired {
             idp: who.map(|w| w.actor.idp_entity_id.clone()).unwrap_or_default(),
             level: needed.number(),
-            next: req.at.path.clone(),
+            next: back.to_string(),
         }),
         Err(other) => Err(AppError::Explained {
             status: StatusCode::FORBIDDEN,

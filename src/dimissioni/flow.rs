@@ -13,6 +13,7 @@ use super::module::{self, Kind, Sender};
 use super::pdf;
 use super::pin;
 use super::relationships::{EmploymentRecords, LocalRecords, Relationship};
+use crate::access::{self, Action, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args};
@@ -120,6 +121,8 @@ fn RelationshipPage(lookup: Lookup, operator: bool) -> impl IntoView {
                 <h2 id="found-heading">{t("dim-found-title")}</h2>
                 <form method="get" action=paths::DIMISSIONI_FORM>
                     <input type="hidden" name="cf_lavoratore" value=worker_for_link.clone()/>
+                    // The employer as typed: an operator reads a relationship only knowing it.
+                    <input type="hidden" name="cf_datore" value=employer_for_link.clone()/>
                     <fieldset>
                         <legend>{t("dim-found-choose")}</legend>
                         {list.iter().enumerate().map(|(i, r)| {
@@ -255,6 +258,15 @@ async fn lock(req: &PageRequest, who: &Principal, filer: &Filer, v: &mut Values)
     if r.worker_tax_code != worker {
         // Another worker's relationship: as if it did not exist.
         return Err(AppError::NotFound);
+    }
+    // An operator reads it only knowing the employer too (as the lookup
+    // asked), and the reading is in the audit trail.
+    if filer.is_operator() {
+        let typed = partita_iva::normalize(&v.employer_tax_code)
+            .or_else(|| codice_fiscale::normalize(&v.employer_tax_code))
+            .unwrap_or_default();
+        let resource = Resource::Relationship { id, employer: &r.employer_tax_code, typed: &typed };
+        access::require(req, Action::View, &resource, &req.at.path).await?;
     }
     v.fill_from(&r);
     Ok(())

@@ -4,7 +4,7 @@
 //! dates, also as CSV. As a soggetto abilitato: the modules one sent.
 //! Ispettorato officers also see their province's.
 use super::module::{self, Kind, Module, Scope, Search};
-use crate::access::{self, Action, Resource, DIMISSIONI};
+use crate::access::{self, Action, Listing, Resource, DIMISSIONI};
 use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -166,7 +166,8 @@ fn ListPage(l: Lists) -> impl IntoView {
     }
 }
 
-/// The modules the principal sees as an Ispettorato officer (checked one by one).
+/// The modules the principal sees as an Ispettorato officer: the province's
+/// list, asked of the decision like any other list.
 async fn province_view(req: &PageRequest, who: &Principal) -> AppResult<Option<(String, Vec<Module>)>> {
     if !who.has_role(Role::ItlOfficer) {
         return Ok(None);
@@ -175,68 +176,52 @@ async fn province_view(req: &PageRequest, who: &Principal) -> AppResult<Option<(
     let Some(province) = with_conn(&req.state.pool, move |c| roles::itl_province(c, &identifier)).await? else {
         return Ok(None);
     };
+    let listing = Listing::Province { province: &province, officer_for: Some(&province) };
+    let permit = access::require(req, Action::View, &Resource::Resignations(listing), &req.at.path).await?;
     let p2 = province.clone();
     let modules =
-        with_conn(&req.state.pool, move |c| module::list(c, Scope::Province(&p2), &Search::default())).await?;
-    let visible: Vec<Module> = modules
-        .into_iter()
-        .filter(|m| {
-            let resource = Resource::Resignation {
-                worker: "",
-                employer: None,
-                filed_by: -1,
-                sent_for: None,
-                province: &m.contents.workplace_province,
-                officer_for: Some(&province),
-            };
-            access::authorize(Some(who), Action::View, &resource).is_ok()
-        })
-        .collect();
-    Ok(Some((province.clone(), visible)))
+        with_conn(&req.state.pool, move |c| module::list(c, &permit, Scope::Province(&p2), &Search::default())).await?;
+    Ok(Some((province, modules)))
 }
 
 async fn modules_for(req: &PageRequest, who: &Principal, q: &SearchQuery) -> AppResult<(View, Vec<Module>)> {
     let view = view_of(req, who).await?;
     let search = q.search();
-    let scope_key = match &view {
-        View::Own(cf) => (0, cf.clone()),
-        View::Company { tax_code, .. } => (1, tax_code.clone()),
-        View::Sent { tax_code, .. } => (2, tax_code.clone()),
+    let (listing, scope) = match &view {
+        View::Own(cf) => (Listing::Worker(cf), OwnedScope::Worker(cf.clone())),
+        View::Company { id, tax_code, .. } => {
+            (Listing::Employer { organisation: *id }, OwnedScope::Employer(*id, tax_code.clone()))
+        }
+        View::Sent { id, tax_code } => (
+            Listing::SentFor { organisation: *id },
+            OwnedScope::FiledBy { account: who.actor.account_id, organisation: *id, abilitato: tax_code.clone() },
+        ),
         View::Officer => return Ok((view, Vec::new())),
     };
-    let account = who.actor.account_id;
-    let modules = with_conn(&req.state.pool, move |c| {
-        let scope = match scope_key.0 {
-            0 => Scope::Worker(&scope_key.1),
-            1 => Scope::Employer(&scope_key.1),
-            _ => Scope::FiledBy { account, abilitato: &scope_key.1 },
-        };
-        module::list(c, scope, &search)
-    })
-    .await?;
-    // Each one through the access decision, like a single module's page.
-    let (employer, sent_by) = match &view {
-        View::Company { id, .. } => (Some(*id), None),
-        View::Sent { id, tax_code } => (None, Some((*id, tax_code.as_str()))),
-        View::Own(_) | View::Officer => (None, None),
-    };
-    let visible = modules
-        .into_iter()
-        .filter(|m| {
-            let sent_for =
-                sent_by.and_then(|(id, cf)| (m.contents.abilitato_tax_code.as_deref() == Some(cf)).then_some(id));
-            let resource = Resource::Resignation {
-                worker: &m.contents.worker_tax_code,
-                employer,
-                filed_by: m.filed_by_account_id,
-                sent_for,
-                province: &m.contents.workplace_province,
-                officer_for: None,
-            };
-            access::authorize(Some(who), Action::View, &resource).is_ok()
-        })
-        .collect();
-    Ok((view, visible))
+    // The whole list at once, at the service's level; a new authentication brings the search back.
+    let back = if req.at.query.is_empty() { req.at.path.clone() } else { format!("{}?{}", req.at.path, req.at.query) };
+    let permit = access::require(req, Action::View, &Resource::Resignations(listing), &back).await?;
+    let modules = with_conn(&req.state.pool, move |c| module::list(c, &permit, scope.borrowed(), &search)).await?;
+    Ok((view, modules))
+}
+
+/// A [`Scope`] that can cross into the database task.
+enum OwnedScope {
+    Worker(String),
+    Employer(i64, String),
+    FiledBy { account: i64, organisation: i64, abilitato: String },
+}
+
+impl OwnedScope {
+    fn borrowed(&self) -> Scope<'_> {
+        match self {
+            OwnedScope::Worker(cf) => Scope::Worker(cf),
+            OwnedScope::Employer(id, cf) => Scope::Employer { organisation: *id, tax_code: cf },
+            OwnedScope::FiledBy { account, organisation, abilitato } => {
+                Scope::FiledBy { account: *account, organisation: *organisation, abilitato }
+            }
+        }
+    }
 }
 
 /// `GET /dimissioni-volontarie`.

@@ -4,6 +4,7 @@
 //! certa: the module's hash, chained to the previous module's, signed with
 //! the portal's key (see [`super::seal`]).
 use super::seal;
+use crate::access::{Action, Listing, Permit, Resource};
 use crate::db::schema::{dimissioni_deliveries as dl, dimissioni_modules as m};
 use crate::db::AnyConnection;
 use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
@@ -183,7 +184,10 @@ fn from_row(row: Row) -> Module {
     }
 }
 
-pub fn by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Module>> {
+/// One module by its code, for this domain's own work: deciding who may see
+/// it ([`super::detail::permitted`]) and delivering it. Other domains have no
+/// way to read a module.
+pub(super) fn by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Module>> {
     let row: Option<Row> = m::table.filter(m::code.eq(code)).select(select_module!()).first(conn).optional()?;
     Ok(row.map(from_row))
 }
@@ -191,15 +195,31 @@ pub fn by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Modul
 /// Which modules a list shows.
 pub enum Scope<'a> {
     Worker(&'a str),
-    Employer(&'a str),
-    /// Sent by this operator for the soggetto abilitato with this codice fiscale.
+    /// An organisation's, by its codice fiscale as employer.
+    Employer {
+        organisation: i64,
+        tax_code: &'a str,
+    },
+    /// Sent by this operator for the soggetto abilitato `organisation` (its codice fiscale).
     FiledBy {
         account: i64,
+        organisation: i64,
         abilitato: &'a str,
     },
     Province(&'a str),
-    /// Every module, oldest first (the chain's order, for `verify`).
-    Chain,
+}
+
+impl Scope<'_> {
+    /// The list as the access decision knows it: a permit for one list
+    /// never reads another.
+    fn listing(&self) -> Listing<'_> {
+        match self {
+            Scope::Worker(cf) => Listing::Worker(cf),
+            Scope::Employer { organisation, .. } => Listing::Employer { organisation: *organisation },
+            Scope::FiledBy { organisation, .. } => Listing::SentFor { organisation: *organisation },
+            Scope::Province(p) => Listing::Province { province: p, officer_for: Some(p) },
+        }
+    }
 }
 
 /// Filters of the employer's search.
@@ -211,16 +231,17 @@ pub struct Search {
     pub until: Option<NaiveDate>,
 }
 
-pub fn list(conn: &mut AnyConnection, scope: Scope, search: &Search) -> QueryResult<Vec<Module>> {
+/// The modules of `scope` (newest first), with the permit to see that list.
+pub fn list(conn: &mut AnyConnection, permit: &Permit, scope: Scope, search: &Search) -> QueryResult<Vec<Module>> {
+    permit.require(Action::View, &Resource::Resignations(scope.listing()))?;
     let mut q = m::table.select(select_module!()).into_boxed();
     q = match scope {
         Scope::Worker(cf) => q.filter(m::worker_tax_code.eq(cf.to_string())),
-        Scope::Employer(cf) => q.filter(m::employer_tax_code.eq(cf.to_string())),
-        Scope::FiledBy { account, abilitato } => {
+        Scope::Employer { tax_code, .. } => q.filter(m::employer_tax_code.eq(tax_code.to_string())),
+        Scope::FiledBy { account, abilitato, .. } => {
             q.filter(m::filed_by_account_id.eq(account)).filter(m::abilitato_tax_code.eq(abilitato.to_string()))
         }
         Scope::Province(p) => q.filter(m::workplace_province.eq(p.to_string())),
-        Scope::Chain => q,
     };
     if let Some(w) = &search.worker {
         q = q.filter(m::worker_tax_code.eq(w.clone()));
@@ -234,12 +255,15 @@ pub fn list(conn: &mut AnyConnection, scope: Scope, search: &Search) -> QueryRes
     if let Some(next) = search.until.and_then(|u| u.succ_opt()) {
         q = q.filter(m::transmitted_at.lt(next.and_time(chrono::NaiveTime::MIN)));
     }
-    let rows: Vec<Row> = q.order(m::id.asc()).load(conn)?;
-    let mut out: Vec<Module> = rows.into_iter().map(from_row).collect();
-    if !matches!(scope, Scope::Chain) {
-        out.reverse();
-    }
-    Ok(out)
+    let rows: Vec<Row> = q.order(m::id.desc()).load(conn)?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+/// Every module, oldest first: the seal chain's order, for
+/// `servizi-lavoro dimissioni verify` (the operator's own command, not a page).
+pub fn chain(conn: &mut AnyConnection) -> QueryResult<Vec<Module>> {
+    let rows: Vec<Row> = m::table.select(select_module!()).order(m::id.asc()).load(conn)?;
+    Ok(rows.into_iter().map(from_row).collect())
 }
 
 /// Who transmits.

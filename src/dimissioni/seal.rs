@@ -53,7 +53,7 @@ pub fn verify(
     conn: &mut AnyConnection,
     keys: &crate::saml::keys::KeyPair,
 ) -> diesel::QueryResult<Result<usize, Broken>> {
-    let chain: Vec<Module> = module::list(conn, module::Scope::Chain, &Default::default())?;
+    let chain: Vec<Module> = module::chain(conn)?;
     let mut prev = GENESIS.to_string();
     for m in &chain {
         let broken = |why| Ok(Err(Broken { code: m.code.clone(), why }));

@@ -36,6 +36,13 @@ pub(super) async fn permit(page: &PageRequest, action: Action, resource: Resourc
             level: needed.number(),
             next: if page.at.path.ends_with("/decisione") { PATH.into() } else { page.at.path.clone() },
         },
+        // Their own application: another operator decides it.
+        Denial::NotApplicable => AppError::Explained {
+            status: StatusCode::FORBIDDEN,
+            title: "helpdesk-own-title",
+            detail: "helpdesk-own",
+            log: "helpdesk: an operator's own application".into(),
+        },
         other => AppError::Explained {
             status: StatusCode::FORBIDDEN,
             title: "helpdesk-forbidden-title",

@@ -10,7 +10,7 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
 use crate::paths;
-use crate::profiles::applications::{self, Application, State};
+use crate::profiles::applications::{self, Application, State, Undecided};
 use crate::web::components::{Crumb, ErrorSummary, FieldErrors};
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
@@ -54,6 +54,12 @@ fn ApplicationPage(app: Application, reason: String, errors: FieldErrors) -> imp
     }
 }
 
+/// The resource an application is to the decision (with its applicant), or 404.
+async fn application(page: &PageRequest, id: i64) -> AppResult<Resource<'static>> {
+    let applicant = with_conn(&page.state.pool, move |c| applications::applicant_of(c, id)).await?;
+    Ok(Resource::OrganisationApplication { id, applicant: applicant.ok_or(AppError::NotFound)? })
+}
+
 /// The pending application `id` (decided ones are gone from the console).
 async fn pending(
     page: &PageRequest,
@@ -72,7 +78,7 @@ async fn pending(
 
 /// `GET /assistenza/organizzazioni/{id}`.
 pub async fn page(page: PageRequest, Path(id): Path<i64>) -> AppResult<Response> {
-    let (_, app) = pending(&page, Action::View, Resource::OrganisationApplication(id), id).await?;
+    let (_, app) = pending(&page, Action::View, application(&page, id).await?, id).await?;
     Ok(page.render(StatusCode::OK, move || {
         view! { <ApplicationPage app reason=String::new() errors=FieldErrors::default()/> }.into_any()
     }))
@@ -92,7 +98,7 @@ pub async fn decide(
     Path(id): Path<i64>,
     FormData(form): FormData<DecisionForm>,
 ) -> AppResult<Response> {
-    let (permit, app) = pending(&page, Action::Decide, Resource::OrganisationApplication(id), id).await?;
+    let (permit, app) = pending(&page, Action::Decide, application(&page, id).await?, id).await?;
     let approve = match form.decision.as_deref() {
         Some("approve") => true,
         Some("reject") => false,
@@ -112,9 +118,18 @@ pub async fn decide(
         }));
     }
     let (r, now) = (reason.clone(), page.state.clock.now());
-    let decided = with_conn(&page.state.pool, move |c| applications::decide(c, &permit, id, approve, &r, now))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let decided =
+        match with_conn(&page.state.pool, move |c| applications::decide(c, &permit, id, approve, &r, now)).await? {
+            Ok(decided) => decided,
+            Err(Undecided::AlreadyDecided) => return Err(AppError::NotFound),
+            // Known already: it can only be rejected, and the page says why.
+            Err(Undecided::Known) => {
+                let mut errors = FieldErrors::default();
+                errors.add("reason", "helpdesk-application-known");
+                return Ok(page
+                    .render(StatusCode::CONFLICT, move || view! { <ApplicationPage app reason errors/> }.into_any()));
+            }
+        };
     tracing::info!(application = id, approve, "helpdesk decision on an organisation");
     // Checked: the document is no longer needed (what was decided stays recorded).
     let scan = page.state.config.data_dir.join("uploads").join(&decided.doc_file);

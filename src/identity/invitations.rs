@@ -2,6 +2,7 @@
 //! codice fiscale (they need not have signed in yet); the colleague accepts
 //! or refuses after signing in with SPID or CIE. The life of an invitation is
 //! [`State`], and every change goes through [`State::after`].
+use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{accounts as a, invitations as i, organisations as o};
 use crate::db::AnyConnection;
 use crate::identity::organisations::{self, Role};
@@ -218,6 +219,7 @@ pub fn create(
 /// not allowed (answered, withdrawn or run out).
 pub fn apply(
     conn: &mut AnyConnection,
+    permit: &Permit,
     id: i64,
     event: Event,
     actor: i64,
@@ -225,8 +227,25 @@ pub fn apply(
 ) -> QueryResult<Result<State, State>> {
     conn.transaction(|c| {
         let Some(inv) = find(c, id, now)? else { return Err(diesel::result::Error::NotFound) };
+        // The invited person answers; those who manage the organisation withdraw.
+        let organisation = Resource::Organisation { id: inv.organisation_id, role: None };
+        if !permit.covers(Action::Change, &organisation) {
+            permit.require(Action::Decide, &Resource::Invitation { id, invitee: &inv.invitee })?;
+        }
         if inv.state == State::Expired {
             expire_due(c, now)?;
+        }
+        // An invitation carries its sender's power: once they no longer
+        // manage the organisation, it is withdrawn and cannot be accepted.
+        let sender: i64 = i::table.find(id).select(i::invited_by).first(c)?;
+        if event == Event::Accept
+            && inv.state == State::Pending
+            && !organisations::role_in(c, inv.organisation_id, sender)?.is_some_and(|r| r.manages())
+        {
+            diesel::update(i::table.find(id).filter(i::state.eq(State::Pending.code())))
+                .set((i::state.eq(State::Revoked.code()), i::decided_at.eq(now)))
+                .execute(c)?;
+            return Ok(Err(State::Revoked));
         }
         let Some(next) = inv.state.after(event) else { return Ok(Err(inv.state)) };
         // Only from pending: of two answers at once, one wins.

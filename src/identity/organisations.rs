@@ -1,6 +1,7 @@
 //! Organisations people act for, and their roles in them. A membership is
 //! active from `since` until `until` (none: still active); ending it takes
 //! effect on the member's next request (the principal is checked against it).
+use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{memberships as m, organisations as o};
 use crate::db::AnyConnection;
 use crate::kernel::Profile as Capacity;
@@ -145,6 +146,15 @@ pub fn organisation_for(conn: &mut AnyConnection, new: &NewOrganisation, now: Na
     o::table.filter(o::tax_code.eq(&new.tax_code)).select(o::id).first(conn)
 }
 
+/// Creates the organisation `new` unless one with its codice fiscale exists
+/// (then `None`: what the portal knows is never overwritten from an application).
+pub fn create_new(conn: &mut AnyConnection, new: &NewOrganisation, now: NaiveDateTime) -> QueryResult<Option<i64>> {
+    if o::table.filter(o::tax_code.eq(&new.tax_code)).count().get_result::<i64>(conn)? > 0 {
+        return Ok(None);
+    }
+    organisation_for(conn, new, now).map(Some)
+}
+
 /// The organisation `id`.
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Organisation>> {
     type Row = (i64, String, String, String, String, String, Option<String>, Option<String>);
@@ -268,8 +278,22 @@ pub struct Member {
     pub until: Option<NaiveDateTime>,
 }
 
-/// Everyone who is or was a member of `organisation_id`: active ones first, by name.
-pub fn members_of(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<Vec<Member>> {
+/// The organisation's resource, as a permit for it names it.
+fn this(organisation_id: i64) -> Resource<'static> {
+    Resource::Organisation { id: organisation_id, role: None }
+}
+
+/// Everyone who is or was a member of `organisation_id`, for those with a
+/// permit to see or change its members: active ones first, by name.
+pub fn members(conn: &mut AnyConnection, permit: &Permit, organisation_id: i64) -> QueryResult<Vec<Member>> {
+    if !permit.covers(Action::Change, &this(organisation_id)) {
+        permit.require(Action::View, &this(organisation_id))?;
+    }
+    members_of(conn, organisation_id)
+}
+
+/// Everyone who is or was a member (inside `identity`: for its own checks).
+pub(super) fn members_of(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<Vec<Member>> {
     use crate::db::schema::accounts as a;
     type Row = (i64, i64, String, String, String, String, NaiveDateTime, Option<NaiveDateTime>);
     let rows: Vec<Row> = m::table
@@ -305,6 +329,15 @@ pub enum MembersRefusal {
     RepresentativeRole,
 }
 
+/// Takes the organisation's row for the rest of the transaction (a write lock
+/// on both databases: PostgreSQL's row lock, SQLite's writer lock), so two
+/// changes to its members at the same instant are decided one after the
+/// other: two managers leaving together cannot both pass "someone else
+/// still manages it" (write skew under PostgreSQL's read committed).
+fn lock(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<()> {
+    diesel::update(o::table.find(organisation_id)).set(o::name.eq(o::name)).execute(conn).map(|_| ())
+}
+
 /// Whether, without `membership_id`, someone active would still manage `organisation_id`.
 fn others_manage(conn: &mut AnyConnection, organisation_id: i64, membership_id: i64) -> QueryResult<bool> {
     let roles: Vec<String> = m::table
@@ -331,11 +364,14 @@ fn active_role(conn: &mut AnyConnection, organisation_id: i64, membership_id: i6
 /// (amministratore or operatore), unless that leaves nobody to manage it.
 pub fn change_role(
     conn: &mut AnyConnection,
+    permit: &Permit,
     organisation_id: i64,
     membership_id: i64,
     role: Role,
 ) -> QueryResult<Result<Role, MembersRefusal>> {
+    permit.require(Action::Change, &this(organisation_id))?;
     conn.transaction(|c| {
+        lock(c, organisation_id)?;
         let Some(old) = active_role(c, organisation_id, membership_id)? else {
             return Ok(Err(MembersRefusal::NotFound));
         };
@@ -356,12 +392,15 @@ pub fn change_role(
 /// leave, but nobody else removes them here.
 pub fn remove(
     conn: &mut AnyConnection,
+    permit: &Permit,
     organisation_id: i64,
     membership_id: i64,
     by_account: i64,
     now: NaiveDateTime,
 ) -> QueryResult<Result<(), MembersRefusal>> {
+    permit.require(Action::Change, &this(organisation_id))?;
     conn.transaction(|c| {
+        lock(c, organisation_id)?;
         let Some(old) = active_role(c, organisation_id, membership_id)? else {
             return Ok(Err(MembersRefusal::NotFound));
         };

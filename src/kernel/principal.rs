@@ -69,7 +69,7 @@ pub enum Basis {
 }
 
 /// What a delega allows, as checked for the request at hand.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
 pub struct DelegaGrant {
     /// The services it covers, by slug; none: every service the subject may delegate.
     pub services: Option<Vec<String>>,

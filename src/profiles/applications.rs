@@ -7,6 +7,7 @@ use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{accounts as a, organisation_applications as p};
 use crate::db::AnyConnection;
 use crate::identity::organisations::{self, NewOrganisation, OrganisationKind, Role};
+use crate::registry::{CompanyRegistry, LocalRegistry};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -175,19 +176,36 @@ pub fn queue(conn: &mut AnyConnection, permit: &Permit) -> QueryResult<Vec<Appli
     load(conn, None, Some(State::Pending), None)
 }
 
-/// One application, for the helpdesk.
+/// Who sent application `id`: the decision needs it (nobody decides their own).
+pub fn applicant_of(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<i64>> {
+    p::table.find(id).select(p::account_id).first(conn).optional()
+}
+
+/// One application, for the helpdesk: its page, its document, or deciding on it.
 pub fn find(conn: &mut AnyConnection, permit: &Permit, id: i64) -> QueryResult<Option<Application>> {
-    // The application's page, its document, or deciding on it.
-    let allowed = permit.covers(Action::View, &Resource::OrganisationDocument(id))
-        || permit.covers(Action::Decide, &Resource::OrganisationApplication(id));
+    // The applicant does not name the object: any permit for this application will do.
+    let this = Resource::OrganisationApplication { id, applicant: 0 };
+    let allowed =
+        permit.covers(Action::View, &Resource::OrganisationDocument(id)) || permit.covers(Action::Decide, &this);
     if !allowed {
-        permit.require(Action::View, &Resource::OrganisationApplication(id))?;
+        permit.require(Action::View, &this)?;
     }
     Ok(load(conn, Some(id), None, None)?.into_iter().next())
 }
 
+/// Why an application was not decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Undecided {
+    /// Someone decided it in the meantime.
+    AlreadyDecided,
+    /// The organisation exists already (in the portal or in the company
+    /// registry): an application never creates it twice nor changes it, so
+    /// it can only be rejected (the applicant joins through its managers).
+    Known,
+}
+
 /// Approves (creating the organisation, the applicant its legale
-/// rappresentante) or rejects application `id`. `None`: already decided.
+/// rappresentante) or rejects application `id`.
 pub fn decide(
     conn: &mut AnyConnection,
     permit: &Permit,
@@ -195,13 +213,20 @@ pub fn decide(
     approve: bool,
     reason: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<Application>> {
-    permit.require(Action::Decide, &Resource::OrganisationApplication(id))?;
+) -> QueryResult<Result<Application, Undecided>> {
+    permit.require(Action::Decide, &Resource::OrganisationApplication { id, applicant: 0 })?;
     conn.transaction(|c| {
-        let Some(app) = load(c, Some(id), None, None)?.into_iter().next() else { return Ok(None) };
-        let Some(next) = app.state.decide(approve) else { return Ok(None) };
+        let Some(app) = load(c, Some(id), None, None)?.into_iter().next() else {
+            return Ok(Err(Undecided::AlreadyDecided));
+        };
+        let Some(next) = app.state.decide(approve) else { return Ok(Err(Undecided::AlreadyDecided)) };
         let organisation = if next == State::Approved {
-            let org = organisations::organisation_for(c, &app.organisation, now)?;
+            if LocalRegistry.company(c, &app.organisation.tax_code)?.is_some() {
+                return Ok(Err(Undecided::Known));
+            }
+            let Some(org) = organisations::create_new(c, &app.organisation, now)? else {
+                return Ok(Err(Undecided::Known));
+            };
             organisations::join(c, org, app.account_id, Role::LegaleRappresentante, now)?;
             Some(org)
         } else {
@@ -216,6 +241,14 @@ pub fn decide(
                 p::organisation_id.eq(organisation),
             ))
             .execute(c)?;
-        Ok((changed == 1).then_some(Application { state: next, reason: Some(reason.to_string()), ..app }))
+        if changed != 1 {
+            // Another operator was first: undo this one's organisation with the transaction.
+            return Err(diesel::result::Error::RollbackTransaction);
+        }
+        Ok(Ok(Application { state: next, reason: Some(reason.to_string()), ..app }))
+    })
+    .or_else(|e| match e {
+        diesel::result::Error::RollbackTransaction => Ok(Err(Undecided::AlreadyDecided)),
+        e => Err(e),
     })
 }

@@ -39,15 +39,14 @@ pub async fn answer(
     let invitation =
         with_conn(&req.state.pool, move |c| invitations::find(c, id, now)).await?.ok_or(AppError::NotFound)?;
     let resource = Resource::Invitation { id, invitee: &invitation.invitee };
-    let permit = access::check(&req.state, Some(&who), Action::Decide, &resource, &req.request_id)
-        .await?
-        .map_err(|_| AppError::NotFound)?;
+    let permit = access::require(&req, Action::Decide, &resource, paths::PROFILES).await?;
     let account = permit.account_id();
-    let action = match with_conn(&req.state.pool, move |c| invitations::apply(c, id, event, account, now)).await? {
-        Ok(State::Accepted) => "accept-invitation",
-        Ok(_) => "refuse-invitation",
-        Err(state) => return Err(invitations_conflict(state)),
-    };
+    let action =
+        match with_conn(&req.state.pool, move |c| invitations::apply(c, &permit, id, event, account, now)).await? {
+            Ok(State::Accepted) => "accept-invitation",
+            Ok(_) => "refuse-invitation",
+            Err(state) => return Err(invitations_conflict(state)),
+        };
     let resource = format!("org:{}/invitation:{id}", invitation.organisation_id);
     super::members::audit(&req, &who, action, resource, String::new()).await?;
     Ok(Redirect::to(paths::PROFILES).into_response())

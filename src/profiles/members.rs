@@ -4,7 +4,7 @@
 //! never left without someone to manage it. Every change is in the audit
 //! trail under `org:{id}/…`, which the organisation's activity page reads.
 use super::organisation::{self, InviteValues, OrganisationId};
-use crate::access::{self, Action, AuditEvent};
+use crate::access::{self, Action, AuditEvent, Permit};
 use crate::auth::foreign::registration::send_later;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -22,6 +22,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
+use std::sync::Arc;
 
 #[derive(Debug, Deserialize)]
 pub struct MemberPath {
@@ -78,7 +79,7 @@ pub async fn invite(
     Path(OrganisationId { id }): Path<OrganisationId>,
     FormData(form): FormData<InviteForm>,
 ) -> AppResult<Response> {
-    let (_, org) = organisation::permit(&req, &who, id, Action::Change).await?;
+    let (permit, org) = organisation::permit(&req, &who, id, Action::Change).await?;
     let typed: String = form.codice_fiscale.unwrap_or_default().trim().chars().take(40).collect();
     let role_typed: String = form.ruolo.unwrap_or_default().chars().take(40).collect();
     let mut errors = FieldErrors::default();
@@ -111,7 +112,7 @@ pub async fn invite(
                 Some(Err(InviteRefusal::AlreadyInvited)) => errors.add("codice_fiscale", "organisation-error-invited"),
                 _ => {}
             }
-            let mut data = organisation::load(&req, &who, org).await?;
+            let mut data = organisation::load(&req, &who, permit, org).await?;
             data.invite = InviteValues { tax_code: typed, role: role_typed, errors };
             Ok(organisation::render(&req, StatusCode::UNPROCESSABLE_ENTITY, data))
         }
@@ -146,13 +147,13 @@ pub async fn revoke(
     who: Principal,
     Path(InvitationPath { id, invitation }): Path<InvitationPath>,
 ) -> AppResult<Response> {
-    organisation::permit(&req, &who, id, Action::Change).await?;
+    let (permit, _) = organisation::permit(&req, &who, id, Action::Change).await?;
     let (account, now) = (who.actor.account_id, req.state.clock.now());
     let result = with_conn(&req.state.pool, move |c| {
         // Another organisation's invitation does not exist here.
         match invitations::find(c, invitation, now)? {
             Some(i) if i.organisation_id == id => {
-                invitations::apply(c, invitation, Event::Revoke, account, now).map(Some)
+                invitations::apply(c, &permit, invitation, Event::Revoke, account, now).map(Some)
             }
             _ => Ok(None),
         }
@@ -188,13 +189,13 @@ pub async fn change_role(
     Path(MemberPath { id, member }): Path<MemberPath>,
     FormData(form): FormData<RoleForm>,
 ) -> AppResult<Response> {
-    organisation::permit(&req, &who, id, Action::Change).await?;
+    let (permit, _) = organisation::permit(&req, &who, id, Action::Change).await?;
     let role = form
         .ruolo
         .as_deref()
         .and_then(Role::parse)
         .ok_or_else(|| AppError::BadRequest(format!("role {:?}", form.ruolo)))?;
-    let changed = with_conn(&req.state.pool, move |c| organisations::change_role(c, id, member, role)).await?;
+    let changed = with_conn(&req.state.pool, move |c| organisations::change_role(c, &permit, id, member, role)).await?;
     let old = changed.map_err(|r| refused(r, id))?;
     if old != role {
         let detail = format!("{} -> {}", old.code(), role.code());
@@ -204,8 +205,8 @@ pub async fn change_role(
 }
 
 /// The active member `member` of organisation `id`, or 404.
-async fn active_member(req: &PageRequest, id: i64, member: i64) -> AppResult<Member> {
-    with_conn(&req.state.pool, move |c| organisations::members_of(c, id))
+async fn active_member(req: &PageRequest, permit: Arc<Permit>, id: i64, member: i64) -> AppResult<Member> {
+    with_conn(&req.state.pool, move |c| organisations::members(c, &permit, id))
         .await?
         .into_iter()
         .find(|m| m.membership_id == member && m.until.is_none())
@@ -218,8 +219,8 @@ pub async fn confirm_remove(
     who: Principal,
     Path(MemberPath { id, member }): Path<MemberPath>,
 ) -> AppResult<Response> {
-    let (_, org) = organisation::permit(&req, &who, id, Action::Change).await?;
-    let m = active_member(&req, id, member).await?;
+    let (permit, org) = organisation::permit(&req, &who, id, Action::Change).await?;
+    let m = active_member(&req, Arc::new(permit), id, member).await?;
     let yourself = m.account_id == who.actor.account_id;
     let action = paths::member_remove(id, member);
     Ok(req.render(StatusCode::OK, move || {
@@ -254,10 +255,11 @@ pub async fn remove(
     who: Principal,
     Path(MemberPath { id, member }): Path<MemberPath>,
 ) -> AppResult<Response> {
-    organisation::permit(&req, &who, id, Action::Change).await?;
-    let m = active_member(&req, id, member).await?;
+    let (permit, _) = organisation::permit(&req, &who, id, Action::Change).await?;
+    let permit = Arc::new(permit);
+    let m = active_member(&req, permit.clone(), id, member).await?;
     let (now, by) = (req.state.clock.now(), who.actor.account_id);
-    with_conn(&req.state.pool, move |c| organisations::remove(c, id, member, by, now))
+    with_conn(&req.state.pool, move |c| organisations::remove(c, &permit, id, member, by, now))
         .await?
         .map_err(|r| refused(r, id))?;
     audit(&req, &who, "remove-member", format!("org:{id}/member:{member}"), m.identifier.clone()).await?;

@@ -2,7 +2,7 @@
 //! see it: its details, its members (with role changes and removal), the
 //! invitations sent, and a form to invite a colleague. Only its legali
 //! rappresentanti and amministratori get here; to anyone else it does not exist.
-use crate::access::{self, Action, Denial, Permit, Resource};
+use crate::access::{self, Action, Permit, Resource};
 use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -28,23 +28,17 @@ pub struct OrganisationId {
 
 /// The permit to `action` on organisation `id` and the organisation, or the
 /// refusal: 404 to non-members (it does not exist for them), 403 to members
-/// who do not manage it.
+/// who do not manage it, and a new authentication at level 2 to those who
+/// manage it with less. After that, a page comes back to itself and a form
+/// to the organisation's page.
 pub async fn permit(req: &PageRequest, who: &Principal, id: i64, action: Action) -> AppResult<(Permit, Organisation)> {
     let account = who.actor.account_id;
     let (role, org) =
         with_conn(&req.state.pool, move |c| Ok((organisations::role_in(c, id, account)?, organisations::find(c, id)?)))
             .await?;
-    let resource = Resource::Organisation { id, role };
-    match access::check(&req.state, Some(who), action, &resource, &req.request_id).await? {
-        Ok(permit) => Ok((permit, org.ok_or(AppError::NotFound)?)),
-        Err(Denial::MemberRole { .. }) => Err(AppError::Explained {
-            status: StatusCode::FORBIDDEN,
-            title: "organisation-forbidden-title",
-            detail: "organisation-forbidden",
-            log: format!("organisation {id}: not one who manages it"),
-        }),
-        Err(_) => Err(AppError::NotFound),
-    }
+    let back = if action == Action::View { req.at.path.clone() } else { paths::organisation(id) };
+    let permit = access::require(req, action, &Resource::Organisation { id, role }, &back).await?;
+    Ok((permit, org.ok_or(AppError::NotFound)?))
 }
 
 /// What the page shows, and the invite form as typed.
@@ -64,10 +58,15 @@ pub struct InviteValues {
     pub errors: FieldErrors,
 }
 
-pub async fn load(req: &PageRequest, who: &Principal, organisation: Organisation) -> AppResult<OrganisationView> {
+pub async fn load(
+    req: &PageRequest,
+    who: &Principal,
+    permit: Permit,
+    organisation: Organisation,
+) -> AppResult<OrganisationView> {
     let (id, now) = (organisation.id, req.state.clock.now());
     let (members, invitations) = with_conn(&req.state.pool, move |c| {
-        Ok((organisations::members_of(c, id)?, invitations::of_organisation(c, id, now)?))
+        Ok((organisations::members(c, &permit, id)?, invitations::of_organisation(c, id, now)?))
     })
     .await?;
     Ok(OrganisationView {
@@ -85,8 +84,8 @@ pub async fn page(
     who: Principal,
     Path(OrganisationId { id }): Path<OrganisationId>,
 ) -> AppResult<Response> {
-    let (_, organisation) = permit(&req, &who, id, Action::View).await?;
-    let data = load(&req, &who, organisation).await?;
+    let (permit, organisation) = permit(&req, &who, id, Action::View).await?;
+    let data = load(&req, &who, permit, organisation).await?;
     Ok(render(&req, StatusCode::OK, data))
 }
 

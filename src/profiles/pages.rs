@@ -35,6 +35,7 @@ async fn through_delega(req: &PageRequest, who: &Principal, id: i64) -> AppResul
         id,
         grantor: delega.grantor_account_id,
         delegate: &delega.delegate_tax_code,
+        for_organisation: delega.organisation.is_some(),
         manages_subject: false,
     };
     let permit = access::authorize(Some(who), Action::Switch, &resource).map_err(|_| AppError::NotFound)?;

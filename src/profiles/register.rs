@@ -171,7 +171,7 @@ pub async fn submit(req: PageRequest, who: Principal, request: Request) -> AppRe
     let multipart = <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, &state)
         .await
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let form = upload::read(multipart, "documento").await;
+    let form = upload::read(multipart, "documento").await.checked()?;
     let (v, checked) = check(&form);
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
     let document = match &form.file {
@@ -191,12 +191,15 @@ pub async fn submit(req: PageRequest, who: Principal, request: Request) -> AppRe
     let (Ok(org), Some((mime, ext)), true) = (checked, document, errors.is_empty()) else {
         return Ok(again(&req, v, errors));
     };
-    // Known already: join it through its managers (or the registry), not a second time.
+    // Known already, to the portal or to the company registry: join it through
+    // its managers or by association (/profili/associa), never a second time.
     let (account, tc) = (who.actor.account_id, org.tax_code.clone());
     let (known, pending) = with_conn(&req.state.pool, move |c| {
         use crate::db::schema::organisations as o;
+        use crate::registry::{CompanyRegistry, LocalRegistry};
         use diesel::prelude::*;
-        let known = o::table.filter(o::tax_code.eq(&tc)).count().get_result::<i64>(c)? > 0;
+        let known = o::table.filter(o::tax_code.eq(&tc)).count().get_result::<i64>(c)? > 0
+            || LocalRegistry.company(c, &tc)?.is_some();
         Ok((known, applications::pending_exists(c, account, &tc)?))
     })
     .await?;

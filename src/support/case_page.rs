@@ -39,12 +39,9 @@ async fn requester_case(req: &PageRequest, number: &str, secret: Option<&str>) -
     }
     let n = number.to_string();
     let case = with_conn(&req.state.pool, move |c| cases::by_number(c, &n)).await?.ok_or(AppError::NotFound)?;
-    let resource = Resource::SupportCase { owner: case.account_id };
-    match access::check(&req.state, req.principal.as_ref(), Action::View, &resource, &req.request_id).await? {
-        Ok(_) => Ok(case),
-        Err(access::Denial::SignIn) => Err(AppError::SignInRequired { next: req.at.path.clone() }),
-        Err(_) => Err(AppError::NotFound),
-    }
+    let resource = Resource::SupportCase { number, owner: case.account_id };
+    access::require(req, Action::View, &resource, &req.at.path).await?;
+    Ok(case)
 }
 
 #[component]

@@ -114,7 +114,7 @@ pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> 
     let multipart = <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, &state)
         .await
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let form = upload::read(multipart, "allegato").await;
+    let form = upload::read(multipart, "allegato").await.checked()?;
     let v = Values {
         name: form.field("nome", 200),
         email: form.field("email", 300).to_lowercase(),

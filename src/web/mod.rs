@@ -10,6 +10,7 @@ pub mod layout;
 pub mod pages;
 pub mod render;
 pub mod security;
+pub mod text;
 pub mod upload;
 
 use crate::kernel::AppState;

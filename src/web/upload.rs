@@ -15,9 +15,20 @@ pub const MAX_FORM_BYTES: usize = 3 * MAX_DOCUMENT_BYTES;
 pub struct Upload {
     pub fields: HashMap<String, String>,
     pub file: Result<Option<Vec<u8>>, &'static str>,
+    /// A text field held a character no field accepts (`web::text`).
+    refused_text: bool,
 }
 
 impl Upload {
+    /// The form, unless a text field holds a refused character: then the
+    /// same 422 as any other form ([`super::security::invalid_text`]).
+    pub fn checked(self) -> crate::error::AppResult<Upload> {
+        if self.refused_text {
+            return Err(super::security::invalid_text("a multipart form"));
+        }
+        Ok(self)
+    }
+
     /// A text field, trimmed and cut to `max` characters (empty if absent).
     pub fn field(&self, name: &str, max: usize) -> String {
         self.fields.get(name).map(|v| v.trim().chars().take(max).collect()).unwrap_or_default()
@@ -29,6 +40,7 @@ impl Upload {
 pub async fn read(mut multipart: Multipart, file_field: &str) -> Upload {
     let mut fields = HashMap::new();
     let mut file: Result<Option<Vec<u8>>, &'static str> = Ok(None);
+    let mut refused_text = false;
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(f)) => f,
@@ -42,6 +54,7 @@ pub async fn read(mut multipart: Multipart, file_field: &str) -> Upload {
         let name = field.name().unwrap_or("").to_string();
         if name != file_field {
             let value = field.text().await.unwrap_or_default();
+            refused_text |= !super::text::clean_field(&name, &value);
             fields.insert(name, value);
             continue;
         }
@@ -73,7 +86,7 @@ pub async fn read(mut multipart: Multipart, file_field: &str) -> Upload {
             break;
         }
     }
-    Upload { fields, file }
+    Upload { fields, file, refused_text }
 }
 
 /// PDF, JPEG or PNG, decided by the content, not by the name: (MIME type, extension).

@@ -5,7 +5,7 @@ use crate::common::saml::signed_in;
 use crate::common::TestApp;
 use axum::http::StatusCode;
 use diesel::prelude::*;
-use servizi_lavoro::access::{self, authorize, Action, Denial, Resource};
+use servizi_lavoro::access::{self, authorize, Action, Denial, Listing, Resource};
 use servizi_lavoro::catalog::model;
 use servizi_lavoro::kernel::{Credential, Level, MemberRole, Principal, Profile, Role};
 
@@ -41,24 +41,37 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::OwnProfile,
         Resource::Membership { id: 1, holder: 7 },
         Resource::Membership { id: 2, holder: 8 },
-        Resource::OrganisationApplication(1),
+        Resource::OrganisationApplication { id: 1, applicant: 8 },
+        // `person()`'s own application: never theirs to decide.
+        Resource::OrganisationApplication { id: 2, applicant: 7 },
         Resource::OrganisationDocument(1),
         Resource::Organisation { id: 1, role: None },
         Resource::Organisation { id: 1, role: Some(MemberRole::LegaleRappresentante) },
         Resource::Organisation { id: 1, role: Some(MemberRole::Amministratore) },
         Resource::Organisation { id: 1, role: Some(MemberRole::Operatore) },
+        // Granting a delega: for oneself, for an organisation one manages,
+        // one one only works in, one one is no member of; and one covering
+        // a level-3 service.
+        Resource::DelegaGrant { organisation: None, needs: Level::L1 },
+        Resource::DelegaGrant { organisation: None, needs: Level::L3 },
+        Resource::DelegaGrant { organisation: Some((1, Some(MemberRole::Amministratore))), needs: Level::L2 },
+        Resource::DelegaGrant { organisation: Some((1, Some(MemberRole::Operatore))), needs: Level::L1 },
+        Resource::DelegaGrant { organisation: Some((1, None)), needs: Level::L1 },
         // `person()` is known by the identifier "X".
         Resource::Invitation { id: 1, invitee: "X" },
         Resource::Invitation { id: 2, invitee: "Y" },
-        // A delega given by `person()` (account 7), one given to them, one of
-        // an organisation they manage, and one of strangers.
-        Resource::Delega { id: 1, grantor: 7, delegate: "Y", manages_subject: false },
-        Resource::Delega { id: 2, grantor: 8, delegate: "X", manages_subject: false },
-        Resource::Delega { id: 3, grantor: 8, delegate: "Y", manages_subject: true },
-        Resource::Delega { id: 4, grantor: 8, delegate: "Y", manages_subject: false },
+        // A delega given by `person()` (account 7) for themself, one given to
+        // them, one of an organisation they manage, one of an organisation
+        // they granted but no longer manage, and one of strangers.
+        Resource::Delega { id: 1, grantor: 7, delegate: "Y", for_organisation: false, manages_subject: false },
+        Resource::Delega { id: 2, grantor: 8, delegate: "X", for_organisation: false, manages_subject: false },
+        Resource::Delega { id: 3, grantor: 8, delegate: "Y", for_organisation: true, manages_subject: true },
+        Resource::Delega { id: 5, grantor: 7, delegate: "Y", for_organisation: true, manages_subject: false },
+        Resource::Delega { id: 4, grantor: 8, delegate: "Y", for_organisation: false, manages_subject: false },
         // Dimissioni modules: of `person()` ("X"), sent by them (account 7), of a stranger
         // in Milano (seen by an officer for MI, not for RM).
         Resource::Resignation {
+            code: "20270101100000000",
             worker: "X",
             employer: None,
             filed_by: 9,
@@ -67,6 +80,7 @@ fn resources() -> Vec<Resource<'static>> {
             officer_for: None,
         },
         Resource::Resignation {
+            code: "20270101100000001",
             worker: "Y",
             employer: None,
             filed_by: 7,
@@ -75,6 +89,7 @@ fn resources() -> Vec<Resource<'static>> {
             officer_for: None,
         },
         Resource::Resignation {
+            code: "20270101100000002",
             worker: "Y",
             employer: Some(3),
             filed_by: 9,
@@ -83,6 +98,7 @@ fn resources() -> Vec<Resource<'static>> {
             officer_for: Some("MI"),
         },
         Resource::Resignation {
+            code: "20270101100000003",
             worker: "Y",
             employer: None,
             filed_by: 9,
@@ -90,6 +106,21 @@ fn resources() -> Vec<Resource<'static>> {
             province: "MI",
             officer_for: Some("RM"),
         },
+        // Lists of modules: one's own, another worker's, a company's, a
+        // soggetto abilitato's, a province's for its officer and for another's.
+        Resource::Resignations(Listing::Worker("X")),
+        Resource::Resignations(Listing::Worker("Y")),
+        Resource::Resignations(Listing::Employer { organisation: 3 }),
+        Resource::Resignations(Listing::SentFor { organisation: 5 }),
+        Resource::Resignations(Listing::Province { province: "MI", officer_for: Some("MI") }),
+        Resource::Resignations(Listing::Province { province: "MI", officer_for: Some("RM") }),
+        // Support requests: one's own, someone else's, an anonymous one.
+        Resource::SupportCase { number: "URP-2027-000001", owner: Some(7) },
+        Resource::SupportCase { number: "URP-2027-000002", owner: Some(8) },
+        Resource::SupportCase { number: "URP-2027-000003", owner: None },
+        // A relationship looked up with the employer on record, and with another.
+        Resource::Relationship { id: 1, employer: "01234567897", typed: "01234567897" },
+        Resource::Relationship { id: 1, employer: "01234567897", typed: "12345678903" },
     ]);
     all
 }
@@ -98,32 +129,60 @@ fn resources() -> Vec<Resource<'static>> {
 fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Result<(), Denial> {
     let Some(p) = who else { return Err(Denial::SignIn) };
     let (credential, level) = (p.actor.credential, p.actor.level);
+    let reachable = if credential == Credential::Foreign { Level::L2 } else { Level::L3 };
+    // At `needed` or a new authentication (when the credential reaches it).
+    let at = |needed: Level| {
+        if level < needed {
+            Err(Denial::Level { needed, step_up: reachable >= needed })
+        } else {
+            Ok(())
+        }
+    };
+    let spid_or_cie = matches!(credential, Credential::Spid | Credential::Cie);
+    // SPID or CIE at `needed`: acts that give or manage power over others.
+    let strong = |needed: Level| {
+        if !spid_or_cie {
+            Err(Denial::Credential { allowed: vec![Credential::Spid, Credential::Cie] })
+        } else {
+            at(needed)
+        }
+    };
+    let manages = |role: &Option<MemberRole>| match role {
+        None => Err(Denial::NotYours),
+        Some(MemberRole::LegaleRappresentante | MemberRole::Amministratore) => Ok(()),
+        Some(MemberRole::Operatore) => {
+            Err(Denial::MemberRole { needed: vec![MemberRole::LegaleRappresentante, MemberRole::Amministratore] })
+        }
+    };
+    let officer_of = |province: &str, officer_for: &Option<&str>| {
+        p.roles.contains(&Role::ItlOfficer) && officer_for.is_some_and(|o| o == province)
+    };
     match (action, resource) {
         (Action::Enter | Action::View, Resource::Service(s)) => {
             if !s.credentials.contains(&credential) {
                 Err(Denial::Credential { allowed: s.credentials.to_vec() })
             } else if !s.audience.contains(&p.acting.capacity) {
                 Err(Denial::Profile { needed: s.audience.to_vec() })
-            } else if level < s.min_level {
-                let reachable = if credential == Credential::Foreign { Level::L2 } else { Level::L3 };
-                Err(Denial::Level { needed: s.min_level, step_up: reachable >= s.min_level })
             } else {
-                Ok(())
+                at(s.min_level)
             }
         }
         (Action::View, Resource::ForeignDocument(_) | Resource::OrganisationDocument(_))
         | (
             Action::View | Action::Decide,
-            Resource::HelpdeskQueue | Resource::ForeignRequest(_) | Resource::OrganisationApplication(_),
+            Resource::HelpdeskQueue | Resource::ForeignRequest(_) | Resource::OrganisationApplication { .. },
         ) => {
             if !p.roles.contains(&Role::HelpdeskOperator) {
-                Err(Denial::Role { needed: Role::HelpdeskOperator })
-            } else if !matches!(credential, Credential::Spid | Credential::Cie) {
-                Err(Denial::Credential { allowed: vec![Credential::Spid, Credential::Cie] })
-            } else if level < Level::L2 {
-                Err(Denial::Level { needed: Level::L2, step_up: true })
-            } else {
-                Ok(())
+                return Err(Denial::Role { needed: Role::HelpdeskOperator });
+            }
+            strong(Level::L2)?;
+            match (action, resource) {
+                (Action::Decide, Resource::OrganisationApplication { applicant, .. })
+                    if *applicant == p.actor.account_id =>
+                {
+                    Err(Denial::NotApplicable)
+                }
+                _ => Ok(()),
             }
         }
         (Action::Change, Resource::PortalPassword) => {
@@ -141,17 +200,19 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
                 Err(Denial::NotYours)
             }
         }
-        (Action::View | Action::Change, Resource::Organisation { role, .. }) => match role {
-            None => Err(Denial::NotYours),
-            Some(MemberRole::LegaleRappresentante | MemberRole::Amministratore) => Ok(()),
-            Some(MemberRole::Operatore) => {
-                Err(Denial::MemberRole { needed: vec![MemberRole::LegaleRappresentante, MemberRole::Amministratore] })
+        (Action::View | Action::Change, Resource::Organisation { role, .. }) => {
+            manages(role)?;
+            strong(Level::L2)
+        }
+        (Action::Change, Resource::DelegaGrant { organisation, needs }) => {
+            if let Some((_, role)) = organisation {
+                manages(role)?;
             }
-        },
-        (action, Resource::Delega { grantor, delegate, manages_subject, .. }) => {
-            let grantor_side = *grantor == p.actor.account_id || *manages_subject;
-            let delegate_side =
-                matches!(credential, Credential::Spid | Credential::Cie) && *delegate == p.actor.identifier;
+            strong((*needs).max(Level::L2))
+        }
+        (action, Resource::Delega { grantor, delegate, for_organisation, manages_subject, .. }) => {
+            let grantor_side = if *for_organisation { *manages_subject } else { *grantor == p.actor.account_id };
+            let delegate_side = spid_or_cie && *delegate == p.actor.identifier;
             let allowed = match action {
                 Action::View => grantor_side || delegate_side,
                 Action::Change => grantor_side,
@@ -159,46 +220,88 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
                 Action::Enter => return Err(Denial::NotApplicable),
             };
             match (allowed, grantor_side || delegate_side) {
+                (true, _) if matches!(action, Action::Change | Action::Decide) => strong(Level::L2),
                 (true, _) => Ok(()),
                 (false, true) => Err(Denial::NotApplicable),
                 (false, false) => Err(Denial::NotYours),
             }
         }
-        (
-            Action::View | Action::Change,
-            Resource::Resignation { worker, employer, filed_by, sent_for, province, officer_for },
-        ) => {
+        (Action::View | Action::Change, Resource::Resignation { worker, province, officer_for, .. }) => {
             // Table principals act as themselves (no organisation, no delega):
-            // never as the soggetto abilitato a module was sent for.
-            let own = matches!(credential, Credential::Spid | Credential::Cie) && *worker == p.actor.identifier;
-            let acting_for = match &p.acting.subject {
-                servizi_lavoro::kernel::Subject::Organisation { id, .. } => Some(*id),
-                _ => None,
+            // never as the company nor as the soggetto abilitato a module was sent for.
+            let own = spid_or_cie && *worker == p.actor.identifier;
+            let officer = action == Action::View && officer_of(province, officer_for);
+            if own || officer {
+                at(Level::L2)
+            } else {
+                Err(Denial::NotYours)
+            }
+        }
+        (Action::View, Resource::Resignations(listing)) => {
+            let entitled = match listing {
+                Listing::Worker(cf) => *cf == p.actor.identifier,
+                Listing::Employer { .. } | Listing::SentFor { .. } => false,
+                Listing::Province { province, officer_for } => officer_of(province, officer_for),
             };
-            let sender = *filed_by == p.actor.account_id
-                && p.acting.capacity == Profile::SoggettoAbilitato
-                && acting_for.is_some()
-                && acting_for == *sent_for;
-            let officer = action == Action::View
-                && p.roles.contains(&Role::ItlOfficer)
-                && officer_for.is_some_and(|o| o == *province)
-                && level >= Level::L2;
-            let _ = employer;
-            if own || sender || officer {
+            if entitled {
+                at(Level::L2)
+            } else {
+                Err(Denial::NotYours)
+            }
+        }
+        (Action::View | Action::Change, Resource::SupportCase { owner, .. }) => {
+            if *owner == Some(p.actor.account_id) {
                 Ok(())
             } else {
                 Err(Denial::NotYours)
             }
         }
+        (Action::View, Resource::Relationship { employer, typed, .. }) => {
+            if p.acting.capacity == Profile::SoggettoAbilitato && employer == typed {
+                at(Level::L2)
+            } else {
+                Err(Denial::NotYours)
+            }
+        }
         (Action::Decide, Resource::Invitation { invitee, .. }) => {
-            if matches!(credential, Credential::Spid | Credential::Cie) && *invitee == p.actor.identifier {
-                Ok(())
+            if spid_or_cie && *invitee == p.actor.identifier {
+                strong(Level::L2)
             } else {
                 Err(Denial::NotYours)
             }
         }
         _ => Err(Denial::NotApplicable),
     }
+}
+
+/// The kind of a resource: an exhaustive match, so a new kind of resource
+/// does not compile here until the table lists it (and the rules say what it allows).
+fn kind(r: &Resource) -> &'static str {
+    match r {
+        Resource::Service(_) => "service",
+        Resource::HelpdeskQueue => "helpdesk-queue",
+        Resource::ForeignRequest(_) => "foreign-request",
+        Resource::ForeignDocument(_) => "foreign-document",
+        Resource::PortalPassword => "portal-password",
+        Resource::OwnProfile => "own-profile",
+        Resource::Membership { .. } => "membership",
+        Resource::Organisation { .. } => "organisation",
+        Resource::DelegaGrant { .. } => "delega-grant",
+        Resource::Invitation { .. } => "invitation",
+        Resource::OrganisationApplication { .. } => "organisation-application",
+        Resource::OrganisationDocument(_) => "organisation-document",
+        Resource::Resignation { .. } => "resignation",
+        Resource::Resignations(_) => "resignations",
+        Resource::SupportCase { .. } => "support-case",
+        Resource::Delega { .. } => "delega",
+        Resource::Relationship { .. } => "relationship",
+    }
+}
+
+#[test]
+fn every_kind_of_resource_is_in_the_table() {
+    let listed: std::collections::BTreeSet<&str> = resources().iter().map(kind).collect();
+    assert_eq!(listed.len(), 17, "{listed:?}");
 }
 
 #[test]
@@ -223,7 +326,8 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
             }
         }
     }
-    assert_eq!(principals.len() * ACTIONS.len() * resources.len(), 109 * 5 * 45);
+    // Every (resource, action) pair the portal has, for every principal.
+    assert_eq!((principals.len(), resources.len()), (109, 22 + 41), "the services and every other kind of resource");
     assert!(allowed > 0, "some combinations are allowed");
 }
 

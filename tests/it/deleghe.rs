@@ -370,3 +370,22 @@ async fn an_answer_and_a_revocation_at_once_end_in_one_state() {
     assert_eq!(history.iter().filter(|h| h.event == "revoke").count(), 1);
     assert_eq!(history.iter().filter(|h| h.event == "accept").count(), usize::from(accepted == StatusCode::SEE_OTHER));
 }
+
+#[tokio::test]
+async fn a_delegates_catalog_is_never_shown_to_someone_else() {
+    let app = TestApp::new();
+    let (mut g, org) = company(&app).await;
+    let id = company_delega(&app, &mut g, org, "non_temporanea", &["cigsonline"], 0).await;
+    let mut m = mario(&app).await;
+    assert_eq!(act(&mut m, id, "accetta").await, StatusCode::SEE_OTHER);
+    assert_eq!(switch_to_delega(&mut m, id).await, StatusCode::SEE_OTHER);
+    assert!(m.get("/servizi").await.body.contains("non comprende questo servizio"), "the delega's own limits");
+    // Giulia, acting for the company herself (same credential, level and profile), sees her own catalog.
+    let profiles = g.get("/profili").await.body;
+    let row = profiles.split_once("Bianchi Servizi srl").expect("the company").1;
+    let profile = crate::common::input_value(row, "profilo").expect("switch");
+    g.post_form("/profili/attivo", &[("profilo", &profile)], false).await;
+    let hers = g.get("/servizi").await.body;
+    assert!(hers.contains("come Azienda"), "acting for the company");
+    assert!(!hers.contains("non comprende questo servizio"), "not the delegate's rendering");
+}

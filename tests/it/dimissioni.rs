@@ -63,7 +63,7 @@ async fn post(b: &mut Browser<'_>, path: &str, fields: &[(String, String)]) -> T
 }
 
 /// Mario sends a resignation; returns its code.
-async fn mario_resigns(app: &TestApp, b: &mut Browser<'_>) -> String {
+pub async fn mario_resigns(app: &TestApp, b: &mut Browser<'_>) -> String {
     let form = mario_form(app, b).await;
     let d = decorrenza(app);
     let fields = fields_of(
@@ -314,7 +314,7 @@ async fn codes_stay_unique_and_the_chain_one_line_under_concurrent_submission() 
 }
 
 /// Luca, a validated consulente del lavoro, acting for his studio.
-async fn luca_operator(app: &TestApp) -> Browser<'_> {
+pub async fn luca_operator(app: &TestApp) -> Browser<'_> {
     let (cf, now) = (cf_of("luca"), app.state.clock.now());
     with_conn(&app.state.pool, move |c| {
         let who = servizi_lavoro::profiles::demo::DemoConsultant {
@@ -335,17 +335,26 @@ async fn luca_operator(app: &TestApp) -> Browser<'_> {
     l
 }
 
+/// The operator looks up Mario's relationships with the demo company.
+pub async fn operator_lookup(l: &mut Browser<'_>) -> TestResponse {
+    l.post_form(
+        "/dimissioni-volontarie/nuova/rapporto",
+        &[("cf_lavoratore", MARIO), ("cf_datore", COMPANY), ("inizio", "dal2008")],
+        false,
+    )
+    .await
+}
+
 /// The operator's review page for a resignation of Mario's.
 async fn operator_review(app: &TestApp, l: &mut Browser<'_>) -> String {
-    let found = l
-        .post_form(
-            "/dimissioni-volontarie/nuova/rapporto",
-            &[("cf_lavoratore", MARIO), ("cf_datore", COMPANY), ("inizio", "dal2008")],
-            false,
-        )
-        .await;
+    let found = operator_lookup(l).await;
     let id = hidden(&found.body, "rapporto");
-    let form = l.get(&format!("/dimissioni-volontarie/nuova/modulo?rapporto={id}&cf_lavoratore={MARIO}")).await.body;
+    let employer = hidden(&found.body, "cf_datore");
+    assert_eq!(employer, COMPANY, "the employer typed goes with the relationship chosen");
+    let form = l
+        .get(&format!("/dimissioni-volontarie/nuova/modulo?rapporto={id}&cf_datore={employer}&cf_lavoratore={MARIO}"))
+        .await
+        .body;
     let d = decorrenza(app);
     let fields = fields_of(
         &form,
@@ -528,7 +537,9 @@ async fn what_an_operator_sent_for_one_soggetto_abilitato_is_not_seen_from_anoth
 
 async fn module_of(app: &TestApp, code: &str) -> module::Module {
     let code = code.to_string();
-    with_conn(&app.state.pool, move |c| module::by_code(c, &code)).await.expect("db").expect("module")
+    // Read as `dimissioni verify` reads them: no page may read a module without a permit.
+    let all = with_conn(&app.state.pool, module::chain).await.expect("db");
+    all.into_iter().find(|m| m.code == code).expect("module")
 }
 
 #[tokio::test]

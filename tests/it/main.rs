@@ -6,6 +6,7 @@ mod common;
 mod access;
 mod account_care;
 mod architecture;
+mod authorization;
 mod catalog;
 mod cie_eidas_login;
 mod deleghe;

@@ -194,7 +194,7 @@ async fn the_activity_history_shows_ones_own_sign_ins_and_actions_as_whom_also_a
     let csv = b.get("/area-personale/attivita.csv").await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv"));
-    assert!(csv.body.starts_with("Quando,Tipo,Azione"));
+    assert!(csv.body.starts_with("\"Quando\",\"Tipo\",\"Azione\""), "every cell quoted: {}", csv.body);
     assert!(csv.body.contains("service:cigsonline") && csv.body.contains("Bianchi Servizi srl"));
     // Someone else sees only their own.
     let mut mario = signed_in(&app, "spid", Level::L2, None).await;

@@ -181,8 +181,8 @@ fn CountryField(
 /// Reads the multipart form: what was typed, the passwords and the file.
 async fn read_form(
     multipart: Multipart,
-) -> (RegistrationValues, String, String, Result<Option<Vec<u8>>, &'static str>) {
-    let form = upload::read(multipart, "document").await;
+) -> AppResult<(RegistrationValues, String, String, Result<Option<Vec<u8>>, &'static str>)> {
+    let form = upload::read(multipart, "document").await.checked()?;
     let raw = |name: &str| form.fields.get(name).cloned().unwrap_or_default();
     let v = RegistrationValues {
         given_name: raw("given_name"),
@@ -198,7 +198,7 @@ async fn read_form(
         doc_expiry: raw("doc_expiry"),
         consent: raw("consent") == "yes",
     };
-    (v, raw("password"), raw("password_confirm"), form.file)
+    Ok((v, raw("password"), raw("password_confirm"), form.file))
 }
 
 /// `POST /registrazione-utente-estero`.
@@ -209,7 +209,7 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     let multipart = <Multipart as axum::extract::FromRequest<AppState>>::from_request(req, &state)
         .await
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let (v, pw, pw2, file) = read_form(multipart).await;
+    let (v, pw, pw2, file) = read_form(multipart).await?;
     let today = Utc::now().date_naive();
     let mut errors = FieldErrors::default();
     let date = crate::kernel::clock::parse_day;

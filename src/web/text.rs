@@ -1,0 +1,56 @@
+//! One rule for text at the edge. No field, query or path segment holds NUL
+//! or another control character (C0, DEL, C1), nor the marks that reverse or
+//! isolate the direction of text (a worker named `\u{202e}oiraM` would show as
+//! "Mario" on a legal document); newline, carriage return and tab only in the
+//! fields that hold several lines. PostgreSQL refuses NUL outright, so
+//! without this a name could be a 500 there and stored on SQLite.
+
+/// The fields (text areas) in which a person may write several lines.
+pub const MULTILINE_FIELDS: &[&str] = &["descrizione", "motivo", "reason", "testo"];
+
+/// Whether `c` is refused; `lines` allows the line breaks and tabs of a text area.
+pub fn refused(c: char, lines: bool) -> bool {
+    match c {
+        '\n' | '\r' | '\t' => !lines,
+        c if c.is_control() => true,
+        // Bidirectional embeddings, overrides and isolates; the invisible
+        // direction marks; the Arabic letter mark.
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => true,
+        _ => false,
+    }
+}
+
+/// Whether every character of `s` is accepted.
+pub fn clean(s: &str, lines: bool) -> bool {
+    !s.chars().any(|c| refused(c, lines))
+}
+
+/// Whether the value of form field `name` is accepted.
+pub fn clean_field(name: &str, value: &str) -> bool {
+    clean(name, false) && clean(value, MULTILINE_FIELDS.contains(&name))
+}
+
+/// Whether every pair of an `application/x-www-form-urlencoded` text (a
+/// query string or a form body) is accepted.
+pub fn clean_form(encoded: &[u8]) -> bool {
+    url::form_urlencoded::parse(encoded).all(|(k, v)| clean_field(&k, &v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_direction_marks_are_refused_line_breaks_only_in_text_areas() {
+        for bad in ["a\0b", "\u{7}", "\u{1b}[31m", "\u{85}", "\u{202e}oiraM", "x\u{2066}y", "\u{200f}"] {
+            assert!(!clean(bad, true), "{bad:?}");
+        }
+        assert!(clean("Niccolò D'Angelo – Müller 北京", false));
+        assert!(!clean("riga\nriga", false));
+        assert!(clean("riga\r\nriga\tcolonna", true));
+        assert!(clean_form(b"descrizione=riga%0D%0Ariga&nome=Mario"));
+        assert!(!clean_form(b"nome=Ma%0Ario"));
+        assert!(!clean_form(b"nome=%00"));
+        assert!(!clean_form(b"nome=%E2%80%AEoiraM"));
+    }
+}
