@@ -157,3 +157,5 @@ mail-org-rejected-body = The helpdesk could not approve the registration of { $o
 helpdesk-application-known = This organisation is already known to the portal or to the companies register: it is not created a second time and its details do not change through an application. Reject the application and tell the applicant to associate it under "Associate a profile" or to be invited by those who manage it.
 helpdesk-own-title = You cannot decide on your own application
 helpdesk-own = You sent this application yourself: another helpdesk operator decides it.
+register-org-error-too-many = You already have three applications being checked by the helpdesk: wait for the outcome before sending more.
+organisation-error-too-many = The organisation already has 50 invitations waiting for an answer: withdraw those no longer needed or wait until they run out before inviting more people.

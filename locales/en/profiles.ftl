@@ -71,3 +71,4 @@ activity-action-decide = Decided
 activity-action-change = Changed
 activity-action-switch = Changed profile
 activity-action-associate = Associated a profile
+associate-error-too-many = You already have three association requests waiting for the companies' answer: wait until they answer (or the requests run out, after 7 days) before sending more.

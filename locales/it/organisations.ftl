@@ -157,3 +157,5 @@ mail-org-rejected-body = L'assistenza non ha potuto approvare la registrazione d
 helpdesk-application-known = Questa organizzazione è già nota al portale o al registro delle imprese: non si crea una seconda volta e i suoi dati non cambiano da una domanda. Respingi la domanda indicando al richiedente di associarsi da "Associa un profilo" o di farsi invitare da chi la gestisce.
 helpdesk-own-title = Non puoi decidere su una tua domanda
 helpdesk-own = Questa domanda l'hai inviata tu: la decide un altro operatore dell'assistenza.
+register-org-error-too-many = Hai già tre domande in verifica dall'assistenza: aspetta l'esito prima di inviarne altre.
+organisation-error-too-many = L'organizzazione ha già 50 inviti in attesa di risposta: ritira quelli non più necessari o aspetta che scadano prima di invitare altre persone.

@@ -71,3 +71,4 @@ activity-action-decide = Decisione
 activity-action-change = Modifica
 activity-action-switch = Cambio di profilo
 activity-action-associate = Associazione di un profilo
+associate-error-too-many = Hai già tre richieste di associazione in attesa della risposta delle aziende: aspetta che rispondano (o che le richieste scadano, dopo 7 giorni) prima di inviarne altre.

@@ -154,15 +154,13 @@ pub fn create(
         .map(|_| ())
 }
 
-/// Whether `account_id` already has a pending application for `tax_code`.
-pub fn pending_exists(conn: &mut AnyConnection, account_id: i64, tax_code: &str) -> QueryResult<bool> {
-    Ok(p::table
+/// The organisations (codici fiscali) `account_id` has applications pending for.
+pub fn pending_of(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Vec<String>> {
+    p::table
         .filter(p::account_id.eq(account_id))
-        .filter(p::tax_code.eq(tax_code))
         .filter(p::state.eq(State::Pending.code()))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0)
+        .select(p::tax_code)
+        .load(conn)
 }
 
 /// One's own applications (no permit: the account is the signed-in person's).

@@ -61,6 +61,9 @@ fn again(req: &PageRequest, tax_code: String, field_error: &'static str) -> Resp
     req.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <AssociatePage sub/> }.into_any())
 }
 
+/// Requests to companies' PEC one person may have waiting at once.
+const MAX_PENDING_REQUESTS: usize = 3;
+
 /// `POST /profili/associa`.
 pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<AssociateForm>) -> AppResult<Response> {
     let typed: String = form.codice_fiscale.unwrap_or_default().trim().chars().take(40).collect();
@@ -76,9 +79,18 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<A
         return Ok(again(&req, typed, "associate-error-unknown"));
     };
     if !company.representatives.contains(&who.actor.identifier) {
-        // The company decides: a single-use link to its PEC address.
+        // The company decides: a single-use link to its PEC address — once
+        // per company while it waits, and a few companies at a time, so
+        // nobody can use the portal to flood companies' PEC boxes.
         let (account, now) = (who.actor.account_id, req.state.clock.now());
         let tc = company.tax_code.clone();
+        let pending = with_conn(&req.state.pool, move |c| requests::pending_of(c, account, now)).await?;
+        if pending.contains(&company.tax_code) {
+            return Ok(Redirect::to(paths::PROFILES).into_response());
+        }
+        if pending.len() >= MAX_PENDING_REQUESTS {
+            return Ok(again(&req, typed, "associate-error-too-many"));
+        }
         let token = with_conn(&req.state.pool, move |c| requests::create(c, &tc, account, now)).await?;
         let link = format!("{}{}?token={token}", req.state.config.origin(), paths::PROFILES_CONFIRM);
         let args = vec![("name", who.actor.full_name()), ("company", company.name.clone()), ("link", link)];

@@ -92,6 +92,11 @@ pub async fn invite(
         errors.add("ruolo", "organisation-error-role");
     }
     let outcome = match (&tax_code, role) {
+        // Each may mail someone: a ceiling on those waiting at once.
+        (Some(_), Some(_)) if waiting_invitations(&req, id).await? >= MAX_PENDING_INVITATIONS => {
+            errors.add("codice_fiscale", "organisation-error-too-many");
+            None
+        }
         (Some(cf), Some(role)) => {
             let (cf, account, now) = (cf.clone(), who.actor.account_id, req.state.clock.now());
             Some(with_conn(&req.state.pool, move |c| invitations::create(c, id, &cf, role, account, now)).await?)
@@ -117,6 +122,15 @@ pub async fn invite(
             Ok(organisation::render(&req, StatusCode::UNPROCESSABLE_ENTITY, data))
         }
     }
+}
+
+/// Invitations one organisation may have waiting at once.
+const MAX_PENDING_INVITATIONS: usize = 50;
+
+async fn waiting_invitations(req: &PageRequest, id: i64) -> AppResult<usize> {
+    let now = req.state.clock.now();
+    let all = with_conn(&req.state.pool, move |c| invitations::of_organisation(c, id, now)).await?;
+    Ok(all.iter().filter(|i| i.state == invitations::State::Pending).count())
 }
 
 /// Tells the invited person by e-mail, when the portal knows their address

@@ -165,6 +165,9 @@ fn again(req: &PageRequest, v: Values, errors: FieldErrors) -> Response {
     req.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <RegisterPage v errors/> }.into_any())
 }
 
+/// Applications one person may have waiting for the helpdesk at once.
+const MAX_PENDING_APPLICATIONS: usize = 3;
+
 /// `POST /profili/registra`.
 pub async fn submit(req: PageRequest, who: Principal, request: Request) -> AppResult<Response> {
     let state: AppState = req.state.clone();
@@ -194,17 +197,23 @@ pub async fn submit(req: PageRequest, who: Principal, request: Request) -> AppRe
     // Known already, to the portal or to the company registry: join it through
     // its managers or by association (/profili/associa), never a second time.
     let (account, tc) = (who.actor.account_id, org.tax_code.clone());
-    let (known, pending) = with_conn(&req.state.pool, move |c| {
+    let (known, pending, too_many) = with_conn(&req.state.pool, move |c| {
         use crate::db::schema::organisations as o;
         use crate::registry::{CompanyRegistry, LocalRegistry};
         use diesel::prelude::*;
         let known = o::table.filter(o::tax_code.eq(&tc)).count().get_result::<i64>(c)? > 0
             || LocalRegistry.company(c, &tc)?.is_some();
-        Ok((known, applications::pending_exists(c, account, &tc)?))
+        let waiting = applications::pending_of(c, account)?;
+        Ok((known, waiting.contains(&tc), waiting.len() >= MAX_PENDING_APPLICATIONS))
     })
     .await?;
-    if known || pending {
-        let key = if known { "register-org-error-known" } else { "register-org-error-pending" };
+    if known || pending || too_many {
+        let key = match (known, pending) {
+            (true, _) => "register-org-error-known",
+            (_, true) => "register-org-error-pending",
+            // Each holds a document of up to 5 MB for the helpdesk: a few at a time.
+            _ => "register-org-error-too-many",
+        };
         let field =
             if org.kind.is_some_and(OrganisationKind::is_foreign) { "identificativo_estero" } else { "codice_fiscale" };
         errors.add(field, key);

@@ -174,6 +174,21 @@ pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> 
         None => None,
     };
     let account = page.principal.as_ref().map(|p| p.actor.account_id);
+    // Signed in, the case is queued at once, and its secret link mailed, only
+    // to the address the account already has (from the identity provider or
+    // confirmed for Utente Estero); another address typed is confirmed first,
+    // as without signing in, so no link goes to an address nobody checked.
+    let own_address = match account {
+        Some(id) => {
+            use crate::db::schema::accounts as a;
+            use diesel::prelude::*;
+            let known: Option<String> =
+                with_conn(&state.pool, move |c| Ok(a::table.find(id).select(a::email).first(c).optional()?.flatten()))
+                    .await?;
+            known.is_some_and(|k| k.eq_ignore_ascii_case(&v.email))
+        }
+        None => false,
+    };
     let lang = page.lang;
     let v2 = v.clone();
     let (number, access, confirm) = with_conn(&state.pool, move |c| {
@@ -188,7 +203,7 @@ pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> 
                 service: (!v2.service.is_empty()).then_some(v2.service.as_str()),
                 description: &v2.description,
                 attachment: stored.clone(),
-                unconfirmed: account.is_none(),
+                unconfirmed: !own_address,
             },
             now,
         )

@@ -515,3 +515,167 @@ async fn no_field_holds_control_characters_or_direction_overrides() {
     let res = crate::foreign_user::register(&mut ana, &fields, Some(("passport.png", crate::foreign_user::PNG))).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// The routes whose path carries an id of something public (a service, an
+/// answer, an asset, a demo identity provider): nobody's, so no decision.
+const PUBLIC_IDS: &[&str] = &["ASSET", "DEMO_IDP_METADATA", "DEMO_IDP_SSO", "DEMO_IDP_SLO", "SERVICE", "FAQ_ANSWER"];
+
+/// What asking the access decision looks like: the shared `access::require`
+/// or `access::check`, or a domain's `permit`/`permitted` built on them.
+const ASKS: &[&str] = &["access::require(", "access::check(", "permit(", "permitted(", "filer::enter"];
+
+/// The body of `fn name(` in `text`, if it is there.
+fn body_of<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    let start = text.find(&format!("fn {name}("))?;
+    let end = text[start..].find("\n}\n").map_or(text.len(), |e| start + e);
+    Some(&text[start..end])
+}
+
+/// Whether `body` asks the decision, itself or through a function of its
+/// domain folder that does (one call deep).
+fn asks(body: &str, domain: &[String]) -> bool {
+    let call = regex::Regex::new(r"\b([a-z_][a-z0-9_]*)\(").expect("regex");
+    ASKS.iter().any(|a| body.contains(a))
+        || call
+            .captures_iter(body)
+            .any(|c| domain.iter().filter_map(|text| body_of(text, &c[1])).any(|f| ASKS.iter().any(|a| f.contains(a))))
+}
+
+/// The text of a parenthesised expression starting at `open` (an opening parenthesis).
+fn balanced(text: &str, open: usize) -> &str {
+    let mut depth = 0;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &text[open..=open + i];
+                }
+            }
+            _ => {}
+        }
+    }
+    &text[open..]
+}
+
+/// Walks every `routes()` of the source: each route whose path holds an id
+/// (`{…}`) of someone's record must be served by handlers that ask the one
+/// decision (a new route that forgets fails here).
+#[test]
+fn every_route_with_an_id_in_its_path_asks_the_access_decision() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let paths_rs = std::fs::read_to_string(src.join("paths.rs")).expect("paths.rs");
+    let constant = regex::Regex::new(r#"pub const ([A-Z_]+): &str = "([^"]*)";"#).expect("regex");
+    let paths: std::collections::HashMap<String, String> =
+        constant.captures_iter(&paths_rs).map(|c| (c[1].to_string(), c[2].to_string())).collect();
+    let handler = regex::Regex::new(r"\b(?:get|post)\(([a-z_:]+)\)").expect("regex");
+    let route = regex::Regex::new(r"\.route\(\s*(?:crate::)?paths::([A-Z_]+)").expect("regex");
+    let mut files = Vec::new();
+    let mut dirs = vec![src.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let (mut checked, mut missing) = (0, Vec::new());
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("source");
+        for m in route.captures_iter(&text) {
+            let name = &m[1];
+            let template = paths.get(name).unwrap_or_else(|| panic!("paths::{name}"));
+            if !template.contains('{') || PUBLIC_IDS.contains(&name) {
+                continue;
+            }
+            let call = balanced(&text, m.get(0).expect("match").start() + ".route".len());
+            for h in handler.captures_iter(call) {
+                let parts: Vec<&str> = h[1].split("::").collect();
+                let (module, function) = match parts[..] {
+                    [f] => (None, f),
+                    [.., m, f] => (Some(m), f),
+                    [] => unreachable!(),
+                };
+                let dir = file.parent().expect("dir");
+                let home = match module {
+                    Some(m) if dir.join(format!("{m}.rs")).exists() => dir.join(format!("{m}.rs")),
+                    Some(m) => dir.join(m).join("mod.rs"),
+                    None => file.clone(),
+                };
+                let text = std::fs::read_to_string(&home).unwrap_or_else(|_| panic!("{}", home.display()));
+                let body = body_of(&text, function).unwrap_or_else(|| panic!("{function} in {}", home.display()));
+                let domain: Vec<String> = std::fs::read_dir(home.parent().expect("dir"))
+                    .expect("domain")
+                    .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                    .collect();
+                checked += 1;
+                if !asks(body, &domain) {
+                    missing.push(format!("{template} → {}", &h[1]));
+                }
+            }
+        }
+    }
+    assert!(checked >= 24, "the walk found the routes ({checked})");
+    assert!(missing.is_empty(), "handlers that never ask access: {missing:#?}");
+}
+
+#[tokio::test]
+async fn ceilings_on_what_mails_companies_or_fills_the_helpdesk() {
+    let app = with_registry().await;
+    // Luca is not the company's representative: one PEC request while it waits, not one per click.
+    let mut l = luca(&app).await;
+    for _ in 0..3 {
+        let res = l.post_form("/profili/associa", &[("codice_fiscale", COMPANY)], false).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+    }
+    crate::foreign_user::mail_containing(&app, "bianchiservizi@pec.example.it").await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let to_pec = crate::foreign_user::outbox(&app).iter().filter(|m| m.contains("To: bianchiservizi@pec")).count();
+    assert_eq!(to_pec, 1, "one mail to the company's PEC");
+    // Three applications wait at most; the fourth is refused, saying why.
+    for (i, piva) in ["11111111115", "22222222220", "33333333335", "44444444440"].into_iter().enumerate() {
+        let name = format!("Studio {i}");
+        let fields = [
+            ("tipo", "patronato"),
+            ("denominazione", name.as_str()),
+            ("codice_fiscale", piva),
+            ("pec", "studio@pec.example.org"),
+            ("sede", "Via Roma 1, Roma"),
+        ];
+        let res = l.post_multipart("/profili/registra", &fields, Some(("documento", "atto.pdf", PDF))).await;
+        if i < 3 {
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        } else {
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(res.body.contains("tre domande in verifica"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_support_requests_secret_link_goes_only_to_a_confirmed_address() {
+    let app = TestApp::new();
+    let mut g = giulia(&app).await;
+    let fields = |email: &'static str| {
+        [
+            ("nome", "Giulia Bianchi"),
+            ("email", email),
+            ("categoria", "accesso"),
+            ("servizio", ""),
+            ("descrizione", "Non riesco a vedere la mia azienda."),
+        ]
+    };
+    // Her own address (from SPID): queued at once, the link mailed to her.
+    let res = g.post_multipart("/supporto", &fields("giulia@example.org"), None).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(res.header(header::LOCATION).starts_with("/supporto/richieste/URP-"));
+    // Another address: confirmed first, like without signing in; no secret link goes there.
+    let res = g.post_multipart("/supporto", &fields("someone.else@example.org"), None).await;
+    assert_eq!((res.status, res.header(header::LOCATION)), (StatusCode::SEE_OTHER, "/supporto/inviata"));
+    let mail = crate::foreign_user::mail_containing(&app, "To: someone.else@example.org").await;
+    assert!(mail.contains("/supporto/conferma?token=") && !mail.contains("chiave="), "{mail}");
+}
