@@ -53,6 +53,10 @@ fn security_policy(state: &AppState) -> security::SecurityPolicy {
     security::SecurityPolicy::new(&targets, state.config.is_production())
 }
 
+/// Each domain's check that whom a person acts for still holds, run by the
+/// one principal resolver on every request, in this order.
+const REFRESHERS: &[session::Refresh] = &[session::membership, crate::delegations::refresh];
+
 /// The HTTP stack around the routes, outermost first.
 pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
     let config = state.config.clone();
@@ -83,8 +87,10 @@ pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
         // Before sessions, kept forms and handlers: no refused character gets further.
         .layer(axum::middleware::from_fn_with_state(config.body_limit_bytes, security::text_guard))
         .layer(session::layer(&config, store))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), session::resolve_principal))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::delegations::keep_in_force))
+        .layer(axum::middleware::from_fn_with_state(
+            session::Resolver { state: state.clone(), refreshers: REFRESHERS },
+            session::resolve_principal,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::support::alerts::sign_in_alerts))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::kept_forms::keep_forms))
         // Every body extractor (forms, uploads) stops reading past this size: 413.

@@ -4,16 +4,12 @@
 //! person is back to Cittadino at once.
 use super::lifecycle::State;
 use super::model::{self, Kind};
-use crate::auth::session::switch_acting;
+use crate::auth::session::BoxFuture;
 use crate::db::{with_conn, AnyConnection};
 use crate::identity::organisations;
 use crate::kernel::{Acting, AppState, Basis, DelegaGrant, Principal, Profile, Subject};
-use axum::extract::{Request, State as AxumState};
-use axum::middleware::Next;
-use axum::response::Response;
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
-use tower_sessions::Session;
 
 /// Whom delega `id` lets the person (account `account`, codice fiscale
 /// `tax_code`) act for now, and within which limits; `None` when it does
@@ -55,26 +51,16 @@ pub fn acting_through(
     Ok(Some(Acting { subject, capacity, basis: Basis::Delega { id, grant } }))
 }
 
-/// Middleware, after the principal is read: refreshes a delega's limits.
-pub async fn keep_in_force(AxumState(state): AxumState<AppState>, mut req: Request, next: Next) -> Response {
-    let principal = req.extensions().get::<Option<Principal>>().cloned().flatten();
-    if let Some(mut who) = principal.filter(|p| matches!(p.acting.basis, Basis::Delega { .. })) {
-        if let Basis::Delega { id, .. } = who.acting.basis {
-            let (account, tax_code, now) = (who.actor.account_id, who.actor.identifier.clone(), state.clock.now());
-            let fresh = with_conn(&state.pool, move |c| acting_through(c, id, account, &tax_code, now)).await;
-            let acting = match fresh {
-                Ok(Some(acting)) => acting,
-                _ => {
-                    tracing::info!(account, delega = id, "delega no longer in force: acting as Cittadino again");
-                    if let Some(session) = req.extensions().get::<Session>().cloned() {
-                        let _ = switch_acting(&session, &who, Acting::themself()).await;
-                    }
-                    Acting::themself()
-                }
-            };
-            who.acting = acting;
-            req.extensions_mut().insert(Some(who));
-        }
-    }
-    next.run(req).await
+/// The delega refresher (see `auth::session::Refresh`): acting through a
+/// delega holds only while it does, with its limits as they are today.
+pub fn refresh(state: AppState, who: Principal) -> BoxFuture<Result<Option<Acting>, crate::db::DbError>> {
+    Box::pin(async move {
+        let Basis::Delega { id, .. } = who.acting.basis else { return Ok(None) };
+        let (account, tax_code, now) = (who.actor.account_id, who.actor.identifier.clone(), state.clock.now());
+        let fresh = with_conn(&state.pool, move |c| acting_through(c, id, account, &tax_code, now)).await?;
+        Ok(Some(fresh.unwrap_or_else(|| {
+            tracing::info!(account, delega = id, "delega no longer in force: acting as Cittadino again");
+            Acting::themself()
+        })))
+    })
 }

@@ -16,7 +16,7 @@ mod notify;
 mod pages;
 mod permit;
 
-pub use in_force::keep_in_force;
+pub use in_force::refresh;
 
 use crate::kernel::AppState;
 use crate::paths;

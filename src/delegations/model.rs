@@ -174,8 +174,34 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryRe
         .collect())
 }
 
-pub fn find(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<Option<Delega>> {
+/// One delega, for this domain's own work (deciding who may see it through
+/// `permit`, acting on it, the scheduled job): other domains cannot read a
+/// delega; they ask for its [`parties`] to decide.
+pub(super) fn find(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<Option<Delega>> {
     Ok(load(conn, Filter::Id(id), now)?.into_iter().next())
+}
+
+/// The state of delega `id` now (what the clock brought about included).
+pub fn state(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<Option<State>> {
+    Ok(find(conn, id, now)?.map(|d| d.state))
+}
+
+/// Who a delega is between, as the access decision needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parties {
+    pub grantor: i64,
+    pub delegate_tax_code: String,
+    pub organisation: Option<i64>,
+}
+
+/// The parties of delega `id`, if it exists.
+pub fn parties(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Parties>> {
+    let row: Option<(i64, String, Option<i64>)> = d::table
+        .find(id)
+        .select((d::grantor_account_id, d::delegate_tax_code, d::organisation_id))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(grantor, delegate_tax_code, organisation)| Parties { grantor, delegate_tax_code, organisation }))
 }
 
 /// The deleghe `account` granted for themself, and those for the organisations

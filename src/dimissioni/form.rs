@@ -126,10 +126,7 @@ impl Values {
 }
 
 fn email(s: &str) -> bool {
-    s.len() <= 254
-        && !s.contains(char::is_whitespace)
-        && s.split_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+    crate::web::text::email_address(s)
 }
 
 fn text(s: &str, max: usize) -> bool {

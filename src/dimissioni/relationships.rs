@@ -176,8 +176,7 @@ fn email_or_empty(s: &str, what: &str) -> Result<Option<String>, String> {
     if s.is_empty() {
         return Ok(None);
     }
-    let ok =
-        s.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')) && !s.contains(char::is_whitespace);
+    let ok = crate::web::text::email_address(&s);
     if ok {
         Ok(Some(s))
     } else {

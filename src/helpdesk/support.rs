@@ -4,7 +4,7 @@
 //! the case), notes, or closes it. State changes go through the case's
 //! lifecycle; an illegal one is a 409.
 use super::console::permit;
-use crate::access::{Action, Resource};
+use crate::access::{Action, Permit, Resource};
 use crate::auth::foreign::registration::send_later;
 use crate::auth::pages::format_when;
 use crate::db::with_conn;
@@ -22,6 +22,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
+use std::sync::Arc;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct QueueQuery {
@@ -144,9 +145,9 @@ fn CasePage(case: Case, messages: Vec<cases::Message>, errors: FieldErrors) -> i
     }
 }
 
-async fn load(page: &PageRequest, number: &str) -> AppResult<Case> {
+async fn load(page: &PageRequest, permit: Arc<Permit>, number: &str) -> AppResult<Case> {
     let n = number.to_string();
-    with_conn(&page.state.pool, move |c| cases::by_number(c, &n))
+    with_conn(&page.state.pool, move |c| cases::by_number(c, &permit, &n))
         .await?
         .filter(|c| c.state != State::Unconfirmed)
         .ok_or(AppError::NotFound)
@@ -158,8 +159,8 @@ pub async fn case(
     Path(Number { numero }): Path<Number>,
     Query(q): Query<CaseQuery>,
 ) -> AppResult<Response> {
-    permit(&page, Action::View, Resource::HelpdeskQueue).await?;
-    let case = load(&page, &numero).await?;
+    let p = Arc::new(permit(&page, Action::View, Resource::HelpdeskQueue).await?);
+    let case = load(&page, p.clone(), &numero).await?;
     if q.allegato.is_some() {
         let (file, mime) = case.attachment.clone().ok_or(AppError::NotFound)?;
         let bytes = tokio::fs::read(page.state.config.data_dir.join("uploads").join(&file))
@@ -167,8 +168,8 @@ pub async fn case(
             .map_err(|e| AppError::other("reading an attachment", e))?;
         return Ok(download(mime.clone(), format!("allegato-{numero}.{}", extension(&mime)), bytes));
     }
-    let id = case.id;
-    let messages = with_conn(&page.state.pool, move |c| cases::messages(c, id, true)).await?;
+    let c2 = case.clone();
+    let messages = with_conn(&page.state.pool, move |c| cases::messages(c, &c2, Some(&p))).await?;
     Ok(page
         .render(StatusCode::OK, move || view! { <CasePage case messages errors=FieldErrors::default()/> }.into_any()))
 }
@@ -186,9 +187,9 @@ pub async fn act(
     Path(Number { numero }): Path<Number>,
     FormData(f): FormData<ActionForm>,
 ) -> AppResult<Response> {
-    let p = permit(&page, Action::Decide, Resource::HelpdeskQueue).await?;
+    let p = Arc::new(permit(&page, Action::Decide, Resource::HelpdeskQueue).await?);
     let operator = p.account_id();
-    let case = load(&page, &numero).await?;
+    let case = load(&page, p.clone(), &numero).await?;
     let (id, now) = (case.id, page.state.clock.now());
     let text = f.testo.unwrap_or_default().trim().to_string();
     let action = f.azione.unwrap_or_default();
@@ -197,7 +198,8 @@ pub async fn act(
     {
         let mut errors = FieldErrors::default();
         errors.add("testo", if text.is_empty() { "support-error-reply" } else { "support-error-description-long" });
-        let messages = with_conn(&page.state.pool, move |c| cases::messages(c, id, true)).await?;
+        let (c2, p2) = (case.clone(), p.clone());
+        let messages = with_conn(&page.state.pool, move |c| cases::messages(c, &c2, Some(&p2))).await?;
         return Ok(page
             .render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <CasePage case messages errors/> }.into_any()));
     }

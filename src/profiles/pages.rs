@@ -30,10 +30,10 @@ const DELEGA_PREFIX: &str = "delega:";
 async fn through_delega(req: &PageRequest, who: &Principal, id: i64) -> AppResult<Acting> {
     let now = req.state.clock.now();
     let delega =
-        with_conn(&req.state.pool, move |c| delegations::model::find(c, id, now)).await?.ok_or(AppError::NotFound)?;
+        with_conn(&req.state.pool, move |c| delegations::model::parties(c, id)).await?.ok_or(AppError::NotFound)?;
     let resource = Resource::Delega {
         id,
-        grantor: delega.grantor_account_id,
+        grantor: delega.grantor,
         delegate: &delega.delegate_tax_code,
         for_organisation: delega.organisation.is_some(),
         manages_subject: false,

@@ -91,8 +91,7 @@ fn plain_text(s: &str, max: usize) -> bool {
 }
 
 fn email_like(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
-    !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace) && s.len() <= 254
+    crate::web::text::email_address(s)
 }
 
 /// The organisation the values describe, or what is wrong with them.

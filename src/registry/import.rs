@@ -62,8 +62,7 @@ fn parse(record: &csv::StringRecord) -> Result<Row, String> {
         return Err("denominazione: missing or longer than 200 characters".into());
     }
     let pec = field(3).to_lowercase();
-    let at = pec.find('@').unwrap_or(0);
-    if at == 0 || !pec[at + 1..].contains('.') || pec.contains(char::is_whitespace) || pec.len() > 254 {
+    if !crate::web::text::email_address(&pec) {
         return Err(format!("pec {:?}: not an e-mail address", field(3)));
     }
     let seat = field(4).to_string();

@@ -38,10 +38,11 @@ async fn requester_case(req: &PageRequest, number: &str, secret: Option<&str>) -
         return Err(AppError::NotFound);
     }
     let n = number.to_string();
-    let case = with_conn(&req.state.pool, move |c| cases::by_number(c, &n)).await?.ok_or(AppError::NotFound)?;
-    let resource = Resource::SupportCase { number, owner: case.account_id };
-    access::require(req, Action::View, &resource, &req.at.path).await?;
-    Ok(case)
+    let owner = with_conn(&req.state.pool, move |c| cases::owner_of(c, &n)).await?.ok_or(AppError::NotFound)?;
+    let resource = Resource::SupportCase { number, owner };
+    let permit = access::require(req, Action::View, &resource, &req.at.path).await?;
+    let n = number.to_string();
+    with_conn(&req.state.pool, move |c| cases::by_number(c, &permit, &n)).await?.ok_or(AppError::NotFound)
 }
 
 #[component]
@@ -103,8 +104,8 @@ pub async fn page(
 ) -> AppResult<Response> {
     let secret = s.chiave.unwrap_or_default().chars().take(100).collect::<String>();
     let case = requester_case(&req, &numero, Some(&secret)).await?;
-    let id = case.id;
-    let messages = with_conn(&req.state.pool, move |c| cases::messages(c, id, false)).await?;
+    let c2 = case.clone();
+    let messages = with_conn(&req.state.pool, move |c| cases::messages(c, &c2, None)).await?;
     Ok(req.render(StatusCode::OK, move || {
         view! { <CasePage case messages secret reply=String::new() errors=FieldErrors::default()/> }.into_any()
     }))
@@ -133,8 +134,8 @@ pub async fn reply(
     if let Some(key) = bad {
         let mut errors = FieldErrors::default();
         errors.add("testo", key);
-        let id = case.id;
-        let messages = with_conn(&req.state.pool, move |c| cases::messages(c, id, false)).await?;
+        let c2 = case.clone();
+        let messages = with_conn(&req.state.pool, move |c| cases::messages(c, &c2, None)).await?;
         return Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
             view! { <CasePage case messages secret reply=text errors/> }.into_any()
         }));

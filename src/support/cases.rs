@@ -2,6 +2,7 @@
 //! a state that changes only through [`State::after`], and the messages of
 //! the requester, the operators and their internal notes. Text is stored as
 //! typed and always shown as text.
+use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{support_cases as s, support_messages as msg};
 use crate::db::AnyConnection;
 use chrono::{Datelike, NaiveDateTime};
@@ -168,7 +169,20 @@ fn from_row(r: Row) -> Option<Case> {
     })
 }
 
-pub fn by_number(conn: &mut AnyConnection, number: &str) -> QueryResult<Option<Case>> {
+/// Who opened case `number` (`Some(None)`: without signing in), for the
+/// access decision; `None` when there is no such case.
+pub fn owner_of(conn: &mut AnyConnection, number: &str) -> QueryResult<Option<Option<i64>>> {
+    s::table.filter(s::case_number.eq(number)).select(s::account_id).first(conn).optional()
+}
+
+/// Case `number`, with a permit for it (its requester) or for the helpdesk's queue.
+pub fn by_number(conn: &mut AnyConnection, permit: &Permit, number: &str) -> QueryResult<Option<Case>> {
+    let this = Resource::SupportCase { number, owner: None };
+    let allowed = [Action::View, Action::Change].into_iter().any(|a| permit.covers(a, &this))
+        || [Action::View, Action::Decide].into_iter().any(|a| permit.covers(a, &Resource::HelpdeskQueue));
+    if !allowed {
+        permit.require(Action::View, &this)?;
+    }
     let row: Option<Row> = s::table.filter(s::case_number.eq(number)).select(columns()).first(conn).optional()?;
     Ok(row.and_then(from_row))
 }
@@ -212,9 +226,20 @@ pub fn queue(conn: &mut AnyConnection, state: Option<State>, q: &str) -> QueryRe
     Ok(rows.into_iter().filter_map(from_row).collect())
 }
 
-pub fn messages(conn: &mut AnyConnection, case: i64, with_notes: bool) -> QueryResult<Vec<Message>> {
+/// The conversation of `case` (a case one already holds: by its secret link
+/// or with a permit); the helpdesk's internal notes only with its queue's permit.
+pub fn messages(conn: &mut AnyConnection, case: &Case, notes: Option<&Permit>) -> QueryResult<Vec<Message>> {
+    let with_notes = match notes {
+        Some(permit) => {
+            if !permit.covers(Action::Decide, &Resource::HelpdeskQueue) {
+                permit.require(Action::View, &Resource::HelpdeskQueue)?;
+            }
+            true
+        }
+        None => false,
+    };
     let mut q = msg::table
-        .filter(msg::case_id.eq(case))
+        .filter(msg::case_id.eq(case.id))
         .order(msg::id.asc())
         .select((msg::at, msg::author, msg::body))
         .into_boxed();

@@ -101,9 +101,7 @@ pub async fn account_email(state: &AppState, account: i64) -> AppResult<Option<S
 }
 
 fn email_ok(s: &str) -> bool {
-    s.len() <= 254
-        && !s.contains(char::is_whitespace)
-        && s.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
+    crate::web::text::email_address(s)
 }
 
 /// `POST /supporto`.

@@ -62,7 +62,7 @@ async fn switch_to_delega(b: &mut Browser<'_>, id: i64) -> StatusCode {
 
 async fn state_of(app: &TestApp, id: i64) -> State {
     let at = now(app);
-    with_conn(&app.state.pool, move |c| model::find(c, id, at)).await.expect("db").expect("delega").state
+    with_conn(&app.state.pool, move |c| model::state(c, id, at)).await.expect("db").expect("delega")
 }
 
 #[tokio::test]
@@ -320,7 +320,7 @@ async fn dates_are_checked_on_every_request_and_the_clock_expires_reminds_and_su
 }
 
 async fn state_of_at(app: &TestApp, id: i64, at: NaiveDateTime) -> State {
-    with_conn(&app.state.pool, move |c| model::find(c, id, at)).await.expect("db").expect("delega").state
+    with_conn(&app.state.pool, move |c| model::state(c, id, at)).await.expect("db").expect("delega")
 }
 
 #[tokio::test]

@@ -44,14 +44,7 @@ pub struct RegistrationSubmission(pub RegistrationValues, pub FieldErrors);
 pub use crate::web::upload::{sniff_document, MAX_DOCUMENT_BYTES};
 
 fn valid_email(e: &str) -> bool {
-    let e = e.trim();
-    let Some((local, domain)) = e.split_once('@') else { return false };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && e.len() <= 254
-        && !e.contains(char::is_whitespace)
+    crate::web::text::email_address(e.trim())
 }
 
 fn valid_phone(p: &str) -> bool {

@@ -113,7 +113,7 @@ const FORGOT_PER_HOUR: i32 = 3;
 pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotForm>) -> AppResult<Response> {
     let (state, lang) = (page.state.clone(), page.lang);
     let email = form.email.unwrap_or_default().trim().to_lowercase();
-    if !email.contains('@') {
+    if !crate::web::text::email_address(&email) {
         let mut errors = FieldErrors::default();
         errors.add("email", "reg-error-email");
         let sub = ForgotSubmission(email, errors);

@@ -47,9 +47,26 @@ pub fn principal_of(data: &std::collections::HashMap<String, serde_json::Value>)
     data.get(SESSION_KEY).and_then(|v| serde_json::from_value(v.clone()).ok())
 }
 
-/// Middleware: `Option<Principal>` into the request extensions. Ends sessions
-/// past their absolute limit, and renews the idle limit of active ones.
-pub async fn resolve_principal(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+/// A domain's check, on every request, that whom the principal acts for
+/// still holds (a membership, a delega): `Ok(None)` unchanged,
+/// `Ok(Some(acting))` to act so from now on (back to Cittadino when it ended).
+pub type Refresh = fn(AppState, Principal) -> BoxFuture<Result<Option<Acting>, crate::db::DbError>>;
+pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
+
+/// What resolving the principal needs: the state, and every domain's
+/// [`Refresh`] (composed in `app.rs`, so this module depends on no domain).
+#[derive(Clone)]
+pub struct Resolver {
+    pub state: AppState,
+    pub refreshers: &'static [Refresh],
+}
+
+/// Middleware, the one principal resolver: `Option<Principal>` into the
+/// request extensions. Ends sessions past their absolute limit, renews the
+/// idle limit of active ones, and asks each domain whether whom the person
+/// acts for still holds; a failure to check fails closed (as themself).
+pub async fn resolve_principal(State(r): State<Resolver>, mut req: Request, next: Next) -> Response {
+    let state = r.state;
     // Assets and health checks never need the person: no session read for them.
     let path = req.uri().path();
     if path.starts_with("/assets/") || path == "/healthz" || path == "/readyz" {
@@ -59,11 +76,56 @@ pub async fn resolve_principal(State(state): State<AppState>, mut req: Request, 
     let user_agent =
         req.headers().get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let principal = match req.extensions().get::<Session>().cloned() {
-        Some(session) => current(&state, &session, &user_agent).await,
+        Some(session) => match current(&state, &session, &user_agent).await {
+            Some(p) => Some(refreshed(&state, r.refreshers, &session, p).await),
+            None => None,
+        },
         None => None,
     };
     req.extensions_mut().insert(principal);
     next.run(req).await
+}
+
+async fn refreshed(state: &AppState, refreshers: &[Refresh], session: &Session, mut who: Principal) -> Principal {
+    for refresh in refreshers {
+        let acting = match refresh(state.clone(), who.clone()).await {
+            Ok(None) => continue,
+            Ok(Some(acting)) => acting,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not check whom the person acts for: as themself");
+                Acting::themself()
+            }
+        };
+        // Kept in the session only when it ends something (a lapsed basis is
+        // stored as Cittadino); a delega's daily limits are read afresh anyway.
+        if acting.basis == Basis::Own || matches!(acting.basis, Basis::Membership { .. }) {
+            let _ = switch_acting(session, &who, acting.clone()).await;
+        }
+        who.acting = acting;
+    }
+    who
+}
+
+/// The membership refresher: acting for an organisation holds only while the
+/// membership does, in the role it has now (a removed member is back to
+/// Cittadino, a changed role applies, on their next request).
+pub fn membership(state: AppState, who: Principal) -> BoxFuture<Result<Option<Acting>, crate::db::DbError>> {
+    Box::pin(async move {
+        let Basis::Membership { id, role } = who.acting.basis else { return Ok(None) };
+        let account = who.actor.account_id;
+        let active = crate::db::with_conn(&state.pool, move |c| {
+            crate::identity::organisations::active_membership(c, id, account)
+        })
+        .await?;
+        Ok(match active {
+            Some(now) if now.role == role => None,
+            Some(now) => Some(Acting { basis: Basis::Membership { id, role: now.role }, ..who.acting.clone() }),
+            None => {
+                tracing::info!(account, membership = id, "membership ended: acting as Cittadino again");
+                Some(Acting::themself())
+            }
+        })
+    })
 }
 
 /// "Firefox su Linux": the browser and the system, from the User-Agent.
@@ -88,29 +150,6 @@ pub fn device_of(user_agent: &str) -> String {
 
 async fn current(state: &AppState, session: &Session, user_agent: &str) -> Option<Principal> {
     let mut principal = session.get::<Principal>(SESSION_KEY).await.ok().flatten()?;
-    // Acting for an organisation holds only while the membership does, in
-    // the role it has now: a removed member is back to Cittadino, a changed
-    // role applies, on their next request.
-    if let Basis::Membership { id, role } = principal.acting.basis {
-        let account = principal.actor.account_id;
-        let active = crate::db::with_conn(&state.pool, move |c| {
-            crate::identity::organisations::active_membership(c, id, account)
-        })
-        .await;
-        match active {
-            Ok(Some(now)) if now.role == role => {}
-            Ok(Some(now)) => {
-                let acting = Acting { basis: Basis::Membership { id, role: now.role }, ..principal.acting.clone() };
-                let _ = switch_acting(session, &principal, acting.clone()).await;
-                principal.acting = acting;
-            }
-            _ => {
-                tracing::info!(account, membership = id, "membership ended: acting as Cittadino again");
-                let _ = switch_acting(session, &principal, Acting::themself()).await;
-                principal.acting = Acting::themself();
-            }
-        }
-    }
     let now = state.clock.now();
     if now - principal.actor.at >= Duration::hours(state.config.session_max_hours) {
         tracing::info!(account = principal.actor.account_id, "session ended: absolute limit");
