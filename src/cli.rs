@@ -405,6 +405,8 @@ async fn serve(config: Config) -> CliResult {
 
     // Clean-ups run on a schedule in every instance; one at a time does the work.
     let sweeper = crate::maintenance::spawn(state.clone());
+    // The outbox's worker: every instance sends what is due; a row is claimed by one.
+    let postman = crate::maintenance::spawn_outbox(state.clone());
 
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, base_url = %base, "Servizi Lavoro is listening");
@@ -425,6 +427,7 @@ async fn serve(config: Config) -> CliResult {
     };
     axum::serve(listener, app).with_graceful_shutdown(stopping).await?;
     sweeper.abort();
+    postman.abort();
     sampler.abort();
     Ok(())
 }

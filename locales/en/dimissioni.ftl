@@ -179,3 +179,6 @@ mail-dim-module-subject = Form { $code }: termination of the employment relation
 mail-dim-module-body = The worker { $worker } sent form { $code } about the employment relationship with { $employer } (Legislative Decree 151/2015, art. 26). The form is attached as PDF.
 mail-dim-revoca-subject = Form { $code }: revocation
 mail-dim-revoca-body = The worker { $worker } revoked, with form { $code }, the resignation or consensual termination of the employment relationship with { $employer }. The revocation is attached as PDF.
+dim-delivery-pending = Being sent
+dim-delivery-retry = Not delivered yet: trying again on { $when }
+dim-delivery-failed = Not delivered: { $reason }

@@ -179,3 +179,6 @@ mail-dim-module-subject = Modulo { $code }: comunicazione di recesso dal rapport
 mail-dim-module-body = Il lavoratore { $worker } ha trasmesso il modulo { $code } che riguarda il rapporto di lavoro con { $employer } (D.Lgs. 151/2015, art. 26). Il modulo è allegato in PDF.
 mail-dim-revoca-subject = Modulo { $code }: revoca
 mail-dim-revoca-body = Il lavoratore { $worker } ha revocato, con il modulo { $code }, le dimissioni o la risoluzione consensuale del rapporto di lavoro con { $employer }. La revoca è allegata in PDF.
+dim-delivery-pending = In invio
+dim-delivery-retry = Non ancora consegnato: nuovo tentativo il { $when }
+dim-delivery-failed = Non consegnato: { $reason }

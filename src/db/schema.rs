@@ -550,3 +550,21 @@ diesel::table! {
         account_id -> Nullable<BigInt>,
     }
 }
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        idempotency_key -> Text,
+        channel -> Text,
+        sender -> Text,
+        recipient -> Text,
+        message_id -> Text,
+        message -> Binary,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}

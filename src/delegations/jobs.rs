@@ -5,7 +5,6 @@
 use super::lifecycle::{self, State};
 use super::model::{self, Delega};
 use super::notify;
-use crate::auth::foreign::registration::send_later;
 use crate::auth::pages::format_date;
 use crate::db::schema::{accounts as a, delega_summaries as s};
 use crate::db::{with_conn, DbError};
@@ -90,7 +89,7 @@ async fn monthly_summaries(state: &AppState, now: NaiveDateTime) -> Result<usize
             .collect::<Vec<_>>()
             .join("\n");
         let args = vec![("month", month.clone()), ("list", list)];
-        send_later(state, to, lang, "mail-delega-summary-subject", "mail-delega-summary-body", args);
+        state.queue_mail(to, lang, "mail-delega-summary-subject", "mail-delega-summary-body", args).await?;
         sent += 1;
     }
     Ok(sent)

@@ -1,7 +1,6 @@
 //! E-mails to both sides of a delega at each change, in the language of the
 //! request that made it (the scheduled ones in Italian, the portal's default).
 use super::model::Delega;
-use crate::auth::foreign::registration::send_later;
 use crate::auth::pages::format_date;
 use crate::db::schema::accounts as a;
 use crate::db::{with_conn, AnyConnection};
@@ -44,7 +43,9 @@ pub async fn both_sides(state: &AppState, d: &Delega, event: &'static str, lang:
             ("link", link.clone()),
         ];
         let (subject, body) = keys(event);
-        send_later(state, address, lang, subject, body, args);
+        if let Err(e) = state.queue_mail(address, lang, subject, body, args).await {
+            tracing::error!(error = %e, delega = d.id, "could not queue a delega's mail");
+        }
     }
 }
 

@@ -1,14 +1,19 @@
 //! Sending a module: to the employer (PEC and e-mail), to the competent
 //! Ispettorato (by the workplace's province) and to the worker, each with the
-//! module as PDF; every attempt and its outcome is recorded and shown.
+//! module as PDF, through the outbox; each message's state and attempts are
+//! shown on the module's page.
 use super::documents;
 use super::itl;
-use super::module::{self, Delivery, Module};
+use super::module::{self, Contents, Module, Sender};
 use super::pdf;
-use crate::db::with_conn;
+use super::pin;
+use crate::db::{with_conn, AnyConnection};
 use crate::i18n::Lang;
 use crate::kernel::AppState;
-use crate::mail::Attachment;
+use crate::mail::{outbox, Attachment, Mailer};
+use chrono::NaiveDateTime;
+use diesel::Connection;
+use diesel::QueryResult;
 
 /// Who gets a module, and at which address.
 pub fn recipients(m: &Module) -> Vec<(&'static str, String)> {
@@ -25,8 +30,52 @@ pub fn recipients(m: &Module) -> Vec<(&'static str, String)> {
     out
 }
 
-/// Sends module `m` to everyone it goes to, recording each attempt.
-pub async fn send(state: &AppState, m: &Module) {
+/// Transmits `contents` and queues its messages in one transaction, spending
+/// the operator's PIN (when an operator sends); then starts their delivery.
+/// The same form sent again finds its module and queues nothing new (one
+/// message per recipient, by key), however many arrive at once. `Err`: the
+/// module it revokes was revoked in the meantime.
+pub async fn transmit(
+    state: &AppState,
+    contents: Contents,
+    sender: Sender,
+    key: String,
+    operator: bool,
+) -> Result<Result<String, String>, crate::db::DbError> {
+    let (s2, now) = (state.clone(), state.clock.now());
+    let sent = with_conn(&state.pool, move |c| {
+        c.transaction(|c| {
+            let code = module::transmit(c, &contents, sender, &key, &s2.saml.sp.keys, now)?;
+            if let Ok(code) = &code {
+                if operator {
+                    pin::spend(c, &key, code)?;
+                }
+                let m = module::by_code(c, code)?.ok_or(diesel::result::Error::NotFound)?;
+                enqueue(c, &s2.mailer, &m, now)?;
+            }
+            Ok(code)
+        })
+    })
+    .await?;
+    state.deliver_mail();
+    Ok(sent)
+}
+
+/// The outbox key of module `code`'s message to `recipient`: one message
+/// each, however often the same form is sent.
+pub fn key(code: &str, recipient: &str) -> String {
+    format!("{}{recipient}", key_prefix(code))
+}
+
+/// What every message of module `code` starts its key with.
+pub fn key_prefix(code: &str) -> String {
+    format!("dimissioni:{code}:")
+}
+
+/// Queues module `m`, as PDF, to everyone it goes to: in the transaction that
+/// transmitted it, so the module and its deliveries are written together or
+/// not at all; the outbox's worker sends them (and retries).
+pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Module, now: NaiveDateTime) -> QueryResult<usize> {
     // The module is written in Italian, the language of the procedure.
     let lang = Lang::It;
     let bytes = pdf::render(&documents::module(m, lang));
@@ -40,18 +89,15 @@ pub async fn send(state: &AppState, m: &Module) {
         ("worker", format!("{} {}", m.contents.worker_given_name, m.contents.worker_family_name)),
         ("employer", m.contents.employer_name.clone()),
     ];
+    let mut queued = 0;
     for (recipient, address) in recipients(m) {
-        let outcome = state.mailer.send_with(&address, lang, subject, body, &args, Some(&attachment)).await;
-        let delivery = Delivery {
-            recipient: recipient.to_string(),
-            address,
-            attempted_at: state.clock.now(),
-            outcome: if outcome.is_ok() { "sent" } else { "failed" }.to_string(),
-            detail: outcome.err().map(|e| e.to_string()).unwrap_or_default(),
-        };
-        let id = m.id;
-        if let Err(e) = with_conn(&state.pool, move |c| module::record_delivery(c, id, &delivery)).await {
-            tracing::error!(error = %e, module = %m.code, "could not record a delivery");
+        match mailer.compose(&address, lang, subject, body, &args, Some(&attachment)) {
+            Ok(message) => queued += usize::from(outbox::enqueue(conn, &key(&m.code, recipient), &message, now)?),
+            // Addresses were checked when the module was filled in: this is a bug, said loudly.
+            Err(e) => {
+                tracing::error!(error = %e, module = %m.code, recipient, "a module's message could not be composed")
+            }
         }
     }
+    Ok(queued)
 }

@@ -18,6 +18,7 @@ use crate::i18n::{t, t_args, use_lang};
 use crate::identity::roles;
 use crate::kernel::clock::rome;
 use crate::kernel::{Principal, Role};
+use crate::mail::outbox;
 use crate::paths;
 use crate::web::components::{CheckboxField, Crumb, ErrorSummary, Field, FieldErrors, TableOrEmpty};
 use crate::web::layout::Page;
@@ -72,6 +73,20 @@ fn org_id(c: &mut crate::db::AnyConnection, tax_code: Option<&str>) -> QueryResu
     }
 }
 
+/// A delivery's state in words: sent; waiting for its first attempt or for
+/// the next one (at what time, Italian); or not delivered, and why.
+fn delivery_outcome(x: &Delivery, lang: crate::i18n::Lang) -> String {
+    match x.outcome.as_str() {
+        "sent" => t("dim-delivered"),
+        "pending" => match chrono::NaiveDateTime::parse_from_str(&x.detail, "%Y-%m-%dT%H:%M:%S") {
+            Ok(next) => t_args("dim-delivery-retry", &[("when", format_when(next, lang))]),
+            Err(_) => t("dim-delivery-pending"),
+        },
+        _ if x.detail.is_empty() => t("dim-not-delivered"),
+        _ => t_args("dim-delivery-failed", &[("reason", x.detail.clone())]),
+    }
+}
+
 #[derive(Clone)]
 struct Detail {
     module: Module,
@@ -121,7 +136,7 @@ fn DetailPage(d: Detail) -> impl IntoView {
                     <td>{t(&format!("dim-to-{}", x.recipient))}</td>
                     <td>{x.address.clone()}</td>
                     <td>{format_when(x.attempted_at, lang)}</td>
-                    <td>{t(if x.outcome == "sent" { "dim-delivered" } else { "dim-not-delivered" })}</td>
+                    <td>{delivery_outcome(x, lang)}</td>
                 </tr>
             }
             .into_any()
@@ -192,8 +207,14 @@ async fn detail_of(
     errors: FieldErrors,
 ) -> AppResult<Detail> {
     let (id, sent_by) = (m.id, m.contents.abilitato_tax_code.clone());
-    let (deliveries, sent_for) =
-        with_conn(&req.state.pool, move |c| Ok((module::deliveries(c, id)?, org_id(c, sent_by.as_deref())?))).await?;
+    let prefix = deliver::key_prefix(&m.code);
+    let (deliveries, sent_for) = with_conn(&req.state.pool, move |c| {
+        // Modules sent before the outbox recorded each attempt in their own table.
+        let mut all = module::deliveries(c, id)?;
+        all.extend(outbox::with_prefix(c, &prefix)?.into_iter().map(|e| as_delivery(&prefix, e)));
+        Ok((all, org_id(c, sent_by.as_deref())?))
+    })
+    .await?;
     let resource = Resource::Resignation {
         code: &m.code,
         worker: &m.contents.worker_tax_code,
@@ -207,6 +228,23 @@ async fn detail_of(
     let operator = may_revoke && m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some();
     let in_time = deadline::in_time(m.transmitted_at, req.state.clock.now());
     Ok(Detail { module: m, deliveries, may_revoke, in_time, operator, pin, errors })
+}
+
+/// A queued message of the module, as its table shows it: `outcome` is the
+/// outbox's state, `detail` the next attempt (pending) or the last error.
+fn as_delivery(prefix: &str, e: outbox::Entry) -> Delivery {
+    let detail = match e.state() {
+        outbox::State::Pending if e.attempts > 0 => e.next_attempt_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        outbox::State::Failed => e.last_error.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    Delivery {
+        recipient: e.key.strip_prefix(prefix).unwrap_or(&e.key).to_string(),
+        address: e.recipient.clone(),
+        attempted_at: e.sent_at.unwrap_or(e.created_at),
+        outcome: e.state().code().to_string(),
+        detail,
+    }
 }
 
 /// `GET /dimissioni-volontarie/{codice}` (and `{codice}.pdf`).
@@ -309,25 +347,13 @@ pub async fn revoke(
         ..m.contents.clone()
     };
     let sender = Sender { account: who.actor.account_id, worker_account: (!operator).then_some(who.actor.account_id) };
-    let state = req.state.clone();
-    let k2 = key.clone();
-    let sent = with_conn(&req.state.pool, move |c| {
-        let code = module::transmit(c, &contents, sender, &k2, &state.saml.sp.keys, now)?;
-        if let (Ok(code), true) = (&code, operator) {
-            pin::spend(c, &k2, code)?;
-        }
-        Ok(code)
-    })
-    .await?;
+    // The revoca, the PIN spent and its messages: one transaction.
+    let sent = deliver::transmit(&req.state, contents, sender, key.clone(), operator).await?;
     let code = sent.map_err(|_| AppError::Explained {
         status: StatusCode::CONFLICT,
         title: "dim-revoca-done-title",
         detail: "dim-revoca-done",
         log: "revoked in the meantime".into(),
     })?;
-    let c2 = code.clone();
-    if let Some(revoca) = with_conn(&req.state.pool, move |c| module::by_code(c, &c2)).await? {
-        deliver::send(&req.state, &revoca).await;
-    }
     Ok(Redirect::to(&paths::dimissioni(&code)).into_response())
 }

@@ -607,7 +607,7 @@ pub async fn send(req: PageRequest, FormData(pairs): FormData<Vec<(String, Strin
             }))
         }
     };
-    let (day, now) = (today(&req), req.state.clock.now());
+    let day = today(&req);
     if operator {
         let typed: String = pairs
             .iter()
@@ -633,29 +633,7 @@ pub async fn send(req: PageRequest, FormData(pairs): FormData<Vec<(String, Strin
         }
     }
     let sender = Sender { account: who.actor.account_id, worker_account: (!operator).then_some(who.actor.account_id) };
-    let state = req.state.clone();
-    let key = v.key.clone();
-    let code = with_conn(&req.state.pool, move |c| {
-        let code = module::transmit(c, &contents, sender, &key, &state.saml.sp.keys, now)?;
-        if let Ok(code) = &code {
-            if operator {
-                pin::spend(c, &key, code)?;
-            }
-        }
-        Ok(code)
-    })
-    .await?
-    .map_err(AppError::Internal)?;
-    // Sent already (the same form twice): nothing is delivered twice.
-    let c2 = code.clone();
-    let m = with_conn(&req.state.pool, move |c| module::by_code(c, &c2)).await?.ok_or(AppError::NotFound)?;
-    let first = with_conn(&req.state.pool, {
-        let id = m.id;
-        move |c| Ok(module::deliveries(c, id)?.is_empty())
-    })
-    .await?;
-    if first {
-        deliver::send(&req.state, &m).await;
-    }
+    let code =
+        deliver::transmit(&req.state, contents, sender, v.key.clone(), operator).await?.map_err(AppError::Internal)?;
     Ok(Redirect::to(&paths::dimissioni(&code)).into_response())
 }

@@ -401,7 +401,8 @@ fn transmit_once(
     })
 }
 
-/// One attempt to deliver a module.
+/// One attempt to deliver a module (as recorded before the outbox; new
+/// modules show their outbox messages in the same shape).
 #[derive(Clone, Debug, PartialEq, Eq, Queryable)]
 pub struct Delivery {
     pub recipient: String,
@@ -409,20 +410,6 @@ pub struct Delivery {
     pub attempted_at: NaiveDateTime,
     pub outcome: String,
     pub detail: String,
-}
-
-pub fn record_delivery(conn: &mut AnyConnection, module: i64, d: &Delivery) -> QueryResult<()> {
-    diesel::insert_into(dl::table)
-        .values((
-            dl::module_id.eq(module),
-            dl::recipient.eq(&d.recipient),
-            dl::address.eq(&d.address),
-            dl::attempted_at.eq(d.attempted_at),
-            dl::outcome.eq(&d.outcome),
-            dl::detail.eq(&d.detail),
-        ))
-        .execute(conn)
-        .map(|_| ())
 }
 
 pub fn deliveries(conn: &mut AnyConnection, module: i64) -> QueryResult<Vec<Delivery>> {

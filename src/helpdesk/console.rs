@@ -1,6 +1,5 @@
 use crate::access::{self, Action, Denial, Permit, Resource};
 use crate::auth::foreign::model::{self, Decision, ForeignUser};
-use crate::auth::foreign::registration::send;
 use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -280,17 +279,18 @@ pub async fn decide(
     let lang = Lang::parse(&decided.lang).unwrap_or_default();
     if approve {
         let link = format!("{}{}", state.config.origin(), crate::auth::foreign::signin::PATH);
-        send(
-            &state,
-            &decided.email,
-            lang,
-            "mail-approved-subject",
-            "mail-approved-body",
-            &[("link", link), ("id", decided.public_id.clone())],
-        )
-        .await;
+        let args = vec![("link", link), ("id", decided.public_id.clone())];
+        state.queue_mail(decided.email.clone(), lang, "mail-approved-subject", "mail-approved-body", args).await?;
     } else {
-        send(&state, &decided.email, lang, "mail-rejected-subject", "mail-rejected-body", &[("reason", reason)]).await;
+        state
+            .queue_mail(
+                decided.email.to_string(),
+                lang,
+                "mail-rejected-subject",
+                "mail-rejected-body",
+                vec![("reason", reason)],
+            )
+            .await?;
     }
     Ok(Redirect::to(&format!("{PATH}?esito={}", if approve { "approvata" } else { "respinta" })).into_response())
 }

@@ -4,7 +4,6 @@
 //! legale rappresentante; either way the applicant is told by e-mail.
 use super::console::{permit, DecisionForm, DecisionForms};
 use crate::access::{Action, Permit, Resource};
-use crate::auth::foreign::registration::send;
 use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -144,7 +143,7 @@ pub async fn decide(
         } else {
             ("mail-org-rejected-subject", "mail-org-rejected-body", vec![("organisation", name), ("reason", reason)])
         };
-        send(&page.state, &to, page.lang, subject, body, &args).await;
+        page.state.queue_mail(to.to_string(), page.lang, subject, body, args.clone()).await?;
     }
     Ok(Redirect::to(paths::HELPDESK).into_response())
 }

@@ -5,7 +5,6 @@
 //! lifecycle; an illegal one is a 409.
 use super::console::permit;
 use crate::access::{Action, Permit, Resource};
-use crate::auth::foreign::registration::send_later;
 use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -242,14 +241,9 @@ pub async fn act(
         let lang = Lang::parse(&case.lang).unwrap_or_default();
         let link = format!("{}{}?chiave={access}", page.state.config.origin(), paths::support_case(&numero));
         let args = vec![("case", numero.clone()), ("state", lang.t(&state.name_key())), ("link", link)];
-        send_later(
-            &page.state,
-            case.email.clone(),
-            lang,
-            "mail-support-update-subject",
-            "mail-support-update-body",
-            args,
-        );
+        page.state
+            .queue_mail(case.email.clone(), lang, "mail-support-update-subject", "mail-support-update-body", args)
+            .await?;
     }
     Ok(Redirect::to(&paths::helpdesk_support_case(&numero)).into_response())
 }

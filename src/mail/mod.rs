@@ -1,6 +1,9 @@
 //! Outgoing mail: SMTP when `SL_SMTP_URL` is set, otherwise a file outbox
 //! under the data directory (`data/outbox/*.eml`) that a developer can read.
-//! Messages are written in the recipient's language.
+//! Messages are written in the recipient's language, composed once (with a
+//! stable Message-ID) and queued in the [`outbox`], whose worker sends them.
+pub mod outbox;
+
 use crate::i18n::Lang;
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -24,8 +27,22 @@ pub struct Attachment {
 pub enum MailError {
     #[error("mail configuration: {0}")]
     Config(String),
+    /// Not an address a message can go to: it never will.
+    #[error("mail address: {0}")]
+    Address(String),
+    /// The receiving server refused it for good (a 5xx answer).
+    #[error("refused: {0}")]
+    Refused(String),
+    /// Not sent this time (server down, timeout, 4xx): try again later.
     #[error("mail: {0}")]
     Send(String),
+}
+
+impl MailError {
+    /// Whether another attempt could ever succeed.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, MailError::Address(_) | MailError::Refused(_) | MailError::Config(_))
+    }
 }
 
 impl std::fmt::Debug for Mailer {
@@ -55,20 +72,17 @@ impl Mailer {
         }
     }
 
-    /// Sends `subject` and `body` (message keys with their arguments) to `to`, in `lang`.
-    pub async fn send(
-        &self,
-        to: &str,
-        lang: Lang,
-        subject: &str,
-        body: &str,
-        args: &[(&'static str, String)],
-    ) -> Result<(), MailError> {
-        self.send_with(to, lang, subject, body, args, None).await
+    /// The sender, as every message gives it.
+    pub fn from(&self) -> &Mailbox {
+        match self {
+            Mailer::Outbox { from, .. } | Mailer::Smtp { from, .. } => from,
+        }
     }
 
-    /// The same, with a file attached.
-    pub async fn send_with(
+    /// Composes `subject` and `body` (message keys with their arguments) to
+    /// `to`, in `lang`, with a file attached if any: the whole message, ready
+    /// to be queued and sent as is on every attempt.
+    pub fn compose(
         &self,
         to: &str,
         lang: Lang,
@@ -76,14 +90,18 @@ impl Mailer {
         body: &str,
         args: &[(&'static str, String)],
         attachment: Option<&Attachment>,
-    ) -> Result<(), MailError> {
+    ) -> Result<Composed, MailError> {
         use lettre::message::{MultiPart, SinglePart};
-        let to: Mailbox = to.parse().map_err(|e| MailError::Send(format!("address: {e}")))?;
-        let from = match self {
-            Mailer::Outbox { from, .. } | Mailer::Smtp { from, .. } => from.clone(),
-        };
+        let to_box: Mailbox = to.parse().map_err(|e| MailError::Address(format!("{to}: {e}")))?;
+        let from = self.from().clone();
+        let domain = from.email.domain().to_string();
+        let message_id = format!("<{}@{domain}>", uuid::Uuid::new_v4().simple());
         let text = format!("{}\n\n--\n{}\n", lang.t_args(body, args), lang.t("mail-signature"));
-        let builder = Message::builder().from(from).to(to).subject(lang.t_args(subject, args));
+        let builder = Message::builder()
+            .from(from.clone())
+            .to(to_box.clone())
+            .subject(lang.t_args(subject, args))
+            .message_id(Some(message_id.clone()));
         let message = match attachment {
             None => builder.header(ContentType::TEXT_PLAIN).body(text),
             Some(a) => {
@@ -96,17 +114,46 @@ impl Mailer {
             }
         }
         .map_err(|e| MailError::Send(e.to_string()))?;
+        Ok(Composed {
+            from: from.email.to_string(),
+            to: to_box.email.to_string(),
+            message_id,
+            bytes: message.formatted(),
+        })
+    }
+
+    /// Sends a composed message as it is.
+    pub async fn send_raw(&self, from: &str, to: &str, bytes: &[u8]) -> Result<(), MailError> {
+        let parse = |a: &str| a.parse::<lettre::Address>().map_err(|e| MailError::Address(format!("{a}: {e}")));
+        let envelope = lettre::address::Envelope::new(Some(parse(from)?), vec![parse(to)?])
+            .map_err(|e| MailError::Address(e.to_string()))?;
         match self {
             Mailer::Outbox { dir, .. } => {
                 AsyncFileTransport::<Tokio1Executor>::new(dir)
-                    .send(message)
+                    .send_raw(&envelope, bytes)
                     .await
                     .map_err(|e| MailError::Send(e.to_string()))?;
             }
             Mailer::Smtp { transport, .. } => {
-                transport.send(message).await.map_err(|e| MailError::Send(e.to_string()))?;
+                transport.send_raw(&envelope, bytes).await.map_err(|e| {
+                    // 5xx: the server will never take it (no such mailbox…); anything else may pass later.
+                    if e.is_permanent() {
+                        MailError::Refused(e.to_string())
+                    } else {
+                        MailError::Send(e.to_string())
+                    }
+                })?;
             }
         }
         Ok(())
     }
+}
+
+/// A message composed for sending: envelope, stable Message-ID and bytes.
+#[derive(Clone, Debug)]
+pub struct Composed {
+    pub from: String,
+    pub to: String,
+    pub message_id: String,
+    pub bytes: Vec<u8>,
 }

@@ -97,3 +97,20 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// How often every instance looks for messages due (retries; new messages
+/// are sent at once after the change that queued them).
+pub const OUTBOX_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The outbox's worker, for as long as the server runs.
+pub fn spawn_outbox(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(OUTBOX_EVERY);
+        loop {
+            every.tick().await;
+            if let Err(e) = crate::mail::outbox::deliver_due(&state.pool, &state.mailer, state.clock.now()).await {
+                tracing::warn!(error = %e, "outbox pass failed; the next one retries");
+            }
+        }
+    })
+}

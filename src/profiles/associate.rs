@@ -3,7 +3,6 @@
 //! at once; otherwise the page says why and what to do.
 use super::requests;
 use crate::access::{self, AuditEvent};
-use crate::auth::foreign::registration::send_later;
 use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::t;
@@ -94,14 +93,9 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<A
         let token = with_conn(&req.state.pool, move |c| requests::create(c, &tc, account, now)).await?;
         let link = format!("{}{}?token={token}", req.state.config.origin(), paths::PROFILES_CONFIRM);
         let args = vec![("name", who.actor.full_name()), ("company", company.name.clone()), ("link", link)];
-        send_later(
-            &req.state,
-            company.pec.clone(),
-            req.lang,
-            "mail-association-subject",
-            "mail-association-body",
-            args,
-        );
+        req.state
+            .queue_mail(company.pec.clone(), req.lang, "mail-association-subject", "mail-association-body", args)
+            .await?;
         tracing::info!(account, company = %company.tax_code, "association request sent to the company's PEC");
         return Ok(Redirect::to(paths::PROFILES).into_response());
     }

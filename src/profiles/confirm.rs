@@ -1,7 +1,6 @@
 //! `/profili/conferma?token=…`: the page the company's PEC link opens. No
 //! sign-in: whoever reads the company's certified mail decides, once.
 use super::requests::{self, State};
-use crate::auth::foreign::registration::send_later;
 use crate::db::schema::accounts as a;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -126,7 +125,7 @@ pub async fn decide(req: PageRequest, FormData(form): FormData<DecisionForm>) ->
         } else {
             ("mail-association-refused-subject", "mail-association-refused-body")
         };
-        send_later(&req.state, email, Lang::default(), subject, body, vec![("company", company.name.clone())]);
+        req.state.queue_mail(email, Lang::default(), subject, body, vec![("company", company.name.clone())]).await?;
     }
     Ok(req.render(StatusCode::OK, move || view! { <DecidedPage confirmed=confirm/> }.into_any()))
 }

@@ -5,7 +5,6 @@
 //! trail under `org:{id}/…`, which the organisation's activity page reads.
 use super::organisation::{self, InviteValues, OrganisationId};
 use crate::access::{self, Action, AuditEvent, Permit};
-use crate::auth::foreign::registration::send_later;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args};
@@ -150,7 +149,7 @@ async fn notify_invitee(req: &PageRequest, who: &Principal, organisation: &str, 
     if let Some(to) = email {
         let link = format!("{}{}", req.state.config.origin(), paths::PROFILES);
         let args = vec![("name", who.actor.full_name()), ("organisation", organisation.to_string()), ("link", link)];
-        send_later(&req.state, to, req.lang, "mail-invitation-subject", "mail-invitation-body", args);
+        req.state.queue_mail(to, req.lang, "mail-invitation-subject", "mail-invitation-body", args).await?;
     }
     Ok(())
 }

@@ -4,7 +4,6 @@
 //! or at every sign-in, if they asked — they get an e-mail with a "this
 //! wasn't me" link that ends all their sessions and opens a support request
 //! already filled in.
-use crate::auth::foreign::registration::send_later;
 use crate::auth::session::{end_account_sessions, DEVICE_KEY};
 use crate::db::schema::{accounts as a, alert_tokens as at, known_devices as kd};
 use crate::db::with_conn;
@@ -96,14 +95,10 @@ pub async fn sign_in_alerts(State(state): State<AppState>, req: Request, next: N
             if stored.is_ok() {
                 let link = format!("{}{}?token={token}", state.config.origin(), paths::NOT_ME);
                 let key = if known { "mail-alert-body" } else { "mail-alert-new-body" };
-                send_later(
-                    &state,
-                    email,
-                    crate::i18n::Lang::It,
-                    "mail-alert-subject",
-                    key,
-                    vec![("detail", detail), ("link", link)],
-                );
+                let args = vec![("detail", detail), ("link", link)];
+                if let Err(e) = state.queue_mail(email, crate::i18n::Lang::It, "mail-alert-subject", key, args).await {
+                    tracing::error!(error = %e, "could not queue a sign-in alert");
+                }
             }
         }
     }

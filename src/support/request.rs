@@ -3,7 +3,6 @@
 //! and e-mail are asked and the address is confirmed by a link before the
 //! case is queued. An attachment follows the Utente Estero documents' rules.
 use super::cases::{self, NewCase, CATEGORIES};
-use crate::auth::foreign::registration::send_later;
 use crate::catalog::model as catalog;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -211,26 +210,28 @@ pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> 
     match confirm {
         Some(token) => {
             let link = format!("{origin}{}?token={token}", paths::SUPPORT_CONFIRM);
-            send_later(
-                &state,
-                v.email.clone(),
-                lang,
-                "mail-support-confirm-subject",
-                "mail-support-confirm-body",
-                vec![("link", link)],
-            );
+            state
+                .queue_mail(
+                    v.email.clone(),
+                    lang,
+                    "mail-support-confirm-subject",
+                    "mail-support-confirm-body",
+                    vec![("link", link)],
+                )
+                .await?;
             Ok(Redirect::to(paths::SUPPORT_SENT).into_response())
         }
         None => {
             let link = format!("{origin}{}?chiave={access}", paths::support_case(&number));
-            send_later(
-                &state,
-                v.email.clone(),
-                lang,
-                "mail-support-opened-subject",
-                "mail-support-opened-body",
-                vec![("case", number.clone()), ("link", link)],
-            );
+            state
+                .queue_mail(
+                    v.email.clone(),
+                    lang,
+                    "mail-support-opened-subject",
+                    "mail-support-opened-body",
+                    vec![("case", number.clone()), ("link", link)],
+                )
+                .await?;
             Ok(Redirect::to(&paths::support_case(&number)).into_response())
         }
     }
@@ -269,13 +270,14 @@ pub async fn confirm(req: PageRequest, Query(q): Query<ConfirmQuery>) -> AppResu
     let id = case.id;
     let access = with_conn(&req.state.pool, move |c| cases::renew_access(c, id)).await?;
     let link = format!("{}{}?chiave={access}", req.state.config.origin(), paths::support_case(&case.number));
-    send_later(
-        &req.state,
-        case.email.clone(),
-        req.lang,
-        "mail-support-opened-subject",
-        "mail-support-opened-body",
-        vec![("case", case.number.clone()), ("link", link)],
-    );
+    req.state
+        .queue_mail(
+            case.email.clone(),
+            req.lang,
+            "mail-support-opened-subject",
+            "mail-support-opened-body",
+            vec![("case", case.number.clone()), ("link", link)],
+        )
+        .await?;
     Ok(Redirect::to(&format!("{}?chiave={access}", paths::support_case(&case.number))).into_response())
 }

@@ -26,12 +26,12 @@ fn hidden(html: &str, name: &str) -> String {
     crate::common::input_value(html, name).unwrap_or_else(|| panic!("{name} in the page"))
 }
 
-fn decorrenza(app: &TestApp) -> String {
+pub fn decorrenza(app: &TestApp) -> String {
     (app.state.clock.now().date() + Duration::days(20)).format("%Y-%m-%d").to_string()
 }
 
 /// Mario fills the form from his CO relationship; returns the form's page.
-async fn mario_form(app: &TestApp, b: &mut Browser<'_>) -> String {
+pub async fn mario_form(app: &TestApp, b: &mut Browser<'_>) -> String {
     let found = b
         .post_form("/dimissioni-volontarie/nuova/rapporto", &[("cf_datore", COMPANY), ("inizio", "dal2008")], false)
         .await;
@@ -45,7 +45,7 @@ async fn mario_form(app: &TestApp, b: &mut Browser<'_>) -> String {
 }
 
 /// The fields of a page's form, with `changes` applied.
-fn fields_of(html: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+pub fn fields_of(html: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = servizi_lavoro::dimissioni::form::FIELDS
         .iter()
         .map(|f| (f.to_string(), crate::common::input_value(html, f).unwrap_or_default()))
@@ -57,7 +57,7 @@ fn fields_of(html: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
     out
 }
 
-async fn post(b: &mut Browser<'_>, path: &str, fields: &[(String, String)]) -> TestResponse {
+pub async fn post(b: &mut Browser<'_>, path: &str, fields: &[(String, String)]) -> TestResponse {
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     b.post_form(path, &pairs, false).await
 }
@@ -168,6 +168,7 @@ async fn a_worker_resigns_from_the_co_relationship_with_a_certain_date_and_revok
 
     // Sent to the employer (PEC and e-mail), the Ispettorato of Milano and the worker, with the PDF.
     crate::foreign_user::mail_containing(&app, "ITL.Milano@pec.ispettorato.gov.it").await;
+    crate::foreign_user::mail_containing(&app, "To: mario@example.org").await;
     let mails: Vec<String> =
         crate::foreign_user::outbox(&app).into_iter().filter(|m| m.contains(&format!("modulo-{code}.pdf"))).collect();
     assert_eq!(mails.len(), 4);

@@ -20,6 +20,7 @@ mod maintenance;
 mod newcomer;
 mod operations;
 mod organisations;
+mod outbox;
 mod profiles;
 mod registry;
 mod sessions;

@@ -309,45 +309,24 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     match stored {
         Some(_) => {
             let link = format!("{}{PATH}/conferma?token={token}", state.config.origin());
-            send(
-                &state,
-                &v.email,
-                lang,
-                "mail-confirm-subject",
-                "mail-confirm-body",
-                &[("link", link), ("name", v.given_name.clone())],
-            )
-            .await;
+            let args = vec![("link", link), ("name", v.given_name.clone())];
+            state.queue_mail(v.email.clone(), lang, "mail-confirm-subject", "mail-confirm-body", args).await?;
         }
         None => {
             let _ = std::fs::remove_file(dir.join(&file_name));
             let link = format!("{}/accesso-utente-estero", state.config.origin());
-            send(&state, &v.email, lang, "mail-already-subject", "mail-already-body", &[("link", link)]).await;
+            state
+                .queue_mail(
+                    v.email.to_string(),
+                    lang,
+                    "mail-already-subject",
+                    "mail-already-body",
+                    vec![("link", link)],
+                )
+                .await?;
         }
     }
     Ok(Redirect::to(paths::FOREIGN_REGISTER_SENT).into_response())
-}
-
-/// Mail failures are logged, not shown: the person cannot fix them and the
-/// answer must not reveal whether an address is registered.
-pub async fn send(state: &AppState, to: &str, lang: Lang, subject: &str, body: &str, args: &[(&'static str, String)]) {
-    if let Err(e) = state.mailer.send(to, lang, subject, body, args).await {
-        tracing::error!(error = %e, "could not send mail");
-    }
-}
-
-/// Sends a mail off the request path: the answer does not wait for the mail
-/// server, so its timing says nothing about whether a mail was sent.
-pub fn send_later(
-    state: &AppState,
-    to: String,
-    lang: Lang,
-    subject: &'static str,
-    body: &'static str,
-    args: Vec<(&'static str, String)>,
-) {
-    let state = state.clone();
-    tokio::spawn(async move { send(&state, &to, lang, subject, body, &args).await });
 }
 
 #[derive(Debug, Deserialize)]

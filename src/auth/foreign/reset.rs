@@ -3,7 +3,6 @@
 //! not enough; the answer never says whether an address is registered.
 use super::model::{self, ForeignUser, STATUS_APPROVED};
 use super::password;
-use super::registration::send_later;
 use super::signin::PATH;
 use super::signin::{client_address, second_factor, too_many};
 use crate::access::{self, Action, Denial, Resource};
@@ -149,7 +148,7 @@ pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotFor
     if let Some((user, token)) = issued {
         let link = format!("{}{}?token={token}", state.config.origin(), paths::FOREIGN_RESET);
         let lang = Lang::parse(&user.lang).unwrap_or(lang);
-        send_later(&state, user.email, lang, "mail-reset-subject", "mail-reset-body", vec![("link", link)]);
+        state.queue_mail(user.email, lang, "mail-reset-subject", "mail-reset-body", vec![("link", link)]).await?;
     }
     Ok(Redirect::to(paths::FOREIGN_FORGOT_SENT).into_response())
 }
@@ -247,9 +246,10 @@ pub fn purge_spent(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<
 }
 
 /// Tells the person their password changed, in case it was not them.
-fn password_changed_mail(state: &AppState, user: &ForeignUser) {
+async fn password_changed_mail(state: &AppState, user: &ForeignUser) -> Result<(), crate::db::DbError> {
     let lang = Lang::parse(&user.lang).unwrap_or_default();
-    send_later(state, user.email.clone(), lang, "mail-password-changed-subject", "mail-password-changed-body", vec![]);
+    let (subject, body) = ("mail-password-changed-subject", "mail-password-changed-body");
+    state.queue_mail(user.email.clone(), lang, subject, body, vec![]).await
 }
 
 /// `POST /accesso-utente-estero/nuova-password`.
@@ -318,7 +318,7 @@ pub async fn reset_submit(page: PageRequest, FormData(form): FormData<ResetForm>
     if !used {
         return Err(invalid_link());
     }
-    password_changed_mail(&state, &user);
+    password_changed_mail(&state, &user).await?;
     Ok(Redirect::to(paths::FOREIGN_PASSWORD_UPDATED).into_response())
 }
 
@@ -389,6 +389,6 @@ pub async fn change_submit(page: PageRequest, FormData(form): FormData<ChangeFor
     // Every session ends, this one too: the person signs in again with the new password.
     let u = user.clone();
     with_conn(&state.pool, move |c| store_password(c, &u, &phc)).await?;
-    password_changed_mail(&state, &user);
+    password_changed_mail(&state, &user).await?;
     Ok(Redirect::to(paths::FOREIGN_PASSWORD_UPDATED).into_response())
 }

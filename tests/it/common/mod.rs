@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 pub mod people;
 pub mod saml;
+pub mod smtp;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Request, StatusCode};

@@ -1,0 +1,240 @@
+//! The outbox: every message the portal sends is a row, written in the same
+//! transaction as the change that causes it ([`enqueue`]), and delivered by a
+//! worker ([`deliver_due`]) that every instance runs: after each change that
+//! queued something, and on a short schedule for retries.
+//!
+//! At least once, never twice in the normal path: the same idempotency key is
+//! one row; a worker claims a row by moving its next attempt forward in one
+//! conditional update, so two workers (two instances) never send it together;
+//! a crash between sending and marking it sent may send it again after the
+//! claim lapses ([`LEASE_SECS`]), with the same Message-ID, on which receivers
+//! de-duplicate. A refusal for good (a 5xx, an impossible address) or
+//! [`MAX_ATTEMPTS`] failures end it as failed, in the log and the metrics.
+use super::{Composed, Mailer};
+use crate::db::schema::outbox as o;
+use crate::db::{AnyConnection, DbError, DbPool};
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+/// Attempts before a message is given up.
+pub const MAX_ATTEMPTS: i32 = 8;
+/// How long a claimed row is left to the worker that claimed it.
+pub const LEASE_SECS: i64 = 300;
+/// Rows one pass of the worker takes at most.
+const BATCH: i64 = 100;
+
+/// Where a message stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Waiting for its (next) attempt.
+    Pending,
+    Sent,
+    /// Given up: refused for good, or too many failures.
+    Failed,
+}
+
+impl State {
+    pub fn code(self) -> &'static str {
+        match self {
+            State::Pending => "pending",
+            State::Sent => "sent",
+            State::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<State> {
+        [State::Pending, State::Sent, State::Failed].into_iter().find(|x| x.code() == s)
+    }
+}
+
+/// The channel a message goes by (mail today; PEC and others later).
+pub const MAIL: &str = "mail";
+
+/// Queues `message` under `key`, in the caller's transaction; `false` when a
+/// message with that key is already there (then nothing changes).
+pub fn enqueue(conn: &mut AnyConnection, key: &str, message: &Composed, now: NaiveDateTime) -> QueryResult<bool> {
+    let exists = o::table.filter(o::idempotency_key.eq(key)).count().get_result::<i64>(conn)? > 0;
+    if exists {
+        return Ok(false);
+    }
+    // In a savepoint: the same key written at the same moment by another
+    // transaction is a unique-key refusal, which means "already queued".
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(o::table)
+            .values((
+                o::idempotency_key.eq(key),
+                o::channel.eq(MAIL),
+                o::sender.eq(&message.from),
+                o::recipient.eq(&message.to),
+                o::message_id.eq(&message.message_id),
+                o::message.eq(&message.bytes),
+                o::state.eq(State::Pending.code()),
+                o::attempts.eq(0),
+                o::next_attempt_at.eq(now),
+                o::created_at.eq(now),
+            ))
+            .execute(c)
+    });
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// A queued message as its page shows it (the module's deliveries).
+#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
+pub struct Entry {
+    pub key: String,
+    pub recipient: String,
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+impl Entry {
+    pub fn state(&self) -> State {
+        State::parse(&self.state).unwrap_or(State::Pending)
+    }
+}
+
+/// The messages whose keys start with `prefix`, oldest first.
+pub fn with_prefix(conn: &mut AnyConnection, prefix: &str) -> QueryResult<Vec<Entry>> {
+    let like = format!("{}%", prefix.replace(['%', '_'], ""));
+    o::table
+        .filter(o::idempotency_key.like(like))
+        .order(o::id.asc())
+        .select((
+            o::idempotency_key,
+            o::recipient,
+            o::state,
+            o::attempts,
+            o::next_attempt_at,
+            o::last_error,
+            o::created_at,
+            o::sent_at,
+        ))
+        .load(conn)
+}
+
+/// The wait before attempt `attempts + 1`: 30 s doubling to an hour at
+/// most, with ±20 % jitter so retries of many messages spread out.
+pub fn backoff(attempts: i32) -> Duration {
+    let shift = (attempts - 1).clamp(0, 7);
+    let base = (30i64 << shift).min(3600);
+    let jitter = rand::random_range(-base / 5..=base / 5);
+    Duration::seconds(base + jitter)
+}
+
+type Claimed = (i64, String, String, String, Vec<u8>, i32);
+
+/// Claims the due rows for this worker: each by a conditional update that
+/// only one worker can win.
+fn claim(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<Claimed>> {
+    let due: Vec<i64> = o::table
+        .filter(o::state.eq(State::Pending.code()))
+        .filter(o::next_attempt_at.le(now))
+        .order(o::next_attempt_at.asc())
+        .select(o::id)
+        .limit(BATCH)
+        .load(conn)?;
+    let mut mine = Vec::new();
+    for id in due {
+        let won = diesel::update(
+            o::table.find(id).filter(o::state.eq(State::Pending.code())).filter(o::next_attempt_at.le(now)),
+        )
+        .set((o::attempts.eq(o::attempts + 1), o::next_attempt_at.eq(now + Duration::seconds(LEASE_SECS))))
+        .execute(conn)?;
+        if won == 1 {
+            mine.push(
+                o::table
+                    .find(id)
+                    .select((o::id, o::idempotency_key, o::sender, o::recipient, o::message, o::attempts))
+                    .first(conn)?,
+            );
+        }
+    }
+    Ok(mine)
+}
+
+/// What one pass of the worker did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pass {
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+}
+
+/// Sends every due message once: sent, retried later with backoff, or failed for good.
+pub async fn deliver_due(pool: &DbPool, mailer: &Mailer, now: NaiveDateTime) -> Result<Pass, DbError> {
+    let claimed = crate::db::with_conn(pool, move |c| claim(c, now)).await?;
+    let mut pass = Pass::default();
+    for (id, key, from, to, bytes, attempts) in claimed {
+        let outcome = mailer.send_raw(&from, &to, &bytes).await;
+        let (state, next, error) = match &outcome {
+            Ok(()) => (State::Sent, now, None),
+            Err(e) if e.is_permanent() || attempts >= MAX_ATTEMPTS => (State::Failed, now, Some(e.to_string())),
+            Err(e) => (State::Pending, now + backoff(attempts), Some(e.to_string())),
+        };
+        match state {
+            State::Sent => pass.sent += 1,
+            State::Pending => {
+                pass.retrying += 1;
+                tracing::warn!(key, attempts, error = error.as_deref().unwrap_or(""), "message not sent: retrying");
+            }
+            State::Failed => {
+                pass.failed += 1;
+                metrics::counter!("sl_outbox_failed_total").increment(1);
+                tracing::error!(key, attempts, error = error.as_deref().unwrap_or(""), "message failed for good");
+            }
+        }
+        let sent_at = (state == State::Sent).then_some(now);
+        crate::db::with_conn(pool, move |c| {
+            diesel::update(o::table.find(id))
+                .set((
+                    o::state.eq(state.code()),
+                    o::next_attempt_at.eq(next),
+                    o::last_error.eq(error.clone()),
+                    o::sent_at.eq(sent_at),
+                ))
+                .execute(c)
+        })
+        .await?;
+    }
+    let (pending, oldest) = crate::db::with_conn(pool, move |c| {
+        let pending: i64 = o::table.filter(o::state.eq(State::Pending.code())).count().get_result(c)?;
+        let oldest: Option<NaiveDateTime> =
+            o::table.filter(o::state.eq(State::Pending.code())).select(diesel::dsl::min(o::created_at)).first(c)?;
+        Ok((pending, oldest))
+    })
+    .await?;
+    metrics::gauge!("sl_outbox_pending").set(pending as f64);
+    metrics::gauge!("sl_outbox_oldest_seconds").set(oldest.map_or(0.0, |o| (now - o).num_seconds().max(0) as f64));
+    Ok(pass)
+}
+
+/// Starts a pass of the worker now, off the request (after a change queued messages).
+pub fn kick(pool: &DbPool, mailer: &Mailer, now: NaiveDateTime) {
+    let (pool, mailer) = (pool.clone(), mailer.clone());
+    tokio::spawn(async move {
+        if let Err(e) = deliver_due(&pool, &mailer, now).await {
+            tracing::warn!(error = %e, "outbox pass failed; the scheduled one retries");
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_an_hour() {
+        for (attempts, base) in [(1, 30), (2, 60), (3, 120), (5, 480), (7, 1920), (9, 3600), (20, 3600)] {
+            let wait = backoff(attempts).num_seconds();
+            assert!((base - base / 5..=base + base / 5).contains(&wait), "{attempts}: {wait}");
+        }
+    }
+}
