@@ -12,7 +12,19 @@ export function uniqueEmail(tag: string) {
 }
 
 // The newest mail in the server's file outbox that mentions `needle`, decoded.
+// Mail leaves through the server's outbox a moment after the request that
+// queued it: look again for up to 10 seconds.
 export function mailWith(needle: string): string {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 200; i++) {
+    const found = findMail(needle);
+    if (found !== undefined) return found;
+    Atomics.wait(pause, 0, 0, 50);
+  }
+  throw new Error(`no mail with ${needle}`);
+}
+
+function findMail(needle: string): string | undefined {
   const dir = process.env.OUTBOX_DIR ?? "../data/outbox";
   const files = readdirSync(dir).filter((f) => f.endsWith(".eml")).map((f) => join(dir, f));
   files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
@@ -25,7 +37,7 @@ export function mailWith(needle: string): string {
     const text = `${head}\n\n${body}`;
     if (text.includes(needle)) return text;
   }
-  throw new Error(`no mail with ${needle}`);
+  return undefined;
 }
 
 function base32(s: string): Buffer {
