@@ -16,6 +16,7 @@ use crate::web::render::{FormData, PageRequest};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use diesel::Connection;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -50,8 +51,9 @@ pub async fn act(
     FormData(form): FormData<ActionForm>,
 ) -> AppResult<Response> {
     let action = form.azione.unwrap_or_default();
-    let (account, now) = (who.actor.account_id, req.state.clock.now());
-    let today = now.date();
+    let (account, now, lang, state) = (who.actor.account_id, req.state.clock.now(), req.lang, req.state.clone());
+    let today = crate::kernel::clock::rome(now).date();
+    // Each change and its mails: one transaction.
     match action.as_str() {
         // A temporanea: the delegate asks for today, the grantor's side approves.
         "chiedi" => {
@@ -59,45 +61,64 @@ pub async fn act(
             if d.kind != Kind::Temporanea || d.state != State::Active {
                 return Err(conflict(d.state));
             }
-            if with_conn(&req.state.pool, move |c| {
-                let asked = model::ask_approval(c, id, today, now)?;
-                if asked {
-                    model::record(c, id, Some(account), "approval-asked", &today.to_string(), now)?;
-                }
-                Ok(asked)
+            with_conn(&req.state.pool, move |c| {
+                c.transaction(|c| {
+                    if model::ask_approval(c, id, today, now)? {
+                        model::record(c, id, Some(account), "approval-asked", &today.to_string(), now)?;
+                        notify::queue(c, &state, &d, "approval-asked", lang, now)?;
+                    }
+                    Ok(())
+                })
             })
-            .await?
-            {
-                notify::both_sides(&req.state, &d, "approval-asked", req.lang).await;
-            }
+            .await?;
         }
         "approva" => {
             let (_, d) = permit(&req, &who, id, Action::Change).await?;
+            let was = d.state;
             let approved = with_conn(&req.state.pool, move |c| {
-                let ok = model::approve(c, id, today, account, now)?;
-                if ok {
-                    model::record(c, id, Some(account), "approved", &today.to_string(), now)?;
-                }
-                Ok(ok)
+                c.transaction(|c| {
+                    let ok = model::approve(c, id, today, account, now)?;
+                    if ok {
+                        model::record(c, id, Some(account), "approved", &today.to_string(), now)?;
+                        notify::queue(c, &state, &d, "approved", lang, now)?;
+                    }
+                    Ok(ok)
+                })
             })
             .await?;
             if !approved {
-                return Err(conflict(d.state));
+                return Err(conflict(was));
             }
-            notify::both_sides(&req.state, &d, "approved", req.lang).await;
         }
         other => {
             let (side, event, mail) =
                 event_for(other).ok_or_else(|| AppError::BadRequest(format!("action {other:?}")))?;
             permit(&req, &who, id, side).await?;
-            let result = with_conn(&req.state.pool, move |c| model::apply(c, id, event, Some(account), now)).await?;
-            result.map_err(conflict)?;
-            if let Some(d) = with_conn(&req.state.pool, move |c| model::find(c, id, now)).await? {
-                notify::both_sides(&req.state, &d, mail, req.lang).await;
-            }
+            change(&req, id, event, mail, account).await?;
         }
     }
+    req.state.deliver_mail();
     Ok(Redirect::to(&paths::delega(id)).into_response())
+}
+
+/// Applies `event` to delega `id` and queues its `mail`, in one transaction;
+/// a refused transition is a 409.
+async fn change(req: &PageRequest, id: i64, event: Event, mail: &'static str, account: i64) -> AppResult<()> {
+    let (now, lang, state) = (req.state.clock.now(), req.lang, req.state.clone());
+    with_conn(&req.state.pool, move |c| {
+        c.transaction(|c| {
+            let result = model::apply(c, id, event, Some(account), now)?;
+            if result.is_ok() {
+                if let Some(d) = model::find(c, id, now)? {
+                    notify::queue(c, &state, &d, mail, lang, now)?;
+                }
+            }
+            Ok(result)
+        })
+    })
+    .await?
+    .map_err(conflict)?;
+    Ok(())
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,12 +157,7 @@ pub async fn accept_by_code(
         return Ok(pages::render_list(&req, StatusCode::UNPROCESSABLE_ENTITY, lists));
     };
     permit(&req, &who, id, Action::Decide).await?;
-    let account = who.actor.account_id;
-    with_conn(&req.state.pool, move |c| model::apply(c, id, Event::Accept, Some(account), now))
-        .await?
-        .map_err(conflict)?;
-    if let Some(d) = with_conn(&req.state.pool, move |c| model::find(c, id, now)).await? {
-        notify::both_sides(&req.state, &d, "accepted", req.lang).await;
-    }
+    change(&req, id, Event::Accept, "accepted", who.actor.account_id).await?;
+    req.state.deliver_mail();
     Ok(Redirect::to(&paths::delega(id)).into_response())
 }

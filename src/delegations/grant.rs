@@ -22,6 +22,7 @@ use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Months, NaiveDate};
+use diesel::Connection;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -300,16 +301,24 @@ pub async fn submit(
         starts_on: from,
         ends_on: until,
     };
-    let (days, now) = (req.state.config.delega_pending_days, req.state.clock.now());
+    let (days, now, state, lang) =
+        (req.state.config.delega_pending_days, req.state.clock.now(), req.state.clone(), req.lang);
+    // The delega and its mails: one transaction.
     let created = with_conn(&req.state.pool, move |c| {
-        let Some(id) = model::create(c, &permit, &new, days, now)? else { return Ok(None) };
-        model::find(c, id, now)
+        c.transaction(|c| {
+            let Some(id) = model::create(c, &permit, &new, days, now)? else { return Ok(None) };
+            let delega = model::find(c, id, now)?;
+            if let Some(d) = &delega {
+                notify::queue(c, &state, d, "granted", lang, now)?;
+            }
+            Ok(delega)
+        })
     })
     .await?;
     let Some(delega) = created else {
         errors.add("codice_fiscale", "delega-error-duplicate");
         return Ok(again(errors, v, subject, subjects));
     };
-    notify::both_sides(&req.state, &delega, "granted", req.lang).await;
+    req.state.deliver_mail();
     Ok(Redirect::to(&paths::delega(delega.id)).into_response())
 }

@@ -10,6 +10,7 @@ use crate::db::schema::{accounts as a, delega_summaries as s};
 use crate::db::{with_conn, DbError};
 use crate::i18n::Lang;
 use crate::kernel::AppState;
+use crate::mail::outbox;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -27,12 +28,21 @@ pub async fn run(state: &AppState, now: NaiveDateTime) -> Result<Report, DbError
     for d in live {
         let id = d.id;
         if !lifecycle::due(d.stored(), d.dates(), now).is_empty() {
-            if let Some(next) = with_conn(&state.pool, move |c| model::bring_up_to_date(c, id, now)).await? {
+            // The change and, for an expiry, its mails: one transaction.
+            let (s2, d2) = (state.clone(), d.clone());
+            let changed = with_conn(&state.pool, move |c| {
+                c.transaction(|c| {
+                    let next = model::bring_up_to_date(c, id, now)?;
+                    if next == Some(State::Expired) {
+                        notify::queue(c, &s2, &d2, "expired", Lang::default(), now)?;
+                    }
+                    Ok(next)
+                })
+            })
+            .await?;
+            if let Some(next) = changed {
                 report.changed += 1;
-                if next == State::Expired {
-                    notify::both_sides(state, &d, "expired", Lang::default()).await;
-                    report.mails += 1;
-                }
+                report.mails += usize::from(next == State::Expired);
             }
         }
         // 30 days before the end, once.
@@ -40,17 +50,19 @@ pub async fn run(state: &AppState, now: NaiveDateTime) -> Result<Report, DbError
             d.state == State::Active && now.date() + Duration::days(30) >= d.ends_on && now.date() <= d.ends_on;
         if ending {
             // A unique index lets one insert through: the reminder goes once.
+            let (s2, d2) = (state.clone(), d.clone());
             let first = with_conn(&state.pool, move |c| {
                 if model::has_event(c, id, "expiring")? {
                     return Ok(false);
                 }
-                Ok(c.transaction(|c| model::record(c, id, None, "expiring", "", now)).is_ok())
+                Ok(c.transaction(|c| {
+                    model::record(c, id, None, "expiring", "", now)?;
+                    notify::queue(c, &s2, &d2, "expiring", Lang::default(), now)
+                })
+                .is_ok())
             })
             .await?;
-            if first {
-                notify::both_sides(state, &d, "expiring", Lang::default()).await;
-                report.mails += 1;
-            }
+            report.mails += usize::from(first);
         }
     }
     report.mails += monthly_summaries(state, now).await?;
@@ -59,7 +71,8 @@ pub async fn run(state: &AppState, now: NaiveDateTime) -> Result<Report, DbError
 
 /// Each grantor with deleghe in force gets, once a month, the list of them.
 async fn monthly_summaries(state: &AppState, now: NaiveDateTime) -> Result<usize, DbError> {
-    let month = now.format("%Y-%m").to_string();
+    // The Italian month: the summary of December is not sent at 23:30 on 30 November.
+    let month = crate::kernel::clock::rome(now).format("%Y-%m").to_string();
     let live = with_conn(&state.pool, move |c| model::live(c, now)).await?;
     let mut by_grantor: std::collections::BTreeMap<i64, Vec<Delega>> = Default::default();
     for d in live.into_iter().filter(|d| d.state == State::Active) {
@@ -67,21 +80,11 @@ async fn monthly_summaries(state: &AppState, now: NaiveDateTime) -> Result<usize
     }
     let mut sent = 0;
     for (grantor, deleghe) in by_grantor {
-        let m = month.clone();
-        // The row first: with several instances only the one that writes it sends.
-        let to = with_conn(&state.pool, move |c| {
-            let claimed = c.transaction(|c| {
-                diesel::insert_into(s::table)
-                    .values((s::grantor_account_id.eq(grantor), s::month.eq(&m), s::sent_at.eq(now)))
-                    .execute(c)
-            });
-            if claimed.is_err() {
-                return Ok(None);
-            }
+        let email = with_conn(&state.pool, move |c| {
             a::table.find(grantor).select(a::email).first::<Option<String>>(c).optional().map(Option::flatten)
         })
         .await?;
-        let Some(to) = to else { continue };
+        let Some(to) = email else { continue };
         let lang = Lang::default();
         let list = deleghe
             .iter()
@@ -89,8 +92,30 @@ async fn monthly_summaries(state: &AppState, now: NaiveDateTime) -> Result<usize
             .collect::<Vec<_>>()
             .join("\n");
         let args = vec![("month", month.clone()), ("list", list)];
-        state.queue_mail(to, lang, "mail-delega-summary-subject", "mail-delega-summary-body", args).await?;
-        sent += 1;
+        let (subject, body) = ("mail-delega-summary-subject", "mail-delega-summary-body");
+        let message = match state.mailer.compose(&to, lang, subject, body, &args, None) {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!(error = %e, grantor, "a monthly summary could not be composed");
+                continue;
+            }
+        };
+        let m = month.clone();
+        // The month's row and its mail together: with several instances only
+        // the one that writes the row queues it (and the key would stop a second).
+        let queued = with_conn(&state.pool, move |c| {
+            Ok(c.transaction(|c| {
+                diesel::insert_into(s::table)
+                    .values((s::grantor_account_id.eq(grantor), s::month.eq(&m), s::sent_at.eq(now)))
+                    .execute(c)?;
+                outbox::enqueue(c, &format!("delega-summary:{grantor}:{m}"), &message, now)
+            })
+            .unwrap_or(false))
+        })
+        .await?;
+        sent += usize::from(queued);
     }
+    // At the job's own time (the clock it was run with).
+    outbox::kick(&state.pool, &state.mailer, now);
     Ok(sent)
 }

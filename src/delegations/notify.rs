@@ -3,14 +3,16 @@
 use super::model::Delega;
 use crate::auth::pages::format_date;
 use crate::db::schema::accounts as a;
-use crate::db::{with_conn, AnyConnection};
+use crate::db::AnyConnection;
 use crate::i18n::Lang;
 use crate::kernel::AppState;
+use crate::mail::outbox;
 use crate::paths;
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// The grantor's and the delegate's e-mail addresses, when the portal knows them.
-pub fn addresses(conn: &mut AnyConnection, d: &Delega) -> QueryResult<Vec<String>> {
+pub fn addresses(conn: &mut AnyConnection, d: &Delega) -> QueryResult<Vec<(&'static str, String)>> {
     let grantor: Option<String> =
         a::table.find(d.grantor_account_id).select(a::email).first(conn).optional()?.flatten();
     let delegate: Option<String> = a::table
@@ -19,22 +21,30 @@ pub fn addresses(conn: &mut AnyConnection, d: &Delega) -> QueryResult<Vec<String
         .first::<Option<String>>(conn)
         .optional()?
         .flatten();
-    Ok(grantor.into_iter().chain(delegate).collect())
+    Ok(grantor.map(|g| ("grantor", g)).into_iter().chain(delegate.map(|d| ("delegate", d))).collect())
 }
 
-/// Mails `event` (`granted`, `accepted`, `refused`, `revoked`, `renounced`,
-/// `expiring`, `expired`, `approval-asked`, `approved`) about `d` to both sides.
-pub async fn both_sides(state: &AppState, d: &Delega, event: &'static str, lang: Lang) {
-    let d2 = d.clone();
-    let to = match with_conn(&state.pool, move |c| addresses(c, &d2)).await {
-        Ok(to) => to,
-        Err(e) => {
-            tracing::error!(error = %e, "delega mail: no addresses");
-            return;
-        }
-    };
+/// Queues the mails of `event` (`granted`, `accepted`, `refused`, `revoked`,
+/// `renounced`, `expiring`, `expired`, `approval-asked`, `approved`) about
+/// `d` to both sides, in the caller's transaction: the change and its mails
+/// are written together or not at all. Each is keyed by the delega, the event
+/// (and the Italian day, for a day's approval) and the side, so a change
+/// retried or repeated never mails twice.
+pub fn queue(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    d: &Delega,
+    event: &'static str,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     let link = format!("{}{}", state.config.origin(), paths::delega(d.id));
-    for address in to {
+    let (subject, body) = keys(event);
+    let once = match event {
+        "approval-asked" | "approved" => format!("{event}:{}", crate::kernel::clock::rome(now).date()),
+        _ => event.to_string(),
+    };
+    for (side, address) in addresses(conn, d)? {
         let args = vec![
             ("grantor", d.grantor_name.clone()),
             ("subject", d.subject_name()),
@@ -42,11 +52,14 @@ pub async fn both_sides(state: &AppState, d: &Delega, event: &'static str, lang:
             ("until", format_date(d.ends_on, lang)),
             ("link", link.clone()),
         ];
-        let (subject, body) = keys(event);
-        if let Err(e) = state.queue_mail(address, lang, subject, body, args).await {
-            tracing::error!(error = %e, delega = d.id, "could not queue a delega's mail");
+        match state.mailer.compose(&address, lang, subject, body, &args, None) {
+            Ok(message) => {
+                outbox::enqueue(conn, &format!("delega:{}:{once}:{side}", d.id), &message, now)?;
+            }
+            Err(e) => tracing::warn!(error = %e, delega = d.id, "a delega's mail could not be composed"),
         }
     }
+    Ok(())
 }
 
 fn keys(event: &str) -> (&'static str, &'static str) {

@@ -80,6 +80,18 @@ pub async fn outbox_with(app: &TestApp, n: usize) -> Vec<String> {
     outbox(app)
 }
 
+/// Waits (a little) until `n` mails contain `needle`; those mails.
+pub async fn mails_containing(app: &TestApp, needle: &str, n: usize) -> Vec<String> {
+    for _ in 0..100 {
+        let found: Vec<String> = outbox(app).into_iter().filter(|m| m.contains(needle)).collect();
+        if found.len() >= n {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    outbox(app).into_iter().filter(|m| m.contains(needle)).collect()
+}
+
 /// Waits (a little) for a mail sent off the request path that contains `needle`.
 pub async fn mail_containing(app: &TestApp, needle: &str) -> String {
     for _ in 0..100 {

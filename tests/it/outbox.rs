@@ -79,7 +79,8 @@ async fn with_smtp_down_a_message_waits_and_is_delivered_when_it_returns() {
     assert_eq!((e.state(), e.attempts), (State::Pending, 1));
     assert!(e.last_error.is_some(), "why it was not sent is kept");
     let wait = (e.next_attempt_at - now).num_seconds();
-    assert!((24..=36).contains(&wait), "the first retry after 30 s ± 20 %: {wait}");
+    // (Read a moment after the pass that set it: a second less at most.)
+    assert!((23..=36).contains(&wait), "the first retry after 30 s ± 20 %: {wait}");
 
     // The server comes back: nothing is sent before the retry is due, everything after.
     let sink = serve(port, false).await;
