@@ -82,6 +82,29 @@ pub fn enqueue(conn: &mut AnyConnection, key: &str, message: &Composed, now: Nai
     }
 }
 
+/// Composes a message and queues it under `key`, in the caller's
+/// transaction. A message that can never be sent (an impossible address) is
+/// logged, not queued.
+#[allow(clippy::too_many_arguments)]
+pub fn queue(
+    conn: &mut AnyConnection,
+    mailer: &Mailer,
+    key: &str,
+    to: &str,
+    lang: crate::i18n::Lang,
+    (subject, body): (&str, &str),
+    args: &[(&'static str, String)],
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    match mailer.compose(to, lang, subject, body, args, None) {
+        Ok(message) => enqueue(conn, key, &message, now),
+        Err(e) => {
+            tracing::warn!(error = %e, key, "message not queued: it could never be sent");
+            Ok(false)
+        }
+    }
+}
+
 /// A queued message as its page shows it (the module's deliveries).
 #[derive(Clone, Debug, PartialEq, Eq, Queryable)]
 pub struct Entry {

@@ -9,6 +9,7 @@ use crate::i18n::t;
 use crate::identity::organisations::{self, Role};
 use crate::identity::partita_iva;
 use crate::kernel::{Credential, Principal};
+use crate::mail::outbox;
 use crate::paths;
 use crate::registry::{CompanyRegistry, LocalRegistry};
 use crate::web::components::{Crumb, Field, FieldErrors};
@@ -90,12 +91,21 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<A
         if pending.len() >= MAX_PENDING_REQUESTS {
             return Ok(again(&req, typed, "associate-error-too-many"));
         }
-        let token = with_conn(&req.state.pool, move |c| requests::create(c, &tc, account, now)).await?;
-        let link = format!("{}{}?token={token}", req.state.config.origin(), paths::PROFILES_CONFIRM);
-        let args = vec![("name", who.actor.full_name()), ("company", company.name.clone()), ("link", link)];
-        req.state
-            .queue_mail(company.pec.clone(), req.lang, "mail-association-subject", "mail-association-body", args)
-            .await?;
+        let (state, lang, name, company_name, pec) =
+            (req.state.clone(), req.lang, who.actor.full_name(), company.name.clone(), company.pec.clone());
+        // The request and its single-use link to the company's PEC: one transaction.
+        with_conn(&req.state.pool, move |c| {
+            c.transaction(|c| {
+                let token = requests::create(c, &tc, account, now)?;
+                let link = format!("{}{}?token={token}", state.config.origin(), paths::PROFILES_CONFIRM);
+                let args = [("name", name.clone()), ("company", company_name.clone()), ("link", link)];
+                let keys = ("mail-association-subject", "mail-association-body");
+                let key = format!("association:{}", uuid::Uuid::new_v4().simple());
+                outbox::queue(c, &state.mailer, &key, &pec, lang, keys, &args, now)
+            })
+        })
+        .await?;
+        req.state.deliver_mail();
         tracing::info!(account, company = %company.tax_code, "association request sent to the company's PEC");
         return Ok(Redirect::to(paths::PROFILES).into_response());
     }

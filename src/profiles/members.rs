@@ -12,6 +12,7 @@ use crate::identity::codice_fiscale;
 use crate::identity::invitations::{self, Event, InviteRefusal};
 use crate::identity::organisations::{self, Member, MembersRefusal, Role};
 use crate::kernel::Principal;
+use crate::mail::outbox;
 use crate::paths;
 use crate::web::components::{Crumb, FieldErrors};
 use crate::web::layout::FormPage;
@@ -19,6 +20,7 @@ use crate::web::render::{FormData, PageRequest};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use diesel::Connection;
 use leptos::prelude::*;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -98,7 +100,20 @@ pub async fn invite(
         }
         (Some(cf), Some(role)) => {
             let (cf, account, now) = (cf.clone(), who.actor.account_id, req.state.clock.now());
-            Some(with_conn(&req.state.pool, move |c| invitations::create(c, id, &cf, role, account, now)).await?)
+            let (state, lang, org_name, name) = (req.state.clone(), req.lang, org.name.clone(), who.actor.full_name());
+            // The invitation and its mail: one transaction.
+            let created = with_conn(&req.state.pool, move |c| {
+                c.transaction(|c| {
+                    let created = invitations::create(c, id, &cf, role, account, now)?;
+                    if let Ok(invitation) = created {
+                        notify_invitee(c, &state, invitation, &cf, (&name, &org_name), lang, now)?;
+                    }
+                    Ok(created)
+                })
+            })
+            .await?;
+            req.state.deliver_mail();
+            Some(created)
         }
         _ => None,
     };
@@ -107,7 +122,6 @@ pub async fn invite(
             let cf = tax_code.unwrap_or_default();
             let detail = format!("{cf} {}", role.map_or("", Role::code));
             audit(&req, &who, "invite", format!("org:{id}/invitation:{invitation}"), detail).await?;
-            notify_invitee(&req, &who, &org.name, cf).await?;
             Ok(Redirect::to(&paths::organisation(id)).into_response())
         }
         refusal => {
@@ -132,24 +146,26 @@ async fn waiting_invitations(req: &PageRequest, id: i64) -> AppResult<usize> {
     Ok(all.iter().filter(|i| i.state == invitations::State::Pending).count())
 }
 
-/// Tells the invited person by e-mail, when the portal knows their address
-/// (they signed in before); otherwise they find it at their next sign-in.
-async fn notify_invitee(req: &PageRequest, who: &Principal, organisation: &str, tax_code: String) -> AppResult<()> {
+/// Queues the mail to the invited person, when the portal knows their
+/// address (they signed in before); otherwise they find it at their next sign-in.
+fn notify_invitee(
+    c: &mut crate::db::AnyConnection,
+    state: &crate::kernel::AppState,
+    invitation: i64,
+    tax_code: &str,
+    (name, organisation): (&str, &str),
+    lang: crate::i18n::Lang,
+    now: chrono::NaiveDateTime,
+) -> diesel::QueryResult<()> {
     use crate::db::schema::accounts as a;
     use diesel::prelude::*;
-    let email: Option<String> = with_conn(&req.state.pool, move |c| {
-        Ok(a::table
-            .filter(a::identifier.eq(&tax_code))
-            .select(a::email)
-            .first::<Option<String>>(c)
-            .optional()?
-            .flatten())
-    })
-    .await?;
+    let email: Option<String> =
+        a::table.filter(a::identifier.eq(tax_code)).select(a::email).first::<Option<String>>(c).optional()?.flatten();
     if let Some(to) = email {
-        let link = format!("{}{}", req.state.config.origin(), paths::PROFILES);
-        let args = vec![("name", who.actor.full_name()), ("organisation", organisation.to_string()), ("link", link)];
-        req.state.queue_mail(to, req.lang, "mail-invitation-subject", "mail-invitation-body", args).await?;
+        let link = format!("{}{}", state.config.origin(), paths::PROFILES);
+        let args = [("name", name.to_string()), ("organisation", organisation.to_string()), ("link", link)];
+        let keys = ("mail-invitation-subject", "mail-invitation-body");
+        outbox::queue(c, &state.mailer, &format!("invitation:{invitation}"), &to, lang, keys, &args, now)?;
     }
     Ok(())
 }

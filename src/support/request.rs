@@ -8,6 +8,7 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
 use crate::kernel::AppState;
+use crate::mail::outbox;
 use crate::paths;
 use crate::web::components::{Field, FieldErrors, SelectField, TextareaField};
 use crate::web::layout::FormPage;
@@ -17,6 +18,7 @@ use axum::extract::{Multipart, Query, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
+use diesel::Connection;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -188,52 +190,52 @@ pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> 
     };
     let lang = page.lang;
     let v2 = v.clone();
-    let (number, access, confirm) = with_conn(&state.pool, move |c| {
-        cases::open(
-            c,
-            &NewCase {
-                account_id: account,
-                name: &v2.name,
-                email: &v2.email,
-                lang: lang.code(),
-                category: &v2.category,
-                service: (!v2.service.is_empty()).then_some(v2.service.as_str()),
-                description: &v2.description,
-                attachment: stored.clone(),
-                unconfirmed: !own_address,
-            },
-            now,
-        )
+    let s2 = state.clone();
+    // The case and its mail (confirm the address, or here is your case): one transaction.
+    let (number, confirm) = with_conn(&state.pool, move |c| {
+        c.transaction(|c| {
+            let (number, access, confirm) = cases::open(
+                c,
+                &NewCase {
+                    account_id: account,
+                    name: &v2.name,
+                    email: &v2.email,
+                    lang: lang.code(),
+                    category: &v2.category,
+                    service: (!v2.service.is_empty()).then_some(v2.service.as_str()),
+                    description: &v2.description,
+                    attachment: stored.clone(),
+                    unconfirmed: !own_address,
+                },
+                now,
+            )?;
+            let origin = s2.config.origin();
+            let (kind, keys, args) = match &confirm {
+                Some(token) => (
+                    "confirm",
+                    ("mail-support-confirm-subject", "mail-support-confirm-body"),
+                    vec![("link", format!("{origin}{}?token={token}", paths::SUPPORT_CONFIRM))],
+                ),
+                None => (
+                    "opened",
+                    ("mail-support-opened-subject", "mail-support-opened-body"),
+                    vec![
+                        ("case", number.clone()),
+                        ("link", format!("{origin}{}?chiave={access}", paths::support_case(&number))),
+                    ],
+                ),
+            };
+            let key = format!("support:{number}:{kind}");
+            outbox::queue(c, &s2.mailer, &key, &v2.email, lang, keys, &args, now)?;
+            Ok((number, confirm.is_some()))
+        })
     })
     .await?;
-    let origin = state.config.origin();
-    match confirm {
-        Some(token) => {
-            let link = format!("{origin}{}?token={token}", paths::SUPPORT_CONFIRM);
-            state
-                .queue_mail(
-                    v.email.clone(),
-                    lang,
-                    "mail-support-confirm-subject",
-                    "mail-support-confirm-body",
-                    vec![("link", link)],
-                )
-                .await?;
-            Ok(Redirect::to(paths::SUPPORT_SENT).into_response())
-        }
-        None => {
-            let link = format!("{origin}{}?chiave={access}", paths::support_case(&number));
-            state
-                .queue_mail(
-                    v.email.clone(),
-                    lang,
-                    "mail-support-opened-subject",
-                    "mail-support-opened-body",
-                    vec![("case", number.clone()), ("link", link)],
-                )
-                .await?;
-            Ok(Redirect::to(&paths::support_case(&number)).into_response())
-        }
+    state.deliver_mail();
+    if confirm {
+        Ok(Redirect::to(paths::SUPPORT_SENT).into_response())
+    } else {
+        Ok(Redirect::to(&paths::support_case(&number)).into_response())
     }
 }
 
@@ -258,26 +260,27 @@ pub struct ConfirmQuery {
 /// `GET /supporto/conferma?token=…`: the address is confirmed, the case is queued.
 pub async fn confirm(req: PageRequest, Query(q): Query<ConfirmQuery>) -> AppResult<Response> {
     let token: String = q.token.unwrap_or_default().chars().take(100).collect();
-    let now = req.state.clock.now();
-    let case =
-        with_conn(&req.state.pool, move |c| cases::confirm(c, &token, now)).await?.ok_or(AppError::Explained {
-            status: StatusCode::NOT_FOUND,
-            title: "support-confirm-invalid-title",
-            detail: "support-confirm-invalid",
-            log: "support confirmation: unknown or used token".into(),
-        })?;
-    // A new secret link, now that the address is known to work.
-    let id = case.id;
-    let access = with_conn(&req.state.pool, move |c| cases::renew_access(c, id)).await?;
-    let link = format!("{}{}?chiave={access}", req.state.config.origin(), paths::support_case(&case.number));
-    req.state
-        .queue_mail(
-            case.email.clone(),
-            req.lang,
-            "mail-support-opened-subject",
-            "mail-support-opened-body",
-            vec![("case", case.number.clone()), ("link", link)],
-        )
-        .await?;
-    Ok(Redirect::to(&format!("{}?chiave={access}", paths::support_case(&case.number))).into_response())
+    let (now, state, lang) = (req.state.clock.now(), req.state.clone(), req.lang);
+    // Confirmed, a new secret link, and the mail that carries it: one transaction.
+    let confirmed = with_conn(&req.state.pool, move |c| {
+        c.transaction(|c| {
+            let Some(case) = cases::confirm(c, &token, now)? else { return Ok(None) };
+            let access = cases::renew_access(c, case.id)?;
+            let link = format!("{}{}?chiave={access}", state.config.origin(), paths::support_case(&case.number));
+            let args = [("case", case.number.clone()), ("link", link)];
+            let keys = ("mail-support-opened-subject", "mail-support-opened-body");
+            let key = format!("support:{}:opened", case.number);
+            outbox::queue(c, &state.mailer, &key, &case.email, lang, keys, &args, now)?;
+            Ok(Some((case.number, access)))
+        })
+    })
+    .await?;
+    let (number, access) = confirmed.ok_or(AppError::Explained {
+        status: StatusCode::NOT_FOUND,
+        title: "support-confirm-invalid-title",
+        detail: "support-confirm-invalid",
+        log: "support confirmation: unknown or used token".into(),
+    })?;
+    req.state.deliver_mail();
+    Ok(Redirect::to(&format!("{}?chiave={access}", paths::support_case(&number))).into_response())
 }

@@ -6,6 +6,7 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
 use crate::kernel::AppState;
+use crate::mail::outbox;
 use crate::paths;
 use crate::web::components::form::{ErrorSummary, Field, FieldErrors};
 use crate::web::layout::Page;
@@ -15,6 +16,7 @@ use axum::extract::{Multipart, Query, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use diesel::Connection;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -304,27 +306,33 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
         password_hash,
         lang: lang.code().to_string(),
     };
-    let stored = with_conn(&state.pool, move |c| model::register(c, &reg, &token_hash)).await?;
-    // The same answer whether the address was known or not: only the mail differs.
-    match stored {
-        Some(_) => {
-            let link = format!("{}{PATH}/conferma?token={token}", state.config.origin());
-            let args = vec![("link", link), ("name", v.given_name.clone())];
-            state.queue_mail(v.email.clone(), lang, "mail-confirm-subject", "mail-confirm-body", args).await?;
-        }
-        None => {
-            let _ = std::fs::remove_file(dir.join(&file_name));
-            let link = format!("{}/accesso-utente-estero", state.config.origin());
-            state
-                .queue_mail(
-                    v.email.to_string(),
-                    lang,
-                    "mail-already-subject",
-                    "mail-already-body",
-                    vec![("link", link)],
-                )
-                .await?;
-        }
+    // The registration and its mail: one transaction. The same answer whether
+    // the address was known or not: only the mail differs.
+    let (s2, email, given) = (state.clone(), v.email.clone(), v.given_name.clone());
+    let now = state.clock.now();
+    let stored = with_conn(&state.pool, move |c| {
+        c.transaction(|c| {
+            let stored = model::register(c, &reg, &token_hash)?;
+            let origin = s2.config.origin();
+            let (keys, args) = match stored {
+                Some(_) => (
+                    ("mail-confirm-subject", "mail-confirm-body"),
+                    vec![("link", format!("{origin}{PATH}/conferma?token={token}")), ("name", given.clone())],
+                ),
+                None => (
+                    ("mail-already-subject", "mail-already-body"),
+                    vec![("link", format!("{origin}/accesso-utente-estero"))],
+                ),
+            };
+            let key = format!("registration:{}", uuid::Uuid::new_v4().simple());
+            outbox::queue(c, &s2.mailer, &key, &email, lang, keys, &args, now)?;
+            Ok(stored)
+        })
+    })
+    .await?;
+    state.deliver_mail();
+    if stored.is_none() {
+        let _ = std::fs::remove_file(dir.join(&file_name));
     }
     Ok(Redirect::to(paths::FOREIGN_REGISTER_SENT).into_response())
 }
