@@ -4,6 +4,7 @@ use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang, Lang};
+use crate::mail::outbox;
 use crate::paths;
 use crate::profiles::applications::{self, Application};
 use crate::web::components::form::{ErrorSummary, FieldErrors, TextareaField};
@@ -14,6 +15,7 @@ use crate::web::upload::{download, extension};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use diesel::Connection;
 use leptos::prelude::*;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -266,31 +268,36 @@ pub async fn decide(
         }));
     }
     let operator = permit.account_id();
-    let r = reason.clone();
-    let decided =
-        with_conn(&state.pool, move |c| model::decide(c, &permit, id, approve, &r)).await?.ok_or(AppError::NotFound)?;
+    let (r, s2) = (reason.clone(), state.clone());
+    // The decision and the applicant's mail: one transaction (a decision is
+    // taken once, and so is its mail: keyed by the request).
+    let decided = with_conn(&state.pool, move |c| {
+        c.transaction(|c| {
+            let Some(decided) = model::decide(c, &permit, id, approve, &r)? else { return Ok(None) };
+            let lang = Lang::parse(&decided.lang).unwrap_or_default();
+            let (keys, args) = if approve {
+                let link = format!("{}{}", s2.config.origin(), crate::auth::foreign::signin::PATH);
+                (
+                    ("mail-approved-subject", "mail-approved-body"),
+                    vec![("link", link), ("id", decided.public_id.clone())],
+                )
+            } else {
+                (("mail-rejected-subject", "mail-rejected-body"), vec![("reason", r.clone())])
+            };
+            let now = s2.clock.now();
+            outbox::queue(c, &s2.mailer, &format!("foreign-decision:{id}"), &decided.email, lang, keys, &args, now)?;
+            Ok(Some(decided))
+        })
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
+    state.deliver_mail();
     tracing::info!(request = id, operator, approve, "helpdesk decision");
     if !decided.doc_file.is_empty() {
         let scan = state.config.data_dir.join("uploads").join(&decided.doc_file);
         if let Err(e) = tokio::fs::remove_file(&scan).await {
             tracing::warn!(error = %e, "could not delete a decided document; the clean-ups will");
         }
-    }
-    let lang = Lang::parse(&decided.lang).unwrap_or_default();
-    if approve {
-        let link = format!("{}{}", state.config.origin(), crate::auth::foreign::signin::PATH);
-        let args = vec![("link", link), ("id", decided.public_id.clone())];
-        state.queue_mail(decided.email.clone(), lang, "mail-approved-subject", "mail-approved-body", args).await?;
-    } else {
-        state
-            .queue_mail(
-                decided.email.to_string(),
-                lang,
-                "mail-rejected-subject",
-                "mail-rejected-body",
-                vec![("reason", reason)],
-            )
-            .await?;
     }
     Ok(Redirect::to(&format!("{PATH}?esito={}", if approve { "approvata" } else { "respinta" })).into_response())
 }

@@ -8,6 +8,7 @@ use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
+use crate::mail::outbox;
 use crate::paths;
 use crate::profiles::applications::{self, Application, State, Undecided};
 use crate::web::components::{Crumb, ErrorSummary, FieldErrors};
@@ -17,6 +18,7 @@ use crate::web::upload::{download, extension};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use diesel::Connection;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -116,34 +118,47 @@ pub async fn decide(
             view! { <ApplicationPage app reason errors/> }.into_any()
         }));
     }
-    let (r, now) = (reason.clone(), page.state.clock.now());
-    let decided =
-        match with_conn(&page.state.pool, move |c| applications::decide(c, &permit, id, approve, &r, now)).await? {
-            Ok(decided) => decided,
-            Err(Undecided::AlreadyDecided) => return Err(AppError::NotFound),
-            // Known already: it can only be rejected, and the page says why.
-            Err(Undecided::Known) => {
-                let mut errors = FieldErrors::default();
-                errors.add("reason", "helpdesk-application-known");
-                return Ok(page
-                    .render(StatusCode::CONFLICT, move || view! { <ApplicationPage app reason errors/> }.into_any()));
+    let (r, now, state, lang) = (reason.clone(), page.state.clock.now(), page.state.clone(), page.lang);
+    // The decision and the applicant's mail: one transaction.
+    let decided = with_conn(&page.state.pool, move |c| {
+        c.transaction(|c| {
+            let decided = applications::decide(c, &permit, id, approve, &r, now)?;
+            if let (Ok(app), Some(to)) = (&decided, decided.as_ref().ok().and_then(|a| a.applicant_email.clone())) {
+                let name = app.organisation.name.clone();
+                let (keys, args) = if approve {
+                    let link = format!("{}{}", state.config.origin(), paths::PROFILES);
+                    (
+                        ("mail-org-approved-subject", "mail-org-approved-body"),
+                        vec![("organisation", name), ("link", link)],
+                    )
+                } else {
+                    let args = vec![("organisation", name), ("reason", r.clone())];
+                    (("mail-org-rejected-subject", "mail-org-rejected-body"), args)
+                };
+                outbox::queue(c, &state.mailer, &format!("org-application:{id}"), &to, lang, keys, &args, now)?;
             }
-        };
+            Ok(decided)
+        })
+    })
+    .await?;
+    page.state.deliver_mail();
+    let decided = match decided {
+        Ok(decided) => decided,
+        Err(Undecided::AlreadyDecided) => return Err(AppError::NotFound),
+        // Known already: it can only be rejected, and the page says why.
+        Err(Undecided::Known) => {
+            let mut errors = FieldErrors::default();
+            errors.add("reason", "helpdesk-application-known");
+            return Ok(
+                page.render(StatusCode::CONFLICT, move || view! { <ApplicationPage app reason errors/> }.into_any())
+            );
+        }
+    };
     tracing::info!(application = id, approve, "helpdesk decision on an organisation");
     // Checked: the document is no longer needed (what was decided stays recorded).
     let scan = page.state.config.data_dir.join("uploads").join(&decided.doc_file);
     if let Err(e) = tokio::fs::remove_file(&scan).await {
         tracing::warn!(error = %e, "could not delete a decided organisation document");
-    }
-    if let Some(to) = decided.applicant_email.clone() {
-        let name = decided.organisation.name.clone();
-        let (subject, body, args) = if approve {
-            let link = format!("{}{}", page.state.config.origin(), paths::PROFILES);
-            ("mail-org-approved-subject", "mail-org-approved-body", vec![("organisation", name), ("link", link)])
-        } else {
-            ("mail-org-rejected-subject", "mail-org-rejected-body", vec![("organisation", name), ("reason", reason)])
-        };
-        page.state.queue_mail(to.to_string(), page.lang, subject, body, args.clone()).await?;
     }
     Ok(Redirect::to(paths::HELPDESK).into_response())
 }

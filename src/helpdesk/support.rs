@@ -9,6 +9,7 @@ use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang, Lang};
+use crate::mail::outbox;
 use crate::paths;
 use crate::support::cases::{self, Case, Event, State};
 use crate::support::Conversation;
@@ -19,6 +20,7 @@ use crate::web::upload::{download, extension};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use diesel::Connection;
 use leptos::prelude::*;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -211,39 +213,43 @@ pub async fn act(
         other => return Err(AppError::BadRequest(format!("action {other:?}"))),
     };
     let t2 = text.clone();
+    let (st, n2, email, lang) =
+        (page.state.clone(), numero.clone(), case.email.clone(), Lang::parse(&case.lang).unwrap_or_default());
+    // The change, and the requester's mail with a fresh link to the case when
+    // it concerns them: one transaction.
     let moved = with_conn(&page.state.pool, move |c| {
-        if event.is_none() {
-            cases::add_message(c, id, "note", Some(operator), &t2, now)?;
-            return Ok(Ok(State::New));
-        }
-        let moved = cases::apply(c, id, event.unwrap_or(Event::Assign), now)?;
-        if moved.is_ok() {
+        c.transaction(|c| {
+            if event.is_none() {
+                cases::add_message(c, id, "note", Some(operator), &t2, now)?;
+                return Ok(Ok(State::New));
+            }
+            let moved = cases::apply(c, id, event.unwrap_or(Event::Assign), now)?;
+            let Ok(state) = moved else { return Ok(moved) };
             match event {
                 Some(Event::Assign) => cases::assign(c, id, operator)?,
                 Some(Event::Reply { .. }) => cases::add_message(c, id, "operator", Some(operator), &t2, now)?,
                 _ => {}
             }
-        }
-        Ok(moved)
+            if event != Some(Event::Assign) {
+                let access = cases::renew_access(c, id)?;
+                let link = format!("{}{}?chiave={access}", st.config.origin(), paths::support_case(&n2));
+                let args = [("case", n2.clone()), ("state", lang.t(&state.name_key())), ("link", link)];
+                let keys = ("mail-support-update-subject", "mail-support-update-body");
+                let key = format!("support:{n2}:update:{}", uuid::Uuid::new_v4().simple());
+                outbox::queue(c, &st.mailer, &key, &email, lang, keys, &args, now)?;
+            }
+            Ok(moved)
+        })
     })
     .await?;
-    let Ok(state) = moved else {
+    page.state.deliver_mail();
+    if moved.is_err() {
         return Err(AppError::Explained {
             status: StatusCode::CONFLICT,
             title: "support-closed-title",
             detail: "support-closed",
             log: format!("case {numero}: {action} not allowed"),
         });
-    };
-    // The requester hears of each change that concerns them, with a fresh link to the case.
-    if event.is_some() && event != Some(Event::Assign) {
-        let access = with_conn(&page.state.pool, move |c| cases::renew_access(c, id)).await?;
-        let lang = Lang::parse(&case.lang).unwrap_or_default();
-        let link = format!("{}{}?chiave={access}", page.state.config.origin(), paths::support_case(&numero));
-        let args = vec![("case", numero.clone()), ("state", lang.t(&state.name_key())), ("link", link)];
-        page.state
-            .queue_mail(case.email.clone(), lang, "mail-support-update-subject", "mail-support-update-body", args)
-            .await?;
     }
     Ok(Redirect::to(&paths::helpdesk_support_case(&numero)).into_response())
 }
