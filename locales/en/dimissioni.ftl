@@ -30,18 +30,21 @@ dim-kind-choose = Choose the type of communication
 dim-forbidden-title = You cannot use this service now
 dim-forbidden = Resigning needs a level 2 sign-in with SPID or CIE, as a citizen or for an authorised intermediary.
 dim-not-filer-title = This profile cannot send resignations
-dim-not-filer = Resignations are sent by the worker, or by a patronato, trade union, bilateral body, certification commission or labour consultant (art. 26(4) Legislative Decree 151/2015). The company reads the forms of its relationships on the Resignation page.
+dim-not-filer = Resignations are sent by the worker, or by a patronato, trade union, bilateral body, certification commission, labour consultant or local office of the National Labour Inspectorate (art. 26(4) Legislative Decree 151/2015, as amended by Legislative Decree 185/2016). The company reads the forms of its relationships on the Resignation page.
 
 dim-new-title = New resignation or consensual termination
 dim-eligibility-lead = With this form a worker gives notice of resignation or of the consensual termination of an employment relationship. Before you start, check that your case is not one of those that take another route.
 dim-excluded-title = This procedure is not used for
 dim-excluded-domestic = domestic work (home helpers, carers): the resignation is given to the employer in writing;
 dim-excluded-pa = public administration employees: follow your administration's procedure;
-dim-excluded-trial = leaving during the trial period;
-dim-excluded-parents = pregnant workers and parents in the child's first three years: the resignation is validated at the Labour Inspectorate;
+dim-excluded-trial = leaving during the trial period (but for pregnant workers and parents the validation below applies in the trial period too);
+dim-excluded-parents = pregnant workers and parents in the child's first three years (art. 55(4) Legislative Decree 151/2001): the resignation is validated at the Labour Inspectorate;
+dim-excluded-adoption = parents in the first three years after an adopted or fostered child joins the family, or after the proposal to meet the child to be adopted (art. 55(4) Legislative Decree 151/2001): they too validate at the Inspectorate;
+dim-excluded-marriage = women workers from the request for the marriage banns until one year after the wedding (art. 35 Legislative Decree 198/2006): the resignation is confirmed at the Labour Inspectorate;
 dim-excluded-protected = resignations given in a protected setting or before a certification commission;
 dim-excluded-sea = work at sea;
 dim-excluded-other = relationships that are not employment (for example freelance collaborations and internships).
+dim-excluded-convalida = If you must validate your resignation, contact the Labour Inspectorate (Ispettorato territoriale del lavoro) of the province where you work: the validation can also be requested remotely, through the request on the National Labour Inspectorate's site (ispettorato.gov.it), without going to an office.
 dim-eligible = I confirm that my case is not one of these
 dim-error-eligible = Confirm that your case is not among those excluded, or take the route shown
 dim-continue = Continue
@@ -111,7 +114,7 @@ dim-error-kind = Choose the type of communication
 dim-error-reason = For resignation for just cause, enter the reason
 dim-error-decorrenza = Enter the effective date
 dim-error-decorrenza-start = The effective date must come after the start of the relationship
-dim-error-decorrenza-past = The effective date cannot be in the past
+dim-error-decorrenza-past = The effective date is the day after the last working day: tomorrow at the earliest
 dim-error-decorrenza-far = The effective date cannot be more than a year from today
 
 dim-review-title = Check the form
@@ -177,8 +180,17 @@ dim-delega-sign-operator = Operator's signature
 
 mail-dim-module-subject = Form { $code }: termination of the employment relationship
 mail-dim-module-body = The worker { $worker } sent form { $code } about the employment relationship with { $employer } (Legislative Decree 151/2015, art. 26). The form is attached as PDF.
+mail-dim-module-body-abilitato = { $by }, for the worker { $worker } who signed the delega, sent form { $code } about the employment relationship with { $employer } (Legislative Decree 151/2015, art. 26). The form is attached as PDF.
+mail-dim-revoca-body-abilitato = { $by }, for the worker { $worker } who signed the delega, revoked with form { $code } the resignation or consensual termination of the employment relationship with { $employer }. The revocation is attached as PDF.
 mail-dim-revoca-subject = Form { $code }: revocation
 mail-dim-revoca-body = The worker { $worker } revoked, with form { $code }, the resignation or consensual termination of the employment relationship with { $employer }. The revocation is attached as PDF.
 dim-delivery-pending = Being sent
 dim-delivery-retry = Not delivered yet: trying again on { $when }
 dim-delivery-failed = Not delivered: { $reason }
+dim-pin-sent-title = Form already sent
+dim-pin-sent = This form was already sent with the signed delega: no new PIN is needed. You find it in the list of the forms you sent; to cancel it within seven days, use the revoca on its page.
+dim-review-live = { $count ->
+    [one] Form { $codes } was already sent for this employment relationship and has not been revoked. Send a new form only if you really mean to give another notice: to change your mind about the first, within seven days, use the revoca on its page.
+   *[other] Forms { $codes } were already sent for this employment relationship and have not been revoked. Send a new form only if you really mean to give another notice: to change your mind, within seven days, use the revoca on each one's page.
+}
+dim-error-pin-changed = This PIN was generated for a form with other details (employer, type, effective date or reason): the worker signed a delega for that form. Generate a new PIN, print the new delega and have it signed

@@ -10,6 +10,7 @@ org-kind-associazione-datoriale = Employers' association
 org-kind-ente-bilaterale = Bilateral body
 org-kind-commissione-certificazione = Certification commission
 org-kind-altro-professionista = Other professional enabled by law 12/1979
+org-kind-sede-inl = Local office of the National Labour Inspectorate (Ispettorato nazionale del lavoro)
 
 profiles-manage = Manage members and activity
 profiles-invitations = Invitations for you

@@ -30,18 +30,21 @@ dim-kind-choose = Scegli il tipo di comunicazione
 dim-forbidden-title = Non puoi usare questo servizio ora
 dim-forbidden = Per le dimissioni serve l'accesso con SPID o CIE di livello 2, come cittadino o per un soggetto abilitato.
 dim-not-filer-title = Questo profilo non può trasmettere dimissioni
-dim-not-filer = Le dimissioni le trasmette il lavoratore stesso, oppure un patronato, un'organizzazione sindacale, un ente bilaterale, una commissione di certificazione o un consulente del lavoro (art. 26 c. 4 D.Lgs. 151/2015). L'azienda consulta i moduli dei suoi rapporti dalla pagina Dimissioni volontarie.
+dim-not-filer = Le dimissioni le trasmette il lavoratore stesso, oppure un patronato, un'organizzazione sindacale, un ente bilaterale, una commissione di certificazione, un consulente del lavoro o una sede territoriale dell'Ispettorato nazionale del lavoro (art. 26 c. 4 D.Lgs. 151/2015, modificato dal D.Lgs. 185/2016). L'azienda consulta i moduli dei suoi rapporti dalla pagina Dimissioni volontarie.
 
 dim-new-title = Nuove dimissioni o risoluzione consensuale
 dim-eligibility-lead = Con questo modulo il lavoratore comunica le dimissioni o la risoluzione consensuale del rapporto di lavoro. Prima di iniziare, controlla che il tuo caso non sia tra quelli che seguono una strada diversa.
 dim-excluded-title = Non si usa questa procedura per
 dim-excluded-domestic = il lavoro domestico (colf, badanti): le dimissioni si danno per iscritto al datore di lavoro;
 dim-excluded-pa = i dipendenti delle pubbliche amministrazioni: si segue la procedura della propria amministrazione;
-dim-excluded-trial = il recesso durante il periodo di prova;
-dim-excluded-parents = le lavoratrici in gravidanza e i genitori nei primi tre anni di vita del figlio: le dimissioni vanno convalidate all'Ispettorato territoriale del lavoro;
+dim-excluded-trial = il recesso durante il periodo di prova (ma per le lavoratrici in gravidanza e i genitori vale la convalida qui sotto anche in prova);
+dim-excluded-parents = le lavoratrici in gravidanza e i genitori nei primi tre anni di vita del figlio (art. 55 c. 4 D.Lgs. 151/2001): le dimissioni vanno convalidate all'Ispettorato territoriale del lavoro;
+dim-excluded-adoption = i genitori nei primi tre anni dall'ingresso in famiglia di un minore adottato o in affidamento, o dalla comunicazione della proposta di incontro con il minore adottando (art. 55 c. 4 D.Lgs. 151/2001): anche qui si convalida all'Ispettorato;
+dim-excluded-marriage = le lavoratrici dalla richiesta delle pubblicazioni di matrimonio a un anno dopo le nozze (art. 35 D.Lgs. 198/2006): le dimissioni vanno confermate all'Ispettorato territoriale del lavoro;
 dim-excluded-protected = le dimissioni date in una sede protetta o davanti a una commissione di certificazione;
 dim-excluded-sea = il lavoro marittimo;
 dim-excluded-other = i rapporti che non sono di lavoro subordinato (per esempio collaborazioni e tirocini).
+dim-excluded-convalida = Se devi convalidare le dimissioni, rivolgiti all'Ispettorato territoriale del lavoro della provincia in cui lavori: la convalida si può chiedere anche a distanza, con la richiesta sul sito dell'Ispettorato nazionale del lavoro (ispettorato.gov.it), senza recarsi in ufficio.
 dim-eligible = Confermo che il mio caso non è tra questi
 dim-error-eligible = Conferma che il tuo caso non è tra quelli esclusi, o segui la strada indicata
 dim-continue = Continua
@@ -111,7 +114,7 @@ dim-error-kind = Scegli il tipo di comunicazione
 dim-error-reason = Per le dimissioni per giusta causa scrivi il motivo
 dim-error-decorrenza = Scrivi la data di decorrenza
 dim-error-decorrenza-start = La decorrenza deve venire dopo l'inizio del rapporto
-dim-error-decorrenza-past = La decorrenza non può essere passata
+dim-error-decorrenza-past = La decorrenza è il giorno dopo l'ultimo giorno di lavoro: al più presto domani
 dim-error-decorrenza-far = La decorrenza non può essere oltre un anno da oggi
 
 dim-review-title = Controlla il modulo
@@ -177,8 +180,17 @@ dim-delega-sign-operator = Firma dell'operatore
 
 mail-dim-module-subject = Modulo { $code }: comunicazione di recesso dal rapporto di lavoro
 mail-dim-module-body = Il lavoratore { $worker } ha trasmesso il modulo { $code } che riguarda il rapporto di lavoro con { $employer } (D.Lgs. 151/2015, art. 26). Il modulo è allegato in PDF.
+mail-dim-module-body-abilitato = { $by }, per il lavoratore { $worker } che ha firmato la delega, ha trasmesso il modulo { $code } che riguarda il rapporto di lavoro con { $employer } (D.Lgs. 151/2015, art. 26). Il modulo è allegato in PDF.
+mail-dim-revoca-body-abilitato = { $by }, per il lavoratore { $worker } che ha firmato la delega, ha revocato con il modulo { $code } le dimissioni o la risoluzione consensuale del rapporto di lavoro con { $employer }. La revoca è allegata in PDF.
 mail-dim-revoca-subject = Modulo { $code }: revoca
 mail-dim-revoca-body = Il lavoratore { $worker } ha revocato, con il modulo { $code }, le dimissioni o la risoluzione consensuale del rapporto di lavoro con { $employer }. La revoca è allegata in PDF.
 dim-delivery-pending = In invio
 dim-delivery-retry = Non ancora consegnato: nuovo tentativo il { $when }
 dim-delivery-failed = Non consegnato: { $reason }
+dim-pin-sent-title = Modulo già trasmesso
+dim-pin-sent = Questo modulo è già stato trasmesso con la delega firmata: non serve un nuovo PIN. Lo trovi nell'elenco dei moduli che hai inviato; per annullarlo entro sette giorni usa la revoca dalla sua pagina.
+dim-review-live = { $count ->
+    [one] Per questo rapporto di lavoro è già stato trasmesso il modulo { $codes }, che non è stato revocato. Trasmetti un nuovo modulo solo se vuoi davvero comunicarne un altro: per cambiare idea sul primo, entro sette giorni, usa la revoca dalla sua pagina.
+   *[other] Per questo rapporto di lavoro sono già stati trasmessi i moduli { $codes }, che non sono stati revocati. Trasmetti un nuovo modulo solo se vuoi davvero comunicarne un altro: per cambiare idea, entro sette giorni, usa la revoca dalla pagina di ciascuno.
+}
+dim-error-pin-changed = Questo PIN è stato generato per un modulo con dati diversi (datore di lavoro, tipo, decorrenza o motivo): il lavoratore ha firmato una delega per quel modulo. Genera un nuovo PIN, stampa la nuova delega e falla firmare

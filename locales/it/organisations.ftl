@@ -10,6 +10,7 @@ org-kind-associazione-datoriale = Associazione datoriale
 org-kind-ente-bilaterale = Ente bilaterale
 org-kind-commissione-certificazione = Commissione di certificazione
 org-kind-altro-professionista = Altro professionista abilitato (legge 12/1979)
+org-kind-sede-inl = Sede territoriale dell'Ispettorato nazionale del lavoro
 
 profiles-manage = Gestisci membri e attività
 profiles-invitations = Inviti ricevuti

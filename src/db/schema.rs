@@ -465,6 +465,7 @@ diesel::table! {
         issued_on -> Date,
         created_at -> Timestamp,
         used_by_code -> Nullable<Text>,
+        content_hash -> Text,
     }
 }
 

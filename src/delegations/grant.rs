@@ -200,7 +200,7 @@ pub async fn form(req: PageRequest, who: Principal, Query(q): Query<ForQuery>) -
     // Someone else's organisation is not among the choices: as if it did not exist.
     let subject = chosen(&subjects, q.per.as_deref()).ok_or(crate::error::AppError::NotFound)?;
     may_grant(&req, &subject, None).await?;
-    let today = req.state.clock.now().date();
+    let today = crate::kernel::clock::italian_day(req.state.clock.now());
     let v = Values { all: false, from: today.format("%Y-%m-%d").to_string(), ..Values::default() };
     let max_years = req.state.config.delega_max_years;
     Ok(req.render(StatusCode::OK, move || {
@@ -238,7 +238,8 @@ pub async fn submit(
     };
     // Asked before the form is checked, so a new authentication comes before any typing is lost.
     let permit = may_grant(&req, &subject, (!v.all).then_some(v.services.as_slice())).await?;
-    let (today, max_years) = (req.state.clock.now().date(), req.state.config.delega_max_years);
+    let (today, max_years) =
+        (crate::kernel::clock::italian_day(req.state.clock.now()), req.state.config.delega_max_years);
     let mut errors = FieldErrors::default();
     let delegate = codice_fiscale::normalize(&v.tax_code).filter(|cf| cf.len() == 16);
     match &delegate {

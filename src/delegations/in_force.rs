@@ -37,7 +37,7 @@ pub fn acting_through(
             (Subject::Person { account_id: d.grantor_account_id, name: d.grantor_name.clone() }, Profile::Cittadino)
         }
     };
-    let today = now.date();
+    let today = crate::kernel::clock::italian_day(now);
     let approved_today =
         d.kind == Kind::Temporanea && model::approval_state(conn, id, today)?.as_deref() == Some("approved");
     let grant = DelegaGrant {

@@ -45,9 +45,9 @@ pub async fn run(state: &AppState, now: NaiveDateTime) -> Result<Report, DbError
                 report.mails += usize::from(next == State::Expired);
             }
         }
-        // 30 days before the end, once.
-        let ending =
-            d.state == State::Active && now.date() + Duration::days(30) >= d.ends_on && now.date() <= d.ends_on;
+        // 30 days before the end (Italian days), once.
+        let today = crate::kernel::clock::italian_day(now);
+        let ending = d.state == State::Active && today + Duration::days(30) >= d.ends_on && today <= d.ends_on;
         if ending {
             // A unique index lets one insert through: the reminder goes once.
             let (s2, d2) = (state.clone(), d.clone());

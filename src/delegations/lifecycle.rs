@@ -113,7 +113,7 @@ pub struct Dates {
 /// The events the clock alone brings about, in order, for a delega stored
 /// in `stored` at `now` (empty when nothing is due).
 pub fn due(stored: State, dates: Dates, now: NaiveDateTime) -> Vec<Event> {
-    let today = now.date();
+    let today = crate::kernel::clock::italian_day(now);
     match stored {
         State::Pending if now >= dates.answer_by => vec![Event::Expire],
         State::Accepted | State::Active if today > dates.ends_on => vec![Event::Expire],

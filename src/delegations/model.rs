@@ -389,7 +389,7 @@ fn apply_once(
         if event == Event::Accept {
             diesel::update(d::table.find(id)).set(d::delegate_account_id.eq(actor)).execute(c)?;
             // Accepted on or after its start date: in force at once.
-            if now.date() >= delega.starts_on {
+            if crate::kernel::clock::italian_day(now) >= delega.starts_on {
                 if let Some(active) = next.after(Event::Start) {
                     set_state(c, id, next, active, now)?;
                     record(c, id, None, Event::Start.code(), "", now)?;

@@ -175,7 +175,7 @@ pub async fn detail(req: PageRequest, who: Principal, Path(DelegaId { id }): Pat
     let side =
         |action| matches!(access::authorize(Some(&who), action, &this), Ok(_) | Err(access::Denial::Level { .. }));
     let (delegate_side, grantor_side) = (side(Action::Decide), side(Action::Change));
-    let today = req.state.clock.now().date();
+    let today = crate::kernel::clock::italian_day(req.state.clock.now());
     let (history, actions, today) = with_conn(&req.state.pool, move |c| {
         let actions = if grantor_side { Some(access::under_delega(c, id, 200)?) } else { None };
         Ok((model::history(c, id)?, actions, model::approval_state(c, id, today)?))

@@ -7,13 +7,13 @@ use super::itl;
 use super::module::{self, Contents, Module, Sender};
 use super::pdf;
 use super::pin;
+use crate::db::schema::organisations as o;
 use crate::db::{with_conn, AnyConnection};
 use crate::i18n::Lang;
 use crate::kernel::AppState;
 use crate::mail::{outbox, Attachment, Mailer};
 use chrono::NaiveDateTime;
-use diesel::Connection;
-use diesel::QueryResult;
+use diesel::prelude::*;
 
 /// Who gets a module, and at which address.
 pub fn recipients(m: &Module) -> Vec<(&'static str, String)> {
@@ -80,14 +80,24 @@ pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Module, now: Naive
     let lang = Lang::It;
     let bytes = pdf::render(&documents::module(m, lang));
     let attachment = Attachment { file_name: format!("modulo-{}.pdf", m.code), mime: "application/pdf", bytes };
-    let (subject, body) = match m.kind() {
-        module::Kind::Revoca => ("mail-dim-revoca-subject", "mail-dim-revoca-body"),
-        _ => ("mail-dim-module-subject", "mail-dim-module-body"),
+    // Who sent it, in words: the worker, or the soggetto abilitato by name.
+    let by: Option<String> = match &m.contents.abilitato_tax_code {
+        Some(cf) => Some(
+            o::table.filter(o::tax_code.eq(cf)).select(o::name).first::<String>(conn).optional()?.unwrap_or(cf.clone()),
+        ),
+        None => None,
+    };
+    let (subject, body) = match (m.kind(), by.is_some()) {
+        (module::Kind::Revoca, false) => ("mail-dim-revoca-subject", "mail-dim-revoca-body"),
+        (module::Kind::Revoca, true) => ("mail-dim-revoca-subject", "mail-dim-revoca-body-abilitato"),
+        (_, false) => ("mail-dim-module-subject", "mail-dim-module-body"),
+        (_, true) => ("mail-dim-module-subject", "mail-dim-module-body-abilitato"),
     };
     let args = vec![
         ("code", m.code.clone()),
         ("worker", format!("{} {}", m.contents.worker_given_name, m.contents.worker_family_name)),
         ("employer", m.contents.employer_name.clone()),
+        ("by", by.unwrap_or_default()),
     ];
     let mut queued = 0;
     for (recipient, address) in recipients(m) {

@@ -318,7 +318,13 @@ pub async fn revoke(
     if operator {
         let (op, cf, k2) = (who.actor.account_id, m.contents.worker_tax_code.clone(), key.clone());
         let for_revoca = move |c: &mut crate::db::AnyConnection, pin_typed: Option<&str>| {
-            let what = pin::For { operator: op, worker_tax_code: &cf, kind: Kind::Revoca.code(), key: &k2 };
+            let what = pin::For {
+                operator: op,
+                worker_tax_code: &cf,
+                kind: Kind::Revoca.code(),
+                key: &k2,
+                content: k2.clone(),
+            };
             match pin_typed {
                 None => pin::issue(c, &what, day, now).map(Err),
                 Some(p) => pin::check(c, &what, p, day).map(Ok),

@@ -1,7 +1,9 @@
 //! Who may send a module: the worker, as themself, with SPID or CIE at the
 //! service's level; or someone acting for a soggetto abilitato the law lets
 //! transmit for workers (art. 26 c. 4: patronati, organizzazioni sindacali,
-//! enti bilaterali, commissioni di certificazione, consulenti del lavoro).
+//! enti bilaterali, commissioni di certificazione, consulenti del lavoro and,
+//! since D.Lgs. 185/2016, the sedi territoriali dell'Ispettorato nazionale
+//! del lavoro).
 use crate::access::{self, Action, Denial, Resource};
 use crate::catalog::model as catalog;
 use crate::db::with_conn;
@@ -35,6 +37,7 @@ pub fn may_transmit(kind: OrganisationKind) -> bool {
             | OrganisationKind::EnteBilaterale
             | OrganisationKind::CommissioneCertificazione
             | OrganisationKind::ConsulenteLavoro
+            | OrganisationKind::SedeInl
     )
 }
 
@@ -93,5 +96,27 @@ pub async fn filer(req: &PageRequest, who: &Principal) -> AppResult<Filer> {
             detail: "dim-not-filer",
             log: "dimissioni: not through a personal delega".into(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_transmit;
+    use crate::identity::organisations::OrganisationKind as K;
+
+    #[test]
+    fn the_soggetti_abilitati_of_article_26_and_no_others() {
+        let allowed: Vec<K> = K::ALL.into_iter().filter(|k| may_transmit(*k)).collect();
+        assert_eq!(
+            allowed,
+            vec![
+                K::ConsulenteLavoro,
+                K::Patronato,
+                K::OrganizzazioneSindacale,
+                K::EnteBilaterale,
+                K::CommissioneCertificazione,
+                K::SedeInl
+            ]
+        );
     }
 }

@@ -56,9 +56,11 @@ fn EligibilityPage(error: bool) -> impl IntoView {
             <ErrorSummary errors/>
             <h2>{t("dim-excluded-title")}</h2>
             <ul>
-                {["dim-excluded-domestic", "dim-excluded-pa", "dim-excluded-trial", "dim-excluded-parents", "dim-excluded-protected", "dim-excluded-sea", "dim-excluded-other"]
+                {["dim-excluded-domestic", "dim-excluded-pa", "dim-excluded-trial", "dim-excluded-parents", "dim-excluded-adoption", "dim-excluded-marriage", "dim-excluded-protected", "dim-excluded-sea", "dim-excluded-other"]
                     .into_iter().map(|k| view! { <li>{t(k)}</li> }).collect_view()}
             </ul>
+            // Those who must validate at the Ispettorato: where to go (it can be asked for remotely).
+            <p>{t("dim-excluded-convalida")}</p>
             <form method="get" action=paths::DIMISSIONI_RELATIONSHIP novalidate>
                 <div class="field" class:field--error=error>
                     {error.then(|| view! { <p class="field-error" id="idoneo-error">{t("dim-error-eligible")}</p> })}
@@ -397,7 +399,14 @@ pub async fn module_form(req: PageRequest, Query(q): Query<FormQuery>) -> AppRes
 }
 
 #[component]
-fn ReviewPage(v: Values, operator: bool, errors: FieldErrors) -> impl IntoView {
+fn ReviewPage(
+    v: Values,
+    operator: bool,
+    errors: FieldErrors,
+    /// Modules in force for the same relationship (not revoked): said before sending another.
+    #[prop(optional)]
+    live: Vec<String>,
+) -> impl IntoView {
     // Days as the rest of the portal shows them (the form sends them as ISO).
     let lang = crate::i18n::use_lang();
     let day = |d: &str| {
@@ -433,6 +442,11 @@ fn ReviewPage(v: Values, operator: bool, errors: FieldErrors) -> impl IntoView {
             <h1>{t("dim-review-title")}</h1>
             <p class="lead">{t(if operator { "dim-review-lead-operator" } else { "dim-review-lead" })}</p>
             <ErrorSummary errors=errors.clone()/>
+            {(!live.is_empty()).then(|| view! {
+                <div class="notice" role="note">
+                    <p>{crate::i18n::t_args("dim-review-live", &[("codes", live.join(", ")), ("count", live.len().to_string())])}</p>
+                </div>
+            })}
             <dl class="facts">
                 {rows.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| view! { <dt>{t(k)}</dt><dd>{v}</dd> }).collect_view()}
             </dl>
@@ -499,9 +513,13 @@ pub async fn module_submit(req: PageRequest, FormData(pairs): FormData<Vec<(Stri
             Ok(req
                 .render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <ModulePage v errors operator/> }.into_any()))
         }
-        Ok(_) => Ok(req.render(StatusCode::OK, move || {
-            view! { <ReviewPage v operator errors=FieldErrors::default()/> }.into_any()
-        })),
+        Ok(contents) => {
+            // Another resignation already in force for this relationship: said, not refused.
+            let live = with_conn(&req.state.pool, move |c| module::in_force_for(c, &contents)).await?;
+            Ok(req.render(StatusCode::OK, move || {
+                view! { <ReviewPage v operator errors=FieldErrors::default() live/> }.into_any()
+            }))
+        }
     }
 }
 
@@ -531,7 +549,13 @@ fn PinPage(v: Values, pin: Option<String>, errors: FieldErrors) -> impl IntoView
 }
 
 fn pin_for<'a>(who: &Principal, contents: &'a module::Contents, key: &'a str) -> pin::For<'a> {
-    pin::For { operator: who.actor.account_id, worker_tax_code: &contents.worker_tax_code, kind: &contents.kind, key }
+    pin::For {
+        operator: who.actor.account_id,
+        worker_tax_code: &contents.worker_tax_code,
+        kind: &contents.kind,
+        key,
+        content: pin::content_hash(contents),
+    }
 }
 
 /// `POST /dimissioni-volontarie/nuova/delega`: the operator's PIN for this module, issued today.
@@ -552,7 +576,18 @@ pub async fn issue_pin(req: PageRequest, FormData(pairs): FormData<Vec<(String, 
     };
     let (day, now) = (today(&req), req.state.clock.now());
     let (w2, key) = (who.clone(), v.key.clone());
-    let issued = with_conn(&req.state.pool, move |c| pin::issue(c, &pin_for(&w2, &contents, &key), day, now)).await?;
+    // This form was sent already (its PIN spent): nothing to sign again.
+    let issued = with_conn(&req.state.pool, move |c| match pin::sent_with(c, &key)? {
+        Some(_) => Ok(None),
+        None => pin::issue(c, &pin_for(&w2, &contents, &key), day, now).map(Some),
+    })
+    .await?
+    .ok_or(AppError::Explained {
+        status: StatusCode::CONFLICT,
+        title: "dim-pin-sent-title",
+        detail: "dim-pin-sent",
+        log: "a PIN asked for a form already sent".into(),
+    })?;
     Ok(req.render(StatusCode::OK, move || {
         view! { <PinPage v pin=Some(issued) errors=FieldErrors::default()/> }.into_any()
     }))

@@ -137,7 +137,11 @@ fn text(s: &str, max: usize) -> bool {
 /// contents, or every error at once.
 pub fn check(v: &Values, today: NaiveDate) -> Result<Contents, FieldErrors> {
     let mut e = FieldErrors::default();
-    let worker = codice_fiscale::normalize(&v.worker_tax_code).filter(|cf| cf.len() == 16);
+    // A person's codice fiscale, or the 11-digit provisional one the Agenzia
+    // delle Entrate gives while the definitive one is pending (its check digit
+    // is a partita IVA's).
+    let worker = codice_fiscale::normalize(&v.worker_tax_code)
+        .filter(|cf| cf.len() == 16 || partita_iva::normalize(cf).is_some());
     if worker.is_none() {
         e.add("cf_lavoratore", "dim-error-worker-tax-code");
     }
@@ -203,7 +207,9 @@ pub fn check(v: &Values, today: NaiveDate) -> Result<Contents, FieldErrors> {
     match (decorrenza, start) {
         (None, _) => e.add("decorrenza", "dim-error-decorrenza"),
         (Some(d), Some(s)) if d <= s => e.add("decorrenza", "dim-error-decorrenza-start"),
-        (Some(d), _) if d < today => e.add("decorrenza", "dim-error-decorrenza-past"),
+        // The day after the last working day: at the earliest tomorrow, as the
+        // Ministry's own service requires (a resignation is not retroactive).
+        (Some(d), _) if d <= today => e.add("decorrenza", "dim-error-decorrenza-past"),
         (Some(d), _) if d > today + Duration::days(366) => e.add("decorrenza", "dim-error-decorrenza-far"),
         _ => {}
     }
@@ -272,8 +278,14 @@ mod tests {
         assert_eq!(errors(Values { kind: "giusta_causa".into(), ..good() }), vec!["motivo"]);
         assert_eq!(errors(Values { decorrenza: "2019-04-01".into(), ..good() }), vec!["decorrenza"]);
         assert_eq!(errors(Values { decorrenza: "2029-01-01".into(), ..good() }), vec!["decorrenza"]);
+        // At the earliest the day after transmission: today is refused, tomorrow accepted.
+        assert_eq!(errors(Values { decorrenza: "2027-01-15".into(), ..good() }), vec!["decorrenza"]);
+        assert!(errors(Values { decorrenza: "2027-01-16".into(), ..good() }).is_empty());
         assert_eq!(errors(Values { employer_pec: String::new(), ..good() }), vec!["pec_datore"]);
         assert_eq!(errors(Values { worker_tax_code: "RSSMRA80A01H501X".into(), ..good() }), vec!["cf_lavoratore"]);
+        // The provisional 11-digit codice fiscale, with its check digit.
+        assert!(errors(Values { worker_tax_code: "12345678903".into(), ..good() }).is_empty());
+        assert_eq!(errors(Values { worker_tax_code: "12345678900".into(), ..good() }), vec!["cf_lavoratore"]);
         assert_eq!(errors(Values { employer_tax_code: "01234567890".into(), ..good() }), vec!["cf_datore"]);
     }
 }

@@ -90,9 +90,22 @@ impl Module {
     }
 }
 
-/// The code for a transmission at `at`: `aaaammgghh24missms`.
-pub fn code_at(at: NaiveDateTime) -> String {
-    at.format("%Y%m%d%H%M%S%3f").to_string()
+/// How a code writes the time: `aaaammgghh24missms`.
+const CODE_FORMAT: &str = "%Y%m%d%H%M%S%3f";
+
+/// The codice identificativo of a transmission at `at` (UTC), after the last
+/// code given (if any). It attests the day and hour of transmission (DM
+/// 15/12/2015 art. 2), in Italy: the Italian local time, daylight saving
+/// included, the same instant the page and the PDF show. Codes only grow:
+/// when two transmissions fall in one millisecond, or Italian time repeats an
+/// hour (the night daylight saving ends), the code moves on a millisecond
+/// past the last one.
+pub fn code_for(at: NaiveDateTime, last: Option<&str>) -> String {
+    let code = crate::kernel::clock::rome(at).format(CODE_FORMAT).to_string();
+    match last.and_then(|l| NaiveDateTime::parse_from_str(l, CODE_FORMAT).ok().map(|t| (l, t))) {
+        Some((l, t)) if code.as_str() <= l => (t + Duration::milliseconds(1)).format(CODE_FORMAT).to_string(),
+        _ => code,
+    }
 }
 
 type Row = (
@@ -190,6 +203,20 @@ fn from_row(row: Row) -> Module {
 pub(super) fn by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Module>> {
     let row: Option<Row> = m::table.filter(m::code.eq(code)).select(select_module!()).first(conn).optional()?;
     Ok(row.map(from_row))
+}
+
+/// The codes of the modules in force (sent, not revoked, not a revoca) for
+/// the relationship `contents` describes: its worker, employer and start.
+pub(super) fn in_force_for(conn: &mut AnyConnection, contents: &Contents) -> QueryResult<Vec<String>> {
+    m::table
+        .filter(m::worker_tax_code.eq(&contents.worker_tax_code))
+        .filter(m::employer_tax_code.eq(&contents.employer_tax_code))
+        .filter(m::start_date.eq(contents.start_date))
+        .filter(m::kind.ne(Kind::Revoca.code()))
+        .filter(m::revoked_by_code.is_null())
+        .order(m::id.asc())
+        .select(m::code)
+        .load(conn)
 }
 
 /// Which modules a list shows.
@@ -337,13 +364,14 @@ fn transmit_once(
             });
         }
         // The chain's end, locked by the write below: one transmission at a time.
-        let last: Option<(String, NaiveDateTime)> =
-            m::table.order(m::id.desc()).select((m::hash, m::transmitted_at)).first(c).optional()?;
-        let (prev_hash, last_at) = last.unwrap_or_else(|| (seal::GENESIS.to_string(), NaiveDateTime::MIN));
+        let last: Option<(String, NaiveDateTime, String)> =
+            m::table.order(m::id.desc()).select((m::hash, m::transmitted_at, m::code)).first(c).optional()?;
+        let (prev_hash, last_at, last_code) =
+            last.map_or((seal::GENESIS.to_string(), NaiveDateTime::MIN, None), |(h, t, c)| (h, t, Some(c)));
         let mut at = now.max(last_at + Duration::milliseconds(1));
         // Milliseconds only: the code is the transmission time to the millisecond.
         at = at.with_nanosecond((at.nanosecond() / 1_000_000) * 1_000_000).unwrap_or(at);
-        let code = code_at(at);
+        let code = code_for(at, last_code.as_deref());
         let hash = seal::hash(&prev_hash, &code, at, contents);
         let signature = seal::sign(keys, &hash).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
         diesel::insert_into(m::table)
@@ -418,4 +446,36 @@ pub fn deliveries(conn: &mut AnyConnection, module: i64) -> QueryResult<Vec<Deli
         .order(dl::id.asc())
         .select((dl::recipient, dl::address, dl::attempted_at, dl::outcome, dl::detail))
         .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_for;
+    use chrono::NaiveDateTime;
+
+    fn utc(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.3f").expect("time")
+    }
+
+    #[test]
+    fn a_code_is_the_italian_time_of_transmission() {
+        // 00:30:02.025 on 28 March 2027 in Italy (CET) is 23:30:02.025 UTC the day before.
+        assert_eq!(code_for(utc("2027-03-27 23:30:02.025"), None), "20270328003002025");
+        // In summer, two hours ahead of UTC.
+        assert_eq!(code_for(utc("2027-07-01 10:00:00.123"), None), "20270701120000123");
+        // After the change to daylight saving (01:00 UTC on 28 March 2027): 03:00 CEST.
+        assert_eq!(code_for(utc("2027-03-28 01:00:00.000"), None), "20270328030000000");
+    }
+
+    #[test]
+    fn codes_only_grow_in_one_millisecond_and_in_the_hour_italy_lives_twice() {
+        let first = code_for(utc("2027-07-01 10:00:00.123"), None);
+        assert_eq!(code_for(utc("2027-07-01 10:00:00.123"), Some(&first)), "20270701120000124");
+        // 31 October 2027: 00:30 UTC is 02:30 CEST, 01:30 UTC is 02:30 CET again.
+        let summer = code_for(utc("2027-10-31 00:59:00.000"), None);
+        assert_eq!(summer, "20271031025900000");
+        assert_eq!(code_for(utc("2027-10-31 01:30:00.000"), Some(&summer)), "20271031025900001");
+        // Past the repeated hour, the time again.
+        assert_eq!(code_for(utc("2027-10-31 02:00:00.000"), Some(&summer)), "20271031030000000");
+    }
 }

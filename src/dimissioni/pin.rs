@@ -19,6 +19,33 @@ pub struct For<'a> {
     pub kind: &'a str,
     /// The module's idempotency key (or `revoca:{code}` for a revoca).
     pub key: &'a str,
+    /// What the worker signed: [`content_hash`] of the module (for a revoca,
+    /// of the revoked module's code).
+    pub content: String,
+}
+
+/// A hash of what the paper delega describes: the worker, the relationship
+/// (employer, start, contract) and section 4 (kind, decorrenza, reason). A PIN
+/// sends only a module with exactly these contents.
+pub fn content_hash(c: &super::module::Contents) -> String {
+    let fields = [
+        c.worker_tax_code.as_str(),
+        c.employer_tax_code.as_str(),
+        c.employer_name.as_str(),
+        &c.start_date.to_string(),
+        c.contract_type.as_str(),
+        c.kind.as_str(),
+        &c.decorrenza.map(|d| d.to_string()).unwrap_or_default(),
+        c.reason.as_deref().unwrap_or(""),
+        c.revokes_code.as_deref().unwrap_or(""),
+    ]
+    .join("\u{1f}");
+    hash(&fields)
+}
+
+/// A PIN as people copy it from paper: spaces and dashes do not count.
+fn typed(pin: &str) -> String {
+    pin.chars().filter(|c| !c.is_whitespace() && *c != '-').collect()
 }
 
 /// Issues a new PIN for `what` on `today` (a new one replaces an unused one for the same module).
@@ -36,10 +63,23 @@ pub fn issue(conn: &mut AnyConnection, what: &For, today: NaiveDate, now: NaiveD
                 p::idempotency_key.eq(what.key),
                 p::issued_on.eq(today),
                 p::created_at.eq(now),
+                p::content_hash.eq(&what.content),
             ))
             .execute(c)?;
         Ok(pin)
     })
+}
+
+/// The module a PIN for `key` already sent, if one did: then the form is
+/// sent, and no new PIN is issued for it.
+pub fn sent_with(conn: &mut AnyConnection, key: &str) -> QueryResult<Option<String>> {
+    Ok(p::table
+        .filter(p::idempotency_key.eq(key))
+        .select(p::used_by_code)
+        .load::<Option<String>>(conn)?
+        .into_iter()
+        .flatten()
+        .next())
 }
 
 /// Why a PIN is refused (each a message key).
@@ -48,6 +88,8 @@ pub enum Refusal {
     Wrong,
     Expired,
     Used,
+    /// Issued for a module with other contents than the one being sent.
+    Changed,
 }
 
 impl Refusal {
@@ -56,25 +98,41 @@ impl Refusal {
             Refusal::Wrong => "dim-error-pin-wrong",
             Refusal::Expired => "dim-error-pin-expired",
             Refusal::Used => "dim-error-pin-used",
+            Refusal::Changed => "dim-error-pin-changed",
         }
     }
 }
 
 /// Whether `pin` is the one issued for `what`, today, and not used yet.
 pub fn check(conn: &mut AnyConnection, what: &For, pin: &str, today: NaiveDate) -> QueryResult<Result<(), Refusal>> {
-    let row: Option<(String, i64, String, String, NaiveDate, Option<String>)> = p::table
+    type Row = (String, i64, String, String, NaiveDate, Option<String>, String);
+    let row: Option<Row> = p::table
         .filter(p::idempotency_key.eq(what.key))
         .order(p::id.desc())
-        .select((p::pin_hash, p::operator_account_id, p::worker_tax_code, p::kind, p::issued_on, p::used_by_code))
+        .select((
+            p::pin_hash,
+            p::operator_account_id,
+            p::worker_tax_code,
+            p::kind,
+            p::issued_on,
+            p::used_by_code,
+            p::content_hash,
+        ))
         .first(conn)
         .optional()?;
-    let Some((pin_hash, operator, worker, kind, issued_on, used)) = row else { return Ok(Err(Refusal::Wrong)) };
+    let Some((pin_hash, operator, worker, kind, issued_on, used, content)) = row else {
+        return Ok(Err(Refusal::Wrong));
+    };
     if used.is_some() {
         return Ok(Err(Refusal::Used));
     }
-    if pin_hash != hash(pin.trim()) || operator != what.operator || worker != what.worker_tax_code || kind != what.kind
+    if pin_hash != hash(&typed(pin)) || operator != what.operator || worker != what.worker_tax_code || kind != what.kind
     {
         return Ok(Err(Refusal::Wrong));
+    }
+    // The worker signed a delega for other contents (another employer, kind or date).
+    if content != what.content {
+        return Ok(Err(Refusal::Changed));
     }
     if issued_on != today {
         return Ok(Err(Refusal::Expired));
@@ -93,7 +151,7 @@ pub fn spend(conn: &mut AnyConnection, key: &str, code: &str) -> QueryResult<()>
 /// Whether some PIN issued for another module is `pin` (a PIN reused for a second module).
 pub fn issued_elsewhere(conn: &mut AnyConnection, pin: &str, key: &str) -> QueryResult<bool> {
     Ok(p::table
-        .filter(p::pin_hash.eq(hash(pin.trim())))
+        .filter(p::pin_hash.eq(hash(&typed(pin))))
         .filter(p::idempotency_key.ne(key))
         .count()
         .get_result::<i64>(conn)?

@@ -29,10 +29,14 @@ pub enum OrganisationKind {
     CommissioneCertificazione,
     /// Other professionals enabled by law 12/1979 (avvocati, commercialisti…).
     AltroProfessionista,
+    /// A sede territoriale of the Ispettorato nazionale del lavoro, which may
+    /// transmit a resignation for a worker (art. 26 c. 4 D.Lgs. 151/2015, as
+    /// amended by D.Lgs. 185/2016).
+    SedeInl,
 }
 
 impl OrganisationKind {
-    pub const ALL: [OrganisationKind; 10] = [
+    pub const ALL: [OrganisationKind; 11] = [
         OrganisationKind::Impresa,
         OrganisationKind::Ente,
         OrganisationKind::ImpresaEstera,
@@ -43,6 +47,7 @@ impl OrganisationKind {
         OrganisationKind::EnteBilaterale,
         OrganisationKind::CommissioneCertificazione,
         OrganisationKind::AltroProfessionista,
+        OrganisationKind::SedeInl,
     ];
 
     pub fn code(self) -> &'static str {
@@ -57,6 +62,7 @@ impl OrganisationKind {
             OrganisationKind::EnteBilaterale => "ente_bilaterale",
             OrganisationKind::CommissioneCertificazione => "commissione_certificazione",
             OrganisationKind::AltroProfessionista => "altro_professionista",
+            OrganisationKind::SedeInl => "sede_inl",
         }
     }
 

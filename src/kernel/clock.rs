@@ -57,6 +57,13 @@ pub fn rome(at: NaiveDateTime) -> NaiveDateTime {
     at + chrono::Duration::hours(if summer { 2 } else { 1 })
 }
 
+/// The Italian day (Europe/Rome) of the instant `at` (UTC): every legal day
+/// the portal counts (a delega's dates, a resignation's, a PIN's validity)
+/// is one of these, never the UTC date.
+pub fn italian_day(at: NaiveDateTime) -> chrono::NaiveDate {
+    rome(at).date()
+}
+
 /// A day as forms send it (`2026-12-31`): four-digit years only. chrono alone
 /// accepts `+262142-12-31`, the last day it can hold, and arithmetic on it panics.
 pub fn parse_day(s: &str) -> Option<chrono::NaiveDate> {
@@ -69,7 +76,22 @@ pub fn parse_day(s: &str) -> Option<chrono::NaiveDate> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_day;
+    use super::{italian_day, parse_day};
+
+    #[test]
+    fn an_italian_day_starts_at_midnight_in_rome_in_winter_and_in_summer() {
+        let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").expect("time");
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day");
+        // 23:30 UTC on 1 March is 00:30 on 2 March in Rome (CET, +1).
+        assert_eq!(italian_day(at("2027-03-01 23:30:00")), day("2027-03-02"));
+        assert_eq!(italian_day(at("2027-03-01 22:59:59")), day("2027-03-01"));
+        // 22:30 UTC on 1 July is 00:30 on 2 July (CEST, +2).
+        assert_eq!(italian_day(at("2027-07-01 22:30:00")), day("2027-07-02"));
+        assert_eq!(italian_day(at("2027-07-01 21:59:59")), day("2027-07-01"));
+        // The nights the clocks change.
+        assert_eq!(italian_day(at("2027-03-27 23:30:00")), day("2027-03-28"));
+        assert_eq!(italian_day(at("2027-10-30 22:30:00")), day("2027-10-31"));
+    }
 
     #[test]
     fn days_are_read_as_forms_send_them_and_nothing_longer() {

@@ -306,8 +306,10 @@ async fn dates_are_checked_on_every_request_and_the_clock_expires_reminds_and_su
     let report = jobs::run(&app.state, at(340)).await.expect("job");
     assert!(report.changed >= 1, "started");
     assert_eq!(state_of_at(&app, id, at(340)).await, State::Active);
-    jobs::run(&app.state, at(341)).await.expect("job");
+    // (Delivered before the next run: a worker's claim on a message lasts
+    // minutes of its own clock, and these runs are days apart.)
     let reminders = crate::foreign_user::mails_containing(&app, "scade il", 2).await.len();
+    jobs::run(&app.state, at(341)).await.expect("job");
     jobs::run(&app.state, at(342)).await.expect("job");
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     let again = crate::foreign_user::outbox(&app).iter().filter(|m| m.contains("scade il")).count();
@@ -390,4 +392,48 @@ async fn a_delegates_catalog_is_never_shown_to_someone_else() {
     let hers = g.get("/servizi").await.body;
     assert!(hers.contains("come Azienda"), "acting for the company");
     assert!(!hers.contains("non comprende questo servizio"), "not the delegate's rendering");
+}
+
+/// Every legal day is an Italian day: at 00:30 in Italy (23:30 UTC) "today" is
+/// already the Italian date, so a delega from the UTC date is one from yesterday.
+#[tokio::test]
+async fn a_delegas_days_are_italian_days() {
+    let app = TestApp::new();
+    let now = now(&app);
+    let mut target = now.date().and_hms_opt(23, 30, 0).expect("time");
+    if target < now {
+        target += Duration::days(1);
+    }
+    app.state.clock.advance(target - now);
+    let utc_day = now_date(&app);
+    let italian = servizi_lavoro::kernel::clock::italian_day(now_at(&app));
+    assert_eq!(italian, utc_day + Duration::days(1), "23:30 UTC is tomorrow in Italy, winter or summer");
+    let (mut g, _) = company(&app).await;
+    let until = (italian + Duration::days(100)).format("%Y-%m-%d").to_string();
+    let fields = |from: String| {
+        vec![
+            ("per".to_string(), "me".to_string()),
+            ("codice_fiscale".to_string(), MARIO.to_string()),
+            ("tipo".to_string(), "non_temporanea".to_string()),
+            ("ambito".to_string(), "tutti".to_string()),
+            ("dal".to_string(), from),
+            ("al".to_string(), until.clone()),
+        ]
+    };
+    let yesterday = fields(utc_day.format("%Y-%m-%d").to_string());
+    let pairs: Vec<(&str, &str)> = yesterday.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = grant(&mut g, &pairs).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "the UTC date is yesterday in Italy");
+    assert!(res.body.contains("non può essere passata"));
+    let today = fields(italian.format("%Y-%m-%d").to_string());
+    let pairs: Vec<(&str, &str)> = today.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(grant(&mut g, &pairs).await.status, StatusCode::SEE_OTHER, "the Italian today");
+}
+
+fn now_at(app: &TestApp) -> NaiveDateTime {
+    app.state.clock.now()
+}
+
+fn now_date(app: &TestApp) -> chrono::NaiveDate {
+    app.state.clock.now().date()
 }

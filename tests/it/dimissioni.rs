@@ -410,6 +410,13 @@ async fn a_soggetto_abilitato_files_for_a_worker_only_with_todays_pin_for_that_m
     let code = sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
     let page = l.get(&format!("/dimissioni-volontarie/{code}")).await.body;
     assert!(page.contains("Risoluzione consensuale"));
+    // The employer is told who sent it: the soggetto abilitato, for the worker.
+    let mail = crate::foreign_user::mail_containing(&app, "per il lavoratore Mario Rossi").await;
+    assert!(mail.contains("Studio Luca Verdi") && mail.contains(&code), "{mail}");
+    // A new PIN for the form already sent: a page that says so, not a 500.
+    let again = post(&mut l, "/dimissioni-volontarie/nuova/delega", &fields).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("già stato trasmesso"));
     // The same PIN for a second module is refused.
     let second = operator_review(&app, &mut l).await;
     let mut reused = fields_of(&second, &[]);
@@ -586,4 +593,68 @@ async fn a_date_beyond_four_digits_is_ignored_not_a_crash() {
     for q in ["al=%2B262142-12-31", "dal=%2B262142-12-31&al=%2B262142-12-31", "al=9999-12-31", "dal=20261-01-01"] {
         assert_eq!(b.get(&format!("/dimissioni-volontarie?{q}")).await.status, StatusCode::OK, "{q}");
     }
+}
+
+/// The codice identificativo attests the Italian time of transmission: the
+/// same instant the page and the PDF show (not UTC).
+#[tokio::test]
+async fn the_code_is_the_italian_time_of_transmission() {
+    let app = with_relationship().await;
+    let mut m = mario(&app).await;
+    let code = mario_resigns(&app, &mut m).await;
+    let sent = module_of(&app, &code).await.transmitted_at;
+    let italian = servizi_lavoro::kernel::clock::rome(sent);
+    assert_eq!(code, italian.format("%Y%m%d%H%M%S%3f").to_string());
+    assert!(m.get(&format!("/dimissioni-volontarie/{code}")).await.body.contains(&italian.format("%H:%M").to_string()));
+}
+
+/// Who this procedure is not for, as the law says (adoption and affidamento,
+/// the marriage period, parents even in the trial period), and where they go.
+#[tokio::test]
+async fn the_first_page_names_every_exclusion_and_the_remote_convalida() {
+    let app = with_relationship().await;
+    let mut m = mario(&app).await;
+    let page = m.get("/dimissioni-volontarie/nuova").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for words in ["affidamento", "pubblicazioni di matrimonio", "anche in prova", "a distanza", "art. 55 c. 4"] {
+        assert!(page.body.contains(words), "{words}");
+    }
+}
+
+/// A second resignation for a relationship that already has one in force is
+/// said on the review page (not refused: a new notice may be meant).
+#[tokio::test]
+async fn a_second_resignation_for_the_same_relationship_is_pointed_out() {
+    let app = with_relationship().await;
+    let mut m = mario(&app).await;
+    let code = mario_resigns(&app, &mut m).await;
+    let form = mario_form(&app, &mut m).await;
+    let d = decorrenza(&app);
+    let fields =
+        fields_of(&form, &[("tipo", "dimissioni"), ("decorrenza", &d), ("email_lavoratore", "mario@example.org")]);
+    let review = post(&mut m, "/dimissioni-volontarie/nuova/modulo", &fields).await;
+    assert_eq!(review.status, StatusCode::OK);
+    assert!(review.body.contains("già stato trasmesso il modulo") && review.body.contains(&code), "{}", review.body);
+}
+
+/// The PIN sends only the module the worker signed the paper delega for (its
+/// relationship and section 4), and is read as people copy it: spaces allowed.
+#[tokio::test]
+async fn a_pin_sends_only_the_module_the_worker_signed() {
+    let app = with_relationship().await;
+    let mut l = luca_operator(&app).await;
+    let review = operator_review(&app, &mut l).await;
+    let fields = fields_of(&review, &[]);
+    let issued = post(&mut l, "/dimissioni-volontarie/nuova/delega", &fields).await;
+    let pin = pin_in(&issued.body);
+    let later = (app.state.clock.now().date() + Duration::days(40)).format("%Y-%m-%d").to_string();
+    let mut changed = fields_of(&review, &[("decorrenza", &later)]);
+    changed.push(("pin".into(), pin.clone()));
+    let res = post(&mut l, "/dimissioni-volontarie/nuova/trasmetti", &changed).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("dati diversi"), "another decorrenza than the one signed");
+    let mut signed = fields.clone();
+    signed.push(("pin".into(), format!("{} {} {}", &pin[..4], &pin[4..8], &pin[8..])));
+    let sent = post(&mut l, "/dimissioni-volontarie/nuova/trasmetti", &signed).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "as signed, typed with spaces: {}", sent.body);
 }

@@ -1,0 +1,1 @@
+ALTER TABLE dimissioni_pins DROP COLUMN content_hash;
