@@ -55,6 +55,18 @@ pub enum Command {
     /// A consistent copy of the SQLite database, taken while the portal runs
     /// (for PostgreSQL use pg_dump; see the README).
     Backup { file: PathBuf },
+    /// The outbox of messages: what waits, and sending what is due now.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OutboxCommand {
+    /// How many messages wait, have failed for good, and how old the oldest waiting one is.
+    Status,
+    /// Sends every message due now (as the instances' workers do), and says
+    /// how many and how long it took: after an SMTP outage, or to measure.
+    Drain,
 }
 
 #[derive(Subcommand, Debug)]
@@ -163,6 +175,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Itl(cmd) => itl(config, cmd).await,
         Command::Backup { file } => backup(config, file).await,
         Command::Dimissioni(DimissioniCommand::Verify) => verify_dimissioni(config).await,
+        Command::Outbox(cmd) => outbox(config, cmd).await,
         Command::Import(ImportCommand::Rapporti { file }) => import_rapporti(config, file).await,
         Command::Import(ImportCommand::RegistroImprese { file }) => import_registry(config, file).await,
         Command::Import(ImportCommand::Cliclavoro { file }) => import_cliclavoro(config, file).await,
@@ -273,6 +286,47 @@ async fn verify_dimissioni(config: Config) -> CliResult {
         }
         Err(broken) => Err(format!("dimissioni: module {} is broken: {}", broken.code, broken.why).into()),
     }
+}
+
+async fn outbox(config: Config, cmd: OutboxCommand) -> CliResult {
+    let pool = crate::db::connect(&config.database_url, 4)?;
+    let clock = crate::kernel::Clock::system();
+    match cmd {
+        OutboxCommand::Status => {
+            let s = crate::db::with_conn(&pool, crate::mail::outbox::status).await?;
+            let oldest = s.oldest_pending.map(|o| (clock.now() - o).num_seconds().max(0));
+            println!(
+                "outbox: {} pending (oldest {} s), {} sent, {} failed for good",
+                s.pending,
+                oldest.map_or("-".to_string(), |o| o.to_string()),
+                s.sent,
+                s.failed
+            );
+        }
+        OutboxCommand::Drain => {
+            let mailer = crate::mail::Mailer::from_config(&config)?;
+            let started = std::time::Instant::now();
+            let mut total = crate::mail::outbox::Pass::default();
+            loop {
+                let pass = crate::mail::outbox::deliver_due(&pool, &mailer, clock.now()).await?;
+                total.sent += pass.sent;
+                total.retrying += pass.retrying;
+                total.failed += pass.failed;
+                if pass == crate::mail::outbox::Pass::default() {
+                    break;
+                }
+            }
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "outbox: {} sent, {} to retry, {} failed for good, in {secs:.2} s ({:.0} messages/s)",
+                total.sent,
+                total.retrying,
+                total.failed,
+                total.sent as f64 / secs.max(1e-9)
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn import_rapporti(config: Config, file: PathBuf) -> CliResult {

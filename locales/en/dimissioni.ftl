@@ -186,7 +186,6 @@ mail-dim-revoca-subject = Form { $code }: revocation
 mail-dim-revoca-body = The worker { $worker } revoked, with form { $code }, the resignation or consensual termination of the employment relationship with { $employer }. The revocation is attached as PDF.
 dim-delivery-pending = Being sent
 dim-delivery-retry = Not delivered yet: trying again on { $when }
-dim-delivery-failed = Not delivered: { $reason }
 dim-pin-sent-title = Form already sent
 dim-pin-sent = This form was already sent with the signed delega: no new PIN is needed. You find it in the list of the forms you sent; to cancel it within seven days, use the revoca on its page.
 dim-review-live = { $count ->

@@ -186,7 +186,6 @@ mail-dim-revoca-subject = Modulo { $code }: revoca
 mail-dim-revoca-body = Il lavoratore { $worker } ha revocato, con il modulo { $code }, le dimissioni o la risoluzione consensuale del rapporto di lavoro con { $employer }. La revoca è allegata in PDF.
 dim-delivery-pending = In invio
 dim-delivery-retry = Non ancora consegnato: nuovo tentativo il { $when }
-dim-delivery-failed = Non consegnato: { $reason }
 dim-pin-sent-title = Modulo già trasmesso
 dim-pin-sent = Questo modulo è già stato trasmesso con la delega firmata: non serve un nuovo PIN. Lo trovi nell'elenco dei moduli che hai inviato; per annullarlo entro sette giorni usa la revoca dalla sua pagina.
 dim-review-live = { $count ->

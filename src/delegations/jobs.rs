@@ -73,7 +73,24 @@ pub async fn run(state: &AppState, now: NaiveDateTime) -> Result<Report, DbError
 async fn monthly_summaries(state: &AppState, now: NaiveDateTime) -> Result<usize, DbError> {
     // The Italian month: the summary of December is not sent at 23:30 on 30 November.
     let month = crate::kernel::clock::rome(now).format("%Y-%m").to_string();
-    let live = with_conn(&state.pool, move |c| model::live(c, now)).await?;
+    // In force: an organisation's delega holds only while its grantor still
+    // manages it (as acting through it checks), so one whose grantor left is
+    // in nobody's summary.
+    let live = with_conn(&state.pool, move |c| {
+        let mut kept = Vec::new();
+        for d in model::live(c, now)? {
+            let holds = match &d.organisation {
+                Some(org) => crate::identity::organisations::role_in(c, org.id, d.grantor_account_id)?
+                    .is_some_and(|r| r.manages()),
+                None => true,
+            };
+            if holds {
+                kept.push(d);
+            }
+        }
+        Ok(kept)
+    })
+    .await?;
     let mut by_grantor: std::collections::BTreeMap<i64, Vec<Delega>> = Default::default();
     for d in live.into_iter().filter(|d| d.state == State::Active) {
         by_grantor.entry(d.grantor_account_id).or_default().push(d);

@@ -11,17 +11,29 @@ use crate::paths;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// The grantor's and the delegate's e-mail addresses, when the portal knows them.
-pub fn addresses(conn: &mut AnyConnection, d: &Delega) -> QueryResult<Vec<(&'static str, String)>> {
-    let grantor: Option<String> =
-        a::table.find(d.grantor_account_id).select(a::email).first(conn).optional()?.flatten();
+/// The granting side's and the delegate's e-mail addresses, when the portal
+/// knows them. The granting side of an organisation's delega is whoever
+/// manages it now (not a manager who has left); of one's own, the grantor.
+pub fn addresses(conn: &mut AnyConnection, d: &Delega) -> QueryResult<Vec<(String, String)>> {
+    let granting: Vec<i64> = match &d.organisation {
+        Some(org) => crate::identity::organisations::managers(conn, org.id)?,
+        None => vec![d.grantor_account_id],
+    };
+    let mut out = Vec::new();
+    for account in granting {
+        if let Some(email) = a::table.find(account).select(a::email).first::<Option<String>>(conn).optional()?.flatten()
+        {
+            out.push((format!("grantor-{account}"), email));
+        }
+    }
     let delegate: Option<String> = a::table
         .filter(a::identifier.eq(&d.delegate_tax_code))
         .select(a::email)
         .first::<Option<String>>(conn)
         .optional()?
         .flatten();
-    Ok(grantor.map(|g| ("grantor", g)).into_iter().chain(delegate.map(|d| ("delegate", d))).collect())
+    out.extend(delegate.map(|e| ("delegate".to_string(), e)));
+    Ok(out)
 }
 
 /// Queues the mails of `event` (`granted`, `accepted`, `refused`, `revoked`,

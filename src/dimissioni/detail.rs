@@ -82,8 +82,8 @@ fn delivery_outcome(x: &Delivery, lang: crate::i18n::Lang) -> String {
             Ok(next) => t_args("dim-delivery-retry", &[("when", format_when(next, lang))]),
             Err(_) => t("dim-delivery-pending"),
         },
-        _ if x.detail.is_empty() => t("dim-not-delivered"),
-        _ => t_args("dim-delivery-failed", &[("reason", x.detail.clone())]),
+        // The server's own words (host names, addresses) stay in the log.
+        _ => t("dim-not-delivered"),
     }
 }
 
@@ -235,7 +235,6 @@ async fn detail_of(
 fn as_delivery(prefix: &str, e: outbox::Entry) -> Delivery {
     let detail = match e.state() {
         outbox::State::Pending if e.attempts > 0 => e.next_attempt_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
-        outbox::State::Failed => e.last_error.clone().unwrap_or_default(),
         _ => String::new(),
     };
     Delivery {

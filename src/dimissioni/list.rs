@@ -273,7 +273,8 @@ pub async fn csv(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>)
                 format!("{} {}", m.contents.worker_given_name, m.contents.worker_family_name),
                 lang.t(&m.kind().name_key()),
                 m.contents.decorrenza.map(|d| d.to_string()).unwrap_or_default(),
-                m.transmitted_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                // Italian time, as the code and the pages give it.
+                crate::kernel::clock::rome(m.transmitted_at).format("%Y-%m-%d %H:%M:%S").to_string(),
                 m.revoked_by_code
                     .clone()
                     .map(|c| format!("{} {c}", lang.t("dim-status-revoked-short")))

@@ -276,11 +276,12 @@ pub fn list(conn: &mut AnyConnection, permit: &Permit, scope: Scope, search: &Se
     if let Some(k) = &search.kind {
         q = q.filter(m::kind.eq(k.clone()));
     }
+    // Search days are Italian days.
     if let Some(f) = search.from {
-        q = q.filter(m::transmitted_at.ge(f.and_time(chrono::NaiveTime::MIN)));
+        q = q.filter(m::transmitted_at.ge(crate::kernel::clock::start_of_italian_day(f)));
     }
     if let Some(next) = search.until.and_then(|u| u.succ_opt()) {
-        q = q.filter(m::transmitted_at.lt(next.and_time(chrono::NaiveTime::MIN)));
+        q = q.filter(m::transmitted_at.lt(crate::kernel::clock::start_of_italian_day(next)));
     }
     let rows: Vec<Row> = q.order(m::id.desc()).load(conn)?;
     Ok(rows.into_iter().map(from_row).collect())
@@ -330,11 +331,19 @@ pub fn transmit(
     }
 }
 
-/// Keeps the chain one line: on PostgreSQL a lock for the transaction (one
-/// SQLite file has one writer at a time anyway).
+/// Keeps the chain one line: on PostgreSQL a lock for the transaction; on
+/// SQLite the file's write lock taken first (a write that changes nothing),
+/// so a second transmission waits for the first instead of reading a
+/// snapshot it could not write after (which inside the caller's transaction
+/// no retry would cure).
 fn chain_lock(conn: &mut AnyConnection) -> QueryResult<()> {
-    if let AnyConnection::Postgresql(_) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(151201526)").execute(conn)?;
+    match conn {
+        AnyConnection::Postgresql(_) => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(151201526)").execute(conn)?;
+        }
+        AnyConnection::Sqlite(_) => {
+            diesel::sql_query("UPDATE dimissioni_modules SET id = id WHERE id < 0").execute(conn)?;
+        }
     }
     Ok(())
 }

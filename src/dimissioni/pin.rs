@@ -25,8 +25,8 @@ pub struct For<'a> {
 }
 
 /// A hash of what the paper delega describes: the worker, the relationship
-/// (employer, start, contract) and section 4 (kind, decorrenza, reason). A PIN
-/// sends only a module with exactly these contents.
+/// (employer, start, contract), section 4 (kind, decorrenza, reason) and where
+/// the notices go. A PIN sends only a module with exactly these contents.
 pub fn content_hash(c: &super::module::Contents) -> String {
     let fields = [
         c.worker_tax_code.as_str(),
@@ -38,6 +38,12 @@ pub fn content_hash(c: &super::module::Contents) -> String {
         &c.decorrenza.map(|d| d.to_string()).unwrap_or_default(),
         c.reason.as_deref().unwrap_or(""),
         c.revokes_code.as_deref().unwrap_or(""),
+        // Where the notices go: the employer's addresses, the worker's, the
+        // workplace's province (which chooses the Ispettorato).
+        c.employer_pec.as_str(),
+        c.employer_email.as_str(),
+        c.worker_email.as_str(),
+        c.workplace_province.as_str(),
     ]
     .join("\u{1f}");
     hash(&fields)

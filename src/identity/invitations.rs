@@ -237,6 +237,8 @@ pub fn apply(
         }
         // An invitation carries its sender's power: once they no longer
         // manage the organisation, it is withdrawn and cannot be accepted.
+        // Decided one at a time with changes to the members (the sender's removal).
+        organisations::lock(c, inv.organisation_id)?;
         let sender: i64 = i::table.find(id).select(i::invited_by).first(c)?;
         if event == Event::Accept
             && inv.state == State::Pending

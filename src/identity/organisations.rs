@@ -260,6 +260,16 @@ pub fn names(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i64, Str
     o::table.filter(o::id.eq_any(ids)).select((o::id, o::name)).load(conn)
 }
 
+/// The accounts that manage `organisation_id` now (legali rappresentanti and amministratori).
+pub fn managers(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<Vec<i64>> {
+    let rows: Vec<(i64, String)> = m::table
+        .filter(m::organisation_id.eq(organisation_id))
+        .filter(m::until.is_null())
+        .select((m::account_id, m::role))
+        .load(conn)?;
+    Ok(rows.into_iter().filter(|(_, r)| Role::parse(r).is_some_and(Role::manages)).map(|(a, _)| a).collect())
+}
+
 /// The role `account_id` holds in `organisation_id` now, if any.
 pub fn role_in(conn: &mut AnyConnection, organisation_id: i64, account_id: i64) -> QueryResult<Option<Role>> {
     let role: Option<String> = m::table
@@ -340,7 +350,7 @@ pub enum MembersRefusal {
 /// changes to its members at the same instant are decided one after the
 /// other: two managers leaving together cannot both pass "someone else
 /// still manages it" (write skew under PostgreSQL's read committed).
-fn lock(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<()> {
+pub(super) fn lock(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<()> {
     diesel::update(o::table.find(organisation_id)).set(o::name.eq(o::name)).execute(conn).map(|_| ())
 }
 

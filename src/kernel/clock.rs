@@ -64,6 +64,17 @@ pub fn italian_day(at: NaiveDateTime) -> chrono::NaiveDate {
     rome(at).date()
 }
 
+/// The instant (UTC) an Italian day begins: its midnight in Rome.
+pub fn start_of_italian_day(day: chrono::NaiveDate) -> NaiveDateTime {
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    let summer = midnight - Duration::hours(2);
+    if rome(summer) == midnight {
+        summer
+    } else {
+        midnight - Duration::hours(1)
+    }
+}
+
 /// A day as forms send it (`2026-12-31`): four-digit years only. chrono alone
 /// accepts `+262142-12-31`, the last day it can hold, and arithmetic on it panics.
 pub fn parse_day(s: &str) -> Option<chrono::NaiveDate> {
@@ -76,7 +87,7 @@ pub fn parse_day(s: &str) -> Option<chrono::NaiveDate> {
 
 #[cfg(test)]
 mod tests {
-    use super::{italian_day, parse_day};
+    use super::{italian_day, parse_day, start_of_italian_day};
 
     #[test]
     fn an_italian_day_starts_at_midnight_in_rome_in_winter_and_in_summer() {
@@ -91,6 +102,11 @@ mod tests {
         // The nights the clocks change.
         assert_eq!(italian_day(at("2027-03-27 23:30:00")), day("2027-03-28"));
         assert_eq!(italian_day(at("2027-10-30 22:30:00")), day("2027-10-31"));
+        // And back: an Italian day starts at 23:00 UTC in winter, 22:00 in summer.
+        assert_eq!(start_of_italian_day(day("2027-03-02")), at("2027-03-01 23:00:00"));
+        assert_eq!(start_of_italian_day(day("2027-07-02")), at("2027-07-01 22:00:00"));
+        assert_eq!(start_of_italian_day(day("2027-03-28")), at("2027-03-27 23:00:00"));
+        assert_eq!(start_of_italian_day(day("2027-10-31")), at("2027-10-30 22:00:00"));
     }
 
     #[test]

@@ -59,8 +59,10 @@ impl Mailer {
         let from: Mailbox = config.mail_from.parse().map_err(|e| MailError::Config(format!("SL_MAIL_FROM: {e}")))?;
         match &config.smtp_url {
             Some(url) => {
+                // A send never outlasts the outbox's claim on its row (5 minutes).
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| MailError::Config(format!("SL_SMTP_URL: {e}")))?
+                    .timeout(Some(std::time::Duration::from_secs(30)))
                     .build();
                 Ok(Mailer::Smtp { transport, from })
             }
@@ -136,8 +138,11 @@ impl Mailer {
             }
             Mailer::Smtp { transport, .. } => {
                 transport.send_raw(&envelope, bytes).await.map_err(|e| {
-                    // 5xx: the server will never take it (no such mailbox…); anything else may pass later.
-                    if e.is_permanent() {
+                    // Only a refusal of this recipient is for good (no such
+                    // mailbox, not local, a bad address): a 5xx to our login or
+                    // our sender is ours to fix, and the message waits for it.
+                    let code = e.status().map(|c| c.to_string());
+                    if e.is_permanent() && matches!(code.as_deref(), Some("550" | "551" | "553")) {
                         MailError::Refused(e.to_string())
                     } else {
                         MailError::Send(e.to_string())

@@ -16,8 +16,9 @@ use crate::db::{AnyConnection, DbError, DbPool};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-/// Attempts before a message is given up.
-pub const MAX_ATTEMPTS: i32 = 8;
+/// Attempts before a message is given up: with the backoff, about a day
+/// (an SMTP relay down for hours must not lose a legal notice).
+pub const MAX_ATTEMPTS: i32 = 32;
 /// How long a claimed row is left to the worker that claimed it.
 pub const LEASE_SECS: i64 = 300;
 /// Rows one pass of the worker takes at most.
@@ -143,6 +144,28 @@ pub fn with_prefix(conn: &mut AnyConnection, prefix: &str) -> QueryResult<Vec<En
         .load(conn)
 }
 
+/// How the outbox stands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Status {
+    pub pending: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub oldest_pending: Option<NaiveDateTime>,
+}
+
+pub fn status(conn: &mut AnyConnection) -> QueryResult<Status> {
+    let count = |c: &mut AnyConnection, s: State| o::table.filter(o::state.eq(s.code())).count().get_result::<i64>(c);
+    Ok(Status {
+        pending: count(conn, State::Pending)?,
+        sent: count(conn, State::Sent)?,
+        failed: count(conn, State::Failed)?,
+        oldest_pending: o::table
+            .filter(o::state.eq(State::Pending.code()))
+            .select(diesel::dsl::min(o::created_at))
+            .first(conn)?,
+    })
+}
+
 /// The wait before attempt `attempts + 1`: 30 s doubling to an hour at
 /// most, with ±20 % jitter so retries of many messages spread out.
 pub fn backoff(attempts: i32) -> Duration {
@@ -154,33 +177,33 @@ pub fn backoff(attempts: i32) -> Duration {
 
 type Claimed = (i64, String, String, String, Vec<u8>, i32);
 
-/// Claims the due rows for this worker: each by a conditional update that
-/// only one worker can win.
-fn claim(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<Claimed>> {
-    let due: Vec<i64> = o::table
+/// The rows due at `now`, oldest first (at most a batch).
+fn due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<i64>> {
+    o::table
         .filter(o::state.eq(State::Pending.code()))
         .filter(o::next_attempt_at.le(now))
         .order(o::next_attempt_at.asc())
         .select(o::id)
         .limit(BATCH)
-        .load(conn)?;
-    let mut mine = Vec::new();
-    for id in due {
-        let won = diesel::update(
-            o::table.find(id).filter(o::state.eq(State::Pending.code())).filter(o::next_attempt_at.le(now)),
-        )
-        .set((o::attempts.eq(o::attempts + 1), o::next_attempt_at.eq(now + Duration::seconds(LEASE_SECS))))
-        .execute(conn)?;
-        if won == 1 {
-            mine.push(
-                o::table
-                    .find(id)
-                    .select((o::id, o::idempotency_key, o::sender, o::recipient, o::message, o::attempts))
-                    .first(conn)?,
-            );
-        }
+        .load(conn)
+}
+
+/// Claims row `id` for this worker, just before sending it: a conditional
+/// update that only one worker can win; the claim lasts [`LEASE_SECS`], far
+/// longer than one send may take (the SMTP transport's timeout).
+fn claim(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<Option<Claimed>> {
+    let won =
+        diesel::update(o::table.find(id).filter(o::state.eq(State::Pending.code())).filter(o::next_attempt_at.le(now)))
+            .set((o::attempts.eq(o::attempts + 1), o::next_attempt_at.eq(now + Duration::seconds(LEASE_SECS))))
+            .execute(conn)?;
+    if won != 1 {
+        return Ok(None);
     }
-    Ok(mine)
+    o::table
+        .find(id)
+        .select((o::id, o::idempotency_key, o::sender, o::recipient, o::message, o::attempts))
+        .first(conn)
+        .optional()
 }
 
 /// What one pass of the worker did.
@@ -193,9 +216,13 @@ pub struct Pass {
 
 /// Sends every due message once: sent, retried later with backoff, or failed for good.
 pub async fn deliver_due(pool: &DbPool, mailer: &Mailer, now: NaiveDateTime) -> Result<Pass, DbError> {
-    let claimed = crate::db::with_conn(pool, move |c| claim(c, now)).await?;
+    let due = crate::db::with_conn(pool, move |c| due(c, now)).await?;
     let mut pass = Pass::default();
-    for (id, key, from, to, bytes, attempts) in claimed {
+    for id in due {
+        let Some((id, key, from, to, bytes, attempts)) = crate::db::with_conn(pool, move |c| claim(c, id, now)).await?
+        else {
+            continue;
+        };
         let outcome = mailer.send_raw(&from, &to, &bytes).await;
         let (state, next, error) = match &outcome {
             Ok(()) => (State::Sent, now, None),
@@ -216,26 +243,30 @@ pub async fn deliver_due(pool: &DbPool, mailer: &Mailer, now: NaiveDateTime) -> 
         }
         let sent_at = (state == State::Sent).then_some(now);
         crate::db::with_conn(pool, move |c| {
-            diesel::update(o::table.find(id))
-                .set((
-                    o::state.eq(state.code()),
-                    o::next_attempt_at.eq(next),
-                    o::last_error.eq(error.clone()),
-                    o::sent_at.eq(sent_at),
-                ))
-                .execute(c)
+            // Only while this worker's claim stands (the same attempt): a late
+            // answer never overwrites what another worker did since. Once sent
+            // or given up, the message's bytes (links with secrets) are dropped.
+            let mine = o::table.find(id).filter(o::state.eq(State::Pending.code())).filter(o::attempts.eq(attempts));
+            match state {
+                State::Pending => {
+                    diesel::update(mine).set((o::next_attempt_at.eq(next), o::last_error.eq(error.clone()))).execute(c)
+                }
+                _ => diesel::update(mine)
+                    .set((
+                        o::state.eq(state.code()),
+                        o::last_error.eq(error.clone()),
+                        o::sent_at.eq(sent_at),
+                        o::message.eq(Vec::<u8>::new()),
+                    ))
+                    .execute(c),
+            }
         })
         .await?;
     }
-    let (pending, oldest) = crate::db::with_conn(pool, move |c| {
-        let pending: i64 = o::table.filter(o::state.eq(State::Pending.code())).count().get_result(c)?;
-        let oldest: Option<NaiveDateTime> =
-            o::table.filter(o::state.eq(State::Pending.code())).select(diesel::dsl::min(o::created_at)).first(c)?;
-        Ok((pending, oldest))
-    })
-    .await?;
-    metrics::gauge!("sl_outbox_pending").set(pending as f64);
-    metrics::gauge!("sl_outbox_oldest_seconds").set(oldest.map_or(0.0, |o| (now - o).num_seconds().max(0) as f64));
+    let s = crate::db::with_conn(pool, status).await?;
+    metrics::gauge!("sl_outbox_pending").set(s.pending as f64);
+    metrics::gauge!("sl_outbox_oldest_seconds")
+        .set(s.oldest_pending.map_or(0.0, |o| (now - o).num_seconds().max(0) as f64));
     Ok(pass)
 }
 

@@ -5,17 +5,21 @@
 //! fields that hold several lines. PostgreSQL refuses NUL outright, so
 //! without this a name could be a 500 there and stored on SQLite.
 
-/// The fields (text areas) in which a person may write several lines.
-pub const MULTILINE_FIELDS: &[&str] = &["descrizione", "motivo", "reason", "testo"];
+/// The fields in which line breaks belong: text areas, and the SAML messages
+/// an identity provider posts (base64 that some providers wrap in lines).
+pub const MULTILINE_FIELDS: &[&str] = &["descrizione", "motivo", "reason", "testo", "SAMLResponse", "SAMLRequest"];
 
-/// Whether `c` is refused; `lines` allows the line breaks and tabs of a text area.
+/// Whether `c` is refused; `lines` allows the line breaks of a text area. A
+/// tab is allowed anywhere (pasted from a spreadsheet, a handler trims it),
+/// and so are the direction marks right-to-left scripts use (U+200E, U+200F,
+/// U+061C); the embeddings, overrides and isolates that reorder what is
+/// shown are not.
 pub fn refused(c: char, lines: bool) -> bool {
     match c {
-        '\n' | '\r' | '\t' => !lines,
+        '\n' | '\r' => !lines,
+        '\t' | '\u{200E}' | '\u{200F}' | '\u{061C}' => false,
         c if c.is_control() => true,
-        // Bidirectional embeddings, overrides and isolates; the invisible
-        // direction marks; the Arabic letter mark.
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => true,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
         _ => false,
     }
 }
@@ -101,11 +105,17 @@ mod tests {
 
     #[test]
     fn controls_and_direction_marks_are_refused_line_breaks_only_in_text_areas() {
-        for bad in ["a\0b", "\u{7}", "\u{1b}[31m", "\u{85}", "\u{202e}oiraM", "x\u{2066}y", "\u{200f}"] {
+        for bad in ["a\0b", "\u{7}", "\u{1b}[31m", "\u{85}", "\u{202e}oiraM", "x\u{2066}y"] {
             assert!(!clean(bad, true), "{bad:?}");
         }
         assert!(clean("Niccolò D'Angelo – Müller 北京", false));
+        assert!(clean("RSSMRA80A01H501U\t", false), "a tab pasted from a spreadsheet");
+        assert!(clean("\u{627}\u{644}\u{200f}\u{61c}", false), "marks right-to-left scripts use");
         assert!(!clean("riga\nriga", false));
+        assert!(
+            clean_form(b"SAMLResponse=PD94bWwg%0D%0AdmVyc2lvbj0&RelayState=x"),
+            "base64 in lines, as some IdPs post it"
+        );
         assert!(clean("riga\r\nriga\tcolonna", true));
         assert!(clean_form(b"descrizione=riga%0D%0Ariga&nome=Mario"));
         assert!(!clean_form(b"nome=Ma%0Ario"));

@@ -145,7 +145,7 @@ async fn after_sign_in_only_paths_of_this_site_are_followed() {
         let mut b = Browser::new(&app);
         let idp = urlenc(&demo(&app, "spid").entity_id);
         let res = b.get(&format!("/saml/login?idp={idp}&level=1&next={}", urlenc(next))).await;
-        if next.chars().any(char::is_control) {
+        if next.chars().any(|c| c.is_control() && c != '\t') {
             // No query holds a control character: refused before the sign-in starts.
             assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{next:?}");
             continue;

@@ -12,6 +12,7 @@ use crate::db::{with_conn, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
 use crate::kernel::AppState;
+use crate::mail::outbox;
 use crate::paths;
 use crate::web::components::form::{Field, FieldErrors};
 use crate::web::layout::{FormPage, Page};
@@ -131,25 +132,37 @@ pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotFor
     if verdict != throttle::Verdict::Allowed {
         return Ok(Redirect::to(paths::FOREIGN_FORGOT_SENT).into_response());
     }
-    let e = email.clone();
-    let issued = with_conn(&state.pool, move |c| {
-        let Some(user) = model::by_email(c, &e)?.filter(|u| u.status == STATUS_APPROVED) else { return Ok(None) };
-        let (token, hash) = model::new_token();
-        diesel::insert_into(r::table)
-            .values((
-                r::token_hash.eq(hash),
-                r::foreign_user_id.eq(user.id),
-                r::expires_at.eq(Utc::now().naive_utc() + Duration::minutes(RESET_MINUTES)),
-            ))
-            .execute(c)?;
-        Ok(Some((user, token)))
-    })
-    .await?;
-    if let Some((user, token)) = issued {
-        let link = format!("{}{}?token={token}", state.config.origin(), paths::FOREIGN_RESET);
-        let lang = Lang::parse(&user.lang).unwrap_or(lang);
-        state.queue_mail(user.email, lang, "mail-reset-subject", "mail-reset-body", vec![("link", link)]).await?;
-    }
+    // The link and its mail: one transaction, off the request path, so known
+    // and unknown addresses answer in the same time.
+    let (e, s2, s3) = (email.clone(), state.clone(), state.clone());
+    tokio::spawn(async move {
+        let queued = with_conn(&s3.pool, move |c| {
+            c.transaction(|c| {
+                let Some(user) = model::by_email(c, &e)?.filter(|u| u.status == STATUS_APPROVED) else {
+                    return Ok(false);
+                };
+                let (token, hash) = model::new_token();
+                diesel::insert_into(r::table)
+                    .values((
+                        r::token_hash.eq(hash),
+                        r::foreign_user_id.eq(user.id),
+                        r::expires_at.eq(Utc::now().naive_utc() + Duration::minutes(RESET_MINUTES)),
+                    ))
+                    .execute(c)?;
+                let link = format!("{}{}?token={token}", s2.config.origin(), paths::FOREIGN_RESET);
+                let lang = Lang::parse(&user.lang).unwrap_or(lang);
+                let key = format!("reset:{}", uuid::Uuid::new_v4().simple());
+                let keys = ("mail-reset-subject", "mail-reset-body");
+                outbox::queue(c, &s2.mailer, &key, &user.email, lang, keys, &[("link", link)], now)
+            })
+        })
+        .await;
+        match queued {
+            Ok(true) => s3.deliver_mail(),
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, "could not queue a reset link"),
+        }
+    });
     Ok(Redirect::to(paths::FOREIGN_FORGOT_SENT).into_response())
 }
 
@@ -318,7 +331,10 @@ pub async fn reset_submit(page: PageRequest, FormData(form): FormData<ResetForm>
     if !used {
         return Err(invalid_link());
     }
-    password_changed_mail(&state, &user).await?;
+    // The change is made: a failure to queue its notice is logged, not a 500.
+    if let Err(e) = password_changed_mail(&state, &user).await {
+        tracing::error!(error = %e, "could not queue the password-changed notice");
+    }
     Ok(Redirect::to(paths::FOREIGN_PASSWORD_UPDATED).into_response())
 }
 
@@ -389,6 +405,9 @@ pub async fn change_submit(page: PageRequest, FormData(form): FormData<ChangeFor
     // Every session ends, this one too: the person signs in again with the new password.
     let u = user.clone();
     with_conn(&state.pool, move |c| store_password(c, &u, &phc)).await?;
-    password_changed_mail(&state, &user).await?;
+    // The change is made: a failure to queue its notice is logged, not a 500.
+    if let Err(e) = password_changed_mail(&state, &user).await {
+        tracing::error!(error = %e, "could not queue the password-changed notice");
+    }
     Ok(Redirect::to(paths::FOREIGN_PASSWORD_UPDATED).into_response())
 }
