@@ -14,6 +14,7 @@ pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod cookies;
 pub mod db;
 pub mod delegations;
 pub mod dimissioni;

@@ -19,7 +19,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use diesel::prelude::*;
 use leptos::prelude::*;
-use sha2::{Digest, Sha256};
 
 const COOKIE: &str = "sl_kept";
 /// Forms about credentials are never kept, whatever their fields are called.
@@ -34,16 +33,11 @@ const MAX_BODY: usize = 64 * 1024;
 const KEEP_MINUTES: i64 = 30;
 
 fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::kernel::token::sha256_hex(token)
 }
 
 fn cookie(req: &Request, name: &str) -> Option<String> {
-    req.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
-        |c| {
-            let (k, v) = c.trim().split_once('=')?;
-            (k == name).then(|| v.to_string())
-        },
-    )
+    crate::cookies::read(req.headers(), name).map(str::to_string)
 }
 
 /// Middleware: a form posted by someone not (or no longer) signed in, that
@@ -99,7 +93,7 @@ pub async fn keep_forms(State(state): State<AppState>, req: Request, next: Next)
             s
         })
         .finish();
-    let token: String = rand::random::<[u8; 24]>().iter().map(|b| format!("{b:02x}")).collect();
+    let token = crate::kernel::token::random_hex(24);
     let (h, until) = (hash(&token), state.clock.now() + Duration::minutes(KEEP_MINUTES));
     let kept = with_conn(&state.pool, move |c| {
         diesel::insert_into(k::table)

@@ -1,34 +1,16 @@
 //! The signed-in person's page and the signed-out confirmation.
 use crate::db::with_conn;
 use crate::error::AppResult;
-use crate::i18n::{t, t_args, use_lang, Lang};
+use crate::i18n::{t, t_args, use_lang};
 use crate::identity::{invitations, legacy, waiting};
 use crate::kernel::{Credential, Principal, SignedIn};
 use crate::paths;
+use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::NaiveDateTime;
 use leptos::prelude::*;
-
-/// Date and time as people read them in each language (times are UTC in the
-/// database; shown in Italian time, the portal's reference).
-pub fn format_when(at: NaiveDateTime, lang: Lang) -> String {
-    let rome = crate::kernel::clock::rome(at);
-    match lang {
-        Lang::It => rome.format("%d/%m/%Y alle %H:%M").to_string(),
-        Lang::En => rome.format("%d %B %Y at %H:%M").to_string(),
-    }
-}
-
-/// A calendar date as people write it.
-pub fn format_date(day: chrono::NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::It => day.format("%d/%m/%Y").to_string(),
-        Lang::En => day.format("%d %B %Y").to_string(),
-    }
-}
 
 /// `GET /area-personale`: who is signed in, how, and their last access.
 pub async fn personal_area(req: PageRequest, who: Principal) -> AppResult<Response> {

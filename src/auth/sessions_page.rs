@@ -3,7 +3,6 @@
 //! ends, and the current one signs out at the identity provider too); and
 //! one's choices: a longer inactivity limit (WCAG 2.2.1: ten times the
 //! default, or none until the absolute limit) and alerts at every sign-in.
-use super::pages::format_when;
 use super::session::{self, IDLE_KEY};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -12,6 +11,7 @@ use crate::identity::account;
 use crate::kernel::Principal;
 use crate::paths;
 use crate::web::components::{Crumb, TableOrEmpty};
+use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use axum::http::{header, StatusCode};

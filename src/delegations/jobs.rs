@@ -5,12 +5,12 @@
 use super::lifecycle::{self, State};
 use super::model::{self, Delega};
 use super::notify;
-use crate::auth::pages::format_date;
 use crate::db::schema::{accounts as a, delega_summaries as s};
 use crate::db::{with_conn, DbError};
 use crate::i18n::Lang;
 use crate::kernel::AppState;
 use crate::mail::outbox;
+use crate::web::format::format_date;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 

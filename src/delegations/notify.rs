@@ -1,13 +1,13 @@
 //! E-mails to both sides of a delega at each change, in the language of the
 //! request that made it (the scheduled ones in Italian, the portal's default).
 use super::model::Delega;
-use crate::auth::pages::format_date;
 use crate::db::schema::accounts as a;
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
 use crate::kernel::AppState;
 use crate::mail::outbox;
 use crate::paths;
+use crate::web::format::format_date;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

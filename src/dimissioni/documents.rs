@@ -2,8 +2,8 @@
 //! paper delega a worker and a soggetto abilitato sign, with its PIN.
 use super::module::{Kind, Module};
 use super::pdf::Document;
-use crate::auth::pages::{format_date, format_when};
 use crate::i18n::Lang;
+use crate::web::format::{format_date, format_when};
 
 /// The module as sent (or a revoca), in `lang`.
 pub fn module(m: &Module, lang: Lang) -> Document {

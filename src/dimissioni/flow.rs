@@ -410,7 +410,7 @@ fn ReviewPage(
     // Days as the rest of the portal shows them (the form sends them as ISO).
     let lang = crate::i18n::use_lang();
     let day = |d: &str| {
-        crate::kernel::clock::parse_day(d).map(|d| crate::auth::pages::format_date(d, lang)).unwrap_or_else(|| d.into())
+        crate::kernel::clock::parse_day(d).map(|d| crate::web::format::format_date(d, lang)).unwrap_or_else(|| d.into())
     };
     let rows: Vec<(&'static str, String)> = vec![
         ("dim-worker-tax-code", v.worker_tax_code.clone()),

@@ -5,7 +5,6 @@
 //! Ispettorato officers also see their province's.
 use super::module::{self, Kind, Module, Scope, Search};
 use crate::access::{self, Action, Listing, Resource, DIMISSIONI};
-use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
@@ -14,6 +13,7 @@ use crate::identity::roles;
 use crate::kernel::{Principal, Profile, Role, Subject};
 use crate::paths;
 use crate::web::components::TableOrEmpty;
+use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
 use axum::extract::Query;

@@ -6,10 +6,9 @@ use crate::db::schema::dimissioni_pins as p;
 use crate::db::AnyConnection;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
 fn hash(pin: &str) -> String {
-    Sha256::digest(pin.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::kernel::token::sha256_hex(pin)
 }
 
 /// What the PIN is for.

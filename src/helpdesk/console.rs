@@ -1,6 +1,5 @@
 use crate::access::{self, Action, Denial, Permit, Resource};
 use crate::auth::foreign::model::{self, Decision, ForeignUser};
-use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang, Lang};
@@ -9,6 +8,7 @@ use crate::paths;
 use crate::profiles::applications::{self, Application};
 use crate::web::components::form::{ErrorSummary, FieldErrors, TextareaField};
 use crate::web::components::{Crumb, TableOrEmpty};
+use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use crate::web::upload::{download, extension};

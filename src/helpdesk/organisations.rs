@@ -4,7 +4,6 @@
 //! legale rappresentante; either way the applicant is told by e-mail.
 use super::console::{permit, DecisionForm, DecisionForms};
 use crate::access::{Action, Permit, Resource};
-use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
@@ -12,6 +11,7 @@ use crate::mail::outbox;
 use crate::paths;
 use crate::profiles::applications::{self, Application, State, Undecided};
 use crate::web::components::{Crumb, ErrorSummary, FieldErrors};
+use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use crate::web::upload::{download, extension};

@@ -5,7 +5,6 @@
 //! lifecycle; an illegal one is a 409.
 use super::console::permit;
 use crate::access::{Action, Permit, Resource};
-use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang, Lang};
@@ -14,6 +13,7 @@ use crate::paths;
 use crate::support::cases::{self, Case, Event, State};
 use crate::support::Conversation;
 use crate::web::components::{Crumb, ErrorSummary, FieldErrors, TableOrEmpty, TextareaField};
+use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use crate::web::upload::{download, extension};

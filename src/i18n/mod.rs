@@ -4,7 +4,7 @@
 pub mod countries;
 mod negotiate;
 
-pub use negotiate::{cookie, negotiate, LANG_COOKIE};
+pub use negotiate::{negotiate, LANG_COOKIE};
 
 use fluent_templates::{fluent_bundle::FluentValue, static_loader, LanguageIdentifier, Loader};
 use std::sync::{LazyLock, RwLock};

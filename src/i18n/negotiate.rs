@@ -6,13 +6,6 @@ use fluent_templates::LanguageIdentifier;
 
 pub const LANG_COOKIE: &str = "lang";
 
-pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then_some(v)
-    })
-}
-
 fn from_query(query: Option<&str>) -> Option<Lang> {
     query?.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse)
 }
@@ -30,7 +23,7 @@ fn from_accept_language(v: &str) -> Option<Lang> {
 pub async fn negotiate(secure: bool, mut req: Request, next: Next) -> Response {
     let chosen = from_query(req.uri().query());
     let lang = chosen
-        .or_else(|| cookie(req.headers(), LANG_COOKIE).and_then(Lang::parse))
+        .or_else(|| crate::cookies::read(req.headers(), LANG_COOKIE).and_then(Lang::parse))
         .or_else(|| {
             req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(from_accept_language)
         })

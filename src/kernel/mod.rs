@@ -6,6 +6,7 @@ pub mod clock;
 pub mod principal;
 pub mod profile;
 pub mod state;
+pub mod token;
 
 pub use crate::assurance::{credential, level, Credential, Level};
 pub use clock::Clock;

@@ -77,7 +77,7 @@ fn outcome_name(outcome: &str, lang: Lang) -> String {
 #[component]
 fn ActivityPage(history: History) -> impl IntoView {
     let lang = use_lang();
-    let when = move |at| crate::auth::pages::format_when(at, lang);
+    let when = move |at| crate::web::format::format_when(at, lang);
     let sign_ins: Vec<AnyView> = history
         .sign_ins
         .iter()
@@ -230,7 +230,7 @@ fn OrganisationActivityPage(history: OrganisationHistory) -> impl IntoView {
         .map(|e| {
             view! {
                 <tr>
-                    <td>{crate::auth::pages::format_when(e.at, lang)}</td>
+                    <td>{crate::web::format::format_when(e.at, lang)}</td>
                     <td>{actor_name(e, &history.actors)}</td>
                     <td>{action_name(&e.action, lang)}</td>
                     <td><code>{e.resource.clone()}</code></td>

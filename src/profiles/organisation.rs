@@ -3,7 +3,6 @@
 //! invitations sent, and a form to invite a colleague. Only its legali
 //! rappresentanti and amministratori get here; to anyone else it does not exist.
 use crate::access::{self, Action, Permit, Resource};
-use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
@@ -12,6 +11,7 @@ use crate::identity::organisations::{self, Member, Organisation, Role};
 use crate::kernel::Principal;
 use crate::paths;
 use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SelectField, TableOrEmpty};
+use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
 use axum::extract::Path;

@@ -107,7 +107,7 @@ fn DelegheInForce(deleghe: Vec<Delega>, acting_for: Option<i64>) -> impl IntoVie
                         };
                         let label = t_args("profiles-delega", &[
                             ("subject", d.subject_name()),
-                            ("until", crate::auth::pages::format_date(d.ends_on, lang)),
+                            ("until", crate::web::format::format_date(d.ends_on, lang)),
                             ("scope", scope),
                         ]);
                         view! {
@@ -137,7 +137,7 @@ fn InvitationsReceived(invitations: Vec<Invitation>) -> impl IntoView {
                             ("organisation", i.organisation_name.clone()),
                             ("role", t(i.role.name_key())),
                             ("by", i.invited_by.clone()),
-                            ("until", crate::auth::pages::format_when(i.expires_at, lang)),
+                            ("until", crate::web::format::format_when(i.expires_at, lang)),
                         ]);
                         view! {
                             <li>
@@ -171,7 +171,7 @@ fn Applications(applications: Vec<Application>) -> impl IntoView {
                 view! {
                     <tr>
                         <td>{a.organisation.name.clone()}</td>
-                        <td>{crate::auth::pages::format_when(a.created_at, lang)}</td>
+                        <td>{crate::web::format::format_when(a.created_at, lang)}</td>
                         <td>{t(&a.state.name_key())} {a.reason.clone().filter(|r| !r.is_empty()).map(|r| view! { <br/><span class="hint">{r}</span> })}</td>
                     </tr>
                 }
@@ -230,7 +230,7 @@ fn ProfilesPage(who: Principal, data: Held) -> impl IntoView {
                         {p.role.manages().then(|| view! { <br/><a href=paths::organisation(p.organisation_id)>{t("profiles-manage")}<span class="visually-hidden">{format!(" {}", p.organisation_name)}</span></a> })}
                     </td>
                     <td>{t(p.role.name_key())}</td>
-                    <td>{crate::auth::pages::format_when(p.since, lang)}</td>
+                    <td>{crate::web::format::format_when(p.since, lang)}</td>
                     <td><SwitchTo value=p.membership_id.to_string() current label=name/></td>
                 </tr>
             }

@@ -5,7 +5,6 @@ use crate::db::schema::association_requests as q;
 use crate::db::AnyConnection;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
 /// How long the company has to answer.
 pub const VALID_DAYS: i64 = 7;
@@ -41,12 +40,12 @@ impl State {
 }
 
 fn hash(token: &str) -> String {
-    Sha256::digest(token.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::kernel::token::sha256_hex(token.trim())
 }
 
 /// A new request; returns the token for the link.
 pub fn create(conn: &mut AnyConnection, company: &str, account_id: i64, now: NaiveDateTime) -> QueryResult<String> {
-    let token: String = rand::random::<[u8; 32]>().iter().map(|b| format!("{b:02x}")).collect();
+    let token = crate::kernel::token::random_hex(32);
     diesel::insert_into(q::table)
         .values((
             q::token_hash.eq(hash(&token)),

@@ -22,23 +22,20 @@ use chrono::Duration;
 use diesel::prelude::*;
 use leptos::prelude::*;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use tower_sessions::Session;
 
 const COOKIE: &str = "sl_device";
 const CHECKED_KEY: &str = "device_checked";
 
 fn hash(s: &str) -> String {
-    Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::kernel::token::sha256_hex(s)
 }
 
+/// The browser mark, when it is one the portal set (48 hex digits).
 fn cookie(req: &Request, name: &str) -> Option<String> {
-    req.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
-        |c| {
-            let (k, v) = c.trim().split_once('=')?;
-            (k == name && v.len() == 48 && v.chars().all(|c| c.is_ascii_hexdigit())).then(|| v.to_string())
-        },
-    )
+    crate::cookies::read(req.headers(), name)
+        .filter(|v| v.len() == 48 && v.chars().all(|c| c.is_ascii_hexdigit()))
+        .map(str::to_string)
 }
 
 /// Middleware: once per session, the browser is checked and the person told of a new one.
@@ -52,8 +49,7 @@ pub async fn sign_in_alerts(State(state): State<AppState>, req: Request, next: N
     }
     let _ = session.insert(CHECKED_KEY, who.actor.at).await;
     let existing = cookie(&req, COOKIE);
-    let device_id =
-        existing.clone().unwrap_or_else(|| rand::random::<[u8; 24]>().iter().map(|b| format!("{b:02x}")).collect());
+    let device_id = existing.clone().unwrap_or_else(|| crate::kernel::token::random_hex(24));
     let device = session.get::<String>(DEVICE_KEY).await.ok().flatten().unwrap_or_default();
     let (account, now, h) = (who.actor.account_id, state.clock.now(), hash(&device_id));
     let found = with_conn(&state.pool, move |c| {
@@ -75,11 +71,11 @@ pub async fn sign_in_alerts(State(state): State<AppState>, req: Request, next: N
         if (!known && any) || every {
             let detail = format!(
                 "{} · {} · {}",
-                crate::auth::pages::format_when(who.actor.at, crate::i18n::Lang::It),
+                crate::web::format::format_when(who.actor.at, crate::i18n::Lang::It),
                 who.actor.credential.code(),
                 device
             );
-            let token: String = rand::random::<[u8; 24]>().iter().map(|b| format!("{b:02x}")).collect();
+            let token = crate::kernel::token::random_hex(24);
             let (th, d2, until) = (hash(&token), detail.clone(), now + Duration::days(7));
             let stored = with_conn(&state.pool, move |c| {
                 diesel::insert_into(at::table)

@@ -4,12 +4,12 @@
 //! the proof). They can reply until it is closed. Anyone else: 404.
 use super::cases::{self, Case, Event, Message};
 use crate::access::{self, Action, Resource};
-use crate::auth::pages::format_when;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang};
 use crate::paths;
 use crate::web::components::{ErrorSummary, FieldErrors, TextareaField};
+use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use axum::extract::{Path, Query};

@@ -7,7 +7,6 @@ use crate::db::schema::{support_cases as s, support_messages as msg};
 use crate::db::AnyConnection;
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
 /// A message: at most this many characters.
 pub const MAX_MESSAGE: usize = 5000;
@@ -86,11 +85,11 @@ impl State {
 }
 
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::kernel::token::sha256_hex(token.trim())
 }
 
 pub fn new_token() -> String {
-    rand::random::<[u8; 24]>().iter().map(|b| format!("{b:02x}")).collect()
+    crate::kernel::token::random_hex(24)
 }
 
 /// One case with its messages.

@@ -5,6 +5,7 @@ pub mod client;
 pub mod components;
 pub mod csv;
 pub mod error_pages;
+pub mod format;
 pub mod health;
 pub mod layout;
 pub mod pages;

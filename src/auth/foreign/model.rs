@@ -4,7 +4,6 @@ use crate::db::schema::{foreign_users as u, helpdesk_decisions as d, recovery_co
 use crate::db::AnyConnection;
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
 pub const STATUS_UNCONFIRMED: &str = "unconfirmed";
 pub const STATUS_PENDING: &str = "pending";
@@ -64,13 +63,13 @@ pub struct NewRegistration {
 
 /// 32 random bytes in hex; only its SHA-256 is stored.
 pub fn new_token() -> (String, String) {
-    let token: String = rand::random::<[u8; 32]>().iter().map(|b| format!("{b:02x}")).collect();
+    let token = crate::kernel::token::random_hex(32);
     let hash = token_hash(&token);
     (token, hash)
 }
 
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::kernel::token::sha256_hex(token.trim())
 }
 
 fn new_public_id() -> String {

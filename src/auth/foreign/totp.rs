@@ -2,7 +2,6 @@
 //! single-use recovery codes.
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
-use sha2::{Digest, Sha256};
 
 pub const STEP_SECONDS: i64 = 30;
 pub const DIGITS: u32 = 6;
@@ -111,7 +110,7 @@ pub fn new_recovery_codes() -> Vec<String> {
 /// Recovery codes are random enough that a plain SHA-256 protects them at rest.
 pub fn hash_recovery_code(code: &str) -> String {
     let normal: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_lowercase();
-    Sha256::digest(normal.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::kernel::token::sha256_hex(&normal)
 }
 
 #[cfg(test)]

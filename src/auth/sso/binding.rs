@@ -6,7 +6,6 @@
 //! HTTPS the cookie is `SameSite=None; Secure` (and `__Host-` prefixed).
 use crate::config::Config;
 use axum::http::{HeaderMap, HeaderValue};
-use sha2::{Digest, Sha256};
 
 /// Long enough for a person at the IdP, like the request state.
 const MAX_AGE_SECS: i64 = super::request_state::LIFETIME_MINUTES * 60;
@@ -21,7 +20,7 @@ pub fn cookie_name(config: &Config) -> &'static str {
 
 /// The browser's login value, if it sent one.
 pub fn read(config: &Config, headers: &HeaderMap) -> Option<String> {
-    crate::i18n::cookie(headers, cookie_name(config)).filter(|v| v.len() == 64).map(str::to_string)
+    crate::cookies::read(headers, cookie_name(config)).filter(|v| v.len() == 64).map(str::to_string)
 }
 
 /// The value to bind to: the browser's own, or a new one.
@@ -34,7 +33,7 @@ pub fn current_or_new(config: &Config, headers: &HeaderMap) -> String {
 
 /// How the value is stored with the request.
 pub fn hash(value: &str) -> String {
-    Sha256::digest(value.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::kernel::token::sha256_hex(value)
 }
 
 /// The `Set-Cookie` that gives (or renews) the value.
