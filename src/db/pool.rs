@@ -114,6 +114,17 @@ fn busy(e: &diesel::result::Error) -> bool {
     matches!(e, diesel::result::Error::DatabaseError(_, info) if info.message().contains("database is locked") || info.message().contains("busy"))
 }
 
+/// Runs `f` as one transaction (off the async runtime, like [`with_conn`]):
+/// every write that changes more than one row, or goes with a message,
+/// commits whole or not at all. Retried whole when SQLite refuses it as busy.
+pub async fn transaction<T, F>(pool: &DbPool, f: F) -> Result<T, DbError>
+where
+    T: Send + 'static,
+    F: Fn(&mut AnyConnection) -> QueryResult<T> + Send + 'static,
+{
+    with_conn(pool, move |c| c.transaction(|c| f(c))).await
+}
+
 /// Runs blocking diesel work on the blocking thread pool, off the async
 /// runtime; a unit of work refused because the database was busy is retried
 /// a few times, so `f` must be safe to run again (it is one transaction).

@@ -16,7 +16,6 @@ use crate::web::render::{FormData, PageRequest};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use diesel::Connection;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -61,29 +60,25 @@ pub async fn act(
             if d.kind != Kind::Temporanea || d.state != State::Active {
                 return Err(conflict(d.state));
             }
-            with_conn(&req.state.pool, move |c| {
-                c.transaction(|c| {
-                    if model::ask_approval(c, id, today, now)? {
-                        model::record(c, id, Some(account), "approval-asked", &today.to_string(), now)?;
-                        notify::queue(c, &state, &d, "approval-asked", lang, now)?;
-                    }
-                    Ok(())
-                })
+            crate::db::transaction(&req.state.pool, move |c| {
+                if model::ask_approval(c, id, today, now)? {
+                    model::record(c, id, Some(account), "approval-asked", &today.to_string(), now)?;
+                    notify::queue(c, &state, &d, "approval-asked", lang, now)?;
+                }
+                Ok(())
             })
             .await?;
         }
         "approva" => {
             let (_, d) = permit(&req, &who, id, Action::Change).await?;
             let was = d.state;
-            let approved = with_conn(&req.state.pool, move |c| {
-                c.transaction(|c| {
-                    let ok = model::approve(c, id, today, account, now)?;
-                    if ok {
-                        model::record(c, id, Some(account), "approved", &today.to_string(), now)?;
-                        notify::queue(c, &state, &d, "approved", lang, now)?;
-                    }
-                    Ok(ok)
-                })
+            let approved = crate::db::transaction(&req.state.pool, move |c| {
+                let ok = model::approve(c, id, today, account, now)?;
+                if ok {
+                    model::record(c, id, Some(account), "approved", &today.to_string(), now)?;
+                    notify::queue(c, &state, &d, "approved", lang, now)?;
+                }
+                Ok(ok)
             })
             .await?;
             if !approved {
@@ -105,16 +100,14 @@ pub async fn act(
 /// a refused transition is a 409.
 async fn change(req: &PageRequest, id: i64, event: Event, mail: &'static str, account: i64) -> AppResult<()> {
     let (now, lang, state) = (req.state.clock.now(), req.lang, req.state.clone());
-    with_conn(&req.state.pool, move |c| {
-        c.transaction(|c| {
-            let result = model::apply(c, id, event, Some(account), now)?;
-            if result.is_ok() {
-                if let Some(d) = model::find(c, id, now)? {
-                    notify::queue(c, &state, &d, mail, lang, now)?;
-                }
+    crate::db::transaction(&req.state.pool, move |c| {
+        let result = model::apply(c, id, event, Some(account), now)?;
+        if result.is_ok() {
+            if let Some(d) = model::find(c, id, now)? {
+                notify::queue(c, &state, &d, mail, lang, now)?;
             }
-            Ok(result)
-        })
+        }
+        Ok(result)
     })
     .await?
     .map_err(conflict)?;

@@ -22,7 +22,6 @@ use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Months, NaiveDate};
-use diesel::Connection;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -305,15 +304,13 @@ pub async fn submit(
     let (days, now, state, lang) =
         (req.state.config.delega_pending_days, req.state.clock.now(), req.state.clone(), req.lang);
     // The delega and its mails: one transaction.
-    let created = with_conn(&req.state.pool, move |c| {
-        c.transaction(|c| {
-            let Some(id) = model::create(c, &permit, &new, days, now)? else { return Ok(None) };
-            let delega = model::find(c, id, now)?;
-            if let Some(d) = &delega {
-                notify::queue(c, &state, d, "granted", lang, now)?;
-            }
-            Ok(delega)
-        })
+    let created = crate::db::transaction(&req.state.pool, move |c| {
+        let Some(id) = model::create(c, &permit, &new, days, now)? else { return Ok(None) };
+        let delega = model::find(c, id, now)?;
+        if let Some(d) = &delega {
+            notify::queue(c, &state, d, "granted", lang, now)?;
+        }
+        Ok(delega)
     })
     .await?;
     let Some(delega) = created else {

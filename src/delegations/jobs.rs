@@ -30,14 +30,12 @@ pub async fn run(state: &AppState, now: NaiveDateTime) -> Result<Report, DbError
         if !lifecycle::due(d.stored(), d.dates(), now).is_empty() {
             // The change and, for an expiry, its mails: one transaction.
             let (s2, d2) = (state.clone(), d.clone());
-            let changed = with_conn(&state.pool, move |c| {
-                c.transaction(|c| {
-                    let next = model::bring_up_to_date(c, id, now)?;
-                    if next == Some(State::Expired) {
-                        notify::queue(c, &s2, &d2, "expired", Lang::default(), now)?;
-                    }
-                    Ok(next)
-                })
+            let changed = crate::db::transaction(&state.pool, move |c| {
+                let next = model::bring_up_to_date(c, id, now)?;
+                if next == Some(State::Expired) {
+                    notify::queue(c, &s2, &d2, "expired", Lang::default(), now)?;
+                }
+                Ok(next)
             })
             .await?;
             if let Some(next) = changed {

@@ -8,7 +8,7 @@ use super::module::{self, Contents, Module, Sender};
 use super::pdf;
 use super::pin;
 use crate::db::schema::organisations as o;
-use crate::db::{with_conn, AnyConnection};
+use crate::db::AnyConnection;
 use crate::i18n::Lang;
 use crate::kernel::AppState;
 use crate::mail::{outbox, Attachment, Mailer};
@@ -43,18 +43,16 @@ pub async fn transmit(
     operator: bool,
 ) -> Result<Result<String, String>, crate::db::DbError> {
     let (s2, now) = (state.clone(), state.clock.now());
-    let sent = with_conn(&state.pool, move |c| {
-        c.transaction(|c| {
-            let code = module::transmit(c, &contents, sender, &key, &s2.saml.sp.keys, now)?;
-            if let Ok(code) = &code {
-                if operator {
-                    pin::spend(c, &key, code)?;
-                }
-                let m = module::by_code(c, code)?.ok_or(diesel::result::Error::NotFound)?;
-                enqueue(c, &s2.mailer, &m, now)?;
+    let sent = crate::db::transaction(&state.pool, move |c| {
+        let code = module::transmit(c, &contents, sender, &key, &s2.saml.sp.keys, now)?;
+        if let Ok(code) = &code {
+            if operator {
+                pin::spend(c, &key, code)?;
             }
-            Ok(code)
-        })
+            let m = module::by_code(c, code)?.ok_or(diesel::result::Error::NotFound)?;
+            enqueue(c, &s2.mailer, &m, now)?;
+        }
+        Ok(code)
     })
     .await?;
     state.deliver_mail();

@@ -15,7 +15,6 @@ use crate::web::upload::{download, extension};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use diesel::Connection;
 use leptos::prelude::*;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -271,23 +270,18 @@ pub async fn decide(
     let (r, s2) = (reason.clone(), state.clone());
     // The decision and the applicant's mail: one transaction (a decision is
     // taken once, and so is its mail: keyed by the request).
-    let decided = with_conn(&state.pool, move |c| {
-        c.transaction(|c| {
-            let Some(decided) = model::decide(c, &permit, id, approve, &r)? else { return Ok(None) };
-            let lang = Lang::parse(&decided.lang).unwrap_or_default();
-            let (keys, args) = if approve {
-                let link = format!("{}{}", s2.config.origin(), crate::auth::foreign::signin::PATH);
-                (
-                    ("mail-approved-subject", "mail-approved-body"),
-                    vec![("link", link), ("id", decided.public_id.clone())],
-                )
-            } else {
-                (("mail-rejected-subject", "mail-rejected-body"), vec![("reason", r.clone())])
-            };
-            let now = s2.clock.now();
-            outbox::queue(c, &s2.mailer, &format!("foreign-decision:{id}"), &decided.email, lang, keys, &args, now)?;
-            Ok(Some(decided))
-        })
+    let decided = crate::db::transaction(&state.pool, move |c| {
+        let Some(decided) = model::decide(c, &permit, id, approve, &r)? else { return Ok(None) };
+        let lang = Lang::parse(&decided.lang).unwrap_or_default();
+        let (keys, args) = if approve {
+            let link = format!("{}{}", s2.config.origin(), crate::auth::foreign::signin::PATH);
+            (("mail-approved-subject", "mail-approved-body"), vec![("link", link), ("id", decided.public_id.clone())])
+        } else {
+            (("mail-rejected-subject", "mail-rejected-body"), vec![("reason", r.clone())])
+        };
+        let now = s2.clock.now();
+        outbox::queue(c, &s2.mailer, &format!("foreign-decision:{id}"), &decided.email, lang, keys, &args, now)?;
+        Ok(Some(decided))
     })
     .await?
     .ok_or(AppError::NotFound)?;

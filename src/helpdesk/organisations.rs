@@ -18,7 +18,6 @@ use crate::web::upload::{download, extension};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use diesel::Connection;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -120,25 +119,20 @@ pub async fn decide(
     }
     let (r, now, state, lang) = (reason.clone(), page.state.clock.now(), page.state.clone(), page.lang);
     // The decision and the applicant's mail: one transaction.
-    let decided = with_conn(&page.state.pool, move |c| {
-        c.transaction(|c| {
-            let decided = applications::decide(c, &permit, id, approve, &r, now)?;
-            if let (Ok(app), Some(to)) = (&decided, decided.as_ref().ok().and_then(|a| a.applicant_email.clone())) {
-                let name = app.organisation.name.clone();
-                let (keys, args) = if approve {
-                    let link = format!("{}{}", state.config.origin(), paths::PROFILES);
-                    (
-                        ("mail-org-approved-subject", "mail-org-approved-body"),
-                        vec![("organisation", name), ("link", link)],
-                    )
-                } else {
-                    let args = vec![("organisation", name), ("reason", r.clone())];
-                    (("mail-org-rejected-subject", "mail-org-rejected-body"), args)
-                };
-                outbox::queue(c, &state.mailer, &format!("org-application:{id}"), &to, lang, keys, &args, now)?;
-            }
-            Ok(decided)
-        })
+    let decided = crate::db::transaction(&page.state.pool, move |c| {
+        let decided = applications::decide(c, &permit, id, approve, &r, now)?;
+        if let (Ok(app), Some(to)) = (&decided, decided.as_ref().ok().and_then(|a| a.applicant_email.clone())) {
+            let name = app.organisation.name.clone();
+            let (keys, args) = if approve {
+                let link = format!("{}{}", state.config.origin(), paths::PROFILES);
+                (("mail-org-approved-subject", "mail-org-approved-body"), vec![("organisation", name), ("link", link)])
+            } else {
+                let args = vec![("organisation", name), ("reason", r.clone())];
+                (("mail-org-rejected-subject", "mail-org-rejected-body"), args)
+            };
+            outbox::queue(c, &state.mailer, &format!("org-application:{id}"), &to, lang, keys, &args, now)?;
+        }
+        Ok(decided)
     })
     .await?;
     page.state.deliver_mail();

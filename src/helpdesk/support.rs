@@ -20,7 +20,6 @@ use crate::web::upload::{download, extension};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use diesel::Connection;
 use leptos::prelude::*;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -217,29 +216,27 @@ pub async fn act(
         (page.state.clone(), numero.clone(), case.email.clone(), Lang::parse(&case.lang).unwrap_or_default());
     // The change, and the requester's mail with a fresh link to the case when
     // it concerns them: one transaction.
-    let moved = with_conn(&page.state.pool, move |c| {
-        c.transaction(|c| {
-            if event.is_none() {
-                cases::add_message(c, id, "note", Some(operator), &t2, now)?;
-                return Ok(Ok(State::New));
-            }
-            let moved = cases::apply(c, id, event.unwrap_or(Event::Assign), now)?;
-            let Ok(state) = moved else { return Ok(moved) };
-            match event {
-                Some(Event::Assign) => cases::assign(c, id, operator)?,
-                Some(Event::Reply { .. }) => cases::add_message(c, id, "operator", Some(operator), &t2, now)?,
-                _ => {}
-            }
-            if event != Some(Event::Assign) {
-                let access = cases::renew_access(c, id)?;
-                let link = format!("{}{}?chiave={access}", st.config.origin(), paths::support_case(&n2));
-                let args = [("case", n2.clone()), ("state", lang.t(&state.name_key())), ("link", link)];
-                let keys = ("mail-support-update-subject", "mail-support-update-body");
-                let key = format!("support:{n2}:update:{}", uuid::Uuid::new_v4().simple());
-                outbox::queue(c, &st.mailer, &key, &email, lang, keys, &args, now)?;
-            }
-            Ok(moved)
-        })
+    let moved = crate::db::transaction(&page.state.pool, move |c| {
+        if event.is_none() {
+            cases::add_message(c, id, "note", Some(operator), &t2, now)?;
+            return Ok(Ok(State::New));
+        }
+        let moved = cases::apply(c, id, event.unwrap_or(Event::Assign), now)?;
+        let Ok(state) = moved else { return Ok(moved) };
+        match event {
+            Some(Event::Assign) => cases::assign(c, id, operator)?,
+            Some(Event::Reply { .. }) => cases::add_message(c, id, "operator", Some(operator), &t2, now)?,
+            _ => {}
+        }
+        if event != Some(Event::Assign) {
+            let access = cases::renew_access(c, id)?;
+            let link = format!("{}{}?chiave={access}", st.config.origin(), paths::support_case(&n2));
+            let args = [("case", n2.clone()), ("state", lang.t(&state.name_key())), ("link", link)];
+            let keys = ("mail-support-update-subject", "mail-support-update-body");
+            let key = format!("support:{n2}:update:{}", uuid::Uuid::new_v4().simple());
+            outbox::queue(c, &st.mailer, &key, &email, lang, keys, &args, now)?;
+        }
+        Ok(moved)
     })
     .await?;
     page.state.deliver_mail();

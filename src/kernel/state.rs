@@ -41,32 +41,8 @@ impl AppState {
 }
 
 impl AppState {
-    /// Queues a mail (its own transaction) under a fresh key and starts its
-    /// delivery. For a message that goes with a change, compose it with
-    /// `mailer.compose` and `mail::outbox::enqueue` it in the change's own
-    /// transaction instead, then [`AppState::deliver_mail`].
-    pub async fn queue_mail(
-        &self,
-        to: String,
-        lang: crate::i18n::Lang,
-        subject: &'static str,
-        body: &'static str,
-        args: Vec<(&'static str, String)>,
-    ) -> Result<(), crate::db::DbError> {
-        let message = match self.mailer.compose(&to, lang, subject, body, &args, None) {
-            Ok(m) => m,
-            Err(e) => {
-                tracing::warn!(error = %e, subject, "mail not queued: it could never be sent");
-                return Ok(());
-            }
-        };
-        let (key, now) = (format!("mail:{}", uuid::Uuid::new_v4().simple()), self.clock.now());
-        crate::db::with_conn(&self.pool, move |c| crate::mail::outbox::enqueue(c, &key, &message, now)).await?;
-        self.deliver_mail();
-        Ok(())
-    }
-
-    /// Starts a pass of the outbox's worker now (after a change queued messages).
+    /// Starts a pass of the outbox's worker now, after a change queued its
+    /// messages (`mail::outbox::queue`, in the change's own transaction).
     pub fn deliver_mail(&self) {
         crate::mail::outbox::kick(&self.pool, &self.mailer, self.clock.now());
     }

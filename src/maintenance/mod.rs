@@ -8,7 +8,7 @@ use crate::auth::foreign::{model as foreign, reset};
 use crate::auth::session;
 use crate::auth::sso::{register, request_state};
 use crate::auth::throttle;
-use crate::db::{with_conn, AnyConnection, DbError};
+use crate::db::{AnyConnection, DbError};
 use crate::kernel::AppState;
 use diesel::prelude::*;
 
@@ -47,25 +47,23 @@ fn exclusive(conn: &mut AnyConnection) -> QueryResult<bool> {
 /// Runs every clean-up once.
 pub async fn run_once(state: &AppState) -> Result<Report, DbError> {
     let now = state.clock.now();
-    let (rows, files) = with_conn(&state.pool, move |c| {
-        c.transaction(|c| {
-            if !exclusive(c)? {
-                return Ok(None);
-            }
-            let mut rows = session::delete_expired(c, now)?;
-            rows += request_state::purge_expired(c, now)?;
-            rows += register::purge(c, now)?;
-            rows += register::purge_replay(c, now)?;
-            rows += throttle::purge_idle(c, now)?;
-            rows += reset::purge_spent(c, now)?;
-            rows += crate::identity::invitations::expire_due(c, now)?;
-            rows += crate::auth::kept_forms::purge(c, now)?;
-            let mut files = foreign::expire_unconfirmed(c, now)?;
-            rows += files.len();
-            files.extend(foreign::forget_decided_documents(c)?);
-            files.extend(crate::support::cases::purge_unconfirmed(c, now)?);
-            Ok(Some((rows, files)))
-        })
+    let (rows, files) = crate::db::transaction(&state.pool, move |c| {
+        if !exclusive(c)? {
+            return Ok(None);
+        }
+        let mut rows = session::delete_expired(c, now)?;
+        rows += request_state::purge_expired(c, now)?;
+        rows += register::purge(c, now)?;
+        rows += register::purge_replay(c, now)?;
+        rows += throttle::purge_idle(c, now)?;
+        rows += reset::purge_spent(c, now)?;
+        rows += crate::identity::invitations::expire_due(c, now)?;
+        rows += crate::auth::kept_forms::purge(c, now)?;
+        let mut files = foreign::expire_unconfirmed(c, now)?;
+        rows += files.len();
+        files.extend(foreign::forget_decided_documents(c)?);
+        files.extend(crate::support::cases::purge_unconfirmed(c, now)?);
+        Ok(Some((rows, files)))
     })
     .await?
     .map_or((None, Vec::new()), |(rows, files)| (Some(rows), files));

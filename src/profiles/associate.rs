@@ -17,7 +17,6 @@ use crate::web::layout::FormPage;
 use crate::web::render::{FormData, PageRequest};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use diesel::Connection;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -94,15 +93,13 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<A
         let (state, lang, name, company_name, pec) =
             (req.state.clone(), req.lang, who.actor.full_name(), company.name.clone(), company.pec.clone());
         // The request and its single-use link to the company's PEC: one transaction.
-        with_conn(&req.state.pool, move |c| {
-            c.transaction(|c| {
-                let token = requests::create(c, &tc, account, now)?;
-                let link = format!("{}{}?token={token}", state.config.origin(), paths::PROFILES_CONFIRM);
-                let args = [("name", name.clone()), ("company", company_name.clone()), ("link", link)];
-                let keys = ("mail-association-subject", "mail-association-body");
-                let key = format!("association:{}", uuid::Uuid::new_v4().simple());
-                outbox::queue(c, &state.mailer, &key, &pec, lang, keys, &args, now)
-            })
+        crate::db::transaction(&req.state.pool, move |c| {
+            let token = requests::create(c, &tc, account, now)?;
+            let link = format!("{}{}?token={token}", state.config.origin(), paths::PROFILES_CONFIRM);
+            let args = [("name", name.clone()), ("company", company_name.clone()), ("link", link)];
+            let keys = ("mail-association-subject", "mail-association-body");
+            let key = format!("association:{}", uuid::Uuid::new_v4().simple());
+            outbox::queue(c, &state.mailer, &key, &pec, lang, keys, &args, now)
         })
         .await?;
         req.state.deliver_mail();
@@ -120,12 +117,10 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<A
         reason: "registry names the person as legale rappresentante".into(),
         request_id: req.request_id.clone(),
     };
-    with_conn(&req.state.pool, move |c| {
-        c.transaction(|c| {
-            let org = organisations::organisation_for(c, &company.as_organisation(), now)?;
-            organisations::join(c, org, account, Role::LegaleRappresentante, now)?;
-            access::record(c, &event)
-        })
+    crate::db::transaction(&req.state.pool, move |c| {
+        let org = organisations::organisation_for(c, &company.as_organisation(), now)?;
+        organisations::join(c, org, account, Role::LegaleRappresentante, now)?;
+        access::record(c, &event)
     })
     .await?;
     Ok(Redirect::to(paths::PROFILES).into_response())

@@ -104,28 +104,30 @@ pub async fn decide(req: PageRequest, FormData(form): FormData<DecisionForm>) ->
     };
     let (open, _, _, company) = load(&req, form.token.as_deref().unwrap_or("")).await?;
     let now = req.state.clock.now();
-    let (id, account, c2) = (open.id, open.account_id, company.clone());
-    let decided = with_conn(&req.state.pool, move |c| {
-        c.transaction(|c| {
-            let Some(state) = requests::decide(c, id, confirm, now)? else { return Ok(None) };
-            if state == State::Confirmed {
-                let org = organisations::organisation_for(c, &c2.as_organisation(), now)?;
-                organisations::join(c, org, account, Role::Amministratore, now)?;
-            }
-            let email: Option<String> = a::table.find(account).select(a::email).first(c)?;
-            Ok(Some(email))
-        })
+    let (id, account, c2, state) = (open.id, open.account_id, company.clone(), req.state.clone());
+    // The decision, the membership and the requester's mail: one transaction.
+    crate::db::transaction(&req.state.pool, move |c| {
+        let Some(decided) = requests::decide(c, id, confirm, now)? else { return Ok(None) };
+        if decided == State::Confirmed {
+            let org = organisations::organisation_for(c, &c2.as_organisation(), now)?;
+            organisations::join(c, org, account, Role::Amministratore, now)?;
+        }
+        let email: Option<String> = a::table.find(account).select(a::email).first(c)?;
+        if let Some(email) = email {
+            let keys = if confirm {
+                ("mail-association-confirmed-subject", "mail-association-confirmed-body")
+            } else {
+                ("mail-association-refused-subject", "mail-association-refused-body")
+            };
+            let args = [("company", c2.name.clone())];
+            let key = format!("association-decision:{id}");
+            crate::mail::outbox::queue(c, &state.mailer, &key, &email, Lang::default(), keys, &args, now)?;
+        }
+        Ok(Some(()))
     })
     .await?
     .ok_or_else(invalid)?;
+    req.state.deliver_mail();
     tracing::info!(request = id, confirm, "association request decided by the company");
-    if let Some(email) = decided {
-        let (subject, body) = if confirm {
-            ("mail-association-confirmed-subject", "mail-association-confirmed-body")
-        } else {
-            ("mail-association-refused-subject", "mail-association-refused-body")
-        };
-        req.state.queue_mail(email, Lang::default(), subject, body, vec![("company", company.name.clone())]).await?;
-    }
     Ok(req.render(StatusCode::OK, move || view! { <DecidedPage confirmed=confirm/> }.into_any()))
 }

@@ -20,7 +20,6 @@ use crate::web::render::{FormData, PageRequest};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use diesel::Connection;
 use leptos::prelude::*;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -102,14 +101,12 @@ pub async fn invite(
             let (cf, account, now) = (cf.clone(), who.actor.account_id, req.state.clock.now());
             let (state, lang, org_name, name) = (req.state.clone(), req.lang, org.name.clone(), who.actor.full_name());
             // The invitation and its mail: one transaction.
-            let created = with_conn(&req.state.pool, move |c| {
-                c.transaction(|c| {
-                    let created = invitations::create(c, id, &cf, role, account, now)?;
-                    if let Ok(invitation) = created {
-                        notify_invitee(c, &state, invitation, &cf, (&name, &org_name), lang, now)?;
-                    }
-                    Ok(created)
-                })
+            let created = crate::db::transaction(&req.state.pool, move |c| {
+                let created = invitations::create(c, id, &cf, role, account, now)?;
+                if let Ok(invitation) = created {
+                    notify_invitee(c, &state, invitation, &cf, (&name, &org_name), lang, now)?;
+                }
+                Ok(created)
             })
             .await?;
             req.state.deliver_mail();

@@ -77,7 +77,11 @@ pub async fn sign_in_alerts(State(state): State<AppState>, req: Request, next: N
             );
             let token = crate::kernel::token::random_hex(24);
             let (th, d2, until) = (hash(&token), detail.clone(), now + Duration::days(7));
-            let stored = with_conn(&state.pool, move |c| {
+            let link = format!("{}{}?token={token}", state.config.origin(), paths::NOT_ME);
+            let body = if known { "mail-alert-body" } else { "mail-alert-new-body" };
+            let s2 = state.clone();
+            // The "this wasn't me" link and the mail that carries it: one transaction.
+            let stored = crate::db::transaction(&state.pool, move |c| {
                 diesel::insert_into(at::table)
                     .values((
                         at::token_hash.eq(&th),
@@ -85,16 +89,16 @@ pub async fn sign_in_alerts(State(state): State<AppState>, req: Request, next: N
                         at::detail.eq(&d2),
                         at::expires_at.eq(until),
                     ))
-                    .execute(c)
+                    .execute(c)?;
+                let args = [("detail", detail.clone()), ("link", link.clone())];
+                let key = format!("sign-in-alert:{th}");
+                let keys = ("mail-alert-subject", body);
+                crate::mail::outbox::queue(c, &s2.mailer, &key, &email, crate::i18n::Lang::It, keys, &args, now)
             })
             .await;
-            if stored.is_ok() {
-                let link = format!("{}{}?token={token}", state.config.origin(), paths::NOT_ME);
-                let key = if known { "mail-alert-body" } else { "mail-alert-new-body" };
-                let args = vec![("detail", detail), ("link", link)];
-                if let Err(e) = state.queue_mail(email, crate::i18n::Lang::It, "mail-alert-subject", key, args).await {
-                    tracing::error!(error = %e, "could not queue a sign-in alert");
-                }
+            match stored {
+                Ok(_) => state.deliver_mail(),
+                Err(e) => tracing::error!(error = %e, "could not queue a sign-in alert"),
             }
         }
     }
@@ -164,22 +168,20 @@ pub struct TokenForm {
 pub async fn report(req: PageRequest, FormData(f): FormData<TokenForm>) -> AppResult<Response> {
     let token: String = f.token.unwrap_or_default().chars().take(100).collect();
     let (h, now) = (hash(&token), req.state.clock.now());
-    let found = with_conn(&req.state.pool, move |c| {
-        c.transaction(|c| {
-            let row: Option<(i64, String)> = at::table
-                .find(&h)
-                .filter(at::used_at.is_null())
-                .filter(at::expires_at.gt(now))
-                .select((at::account_id, at::detail))
-                .first(c)
-                .optional()?;
-            let Some((account, detail)) = row else { return Ok(None) };
-            diesel::update(at::table.find(&h)).set(at::used_at.eq(now)).execute(c)?;
-            end_account_sessions(c, account)?;
-            let (given, family, email): (String, String, Option<String>) =
-                a::table.find(account).select((a::given_name, a::family_name, a::email)).first(c)?;
-            Ok(Some((account, detail, format!("{given} {family}"), email.unwrap_or_default())))
-        })
+    let found = crate::db::transaction(&req.state.pool, move |c| {
+        let row: Option<(i64, String)> = at::table
+            .find(&h)
+            .filter(at::used_at.is_null())
+            .filter(at::expires_at.gt(now))
+            .select((at::account_id, at::detail))
+            .first(c)
+            .optional()?;
+        let Some((account, detail)) = row else { return Ok(None) };
+        diesel::update(at::table.find(&h)).set(at::used_at.eq(now)).execute(c)?;
+        end_account_sessions(c, account)?;
+        let (given, family, email): (String, String, Option<String>) =
+            a::table.find(account).select((a::given_name, a::family_name, a::email)).first(c)?;
+        Ok(Some((account, detail, format!("{given} {family}"), email.unwrap_or_default())))
     })
     .await?;
     let (account, detail, name, email) = found.ok_or_else(invalid)?;

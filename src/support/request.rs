@@ -18,7 +18,6 @@ use axum::extract::{Multipart, Query, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
-use diesel::Connection;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -192,43 +191,41 @@ pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> 
     let v2 = v.clone();
     let s2 = state.clone();
     // The case and its mail (confirm the address, or here is your case): one transaction.
-    let (number, confirm) = with_conn(&state.pool, move |c| {
-        c.transaction(|c| {
-            let (number, access, confirm) = cases::open(
-                c,
-                &NewCase {
-                    account_id: account,
-                    name: &v2.name,
-                    email: &v2.email,
-                    lang: lang.code(),
-                    category: &v2.category,
-                    service: (!v2.service.is_empty()).then_some(v2.service.as_str()),
-                    description: &v2.description,
-                    attachment: stored.clone(),
-                    unconfirmed: !own_address,
-                },
-                now,
-            )?;
-            let origin = s2.config.origin();
-            let (kind, keys, args) = match &confirm {
-                Some(token) => (
-                    "confirm",
-                    ("mail-support-confirm-subject", "mail-support-confirm-body"),
-                    vec![("link", format!("{origin}{}?token={token}", paths::SUPPORT_CONFIRM))],
-                ),
-                None => (
-                    "opened",
-                    ("mail-support-opened-subject", "mail-support-opened-body"),
-                    vec![
-                        ("case", number.clone()),
-                        ("link", format!("{origin}{}?chiave={access}", paths::support_case(&number))),
-                    ],
-                ),
-            };
-            let key = format!("support:{number}:{kind}");
-            outbox::queue(c, &s2.mailer, &key, &v2.email, lang, keys, &args, now)?;
-            Ok((number, confirm.is_some()))
-        })
+    let (number, confirm) = crate::db::transaction(&state.pool, move |c| {
+        let (number, access, confirm) = cases::open(
+            c,
+            &NewCase {
+                account_id: account,
+                name: &v2.name,
+                email: &v2.email,
+                lang: lang.code(),
+                category: &v2.category,
+                service: (!v2.service.is_empty()).then_some(v2.service.as_str()),
+                description: &v2.description,
+                attachment: stored.clone(),
+                unconfirmed: !own_address,
+            },
+            now,
+        )?;
+        let origin = s2.config.origin();
+        let (kind, keys, args) = match &confirm {
+            Some(token) => (
+                "confirm",
+                ("mail-support-confirm-subject", "mail-support-confirm-body"),
+                vec![("link", format!("{origin}{}?token={token}", paths::SUPPORT_CONFIRM))],
+            ),
+            None => (
+                "opened",
+                ("mail-support-opened-subject", "mail-support-opened-body"),
+                vec![
+                    ("case", number.clone()),
+                    ("link", format!("{origin}{}?chiave={access}", paths::support_case(&number))),
+                ],
+            ),
+        };
+        let key = format!("support:{number}:{kind}");
+        outbox::queue(c, &s2.mailer, &key, &v2.email, lang, keys, &args, now)?;
+        Ok((number, confirm.is_some()))
     })
     .await?;
     state.deliver_mail();
@@ -262,17 +259,15 @@ pub async fn confirm(req: PageRequest, Query(q): Query<ConfirmQuery>) -> AppResu
     let token: String = q.token.unwrap_or_default().chars().take(100).collect();
     let (now, state, lang) = (req.state.clock.now(), req.state.clone(), req.lang);
     // Confirmed, a new secret link, and the mail that carries it: one transaction.
-    let confirmed = with_conn(&req.state.pool, move |c| {
-        c.transaction(|c| {
-            let Some(case) = cases::confirm(c, &token, now)? else { return Ok(None) };
-            let access = cases::renew_access(c, case.id)?;
-            let link = format!("{}{}?chiave={access}", state.config.origin(), paths::support_case(&case.number));
-            let args = [("case", case.number.clone()), ("link", link)];
-            let keys = ("mail-support-opened-subject", "mail-support-opened-body");
-            let key = format!("support:{}:opened", case.number);
-            outbox::queue(c, &state.mailer, &key, &case.email, lang, keys, &args, now)?;
-            Ok(Some((case.number, access)))
-        })
+    let confirmed = crate::db::transaction(&req.state.pool, move |c| {
+        let Some(case) = cases::confirm(c, &token, now)? else { return Ok(None) };
+        let access = cases::renew_access(c, case.id)?;
+        let link = format!("{}{}?chiave={access}", state.config.origin(), paths::support_case(&case.number));
+        let args = [("case", case.number.clone()), ("link", link)];
+        let keys = ("mail-support-opened-subject", "mail-support-opened-body");
+        let key = format!("support:{}:opened", case.number);
+        outbox::queue(c, &state.mailer, &key, &case.email, lang, keys, &args, now)?;
+        Ok(Some((case.number, access)))
     })
     .await?;
     let (number, access) = confirmed.ok_or(AppError::Explained {

@@ -16,7 +16,6 @@ use axum::extract::{Multipart, Query, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use diesel::Connection;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -310,24 +309,22 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     // the address was known or not: only the mail differs.
     let (s2, email, given) = (state.clone(), v.email.clone(), v.given_name.clone());
     let now = state.clock.now();
-    let stored = with_conn(&state.pool, move |c| {
-        c.transaction(|c| {
-            let stored = model::register(c, &reg, &token_hash)?;
-            let origin = s2.config.origin();
-            let (keys, args) = match stored {
-                Some(_) => (
-                    ("mail-confirm-subject", "mail-confirm-body"),
-                    vec![("link", format!("{origin}{PATH}/conferma?token={token}")), ("name", given.clone())],
-                ),
-                None => (
-                    ("mail-already-subject", "mail-already-body"),
-                    vec![("link", format!("{origin}/accesso-utente-estero"))],
-                ),
-            };
-            let key = format!("registration:{}", uuid::Uuid::new_v4().simple());
-            outbox::queue(c, &s2.mailer, &key, &email, lang, keys, &args, now)?;
-            Ok(stored)
-        })
+    let stored = crate::db::transaction(&state.pool, move |c| {
+        let stored = model::register(c, &reg, &token_hash)?;
+        let origin = s2.config.origin();
+        let (keys, args) = match stored {
+            Some(_) => (
+                ("mail-confirm-subject", "mail-confirm-body"),
+                vec![("link", format!("{origin}{PATH}/conferma?token={token}")), ("name", given.clone())],
+            ),
+            None => (
+                ("mail-already-subject", "mail-already-body"),
+                vec![("link", format!("{origin}/accesso-utente-estero"))],
+            ),
+        };
+        let key = format!("registration:{}", uuid::Uuid::new_v4().simple());
+        outbox::queue(c, &s2.mailer, &key, &email, lang, keys, &args, now)?;
+        Ok(stored)
     })
     .await?;
     state.deliver_mail();

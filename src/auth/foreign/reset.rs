@@ -136,25 +136,23 @@ pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotFor
     // and unknown addresses answer in the same time.
     let (e, s2, s3) = (email.clone(), state.clone(), state.clone());
     tokio::spawn(async move {
-        let queued = with_conn(&s3.pool, move |c| {
-            c.transaction(|c| {
-                let Some(user) = model::by_email(c, &e)?.filter(|u| u.status == STATUS_APPROVED) else {
-                    return Ok(false);
-                };
-                let (token, hash) = model::new_token();
-                diesel::insert_into(r::table)
-                    .values((
-                        r::token_hash.eq(hash),
-                        r::foreign_user_id.eq(user.id),
-                        r::expires_at.eq(Utc::now().naive_utc() + Duration::minutes(RESET_MINUTES)),
-                    ))
-                    .execute(c)?;
-                let link = format!("{}{}?token={token}", s2.config.origin(), paths::FOREIGN_RESET);
-                let lang = Lang::parse(&user.lang).unwrap_or(lang);
-                let key = format!("reset:{}", uuid::Uuid::new_v4().simple());
-                let keys = ("mail-reset-subject", "mail-reset-body");
-                outbox::queue(c, &s2.mailer, &key, &user.email, lang, keys, &[("link", link)], now)
-            })
+        let queued = crate::db::transaction(&s3.pool, move |c| {
+            let Some(user) = model::by_email(c, &e)?.filter(|u| u.status == STATUS_APPROVED) else {
+                return Ok(false);
+            };
+            let (token, hash) = model::new_token();
+            diesel::insert_into(r::table)
+                .values((
+                    r::token_hash.eq(hash),
+                    r::foreign_user_id.eq(user.id),
+                    r::expires_at.eq(Utc::now().naive_utc() + Duration::minutes(RESET_MINUTES)),
+                ))
+                .execute(c)?;
+            let link = format!("{}{}?token={token}", s2.config.origin(), paths::FOREIGN_RESET);
+            let lang = Lang::parse(&user.lang).unwrap_or(lang);
+            let key = format!("reset:{}", uuid::Uuid::new_v4().simple());
+            let keys = ("mail-reset-subject", "mail-reset-body");
+            outbox::queue(c, &s2.mailer, &key, &user.email, lang, keys, &[("link", link)], now)
         })
         .await;
         match queued {
@@ -234,7 +232,16 @@ fn wrong_code(conn: &mut AnyConnection, token_hash: &str, now: NaiveDateTime) ->
 
 /// A new password ends every session of the account, every pending sign-in
 /// (they carry the old password's fingerprint) and every other reset link.
-fn store_password(conn: &mut AnyConnection, user: &ForeignUser, phc: &str) -> QueryResult<()> {
+/// Stores the new password, ends every session, pending sign-in and reset
+/// link of the account, and queues the mail that tells the person (in case
+/// it was not them): one transaction.
+fn store_password(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &ForeignUser,
+    phc: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     use crate::db::schema::accounts as a;
     conn.transaction(|c| {
         model::set_password_hash(c, user.id, phc)?;
@@ -249,6 +256,10 @@ fn store_password(conn: &mut AnyConnection, user: &ForeignUser, phc: &str) -> Qu
         if let Some(id) = account {
             diesel::delete(sessions::table.filter(sessions::account_id.eq(id))).execute(c)?;
         }
+        let lang = Lang::parse(&user.lang).unwrap_or_default();
+        let keys = ("mail-password-changed-subject", "mail-password-changed-body");
+        let key = format!("password-changed:{}", crate::kernel::token::random_hex(8));
+        outbox::queue(c, &state.mailer, &key, &user.email, lang, keys, &[], now)?;
         Ok(())
     })
 }
@@ -256,13 +267,6 @@ fn store_password(conn: &mut AnyConnection, user: &ForeignUser, phc: &str) -> Qu
 /// Forgets reset links a day after they expired (the scheduled clean-ups).
 pub fn purge_spent(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(r::table.filter(r::expires_at.lt(now - Duration::days(1)))).execute(conn)
-}
-
-/// Tells the person their password changed, in case it was not them.
-async fn password_changed_mail(state: &AppState, user: &ForeignUser) -> Result<(), crate::db::DbError> {
-    let lang = Lang::parse(&user.lang).unwrap_or_default();
-    let (subject, body) = ("mail-password-changed-subject", "mail-password-changed-body");
-    state.queue_mail(user.email.clone(), lang, subject, body, vec![]).await
 }
 
 /// `POST /accesso-utente-estero/nuova-password`.
@@ -315,26 +319,21 @@ pub async fn reset_submit(page: PageRequest, FormData(form): FormData<ResetForm>
     }
     let phc = password::hash(pw).await?;
     let hash = model::token_hash(&token);
-    let u = user.clone();
-    let used = with_conn(&state.pool, move |c| {
-        c.transaction(|c| {
-            let n = diesel::update(r::table.find(&hash).filter(r::used_at.is_null()))
-                .set(r::used_at.eq(Utc::now().naive_utc()))
-                .execute(c)?;
-            if n == 1 {
-                store_password(c, &u, &phc)?;
-            }
-            Ok(n == 1)
-        })
+    let (u, s2, now) = (user.clone(), state.clone(), state.clock.now());
+    let used = crate::db::transaction(&state.pool, move |c| {
+        let n = diesel::update(r::table.find(&hash).filter(r::used_at.is_null()))
+            .set(r::used_at.eq(Utc::now().naive_utc()))
+            .execute(c)?;
+        if n == 1 {
+            store_password(c, &s2, &u, &phc, now)?;
+        }
+        Ok(n == 1)
     })
     .await?;
     if !used {
         return Err(invalid_link());
     }
-    // The change is made: a failure to queue its notice is logged, not a 500.
-    if let Err(e) = password_changed_mail(&state, &user).await {
-        tracing::error!(error = %e, "could not queue the password-changed notice");
-    }
+    state.deliver_mail();
     Ok(Redirect::to(paths::FOREIGN_PASSWORD_UPDATED).into_response())
 }
 
@@ -403,11 +402,8 @@ pub async fn change_submit(page: PageRequest, FormData(form): FormData<ChangeFor
     }
     let phc = password::hash(pw).await?;
     // Every session ends, this one too: the person signs in again with the new password.
-    let u = user.clone();
-    with_conn(&state.pool, move |c| store_password(c, &u, &phc)).await?;
-    // The change is made: a failure to queue its notice is logged, not a 500.
-    if let Err(e) = password_changed_mail(&state, &user).await {
-        tracing::error!(error = %e, "could not queue the password-changed notice");
-    }
+    let (u, s2, now) = (user.clone(), state.clone(), state.clock.now());
+    with_conn(&state.pool, move |c| store_password(c, &s2, &u, &phc, now)).await?;
+    state.deliver_mail();
     Ok(Redirect::to(paths::FOREIGN_PASSWORD_UPDATED).into_response())
 }

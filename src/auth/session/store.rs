@@ -134,13 +134,11 @@ impl SessionStore for DieselStore {
         // an insert that fails on one is cheaper than trusting that.
         loop {
             let row = Row::of(record, self.clock.now(), self.lifetime)?;
-            let inserted = with_conn(&self.pool, move |c| {
-                c.transaction(|c| {
-                    if sessions::table.find(&row.id).count().get_result::<i64>(c)? > 0 {
-                        return Ok(false);
-                    }
-                    row.insert(c).map(|_| true)
-                })
+            let inserted = crate::db::transaction(&self.pool, move |c| {
+                if sessions::table.find(&row.id).count().get_result::<i64>(c)? > 0 {
+                    return Ok(false);
+                }
+                row.insert(c).map(|_| true)
             })
             .await
             .map_err(backend)?;

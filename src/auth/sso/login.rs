@@ -4,7 +4,6 @@
 use super::binding;
 use super::register;
 use super::request_state::{self, PendingRequest, Purpose};
-use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::kernel::AppState;
 use crate::kernel::Credential;
@@ -18,7 +17,6 @@ use axum::extract::Query;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{SubsecRound, Utc};
-use diesel::Connection;
 use serde::Deserialize;
 
 /// Where people land after signing in, unless they were going somewhere.
@@ -83,11 +81,9 @@ pub async fn start(
         initiator_account_id,
     };
     let url = request.redirect_url(&xml, &pending.relay_state).map_err(|e| AppError::other("sso/login", e))?;
-    with_conn(&state.pool, move |c| {
-        c.transaction(|c| {
-            request_state::store(c, &pending)?;
-            register::record_request(c, &pending.request_id, pending.issue_instant, &xml, &pending.idp_entity_id)
-        })
+    crate::db::transaction(&state.pool, move |c| {
+        request_state::store(c, &pending)?;
+        register::record_request(c, &pending.request_id, pending.issue_instant, &xml, &pending.idp_entity_id)
     })
     .await?;
     Ok(url)
