@@ -83,6 +83,8 @@ pub const DIMISSIONI_SEND: &str = "/dimissioni-volontarie/nuova/trasmetti";
 /// A module, and (with `.pdf`) its PDF.
 pub const DIMISSIONI_MODULE: &str = "/dimissioni-volontarie/{codice}";
 pub const DIMISSIONI_REVOCA: &str = "/dimissioni-volontarie/{codice}/revoca";
+/// Anyone holding a module's code and verification code checks it here.
+pub const VERIFY: &str = "/verifica";
 
 pub const DELEGHE: &str = "/deleghe";
 pub const DELEGA_NEW: &str = "/deleghe/nuova";

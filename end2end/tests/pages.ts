@@ -1,5 +1,5 @@
 // The portal's public pages, shared by the browser tests.
 export const PAGES = ["/", "/accedi", "/aiuto", "/dichiarazione-accessibilita", "/privacy", "/cookie", "/uscita", "/servizi", "/servizi/dimissioni-volontarie", "/servizi?q=distacco&categoria=mobilita-internazionale",
   "/registrazione-utente-estero/inviata", "/accesso-utente-estero/password-dimenticata", "/accesso-utente-estero/password-dimenticata/inviata",
-  "/accesso-utente-estero/password-aggiornata", "/faq", "/faq?q=deleghe", "/faq/dimissioni-online", "/supporto"];
+  "/accesso-utente-estero/password-aggiornata", "/faq", "/faq?q=deleghe", "/faq/dimissioni-online", "/supporto", "/verifica"];
 export const LANGS = ["it", "en"] as const;

@@ -193,3 +193,20 @@ dim-review-live = { $count ->
    *[other] Forms { $codes } were already sent for this employment relationship and have not been revoked. Send a new form only if you really mean to give another notice: to change your mind, within seven days, use the revoca on each one's page.
 }
 dim-error-pin-changed = This PIN was generated for a form with other details (employer, type, effective date or reason): the worker signed a delega for that form. Generate a new PIN, print the new delega and have it signed
+dim-verification-code = Verification code
+dim-verification-note = Anyone can check that this form is authentic on Servizi Lavoro, on the page "Check a form", with the form's code and the verification code.
+verify-title = Check a resignation form
+verify-lead = If you received a resignation or consensual termination form (or its revocation), you can check that it is authentic: type the form's code and the verification code printed on it. You will only see whether it is authentic, when it was sent and whether it was revoked: no personal data.
+verify-code = Form code
+verify-code-hint = 17 digits, for example 20261202103015123
+verify-verification = Verification code
+verify-verification-hint = 12 characters, for example A1B2-C3D4-E5F6
+verify-submit = Check
+verify-error-code = Type the form's code: 17 digits
+verify-error-verification = Type the verification code: 12 characters, letters and digits
+verify-authentic-title = The form is authentic
+verify-state = State
+verify-not-revoked = Not revoked
+verify-revoked = Revoked with form { $code }, sent on { $when }
+verify-none-title = No form matches
+verify-none = There is no form with this code and this verification code. Check that you copied them correctly from the form: if they are right, the document is not a form sent from this portal.

@@ -193,3 +193,20 @@ dim-review-live = { $count ->
    *[other] Per questo rapporto di lavoro sono già stati trasmessi i moduli { $codes }, che non sono stati revocati. Trasmetti un nuovo modulo solo se vuoi davvero comunicarne un altro: per cambiare idea, entro sette giorni, usa la revoca dalla pagina di ciascuno.
 }
 dim-error-pin-changed = Questo PIN è stato generato per un modulo con dati diversi (datore di lavoro, tipo, decorrenza o motivo): il lavoratore ha firmato una delega per quel modulo. Genera un nuovo PIN, stampa la nuova delega e falla firmare
+dim-verification-code = Codice di verifica
+dim-verification-note = Chiunque può verificare l'autenticità di questo modulo su Servizi Lavoro, alla pagina "Verifica un modulo", con il codice identificativo e il codice di verifica.
+verify-title = Verifica un modulo di dimissioni
+verify-lead = Chi ha ricevuto un modulo di dimissioni o di risoluzione consensuale (o la sua revoca) può verificare che sia autentico: scrivi il codice identificativo e il codice di verifica stampati sul modulo. Vedrai solo se è autentico, quando è stato trasmesso e se è stato revocato: nessun dato personale.
+verify-code = Codice identificativo
+verify-code-hint = 17 cifre, per esempio 20261202103015123
+verify-verification = Codice di verifica
+verify-verification-hint = 12 caratteri, per esempio A1B2-C3D4-E5F6
+verify-submit = Verifica
+verify-error-code = Scrivi il codice identificativo: 17 cifre
+verify-error-verification = Scrivi il codice di verifica: 12 caratteri, lettere e cifre
+verify-authentic-title = Il modulo è autentico
+verify-state = Stato
+verify-not-revoked = Non revocato
+verify-revoked = Revocato con il modulo { $code }, trasmesso il { $when }
+verify-none-title = Nessun modulo corrisponde
+verify-none = Non c'è un modulo con questo codice identificativo e questo codice di verifica. Controlla di averli copiati bene dal modulo: se sono giusti, il documento non è un modulo trasmesso da questo portale.

@@ -121,6 +121,8 @@ fn DetailPage(d: Detail) -> impl IntoView {
         ("dim-reason", c.reason.clone().unwrap_or_default()),
         ("dim-revokes", c.revokes_code.clone().unwrap_or_default()),
         ("dim-seal", m.hash.clone()),
+        // With the code, what anyone checks at /verifica.
+        ("dim-verification-code", super::seal::verification_code(&m.hash)),
     ];
     let status = match (&m.revoked_by_code, kind) {
         (_, Kind::Revoca) => t("dim-status-revoca"),

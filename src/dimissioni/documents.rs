@@ -53,6 +53,8 @@ pub fn module(m: &Module, lang: Lang) -> Document {
         _ => lines.push(t("dim-sent-by-worker")),
     }
     lines.push(line("dim-seal", &m.hash));
+    lines.push(line("dim-verification-code", &super::seal::verification_code(&m.hash)));
+    lines.push(t("dim-verification-note"));
     if m.kind() != Kind::Revoca {
         lines.push(t("dim-pdf-revoca-note"));
     }

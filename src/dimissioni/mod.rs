@@ -19,6 +19,7 @@ pub mod pdf;
 pub mod pin;
 pub mod relationships;
 pub mod seal;
+mod verify;
 
 use crate::kernel::AppState;
 use crate::paths;
@@ -37,4 +38,5 @@ pub fn routes() -> Router<AppState> {
         .route(paths::DIMISSIONI_SEND, post(flow::send))
         .route(paths::DIMISSIONI_MODULE, get(detail::page))
         .route(paths::DIMISSIONI_REVOCA, post(detail::revoke))
+        .route(paths::VERIFY, get(verify::page))
 }

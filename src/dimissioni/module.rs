@@ -205,6 +205,42 @@ pub(super) fn by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Optio
     Ok(row.map(from_row))
 }
 
+/// What anyone may learn of a module whose code and verification code they
+/// hold: that it is authentic, its kind, when it was sent, and whether (and
+/// when) it was revoked. Nothing personal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    pub code: String,
+    pub kind: Kind,
+    pub transmitted_at: NaiveDateTime,
+    pub revoked: Option<(String, NaiveDateTime)>,
+}
+
+/// The module `code` if `verification` is its verification code (spaces,
+/// dashes and case do not count).
+pub fn verified(conn: &mut AnyConnection, code: &str, verification: &str) -> QueryResult<Option<Verified>> {
+    let row: Option<(String, String, NaiveDateTime, String, Option<String>)> = m::table
+        .filter(m::code.eq(code))
+        .select((m::code, m::kind, m::transmitted_at, m::hash, m::revoked_by_code))
+        .first(conn)
+        .optional()?;
+    let typed: String =
+        verification.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_uppercase();
+    let Some((code, kind, transmitted_at, hash, revoked_by)) = row else { return Ok(None) };
+    let expected: String = seal::verification_code(&hash).chars().filter(|c| *c != '-').collect();
+    if typed.is_empty() || typed != expected {
+        return Ok(None);
+    }
+    let revoked = match revoked_by {
+        Some(by) => {
+            let at: NaiveDateTime = m::table.filter(m::code.eq(&by)).select(m::transmitted_at).first(conn)?;
+            Some((by, at))
+        }
+        None => None,
+    };
+    Ok(Some(Verified { code, kind: Kind::parse(&kind).unwrap_or(Kind::Dimissioni), transmitted_at, revoked }))
+}
+
 /// The codes of the modules in force (sent, not revoked, not a revoca) for
 /// the relationship `contents` describes: its worker, employer and start.
 pub(super) fn in_force_for(conn: &mut AnyConnection, contents: &Contents) -> QueryResult<Vec<String>> {

@@ -13,6 +13,14 @@ use sha2::{Digest, Sha256};
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The module's hash, hex: SHA-256 over the previous hash, code, time and contents (JSON).
+/// The verification code printed on a module: the start of its seal (48
+/// bits), as `XXXX-XXXX-XXXX`. With the module's code it proves a copy
+/// authentic at `/verifica`; alone, or with the code alone, it proves nothing.
+pub fn verification_code(hash: &str) -> String {
+    let head: String = hash.chars().filter(char::is_ascii_hexdigit).take(12).collect::<String>().to_ascii_uppercase();
+    head.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
+}
+
 pub fn hash(prev_hash: &str, code: &str, at: NaiveDateTime, contents: &Contents) -> String {
     let body = serde_json::to_string(contents).unwrap_or_default();
     let mut h = Sha256::new();

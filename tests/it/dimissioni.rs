@@ -658,3 +658,41 @@ async fn a_pin_sends_only_the_module_the_worker_signed() {
     let sent = post(&mut l, "/dimissioni-volontarie/nuova/trasmetti", &signed).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "as signed, typed with spaces: {}", sent.body);
 }
+
+/// Public verification: with the module's code and the verification code
+/// printed on it, anyone (signed in or not) learns that it is authentic, when
+/// it was sent and whether it was revoked; nothing personal; a wrong pair is a 404.
+#[tokio::test]
+async fn anyone_with_the_code_and_the_verification_code_checks_a_module() {
+    let app = with_relationship().await;
+    let mut m = mario(&app).await;
+    let code = mario_resigns(&app, &mut m).await;
+    let hash = module_of(&app, &code).await.hash;
+    let verification = servizi_lavoro::dimissioni::seal::verification_code(&hash);
+    assert!(
+        m.get(&format!("/dimissioni-volontarie/{code}")).await.body.contains(&verification),
+        "on the module's page"
+    );
+    let pdf = m.get(&format!("/dimissioni-volontarie/{code}.pdf")).await;
+    assert!(pdf_text(&pdf.bytes).contains(&verification), "and on its PDF");
+
+    let mut anyone = Browser::new(&app);
+    assert_eq!(anyone.get("/verifica").await.status, StatusCode::OK);
+    let typed = verification.to_lowercase().replace('-', " ");
+    let res = anyone.get(&format!("/verifica?codice={code}&verifica={}", typed.replace(' ', "+"))).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("Il modulo è autentico") && res.body.contains("Non revocato"));
+    assert!(!res.body.contains(MARIO) && !res.body.contains("Rossi"), "nothing personal");
+    let wrong = anyone.get(&format!("/verifica?codice={code}&verifica=AAAA-BBBB-CCCC")).await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    assert!(wrong.body.contains("Nessun modulo corrisponde") && !wrong.body.contains("Dimissioni</dd>"));
+    let bad = anyone.get("/verifica?codice=123&verifica=x").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Revoked: said so, with the revoca's code.
+    let res = m.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[("conferma", "si")], false).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let revoca = res.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
+    let res = anyone.get(&format!("/verifica?codice={code}&verifica={verification}")).await;
+    assert!(res.body.contains(&format!("Revocato con il modulo {revoca}")), "{}", res.body);
+}
