@@ -3,6 +3,7 @@
 use crate::auth::session;
 use crate::error::AppError;
 use crate::i18n;
+use crate::kernel::sweep::Sweep;
 use crate::kernel::AppState;
 use crate::web::{error_pages, security};
 use axum::extract::DefaultBodyLimit;
@@ -28,6 +29,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(crate::web::routes())
         .merge(crate::portal::routes())
         .merge(crate::auth::routes(state))
+        .merge(crate::foreign::routes())
+        .merge(crate::kept_forms::routes())
         .merge(crate::catalog::routes())
         .merge(crate::helpdesk::routes())
         .merge(crate::profiles::routes())
@@ -56,6 +59,16 @@ fn security_policy(state: &AppState) -> security::SecurityPolicy {
 /// Each domain's check that whom a person acts for still holds, run by the
 /// one principal resolver on every request, in this order.
 const REFRESHERS: &[session::Refresh] = &[session::membership, crate::delegations::refresh];
+
+/// Each domain's scheduled clean-up, run together by `maintenance`.
+pub const SWEEPS: &[Sweep] = &[
+    crate::auth::sweep,
+    crate::foreign::sweep,
+    crate::web::sweep,
+    crate::kept_forms::sweep,
+    crate::identity::sweep,
+    crate::support::sweep,
+];
 
 /// The HTTP stack around the routes, outermost first.
 pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
@@ -92,7 +105,7 @@ pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
             session::resolve_principal,
         ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::support::alerts::sign_in_alerts))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::kept_forms::keep_forms))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::kept_forms::keep_forms))
         // Every body extractor (forms, uploads) stops reading past this size: 413.
         .layer(DefaultBodyLimit::max(config.body_limit_bytes));
     router.layer(stack).with_state(state)

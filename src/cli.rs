@@ -420,7 +420,7 @@ async fn serve(config: Config) -> CliResult {
     let (url, size) = (config.database_url.clone(), config.db_pool_size);
     let pool = tokio::task::spawn_blocking(move || crate::db::connect(&url, size)).await??;
     if config.demo_data {
-        crate::auth::foreign::demo::seed(&pool).await?;
+        crate::foreign::demo::seed(&pool).await?;
         // Giulia Bianchi (demo IdP) is legale rappresentante of a demo company.
         if let Some(giulia) = crate::auth::demo_idp::people::find("giulia").and_then(|p| p.codice_fiscale()) {
             let now = chrono::Utc::now().naive_utc();
@@ -458,7 +458,7 @@ async fn serve(config: Config) -> CliResult {
     let ready = state.ready.clone();
 
     // Clean-ups run on a schedule in every instance; one at a time does the work.
-    let sweeper = crate::maintenance::spawn(state.clone());
+    let sweeper = crate::maintenance::spawn(state.clone(), crate::app::SWEEPS);
     // The outbox's worker: every instance sends what is due; a row is claimed by one.
     let postman = crate::maintenance::spawn_outbox(state.clone());
 

@@ -4,9 +4,10 @@
 //! Organised by domain, in layers that depend downwards only (a test checks
 //! there are no cycles): infrastructure (`assurance`, `config`, `db`, `error`,
 //! `i18n`, `mail`, `paths`, `saml`), the `kernel`, the shared `web` layer, `access`
-//! (the one decision), then the domains `identity`, `auth`, `catalog`,
-//! `helpdesk`, `portal`, and `maintenance`; `app` composes them and `cli`
-//! runs them.
+//! (the one decision), then the domains `identity`, `auth`, `foreign`,
+//! `catalog`, `delegations`, `dimissioni`, `helpdesk`, `portal`, `profiles`,
+//! `support`, `kept_forms`, and the scheduler `maintenance`; `app` composes
+//! them and `cli` runs them.
 pub mod access;
 pub mod app;
 pub mod assurance;
@@ -19,9 +20,11 @@ pub mod db;
 pub mod delegations;
 pub mod dimissioni;
 pub mod error;
+pub mod foreign;
 pub mod helpdesk;
 pub mod i18n;
 pub mod identity;
+pub mod kept_forms;
 pub mod kernel;
 pub mod mail;
 pub mod maintenance;

@@ -13,7 +13,7 @@
 //! ```compile_fail
 //! // …and the helpdesk queue cannot be read without one.
 //! fn queue(c: &mut servizi_lavoro::db::AnyConnection) {
-//!     let _ = servizi_lavoro::auth::foreign::model::queue(c);
+//!     let _ = servizi_lavoro::foreign::model::queue(c);
 //! }
 //! ```
 mod audit;

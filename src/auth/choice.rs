@@ -1,10 +1,10 @@
 //! `/accedi`: the four ways to sign in, explained in the portal's words,
 //! with the SPID identity providers in a new random order on every visit.
-use crate::auth::sso::request_state::safe_return_path;
 use crate::i18n::t;
 use crate::kernel::AppState;
 use crate::kernel::Credential;
 use crate::paths;
+use crate::paths::safe_return_path;
 use crate::web::assets;
 use crate::web::layout::Page;
 use crate::web::render::{current_path_and_query, PageRequest};

@@ -1,16 +1,14 @@
 //! Who the visitor is: sign-in with SPID, CIE and eIDAS (through `saml`) or
-//! as Utente Estero, the demo identity providers, sessions and the principal,
+//! the demo identity providers, sessions and the principal,
 //! the personal area and sign-out.
 pub mod choice;
 pub mod demo_idp;
-pub mod foreign;
-pub mod kept_forms;
 pub mod pages;
 pub mod session;
 mod sessions_page;
 pub mod sso;
-pub mod throttle;
 
+use crate::kernel::sweep::Swept;
 use crate::kernel::AppState;
 use crate::paths;
 use axum::extract::State;
@@ -29,6 +27,16 @@ async fn cie_metadata(State(state): State<AppState>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/samlmetadata+xml")], state.saml.sp.cie_metadata_xml.clone())
 }
 
+/// The sign-in domain's clean-up: expired sessions and sign-in requests, and
+/// the SAML register past its time.
+pub fn sweep(c: &mut crate::db::AnyConnection, now: chrono::NaiveDateTime) -> diesel::QueryResult<Swept> {
+    let rows = session::delete_expired(c, now)?
+        + sso::request_state::purge_expired(c, now)?
+        + sso::register::purge(c, now)?
+        + sso::register::purge_replay(c, now)?;
+    Ok(Swept::rows(rows))
+}
+
 /// The sign-in domain's addresses; the demo IdPs only when they are on.
 pub fn routes(state: &AppState) -> Router<AppState> {
     let mut router = Router::new()
@@ -36,7 +44,6 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(paths::PERSONAL_AREA, get(pages::personal_area))
         .route(paths::SIGNED_OUT, get(pages::signed_out))
         .route(paths::SESSIONS, get(sessions_page::page))
-        .route(paths::KEPT_FORM, get(kept_forms::page))
         .route(paths::SESSIONS_END, post(sessions_page::end))
         .route(paths::SESSIONS_PREFERENCES, post(sessions_page::preferences))
         .route(paths::SIGN_OUT, post(sso::logout::sign_out))
@@ -44,8 +51,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(paths::SAML_CIE_METADATA, get(cie_metadata))
         .route(paths::SAML_LOGIN, get(sso::login::login))
         .route(paths::SAML_ACS, post(sso::acs::acs))
-        .route(paths::SAML_SLO, get(sso::logout::single_logout))
-        .merge(foreign::routes());
+        .route(paths::SAML_SLO, get(sso::logout::single_logout));
     if !state.saml.demo.is_empty() {
         router = router
             .route(paths::DEMO_IDP_METADATA, get(demo_idp::metadata))

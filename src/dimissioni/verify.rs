@@ -104,7 +104,7 @@ pub async fn page(req: PageRequest, Query(q): Query<VerifyQuery>) -> AppResult<R
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, errors, Outcome::Form, code, verification));
     }
     // Anyone may ask, so everyone is held to a ceiling per address (guessing is slow).
-    crate::auth::throttle::anonymous_work(&req, "verify").await?;
+    crate::web::throttle::anonymous_work(&req, "verify").await?;
     let (c2, v2) = (code.clone(), verification.clone());
     let found = with_conn(&req.state.pool, move |c| module::verified(c, &c2, &v2)).await?;
     Ok(match found {

@@ -1,7 +1,7 @@
 use crate::access::{self, Action, Denial, Permit, Resource};
-use crate::auth::foreign::model::{self, Decision, ForeignUser};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
+use crate::foreign::model::{self, Decision, ForeignUser};
 use crate::i18n::{t, use_lang, Lang};
 use crate::mail::outbox;
 use crate::paths;
@@ -274,7 +274,7 @@ pub async fn decide(
         let Some(decided) = model::decide(c, &permit, id, approve, &r)? else { return Ok(None) };
         let lang = Lang::parse(&decided.lang).unwrap_or_default();
         let (keys, args) = if approve {
-            let link = format!("{}{}", s2.config.origin(), crate::auth::foreign::signin::PATH);
+            let link = format!("{}{}", s2.config.origin(), crate::foreign::signin::PATH);
             (("mail-approved-subject", "mail-approved-body"), vec![("link", link), ("id", decided.public_id.clone())])
         } else {
             (("mail-rejected-subject", "mail-rejected-body"), vec![("reason", r.clone())])

@@ -10,3 +10,11 @@ pub mod roles;
 pub mod waiting;
 
 pub use account::{Account, IdKind};
+
+/// Identity's clean-up: invitations past their time.
+pub fn sweep(
+    c: &mut crate::db::AnyConnection,
+    now: chrono::NaiveDateTime,
+) -> diesel::QueryResult<crate::kernel::sweep::Swept> {
+    Ok(crate::kernel::sweep::Swept::rows(invitations::expire_due(c, now)?))
+}

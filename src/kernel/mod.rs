@@ -6,6 +6,7 @@ pub mod clock;
 pub mod principal;
 pub mod profile;
 pub mod state;
+pub mod sweep;
 pub mod token;
 
 pub use crate::assurance::{credential, level, Credential, Level};

@@ -4,11 +4,8 @@
 //! their documents) after 48 hours, document scans once decided, idle throttle
 //! counters, spent reset links and invitations past their time. With several instances on one PostgreSQL
 //! only one runs them at a time (a transaction-level advisory lock).
-use crate::auth::foreign::{model as foreign, reset};
-use crate::auth::session;
-use crate::auth::sso::{register, request_state};
-use crate::auth::throttle;
 use crate::db::{AnyConnection, DbError};
+use crate::kernel::sweep::{Sweep, Swept};
 use crate::kernel::AppState;
 use diesel::prelude::*;
 
@@ -44,30 +41,18 @@ fn exclusive(conn: &mut AnyConnection) -> QueryResult<bool> {
     }
 }
 
-/// Runs every clean-up once.
-pub async fn run_once(state: &AppState) -> Result<Report, DbError> {
+/// Runs every clean-up once: each domain's `sweeps` (listed by `app`), in
+/// one transaction, then the deleghe's jobs.
+pub async fn run_once(state: &AppState, sweeps: &'static [Sweep]) -> Result<Report, DbError> {
     let now = state.clock.now();
-    let (rows, files) = crate::db::transaction(&state.pool, move |c| {
+    let swept = crate::db::transaction(&state.pool, move |c| {
         if !exclusive(c)? {
             return Ok(None);
         }
-        let mut rows = session::delete_expired(c, now)?;
-        rows += request_state::purge_expired(c, now)?;
-        rows += register::purge(c, now)?;
-        rows += register::purge_replay(c, now)?;
-        rows += throttle::purge_idle(c, now)?;
-        rows += reset::purge_spent(c, now)?;
-        rows += crate::identity::invitations::expire_due(c, now)?;
-        rows += crate::auth::kept_forms::purge(c, now)?;
-        let mut files = foreign::expire_unconfirmed(c, now)?;
-        rows += files.len();
-        files.extend(foreign::forget_decided_documents(c)?);
-        files.extend(crate::support::cases::purge_unconfirmed(c, now)?);
-        Ok(Some((rows, files)))
+        sweeps.iter().try_fold(Swept::default(), |all, sweep| Ok(all.and(sweep(c, now)?))).map(Some)
     })
-    .await?
-    .map_or((None, Vec::new()), |(rows, files)| (Some(rows), files));
-    let Some(rows) = rows else { return Ok(Report::default()) };
+    .await?;
+    let Some(Swept { rows, files }) = swept else { return Ok(Report::default()) };
     // Deleghe: starts, expiries, reminders and monthly summaries, by this instance only.
     let deleghe = crate::delegations::jobs::run(state, now).await?;
     if deleghe != crate::delegations::jobs::Report::default() {
@@ -84,12 +69,12 @@ pub async fn run_once(state: &AppState) -> Result<Report, DbError> {
 }
 
 /// Runs the clean-ups every [`EVERY`], for as long as the server runs.
-pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+pub fn spawn(state: AppState, sweeps: &'static [Sweep]) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(EVERY);
         loop {
             every.tick().await;
-            if let Err(e) = run_once(&state).await {
+            if let Err(e) = run_once(&state, sweeps).await {
                 tracing::warn!(error = %e, "clean-ups failed; they run again later");
             }
         }

@@ -325,6 +325,6 @@ pub async fn switch(
         request_id: req.request_id.clone(),
     };
     with_conn(&req.state.pool, move |c| access::record(c, &event)).await?;
-    let next = crate::auth::sso::request_state::safe_return_path(form.next.as_deref(), paths::PROFILES);
+    let next = crate::paths::safe_return_path(form.next.as_deref(), paths::PROFILES);
     Ok(Redirect::to(&next).into_response())
 }

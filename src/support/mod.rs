@@ -16,6 +16,15 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
+/// Support's clean-up: requests never confirmed (and their attachments).
+pub fn sweep(
+    c: &mut crate::db::AnyConnection,
+    now: chrono::NaiveDateTime,
+) -> diesel::QueryResult<crate::kernel::sweep::Swept> {
+    let files = cases::purge_unconfirmed(c, now)?;
+    Ok(crate::kernel::sweep::Swept { rows: files.len(), files })
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(paths::FAQ, get(faq_pages::list))

@@ -107,7 +107,7 @@ fn email_ok(s: &str) -> bool {
 /// `POST /supporto`.
 pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> {
     // Each may store a file and sends mail: a ceiling per address…
-    crate::auth::throttle::anonymous_work(&page, "support").await?;
+    crate::web::throttle::anonymous_work(&page, "support").await?;
     let state = page.state.clone();
     let multipart = <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, &state)
         .await

@@ -12,11 +12,20 @@ pub mod pages;
 pub mod render;
 pub mod security;
 pub mod text;
+pub mod throttle;
 pub mod upload;
 
 use crate::kernel::AppState;
 use axum::routing::get;
 use axum::Router;
+
+/// The shared layer's clean-up: idle throttle counters.
+pub fn sweep(
+    c: &mut crate::db::AnyConnection,
+    now: chrono::NaiveDateTime,
+) -> diesel::QueryResult<crate::kernel::sweep::Swept> {
+    Ok(crate::kernel::sweep::Swept::rows(throttle::purge_idle(c, now)?))
+}
 
 /// The routes that belong to no domain: static assets and the health check.
 pub fn routes() -> Router<AppState> {

@@ -125,3 +125,30 @@ fn the_cycle_finder_finds_cycles() {
     g.entry("c".into()).or_default().insert("a".into());
     assert_eq!(find_cycle(&g), Some(vec!["a".into(), "b".into(), "c".into(), "a".into()]));
 }
+
+/// Sign-in is a domain like the others: outside it, only its sessions are
+/// imported (the entry points `app` and `cli` compose it whole).
+#[test]
+fn other_modules_import_only_sessions_from_auth() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let use_re = regex::Regex::new(r"crate::auth::(\{[^}]*\}|[A-Za-z_0-9]+)").expect("regex");
+    let mut offences = Vec::new();
+    for file in files {
+        let module = module_path(&src, &file);
+        if ["auth", "app", "cli", "lib", "main"].contains(&module[0].as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("source");
+        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim_start().starts_with("//")) {
+            for cap in use_re.captures_iter(line) {
+                let what = cap[1].trim_matches(|c| c == '{' || c == '}');
+                if what.split(',').map(|w| w.trim().split("::").next().unwrap_or("")).any(|w| w != "session") {
+                    offences.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(offences.is_empty(), "imports from auth beyond auth::session:\n{}", offences.join("\n"));
+}

@@ -6,7 +6,7 @@ use crate::common::saml::{post, spec, start};
 use crate::common::{Browser, TestApp, TestResponse};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use servizi_lavoro::auth::foreign::totp;
+use servizi_lavoro::foreign::totp;
 use servizi_lavoro::kernel::Level;
 
 pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR fake scan";

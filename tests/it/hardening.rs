@@ -350,7 +350,7 @@ async fn a_password_change_mails_the_person_and_ends_pending_sign_ins_and_reset_
 
 #[tokio::test]
 async fn a_one_time_code_is_spent_once_even_when_sent_twice_at_once() {
-    use servizi_lavoro::auth::foreign::model;
+    use servizi_lavoro::foreign::model;
     let app = TestApp::new();
     let _ = enrolled(&app).await;
     let user = with_user(&app).await;
@@ -363,9 +363,9 @@ async fn a_one_time_code_is_spent_once_even_when_sent_twice_at_once() {
     assert_eq!([a.expect("a"), b.expect("b")].iter().filter(|ok| **ok).count(), 1, "one of the two spends it");
 }
 
-async fn with_user(app: &TestApp) -> servizi_lavoro::auth::foreign::model::ForeignUser {
+async fn with_user(app: &TestApp) -> servizi_lavoro::foreign::model::ForeignUser {
     servizi_lavoro::db::with_conn(&app.state.pool, |c| {
-        servizi_lavoro::auth::foreign::model::by_email(c, "ana.perez@example.com")
+        servizi_lavoro::foreign::model::by_email(c, "ana.perez@example.com")
     })
     .await
     .expect("query")

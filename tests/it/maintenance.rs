@@ -20,11 +20,11 @@ async fn unconfirmed_registrations_and_their_documents_go_after_48_hours() {
     let res = register(&mut b, &fields("late@example.com", "2035-01-01"), Some(("p.png", PNG))).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(uploads(&app), 1);
-    let report = maintenance::run_once(&app.state).await.expect("clean-ups");
+    let report = maintenance::run_once(&app.state, servizi_lavoro::app::SWEEPS).await.expect("clean-ups");
     assert!(report.ran);
     assert_eq!(uploads(&app), 1, "still within its 48 hours");
     app.state.clock.advance(Duration::hours(49));
-    maintenance::run_once(&app.state).await.expect("clean-ups");
+    maintenance::run_once(&app.state, servizi_lavoro::app::SWEEPS).await.expect("clean-ups");
     assert_eq!(uploads(&app), 0, "the document is deleted with the registration");
     let left: i64 = with_conn(&app.state.pool, |c| u::table.count().get_result(c)).await.expect("count");
     assert_eq!(left, 0, "the registration is gone too");
@@ -64,7 +64,7 @@ async fn expired_sessions_and_idle_counters_are_removed() {
     };
     assert!(count("sessions").await >= 1 && count("throttle").await >= 1);
     app.state.clock.advance(Duration::days(2));
-    let report = maintenance::run_once(&app.state).await.expect("clean-ups");
+    let report = maintenance::run_once(&app.state, servizi_lavoro::app::SWEEPS).await.expect("clean-ups");
     assert!(report.rows >= 2, "{report:?}");
     assert_eq!(count("sessions").await, 0);
     assert_eq!(count("throttle").await, 0);
@@ -126,9 +126,12 @@ async fn on_postgresql_only_one_instance_runs_the_clean_ups_at_a_time() {
     });
     held_rx.recv().expect("lock held");
     // …so this one skips them.
-    let report = maintenance::run_once(&app.state).await.expect("clean-ups");
+    let report = maintenance::run_once(&app.state, servizi_lavoro::app::SWEEPS).await.expect("clean-ups");
     assert!(!report.ran);
     done_tx.send(()).expect("release");
     other.join().expect("thread");
-    assert!(maintenance::run_once(&app.state).await.expect("clean-ups").ran, "and runs them once free");
+    assert!(
+        maintenance::run_once(&app.state, servizi_lavoro::app::SWEEPS).await.expect("clean-ups").ran,
+        "and runs them once free"
+    );
 }

@@ -86,7 +86,7 @@ pub async fn acs(
     headers: HeaderMap,
     Form(form): Form<AcsForm>,
 ) -> AppResult<Response> {
-    crate::auth::throttle::anonymous_work(&page, "acs").await?;
+    crate::web::throttle::anonymous_work(&page, "acs").await?;
     let (state, current) = (page.state.clone(), page.principal.clone());
     let relay_state = form
         .relay_state

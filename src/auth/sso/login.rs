@@ -92,7 +92,7 @@ pub async fn start(
 /// `GET /saml/login`: each one signs a request and writes the register, so
 /// one client address may ask only so often.
 pub async fn login(page: PageRequest, headers: HeaderMap, Query(q): Query<LoginQuery>) -> AppResult<Response> {
-    crate::auth::throttle::anonymous_work(&page, "login").await?;
+    crate::web::throttle::anonymous_work(&page, "login").await?;
     let state = page.state.clone();
     let idp = q
         .idp

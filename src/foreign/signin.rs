@@ -3,7 +3,6 @@
 //! recovery codes. The sign-in counts as SPID level 2.
 use super::model::{self, ForeignUser, STATUS_APPROVED};
 use super::{password, totp};
-use crate::auth::throttle;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::t;
@@ -15,6 +14,7 @@ use crate::paths;
 use crate::web::components::form::{ErrorSummary, Field, FieldErrors};
 use crate::web::layout::{FormPage, Page};
 use crate::web::render::{FormData, PageRequest};
+use crate::web::throttle;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;

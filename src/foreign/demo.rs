@@ -8,8 +8,6 @@ use chrono::NaiveDate;
 
 pub const EMAIL: &str = "demo.estero@example.org";
 pub const PASSWORD: &str = "Servizi Lavoro demo 2026";
-/// The demo user has no document file.
-pub const NO_DOCUMENT: &str = "demo-none";
 
 pub async fn seed(pool: &DbPool) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     if with_conn(pool, |c| model::by_email(c, EMAIL)).await?.is_some() {
@@ -27,7 +25,7 @@ pub async fn seed(pool: &DbPool) -> Result<(), Box<dyn std::error::Error + Send 
         doc_number: "A01234567".into(),
         doc_country: "Nigeria".into(),
         doc_expiry: NaiveDate::from_ymd_opt(2034, 6, 30).ok_or("date")?,
-        doc_file: NO_DOCUMENT.into(),
+        doc_file: model::NO_DOCUMENT.into(),
         doc_mime: "application/pdf".into(),
         password_hash: password::hash(PASSWORD.into()).await?,
         lang: "en".into(),

@@ -198,7 +198,7 @@ async fn read_form(
 /// `POST /registrazione-utente-estero`.
 pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     // Each stores a document, hashes a password and sends a mail: a ceiling per address.
-    crate::auth::throttle::anonymous_work(&page, "register").await?;
+    crate::web::throttle::anonymous_work(&page, "register").await?;
     let (state, lang) = (page.state.clone(), page.lang);
     let multipart = <Multipart as axum::extract::FromRequest<AppState>>::from_request(req, &state)
         .await

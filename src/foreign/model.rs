@@ -160,13 +160,16 @@ pub fn expire_unconfirmed(conn: &mut AnyConnection, now: NaiveDateTime) -> Query
     Ok(stale.into_iter().map(|(_, f)| f).collect())
 }
 
+/// What a registration without a document file (the demo user) has in its place.
+pub const NO_DOCUMENT: &str = "demo-none";
+
 /// A decided request keeps its decision record, not the identity document:
 /// forgets the scans of decided requests and returns their files, to delete.
 pub fn forget_decided_documents(conn: &mut AnyConnection) -> QueryResult<Vec<String>> {
     let decided: Vec<(i64, String)> = u::table
         .filter(u::status.eq_any([STATUS_APPROVED, STATUS_REJECTED]))
         .filter(u::doc_file.ne(""))
-        .filter(u::doc_file.ne(super::demo::NO_DOCUMENT))
+        .filter(u::doc_file.ne(NO_DOCUMENT))
         .select((u::id, u::doc_file))
         .load(conn)?;
     let ids: Vec<i64> = decided.iter().map(|(id, _)| *id).collect();

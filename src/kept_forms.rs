@@ -16,9 +16,21 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use chrono::Duration;
 use diesel::prelude::*;
 use leptos::prelude::*;
+
+/// Its one page, `/moduli-conservati`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route(paths::KEPT_FORM, get(page))
+}
+
+/// Kept forms past their time.
+pub fn sweep(c: &mut crate::db::AnyConnection, now: chrono::NaiveDateTime) -> QueryResult<crate::kernel::sweep::Swept> {
+    Ok(crate::kernel::sweep::Swept::rows(purge(c, now)?))
+}
 
 const COOKIE: &str = "sl_kept";
 /// Forms about credentials are never kept, whatever their fields are called.
