@@ -157,20 +157,6 @@ pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> 
         return Ok(page
             .render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <SupportPage v errors signed_in/> }.into_any()));
     }
-    // …and per e-mail address.
-    let (e2, now) = (v.email.clone(), state.clock.now());
-    if with_conn(&state.pool, move |c| cases::recent_by_email(c, &e2, now - Duration::hours(1))).await? >= 5 {
-        return Err(AppError::RateLimited { retry_after_secs: 3600 });
-    }
-    let stored = match attachment {
-        Some((bytes, (mime, ext))) => {
-            let file = format!("{}.{ext}", uuid::Uuid::new_v4().simple());
-            write_private(&state.config.data_dir.join("uploads"), &file, &bytes)
-                .map_err(|e| AppError::other("storing an attachment", e))?;
-            Some((file, mime.to_string()))
-        }
-        None => None,
-    };
     let account = page.principal.as_ref().map(|p| p.actor.account_id);
     // Signed in, the case is queued at once, and its secret link mailed, only
     // to the address the account already has (from the identity provider or
@@ -186,6 +172,23 @@ pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> 
             known.is_some_and(|k| k.eq_ignore_ascii_case(&v.email))
         }
         None => false,
+    };
+    // …and per e-mail address, when the mail goes to an address nobody has
+    // confirmed (a signed-in person's own address is theirs to fill).
+    let (e2, now) = (v.email.clone(), state.clock.now());
+    if !own_address
+        && with_conn(&state.pool, move |c| cases::recent_by_email(c, &e2, now - Duration::hours(1))).await? >= 5
+    {
+        return Err(AppError::RateLimited { retry_after_secs: 3600 });
+    }
+    let stored = match attachment {
+        Some((bytes, (mime, ext))) => {
+            let file = format!("{}.{ext}", uuid::Uuid::new_v4().simple());
+            write_private(&state.config.data_dir.join("uploads"), &file, &bytes)
+                .map_err(|e| AppError::other("storing an attachment", e))?;
+            Some((file, mime.to_string()))
+        }
+        None => None,
     };
     let lang = page.lang;
     let v2 = v.clone();

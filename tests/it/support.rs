@@ -177,3 +177,29 @@ async fn requests_are_limited_per_address() {
     }
     assert_eq!(ask(&mut b, &GOOD).await.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// The per-address ceiling protects addresses nobody confirmed from being
+/// flooded; a signed-in person writing to their own address is not held by
+/// it, while another address they type still is.
+#[tokio::test]
+async fn a_signed_in_person_writing_to_their_own_address_is_not_held_by_the_address_ceiling() {
+    let app = TestApp::new();
+    let mut m = mario(&app).await;
+    let own = [
+        ("nome", "Mario Rossi"),
+        ("email", "mario.rossi@example.org"),
+        ("categoria", "altro"),
+        ("descrizione", "Una domanda sul mio profilo, di nuovo"),
+    ];
+    for _ in 0..7 {
+        let res = m.post_multipart("/supporto", &own, None).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert!(res.header(header::LOCATION).starts_with("/supporto/richieste/URP-"));
+    }
+    let mut other = own;
+    other[1] = ("email", "altra.casella@example.org");
+    for _ in 0..5 {
+        assert_eq!(m.post_multipart("/supporto", &other, None).await.header(header::LOCATION), "/supporto/inviata");
+    }
+    assert_eq!(m.post_multipart("/supporto", &other, None).await.status, StatusCode::TOO_MANY_REQUESTS);
+}
