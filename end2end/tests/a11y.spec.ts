@@ -297,3 +297,49 @@ test("axe finds no violation on the support and account care pages, in both lang
   await page.getByRole("link", { name: /^URP-/ }).first().click();
   await expectNoViolations(page); // a case with its actions
 });
+
+test("a worker's retrieval code lets another soggetto abilitato find and revoke the module; axe on the way, in both languages", async ({ page }) => {
+  test.slow();
+  await signInWithDemoIdp(page, "Mario Rossi", { level: "2" });
+  await page.goto("/dimissioni-volontarie/nuova");
+  await page.getByLabel("Confermo che il mio caso non è tra questi").check();
+  await page.getByRole("button", { name: "Continua" }).click();
+  await page.getByLabel("Codice fiscale del datore di lavoro").fill("01234567897");
+  await page.getByRole("button", { name: "Cerca il rapporto" }).click();
+  await page.getByRole("button", { name: "Compila il modulo" }).click();
+  await page.getByLabel("Tipo di comunicazione").selectOption("dimissioni");
+  await page.getByLabel("Data di decorrenza").fill(new Date(Date.now() + 15 * 86400000).toISOString().slice(0, 10));
+  await page.getByLabel("E-mail del lavoratore").fill("mario.rossi@example.org");
+  await page.getByRole("button", { name: "Controlla prima di trasmettere" }).click();
+  await page.getByRole("button", { name: "Trasmetti" }).click();
+  const code = (await page.getByRole("heading", { level: 1 }).textContent())!.replace("Modulo ", "");
+  const retrieval = (await page.locator("dt:has-text('Codice di recupero') + dd").textContent())!.trim();
+  expect(retrieval).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
+
+  // Luca, in the same browser once Mario has gone (axe needs the page's JavaScript).
+  await page.context().clearCookies();
+  const luca = page;
+  await signInWithDemoIdp(luca, "Luca Verdi", { level: "2" });
+  await luca.goto("/profili");
+  await luca.getByRole("button", { name: /^Opera come Studio Luca Verdi/ }).click();
+  await luca.goto("/dimissioni-volontarie");
+  await luca.getByRole("link", { name: "Ritrova un modulo con il codice di recupero" }).click();
+  await expectNoViolations(luca);
+  await luca.getByRole("button", { name: "Cerca il modulo" }).click();
+  await expect(luca.getByRole("alert")).toBeVisible();
+  await expectNoViolations(luca); // both errors at once
+  await luca.goto("/dimissioni-volontarie/ritrova?lang=en");
+  await expectNoViolations(luca);
+  await luca.goto("/dimissioni-volontarie/ritrova?lang=it");
+  await luca.getByLabel("Codice fiscale del lavoratore").fill("RSSMRA80A01H501U");
+  await luca.getByLabel("Codice di recupero").fill(retrieval.toLowerCase());
+  await luca.getByRole("button", { name: "Cerca il modulo" }).click();
+  await expect(luca.getByRole("heading", { level: 1 })).toHaveText(`Modulo ${code}`);
+  await luca.getByRole("button", { name: "Genera la delega con PIN" }).click();
+  const pin = (await luca.locator("code.secret").textContent())!.trim();
+  await luca.getByLabel("PIN della delega firmata").fill(pin);
+  await luca.getByLabel(/^Confermo di voler revocare/).check();
+  await luca.getByRole("button", { name: "Revoca il modulo" }).click();
+  await expect(luca.getByText("Revoca trasmessa")).toBeVisible();
+  await expectNoViolations(luca);
+});

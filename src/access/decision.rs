@@ -100,6 +100,9 @@ pub enum Resource<'a> {
         sent_for: Option<i64>,
         province: &'a str,
         officer_for: Option<&'a str>,
+        /// The soggetto abilitato for which the principal found it with the
+        /// worker's retrieval code (nota 3575/2020), if any.
+        retrieved_for: Option<i64>,
     },
     /// A list of Dimissioni modules: whose, and for whom.
     Resignations(Listing<'a>),
@@ -424,7 +427,9 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         // not exist; to those it concerns, only at the service's level 2.
         (
             Action::View | Action::Change,
-            Resource::Resignation { worker, employer, filed_by, sent_for, province, officer_for, .. },
+            Resource::Resignation {
+                worker, employer, filed_by, sent_for, province, officer_for, retrieved_for, ..
+            },
         ) => {
             let strong_id = matches!(who.actor.credential, Credential::Spid | Credential::Cie);
             let own =
@@ -432,6 +437,10 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
             // The operator who sent it, acting again for the soggetto abilitato
             // it was sent for (not for another organisation they belong to).
             let sender = *filed_by == who.actor.account_id && as_abilitato(who, *sent_for);
+            // Any soggetto abilitato the worker gave the retrieval code to,
+            // acting for the one it was looked up for: the revoca "con le
+            // medesime modalità" (art. 26 c. 2) through whoever the worker chooses.
+            let sender = sender || as_abilitato(who, *retrieved_for);
             let reader = action == Action::View
                 && (as_company(who, *employer)
                     || (who.has_role(Role::ItlOfficer)

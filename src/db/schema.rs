@@ -439,6 +439,7 @@ diesel::table! {
         prev_hash -> Text,
         hash -> Text,
         signature -> Text,
+        retrieval_code -> Nullable<Text>,
     }
 }
 
@@ -479,6 +480,17 @@ diesel::table! {
 
 diesel::joinable!(dimissioni_deliveries -> dimissioni_modules (module_id));
 diesel::allow_tables_to_appear_in_same_query!(dimissioni_modules, dimissioni_deliveries);
+
+diesel::table! {
+    dimissioni_retrievals (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        organisation_id -> Nullable<BigInt>,
+        module_code -> Nullable<Text>,
+        found -> Bool,
+        at -> Timestamp,
+    }
+}
 
 diesel::table! {
     support_cases (id) {

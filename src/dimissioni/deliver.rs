@@ -76,8 +76,12 @@ pub fn key_prefix(code: &str) -> String {
 pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Module, now: NaiveDateTime) -> QueryResult<usize> {
     // The module is written in Italian, the language of the procedure.
     let lang = Lang::It;
-    let bytes = pdf::render(&documents::module(m, lang));
-    let attachment = Attachment { file_name: format!("modulo-{}.pdf", m.code), mime: "application/pdf", bytes };
+    let copy = |copy| Attachment {
+        file_name: format!("modulo-{}.pdf", m.code),
+        mime: "application/pdf",
+        bytes: pdf::render(&documents::module(m, lang, copy)),
+    };
+    let (recipients_copy, workers_copy) = (copy(documents::Copy::Recipient), copy(documents::Copy::Worker));
     // Who sent it, in words: the worker, or the soggetto abilitato by name.
     let by: Option<String> = match &m.contents.abilitato_tax_code {
         Some(cf) => Some(
@@ -91,7 +95,7 @@ pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Module, now: Naive
         (_, false) => ("mail-dim-module-subject", "mail-dim-module-body"),
         (_, true) => ("mail-dim-module-subject", "mail-dim-module-body-abilitato"),
     };
-    let args = vec![
+    let mut args = vec![
         ("code", m.code.clone()),
         ("worker", format!("{} {}", m.contents.worker_given_name, m.contents.worker_family_name)),
         ("employer", m.contents.employer_name.clone()),
@@ -99,7 +103,15 @@ pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Module, now: Naive
     ];
     let mut queued = 0;
     for (recipient, address) in recipients(m) {
-        match mailer.compose(&address, lang, subject, body, &args, Some(&attachment)) {
+        // The worker's receipt carries the retrieval code, for a revoca through anyone.
+        let (body, attachment) = match (recipient, &m.retrieval_code) {
+            ("worker", Some(code)) => {
+                args.push(("retrieval", code.clone()));
+                (format!("{body}-worker"), &workers_copy)
+            }
+            _ => (body.to_string(), &recipients_copy),
+        };
+        match mailer.compose(&address, lang, subject, &body, &args, Some(attachment)) {
             Ok(message) => queued += usize::from(outbox::enqueue(conn, &key(&m.code, recipient), &message, now)?),
             // Addresses were checked when the module was filled in: this is a bug, said loudly.
             Err(e) => {

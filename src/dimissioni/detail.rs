@@ -9,6 +9,7 @@ use super::filer;
 use super::module::{self, Contents, Delivery, Kind, Module, Sender};
 use super::pdf;
 use super::pin;
+use super::retrieval;
 use crate::access::{self, Action, Permit, Resource};
 use crate::db::schema::organisations as o;
 use crate::db::with_conn;
@@ -16,7 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang};
 use crate::identity::roles;
 use crate::kernel::clock::rome;
-use crate::kernel::{Principal, Role};
+use crate::kernel::{Principal, Role, Subject};
 use crate::mail::outbox;
 use crate::paths;
 use crate::web::components::{CheckboxField, Crumb, ErrorSummary, Field, FieldErrors, TableOrEmpty};
@@ -37,20 +38,31 @@ pub struct Code {
 
 /// The module `code` with the permit to `action` on it; 404 to those it
 /// does not concern, a new authentication at level 2 to those it does.
-pub async fn permitted(req: &PageRequest, who: &Principal, code: &str, action: Action) -> AppResult<(Permit, Module)> {
+///
+/// Also says for which soggetto abilitato `who` found it by its retrieval
+/// code (if they did, and act for it now).
+pub async fn permitted(
+    req: &PageRequest,
+    who: &Principal,
+    code: &str,
+    action: Action,
+) -> AppResult<(Permit, Module, Option<i64>)> {
     if code.len() != 17 || !code.chars().all(|c| c.is_ascii_digit()) {
         return Err(AppError::NotFound);
     }
     let (c2, identifier, officer) = (code.to_string(), who.actor.identifier.clone(), who.has_role(Role::ItlOfficer));
-    let (m, employer, sent_for, province) = with_conn(&req.state.pool, move |c| {
-        let Some(m) = module::by_code(c, &c2)? else { return Ok((None, None, None, None)) };
+    let account = who.actor.account_id;
+    let (m, employer, sent_for, province, retrieved) = with_conn(&req.state.pool, move |c| {
+        let Some(m) = module::by_code(c, &c2)? else { return Ok((None, None, None, None, Vec::new())) };
         let employer = org_id(c, Some(&m.contents.employer_tax_code))?;
         let sent_for = org_id(c, m.contents.abilitato_tax_code.as_deref())?;
         let province = if officer { roles::itl_province(c, &identifier)? } else { None };
-        Ok((Some(m), employer, sent_for, province))
+        let retrieved = retrieval::found_for(c, account, &m.code)?;
+        Ok((Some(m), employer, sent_for, province, retrieved))
     })
     .await?;
     let m = m.ok_or(AppError::NotFound)?;
+    let retrieved_for = retrieved_for(who, &retrieved);
     let resource = Resource::Resignation {
         code: &m.code,
         worker: &m.contents.worker_tax_code,
@@ -59,10 +71,35 @@ pub async fn permitted(req: &PageRequest, who: &Principal, code: &str, action: A
         sent_for,
         province: &m.contents.workplace_province,
         officer_for: province.as_deref(),
+        retrieved_for,
     };
     // After a new authentication at the service's level, back to the module's page.
     let permit = access::require(req, action, &resource, &paths::dimissioni(&m.code)).await?;
-    Ok((permit, m))
+    Ok((permit, m, retrieved_for))
+}
+
+/// The organisation `who` acts for, when they found the module by its
+/// retrieval code for it.
+fn retrieved_for(who: &Principal, found_for: &[i64]) -> Option<i64> {
+    match &who.acting.subject {
+        Subject::Organisation { id, .. } if found_for.contains(id) => Some(*id),
+        _ => None,
+    }
+}
+
+/// Does `who` (allowed to revoke `m`) revoke as an operator, with the
+/// worker's PIN: the one who sent it for a soggetto abilitato, or one who
+/// found it by its retrieval code?
+fn revokes_as_operator(who: &Principal, m: &Module, retrieved_for: Option<i64>) -> bool {
+    (m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some()) || retrieved_for.is_some()
+}
+
+/// Is this the worker's copy (with the retrieval code): the worker's own,
+/// or the one who sent it for them?
+fn worker_copy(who: &Principal, m: &Module, retrieved_for: Option<i64>) -> bool {
+    let own = who.acting.subject == Subject::Themself && who.actor.identifier == m.contents.worker_tax_code;
+    let sender = m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some();
+    own || (sender && retrieved_for.is_none())
 }
 
 /// The portal's organisation with this codice fiscale, if any.
@@ -95,6 +132,7 @@ struct Detail {
     may_revoke: bool,
     in_time: bool,
     operator: bool,
+    show_retrieval: bool,
     pin: Option<String>,
     errors: FieldErrors,
 }
@@ -123,6 +161,7 @@ fn DetailPage(d: Detail) -> impl IntoView {
         ("dim-seal", m.hash.clone()),
         // With the code, what anyone checks at /verifica.
         ("dim-verification-code", super::seal::verification_code(&m.hash)),
+        ("dim-retrieval-code", m.retrieval_code.clone().filter(|_| d.show_retrieval).unwrap_or_default()),
     ];
     let status = match (&m.revoked_by_code, kind) {
         (_, Kind::Revoca) => t("dim-status-revoca"),
@@ -208,15 +247,17 @@ async fn detail_of(
     pin: Option<String>,
     errors: FieldErrors,
 ) -> AppResult<Detail> {
-    let (id, sent_by) = (m.id, m.contents.abilitato_tax_code.clone());
+    let (id, sent_by, code, account) =
+        (m.id, m.contents.abilitato_tax_code.clone(), m.code.clone(), who.actor.account_id);
     let prefix = deliver::key_prefix(&m.code);
-    let (deliveries, sent_for) = with_conn(&req.state.pool, move |c| {
+    let (deliveries, sent_for, retrieved) = with_conn(&req.state.pool, move |c| {
         // Modules sent before the outbox recorded each attempt in their own table.
         let mut all = module::deliveries(c, id)?;
         all.extend(outbox::with_prefix(c, &prefix)?.into_iter().map(|e| as_delivery(&prefix, e)));
-        Ok((all, org_id(c, sent_by.as_deref())?))
+        Ok((all, org_id(c, sent_by.as_deref())?, retrieval::found_for(c, account, &code)?))
     })
     .await?;
+    let retrieved_for = retrieved_for(who, &retrieved);
     let resource = Resource::Resignation {
         code: &m.code,
         worker: &m.contents.worker_tax_code,
@@ -225,11 +266,14 @@ async fn detail_of(
         sent_for,
         province: &m.contents.workplace_province,
         officer_for: None,
+        retrieved_for,
     };
     let may_revoke = access::authorize(Some(who), Action::Change, &resource).is_ok();
-    let operator = may_revoke && m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some();
+    let operator = may_revoke && revokes_as_operator(who, &m, retrieved_for);
+    // The retrieval code is for the worker's copy, and for whoever sent it (to hand over).
+    let show_retrieval = worker_copy(who, &m, retrieved_for);
     let in_time = deadline::in_time(m.transmitted_at, req.state.clock.now());
-    Ok(Detail { module: m, deliveries, may_revoke, in_time, operator, pin, errors })
+    Ok(Detail { module: m, deliveries, may_revoke, in_time, operator, show_retrieval, pin, errors })
 }
 
 /// A queued message of the module, as its table shows it: `outcome` is the
@@ -251,8 +295,10 @@ fn as_delivery(prefix: &str, e: outbox::Entry) -> Delivery {
 /// `GET /dimissioni-volontarie/{codice}` (and `{codice}.pdf`).
 pub async fn page(req: PageRequest, who: Principal, Path(Code { codice }): Path<Code>) -> AppResult<Response> {
     if let Some(code) = codice.strip_suffix(".pdf") {
-        let (_, m) = permitted(&req, &who, code, Action::View).await?;
-        let bytes = pdf::render(&documents::module(&m, req.lang));
+        let (_, m, retrieved_for) = permitted(&req, &who, code, Action::View).await?;
+        let copy =
+            if worker_copy(&who, &m, retrieved_for) { documents::Copy::Worker } else { documents::Copy::Recipient };
+        let bytes = pdf::render(&documents::module(&m, req.lang, copy));
         return Ok((
             [
                 (header::CONTENT_TYPE, "application/pdf".to_string()),
@@ -263,7 +309,7 @@ pub async fn page(req: PageRequest, who: Principal, Path(Code { codice }): Path<
         )
             .into_response());
     }
-    let (_, m) = permitted(&req, &who, &codice, Action::View).await?;
+    let (_, m, _) = permitted(&req, &who, &codice, Action::View).await?;
     let d = detail_of(&req, &who, m, None, FieldErrors::default()).await?;
     Ok(req.render(StatusCode::OK, move || view! { <DetailPage d/> }.into_any()))
 }
@@ -288,7 +334,7 @@ pub async fn revoke(
         let _ = filer::enter_then(&req, &paths::dimissioni(&codice)).await?;
         who
     };
-    let (_, m) = permitted(&req, &who, &codice, Action::Change).await?;
+    let (_, m, retrieved_for) = permitted(&req, &who, &codice, Action::Change).await?;
     let now = req.state.clock.now();
     if m.kind() == Kind::Revoca || m.revoked_by_code.is_some() {
         return Err(AppError::Explained {
@@ -306,7 +352,7 @@ pub async fn revoke(
             log: format!("module {}: revoca out of time", m.code),
         });
     }
-    let operator = m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some();
+    let operator = revokes_as_operator(&who, &m, retrieved_for);
     // A revoca is a legal act sent at once to everyone: the person ticks that they mean it.
     if f.nuovo_pin.as_deref() != Some("si") && f.conferma.as_deref() != Some("si") {
         let mut errors = FieldErrors::default();
@@ -346,11 +392,20 @@ pub async fn revoke(
             return Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <DetailPage d/> }.into_any()));
         }
     }
+    // Section 5 names who sends the revoca now: the soggetto abilitato the
+    // operator acts for (not necessarily the one who sent the module), or
+    // nobody when the worker revokes themself.
+    let (abilitato_kind, abilitato_tax_code) = match (operator, filer::filer(&req, &who).await?) {
+        (true, filer::Filer::Operator(org)) => (Some(org.kind.code().to_string()), Some(org.tax_code.clone())),
+        _ => (None, None),
+    };
     let contents = Contents {
         kind: Kind::Revoca.code().into(),
         revokes_code: Some(m.code.clone()),
         decorrenza: None,
         reason: None,
+        abilitato_kind,
+        abilitato_tax_code,
         ..m.contents.clone()
     };
     let sender = Sender { account: who.actor.account_id, worker_account: (!operator).then_some(who.actor.account_id) };

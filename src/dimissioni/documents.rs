@@ -6,7 +6,15 @@ use crate::i18n::Lang;
 use crate::web::format::{format_date, format_when};
 
 /// The module as sent (or a revoca), in `lang`.
-pub fn module(m: &Module, lang: Lang) -> Document {
+/// Whose copy of a module: the worker's (and the sender's) carries the
+/// retrieval code; the employer's and the Ispettorato's do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Copy {
+    Worker,
+    Recipient,
+}
+
+pub fn module(m: &Module, lang: Lang, copy: Copy) -> Document {
     let c = &m.contents;
     let t = |k: &str| lang.t(k);
     let line = |k: &str, v: &str| format!("{}: {v}", lang.t(k));
@@ -52,11 +60,19 @@ pub fn module(m: &Module, lang: Lang) -> Document {
         }
         _ => lines.push(t("dim-sent-by-worker")),
     }
+    // Allegato A, section 5: the signature, which online is the sender's
+    // authentication and the Ministry's seal below.
+    let signed = if c.abilitato_kind.is_some() { "dim-signature-operator" } else { "dim-signature-worker" };
+    lines.push(line("dim-signature", &t(signed)));
     lines.push(line("dim-seal", &m.hash));
     lines.push(line("dim-verification-code", &super::seal::verification_code(&m.hash)));
     lines.push(t("dim-verification-note"));
     if m.kind() != Kind::Revoca {
         lines.push(t("dim-pdf-revoca-note"));
+    }
+    if let (Copy::Worker, Some(code)) = (copy, &m.retrieval_code) {
+        lines.push(line("dim-retrieval-code", code));
+        lines.push(t("dim-retrieval-note"));
     }
     Document { title: format!("{} {}", t("dim-pdf-title"), m.code), lang: lang.code(), lines }
 }

@@ -91,6 +91,8 @@ struct Lists {
     company: Option<String>,
     filter: (String, String, String, String),
     may_file: bool,
+    /// An operator of a soggetto abilitato: may find a module by its retrieval code.
+    may_retrieve: bool,
     province: Option<(String, Vec<Module>)>,
 }
 
@@ -137,6 +139,7 @@ fn ListPage(l: Lists) -> impl IntoView {
             <h1>{t("dim-title")}</h1>
             <p class="lead">{t(l.title)}</p>
             {l.may_file.then(|| view! { <p><a class="button" href=paths::DIMISSIONI_NEW>{t("dim-new-title")}</a></p> })}
+            {l.may_retrieve.then(|| view! { <p><a href=paths::DIMISSIONI_RETRIEVE>{t("dim-retrieve-title")}</a></p> })}
             {l.company.clone().map(|name| view! {
                 <form method="get" action=paths::DIMISSIONI class="filters" role="search" aria-label=t("dim-search-label")>
                     <p>{name}</p>
@@ -244,7 +247,8 @@ pub async fn page(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>
         q.dal.clone().unwrap_or_default().chars().take(10).collect(),
         q.al.clone().unwrap_or_default().chars().take(10).collect(),
     );
-    let l = Lists { title, modules, company, filter, may_file, province };
+    let may_retrieve = matches!(view, View::Sent { .. });
+    let l = Lists { title, modules, company, filter, may_file, may_retrieve, province };
     Ok(req.render(StatusCode::OK, move || view! { <ListPage l/> }.into_any()))
 }
 

@@ -18,6 +18,8 @@ pub mod module;
 pub mod pdf;
 pub mod pin;
 pub mod relationships;
+mod retrieval;
+pub mod retrieval_code;
 pub mod seal;
 mod verify;
 
@@ -36,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route(paths::DIMISSIONI_PIN, post(flow::issue_pin))
         .route(paths::DIMISSIONI_PIN_PDF, post(flow::pin_pdf))
         .route(paths::DIMISSIONI_SEND, post(flow::send))
+        .route(paths::DIMISSIONI_RETRIEVE, get(retrieval::form).post(retrieval::lookup))
         .route(paths::DIMISSIONI_MODULE, get(detail::page))
         .route(paths::DIMISSIONI_REVOCA, post(detail::revoke))
         .route(paths::VERIFY, get(verify::page))

@@ -82,6 +82,9 @@ pub struct Module {
     pub prev_hash: String,
     pub hash: String,
     pub signature: String,
+    /// The worker's retrieval code (none on a revoca): only for the worker's
+    /// copy and whoever sent it ([`super::retrieval`]).
+    pub retrieval_code: Option<String>,
 }
 
 impl Module {
@@ -111,7 +114,18 @@ pub fn code_for(at: NaiveDateTime, last: Option<&str>) -> String {
 type Row = (
     (i64, String, String, Option<String>, Option<String>, Option<i64>, String, String, String, String),
     (String, String, String, String, String, String, String, String, NaiveDate, String),
-    (Option<NaiveDate>, Option<String>, i64, Option<String>, Option<String>, NaiveDateTime, String, String, String),
+    (
+        Option<NaiveDate>,
+        Option<String>,
+        i64,
+        Option<String>,
+        Option<String>,
+        NaiveDateTime,
+        String,
+        String,
+        String,
+        Option<String>,
+    ),
 );
 
 macro_rules! select_module {
@@ -151,6 +165,7 @@ macro_rules! select_module {
                 m::prev_hash,
                 m::hash,
                 m::signature,
+                m::retrieval_code,
             ),
         )
     };
@@ -160,7 +175,7 @@ fn from_row(row: Row) -> Module {
     let (
         (id, code, kind, revokes_code, revoked_by_code, worker_account_id, wcf, wfam, wgiv, wmail),
         (ecf, ename, addr, comune, cap, prov, email, pec, start, contract),
-        (decorrenza, reason, filed_by, ab_kind, ab_cf, at, prev_hash, hash, signature),
+        (decorrenza, reason, filed_by, ab_kind, ab_cf, at, prev_hash, hash, signature, retrieval_code),
     ) = row;
     Module {
         id,
@@ -194,6 +209,7 @@ fn from_row(row: Row) -> Module {
         prev_hash,
         hash,
         signature,
+        retrieval_code,
     }
 }
 
@@ -418,6 +434,8 @@ fn transmit_once(
         at = at.with_nanosecond((at.nanosecond() / 1_000_000) * 1_000_000).unwrap_or(at);
         let code = code_for(at, last_code.as_deref());
         let hash = seal::hash(&prev_hash, &code, at, contents);
+        // A resignation gets the worker's retrieval code; a revoca ends the matter.
+        let retrieval_code = (contents.kind != Kind::Revoca.code()).then(super::retrieval_code::new_code);
         let signature = seal::sign(keys, &hash).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
         diesel::insert_into(m::table)
             .values((
@@ -454,6 +472,7 @@ fn transmit_once(
                     m::prev_hash.eq(&prev_hash),
                     m::hash.eq(&hash),
                     m::signature.eq(&signature),
+                    m::retrieval_code.eq(retrieval_code),
                 ),
             ))
             .execute(c)?;

@@ -78,6 +78,7 @@ fn resources() -> Vec<Resource<'static>> {
             sent_for: None,
             province: "MI",
             officer_for: None,
+            retrieved_for: None,
         },
         Resource::Resignation {
             code: "20270101100000001",
@@ -87,6 +88,7 @@ fn resources() -> Vec<Resource<'static>> {
             sent_for: Some(5),
             province: "MI",
             officer_for: None,
+            retrieved_for: None,
         },
         Resource::Resignation {
             code: "20270101100000002",
@@ -96,6 +98,7 @@ fn resources() -> Vec<Resource<'static>> {
             sent_for: None,
             province: "MI",
             officer_for: Some("MI"),
+            retrieved_for: None,
         },
         Resource::Resignation {
             code: "20270101100000003",
@@ -105,6 +108,7 @@ fn resources() -> Vec<Resource<'static>> {
             sent_for: None,
             province: "MI",
             officer_for: Some("RM"),
+            retrieved_for: None,
         },
         // Lists of modules: one's own, another worker's, a company's, a
         // soggetto abilitato's, a province's for its officer and for another's.

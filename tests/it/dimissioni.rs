@@ -79,7 +79,7 @@ pub async fn mario_resigns(app: &TestApp, b: &mut Browser<'_>) -> String {
     sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string()
 }
 
-fn pdf_text(bytes: &[u8]) -> String {
+pub fn pdf_text(bytes: &[u8]) -> String {
     let doc = lopdf::Document::load_mem(bytes).expect("a PDF");
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
     doc.extract_text(&pages).expect("text")
@@ -373,7 +373,7 @@ async fn operator_review(app: &TestApp, l: &mut Browser<'_>) -> String {
     review.body
 }
 
-fn pin_in(html: &str) -> String {
+pub fn pin_in(html: &str) -> String {
     html.split("class=\"secret\">").nth(1).expect("pin shown").chars().take(13).collect()
 }
 
@@ -494,7 +494,7 @@ async fn the_ispettorato_consults_its_province_only() {
 }
 
 /// Luca sends a module for Mario from the profile he acts in; returns its code.
-async fn luca_sends(app: &TestApp, l: &mut Browser<'_>) -> String {
+pub async fn luca_sends(app: &TestApp, l: &mut Browser<'_>) -> String {
     let fields = fields_of(&operator_review(app, l).await, &[]);
     let issued = post(l, "/dimissioni-volontarie/nuova/delega", &fields).await;
     let mut with_pin = fields.clone();
@@ -543,7 +543,7 @@ async fn what_an_operator_sent_for_one_soggetto_abilitato_is_not_seen_from_anoth
     assert!(module_of(&app, &code).await.revoked_by_code.is_none());
 }
 
-async fn module_of(app: &TestApp, code: &str) -> module::Module {
+pub async fn module_of(app: &TestApp, code: &str) -> module::Module {
     let code = code.to_string();
     // Read as `dimissioni verify` reads them: no page may read a module without a permit.
     let all = with_conn(&app.state.pool, module::chain).await.expect("db");
