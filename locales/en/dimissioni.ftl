@@ -153,7 +153,6 @@ dim-to-employer-email = Employer (e-mail)
 dim-to-itl = Labour Inspectorate
 dim-to-worker = Worker
 dim-delivered = Sent
-dim-not-delivered = Failed
 dim-revoca-title = Revocation
 dim-revoca-until = You can revoke this form until the end of { $day } (Italian time). The revocation goes to the same recipients.
 dim-revoca-submit = Revoke the form
@@ -185,7 +184,10 @@ mail-dim-revoca-body-abilitato = { $by }, for the worker { $worker } who signed 
 mail-dim-revoca-subject = Form { $code }: revocation
 mail-dim-revoca-body = The worker { $worker } revoked, with form { $code }, the resignation or consensual termination of the employment relationship with { $employer }. The revocation is attached as PDF.
 dim-delivery-pending = Being sent
-dim-delivery-retry = Not delivered yet: trying again on { $when }
+dim-delivery-retry = { $count ->
+    [one] Not delivered yet (one attempt): trying again on { $when }
+   *[other] Not delivered yet ({ $count } attempts): trying again on { $when }
+}
 dim-pin-sent-title = Form already sent
 dim-pin-sent = This form was already sent with the signed delega: no new PIN is needed. You find it in the list of the forms you sent; to cancel it within seven days, use the revoca on its page.
 dim-review-live = { $count ->
@@ -226,3 +228,8 @@ dim-retrieve-not-operator-title = Only for soggetti abilitati
 dim-retrieve-not-operator = Only someone acting for a soggetto abilitato (patronato, trade union, labour consultant, bilateral body, certification commission, office of the Labour Inspectorate) can find a form by its retrieval code. If the form is yours, you find it in the list of your forms.
 mail-dim-module-body-worker = The worker { $worker } sent form { $code } about the employment relationship with { $employer } (Legislative Decree 151/2015, art. 26). The form is attached as PDF. Your retrieval code is { $retrieval }: with it and your codice fiscale any soggetto abilitato or the Labour Inspectorate can find the form and revoke it with you within seven days.
 mail-dim-module-body-abilitato-worker = { $by }, for the worker { $worker } who signed the delega, sent form { $code } about the employment relationship with { $employer } (Legislative Decree 151/2015, art. 26). The form is attached as PDF. Your retrieval code is { $retrieval }: with it and your codice fiscale any soggetto abilitato or the Labour Inspectorate can find the form and revoke it with you within seven days.
+dim-delivery-refused = Not delivered: the address does not exist or the recipient's server refused it
+dim-delivery-gave-up = { $count ->
+    [one] Not delivered after one attempt
+   *[other] Not delivered after { $count } attempts
+}

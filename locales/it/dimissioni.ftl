@@ -153,7 +153,6 @@ dim-to-employer-email = Datore di lavoro (e-mail)
 dim-to-itl = Ispettorato territoriale del lavoro
 dim-to-worker = Lavoratore
 dim-delivered = Inviato
-dim-not-delivered = Non riuscito
 dim-revoca-title = Revoca
 dim-revoca-until = Puoi revocare questo modulo fino alla fine del { $day } (ora italiana). La revoca è inviata agli stessi destinatari.
 dim-revoca-submit = Revoca il modulo
@@ -185,7 +184,10 @@ mail-dim-revoca-body-abilitato = { $by }, per il lavoratore { $worker } che ha f
 mail-dim-revoca-subject = Modulo { $code }: revoca
 mail-dim-revoca-body = Il lavoratore { $worker } ha revocato, con il modulo { $code }, le dimissioni o la risoluzione consensuale del rapporto di lavoro con { $employer }. La revoca è allegata in PDF.
 dim-delivery-pending = In invio
-dim-delivery-retry = Non ancora consegnato: nuovo tentativo il { $when }
+dim-delivery-retry = { $count ->
+    [one] Non ancora consegnato (un tentativo): nuovo tentativo il { $when }
+   *[other] Non ancora consegnato ({ $count } tentativi): nuovo tentativo il { $when }
+}
 dim-pin-sent-title = Modulo già trasmesso
 dim-pin-sent = Questo modulo è già stato trasmesso con la delega firmata: non serve un nuovo PIN. Lo trovi nell'elenco dei moduli che hai inviato; per annullarlo entro sette giorni usa la revoca dalla sua pagina.
 dim-review-live = { $count ->
@@ -226,3 +228,8 @@ dim-retrieve-not-operator-title = Ricerca riservata ai soggetti abilitati
 dim-retrieve-not-operator = Solo chi opera per un soggetto abilitato (patronato, sindacato, consulente del lavoro, ente bilaterale, commissione di certificazione, sede dell'Ispettorato del lavoro) può ritrovare un modulo con il codice di recupero. Se il modulo è suo, lo trova nell'elenco dei suoi moduli.
 mail-dim-module-body-worker = Il lavoratore { $worker } ha trasmesso il modulo { $code } che riguarda il rapporto di lavoro con { $employer } (D.Lgs. 151/2015, art. 26). Il modulo è allegato in PDF. Il suo codice di recupero è { $retrieval }: con questo codice e il suo codice fiscale qualsiasi soggetto abilitato o l'Ispettorato del lavoro può ritrovare il modulo e revocarlo con lei entro sette giorni.
 mail-dim-module-body-abilitato-worker = { $by }, per il lavoratore { $worker } che ha firmato la delega, ha trasmesso il modulo { $code } che riguarda il rapporto di lavoro con { $employer } (D.Lgs. 151/2015, art. 26). Il modulo è allegato in PDF. Il suo codice di recupero è { $retrieval }: con questo codice e il suo codice fiscale qualsiasi soggetto abilitato o l'Ispettorato del lavoro può ritrovare il modulo e revocarlo con lei entro sette giorni.
+dim-delivery-refused = Non consegnato: indirizzo inesistente o rifiutato dal server del destinatario
+dim-delivery-gave-up = { $count ->
+    [one] Non consegnato dopo un tentativo
+   *[other] Non consegnato dopo { $count } tentativi
+}

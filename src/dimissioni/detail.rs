@@ -6,7 +6,7 @@ use super::deadline;
 use super::deliver;
 use super::documents;
 use super::filer;
-use super::module::{self, Contents, Delivery, Kind, Module, Sender};
+use super::module::{self, Contents, Delivery, DeliveryState, Kind, Module, Sender};
 use super::pdf;
 use super::pin;
 use super::retrieval;
@@ -110,17 +110,20 @@ fn org_id(c: &mut crate::db::AnyConnection, tax_code: Option<&str>) -> QueryResu
     }
 }
 
-/// A delivery's state in words: sent; waiting for its first attempt or for
-/// the next one (at what time, Italian); or not delivered, and why.
+/// A delivery's state in words: delivered; under way, or waiting for the
+/// next attempt (at what time, Italian); or not delivered, and why.
 fn delivery_outcome(x: &Delivery, lang: crate::i18n::Lang) -> String {
-    match x.outcome.as_str() {
-        "sent" => t("dim-delivered"),
-        "pending" => match chrono::NaiveDateTime::parse_from_str(&x.detail, "%Y-%m-%dT%H:%M:%S") {
-            Ok(next) => t_args("dim-delivery-retry", &[("when", format_when(next, lang))]),
-            Err(_) => t("dim-delivery-pending"),
-        },
+    // `count` is the argument the messages choose singular or plural by.
+    let n = |attempts: i32| ("count", attempts.to_string());
+    match &x.state {
+        DeliveryState::Delivered => t("dim-delivered"),
+        DeliveryState::Waiting { next: None, .. } => t("dim-delivery-pending"),
+        DeliveryState::Waiting { attempts, next: Some(next) } => {
+            t_args("dim-delivery-retry", &[("when", format_when(*next, lang)), n(*attempts)])
+        }
         // The server's own words (host names, addresses) stay in the log.
-        _ => t("dim-not-delivered"),
+        DeliveryState::Refused => t("dim-delivery-refused"),
+        DeliveryState::GaveUp { attempts } => t_args("dim-delivery-gave-up", &[n(*attempts)]),
     }
 }
 
@@ -276,19 +279,21 @@ async fn detail_of(
     Ok(Detail { module: m, deliveries, may_revoke, in_time, operator, show_retrieval, pin, errors })
 }
 
-/// A queued message of the module, as its table shows it: `outcome` is the
-/// outbox's state, `detail` the next attempt (pending) or the last error.
+/// A queued message of the module, as its table shows it.
 fn as_delivery(prefix: &str, e: outbox::Entry) -> Delivery {
-    let detail = match e.state() {
-        outbox::State::Pending if e.attempts > 0 => e.next_attempt_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
-        _ => String::new(),
+    let state = match e.state() {
+        outbox::State::Sent => DeliveryState::Delivered,
+        outbox::State::Pending => {
+            DeliveryState::Waiting { attempts: e.attempts, next: (e.attempts > 0).then_some(e.next_attempt_at) }
+        }
+        outbox::State::Failed if e.refused() => DeliveryState::Refused,
+        outbox::State::Failed => DeliveryState::GaveUp { attempts: e.attempts },
     };
     Delivery {
         recipient: e.key.strip_prefix(prefix).unwrap_or(&e.key).to_string(),
         address: e.recipient.clone(),
         attempted_at: e.sent_at.unwrap_or(e.created_at),
-        outcome: e.state().code().to_string(),
-        detail,
+        state,
     }
 }
 

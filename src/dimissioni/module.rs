@@ -495,21 +495,48 @@ fn transmit_once(
 
 /// One attempt to deliver a module (as recorded before the outbox; new
 /// modules show their outbox messages in the same shape).
-#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delivery {
     pub recipient: String,
     pub address: String,
     pub attempted_at: NaiveDateTime,
-    pub outcome: String,
-    pub detail: String,
+    pub state: DeliveryState,
 }
 
+/// Where one of a module's messages stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeliveryState {
+    Delivered,
+    /// Not delivered yet: after `attempts` failed tries, the next at `next`
+    /// (none: the first is under way).
+    Waiting {
+        attempts: i32,
+        next: Option<NaiveDateTime>,
+    },
+    /// The receiving server refused the address for good (no such mailbox).
+    Refused,
+    /// Given up after this many attempts.
+    GaveUp {
+        attempts: i32,
+    },
+}
+
+/// The deliveries of modules sent before the outbox, one attempt each.
 pub fn deliveries(conn: &mut AnyConnection, module: i64) -> QueryResult<Vec<Delivery>> {
-    dl::table
+    let rows: Vec<(String, String, NaiveDateTime, String)> = dl::table
         .filter(dl::module_id.eq(module))
         .order(dl::id.asc())
-        .select((dl::recipient, dl::address, dl::attempted_at, dl::outcome, dl::detail))
-        .load(conn)
+        .select((dl::recipient, dl::address, dl::attempted_at, dl::outcome))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(recipient, address, attempted_at, outcome)| Delivery {
+            recipient,
+            address,
+            attempted_at,
+            state: if outcome == "sent" { DeliveryState::Delivered } else { DeliveryState::GaveUp { attempts: 1 } },
+        })
+        .collect())
 }
 
 #[cfg(test)]

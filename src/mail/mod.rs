@@ -39,6 +39,11 @@ pub enum MailError {
 }
 
 impl MailError {
+    /// How a refusal and a bad address start when written (the outbox keeps
+    /// the last error as text and tells a refusal by it).
+    pub const REFUSED: &'static str = "refused: ";
+    pub const ADDRESS: &'static str = "mail address: ";
+
     /// Whether another attempt could ever succeed.
     pub fn is_permanent(&self) -> bool {
         matches!(self, MailError::Address(_) | MailError::Refused(_) | MailError::Config(_))

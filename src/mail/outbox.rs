@@ -123,6 +123,15 @@ impl Entry {
     pub fn state(&self) -> State {
         State::parse(&self.state).unwrap_or(State::Pending)
     }
+
+    /// Failed because the address was refused for good (not given up after
+    /// the ceiling of attempts): what its last error says, as
+    /// [`super::MailError`] writes it.
+    pub fn refused(&self) -> bool {
+        self.last_error
+            .as_deref()
+            .is_some_and(|e| e.starts_with(super::MailError::REFUSED) || e.starts_with(super::MailError::ADDRESS))
+    }
 }
 
 /// The messages whose keys start with `prefix`, oldest first.

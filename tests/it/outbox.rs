@@ -205,6 +205,36 @@ async fn the_same_resignation_sent_three_times_at_once_is_one_module_and_four_me
     assert_eq!(page.matches("Inviato").count(), 4, "each delivery shown as sent");
 }
 
+/// The module's page says where each notice stands, in words: waiting for
+/// its next attempt (when, and after how many), then refused for good.
+#[tokio::test]
+async fn a_modules_page_says_in_words_when_a_notice_is_retried_and_when_it_was_refused() {
+    let port = free_port();
+    let app = with_smtp(port);
+    with_conn(&app.state.pool, |c| servizi_lavoro::dimissioni::relationships::seed_demo(c, MARIO))
+        .await
+        .expect("rapporti");
+    let mut m = mario(&app).await;
+    let code = crate::dimissioni::mario_resigns(&app, &mut m).await;
+    // Nobody answers SMTP: the first attempt fails (the request's own pass, or this one).
+    for _ in 0..100 {
+        if pass(&app).await == Pass::default() {
+            break;
+        }
+    }
+    let page = m.get(&format!("/dimissioni-volontarie/{code}")).await.body;
+    assert_eq!(page.matches("Non ancora consegnato (un tentativo): nuovo tentativo il").count(), 4, "{page}");
+    // The server is back but knows none of the addresses: a 550 for each, at once.
+    let _sink = serve(port, true).await;
+    app.state.clock.advance(Duration::seconds(40));
+    assert_eq!(pass(&app).await.failed, 4);
+    let page = m.get(&format!("/dimissioni-volontarie/{code}")).await.body;
+    assert_eq!(page.matches("Non consegnato: indirizzo inesistente").count(), 4);
+    assert!(!page.contains("no such mailbox"), "the server's own words stay in the log");
+    let en = m.get(&format!("/dimissioni-volontarie/{code}?lang=en")).await.body;
+    assert!(en.contains("Not delivered: the address does not exist"));
+}
+
 #[tokio::test]
 async fn no_domain_sends_mail_but_through_the_outbox() {
     // Only the outbox's worker talks to the transport; everything else queues.
