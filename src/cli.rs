@@ -71,8 +71,8 @@ pub enum OutboxCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum ItlCommand {
-    /// Make a codice fiscale an officer for a province (its sigla, e.g. MI).
-    Add { codice_fiscale: String, provincia: String },
+    /// Make a codice fiscale an officer of an office (its code, as loaded by `import itl`).
+    Add { codice_fiscale: String, ufficio: String },
     /// Take the role away.
     Remove { codice_fiscale: String },
 }
@@ -105,6 +105,11 @@ pub enum ImportCommand {
     /// data_inizio;tipologia_contrattuale;data_fine;email_datore;pec_datore.
     #[command(name = "rapporti")]
     Rapporti { file: PathBuf },
+    /// The Ispettorato's offices: `;`-separated CSV with the header
+    /// codice;denominazione;province;pec;invio (provinces separated by
+    /// commas; invio `pec` or `consultazione`). All or nothing: every problem
+    /// is reported and nothing changes; importing again replaces them all.
+    Itl { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -177,6 +182,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Dimissioni(DimissioniCommand::Verify) => verify_dimissioni(config).await,
         Command::Outbox(cmd) => outbox(config, cmd).await,
         Command::Import(ImportCommand::Rapporti { file }) => import_rapporti(config, file).await,
+        Command::Import(ImportCommand::Itl { file }) => import_itl(config, file).await,
         Command::Import(ImportCommand::RegistroImprese { file }) => import_registry(config, file).await,
         Command::Import(ImportCommand::Cliclavoro { file }) => import_cliclavoro(config, file).await,
     };
@@ -240,30 +246,35 @@ async fn backup(config: Config, file: PathBuf) -> CliResult {
 
 async fn itl(config: Config, cmd: ItlCommand) -> CliResult {
     let url = config.database_url.clone();
-    let (cf, province) = match &cmd {
-        ItlCommand::Add { codice_fiscale, provincia } => (codice_fiscale.clone(), Some(provincia.to_ascii_uppercase())),
+    let (cf, office) = match &cmd {
+        ItlCommand::Add { codice_fiscale, ufficio } => (codice_fiscale.clone(), Some(ufficio.to_ascii_uppercase())),
         ItlCommand::Remove { codice_fiscale } => (codice_fiscale.clone(), None),
     };
     let cf = crate::identity::codice_fiscale::normalize(&cf)
         .ok_or_else(|| format!("{cf:?} is not a valid codice fiscale"))?;
-    if let Some(p) = &province {
-        crate::dimissioni::itl::office(p).ok_or_else(|| format!("{p:?} is not an Italian province's sigla"))?;
-    }
-    let (c2, p2) = (cf.clone(), province.clone());
-    tokio::task::spawn_blocking(move || -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let pool = crate::db::connect(&url, 1)?;
-        let mut conn = pool.get()?;
-        match p2 {
-            Some(p) => crate::identity::roles::add_itl(&mut conn, &c2, &p)?,
-            None => {
-                crate::identity::roles::remove_itl(&mut conn, &c2)?;
+    let (c2, o2) = (cf.clone(), office.clone());
+    let done =
+        tokio::task::spawn_blocking(move || -> Result<Option<String>, Box<dyn std::error::Error + Send + Sync>> {
+            let pool = crate::db::connect(&url, 1)?;
+            let mut conn = pool.get()?;
+            match o2 {
+                Some(code) => {
+                    let Some(office) = crate::dimissioni::itl::by_code(&mut conn, &code)? else {
+                        return Err(format!("{code:?} is no office: load them with `import itl`").into());
+                    };
+                    crate::identity::roles::add_itl(&mut conn, &c2, &office.code)?;
+                    let provinces = crate::dimissioni::itl::provinces_of(&mut conn, &office.code)?;
+                    Ok(Some(format!("{} ({})", office.name, provinces.join(", "))))
+                }
+                None => {
+                    crate::identity::roles::remove_itl(&mut conn, &c2)?;
+                    Ok(None)
+                }
             }
-        }
-        Ok(())
-    })
-    .await??;
-    match province {
-        Some(p) => println!("{cf} is an Ispettorato officer for {p}"),
+        })
+        .await??;
+    match done {
+        Some(office) => println!("{cf} is an officer of {office}"),
         None => println!("{cf} is not an Ispettorato officer"),
     }
     Ok(())
@@ -271,20 +282,50 @@ async fn itl(config: Config, cmd: ItlCommand) -> CliResult {
 
 async fn verify_dimissioni(config: Config) -> CliResult {
     let url = config.database_url.clone();
-    // The modules are sealed with the portal's (service provider's) key.
-    let keys = crate::saml::keys::KeyPair::load(&config.sp_key, &config.sp_cert)?;
+    // The modules are sealed with the seal key (its retired certificates kept);
+    // those of seal version 1 with the service provider's.
+    let sp = crate::saml::keys::KeyPair::load(&config.sp_key, &config.sp_cert)?;
+    let keys = crate::keyring::Keyring::from_config(&config, &sp)?;
+    // Their time-stamps, against the authority's roots (when modules are stamped).
+    let roots = crate::dimissioni::timestamp::roots(&config)?;
+    let data_dir = config.data_dir.clone();
     let result = tokio::task::spawn_blocking(move || -> Result<_, Box<dyn std::error::Error + Send + Sync>> {
         let pool = crate::db::connect(&url, 1)?;
         let mut conn = pool.get()?;
-        Ok(crate::dimissioni::seal::verify(&mut conn, &keys)?)
+        let mut chain = crate::dimissioni::seal::verify(&mut conn, &keys)?;
+        // Then against every checkpoint, in the database and in the log beside it.
+        if let Ok(n) = chain {
+            let modules = crate::dimissioni::module::chain(&mut conn)?;
+            let log = crate::dimissioni::checkpoint::log_path(&data_dir);
+            chain = crate::dimissioni::checkpoint::verify(&mut conn, &keys, &modules, Some(&log))?.map(|points| {
+                println!("dimissioni: {points} checkpoints hold");
+                n
+            });
+        }
+        let stamps = match (&chain, &roots) {
+            (Ok(_), Some(roots)) => Some(crate::dimissioni::timestamp::verify(&mut conn, roots)?),
+            _ => None,
+        };
+        Ok((chain, stamps))
     })
     .await??;
+    let broken = |b: crate::dimissioni::seal::Broken| format!("dimissioni: module {} is broken: {}", b.code, b.why);
     match result {
-        Ok(n) => {
+        (Ok(n), stamps) => {
             println!("dimissioni: the seal chain holds ({n} modules checked)");
+            match stamps {
+                Some(Ok(r)) => {
+                    println!("dimissioni: {} time-stamp tokens verify", r.stamped);
+                    if !r.unstamped.is_empty() {
+                        println!("dimissioni: not yet time-stamped: {}", r.unstamped.join(", "));
+                    }
+                }
+                Some(Err(b)) => return Err(broken(b).into()),
+                None => println!("dimissioni: time-stamps not checked (no SL_TSA_CA)"),
+            }
             Ok(())
         }
-        Err(broken) => Err(format!("dimissioni: module {} is broken: {}", broken.code, broken.why).into()),
+        (Err(b), _) => Err(broken(b).into()),
     }
 }
 
@@ -343,6 +384,30 @@ async fn import_rapporti(config: Config, file: PathBuf) -> CliResult {
     }
     println!("rapporti: {} added, {} updated, {} rows rejected", report.added, report.updated, report.rejected.len());
     Ok(())
+}
+
+async fn import_itl(config: Config, file: PathBuf) -> CliResult {
+    let url = config.database_url.clone();
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let now = crate::kernel::Clock::system().now();
+    let result = tokio::task::spawn_blocking(move || -> Result<_, Box<dyn std::error::Error + Send + Sync>> {
+        let pool = crate::db::connect(&url, 1)?;
+        let mut conn = pool.get()?;
+        Ok(crate::dimissioni::itl::import(&mut conn, &text, now)?)
+    })
+    .await??;
+    match result {
+        Ok(n) => {
+            println!("itl: {n} offices loaded (the earlier ones replaced)");
+            Ok(())
+        }
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            Err(format!("itl: {} problems, nothing changed", problems.len()).into())
+        }
+    }
 }
 
 async fn import_cliclavoro(config: Config, file: PathBuf) -> CliResult {
@@ -421,9 +486,11 @@ async fn serve(config: Config) -> CliResult {
     let pool = tokio::task::spawn_blocking(move || crate::db::connect(&url, size)).await??;
     if config.demo_data {
         crate::foreign::demo::seed(&pool).await?;
+        let now = chrono::Utc::now().naive_utc();
+        // The example Ispettorato offices (Milano's covers the demo workplace).
+        crate::db::with_conn(&pool, move |c| crate::dimissioni::itl::seed_demo(c, now)).await?;
         // Giulia Bianchi (demo IdP) is legale rappresentante of a demo company.
         if let Some(giulia) = crate::auth::demo_idp::people::find("giulia").and_then(|p| p.codice_fiscale()) {
-            let now = chrono::Utc::now().naive_utc();
             crate::db::with_conn(&pool, move |c| crate::registry::seed_demo(c, &giulia, now)).await?;
         }
         // Mario Rossi (demo IdP) works for Giulia Bianchi's demo company.

@@ -66,6 +66,11 @@ struct FileSettings {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     services_base_url: Option<String>,
+    tsa_url: Option<String>,
+    tsa_ca: Option<PathBuf>,
+    seal_key: Option<PathBuf>,
+    seal_cert: Option<PathBuf>,
+    seal_retired_certs: Option<PathBuf>,
 }
 
 /// Which SPID service-provider profile our metadata declares.
@@ -155,6 +160,17 @@ pub struct Config {
     /// Where the Ministry's services live; each service adds its path.
     pub services_base_url: String,
     pub organization: Organization,
+    /// The RFC 3161 time-stamping authority every Dimissioni module's seal
+    /// is stamped by (in production a qualified one), and the roots its
+    /// certificate must lead to (PEM). None: modules are sealed, not stamped.
+    pub tsa_url: Option<String>,
+    pub tsa_ca: Option<PathBuf>,
+    /// The key and certificate that seal Dimissioni modules (not the SAML
+    /// key), and the certificates of earlier seal keys (PEM bundle), kept to
+    /// verify the modules they sealed.
+    pub seal_key: PathBuf,
+    pub seal_cert: PathBuf,
+    pub seal_retired_certs: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -267,6 +283,8 @@ struct ProductionFacts<'a> {
     sp_cert: Option<&'a std::path::Path>,
     keys_dir: &'a std::path::Path,
     metadata: &'a [String],
+    tsa: (Option<&'a str>, Option<&'a std::path::Path>),
+    seal: (Option<&'a std::path::Path>, Option<&'a std::path::Path>),
 }
 
 /// The public key of a PEM private key or certificate, DER-encoded.
@@ -290,6 +308,20 @@ fn production_problems(f: &ProductionFacts) -> Vec<String> {
     if f.demo_idp {
         problems.push("SL_DEMO_IDP: the demo identity providers are refused".into());
     }
+    // Modules are sealed with a key of their own, kept apart from the SAML one.
+    if f.seal.0.is_none() || f.seal.1.is_none() {
+        problems.push("SL_SEAL_KEY and SL_SEAL_CERT: the key and certificate that seal Dimissioni modules".into());
+    } else if f.seal.0 == f.sp_key {
+        problems.push("SL_SEAL_KEY: the seal needs a key of its own, not the service provider's".into());
+    }
+    // A resignation needs a date certain from a third party (DM 15/12/2015, Allegato B: "marca temporale").
+    match f.tsa {
+        (Some(url), Some(_)) if url.starts_with("https://") || url.starts_with("http://") => {}
+        (Some(_), Some(_)) => problems.push("SL_TSA_URL: an http(s):// address of the time-stamping authority".into()),
+        _ => problems.push(
+            "SL_TSA_URL and SL_TSA_CA: a qualified time-stamping authority (RFC 3161) and its root certificates".into(),
+        ),
+    }
     match f.smtp {
         None => problems.push("SL_SMTP_URL: mail goes through SMTP with TLS, not to the file outbox".into()),
         Some(u) if !(u.starts_with("smtps://") || u.contains("tls=required")) => {
@@ -298,10 +330,16 @@ fn production_problems(f: &ProductionFacts) -> Vec<String> {
         Some(_) => {}
     }
     // Development keys are refused by what they are, wherever they were copied.
-    let development: Vec<Vec<u8>> =
-        ["sp.key.pem", "demo-idp.key.pem"].iter().filter_map(|n| public_key_der(&f.keys_dir.join(n))).collect();
-    for (key, path) in [("SL_SP_KEY", f.sp_key), ("SL_SP_CERT", f.sp_cert)] {
+    let development: Vec<Vec<u8>> = ["sp.key.pem", "demo-idp.key.pem", "seal.key.pem"]
+        .iter()
+        .filter_map(|n| public_key_der(&f.keys_dir.join(n)))
+        .collect();
+    let keys =
+        [("SL_SP_KEY", f.sp_key), ("SL_SP_CERT", f.sp_cert), ("SL_SEAL_KEY", f.seal.0), ("SL_SEAL_CERT", f.seal.1)];
+    for (key, path) in keys {
         match path {
+            // The seal's absence is said above.
+            None if key.starts_with("SL_SEAL") => {}
             None => problems.push(format!("{key}: the real service-provider key and certificate")),
             Some(p) if !p.is_file() => problems.push(format!("{key}: {} does not exist", p.display())),
             Some(p) => match public_key_der(p) {
@@ -496,6 +534,10 @@ impl Config {
         let keys_dir = data_dir.join("keys");
         let sp_key = env.var("SL_SP_KEY").map(PathBuf::from).or(file.sp_key);
         let sp_cert = env.var("SL_SP_CERT").map(PathBuf::from).or(file.sp_cert);
+        let tsa_url = env.var("SL_TSA_URL").or(file.tsa_url.clone());
+        let seal_key = env.var("SL_SEAL_KEY").map(PathBuf::from).or(file.seal_key.clone());
+        let seal_cert = env.var("SL_SEAL_CERT").map(PathBuf::from).or(file.seal_cert.clone());
+        let tsa_ca = env.var("SL_TSA_CA").map(PathBuf::from).or(file.tsa_ca.clone());
 
         if production {
             let smtp = env.var("SL_SMTP_URL").or(file.smtp_url.clone());
@@ -510,6 +552,8 @@ impl Config {
                 sp_cert: sp_cert.as_deref(),
                 keys_dir: &keys_dir,
                 metadata: &metadata,
+                tsa: (tsa_url.as_deref(), tsa_ca.as_deref()),
+                seal: (seal_key.as_deref(), seal_cert.as_deref()),
             });
             if !problems.is_empty() {
                 return Err(ConfigError::Production(problems));
@@ -553,6 +597,11 @@ impl Config {
             cie_idp_metadata,
             eidas_idp_metadata,
             organization,
+            tsa_url,
+            tsa_ca,
+            seal_key: seal_key.unwrap_or_else(|| keys_dir.join("seal.key.pem")),
+            seal_cert: seal_cert.unwrap_or_else(|| keys_dir.join("seal.cert.pem")),
+            seal_retired_certs: env.var("SL_SEAL_RETIRED_CERTS").map(PathBuf::from).or(file.seal_retired_certs),
         })
     }
 
@@ -585,6 +634,8 @@ impl Config {
         let mut cfg = Config::load(None, &env).expect("the defaults are valid");
         cfg.sp_key = data_dir.join("keys/sp.key.pem");
         cfg.sp_cert = data_dir.join("keys/sp.cert.pem");
+        cfg.seal_key = data_dir.join("keys/seal.key.pem");
+        cfg.seal_cert = data_dir.join("keys/seal.cert.pem");
         cfg.data_dir = data_dir;
         cfg
     }
@@ -611,7 +662,7 @@ mod tests {
         let err = Config::load(None, &HashMap::new()).unwrap_err();
         let ConfigError::Production(problems) = &err else { panic!("{err}") };
         let text = problems.join("\n");
-        for key in ["SL_BASE_URL", "SL_SMTP_URL", "SL_SP_KEY", "SL_SP_CERT"] {
+        for key in ["SL_BASE_URL", "SL_SMTP_URL", "SL_SP_KEY", "SL_SP_CERT", "SL_TSA_URL", "SL_SEAL_KEY"] {
             assert!(text.contains(key), "{key} missing from {text}");
         }
         assert!(err.to_string().contains("SL_ENV=development"), "{err}");

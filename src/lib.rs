@@ -26,6 +26,7 @@ pub mod i18n;
 pub mod identity;
 pub mod kept_forms;
 pub mod kernel;
+pub mod keyring;
 pub mod mail;
 pub mod maintenance;
 pub mod paths;
@@ -35,6 +36,7 @@ pub mod registry;
 pub mod saml;
 pub mod support;
 pub mod telemetry;
+pub mod timestamping;
 pub mod web;
 
 pub use app::build_router;

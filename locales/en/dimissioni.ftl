@@ -5,7 +5,7 @@ dim-lead-own = The resignation, consensual termination and revocation forms you 
 dim-lead-company = The forms about the company's employment relationships, read-only.
 dim-lead-sent = The forms you sent on behalf of workers. Under privacy law you see only those you sent.
 dim-list-caption = Forms, newest first
-dim-province-title = Forms of the province of { $province } (Labour Inspectorate)
+dim-province-title = Forms of { $office } (provinces: { $provinces })
 dim-province-caption = Forms with a workplace in the province, newest first
 dim-none = No forms.
 dim-search-label = Search the forms
@@ -233,3 +233,7 @@ dim-delivery-gave-up = { $count ->
     [one] Not delivered after one attempt
    *[other] Not delivered after { $count } attempts
 }
+dim-timestamp = Time-stamp
+dim-timestamp-by = { $when }, { $by }
+dim-timestamp-pending = Waiting for its time-stamp
+dim-german-version = German version

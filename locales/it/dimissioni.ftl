@@ -5,7 +5,7 @@ dim-lead-own = I moduli di dimissioni, risoluzione consensuale e revoca che hai 
 dim-lead-company = I moduli che riguardano i rapporti di lavoro dell'azienda, in sola consultazione.
 dim-lead-sent = I moduli che hai trasmesso per conto dei lavoratori. Per la legge sulla privacy vedi solo quelli inviati da te.
 dim-list-caption = Moduli, dal più recente
-dim-province-title = Moduli della provincia di { $province } (Ispettorato)
+dim-province-title = Moduli di { $office } (province: { $provinces })
 dim-province-caption = Moduli con sede di lavoro nella provincia, dal più recente
 dim-none = Nessun modulo.
 dim-search-label = Cerca tra i moduli
@@ -233,3 +233,7 @@ dim-delivery-gave-up = { $count ->
     [one] Non consegnato dopo un tentativo
    *[other] Non consegnato dopo { $count } tentativi
 }
+dim-timestamp = Marca temporale
+dim-timestamp-by = { $when }, { $by }
+dim-timestamp-pending = In attesa della marca temporale
+dim-german-version = Versione in lingua tedesca

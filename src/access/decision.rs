@@ -99,7 +99,9 @@ pub enum Resource<'a> {
         /// The soggetto abilitato it was sent for (none: sent by the worker).
         sent_for: Option<i64>,
         province: &'a str,
-        officer_for: Option<&'a str>,
+        /// The provinces of the Ispettorato office the principal is an
+        /// officer of (none: not an officer).
+        officer_for: &'a [&'a str],
         /// The soggetto abilitato for which the principal found it with the
         /// worker's retrieval code (nota 3575/2020), if any.
         retrieved_for: Option<i64>,
@@ -167,9 +169,9 @@ pub enum Listing<'a> {
     Employer { organisation: i64 },
     /// Those the operator sent for a soggetto abilitato.
     SentFor { organisation: i64 },
-    /// A province's, to its Ispettorato officers: the province listed and
-    /// the one the principal is an officer for (if any).
-    Province { province: &'a str, officer_for: Option<&'a str> },
+    /// Those of an Ispettorato office's provinces, to its officers: the
+    /// office listed and the one the principal is an officer of (if any).
+    Office { office: &'a str, officer_of: Option<&'a str> },
 }
 
 impl Listing<'_> {
@@ -178,7 +180,7 @@ impl Listing<'_> {
             Listing::Worker(cf) => format!("dimissioni-of:{cf}"),
             Listing::Employer { organisation } => format!("org:{organisation}/dimissioni"),
             Listing::SentFor { organisation } => format!("org:{organisation}/dimissioni-sent"),
-            Listing::Province { province, .. } => format!("dimissioni-province:{province}"),
+            Listing::Office { office, .. } => format!("itl-office:{office}/dimissioni"),
         }
     }
 }
@@ -444,7 +446,7 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
             let reader = action == Action::View
                 && (as_company(who, *employer)
                     || (who.has_role(Role::ItlOfficer)
-                        && officer_for.is_some_and(|p| p.eq_ignore_ascii_case(province))));
+                        && officer_for.iter().any(|p| p.eq_ignore_ascii_case(province))));
             if !(own || sender || reader) {
                 return Err(Denial::NotYours);
             }
@@ -460,8 +462,8 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
                 }
                 Listing::Employer { organisation } => as_company(who, Some(*organisation)),
                 Listing::SentFor { organisation } => as_abilitato(who, Some(*organisation)),
-                Listing::Province { province, officer_for } => {
-                    who.has_role(Role::ItlOfficer) && officer_for.is_some_and(|p| p.eq_ignore_ascii_case(province))
+                Listing::Office { office, officer_of } => {
+                    who.has_role(Role::ItlOfficer) && *officer_of == Some(*office)
                 }
             };
             if !entitled {

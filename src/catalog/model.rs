@@ -15,7 +15,7 @@ pub struct Text {
 impl Text {
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
-            Lang::It => &self.it,
+            Lang::It | Lang::De => &self.it,
             Lang::En => &self.en,
         }
     }

@@ -440,6 +440,7 @@ diesel::table! {
         hash -> Text,
         signature -> Text,
         retrieval_code -> Nullable<Text>,
+        seal_key -> Nullable<Text>,
     }
 }
 
@@ -475,11 +476,52 @@ diesel::table! {
         identifier -> Text,
         province -> Text,
         added_at -> Timestamp,
+        office_code -> Nullable<Text>,
     }
 }
 
+diesel::table! {
+    itl_offices (code) {
+        code -> Text,
+        name -> Text,
+        pec -> Text,
+        delivery -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    itl_office_provinces (province) {
+        province -> Text,
+        office_code -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(itl_offices, itl_office_provinces);
+
 diesel::joinable!(dimissioni_deliveries -> dimissioni_modules (module_id));
-diesel::allow_tables_to_appear_in_same_query!(dimissioni_modules, dimissioni_deliveries);
+diesel::allow_tables_to_appear_in_same_query!(dimissioni_modules, dimissioni_deliveries, dimissioni_timestamps);
+
+diesel::table! {
+    dimissioni_checkpoints (id) {
+        id -> BigInt,
+        modules -> BigInt,
+        head_code -> Text,
+        head_hash -> Text,
+        at -> Timestamp,
+        seal_key -> Text,
+        signature -> Text,
+    }
+}
+
+diesel::table! {
+    dimissioni_timestamps (module_code) {
+        module_code -> Text,
+        token -> Binary,
+        stamped_at -> Timestamp,
+        authority -> Text,
+    }
+}
 
 diesel::table! {
     dimissioni_retrievals (id) {

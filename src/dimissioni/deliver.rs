@@ -15,19 +15,26 @@ use crate::mail::{outbox, Attachment, Mailer};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// Who gets a module, and at which address.
-pub fn recipients(m: &Module) -> Vec<(&'static str, String)> {
+/// Who gets a module, and at which address: the employer, the Ispettorato
+/// office that covers the workplace (when it takes modules by PEC), the worker.
+pub fn recipients(conn: &mut AnyConnection, m: &Module) -> QueryResult<Vec<(&'static str, String)>> {
     let c = &m.contents;
     let mut out = vec![("employer-pec", c.employer_pec.clone())];
     if !c.employer_email.is_empty() && c.employer_email != c.employer_pec {
         out.push(("employer-email", c.employer_email.clone()));
     }
-    if let Some(office) = itl::office(&c.workplace_province) {
-        out.push(("itl", office.pec.to_string()));
+    match itl::for_province(conn, &c.workplace_province)? {
+        Some(office) if office.delivery == itl::Delivery::Pec => out.push(("itl", office.pec)),
+        Some(_) => {}
+        None => tracing::warn!(
+            module = %m.code,
+            province = %c.workplace_province,
+            "no Ispettorato office covers the workplace's province: load them with `import itl`"
+        ),
     }
     out.push(("worker", c.worker_email.clone()));
     out.retain(|(_, a)| !a.is_empty());
-    out
+    Ok(out)
 }
 
 /// Transmits `contents` and queues its messages in one transaction, spending
@@ -44,7 +51,7 @@ pub async fn transmit(
 ) -> Result<Result<String, String>, crate::db::DbError> {
     let (s2, now) = (state.clone(), state.clock.now());
     let sent = crate::db::transaction(&state.pool, move |c| {
-        let code = module::transmit(c, &contents, sender, &key, &s2.saml.sp.keys, now)?;
+        let code = module::transmit(c, &contents, sender, &key, &s2.seal, now)?;
         if let Ok(code) = &code {
             if operator {
                 pin::spend(c, &key, code)?;
@@ -56,6 +63,15 @@ pub async fn transmit(
     })
     .await?;
     state.deliver_mail();
+    // Its time-stamp, once it is committed (the worker retries if the authority is down).
+    if sent.is_ok() && state.config.tsa_url.is_some() {
+        let s = state.clone();
+        tokio::spawn(async move {
+            if let Err(e) = super::timestamp::stamp_pending(&s).await {
+                tracing::warn!(error = %e, "time-stamping after a transmission failed; the worker retries");
+            }
+        });
+    }
     Ok(sent)
 }
 
@@ -102,7 +118,7 @@ pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Module, now: Naive
         ("by", by.unwrap_or_default()),
     ];
     let mut queued = 0;
-    for (recipient, address) in recipients(m) {
+    for (recipient, address) in recipients(conn, m)? {
         // The worker's receipt carries the retrieval code, for a revoca through anyone.
         let (body, attachment) = match (recipient, &m.retrieval_code) {
             ("worker", Some(code)) => {

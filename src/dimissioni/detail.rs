@@ -6,6 +6,7 @@ use super::deadline;
 use super::deliver;
 use super::documents;
 use super::filer;
+use super::itl;
 use super::module::{self, Contents, Delivery, DeliveryState, Kind, Module, Sender};
 use super::pdf;
 use super::pin;
@@ -15,7 +16,6 @@ use crate::db::schema::organisations as o;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang};
-use crate::identity::roles;
 use crate::kernel::clock::rome;
 use crate::kernel::{Principal, Role, Subject};
 use crate::mail::outbox;
@@ -53,16 +53,18 @@ pub async fn permitted(
     let (c2, identifier, officer) = (code.to_string(), who.actor.identifier.clone(), who.has_role(Role::ItlOfficer));
     let account = who.actor.account_id;
     let (m, employer, sent_for, province, retrieved) = with_conn(&req.state.pool, move |c| {
-        let Some(m) = module::by_code(c, &c2)? else { return Ok((None, None, None, None, Vec::new())) };
+        let Some(m) = module::by_code(c, &c2)? else { return Ok((None, None, None, Vec::new(), Vec::new())) };
         let employer = org_id(c, Some(&m.contents.employer_tax_code))?;
         let sent_for = org_id(c, m.contents.abilitato_tax_code.as_deref())?;
-        let province = if officer { roles::itl_province(c, &identifier)? } else { None };
+        let province =
+            if officer { itl::officer_of(c, &identifier)?.map(|(_, p)| p).unwrap_or_default() } else { Vec::new() };
         let retrieved = retrieval::found_for(c, account, &m.code)?;
         Ok((Some(m), employer, sent_for, province, retrieved))
     })
     .await?;
     let m = m.ok_or(AppError::NotFound)?;
     let retrieved_for = retrieved_for(who, &retrieved);
+    let officer_provinces: Vec<&str> = province.iter().map(String::as_str).collect();
     let resource = Resource::Resignation {
         code: &m.code,
         worker: &m.contents.worker_tax_code,
@@ -70,7 +72,7 @@ pub async fn permitted(
         filed_by: m.filed_by_account_id,
         sent_for,
         province: &m.contents.workplace_province,
-        officer_for: province.as_deref(),
+        officer_for: &officer_provinces,
         retrieved_for,
     };
     // After a new authentication at the service's level, back to the module's page.
@@ -136,6 +138,8 @@ struct Detail {
     in_time: bool,
     operator: bool,
     show_retrieval: bool,
+    /// Its time-stamp (when, by whom), not yet one, or none expected.
+    stamp: Option<Option<(chrono::NaiveDateTime, String)>>,
     pin: Option<String>,
     errors: FieldErrors,
 }
@@ -162,6 +166,16 @@ fn DetailPage(d: Detail) -> impl IntoView {
         ("dim-reason", c.reason.clone().unwrap_or_default()),
         ("dim-revokes", c.revokes_code.clone().unwrap_or_default()),
         ("dim-seal", m.hash.clone()),
+        (
+            "dim-timestamp",
+            match &d.stamp {
+                Some(Some((at, by))) => {
+                    t_args("dim-timestamp-by", &[("when", format_when(*at, lang)), ("by", by.clone())])
+                }
+                Some(None) => t("dim-timestamp-pending"),
+                None => String::new(),
+            },
+        ),
         // With the code, what anyone checks at /verifica.
         ("dim-verification-code", super::seal::verification_code(&m.hash)),
         ("dim-retrieval-code", m.retrieval_code.clone().filter(|_| d.show_retrieval).unwrap_or_default()),
@@ -253,13 +267,20 @@ async fn detail_of(
     let (id, sent_by, code, account) =
         (m.id, m.contents.abilitato_tax_code.clone(), m.code.clone(), who.actor.account_id);
     let prefix = deliver::key_prefix(&m.code);
-    let (deliveries, sent_for, retrieved) = with_conn(&req.state.pool, move |c| {
+    let (deliveries, sent_for, retrieved, stamp) = with_conn(&req.state.pool, move |c| {
         // Modules sent before the outbox recorded each attempt in their own table.
         let mut all = module::deliveries(c, id)?;
         all.extend(outbox::with_prefix(c, &prefix)?.into_iter().map(|e| as_delivery(&prefix, e)));
-        Ok((all, org_id(c, sent_by.as_deref())?, retrieval::found_for(c, account, &code)?))
+        let stamp = super::timestamp::stamp_of(c, &code)?;
+        Ok((all, org_id(c, sent_by.as_deref())?, retrieval::found_for(c, account, &code)?, stamp))
     })
     .await?;
+    // Said only where modules are stamped at all.
+    let stamp = match stamp {
+        Some((at, by)) => Some(Some((at, by))),
+        None if req.state.config.tsa_url.is_some() => Some(None),
+        None => None,
+    };
     let retrieved_for = retrieved_for(who, &retrieved);
     let resource = Resource::Resignation {
         code: &m.code,
@@ -268,7 +289,7 @@ async fn detail_of(
         filed_by: m.filed_by_account_id,
         sent_for,
         province: &m.contents.workplace_province,
-        officer_for: None,
+        officer_for: &[],
         retrieved_for,
     };
     let may_revoke = access::authorize(Some(who), Action::Change, &resource).is_ok();
@@ -276,7 +297,7 @@ async fn detail_of(
     // The retrieval code is for the worker's copy, and for whoever sent it (to hand over).
     let show_retrieval = worker_copy(who, &m, retrieved_for);
     let in_time = deadline::in_time(m.transmitted_at, req.state.clock.now());
-    Ok(Detail { module: m, deliveries, may_revoke, in_time, operator, show_retrieval, pin, errors })
+    Ok(Detail { module: m, deliveries, may_revoke, in_time, operator, show_retrieval, stamp, pin, errors })
 }
 
 /// A queued message of the module, as its table shows it.

@@ -14,7 +14,19 @@ pub enum Copy {
     Recipient,
 }
 
+/// The module in `lang`; for a workplace in the Provincia autonoma di
+/// Bolzano, followed by its German version (public documents there are
+/// bilingual, D.P.R. 574/1988; circ. 12/2016).
 pub fn module(m: &Module, lang: Lang, copy: Copy) -> Document {
+    let mut lines = lines(m, lang, copy);
+    if m.contents.workplace_province.eq_ignore_ascii_case("BZ") && lang != Lang::De {
+        lines.push(format!("# {}", Lang::De.t("dim-german-version")));
+        lines.extend(self::lines(m, Lang::De, copy));
+    }
+    Document { title: format!("{} {}", lang.t("dim-pdf-title"), m.code), lang: lang.code(), lines }
+}
+
+fn lines(m: &Module, lang: Lang, copy: Copy) -> Vec<String> {
     let c = &m.contents;
     let t = |k: &str| lang.t(k);
     let line = |k: &str, v: &str| format!("{}: {v}", lang.t(k));
@@ -74,7 +86,7 @@ pub fn module(m: &Module, lang: Lang, copy: Copy) -> Document {
         lines.push(line("dim-retrieval-code", code));
         lines.push(t("dim-retrieval-note"));
     }
-    Document { title: format!("{} {}", t("dim-pdf-title"), m.code), lang: lang.code(), lines }
+    lines
 }
 
 /// The paper delega for a filing by a soggetto abilitato, with its PIN.
@@ -108,4 +120,70 @@ pub fn delega(f: &DelegaFacts, lang: Lang) -> Document {
         format!("{} ______________________________", lang.t("dim-delega-sign-operator")),
     ];
     Document { title: format!("{} {}", lang.t("dim-delega-title"), f.worker_tax_code), lang: lang.code(), lines }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{lines, module, Copy};
+    use crate::dimissioni::module::{Contents, Module};
+    use crate::i18n::{Lang, MISSING_MARKER};
+
+    fn sample(province: &str, abilitato: Option<&str>) -> Module {
+        let day = chrono::NaiveDate::from_ymd_opt(2027, 3, 1).expect("day");
+        Module {
+            id: 1,
+            code: "20270301093000000".into(),
+            contents: Contents {
+                kind: "dimissioni".into(),
+                worker_tax_code: "RSSMRA80A01H501U".into(),
+                worker_family_name: "Rossi".into(),
+                worker_given_name: "Mario".into(),
+                worker_email: "mario@example.org".into(),
+                employer_tax_code: "01234567897".into(),
+                employer_name: "Bianchi srl".into(),
+                workplace_address: "Via Museo 1".into(),
+                workplace_comune: "Bolzano".into(),
+                workplace_cap: "39100".into(),
+                workplace_province: province.into(),
+                employer_pec: "bianchi@pec.example.it".into(),
+                start_date: day,
+                contract_type: "Tempo indeterminato".into(),
+                decorrenza: Some(day),
+                abilitato_kind: abilitato.map(str::to_string),
+                abilitato_tax_code: abilitato.map(|_| "97735020584".to_string()),
+                ..Contents::default()
+            },
+            revoked_by_code: None,
+            worker_account_id: None,
+            filed_by_account_id: 1,
+            transmitted_at: day.and_hms_opt(8, 30, 0).expect("time"),
+            prev_hash: String::new(),
+            hash: "ab".repeat(32),
+            signature: String::new(),
+            retrieval_code: Some("K7QM-2XZP-9RTA".into()),
+            seal_key: None,
+        }
+    }
+
+    #[test]
+    fn a_module_from_bolzano_carries_its_german_version_whole() {
+        for abilitato in [None, Some("patronato")] {
+            let m = sample("BZ", abilitato);
+            let (it, de) = (lines(&m, Lang::It, Copy::Worker), lines(&m, Lang::De, Copy::Worker));
+            assert_eq!(it.len(), de.len());
+            for (i, d) in it.iter().zip(&de) {
+                assert!(!d.contains(MISSING_MARKER), "{d}");
+                // Every line is translated (the German file lacks no message the module uses).
+                assert_ne!(i, d, "not translated: {d}");
+            }
+            let all = module(&m, Lang::It, Copy::Worker).lines;
+            assert_eq!(all.len(), it.len() + 1 + de.len());
+            assert!(
+                all.iter().any(|l| l == "# Deutsche Fassung")
+                    && all.iter().any(|l| l.starts_with("Wirksam ab: 01.03.2027"))
+            );
+        }
+        let milano = module(&sample("MI", None), Lang::It, Copy::Worker).lines;
+        assert!(!milano.iter().any(|l| l.contains("Deutsche")), "only where the workplace is in Bolzano");
+    }
 }

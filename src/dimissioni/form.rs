@@ -172,7 +172,7 @@ pub fn check(v: &Values, today: NaiveDate) -> Result<Contents, FieldErrors> {
         e.add("cap", "dim-error-cap");
     }
     let province = v.workplace_province.to_ascii_uppercase();
-    if itl::office(&province).is_none() {
+    if !itl::is_province(&province) {
         e.add("provincia", "dim-error-province");
     }
     let (employer_email, employer_pec) = (v.employer_email.to_lowercase(), v.employer_pec.to_lowercase());

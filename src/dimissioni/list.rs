@@ -3,13 +3,13 @@
 //! service): the modules of its relationships, searchable by worker, type and
 //! dates, also as CSV. As a soggetto abilitato: the modules one sent.
 //! Ispettorato officers also see their province's.
+use super::itl;
 use super::module::{self, Kind, Module, Scope, Search};
 use crate::access::{self, Action, Listing, Resource, DIMISSIONI};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
 use crate::identity::organisations;
-use crate::identity::roles;
 use crate::kernel::{Principal, Profile, Role, Subject};
 use crate::paths;
 use crate::web::components::TableOrEmpty;
@@ -93,7 +93,8 @@ struct Lists {
     may_file: bool,
     /// An operator of a soggetto abilitato: may find a module by its retrieval code.
     may_retrieve: bool,
-    province: Option<(String, Vec<Module>)>,
+    /// An officer's office (name, provinces) and its modules.
+    province: Option<((String, String), Vec<Module>)>,
 }
 
 #[component]
@@ -159,9 +160,9 @@ fn ListPage(l: Lists) -> impl IntoView {
                 </form>
             })}
             <ModulesTable modules=l.modules caption="dim-list-caption"/>
-            {l.province.map(|(p, modules)| view! {
+            {l.province.map(|((office, provinces), modules)| view! {
                 <section aria-labelledby="province-heading">
-                    <h2 id="province-heading">{crate::i18n::t_args("dim-province-title", &[("province", p)])}</h2>
+                    <h2 id="province-heading">{crate::i18n::t_args("dim-province-title", &[("office", office), ("provinces", provinces)])}</h2>
                     <ModulesTable modules caption="dim-province-caption"/>
                 </section>
             })}
@@ -171,20 +172,20 @@ fn ListPage(l: Lists) -> impl IntoView {
 
 /// The modules the principal sees as an Ispettorato officer: the province's
 /// list, asked of the decision like any other list.
-async fn province_view(req: &PageRequest, who: &Principal) -> AppResult<Option<(String, Vec<Module>)>> {
+async fn province_view(req: &PageRequest, who: &Principal) -> AppResult<Option<((String, String), Vec<Module>)>> {
     if !who.has_role(Role::ItlOfficer) {
         return Ok(None);
     }
     let identifier = who.actor.identifier.clone();
-    let Some(province) = with_conn(&req.state.pool, move |c| roles::itl_province(c, &identifier)).await? else {
+    let Some((office, provinces)) = with_conn(&req.state.pool, move |c| itl::officer_of(c, &identifier)).await? else {
         return Ok(None);
     };
-    let listing = Listing::Province { province: &province, officer_for: Some(&province) };
+    let listing = Listing::Office { office: &office.code, officer_of: Some(&office.code) };
     let permit = access::require(req, Action::View, &Resource::Resignations(listing), &req.at.path).await?;
-    let p2 = province.clone();
+    let o2 = office.code.clone();
     let modules =
-        with_conn(&req.state.pool, move |c| module::list(c, &permit, Scope::Province(&p2), &Search::default())).await?;
-    Ok(Some((province, modules)))
+        with_conn(&req.state.pool, move |c| module::list(c, &permit, Scope::Office(&o2), &Search::default())).await?;
+    Ok(Some(((office.name, provinces.join(", ")), modules)))
 }
 
 async fn modules_for(req: &PageRequest, who: &Principal, q: &SearchQuery) -> AppResult<(View, Vec<Module>)> {

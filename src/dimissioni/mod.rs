@@ -5,6 +5,7 @@
 //! Ispettorato consult the modules. Relationships come from the Comunicazioni
 //! Obbligatorie (`servizi-lavoro import rapporti`); every module is sealed in
 //! a signed hash chain (`servizi-lavoro dimissioni verify`).
+pub mod checkpoint;
 pub mod deadline;
 pub mod deliver;
 mod detail;
@@ -21,6 +22,7 @@ pub mod relationships;
 mod retrieval;
 pub mod retrieval_code;
 pub mod seal;
+pub mod timestamp;
 mod verify;
 
 use crate::kernel::AppState;

@@ -85,6 +85,8 @@ pub struct Module {
     /// The worker's retrieval code (none on a revoca): only for the worker's
     /// copy and whoever sent it ([`super::retrieval`]).
     pub retrieval_code: Option<String>,
+    /// The key that sealed it (none: seal version 1, the service provider's).
+    pub seal_key: Option<String>,
 }
 
 impl Module {
@@ -124,6 +126,7 @@ type Row = (
         String,
         String,
         String,
+        Option<String>,
         Option<String>,
     ),
 );
@@ -166,6 +169,7 @@ macro_rules! select_module {
                 m::hash,
                 m::signature,
                 m::retrieval_code,
+                m::seal_key,
             ),
         )
     };
@@ -175,7 +179,7 @@ fn from_row(row: Row) -> Module {
     let (
         (id, code, kind, revokes_code, revoked_by_code, worker_account_id, wcf, wfam, wgiv, wmail),
         (ecf, ename, addr, comune, cap, prov, email, pec, start, contract),
-        (decorrenza, reason, filed_by, ab_kind, ab_cf, at, prev_hash, hash, signature, retrieval_code),
+        (decorrenza, reason, filed_by, ab_kind, ab_cf, at, prev_hash, hash, signature, retrieval_code, seal_key),
     ) = row;
     Module {
         id,
@@ -210,6 +214,7 @@ fn from_row(row: Row) -> Module {
         hash,
         signature,
         retrieval_code,
+        seal_key,
     }
 }
 
@@ -285,7 +290,8 @@ pub enum Scope<'a> {
         organisation: i64,
         abilitato: &'a str,
     },
-    Province(&'a str),
+    /// Those of the provinces an Ispettorato office covers.
+    Office(&'a str),
 }
 
 impl Scope<'_> {
@@ -296,7 +302,7 @@ impl Scope<'_> {
             Scope::Worker(cf) => Listing::Worker(cf),
             Scope::Employer { organisation, .. } => Listing::Employer { organisation: *organisation },
             Scope::FiledBy { organisation, .. } => Listing::SentFor { organisation: *organisation },
-            Scope::Province(p) => Listing::Province { province: p, officer_for: Some(p) },
+            Scope::Office(code) => Listing::Office { office: code, officer_of: Some(code) },
         }
     }
 }
@@ -320,7 +326,7 @@ pub fn list(conn: &mut AnyConnection, permit: &Permit, scope: Scope, search: &Se
         Scope::FiledBy { account, abilitato, .. } => {
             q.filter(m::filed_by_account_id.eq(account)).filter(m::abilitato_tax_code.eq(abilitato.to_string()))
         }
-        Scope::Province(p) => q.filter(m::workplace_province.eq(p.to_string())),
+        Scope::Office(code) => q.filter(m::workplace_province.eq_any(super::itl::provinces_of(conn, code)?)),
     };
     if let Some(w) = &search.worker {
         q = q.filter(m::worker_tax_code.eq(w.clone()));
@@ -364,7 +370,7 @@ pub fn transmit(
     contents: &Contents,
     sender: Sender,
     idempotency_key: &str,
-    keys: &crate::saml::keys::KeyPair,
+    keys: &crate::keyring::Keyring,
     now: NaiveDateTime,
 ) -> QueryResult<Result<String, String>> {
     use diesel::result::{DatabaseErrorKind, Error};
@@ -405,7 +411,7 @@ fn transmit_once(
     contents: &Contents,
     sender: Sender,
     idempotency_key: &str,
-    keys: &crate::saml::keys::KeyPair,
+    keys: &crate::keyring::Keyring,
     now: NaiveDateTime,
 ) -> QueryResult<Result<String, String>> {
     conn.transaction(|c| {
@@ -433,10 +439,17 @@ fn transmit_once(
         // Milliseconds only: the code is the transmission time to the millisecond.
         at = at.with_nanosecond((at.nanosecond() / 1_000_000) * 1_000_000).unwrap_or(at);
         let code = code_for(at, last_code.as_deref());
-        let hash = seal::hash(&prev_hash, &code, at, contents);
         // A resignation gets the worker's retrieval code; a revoca ends the matter.
         let retrieval_code = (contents.kind != Kind::Revoca.code()).then(super::retrieval_code::new_code);
-        let signature = seal::sign(keys, &hash).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
+        let sealed = seal::Covered {
+            filed_by: sender.account,
+            worker_account: sender.worker_account,
+            retrieval_code: retrieval_code.as_deref(),
+            key: &keys.current_id,
+        };
+        let hash = seal::hash(&prev_hash, &code, at, contents, Some(&sealed));
+        let signature =
+            seal::sign(&keys.current, &hash).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
         diesel::insert_into(m::table)
             .values((
                 (
@@ -472,7 +485,8 @@ fn transmit_once(
                     m::prev_hash.eq(&prev_hash),
                     m::hash.eq(&hash),
                     m::signature.eq(&signature),
-                    m::retrieval_code.eq(retrieval_code),
+                    m::retrieval_code.eq(&retrieval_code),
+                    m::seal_key.eq(&keys.current_id),
                 ),
             ))
             .execute(c)?;

@@ -205,7 +205,7 @@ fn parse(record: &csv::StringRecord) -> Result<Relationship, String> {
         return Err(format!("cap_sede {cap:?}: not 5 digits"));
     }
     let province = field(6).to_ascii_uppercase();
-    if super::itl::office(&province).is_none() {
+    if !super::itl::is_province(&province) {
         return Err(format!("provincia_sede {province:?}: not an Italian province"));
     }
     let date = |i: usize, name: &str| {

@@ -1,7 +1,10 @@
 //! The data certa: each module's hash covers its code, its transmission time
-//! and its contents, and the previous module's hash, and is signed with the
-//! portal's key. Altering a stored module, removing one or reordering them
-//! breaks the chain; `servizi-lavoro dimissioni verify` finds where.
+//! and its contents, and the previous module's hash, and (seal version 2)
+//! every column that drives access or delivery: who sent it, the worker's
+//! account, the retrieval code and the key that seals it. It is signed with
+//! the seal key ([`crate::keyring`]). Altering a stored module, removing one
+//! or reordering them breaks the chain; a revoca recorded on a module must be
+//! the revoca that names it; `servizi-lavoro dimissioni verify` finds where.
 use super::module::{self, Contents, Module};
 use crate::db::AnyConnection;
 use chrono::NaiveDateTime;
@@ -12,7 +15,15 @@ use sha2::{Digest, Sha256};
 /// The first module's "previous hash".
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The module's hash, hex: SHA-256 over the previous hash, code, time and contents (JSON).
+/// What seal version 2 covers beyond the contents.
+#[derive(Debug)]
+pub struct Covered<'a> {
+    pub filed_by: i64,
+    pub worker_account: Option<i64>,
+    pub retrieval_code: Option<&'a str>,
+    pub key: &'a str,
+}
+
 /// The verification code printed on a module: the start of its seal (48
 /// bits), as `XXXX-XXXX-XXXX`. With the module's code it proves a copy
 /// authentic at `/verifica`; alone, or with the code alone, it proves nothing.
@@ -21,14 +32,36 @@ pub fn verification_code(hash: &str) -> String {
     head.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
 }
 
-pub fn hash(prev_hash: &str, code: &str, at: NaiveDateTime, contents: &Contents) -> String {
+/// The module's hash, hex: SHA-256 over the previous hash, code, time and
+/// contents (JSON), each followed by a zero byte; version 2 (`covered`) then
+/// the sender's account, the worker's account, the retrieval code and the key.
+pub fn hash(prev_hash: &str, code: &str, at: NaiveDateTime, contents: &Contents, covered: Option<&Covered>) -> String {
     let body = serde_json::to_string(contents).unwrap_or_default();
+    let mut parts = vec![prev_hash.to_string(), code.to_string(), at.format("%Y-%m-%dT%H:%M:%S%.3f").to_string(), body];
+    if let Some(c) = covered {
+        parts.push(c.filed_by.to_string());
+        parts.push(c.worker_account.map(|a| a.to_string()).unwrap_or_default());
+        parts.push(c.retrieval_code.unwrap_or_default().to_string());
+        parts.push(c.key.to_string());
+    }
     let mut h = Sha256::new();
-    for part in [prev_hash, code, &at.format("%Y-%m-%dT%H:%M:%S%.3f").to_string(), &body] {
+    for part in parts {
         h.update(part.as_bytes());
         h.update([0u8]);
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What module `m`'s hash should be, by its seal version.
+pub fn hash_of(m: &Module) -> String {
+    // Version 2 names its key; version 1 names none.
+    let covered = m.seal_key.as_deref().map(|key| Covered {
+        filed_by: m.filed_by_account_id,
+        worker_account: m.worker_account_id,
+        retrieval_code: m.retrieval_code.as_deref(),
+        key,
+    });
+    hash(&m.prev_hash, &m.code, m.transmitted_at, &m.contents, covered.as_ref())
 }
 
 /// The hash signed with the portal's key (RSA-SHA256), base64.
@@ -39,10 +72,11 @@ pub fn sign(keys: &crate::saml::keys::KeyPair, hash: &str) -> Result<String, ope
     Ok(base64::engine::general_purpose::STANDARD.encode(signer.sign_to_vec()?))
 }
 
-fn signed(keys: &crate::saml::keys::KeyPair, hash: &str, signature: &str) -> bool {
+/// Is `signature` the signature of `hash` by the key of `cert`?
+pub fn signed(cert: &openssl::x509::X509, hash: &str, signature: &str) -> bool {
     use base64::Engine;
     let Ok(sig) = base64::engine::general_purpose::STANDARD.decode(signature) else { return false };
-    let Ok(public) = keys.cert.public_key() else { return false };
+    let Ok(public) = cert.public_key() else { return false };
     Verifier::new(MessageDigest::sha256(), &public)
         .and_then(|mut v| v.update(hash.as_bytes()).and_then(|_| v.verify(&sig)))
         .unwrap_or(false)
@@ -57,22 +91,30 @@ pub struct Broken {
 
 /// Checks every module in order: its hash, its link to the previous one, its
 /// signature. Returns how many were checked, or the first broken one.
-pub fn verify(
-    conn: &mut AnyConnection,
-    keys: &crate::saml::keys::KeyPair,
-) -> diesel::QueryResult<Result<usize, Broken>> {
+pub fn verify(conn: &mut AnyConnection, keys: &crate::keyring::Keyring) -> diesel::QueryResult<Result<usize, Broken>> {
     let chain: Vec<Module> = module::chain(conn)?;
     let mut prev = GENESIS.to_string();
+    // Which revoca names which module: what each module's "revoked by" must say.
+    let revoked_by: std::collections::HashMap<&str, &str> =
+        chain.iter().filter_map(|m| m.contents.revokes_code.as_deref().map(|r| (r, m.code.as_str()))).collect();
     for m in &chain {
         let broken = |why| Ok(Err(Broken { code: m.code.clone(), why }));
         if m.prev_hash != prev {
             return broken("not linked to the module before it (one removed or reordered)");
         }
-        if hash(&m.prev_hash, &m.code, m.transmitted_at, &m.contents) != m.hash {
-            return broken("its contents, code or time were altered");
+        if hash_of(m) != m.hash {
+            return broken("its contents, code, time, sender, accounts or retrieval code were altered");
         }
-        if !signed(keys, &m.hash, &m.signature) {
-            return broken("the signature does not match the portal's key");
+        let Some(cert) = keys.cert(m.seal_key.as_deref()) else {
+            return broken(
+                "sealed with a key the portal does not know (keep retired certificates in SL_SEAL_RETIRED_CERTS)",
+            );
+        };
+        if !signed(cert, &m.hash, &m.signature) {
+            return broken("the signature does not match the key it names");
+        }
+        if m.revoked_by_code.as_deref() != revoked_by.get(m.code.as_str()).copied() {
+            return broken("what it says of its revoca differs from the revoca modules");
         }
         prev = m.hash.clone();
     }

@@ -27,15 +27,21 @@ pub enum Lang {
     #[default]
     It,
     En,
+    /// Only for documents: the German version of a Dimissioni module whose
+    /// workplace is in the Provincia autonoma di Bolzano (`locales/de`). The
+    /// pages are not offered in German.
+    De,
 }
 
 impl Lang {
+    /// The languages of the pages.
     pub const ALL: [Lang; 2] = [Lang::It, Lang::En];
 
     pub fn code(self) -> &'static str {
         match self {
             Lang::It => "it",
             Lang::En => "en",
+            Lang::De => "de",
         }
     }
 
@@ -44,6 +50,7 @@ impl Lang {
         match self {
             Lang::It => "Italiano",
             Lang::En => "English",
+            Lang::De => "Deutsch",
         }
     }
 
@@ -59,13 +66,14 @@ impl Lang {
         match self {
             Lang::It => fluent_templates::langid!("it"),
             Lang::En => fluent_templates::langid!("en"),
+            Lang::De => fluent_templates::langid!("de"),
         }
     }
 
     /// A message without arguments. Formatted once per language and kept:
     /// a page shows dozens, and they never change while the server runs.
     pub fn t(self, key: &str) -> String {
-        static CACHE: LazyLock<[RwLock<HashMap<String, String>>; 2]> = LazyLock::new(Default::default);
+        static CACHE: LazyLock<[RwLock<HashMap<String, String>>; 3]> = LazyLock::new(Default::default);
         let cache = &CACHE[self as usize];
         if let Some(found) = cache.read().ok().and_then(|c| c.get(key).cloned()) {
             return found;

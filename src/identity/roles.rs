@@ -1,6 +1,7 @@
 //! Portal roles held by identifier: helpdesk operators (named by
 //! `servizi-lavoro operators add <codice fiscale>`) and Ispettorato officers
-//! (`servizi-lavoro itl add <codice fiscale> <provincia>`). Found at sign-in
+//! of an office (`servizi-lavoro itl add <codice fiscale> <codice ufficio>`;
+//! the offices are the Dimissioni domain's). Found at sign-in
 //! and kept in the principal; removing a role ends the person's sessions.
 use crate::db::schema::{accounts as a, itl_officers as itl, operators as o, sessions};
 use crate::db::AnyConnection;
@@ -42,14 +43,16 @@ fn end_sessions(c: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<()> 
     }
 }
 
-/// Makes a codice fiscale an Ispettorato officer for `province` (or moves them there).
-pub fn add_itl(conn: &mut AnyConnection, codice_fiscale: &str, province: &str) -> QueryResult<()> {
+/// Makes a codice fiscale an officer of the Ispettorato's office `office`
+/// (or moves them there).
+pub fn add_itl(conn: &mut AnyConnection, codice_fiscale: &str, office: &str) -> QueryResult<()> {
     conn.transaction(|c| {
         diesel::delete(itl::table.find(codice_fiscale)).execute(c)?;
         diesel::insert_into(itl::table)
             .values((
                 itl::identifier.eq(codice_fiscale),
-                itl::province.eq(province),
+                itl::province.eq(""),
+                itl::office_code.eq(office),
                 itl::added_at.eq(Utc::now().naive_utc()),
             ))
             .execute(c)?;
@@ -66,9 +69,21 @@ pub fn remove_itl(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult
     })
 }
 
-/// The province a codice fiscale is an Ispettorato officer for.
-pub fn itl_province(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<Option<String>> {
-    itl::table.find(codice_fiscale).select(itl::province).first(conn).optional()
+/// Where a codice fiscale is an Ispettorato officer: their office, or (as
+/// recorded before offices were loaded) a province.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ItlPost {
+    Office(String),
+    Province(String),
+}
+
+pub fn itl_post(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<Option<ItlPost>> {
+    let row: Option<(Option<String>, String)> =
+        itl::table.find(codice_fiscale).select((itl::office_code, itl::province)).first(conn).optional()?;
+    Ok(row.map(|(office, province)| match office {
+        Some(o) => ItlPost::Office(o),
+        None => ItlPost::Province(province),
+    }))
 }
 
 /// The roles of a person signed in with a codice fiscale (none for others).
@@ -80,7 +95,7 @@ pub fn of(conn: &mut AnyConnection, kind: super::IdKind, identifier: &str) -> Qu
     if o::table.find(identifier).count().get_result::<i64>(conn)? > 0 {
         roles.push(Role::HelpdeskOperator);
     }
-    if itl_province(conn, identifier)?.is_some() {
+    if itl_post(conn, identifier)?.is_some() {
         roles.push(Role::ItlOfficer);
     }
     Ok(roles)

@@ -3,6 +3,7 @@
 use super::Clock;
 use crate::config::Config;
 use crate::db::DbPool;
+use crate::keyring::Keyring;
 use crate::mail::{MailError, Mailer};
 use crate::saml::{Saml, SamlSetupError};
 use std::sync::Arc;
@@ -12,6 +13,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub config: Arc<Config>,
     pub saml: Arc<Saml>,
+    /// The keys that seal Dimissioni modules.
+    pub seal: Arc<Keyring>,
     pub mailer: Mailer,
     pub clock: Clock,
     /// Ready for traffic: false while shutting down (`/readyz` says so).
@@ -34,9 +37,10 @@ impl AppState {
 
     pub fn with_clock(config: Config, pool: DbPool, clock: Clock) -> Result<Self, SetupError> {
         let saml = Arc::new(Saml::from_config(&config)?);
+        let seal = Arc::new(Keyring::from_config(&config, &saml.sp.keys).map_err(SamlSetupError::Keys)?);
         let mailer = Mailer::from_config(&config)?;
         let ready = Arc::new(std::sync::atomic::AtomicBool::new(true));
-        Ok(AppState { pool, config: Arc::new(config), saml, mailer, clock, ready })
+        Ok(AppState { pool, config: Arc::new(config), saml, seal, mailer, clock, ready })
     }
 }
 

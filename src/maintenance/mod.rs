@@ -94,6 +94,14 @@ pub fn spawn_outbox(state: AppState) -> tokio::task::JoinHandle<()> {
             if let Err(e) = crate::mail::outbox::deliver_due(&state.pool, &state.mailer, state.clock.now()).await {
                 tracing::warn!(error = %e, "outbox pass failed; the next one retries");
             }
+            // Modules the time-stamping authority has not stamped yet (it was down, or busy).
+            if let Err(e) = crate::dimissioni::timestamp::stamp_pending(&state).await {
+                tracing::warn!(error = %e, "time-stamping pass failed; the next one retries");
+            }
+            // A signed checkpoint of the Dimissioni chain, when it has grown.
+            if let Err(e) = crate::dimissioni::checkpoint::run(&state).await {
+                tracing::warn!(error = %e, "checkpoint pass failed; the next one retries");
+            }
         }
     })
 }

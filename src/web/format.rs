@@ -10,6 +10,7 @@ pub fn format_when(at: NaiveDateTime, lang: Lang) -> String {
     match lang {
         Lang::It => rome.format("%d/%m/%Y alle %H:%M").to_string(),
         Lang::En => rome.format("%d %B %Y at %H:%M").to_string(),
+        Lang::De => rome.format("%d.%m.%Y um %H:%M Uhr").to_string(),
     }
 }
 
@@ -18,5 +19,6 @@ pub fn format_date(day: chrono::NaiveDate, lang: Lang) -> String {
     match lang {
         Lang::It => day.format("%d/%m/%Y").to_string(),
         Lang::En => day.format("%d %B %Y").to_string(),
+        Lang::De => day.format("%d.%m.%Y").to_string(),
     }
 }

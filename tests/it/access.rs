@@ -77,7 +77,7 @@ fn resources() -> Vec<Resource<'static>> {
             filed_by: 9,
             sent_for: None,
             province: "MI",
-            officer_for: None,
+            officer_for: &[],
             retrieved_for: None,
         },
         Resource::Resignation {
@@ -87,7 +87,7 @@ fn resources() -> Vec<Resource<'static>> {
             filed_by: 7,
             sent_for: Some(5),
             province: "MI",
-            officer_for: None,
+            officer_for: &[],
             retrieved_for: None,
         },
         Resource::Resignation {
@@ -97,7 +97,7 @@ fn resources() -> Vec<Resource<'static>> {
             filed_by: 9,
             sent_for: None,
             province: "MI",
-            officer_for: Some("MI"),
+            officer_for: &["MI", "LO", "MB"],
             retrieved_for: None,
         },
         Resource::Resignation {
@@ -107,7 +107,7 @@ fn resources() -> Vec<Resource<'static>> {
             filed_by: 9,
             sent_for: None,
             province: "MI",
-            officer_for: Some("RM"),
+            officer_for: &["RM"],
             retrieved_for: None,
         },
         // Lists of modules: one's own, another worker's, a company's, a
@@ -116,8 +116,8 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::Resignations(Listing::Worker("Y")),
         Resource::Resignations(Listing::Employer { organisation: 3 }),
         Resource::Resignations(Listing::SentFor { organisation: 5 }),
-        Resource::Resignations(Listing::Province { province: "MI", officer_for: Some("MI") }),
-        Resource::Resignations(Listing::Province { province: "MI", officer_for: Some("RM") }),
+        Resource::Resignations(Listing::Office { office: "ITL-MILANO", officer_of: Some("ITL-MILANO") }),
+        Resource::Resignations(Listing::Office { office: "ITL-MILANO", officer_of: Some("ITL-ROMA") }),
         // Support requests: one's own, someone else's, an anonymous one.
         Resource::SupportCase { number: "URP-2027-000001", owner: Some(7) },
         Resource::SupportCase { number: "URP-2027-000002", owner: Some(8) },
@@ -158,9 +158,8 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
             Err(Denial::MemberRole { needed: vec![MemberRole::LegaleRappresentante, MemberRole::Amministratore] })
         }
     };
-    let officer_of = |province: &str, officer_for: &Option<&str>| {
-        p.roles.contains(&Role::ItlOfficer) && officer_for.is_some_and(|o| o == province)
-    };
+    let officer_of =
+        |province: &str, officer_for: &[&str]| p.roles.contains(&Role::ItlOfficer) && officer_for.contains(&province);
     match (action, resource) {
         (Action::Enter | Action::View, Resource::Service(s)) => {
             if !s.credentials.contains(&credential) {
@@ -245,7 +244,9 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
             let entitled = match listing {
                 Listing::Worker(cf) => *cf == p.actor.identifier,
                 Listing::Employer { .. } | Listing::SentFor { .. } => false,
-                Listing::Province { province, officer_for } => officer_of(province, officer_for),
+                Listing::Office { office, officer_of } => {
+                    p.roles.contains(&Role::ItlOfficer) && *officer_of == Some(*office)
+                }
             };
             if entitled {
                 at(Level::L2)

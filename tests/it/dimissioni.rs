@@ -18,8 +18,20 @@ const COMPANY: &str = "01234567897";
 /// A portal where Mario works for the demo company (from the CO).
 pub async fn with_relationship() -> TestApp {
     let app = TestApp::new();
-    with_conn(&app.state.pool, |c| relationships::seed_demo(c, MARIO)).await.expect("rapporti");
+    seed(&app).await;
     app
+}
+
+/// Mario's relationship with the demo company (from the CO) and the example
+/// Ispettorato offices (Milano's covers the workplace).
+pub async fn seed(app: &TestApp) {
+    let now = app.state.clock.now();
+    with_conn(&app.state.pool, move |c| {
+        relationships::seed_demo(c, MARIO)?;
+        servizi_lavoro::dimissioni::itl::seed_demo(c, now)
+    })
+    .await
+    .expect("rapporti and offices");
 }
 
 fn hidden(html: &str, name: &str) -> String {
@@ -257,7 +269,7 @@ async fn the_seal_chain_holds_and_breaks_when_a_stored_module_is_altered() {
     let first = mario_resigns(&app, &mut b).await;
     b.post_form(&format!("/dimissioni-volontarie/{first}/revoca"), &[("conferma", "si")], false).await;
     mario_resigns(&app, &mut b).await;
-    let keys = app.state.saml.sp.keys.clone();
+    let keys = app.state.seal.clone();
     let k2 = keys.clone();
     let checked = with_conn(&app.state.pool, move |c| seal::verify(c, &k2)).await.expect("verify");
     assert_eq!(checked, Ok(3));
@@ -294,7 +306,7 @@ async fn codes_stay_unique_and_the_chain_one_line_under_concurrent_submission() 
     };
     let mut tasks = Vec::new();
     for i in 0..8 {
-        let (pool, keys, contents) = (app.state.pool.clone(), app.state.saml.sp.keys.clone(), contents.clone());
+        let (pool, keys, contents) = (app.state.pool.clone(), app.state.seal.clone(), contents.clone());
         tasks.push(tokio::spawn(async move {
             with_conn(&pool, move |c| {
                 let sender = module::Sender { account, worker_account: None };
@@ -310,7 +322,7 @@ async fn codes_stay_unique_and_the_chain_one_line_under_concurrent_submission() 
     codes.sort();
     codes.dedup();
     assert_eq!(codes.len(), 8, "one code each, even in the same millisecond");
-    let keys = app.state.saml.sp.keys.clone();
+    let keys = app.state.seal.clone();
     assert_eq!(with_conn(&app.state.pool, move |c| seal::verify(c, &keys)).await.expect("verify"), Ok(8));
 }
 
@@ -468,26 +480,30 @@ async fn a_soggetto_abilitato_files_for_a_worker_only_with_todays_pin_for_that_m
 }
 
 #[tokio::test]
-async fn the_ispettorato_consults_its_province_only() {
+async fn the_ispettorato_consults_its_offices_provinces_only() {
     let app = with_relationship().await;
     let mut b = mario(&app).await;
     let code = mario_resigns(&app, &mut b).await;
     let anna = cf_of("anna");
     let a2 = anna.clone();
-    with_conn(&app.state.pool, move |c| servizi_lavoro::identity::roles::add_itl(c, &a2, "MI")).await.expect("officer");
+    with_conn(&app.state.pool, move |c| servizi_lavoro::identity::roles::add_itl(c, &a2, "ITL-MILANO"))
+        .await
+        .expect("officer");
     let attributes_cf = format!("TINIT-{anna}");
     let attributes = [("name", "Anna"), ("familyName", "Esposito"), ("fiscalNumber", attributes_cf.as_str())];
     let mut officer =
         crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, Some(&attributes)).await;
     let list = officer.get("/dimissioni-volontarie").await.body;
-    assert!(list.contains("provincia di MI") && list.contains(&code));
+    assert!(list.contains("Milano-Lodi-Monza Brianza (province: LO, MB, MI)") && list.contains(&code), "{list}");
     assert_eq!(officer.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::OK);
     assert_eq!(
         officer.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[("conferma", "si")], false).await.status,
         StatusCode::NOT_FOUND
     );
     let a3 = anna.clone();
-    with_conn(&app.state.pool, move |c| servizi_lavoro::identity::roles::add_itl(c, &a3, "RM")).await.expect("moved");
+    with_conn(&app.state.pool, move |c| servizi_lavoro::identity::roles::add_itl(c, &a3, "ITL-ROMA"))
+        .await
+        .expect("moved");
     let mut moved =
         crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, Some(&attributes)).await;
     assert_eq!(moved.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::NOT_FOUND);
@@ -695,4 +711,38 @@ async fn anyone_with_the_code_and_the_verification_code_checks_a_module() {
     let revoca = res.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
     let res = anyone.get(&format!("/verifica?codice={code}&verifica={verification}")).await;
     assert!(res.body.contains(&format!("Revocato con il modulo {revoca}")), "{}", res.body);
+}
+
+#[tokio::test]
+async fn the_ispettoratos_offices_are_loaded_whole_or_not_at_all_and_decide_who_gets_a_copy() {
+    use servizi_lavoro::dimissioni::itl;
+    let app = with_relationship().await;
+    let now = app.state.clock.now();
+    // Every problem at once, and nothing changes.
+    let bad = "codice;denominazione;province;pec;invio\n\
+               ITL-A;Ufficio A;MI,XX;a@pec.example.it;pec\n\
+               ITL-B;Ufficio B;MI;not-an-address;posta\n";
+    let problems = with_conn(&app.state.pool, move |c| itl::import(c, bad, now)).await.expect("db").unwrap_err();
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems[0].contains("\"XX\"") && problems[1].contains("not a PEC") && problems[2].contains("posta"));
+    let milano = with_conn(&app.state.pool, |c| itl::for_province(c, "LO")).await.expect("db").expect("the example's");
+    assert_eq!(milano.code, "ITL-MILANO", "one office for Milano, Lodi and Monza Brianza");
+    let twice =
+        "codice;denominazione;province;pec;invio\nITL-A;A;MI;a@pec.example.it;pec\nITL-B;B;mi;b@pec.example.it;pec\n";
+    let problems = with_conn(&app.state.pool, move |c| itl::import(c, twice, now)).await.expect("db").unwrap_err();
+    assert!(problems[0].contains("MI is already covered by line 2"), "{problems:?}");
+
+    // Milano's office only consults the modules: no copy by PEC.
+    let consult = "codice;denominazione;province;pec;invio\nITL-MILANO;ITL Milano;MI,LO,MB;itl.milano@pec.example.it;consultazione\n";
+    assert_eq!(with_conn(&app.state.pool, move |c| itl::import(c, consult, now)).await.expect("db"), Ok(1));
+    let mut b = mario(&app).await;
+    let code = mario_resigns(&app, &mut b).await;
+    let prefix = format!("dimissioni:{code}:");
+    let keys: Vec<String> = with_conn(&app.state.pool, move |c| {
+        Ok(servizi_lavoro::mail::outbox::with_prefix(c, &prefix)?.into_iter().map(|e| e.key).collect())
+    })
+    .await
+    .expect("db");
+    assert_eq!(keys.len(), 3, "employer (PEC and e-mail) and worker, no Ispettorato copy: {keys:?}");
+    assert!(!keys.iter().any(|k| k.ends_with(":itl")));
 }

@@ -66,3 +66,13 @@ fn every_literal_message_key_in_the_code_exists() {
     }
     assert!(missing.is_empty(), "unknown message keys: {missing:?}");
 }
+
+/// German is only the Bolzano module's version: every German message is one
+/// the Italian files have (a typo would silently fall back to Italian).
+#[test]
+fn german_has_only_messages_italian_has() {
+    let (it, de) = (keys("it"), keys("de"));
+    assert!(de.len() > 40, "the module's messages: {}", de.len());
+    let stray: Vec<&String> = de.difference(&it).collect();
+    assert!(stray.is_empty(), "German messages Italian does not have: {stray:?}");
+}

@@ -24,6 +24,8 @@ mod organisations;
 mod outbox;
 mod profiles;
 mod registry;
+mod seal;
 mod sessions;
 mod spid_login;
 mod support;
+mod timestamps;

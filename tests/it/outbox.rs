@@ -4,7 +4,7 @@
 //! server is down, given up after a refusal for good, never sent twice by two
 //! workers, and a resignation sent three times at once is one module with
 //! exactly one message per recipient.
-use crate::common::people::{mario, MARIO};
+use crate::common::people::mario;
 use crate::common::smtp::{free_port, serve};
 use crate::common::{Browser, TestApp};
 use axum::http::{header, StatusCode};
@@ -154,9 +154,7 @@ async fn the_same_resignation_sent_three_times_at_once_is_one_module_and_four_me
     let port = free_port();
     let app = with_smtp(port);
     let sink = serve(port, false).await;
-    with_conn(&app.state.pool, |c| servizi_lavoro::dimissioni::relationships::seed_demo(c, MARIO))
-        .await
-        .expect("rapporti");
+    crate::dimissioni::seed(&app).await;
     let mut m = mario(&app).await;
     let form = crate::dimissioni::mario_form(&app, &mut m).await;
     let d = crate::dimissioni::decorrenza(&app);
@@ -211,9 +209,7 @@ async fn the_same_resignation_sent_three_times_at_once_is_one_module_and_four_me
 async fn a_modules_page_says_in_words_when_a_notice_is_retried_and_when_it_was_refused() {
     let port = free_port();
     let app = with_smtp(port);
-    with_conn(&app.state.pool, |c| servizi_lavoro::dimissioni::relationships::seed_demo(c, MARIO))
-        .await
-        .expect("rapporti");
+    crate::dimissioni::seed(&app).await;
     let mut m = mario(&app).await;
     let code = crate::dimissioni::mario_resigns(&app, &mut m).await;
     // Nobody answers SMTP: the first attempt fails (the request's own pass, or this one).

@@ -5,6 +5,7 @@
 pub mod people;
 pub mod saml;
 pub mod smtp;
+pub mod tsa;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Request, StatusCode};
@@ -28,7 +29,8 @@ fn shared_keys() -> &'static std::path::Path {
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().expect("keys dir");
         let config = Config::for_database("unused", dir.path().to_path_buf());
-        servizi_lavoro::saml::Saml::from_config(&config).expect("generate keys");
+        let saml = servizi_lavoro::saml::Saml::from_config(&config).expect("generate keys");
+        servizi_lavoro::keyring::Keyring::from_config(&config, &saml.sp.keys).expect("generate the seal key");
         dir
     })
     .path()
