@@ -20,6 +20,9 @@ pub enum AppError {
     /// Authenticate again at `idp` with SPID level `level`, then back to `next`.
     #[error("step-up to level {level} required")]
     StepUpRequired { idp: String, level: u8, next: String },
+    /// Something to do first, on the page at this (local) address.
+    #[error("first, {0}")]
+    FirstGoTo(String),
     #[error("database")]
     Db(#[source] crate::db::DbError),
     #[error("session")]
@@ -103,7 +106,9 @@ impl AppError {
             AppError::Unavailable(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::SignIn { status, .. } | AppError::Explained { status, .. } => *status,
-            AppError::SignInRequired { .. } | AppError::StepUpRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::SignInRequired { .. } | AppError::StepUpRequired { .. } | AppError::FirstGoTo(_) => {
+                StatusCode::SEE_OTHER
+            }
             AppError::Db(_) | AppError::Session(_) | AppError::Internal(_) | AppError::Other { .. } => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -119,6 +124,7 @@ impl IntoResponse for AppError {
             AppError::SignInRequired { next } => {
                 return axum::response::Redirect::to(&crate::paths::sign_in_then(next)).into_response();
             }
+            AppError::FirstGoTo(to) => return axum::response::Redirect::to(to).into_response(),
             AppError::StepUpRequired { idp, level, next } => {
                 let to = format!("{}?idp={}&level={level}&next={}", crate::paths::SAML_LOGIN, enc(idp), enc(next));
                 return axum::response::Redirect::to(&to).into_response();

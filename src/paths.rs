@@ -81,6 +81,8 @@ pub const DIMISSIONI_PIN: &str = "/dimissioni-volontarie/nuova/delega";
 pub const DIMISSIONI_PIN_PDF: &str = "/dimissioni-volontarie/nuova/delega.pdf";
 pub const DIMISSIONI_SEND: &str = "/dimissioni-volontarie/nuova/trasmetti";
 /// A module, and (with `.pdf`) its PDF.
+/// An eIDAS person declares their codice fiscale.
+pub const DIMISSIONI_DECLARE: &str = "/dimissioni-volontarie/codice-fiscale";
 /// Any soggetto abilitato finds a module by the worker's retrieval code.
 pub const DIMISSIONI_RETRIEVE: &str = "/dimissioni-volontarie/ritrova";
 pub const DIMISSIONI_MODULE: &str = "/dimissioni-volontarie/{codice}";

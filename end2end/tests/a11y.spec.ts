@@ -343,3 +343,24 @@ test("a worker's retrieval code lets another soggetto abilitato find and revoke 
   await expect(luca.getByText("Revoca trasmessa")).toBeVisible();
   await expectNoViolations(luca);
 });
+
+test("an EU worker signed in with eIDAS declares the codice fiscale for Dimissioni volontarie; axe in both languages", async ({ page }) => {
+  await page.goto("/accedi");
+  await page.getByRole("link", { name: /eIDAS/ }).first().click();
+  await page.getByLabel(/^Jan Kowalski/).check();
+  await page.getByRole("button", { name: "Accedi" }).click();
+  await page.getByRole("button", { name: "Continua verso Servizi Lavoro" }).click();
+  await page.goto("/dimissioni-volontarie");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Il tuo codice fiscale italiano");
+  await expectNoViolations(page);
+  await page.getByLabel("Codice fiscale").fill("RSSMRA80A01H501U");
+  await page.getByRole("button", { name: "Conferma il codice fiscale" }).click();
+  await expect(page.getByRole("alert")).toContainText("non corrisponde al cognome");
+  await expectNoViolations(page); // the error, the value kept
+  await page.goto("/dimissioni-volontarie/codice-fiscale?lang=en");
+  await expectNoViolations(page);
+  await page.goto("/dimissioni-volontarie/codice-fiscale?lang=it");
+  await page.getByLabel("Codice fiscale").fill("KWLJNA79S02Z127O");
+  await page.getByRole("button", { name: "Conferma il codice fiscale" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Nuove dimissioni o risoluzione consensuale");
+});

@@ -237,3 +237,15 @@ dim-timestamp = Time-stamp
 dim-timestamp-by = { $when }, { $by }
 dim-timestamp-pending = Waiting for its time-stamp
 dim-german-version = German version
+
+dim-declare-title = Your Italian codice fiscale
+dim-declare-lead = { $name }, through eIDAS the portal knows your name and date of birth, not your Italian codice fiscale, which your employer reports the employment under. Enter it here: we check it against the name, surname and date of birth eIDAS gave us, and use it to find your employment relationships.
+dim-declare-field = Codice fiscale
+dim-declare-hint = 16 characters, as on the health insurance card or the Revenue Agency's certificate.
+dim-declare-submit = Confirm the codice fiscale
+dim-declare-error-format = Enter a 16-character codice fiscale, for example RSSMRA80A01H501U
+dim-declare-error-family-name = This codice fiscale does not match the surname eIDAS gave us: check you typed it right
+dim-declare-error-given-name = This codice fiscale does not match the name eIDAS gave us: check you typed it right
+dim-declare-error-birth = This codice fiscale does not match the date of birth eIDAS gave us: check you typed it right
+dim-declare-error-no-birth-date = Your eIDAS node did not give us your date of birth, so we cannot check the codice fiscale: ask for support and we will help
+dim-declare-error-taken = This codice fiscale was already declared by another eIDAS identity: ask for support and we will check

@@ -237,3 +237,15 @@ dim-timestamp = Marca temporale
 dim-timestamp-by = { $when }, { $by }
 dim-timestamp-pending = In attesa della marca temporale
 dim-german-version = Versione in lingua tedesca
+
+dim-declare-title = Il tuo codice fiscale italiano
+dim-declare-lead = { $name }, con eIDAS il portale conosce il tuo nome e la tua data di nascita, non il tuo codice fiscale italiano: il datore di lavoro comunica il rapporto con quello. Scrivilo qui: lo confrontiamo con il nome, il cognome e la data di nascita di eIDAS e lo useremo per trovare i tuoi rapporti di lavoro.
+dim-declare-field = Codice fiscale
+dim-declare-hint = 16 caratteri, come sulla tessera sanitaria o sul certificato dell'Agenzia delle Entrate.
+dim-declare-submit = Conferma il codice fiscale
+dim-declare-error-format = Scrivi un codice fiscale di 16 caratteri, per esempio RSSMRA80A01H501U
+dim-declare-error-family-name = Questo codice fiscale non corrisponde al cognome che eIDAS ci ha comunicato: controlla di averlo scritto giusto
+dim-declare-error-given-name = Questo codice fiscale non corrisponde al nome che eIDAS ci ha comunicato: controlla di averlo scritto giusto
+dim-declare-error-birth = Questo codice fiscale non corrisponde alla data di nascita che eIDAS ci ha comunicato: controlla di averlo scritto giusto
+dim-declare-error-no-birth-date = Il tuo nodo eIDAS non ci ha comunicato la data di nascita, quindi non possiamo controllare il codice fiscale: chiedi supporto, ti aiuteremo
+dim-declare-error-taken = Questo codice fiscale è già stato dichiarato da un'altra identità eIDAS: chiedi supporto, verificheremo

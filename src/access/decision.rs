@@ -433,9 +433,10 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
                 worker, employer, filed_by, sent_for, province, officer_for, retrieved_for, ..
             },
         ) => {
-            let strong_id = matches!(who.actor.credential, Credential::Spid | Credential::Cie);
+            // The worker: by the codice fiscale SPID or CIE vouch for, or an
+            // eIDAS person declared and the portal checked.
             let own =
-                strong_id && who.acting.subject == crate::kernel::Subject::Themself && who.actor.identifier == *worker;
+                who.acting.subject == crate::kernel::Subject::Themself && who.actor.codice_fiscale() == Some(*worker);
             // The operator who sent it, acting again for the soggetto abilitato
             // it was sent for (not for another organisation they belong to).
             let sender = *filed_by == who.actor.account_id && as_abilitato(who, *sent_for);
@@ -458,7 +459,7 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         (Action::View, Resource::Resignations(listing)) => {
             let entitled = match listing {
                 Listing::Worker(cf) => {
-                    who.acting.subject == crate::kernel::Subject::Themself && who.actor.identifier == *cf
+                    who.acting.subject == crate::kernel::Subject::Themself && who.actor.codice_fiscale() == Some(*cf)
                 }
                 Listing::Employer { organisation } => as_company(who, Some(*organisation)),
                 Listing::SentFor { organisation } => as_abilitato(who, Some(*organisation)),

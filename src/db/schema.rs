@@ -25,6 +25,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    declared_tax_codes (account_id) {
+        account_id -> BigInt,
+        codice_fiscale -> Text,
+        declared_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sign_ins (id) {
         id -> BigInt,
         account_id -> BigInt,

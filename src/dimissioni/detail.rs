@@ -99,7 +99,8 @@ fn revokes_as_operator(who: &Principal, m: &Module, retrieved_for: Option<i64>) 
 /// Is this the worker's copy (with the retrieval code): the worker's own,
 /// or the one who sent it for them?
 fn worker_copy(who: &Principal, m: &Module, retrieved_for: Option<i64>) -> bool {
-    let own = who.acting.subject == Subject::Themself && who.actor.identifier == m.contents.worker_tax_code;
+    let own =
+        who.acting.subject == Subject::Themself && who.actor.codice_fiscale() == Some(&m.contents.worker_tax_code);
     let sender = m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some();
     own || (sender && retrieved_for.is_none())
 }

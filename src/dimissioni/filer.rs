@@ -9,7 +9,8 @@ use crate::catalog::model as catalog;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::identity::organisations::{self, Organisation, OrganisationKind};
-use crate::kernel::{Principal, Subject};
+use crate::kernel::{Credential, Principal, Subject};
+use crate::paths;
 use crate::web::render::PageRequest;
 use axum::http::StatusCode;
 
@@ -71,10 +72,28 @@ pub async fn enter_then(req: &PageRequest, back: &str) -> AppResult<Principal> {
     }
 }
 
+/// The worker's own codice fiscale: SPID's or CIE's, or the one an eIDAS
+/// person declared; an eIDAS person who has not is sent to declare it first
+/// (and back to `back`).
+pub fn own_codice_fiscale(who: &Principal, back: &str) -> AppResult<String> {
+    match (who.actor.codice_fiscale(), who.actor.credential) {
+        (Some(cf), _) => Ok(cf.to_string()),
+        (None, Credential::Eidas) => {
+            let next = crate::paths::safe_return_path(Some(back), paths::DIMISSIONI);
+            Err(AppError::FirstGoTo(format!("{}?next={}", paths::DIMISSIONI_DECLARE, url_escape(&next))))
+        }
+        (None, _) => Err(AppError::Forbidden),
+    }
+}
+
+fn url_escape(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
 /// Who is sending, for a principal allowed into the service.
 pub async fn filer(req: &PageRequest, who: &Principal) -> AppResult<Filer> {
     match &who.acting.subject {
-        Subject::Themself => Ok(Filer::Worker),
+        Subject::Themself => own_codice_fiscale(who, &req.at.path).map(|_| Filer::Worker),
         Subject::Organisation { id, .. } => {
             let id = *id;
             let org =

@@ -198,7 +198,7 @@ pub struct LookupForm {
 /// The worker's codice fiscale: one's own, or (for an operator) the one typed.
 fn worker_of(who: &Principal, filer: &Filer, typed: &str) -> String {
     match filer {
-        Filer::Worker => who.actor.identifier.clone(),
+        Filer::Worker => who.actor.codice_fiscale().unwrap_or_default().to_string(),
         Filer::Operator(_) => typed.trim().to_ascii_uppercase(),
     }
 }
@@ -247,7 +247,7 @@ pub async fn relationship_lookup(req: PageRequest, FormData(f): FormData<LookupF
 /// only a relationship of this worker).
 async fn lock(req: &PageRequest, who: &Principal, filer: &Filer, v: &mut Values) -> AppResult<()> {
     if let Filer::Worker = filer {
-        v.worker_tax_code = who.actor.identifier.clone();
+        v.worker_tax_code = who.actor.codice_fiscale().unwrap_or_default().to_string();
         v.worker_family_name = who.actor.family_name.clone();
         v.worker_given_name = who.actor.given_name.clone();
     }

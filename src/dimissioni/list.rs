@@ -61,7 +61,7 @@ enum View {
 
 async fn view_of(req: &PageRequest, who: &Principal) -> AppResult<View> {
     match (&who.acting.subject, who.profile()) {
-        (Subject::Themself, _) => Ok(View::Own(who.actor.identifier.clone())),
+        (Subject::Themself, _) => Ok(View::Own(super::filer::own_codice_fiscale(who, &req.at.path)?)),
         (Subject::Organisation { id, name }, Profile::Azienda) => {
             // Through a delega: only one that covers this service.
             if let Some((_, grant)) = who.delega() {

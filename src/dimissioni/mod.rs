@@ -7,6 +7,7 @@
 //! a signed hash chain (`servizi-lavoro dimissioni verify`).
 pub mod checkpoint;
 pub mod deadline;
+mod declare;
 pub mod deliver;
 mod detail;
 pub mod documents;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route(paths::DIMISSIONI_PIN_PDF, post(flow::pin_pdf))
         .route(paths::DIMISSIONI_SEND, post(flow::send))
         .route(paths::DIMISSIONI_RETRIEVE, get(retrieval::form).post(retrieval::lookup))
+        .route(paths::DIMISSIONI_DECLARE, get(declare::form).post(declare::submit))
         .route(paths::DIMISSIONI_MODULE, get(detail::page))
         .route(paths::DIMISSIONI_REVOCA, post(detail::revoke))
         .route(paths::VERIFY, get(verify::page))

@@ -315,6 +315,7 @@ async fn finish(state: &AppState, session: &Session, user: &ForeignUser, address
         at: state.clock.now(),
         previous,
         idp_session: None,
+        declared_codice_fiscale: None,
     };
     crate::auth::session::sign_in(session, signed_in.clone(), Vec::new(), state.clock.now()).await?;
     Ok(Principal::signed_in(signed_in, Vec::new()))

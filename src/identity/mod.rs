@@ -2,6 +2,7 @@
 //! known kind) and the history of sign-ins.
 pub mod account;
 pub mod codice_fiscale;
+pub mod declared;
 pub mod invitations;
 pub mod legacy;
 pub mod organisations;

@@ -37,11 +37,25 @@ pub struct SignedIn {
     pub at: NaiveDateTime,
     pub previous: Option<PastSignIn>,
     pub idp_session: Option<IdpSession>,
+    /// The codice fiscale an eIDAS person declared (checked against their
+    /// name and date of birth; `identity::declared`).
+    #[serde(default)]
+    pub declared_codice_fiscale: Option<String>,
 }
 
 impl SignedIn {
     pub fn full_name(&self) -> String {
         format!("{} {}", self.given_name, self.family_name)
+    }
+
+    /// The person's codice fiscale: SPID and CIE vouch for it; an eIDAS
+    /// person declares it; an Utente Estero has none.
+    pub fn codice_fiscale(&self) -> Option<&str> {
+        match self.credential {
+            Credential::Spid | Credential::Cie => Some(&self.identifier),
+            Credential::Eidas => self.declared_codice_fiscale.as_deref(),
+            Credential::Foreign => None,
+        }
     }
 }
 

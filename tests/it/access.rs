@@ -23,8 +23,13 @@ fn principals() -> Vec<Option<Principal>> {
         for level in Level::ALL {
             for profile in Profile::ALL {
                 for roles in [vec![], vec![Role::HelpdeskOperator], vec![Role::ItlOfficer]] {
-                    all.push(Some(principal(credential, level, profile, roles)));
+                    all.push(Some(principal(credential, level, profile, roles.clone())));
                 }
+                // An eIDAS person who declared the codice fiscale "X" (every credential gets one:
+                // only eIDAS uses it).
+                let mut declared = principal(credential, level, profile, Vec::new());
+                declared.actor.declared_codice_fiscale = Some("X".into());
+                all.push(Some(declared));
             }
         }
     }
@@ -232,7 +237,8 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
         (Action::View | Action::Change, Resource::Resignation { worker, province, officer_for, .. }) => {
             // Table principals act as themselves (no organisation, no delega):
             // never as the company nor as the soggetto abilitato a module was sent for.
-            let own = spid_or_cie && *worker == p.actor.identifier;
+            // SPID and CIE vouch for the codice fiscale; eIDAS people declare it.
+            let own = p.actor.codice_fiscale() == Some(*worker);
             let officer = action == Action::View && officer_of(province, officer_for);
             if own || officer {
                 at(Level::L2)
@@ -242,7 +248,7 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
         }
         (Action::View, Resource::Resignations(listing)) => {
             let entitled = match listing {
-                Listing::Worker(cf) => *cf == p.actor.identifier,
+                Listing::Worker(cf) => p.actor.codice_fiscale() == Some(*cf),
                 Listing::Employer { .. } | Listing::SentFor { .. } => false,
                 Listing::Office { office, officer_of } => {
                     p.roles.contains(&Role::ItlOfficer) && *officer_of == Some(*office)
@@ -332,7 +338,11 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
         }
     }
     // Every (resource, action) pair the portal has, for every principal.
-    assert_eq!((principals.len(), resources.len()), (109, 22 + 41), "the services and every other kind of resource");
+    assert_eq!(
+        (principals.len(), resources.len()),
+        (109 + 36, 22 + 41),
+        "the services and every other kind of resource"
+    );
     assert!(allowed > 0, "some combinations are allowed");
 }
 

@@ -90,7 +90,7 @@ fn spot_checks_written_by_hand() {
 }
 
 #[tokio::test]
-async fn an_eidas_session_is_offered_exactly_the_four_services_open_abroad() {
+async fn an_eidas_session_is_offered_exactly_the_services_open_abroad() {
     let app = TestApp::new();
     let mut b = signed_in(
         &app,
@@ -101,11 +101,15 @@ async fn an_eidas_session_is_offered_exactly_the_four_services_open_abroad() {
     .await;
     let page = b.get("/servizi").await;
     assert_eq!(page.status, StatusCode::OK);
-    // As a citizen, one of the four is usable now; the other three need a company or intermediary profile.
-    assert!(page.body.contains("Puoi usarli ora (1)"), "{}", page.body);
+    // As a citizen, one of the four is usable now, and Dimissioni volontarie (a level 2 service,
+    // open to notified eIDAS credentials); the other three need a company or intermediary profile.
+    assert!(page.body.contains("Puoi usarli ora (2)"), "{}", page.body);
     let later = page.body.split("id=\"later-heading\"").nth(1).expect("later section");
     let now = page.body.split("id=\"later-heading\"").next().expect("now section");
-    assert!(now.contains("/servizi/riconoscimento-qualifiche-professionali"));
+    assert!(
+        now.contains("/servizi/riconoscimento-qualifiche-professionali")
+            && now.contains("/servizi/dimissioni-volontarie\"")
+    );
     // Grouped by reason, each reason said once.
     let groups: Vec<&str> = later.split("class=\"later-group\"").skip(1).collect();
     for slug in ["cabotaggio", "delocalizzazione-call-center", "distacco-transnazionale"] {
@@ -116,7 +120,7 @@ async fn an_eidas_session_is_offered_exactly_the_four_services_open_abroad() {
     assert_eq!(later.matches("richiedono SPID o CIE").count(), 1);
     assert!(!later.contains("Esci e accedi con"));
     let credential_group = groups.iter().find(|g| g.contains("richiedono SPID o CIE")).expect("credential group");
-    assert_eq!(credential_group.matches("<li>").count(), 18, "the other 18 services are for SPID and CIE");
+    assert_eq!(credential_group.matches("<li>").count(), 17, "the other 17 services are for SPID and CIE");
     // One service's own page speaks of that one service.
     let one = b.get("/servizi/silen").await.body;
     assert!(one.contains("Questo servizio richiede SPID o CIE") && !one.contains("Questi servizi"), "{one}");

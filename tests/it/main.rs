@@ -11,6 +11,7 @@ mod catalog;
 mod cie_eidas_login;
 mod deleghe;
 mod dimissioni;
+mod dimissioni_eidas;
 mod dimissioni_retrieval;
 mod foreign_user;
 mod foundation;

@@ -41,6 +41,17 @@ pub async fn switch_acting(
     session.insert(SESSION_KEY, p).await
 }
 
+/// Replaces what the session knows of the signed-in person (a codice
+/// fiscale they declared), keeping whom they act for.
+pub async fn update_actor(
+    session: &Session,
+    principal: &Principal,
+    actor: SignedIn,
+) -> Result<(), tower_sessions::session::Error> {
+    let p = Principal { actor, ..principal.clone() };
+    session.insert(SESSION_KEY, p).await
+}
+
 /// The principal a stored session holds, typed; `None` when it holds none
 /// (or one written by an older version, which then counts as signed out).
 pub fn principal_of(data: &std::collections::HashMap<String, serde_json::Value>) -> Option<Principal> {

@@ -195,7 +195,16 @@ pub async fn acs(
     }
     tracing::info!(account = account.id, credential = credential.code(), level = level.number(), idp = %idp.entity_id, "signed in");
     crate::telemetry::sign_in(credential.code(), "success");
+    // An eIDAS person's codice fiscale, if they declared one.
+    let declared_codice_fiscale = match credential {
+        Credential::Eidas => {
+            let id = account.id;
+            with_conn(&state.pool, move |c| crate::identity::declared::of(c, id)).await?
+        }
+        _ => None,
+    };
     let signed_in = SignedIn {
+        declared_codice_fiscale,
         account_id: account.id,
         given_name: account.given_name,
         family_name: account.family_name,

@@ -288,6 +288,7 @@ pub fn person(credential: Credential, level: Level) -> SignedIn {
         at: chrono::Utc::now().naive_utc(),
         previous: None,
         idp_session: None,
+        declared_codice_fiscale: None,
     }
 }
 
