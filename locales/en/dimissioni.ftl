@@ -149,6 +149,7 @@ dim-col-to = Recipient
 dim-col-address = Address
 dim-col-outcome = Outcome
 dim-to-employer-pec = Employer (PEC)
+dim-to-employer-registry-pec = Employer (PEC in the companies register)
 dim-to-employer-email = Employer (e-mail)
 dim-to-itl = Labour Inspectorate
 dim-to-worker = Worker

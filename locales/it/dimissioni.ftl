@@ -149,6 +149,7 @@ dim-col-to = Destinatario
 dim-col-address = Indirizzo
 dim-col-outcome = Esito
 dim-to-employer-pec = Datore di lavoro (PEC)
+dim-to-employer-registry-pec = Datore di lavoro (PEC del Registro delle imprese)
 dim-to-employer-email = Datore di lavoro (e-mail)
 dim-to-itl = Ispettorato territoriale del lavoro
 dim-to-worker = Lavoratore

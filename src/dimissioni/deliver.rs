@@ -12,16 +12,25 @@ use crate::db::AnyConnection;
 use crate::i18n::Lang;
 use crate::kernel::AppState;
 use crate::mail::{outbox, Attachment, Mailer};
+use crate::registry::{CompanyRegistry, LocalRegistry};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// Who gets a module, and at which address: the employer, the Ispettorato
-/// office that covers the workplace (when it takes modules by PEC), the worker.
+/// Who gets a module, and at which address: the employer (at the addresses
+/// of the module, and at its domicilio digitale in the company registry when
+/// that is another), the Ispettorato office that covers the workplace (when
+/// it takes modules by PEC), the worker.
 pub fn recipients(conn: &mut AnyConnection, m: &Module) -> QueryResult<Vec<(&'static str, String)>> {
     let c = &m.contents;
     let mut out = vec![("employer-pec", c.employer_pec.clone())];
     if !c.employer_email.is_empty() && c.employer_email != c.employer_pec {
         out.push(("employer-email", c.employer_email.clone()));
+    }
+    // A typed or outdated address does not replace the one the company declared.
+    if let Some(company) = LocalRegistry.company(conn, &c.employer_tax_code)? {
+        if !company.pec.is_empty() && !out.iter().any(|(_, a)| a.eq_ignore_ascii_case(&company.pec)) {
+            out.push(("employer-registry-pec", company.pec));
+        }
     }
     match itl::for_province(conn, &c.workplace_province)? {
         Some(office) if office.delivery == itl::Delivery::Pec => out.push(("itl", office.pec)),

@@ -746,3 +746,49 @@ async fn the_ispettoratos_offices_are_loaded_whole_or_not_at_all_and_decide_who_
     assert_eq!(keys.len(), 3, "employer (PEC and e-mail) and worker, no Ispettorato copy: {keys:?}");
     assert!(!keys.iter().any(|k| k.ends_with(":itl")));
 }
+
+#[tokio::test]
+async fn the_employer_is_also_sent_the_module_at_its_domicilio_digitale_in_the_registry() {
+    let app = with_relationship().await;
+    let (gcf, now) = (cf_of("giulia"), app.state.clock.now());
+    with_conn(&app.state.pool, move |c| servizi_lavoro::registry::seed_demo(c, &gcf, now)).await.expect("registry");
+    let mut b = mario(&app).await;
+    let form = mario_form(&app, &mut b).await;
+    let d = decorrenza(&app);
+    // Mario types an old PEC of the company: the one in the registry gets the module too.
+    let fields = fields_of(
+        &form,
+        &[
+            ("tipo", "dimissioni"),
+            ("decorrenza", &d),
+            ("email_lavoratore", "mario.rossi@example.org"),
+            ("pec_datore", "vecchia@pec.example.it"),
+        ],
+    );
+    let review = post(&mut b, "/dimissioni-volontarie/nuova/modulo", &fields).await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    let sent = post(&mut b, "/dimissioni-volontarie/nuova/trasmetti", &fields_of(&review.body, &[])).await;
+    let code = sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
+    let prefix = format!("dimissioni:{code}:");
+    let to: Vec<(String, String)> = with_conn(&app.state.pool, move |c| {
+        Ok(servizi_lavoro::mail::outbox::with_prefix(c, &prefix)?.into_iter().map(|e| (e.key, e.recipient)).collect())
+    })
+    .await
+    .expect("db");
+    assert!(to.iter().any(|(k, r)| k.ends_with(":employer-pec") && r == "vecchia@pec.example.it"), "{to:?}");
+    assert!(
+        to.iter().any(|(k, r)| k.ends_with(":employer-registry-pec") && r == "bianchiservizi@pec.example.it"),
+        "{to:?}"
+    );
+    let page = b.get(&format!("/dimissioni-volontarie/{code}")).await.body;
+    assert!(page.contains("Datore di lavoro (PEC del Registro delle imprese)"));
+    // Where the module's PEC is the registry's, it is sent once.
+    let again = mario_resigns(&app, &mut b).await;
+    let prefix = format!("dimissioni:{again}:");
+    let keys: Vec<String> = with_conn(&app.state.pool, move |c| {
+        Ok(servizi_lavoro::mail::outbox::with_prefix(c, &prefix)?.into_iter().map(|e| e.key).collect())
+    })
+    .await
+    .expect("db");
+    assert!(!keys.iter().any(|k| k.ends_with(":employer-registry-pec")), "{keys:?}");
+}
