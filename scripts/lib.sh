@@ -45,8 +45,9 @@ apt_need() {
 
 # What building the crate needs (C libraries behind diesel and, later, xmlsec).
 BUILD_PACKAGES=(build-essential pkg-config clang libpq-dev libssl-dev libxml2-dev libxmlsec1-dev xmlsec1)
-# What the tests need besides: a PostgreSQL server and Chromium.
-TEST_PACKAGES=(postgresql chromium fonts-dejavu-core curl python3-venv openssl)
+# What the tests need besides: a PostgreSQL server, Chromium, OpenSSL (the
+# time-stamping authority) and Dovecot (the PEC mailbox the receipts arrive in).
+TEST_PACKAGES=(postgresql chromium fonts-dejavu-core curl python3-venv openssl dovecot-imapd)
 
 need_cargo() {
   command -v cargo >/dev/null || { echo "cargo is needed: install Rust from rustup.rs" >&2; exit 1; }

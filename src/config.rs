@@ -71,6 +71,9 @@ struct FileSettings {
     seal_key: Option<PathBuf>,
     seal_cert: Option<PathBuf>,
     seal_retired_certs: Option<PathBuf>,
+    pec_imap_url: Option<String>,
+    pec_smtp_url: Option<String>,
+    pec_from: Option<String>,
 }
 
 /// Which SPID service-provider profile our metadata declares.
@@ -171,6 +174,13 @@ pub struct Config {
     pub seal_key: PathBuf,
     pub seal_cert: PathBuf,
     pub seal_retired_certs: Option<PathBuf>,
+    /// The Ministry's PEC mailbox, where the receipts of PEC deliveries
+    /// arrive (`imaps://user:password@host/`). None: receipts are not read.
+    pub pec_imap_url: Option<String>,
+    /// The Ministry's PEC mailbox for sending (`smtps://…`) and its address:
+    /// modules go to PEC addresses from it. None: by the ordinary mail.
+    pub pec_smtp_url: Option<String>,
+    pub pec_from: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -285,6 +295,8 @@ struct ProductionFacts<'a> {
     metadata: &'a [String],
     tsa: (Option<&'a str>, Option<&'a std::path::Path>),
     seal: (Option<&'a std::path::Path>, Option<&'a std::path::Path>),
+    /// The PEC mailbox: sending (SMTP), its address, and its receipts (IMAP).
+    pec: (Option<&'a str>, Option<&'a str>, Option<&'a str>),
 }
 
 /// The public key of a PEM private key or certificate, DER-encoded.
@@ -313,6 +325,25 @@ fn production_problems(f: &ProductionFacts) -> Vec<String> {
         problems.push("SL_SEAL_KEY and SL_SEAL_CERT: the key and certificate that seal Dimissioni modules".into());
     } else if f.seal.0 == f.sp_key {
         problems.push("SL_SEAL_KEY: the seal needs a key of its own, not the service provider's".into());
+    }
+    // Modules reach employers and the Ispettorato by PEC, with receipts as proof.
+    match f.pec {
+        (Some(smtp), Some(_), Some(imap)) => {
+            if !(smtp.starts_with("smtps://") || smtp.contains("tls=required")) {
+                problems.push("SL_PEC_SMTP_URL: the PEC mailbox over TLS (smtps://…)".into());
+            }
+            // Plain IMAP only to this machine (a local relay); TLS otherwise.
+            let local = Url::parse(imap)
+                .ok()
+                .is_some_and(|u| u.scheme() == "imap" && matches!(u.host_str(), Some("127.0.0.1" | "localhost")));
+            if !(imap.starts_with("imaps://") || local) {
+                problems.push("SL_PEC_IMAP_URL: the PEC mailbox's receipts over TLS (imaps://…)".into());
+            }
+        }
+        _ => problems.push(
+            "SL_PEC_SMTP_URL, SL_PEC_FROM and SL_PEC_IMAP_URL: the Ministry's PEC mailbox, to send modules and read their receipts"
+                .into(),
+        ),
     }
     // A resignation needs a date certain from a third party (DM 15/12/2015, Allegato B: "marca temporale").
     match f.tsa {
@@ -537,6 +568,9 @@ impl Config {
         let tsa_url = env.var("SL_TSA_URL").or(file.tsa_url.clone());
         let seal_key = env.var("SL_SEAL_KEY").map(PathBuf::from).or(file.seal_key.clone());
         let seal_cert = env.var("SL_SEAL_CERT").map(PathBuf::from).or(file.seal_cert.clone());
+        let pec_smtp_url = env.var("SL_PEC_SMTP_URL").or(file.pec_smtp_url.clone());
+        let pec_from = env.var("SL_PEC_FROM").or(file.pec_from.clone());
+        let pec_imap_url = env.var("SL_PEC_IMAP_URL").or(file.pec_imap_url.clone());
         let tsa_ca = env.var("SL_TSA_CA").map(PathBuf::from).or(file.tsa_ca.clone());
 
         if production {
@@ -554,6 +588,7 @@ impl Config {
                 metadata: &metadata,
                 tsa: (tsa_url.as_deref(), tsa_ca.as_deref()),
                 seal: (seal_key.as_deref(), seal_cert.as_deref()),
+                pec: (pec_smtp_url.as_deref(), pec_from.as_deref(), pec_imap_url.as_deref()),
             });
             if !problems.is_empty() {
                 return Err(ConfigError::Production(problems));
@@ -602,6 +637,9 @@ impl Config {
             seal_key: seal_key.unwrap_or_else(|| keys_dir.join("seal.key.pem")),
             seal_cert: seal_cert.unwrap_or_else(|| keys_dir.join("seal.cert.pem")),
             seal_retired_certs: env.var("SL_SEAL_RETIRED_CERTS").map(PathBuf::from).or(file.seal_retired_certs),
+            pec_imap_url,
+            pec_smtp_url,
+            pec_from,
         })
     }
 
@@ -662,7 +700,9 @@ mod tests {
         let err = Config::load(None, &HashMap::new()).unwrap_err();
         let ConfigError::Production(problems) = &err else { panic!("{err}") };
         let text = problems.join("\n");
-        for key in ["SL_BASE_URL", "SL_SMTP_URL", "SL_SP_KEY", "SL_SP_CERT", "SL_TSA_URL", "SL_SEAL_KEY"] {
+        for key in
+            ["SL_BASE_URL", "SL_SMTP_URL", "SL_SP_KEY", "SL_SP_CERT", "SL_TSA_URL", "SL_SEAL_KEY", "SL_PEC_IMAP_URL"]
+        {
             assert!(text.contains(key), "{key} missing from {text}");
         }
         assert!(err.to_string().contains("SL_ENV=development"), "{err}");

@@ -615,6 +615,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    pec_receipts (identifier) {
+        identifier -> Text,
+        message_id -> Text,
+        kind -> Text,
+        recipient -> Nullable<Text>,
+        at -> Timestamp,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> BigInt,
         idempotency_key -> Text,

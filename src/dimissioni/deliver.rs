@@ -136,8 +136,16 @@ pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Module, now: Naive
             }
             _ => (body.to_string(), &recipients_copy),
         };
-        match mailer.compose(&address, lang, subject, &body, &args, Some(attachment)) {
-            Ok(message) => queued += usize::from(outbox::enqueue(conn, &key(&m.code, recipient), &message, now)?),
+        // To a PEC address, from the Ministry's PEC mailbox: its receipts prove the delivery.
+        let (by, channel) = if super::receipts::PEC_ROLES.contains(&recipient) {
+            (mailer.pec(), outbox::PEC)
+        } else {
+            (mailer, outbox::MAIL)
+        };
+        match by.compose(&address, lang, subject, &body, &args, Some(attachment)) {
+            Ok(message) => {
+                queued += usize::from(outbox::enqueue_on(conn, channel, &key(&m.code, recipient), &message, now)?)
+            }
             // Addresses were checked when the module was filled in: this is a bug, said loudly.
             Err(e) => {
                 tracing::error!(error = %e, module = %m.code, recipient, "a module's message could not be composed")

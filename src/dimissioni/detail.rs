@@ -130,6 +130,28 @@ fn delivery_outcome(x: &Delivery, lang: crate::i18n::Lang) -> String {
     }
 }
 
+/// A PEC receipt in words, with its time (Italian).
+fn receipt_text(kind: crate::mail::pec::ReceiptKind, at: chrono::NaiveDateTime, lang: crate::i18n::Lang) -> String {
+    use crate::mail::pec::ReceiptKind as K;
+    let key = match kind {
+        K::Acceptance => "dim-receipt-acceptance",
+        K::NonAcceptance => "dim-receipt-non-acceptance",
+        K::Delivery => "dim-receipt-delivery",
+        K::DeliveryError => "dim-receipt-error",
+        K::DeliveryWarning => "dim-receipt-warning",
+    };
+    t_args(key, &[("when", format_when(at, lang))])
+}
+
+/// A PEC message sent whose delivery is not proved yet (where receipts are read).
+fn awaiting_receipt(x: &Delivery, reads_receipts: bool) -> bool {
+    use crate::mail::pec::ReceiptKind as K;
+    reads_receipts
+        && super::receipts::PEC_ROLES.contains(&x.recipient.as_str())
+        && x.state == DeliveryState::Delivered
+        && !x.receipts.iter().any(|(k, _)| matches!(k, K::Delivery | K::DeliveryError | K::NonAcceptance))
+}
+
 #[derive(Clone)]
 struct Detail {
     module: Module,
@@ -139,6 +161,8 @@ struct Detail {
     in_time: bool,
     operator: bool,
     show_retrieval: bool,
+    /// Whether PEC receipts are read (so their absence means something).
+    reads_receipts: bool,
     /// Its time-stamp (when, by whom), not yet one, or none expected.
     stamp: Option<Option<(chrono::NaiveDateTime, String)>>,
     pin: Option<String>,
@@ -195,7 +219,11 @@ fn DetailPage(d: Detail) -> impl IntoView {
                     <td>{t(&format!("dim-to-{}", x.recipient))}</td>
                     <td>{x.address.clone()}</td>
                     <td>{format_when(x.attempted_at, lang)}</td>
-                    <td>{delivery_outcome(x, lang)}</td>
+                    <td>
+                        {delivery_outcome(x, lang)}
+                        {x.receipts.iter().map(|(kind, at)| view! { <br/>{receipt_text(*kind, *at, lang)} }).collect_view()}
+                        {awaiting_receipt(x, d.reads_receipts).then(|| view! { <br/>{t("dim-receipt-waiting")} })}
+                    </td>
                 </tr>
             }
             .into_any()
@@ -271,7 +299,10 @@ async fn detail_of(
     let (deliveries, sent_for, retrieved, stamp) = with_conn(&req.state.pool, move |c| {
         // Modules sent before the outbox recorded each attempt in their own table.
         let mut all = module::deliveries(c, id)?;
-        all.extend(outbox::with_prefix(c, &prefix)?.into_iter().map(|e| as_delivery(&prefix, e)));
+        for e in outbox::with_prefix(c, &prefix)? {
+            let receipts = crate::mail::pec::of_message(c, &e.message_id)?;
+            all.push(as_delivery(&prefix, e, receipts));
+        }
         let stamp = super::timestamp::stamp_of(c, &code)?;
         Ok((all, org_id(c, sent_by.as_deref())?, retrieval::found_for(c, account, &code)?, stamp))
     })
@@ -298,11 +329,27 @@ async fn detail_of(
     // The retrieval code is for the worker's copy, and for whoever sent it (to hand over).
     let show_retrieval = worker_copy(who, &m, retrieved_for);
     let in_time = deadline::in_time(m.transmitted_at, req.state.clock.now());
-    Ok(Detail { module: m, deliveries, may_revoke, in_time, operator, show_retrieval, stamp, pin, errors })
+    let reads_receipts = req.state.config.pec_imap_url.is_some();
+    Ok(Detail {
+        module: m,
+        deliveries,
+        may_revoke,
+        in_time,
+        operator,
+        show_retrieval,
+        reads_receipts,
+        stamp,
+        pin,
+        errors,
+    })
 }
 
 /// A queued message of the module, as its table shows it.
-fn as_delivery(prefix: &str, e: outbox::Entry) -> Delivery {
+fn as_delivery(
+    prefix: &str,
+    e: outbox::Entry,
+    receipts: Vec<(crate::mail::pec::ReceiptKind, chrono::NaiveDateTime)>,
+) -> Delivery {
     let state = match e.state() {
         outbox::State::Sent => DeliveryState::Delivered,
         outbox::State::Pending => {
@@ -316,6 +363,7 @@ fn as_delivery(prefix: &str, e: outbox::Entry) -> Delivery {
         address: e.recipient.clone(),
         attempted_at: e.sent_at.unwrap_or(e.created_at),
         state,
+        receipts,
     }
 }
 

@@ -176,6 +176,10 @@ mod tests {
                 // Every line is translated (the German file lacks no message the module uses).
                 assert_ne!(i, d, "not translated: {d}");
             }
+            // Section 5 ends with the signature, as Allegato A's does.
+            let signed =
+                if abilitato.is_some() { "Firma: l'operatore del soggetto abilitato" } else { "Firma: il lavoratore" };
+            assert!(it.iter().any(|l| l.starts_with(signed)), "{it:?}");
             let all = module(&m, Lang::It, Copy::Worker).lines;
             assert_eq!(all.len(), it.len() + 1 + de.len());
             assert!(

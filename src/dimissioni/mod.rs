@@ -19,6 +19,7 @@ mod list;
 pub mod module;
 pub mod pdf;
 pub mod pin;
+pub mod receipts;
 pub mod relationships;
 mod retrieval;
 pub mod retrieval_code;

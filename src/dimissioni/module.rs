@@ -515,6 +515,8 @@ pub struct Delivery {
     pub address: String,
     pub attempted_at: NaiveDateTime,
     pub state: DeliveryState,
+    /// Its PEC receipts, oldest first.
+    pub receipts: Vec<(crate::mail::pec::ReceiptKind, NaiveDateTime)>,
 }
 
 /// Where one of a module's messages stands.
@@ -549,6 +551,7 @@ pub fn deliveries(conn: &mut AnyConnection, module: i64) -> QueryResult<Vec<Deli
             address,
             attempted_at,
             state: if outcome == "sent" { DeliveryState::Delivered } else { DeliveryState::GaveUp { attempts: 1 } },
+            receipts: Vec::new(),
         })
         .collect())
 }

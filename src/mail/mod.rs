@@ -2,17 +2,29 @@
 //! under the data directory (`data/outbox/*.eml`) that a developer can read.
 //! Messages are written in the recipient's language, composed once (with a
 //! stable Message-ID) and queued in the [`outbox`], whose worker sends them.
+pub mod imap;
 pub mod outbox;
+pub mod pec;
 
 use crate::i18n::Lang;
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 
+/// How mail leaves, and as whom; with the Ministry's PEC mailbox beside it
+/// when one is configured (`SL_PEC_SMTP_URL`, `SL_PEC_FROM`): messages that
+/// need a proof of delivery leave from there.
 #[derive(Clone)]
-pub enum Mailer {
-    Outbox { dir: PathBuf, from: Mailbox },
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+    pec: Option<Box<Mailer>>,
+}
+
+#[derive(Clone)]
+enum Transport {
+    Outbox(PathBuf),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
 }
 
 /// A file sent with a message.
@@ -52,38 +64,57 @@ impl MailError {
 
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Mailer::Outbox { dir, .. } => write!(f, "Mailer::Outbox({})", dir.display()),
-            Mailer::Smtp { .. } => f.write_str("Mailer::Smtp"),
+        match &self.transport {
+            Transport::Outbox(dir) => write!(f, "Mailer::Outbox({})", dir.display()),
+            Transport::Smtp(_) => f.write_str("Mailer::Smtp"),
+        }?;
+        if self.pec.is_some() {
+            f.write_str(" with PEC")?;
         }
+        Ok(())
     }
+}
+
+/// An SMTP transport whose sends never outlast the outbox's claim on a row (5 minutes).
+fn smtp(url: &str, setting: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
+    Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map_err(|e| MailError::Config(format!("{setting}: {e}")))?
+        .timeout(Some(std::time::Duration::from_secs(30)))
+        .build())
 }
 
 impl Mailer {
     pub fn from_config(config: &crate::config::Config) -> Result<Mailer, MailError> {
         let from: Mailbox = config.mail_from.parse().map_err(|e| MailError::Config(format!("SL_MAIL_FROM: {e}")))?;
-        match &config.smtp_url {
-            Some(url) => {
-                // A send never outlasts the outbox's claim on its row (5 minutes).
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| MailError::Config(format!("SL_SMTP_URL: {e}")))?
-                    .timeout(Some(std::time::Duration::from_secs(30)))
-                    .build();
-                Ok(Mailer::Smtp { transport, from })
-            }
+        let transport = match &config.smtp_url {
+            Some(url) => Transport::Smtp(smtp(url, "SL_SMTP_URL")?),
             None => {
                 let dir = config.data_dir.join("outbox");
                 std::fs::create_dir_all(&dir).map_err(|e| MailError::Config(format!("{}: {e}", dir.display())))?;
-                Ok(Mailer::Outbox { dir, from })
+                Transport::Outbox(dir)
             }
-        }
+        };
+        let pec = match (&config.pec_smtp_url, &config.pec_from) {
+            (Some(url), Some(address)) => Some(Box::new(Mailer {
+                transport: Transport::Smtp(smtp(url, "SL_PEC_SMTP_URL")?),
+                from: address.parse().map_err(|e| MailError::Config(format!("SL_PEC_FROM: {e}")))?,
+                pec: None,
+            })),
+            (None, None) => None,
+            _ => return Err(MailError::Config("SL_PEC_SMTP_URL and SL_PEC_FROM go together".into())),
+        };
+        Ok(Mailer { transport, from, pec })
     }
 
     /// The sender, as every message gives it.
     pub fn from(&self) -> &Mailbox {
-        match self {
-            Mailer::Outbox { from, .. } | Mailer::Smtp { from, .. } => from,
-        }
+        &self.from
+    }
+
+    /// What messages needing a proof of delivery are composed with and
+    /// sent by: the PEC mailbox, or (without one) this mailer.
+    pub fn pec(&self) -> &Mailer {
+        self.pec.as_deref().unwrap_or(self)
     }
 
     /// Composes `subject` and `body` (message keys with their arguments) to
@@ -134,14 +165,14 @@ impl Mailer {
         let parse = |a: &str| a.parse::<lettre::Address>().map_err(|e| MailError::Address(format!("{a}: {e}")));
         let envelope = lettre::address::Envelope::new(Some(parse(from)?), vec![parse(to)?])
             .map_err(|e| MailError::Address(e.to_string()))?;
-        match self {
-            Mailer::Outbox { dir, .. } => {
+        match &self.transport {
+            Transport::Outbox(dir) => {
                 AsyncFileTransport::<Tokio1Executor>::new(dir)
                     .send_raw(&envelope, bytes)
                     .await
                     .map_err(|e| MailError::Send(e.to_string()))?;
             }
-            Mailer::Smtp { transport, .. } => {
+            Transport::Smtp(transport) => {
                 transport.send_raw(&envelope, bytes).await.map_err(|e| {
                     // Only a refusal of this recipient is for good (no such
                     // mailbox, not local, a bad address): a 5xx to our login or

@@ -48,12 +48,25 @@ impl State {
     }
 }
 
-/// The channel a message goes by (mail today; PEC and others later).
+/// The channels a message goes by: ordinary mail, or the PEC mailbox (when
+/// the message needs a proof of delivery).
 pub const MAIL: &str = "mail";
+pub const PEC: &str = "pec";
 
 /// Queues `message` under `key`, in the caller's transaction; `false` when a
 /// message with that key is already there (then nothing changes).
 pub fn enqueue(conn: &mut AnyConnection, key: &str, message: &Composed, now: NaiveDateTime) -> QueryResult<bool> {
+    enqueue_on(conn, MAIL, key, message, now)
+}
+
+/// [`enqueue`] on `channel` ([`MAIL`] or [`PEC`]).
+pub fn enqueue_on(
+    conn: &mut AnyConnection,
+    channel: &'static str,
+    key: &str,
+    message: &Composed,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let exists = o::table.filter(o::idempotency_key.eq(key)).count().get_result::<i64>(conn)? > 0;
     if exists {
         return Ok(false);
@@ -64,7 +77,7 @@ pub fn enqueue(conn: &mut AnyConnection, key: &str, message: &Composed, now: Nai
         diesel::insert_into(o::table)
             .values((
                 o::idempotency_key.eq(key),
-                o::channel.eq(MAIL),
+                o::channel.eq(channel),
                 o::sender.eq(&message.from),
                 o::recipient.eq(&message.to),
                 o::message_id.eq(&message.message_id),
@@ -117,6 +130,8 @@ pub struct Entry {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// The message's Message-ID (what its PEC receipts name).
+    pub message_id: String,
 }
 
 impl Entry {
@@ -149,6 +164,7 @@ pub fn with_prefix(conn: &mut AnyConnection, prefix: &str) -> QueryResult<Vec<En
             o::last_error,
             o::created_at,
             o::sent_at,
+            o::message_id,
         ))
         .load(conn)
 }
@@ -184,7 +200,7 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds(base + jitter)
 }
 
-type Claimed = (i64, String, String, String, Vec<u8>, i32);
+type Claimed = (i64, String, String, String, Vec<u8>, i32, String);
 
 /// The rows due at `now`, oldest first (at most a batch).
 fn due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<i64>> {
@@ -210,7 +226,7 @@ fn claim(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<O
     }
     o::table
         .find(id)
-        .select((o::id, o::idempotency_key, o::sender, o::recipient, o::message, o::attempts))
+        .select((o::id, o::idempotency_key, o::sender, o::recipient, o::message, o::attempts, o::channel))
         .first(conn)
         .optional()
 }
@@ -228,11 +244,13 @@ pub async fn deliver_due(pool: &DbPool, mailer: &Mailer, now: NaiveDateTime) -> 
     let due = crate::db::with_conn(pool, move |c| due(c, now)).await?;
     let mut pass = Pass::default();
     for id in due {
-        let Some((id, key, from, to, bytes, attempts)) = crate::db::with_conn(pool, move |c| claim(c, id, now)).await?
+        let Some((id, key, from, to, bytes, attempts, channel)) =
+            crate::db::with_conn(pool, move |c| claim(c, id, now)).await?
         else {
             continue;
         };
-        let outcome = mailer.send_raw(&from, &to, &bytes).await;
+        let by = if channel == PEC { mailer.pec() } else { mailer };
+        let outcome = by.send_raw(&from, &to, &bytes).await;
         let (state, next, error) = match &outcome {
             Ok(()) => (State::Sent, now, None),
             Err(e) if e.is_permanent() || attempts >= MAX_ATTEMPTS => (State::Failed, now, Some(e.to_string())),

@@ -89,8 +89,20 @@ pub const OUTBOX_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 pub fn spawn_outbox(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(OUTBOX_EVERY);
+        let mut pass: u64 = 0;
         loop {
             every.tick().await;
+            pass += 1;
+            // PEC receipts, every sixth pass (half a minute): one IMAP session each time.
+            if let Some(url) = state.config.pec_imap_url.clone().filter(|_| pass % 6 == 1) {
+                let mailbox = std::sync::Arc::new(crate::mail::pec::ImapMailbox { url });
+                if let Err(e) = crate::mail::pec::collect(&state.pool, mailbox, state.clock.now()).await {
+                    tracing::warn!(error = %e, "PEC receipts not read; the next pass retries");
+                }
+                if let Err(e) = crate::dimissioni::receipts::alert_undelivered(&state).await {
+                    tracing::warn!(error = %e, "PEC delivery alerts failed; the next pass retries");
+                }
+            }
             if let Err(e) = crate::mail::outbox::deliver_due(&state.pool, &state.mailer, state.clock.now()).await {
                 tracing::warn!(error = %e, "outbox pass failed; the next one retries");
             }

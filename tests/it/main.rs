@@ -23,6 +23,7 @@ mod newcomer;
 mod operations;
 mod organisations;
 mod outbox;
+mod pec_receipts;
 mod profiles;
 mod registry;
 mod seal;

@@ -2,6 +2,7 @@
 //! a fresh database of the PostgreSQL server named by `TEST_DATABASE_URL`
 //! (the test script starts one on loopback).
 #![allow(dead_code)]
+pub mod pec;
 pub mod people;
 pub mod saml;
 pub mod smtp;

@@ -1,0 +1,75 @@
+//! Delivery with proof: the PEC receipts of a module's messages are read from
+//! the Ministry's mailbox over IMAP (a real Dovecot), matched to each message
+//! by its Message-ID, shown on the module's page; the worker is told when a
+//! PEC message has no receipt of delivery after 24 hours, once.
+use crate::common::pec::Mailbox;
+use crate::common::people::mario;
+use crate::common::smtp::{free_port, serve};
+use crate::common::TestApp;
+use crate::dimissioni::mario_resigns;
+use chrono::Duration;
+use servizi_lavoro::db::with_conn;
+use servizi_lavoro::dimissioni::receipts;
+use servizi_lavoro::mail::{outbox, pec};
+
+#[tokio::test]
+async fn receipts_are_read_over_imap_shown_and_a_missing_delivery_is_told_to_the_worker_once() {
+    let mailbox = Mailbox::start();
+    // Modules go to PEC addresses from the Ministry's PEC mailbox (an SMTP server of its own).
+    let port = free_port();
+    let pec_server = serve(port, false).await;
+    let url = mailbox.url.clone();
+    let app = TestApp::with_config(move |c| {
+        c.pec_imap_url = Some(url);
+        c.pec_smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.pec_from = Some("ministero@pec.lavoro.example.it".into());
+    });
+    crate::dimissioni::seed(&app).await;
+    let mut b = mario(&app).await;
+    let code = mario_resigns(&app, &mut b).await;
+    // Sent by the request's own pass of the worker, or by this one (a row the other holds waits for it).
+    let prefix = format!("dimissioni:{code}:");
+    let mut entries = Vec::new();
+    for _ in 0..100 {
+        outbox::deliver_due(&app.state.pool, &app.state.mailer, app.state.clock.now()).await.expect("a pass");
+        let p2 = prefix.clone();
+        entries = with_conn(&app.state.pool, move |c| outbox::with_prefix(c, &p2)).await.expect("db");
+        if entries.iter().all(|e| e.state() == outbox::State::Sent) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let of = |role: &str| entries.iter().find(|e| e.key.ends_with(&format!(":{role}"))).expect(role).clone();
+    let (employer, itl) = (of("employer-pec"), of("itl"));
+    assert!(entries.iter().all(|e| e.state() == outbox::State::Sent));
+    // The employer's PEC and the Ispettorato's by the PEC mailbox, from its address; the rest by mail.
+    let by_pec = pec_server.messages();
+    let mut pec_to: Vec<&str> = by_pec.iter().map(|(to, _)| to.as_str()).collect();
+    pec_to.sort();
+    let mut want = vec![employer.recipient.as_str(), itl.recipient.as_str()];
+    want.sort();
+    assert_eq!(pec_to, want);
+    assert!(by_pec.iter().all(|(_, m)| m.contains("From: ministero@pec.lavoro.example.it")));
+
+    // The employer's provider accepts and delivers; the Ispettorato's only accepts. And some spam.
+    mailbox.receipt("accettazione", &employer.message_id, &employer.recipient, "02/12/2026", "10:15:03", "acc-1");
+    mailbox.receipt("avvenuta-consegna", &employer.message_id, &employer.recipient, "02/12/2026", "10:15:09", "con-1");
+    mailbox.receipt("accettazione", &itl.message_id, &itl.recipient, "02/12/2026", "10:15:04", "acc-2");
+    mailbox.deliver("spam.eml", "From: x@example.org\r\nSubject: offerta\r\n\r\nnot a receipt\r\n");
+    let mb = || std::sync::Arc::new(pec::ImapMailbox { url: mailbox.url.clone() });
+    let now = app.state.clock.now();
+    assert_eq!(pec::collect(&app.state.pool, mb(), now).await.expect("read"), 3, "three receipts, the spam left");
+    assert_eq!(pec::collect(&app.state.pool, mb(), now).await.expect("read"), 0, "each taken once");
+    let page = b.get(&format!("/dimissioni-volontarie/{code}")).await.body;
+    assert_eq!(page.matches("Consegnato nella casella PEC del destinatario il 02/12/2026 alle 10:15").count(), 1);
+    assert_eq!(page.matches("Accettato dal gestore PEC").count(), 2);
+    assert_eq!(page.matches("In attesa della ricevuta di avvenuta consegna").count(), 1, "the Ispettorato's");
+
+    // A day later the Ispettorato's delivery is still unproved: the worker is told, once.
+    assert_eq!(receipts::alert_undelivered(&app.state).await.expect("alerts"), 0, "not yet 24 hours");
+    app.state.clock.advance(Duration::hours(25));
+    assert_eq!(receipts::alert_undelivered(&app.state).await.expect("alerts"), 1);
+    assert_eq!(receipts::alert_undelivered(&app.state).await.expect("alerts"), 0, "once");
+    let told = crate::foreign_user::mail_containing(&app, "manca la ricevuta di consegna PEC").await;
+    assert!(told.contains("mario.rossi@example.org") && told.contains(&itl.recipient), "{told}");
+}
