@@ -15,15 +15,18 @@ use diesel::prelude::*;
 pub const PEC_ROLES: [&str; 3] = ["employer-pec", "employer-registry-pec", "itl"];
 /// How long a PEC message may go without a receipt of delivery.
 pub const WAIT: Duration = Duration::hours(24);
+/// How far back the check looks: the revoca's seven days, and a margin, so
+/// an instance that was down for a day or two still tells.
+const LOOK_BACK: Duration = Duration::days(9);
 
-/// The PEC messages of modules sent between 24 and 48 hours ago without a
-/// receipt of delivery: (module code, recipient role, address).
+/// The PEC messages of modules sent between 24 hours and 9 days ago without
+/// a receipt of delivery: (module code, recipient role, address).
 fn undelivered(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<(String, String, String)>> {
     let sent: Vec<(String, String, String)> = o::table
         .filter(o::idempotency_key.like("dimissioni:%"))
         .filter(o::state.eq(crate::mail::outbox::State::Sent.code()))
         .filter(o::sent_at.le(now - WAIT))
-        .filter(o::sent_at.gt(now - WAIT - WAIT))
+        .filter(o::sent_at.gt(now - LOOK_BACK))
         .select((o::idempotency_key, o::recipient, o::message_id))
         .load(conn)?;
     let mut out = Vec::new();
