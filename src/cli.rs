@@ -223,7 +223,7 @@ async fn purge_register(config: Config) -> CliResult {
     let n = tokio::task::spawn_blocking(move || -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
         let pool = crate::db::connect(&url, 1)?;
         let mut conn = pool.get()?;
-        Ok(crate::auth::sso::register::purge(&mut conn, chrono::Utc::now().naive_utc())?)
+        Ok(crate::auth::sso::register::purge(&mut conn, crate::kernel::Clock::system().now())?)
     })
     .await??;
     println!("deleted {n} SAML register entries older than 24 months");
@@ -262,7 +262,8 @@ async fn itl(config: Config, cmd: ItlCommand) -> CliResult {
                     let Some(office) = crate::dimissioni::itl::by_code(&mut conn, &code)? else {
                         return Err(format!("{code:?} is no office: load them with `import itl`").into());
                     };
-                    crate::identity::roles::add_itl(&mut conn, &c2, &office.code)?;
+                    let now = crate::kernel::Clock::system().now();
+                    crate::identity::roles::add_itl(&mut conn, &c2, &office.code, now)?;
                     let provinces = crate::dimissioni::itl::provinces_of(&mut conn, &office.code)?;
                     Ok(Some(format!("{} ({})", office.name, provinces.join(", "))))
                 }
@@ -292,7 +293,7 @@ async fn verify_dimissioni(config: Config) -> CliResult {
     let result = tokio::task::spawn_blocking(move || -> Result<_, Box<dyn std::error::Error + Send + Sync>> {
         let pool = crate::db::connect(&url, 1)?;
         let mut conn = pool.get()?;
-        let mut chain = crate::dimissioni::seal::verify(&mut conn, &keys)?;
+        let mut chain = crate::dimissioni::chain::verify(&mut conn, &keys)?;
         // Then against every checkpoint, in the database and in the log beside it.
         if let Ok(n) = chain {
             let modules = crate::dimissioni::module::chain(&mut conn)?;
@@ -309,7 +310,7 @@ async fn verify_dimissioni(config: Config) -> CliResult {
         Ok((chain, stamps))
     })
     .await??;
-    let broken = |b: crate::dimissioni::seal::Broken| format!("dimissioni: module {} is broken: {}", b.code, b.why);
+    let broken = |b: crate::dimissioni::chain::Broken| format!("dimissioni: module {} is broken: {}", b.code, b.why);
     match result {
         (Ok(n), stamps) => {
             println!("dimissioni: the seal chain holds ({n} modules checked)");
@@ -437,7 +438,7 @@ async fn import_registry(config: Config, file: PathBuf) -> CliResult {
         let input = std::fs::File::open(&file).map_err(|e| format!("{}: {e}", file.display()))?;
         let pool = crate::db::connect(&url, 1)?;
         let mut conn = pool.get()?;
-        Ok(crate::registry::import::registro_imprese(&mut conn, input, chrono::Utc::now().naive_utc())?)
+        Ok(crate::registry::import::registro_imprese(&mut conn, input, crate::kernel::Clock::system().now())?)
     })
     .await??;
     for (line, why) in &report.rejected {
@@ -466,7 +467,8 @@ async fn operators(config: Config, cmd: OperatorsCommand) -> CliResult {
         let pool = crate::db::connect(&url, 1)?;
         let mut conn = pool.get()?;
         Ok(if add {
-            crate::identity::roles::add(&mut conn, &c2)?
+            let now = crate::kernel::Clock::system().now();
+            crate::identity::roles::add(&mut conn, &c2, now)?
         } else {
             crate::identity::roles::remove(&mut conn, &c2)?
         })
@@ -486,7 +488,7 @@ async fn serve(config: Config) -> CliResult {
     let pool = tokio::task::spawn_blocking(move || crate::db::connect(&url, size)).await??;
     if config.demo_data {
         crate::foreign::demo::seed(&pool).await?;
-        let now = chrono::Utc::now().naive_utc();
+        let now = crate::kernel::Clock::system().now();
         // The example Ispettorato offices (Milano's covers the demo workplace).
         crate::db::with_conn(&pool, move |c| crate::dimissioni::itl::seed_demo(c, now)).await?;
         // Giulia Bianchi (demo IdP) is legale rappresentante of a demo company.
@@ -501,7 +503,7 @@ async fn serve(config: Config) -> CliResult {
         if let Some(luca) = crate::auth::demo_idp::people::find("luca") {
             let (cf, email) = (luca.codice_fiscale().unwrap_or_default(), luca.email);
             let (given, family) = (luca.given_name, luca.family_name);
-            let now = chrono::Utc::now().naive_utc();
+            let now = crate::kernel::Clock::system().now();
             crate::db::with_conn(&pool, move |c| {
                 let who = crate::profiles::demo::DemoConsultant {
                     tax_code: &cf,

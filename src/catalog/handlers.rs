@@ -1,5 +1,5 @@
 //! `GET /servizi/{slug}/accedi`: "Accedi al servizio", through the access decision.
-use super::model;
+use super::model::{self, ServiceSlug};
 use super::pages::{profiles_to_switch, AccessDeniedPage};
 use super::usage;
 use crate::access::{self, Action, Denial, Resource};
@@ -12,13 +12,6 @@ use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use serde::Deserialize;
-
-/// The `{slug}` of a service address.
-#[derive(Debug, Deserialize)]
-pub struct ServiceSlug {
-    pub slug: String,
-}
 
 /// Allowed: on to the service (usage recorded). Level too low: a new
 /// authentication at the level the service needs, then straight back here.
@@ -30,7 +23,8 @@ pub async fn enter(page: PageRequest, Path(ServiceSlug { slug }): Path<ServiceSl
     let who = page.principal.as_ref();
     match access::check(&page.state, who, Action::Enter, &resource, &page.request_id).await? {
         Ok(permit) => {
-            with_conn(&page.state.pool, move |c| usage::record(c, &permit, service)).await?;
+            let now = page.state.clock.now();
+            with_conn(&page.state.pool, move |c| usage::record(c, &permit, service, now)).await?;
             let url = if service.internal {
                 service.path.clone()
             } else {

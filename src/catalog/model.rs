@@ -165,3 +165,9 @@ mod tests {
         assert!(!dimissioni.matches("cabotaggio"));
     }
 }
+
+/// The `{slug}` of a service address.
+#[derive(Debug, Deserialize)]
+pub struct ServiceSlug {
+    pub slug: String,
+}

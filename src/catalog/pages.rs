@@ -1,7 +1,6 @@
 //! `/servizi` (search and filters by plain GET forms, shareable URLs) and
 //! `/servizi/{slug}`: what each person can use now, and how to reach the rest.
-use super::handlers::ServiceSlug;
-use super::model::{self, Service, CATEGORIES};
+use super::model::{self, Service, ServiceSlug, CATEGORIES};
 use crate::access::{self, Action, DelegaLimit, Denial, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};

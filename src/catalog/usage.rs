@@ -1,7 +1,6 @@
 //! Which services people enter: for "most used" and "recently used".
 use crate::db::schema::service_uses as s;
 use crate::db::AnyConnection;
-use chrono::Utc;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
@@ -10,11 +9,12 @@ pub fn record(
     conn: &mut AnyConnection,
     permit: &crate::access::Permit,
     service: &crate::catalog::model::Service,
+    now: chrono::NaiveDateTime,
 ) -> QueryResult<()> {
     permit.require(crate::access::Action::Enter, &crate::access::Resource::Service(service.requirements()))?;
     let account_id = permit.account_id();
     diesel::insert_into(s::table)
-        .values((s::account_id.eq(account_id), s::slug.eq(&service.slug), s::at.eq(Utc::now().naive_utc())))
+        .values((s::account_id.eq(account_id), s::slug.eq(&service.slug), s::at.eq(now)))
         .execute(conn)
         .map(|_| ())
 }

@@ -6,8 +6,9 @@
 //! (`<data dir>/dimissioni-checkpoints.log`, and the server's log), where
 //! whoever deletes modules must also reach. `dimissioni verify` checks the
 //! chain against every checkpoint it finds in either.
+use super::chain::Broken;
 use super::module::Module;
-use super::seal::{self, Broken};
+use super::seal;
 use crate::db::schema::{dimissioni_checkpoints as cp, dimissioni_modules as m};
 use crate::db::AnyConnection;
 use crate::keyring::Keyring;

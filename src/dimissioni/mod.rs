@@ -5,6 +5,7 @@
 //! Ispettorato consult the modules. Relationships come from the Comunicazioni
 //! Obbligatorie (`servizi-lavoro import rapporti`); every module is sealed in
 //! a signed hash chain (`servizi-lavoro dimissioni verify`).
+pub mod chain;
 pub mod checkpoint;
 pub mod deadline;
 mod declare;

@@ -4,9 +4,8 @@
 //! account, the retrieval code and the key that seals it. It is signed with
 //! the seal key ([`crate::keyring`]). Altering a stored module, removing one
 //! or reordering them breaks the chain; a revoca recorded on a module must be
-//! the revoca that names it; `servizi-lavoro dimissioni verify` finds where.
-use super::module::{self, Contents, Module};
-use crate::db::AnyConnection;
+//! the revoca that names it; [`super::chain`] checks it all
+//! (`servizi-lavoro dimissioni verify`).
 use chrono::NaiveDateTime;
 use openssl::hash::MessageDigest;
 use openssl::sign::{Signer, Verifier};
@@ -35,7 +34,13 @@ pub fn verification_code(hash: &str) -> String {
 /// The module's hash, hex: SHA-256 over the previous hash, code, time and
 /// contents (JSON), each followed by a zero byte; version 2 (`covered`) then
 /// the sender's account, the worker's account, the retrieval code and the key.
-pub fn hash(prev_hash: &str, code: &str, at: NaiveDateTime, contents: &Contents, covered: Option<&Covered>) -> String {
+pub fn hash(
+    prev_hash: &str,
+    code: &str,
+    at: NaiveDateTime,
+    contents: &impl serde::Serialize,
+    covered: Option<&Covered>,
+) -> String {
     let body = serde_json::to_string(contents).unwrap_or_default();
     let mut parts = vec![prev_hash.to_string(), code.to_string(), at.format("%Y-%m-%dT%H:%M:%S%.3f").to_string(), body];
     if let Some(c) = covered {
@@ -50,18 +55,6 @@ pub fn hash(prev_hash: &str, code: &str, at: NaiveDateTime, contents: &Contents,
         h.update([0u8]);
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// What module `m`'s hash should be, by its seal version.
-pub fn hash_of(m: &Module) -> String {
-    // Version 2 names its key; version 1 names none.
-    let covered = m.seal_key.as_deref().map(|key| Covered {
-        filed_by: m.filed_by_account_id,
-        worker_account: m.worker_account_id,
-        retrieval_code: m.retrieval_code.as_deref(),
-        key,
-    });
-    hash(&m.prev_hash, &m.code, m.transmitted_at, &m.contents, covered.as_ref())
 }
 
 /// The hash signed with the portal's key (RSA-SHA256), base64.
@@ -80,43 +73,4 @@ pub fn signed(cert: &openssl::x509::X509, hash: &str, signature: &str) -> bool {
     Verifier::new(MessageDigest::sha256(), &public)
         .and_then(|mut v| v.update(hash.as_bytes()).and_then(|_| v.verify(&sig)))
         .unwrap_or(false)
-}
-
-/// What is wrong with one module of the chain.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Broken {
-    pub code: String,
-    pub why: &'static str,
-}
-
-/// Checks every module in order: its hash, its link to the previous one, its
-/// signature. Returns how many were checked, or the first broken one.
-pub fn verify(conn: &mut AnyConnection, keys: &crate::keyring::Keyring) -> diesel::QueryResult<Result<usize, Broken>> {
-    let chain: Vec<Module> = module::chain(conn)?;
-    let mut prev = GENESIS.to_string();
-    // Which revoca names which module: what each module's "revoked by" must say.
-    let revoked_by: std::collections::HashMap<&str, &str> =
-        chain.iter().filter_map(|m| m.contents.revokes_code.as_deref().map(|r| (r, m.code.as_str()))).collect();
-    for m in &chain {
-        let broken = |why| Ok(Err(Broken { code: m.code.clone(), why }));
-        if m.prev_hash != prev {
-            return broken("not linked to the module before it (one removed or reordered)");
-        }
-        if hash_of(m) != m.hash {
-            return broken("its contents, code, time, sender, accounts or retrieval code were altered");
-        }
-        let Some(cert) = keys.cert(m.seal_key.as_deref()) else {
-            return broken(
-                "sealed with a key the portal does not know (keep retired certificates in SL_SEAL_RETIRED_CERTS)",
-            );
-        };
-        if !signed(cert, &m.hash, &m.signature) {
-            return broken("the signature does not match the key it names");
-        }
-        if m.revoked_by_code.as_deref() != revoked_by.get(m.code.as_str()).copied() {
-            return broken("what it says of its revoca differs from the revoca modules");
-        }
-        prev = m.hash.clone();
-    }
-    Ok(Ok(chain.len()))
 }

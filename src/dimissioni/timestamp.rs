@@ -130,7 +130,7 @@ pub struct Report {
 
 /// Checks every module's token against `roots`: `Err` names the first module
 /// whose token does not verify (other data, another time, an untrusted authority).
-pub fn verify(conn: &mut AnyConnection, roots: &X509Store) -> QueryResult<Result<Report, super::seal::Broken>> {
+pub fn verify(conn: &mut AnyConnection, roots: &X509Store) -> QueryResult<Result<Report, super::chain::Broken>> {
     let chain: Vec<Module> = module::chain(conn)?;
     let tokens: std::collections::HashMap<String, Vec<u8>> =
         ts::table.select((ts::module_code, ts::token)).load::<(String, Vec<u8>)>(conn)?.into_iter().collect();
@@ -140,7 +140,7 @@ pub fn verify(conn: &mut AnyConnection, roots: &X509Store) -> QueryResult<Result
             Some(token) => {
                 if let Err(e) = checked(token, roots, &m.hash, m.transmitted_at) {
                     tracing::warn!(module = %m.code, error = %e, "a time-stamp token does not verify");
-                    return Ok(Err(super::seal::Broken {
+                    return Ok(Err(super::chain::Broken {
                         code: m.code.clone(),
                         why: "its time-stamp token does not verify for its seal",
                     }));

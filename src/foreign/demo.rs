@@ -32,10 +32,11 @@ pub async fn seed(pool: &DbPool) -> Result<(), Box<dyn std::error::Error + Send 
     };
     with_conn(pool, move |c| {
         let (token, hash) = model::new_token();
-        let Some(id) = model::register(c, &reg, &hash)? else { return Ok(()) };
-        model::confirm(c, &token)?;
+        let now = crate::kernel::Clock::system().now();
+        let Some(id) = model::register(c, &reg, &hash, now)? else { return Ok(()) };
+        model::confirm(c, &token, now)?;
         // Approved by the system itself: there is no operator yet on a fresh machine.
-        model::approve_unattended(c, id)
+        model::approve_unattended(c, id, now)
     })
     .await?;
     tracing::info!(email = EMAIL, "demo Utente Estero ready");

@@ -2,7 +2,7 @@
 use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{foreign_users as u, helpdesk_decisions as d, recovery_codes as r};
 use crate::db::AnyConnection;
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 pub const STATUS_UNCONFIRMED: &str = "unconfirmed";
@@ -88,12 +88,16 @@ pub fn by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<ForeignUse
 
 /// Stores a new registration awaiting e-mail confirmation; `None` when the
 /// address is already registered (the caller answers the same either way).
-pub fn register(conn: &mut AnyConnection, reg: &NewRegistration, confirm_hash: &str) -> QueryResult<Option<i64>> {
+pub fn register(
+    conn: &mut AnyConnection,
+    reg: &NewRegistration,
+    confirm_hash: &str,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<Option<i64>> {
     conn.transaction(|c| {
         if by_email(c, &reg.email)?.is_some() {
             return Ok(None);
         }
-        let now = Utc::now().naive_utc();
         let id = diesel::insert_into(u::table)
             .values((
                 u::public_id.eq(new_public_id()),
@@ -125,10 +129,9 @@ pub fn register(conn: &mut AnyConnection, reg: &NewRegistration, confirm_hash: &
 
 /// Confirms the e-mail address behind `token` (single use, unexpired): the
 /// request then reaches the helpdesk queue.
-pub fn confirm(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<ForeignUser>> {
+pub fn confirm(conn: &mut AnyConnection, token: &str, now: chrono::NaiveDateTime) -> QueryResult<Option<ForeignUser>> {
     let hash = token_hash(token);
     conn.transaction(|c| {
-        let now = Utc::now().naive_utc();
         let found: Option<ForeignUser> = u::table
             .filter(u::confirm_token_hash.eq(&hash))
             .filter(u::status.eq(STATUS_UNCONFIRMED))
@@ -256,12 +259,12 @@ pub fn decide(
     id: i64,
     approve: bool,
     reason: &str,
+    now: chrono::NaiveDateTime,
 ) -> QueryResult<Option<ForeignUser>> {
     permit.require(Action::Decide, &Resource::ForeignRequest(id))?;
     let operator_account = permit.account_id();
     conn.transaction(|c| {
         let Some(user) = by_id(c, id)?.filter(|u| u.status == STATUS_PENDING) else { return Ok(None) };
-        let now = Utc::now().naive_utc();
         let status = if approve { STATUS_APPROVED } else { STATUS_REJECTED };
         // Only one of two operators deciding at once changes the status.
         // The decision is kept; the identity document is not (the caller deletes the file).
@@ -281,7 +284,7 @@ pub fn decide(
             ))
             .execute(c)?;
         if approve {
-            open_account(c, &user)?;
+            open_account(c, &user, now)?;
         }
         Ok(Some(user))
     })
@@ -289,16 +292,16 @@ pub fn decide(
 
 /// Demo data only: approves without an operator (no decision row, since
 /// nobody decided), opening the account as an approval does.
-pub fn approve_unattended(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+pub fn approve_unattended(conn: &mut AnyConnection, id: i64, now: chrono::NaiveDateTime) -> QueryResult<()> {
     conn.transaction(|c| {
         let Some(user) = by_id(c, id)? else { return Ok(()) };
         diesel::update(u::table.find(id)).set(u::status.eq(STATUS_APPROVED)).execute(c)?;
-        open_account(c, &user)
+        open_account(c, &user, now)
     })
 }
 
 /// The account of an approved person, keyed by the Utente Estero id.
-fn open_account(conn: &mut AnyConnection, user: &ForeignUser) -> QueryResult<()> {
+fn open_account(conn: &mut AnyConnection, user: &ForeignUser, now: chrono::NaiveDateTime) -> QueryResult<()> {
     use crate::db::schema::accounts as a;
     diesel::insert_into(a::table)
         .values((
@@ -308,7 +311,7 @@ fn open_account(conn: &mut AnyConnection, user: &ForeignUser) -> QueryResult<()>
             a::family_name.eq(&user.family_name),
             a::date_of_birth.eq(Some(user.birth_date)),
             a::email.eq(Some(&user.email)),
-            a::created_at.eq(Utc::now().naive_utc()),
+            a::created_at.eq(now),
         ))
         .execute(conn)
         .map(|_| ())
@@ -325,14 +328,11 @@ pub fn enrol(
     secret: &str,
     step: i64,
     recovery_hashes: &[String],
+    now: chrono::NaiveDateTime,
 ) -> QueryResult<()> {
     conn.transaction(|c| {
         diesel::update(u::table.find(id))
-            .set((
-                u::totp_secret.eq(secret),
-                u::totp_enrolled_at.eq(Utc::now().naive_utc()),
-                u::totp_last_step.eq(step),
-            ))
+            .set((u::totp_secret.eq(secret), u::totp_enrolled_at.eq(now), u::totp_last_step.eq(step)))
             .execute(c)?;
         diesel::delete(r::table.filter(r::foreign_user_id.eq(id))).execute(c)?;
         for h in recovery_hashes {
@@ -353,11 +353,16 @@ pub fn used_step(conn: &mut AnyConnection, id: i64, step: i64) -> QueryResult<bo
 }
 
 /// Spends a recovery code; false if it is unknown or already used.
-pub fn use_recovery_code(conn: &mut AnyConnection, id: i64, code_hash: &str) -> QueryResult<bool> {
+pub fn use_recovery_code(
+    conn: &mut AnyConnection,
+    id: i64,
+    code_hash: &str,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<bool> {
     let n = diesel::update(
         r::table.filter(r::foreign_user_id.eq(id)).filter(r::code_hash.eq(code_hash)).filter(r::used_at.is_null()),
     )
-    .set(r::used_at.eq(Utc::now().naive_utc()))
+    .set(r::used_at.eq(now))
     .execute(conn)?;
     Ok(n == 1)
 }

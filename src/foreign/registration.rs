@@ -15,7 +15,6 @@ use crate::web::upload::{self, write_private};
 use axum::extract::{Multipart, Query, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -204,7 +203,7 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
         .await
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let (v, pw, pw2, file) = read_form(multipart).await?;
-    let today = Utc::now().date_naive();
+    let today = page.state.clock.now().date();
     let mut errors = FieldErrors::default();
     let date = crate::kernel::clock::parse_day;
     if let Some(key) = text_error(&v.given_name, 100, "reg-error-given-name") {
@@ -310,7 +309,7 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     let (s2, email, given) = (state.clone(), v.email.clone(), v.given_name.clone());
     let now = state.clock.now();
     let stored = crate::db::transaction(&state.pool, move |c| {
-        let stored = model::register(c, &reg, &token_hash)?;
+        let stored = model::register(c, &reg, &token_hash, now)?;
         let origin = s2.config.origin();
         let (keys, args) = match stored {
             Some(_) => (
@@ -343,7 +342,8 @@ pub struct ConfirmQuery {
 pub async fn confirm(page: PageRequest, Query(q): Query<ConfirmQuery>) -> AppResult<Response> {
     let state = page.state.clone();
     let token = q.token.unwrap_or_default();
-    let confirmed = with_conn(&state.pool, move |c| model::confirm(c, &token)).await?;
+    let now = state.clock.now();
+    let confirmed = with_conn(&state.pool, move |c| model::confirm(c, &token, now)).await?;
     if confirmed.is_none() {
         return Err(AppError::Explained {
             status: StatusCode::BAD_REQUEST,

@@ -20,7 +20,7 @@ use crate::web::throttle;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Duration, NaiveDateTime, Utc};
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -145,7 +145,7 @@ pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotFor
                 .values((
                     r::token_hash.eq(hash),
                     r::foreign_user_id.eq(user.id),
-                    r::expires_at.eq(Utc::now().naive_utc() + Duration::minutes(RESET_MINUTES)),
+                    r::expires_at.eq(now + Duration::minutes(RESET_MINUTES)),
                 ))
                 .execute(c)?;
             let link = format!("{}{}?token={token}", s2.config.origin(), paths::FOREIGN_RESET);
@@ -166,14 +166,14 @@ pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotFor
 
 type ResetRow = (i64, NaiveDateTime, Option<NaiveDateTime>);
 
-fn valid_reset(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<ForeignUser>> {
+fn valid_reset(conn: &mut AnyConnection, token: &str, now: chrono::NaiveDateTime) -> QueryResult<Option<ForeignUser>> {
     let row: Option<ResetRow> = r::table
         .find(model::token_hash(token))
         .select((r::foreign_user_id, r::expires_at, r::used_at))
         .first(conn)
         .optional()?;
     match row {
-        Some((id, expires, None)) if expires > Utc::now().naive_utc() => {
+        Some((id, expires, None)) if expires > now => {
             Ok(model::by_id(conn, id)?.filter(|u| u.status == STATUS_APPROVED))
         }
         _ => Ok(None),
@@ -199,7 +199,8 @@ pub async fn reset_page(page: PageRequest, Query(q): Query<TokenQuery>) -> AppRe
     let state = page.state.clone();
     let token = q.token.unwrap_or_default();
     let tk = token.clone();
-    let user = with_conn(&state.pool, move |c| valid_reset(c, &tk)).await?.ok_or_else(invalid_link)?;
+    let now = state.clock.now();
+    let user = with_conn(&state.pool, move |c| valid_reset(c, &tk, now)).await?.ok_or_else(invalid_link)?;
     let sub = ResetSubmission { token, needs_code: user.totp_enrolled_at.is_some(), errors: FieldErrors::default() };
     Ok(page.render(StatusCode::OK, move || {
         provide_context(sub);
@@ -274,7 +275,8 @@ pub async fn reset_submit(page: PageRequest, FormData(form): FormData<ResetForm>
     let state = page.state.clone();
     let token = form.token.unwrap_or_default();
     let tk = token.clone();
-    let user = with_conn(&state.pool, move |c| valid_reset(c, &tk)).await?.ok_or_else(invalid_link)?;
+    let now = state.clock.now();
+    let user = with_conn(&state.pool, move |c| valid_reset(c, &tk, now)).await?.ok_or_else(invalid_link)?;
     let (pw, pw2) = (form.password.unwrap_or_default(), form.password_confirm.unwrap_or_default());
     let mut errors = FieldErrors::default();
     let local = user.email.split('@').next().unwrap_or("").to_string();
@@ -321,9 +323,7 @@ pub async fn reset_submit(page: PageRequest, FormData(form): FormData<ResetForm>
     let hash = model::token_hash(&token);
     let (u, s2, now) = (user.clone(), state.clone(), state.clock.now());
     let used = crate::db::transaction(&state.pool, move |c| {
-        let n = diesel::update(r::table.find(&hash).filter(r::used_at.is_null()))
-            .set(r::used_at.eq(Utc::now().naive_utc()))
-            .execute(c)?;
+        let n = diesel::update(r::table.find(&hash).filter(r::used_at.is_null())).set(r::used_at.eq(now)).execute(c)?;
         if n == 1 {
             store_password(c, &s2, &u, &phc, now)?;
         }

@@ -17,7 +17,6 @@ use crate::web::render::{FormData, PageRequest};
 use crate::web::throttle;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
@@ -162,7 +161,8 @@ pub async fn second_factor(state: &AppState, user: &ForeignUser, code: &str) -> 
         return Ok(with_conn(&state.pool, move |c| model::used_step(c, id, step)).await?);
     }
     let h = totp::hash_recovery_code(code);
-    Ok(code.len() >= 12 && with_conn(&state.pool, move |c| model::use_recovery_code(c, id, &h)).await?)
+    let now = state.clock.now();
+    Ok(code.len() >= 12 && with_conn(&state.pool, move |c| model::use_recovery_code(c, id, &h, now)).await?)
 }
 
 pub fn too_many(seconds: i64) -> Response {
@@ -296,10 +296,10 @@ async fn finish(state: &AppState, session: &Session, user: &ForeignUser, address
         date_of_birth: Some(user.birth_date),
         email: Some(user.email.clone()),
     };
-    let (email, w) = (user.email.clone(), who.clone());
+    let (email, w, now) = (user.email.clone(), who.clone(), state.clock.now());
     let (acc, previous) = with_conn(&state.pool, move |c| {
         throttle::succeeded(c, &throttle::Attempt { email: &email, address: &address })?;
-        account::sign_in(c, &w, Credential::Foreign, Level::L2, "servizi-lavoro", Some(&address))
+        account::sign_in(c, &w, Credential::Foreign, Level::L2, "servizi-lavoro", Some(&address), now)
     })
     .await?;
     crate::telemetry::sign_in(Credential::Foreign.code(), "success");
@@ -353,7 +353,7 @@ pub async fn enrol_submit(
     let Some(secret) = p.enrol_secret.clone().filter(|_| user.totp_enrolled_at.is_none()) else {
         return Ok(Redirect::to(paths::FOREIGN_ENROL).into_response());
     };
-    let now = Utc::now().timestamp();
+    let now = state.clock.now().and_utc().timestamp();
     let Some(step) = totp::verify(&secret, form.code.as_deref().unwrap_or(""), now, None) else {
         let mut errors = FieldErrors::default();
         errors.add("code", "fcode-wrong");
@@ -366,7 +366,8 @@ pub async fn enrol_submit(
     let codes = totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| totp::hash_recovery_code(c)).collect();
     let id = user.id;
-    with_conn(&state.pool, move |c| model::enrol(c, id, &secret, step, &hashes)).await?;
+    let now = state.clock.now();
+    with_conn(&state.pool, move |c| model::enrol(c, id, &secret, step, &hashes, now)).await?;
     let who = finish(&state, &session, &user, client_address(&page)).await?;
     let rc = RecoveryCodes(codes);
     // Signed in now: the page's header says so, with the way out.

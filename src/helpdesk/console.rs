@@ -267,11 +267,11 @@ pub async fn decide(
         }));
     }
     let operator = permit.account_id();
-    let (r, s2) = (reason.clone(), state.clone());
+    let (r, s2, now) = (reason.clone(), state.clone(), state.clock.now());
     // The decision and the applicant's mail: one transaction (a decision is
     // taken once, and so is its mail: keyed by the request).
     let decided = crate::db::transaction(&state.pool, move |c| {
-        let Some(decided) = model::decide(c, &permit, id, approve, &r)? else { return Ok(None) };
+        let Some(decided) = model::decide(c, &permit, id, approve, &r, now)? else { return Ok(None) };
         let lang = Lang::parse(&decided.lang).unwrap_or_default();
         let (keys, args) = if approve {
             let link = format!("{}{}", s2.config.origin(), crate::foreign::signin::PATH);

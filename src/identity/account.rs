@@ -1,7 +1,7 @@
 use crate::db::schema::{accounts as a, sign_ins as s};
 use crate::db::AnyConnection;
 use crate::kernel::{Credential, Level, PastSignIn};
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -57,13 +57,14 @@ pub fn sign_in(
     level: Level,
     idp: &str,
     address: Option<&str>,
+    now: chrono::NaiveDateTime,
 ) -> QueryResult<(Account, Option<PastSignIn>)> {
     // The same person signing in twice at once (two devices, CIE and SPID):
     // one creates the account, the other's insert collides; run again, and
     // it finds the account.
-    match sign_in_once(conn, who, credential, level, idp, address) {
+    match sign_in_once(conn, who, credential, level, idp, address, now) {
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-            sign_in_once(conn, who, credential, level, idp, address)
+            sign_in_once(conn, who, credential, level, idp, address, now)
         }
         other => other,
     }
@@ -76,9 +77,9 @@ fn sign_in_once(
     level: Level,
     idp: &str,
     address: Option<&str>,
+    now: chrono::NaiveDateTime,
 ) -> QueryResult<(Account, Option<PastSignIn>)> {
     conn.transaction(|c| {
-        let now = Utc::now().naive_utc();
         let existing: Option<i64> = a::table
             .filter(a::id_kind.eq(who.kind.code()))
             .filter(a::identifier.eq(&who.identifier))

@@ -6,18 +6,15 @@
 use crate::db::schema::{accounts as a, itl_officers as itl, operators as o, sessions};
 use crate::db::AnyConnection;
 use crate::kernel::Role;
-use chrono::Utc;
 use diesel::prelude::*;
 
 /// Gives the operator role to a codice fiscale (idempotent).
-pub fn add(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<bool> {
+pub fn add(conn: &mut AnyConnection, codice_fiscale: &str, now: chrono::NaiveDateTime) -> QueryResult<bool> {
     let exists = o::table.find(codice_fiscale).count().get_result::<i64>(conn)? > 0;
     if exists {
         return Ok(false);
     }
-    diesel::insert_into(o::table)
-        .values((o::identifier.eq(codice_fiscale), o::added_at.eq(Utc::now().naive_utc())))
-        .execute(conn)?;
+    diesel::insert_into(o::table).values((o::identifier.eq(codice_fiscale), o::added_at.eq(now))).execute(conn)?;
     Ok(true)
 }
 
@@ -45,7 +42,12 @@ fn end_sessions(c: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<()> 
 
 /// Makes a codice fiscale an officer of the Ispettorato's office `office`
 /// (or moves them there).
-pub fn add_itl(conn: &mut AnyConnection, codice_fiscale: &str, office: &str) -> QueryResult<()> {
+pub fn add_itl(
+    conn: &mut AnyConnection,
+    codice_fiscale: &str,
+    office: &str,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<()> {
     conn.transaction(|c| {
         diesel::delete(itl::table.find(codice_fiscale)).execute(c)?;
         diesel::insert_into(itl::table)
@@ -53,7 +55,7 @@ pub fn add_itl(conn: &mut AnyConnection, codice_fiscale: &str, office: &str) -> 
                 itl::identifier.eq(codice_fiscale),
                 itl::province.eq(""),
                 itl::office_code.eq(office),
-                itl::added_at.eq(Utc::now().naive_utc()),
+                itl::added_at.eq(now),
             ))
             .execute(c)?;
         end_sessions(c, codice_fiscale)

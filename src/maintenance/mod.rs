@@ -62,7 +62,7 @@ pub async fn run_once(state: &AppState, sweeps: &'static [Sweep]) -> Result<Repo
     let dir = state.config.data_dir.join("uploads");
     let removed = files.iter().filter(|f| !f.is_empty() && std::fs::remove_file(dir.join(f)).is_ok()).count();
     tracing::info!(rows, files = removed, "clean-ups done");
-    let stamp = chrono::Utc::now().timestamp() as f64;
+    let stamp = state.clock.now().and_utc().timestamp() as f64;
     metrics::gauge!("scheduled_job_last_success_timestamp_seconds", "job" => "cleanups").set(stamp);
     metrics::gauge!("scheduled_job_last_success_timestamp_seconds", "job" => "deleghe").set(stamp);
     Ok(Report { ran: true, rows, files: removed })

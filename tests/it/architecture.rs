@@ -152,3 +152,62 @@ fn other_modules_import_only_sessions_from_auth() {
     }
     assert!(offences.is_empty(), "imports from auth beyond auth::session:\n{}", offences.join("\n"));
 }
+
+/// `super::x` between files of one folder counts too: siblings depend one
+/// way only, at every depth.
+#[test]
+fn siblings_reached_through_super_have_no_cycles() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let re = regex::Regex::new(r"super::([a-z_]+)").expect("regex");
+    let mut graph = BTreeMap::<String, BTreeSet<String>>::new();
+    for file in files {
+        let module = module_path(&src, &file);
+        // A `mod.rs` composes its folder: its `super::` is the folder above.
+        let is_mod = file.file_name().is_some_and(|n| n == "mod.rs");
+        if module.len() < 2 || is_mod {
+            continue;
+        }
+        let folder = &module[..module.len() - 1];
+        let text = std::fs::read_to_string(&file).expect("source");
+        // Code only: comments (and doc links) and the tests at the end depend on nothing.
+        let code: String = text
+            .split("#[cfg(test)]")
+            .next()
+            .unwrap_or("")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for cap in re.captures_iter(&code) {
+            let sibling = &cap[1];
+            let dir = src.join(folder.join("/"));
+            let exists = dir.join(sibling).is_dir() || dir.join(format!("{sibling}.rs")).exists();
+            if exists && sibling != module[module.len() - 1] {
+                graph.entry(module.join("/")).or_default().insert(format!("{}/{sibling}", folder.join("/")));
+            }
+        }
+    }
+    assert!(graph.contains_key("catalog/handlers"), "the scan sees super:: imports: {graph:?}");
+    assert_eq!(find_cycle(&graph), None, "an import cycle between sibling files through super::");
+}
+
+/// One clock: the time is read from `kernel::clock` (injected, so tests
+/// control it), never from the system directly anywhere else.
+#[test]
+fn the_time_is_read_from_the_one_clock() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut offences = Vec::new();
+    for file in files.iter().filter(|f| !f.ends_with("kernel/clock.rs")) {
+        let text = std::fs::read_to_string(file).expect("source");
+        for (n, line) in text.lines().enumerate() {
+            if line.contains("Utc::now()") || line.contains("Local::now()") || line.contains("SystemTime::now()") {
+                offences.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(offences.is_empty(), "the system clock read outside kernel::clock:\n{}", offences.join("\n"));
+}

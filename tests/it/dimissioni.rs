@@ -11,7 +11,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 use servizi_lavoro::db::schema::{dimissioni_modules as m, dimissioni_pins as p};
 use servizi_lavoro::db::with_conn;
-use servizi_lavoro::dimissioni::{module, relationships, seal};
+use servizi_lavoro::dimissioni::{chain, module, relationships};
 
 const COMPANY: &str = "01234567897";
 
@@ -289,7 +289,7 @@ async fn the_seal_chain_holds_and_breaks_when_a_stored_module_is_altered() {
     mario_resigns(&app, &mut b).await;
     let keys = app.state.seal.clone();
     let k2 = keys.clone();
-    let checked = with_conn(&app.state.pool, move |c| seal::verify(c, &k2)).await.expect("verify");
+    let checked = with_conn(&app.state.pool, move |c| chain::verify(c, &k2)).await.expect("verify");
     assert_eq!(checked, Ok(3));
     let f2 = first.clone();
     with_conn(&app.state.pool, move |c| {
@@ -299,7 +299,7 @@ async fn the_seal_chain_holds_and_breaks_when_a_stored_module_is_altered() {
     })
     .await
     .expect("alter");
-    let broken = with_conn(&app.state.pool, move |c| seal::verify(c, &keys)).await.expect("verify");
+    let broken = with_conn(&app.state.pool, move |c| chain::verify(c, &keys)).await.expect("verify");
     assert_eq!(broken.map_err(|b| b.code), Err(first));
 }
 
@@ -341,7 +341,7 @@ async fn codes_stay_unique_and_the_chain_one_line_under_concurrent_submission() 
     codes.dedup();
     assert_eq!(codes.len(), 8, "one code each, even in the same millisecond");
     let keys = app.state.seal.clone();
-    assert_eq!(with_conn(&app.state.pool, move |c| seal::verify(c, &keys)).await.expect("verify"), Ok(8));
+    assert_eq!(with_conn(&app.state.pool, move |c| chain::verify(c, &keys)).await.expect("verify"), Ok(8));
 }
 
 /// Luca, a validated consulente del lavoro, acting for his studio.
@@ -504,9 +504,11 @@ async fn the_ispettorato_consults_its_offices_provinces_only() {
     let code = mario_resigns(&app, &mut b).await;
     let anna = cf_of("anna");
     let a2 = anna.clone();
-    with_conn(&app.state.pool, move |c| servizi_lavoro::identity::roles::add_itl(c, &a2, "ITL-MILANO"))
-        .await
-        .expect("officer");
+    with_conn(&app.state.pool, move |c| {
+        servizi_lavoro::identity::roles::add_itl(c, &a2, "ITL-MILANO", servizi_lavoro::kernel::Clock::system().now())
+    })
+    .await
+    .expect("officer");
     let attributes_cf = format!("TINIT-{anna}");
     let attributes = [("name", "Anna"), ("familyName", "Esposito"), ("fiscalNumber", attributes_cf.as_str())];
     let mut officer =
@@ -519,9 +521,11 @@ async fn the_ispettorato_consults_its_offices_provinces_only() {
         StatusCode::NOT_FOUND
     );
     let a3 = anna.clone();
-    with_conn(&app.state.pool, move |c| servizi_lavoro::identity::roles::add_itl(c, &a3, "ITL-ROMA"))
-        .await
-        .expect("moved");
+    with_conn(&app.state.pool, move |c| {
+        servizi_lavoro::identity::roles::add_itl(c, &a3, "ITL-ROMA", servizi_lavoro::kernel::Clock::system().now())
+    })
+    .await
+    .expect("moved");
     let mut moved =
         crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, Some(&attributes)).await;
     assert_eq!(moved.get(&format!("/dimissioni-volontarie/{code}")).await.status, StatusCode::NOT_FOUND);

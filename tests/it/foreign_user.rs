@@ -139,9 +139,11 @@ pub fn link_in(mail: &str, marker: &str) -> String {
 
 /// Mario (demo SPID person) signed in, and made an operator.
 pub async fn operator(app: &TestApp) -> Browser<'_> {
-    servizi_lavoro::db::with_conn(&app.state.pool, |c| servizi_lavoro::identity::roles::add(c, "RSSMRA80A01H501U"))
-        .await
-        .expect("operator");
+    servizi_lavoro::db::with_conn(&app.state.pool, |c| {
+        servizi_lavoro::identity::roles::add(c, "RSSMRA80A01H501U", servizi_lavoro::kernel::Clock::system().now())
+    })
+    .await
+    .expect("operator");
     let mut b = Browser::new(app);
     let s = start(&mut b, "spid", 2).await;
     let xml = spec(app, &s.request_id, Level::L2).signed(&crate::common::saml::demo_keys(app)).expect("sign");

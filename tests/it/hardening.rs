@@ -200,9 +200,11 @@ async fn a_step_up_by_another_person_ends_the_session() {
 #[tokio::test]
 async fn the_helpdesk_asks_for_level_two_and_records_every_document_view() {
     let app = TestApp::new();
-    servizi_lavoro::db::with_conn(&app.state.pool, |c| servizi_lavoro::identity::roles::add(c, "RSSMRA80A01H501U"))
-        .await
-        .expect("operator");
+    servizi_lavoro::db::with_conn(&app.state.pool, |c| {
+        servizi_lavoro::identity::roles::add(c, "RSSMRA80A01H501U", servizi_lavoro::kernel::Clock::system().now())
+    })
+    .await
+    .expect("operator");
     let mut low = crate::common::saml::signed_in(&app, "spid", Level::L1, None).await;
     let res = low.get("/assistenza").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "a new authentication at level 2");

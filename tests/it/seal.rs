@@ -10,13 +10,13 @@ use crate::dimissioni::{mario_resigns, module_of, with_relationship};
 use diesel::prelude::*;
 use servizi_lavoro::db::schema::{dimissioni_checkpoints as cp, dimissioni_modules as m};
 use servizi_lavoro::db::with_conn;
-use servizi_lavoro::dimissioni::{checkpoint, module, seal};
+use servizi_lavoro::dimissioni::{chain, checkpoint, module, seal};
 use servizi_lavoro::keyring::{key_id, Keyring};
 use servizi_lavoro::saml::keys::{generate, CertSubject};
 
 fn verify_with(app: &TestApp, keys: &Keyring) -> Result<usize, String> {
     let mut conn = app.state.pool.get().expect("conn");
-    seal::verify(&mut conn, keys).expect("db").map_err(|b| format!("{}: {}", b.code, b.why))
+    chain::verify(&mut conn, keys).expect("db").map_err(|b| format!("{}: {}", b.code, b.why))
 }
 
 fn verify(app: &TestApp) -> Result<usize, String> {

@@ -36,7 +36,7 @@ async fn stamped(app: &TestApp, code: &str) -> bool {
     false
 }
 
-fn verify(app: &TestApp) -> Result<timestamp::Report, servizi_lavoro::dimissioni::seal::Broken> {
+fn verify(app: &TestApp) -> Result<timestamp::Report, servizi_lavoro::dimissioni::chain::Broken> {
     let roots = timestamp::roots(&app.state.config).expect("roots").expect("configured");
     let mut conn = app.state.pool.get().expect("conn");
     timestamp::verify(&mut conn, &roots).expect("db")

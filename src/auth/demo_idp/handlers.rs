@@ -1,5 +1,5 @@
 use super::issue::ResponseSpec;
-use super::pages::{DemoConfirm, DemoLogin};
+use super::pages::{DemoConfirm, DemoConfirmData, DemoLogin, DemoRequest};
 use super::{people, DemoIdp};
 use crate::error::{AppError, AppResult};
 use crate::kernel::AppState;
@@ -12,25 +12,11 @@ use crate::web::render::{FormData, PageRequest};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
 
 fn demo<'a>(state: &'a AppState, kind: &str) -> AppResult<&'a DemoIdp> {
     state.saml.demo.iter().find(|d| d.kind == kind).ok_or(AppError::NotFound)
-}
-
-/// What the demo IdP understood of a verified AuthnRequest.
-#[derive(Clone, Debug)]
-pub struct DemoRequest {
-    pub credential: Credential,
-    /// Where the form posts: this demo IdP's SSO path.
-    pub sso_path: String,
-    pub id: String,
-    pub level: Level,
-    pub relay_state: Option<String>,
-    /// The signed query, carried through the form and verified again.
-    pub query: String,
 }
 
 fn read_request(state: &AppState, d: &DemoIdp, query: &str) -> AppResult<DemoRequest> {
@@ -153,7 +139,7 @@ pub async fn respond(
         name_id: new_id(),
         session_index: Some(new_id()),
         attributes: attributes.clone(),
-        issue_instant: Utc::now(),
+        issue_instant: state.clock.now().and_utc(),
         anomaly,
     };
     let keys = d.keys.clone();
@@ -170,16 +156,6 @@ pub async fn respond(
         anomaly,
     };
     Ok(page.render(StatusCode::OK, move || view! { <DemoConfirm data=confirm/> }.into_any()))
-}
-
-#[derive(Clone, Debug)]
-pub struct DemoConfirmData {
-    pub credential: Credential,
-    pub acs: String,
-    pub saml_response: String,
-    pub relay_state: String,
-    pub attributes: Vec<(String, String)>,
-    pub anomaly: Option<u8>,
 }
 
 /// `GET /demo-idp/{kind}/slo`: answers the portal's LogoutRequest.
@@ -208,7 +184,7 @@ pub async fn single_logout(
         p = NS_SAMLP,
         a = NS_SAML,
         id = new_id(),
-        now = instant(Utc::now()),
+        now = instant(state.clock.now().and_utc()),
         dest = esc(&state.saml.sp.slo_url),
         irt = esc(&id),
         iss = esc(&d.entity_id),

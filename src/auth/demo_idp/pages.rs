@@ -1,9 +1,32 @@
 //! The demo IdP's own two pages: choose a person, then confirm sending.
-use super::handlers::{DemoConfirmData, DemoRequest};
 use super::people::PEOPLE;
 use crate::i18n::t;
 use crate::kernel::{Credential, Level};
 use leptos::prelude::*;
+
+/// What the demo IdP understood of a verified AuthnRequest.
+#[derive(Clone, Debug)]
+pub struct DemoRequest {
+    pub credential: Credential,
+    /// Where the form posts: this demo IdP's SSO path.
+    pub sso_path: String,
+    pub id: String,
+    pub level: Level,
+    pub relay_state: Option<String>,
+    /// The signed query, carried through the form and verified again.
+    pub query: String,
+}
+
+/// What the confirmation page shows and posts on.
+#[derive(Clone, Debug)]
+pub struct DemoConfirmData {
+    pub credential: Credential,
+    pub acs: String,
+    pub saml_response: String,
+    pub relay_state: String,
+    pub attributes: Vec<(String, String)>,
+    pub anomaly: Option<u8>,
+}
 
 /// The SPID anomalies the demo IdP can answer with.
 const OUTCOMES: &[(&str, &str)] = &[

@@ -18,7 +18,6 @@ use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -97,7 +96,8 @@ pub async fn acs(
         .filter(|r| !r.is_empty())
         .ok_or_else(|| refused(StatusCode::BAD_REQUEST, "signin-invalid", "no SAMLResponse"))?;
     let rs = relay_state.clone();
-    let pending = with_conn(&state.pool, move |c| request_state::claim(c, &rs, Purpose::Login))
+    let now = state.clock.now();
+    let pending = with_conn(&state.pool, move |c| request_state::claim(c, &rs, Purpose::Login, now))
         .await?
         .ok_or_else(|| refused(StatusCode::BAD_REQUEST, "signin-unsolicited", "unknown, expired or used RelayState"))?;
     // Login CSRF: the answer must come through the browser that asked.
@@ -135,7 +135,7 @@ pub async fn acs(
         credential: pending.credential,
         level: pending.level,
         comparison: pending.comparison,
-        now: Utc::now(),
+        now: state.clock.now().and_utc(),
     };
     // Signature checking is CPU work in C: keep it off the async workers.
     let (result, mut record) = tokio::task::spawn_blocking(move || {
@@ -175,7 +175,7 @@ pub async fn acs(
     let address = page.client.map(|a| a.to_string());
     let now = state.clock.now();
     let (account, previous, roles) = with_conn(&state.pool, move |c| {
-        let (account, previous) = account::sign_in(c, &who2, credential, level, &idp_id, address.as_deref())?;
+        let (account, previous) = account::sign_in(c, &who2, credential, level, &idp_id, address.as_deref(), now)?;
         let roles = crate::identity::roles::of(c, who2.kind, &account.identifier)?;
         // SPID and CIE give the codice fiscale: the old portal's profiles are theirs now.
         if matches!(credential, Credential::Spid | Credential::Cie) {
@@ -234,7 +234,8 @@ pub async fn acs(
 
 async fn first_use(state: &AppState, login: VerifiedLogin) -> Result<VerifiedLogin, Rejection> {
     let (id, until) = (login.assertion_id.clone(), login.not_on_or_after.naive_utc());
-    match with_conn(&state.pool, move |c| register::first_use(c, &id, until)).await {
+    let now = state.clock.now();
+    match with_conn(&state.pool, move |c| register::first_use(c, &id, until, now)).await {
         Ok(true) => Ok(login),
         Ok(false) => Err(Rejection::Replay),
         Err(e) => {

@@ -16,7 +16,7 @@ use crate::web::render::PageRequest;
 use axum::extract::Query;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::{SubsecRound, Utc};
+use chrono::SubsecRound;
 use serde::Deserialize;
 
 /// Where people land after signing in, unless they were going somewhere.
@@ -58,7 +58,7 @@ pub async fn start(
     };
     let request = AuthnRequest {
         id: new_id(),
-        issue_instant: Utc::now().trunc_subsecs(0),
+        issue_instant: state.clock.now().and_utc().trunc_subsecs(0),
         sp: &saml.sp,
         idp,
         level,
@@ -81,9 +81,10 @@ pub async fn start(
         initiator_account_id,
     };
     let url = request.redirect_url(&xml, &pending.relay_state).map_err(|e| AppError::other("sso/login", e))?;
+    let now = state.clock.now();
     crate::db::transaction(&state.pool, move |c| {
-        request_state::store(c, &pending)?;
-        register::record_request(c, &pending.request_id, pending.issue_instant, &xml, &pending.idp_entity_id)
+        request_state::store(c, &pending, now)?;
+        register::record_request(c, &pending.request_id, pending.issue_instant, &xml, &pending.idp_entity_id, now)
     })
     .await?;
     Ok(url)

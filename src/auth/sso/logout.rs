@@ -15,7 +15,7 @@ use crate::saml::response::{NS_SAML, NS_SAMLP};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{SubsecRound, Utc};
+use chrono::SubsecRound;
 use tower_sessions::Session;
 
 const SIGNED_OUT_PAGE: &str = crate::paths::SIGNED_OUT;
@@ -51,7 +51,7 @@ pub async fn sign_out(State(state): State<AppState>, session: Session, who: Opti
         return Ok(Redirect::to(SIGNED_OUT_PAGE).into_response());
     };
     let id = new_id();
-    let now = Utc::now().trunc_subsecs(0);
+    let now = state.clock.now().and_utc().trunc_subsecs(0);
     let session_index = idp_session
         .session_index
         .as_deref()
@@ -90,7 +90,8 @@ pub async fn sign_out(State(state): State<AppState>, session: Session, who: Opti
     };
     let query = signed_redirect_query("SAMLRequest", &xml, Some(&pending.relay_state), &saml.sp.keys.key)
         .map_err(|e| AppError::other("sso/logout", e))?;
-    with_conn(&state.pool, move |c| request_state::store(c, &pending)).await?;
+    let now = state.clock.now();
+    with_conn(&state.pool, move |c| request_state::store(c, &pending, now)).await?;
     let sep = if slo.contains('?') { '&' } else { '?' };
     Ok(found(format!("{slo}{sep}{query}")))
 }
@@ -126,7 +127,7 @@ fn parse_relay(query: &str) -> Option<String> {
 
 async fn logout_response(state: AppState, query: &str) -> AppResult<Response> {
     let relay = parse_relay(query).ok_or_else(|| refused("signout-invalid", "no RelayState"))?;
-    let (r, now) = (relay.clone(), Utc::now().naive_utc());
+    let (r, now) = (relay.clone(), state.clock.now());
     let idp_id = with_conn(&state.pool, move |c| request_state::idp_of(c, &r, Purpose::Logout, now))
         .await?
         .ok_or_else(|| refused("signout-invalid", "unknown or used logout RelayState"))?;
@@ -134,7 +135,8 @@ async fn logout_response(state: AppState, query: &str) -> AppResult<Response> {
     let msg = verify_redirect(query, "SAMLResponse", &idp.public_keys())
         .map_err(|e| refused("signout-invalid", e.to_string()))?;
     // Only a signed answer uses the request up.
-    let pending = with_conn(&state.pool, move |c| request_state::claim(c, &relay, Purpose::Logout))
+    let now = state.clock.now();
+    let pending = with_conn(&state.pool, move |c| request_state::claim(c, &relay, Purpose::Logout, now))
         .await?
         .ok_or_else(|| refused("signout-invalid", "logout RelayState used meanwhile"))?;
     let doc = roxmltree::Document::parse(&msg.xml).map_err(|_| refused("signout-invalid", "not XML"))?;
@@ -188,7 +190,7 @@ async fn logout_request(state: AppState, query: &str) -> AppResult<Response> {
     if root.attribute("Destination") != Some(saml.sp.slo_url.as_str()) {
         return Err(no(format!("LogoutRequest for {:?}", root.attribute("Destination"))));
     }
-    let now = Utc::now();
+    let now = state.clock.now().and_utc();
     let fresh = root
         .attribute("IssueInstant")
         .and_then(crate::saml::codec::parse_instant)
@@ -197,7 +199,8 @@ async fn logout_request(state: AppState, query: &str) -> AppResult<Response> {
         return Err(no("LogoutRequest IssueInstant missing or not current".into()));
     }
     let (id, until) = (format!("logout:{request_id}"), (now + chrono::Duration::minutes(10)).naive_utc());
-    if !with_conn(&state.pool, move |c| super::register::first_use(c, &id, until)).await? {
+    let now = state.clock.now();
+    if !with_conn(&state.pool, move |c| super::register::first_use(c, &id, until, now)).await? {
         return Err(no("LogoutRequest replayed".into()));
     }
     let (idp_id, nid) = (idp.entity_id.clone(), name_id.clone());
@@ -215,7 +218,7 @@ async fn logout_request(state: AppState, query: &str) -> AppResult<Response> {
         p = NS_SAMLP,
         a = NS_SAML,
         id = new_id(),
-        now = instant(Utc::now()),
+        now = instant(state.clock.now().and_utc()),
         dest = esc(&slo),
         irt = esc(request_id),
         issuer = issuer(&saml.sp.entity_id),

@@ -3,7 +3,7 @@
 use crate::db::schema::{saml_register as r, saml_replay};
 use crate::db::AnyConnection;
 use crate::saml::response::ResponseRecord;
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 pub const RETENTION_MONTHS: u32 = 24;
@@ -14,6 +14,7 @@ pub fn record_request(
     issue_instant: NaiveDateTime,
     xml: &str,
     idp: &str,
+    now: chrono::NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(r::table)
         .values((
@@ -21,7 +22,7 @@ pub fn record_request(
             r::request_issue_instant.eq(issue_instant),
             r::request_xml.eq(xml),
             r::idp_entity_id.eq(idp),
-            r::created_at.eq(Utc::now().naive_utc()),
+            r::created_at.eq(now),
         ))
         .execute(conn)
         .map(|_| ())
@@ -55,9 +56,13 @@ pub fn purge_replay(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult
 }
 
 /// Remembers an assertion ID until `until`; false when it was already used.
-pub fn first_use(conn: &mut AnyConnection, id: &str, until: NaiveDateTime) -> QueryResult<bool> {
+pub fn first_use(
+    conn: &mut AnyConnection,
+    id: &str,
+    until: NaiveDateTime,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<bool> {
     conn.transaction(|c| {
-        let now = Utc::now().naive_utc();
         diesel::delete(saml_replay::table.filter(saml_replay::expires_at.lt(now))).execute(c)?;
         let seen = saml_replay::table.find(id).count().get_result::<i64>(c)? > 0;
         if seen {

@@ -6,7 +6,7 @@ use crate::db::schema::saml_requests as t;
 use crate::db::AnyConnection;
 use crate::kernel::{Credential, Level};
 use crate::saml::comparison::Comparison;
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// How long a person may take at the IdP.
@@ -57,8 +57,8 @@ pub fn new_relay_state() -> String {
 
 pub use crate::paths::safe_return_path;
 
-pub fn store(conn: &mut AnyConnection, r: &PendingRequest) -> QueryResult<()> {
-    let expires = Utc::now().naive_utc() + chrono::Duration::minutes(LIFETIME_MINUTES);
+pub fn store(conn: &mut AnyConnection, r: &PendingRequest, now: chrono::NaiveDateTime) -> QueryResult<()> {
+    let expires = now + chrono::Duration::minutes(LIFETIME_MINUTES);
     diesel::insert_into(t::table)
         .values((
             t::relay_state.eq(&r.relay_state),
@@ -77,7 +77,7 @@ pub fn store(conn: &mut AnyConnection, r: &PendingRequest) -> QueryResult<()> {
         ))
         .execute(conn)?;
     // Expired rows are of no use to anyone; clear them while we are here.
-    diesel::delete(t::table.filter(t::expires_at.lt(Utc::now().naive_utc()))).execute(conn)?;
+    diesel::delete(t::table.filter(t::expires_at.lt(now))).execute(conn)?;
     Ok(())
 }
 
@@ -108,11 +108,16 @@ type Row =
 
 /// Takes the pending request for `relay_state` if it exists, is unexpired and
 /// has `purpose`; it is deleted in the same step, so a second claim finds nothing.
-pub fn claim(conn: &mut AnyConnection, relay_state: &str, purpose: Purpose) -> QueryResult<Option<PendingRequest>> {
+pub fn claim(
+    conn: &mut AnyConnection,
+    relay_state: &str,
+    purpose: Purpose,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<Option<PendingRequest>> {
     conn.transaction(|c| {
         let row: Option<Row> = t::table
             .find(relay_state)
-            .filter(t::expires_at.gt(Utc::now().naive_utc()))
+            .filter(t::expires_at.gt(now))
             .filter(t::purpose.eq(purpose.code()))
             .select((
                 t::relay_state,

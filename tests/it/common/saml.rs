@@ -58,7 +58,8 @@ pub fn spec(app: &TestApp, request_id: &str, level: Level) -> ResponseSpec {
             ("dateOfBirth".into(), "1980-01-01".into()),
             ("email".into(), "mario.rossi@example.org".into()),
         ],
-        issue_instant: chrono::Utc::now(),
+        // The IdP answers at the portal's (controllable) time.
+        issue_instant: app.state.clock.now().and_utc(),
         anomaly: None,
     }
 }
