@@ -3,6 +3,7 @@
 use crate::app::build_router;
 use crate::config::{Config, LogFormat};
 use crate::kernel::AppState;
+use crate::kernel::CodiceFiscale;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -250,8 +251,8 @@ async fn itl(config: Config, cmd: ItlCommand) -> CliResult {
         ItlCommand::Add { codice_fiscale, ufficio } => (codice_fiscale.clone(), Some(ufficio.to_ascii_uppercase())),
         ItlCommand::Remove { codice_fiscale } => (codice_fiscale.clone(), None),
     };
-    let cf = crate::identity::codice_fiscale::normalize(&cf)
-        .ok_or_else(|| format!("{cf:?} is not a valid codice fiscale"))?;
+    let cf =
+        CodiceFiscale::parse(&cf).map(String::from).ok_or_else(|| format!("{cf:?} is not a valid codice fiscale"))?;
     let (c2, o2) = (cf.clone(), office.clone());
     let done =
         tokio::task::spawn_blocking(move || -> Result<Option<String>, Box<dyn std::error::Error + Send + Sync>> {
@@ -459,8 +460,8 @@ async fn operators(config: Config, cmd: OperatorsCommand) -> CliResult {
         OperatorsCommand::Add { codice_fiscale } => (codice_fiscale, true),
         OperatorsCommand::Remove { codice_fiscale } => (codice_fiscale, false),
     };
-    let cf = crate::identity::codice_fiscale::normalize(&cf)
-        .ok_or_else(|| format!("{cf:?} is not a valid codice fiscale"))?;
+    let cf =
+        CodiceFiscale::parse(&cf).map(String::from).ok_or_else(|| format!("{cf:?} is not a valid codice fiscale"))?;
     let url = config.database_url.clone();
     let c2 = cf.clone();
     let changed = tokio::task::spawn_blocking(move || -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
@@ -506,7 +507,7 @@ async fn serve(config: Config) -> CliResult {
             let now = crate::kernel::Clock::system().now();
             crate::db::with_conn(&pool, move |c| {
                 let who = crate::profiles::demo::DemoConsultant {
-                    tax_code: &cf,
+                    codice_fiscale: &cf,
                     given_name: given,
                     family_name: family,
                     email,

@@ -5,7 +5,7 @@ pub mod csv_rows;
 mod pool;
 pub mod schema;
 
-pub use pool::{connect, migrate, private, transaction, with_conn, AnyConnection, DbError, DbPool};
+pub use pool::{connect, migrate, private, transaction, with_conn, AnyConnection, DbError, DbPool, MultiBackend};
 
 /// Why a backup was not taken.
 #[derive(Debug, thiserror::Error)]

@@ -25,7 +25,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    declared_tax_codes (account_id) {
+    declared_codici_fiscali (account_id) {
         account_id -> BigInt,
         codice_fiscale -> Text,
         declared_at -> Timestamp,
@@ -203,8 +203,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    registry_companies (tax_code) {
-        tax_code -> Text,
+    registry_companies (codice_fiscale) {
+        codice_fiscale -> Text,
         vat_number -> Nullable<Text>,
         name -> Text,
         pec -> Text,
@@ -214,20 +214,20 @@ diesel::table! {
 }
 
 diesel::table! {
-    registry_representatives (company_tax_code, person_tax_code) {
-        company_tax_code -> Text,
-        person_tax_code -> Text,
+    registry_representatives (company_codice_fiscale, person_codice_fiscale) {
+        company_codice_fiscale -> Text,
+        person_codice_fiscale -> Text,
     }
 }
 
-diesel::joinable!(registry_representatives -> registry_companies (company_tax_code));
+diesel::joinable!(registry_representatives -> registry_companies (company_codice_fiscale));
 diesel::allow_tables_to_appear_in_same_query!(registry_companies, registry_representatives);
 
 diesel::table! {
     organisations (id) {
         id -> BigInt,
         kind -> Text,
-        tax_code -> Text,
+        codice_fiscale -> Text,
         name -> Text,
         pec -> Text,
         seat -> Text,
@@ -255,7 +255,7 @@ diesel::table! {
     association_requests (id) {
         id -> BigInt,
         token_hash -> Text,
-        company_tax_code -> Text,
+        company_codice_fiscale -> Text,
         account_id -> BigInt,
         state -> Text,
         created_at -> Timestamp,
@@ -268,7 +268,7 @@ diesel::table! {
     invitations (id) {
         id -> BigInt,
         organisation_id -> BigInt,
-        invitee_tax_code -> Text,
+        invitee_codice_fiscale -> Text,
         role -> Text,
         invited_by -> BigInt,
         state -> Text,
@@ -284,7 +284,7 @@ diesel::table! {
         id -> BigInt,
         account_id -> BigInt,
         kind -> Text,
-        tax_code -> Text,
+        codice_fiscale -> Text,
         name -> Text,
         pec -> Text,
         seat -> Text,
@@ -304,8 +304,8 @@ diesel::table! {
 diesel::table! {
     legacy_profiles (id) {
         id -> BigInt,
-        person_tax_code -> Text,
-        organisation_tax_code -> Text,
+        person_codice_fiscale -> Text,
+        organisation_codice_fiscale -> Text,
         organisation_name -> Text,
         kind -> Text,
         role -> Text,
@@ -317,9 +317,9 @@ diesel::table! {
 diesel::table! {
     legacy_activity (id) {
         id -> BigInt,
-        person_tax_code -> Text,
+        person_codice_fiscale -> Text,
         at -> Timestamp,
-        organisation_tax_code -> Nullable<Text>,
+        organisation_codice_fiscale -> Nullable<Text>,
         description -> Text,
     }
 }
@@ -346,7 +346,7 @@ diesel::table! {
         id -> BigInt,
         grantor_account_id -> BigInt,
         organisation_id -> Nullable<BigInt>,
-        delegate_tax_code -> Text,
+        delegate_codice_fiscale -> Text,
         delegate_account_id -> Nullable<BigInt>,
         kind -> Text,
         services -> Nullable<Text>,
@@ -400,8 +400,8 @@ diesel::allow_tables_to_appear_in_same_query!(accounts, delega_events);
 diesel::table! {
     rapporti (id) {
         id -> BigInt,
-        worker_tax_code -> Text,
-        employer_tax_code -> Text,
+        worker_codice_fiscale -> Text,
+        employer_codice_fiscale -> Text,
         employer_name -> Text,
         workplace_address -> Text,
         workplace_comune -> Text,
@@ -423,11 +423,11 @@ diesel::table! {
         revokes_code -> Nullable<Text>,
         revoked_by_code -> Nullable<Text>,
         worker_account_id -> Nullable<BigInt>,
-        worker_tax_code -> Text,
+        worker_codice_fiscale -> Text,
         worker_family_name -> Text,
         worker_given_name -> Text,
         worker_email -> Text,
-        employer_tax_code -> Text,
+        employer_codice_fiscale -> Text,
         employer_name -> Text,
         workplace_address -> Text,
         workplace_comune -> Text,
@@ -441,7 +441,7 @@ diesel::table! {
         reason -> Nullable<Text>,
         filed_by_account_id -> BigInt,
         abilitato_kind -> Nullable<Text>,
-        abilitato_tax_code -> Nullable<Text>,
+        abilitato_codice_fiscale -> Nullable<Text>,
         transmitted_at -> Timestamp,
         idempotency_key -> Text,
         prev_hash -> Text,
@@ -469,7 +469,7 @@ diesel::table! {
         id -> BigInt,
         pin_hash -> Text,
         operator_account_id -> BigInt,
-        worker_tax_code -> Text,
+        worker_codice_fiscale -> Text,
         kind -> Text,
         idempotency_key -> Text,
         issued_on -> Date,

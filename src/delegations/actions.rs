@@ -128,11 +128,11 @@ pub async fn accept_by_code(
     let typed: String = form.codice.unwrap_or_default().trim().chars().take(20).collect();
     let code = typed.to_ascii_uppercase();
     let now = req.state.clock.now();
-    let tax_code = who.actor.identifier.clone();
+    let codice_fiscale = who.actor.identifier.clone();
     let strong = matches!(who.actor.credential, Credential::Spid | Credential::Cie);
     let found = if strong && !code.is_empty() {
         with_conn(&req.state.pool, move |c| {
-            Ok(model::received(c, &tax_code, now)?
+            Ok(model::received(c, &codice_fiscale, now)?
                 .into_iter()
                 .find(|d| d.state == State::Pending && d.acceptance_code == code)
                 .map(|d| d.id))

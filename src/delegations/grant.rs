@@ -11,8 +11,8 @@ use crate::catalog::model::{self as catalog, Service};
 use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::{t, use_lang};
-use crate::identity::codice_fiscale;
 use crate::identity::organisations::{self, Profile as Held};
+use crate::kernel::CodiceFiscale;
 use crate::kernel::{Principal, Profile};
 use crate::paths;
 use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors};
@@ -59,7 +59,7 @@ fn services_for(capacity: Profile) -> (Vec<&'static Service>, Vec<&'static Servi
 
 #[derive(Clone, Debug, Default)]
 struct Values {
-    tax_code: String,
+    codice_fiscale: String,
     kind: String,
     all: bool,
     services: Vec<String>,
@@ -103,7 +103,7 @@ fn GrantPage(
             <form method="post" action=paths::DELEGA_NEW novalidate>
                 <input type="hidden" name="per" value=subject.value.clone()/>
                 <p>{t("delega-for")} ": " <strong>{subject.name.clone()}</strong></p>
-                <Field name="codice_fiscale" identifier=true label="delega-delegate" hint="delega-delegate-hint" value=v.tax_code.clone() error=e.get("codice_fiscale")/>
+                <Field name="codice_fiscale" identifier=true label="delega-delegate" hint="delega-delegate-hint" value=v.codice_fiscale.clone() error=e.get("codice_fiscale")/>
                 // The error summary links to the fieldset (`#tipo`), which its error describes.
                 <fieldset class="field" id="tipo" class:field--error=kind_error.is_some() aria-describedby=kind_error.map(|_| "tipo-error")>
                     <legend>{t("delega-kind")}</legend>
@@ -223,7 +223,7 @@ pub async fn submit(
     let subjects = subjects(&req, &who).await?;
     let subject = chosen(&subjects, Some(&get("per"))).ok_or(crate::error::AppError::NotFound)?;
     let v = Values {
-        tax_code: get("codice_fiscale").trim().to_string(),
+        codice_fiscale: get("codice_fiscale").trim().to_string(),
         kind: get("tipo"),
         all: get("ambito") == "tutti",
         services: pairs
@@ -240,9 +240,9 @@ pub async fn submit(
     let (today, max_years) =
         (crate::kernel::clock::italian_day(req.state.clock.now()), req.state.config.delega_max_years);
     let mut errors = FieldErrors::default();
-    let delegate = codice_fiscale::normalize(&v.tax_code).filter(|cf| cf.len() == 16);
+    let delegate = CodiceFiscale::personal(&v.codice_fiscale).map(String::from);
     match &delegate {
-        None => errors.add("codice_fiscale", "delega-error-tax-code"),
+        None => errors.add("codice_fiscale", "delega-error-codice-fiscale"),
         Some(cf) if *cf == who.actor.identifier => errors.add("codice_fiscale", "delega-error-self"),
         _ => {}
     }
@@ -295,7 +295,7 @@ pub async fn submit(
     let new = NewDelega {
         grantor: who.actor.account_id,
         organisation: subject.organisation,
-        delegate_tax_code: delegate,
+        delegate_codice_fiscale: delegate,
         kind,
         services,
         starts_on: from,

@@ -12,17 +12,18 @@ use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
 /// Whom delega `id` lets the person (account `account`, codice fiscale
-/// `tax_code`) act for now, and within which limits; `None` when it does
+/// `codice_fiscale`) act for now, and within which limits; `None` when it does
 /// not: not theirs, not in force, or its grantor no longer manages the organisation.
 pub fn acting_through(
     conn: &mut AnyConnection,
     id: i64,
     account: i64,
-    tax_code: &str,
+    codice_fiscale: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<Acting>> {
     let Some(d) = model::find(conn, id, now)? else { return Ok(None) };
-    if d.delegate_tax_code != tax_code || d.delegate_account_id != Some(account) || d.state != State::Active {
+    if d.delegate_codice_fiscale != codice_fiscale || d.delegate_account_id != Some(account) || d.state != State::Active
+    {
         return Ok(None);
     }
     let (subject, capacity) = match &d.organisation {
@@ -56,8 +57,8 @@ pub fn acting_through(
 pub fn refresh(state: AppState, who: Principal) -> BoxFuture<Result<Option<Acting>, crate::db::DbError>> {
     Box::pin(async move {
         let Basis::Delega { id, .. } = who.acting.basis else { return Ok(None) };
-        let (account, tax_code, now) = (who.actor.account_id, who.actor.identifier.clone(), state.clock.now());
-        let fresh = with_conn(&state.pool, move |c| acting_through(c, id, account, &tax_code, now)).await?;
+        let (account, codice_fiscale, now) = (who.actor.account_id, who.actor.identifier.clone(), state.clock.now());
+        let fresh = with_conn(&state.pool, move |c| acting_through(c, id, account, &codice_fiscale, now)).await?;
         Ok(Some(fresh.unwrap_or_else(|| {
             tracing::info!(account, delega = id, "delega no longer in force: acting as Cittadino again");
             Acting::themself()

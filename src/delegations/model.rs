@@ -54,7 +54,7 @@ pub struct Delega {
     pub grantor_name: String,
     /// None: the grantor's own citizen services.
     pub organisation: Option<ForOrganisation>,
-    pub delegate_tax_code: String,
+    pub delegate_codice_fiscale: String,
     pub delegate_account_id: Option<i64>,
     pub kind: Kind,
     /// None: every service the grantor may delegate.
@@ -109,7 +109,7 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryRe
                 d::organisation_id,
                 o::name.nullable(),
                 o::kind.nullable(),
-                d::delegate_tax_code,
+                d::delegate_codice_fiscale,
             ),
             (d::services, d::starts_on, d::ends_on, d::kind, d::state, d::created_at, d::answer_by),
         ))
@@ -127,7 +127,7 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryRe
                     .or(d::organisation_id.eq_any(organisations.to_vec())),
             )
         }
-        Filter::Received(tax_code) => q.filter(d::delegate_tax_code.eq(tax_code.to_string())),
+        Filter::Received(codice_fiscale) => q.filter(d::delegate_codice_fiscale.eq(codice_fiscale.to_string())),
         Filter::Live => {
             q.filter(d::state.eq_any([State::Pending.code(), State::Accepted.code(), State::Active.code()]))
         }
@@ -157,7 +157,7 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryRe
                     grantor_account_id: grantor,
                     grantor_name: format!("{given} {family}"),
                     organisation,
-                    delegate_tax_code: delegate,
+                    delegate_codice_fiscale: delegate,
                     delegate_account_id,
                     kind: Kind::parse(&kind)?,
                     services: services.map(|s| s.split_whitespace().map(str::to_string).collect()),
@@ -190,7 +190,7 @@ pub fn state(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResu
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parties {
     pub grantor: i64,
-    pub delegate_tax_code: String,
+    pub delegate_codice_fiscale: String,
     pub organisation: Option<i64>,
 }
 
@@ -198,10 +198,14 @@ pub struct Parties {
 pub fn parties(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Parties>> {
     let row: Option<(i64, String, Option<i64>)> = d::table
         .find(id)
-        .select((d::grantor_account_id, d::delegate_tax_code, d::organisation_id))
+        .select((d::grantor_account_id, d::delegate_codice_fiscale, d::organisation_id))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(grantor, delegate_tax_code, organisation)| Parties { grantor, delegate_tax_code, organisation }))
+    Ok(row.map(|(grantor, delegate_codice_fiscale, organisation)| Parties {
+        grantor,
+        delegate_codice_fiscale,
+        organisation,
+    }))
 }
 
 /// The deleghe `account` granted for themself, and those for the organisations
@@ -215,9 +219,9 @@ pub fn given(
     load(conn, Filter::Given { account, organisations }, now)
 }
 
-/// The deleghe granted to the person with `tax_code`.
-pub fn received(conn: &mut AnyConnection, tax_code: &str, now: NaiveDateTime) -> QueryResult<Vec<Delega>> {
-    load(conn, Filter::Received(tax_code), now)
+/// The deleghe granted to the person with `codice_fiscale`.
+pub fn received(conn: &mut AnyConnection, codice_fiscale: &str, now: NaiveDateTime) -> QueryResult<Vec<Delega>> {
+    load(conn, Filter::Received(codice_fiscale), now)
 }
 
 /// Every delega still pending or in force (for the scheduled job).
@@ -230,7 +234,7 @@ pub fn live(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<Del
 pub struct NewDelega {
     pub grantor: i64,
     pub organisation: Option<i64>,
-    pub delegate_tax_code: String,
+    pub delegate_codice_fiscale: String,
     pub kind: Kind,
     pub services: Option<Vec<String>>,
     pub starts_on: NaiveDate,
@@ -256,7 +260,7 @@ pub fn create(
     permit.require(Action::Change, &grant)?;
     conn.transaction(|c| {
         let same_subject = d::table
-            .filter(d::delegate_tax_code.eq(&new.delegate_tax_code))
+            .filter(d::delegate_codice_fiscale.eq(&new.delegate_codice_fiscale))
             .filter(d::state.eq_any([State::Pending.code(), State::Accepted.code(), State::Active.code()]))
             .into_boxed();
         let same_subject = match new.organisation {
@@ -272,7 +276,7 @@ pub fn create(
             .values((
                 d::grantor_account_id.eq(new.grantor),
                 d::organisation_id.eq(new.organisation),
-                d::delegate_tax_code.eq(&new.delegate_tax_code),
+                d::delegate_codice_fiscale.eq(&new.delegate_codice_fiscale),
                 d::kind.eq(new.kind.code()),
                 d::services.eq(&scope),
                 d::starts_on.eq(new.starts_on),

@@ -27,7 +27,7 @@ pub fn addresses(conn: &mut AnyConnection, d: &Delega) -> QueryResult<Vec<(Strin
         }
     }
     let delegate: Option<String> = a::table
-        .filter(a::identifier.eq(&d.delegate_tax_code))
+        .filter(a::identifier.eq(&d.delegate_codice_fiscale))
         .select(a::email)
         .first::<Option<String>>(conn)
         .optional()?
@@ -60,7 +60,7 @@ pub fn queue(
         let args = vec![
             ("grantor", d.grantor_name.clone()),
             ("subject", d.subject_name()),
-            ("delegate", d.delegate_tax_code.clone()),
+            ("delegate", d.delegate_codice_fiscale.clone()),
             ("until", format_date(d.ends_on, lang)),
             ("link", link.clone()),
         ];

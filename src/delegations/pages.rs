@@ -41,7 +41,7 @@ pub struct Lists {
 pub async fn load(req: &PageRequest, who: &Principal, filter: Option<State>) -> AppResult<Lists> {
     let (account, now) = (who.actor.account_id, req.state.clock.now());
     // Deleghe are addressed to a codice fiscale, which SPID and CIE give.
-    let tax_code =
+    let codice_fiscale =
         matches!(who.actor.credential, Credential::Spid | Credential::Cie).then(|| who.actor.identifier.clone());
     let (given, received) = with_conn(&req.state.pool, move |c| {
         let managed: Vec<i64> = organisations::profiles_of(c, account)?
@@ -49,7 +49,7 @@ pub async fn load(req: &PageRequest, who: &Principal, filter: Option<State>) -> 
             .filter(|p| p.role.manages())
             .map(|p| p.organisation_id)
             .collect();
-        let received = match &tax_code {
+        let received = match &codice_fiscale {
             Some(cf) => model::received(c, cf, now)?,
             None => Vec::new(),
         };
@@ -90,7 +90,7 @@ fn DelegheTable(deleghe: Vec<Delega>, caption: &'static str, given: bool) -> imp
     let rows: Vec<AnyView> = deleghe
         .into_iter()
         .map(|d| {
-            let other = if given { d.delegate_tax_code.clone() } else { d.grantor_name.clone() };
+            let other = if given { d.delegate_codice_fiscale.clone() } else { d.grantor_name.clone() };
             view! {
                 <tr>
                     <td><a href=paths::delega(d.id)>{d.subject_name()}</a></td>
@@ -198,7 +198,7 @@ async fn resource<'a>(d: &'a Delega, who: &Principal, req: &PageRequest) -> AppR
     Ok(access::Resource::Delega {
         id: d.id,
         grantor: d.grantor_account_id,
-        delegate: &d.delegate_tax_code,
+        delegate: &d.delegate_codice_fiscale,
         for_organisation: org.is_some(),
         manages_subject: manages,
     })
@@ -300,7 +300,7 @@ fn DetailPage(data: Detail) -> impl IntoView {
             <dl class="facts">
                 <dt>{t("delega-col-state")}</dt><dd><strong>{t(&d.state.name_key())}</strong></dd>
                 <dt>{t("delega-col-grantor")}</dt><dd>{d.grantor_name.clone()}</dd>
-                <dt>{t("delega-col-delegate")}</dt><dd>{d.delegate_tax_code.clone()}</dd>
+                <dt>{t("delega-col-delegate")}</dt><dd>{d.delegate_codice_fiscale.clone()}</dd>
                 <dt>{t("delega-col-kind")}</dt><dd>{t(d.kind.name_key())}</dd>
                 <dt>{t("delega-scope")}</dt><dd><ul>{services.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul></dd>
                 <dt>{t("delega-col-dates")}</dt><dd>{format_date(d.starts_on, lang)} " – " {format_date(d.ends_on, lang)}</dd>

@@ -27,7 +27,7 @@ pub async fn permit(req: &PageRequest, who: &Principal, id: i64, action: Action)
     let resource = Resource::Delega {
         id,
         grantor: delega.grantor_account_id,
-        delegate: &delega.delegate_tax_code,
+        delegate: &delega.delegate_codice_fiscale,
         for_organisation: delega.organisation.is_some(),
         manages_subject: manages,
     };

@@ -27,7 +27,7 @@ pub fn recipients(conn: &mut AnyConnection, m: &Module) -> QueryResult<Vec<(&'st
         out.push(("employer-email", c.employer_email.clone()));
     }
     // A typed or outdated address does not replace the one the company declared.
-    if let Some(company) = LocalRegistry.company(conn, &c.employer_tax_code)? {
+    if let Some(company) = LocalRegistry.company(conn, &c.employer_codice_fiscale)? {
         if !company.pec.is_empty() && !out.iter().any(|(_, a)| a.eq_ignore_ascii_case(&company.pec)) {
             out.push(("employer-registry-pec", company.pec));
         }
@@ -108,9 +108,14 @@ pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Module, now: Naive
     };
     let (recipients_copy, workers_copy) = (copy(documents::Copy::Recipient), copy(documents::Copy::Worker));
     // Who sent it, in words: the worker, or the soggetto abilitato by name.
-    let by: Option<String> = match &m.contents.abilitato_tax_code {
+    let by: Option<String> = match &m.contents.abilitato_codice_fiscale {
         Some(cf) => Some(
-            o::table.filter(o::tax_code.eq(cf)).select(o::name).first::<String>(conn).optional()?.unwrap_or(cf.clone()),
+            o::table
+                .filter(o::codice_fiscale.eq(cf))
+                .select(o::name)
+                .first::<String>(conn)
+                .optional()?
+                .unwrap_or(cf.clone()),
         ),
         None => None,
     };

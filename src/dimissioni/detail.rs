@@ -54,8 +54,8 @@ pub async fn permitted(
     let account = who.actor.account_id;
     let (m, employer, sent_for, province, retrieved) = with_conn(&req.state.pool, move |c| {
         let Some(m) = module::by_code(c, &c2)? else { return Ok((None, None, None, Vec::new(), Vec::new())) };
-        let employer = org_id(c, Some(&m.contents.employer_tax_code))?;
-        let sent_for = org_id(c, m.contents.abilitato_tax_code.as_deref())?;
+        let employer = org_id(c, Some(&m.contents.employer_codice_fiscale))?;
+        let sent_for = org_id(c, m.contents.abilitato_codice_fiscale.as_deref())?;
         let province =
             if officer { itl::officer_of(c, &identifier)?.map(|(_, p)| p).unwrap_or_default() } else { Vec::new() };
         let retrieved = retrieval::found_for(c, account, &m.code)?;
@@ -67,7 +67,7 @@ pub async fn permitted(
     let officer_provinces: Vec<&str> = province.iter().map(String::as_str).collect();
     let resource = Resource::Resignation {
         code: &m.code,
-        worker: &m.contents.worker_tax_code,
+        worker: &m.contents.worker_codice_fiscale,
         employer,
         filed_by: m.filed_by_account_id,
         sent_for,
@@ -99,16 +99,16 @@ fn revokes_as_operator(who: &Principal, m: &Module, retrieved_for: Option<i64>) 
 /// Is this the worker's copy (with the retrieval code): the worker's own,
 /// or the one who sent it for them?
 fn worker_copy(who: &Principal, m: &Module, retrieved_for: Option<i64>) -> bool {
-    let own =
-        who.acting.subject == Subject::Themself && who.actor.codice_fiscale() == Some(&m.contents.worker_tax_code);
+    let own = who.acting.subject == Subject::Themself
+        && who.actor.codice_fiscale() == Some(&m.contents.worker_codice_fiscale);
     let sender = m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some();
     own || (sender && retrieved_for.is_none())
 }
 
 /// The portal's organisation with this codice fiscale, if any.
-fn org_id(c: &mut crate::db::AnyConnection, tax_code: Option<&str>) -> QueryResult<Option<i64>> {
-    match tax_code {
-        Some(cf) => o::table.filter(o::tax_code.eq(cf)).select(o::id).first(c).optional(),
+fn org_id(c: &mut crate::db::AnyConnection, codice_fiscale: Option<&str>) -> QueryResult<Option<i64>> {
+    match codice_fiscale {
+        Some(cf) => o::table.filter(o::codice_fiscale.eq(cf)).select(o::id).first(c).optional(),
         None => Ok(None),
     }
 }
@@ -179,8 +179,8 @@ fn DetailPage(d: Detail) -> impl IntoView {
     let facts: Vec<(&'static str, String)> = vec![
         ("dim-kind", t(&kind.name_key())),
         ("dim-transmitted", format_when(m.transmitted_at, lang)),
-        ("dim-worker", format!("{} {} ({})", c.worker_given_name, c.worker_family_name, c.worker_tax_code)),
-        ("dim-employer-name", format!("{} ({})", c.employer_name, c.employer_tax_code)),
+        ("dim-worker", format!("{} {} ({})", c.worker_given_name, c.worker_family_name, c.worker_codice_fiscale)),
+        ("dim-employer-name", format!("{} ({})", c.employer_name, c.employer_codice_fiscale)),
         (
             "dim-workplace-address",
             format!("{}, {} {} ({})", c.workplace_address, c.workplace_cap, c.workplace_comune, c.workplace_province),
@@ -294,7 +294,7 @@ async fn detail_of(
     errors: FieldErrors,
 ) -> AppResult<Detail> {
     let (id, sent_by, code, account) =
-        (m.id, m.contents.abilitato_tax_code.clone(), m.code.clone(), who.actor.account_id);
+        (m.id, m.contents.abilitato_codice_fiscale.clone(), m.code.clone(), who.actor.account_id);
     let prefix = deliver::key_prefix(&m.code);
     let (deliveries, sent_for, retrieved, stamp) = with_conn(&req.state.pool, move |c| {
         // Modules sent before the outbox recorded each attempt in their own table.
@@ -316,7 +316,7 @@ async fn detail_of(
     let retrieved_for = retrieved_for(who, &retrieved);
     let resource = Resource::Resignation {
         code: &m.code,
-        worker: &m.contents.worker_tax_code,
+        worker: &m.contents.worker_codice_fiscale,
         employer: None,
         filed_by: m.filed_by_account_id,
         sent_for,
@@ -438,11 +438,11 @@ pub async fn revoke(
     let key = format!("revoca:{}", m.code);
     let day = rome(now).date();
     if operator {
-        let (op, cf, k2) = (who.actor.account_id, m.contents.worker_tax_code.clone(), key.clone());
+        let (op, cf, k2) = (who.actor.account_id, m.contents.worker_codice_fiscale.clone(), key.clone());
         let for_revoca = move |c: &mut crate::db::AnyConnection, pin_typed: Option<&str>| {
             let what = pin::For {
                 operator: op,
-                worker_tax_code: &cf,
+                worker_codice_fiscale: &cf,
                 kind: Kind::Revoca.code(),
                 key: &k2,
                 content: k2.clone(),
@@ -470,8 +470,8 @@ pub async fn revoke(
     // Section 5 names who sends the revoca now: the soggetto abilitato the
     // operator acts for (not necessarily the one who sent the module), or
     // nobody when the worker revokes themself.
-    let (abilitato_kind, abilitato_tax_code) = match (operator, filer::filer(&req, &who).await?) {
-        (true, filer::Filer::Operator(org)) => (Some(org.kind.code().to_string()), Some(org.tax_code.clone())),
+    let (abilitato_kind, abilitato_codice_fiscale) = match (operator, filer::filer(&req, &who).await?) {
+        (true, filer::Filer::Operator(org)) => (Some(org.kind.code().to_string()), Some(org.codice_fiscale.clone())),
         _ => (None, None),
     };
     let contents = Contents {
@@ -480,7 +480,7 @@ pub async fn revoke(
         decorrenza: None,
         reason: None,
         abilitato_kind,
-        abilitato_tax_code,
+        abilitato_codice_fiscale,
         ..m.contents.clone()
     };
     let sender = Sender { account: who.actor.account_id, worker_account: (!operator).then_some(who.actor.account_id) };

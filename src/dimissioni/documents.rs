@@ -35,12 +35,12 @@ fn lines(m: &Module, lang: Lang, copy: Copy) -> Vec<String> {
         line("dim-code", &m.code),
         line("dim-transmitted", &format_when(m.transmitted_at, lang)),
         format!("# {}", t("dim-section-worker")),
-        line("dim-worker-tax-code", &c.worker_tax_code),
+        line("dim-worker-codice-fiscale", &c.worker_codice_fiscale),
         line("dim-worker-family-name", &c.worker_family_name),
         line("dim-worker-given-name", &c.worker_given_name),
         line("dim-worker-email", &c.worker_email),
         format!("# {}", t("dim-section-employer")),
-        line("dim-employer-tax-code", &c.employer_tax_code),
+        line("dim-employer-codice-fiscale", &c.employer_codice_fiscale),
         line("dim-employer-name", &c.employer_name),
         line("dim-workplace-address", &c.workplace_address),
         line("dim-workplace-comune", &format!("{} ({})", c.workplace_comune, c.workplace_province)),
@@ -65,10 +65,10 @@ fn lines(m: &Module, lang: Lang, copy: Copy) -> Vec<String> {
     lines.push(format!("# {}", t("dim-section-sending")));
     lines.push(line("dim-code", &m.code));
     lines.push(line("dim-transmitted", &format_when(m.transmitted_at, lang)));
-    match (&c.abilitato_kind, &c.abilitato_tax_code) {
+    match (&c.abilitato_kind, &c.abilitato_codice_fiscale) {
         (Some(kind), Some(cf)) => {
             lines.push(line("dim-abilitato-kind", &t(&format!("org-kind-{}", kind.replace('_', "-")))));
-            lines.push(line("dim-abilitato-tax-code", cf));
+            lines.push(line("dim-abilitato-codice-fiscale", cf));
         }
         _ => lines.push(t("dim-sent-by-worker")),
     }
@@ -94,7 +94,7 @@ pub struct DelegaFacts<'a> {
     pub pin: &'a str,
     pub issued_on: chrono::NaiveDate,
     pub worker: String,
-    pub worker_tax_code: &'a str,
+    pub worker_codice_fiscale: &'a str,
     pub kind: Kind,
     pub employer: String,
     pub operator: String,
@@ -106,7 +106,7 @@ pub fn delega(f: &DelegaFacts, lang: Lang) -> Document {
     let lines = vec![
         format!("# {}", lang.t("dim-delega-title")),
         lang.t_args("dim-delega-body", &[("worker", f.worker.clone()), ("organisation", f.organisation.clone())]),
-        line("dim-worker-tax-code", f.worker_tax_code),
+        line("dim-worker-codice-fiscale", f.worker_codice_fiscale),
         line("dim-kind", &lang.t(&f.kind.name_key())),
         line("dim-employer-name", &f.employer),
         line("dim-delega-operator", &f.operator),
@@ -119,7 +119,7 @@ pub fn delega(f: &DelegaFacts, lang: Lang) -> Document {
         String::new(),
         format!("{} ______________________________", lang.t("dim-delega-sign-operator")),
     ];
-    Document { title: format!("{} {}", lang.t("dim-delega-title"), f.worker_tax_code), lang: lang.code(), lines }
+    Document { title: format!("{} {}", lang.t("dim-delega-title"), f.worker_codice_fiscale), lang: lang.code(), lines }
 }
 
 #[cfg(test)]
@@ -135,11 +135,11 @@ mod tests {
             code: "20270301093000000".into(),
             contents: Contents {
                 kind: "dimissioni".into(),
-                worker_tax_code: "RSSMRA80A01H501U".into(),
+                worker_codice_fiscale: "RSSMRA80A01H501U".into(),
                 worker_family_name: "Rossi".into(),
                 worker_given_name: "Mario".into(),
                 worker_email: "mario@example.org".into(),
-                employer_tax_code: "01234567897".into(),
+                employer_codice_fiscale: "01234567897".into(),
                 employer_name: "Bianchi srl".into(),
                 workplace_address: "Via Museo 1".into(),
                 workplace_comune: "Bolzano".into(),
@@ -150,7 +150,7 @@ mod tests {
                 contract_type: "Tempo indeterminato".into(),
                 decorrenza: Some(day),
                 abilitato_kind: abilitato.map(str::to_string),
-                abilitato_tax_code: abilitato.map(|_| "97735020584".to_string()),
+                abilitato_codice_fiscale: abilitato.map(|_| "97735020584".to_string()),
                 ..Contents::default()
             },
             revoked_by_code: None,

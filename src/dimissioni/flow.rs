@@ -17,9 +17,9 @@ use crate::access::{self, Action, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args};
-use crate::identity::{codice_fiscale, partita_iva};
 use crate::kernel::clock::rome;
 use crate::kernel::Principal;
+use crate::kernel::{CodiceFiscale, PartitaIva};
 use crate::paths;
 use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SelectField, TextareaField};
 use crate::web::layout::Page;
@@ -157,9 +157,9 @@ fn RelationshipPage(lookup: Lookup, operator: bool) -> impl IntoView {
             <ErrorSummary errors=lookup.errors.clone()/>
             <form method="post" action=paths::DIMISSIONI_RELATIONSHIP novalidate>
                 {operator.then(|| view! {
-                    <Field name="cf_lavoratore" identifier=true label="dim-worker-tax-code" value=lookup.worker.clone() error=e.get("cf_lavoratore")/>
+                    <Field name="cf_lavoratore" identifier=true label="dim-worker-codice-fiscale" value=lookup.worker.clone() error=e.get("cf_lavoratore")/>
                 })}
-                <Field name="cf_datore" identifier=true label="dim-employer-tax-code" hint="dim-employer-tax-code-hint" value=lookup.employer.clone() error=e.get("cf_datore")/>
+                <Field name="cf_datore" identifier=true label="dim-employer-codice-fiscale" hint="dim-employer-codice-fiscale-hint" value=lookup.employer.clone() error=e.get("cf_datore")/>
                 <fieldset class="field">
                     <legend>{t("dim-started")}</legend>
                     <div class="choice">
@@ -214,15 +214,16 @@ pub async fn relationship_lookup(req: PageRequest, FormData(f): FormData<LookupF
         before_2008: f.inizio.as_deref() == Some("prima2008"),
         ..Lookup::default()
     };
-    let worker = codice_fiscale::normalize(&lookup.worker).filter(|cf| cf.len() == 16);
+    let worker = CodiceFiscale::personal(&lookup.worker).map(String::from);
     if worker.is_none() {
         lookup.worker = typed;
-        lookup.errors.add("cf_lavoratore", "dim-error-worker-tax-code");
+        lookup.errors.add("cf_lavoratore", "dim-error-worker-codice-fiscale");
     }
-    let employer = partita_iva::normalize(&lookup.employer)
-        .or_else(|| codice_fiscale::normalize(&lookup.employer).filter(|cf| cf.len() == 16));
+    let employer = PartitaIva::parse(&lookup.employer)
+        .map(String::from)
+        .or_else(|| CodiceFiscale::personal(&lookup.employer).map(String::from));
     if employer.is_none() {
-        lookup.errors.add("cf_datore", "dim-error-employer-tax-code");
+        lookup.errors.add("cf_datore", "dim-error-employer-codice-fiscale");
     }
     let operator = filer.is_operator();
     let (Some(worker), Some(employer), true) = (worker, employer, lookup.errors.is_empty()) else {
@@ -247,7 +248,7 @@ pub async fn relationship_lookup(req: PageRequest, FormData(f): FormData<LookupF
 /// only a relationship of this worker).
 async fn lock(req: &PageRequest, who: &Principal, filer: &Filer, v: &mut Values) -> AppResult<()> {
     if let Filer::Worker = filer {
-        v.worker_tax_code = who.actor.codice_fiscale().unwrap_or_default().to_string();
+        v.worker_codice_fiscale = who.actor.codice_fiscale().unwrap_or_default().to_string();
         v.worker_family_name = who.actor.family_name.clone();
         v.worker_given_name = who.actor.given_name.clone();
     }
@@ -256,18 +257,19 @@ async fn lock(req: &PageRequest, who: &Principal, filer: &Filer, v: &mut Values)
     }
     let id: i64 = v.relationship.parse().map_err(|_| AppError::BadRequest("relationship".into()))?;
     let r = with_conn(&req.state.pool, move |c| LocalRecords.find(c, id)).await?.ok_or(AppError::NotFound)?;
-    let worker = codice_fiscale::normalize(&v.worker_tax_code).unwrap_or_default();
-    if r.worker_tax_code != worker {
+    let worker = CodiceFiscale::parse(&v.worker_codice_fiscale).map(String::from).unwrap_or_default();
+    if r.worker_codice_fiscale != worker {
         // Another worker's relationship: as if it did not exist.
         return Err(AppError::NotFound);
     }
     // An operator reads it only knowing the employer too (as the lookup
     // asked), and the reading is in the audit trail.
     if filer.is_operator() {
-        let typed = partita_iva::normalize(&v.employer_tax_code)
-            .or_else(|| codice_fiscale::normalize(&v.employer_tax_code))
+        let typed = PartitaIva::parse(&v.employer_codice_fiscale)
+            .map(String::from)
+            .or_else(|| CodiceFiscale::parse(&v.employer_codice_fiscale).map(String::from))
             .unwrap_or_default();
-        let resource = Resource::Relationship { id, employer: &r.employer_tax_code, typed: &typed };
+        let resource = Resource::Relationship { id, employer: &r.employer_codice_fiscale, typed: &typed };
         access::require(req, Action::View, &resource, &req.at.path).await?;
     }
     v.fill_from(&r);
@@ -329,7 +331,7 @@ fn ModulePage(v: Values, errors: FieldErrors, operator: bool) -> impl IntoView {
                 <input type="hidden" name="chiave" value=v.key.clone()/>
                 <fieldset>
                     <legend>{t("dim-section-worker")}</legend>
-                    {field("cf_lavoratore", "dim-worker-tax-code", !operator)}
+                    {field("cf_lavoratore", "dim-worker-codice-fiscale", !operator)}
                     {field("cognome", "dim-worker-family-name", !operator)}
                     {field("nome", "dim-worker-given-name", !operator)}
                     {if operator {
@@ -341,7 +343,7 @@ fn ModulePage(v: Values, errors: FieldErrors, operator: bool) -> impl IntoView {
                 </fieldset>
                 <fieldset>
                     <legend>{t("dim-section-employer")}</legend>
-                    {field("cf_datore", "dim-employer-tax-code", from_co)}
+                    {field("cf_datore", "dim-employer-codice-fiscale", from_co)}
                     {field("denominazione", "dim-employer-name", from_co)}
                     {field("indirizzo", "dim-workplace-address", from_co)}
                     {field("comune", "dim-workplace-comune", from_co)}
@@ -378,8 +380,8 @@ pub async fn module_form(req: PageRequest, Query(q): Query<FormQuery>) -> AppRes
     let filer = filer::filer(&req, &who).await?;
     let mut v = Values {
         key: uuid::Uuid::new_v4().simple().to_string(),
-        worker_tax_code: q.cf_lavoratore.unwrap_or_default().chars().take(40).collect(),
-        employer_tax_code: q.cf_datore.unwrap_or_default().chars().take(40).collect(),
+        worker_codice_fiscale: q.cf_lavoratore.unwrap_or_default().chars().take(40).collect(),
+        employer_codice_fiscale: q.cf_datore.unwrap_or_default().chars().take(40).collect(),
         relationship: q.rapporto.unwrap_or_default().chars().take(20).collect(),
         ..Values::default()
     };
@@ -413,11 +415,11 @@ fn ReviewPage(
         crate::kernel::clock::parse_day(d).map(|d| crate::web::format::format_date(d, lang)).unwrap_or_else(|| d.into())
     };
     let rows: Vec<(&'static str, String)> = vec![
-        ("dim-worker-tax-code", v.worker_tax_code.clone()),
+        ("dim-worker-codice-fiscale", v.worker_codice_fiscale.clone()),
         ("dim-worker-family-name", v.worker_family_name.clone()),
         ("dim-worker-given-name", v.worker_given_name.clone()),
         ("dim-worker-email", v.worker_email.clone()),
-        ("dim-employer-tax-code", v.employer_tax_code.clone()),
+        ("dim-employer-codice-fiscale", v.employer_codice_fiscale.clone()),
         ("dim-employer-name", v.employer_name.clone()),
         (
             "dim-workplace-address",
@@ -492,7 +494,7 @@ async fn posted(
     let mut checked = form::check(&v, today(req));
     if let (Ok(contents), Filer::Operator(org)) = (&mut checked, filer) {
         contents.abilitato_kind = Some(org.kind.code().to_string());
-        contents.abilitato_tax_code = Some(org.tax_code.clone());
+        contents.abilitato_codice_fiscale = Some(org.codice_fiscale.clone());
     }
     Ok((v, checked))
 }
@@ -551,7 +553,7 @@ fn PinPage(v: Values, pin: Option<String>, errors: FieldErrors) -> impl IntoView
 fn pin_for<'a>(who: &Principal, contents: &'a module::Contents, key: &'a str) -> pin::For<'a> {
     pin::For {
         operator: who.actor.account_id,
-        worker_tax_code: &contents.worker_tax_code,
+        worker_codice_fiscale: &contents.worker_codice_fiscale,
         kind: &contents.kind,
         key,
         content: pin::content_hash(contents),
@@ -610,7 +612,7 @@ pub async fn pin_pdf(req: PageRequest, FormData(pairs): FormData<Vec<(String, St
         pin: &typed,
         issued_on: day,
         worker: format!("{} {}", contents.worker_given_name, contents.worker_family_name),
-        worker_tax_code: &contents.worker_tax_code,
+        worker_codice_fiscale: &contents.worker_codice_fiscale,
         kind: Kind::parse(&contents.kind).unwrap_or(Kind::Dimissioni),
         employer: contents.employer_name.clone(),
         operator: who.actor.full_name(),
@@ -620,7 +622,10 @@ pub async fn pin_pdf(req: PageRequest, FormData(pairs): FormData<Vec<(String, St
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"delega-{}.pdf\"", contents.worker_tax_code)),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"delega-{}.pdf\"", contents.worker_codice_fiscale),
+            ),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
         bytes,

@@ -3,18 +3,18 @@
 use super::itl;
 use super::module::{Contents, Kind};
 use super::relationships::Relationship;
-use crate::identity::{codice_fiscale, partita_iva};
+use crate::kernel::{CodiceFiscale, Email, PartitaIva};
 use crate::web::components::FieldErrors;
 use chrono::{Duration, NaiveDate};
 
 /// Every field of the form, as typed (and carried by the review page).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Values {
-    pub worker_tax_code: String,
+    pub worker_codice_fiscale: String,
     pub worker_family_name: String,
     pub worker_given_name: String,
     pub worker_email: String,
-    pub employer_tax_code: String,
+    pub employer_codice_fiscale: String,
     pub employer_name: String,
     pub workplace_address: String,
     pub workplace_comune: String,
@@ -59,11 +59,11 @@ pub const FIELDS: [&str; 19] = [
 impl Values {
     fn slot(&mut self, name: &str) -> Option<&mut String> {
         Some(match name {
-            "cf_lavoratore" => &mut self.worker_tax_code,
+            "cf_lavoratore" => &mut self.worker_codice_fiscale,
             "cognome" => &mut self.worker_family_name,
             "nome" => &mut self.worker_given_name,
             "email_lavoratore" => &mut self.worker_email,
-            "cf_datore" => &mut self.employer_tax_code,
+            "cf_datore" => &mut self.employer_codice_fiscale,
             "denominazione" => &mut self.employer_name,
             "indirizzo" => &mut self.workplace_address,
             "comune" => &mut self.workplace_comune,
@@ -107,7 +107,7 @@ impl Values {
 
     /// Sections 2–3 from a CO relationship (e-mail and PEC stay editable).
     pub fn fill_from(&mut self, r: &Relationship) {
-        self.employer_tax_code = r.employer_tax_code.clone();
+        self.employer_codice_fiscale = r.employer_codice_fiscale.clone();
         self.employer_name = r.employer_name.clone();
         self.workplace_address = r.workplace_address.clone();
         self.workplace_comune = r.workplace_comune.clone();
@@ -125,10 +125,6 @@ impl Values {
     }
 }
 
-fn email(s: &str) -> bool {
-    crate::web::text::email_address(s)
-}
-
 fn text(s: &str, max: usize) -> bool {
     !s.is_empty() && s.chars().count() <= max && !s.chars().any(char::is_control)
 }
@@ -140,10 +136,11 @@ pub fn check(v: &Values, today: NaiveDate) -> Result<Contents, FieldErrors> {
     // A person's codice fiscale, or the 11-digit provisional one the Agenzia
     // delle Entrate gives while the definitive one is pending (its check digit
     // is a partita IVA's).
-    let worker = codice_fiscale::normalize(&v.worker_tax_code)
-        .filter(|cf| cf.len() == 16 || partita_iva::normalize(cf).is_some());
+    let worker = CodiceFiscale::parse(&v.worker_codice_fiscale)
+        .map(String::from)
+        .filter(|cf| cf.len() == 16 || PartitaIva::parse(cf).map(String::from).is_some());
     if worker.is_none() {
-        e.add("cf_lavoratore", "dim-error-worker-tax-code");
+        e.add("cf_lavoratore", "dim-error-worker-codice-fiscale");
     }
     if !text(&v.worker_family_name, 100) {
         e.add("cognome", "dim-error-family-name");
@@ -151,13 +148,14 @@ pub fn check(v: &Values, today: NaiveDate) -> Result<Contents, FieldErrors> {
     if !text(&v.worker_given_name, 100) {
         e.add("nome", "dim-error-given-name");
     }
-    if !email(&v.worker_email) {
+    if Email::parse(&v.worker_email).is_none() {
         e.add("email_lavoratore", "dim-error-email");
     }
-    let employer = partita_iva::normalize(&v.employer_tax_code)
-        .or_else(|| codice_fiscale::normalize(&v.employer_tax_code).filter(|cf| cf.len() == 16));
+    let employer = PartitaIva::parse(&v.employer_codice_fiscale)
+        .map(String::from)
+        .or_else(|| CodiceFiscale::personal(&v.employer_codice_fiscale).map(String::from));
     if employer.is_none() {
-        e.add("cf_datore", "dim-error-employer-tax-code");
+        e.add("cf_datore", "dim-error-employer-codice-fiscale");
     }
     if !text(&v.employer_name, 200) {
         e.add("denominazione", "dim-error-employer-name");
@@ -179,10 +177,10 @@ pub fn check(v: &Values, today: NaiveDate) -> Result<Contents, FieldErrors> {
     if employer_email.is_empty() && employer_pec.is_empty() {
         e.add("pec_datore", "dim-error-employer-address");
     }
-    if !employer_email.is_empty() && !email(&employer_email) {
+    if !employer_email.is_empty() && Email::parse(&employer_email).is_none() {
         e.add("email_datore", "dim-error-email");
     }
-    if !employer_pec.is_empty() && !email(&employer_pec) {
+    if !employer_pec.is_empty() && Email::parse(&employer_pec).is_none() {
         e.add("pec_datore", "dim-error-email");
     }
     let date = crate::kernel::clock::parse_day;
@@ -220,11 +218,11 @@ pub fn check(v: &Values, today: NaiveDate) -> Result<Contents, FieldErrors> {
     Ok(Contents {
         kind: kind.code().into(),
         revokes_code: None,
-        worker_tax_code: worker,
+        worker_codice_fiscale: worker,
         worker_family_name: v.worker_family_name.clone(),
         worker_given_name: v.worker_given_name.clone(),
         worker_email: v.worker_email.to_lowercase(),
-        employer_tax_code: employer,
+        employer_codice_fiscale: employer,
         employer_name: v.employer_name.clone(),
         workplace_address: v.workplace_address.clone(),
         workplace_comune: v.workplace_comune.clone(),
@@ -237,7 +235,7 @@ pub fn check(v: &Values, today: NaiveDate) -> Result<Contents, FieldErrors> {
         decorrenza,
         reason,
         abilitato_kind: None,
-        abilitato_tax_code: None,
+        abilitato_codice_fiscale: None,
     })
 }
 
@@ -248,11 +246,11 @@ mod tests {
 
     fn good() -> Values {
         Values {
-            worker_tax_code: "RSSMRA80A01H501U".into(),
+            worker_codice_fiscale: "RSSMRA80A01H501U".into(),
             worker_family_name: "Rossi".into(),
             worker_given_name: "Mario".into(),
             worker_email: "mario@example.org".into(),
-            employer_tax_code: "01234567897".into(),
+            employer_codice_fiscale: "01234567897".into(),
             employer_name: "Bianchi Servizi srl".into(),
             workplace_address: "Via Roma 1".into(),
             workplace_comune: "Milano".into(),
@@ -282,10 +280,13 @@ mod tests {
         assert_eq!(errors(Values { decorrenza: "2027-01-15".into(), ..good() }), vec!["decorrenza"]);
         assert!(errors(Values { decorrenza: "2027-01-16".into(), ..good() }).is_empty());
         assert_eq!(errors(Values { employer_pec: String::new(), ..good() }), vec!["pec_datore"]);
-        assert_eq!(errors(Values { worker_tax_code: "RSSMRA80A01H501X".into(), ..good() }), vec!["cf_lavoratore"]);
+        assert_eq!(
+            errors(Values { worker_codice_fiscale: "RSSMRA80A01H501X".into(), ..good() }),
+            vec!["cf_lavoratore"]
+        );
         // The provisional 11-digit codice fiscale, with its check digit.
-        assert!(errors(Values { worker_tax_code: "12345678903".into(), ..good() }).is_empty());
-        assert_eq!(errors(Values { worker_tax_code: "12345678900".into(), ..good() }), vec!["cf_lavoratore"]);
-        assert_eq!(errors(Values { employer_tax_code: "01234567890".into(), ..good() }), vec!["cf_datore"]);
+        assert!(errors(Values { worker_codice_fiscale: "12345678903".into(), ..good() }).is_empty());
+        assert_eq!(errors(Values { worker_codice_fiscale: "12345678900".into(), ..good() }), vec!["cf_lavoratore"]);
+        assert_eq!(errors(Values { employer_codice_fiscale: "01234567890".into(), ..good() }), vec!["cf_datore"]);
     }
 }

@@ -9,6 +9,7 @@
 use crate::db::schema::{itl_office_provinces as p, itl_offices as o};
 use crate::db::AnyConnection;
 use crate::identity::roles::{self, ItlPost};
+use crate::kernel::Email;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::sync::LazyLock;
@@ -127,7 +128,7 @@ pub fn import(conn: &mut AnyConnection, csv: &str, now: NaiveDateTime) -> QueryR
         if name.is_empty() {
             problems.push(format!("line {n}: the office has no name"));
         }
-        if !crate::web::text::email_address(pec) {
+        if Email::parse(pec).is_none() {
             problems.push(format!("line {n}: {pec:?} is not a PEC address"));
         }
         let Some(delivery) = Delivery::parse(delivery) else {

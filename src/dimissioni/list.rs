@@ -47,13 +47,13 @@ enum View {
     Own(String),
     Company {
         id: i64,
-        tax_code: String,
+        codice_fiscale: String,
         name: String,
     },
     /// What the operator sent for this soggetto abilitato.
     Sent {
         id: i64,
-        tax_code: String,
+        codice_fiscale: String,
     },
     /// An Ispettorato officer's province only.
     Officer,
@@ -72,13 +72,13 @@ async fn view_of(req: &PageRequest, who: &Principal) -> AppResult<View> {
             let id = *id;
             let org =
                 with_conn(&req.state.pool, move |c| organisations::find(c, id)).await?.ok_or(AppError::NotFound)?;
-            Ok(View::Company { id, tax_code: org.tax_code, name: name.clone() })
+            Ok(View::Company { id, codice_fiscale: org.codice_fiscale, name: name.clone() })
         }
         (Subject::Organisation { id, .. }, Profile::SoggettoAbilitato) => {
             let id = *id;
             let org =
                 with_conn(&req.state.pool, move |c| organisations::find(c, id)).await?.ok_or(AppError::NotFound)?;
-            Ok(View::Sent { id, tax_code: org.tax_code })
+            Ok(View::Sent { id, codice_fiscale: org.codice_fiscale })
         }
         _ => Err(AppError::Forbidden),
     }
@@ -144,7 +144,7 @@ fn ListPage(l: Lists) -> impl IntoView {
             {l.company.clone().map(|name| view! {
                 <form method="get" action=paths::DIMISSIONI class="filters" role="search" aria-label=t("dim-search-label")>
                     <p>{name}</p>
-                    <div class="field"><label for="lavoratore">{t("dim-worker-tax-code")}</label><input id="lavoratore" name="lavoratore" value=worker.clone()/></div>
+                    <div class="field"><label for="lavoratore">{t("dim-worker-codice-fiscale")}</label><input id="lavoratore" name="lavoratore" value=worker.clone()/></div>
                     <div class="field">
                         <label for="tipo">{t("dim-kind")}</label>
                         <select id="tipo" name="tipo">
@@ -193,12 +193,12 @@ async fn modules_for(req: &PageRequest, who: &Principal, q: &SearchQuery) -> App
     let search = q.search();
     let (listing, scope) = match &view {
         View::Own(cf) => (Listing::Worker(cf), OwnedScope::Worker(cf.clone())),
-        View::Company { id, tax_code, .. } => {
-            (Listing::Employer { organisation: *id }, OwnedScope::Employer(*id, tax_code.clone()))
+        View::Company { id, codice_fiscale, .. } => {
+            (Listing::Employer { organisation: *id }, OwnedScope::Employer(*id, codice_fiscale.clone()))
         }
-        View::Sent { id, tax_code } => (
+        View::Sent { id, codice_fiscale } => (
             Listing::SentFor { organisation: *id },
-            OwnedScope::FiledBy { account: who.actor.account_id, organisation: *id, abilitato: tax_code.clone() },
+            OwnedScope::FiledBy { account: who.actor.account_id, organisation: *id, abilitato: codice_fiscale.clone() },
         ),
         View::Officer => return Ok((view, Vec::new())),
     };
@@ -220,7 +220,7 @@ impl OwnedScope {
     fn borrowed(&self) -> Scope<'_> {
         match self {
             OwnedScope::Worker(cf) => Scope::Worker(cf),
-            OwnedScope::Employer(id, cf) => Scope::Employer { organisation: *id, tax_code: cf },
+            OwnedScope::Employer(id, cf) => Scope::Employer { organisation: *id, codice_fiscale: cf },
             OwnedScope::FiledBy { account, organisation, abilitato } => {
                 Scope::FiledBy { account: *account, organisation: *organisation, abilitato }
             }
@@ -262,7 +262,7 @@ pub async fn csv(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>)
     let lang = req.lang;
     let header = [
         "dim-col-code",
-        "dim-worker-tax-code",
+        "dim-worker-codice-fiscale",
         "dim-col-worker",
         "dim-col-kind",
         "dim-decorrenza",
@@ -274,7 +274,7 @@ pub async fn csv(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>)
         .map(|m| {
             [
                 m.code.clone(),
-                m.contents.worker_tax_code.clone(),
+                m.contents.worker_codice_fiscale.clone(),
                 format!("{} {}", m.contents.worker_given_name, m.contents.worker_family_name),
                 lang.t(&m.kind().name_key()),
                 m.contents.decorrenza.map(|d| d.to_string()).unwrap_or_default(),

@@ -45,15 +45,19 @@ impl Kind {
 }
 
 /// Sections 1–4 of Allegato A, and who sends it (section 5's abilitato).
+/// Sealed as JSON: the field names are part of every stored seal, so the
+/// three codici fiscali keep the names they were sealed under.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Contents {
     pub kind: String,
     pub revokes_code: Option<String>,
-    pub worker_tax_code: String,
+    #[serde(rename = "worker_tax_code")]
+    pub worker_codice_fiscale: String,
     pub worker_family_name: String,
     pub worker_given_name: String,
     pub worker_email: String,
-    pub employer_tax_code: String,
+    #[serde(rename = "employer_tax_code")]
+    pub employer_codice_fiscale: String,
     pub employer_name: String,
     pub workplace_address: String,
     pub workplace_comune: String,
@@ -66,7 +70,8 @@ pub struct Contents {
     pub decorrenza: Option<NaiveDate>,
     pub reason: Option<String>,
     pub abilitato_kind: Option<String>,
-    pub abilitato_tax_code: Option<String>,
+    #[serde(rename = "abilitato_tax_code")]
+    pub abilitato_codice_fiscale: Option<String>,
 }
 
 /// A module as stored.
@@ -141,13 +146,13 @@ macro_rules! select_module {
                 m::revokes_code,
                 m::revoked_by_code,
                 m::worker_account_id,
-                m::worker_tax_code,
+                m::worker_codice_fiscale,
                 m::worker_family_name,
                 m::worker_given_name,
                 m::worker_email,
             ),
             (
-                m::employer_tax_code,
+                m::employer_codice_fiscale,
                 m::employer_name,
                 m::workplace_address,
                 m::workplace_comune,
@@ -163,7 +168,7 @@ macro_rules! select_module {
                 m::reason,
                 m::filed_by_account_id,
                 m::abilitato_kind,
-                m::abilitato_tax_code,
+                m::abilitato_codice_fiscale,
                 m::transmitted_at,
                 m::prev_hash,
                 m::hash,
@@ -187,11 +192,11 @@ fn from_row(row: Row) -> Module {
         contents: Contents {
             kind,
             revokes_code,
-            worker_tax_code: wcf,
+            worker_codice_fiscale: wcf,
             worker_family_name: wfam,
             worker_given_name: wgiv,
             worker_email: wmail,
-            employer_tax_code: ecf,
+            employer_codice_fiscale: ecf,
             employer_name: ename,
             workplace_address: addr,
             workplace_comune: comune,
@@ -204,7 +209,7 @@ fn from_row(row: Row) -> Module {
             decorrenza,
             reason,
             abilitato_kind: ab_kind,
-            abilitato_tax_code: ab_cf,
+            abilitato_codice_fiscale: ab_cf,
         },
         revoked_by_code,
         worker_account_id,
@@ -266,8 +271,8 @@ pub fn verified(conn: &mut AnyConnection, code: &str, verification: &str) -> Que
 /// the relationship `contents` describes: its worker, employer and start.
 pub(super) fn in_force_for(conn: &mut AnyConnection, contents: &Contents) -> QueryResult<Vec<String>> {
     m::table
-        .filter(m::worker_tax_code.eq(&contents.worker_tax_code))
-        .filter(m::employer_tax_code.eq(&contents.employer_tax_code))
+        .filter(m::worker_codice_fiscale.eq(&contents.worker_codice_fiscale))
+        .filter(m::employer_codice_fiscale.eq(&contents.employer_codice_fiscale))
         .filter(m::start_date.eq(contents.start_date))
         .filter(m::kind.ne(Kind::Revoca.code()))
         .filter(m::revoked_by_code.is_null())
@@ -282,7 +287,7 @@ pub enum Scope<'a> {
     /// An organisation's, by its codice fiscale as employer.
     Employer {
         organisation: i64,
-        tax_code: &'a str,
+        codice_fiscale: &'a str,
     },
     /// Sent by this operator for the soggetto abilitato `organisation` (its codice fiscale).
     FiledBy {
@@ -321,15 +326,15 @@ pub fn list(conn: &mut AnyConnection, permit: &Permit, scope: Scope, search: &Se
     permit.require(Action::View, &Resource::Resignations(scope.listing()))?;
     let mut q = m::table.select(select_module!()).into_boxed();
     q = match scope {
-        Scope::Worker(cf) => q.filter(m::worker_tax_code.eq(cf.to_string())),
-        Scope::Employer { tax_code, .. } => q.filter(m::employer_tax_code.eq(tax_code.to_string())),
+        Scope::Worker(cf) => q.filter(m::worker_codice_fiscale.eq(cf.to_string())),
+        Scope::Employer { codice_fiscale, .. } => q.filter(m::employer_codice_fiscale.eq(codice_fiscale.to_string())),
         Scope::FiledBy { account, abilitato, .. } => {
-            q.filter(m::filed_by_account_id.eq(account)).filter(m::abilitato_tax_code.eq(abilitato.to_string()))
+            q.filter(m::filed_by_account_id.eq(account)).filter(m::abilitato_codice_fiscale.eq(abilitato.to_string()))
         }
         Scope::Office(code) => q.filter(m::workplace_province.eq_any(super::itl::provinces_of(conn, code)?)),
     };
     if let Some(w) = &search.worker {
-        q = q.filter(m::worker_tax_code.eq(w.clone()));
+        q = q.filter(m::worker_codice_fiscale.eq(w.clone()));
     }
     if let Some(k) = &search.kind {
         q = q.filter(m::kind.eq(k.clone()));
@@ -457,11 +462,11 @@ fn transmit_once(
                     m::kind.eq(&contents.kind),
                     m::revokes_code.eq(&contents.revokes_code),
                     m::worker_account_id.eq(sender.worker_account),
-                    m::worker_tax_code.eq(&contents.worker_tax_code),
+                    m::worker_codice_fiscale.eq(&contents.worker_codice_fiscale),
                     m::worker_family_name.eq(&contents.worker_family_name),
                     m::worker_given_name.eq(&contents.worker_given_name),
                     m::worker_email.eq(&contents.worker_email),
-                    m::employer_tax_code.eq(&contents.employer_tax_code),
+                    m::employer_codice_fiscale.eq(&contents.employer_codice_fiscale),
                     m::employer_name.eq(&contents.employer_name),
                 ),
                 (
@@ -479,7 +484,7 @@ fn transmit_once(
                 (
                     m::filed_by_account_id.eq(sender.account),
                     m::abilitato_kind.eq(&contents.abilitato_kind),
-                    m::abilitato_tax_code.eq(&contents.abilitato_tax_code),
+                    m::abilitato_codice_fiscale.eq(&contents.abilitato_codice_fiscale),
                     m::transmitted_at.eq(at),
                     m::idempotency_key.eq(idempotency_key),
                     m::prev_hash.eq(&prev_hash),
@@ -585,5 +590,37 @@ mod tests {
         assert_eq!(code_for(utc("2027-10-31 01:30:00.000"), Some(&summer)), "20271031025900001");
         // Past the repeated hour, the time again.
         assert_eq!(code_for(utc("2027-10-31 02:00:00.000"), Some(&summer)), "20271031030000000");
+    }
+
+    /// Every stored seal hashes these names: renaming a field in code must not
+    /// rename it in the sealed JSON, or every earlier modulo would fail `verify`.
+    #[test]
+    fn the_sealed_field_names_are_frozen() {
+        let json = serde_json::to_value(super::Contents::default()).expect("json");
+        let names: Vec<&str> = json.as_object().expect("object").keys().map(String::as_str).collect();
+        let mut frozen = vec![
+            "kind",
+            "revokes_code",
+            "worker_tax_code",
+            "worker_family_name",
+            "worker_given_name",
+            "worker_email",
+            "employer_tax_code",
+            "employer_name",
+            "workplace_address",
+            "workplace_comune",
+            "workplace_cap",
+            "workplace_province",
+            "employer_email",
+            "employer_pec",
+            "start_date",
+            "contract_type",
+            "decorrenza",
+            "reason",
+            "abilitato_kind",
+            "abilitato_tax_code",
+        ];
+        frozen.sort_unstable();
+        assert_eq!(names, frozen);
     }
 }

@@ -14,7 +14,7 @@ fn hash(pin: &str) -> String {
 /// What the PIN is for.
 pub struct For<'a> {
     pub operator: i64,
-    pub worker_tax_code: &'a str,
+    pub worker_codice_fiscale: &'a str,
     pub kind: &'a str,
     /// The module's idempotency key (or `revoca:{code}` for a revoca).
     pub key: &'a str,
@@ -28,8 +28,8 @@ pub struct For<'a> {
 /// the notices go. A PIN sends only a module with exactly these contents.
 pub fn content_hash(c: &super::module::Contents) -> String {
     let fields = [
-        c.worker_tax_code.as_str(),
-        c.employer_tax_code.as_str(),
+        c.worker_codice_fiscale.as_str(),
+        c.employer_codice_fiscale.as_str(),
         c.employer_name.as_str(),
         &c.start_date.to_string(),
         c.contract_type.as_str(),
@@ -63,7 +63,7 @@ pub fn issue(conn: &mut AnyConnection, what: &For, today: NaiveDate, now: NaiveD
             .values((
                 p::pin_hash.eq(hash(&pin)),
                 p::operator_account_id.eq(what.operator),
-                p::worker_tax_code.eq(what.worker_tax_code),
+                p::worker_codice_fiscale.eq(what.worker_codice_fiscale),
                 p::kind.eq(what.kind),
                 p::idempotency_key.eq(what.key),
                 p::issued_on.eq(today),
@@ -117,7 +117,7 @@ pub fn check(conn: &mut AnyConnection, what: &For, pin: &str, today: NaiveDate) 
         .select((
             p::pin_hash,
             p::operator_account_id,
-            p::worker_tax_code,
+            p::worker_codice_fiscale,
             p::kind,
             p::issued_on,
             p::used_by_code,
@@ -131,7 +131,10 @@ pub fn check(conn: &mut AnyConnection, what: &For, pin: &str, today: NaiveDate) 
     if used.is_some() {
         return Ok(Err(Refusal::Used));
     }
-    if pin_hash != hash(&typed(pin)) || operator != what.operator || worker != what.worker_tax_code || kind != what.kind
+    if pin_hash != hash(&typed(pin))
+        || operator != what.operator
+        || worker != what.worker_codice_fiscale
+        || kind != what.kind
     {
         return Ok(Err(Refusal::Wrong));
     }

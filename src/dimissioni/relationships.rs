@@ -15,7 +15,7 @@
 use crate::db::csv_rows::{self, ImportError};
 use crate::db::schema::rapporti as r;
 use crate::db::AnyConnection;
-use crate::identity::{codice_fiscale, partita_iva};
+use crate::kernel::{CodiceFiscale, Email, PartitaIva};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -38,8 +38,8 @@ pub const HEADER: [&str; 12] = [
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Relationship {
     pub id: i64,
-    pub worker_tax_code: String,
-    pub employer_tax_code: String,
+    pub worker_codice_fiscale: String,
+    pub employer_codice_fiscale: String,
     pub employer_name: String,
     pub workplace_address: String,
     pub workplace_comune: String,
@@ -88,8 +88,8 @@ type Row = (
 fn from_row(row: Row) -> Relationship {
     let (
         id,
-        worker_tax_code,
-        employer_tax_code,
+        worker_codice_fiscale,
+        employer_codice_fiscale,
         employer_name,
         workplace_address,
         workplace_comune,
@@ -103,8 +103,8 @@ fn from_row(row: Row) -> Relationship {
     ) = row;
     Relationship {
         id,
-        worker_tax_code,
-        employer_tax_code,
+        worker_codice_fiscale,
+        employer_codice_fiscale,
         employer_name,
         workplace_address,
         workplace_comune,
@@ -122,8 +122,8 @@ macro_rules! columns {
     () => {
         (
             r::id,
-            r::worker_tax_code,
-            r::employer_tax_code,
+            r::worker_codice_fiscale,
+            r::employer_codice_fiscale,
             r::employer_name,
             r::workplace_address,
             r::workplace_comune,
@@ -147,8 +147,8 @@ impl EmploymentRecords for LocalRecords {
         today: NaiveDate,
     ) -> QueryResult<Vec<Relationship>> {
         let rows: Vec<Row> = r::table
-            .filter(r::worker_tax_code.eq(worker))
-            .filter(r::employer_tax_code.eq(employer))
+            .filter(r::worker_codice_fiscale.eq(worker))
+            .filter(r::employer_codice_fiscale.eq(employer))
             .filter(r::start_date.le(today))
             .filter(r::end_date.is_null().or(r::end_date.ge(today)))
             .order(r::start_date.desc())
@@ -176,7 +176,7 @@ fn email_or_empty(s: &str, what: &str) -> Result<Option<String>, String> {
     if s.is_empty() {
         return Ok(None);
     }
-    let ok = crate::web::text::email_address(&s);
+    let ok = Email::parse(&s).is_some();
     if ok {
         Ok(Some(s))
     } else {
@@ -186,11 +186,12 @@ fn email_or_empty(s: &str, what: &str) -> Result<Option<String>, String> {
 
 fn parse(record: &csv::StringRecord) -> Result<Relationship, String> {
     let field = |i: usize| record.get(i).map(str::trim).unwrap_or("");
-    let worker = codice_fiscale::normalize(field(0))
-        .filter(|cf| cf.len() == 16)
+    let worker = CodiceFiscale::personal(field(0))
+        .map(String::from)
         .ok_or_else(|| format!("codice_fiscale_lavoratore {:?}: not valid", field(0)))?;
-    let employer = partita_iva::normalize(field(1))
-        .or_else(|| codice_fiscale::normalize(field(1)).filter(|cf| cf.len() == 16))
+    let employer = PartitaIva::parse(field(1))
+        .map(String::from)
+        .or_else(|| CodiceFiscale::personal(field(1)).map(String::from))
         .ok_or_else(|| format!("codice_fiscale_datore {:?}: not valid", field(1)))?;
     let text = |i: usize, name: &str, max: usize| {
         let v = field(i);
@@ -219,8 +220,8 @@ fn parse(record: &csv::StringRecord) -> Result<Relationship, String> {
     }
     Ok(Relationship {
         id: 0,
-        worker_tax_code: worker,
-        employer_tax_code: employer,
+        worker_codice_fiscale: worker,
+        employer_codice_fiscale: employer,
         employer_name: text(2, "denominazione_datore", 200)?,
         workplace_address: text(3, "indirizzo_sede", 200)?,
         workplace_comune: text(4, "comune_sede", 100)?,
@@ -252,8 +253,8 @@ pub fn import(conn: &mut AnyConnection, input: impl std::io::Read) -> Result<Rep
                 r::employer_pec.eq(&row.employer_pec),
             );
             let existing: Option<i64> = r::table
-                .filter(r::worker_tax_code.eq(&row.worker_tax_code))
-                .filter(r::employer_tax_code.eq(&row.employer_tax_code))
+                .filter(r::worker_codice_fiscale.eq(&row.worker_codice_fiscale))
+                .filter(r::employer_codice_fiscale.eq(&row.employer_codice_fiscale))
                 .filter(r::start_date.eq(row.start_date))
                 .select(r::id)
                 .first(c)
@@ -266,8 +267,8 @@ pub fn import(conn: &mut AnyConnection, input: impl std::io::Read) -> Result<Rep
                 None => {
                     diesel::insert_into(r::table)
                         .values((
-                            r::worker_tax_code.eq(&row.worker_tax_code),
-                            r::employer_tax_code.eq(&row.employer_tax_code),
+                            r::worker_codice_fiscale.eq(&row.worker_codice_fiscale),
+                            r::employer_codice_fiscale.eq(&row.employer_codice_fiscale),
                             r::start_date.eq(row.start_date),
                             values,
                         ))
@@ -282,9 +283,9 @@ pub fn import(conn: &mut AnyConnection, input: impl std::io::Read) -> Result<Rep
 }
 
 /// Development only: Mario Rossi (demo IdP) works for Giulia Bianchi's demo company.
-pub fn seed_demo(conn: &mut AnyConnection, mario_tax_code: &str) -> QueryResult<()> {
+pub fn seed_demo(conn: &mut AnyConnection, mario_codice_fiscale: &str) -> QueryResult<()> {
     let csv = format!(
-        "{}\n{mario_tax_code};01234567897;Bianchi Servizi srl;Via Roma 1;Milano;20121;MI;2019-04-01;Lavoro subordinato a tempo indeterminato;;amministrazione@bianchiservizi.example.it;bianchiservizi@pec.example.it\n",
+        "{}\n{mario_codice_fiscale};01234567897;Bianchi Servizi srl;Via Roma 1;Milano;20121;MI;2019-04-01;Lavoro subordinato a tempo indeterminato;;amministrazione@bianchiservizi.example.it;bianchiservizi@pec.example.it\n",
         HEADER.join(";")
     );
     match import(conn, csv.as_bytes()) {

@@ -12,7 +12,7 @@ use crate::db::schema::{dimissioni_modules as m, dimissioni_retrievals as r};
 use crate::db::{with_conn, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::i18n::t;
-use crate::identity::codice_fiscale;
+use crate::kernel::CodiceFiscale;
 use crate::paths;
 use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors};
 use crate::web::layout::Page;
@@ -41,7 +41,7 @@ pub fn find(
     conn.transaction(|c| {
         let found: Option<String> = m::table
             .filter(m::retrieval_code.eq(code))
-            .filter(m::worker_tax_code.eq(worker))
+            .filter(m::worker_codice_fiscale.eq(worker))
             .filter(m::kind.ne(super::module::Kind::Revoca.code()))
             .select(m::code)
             .first(c)
@@ -89,7 +89,7 @@ fn RetrievalPage(v: Values) -> impl IntoView {
             <p class="lead">{t("dim-retrieve-lead")}</p>
             <ErrorSummary errors=v.errors.clone()/>
             <form method="post" action=paths::DIMISSIONI_RETRIEVE novalidate>
-                <Field name="cf_lavoratore" label="dim-worker-tax-code" value=v.worker.clone() error=e.get("cf_lavoratore") autocomplete="off" identifier=true/>
+                <Field name="cf_lavoratore" label="dim-worker-codice-fiscale" value=v.worker.clone() error=e.get("cf_lavoratore") autocomplete="off" identifier=true/>
                 <Field name="codice_recupero" label="dim-retrieval-code" hint="dim-retrieve-code-hint" value=v.code.clone() error=e.get("codice_recupero") autocomplete="off" identifier=true/>
                 <p><button type="submit">{t("dim-retrieve-submit")}</button></p>
             </form>
@@ -132,9 +132,9 @@ pub async fn lookup(req: PageRequest, FormData(f): FormData<RetrievalForm>) -> A
         code: f.codice_recupero.unwrap_or_default().trim().chars().take(40).collect(),
         errors: FieldErrors::default(),
     };
-    let worker = codice_fiscale::normalize(&v.worker);
+    let worker = CodiceFiscale::parse(&v.worker).map(String::from);
     if worker.is_none() {
-        v.errors.add("cf_lavoratore", "dim-error-worker-tax-code");
+        v.errors.add("cf_lavoratore", "dim-error-worker-codice-fiscale");
     }
     let code = normalise(&v.code);
     if code.is_none() {

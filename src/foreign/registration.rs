@@ -6,6 +6,7 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
 use crate::kernel::AppState;
+use crate::kernel::Email;
 use crate::mail::outbox;
 use crate::paths;
 use crate::web::components::form::{ErrorSummary, Field, FieldErrors};
@@ -42,10 +43,6 @@ pub struct RegistrationValues {
 pub struct RegistrationSubmission(pub RegistrationValues, pub FieldErrors);
 
 pub use crate::web::upload::{sniff_document, MAX_DOCUMENT_BYTES};
-
-fn valid_email(e: &str) -> bool {
-    crate::web::text::email_address(e.trim())
-}
 
 fn valid_phone(p: &str) -> bool {
     let digits = p.chars().filter(|c| c.is_ascii_digit()).count();
@@ -222,7 +219,7 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     if crate::i18n::countries::name(&v.citizenship, Lang::It).is_none() {
         errors.add("citizenship", "reg-error-citizenship");
     }
-    if !valid_email(&v.email) {
+    if Email::parse(&v.email).is_none() {
         errors.add("email", "reg-error-email");
     }
     if !valid_phone(&v.phone) {
@@ -370,9 +367,9 @@ mod tests {
 
     #[test]
     fn contact_checks() {
-        assert!(valid_email("ana.perez@example.com"));
-        assert!(!valid_email("ana.perez@example"));
-        assert!(!valid_email("ana perez@example.com"));
+        assert!(Email::parse("ana.perez@example.com").is_some());
+        assert!(Email::parse("ana.perez@example").is_none());
+        assert!(Email::parse("ana perez@example.com").is_none());
         assert!(valid_phone("+1 (415) 555-0100"));
         assert!(!valid_phone("call me"));
     }

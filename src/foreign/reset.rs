@@ -11,6 +11,7 @@ use crate::db::{with_conn, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
 use crate::kernel::AppState;
+use crate::kernel::Email;
 use crate::mail::outbox;
 use crate::paths;
 use crate::web::components::form::{Field, FieldErrors};
@@ -113,7 +114,7 @@ const FORGOT_PER_HOUR: i32 = 3;
 pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotForm>) -> AppResult<Response> {
     let (state, lang) = (page.state.clone(), page.lang);
     let email = form.email.unwrap_or_default().trim().to_lowercase();
-    if !crate::web::text::email_address(&email) {
+    if Email::parse(&email).is_none() {
         let mut errors = FieldErrors::default();
         errors.add("email", "reg-error-email");
         let sub = ForgotSubmission(email, errors);

@@ -31,12 +31,12 @@ fn ApplicationPage(app: Application, reason: String, errors: FieldErrors) -> imp
     let reason_error = errors.get("reason");
     let facts: Vec<(&'static str, Option<String>)> = vec![
         ("register-org-kind", org.kind.map(|k| t(&k.name_key()))),
-        ("register-org-identifier", Some(org.tax_code.clone())),
+        ("register-org-identifier", Some(org.codice_fiscale.clone())),
         ("register-org-pec", Some(org.pec.clone())),
         ("register-org-seat", Some(org.seat.clone())),
         ("register-org-ordine", org.ordine.clone()),
         ("register-org-albo", org.albo_number.clone()),
-        ("helpdesk-col-applicant", Some(format!("{} ({})", app.applicant, app.applicant_tax_code))),
+        ("helpdesk-col-applicant", Some(format!("{} ({})", app.applicant, app.applicant_codice_fiscale))),
         ("helpdesk-col-received", Some(format_when(app.created_at, lang))),
     ];
     let title = format!("{} {}", t("helpdesk-application"), org.name);

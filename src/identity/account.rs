@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// identifier are never confused, even when they look alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IdKind {
-    FiscalCode,
+    CodiceFiscale,
     Eidas,
     Foreign,
 }
@@ -17,7 +17,7 @@ pub enum IdKind {
 impl IdKind {
     pub fn code(self) -> &'static str {
         match self {
-            IdKind::FiscalCode => "cf",
+            IdKind::CodiceFiscale => "cf",
             IdKind::Eidas => "eidas",
             IdKind::Foreign => "foreign",
         }

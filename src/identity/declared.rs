@@ -3,8 +3,9 @@
 //! name and date of birth before it is kept, one per account, and never the
 //! same for two eIDAS identities.
 use super::codice_fiscale::{self, Misfit};
-use crate::db::schema::{accounts as a, declared_tax_codes as d};
+use crate::db::schema::{accounts as a, declared_codici_fiscali as d};
 use crate::db::AnyConnection;
+use crate::kernel::CodiceFiscale;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -33,7 +34,7 @@ pub fn declare(
     typed: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Result<String, Refusal>> {
-    let Some(cf) = codice_fiscale::normalize(typed).filter(|cf| cf.len() == 16) else {
+    let Some(cf) = CodiceFiscale::personal(typed).map(String::from) else {
         return Ok(Err(Refusal::Format));
     };
     conn.transaction(|c| {

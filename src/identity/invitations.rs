@@ -91,7 +91,7 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryRe
             i::id,
             i::organisation_id,
             o::name,
-            i::invitee_tax_code,
+            i::invitee_codice_fiscale,
             i::role,
             a::given_name,
             a::family_name,
@@ -104,8 +104,8 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryRe
     let rows: Vec<Row> = match filter {
         Filter::Id(id) => query.filter(i::id.eq(id)).load(conn)?,
         Filter::Organisation(id) => query.filter(i::organisation_id.eq(id)).limit(100).load(conn)?,
-        Filter::PendingFor(tax_code) => query
-            .filter(i::invitee_tax_code.eq(tax_code))
+        Filter::PendingFor(codice_fiscale) => query
+            .filter(i::invitee_codice_fiscale.eq(codice_fiscale))
             .filter(i::state.eq(State::Pending.code()))
             .filter(i::expires_at.gt(now))
             .load(conn)?,
@@ -154,9 +154,9 @@ pub fn of_organisation(
     load(conn, Filter::Organisation(organisation_id), now)
 }
 
-/// The invitations waiting for the person with `tax_code`.
-pub fn pending_for(conn: &mut AnyConnection, tax_code: &str, now: NaiveDateTime) -> QueryResult<Vec<Invitation>> {
-    load(conn, Filter::PendingFor(tax_code), now)
+/// The invitations waiting for the person with `codice_fiscale`.
+pub fn pending_for(conn: &mut AnyConnection, codice_fiscale: &str, now: NaiveDateTime) -> QueryResult<Vec<Invitation>> {
+    load(conn, Filter::PendingFor(codice_fiscale), now)
 }
 
 /// Why an invitation could not be made.
@@ -186,7 +186,7 @@ pub fn create(
         expire_due(c, now)?;
         let open = i::table
             .filter(i::organisation_id.eq(organisation_id))
-            .filter(i::invitee_tax_code.eq(invitee))
+            .filter(i::invitee_codice_fiscale.eq(invitee))
             .filter(i::state.eq(State::Pending.code()))
             .count()
             .get_result::<i64>(c)?;
@@ -196,7 +196,7 @@ pub fn create(
         diesel::insert_into(i::table)
             .values((
                 i::organisation_id.eq(organisation_id),
-                i::invitee_tax_code.eq(invitee),
+                i::invitee_codice_fiscale.eq(invitee),
                 i::role.eq(role.code()),
                 i::invited_by.eq(invited_by),
                 i::state.eq(State::Pending.code()),
@@ -206,7 +206,7 @@ pub fn create(
             .execute(c)?;
         let id = i::table
             .filter(i::organisation_id.eq(organisation_id))
-            .filter(i::invitee_tax_code.eq(invitee))
+            .filter(i::invitee_codice_fiscale.eq(invitee))
             .filter(i::state.eq(State::Pending.code()))
             .select(i::id)
             .first(c)?;

@@ -20,7 +20,7 @@
 use crate::db::schema::{legacy_activity as la, legacy_claims as lc, legacy_profiles as lp, organisations as o};
 use crate::db::{csv_rows, AnyConnection};
 use crate::identity::organisations::{self, NewOrganisation, OrganisationKind, Role};
-use crate::identity::{codice_fiscale, partita_iva};
+use crate::kernel::{CodiceFiscale, PartitaIva};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -62,14 +62,15 @@ struct Row {
 
 fn parse(record: &csv::StringRecord) -> Result<Row, String> {
     let field = |i: usize| record.get(i).unwrap_or("").trim();
-    let person = codice_fiscale::normalize(field(0))
-        .filter(|cf| cf.len() == 16)
+    let person = CodiceFiscale::personal(field(0))
+        .map(String::from)
         .ok_or_else(|| format!("codice fiscale {:?}: not valid", field(0)))?;
     let profile = if field(1).is_empty() {
         None
     } else {
-        let organisation = partita_iva::normalize(field(1))
-            .or_else(|| codice_fiscale::normalize(field(1)))
+        let organisation = PartitaIva::parse(field(1))
+            .map(String::from)
+            .or_else(|| CodiceFiscale::parse(field(1)).map(String::from))
             .ok_or_else(|| format!("organizzazione_codice_fiscale {:?}: not valid", field(1)))?;
         let name = field(2).to_string();
         if name.is_empty() || name.chars().count() > 200 {
@@ -110,16 +111,16 @@ pub fn import(conn: &mut AnyConnection, input: impl std::io::Read) -> Result<Rep
         for row in &rows {
             if let Some(p) = &row.profile {
                 let known = lp::table
-                    .filter(lp::person_tax_code.eq(&row.person))
-                    .filter(lp::organisation_tax_code.eq(&p.organisation))
+                    .filter(lp::person_codice_fiscale.eq(&row.person))
+                    .filter(lp::organisation_codice_fiscale.eq(&p.organisation))
                     .count()
                     .get_result::<i64>(c)?
                     > 0;
                 if !known {
                     diesel::insert_into(lp::table)
                         .values((
-                            lp::person_tax_code.eq(&row.person),
-                            lp::organisation_tax_code.eq(&p.organisation),
+                            lp::person_codice_fiscale.eq(&row.person),
+                            lp::organisation_codice_fiscale.eq(&p.organisation),
                             lp::organisation_name.eq(&p.name),
                             lp::kind.eq(p.kind.code()),
                             lp::role.eq(p.role.code()),
@@ -132,7 +133,7 @@ pub fn import(conn: &mut AnyConnection, input: impl std::io::Read) -> Result<Rep
             if let Some((at, what)) = &row.activity {
                 let org = row.profile.as_ref().map(|p| p.organisation.clone());
                 let known = la::table
-                    .filter(la::person_tax_code.eq(&row.person))
+                    .filter(la::person_codice_fiscale.eq(&row.person))
                     .filter(la::at.eq(at))
                     .filter(la::description.eq(what))
                     .count()
@@ -141,9 +142,9 @@ pub fn import(conn: &mut AnyConnection, input: impl std::io::Read) -> Result<Rep
                 if !known {
                     diesel::insert_into(la::table)
                         .values((
-                            la::person_tax_code.eq(&row.person),
+                            la::person_codice_fiscale.eq(&row.person),
                             la::at.eq(at),
-                            la::organisation_tax_code.eq(org),
+                            la::organisation_codice_fiscale.eq(org),
                             la::description.eq(what),
                         ))
                         .execute(c)?;
@@ -156,27 +157,28 @@ pub fn import(conn: &mut AnyConnection, input: impl std::io::Read) -> Result<Rep
     Ok(report)
 }
 
-/// At a sign-in with codice fiscale `tax_code`: the old portal's profiles not
+/// At a sign-in with codice fiscale `codice_fiscale`: the old portal's profiles not
 /// yet claimed become memberships (from the date they began), and the
 /// personal area will say so once. Cheap when there is nothing to claim.
-pub fn claim(conn: &mut AnyConnection, account_id: i64, tax_code: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn claim(conn: &mut AnyConnection, account_id: i64, codice_fiscale: &str, now: NaiveDateTime) -> QueryResult<()> {
     type Unclaimed = (i64, String, String, String, String, NaiveDate);
     let unclaimed: Vec<Unclaimed> = lp::table
-        .filter(lp::person_tax_code.eq(tax_code))
+        .filter(lp::person_codice_fiscale.eq(codice_fiscale))
         .filter(lp::claimed_at.is_null())
-        .select((lp::id, lp::organisation_tax_code, lp::organisation_name, lp::kind, lp::role, lp::since))
+        .select((lp::id, lp::organisation_codice_fiscale, lp::organisation_name, lp::kind, lp::role, lp::since))
         .load(conn)?;
     let claimed_before = lc::table.find(account_id).count().get_result::<i64>(conn)? > 0;
     if unclaimed.is_empty() && claimed_before {
         return Ok(());
     }
-    let activities = la::table.filter(la::person_tax_code.eq(tax_code)).count().get_result::<i64>(conn)?;
+    let activities = la::table.filter(la::person_codice_fiscale.eq(codice_fiscale)).count().get_result::<i64>(conn)?;
     if unclaimed.is_empty() && activities == 0 {
         return Ok(());
     }
     conn.transaction(|c| {
         for (id, organisation, name, kind, role, since) in &unclaimed {
-            let existing = o::table.filter(o::tax_code.eq(organisation)).select(o::id).first::<i64>(c).optional()?;
+            let existing =
+                o::table.filter(o::codice_fiscale.eq(organisation)).select(o::id).first::<i64>(c).optional()?;
             let org = match existing {
                 // What the portal knows now wins over the old portal's copy.
                 Some(org) => org,
@@ -184,7 +186,7 @@ pub fn claim(conn: &mut AnyConnection, account_id: i64, tax_code: &str, now: Nai
                     c,
                     &NewOrganisation {
                         kind: OrganisationKind::parse(kind),
-                        tax_code: organisation.clone(),
+                        codice_fiscale: organisation.clone(),
                         name: name.clone(),
                         ..Default::default()
                     },
@@ -238,11 +240,11 @@ pub struct LegacyAction {
     pub description: String,
 }
 
-/// The old portal's record of what the person with `tax_code` did, newest first.
-pub fn activity_of(conn: &mut AnyConnection, tax_code: &str) -> QueryResult<Vec<LegacyAction>> {
+/// The old portal's record of what the person with `codice_fiscale` did, newest first.
+pub fn activity_of(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<Vec<LegacyAction>> {
     la::table
-        .filter(la::person_tax_code.eq(tax_code))
+        .filter(la::person_codice_fiscale.eq(codice_fiscale))
         .order(la::at.desc())
-        .select((la::at, la::organisation_tax_code, la::description))
+        .select((la::at, la::organisation_codice_fiscale, la::description))
         .load(conn)
 }

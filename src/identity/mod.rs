@@ -6,7 +6,6 @@ pub mod declared;
 pub mod invitations;
 pub mod legacy;
 pub mod organisations;
-pub mod partita_iva;
 pub mod roles;
 pub mod waiting;
 

@@ -98,7 +98,7 @@ pub struct Profile {
     pub membership_id: i64,
     pub organisation_id: i64,
     pub organisation_name: String,
-    pub tax_code: String,
+    pub codice_fiscale: String,
     pub kind: OrganisationKind,
     pub role: Role,
     pub since: NaiveDateTime,
@@ -109,7 +109,7 @@ pub struct Profile {
 pub struct NewOrganisation {
     pub kind: Option<OrganisationKind>,
     /// Codice fiscale; for a foreign company `CC:identifier` (its country's code first).
-    pub tax_code: String,
+    pub codice_fiscale: String,
     pub name: String,
     pub pec: String,
     pub seat: String,
@@ -123,7 +123,7 @@ pub struct NewOrganisation {
 pub struct Organisation {
     pub id: i64,
     pub kind: OrganisationKind,
-    pub tax_code: String,
+    pub codice_fiscale: String,
     pub name: String,
     pub pec: String,
     pub seat: String,
@@ -142,20 +142,20 @@ pub fn organisation_for(conn: &mut AnyConnection, new: &NewOrganisation, now: Na
         o::ordine.eq(&new.ordine),
         o::albo_number.eq(&new.albo_number),
     );
-    if let Some(id) = o::table.filter(o::tax_code.eq(&new.tax_code)).select(o::id).first(conn).optional()? {
+    if let Some(id) = o::table.filter(o::codice_fiscale.eq(&new.codice_fiscale)).select(o::id).first(conn).optional()? {
         diesel::update(o::table.find(id)).set(values).execute(conn)?;
         return Ok(id);
     }
     diesel::insert_into(o::table)
-        .values((o::kind.eq(kind), o::tax_code.eq(&new.tax_code), o::created_at.eq(now), values))
+        .values((o::kind.eq(kind), o::codice_fiscale.eq(&new.codice_fiscale), o::created_at.eq(now), values))
         .execute(conn)?;
-    o::table.filter(o::tax_code.eq(&new.tax_code)).select(o::id).first(conn)
+    o::table.filter(o::codice_fiscale.eq(&new.codice_fiscale)).select(o::id).first(conn)
 }
 
 /// Creates the organisation `new` unless one with its codice fiscale exists
 /// (then `None`: what the portal knows is never overwritten from an application).
 pub fn create_new(conn: &mut AnyConnection, new: &NewOrganisation, now: NaiveDateTime) -> QueryResult<Option<i64>> {
-    if o::table.filter(o::tax_code.eq(&new.tax_code)).count().get_result::<i64>(conn)? > 0 {
+    if o::table.filter(o::codice_fiscale.eq(&new.codice_fiscale)).count().get_result::<i64>(conn)? > 0 {
         return Ok(None);
     }
     organisation_for(conn, new, now).map(Some)
@@ -166,11 +166,20 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Organisatio
     type Row = (i64, String, String, String, String, String, Option<String>, Option<String>);
     let row: Option<Row> = o::table
         .find(id)
-        .select((o::id, o::kind, o::tax_code, o::name, o::pec, o::seat, o::ordine, o::albo_number))
+        .select((o::id, o::kind, o::codice_fiscale, o::name, o::pec, o::seat, o::ordine, o::albo_number))
         .first(conn)
         .optional()?;
-    Ok(row.and_then(|(id, kind, tax_code, name, pec, seat, ordine, albo_number)| {
-        Some(Organisation { id, kind: OrganisationKind::parse(&kind)?, tax_code, name, pec, seat, ordine, albo_number })
+    Ok(row.and_then(|(id, kind, codice_fiscale, name, pec, seat, ordine, albo_number)| {
+        Some(Organisation {
+            id,
+            kind: OrganisationKind::parse(&kind)?,
+            codice_fiscale,
+            name,
+            pec,
+            seat,
+            ordine,
+            albo_number,
+        })
     }))
 }
 
@@ -221,16 +230,16 @@ pub fn profiles_of(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Vec
         .filter(m::account_id.eq(account_id))
         .filter(m::until.is_null())
         .order(o::name)
-        .select((m::id, o::id, o::name, o::tax_code, o::kind, m::role, m::since))
+        .select((m::id, o::id, o::name, o::codice_fiscale, o::kind, m::role, m::since))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(membership_id, organisation_id, organisation_name, tax_code, kind, role, since)| {
+        .filter_map(|(membership_id, organisation_id, organisation_name, codice_fiscale, kind, role, since)| {
             Some(Profile {
                 membership_id,
                 organisation_id,
                 organisation_name,
-                tax_code,
+                codice_fiscale,
                 kind: OrganisationKind::parse(&kind)?,
                 role: Role::parse(&role)?,
                 since,
@@ -435,10 +444,10 @@ pub fn remove(
 }
 
 /// Ends the legale rappresentante memberships in the organisation with
-/// `tax_code` of people the registry no longer names; how many ended.
+/// `codice_fiscale` of people the registry no longer names; how many ended.
 pub fn end_unnamed_representatives(
     conn: &mut AnyConnection,
-    tax_code: &str,
+    codice_fiscale: &str,
     named: &[String],
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
@@ -446,7 +455,7 @@ pub fn end_unnamed_representatives(
     let stale: Vec<i64> = m::table
         .inner_join(o::table)
         .inner_join(a::table.on(a::id.eq(m::account_id)))
-        .filter(o::tax_code.eq(tax_code))
+        .filter(o::codice_fiscale.eq(codice_fiscale))
         .filter(m::role.eq(Role::LegaleRappresentante.code()))
         .filter(m::until.is_null())
         .filter(a::identifier.ne_all(named))

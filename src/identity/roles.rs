@@ -31,7 +31,7 @@ pub fn remove(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<boo
 fn end_sessions(c: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<()> {
     {
         let accounts: Vec<i64> = a::table
-            .filter(a::id_kind.eq(super::IdKind::FiscalCode.code()))
+            .filter(a::id_kind.eq(super::IdKind::CodiceFiscale.code()))
             .filter(a::identifier.eq(codice_fiscale))
             .select(a::id)
             .load(c)?;
@@ -90,7 +90,7 @@ pub fn itl_post(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<O
 
 /// The roles of a person signed in with a codice fiscale (none for others).
 pub fn of(conn: &mut AnyConnection, kind: super::IdKind, identifier: &str) -> QueryResult<Vec<Role>> {
-    if kind != super::IdKind::FiscalCode {
+    if kind != super::IdKind::CodiceFiscale {
         return Ok(Vec::new());
     }
     let mut roles = Vec::new();

@@ -6,10 +6,10 @@ use crate::db::AnyConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// How many deleghe wait for the answer of the person with `tax_code`.
-pub fn deleghe(conn: &mut AnyConnection, tax_code: &str, now: NaiveDateTime) -> QueryResult<i64> {
+/// How many deleghe wait for the answer of the person with `codice_fiscale`.
+pub fn deleghe(conn: &mut AnyConnection, codice_fiscale: &str, now: NaiveDateTime) -> QueryResult<i64> {
     d::table
-        .filter(d::delegate_tax_code.eq(tax_code))
+        .filter(d::delegate_codice_fiscale.eq(codice_fiscale))
         .filter(d::state.eq("pending"))
         .filter(d::answer_by.gt(now))
         .count()

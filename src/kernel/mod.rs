@@ -1,16 +1,23 @@
 //! The small kernel every domain may import and that imports no domain: how
 //! people sign in (credential and level, from `assurance`), the profiles they
-//! act in, who is acting for whom (the principal), the clock, and the
-//! application state.
+//! act in, who is acting for whom (the principal), the clock, the typed ids
+//! and identifiers every layer speaks in, and the application state.
 pub mod clock;
+pub mod ids;
 pub mod principal;
 pub mod profile;
 pub mod state;
 pub mod sweep;
 pub mod token;
+pub mod values;
 
 pub use crate::assurance::{credential, level, Credential, Level};
 pub use clock::Clock;
+pub use ids::{
+    AccountId, ApplicationId, AssociationRequestId, DelegaId, ForeignUserId, InvitationId, MembershipId, ModuloId,
+    OrganisationId,
+};
 pub use principal::{Acting, Basis, DelegaGrant, IdpSession, PastSignIn, Principal, Role, SignedIn, Subject};
 pub use profile::{MemberRole, Profile};
 pub use state::{AppState, SetupError};
+pub use values::{CodiceFiscale, Email, PartitaIva};

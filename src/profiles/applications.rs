@@ -51,7 +51,7 @@ pub struct Application {
     pub id: i64,
     pub account_id: i64,
     pub applicant: String,
-    pub applicant_tax_code: String,
+    pub applicant_codice_fiscale: String,
     pub applicant_email: Option<String>,
     pub organisation: NewOrganisation,
     pub doc_file: String,
@@ -76,7 +76,7 @@ fn load(
     let mut q = p::table
         .inner_join(a::table.on(a::id.eq(p::account_id)))
         .select((
-            (p::id, p::account_id, p::kind, p::tax_code, p::name, p::pec, p::seat),
+            (p::id, p::account_id, p::kind, p::codice_fiscale, p::name, p::pec, p::seat),
             (p::ordine, p::albo_number, p::doc_file, p::doc_mime, p::state, p::reason, p::created_at),
             (a::given_name, a::family_name, a::identifier, a::email),
         ))
@@ -96,7 +96,7 @@ fn load(
         .into_iter()
         .filter_map(
             |(
-                (id, account_id, kind, tax_code, name, pec, seat),
+                (id, account_id, kind, codice_fiscale, name, pec, seat),
                 (ordine, albo_number, doc_file, doc_mime, state, reason, created_at),
                 (given, family, identifier, email),
             )| {
@@ -104,11 +104,11 @@ fn load(
                     id,
                     account_id,
                     applicant: format!("{given} {family}"),
-                    applicant_tax_code: identifier,
+                    applicant_codice_fiscale: identifier,
                     applicant_email: email,
                     organisation: NewOrganisation {
                         kind: Some(OrganisationKind::parse(&kind)?),
-                        tax_code,
+                        codice_fiscale,
                         name,
                         pec,
                         seat,
@@ -139,7 +139,7 @@ pub fn create(
         .values((
             p::account_id.eq(account_id),
             p::kind.eq(org.kind.unwrap_or(OrganisationKind::Impresa).code()),
-            p::tax_code.eq(&org.tax_code),
+            p::codice_fiscale.eq(&org.codice_fiscale),
             p::name.eq(&org.name),
             p::pec.eq(&org.pec),
             p::seat.eq(&org.seat),
@@ -159,7 +159,7 @@ pub fn pending_of(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Vec<
     p::table
         .filter(p::account_id.eq(account_id))
         .filter(p::state.eq(State::Pending.code()))
-        .select(p::tax_code)
+        .select(p::codice_fiscale)
         .load(conn)
 }
 
@@ -219,7 +219,7 @@ pub fn decide(
         };
         let Some(next) = app.state.decide(approve) else { return Ok(Err(Undecided::AlreadyDecided)) };
         let organisation = if next == State::Approved {
-            if LocalRegistry.company(c, &app.organisation.tax_code)?.is_some() {
+            if LocalRegistry.company(c, &app.organisation.codice_fiscale)?.is_some() {
                 return Ok(Err(Undecided::Known));
             }
             let Some(org) = organisations::create_new(c, &app.organisation, now)? else {

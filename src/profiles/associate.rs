@@ -7,7 +7,7 @@ use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::t;
 use crate::identity::organisations::{self, Role};
-use crate::identity::partita_iva;
+use crate::kernel::PartitaIva;
 use crate::kernel::{Credential, Principal};
 use crate::mail::outbox;
 use crate::paths;
@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 #[derive(Clone, Debug, Default)]
 struct Submission {
-    tax_code: String,
+    codice_fiscale: String,
     errors: FieldErrors,
 }
 
@@ -38,7 +38,7 @@ fn AssociatePage(sub: Submission) -> impl IntoView {
             submit=t("associate-submit")
             trail=vec![Crumb { label: t("profiles-title"), href: paths::PROFILES.into() }]
         >
-            <Field name="codice_fiscale" identifier=true label="associate-tax-code" hint="associate-tax-code-hint" value=sub.tax_code error=e.get("codice_fiscale")/>
+            <Field name="codice_fiscale" identifier=true label="associate-codice-fiscale" hint="associate-codice-fiscale-hint" value=sub.codice_fiscale error=e.get("codice_fiscale")/>
         </FormPage>
     }
 }
@@ -53,10 +53,10 @@ pub struct AssociateForm {
     pub codice_fiscale: Option<String>,
 }
 
-fn again(req: &PageRequest, tax_code: String, field_error: &'static str) -> Response {
+fn again(req: &PageRequest, codice_fiscale: String, field_error: &'static str) -> Response {
     let mut errors = FieldErrors::default();
     errors.add("codice_fiscale", field_error);
-    let sub = Submission { tax_code, errors };
+    let sub = Submission { codice_fiscale, errors };
     req.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <AssociatePage sub/> }.into_any())
 }
 
@@ -66,14 +66,14 @@ const MAX_PENDING_REQUESTS: usize = 3;
 /// `POST /profili/associa`.
 pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<AssociateForm>) -> AppResult<Response> {
     let typed: String = form.codice_fiscale.unwrap_or_default().trim().chars().take(40).collect();
-    let Some(tax_code) = partita_iva::normalize(&typed) else {
-        return Ok(again(&req, typed, "associate-error-tax-code"));
+    let Some(codice_fiscale) = PartitaIva::parse(&typed).map(String::from) else {
+        return Ok(again(&req, typed, "associate-error-codice-fiscale"));
     };
     // The registry names people by codice fiscale: SPID and CIE sign-ins have one.
     if !matches!(who.actor.credential, Credential::Spid | Credential::Cie) {
         return Ok(again(&req, typed, "associate-error-credential"));
     }
-    let tc = tax_code.clone();
+    let tc = codice_fiscale.clone();
     let Some(company) = with_conn(&req.state.pool, move |c| LocalRegistry.company(c, &tc)).await? else {
         return Ok(again(&req, typed, "associate-error-unknown"));
     };
@@ -82,9 +82,9 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<A
         // per company while it waits, and a few companies at a time, so
         // nobody can use the portal to flood companies' PEC boxes.
         let (account, now) = (who.actor.account_id, req.state.clock.now());
-        let tc = company.tax_code.clone();
+        let tc = company.codice_fiscale.clone();
         let pending = with_conn(&req.state.pool, move |c| requests::pending_of(c, account, now)).await?;
-        if pending.contains(&company.tax_code) {
+        if pending.contains(&company.codice_fiscale) {
             return Ok(Redirect::to(paths::PROFILES).into_response());
         }
         if pending.len() >= MAX_PENDING_REQUESTS {
@@ -103,7 +103,7 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<A
         })
         .await?;
         req.state.deliver_mail();
-        tracing::info!(account, company = %company.tax_code, "association request sent to the company's PEC");
+        tracing::info!(account, company = %company.codice_fiscale, "association request sent to the company's PEC");
         return Ok(Redirect::to(paths::PROFILES).into_response());
     }
     let (account, now) = (who.actor.account_id, req.state.clock.now());
@@ -112,7 +112,7 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<A
         actor_account_id: Some(account),
         subject: format!("account:{account}"),
         action: "associate".into(),
-        resource: format!("company:{tax_code}"),
+        resource: format!("company:{codice_fiscale}"),
         outcome: "allowed".into(),
         reason: "registry names the person as legale rappresentante".into(),
         request_id: req.request_id.clone(),

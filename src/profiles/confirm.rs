@@ -46,12 +46,12 @@ async fn load(req: &PageRequest, token: &str) -> AppResult<(requests::Open, Stri
 }
 
 #[component]
-fn ConfirmPage(token: String, requester: String, tax_code: String, company: String) -> impl IntoView {
+fn ConfirmPage(token: String, requester: String, codice_fiscale: String, company: String) -> impl IntoView {
     let title = t("confirm-title");
     view! {
         <Page title=title.clone()>
             <h1>{title}</h1>
-            <p class="lead">{t_args("confirm-lead", &[("name", requester), ("cf", tax_code), ("company", company)])}</p>
+            <p class="lead">{t_args("confirm-lead", &[("name", requester), ("cf", codice_fiscale), ("company", company)])}</p>
             <p>{t("confirm-effect")}</p>
             <div class="decision">
                 <form method="post" action=paths::PROFILES_CONFIRM>
@@ -83,9 +83,9 @@ fn DecidedPage(confirmed: bool) -> impl IntoView {
 /// `GET /profili/conferma?token=…`.
 pub async fn page(req: PageRequest, Query(q): Query<TokenQuery>) -> AppResult<Response> {
     let token = q.token.unwrap_or_default();
-    let (_, requester, tax_code, company) = load(&req, &token).await?;
+    let (_, requester, codice_fiscale, company) = load(&req, &token).await?;
     let company = company.name;
-    Ok(req.render(StatusCode::OK, move || view! { <ConfirmPage token requester tax_code company/> }.into_any()))
+    Ok(req.render(StatusCode::OK, move || view! { <ConfirmPage token requester codice_fiscale company/> }.into_any()))
 }
 
 #[derive(Debug, Deserialize)]

@@ -10,7 +10,7 @@ use diesel::prelude::*;
 
 /// The person the demo IdP vouches for: codice fiscale, names, e-mail.
 pub struct DemoConsultant<'a> {
-    pub tax_code: &'a str,
+    pub codice_fiscale: &'a str,
     pub given_name: &'a str,
     pub family_name: &'a str,
     pub email: &'a str,
@@ -21,8 +21,8 @@ pub struct DemoConsultant<'a> {
 pub fn seed(conn: &mut AnyConnection, who: &DemoConsultant, now: NaiveDateTime) -> QueryResult<()> {
     conn.transaction(|c| {
         let existing: Option<i64> = a::table
-            .filter(a::id_kind.eq(IdKind::FiscalCode.code()))
-            .filter(a::identifier.eq(who.tax_code))
+            .filter(a::id_kind.eq(IdKind::CodiceFiscale.code()))
+            .filter(a::identifier.eq(who.codice_fiscale))
             .select(a::id)
             .first(c)
             .optional()?;
@@ -30,8 +30,8 @@ pub fn seed(conn: &mut AnyConnection, who: &DemoConsultant, now: NaiveDateTime) 
             Some(id) => id,
             None => diesel::insert_into(a::table)
                 .values((
-                    a::id_kind.eq(IdKind::FiscalCode.code()),
-                    a::identifier.eq(who.tax_code),
+                    a::id_kind.eq(IdKind::CodiceFiscale.code()),
+                    a::identifier.eq(who.codice_fiscale),
                     a::given_name.eq(who.given_name),
                     a::family_name.eq(who.family_name),
                     a::email.eq(who.email),
@@ -42,7 +42,7 @@ pub fn seed(conn: &mut AnyConnection, who: &DemoConsultant, now: NaiveDateTime) 
         };
         let studio = NewOrganisation {
             kind: Some(OrganisationKind::ConsulenteLavoro),
-            tax_code: who.tax_code.to_string(),
+            codice_fiscale: who.codice_fiscale.to_string(),
             name: format!("Studio {} {} – consulente del lavoro", who.given_name, who.family_name),
             pec: "studio.verdi@pec.example.it".into(),
             seat: "Via Po 10, 10124 Torino (TO)".into(),

@@ -8,9 +8,9 @@ use crate::access::{self, Action, AuditEvent, Permit};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args};
-use crate::identity::codice_fiscale;
 use crate::identity::invitations::{self, Event, InviteRefusal};
 use crate::identity::organisations::{self, Member, MembersRefusal, Role};
+use crate::kernel::CodiceFiscale;
 use crate::kernel::Principal;
 use crate::mail::outbox;
 use crate::paths;
@@ -83,15 +83,15 @@ pub async fn invite(
     let typed: String = form.codice_fiscale.unwrap_or_default().trim().chars().take(40).collect();
     let role_typed: String = form.ruolo.unwrap_or_default().chars().take(40).collect();
     let mut errors = FieldErrors::default();
-    let tax_code = codice_fiscale::normalize(&typed).filter(|cf| cf.len() == 16);
-    if tax_code.is_none() {
-        errors.add("codice_fiscale", "organisation-error-tax-code");
+    let codice_fiscale = CodiceFiscale::personal(&typed).map(String::from);
+    if codice_fiscale.is_none() {
+        errors.add("codice_fiscale", "organisation-error-codice-fiscale");
     }
     let role = Role::parse(&role_typed).filter(|r| Role::ASSIGNABLE.contains(r));
     if role.is_none() {
         errors.add("ruolo", "organisation-error-role");
     }
-    let outcome = match (&tax_code, role) {
+    let outcome = match (&codice_fiscale, role) {
         // Each may mail someone: a ceiling on those waiting at once.
         (Some(_), Some(_)) if waiting_invitations(&req, id).await? >= MAX_PENDING_INVITATIONS => {
             errors.add("codice_fiscale", "organisation-error-too-many");
@@ -116,7 +116,7 @@ pub async fn invite(
     };
     match outcome {
         Some(Ok(invitation)) => {
-            let cf = tax_code.unwrap_or_default();
+            let cf = codice_fiscale.unwrap_or_default();
             let detail = format!("{cf} {}", role.map_or("", Role::code));
             audit(&req, &who, "invite", format!("org:{id}/invitation:{invitation}"), detail).await?;
             Ok(Redirect::to(&paths::organisation(id)).into_response())
@@ -128,7 +128,7 @@ pub async fn invite(
                 _ => {}
             }
             let mut data = organisation::load(&req, &who, permit, org).await?;
-            data.invite = InviteValues { tax_code: typed, role: role_typed, errors };
+            data.invite = InviteValues { codice_fiscale: typed, role: role_typed, errors };
             Ok(organisation::render(&req, StatusCode::UNPROCESSABLE_ENTITY, data))
         }
     }
@@ -149,15 +149,19 @@ fn notify_invitee(
     c: &mut crate::db::AnyConnection,
     state: &crate::kernel::AppState,
     invitation: i64,
-    tax_code: &str,
+    codice_fiscale: &str,
     (name, organisation): (&str, &str),
     lang: crate::i18n::Lang,
     now: chrono::NaiveDateTime,
 ) -> diesel::QueryResult<()> {
     use crate::db::schema::accounts as a;
     use diesel::prelude::*;
-    let email: Option<String> =
-        a::table.filter(a::identifier.eq(tax_code)).select(a::email).first::<Option<String>>(c).optional()?.flatten();
+    let email: Option<String> = a::table
+        .filter(a::identifier.eq(codice_fiscale))
+        .select(a::email)
+        .first::<Option<String>>(c)
+        .optional()?
+        .flatten();
     if let Some(to) = email {
         let link = format!("{}{}", state.config.origin(), paths::PROFILES);
         let args = [("name", name.to_string()), ("organisation", organisation.to_string()), ("link", link)];

@@ -53,7 +53,7 @@ pub struct OrganisationView {
 
 #[derive(Clone, Debug, Default)]
 pub struct InviteValues {
-    pub tax_code: String,
+    pub codice_fiscale: String,
     pub role: String,
     pub errors: FieldErrors,
 }
@@ -185,7 +185,7 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
             <h1>{org.name.clone()}</h1>
             <dl class="facts">
                 <dt>{t("organisation-kind")}</dt><dd>{t(&org.kind.name_key())}</dd>
-                <dt>{t("organisation-tax-code")}</dt><dd>{org.tax_code.clone()}</dd>
+                <dt>{t("organisation-codice-fiscale")}</dt><dd>{org.codice_fiscale.clone()}</dd>
                 {org.ordine.clone().map(|o| view! { <dt>{t("organisation-ordine")}</dt><dd>{o}</dd> })}
                 {org.albo_number.clone().map(|a| view! { <dt>{t("organisation-albo")}</dt><dd>{a}</dd> })}
                 {(!org.pec.is_empty()).then(|| view! { <dt>{t("organisation-pec")}</dt><dd>{org.pec.clone()}</dd> })}
@@ -206,7 +206,7 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
                 <p>{t("organisation-invite-lead")}</p>
                 <ErrorSummary errors=data.invite.errors.clone()/>
                 <form method="post" action=paths::organisation_invite(id) novalidate>
-                    <Field name="codice_fiscale" identifier=true label="organisation-invite-tax-code" hint="organisation-invite-tax-code-hint" value=data.invite.tax_code.clone() error=e.get("codice_fiscale")/>
+                    <Field name="codice_fiscale" identifier=true label="organisation-invite-codice-fiscale" hint="organisation-invite-codice-fiscale-hint" value=data.invite.codice_fiscale.clone() error=e.get("codice_fiscale")/>
                     <SelectField name="ruolo" label="organisation-col-role" options=role_options() value=data.invite.role.clone() error=e.get("ruolo")/>
                     <button type="submit">{t("organisation-invite-submit")}</button>
                 </form>

@@ -34,13 +34,13 @@ async fn through_delega(req: &PageRequest, who: &Principal, id: i64) -> AppResul
     let resource = Resource::Delega {
         id,
         grantor: delega.grantor,
-        delegate: &delega.delegate_tax_code,
+        delegate: &delega.delegate_codice_fiscale,
         for_organisation: delega.organisation.is_some(),
         manages_subject: false,
     };
     let permit = access::authorize(Some(who), Action::Switch, &resource).map_err(|_| AppError::NotFound)?;
-    let (account, tax_code) = (permit.account_id(), who.actor.identifier.clone());
-    with_conn(&req.state.pool, move |c| delegations::in_force::acting_through(c, id, account, &tax_code, now))
+    let (account, codice_fiscale) = (permit.account_id(), who.actor.identifier.clone());
+    with_conn(&req.state.pool, move |c| delegations::in_force::acting_through(c, id, account, &codice_fiscale, now))
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -54,7 +54,7 @@ pub async fn list(req: PageRequest, who: Principal) -> AppResult<Response> {
     let data = with_conn(&req.state.pool, move |c| {
         let pending = super::requests::pending_of(c, account, now)?
             .into_iter()
-            .map(|tax_code| Ok(LocalRegistry.company(c, &tax_code)?.map_or(tax_code, |co| co.name)))
+            .map(|codice_fiscale| Ok(LocalRegistry.company(c, &codice_fiscale)?.map_or(codice_fiscale, |co| co.name)))
             .collect::<QueryResult<Vec<String>>>()?;
         let invitations = match &invitee {
             Some(cf) => invitations::pending_for(c, cf, now)?,
@@ -226,7 +226,7 @@ fn ProfilesPage(who: Principal, data: Held) -> impl IntoView {
                 <tr>
                     <td>
                         {p.organisation_name.clone()} <br/>
-                        <span class="hint">{t(&p.kind.name_key())} " · " {p.tax_code.clone()}</span>
+                        <span class="hint">{t(&p.kind.name_key())} " · " {p.codice_fiscale.clone()}</span>
                         {p.role.manages().then(|| view! { <br/><a href=paths::organisation(p.organisation_id)>{t("profiles-manage")}<span class="visually-hidden">{format!(" {}", p.organisation_name)}</span></a> })}
                     </td>
                     <td>{t(p.role.name_key())}</td>

@@ -9,8 +9,8 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::t;
 use crate::identity::organisations::{NewOrganisation, OrganisationKind};
-use crate::identity::{codice_fiscale, partita_iva};
 use crate::kernel::{AppState, Principal};
+use crate::kernel::{CodiceFiscale, Email, PartitaIva};
 use crate::paths;
 use crate::web::components::{Crumb, Field, FieldErrors, SelectField};
 use crate::web::layout::FormPage;
@@ -25,7 +25,7 @@ use leptos::prelude::*;
 #[derive(Clone, Debug, Default)]
 struct Values {
     kind: String,
-    tax_code: String,
+    codice_fiscale: String,
     country: String,
     foreign_id: String,
     name: String,
@@ -56,7 +56,7 @@ fn RegisterPage(v: Values, errors: FieldErrors) -> impl IntoView {
             <Field name="denominazione" label="register-org-name" value=v.name error=e.get("denominazione") autocomplete="organization"/>
             <fieldset>
                 <legend>{t("register-org-identifier")}</legend>
-                <Field name="codice_fiscale" identifier=true label="register-org-tax-code" hint="register-org-tax-code-hint" value=v.tax_code error=e.get("codice_fiscale")/>
+                <Field name="codice_fiscale" identifier=true label="register-org-codice-fiscale" hint="register-org-codice-fiscale-hint" value=v.codice_fiscale error=e.get("codice_fiscale")/>
                 <Field name="paese" label="register-org-country" hint="register-org-country-hint" value=v.country error=e.get("paese")/>
                 <Field name="identificativo_estero" label="register-org-foreign-id" value=v.foreign_id error=e.get("identificativo_estero")/>
             </fieldset>
@@ -82,23 +82,19 @@ pub async fn form(req: PageRequest, _who: Principal) -> Response {
 
 /// An Italian organisation's codice fiscale: a partita IVA-like 11 digits
 /// with a valid check digit, or a person's 16 characters (professionals).
-fn italian_tax_code(s: &str) -> Option<String> {
-    partita_iva::normalize(s).or_else(|| codice_fiscale::normalize(s).filter(|cf| cf.len() == 16))
+fn italian_codice_fiscale(s: &str) -> Option<String> {
+    PartitaIva::parse(s).map(String::from).or_else(|| CodiceFiscale::personal(s).map(String::from))
 }
 
 fn plain_text(s: &str, max: usize) -> bool {
     !s.is_empty() && s.chars().count() <= max && !s.chars().any(char::is_control)
 }
 
-fn email_like(s: &str) -> bool {
-    crate::web::text::email_address(s)
-}
-
 /// The organisation the values describe, or what is wrong with them.
 fn check(u: &Upload) -> (Values, Result<NewOrganisation, FieldErrors>) {
     let v = Values {
         kind: u.field("tipo", 40),
-        tax_code: u.field("codice_fiscale", 40),
+        codice_fiscale: u.field("codice_fiscale", 40),
         country: u.field("paese", 10),
         foreign_id: u.field("identificativo_estero", 60),
         name: u.field("denominazione", 300),
@@ -115,7 +111,7 @@ fn check(u: &Upload) -> (Values, Result<NewOrganisation, FieldErrors>) {
     if !plain_text(&v.name, 200) {
         errors.add("denominazione", "register-org-error-name");
     }
-    let tax_code = if kind.is_some_and(OrganisationKind::is_foreign) {
+    let codice_fiscale = if kind.is_some_and(OrganisationKind::is_foreign) {
         let country = v.country.to_ascii_uppercase();
         if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) || country == "IT" {
             errors.add("paese", "register-org-error-country");
@@ -126,12 +122,12 @@ fn check(u: &Upload) -> (Values, Result<NewOrganisation, FieldErrors>) {
         }
         format!("{country}:{id}")
     } else {
-        italian_tax_code(&v.tax_code).unwrap_or_else(|| {
-            errors.add("codice_fiscale", "register-org-error-tax-code");
+        italian_codice_fiscale(&v.codice_fiscale).unwrap_or_else(|| {
+            errors.add("codice_fiscale", "register-org-error-codice-fiscale");
             String::new()
         })
     };
-    if !email_like(&v.pec) {
+    if Email::parse(&v.pec).is_none() {
         errors.add("pec", "register-org-error-pec");
     }
     if !plain_text(&v.seat, 300) {
@@ -150,7 +146,7 @@ fn check(u: &Upload) -> (Values, Result<NewOrganisation, FieldErrors>) {
     }
     let org = NewOrganisation {
         kind,
-        tax_code,
+        codice_fiscale,
         name: v.name.clone(),
         pec: v.pec.clone(),
         seat: v.seat.clone(),
@@ -195,12 +191,12 @@ pub async fn submit(req: PageRequest, who: Principal, request: Request) -> AppRe
     };
     // Known already, to the portal or to the company registry: join it through
     // its managers or by association (/profili/associa), never a second time.
-    let (account, tc) = (who.actor.account_id, org.tax_code.clone());
+    let (account, tc) = (who.actor.account_id, org.codice_fiscale.clone());
     let (known, pending, too_many) = with_conn(&req.state.pool, move |c| {
         use crate::db::schema::organisations as o;
         use crate::registry::{CompanyRegistry, LocalRegistry};
         use diesel::prelude::*;
-        let known = o::table.filter(o::tax_code.eq(&tc)).count().get_result::<i64>(c)? > 0
+        let known = o::table.filter(o::codice_fiscale.eq(&tc)).count().get_result::<i64>(c)? > 0
             || LocalRegistry.company(c, &tc)?.is_some();
         let waiting = applications::pending_of(c, account)?;
         Ok((known, waiting.contains(&tc), waiting.len() >= MAX_PENDING_APPLICATIONS))

@@ -49,7 +49,7 @@ pub fn create(conn: &mut AnyConnection, company: &str, account_id: i64, now: Nai
     diesel::insert_into(q::table)
         .values((
             q::token_hash.eq(hash(&token)),
-            q::company_tax_code.eq(company),
+            q::company_codice_fiscale.eq(company),
             q::account_id.eq(account_id),
             q::state.eq(State::Pending.code()),
             q::created_at.eq(now),
@@ -70,7 +70,7 @@ pub struct Open {
 pub fn open(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> QueryResult<Option<Open>> {
     let row: Option<(i64, String, i64, String, NaiveDateTime)> = q::table
         .filter(q::token_hash.eq(hash(token)))
-        .select((q::id, q::company_tax_code, q::account_id, q::state, q::expires_at))
+        .select((q::id, q::company_codice_fiscale, q::account_id, q::state, q::expires_at))
         .first(conn)
         .optional()?;
     Ok(row
@@ -93,7 +93,7 @@ pub fn pending_of(conn: &mut AnyConnection, account_id: i64, now: NaiveDateTime)
         .filter(q::account_id.eq(account_id))
         .filter(q::state.eq(State::Pending.code()))
         .filter(q::expires_at.gt(now))
-        .select(q::company_tax_code)
+        .select(q::company_codice_fiscale)
         .load(conn)
 }
 

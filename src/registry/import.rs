@@ -14,7 +14,7 @@
 use crate::db::schema::{registry_companies as c, registry_representatives as r};
 use crate::db::{csv_rows, AnyConnection};
 use crate::identity::organisations;
-use crate::identity::{codice_fiscale, partita_iva};
+use crate::kernel::{CodiceFiscale, Email, PartitaIva};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -37,7 +37,7 @@ pub struct Report {
 pub use crate::db::csv_rows::ImportError;
 
 struct Row {
-    tax_code: String,
+    codice_fiscale: String,
     vat_number: Option<String>,
     name: String,
     pec: String,
@@ -51,18 +51,19 @@ fn parse(record: &csv::StringRecord) -> Result<Row, String> {
     if record.len() != HEADER.len() {
         return Err(format!("{} fields instead of {}", record.len(), HEADER.len()));
     }
-    let tax_code = partita_iva::normalize(field(0))
+    let codice_fiscale = PartitaIva::parse(field(0))
+        .map(String::from)
         .ok_or_else(|| format!("codice fiscale {:?}: not 11 digits with a valid check digit", field(0)))?;
     let vat_number = match field(1) {
         "" => None,
-        v => Some(partita_iva::normalize(v).ok_or_else(|| format!("partita IVA {v:?}: not valid"))?),
+        v => Some(PartitaIva::parse(v).map(String::from).ok_or_else(|| format!("partita IVA {v:?}: not valid"))?),
     };
     let name = field(2).to_string();
     if name.is_empty() || name.chars().count() > 200 {
         return Err("denominazione: missing or longer than 200 characters".into());
     }
     let pec = field(3).to_lowercase();
-    if !crate::web::text::email_address(&pec) {
+    if Email::parse(&pec).is_none() {
         return Err(format!("pec {:?}: not an e-mail address", field(3)));
     }
     let seat = field(4).to_string();
@@ -72,12 +73,13 @@ fn parse(record: &csv::StringRecord) -> Result<Row, String> {
     let representatives = field(5)
         .split_whitespace()
         .map(|cf| {
-            codice_fiscale::normalize(cf)
+            CodiceFiscale::parse(cf)
+                .map(String::from)
                 .filter(|n| n.len() == 16)
                 .ok_or_else(|| format!("legale rappresentante {cf:?}: not a valid codice fiscale"))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Row { tax_code, vat_number, name, pec, seat, representatives })
+    Ok(Row { codice_fiscale, vat_number, name, pec, seat, representatives })
 }
 
 /// Imports a registry export from `input` (see the module for the format).
@@ -90,7 +92,7 @@ pub fn registro_imprese(
     let mut report = Report { rejected, ..Report::default() };
     conn.transaction(|conn| {
         for row in &rows {
-            let exists = c::table.find(&row.tax_code).count().get_result::<i64>(conn)? > 0;
+            let exists = c::table.find(&row.codice_fiscale).count().get_result::<i64>(conn)? > 0;
             let details = (
                 c::vat_number.eq(&row.vat_number),
                 c::name.eq(&row.name),
@@ -99,11 +101,13 @@ pub fn registro_imprese(
                 c::imported_at.eq(now),
             );
             if exists {
-                diesel::update(c::table.find(&row.tax_code)).set(details).execute(conn)?;
-                diesel::delete(r::table.filter(r::company_tax_code.eq(&row.tax_code))).execute(conn)?;
+                diesel::update(c::table.find(&row.codice_fiscale)).set(details).execute(conn)?;
+                diesel::delete(r::table.filter(r::company_codice_fiscale.eq(&row.codice_fiscale))).execute(conn)?;
                 report.updated += 1;
             } else {
-                diesel::insert_into(c::table).values((c::tax_code.eq(&row.tax_code), details)).execute(conn)?;
+                diesel::insert_into(c::table)
+                    .values((c::codice_fiscale.eq(&row.codice_fiscale), details))
+                    .execute(conn)?;
                 report.added += 1;
             }
             let mut reps = row.representatives.clone();
@@ -111,10 +115,10 @@ pub fn registro_imprese(
             reps.dedup();
             for person in &reps {
                 diesel::insert_into(r::table)
-                    .values((r::company_tax_code.eq(&row.tax_code), r::person_tax_code.eq(person)))
+                    .values((r::company_codice_fiscale.eq(&row.codice_fiscale), r::person_codice_fiscale.eq(person)))
                     .execute(conn)?;
             }
-            report.ended += organisations::end_unnamed_representatives(conn, &row.tax_code, &reps, now)?;
+            report.ended += organisations::end_unnamed_representatives(conn, &row.codice_fiscale, &reps, now)?;
         }
         Ok::<_, diesel::result::Error>(())
     })?;

@@ -14,7 +14,7 @@ use diesel::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegisteredCompany {
     /// The company's codice fiscale (11 digits, usually also its partita IVA).
-    pub tax_code: String,
+    pub codice_fiscale: String,
     pub vat_number: Option<String>,
     pub name: String,
     /// Where requests to the company are sent (posta elettronica certificata).
@@ -30,7 +30,7 @@ impl RegisteredCompany {
     pub fn as_organisation(&self) -> NewOrganisation {
         NewOrganisation {
             kind: Some(OrganisationKind::Impresa),
-            tax_code: self.tax_code.clone(),
+            codice_fiscale: self.codice_fiscale.clone(),
             name: self.name.clone(),
             pec: self.pec.clone(),
             seat: self.seat.clone(),
@@ -42,7 +42,7 @@ impl RegisteredCompany {
 
 /// What the portal asks of a company registry.
 pub trait CompanyRegistry: Send + Sync {
-    fn company(&self, conn: &mut AnyConnection, tax_code: &str) -> QueryResult<Option<RegisteredCompany>>;
+    fn company(&self, conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<Option<RegisteredCompany>>;
 }
 
 /// The registry as last imported into the local tables.
@@ -50,28 +50,28 @@ pub trait CompanyRegistry: Send + Sync {
 pub struct LocalRegistry;
 
 impl CompanyRegistry for LocalRegistry {
-    fn company(&self, conn: &mut AnyConnection, tax_code: &str) -> QueryResult<Option<RegisteredCompany>> {
+    fn company(&self, conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<Option<RegisteredCompany>> {
         let row: Option<(String, Option<String>, String, String, String)> = c::table
-            .find(tax_code)
-            .select((c::tax_code, c::vat_number, c::name, c::pec, c::seat))
+            .find(codice_fiscale)
+            .select((c::codice_fiscale, c::vat_number, c::name, c::pec, c::seat))
             .first(conn)
             .optional()?;
-        let Some((tax_code, vat_number, name, pec, seat)) = row else { return Ok(None) };
+        let Some((codice_fiscale, vat_number, name, pec, seat)) = row else { return Ok(None) };
         let representatives = r::table
-            .filter(r::company_tax_code.eq(&tax_code))
-            .order(r::person_tax_code)
-            .select(r::person_tax_code)
+            .filter(r::company_codice_fiscale.eq(&codice_fiscale))
+            .order(r::person_codice_fiscale)
+            .select(r::person_codice_fiscale)
             .load(conn)?;
-        Ok(Some(RegisteredCompany { tax_code, vat_number, name, pec, seat, representatives }))
+        Ok(Some(RegisteredCompany { codice_fiscale, vat_number, name, pec, seat, representatives }))
     }
 }
 
 /// Development only: a demo company whose legale rappresentante is the demo
 /// IdP's Giulia Bianchi, so associating a company can be tried at once.
-pub fn seed_demo(conn: &mut AnyConnection, giulia_tax_code: &str, now: chrono::NaiveDateTime) -> QueryResult<()> {
+pub fn seed_demo(conn: &mut AnyConnection, giulia_codice_fiscale: &str, now: chrono::NaiveDateTime) -> QueryResult<()> {
     let csv = format!(
         "codice_fiscale;partita_iva;denominazione;pec;sede;legali_rappresentanti\n\
-         01234567897;01234567897;Bianchi Servizi srl;bianchiservizi@pec.example.it;Via Roma 1, 20121 Milano (MI);{giulia_tax_code}\n"
+         01234567897;01234567897;Bianchi Servizi srl;bianchiservizi@pec.example.it;Via Roma 1, 20121 Milano (MI);{giulia_codice_fiscale}\n"
     );
     match import::registro_imprese(conn, csv.as_bytes(), now) {
         Ok(_) => Ok(()),

@@ -8,6 +8,7 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
 use crate::kernel::AppState;
+use crate::kernel::Email;
 use crate::mail::outbox;
 use crate::paths;
 use crate::web::components::{Field, FieldErrors, SelectField, TextareaField};
@@ -100,10 +101,6 @@ pub async fn account_email(state: &AppState, account: i64) -> AppResult<Option<S
     .await?)
 }
 
-fn email_ok(s: &str) -> bool {
-    crate::web::text::email_address(s)
-}
-
 /// `POST /supporto`.
 pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> {
     // Each may store a file and sends mail: a ceiling per address…
@@ -124,7 +121,7 @@ pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> 
     if v.name.is_empty() || v.name.chars().count() > 150 {
         errors.add("nome", "support-error-name");
     }
-    if !email_ok(&v.email) {
+    if Email::parse(&v.email).is_none() {
         errors.add("email", "support-error-email");
     }
     if !CATEGORIES.contains(&v.category.as_str()) {

@@ -369,7 +369,7 @@ async fn a_registration_never_takes_over_a_known_company() {
     with_conn(&app.state.pool, move |c| {
         let real = servizi_lavoro::identity::organisations::NewOrganisation {
             kind: None,
-            tax_code: "12345678903".into(),
+            codice_fiscale: "12345678903".into(),
             name: "Verdi Originale srl".into(),
             pec: "verdi.originale@pec.example.org".into(),
             seat: "Via Vera 3, Torino".into(),
@@ -387,7 +387,7 @@ async fn a_registration_never_takes_over_a_known_company() {
     assert!(res.body.contains("già nota"));
     let (name, pec): (String, String) = with_conn(&app.state.pool, |c| {
         organisations::table
-            .filter(organisations::tax_code.eq("12345678903"))
+            .filter(organisations::codice_fiscale.eq("12345678903"))
             .select((organisations::name, organisations::pec))
             .first(c)
     })
@@ -429,9 +429,10 @@ async fn no_operator_decides_their_own_application() {
         ops.post_form(&format!("/assistenza/organizzazioni/{id}/decisione"), &[("decision", "approve")], false).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.body.contains("un altro operatore"));
-    let created =
-        rows(&app, |c| organisations::table.filter(organisations::tax_code.eq("09876543217")).count().get_result(c))
-            .await;
+    let created = rows(&app, |c| {
+        organisations::table.filter(organisations::codice_fiscale.eq("09876543217")).count().get_result(c)
+    })
+    .await;
     assert_eq!(created, 0, "not approved");
 }
 

@@ -317,8 +317,8 @@ async fn codes_stay_unique_and_the_chain_one_line_under_concurrent_submission() 
     .expect("account");
     let contents = module::Contents {
         kind: "dimissioni".into(),
-        worker_tax_code: MARIO.into(),
-        employer_tax_code: COMPANY.into(),
+        worker_codice_fiscale: MARIO.into(),
+        employer_codice_fiscale: COMPANY.into(),
         start_date: chrono::NaiveDate::from_ymd_opt(2019, 4, 1).expect("date"),
         ..Default::default()
     };
@@ -349,7 +349,7 @@ pub async fn luca_operator(app: &TestApp) -> Browser<'_> {
     let (cf, now) = (cf_of("luca"), app.state.clock.now());
     with_conn(&app.state.pool, move |c| {
         let who = servizi_lavoro::profiles::demo::DemoConsultant {
-            tax_code: &cf,
+            codice_fiscale: &cf,
             given_name: "Luca",
             family_name: "Verdi",
             email: "luca@example.org",
@@ -556,7 +556,7 @@ async fn what_an_operator_sent_for_one_soggetto_abilitato_is_not_seen_from_anoth
         let account: i64 = a::table.filter(a::identifier.eq(&cf)).select(a::id).first(c)?;
         let patronato = NewOrganisation {
             kind: Some(OrganisationKind::Patronato),
-            tax_code: "97735020584".into(),
+            codice_fiscale: "97735020584".into(),
             name: "Patronato Esempio".into(),
             pec: "patronato@pec.example.it".into(),
             seat: "Via Roma 2, 00100 Roma (RM)".into(),

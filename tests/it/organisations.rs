@@ -186,7 +186,7 @@ async fn other_peoples_organisations_members_and_invitations_do_not_exist_for_yo
     let (cf, now) = (cf_of("luca"), chrono::Utc::now().naive_utc());
     with_conn(&app.state.pool, move |c| {
         let who = servizi_lavoro::profiles::demo::DemoConsultant {
-            tax_code: &cf,
+            codice_fiscale: &cf,
             given_name: "Luca",
             family_name: "Verdi",
             email: "luca.verdi@example.org",

@@ -7,8 +7,8 @@ use super::request_state::{self, Purpose};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::identity::account::{self, IdKind, Identity};
-use crate::identity::codice_fiscale;
 use crate::kernel::AppState;
+use crate::kernel::CodiceFiscale;
 use crate::kernel::Credential;
 use crate::kernel::{IdpSession, SignedIn};
 use crate::saml::response::ResponseRecord;
@@ -68,8 +68,11 @@ pub fn identity_from(
     let (kind, identifier) = match credential {
         Credential::Spid | Credential::Cie => {
             let raw = attrs.get("fiscalNumber").ok_or("fiscalNumber")?;
-            let cf = raw.strip_prefix("TINIT-").and_then(codice_fiscale::normalize).ok_or("fiscalNumber")?;
-            (IdKind::FiscalCode, cf)
+            let cf = raw
+                .strip_prefix("TINIT-")
+                .and_then(|s| CodiceFiscale::parse(s).map(String::from))
+                .ok_or("fiscalNumber")?;
+            (IdKind::CodiceFiscale, cf)
         }
         Credential::Eidas => {
             (IdKind::Eidas, attrs.get("spidCode").filter(|v| !v.is_empty()).ok_or("spidCode")?.clone())

@@ -1,0 +1,20 @@
+-- One name for the codice fiscale (GLOSSARY.md): columns say codice_fiscale, never tax_code.
+ALTER TABLE registry_companies RENAME COLUMN tax_code TO codice_fiscale;
+ALTER TABLE registry_representatives RENAME COLUMN company_tax_code TO company_codice_fiscale;
+ALTER TABLE registry_representatives RENAME COLUMN person_tax_code TO person_codice_fiscale;
+ALTER TABLE organisations RENAME COLUMN tax_code TO codice_fiscale;
+ALTER TABLE association_requests RENAME COLUMN company_tax_code TO company_codice_fiscale;
+ALTER TABLE invitations RENAME COLUMN invitee_tax_code TO invitee_codice_fiscale;
+ALTER TABLE organisation_applications RENAME COLUMN tax_code TO codice_fiscale;
+ALTER TABLE legacy_profiles RENAME COLUMN person_tax_code TO person_codice_fiscale;
+ALTER TABLE legacy_profiles RENAME COLUMN organisation_tax_code TO organisation_codice_fiscale;
+ALTER TABLE legacy_activity RENAME COLUMN person_tax_code TO person_codice_fiscale;
+ALTER TABLE legacy_activity RENAME COLUMN organisation_tax_code TO organisation_codice_fiscale;
+ALTER TABLE deleghe RENAME COLUMN delegate_tax_code TO delegate_codice_fiscale;
+ALTER TABLE rapporti RENAME COLUMN worker_tax_code TO worker_codice_fiscale;
+ALTER TABLE rapporti RENAME COLUMN employer_tax_code TO employer_codice_fiscale;
+ALTER TABLE dimissioni_modules RENAME COLUMN worker_tax_code TO worker_codice_fiscale;
+ALTER TABLE dimissioni_modules RENAME COLUMN employer_tax_code TO employer_codice_fiscale;
+ALTER TABLE dimissioni_modules RENAME COLUMN abilitato_tax_code TO abilitato_codice_fiscale;
+ALTER TABLE dimissioni_pins RENAME COLUMN worker_tax_code TO worker_codice_fiscale;
+ALTER TABLE declared_tax_codes RENAME TO declared_codici_fiscali;
