@@ -1,6 +1,7 @@
 //! Every address of the portal, defined once: the routes are built from these
 //! and every link uses them. `{name}` marks a parameter (axum syntax); the
 //! functions below fill them in.
+use crate::kernel::{DelegaId, InvitationId, MembershipId, OrganisationId};
 pub const HOME: &str = "/";
 pub const HEALTH: &str = "/healthz";
 pub const READY: &str = "/readyz";
@@ -184,43 +185,43 @@ pub fn dimissioni_revoca(code: &str) -> String {
     fill(DIMISSIONI_REVOCA, "codice", code)
 }
 
-pub fn delega(id: i64) -> String {
+pub fn delega(id: DelegaId) -> String {
     fill(DELEGA, "id", &id.to_string())
 }
 
-pub fn delega_action(id: i64) -> String {
+pub fn delega_action(id: DelegaId) -> String {
     fill(DELEGA_ACTION, "id", &id.to_string())
 }
 
-pub fn invitation(id: i64) -> String {
+pub fn invitation(id: InvitationId) -> String {
     fill(INVITATION, "id", &id.to_string())
 }
 
-pub fn organisation(id: i64) -> String {
+pub fn organisation(id: OrganisationId) -> String {
     fill(ORGANISATION, "id", &id.to_string())
 }
 
-pub fn organisation_invite(id: i64) -> String {
+pub fn organisation_invite(id: OrganisationId) -> String {
     fill(ORGANISATION_INVITE, "id", &id.to_string())
 }
 
-pub fn organisation_revoke(id: i64, invitation: i64) -> String {
+pub fn organisation_revoke(id: OrganisationId, invitation: InvitationId) -> String {
     fill(&fill(ORGANISATION_REVOKE, "id", &id.to_string()), "invitation", &invitation.to_string())
 }
 
-pub fn member_role(id: i64, member: i64) -> String {
+pub fn member_role(id: OrganisationId, member: MembershipId) -> String {
     fill(&fill(MEMBER_ROLE, "id", &id.to_string()), "member", &member.to_string())
 }
 
-pub fn member_remove(id: i64, member: i64) -> String {
+pub fn member_remove(id: OrganisationId, member: MembershipId) -> String {
     fill(&fill(MEMBER_REMOVE, "id", &id.to_string()), "member", &member.to_string())
 }
 
-pub fn organisation_activity(id: i64) -> String {
+pub fn organisation_activity(id: OrganisationId) -> String {
     fill(ORGANISATION_ACTIVITY, "id", &id.to_string())
 }
 
-pub fn organisation_activity_csv(id: i64) -> String {
+pub fn organisation_activity_csv(id: OrganisationId) -> String {
     fill(ORGANISATION_ACTIVITY_CSV, "id", &id.to_string())
 }
 

@@ -2,6 +2,7 @@
 //! updates and deletes of its rows).
 use crate::db::schema::audit_events as a;
 use crate::db::AnyConnection;
+use crate::kernel::{DelegaId, OrganisationId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -57,7 +58,7 @@ pub fn by_actor(conn: &mut AnyConnection, account_id: i64, limit: i64) -> QueryR
 
 /// What was done for or to organisation `id` — on its behalf, or to its
 /// members and invitations — newest first (its activity page).
-pub fn about_organisation(conn: &mut AnyConnection, id: i64, limit: i64) -> QueryResult<Vec<AuditEvent>> {
+pub fn about_organisation(conn: &mut AnyConnection, id: OrganisationId, limit: i64) -> QueryResult<Vec<AuditEvent>> {
     let own = format!("org:{id}");
     let within = format!("org:{id}/%");
     a::table
@@ -69,7 +70,7 @@ pub fn about_organisation(conn: &mut AnyConnection, id: i64, limit: i64) -> Quer
 }
 
 /// What was done through delega `id`, newest first (shown to its grantor's side).
-pub fn under_delega(conn: &mut AnyConnection, id: i64, limit: i64) -> QueryResult<Vec<AuditEvent>> {
+pub fn under_delega(conn: &mut AnyConnection, id: DelegaId, limit: i64) -> QueryResult<Vec<AuditEvent>> {
     a::table
         .filter(a::subject.like(format!("%/delega:{id}")))
         .order(a::id.desc())

@@ -1,6 +1,9 @@
 //! The decision itself: pure, so every combination can be tested in a table.
 use super::Permit;
-use crate::kernel::{Credential, DelegaGrant, Level, MemberRole, Principal, Profile, Role};
+use crate::kernel::{
+    Credential, DelegaGrant, DelegaId, InvitationId, Level, MemberRole, MembershipId, OrganisationId, Principal,
+    Profile, Role,
+};
 
 /// What the principal wants to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,25 +59,25 @@ pub enum Resource<'a> {
     OwnProfile,
     /// Acting for an organisation through a membership held by `holder`.
     Membership {
-        id: i64,
+        id: MembershipId,
         holder: i64,
     },
     /// An organisation's members, invitations and activity; `role` is the
     /// principal's own role in it now (none: not a member).
     Organisation {
-        id: i64,
+        id: OrganisationId,
         role: Option<MemberRole>,
     },
     /// Granting a new delega for oneself (`organisation` none) or for an
     /// organisation, with the principal's role in it now; `needs` is the
     /// highest level among the services it would cover.
     DelegaGrant {
-        organisation: Option<(i64, Option<MemberRole>)>,
+        organisation: Option<(OrganisationId, Option<MemberRole>)>,
         needs: Level,
     },
     /// An invitation to join an organisation, addressed to a codice fiscale.
     Invitation {
-        id: i64,
+        id: InvitationId,
         invitee: &'a str,
     },
     /// An application to register an organisation, checked by the helpdesk;
@@ -94,17 +97,17 @@ pub enum Resource<'a> {
         /// (never the worker, so a denied probe records only what was asked).
         code: &'a str,
         worker: &'a str,
-        employer: Option<i64>,
+        employer: Option<OrganisationId>,
         filed_by: i64,
         /// The soggetto abilitato it was sent for (none: sent by the worker).
-        sent_for: Option<i64>,
+        sent_for: Option<OrganisationId>,
         province: &'a str,
         /// The provinces of the Ispettorato office the principal is an
         /// officer of (none: not an officer).
         officer_for: &'a [&'a str],
         /// The soggetto abilitato for which the principal found it with the
         /// worker's retrieval code (nota 3575/2020), if any.
-        retrieved_for: Option<i64>,
+        retrieved_for: Option<OrganisationId>,
     },
     /// A list of Dimissioni modules: whose, and for whom.
     Resignations(Listing<'a>),
@@ -118,7 +121,7 @@ pub enum Resource<'a> {
     /// organisation now. An organisation's delega belongs to its current
     /// managers, not to the person who once granted it.
     Delega {
-        id: i64,
+        id: DelegaId,
         grantor: i64,
         delegate: &'a str,
         for_organisation: bool,
@@ -166,9 +169,9 @@ pub enum Listing<'a> {
     /// The worker's own (their codice fiscale).
     Worker(&'a str),
     /// Those of an organisation's relationships, to the company.
-    Employer { organisation: i64 },
+    Employer { organisation: OrganisationId },
     /// Those the operator sent for a soggetto abilitato.
-    SentFor { organisation: i64 },
+    SentFor { organisation: OrganisationId },
     /// Those of an Ispettorato office's provinces, to its officers: the
     /// office listed and the one the principal is an officer of (if any).
     Office { office: &'a str, officer_of: Option<&'a str> },
@@ -233,7 +236,7 @@ pub enum DelegaLimit {
     /// The service is not among those delegated.
     Scope,
     /// Temporanea: today's use is not approved by the grantor yet.
-    Approval { delega: i64 },
+    Approval { delega: DelegaId },
     /// The law reserves the service to the person.
     Reserved,
 }
@@ -253,7 +256,7 @@ impl DelegaLimit {
 pub const DIMISSIONI: &str = "dimissioni-volontarie";
 
 /// Whether a delega is usable on the day it was checked (dates, approval).
-fn delega_in_force(id: i64, grant: &DelegaGrant) -> Result<(), DelegaLimit> {
+fn delega_in_force(id: DelegaId, grant: &DelegaGrant) -> Result<(), DelegaLimit> {
     if grant.today < grant.from || grant.today > grant.until {
         return Err(DelegaLimit::Dates);
     }
@@ -264,7 +267,7 @@ fn delega_in_force(id: i64, grant: &DelegaGrant) -> Result<(), DelegaLimit> {
 }
 
 /// Whether a delega covers service `s` on the day it was checked.
-fn delega_covers(id: i64, grant: &DelegaGrant, s: &Requirements, capacity: Profile) -> Result<(), DelegaLimit> {
+fn delega_covers(id: DelegaId, grant: &DelegaGrant, s: &Requirements, capacity: Profile) -> Result<(), DelegaLimit> {
     if s.reserved.contains(&capacity) {
         return Err(DelegaLimit::Reserved);
     }
@@ -311,7 +314,7 @@ fn at_level(who: &Principal, needed: Level) -> Result<(), Denial> {
 
 /// Whether the principal acts for organisation `id` as a company, with a
 /// delega (if through one) that covers Dimissioni volontarie today.
-fn as_company(who: &Principal, id: Option<i64>) -> bool {
+fn as_company(who: &Principal, id: Option<OrganisationId>) -> bool {
     let acting_for =
         matches!(&who.acting.subject, crate::kernel::Subject::Organisation { id: o, .. } if Some(*o) == id);
     acting_for
@@ -334,7 +337,7 @@ fn manages(role: Option<MemberRole>) -> Result<(), Denial> {
 
 /// Whether the principal acts for soggetto abilitato `id` (not for another
 /// organisation they belong to).
-fn as_abilitato(who: &Principal, id: Option<i64>) -> bool {
+fn as_abilitato(who: &Principal, id: Option<OrganisationId>) -> bool {
     who.profile() == Profile::SoggettoAbilitato
         && matches!(&who.acting.subject, crate::kernel::Subject::Organisation { id: o, .. } if Some(*o) == id)
 }

@@ -7,6 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::i18n::{t, t_args, use_lang};
 use crate::identity::organisations;
+use crate::kernel::DelegaId;
 use crate::kernel::{Credential, DelegaGrant, Level, Principal, Profile};
 use crate::paths;
 use crate::web::components::Crumb;
@@ -232,7 +233,7 @@ struct ResultsKey {
 }
 
 /// Credential, level, profile, and the delega acted through (if any).
-type DecisionInputs = (Credential, Level, Profile, Option<(i64, DelegaGrant)>);
+type DecisionInputs = (Credential, Level, Profile, Option<(DelegaId, DelegaGrant)>);
 
 /// The body of `/servizi` (filters, count, results), rendered once per key:
 /// it is the same for everyone with the

@@ -4,11 +4,12 @@
 use super::lifecycle::{Event, State};
 use super::model::{self, Kind};
 use super::notify;
-use super::pages::{self, DelegaId, Lists};
+use super::pages::{self, Lists};
 use super::permit::permit;
 use crate::access::Action;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
+use crate::kernel::DelegaId;
 use crate::kernel::{Credential, Principal};
 use crate::paths;
 use crate::web::components::FieldErrors;
@@ -46,7 +47,7 @@ fn event_for(action: &str) -> Option<(Action, Event, &'static str)> {
 pub async fn act(
     req: PageRequest,
     who: Principal,
-    Path(DelegaId { id }): Path<DelegaId>,
+    Path(id): Path<DelegaId>,
     FormData(form): FormData<ActionForm>,
 ) -> AppResult<Response> {
     let action = form.azione.unwrap_or_default();
@@ -98,7 +99,7 @@ pub async fn act(
 
 /// Applies `event` to delega `id` and queues its `mail`, in one transaction;
 /// a refused transition is a 409.
-async fn change(req: &PageRequest, id: i64, event: Event, mail: &'static str, account: i64) -> AppResult<()> {
+async fn change(req: &PageRequest, id: DelegaId, event: Event, mail: &'static str, account: i64) -> AppResult<()> {
     let (now, lang, state) = (req.state.clock.now(), req.lang, req.state.clone());
     crate::db::transaction(&req.state.pool, move |c| {
         let result = model::apply(c, id, event, Some(account), now)?;

@@ -13,6 +13,7 @@ use crate::error::AppResult;
 use crate::i18n::{t, use_lang};
 use crate::identity::organisations::{self, Profile as Held};
 use crate::kernel::CodiceFiscale;
+use crate::kernel::OrganisationId;
 use crate::kernel::{Principal, Profile};
 use crate::paths;
 use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors};
@@ -31,7 +32,7 @@ struct Subject {
     value: String,
     name: String,
     capacity: Profile,
-    organisation: Option<i64>,
+    organisation: Option<OrganisationId>,
 }
 
 async fn subjects(req: &PageRequest, who: &Principal) -> AppResult<Vec<Subject>> {

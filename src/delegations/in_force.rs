@@ -7,6 +7,7 @@ use super::model::{self, Kind};
 use crate::auth::session::BoxFuture;
 use crate::db::{with_conn, AnyConnection};
 use crate::identity::organisations;
+use crate::kernel::DelegaId;
 use crate::kernel::{Acting, AppState, Basis, DelegaGrant, Principal, Profile, Subject};
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
@@ -16,7 +17,7 @@ use diesel::QueryResult;
 /// not: not theirs, not in force, or its grantor no longer manages the organisation.
 pub fn acting_through(
     conn: &mut AnyConnection,
-    id: i64,
+    id: DelegaId,
     account: i64,
     codice_fiscale: &str,
     now: NaiveDateTime,
@@ -60,7 +61,7 @@ pub fn refresh(state: AppState, who: Principal) -> BoxFuture<Result<Option<Actin
         let (account, codice_fiscale, now) = (who.actor.account_id, who.actor.identifier.clone(), state.clock.now());
         let fresh = with_conn(&state.pool, move |c| acting_through(c, id, account, &codice_fiscale, now)).await?;
         Ok(Some(fresh.unwrap_or_else(|| {
-            tracing::info!(account, delega = id, "delega no longer in force: acting as Cittadino again");
+            tracing::info!(account, delega = %id, "delega no longer in force: acting as Cittadino again");
             Acting::themself()
         })))
     })

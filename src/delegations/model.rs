@@ -7,6 +7,7 @@ use crate::db::schema::{accounts as a, delega_approvals as ap, delega_events as 
 use crate::db::AnyConnection;
 use crate::identity::organisations::OrganisationKind;
 use crate::kernel::Level;
+use crate::kernel::{DelegaId, OrganisationId};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -41,7 +42,7 @@ impl Kind {
 /// The organisation a delega is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ForOrganisation {
-    pub id: i64,
+    pub id: OrganisationId,
     pub name: String,
     pub kind: OrganisationKind,
 }
@@ -49,7 +50,7 @@ pub struct ForOrganisation {
 /// One delega as its pages show it; `state` is as of the time it was read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delega {
-    pub id: i64,
+    pub id: DelegaId,
     pub grantor_account_id: i64,
     pub grantor_name: String,
     /// None: the grantor's own citizen services.
@@ -85,13 +86,13 @@ impl Delega {
 }
 
 type Row = (
-    (i64, i64, String, String, Option<i64>, Option<String>, Option<String>, String),
+    (DelegaId, i64, String, String, Option<OrganisationId>, Option<String>, Option<String>, String),
     (Option<String>, NaiveDate, NaiveDate, String, String, NaiveDateTime, NaiveDateTime),
 );
 
 enum Filter<'a> {
-    Id(i64),
-    Given { account: i64, organisations: &'a [i64] },
+    Id(DelegaId),
+    Given { account: i64, organisations: &'a [OrganisationId] },
     Received(&'a str),
     Live,
 }
@@ -133,8 +134,8 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryRe
         }
     };
     let rows: Vec<Row> = q.limit(500).load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0 .0).collect();
-    let extra: Vec<(i64, Option<i64>, String)> =
+    let ids: Vec<DelegaId> = rows.iter().map(|r| r.0 .0).collect();
+    let extra: Vec<(DelegaId, Option<i64>, String)> =
         d::table.filter(d::id.eq_any(&ids)).select((d::id, d::delegate_account_id, d::acceptance_code)).load(conn)?;
     Ok(rows
         .into_iter()
@@ -177,12 +178,12 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryRe
 /// One delega, for this domain's own work (deciding who may see it through
 /// `permit`, acting on it, the scheduled job): other domains cannot read a
 /// delega; they ask for its [`parties`] to decide.
-pub(super) fn find(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<Option<Delega>> {
+pub(super) fn find(conn: &mut AnyConnection, id: DelegaId, now: NaiveDateTime) -> QueryResult<Option<Delega>> {
     Ok(load(conn, Filter::Id(id), now)?.into_iter().next())
 }
 
 /// The state of delega `id` now (what the clock brought about included).
-pub fn state(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<Option<State>> {
+pub fn state(conn: &mut AnyConnection, id: DelegaId, now: NaiveDateTime) -> QueryResult<Option<State>> {
     Ok(find(conn, id, now)?.map(|d| d.state))
 }
 
@@ -191,12 +192,12 @@ pub fn state(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResu
 pub struct Parties {
     pub grantor: i64,
     pub delegate_codice_fiscale: String,
-    pub organisation: Option<i64>,
+    pub organisation: Option<OrganisationId>,
 }
 
 /// The parties of delega `id`, if it exists.
-pub fn parties(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Parties>> {
-    let row: Option<(i64, String, Option<i64>)> = d::table
+pub fn parties(conn: &mut AnyConnection, id: DelegaId) -> QueryResult<Option<Parties>> {
+    let row: Option<(i64, String, Option<OrganisationId>)> = d::table
         .find(id)
         .select((d::grantor_account_id, d::delegate_codice_fiscale, d::organisation_id))
         .first(conn)
@@ -213,7 +214,7 @@ pub fn parties(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Parties>
 pub fn given(
     conn: &mut AnyConnection,
     account: i64,
-    organisations: &[i64],
+    organisations: &[OrganisationId],
     now: NaiveDateTime,
 ) -> QueryResult<Vec<Delega>> {
     load(conn, Filter::Given { account, organisations }, now)
@@ -233,7 +234,7 @@ pub fn live(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<Del
 #[derive(Clone, Debug)]
 pub struct NewDelega {
     pub grantor: i64,
-    pub organisation: Option<i64>,
+    pub organisation: Option<OrganisationId>,
     pub delegate_codice_fiscale: String,
     pub kind: Kind,
     pub services: Option<Vec<String>>,
@@ -255,7 +256,7 @@ pub fn create(
     new: &NewDelega,
     answer_days: i64,
     now: NaiveDateTime,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<DelegaId>> {
     let grant = Resource::DelegaGrant { organisation: new.organisation.map(|id| (id, None)), needs: Level::L1 };
     permit.require(Action::Change, &grant)?;
     conn.transaction(|c| {
@@ -272,7 +273,7 @@ pub fn create(
         if scopes.contains(&scope) {
             return Ok(None);
         }
-        let id: i64 = diesel::insert_into(d::table)
+        let id: DelegaId = diesel::insert_into(d::table)
             .values((
                 d::grantor_account_id.eq(new.grantor),
                 d::organisation_id.eq(new.organisation),
@@ -297,7 +298,7 @@ pub fn create(
 /// Appends to a delega's history.
 pub fn record(
     conn: &mut AnyConnection,
-    id: i64,
+    id: DelegaId,
     actor: Option<i64>,
     event: &str,
     detail: &str,
@@ -334,7 +335,7 @@ fn catch_up(c: &mut AnyConnection, delega: &Delega, now: NaiveDateTime) -> Query
 
 /// For the scheduled job: writes down what the clock brought about for
 /// delega `id`; the new state when it changed.
-pub fn bring_up_to_date(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<Option<State>> {
+pub fn bring_up_to_date(conn: &mut AnyConnection, id: DelegaId, now: NaiveDateTime) -> QueryResult<Option<State>> {
     conn.transaction(|c| {
         let Some(delega) = find(c, id, now)? else { return Ok(None) };
         match catch_up(c, &delega, now)? {
@@ -350,7 +351,7 @@ pub fn bring_up_to_date(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -
 /// it is in.
 pub fn apply(
     conn: &mut AnyConnection,
-    id: i64,
+    id: DelegaId,
     event: Event,
     actor: Option<i64>,
     now: NaiveDateTime,
@@ -374,7 +375,7 @@ enum Attempt {
 
 fn apply_once(
     conn: &mut AnyConnection,
-    id: i64,
+    id: DelegaId,
     event: Event,
     actor: Option<i64>,
     now: NaiveDateTime,
@@ -405,14 +406,14 @@ fn apply_once(
     })
 }
 
-fn set_state(c: &mut AnyConnection, id: i64, from: State, to: State, now: NaiveDateTime) -> QueryResult<bool> {
+fn set_state(c: &mut AnyConnection, id: DelegaId, from: State, to: State, now: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(d::table.find(id).filter(d::state.eq(from.code())))
         .set((d::state.eq(to.code()), d::updated_at.eq(now)))
         .execute(c)?;
     Ok(n == 1)
 }
 
-fn current(c: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<State> {
+fn current(c: &mut AnyConnection, id: DelegaId, now: NaiveDateTime) -> QueryResult<State> {
     Ok(find(c, id, now)?.map_or(State::Expired, |d| d.state))
 }
 
@@ -426,7 +427,7 @@ pub struct HistoryLine {
     pub detail: String,
 }
 
-pub fn history(conn: &mut AnyConnection, id: i64) -> QueryResult<Vec<HistoryLine>> {
+pub fn history(conn: &mut AnyConnection, id: DelegaId) -> QueryResult<Vec<HistoryLine>> {
     type Line = (NaiveDateTime, Option<String>, Option<String>, String, String);
     let rows: Vec<Line> = ev::table
         .left_join(a::table.on(a::id.nullable().eq(ev::actor_account_id)))
@@ -446,17 +447,17 @@ pub fn history(conn: &mut AnyConnection, id: i64) -> QueryResult<Vec<HistoryLine
 }
 
 /// Whether the clock already wrote `event` for delega `id` (reminders are sent once).
-pub fn has_event(conn: &mut AnyConnection, id: i64, event: &str) -> QueryResult<bool> {
+pub fn has_event(conn: &mut AnyConnection, id: DelegaId, event: &str) -> QueryResult<bool> {
     Ok(ev::table.filter(ev::delega_id.eq(id)).filter(ev::event.eq(event)).count().get_result::<i64>(conn)? > 0)
 }
 
 /// A temporanea's use on `day`: asked (by the delegate) or approved (by the grantor's side).
-pub fn approval_state(conn: &mut AnyConnection, id: i64, day: NaiveDate) -> QueryResult<Option<String>> {
+pub fn approval_state(conn: &mut AnyConnection, id: DelegaId, day: NaiveDate) -> QueryResult<Option<String>> {
     ap::table.filter(ap::delega_id.eq(id)).filter(ap::day.eq(day)).select(ap::state).first(conn).optional()
 }
 
 /// The delegate asks to use a temporanea on `day`; false if already asked.
-pub fn ask_approval(conn: &mut AnyConnection, id: i64, day: NaiveDate, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn ask_approval(conn: &mut AnyConnection, id: DelegaId, day: NaiveDate, now: NaiveDateTime) -> QueryResult<bool> {
     if approval_state(conn, id, day)?.is_some() {
         return Ok(false);
     }
@@ -470,7 +471,13 @@ pub fn ask_approval(conn: &mut AnyConnection, id: i64, day: NaiveDate, now: Naiv
 }
 
 /// The grantor's side approves use on `day`; false if it was not asked.
-pub fn approve(conn: &mut AnyConnection, id: i64, day: NaiveDate, by: i64, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn approve(
+    conn: &mut AnyConnection,
+    id: DelegaId,
+    day: NaiveDate,
+    by: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let n = diesel::update(
         ap::table.filter(ap::delega_id.eq(id)).filter(ap::day.eq(day)).filter(ap::state.eq("requested")),
     )

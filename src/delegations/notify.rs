@@ -68,7 +68,7 @@ pub fn queue(
             Ok(message) => {
                 outbox::enqueue(conn, &format!("delega:{}:{once}:{side}", d.id), &message, now)?;
             }
-            Err(e) => tracing::warn!(error = %e, delega = d.id, "a delega's mail could not be composed"),
+            Err(e) => tracing::warn!(error = %e, delega = %d.id, "a delega's mail could not be composed"),
         }
     }
     Ok(())

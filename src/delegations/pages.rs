@@ -11,6 +11,8 @@ use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::{t, t_args, use_lang};
 use crate::identity::organisations;
+use crate::kernel::DelegaId;
+use crate::kernel::OrganisationId;
 use crate::kernel::{Credential, Principal};
 use crate::paths;
 use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, TableOrEmpty};
@@ -44,7 +46,7 @@ pub async fn load(req: &PageRequest, who: &Principal, filter: Option<State>) -> 
     let codice_fiscale =
         matches!(who.actor.credential, Credential::Spid | Credential::Cie).then(|| who.actor.identifier.clone());
     let (given, received) = with_conn(&req.state.pool, move |c| {
-        let managed: Vec<i64> = organisations::profiles_of(c, account)?
+        let managed: Vec<OrganisationId> = organisations::profiles_of(c, account)?
             .into_iter()
             .filter(|p| p.role.manages())
             .map(|p| p.organisation_id)
@@ -148,11 +150,6 @@ fn ListPage(lists: Lists) -> impl IntoView {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct DelegaId {
-    pub id: i64,
-}
-
 /// What one delega's page shows.
 #[derive(Clone)]
 struct Detail {
@@ -167,7 +164,7 @@ struct Detail {
 }
 
 /// `GET /deleghe/{id}`: to both sides; to anyone else it does not exist.
-pub async fn detail(req: PageRequest, who: Principal, Path(DelegaId { id }): Path<DelegaId>) -> AppResult<Response> {
+pub async fn detail(req: PageRequest, who: Principal, Path(id): Path<DelegaId>) -> AppResult<Response> {
     let (_, delega) = permit(&req, &who, id, Action::View).await?;
     let this = resource(&delega, &who, &req).await?;
     // Each side's buttons, also below the level its actions ask: pressing one
@@ -207,7 +204,7 @@ async fn resource<'a>(d: &'a Delega, who: &Principal, req: &PageRequest) -> AppR
 /// One button posting `azione` to the delega.
 #[component]
 fn ActionButton(
-    id: i64,
+    id: DelegaId,
     action: &'static str,
     label: &'static str,
     #[prop(optional)] secondary: bool,

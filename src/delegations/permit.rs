@@ -8,11 +8,12 @@ use crate::access::{self, Action, Denial, Permit, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::identity::organisations;
+use crate::kernel::DelegaId;
 use crate::kernel::Principal;
 use crate::web::render::PageRequest;
 use axum::http::StatusCode;
 
-pub async fn permit(req: &PageRequest, who: &Principal, id: i64, action: Action) -> AppResult<(Permit, Delega)> {
+pub async fn permit(req: &PageRequest, who: &Principal, id: DelegaId, action: Action) -> AppResult<(Permit, Delega)> {
     let (account, now) = (who.actor.account_id, req.state.clock.now());
     let (delega, manages) = with_conn(&req.state.pool, move |c| {
         let Some(d) = model::find(c, id, now)? else { return Ok((None, false)) };

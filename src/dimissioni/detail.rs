@@ -17,6 +17,7 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang};
 use crate::kernel::clock::rome;
+use crate::kernel::OrganisationId;
 use crate::kernel::{Principal, Role, Subject};
 use crate::mail::outbox;
 use crate::paths;
@@ -46,7 +47,7 @@ pub async fn permitted(
     who: &Principal,
     code: &str,
     action: Action,
-) -> AppResult<(Permit, Module, Option<i64>)> {
+) -> AppResult<(Permit, Module, Option<OrganisationId>)> {
     if code.len() != 17 || !code.chars().all(|c| c.is_ascii_digit()) {
         return Err(AppError::NotFound);
     }
@@ -82,7 +83,7 @@ pub async fn permitted(
 
 /// The organisation `who` acts for, when they found the module by its
 /// retrieval code for it.
-fn retrieved_for(who: &Principal, found_for: &[i64]) -> Option<i64> {
+fn retrieved_for(who: &Principal, found_for: &[OrganisationId]) -> Option<OrganisationId> {
     match &who.acting.subject {
         Subject::Organisation { id, .. } if found_for.contains(id) => Some(*id),
         _ => None,
@@ -92,13 +93,13 @@ fn retrieved_for(who: &Principal, found_for: &[i64]) -> Option<i64> {
 /// Does `who` (allowed to revoke `m`) revoke as an operator, with the
 /// worker's PIN: the one who sent it for a soggetto abilitato, or one who
 /// found it by its retrieval code?
-fn revokes_as_operator(who: &Principal, m: &Module, retrieved_for: Option<i64>) -> bool {
+fn revokes_as_operator(who: &Principal, m: &Module, retrieved_for: Option<OrganisationId>) -> bool {
     (m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some()) || retrieved_for.is_some()
 }
 
 /// Is this the worker's copy (with the retrieval code): the worker's own,
 /// or the one who sent it for them?
-fn worker_copy(who: &Principal, m: &Module, retrieved_for: Option<i64>) -> bool {
+fn worker_copy(who: &Principal, m: &Module, retrieved_for: Option<OrganisationId>) -> bool {
     let own = who.acting.subject == Subject::Themself
         && who.actor.codice_fiscale() == Some(&m.contents.worker_codice_fiscale);
     let sender = m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some();
@@ -106,7 +107,7 @@ fn worker_copy(who: &Principal, m: &Module, retrieved_for: Option<i64>) -> bool 
 }
 
 /// The portal's organisation with this codice fiscale, if any.
-fn org_id(c: &mut crate::db::AnyConnection, codice_fiscale: Option<&str>) -> QueryResult<Option<i64>> {
+fn org_id(c: &mut crate::db::AnyConnection, codice_fiscale: Option<&str>) -> QueryResult<Option<OrganisationId>> {
     match codice_fiscale {
         Some(cf) => o::table.filter(o::codice_fiscale.eq(cf)).select(o::id).first(c).optional(),
         None => Ok(None),

@@ -10,6 +10,7 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
 use crate::identity::organisations;
+use crate::kernel::OrganisationId;
 use crate::kernel::{Principal, Profile, Role, Subject};
 use crate::paths;
 use crate::web::components::TableOrEmpty;
@@ -46,13 +47,13 @@ impl SearchQuery {
 enum View {
     Own(String),
     Company {
-        id: i64,
+        id: OrganisationId,
         codice_fiscale: String,
         name: String,
     },
     /// What the operator sent for this soggetto abilitato.
     Sent {
-        id: i64,
+        id: OrganisationId,
         codice_fiscale: String,
     },
     /// An Ispettorato officer's province only.
@@ -212,8 +213,8 @@ async fn modules_for(req: &PageRequest, who: &Principal, q: &SearchQuery) -> App
 /// A [`Scope`] that can cross into the database task.
 enum OwnedScope {
     Worker(String),
-    Employer(i64, String),
-    FiledBy { account: i64, organisation: i64, abilitato: String },
+    Employer(OrganisationId, String),
+    FiledBy { account: i64, organisation: OrganisationId, abilitato: String },
 }
 
 impl OwnedScope {

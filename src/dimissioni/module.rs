@@ -7,6 +7,7 @@ use super::seal;
 use crate::access::{Action, Listing, Permit, Resource};
 use crate::db::schema::{dimissioni_deliveries as dl, dimissioni_modules as m};
 use crate::db::AnyConnection;
+use crate::kernel::OrganisationId;
 use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
 use diesel::prelude::*;
 
@@ -286,13 +287,13 @@ pub enum Scope<'a> {
     Worker(&'a str),
     /// An organisation's, by its codice fiscale as employer.
     Employer {
-        organisation: i64,
+        organisation: OrganisationId,
         codice_fiscale: &'a str,
     },
     /// Sent by this operator for the soggetto abilitato `organisation` (its codice fiscale).
     FiledBy {
         account: i64,
-        organisation: i64,
+        organisation: OrganisationId,
         abilitato: &'a str,
     },
     /// Those of the provinces an Ispettorato office covers.

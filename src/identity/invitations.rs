@@ -6,6 +6,7 @@ use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{accounts as a, invitations as i, organisations as o};
 use crate::db::AnyConnection;
 use crate::identity::organisations::{self, Role};
+use crate::kernel::{InvitationId, OrganisationId};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -70,8 +71,8 @@ impl State {
 /// One invitation, as the pages show it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invitation {
-    pub id: i64,
-    pub organisation_id: i64,
+    pub id: InvitationId,
+    pub organisation_id: OrganisationId,
     pub organisation_name: String,
     pub invitee: String,
     pub role: Role,
@@ -81,7 +82,7 @@ pub struct Invitation {
     pub expires_at: NaiveDateTime,
 }
 
-type Row = (i64, i64, String, String, String, String, String, String, NaiveDateTime, NaiveDateTime);
+type Row = (InvitationId, OrganisationId, String, String, String, String, String, String, NaiveDateTime, NaiveDateTime);
 
 fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryResult<Vec<Invitation>> {
     let query = i::table
@@ -136,19 +137,19 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryRe
 }
 
 enum Filter<'a> {
-    Id(i64),
-    Organisation(i64),
+    Id(InvitationId),
+    Organisation(OrganisationId),
     PendingFor(&'a str),
 }
 
-pub fn find(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<Option<Invitation>> {
+pub fn find(conn: &mut AnyConnection, id: InvitationId, now: NaiveDateTime) -> QueryResult<Option<Invitation>> {
     Ok(load(conn, Filter::Id(id), now)?.into_iter().next())
 }
 
 /// An organisation's invitations, newest first.
 pub fn of_organisation(
     conn: &mut AnyConnection,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<Invitation>> {
     load(conn, Filter::Organisation(organisation_id), now)
@@ -169,12 +170,12 @@ pub enum InviteRefusal {
 /// Invites `invitee` (a codice fiscale) to `organisation_id` as `role`.
 pub fn create(
     conn: &mut AnyConnection,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     invitee: &str,
     role: Role,
     invited_by: i64,
     now: NaiveDateTime,
-) -> QueryResult<Result<i64, InviteRefusal>> {
+) -> QueryResult<Result<InvitationId, InviteRefusal>> {
     conn.transaction(|c| {
         let member = organisations::members_of(c, organisation_id)?
             .into_iter()
@@ -220,7 +221,7 @@ pub fn create(
 pub fn apply(
     conn: &mut AnyConnection,
     permit: &Permit,
-    id: i64,
+    id: InvitationId,
     event: Event,
     actor: i64,
     now: NaiveDateTime,

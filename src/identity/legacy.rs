@@ -20,6 +20,7 @@
 use crate::db::schema::{legacy_activity as la, legacy_claims as lc, legacy_profiles as lp, organisations as o};
 use crate::db::{csv_rows, AnyConnection};
 use crate::identity::organisations::{self, NewOrganisation, OrganisationKind, Role};
+use crate::kernel::OrganisationId;
 use crate::kernel::{CodiceFiscale, PartitaIva};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -177,8 +178,11 @@ pub fn claim(conn: &mut AnyConnection, account_id: i64, codice_fiscale: &str, no
     }
     conn.transaction(|c| {
         for (id, organisation, name, kind, role, since) in &unclaimed {
-            let existing =
-                o::table.filter(o::codice_fiscale.eq(organisation)).select(o::id).first::<i64>(c).optional()?;
+            let existing = o::table
+                .filter(o::codice_fiscale.eq(organisation))
+                .select(o::id)
+                .first::<OrganisationId>(c)
+                .optional()?;
             let org = match existing {
                 // What the portal knows now wins over the old portal's copy.
                 Some(org) => org,

@@ -5,6 +5,7 @@ use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{memberships as m, organisations as o};
 use crate::db::AnyConnection;
 use crate::kernel::Profile as Capacity;
+use crate::kernel::{MembershipId, OrganisationId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -95,8 +96,8 @@ pub use crate::kernel::MemberRole as Role;
 /// An active membership with its organisation, as a person's profile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Profile {
-    pub membership_id: i64,
-    pub organisation_id: i64,
+    pub membership_id: MembershipId,
+    pub organisation_id: OrganisationId,
     pub organisation_name: String,
     pub codice_fiscale: String,
     pub kind: OrganisationKind,
@@ -121,7 +122,7 @@ pub struct NewOrganisation {
 /// One organisation, as its pages show it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Organisation {
-    pub id: i64,
+    pub id: OrganisationId,
     pub kind: OrganisationKind,
     pub codice_fiscale: String,
     pub name: String,
@@ -133,7 +134,11 @@ pub struct Organisation {
 
 /// The organisation with the new one's codice fiscale, created if new and
 /// brought up to date if known.
-pub fn organisation_for(conn: &mut AnyConnection, new: &NewOrganisation, now: NaiveDateTime) -> QueryResult<i64> {
+pub fn organisation_for(
+    conn: &mut AnyConnection,
+    new: &NewOrganisation,
+    now: NaiveDateTime,
+) -> QueryResult<OrganisationId> {
     let kind = new.kind.unwrap_or(OrganisationKind::Impresa).code();
     let values = (
         o::name.eq(&new.name),
@@ -154,7 +159,11 @@ pub fn organisation_for(conn: &mut AnyConnection, new: &NewOrganisation, now: Na
 
 /// Creates the organisation `new` unless one with its codice fiscale exists
 /// (then `None`: what the portal knows is never overwritten from an application).
-pub fn create_new(conn: &mut AnyConnection, new: &NewOrganisation, now: NaiveDateTime) -> QueryResult<Option<i64>> {
+pub fn create_new(
+    conn: &mut AnyConnection,
+    new: &NewOrganisation,
+    now: NaiveDateTime,
+) -> QueryResult<Option<OrganisationId>> {
     if o::table.filter(o::codice_fiscale.eq(&new.codice_fiscale)).count().get_result::<i64>(conn)? > 0 {
         return Ok(None);
     }
@@ -162,8 +171,8 @@ pub fn create_new(conn: &mut AnyConnection, new: &NewOrganisation, now: NaiveDat
 }
 
 /// The organisation `id`.
-pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Organisation>> {
-    type Row = (i64, String, String, String, String, String, Option<String>, Option<String>);
+pub fn find(conn: &mut AnyConnection, id: OrganisationId) -> QueryResult<Option<Organisation>> {
+    type Row = (OrganisationId, String, String, String, String, String, Option<String>, Option<String>);
     let row: Option<Row> = o::table
         .find(id)
         .select((o::id, o::kind, o::codice_fiscale, o::name, o::pec, o::seat, o::ordine, o::albo_number))
@@ -187,17 +196,17 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Organisatio
 /// membership there; returns the membership and whether it is new.
 pub fn join(
     conn: &mut AnyConnection,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     account_id: i64,
     role: Role,
     now: NaiveDateTime,
-) -> QueryResult<(i64, bool)> {
+) -> QueryResult<(MembershipId, bool)> {
     let active = m::table
         .filter(m::organisation_id.eq(organisation_id))
         .filter(m::account_id.eq(account_id))
         .filter(m::until.is_null())
         .select(m::id)
-        .first::<i64>(conn)
+        .first::<MembershipId>(conn)
         .optional()?;
     if let Some(id) = active {
         return Ok((id, false));
@@ -225,7 +234,7 @@ pub fn join(
 
 /// A person's active profiles, by organisation name.
 pub fn profiles_of(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Vec<Profile>> {
-    let rows: Vec<(i64, i64, String, String, String, String, NaiveDateTime)> = m::table
+    let rows: Vec<(MembershipId, OrganisationId, String, String, String, String, NaiveDateTime)> = m::table
         .inner_join(o::table)
         .filter(m::account_id.eq(account_id))
         .filter(m::until.is_null())
@@ -250,27 +259,27 @@ pub fn profiles_of(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Vec
 
 /// The active membership `id` of `account_id`, if it is one: anyone else's
 /// id, or an ended membership, finds nothing.
-pub fn active_membership(conn: &mut AnyConnection, id: i64, account_id: i64) -> QueryResult<Option<Profile>> {
+pub fn active_membership(conn: &mut AnyConnection, id: MembershipId, account_id: i64) -> QueryResult<Option<Profile>> {
     Ok(profiles_of(conn, account_id)?.into_iter().find(|p| p.membership_id == id))
 }
 
 /// Who holds the active membership `id`, if it is active.
-pub fn holder_of(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<i64>> {
+pub fn holder_of(conn: &mut AnyConnection, id: MembershipId) -> QueryResult<Option<i64>> {
     m::table.find(id).filter(m::until.is_null()).select(m::account_id).first(conn).optional()
 }
 
 /// Ends a membership (the person was removed, or the registry no longer names them).
-pub fn end_membership(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn end_membership(conn: &mut AnyConnection, id: MembershipId, now: NaiveDateTime) -> QueryResult<bool> {
     Ok(diesel::update(m::table.find(id).filter(m::until.is_null())).set(m::until.eq(now)).execute(conn)? == 1)
 }
 
 /// Organisation names by id, for showing whom someone acted for.
-pub fn names(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+pub fn names(conn: &mut AnyConnection, ids: &[OrganisationId]) -> QueryResult<Vec<(OrganisationId, String)>> {
     o::table.filter(o::id.eq_any(ids)).select((o::id, o::name)).load(conn)
 }
 
 /// The accounts that manage `organisation_id` now (legali rappresentanti and amministratori).
-pub fn managers(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<Vec<i64>> {
+pub fn managers(conn: &mut AnyConnection, organisation_id: OrganisationId) -> QueryResult<Vec<i64>> {
     let rows: Vec<(i64, String)> = m::table
         .filter(m::organisation_id.eq(organisation_id))
         .filter(m::until.is_null())
@@ -280,7 +289,11 @@ pub fn managers(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<V
 }
 
 /// The role `account_id` holds in `organisation_id` now, if any.
-pub fn role_in(conn: &mut AnyConnection, organisation_id: i64, account_id: i64) -> QueryResult<Option<Role>> {
+pub fn role_in(
+    conn: &mut AnyConnection,
+    organisation_id: OrganisationId,
+    account_id: i64,
+) -> QueryResult<Option<Role>> {
     let role: Option<String> = m::table
         .filter(m::organisation_id.eq(organisation_id))
         .filter(m::account_id.eq(account_id))
@@ -294,7 +307,7 @@ pub fn role_in(conn: &mut AnyConnection, organisation_id: i64, account_id: i64) 
 /// A member as the organisation's page lists them, with the membership's dates.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Member {
-    pub membership_id: i64,
+    pub membership_id: MembershipId,
     pub account_id: i64,
     pub name: String,
     pub identifier: String,
@@ -304,13 +317,13 @@ pub struct Member {
 }
 
 /// The organisation's resource, as a permit for it names it.
-fn this(organisation_id: i64) -> Resource<'static> {
+fn this(organisation_id: OrganisationId) -> Resource<'static> {
     Resource::Organisation { id: organisation_id, role: None }
 }
 
 /// Everyone who is or was a member of `organisation_id`, for those with a
 /// permit to see or change its members: active ones first, by name.
-pub fn members(conn: &mut AnyConnection, permit: &Permit, organisation_id: i64) -> QueryResult<Vec<Member>> {
+pub fn members(conn: &mut AnyConnection, permit: &Permit, organisation_id: OrganisationId) -> QueryResult<Vec<Member>> {
     if !permit.covers(Action::Change, &this(organisation_id)) {
         permit.require(Action::View, &this(organisation_id))?;
     }
@@ -318,9 +331,9 @@ pub fn members(conn: &mut AnyConnection, permit: &Permit, organisation_id: i64) 
 }
 
 /// Everyone who is or was a member (inside `identity`: for its own checks).
-pub(super) fn members_of(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<Vec<Member>> {
+pub(super) fn members_of(conn: &mut AnyConnection, organisation_id: OrganisationId) -> QueryResult<Vec<Member>> {
     use crate::db::schema::accounts as a;
-    type Row = (i64, i64, String, String, String, String, NaiveDateTime, Option<NaiveDateTime>);
+    type Row = (MembershipId, i64, String, String, String, String, NaiveDateTime, Option<NaiveDateTime>);
     let rows: Vec<Row> = m::table
         .inner_join(a::table.on(a::id.eq(m::account_id)))
         .filter(m::organisation_id.eq(organisation_id))
@@ -359,12 +372,16 @@ pub enum MembersRefusal {
 /// changes to its members at the same instant are decided one after the
 /// other: two managers leaving together cannot both pass "someone else
 /// still manages it" (write skew under PostgreSQL's read committed).
-pub(super) fn lock(conn: &mut AnyConnection, organisation_id: i64) -> QueryResult<()> {
+pub(super) fn lock(conn: &mut AnyConnection, organisation_id: OrganisationId) -> QueryResult<()> {
     diesel::update(o::table.find(organisation_id)).set(o::name.eq(o::name)).execute(conn).map(|_| ())
 }
 
 /// Whether, without `membership_id`, someone active would still manage `organisation_id`.
-fn others_manage(conn: &mut AnyConnection, organisation_id: i64, membership_id: i64) -> QueryResult<bool> {
+fn others_manage(
+    conn: &mut AnyConnection,
+    organisation_id: OrganisationId,
+    membership_id: MembershipId,
+) -> QueryResult<bool> {
     let roles: Vec<String> = m::table
         .filter(m::organisation_id.eq(organisation_id))
         .filter(m::until.is_null())
@@ -374,7 +391,11 @@ fn others_manage(conn: &mut AnyConnection, organisation_id: i64, membership_id: 
     Ok(roles.iter().filter_map(|r| Role::parse(r)).any(Role::manages))
 }
 
-fn active_role(conn: &mut AnyConnection, organisation_id: i64, membership_id: i64) -> QueryResult<Option<Role>> {
+fn active_role(
+    conn: &mut AnyConnection,
+    organisation_id: OrganisationId,
+    membership_id: MembershipId,
+) -> QueryResult<Option<Role>> {
     let role: Option<String> = m::table
         .find(membership_id)
         .filter(m::organisation_id.eq(organisation_id))
@@ -390,8 +411,8 @@ fn active_role(conn: &mut AnyConnection, organisation_id: i64, membership_id: i6
 pub fn change_role(
     conn: &mut AnyConnection,
     permit: &Permit,
-    organisation_id: i64,
-    membership_id: i64,
+    organisation_id: OrganisationId,
+    membership_id: MembershipId,
     role: Role,
 ) -> QueryResult<Result<Role, MembersRefusal>> {
     permit.require(Action::Change, &this(organisation_id))?;
@@ -418,8 +439,8 @@ pub fn change_role(
 pub fn remove(
     conn: &mut AnyConnection,
     permit: &Permit,
-    organisation_id: i64,
-    membership_id: i64,
+    organisation_id: OrganisationId,
+    membership_id: MembershipId,
     by_account: i64,
     now: NaiveDateTime,
 ) -> QueryResult<Result<(), MembersRefusal>> {

@@ -1,7 +1,7 @@
 //! Who is acting, for whom, in which capacity and on what basis: resolved once
 //! per request from the session (`auth::session::resolve_principal`) and
 //! handed to handlers and pages typed, never read from session keys.
-use super::{Credential, Level, MemberRole, Profile};
+use super::{Credential, DelegaId, Level, MemberRole, MembershipId, OrganisationId, Profile};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -65,7 +65,7 @@ pub enum Subject {
     /// The person themself.
     Themself,
     /// An organisation (company or soggetto abilitato), by its id.
-    Organisation { id: i64, name: String },
+    Organisation { id: OrganisationId, name: String },
     /// Another person, through a delega.
     Person { account_id: i64, name: String },
 }
@@ -77,9 +77,9 @@ pub enum Basis {
     Own,
     /// A role in the organisation (re-read on every request: a changed role
     /// or an ended membership takes effect at once).
-    Membership { id: i64, role: MemberRole },
+    Membership { id: MembershipId, role: MemberRole },
     /// A delega granted for the subject (its limits re-read on every request).
-    Delega { id: i64, grant: DelegaGrant },
+    Delega { id: DelegaId, grant: DelegaGrant },
 }
 
 /// What a delega allows, as checked for the request at hand.
@@ -149,7 +149,7 @@ impl Principal {
     }
 
     /// The organisation acted for and the role in it, if any.
-    pub fn organisation(&self) -> Option<(i64, MemberRole)> {
+    pub fn organisation(&self) -> Option<(OrganisationId, MemberRole)> {
         match (&self.acting.subject, &self.acting.basis) {
             (Subject::Organisation { id, .. }, Basis::Membership { role, .. }) => Some((*id, *role)),
             _ => None,
@@ -172,7 +172,7 @@ impl Principal {
     }
 
     /// The delega acted under, if any.
-    pub fn delega(&self) -> Option<(i64, &DelegaGrant)> {
+    pub fn delega(&self) -> Option<(DelegaId, &DelegaGrant)> {
         match &self.acting.basis {
             Basis::Delega { id, grant } => Some((*id, grant)),
             _ => None,

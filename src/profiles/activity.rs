@@ -2,7 +2,6 @@
 //! read from the sign-in history and the audit trail: each sign-in (when,
 //! credential, identity provider, level) and each action (when, what, on
 //! what, as whom, the outcome); also as CSV.
-use super::organisation::OrganisationId;
 use crate::access::{self, action_name, Action, AuditEvent};
 use crate::db::with_conn;
 use crate::error::AppResult;
@@ -10,6 +9,7 @@ use crate::i18n::{t, t_args, use_lang, Lang};
 use crate::identity::account::{self, SignInRecord};
 use crate::identity::legacy::{self, LegacyAction};
 use crate::identity::organisations::{self, Organisation};
+use crate::kernel::OrganisationId;
 use crate::kernel::{Credential, Principal};
 use crate::paths;
 use crate::web::components::{Crumb, TableOrEmpty};
@@ -29,7 +29,7 @@ struct History {
     sign_ins: Vec<SignInRecord>,
     actions: Vec<AuditEvent>,
     /// Organisation names for `org:<id>` subjects.
-    organisations: HashMap<i64, String>,
+    organisations: HashMap<OrganisationId, String>,
     /// What the old portal recorded (ClicLavoro), if anything.
     legacy: Vec<LegacyAction>,
 }
@@ -38,7 +38,7 @@ async fn load(req: &PageRequest, who: &Principal) -> AppResult<History> {
     let (account, credential, identifier) = (who.actor.account_id, who.actor.credential, who.actor.identifier.clone());
     Ok(with_conn(&req.state.pool, move |c| {
         let actions = access::by_actor(c, account, LIMIT)?;
-        let ids: Vec<i64> = actions
+        let ids: Vec<OrganisationId> = actions
             .iter()
             .filter_map(|e| e.subject.strip_prefix("org:").and_then(|id| id.split('/').next()?.parse().ok()))
             .collect();
@@ -53,11 +53,11 @@ async fn load(req: &PageRequest, who: &Principal) -> AppResult<History> {
 }
 
 /// "Cittadino", or the organisation acted for.
-fn as_whom(subject: &str, names: &HashMap<i64, String>, lang: Lang) -> String {
+fn as_whom(subject: &str, names: &HashMap<OrganisationId, String>, lang: Lang) -> String {
     let (base, delega) = subject.split_once("/delega:").map_or((subject, None), |(b, d)| (b, Some(d)));
     let whom = base
         .strip_prefix("org:")
-        .and_then(|id| id.parse::<i64>().ok())
+        .and_then(|id| id.parse::<OrganisationId>().ok())
         .and_then(|id| names.get(&id).cloned())
         .unwrap_or_else(|| lang.t("profile-citizen"));
     match delega {
@@ -201,10 +201,10 @@ struct OrganisationHistory {
     actions: Vec<AuditEvent>,
     /// Who did it, by account id.
     actors: HashMap<i64, String>,
-    organisations: HashMap<i64, String>,
+    organisations: HashMap<OrganisationId, String>,
 }
 
-async fn load_organisation(req: &PageRequest, who: &Principal, id: i64) -> AppResult<OrganisationHistory> {
+async fn load_organisation(req: &PageRequest, who: &Principal, id: OrganisationId) -> AppResult<OrganisationHistory> {
     let (_, organisation) = super::organisation::permit(req, who, id, Action::View).await?;
     Ok(with_conn(&req.state.pool, move |c| {
         let actions = access::about_organisation(c, id, LIMIT)?;
@@ -264,18 +264,14 @@ fn OrganisationActivityPage(history: OrganisationHistory) -> impl IntoView {
 pub async fn organisation_page(
     req: PageRequest,
     who: Principal,
-    Path(OrganisationId { id }): Path<OrganisationId>,
+    Path(id): Path<OrganisationId>,
 ) -> AppResult<Response> {
     let history = load_organisation(&req, &who, id).await?;
     Ok(req.render(StatusCode::OK, move || view! { <OrganisationActivityPage history/> }.into_any()))
 }
 
 /// `GET /profili/organizzazioni/{id}/attivita.csv`.
-pub async fn organisation_csv(
-    req: PageRequest,
-    who: Principal,
-    Path(OrganisationId { id }): Path<OrganisationId>,
-) -> AppResult<Response> {
+pub async fn organisation_csv(req: PageRequest, who: Principal, Path(id): Path<OrganisationId>) -> AppResult<Response> {
     let history = load_organisation(&req, &who, id).await?;
     let lang = req.lang;
     let rows = history

@@ -6,17 +6,13 @@ use crate::access::{self, Action, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::identity::invitations::{self, Event, State};
+use crate::kernel::InvitationId;
 use crate::kernel::Principal;
 use crate::paths;
 use crate::web::render::{FormData, PageRequest};
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-
-#[derive(Debug, Deserialize)]
-pub struct InvitationId {
-    pub id: i64,
-}
 
 #[derive(Debug, Deserialize)]
 pub struct AnswerForm {
@@ -27,7 +23,7 @@ pub struct AnswerForm {
 pub async fn answer(
     req: PageRequest,
     who: Principal,
-    Path(InvitationId { id }): Path<InvitationId>,
+    Path(id): Path<InvitationId>,
     FormData(form): FormData<AnswerForm>,
 ) -> AppResult<Response> {
     let event = match form.risposta.as_deref() {

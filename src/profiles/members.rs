@@ -3,7 +3,7 @@
 //! role, remove a member (after a confirmation page). The organisation is
 //! never left without someone to manage it. Every change is in the audit
 //! trail under `org:{id}/…`, which the organisation's activity page reads.
-use super::organisation::{self, InviteValues, OrganisationId};
+use super::organisation::{self, InviteValues};
 use crate::access::{self, Action, AuditEvent, Permit};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -12,6 +12,7 @@ use crate::identity::invitations::{self, Event, InviteRefusal};
 use crate::identity::organisations::{self, Member, MembersRefusal, Role};
 use crate::kernel::CodiceFiscale;
 use crate::kernel::Principal;
+use crate::kernel::{InvitationId, MembershipId, OrganisationId};
 use crate::mail::outbox;
 use crate::paths;
 use crate::web::components::{Crumb, FieldErrors};
@@ -26,14 +27,14 @@ use std::sync::Arc;
 
 #[derive(Debug, Deserialize)]
 pub struct MemberPath {
-    pub id: i64,
-    pub member: i64,
+    pub id: OrganisationId,
+    pub member: MembershipId,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct InvitationPath {
-    pub id: i64,
-    pub invitation: i64,
+    pub id: OrganisationId,
+    pub invitation: InvitationId,
 }
 
 /// Writes what was done to the organisation in the audit trail.
@@ -57,7 +58,7 @@ pub(super) async fn audit(
     Ok(with_conn(&req.state.pool, move |c| access::record(c, &event)).await?)
 }
 
-fn refused(refusal: MembersRefusal, id: i64) -> AppError {
+fn refused(refusal: MembersRefusal, id: OrganisationId) -> AppError {
     let (title, detail) = match refusal {
         MembersRefusal::NotFound => return AppError::NotFound,
         MembersRefusal::LastManager => ("members-last-manager-title", "members-last-manager"),
@@ -76,7 +77,7 @@ pub struct InviteForm {
 pub async fn invite(
     req: PageRequest,
     who: Principal,
-    Path(OrganisationId { id }): Path<OrganisationId>,
+    Path(id): Path<OrganisationId>,
     FormData(form): FormData<InviteForm>,
 ) -> AppResult<Response> {
     let (permit, org) = organisation::permit(&req, &who, id, Action::Change).await?;
@@ -137,7 +138,7 @@ pub async fn invite(
 /// Invitations one organisation may have waiting at once.
 const MAX_PENDING_INVITATIONS: usize = 50;
 
-async fn waiting_invitations(req: &PageRequest, id: i64) -> AppResult<usize> {
+async fn waiting_invitations(req: &PageRequest, id: OrganisationId) -> AppResult<usize> {
     let now = req.state.clock.now();
     let all = with_conn(&req.state.pool, move |c| invitations::of_organisation(c, id, now)).await?;
     Ok(all.iter().filter(|i| i.state == invitations::State::Pending).count())
@@ -148,7 +149,7 @@ async fn waiting_invitations(req: &PageRequest, id: i64) -> AppResult<usize> {
 fn notify_invitee(
     c: &mut crate::db::AnyConnection,
     state: &crate::kernel::AppState,
-    invitation: i64,
+    invitation: InvitationId,
     codice_fiscale: &str,
     (name, organisation): (&str, &str),
     lang: crate::i18n::Lang,
@@ -235,7 +236,12 @@ pub async fn change_role(
 }
 
 /// The active member `member` of organisation `id`, or 404.
-async fn active_member(req: &PageRequest, permit: Arc<Permit>, id: i64, member: i64) -> AppResult<Member> {
+async fn active_member(
+    req: &PageRequest,
+    permit: Arc<Permit>,
+    id: OrganisationId,
+    member: MembershipId,
+) -> AppResult<Member> {
     with_conn(&req.state.pool, move |c| organisations::members(c, &permit, id))
         .await?
         .into_iter()

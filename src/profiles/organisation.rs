@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
 use crate::identity::invitations::{self, Invitation, State as InvitationState};
 use crate::identity::organisations::{self, Member, Organisation, Role};
+use crate::kernel::OrganisationId;
 use crate::kernel::Principal;
 use crate::paths;
 use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SelectField, TableOrEmpty};
@@ -18,20 +19,18 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
-use serde::Deserialize;
-
-/// The `{id}` of an organisation's address.
-#[derive(Debug, Deserialize)]
-pub struct OrganisationId {
-    pub id: i64,
-}
 
 /// The permit to `action` on organisation `id` and the organisation, or the
 /// refusal: 404 to non-members (it does not exist for them), 403 to members
 /// who do not manage it, and a new authentication at level 2 to those who
 /// manage it with less. After that, a page comes back to itself and a form
 /// to the organisation's page.
-pub async fn permit(req: &PageRequest, who: &Principal, id: i64, action: Action) -> AppResult<(Permit, Organisation)> {
+pub async fn permit(
+    req: &PageRequest,
+    who: &Principal,
+    id: OrganisationId,
+    action: Action,
+) -> AppResult<(Permit, Organisation)> {
     let account = who.actor.account_id;
     let (role, org) =
         with_conn(&req.state.pool, move |c| Ok((organisations::role_in(c, id, account)?, organisations::find(c, id)?)))
@@ -79,11 +78,7 @@ pub async fn load(
 }
 
 /// `GET /profili/organizzazioni/{id}`.
-pub async fn page(
-    req: PageRequest,
-    who: Principal,
-    Path(OrganisationId { id }): Path<OrganisationId>,
-) -> AppResult<Response> {
+pub async fn page(req: PageRequest, who: Principal, Path(id): Path<OrganisationId>) -> AppResult<Response> {
     let (permit, organisation) = permit(&req, &who, id, Action::View).await?;
     let data = load(&req, &who, permit, organisation).await?;
     Ok(render(&req, StatusCode::OK, data))
@@ -100,7 +95,7 @@ fn role_options() -> Vec<(String, String)> {
 /// The role of an active member, with a form to change it (not for legali
 /// rappresentanti, whose role comes from the registry).
 #[component]
-fn RoleCell(org: i64, member: Member) -> impl IntoView {
+fn RoleCell(org: OrganisationId, member: Member) -> impl IntoView {
     if member.role == Role::LegaleRappresentante {
         return view! { {t(member.role.name_key())} }.into_any();
     }

@@ -7,6 +7,8 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang};
 use crate::identity::invitations::{self, Invitation};
 use crate::identity::organisations::{self, Profile};
+use crate::kernel::DelegaId;
+use crate::kernel::MembershipId;
 use crate::kernel::{Acting, Basis, Credential, Principal, Subject};
 use crate::paths;
 use crate::registry::{CompanyRegistry, LocalRegistry};
@@ -27,7 +29,7 @@ const DELEGA_PREFIX: &str = "delega:";
 
 /// Acting through delega `id`: only the delegate, only while it is in force
 /// (anything else is answered as if it did not exist).
-async fn through_delega(req: &PageRequest, who: &Principal, id: i64) -> AppResult<Acting> {
+async fn through_delega(req: &PageRequest, who: &Principal, id: DelegaId) -> AppResult<Acting> {
     let now = req.state.clock.now();
     let delega =
         with_conn(&req.state.pool, move |c| delegations::model::parties(c, id)).await?.ok_or(AppError::NotFound)?;
@@ -93,7 +95,7 @@ struct Held {
 
 /// The deleghe the person can act through, each with a switch.
 #[component]
-fn DelegheInForce(deleghe: Vec<Delega>, acting_for: Option<i64>) -> impl IntoView {
+fn DelegheInForce(deleghe: Vec<Delega>, acting_for: Option<DelegaId>) -> impl IntoView {
     let lang = use_lang();
     (!deleghe.is_empty()).then(|| {
         view! {
@@ -294,10 +296,10 @@ pub async fn switch(
         access::authorize(Some(&who), Action::Switch, &Resource::OwnProfile).map_err(|_| AppError::Forbidden)?;
         Acting::themself()
     } else if let Some(id) = choice.strip_prefix(DELEGA_PREFIX) {
-        let id: i64 = id.parse().map_err(|_| AppError::BadRequest(format!("profile {choice:?}")))?;
+        let id: DelegaId = id.parse().map_err(|_| AppError::BadRequest(format!("profile {choice:?}")))?;
         through_delega(&req, &who, id).await?
     } else {
-        let id: i64 = choice.parse().map_err(|_| AppError::BadRequest(format!("profile {choice:?}")))?;
+        let id: MembershipId = choice.parse().map_err(|_| AppError::BadRequest(format!("profile {choice:?}")))?;
         let holder =
             with_conn(&req.state.pool, move |c| organisations::holder_of(c, id)).await?.ok_or(AppError::NotFound)?;
         // Someone else's membership is answered as if it did not exist.

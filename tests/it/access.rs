@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use servizi_lavoro::access::{self, authorize, Action, Denial, Listing, Resource};
 use servizi_lavoro::catalog::model;
 use servizi_lavoro::kernel::{Credential, Level, MemberRole, Principal, Profile, Role};
+use servizi_lavoro::kernel::{DelegaId, InvitationId, MembershipId, OrganisationId};
 
 const CREDENTIALS: [Credential; 4] = [Credential::Spid, Credential::Cie, Credential::Eidas, Credential::Foreign];
 const ACTIONS: [Action; 5] = [Action::Enter, Action::View, Action::Decide, Action::Change, Action::Switch];
@@ -44,35 +45,71 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::ForeignDocument(1),
         Resource::PortalPassword,
         Resource::OwnProfile,
-        Resource::Membership { id: 1, holder: 7 },
-        Resource::Membership { id: 2, holder: 8 },
+        Resource::Membership { id: MembershipId::new(1), holder: 7 },
+        Resource::Membership { id: MembershipId::new(2), holder: 8 },
         Resource::OrganisationApplication { id: 1, applicant: 8 },
         // `person()`'s own application: never theirs to decide.
         Resource::OrganisationApplication { id: 2, applicant: 7 },
         Resource::OrganisationDocument(1),
-        Resource::Organisation { id: 1, role: None },
-        Resource::Organisation { id: 1, role: Some(MemberRole::LegaleRappresentante) },
-        Resource::Organisation { id: 1, role: Some(MemberRole::Amministratore) },
-        Resource::Organisation { id: 1, role: Some(MemberRole::Operatore) },
+        Resource::Organisation { id: OrganisationId::new(1), role: None },
+        Resource::Organisation { id: OrganisationId::new(1), role: Some(MemberRole::LegaleRappresentante) },
+        Resource::Organisation { id: OrganisationId::new(1), role: Some(MemberRole::Amministratore) },
+        Resource::Organisation { id: OrganisationId::new(1), role: Some(MemberRole::Operatore) },
         // Granting a delega: for oneself, for an organisation one manages,
         // one one only works in, one one is no member of; and one covering
         // a level-3 service.
         Resource::DelegaGrant { organisation: None, needs: Level::L1 },
         Resource::DelegaGrant { organisation: None, needs: Level::L3 },
-        Resource::DelegaGrant { organisation: Some((1, Some(MemberRole::Amministratore))), needs: Level::L2 },
-        Resource::DelegaGrant { organisation: Some((1, Some(MemberRole::Operatore))), needs: Level::L1 },
-        Resource::DelegaGrant { organisation: Some((1, None)), needs: Level::L1 },
+        Resource::DelegaGrant {
+            organisation: Some((OrganisationId::new(1), Some(MemberRole::Amministratore))),
+            needs: Level::L2,
+        },
+        Resource::DelegaGrant {
+            organisation: Some((OrganisationId::new(1), Some(MemberRole::Operatore))),
+            needs: Level::L1,
+        },
+        Resource::DelegaGrant { organisation: Some((OrganisationId::new(1), None)), needs: Level::L1 },
         // `person()` is known by the identifier "X".
-        Resource::Invitation { id: 1, invitee: "X" },
-        Resource::Invitation { id: 2, invitee: "Y" },
+        Resource::Invitation { id: InvitationId::new(1), invitee: "X" },
+        Resource::Invitation { id: InvitationId::new(2), invitee: "Y" },
         // A delega given by `person()` (account 7) for themself, one given to
         // them, one of an organisation they manage, one of an organisation
         // they granted but no longer manage, and one of strangers.
-        Resource::Delega { id: 1, grantor: 7, delegate: "Y", for_organisation: false, manages_subject: false },
-        Resource::Delega { id: 2, grantor: 8, delegate: "X", for_organisation: false, manages_subject: false },
-        Resource::Delega { id: 3, grantor: 8, delegate: "Y", for_organisation: true, manages_subject: true },
-        Resource::Delega { id: 5, grantor: 7, delegate: "Y", for_organisation: true, manages_subject: false },
-        Resource::Delega { id: 4, grantor: 8, delegate: "Y", for_organisation: false, manages_subject: false },
+        Resource::Delega {
+            id: DelegaId::new(1),
+            grantor: 7,
+            delegate: "Y",
+            for_organisation: false,
+            manages_subject: false,
+        },
+        Resource::Delega {
+            id: DelegaId::new(2),
+            grantor: 8,
+            delegate: "X",
+            for_organisation: false,
+            manages_subject: false,
+        },
+        Resource::Delega {
+            id: DelegaId::new(3),
+            grantor: 8,
+            delegate: "Y",
+            for_organisation: true,
+            manages_subject: true,
+        },
+        Resource::Delega {
+            id: DelegaId::new(5),
+            grantor: 7,
+            delegate: "Y",
+            for_organisation: true,
+            manages_subject: false,
+        },
+        Resource::Delega {
+            id: DelegaId::new(4),
+            grantor: 8,
+            delegate: "Y",
+            for_organisation: false,
+            manages_subject: false,
+        },
         // Dimissioni modules: of `person()` ("X"), sent by them (account 7), of a stranger
         // in Milano (seen by an officer for MI, not for RM).
         Resource::Resignation {
@@ -90,7 +127,7 @@ fn resources() -> Vec<Resource<'static>> {
             worker: "Y",
             employer: None,
             filed_by: 7,
-            sent_for: Some(5),
+            sent_for: Some(OrganisationId::new(5)),
             province: "MI",
             officer_for: &[],
             retrieved_for: None,
@@ -98,7 +135,7 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::Resignation {
             code: "20270101100000002",
             worker: "Y",
-            employer: Some(3),
+            employer: Some(OrganisationId::new(3)),
             filed_by: 9,
             sent_for: None,
             province: "MI",
@@ -119,8 +156,8 @@ fn resources() -> Vec<Resource<'static>> {
         // soggetto abilitato's, a province's for its officer and for another's.
         Resource::Resignations(Listing::Worker("X")),
         Resource::Resignations(Listing::Worker("Y")),
-        Resource::Resignations(Listing::Employer { organisation: 3 }),
-        Resource::Resignations(Listing::SentFor { organisation: 5 }),
+        Resource::Resignations(Listing::Employer { organisation: OrganisationId::new(3) }),
+        Resource::Resignations(Listing::SentFor { organisation: OrganisationId::new(5) }),
         Resource::Resignations(Listing::Office { office: "ITL-MILANO", officer_of: Some("ITL-MILANO") }),
         Resource::Resignations(Listing::Office { office: "ITL-MILANO", officer_of: Some("ITL-ROMA") }),
         // Support requests: one's own, someone else's, an anonymous one.
@@ -438,8 +475,8 @@ fn a_delega_covers_only_its_services_on_its_days_and_never_what_the_law_reserves
     };
     let through = |grant: DelegaGrant, capacity: Profile| {
         let mut who = principal(Credential::Spid, Level::L2, capacity, vec![]);
-        let subject = Subject::Organisation { id: 3, name: "Rossi srl".into() };
-        who.acting = Acting { subject, capacity, basis: Basis::Delega { id: 5, grant } };
+        let subject = Subject::Organisation { id: OrganisationId::new(3), name: "Rossi srl".into() };
+        who.acting = Acting { subject, capacity, basis: Basis::Delega { id: DelegaId::new(5), grant } };
         who
     };
     let service = |slug| Resource::Service(model::find(slug).expect("service").requirements());
@@ -462,7 +499,7 @@ fn a_delega_covers_only_its_services_on_its_days_and_never_what_the_law_reserves
     assert_eq!(enter(&through(grant(d(6, 30), None, false, false), Profile::Azienda), "smart-working"), Ok(()));
     assert_eq!(
         enter(&through(grant(d(4, 1), None, true, false), Profile::Azienda), "cigsonline"),
-        limit(DelegaLimit::Approval { delega: 5 })
+        limit(DelegaLimit::Approval { delega: DelegaId::new(5) })
     );
     assert_eq!(enter(&through(grant(d(4, 1), None, true, true), Profile::Azienda), "cigsonline"), Ok(()));
     assert_eq!(

@@ -12,6 +12,7 @@ use diesel::prelude::*;
 use servizi_lavoro::db::schema::{deleghe, dimissioni_modules, invitations, memberships, organisations};
 use servizi_lavoro::db::with_conn;
 use servizi_lavoro::kernel::Level;
+use servizi_lavoro::kernel::{MembershipId, OrganisationId};
 
 const COMPANY: &str = "01234567897";
 const PDF: &[u8] = b"%PDF-1.7 a registry extract";
@@ -295,7 +296,7 @@ async fn two_managers_leaving_at_once_leave_one_in_charge() {
     };
     let manager =
         crate::common::principal_of(crate::common::person(Credential::Spid, Level::L2), Profile::Azienda, vec![]);
-    let resource = Resource::Organisation { id: org, role: Some(MemberRole::Amministratore) };
+    let resource = Resource::Organisation { id: OrganisationId::new(org), role: Some(MemberRole::Amministratore) };
     for round in 0..30 {
         let members = with_conn(&app.state.pool, active).await.expect("members");
         assert_eq!(members.len(), 2);
@@ -309,7 +310,14 @@ async fn two_managers_leaving_at_once_leave_one_in_charge() {
                 barrier.wait();
                 // As `with_conn` does: SQLite's busy refusal means "again".
                 loop {
-                    match organisations::remove(&mut c, &permit, org, membership, account, now) {
+                    match organisations::remove(
+                        &mut c,
+                        &permit,
+                        OrganisationId::new(org),
+                        MembershipId::new(membership),
+                        account,
+                        now,
+                    ) {
                         Err(e) if e.to_string().contains("locked") => continue,
                         other => return other.expect("database"),
                     }
@@ -326,8 +334,8 @@ async fn two_managers_leaving_at_once_leave_one_in_charge() {
         let (back, now) = (members.clone(), app.state.clock.now());
         with_conn(&app.state.pool, move |c| {
             for (_, account, role) in &back {
-                if organisations::role_in(c, org, *account)?.is_none() {
-                    organisations::join(c, org, *account, Role::parse(role).expect("role"), now)?;
+                if organisations::role_in(c, OrganisationId::new(org), *account)?.is_none() {
+                    organisations::join(c, OrganisationId::new(org), *account, Role::parse(role).expect("role"), now)?;
                 }
             }
             Ok(())

@@ -11,6 +11,7 @@ use servizi_lavoro::db::with_conn;
 use servizi_lavoro::delegations::lifecycle::State;
 use servizi_lavoro::delegations::{in_force, jobs, model};
 use servizi_lavoro::kernel::Level;
+use servizi_lavoro::kernel::{DelegaId, MembershipId};
 
 const COMPANY: &str = "01234567897";
 
@@ -62,7 +63,7 @@ async fn switch_to_delega(b: &mut Browser<'_>, id: i64) -> StatusCode {
 
 async fn state_of(app: &TestApp, id: i64) -> State {
     let at = now(app);
-    with_conn(&app.state.pool, move |c| model::state(c, id, at)).await.expect("db").expect("delega")
+    with_conn(&app.state.pool, move |c| model::state(c, DelegaId::new(id), at)).await.expect("db").expect("delega")
 }
 
 #[tokio::test]
@@ -250,10 +251,11 @@ async fn a_temporanea_is_used_only_on_days_the_grantor_approves() {
     assert_eq!(m.get("/servizi/cigsonline/accedi").await.status, StatusCode::SEE_OTHER);
     // Tomorrow the approval no longer holds.
     let (account, tomorrow) = (account_of(&app, MARIO).await, now(&app) + Duration::days(1));
-    let acting = with_conn(&app.state.pool, move |c| in_force::acting_through(c, id, account, MARIO, tomorrow))
-        .await
-        .expect("db")
-        .expect("in force");
+    let acting =
+        with_conn(&app.state.pool, move |c| in_force::acting_through(c, DelegaId::new(id), account, MARIO, tomorrow))
+            .await
+            .expect("db")
+            .expect("in force");
     let who = principal_with(acting);
     let cigs = servizi_lavoro::catalog::model::find("cigsonline").expect("service");
     let decision = servizi_lavoro::access::authorize(
@@ -295,7 +297,11 @@ async fn dates_are_checked_on_every_request_and_the_clock_expires_reminds_and_su
     let at = |days: i64| now(&app) + Duration::days(days);
     let through = |when: NaiveDateTime| {
         let pool = app.state.pool.clone();
-        async move { with_conn(&pool, move |c| in_force::acting_through(c, id, account, MARIO, when)).await.expect("db") }
+        async move {
+            with_conn(&pool, move |c| in_force::acting_through(c, DelegaId::new(id), account, MARIO, when))
+                .await
+                .expect("db")
+        }
     };
     assert!(through(at(0)).await.is_none(), "the day before it starts");
     assert!(through(at(1)).await.is_some(), "its first day");
@@ -324,7 +330,7 @@ async fn dates_are_checked_on_every_request_and_the_clock_expires_reminds_and_su
 }
 
 async fn state_of_at(app: &TestApp, id: i64, at: NaiveDateTime) -> State {
-    with_conn(&app.state.pool, move |c| model::state(c, id, at)).await.expect("db").expect("delega")
+    with_conn(&app.state.pool, move |c| model::state(c, DelegaId::new(id), at)).await.expect("db").expect("delega")
 }
 
 #[tokio::test]
@@ -354,9 +360,11 @@ async fn the_end_of_the_grantors_membership_ends_the_delega_at_the_next_request(
         &format!("/profili/organizzazioni/{org}/membri/"),
     );
     let at = now(&app);
-    with_conn(&app.state.pool, move |c| servizi_lavoro::identity::organisations::end_membership(c, membership, at))
-        .await
-        .expect("end");
+    with_conn(&app.state.pool, move |c| {
+        servizi_lavoro::identity::organisations::end_membership(c, MembershipId::new(membership), at)
+    })
+    .await
+    .expect("end");
     assert!(m.get("/").await.body.contains("Stai operando come: Cittadino"));
 }
 
@@ -370,7 +378,7 @@ async fn an_answer_and_a_revocation_at_once_end_in_one_state() {
     assert_eq!(revoked, StatusCode::SEE_OTHER, "revoking is possible in either order");
     assert!(matches!(accepted, StatusCode::SEE_OTHER | StatusCode::CONFLICT));
     assert_eq!(state_of(&app, id).await, State::Revoked);
-    let history = with_conn(&app.state.pool, move |c| model::history(c, id)).await.expect("history");
+    let history = with_conn(&app.state.pool, move |c| model::history(c, DelegaId::new(id))).await.expect("history");
     assert_eq!(history.iter().filter(|h| h.event == "revoke").count(), 1);
     assert_eq!(history.iter().filter(|h| h.event == "accept").count(), usize::from(accepted == StatusCode::SEE_OTHER));
 }

@@ -7,6 +7,7 @@ use crate::common::{Browser, TestApp};
 use axum::http::{header, StatusCode};
 use servizi_lavoro::db::with_conn;
 use servizi_lavoro::kernel::Level;
+use servizi_lavoro::kernel::MembershipId;
 
 const COMPANY: &str = "01234567897";
 
@@ -110,9 +111,11 @@ async fn a_removed_member_is_back_to_cittadino_on_the_next_request() {
     g.post_form("/profili/attivo", &[("profilo", &id.to_string())], false).await;
     assert!(g.get("/").await.body.contains("Bianchi Servizi srl"));
     let now = chrono::Utc::now().naive_utc();
-    with_conn(&app.state.pool, move |c| servizi_lavoro::identity::organisations::end_membership(c, id, now))
-        .await
-        .expect("end");
+    with_conn(&app.state.pool, move |c| {
+        servizi_lavoro::identity::organisations::end_membership(c, MembershipId::new(id), now)
+    })
+    .await
+    .expect("end");
     let home = g.get("/").await.body;
     assert!(home.contains("Stai operando come: Cittadino"), "not at the next sign-in: now");
     assert_eq!(g.get("/servizi/cigsonline/accedi").await.status, StatusCode::FORBIDDEN);

@@ -132,7 +132,7 @@ pub fn membership(state: AppState, who: Principal) -> BoxFuture<Result<Option<Ac
             Some(now) if now.role == role => None,
             Some(now) => Some(Acting { basis: Basis::Membership { id, role: now.role }, ..who.acting.clone() }),
             None => {
-                tracing::info!(account, membership = id, "membership ended: acting as Cittadino again");
+                tracing::info!(account, membership = %id, "membership ended: acting as Cittadino again");
                 Some(Acting::themself())
             }
         })
