@@ -1,13 +1,9 @@
 //! Servizi Lavoro: the portal through which citizens, companies and
 //! intermediaries reach the Ministry of Labour's digital services.
 //!
-//! Organised by domain, in layers that depend downwards only (a test checks
-//! there are no cycles): infrastructure (`assurance`, `config`, `db`, `error`,
-//! `i18n`, `mail`, `paths`, `saml`), the `kernel`, the shared `web` layer, `access`
-//! (the one decision), then the domains `identity`, `auth`, `foreign`,
-//! `catalog`, `delegations`, `dimissioni`, `helpdesk`, `portal`, `profiles`,
-//! `support`, `kept_forms`, and the scheduler `maintenance`; `app` composes
-//! them and `cli` runs them.
+//! Organised by domain, in layers that depend downwards only: the README's
+//! "Layout" section draws them, `GLOSSARY.md` names what they speak of, and
+//! `tests/it/architecture.rs` holds the tree to both.
 pub mod access;
 pub mod app;
 pub mod assurance;

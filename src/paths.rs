@@ -1,7 +1,7 @@
 //! Every address of the portal, defined once: the routes are built from these
 //! and every link uses them. `{name}` marks a parameter (axum syntax); the
 //! functions below fill them in.
-use crate::kernel::{DelegaId, InvitationId, MembershipId, OrganisationId};
+use crate::kernel::ids::{DelegaId, InvitationId, MembershipId, OrganisationId};
 pub const HOME: &str = "/";
 pub const HEALTH: &str = "/healthz";
 pub const READY: &str = "/readyz";

@@ -1,7 +1,9 @@
 //! Who is acting, for whom, in which capacity and on what basis: resolved once
 //! per request from the session (`auth::session::resolve_principal`) and
 //! handed to handlers and pages typed, never read from session keys.
-use super::{Credential, DelegaId, Level, MemberRole, MembershipId, OrganisationId, Profile};
+use super::ids::{DelegaId, MembershipId, OrganisationId};
+use super::profile::{MemberRole, Profile};
+use crate::assurance::{Credential, Level};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! What every request can reach: the database, the settings, the SAML
 //! service provider, the mailer and the clock. Built once at start.
-use super::Clock;
+use super::clock::Clock;
 use crate::config::Config;
 use crate::db::DbPool;
 use crate::keyring::Keyring;

@@ -81,7 +81,7 @@ impl Saml {
             ),
             None => None,
         };
-        let today = crate::kernel::Clock::system().now().date();
+        let today = crate::kernel::clock::Clock::system().now().date();
         let policy = idp::MetadataPolicy {
             production: config.is_production(),
             registry_cert_der,
