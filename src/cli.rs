@@ -561,7 +561,8 @@ const SHUTDOWN_GRACE_SECS: u64 = 20;
 
 async fn shutdown_signal() {
     let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+        // Without a handler, the runtime's own end stops the server too.
+        drop(tokio::signal::ctrl_c().await);
     };
     #[cfg(unix)]
     let term = async {

@@ -407,7 +407,7 @@ pub async fn revoke(
 ) -> AppResult<Response> {
     let who = {
         // The service's own requirements (SPID or CIE, level 2) apply to revoking too.
-        let _ = filer::enter_then(&req, &paths::dimissioni(&codice)).await?;
+        filer::enter_then(&req, &paths::dimissioni(&codice)).await?;
         who
     };
     let (_, m, retrieved_for) = permitted(&req, &who, &codice, Action::Change).await?;

@@ -66,6 +66,7 @@ static HASHERS: LazyLock<Mutex<SyncSender<Job>>> = LazyLock::new(|| {
 
 /// Pages come first: under a flood of sign-ins the scheduler lets the
 /// request threads run before the hashing ones (nice 10, this thread only).
+#[allow(unsafe_code)] // The one exception: libc has no safe wrapper for setpriority.
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: gettid and setpriority only read their integer arguments.
@@ -87,7 +88,8 @@ async fn on_hasher<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
         metrics::gauge!("argon2_queue_depth").set(left as f64);
         metrics::histogram!("argon2_wait_seconds").record(queued.elapsed().as_secs_f64());
         if !tx.is_closed() {
-            let _ = tx.send(f());
+            // The request may have given up waiting: nobody to tell.
+            drop(tx.send(f()));
         }
     });
     let sender = HASHERS.lock().map_err(|e| HashError::Failed(e.to_string()))?.clone();

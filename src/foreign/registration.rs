@@ -325,7 +325,9 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     .await?;
     state.deliver_mail();
     if stored.is_none() {
-        let _ = std::fs::remove_file(dir.join(&file_name));
+        if let Err(e) = std::fs::remove_file(dir.join(&file_name)) {
+            tracing::warn!(error = %e, "an unused registration document could not be removed");
+        }
     }
     Ok(Redirect::to(paths::FOREIGN_REGISTER_SENT).into_response())
 }

@@ -213,7 +213,7 @@ pub fn join(
     }
     // In a savepoint: the same membership created at the same moment by
     // another request (a unique index allows one active) is not an error.
-    let _ = conn.transaction(|c| {
+    let inserted = conn.transaction(|c| {
         diesel::insert_into(m::table)
             .values((
                 m::organisation_id.eq(organisation_id),
@@ -223,6 +223,10 @@ pub fn join(
             ))
             .execute(c)
     });
+    match inserted {
+        Ok(_) | Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {}
+        Err(e) => return Err(e),
+    }
     let id = m::table
         .filter(m::organisation_id.eq(organisation_id))
         .filter(m::account_id.eq(account_id))

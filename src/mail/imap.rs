@@ -109,7 +109,8 @@ pub fn take_unseen(url: &str) -> Result<Vec<Vec<u8>>, ImapError> {
         let fetched = s.command(&format!("UID FETCH {uid} BODY[]"))?;
         messages.extend(fetched.into_iter().map(|(_, body)| body).filter(|b| !b.is_empty()));
     }
-    let _ = s.command("LOGOUT");
+    // Polite, not needed: the messages are read.
+    drop(s.command("LOGOUT"));
     Ok(messages)
 }
 

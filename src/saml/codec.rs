@@ -58,7 +58,9 @@ pub fn unb64(s: &str) -> Option<Vec<u8>> {
 pub fn deflate(xml: &str) -> Vec<u8> {
     let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
     // Writing to a Vec cannot fail.
-    let _ = enc.write_all(xml.as_bytes());
+    if enc.write_all(xml.as_bytes()).is_err() {
+        return Vec::new();
+    }
     enc.finish().unwrap_or_default()
 }
 

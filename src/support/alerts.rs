@@ -47,7 +47,9 @@ pub async fn sign_in_alerts(State(state): State<AppState>, req: Request, next: N
     if session.get::<chrono::NaiveDateTime>(CHECKED_KEY).await.ok().flatten() == Some(who.actor.at) {
         return next.run(req).await;
     }
-    let _ = session.insert(CHECKED_KEY, who.actor.at).await;
+    if let Err(e) = session.insert(CHECKED_KEY, who.actor.at).await {
+        tracing::warn!(error = %e, "session: the browser check could not be noted");
+    }
     let existing = cookie(&req, COOKIE);
     let device_id = existing.clone().unwrap_or_else(|| crate::kernel::token::random_hex(24));
     let device = session.get::<String>(DEVICE_KEY).await.ok().flatten().unwrap_or_default();

@@ -69,9 +69,13 @@ fn decayed(stored: i32, last: NaiveDateTime, now: NaiveDateTime, forgive: Durati
 /// attempts on the same key wait for each other; returns (attempts, last).
 fn lock(conn: &mut AnyConnection, key: &str, now: NaiveDateTime) -> QueryResult<(i32, NaiveDateTime)> {
     // In a savepoint: a concurrent insert of the same key is not an error here.
-    let _ = conn.transaction(|c| {
+    let inserted = conn.transaction(|c| {
         diesel::insert_into(t::table).values((t::key.eq(key), t::failures.eq(0), t::last_failure_at.eq(now))).execute(c)
     });
+    match inserted {
+        Ok(_) | Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {}
+        Err(e) => return Err(e),
+    }
     diesel::update(t::table.find(key)).set(t::key.eq(key)).execute(conn)?;
     t::table.find(key).select((t::failures, t::last_failure_at)).first(conn)
 }

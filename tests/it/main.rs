@@ -1,6 +1,8 @@
 //! The one integration-test binary: in-process router tests on a temporary
 //! SQLite file, and on PostgreSQL when `TEST_DATABASE_URL` is set. One binary
 //! links the (large) library once instead of once per file.
+// A test that unwraps fails loudly, and its helpers tear servers down as best they can.
+#![allow(clippy::unwrap_used, let_underscore_drop)]
 mod common;
 
 mod access;

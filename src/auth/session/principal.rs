@@ -110,7 +110,9 @@ async fn refreshed(state: &AppState, refreshers: &[Refresh], session: &Session, 
         // Kept in the session only when it ends something (a lapsed basis is
         // stored as Cittadino); a delega's daily limits are read afresh anyway.
         if acting.basis == Basis::Own || matches!(acting.basis, Basis::Membership { .. }) {
-            let _ = switch_acting(session, &who, acting.clone()).await;
+            if let Err(e) = switch_acting(session, &who, acting.clone()).await {
+                tracing::warn!(error = %e, "session: the refreshed profile could not be saved");
+            }
         }
         who.acting = acting;
     }
@@ -164,12 +166,16 @@ async fn current(state: &AppState, session: &Session, user_agent: &str) -> Optio
     let now = state.clock.now();
     if now - principal.actor.at >= Duration::hours(state.config.session_max_hours) {
         tracing::info!(account = principal.actor.account_id, "session ended: absolute limit");
-        let _ = session.flush().await;
+        if let Err(e) = session.flush().await {
+            tracing::warn!(error = %e, "session: an expired session could not be removed");
+        }
         return None;
     }
     // Once per session: the device, and the person's own inactivity limit.
     if session.get::<String>(DEVICE_KEY).await.ok().flatten().is_none() {
-        let _ = session.insert(DEVICE_KEY, device_of(user_agent)).await;
+        if let Err(e) = session.insert(DEVICE_KEY, device_of(user_agent)).await {
+            tracing::warn!(error = %e, "session: the device could not be noted");
+        }
     }
     let idle = match session.get::<i64>(IDLE_KEY).await.ok().flatten() {
         Some(minutes) => minutes,
@@ -181,14 +187,18 @@ async fn current(state: &AppState, session: &Session, user_agent: &str) -> Optio
                     .ok()
                     .flatten()
                     .map_or(-1, i64::from);
-            let _ = session.insert(IDLE_KEY, chosen).await;
+            if let Err(e) = session.insert(IDLE_KEY, chosen).await {
+                tracing::warn!(error = %e, "session: the idle limit could not be noted");
+            }
             chosen
         }
     };
     let mut renewed = session.get::<NaiveDateTime>(RENEWED_KEY).await.ok().flatten();
     if renewed.is_none_or(|r| now - r >= Duration::seconds(RENEW_EVERY_SECS)) {
         // Any change makes the store save the record, with a new idle deadline.
-        let _ = session.insert(RENEWED_KEY, now).await;
+        if let Err(e) = session.insert(RENEWED_KEY, now).await {
+            tracing::warn!(error = %e, "session: the renewal could not be noted");
+        }
         renewed = Some(now);
     }
     let cap = principal.actor.at + Duration::hours(state.config.session_max_hours);
