@@ -1,10 +1,102 @@
 //! The append-only audit trail of access decisions (the database refuses
 //! updates and deletes of its rows).
+use super::decision::Action;
 use crate::db::schema::audit_events as a;
 use crate::db::AnyConnection;
 use crate::kernel::{DelegaId, OrganisationId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+
+/// What was done: an access decision's action, or one of the changes
+/// recorded after it (a profile's own words in the activity pages).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditAction {
+    Decided(Action),
+    Associate,
+    Invite,
+    RevokeInvitation,
+    AcceptInvitation,
+    RefuseInvitation,
+    ChangeRole,
+    RemoveMember,
+}
+
+impl AuditAction {
+    const CHANGES: [AuditAction; 7] = [
+        AuditAction::Associate,
+        AuditAction::Invite,
+        AuditAction::RevokeInvitation,
+        AuditAction::AcceptInvitation,
+        AuditAction::RefuseInvitation,
+        AuditAction::ChangeRole,
+        AuditAction::RemoveMember,
+    ];
+
+    /// The stored code (also the end of its message key, `activity-action-…`).
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditAction::Decided(a) => a.code(),
+            AuditAction::Associate => "associate",
+            AuditAction::Invite => "invite",
+            AuditAction::RevokeInvitation => "revoke-invitation",
+            AuditAction::AcceptInvitation => "accept-invitation",
+            AuditAction::RefuseInvitation => "refuse-invitation",
+            AuditAction::ChangeRole => "change-role",
+            AuditAction::RemoveMember => "remove-member",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AuditAction> {
+        Action::ALL.into_iter().map(AuditAction::Decided).chain(Self::CHANGES).find(|a| a.code() == s)
+    }
+
+    /// Its name in `lang`.
+    pub fn name(self, lang: crate::i18n::Lang) -> String {
+        lang.t(&format!("activity-action-{}", self.code()))
+    }
+}
+
+impl TryFrom<String> for AuditAction {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s).ok_or_else(|| format!("unknown audit action {s:?}"))
+    }
+}
+
+/// Whether the decision allowed what was asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Allowed,
+    Denied,
+}
+
+impl Outcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "denied",
+        }
+    }
+
+    /// Its name in `lang`.
+    pub fn name(self, lang: crate::i18n::Lang) -> String {
+        lang.t(match self {
+            Outcome::Allowed => "activity-allowed",
+            Outcome::Denied => "activity-denied",
+        })
+    }
+}
+
+impl TryFrom<String> for Outcome {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        match s.as_str() {
+            "allowed" => Ok(Outcome::Allowed),
+            "denied" => Ok(Outcome::Denied),
+            _ => Err(format!("unknown outcome {s:?}")),
+        }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Queryable)]
 pub struct AuditEvent {
@@ -12,10 +104,11 @@ pub struct AuditEvent {
     pub actor_account_id: Option<i64>,
     /// Whom the actor acted for: `account:7`, `org:3`, `anonymous`.
     pub subject: String,
-    pub action: String,
+    #[diesel(deserialize_as = String)]
+    pub action: AuditAction,
     pub resource: String,
-    /// `allowed` or `denied`.
-    pub outcome: String,
+    #[diesel(deserialize_as = String)]
+    pub outcome: Outcome,
     /// `allowed`, or the denial's code.
     pub reason: String,
     pub request_id: String,
@@ -27,9 +120,9 @@ pub fn record(conn: &mut AnyConnection, e: &AuditEvent) -> QueryResult<()> {
             a::at.eq(e.at),
             a::actor_account_id.eq(e.actor_account_id),
             a::subject.eq(&e.subject),
-            a::action.eq(&e.action),
+            a::action.eq(e.action.code()),
             a::resource.eq(&e.resource),
-            a::outcome.eq(&e.outcome),
+            a::outcome.eq(e.outcome.code()),
             a::reason.eq(&e.reason),
             a::request_id.eq(&e.request_id),
         ))
@@ -79,13 +172,21 @@ pub fn under_delega(conn: &mut AnyConnection, id: DelegaId, limit: i64) -> Query
         .load(conn)
 }
 
-/// The name of an action (`activity-action-…`), or its code.
-pub fn action_name(code: &str, lang: crate::i18n::Lang) -> String {
-    let key = format!("activity-action-{code}");
-    let name = lang.t(&key);
-    if name.starts_with(crate::i18n::MISSING_MARKER) {
-        code.to_string()
-    } else {
-        name
+#[cfg(test)]
+mod tests {
+    use super::{Action, AuditAction};
+    use crate::i18n::Lang;
+
+    /// Each action reads back from its stored code and has its name in both languages.
+    #[test]
+    fn every_audit_action_reads_back_and_has_a_name() {
+        let all = Action::ALL.into_iter().map(AuditAction::Decided).chain(AuditAction::CHANGES);
+        for a in all {
+            assert_eq!(AuditAction::parse(a.code()), Some(a));
+            for lang in [Lang::It, Lang::En] {
+                assert!(!a.name(lang).starts_with(crate::i18n::MISSING_MARKER), "{} in {lang:?}", a.code());
+            }
+        }
+        assert_eq!(AuditAction::parse("dimissioni"), None);
     }
 }

@@ -21,6 +21,8 @@ pub enum Action {
 }
 
 impl Action {
+    pub const ALL: [Action; 5] = [Action::Enter, Action::View, Action::Decide, Action::Change, Action::Switch];
+
     pub fn code(self) -> &'static str {
         match self {
             Action::Enter => "enter",

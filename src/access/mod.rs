@@ -19,7 +19,7 @@
 mod audit;
 mod decision;
 
-pub use audit::{about_organisation, action_name, by_actor, recent, record, under_delega, AuditEvent};
+pub use audit::{about_organisation, by_actor, recent, record, under_delega, AuditAction, AuditEvent, Outcome};
 pub use decision::{
     authorize, Action, DelegaLimit, Denial, Listing, Requirements, Resource, DIMISSIONI, HELPDESK_LEVEL, MANAGE_LEVEL,
 };
@@ -111,9 +111,9 @@ pub async fn check(
         at: state.clock.now(),
         actor_account_id: who.map(|w| w.actor.account_id),
         subject: who.map(|w| w.subject_ref()).unwrap_or_else(|| "anonymous".into()),
-        action: action.code().into(),
+        action: AuditAction::Decided(action),
         resource: resource.code(),
-        outcome: if decision.is_ok() { "allowed" } else { "denied" }.into(),
+        outcome: if decision.is_ok() { Outcome::Allowed } else { Outcome::Denied },
         reason: reason.into(),
         request_id: request_id.into(),
     };

@@ -3,7 +3,7 @@
 //! `POST /deleghe/codice`: accepting with the code the grantor passed on.
 use super::lifecycle::{Event, State};
 use super::model::{self, Kind};
-use super::notify;
+use super::notify::{self, Notice};
 use super::pages::{self, Lists};
 use super::permit::permit;
 use crate::access::Action;
@@ -34,12 +34,12 @@ fn conflict(state: State) -> AppError {
 }
 
 /// The lifecycle event for a side's action, and the mail it sends.
-fn event_for(action: &str) -> Option<(Action, Event, &'static str)> {
+fn event_for(action: &str) -> Option<(Action, Event, Notice)> {
     Some(match action {
-        "accetta" => (Action::Decide, Event::Accept, "accepted"),
-        "rifiuta" => (Action::Decide, Event::Refuse, "refused"),
-        "rinuncia" => (Action::Decide, Event::Renounce, "renounced"),
-        "revoca" => (Action::Change, Event::Revoke, "revoked"),
+        "accetta" => (Action::Decide, Event::Accept, Notice::Accepted),
+        "rifiuta" => (Action::Decide, Event::Refuse, Notice::Refused),
+        "rinuncia" => (Action::Decide, Event::Renounce, Notice::Renounced),
+        "revoca" => (Action::Change, Event::Revoke, Notice::Revoked),
         _ => return None,
     })
 }
@@ -63,8 +63,8 @@ pub async fn act(
             }
             crate::db::transaction(&req.state.pool, move |c| {
                 if model::ask_approval(c, id, today, now)? {
-                    model::record(c, id, Some(account), "approval-asked", &today.to_string(), now)?;
-                    notify::queue(c, &state, &d, "approval-asked", lang, now)?;
+                    model::record(c, id, Some(account), Notice::ApprovalAsked.code(), &today.to_string(), now)?;
+                    notify::queue(c, &state, &d, Notice::ApprovalAsked, lang, now)?;
                 }
                 Ok(())
             })
@@ -76,8 +76,8 @@ pub async fn act(
             let approved = crate::db::transaction(&req.state.pool, move |c| {
                 let ok = model::approve(c, id, today, account, now)?;
                 if ok {
-                    model::record(c, id, Some(account), "approved", &today.to_string(), now)?;
-                    notify::queue(c, &state, &d, "approved", lang, now)?;
+                    model::record(c, id, Some(account), Notice::Approved.code(), &today.to_string(), now)?;
+                    notify::queue(c, &state, &d, Notice::Approved, lang, now)?;
                 }
                 Ok(ok)
             })
@@ -99,7 +99,7 @@ pub async fn act(
 
 /// Applies `event` to delega `id` and queues its `mail`, in one transaction;
 /// a refused transition is a 409.
-async fn change(req: &PageRequest, id: DelegaId, event: Event, mail: &'static str, account: i64) -> AppResult<()> {
+async fn change(req: &PageRequest, id: DelegaId, event: Event, mail: Notice, account: i64) -> AppResult<()> {
     let (now, lang, state) = (req.state.clock.now(), req.lang, req.state.clone());
     crate::db::transaction(&req.state.pool, move |c| {
         let result = model::apply(c, id, event, Some(account), now)?;
@@ -151,7 +151,7 @@ pub async fn accept_by_code(
         return Ok(pages::render_list(&req, StatusCode::UNPROCESSABLE_ENTITY, lists));
     };
     permit(&req, &who, id, Action::Decide).await?;
-    change(&req, id, Event::Accept, "accepted", who.actor.account_id).await?;
+    change(&req, id, Event::Accept, Notice::Accepted, who.actor.account_id).await?;
     req.state.deliver_mail();
     Ok(Redirect::to(&paths::delega(id)).into_response())
 }

@@ -5,7 +5,7 @@
 //! never grants more than the subject has: only services open to its
 //! profile, never one the law reserves to the person.
 use super::model::{self, Kind, NewDelega};
-use super::notify;
+use super::notify::{self, Notice};
 use crate::access::{self, Action, Permit, Resource};
 use crate::catalog::model::{self as catalog, Service};
 use crate::db::with_conn;
@@ -309,7 +309,7 @@ pub async fn submit(
         let Some(id) = model::create(c, &permit, &new, days, now)? else { return Ok(None) };
         let delega = model::find(c, id, now)?;
         if let Some(d) = &delega {
-            notify::queue(c, &state, d, "granted", lang, now)?;
+            notify::queue(c, &state, d, Notice::Granted, lang, now)?;
         }
         Ok(delega)
     })

@@ -41,7 +41,7 @@ pub fn acting_through(
     };
     let today = crate::kernel::clock::italian_day(now);
     let approved_today =
-        d.kind == Kind::Temporanea && model::approval_state(conn, id, today)?.as_deref() == Some("approved");
+        d.kind == Kind::Temporanea && model::approval_state(conn, id, today)? == Some(model::Approval::Approved);
     let grant = DelegaGrant {
         services: d.services.clone(),
         from: d.starts_on,

@@ -4,7 +4,7 @@
 //! grantor a monthly summary of their deleghe in force, once a month.
 use super::lifecycle::{self, State};
 use super::model::{self, Delega};
-use super::notify;
+use super::notify::{self, Notice};
 use crate::db::schema::{accounts as a, delega_summaries as s};
 use crate::db::{with_conn, DbError};
 use crate::i18n::Lang;
@@ -33,7 +33,7 @@ pub async fn run(state: &AppState, now: NaiveDateTime) -> Result<Report, DbError
             let changed = crate::db::transaction(&state.pool, move |c| {
                 let next = model::bring_up_to_date(c, id, now)?;
                 if next == Some(State::Expired) {
-                    notify::queue(c, &s2, &d2, "expired", Lang::default(), now)?;
+                    notify::queue(c, &s2, &d2, Notice::Expired, Lang::default(), now)?;
                 }
                 Ok(next)
             })
@@ -50,12 +50,12 @@ pub async fn run(state: &AppState, now: NaiveDateTime) -> Result<Report, DbError
             // A unique index lets one insert through: the reminder goes once.
             let (s2, d2) = (state.clone(), d.clone());
             let first = with_conn(&state.pool, move |c| {
-                if model::has_event(c, id, "expiring")? {
+                if model::has_event(c, id, Notice::Expiring.code())? {
                     return Ok(false);
                 }
                 Ok(c.transaction(|c| {
-                    model::record(c, id, None, "expiring", "", now)?;
-                    notify::queue(c, &s2, &d2, "expiring", Lang::default(), now)
+                    model::record(c, id, None, Notice::Expiring.code(), "", now)?;
+                    notify::queue(c, &s2, &d2, Notice::Expiring, Lang::default(), now)
                 })
                 .is_ok())
             })

@@ -452,8 +452,31 @@ pub fn has_event(conn: &mut AnyConnection, id: DelegaId, event: &str) -> QueryRe
 }
 
 /// A temporanea's use on `day`: asked (by the delegate) or approved (by the grantor's side).
-pub fn approval_state(conn: &mut AnyConnection, id: DelegaId, day: NaiveDate) -> QueryResult<Option<String>> {
-    ap::table.filter(ap::delega_id.eq(id)).filter(ap::day.eq(day)).select(ap::state).first(conn).optional()
+/// Where a temporanea's use on one day stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Approval {
+    /// The delegate asked; the grantor's side has not answered.
+    Requested,
+    Approved,
+}
+
+impl Approval {
+    pub fn code(self) -> &'static str {
+        match self {
+            Approval::Requested => "requested",
+            Approval::Approved => "approved",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Approval> {
+        [Approval::Requested, Approval::Approved].into_iter().find(|a| a.code() == s)
+    }
+}
+
+pub fn approval_state(conn: &mut AnyConnection, id: DelegaId, day: NaiveDate) -> QueryResult<Option<Approval>> {
+    let state: Option<String> =
+        ap::table.filter(ap::delega_id.eq(id)).filter(ap::day.eq(day)).select(ap::state).first(conn).optional()?;
+    Ok(state.as_deref().and_then(Approval::parse))
 }
 
 /// The delegate asks to use a temporanea on `day`; false if already asked.
@@ -464,7 +487,12 @@ pub fn ask_approval(conn: &mut AnyConnection, id: DelegaId, day: NaiveDate, now:
     // In a savepoint: the same day asked twice at once is not an error.
     let inserted = conn.transaction(|c| {
         diesel::insert_into(ap::table)
-            .values((ap::delega_id.eq(id), ap::day.eq(day), ap::state.eq("requested"), ap::requested_at.eq(now)))
+            .values((
+                ap::delega_id.eq(id),
+                ap::day.eq(day),
+                ap::state.eq(Approval::Requested.code()),
+                ap::requested_at.eq(now),
+            ))
             .execute(c)
     });
     Ok(inserted.is_ok())
@@ -479,9 +507,9 @@ pub fn approve(
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let n = diesel::update(
-        ap::table.filter(ap::delega_id.eq(id)).filter(ap::day.eq(day)).filter(ap::state.eq("requested")),
+        ap::table.filter(ap::delega_id.eq(id)).filter(ap::day.eq(day)).filter(ap::state.eq(Approval::Requested.code())),
     )
-    .set((ap::state.eq("approved"), ap::decided_at.eq(now), ap::decided_by.eq(by)))
+    .set((ap::state.eq(Approval::Approved.code()), ap::decided_at.eq(now), ap::decided_by.eq(by)))
     .execute(conn)?;
     Ok(n == 1)
 }

@@ -36,9 +36,7 @@ pub fn addresses(conn: &mut AnyConnection, d: &Delega) -> QueryResult<Vec<(Strin
     Ok(out)
 }
 
-/// Queues the mails of `event` (`granted`, `accepted`, `refused`, `revoked`,
-/// `renounced`, `expiring`, `expired`, `approval-asked`, `approved`) about
-/// `d` to both sides, in the caller's transaction: the change and its mails
+/// Queues the mails of `notice` about `d` to both sides, in the caller's transaction: the change and its mails
 /// are written together or not at all. Each is keyed by the delega, the event
 /// (and the Italian day, for a day's approval) and the side, so a change
 /// retried or repeated never mails twice.
@@ -46,15 +44,17 @@ pub fn queue(
     conn: &mut AnyConnection,
     state: &AppState,
     d: &Delega,
-    event: &'static str,
+    notice: Notice,
     lang: Lang,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     let link = format!("{}{}", state.config.origin(), paths::delega(d.id));
-    let (subject, body) = keys(event);
-    let once = match event {
-        "approval-asked" | "approved" => format!("{event}:{}", crate::kernel::clock::rome(now).date()),
-        _ => event.to_string(),
+    let (subject, body) = notice.keys();
+    let once = match notice {
+        Notice::ApprovalAsked | Notice::Approved => {
+            format!("{}:{}", notice.code(), crate::kernel::clock::rome(now).date())
+        }
+        _ => notice.code().to_string(),
     };
     for (side, address) in addresses(conn, d)? {
         let args = vec![
@@ -74,16 +74,48 @@ pub fn queue(
     Ok(())
 }
 
-fn keys(event: &str) -> (&'static str, &'static str) {
-    match event {
-        "granted" => ("mail-delega-granted-subject", "mail-delega-granted-body"),
-        "accepted" => ("mail-delega-accepted-subject", "mail-delega-accepted-body"),
-        "refused" => ("mail-delega-refused-subject", "mail-delega-refused-body"),
-        "revoked" => ("mail-delega-revoked-subject", "mail-delega-revoked-body"),
-        "renounced" => ("mail-delega-renounced-subject", "mail-delega-renounced-body"),
-        "expiring" => ("mail-delega-expiring-subject", "mail-delega-expiring-body"),
-        "approval-asked" => ("mail-delega-approval-asked-subject", "mail-delega-approval-asked-body"),
-        "approved" => ("mail-delega-approved-subject", "mail-delega-approved-body"),
-        _ => ("mail-delega-expired-subject", "mail-delega-expired-body"),
+/// What a delega's mail tells both sides: one per change worth a mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    Granted,
+    Accepted,
+    Refused,
+    Revoked,
+    Renounced,
+    Expiring,
+    Expired,
+    ApprovalAsked,
+    Approved,
+}
+
+impl Notice {
+    /// The code in the outbox's key (and in the delega's history, for those it records).
+    pub fn code(self) -> &'static str {
+        match self {
+            Notice::Granted => "granted",
+            Notice::Accepted => "accepted",
+            Notice::Refused => "refused",
+            Notice::Revoked => "revoked",
+            Notice::Renounced => "renounced",
+            Notice::Expiring => "expiring",
+            Notice::Expired => "expired",
+            Notice::ApprovalAsked => "approval-asked",
+            Notice::Approved => "approved",
+        }
+    }
+
+    /// The mail's subject and body, by message key.
+    fn keys(self) -> (&'static str, &'static str) {
+        match self {
+            Notice::Granted => ("mail-delega-granted-subject", "mail-delega-granted-body"),
+            Notice::Accepted => ("mail-delega-accepted-subject", "mail-delega-accepted-body"),
+            Notice::Refused => ("mail-delega-refused-subject", "mail-delega-refused-body"),
+            Notice::Revoked => ("mail-delega-revoked-subject", "mail-delega-revoked-body"),
+            Notice::Renounced => ("mail-delega-renounced-subject", "mail-delega-renounced-body"),
+            Notice::Expiring => ("mail-delega-expiring-subject", "mail-delega-expiring-body"),
+            Notice::Expired => ("mail-delega-expired-subject", "mail-delega-expired-body"),
+            Notice::ApprovalAsked => ("mail-delega-approval-asked-subject", "mail-delega-approval-asked-body"),
+            Notice::Approved => ("mail-delega-approved-subject", "mail-delega-approved-body"),
+        }
     }
 }

@@ -160,7 +160,7 @@ struct Detail {
     grantor_side: bool,
     delegate_side: bool,
     /// A temporanea's use today: asked, approved, or neither.
-    today: Option<String>,
+    today: Option<model::Approval>,
 }
 
 /// `GET /deleghe/{id}`: to both sides; to anyone else it does not exist.
@@ -230,7 +230,7 @@ fn DetailPage(data: Detail) -> impl IntoView {
             .collect(),
     };
     let temporary = d.kind == Kind::Temporanea;
-    let today_state = data.today.clone();
+    let today_state = data.today;
     let mut buttons: Vec<AnyView> = Vec::new();
     if data.delegate_side && d.state == State::Pending {
         buttons.push(view! { <ActionButton id action="accetta" label="delega-accept"/> }.into_any());
@@ -239,7 +239,7 @@ fn DetailPage(data: Detail) -> impl IntoView {
     if data.delegate_side && temporary && d.state == State::Active && today_state.is_none() {
         buttons.push(view! { <ActionButton id action="chiedi" label="delega-ask"/> }.into_any());
     }
-    if data.grantor_side && temporary && today_state.as_deref() == Some("requested") {
+    if data.grantor_side && temporary && today_state == Some(model::Approval::Requested) {
         buttons.push(view! { <ActionButton id action="approva" label="delega-approve"/> }.into_any());
     }
     if data.delegate_side && matches!(d.state, State::Accepted | State::Active) {
@@ -270,9 +270,9 @@ fn DetailPage(data: Detail) -> impl IntoView {
                 view! {
                     <tr>
                         <td>{format_when(e.at, lang)}</td>
-                        <td>{access::action_name(&e.action, lang)}</td>
+                        <td>{e.action.name(lang)}</td>
                         <td><code>{e.resource.clone()}</code></td>
-                        <td>{if e.outcome == "allowed" { t("activity-allowed") } else { t("activity-denied") }}</td>
+                        <td>{e.outcome.name(lang)}</td>
                     </tr>
                 }
                 .into_any()
@@ -309,7 +309,7 @@ fn DetailPage(data: Detail) -> impl IntoView {
                 })}
                 {temporary.then(|| view! {
                     <dt>{t("delega-today")}</dt>
-                    <dd>{t(match today_state.as_deref() { Some("approved") => "delega-today-approved", Some(_) => "delega-today-asked", None => "delega-today-none" })}</dd>
+                    <dd>{t(match today_state { Some(model::Approval::Approved) => "delega-today-approved", Some(model::Approval::Requested) => "delega-today-asked", None => "delega-today-none" })}</dd>
                 })}
             </dl>
             {(!buttons.is_empty()).then(|| view! { <div class="actions">{buttons}</div> })}

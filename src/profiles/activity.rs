@@ -2,7 +2,7 @@
 //! read from the sign-in history and the audit trail: each sign-in (when,
 //! credential, identity provider, level) and each action (when, what, on
 //! what, as whom, the outcome); also as CSV.
-use crate::access::{self, action_name, Action, AuditEvent};
+use crate::access::{self, Action, AuditEvent};
 use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::{t, t_args, use_lang, Lang};
@@ -70,10 +70,6 @@ fn credential_name(code: &str, lang: Lang) -> String {
     Credential::parse(code).map(|c| lang.t(c.name_key())).unwrap_or_else(|| code.to_string())
 }
 
-fn outcome_name(outcome: &str, lang: Lang) -> String {
-    lang.t(if outcome == "allowed" { "activity-allowed" } else { "activity-denied" })
-}
-
 #[component]
 fn ActivityPage(history: History) -> impl IntoView {
     let lang = use_lang();
@@ -101,10 +97,10 @@ fn ActivityPage(history: History) -> impl IntoView {
             view! {
                 <tr>
                     <td>{when(e.at)}</td>
-                    <td>{action_name(&e.action, lang)}</td>
+                    <td>{e.action.name(lang)}</td>
                     <td><code>{e.resource.clone()}</code></td>
                     <td>{as_whom(&e.subject, &history.organisations, lang)}</td>
-                    <td>{outcome_name(&e.outcome, lang)}</td>
+                    <td>{e.outcome.name(lang)}</td>
                 </tr>
             }
             .into_any()
@@ -175,8 +171,8 @@ pub async fn csv(req: PageRequest, who: Principal) -> AppResult<Response> {
     }
     for e in &history.actions {
         let whom = as_whom(&e.subject, &history.organisations, lang);
-        let (kind, what) = (lang.t("activity-kind-action"), action_name(&e.action, lang));
-        rows.push([stamp(e.at), kind, what, e.resource.clone(), whom, outcome_name(&e.outcome, lang)]);
+        let (kind, what) = (lang.t("activity-kind-action"), e.action.name(lang));
+        rows.push([stamp(e.at), kind, what, e.resource.clone(), whom, e.outcome.name(lang)]);
     }
     for l in &history.legacy {
         let whom = l.organisation.clone().unwrap_or_else(|| lang.t("profile-citizen"));
@@ -232,10 +228,10 @@ fn OrganisationActivityPage(history: OrganisationHistory) -> impl IntoView {
                 <tr>
                     <td>{crate::web::format::format_when(e.at, lang)}</td>
                     <td>{actor_name(e, &history.actors)}</td>
-                    <td>{action_name(&e.action, lang)}</td>
+                    <td>{e.action.name(lang)}</td>
                     <td><code>{e.resource.clone()}</code></td>
                     <td>{as_whom(&e.subject, &history.organisations, lang)}</td>
-                    <td>{outcome_name(&e.outcome, lang)}</td>
+                    <td>{e.outcome.name(lang)}</td>
                 </tr>
             }
             .into_any()
@@ -281,10 +277,10 @@ pub async fn organisation_csv(req: PageRequest, who: Principal, Path(id): Path<O
             [
                 e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
                 actor_name(e, &history.actors),
-                action_name(&e.action, lang),
+                e.action.name(lang),
                 e.resource.clone(),
                 as_whom(&e.subject, &history.organisations, lang),
-                outcome_name(&e.outcome, lang),
+                e.outcome.name(lang),
             ]
         })
         .collect();

@@ -111,9 +111,9 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<A
         at: now,
         actor_account_id: Some(account),
         subject: format!("account:{account}"),
-        action: "associate".into(),
+        action: access::AuditAction::Associate,
         resource: format!("company:{codice_fiscale}"),
-        outcome: "allowed".into(),
+        outcome: access::Outcome::Allowed,
         reason: "registry names the person as legale rappresentante".into(),
         request_id: req.request_id.clone(),
     };

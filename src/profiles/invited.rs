@@ -39,8 +39,8 @@ pub async fn answer(
     let account = permit.account_id();
     let action =
         match with_conn(&req.state.pool, move |c| invitations::apply(c, &permit, id, event, account, now)).await? {
-            Ok(State::Accepted) => "accept-invitation",
-            Ok(_) => "refuse-invitation",
+            Ok(State::Accepted) => access::AuditAction::AcceptInvitation,
+            Ok(_) => access::AuditAction::RefuseInvitation,
             Err(state) => return Err(invitations_conflict(state)),
         };
     let resource = format!("org:{}/invitation:{id}", invitation.organisation_id);

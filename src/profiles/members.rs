@@ -41,7 +41,7 @@ pub struct InvitationPath {
 pub(super) async fn audit(
     req: &PageRequest,
     who: &Principal,
-    action: &str,
+    action: access::AuditAction,
     resource: String,
     detail: String,
 ) -> AppResult<()> {
@@ -49,9 +49,9 @@ pub(super) async fn audit(
         at: req.state.clock.now(),
         actor_account_id: Some(who.actor.account_id),
         subject: who.subject_ref(),
-        action: action.into(),
+        action,
         resource,
-        outcome: "allowed".into(),
+        outcome: access::Outcome::Allowed,
         reason: detail,
         request_id: req.request_id.clone(),
     };
@@ -119,7 +119,7 @@ pub async fn invite(
         Some(Ok(invitation)) => {
             let cf = codice_fiscale.unwrap_or_default();
             let detail = format!("{cf} {}", role.map_or("", Role::code));
-            audit(&req, &who, "invite", format!("org:{id}/invitation:{invitation}"), detail).await?;
+            audit(&req, &who, access::AuditAction::Invite, format!("org:{id}/invitation:{invitation}"), detail).await?;
             Ok(Redirect::to(&paths::organisation(id)).into_response())
         }
         refusal => {
@@ -194,7 +194,14 @@ pub async fn revoke(
     if let Err(state) = result {
         return Err(invitations_conflict(state));
     }
-    audit(&req, &who, "revoke-invitation", format!("org:{id}/invitation:{invitation}"), String::new()).await?;
+    audit(
+        &req,
+        &who,
+        access::AuditAction::RevokeInvitation,
+        format!("org:{id}/invitation:{invitation}"),
+        String::new(),
+    )
+    .await?;
     Ok(Redirect::to(&paths::organisation(id)).into_response())
 }
 
@@ -230,7 +237,7 @@ pub async fn change_role(
     let old = changed.map_err(|r| refused(r, id))?;
     if old != role {
         let detail = format!("{} -> {}", old.code(), role.code());
-        audit(&req, &who, "change-role", format!("org:{id}/member:{member}"), detail).await?;
+        audit(&req, &who, access::AuditAction::ChangeRole, format!("org:{id}/member:{member}"), detail).await?;
     }
     Ok(Redirect::to(&paths::organisation(id)).into_response())
 }
@@ -298,7 +305,8 @@ pub async fn remove(
     with_conn(&req.state.pool, move |c| organisations::remove(c, &permit, id, member, by, now))
         .await?
         .map_err(|r| refused(r, id))?;
-    audit(&req, &who, "remove-member", format!("org:{id}/member:{member}"), m.identifier.clone()).await?;
+    audit(&req, &who, access::AuditAction::RemoveMember, format!("org:{id}/member:{member}"), m.identifier.clone())
+        .await?;
     // Who removed themself no longer sees the organisation.
     let next = if m.account_id == who.actor.account_id { paths::PROFILES.to_string() } else { paths::organisation(id) };
     Ok(Redirect::to(&next).into_response())

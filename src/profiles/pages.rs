@@ -320,9 +320,9 @@ pub async fn switch(
         at: req.state.clock.now(),
         actor_account_id: Some(who.actor.account_id),
         subject: Principal { acting, ..who }.subject_ref(),
-        action: "switch".into(),
+        action: access::AuditAction::Decided(access::Action::Switch),
         resource: "profile".into(),
-        outcome: "allowed".into(),
+        outcome: access::Outcome::Allowed,
         reason: "own profile".into(),
         request_id: req.request_id.clone(),
     };

@@ -420,11 +420,11 @@ async fn decisions_that_guard_are_written_to_the_audit_trail_with_the_request_id
     assert_eq!(b.get("/assistenza").await.status, StatusCode::FORBIDDEN);
     let events = servizi_lavoro::db::with_conn(&app.state.pool, |c| access::recent(c, 10)).await.expect("audit");
     let refused = &events[0];
-    assert_eq!((refused.action.as_str(), refused.resource.as_str()), ("view", "helpdesk:queue"));
-    assert_eq!((refused.outcome.as_str(), refused.reason.as_str()), ("denied", "role"));
+    assert_eq!((refused.action.code(), refused.resource.as_str()), ("view", "helpdesk:queue"));
+    assert_eq!((refused.outcome.code(), refused.reason.as_str()), ("denied", "role"));
     let entered = &events[1];
-    assert_eq!((entered.action.as_str(), entered.resource.as_str()), ("enter", "service:dimissioni-volontarie"));
-    assert_eq!((entered.outcome.as_str(), entered.reason.as_str()), ("allowed", "allowed"));
+    assert_eq!((entered.action.code(), entered.resource.as_str()), ("enter", "service:dimissioni-volontarie"));
+    assert_eq!((entered.outcome.code(), entered.reason.as_str()), ("allowed", "allowed"));
     assert_eq!(entered.request_id, request_id);
     let account = entered.actor_account_id.expect("actor");
     assert_eq!(entered.subject, format!("account:{account}"));

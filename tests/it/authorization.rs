@@ -203,12 +203,12 @@ async fn a_denied_probe_records_what_was_asked_never_whose_it_is() {
         assert!(!body.contains(MARIO), "{page} names nobody else: {body}");
     }
     let events = with_conn(&app.state.pool, |c| servizi_lavoro::access::recent(c, 200)).await.expect("audit");
-    let probes: Vec<_> = events.iter().filter(|e| e.outcome == "denied").collect();
+    let probes: Vec<_> = events.iter().filter(|e| e.outcome.code() == "denied").collect();
     assert!(!probes.is_empty());
     for e in probes {
         assert!(!e.resource.contains(MARIO), "a denied row records the code asked, not the owner: {e:?}");
     }
-    assert!(events.iter().any(|e| e.outcome == "denied" && e.resource == format!("dimissioni:{code}")));
+    assert!(events.iter().any(|e| e.outcome.code() == "denied" && e.resource == format!("dimissioni:{code}")));
 }
 
 #[tokio::test]
@@ -460,7 +460,7 @@ async fn an_operator_reads_a_relationship_only_knowing_the_employer_and_it_is_au
     let events = with_conn(&app.state.pool, |c| servizi_lavoro::access::recent(c, 50)).await.expect("audit");
     let reads: Vec<_> = events.iter().filter(|e| e.resource == format!("relationship:{id}")).collect();
     assert_eq!(reads.len(), 3, "every lookup audited: {reads:?}");
-    assert_eq!(reads.iter().filter(|e| e.outcome == "allowed").count(), 1);
+    assert_eq!(reads.iter().filter(|e| e.outcome.code() == "allowed").count(), 1);
 }
 
 #[tokio::test]

@@ -220,7 +220,7 @@ async fn the_helpdesk_asks_for_level_two_and_records_every_document_view() {
     let events =
         servizi_lavoro::db::with_conn(&app.state.pool, |c| servizi_lavoro::access::recent(c, 5)).await.expect("audit");
     let view = events.iter().find(|e| e.resource == format!("foreign-document:{id}")).expect("document view audited");
-    assert_eq!(view.outcome, "allowed");
+    assert_eq!(view.outcome.code(), "allowed");
     assert!(view.actor_account_id.is_some());
 }
 

@@ -66,8 +66,8 @@ async fn a_legal_representative_associates_her_company_and_acts_for_it() {
     assert_eq!(entry.status, StatusCode::SEE_OTHER, "a company service is open to the company profile");
     // The switch is in the audit trail, as the company.
     let events = with_conn(&app.state.pool, |c| servizi_lavoro::access::recent(c, 10)).await.expect("audit");
-    assert!(events.iter().any(|e| e.action == "switch" && e.subject.starts_with("org:")));
-    assert!(events.iter().any(|e| e.action == "enter" && e.subject.starts_with("org:")));
+    assert!(events.iter().any(|e| e.action.code() == "switch" && e.subject.starts_with("org:")));
+    assert!(events.iter().any(|e| e.action.code() == "enter" && e.subject.starts_with("org:")));
     // And back.
     b.post_form("/profili/attivo", &[("profilo", "cittadino")], false).await;
     assert!(b.get("/").await.body.contains("Stai operando come: Cittadino"));
