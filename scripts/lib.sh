@@ -20,8 +20,10 @@ fi
 # or in CI, with demo identity providers and data, so they say so.
 export SL_ENV=development
 
-# CI builds from scratch: incremental caches would only fill the disk.
-export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
+# Incremental builds on a developer's machine (a one-file change rebuilds the
+# binary in ~14 s instead of ~70 s); CI (.ci/run) turns them off, as it builds
+# from scratch where incremental caches would only fill the disk.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-1}
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 
