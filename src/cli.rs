@@ -297,7 +297,7 @@ async fn verify_dimissioni(config: Config) -> CliResult {
         let mut chain = crate::dimissioni::chain::verify(&mut conn, &keys)?;
         // Then against every checkpoint, in the database and in the log beside it.
         if let Ok(n) = chain {
-            let modules = crate::dimissioni::module::chain(&mut conn)?;
+            let modules = crate::dimissioni::modulo::chain(&mut conn)?;
             let log = crate::dimissioni::checkpoint::log_path(&data_dir);
             chain = crate::dimissioni::checkpoint::verify(&mut conn, &keys, &modules, Some(&log))?.map(|points| {
                 println!("dimissioni: {points} checkpoints hold");
@@ -378,7 +378,7 @@ async fn import_rapporti(config: Config, file: PathBuf) -> CliResult {
         let input = std::fs::File::open(&file).map_err(|e| format!("{}: {e}", file.display()))?;
         let pool = crate::db::connect(&url, 1)?;
         let mut conn = pool.get()?;
-        Ok(crate::dimissioni::relationships::import(&mut conn, input)?)
+        Ok(crate::dimissioni::rapporti::import(&mut conn, input)?)
     })
     .await??;
     for (line, why) in &report.rejected {
@@ -498,7 +498,7 @@ async fn serve(config: Config) -> CliResult {
         }
         // Mario Rossi (demo IdP) works for Giulia Bianchi's demo company.
         if let Some(mario) = crate::auth::demo_idp::people::find("mario").and_then(|p| p.codice_fiscale()) {
-            crate::db::with_conn(&pool, move |c| crate::dimissioni::relationships::seed_demo(c, &mario)).await?;
+            crate::db::with_conn(&pool, move |c| crate::dimissioni::rapporti::seed_demo(c, &mario)).await?;
         }
         // Luca Verdi (demo IdP) is a validated consulente del lavoro.
         if let Some(luca) = crate::auth::demo_idp::people::find("luca") {

@@ -132,7 +132,7 @@ pub enum Resource<'a> {
     /// An employment relationship from the Comunicazioni Obbligatorie, looked
     /// up by a soggetto abilitato for a worker: `employer` is the employer's
     /// codice fiscale on record, `typed` the one the operator entered.
-    Relationship {
+    Rapporto {
         id: i64,
         employer: &'a str,
         typed: &'a str,
@@ -160,7 +160,7 @@ impl Resource<'_> {
             Resource::SupportCase { number, .. } => format!("support-case:{number}"),
             Resource::Resignation { code, .. } => format!("dimissioni:{code}"),
             Resource::Resignations(listing) => listing.code(),
-            Resource::Relationship { id, .. } => format!("relationship:{id}"),
+            Resource::Rapporto { id, .. } => format!("relationship:{id}"),
         }
     }
 }
@@ -481,7 +481,7 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         // An employment relationship, to a soggetto abilitato filing for the
         // worker: only when the employer's codice fiscale typed is the one on
         // record (the operator must already know whom the worker works for).
-        (Action::View, Resource::Relationship { employer, typed, .. }) => {
+        (Action::View, Resource::Rapporto { employer, typed, .. }) => {
             if who.profile() != Profile::SoggettoAbilitato || !employer.eq_ignore_ascii_case(typed) {
                 return Err(Denial::NotYours);
             }

@@ -1,12 +1,12 @@
 //! The chain of modules as stored, checked: each module's hash, its link to
 //! the one before, its signature by a seal key the portal knows, and what it
 //! says of its revoca (`servizi-lavoro dimissioni verify`).
-use super::module::{self, Module};
+use super::modulo::{self, Modulo};
 use super::seal::{hash, signed, Covered, GENESIS};
 use crate::db::AnyConnection;
 
 /// What module `m`'s hash should be, by its seal version.
-pub fn hash_of(m: &Module) -> String {
+pub fn hash_of(m: &Modulo) -> String {
     // Version 2 names its key; version 1 names none.
     let covered = m.seal_key.as_deref().map(|key| Covered {
         filed_by: m.filed_by_account_id,
@@ -27,7 +27,7 @@ pub struct Broken {
 /// Checks every module in order: its hash, its link to the previous one, its
 /// signature. Returns how many were checked, or the first broken one.
 pub fn verify(conn: &mut AnyConnection, keys: &crate::keyring::Keyring) -> diesel::QueryResult<Result<usize, Broken>> {
-    let chain: Vec<Module> = module::chain(conn)?;
+    let chain: Vec<Modulo> = modulo::chain(conn)?;
     let mut prev = GENESIS.to_string();
     // Which revoca names which module: what each module's "revoked by" must say.
     let revoked_by: std::collections::HashMap<&str, &str> =

@@ -7,7 +7,7 @@
 //! whoever deletes modules must also reach. `dimissioni verify` checks the
 //! chain against every checkpoint it finds in either.
 use super::chain::Broken;
-use super::module::Module;
+use super::modulo::Modulo;
 use super::seal;
 use crate::db::schema::{dimissioni_checkpoints as cp, dimissioni_modules as m};
 use crate::db::AnyConnection;
@@ -126,7 +126,7 @@ pub async fn run(state: &crate::kernel::AppState) -> Result<(), crate::error::Ap
 pub fn verify(
     conn: &mut AnyConnection,
     keys: &Keyring,
-    chain: &[Module],
+    chain: &[Modulo],
     log: Option<&Path>,
 ) -> QueryResult<Result<usize, Broken>> {
     type Row = (i64, String, String, NaiveDateTime, String, String);

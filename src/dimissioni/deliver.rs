@@ -4,7 +4,7 @@
 //! shown on the module's page.
 use super::documents;
 use super::itl;
-use super::module::{self, Contents, Module, Sender};
+use super::modulo::{self, Contents, Modulo, Sender};
 use super::pdf;
 use super::pin;
 use crate::db::schema::organisations as o;
@@ -20,7 +20,7 @@ use diesel::prelude::*;
 /// of the module, and at its domicilio digitale in the company registry when
 /// that is another), the Ispettorato office that covers the workplace (when
 /// it takes modules by PEC), the worker.
-pub fn recipients(conn: &mut AnyConnection, m: &Module) -> QueryResult<Vec<(&'static str, String)>> {
+pub fn recipients(conn: &mut AnyConnection, m: &Modulo) -> QueryResult<Vec<(&'static str, String)>> {
     let c = &m.contents;
     let mut out = vec![("employer-pec", c.employer_pec.clone())];
     if !c.employer_email.is_empty() && c.employer_email != c.employer_pec {
@@ -60,12 +60,12 @@ pub async fn transmit(
 ) -> Result<Result<String, String>, crate::db::DbError> {
     let (s2, now) = (state.clone(), state.clock.now());
     let sent = crate::db::transaction(&state.pool, move |c| {
-        let code = module::transmit(c, &contents, sender, &key, &s2.seal, now)?;
+        let code = modulo::transmit(c, &contents, sender, &key, &s2.seal, now)?;
         if let Ok(code) = &code {
             if operator {
                 pin::spend(c, &key, code)?;
             }
-            let m = module::by_code(c, code)?.ok_or(diesel::result::Error::NotFound)?;
+            let m = modulo::by_code(c, code)?.ok_or(diesel::result::Error::NotFound)?;
             enqueue(c, &s2.mailer, &m, now)?;
         }
         Ok(code)
@@ -98,7 +98,7 @@ pub fn key_prefix(code: &str) -> String {
 /// Queues module `m`, as PDF, to everyone it goes to: in the transaction that
 /// transmitted it, so the module and its deliveries are written together or
 /// not at all; the outbox's worker sends them (and retries).
-pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Module, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Modulo, now: NaiveDateTime) -> QueryResult<usize> {
     // The module is written in Italian, the language of the procedure.
     let lang = Lang::It;
     let copy = |copy| Attachment {
@@ -120,8 +120,8 @@ pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Module, now: Naive
         None => None,
     };
     let (subject, body) = match (m.kind(), by.is_some()) {
-        (module::Kind::Revoca, false) => ("mail-dim-revoca-subject", "mail-dim-revoca-body"),
-        (module::Kind::Revoca, true) => ("mail-dim-revoca-subject", "mail-dim-revoca-body-abilitato"),
+        (modulo::Kind::Revoca, false) => ("mail-dim-revoca-subject", "mail-dim-revoca-body"),
+        (modulo::Kind::Revoca, true) => ("mail-dim-revoca-subject", "mail-dim-revoca-body-abilitato"),
         (_, false) => ("mail-dim-module-subject", "mail-dim-module-body"),
         (_, true) => ("mail-dim-module-subject", "mail-dim-module-body-abilitato"),
     };

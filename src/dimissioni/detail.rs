@@ -7,7 +7,7 @@ use super::deliver;
 use super::documents;
 use super::filer;
 use super::itl;
-use super::module::{self, Contents, Delivery, DeliveryState, Kind, Module, Sender};
+use super::modulo::{self, Contents, Delivery, DeliveryState, Kind, Modulo, Sender};
 use super::pdf;
 use super::pin;
 use super::retrieval;
@@ -47,14 +47,14 @@ pub async fn permitted(
     who: &Principal,
     code: &str,
     action: Action,
-) -> AppResult<(Permit, Module, Option<OrganisationId>)> {
+) -> AppResult<(Permit, Modulo, Option<OrganisationId>)> {
     if code.len() != 17 || !code.chars().all(|c| c.is_ascii_digit()) {
         return Err(AppError::NotFound);
     }
     let (c2, identifier, officer) = (code.to_string(), who.actor.identifier.clone(), who.has_role(Role::ItlOfficer));
     let account = who.actor.account_id;
     let (m, employer, sent_for, province, retrieved) = with_conn(&req.state.pool, move |c| {
-        let Some(m) = module::by_code(c, &c2)? else { return Ok((None, None, None, Vec::new(), Vec::new())) };
+        let Some(m) = modulo::by_code(c, &c2)? else { return Ok((None, None, None, Vec::new(), Vec::new())) };
         let employer = org_id(c, Some(&m.contents.employer_codice_fiscale))?;
         let sent_for = org_id(c, m.contents.abilitato_codice_fiscale.as_deref())?;
         let province =
@@ -93,13 +93,13 @@ fn retrieved_for(who: &Principal, found_for: &[OrganisationId]) -> Option<Organi
 /// Does `who` (allowed to revoke `m`) revoke as an operator, with the
 /// worker's PIN: the one who sent it for a soggetto abilitato, or one who
 /// found it by its retrieval code?
-fn revokes_as_operator(who: &Principal, m: &Module, retrieved_for: Option<OrganisationId>) -> bool {
+fn revokes_as_operator(who: &Principal, m: &Modulo, retrieved_for: Option<OrganisationId>) -> bool {
     (m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some()) || retrieved_for.is_some()
 }
 
 /// Is this the worker's copy (with the retrieval code): the worker's own,
 /// or the one who sent it for them?
-fn worker_copy(who: &Principal, m: &Module, retrieved_for: Option<OrganisationId>) -> bool {
+fn worker_copy(who: &Principal, m: &Modulo, retrieved_for: Option<OrganisationId>) -> bool {
     let own = who.acting.subject == Subject::Themself
         && who.actor.codice_fiscale() == Some(&m.contents.worker_codice_fiscale);
     let sender = m.filed_by_account_id == who.actor.account_id && m.contents.abilitato_kind.is_some();
@@ -155,7 +155,7 @@ fn awaiting_receipt(x: &Delivery, reads_receipts: bool) -> bool {
 
 #[derive(Clone)]
 struct Detail {
-    module: Module,
+    module: Modulo,
     deliveries: Vec<Delivery>,
     /// May this person revoke it (their own, or sent by them)?
     may_revoke: bool,
@@ -290,7 +290,7 @@ fn DetailPage(d: Detail) -> impl IntoView {
 async fn detail_of(
     req: &PageRequest,
     who: &Principal,
-    m: Module,
+    m: Modulo,
     pin: Option<String>,
     errors: FieldErrors,
 ) -> AppResult<Detail> {
@@ -299,7 +299,7 @@ async fn detail_of(
     let prefix = deliver::key_prefix(&m.code);
     let (deliveries, sent_for, retrieved, stamp) = with_conn(&req.state.pool, move |c| {
         // Modules sent before the outbox recorded each attempt in their own table.
-        let mut all = module::deliveries(c, id)?;
+        let mut all = modulo::deliveries(c, id)?;
         for e in outbox::with_prefix(c, &prefix)? {
             let receipts = crate::mail::pec::of_message(c, &e.message_id)?;
             all.push(as_delivery(&prefix, e, receipts));

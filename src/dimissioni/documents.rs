@@ -1,6 +1,6 @@
 //! What the PDFs say: the module in Allegato A's five sections, and the
 //! paper delega a worker and a soggetto abilitato sign, with its PIN.
-use super::module::{Kind, Module};
+use super::modulo::{Kind, Modulo};
 use super::pdf::Document;
 use crate::i18n::Lang;
 use crate::web::format::{format_date, format_when};
@@ -17,7 +17,7 @@ pub enum Copy {
 /// The module in `lang`; for a workplace in the Provincia autonoma di
 /// Bolzano, followed by its German version (public documents there are
 /// bilingual, D.P.R. 574/1988; circ. 12/2016).
-pub fn module(m: &Module, lang: Lang, copy: Copy) -> Document {
+pub fn module(m: &Modulo, lang: Lang, copy: Copy) -> Document {
     let mut lines = lines(m, lang, copy);
     if m.contents.workplace_province.eq_ignore_ascii_case("BZ") && lang != Lang::De {
         lines.push(format!("# {}", Lang::De.t("dim-german-version")));
@@ -26,7 +26,7 @@ pub fn module(m: &Module, lang: Lang, copy: Copy) -> Document {
     Document { title: format!("{} {}", lang.t("dim-pdf-title"), m.code), lang: lang.code(), lines }
 }
 
-fn lines(m: &Module, lang: Lang, copy: Copy) -> Vec<String> {
+fn lines(m: &Modulo, lang: Lang, copy: Copy) -> Vec<String> {
     let c = &m.contents;
     let t = |k: &str| lang.t(k);
     let line = |k: &str, v: &str| format!("{}: {v}", lang.t(k));
@@ -125,12 +125,12 @@ pub fn delega(f: &DelegaFacts, lang: Lang) -> Document {
 #[cfg(test)]
 mod tests {
     use super::{lines, module, Copy};
-    use crate::dimissioni::module::{Contents, Module};
+    use crate::dimissioni::modulo::{Contents, Modulo};
     use crate::i18n::{Lang, MISSING_MARKER};
 
-    fn sample(province: &str, abilitato: Option<&str>) -> Module {
+    fn sample(province: &str, abilitato: Option<&str>) -> Modulo {
         let day = chrono::NaiveDate::from_ymd_opt(2027, 3, 1).expect("day");
-        Module {
+        Modulo {
             id: 1,
             code: "20270301093000000".into(),
             contents: Contents {

@@ -9,10 +9,10 @@ use super::deliver;
 use super::documents;
 use super::filer::{self, Filer};
 use super::form::{self, Values, FIELDS};
-use super::module::{self, Kind, Sender};
+use super::modulo::{self, Kind, Sender};
 use super::pdf;
 use super::pin;
-use super::relationships::{EmploymentRecords, LocalRecords, Relationship};
+use super::rapporti::{EmploymentRecords, LocalRecords, Rapporto};
 use crate::access::{self, Action, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -92,7 +92,7 @@ struct Lookup {
     worker: String,
     employer: String,
     before_2008: bool,
-    found: Option<Vec<Relationship>>,
+    found: Option<Vec<Rapporto>>,
     errors: FieldErrors,
 }
 
@@ -269,7 +269,7 @@ async fn lock(req: &PageRequest, who: &Principal, filer: &Filer, v: &mut Values)
             .map(String::from)
             .or_else(|| CodiceFiscale::parse(&v.employer_codice_fiscale).map(String::from))
             .unwrap_or_default();
-        let resource = Resource::Relationship { id, employer: &r.employer_codice_fiscale, typed: &typed };
+        let resource = Resource::Rapporto { id, employer: &r.employer_codice_fiscale, typed: &typed };
         access::require(req, Action::View, &resource, &req.at.path).await?;
     }
     v.fill_from(&r);
@@ -485,7 +485,7 @@ async fn posted(
     who: &Principal,
     filer: &Filer,
     pairs: &[(String, String)],
-) -> AppResult<(Values, Result<module::Contents, FieldErrors>)> {
+) -> AppResult<(Values, Result<modulo::Contents, FieldErrors>)> {
     let mut v = Values::from_pairs(pairs);
     if !v.has_valid_key() {
         return Err(AppError::BadRequest("form key".into()));
@@ -517,7 +517,7 @@ pub async fn module_submit(req: PageRequest, FormData(pairs): FormData<Vec<(Stri
         }
         Ok(contents) => {
             // Another resignation already in force for this relationship: said, not refused.
-            let live = with_conn(&req.state.pool, move |c| module::in_force_for(c, &contents)).await?;
+            let live = with_conn(&req.state.pool, move |c| modulo::in_force_for(c, &contents)).await?;
             Ok(req.render(StatusCode::OK, move || {
                 view! { <ReviewPage v operator errors=FieldErrors::default() live/> }.into_any()
             }))
@@ -550,7 +550,7 @@ fn PinPage(v: Values, pin: Option<String>, errors: FieldErrors) -> impl IntoView
     }
 }
 
-fn pin_for<'a>(who: &Principal, contents: &'a module::Contents, key: &'a str) -> pin::For<'a> {
+fn pin_for<'a>(who: &Principal, contents: &'a modulo::Contents, key: &'a str) -> pin::For<'a> {
     pin::For {
         operator: who.actor.account_id,
         worker_codice_fiscale: &contents.worker_codice_fiscale,

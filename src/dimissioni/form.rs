@@ -1,8 +1,8 @@
 //! The module's form (Allegato A, sections 1–4): what was typed, kept as
 //! typed, and checked field by field into the module's contents.
 use super::itl;
-use super::module::{Contents, Kind};
-use super::relationships::Relationship;
+use super::modulo::{Contents, Kind};
+use super::rapporti::Rapporto;
 use crate::kernel::{CodiceFiscale, Email, PartitaIva};
 use crate::web::components::FieldErrors;
 use chrono::{Duration, NaiveDate};
@@ -106,7 +106,7 @@ impl Values {
     }
 
     /// Sections 2–3 from a CO relationship (e-mail and PEC stay editable).
-    pub fn fill_from(&mut self, r: &Relationship) {
+    pub fn fill_from(&mut self, r: &Rapporto) {
         self.employer_codice_fiscale = r.employer_codice_fiscale.clone();
         self.employer_name = r.employer_name.clone();
         self.workplace_address = r.workplace_address.clone();

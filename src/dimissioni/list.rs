@@ -4,7 +4,7 @@
 //! dates, also as CSV. As a soggetto abilitato: the modules one sent.
 //! Ispettorato officers also see their province's.
 use super::itl;
-use super::module::{self, Kind, Module, Scope, Search};
+use super::modulo::{self, Kind, Modulo, Scope, Search};
 use crate::access::{self, Action, Listing, Resource, DIMISSIONI};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -88,18 +88,18 @@ async fn view_of(req: &PageRequest, who: &Principal) -> AppResult<View> {
 #[derive(Clone)]
 struct Lists {
     title: &'static str,
-    modules: Vec<Module>,
+    modules: Vec<Modulo>,
     company: Option<String>,
     filter: (String, String, String, String),
     may_file: bool,
     /// An operator of a soggetto abilitato: may find a module by its retrieval code.
     may_retrieve: bool,
     /// An officer's office (name, provinces) and its modules.
-    province: Option<((String, String), Vec<Module>)>,
+    province: Option<((String, String), Vec<Modulo>)>,
 }
 
 #[component]
-fn ModulesTable(modules: Vec<Module>, caption: &'static str) -> impl IntoView {
+fn ModulesTable(modules: Vec<Modulo>, caption: &'static str) -> impl IntoView {
     let lang = use_lang();
     let rows: Vec<AnyView> = modules
         .into_iter()
@@ -173,7 +173,7 @@ fn ListPage(l: Lists) -> impl IntoView {
 
 /// The modules the principal sees as an Ispettorato officer: the province's
 /// list, asked of the decision like any other list.
-async fn province_view(req: &PageRequest, who: &Principal) -> AppResult<Option<((String, String), Vec<Module>)>> {
+async fn province_view(req: &PageRequest, who: &Principal) -> AppResult<Option<((String, String), Vec<Modulo>)>> {
     if !who.has_role(Role::ItlOfficer) {
         return Ok(None);
     }
@@ -185,11 +185,11 @@ async fn province_view(req: &PageRequest, who: &Principal) -> AppResult<Option<(
     let permit = access::require(req, Action::View, &Resource::Resignations(listing), &req.at.path).await?;
     let o2 = office.code.clone();
     let modules =
-        with_conn(&req.state.pool, move |c| module::list(c, &permit, Scope::Office(&o2), &Search::default())).await?;
+        with_conn(&req.state.pool, move |c| modulo::list(c, &permit, Scope::Office(&o2), &Search::default())).await?;
     Ok(Some(((office.name, provinces.join(", ")), modules)))
 }
 
-async fn modules_for(req: &PageRequest, who: &Principal, q: &SearchQuery) -> AppResult<(View, Vec<Module>)> {
+async fn modules_for(req: &PageRequest, who: &Principal, q: &SearchQuery) -> AppResult<(View, Vec<Modulo>)> {
     let view = view_of(req, who).await?;
     let search = q.search();
     let (listing, scope) = match &view {
@@ -206,7 +206,7 @@ async fn modules_for(req: &PageRequest, who: &Principal, q: &SearchQuery) -> App
     // The whole list at once, at the service's level; a new authentication brings the search back.
     let back = if req.at.query.is_empty() { req.at.path.clone() } else { format!("{}?{}", req.at.path, req.at.query) };
     let permit = access::require(req, Action::View, &Resource::Resignations(listing), &back).await?;
-    let modules = with_conn(&req.state.pool, move |c| module::list(c, &permit, scope.borrowed(), &search)).await?;
+    let modules = with_conn(&req.state.pool, move |c| modulo::list(c, &permit, scope.borrowed(), &search)).await?;
     Ok((view, modules))
 }
 

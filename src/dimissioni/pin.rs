@@ -26,7 +26,7 @@ pub struct For<'a> {
 /// A hash of what the paper delega describes: the worker, the relationship
 /// (employer, start, contract), section 4 (kind, decorrenza, reason) and where
 /// the notices go. A PIN sends only a module with exactly these contents.
-pub fn content_hash(c: &super::module::Contents) -> String {
+pub fn content_hash(c: &super::modulo::Contents) -> String {
     let fields = [
         c.worker_codice_fiscale.as_str(),
         c.employer_codice_fiscale.as_str(),

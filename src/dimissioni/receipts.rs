@@ -54,7 +54,7 @@ pub async fn alert_undelivered(state: &AppState) -> Result<usize, crate::error::
     let queued = crate::db::transaction(&state.pool, move |c| {
         let mut queued = 0;
         for (code, role, address) in undelivered(c, now)? {
-            let Some(m) = super::module::by_code(c, &code)? else { continue };
+            let Some(m) = super::modulo::by_code(c, &code)? else { continue };
             if m.contents.worker_email.is_empty() {
                 continue;
             }

@@ -43,7 +43,7 @@ pub fn find(
         let found: Option<String> = m::table
             .filter(m::retrieval_code.eq(code))
             .filter(m::worker_codice_fiscale.eq(worker))
-            .filter(m::kind.ne(super::module::Kind::Revoca.code()))
+            .filter(m::kind.ne(super::modulo::Kind::Revoca.code()))
             .select(m::code)
             .first(c)
             .optional()?;

@@ -4,7 +4,7 @@
 //! again by every instance's worker until it is (the authority may be down; a
 //! module is never held back for it). The token is kept with the module, shown
 //! on its page and checked by `servizi-lavoro dimissioni verify`.
-use super::module::{self, Module};
+use super::modulo::{self, Modulo};
 use crate::config::Config;
 use crate::db::schema::{dimissioni_modules as m, dimissioni_timestamps as ts};
 use crate::db::{with_conn, AnyConnection};
@@ -131,7 +131,7 @@ pub struct Report {
 /// Checks every module's token against `roots`: `Err` names the first module
 /// whose token does not verify (other data, another time, an untrusted authority).
 pub fn verify(conn: &mut AnyConnection, roots: &X509Store) -> QueryResult<Result<Report, super::chain::Broken>> {
-    let chain: Vec<Module> = module::chain(conn)?;
+    let chain: Vec<Modulo> = modulo::chain(conn)?;
     let tokens: std::collections::HashMap<String, Vec<u8>> =
         ts::table.select((ts::module_code, ts::token)).load::<(String, Vec<u8>)>(conn)?.into_iter().collect();
     let mut report = Report::default();

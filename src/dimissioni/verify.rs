@@ -3,7 +3,7 @@
 //! its code and the verification code printed on it, and learns whether it is
 //! authentic, when it was transmitted and whether it was revoked — nothing
 //! personal. A wrong pair says only that no module matches (404).
-use super::module::{self, Verified};
+use super::modulo::{self, Verified};
 use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::{t, t_args, use_lang};
@@ -106,7 +106,7 @@ pub async fn page(req: PageRequest, Query(q): Query<VerifyQuery>) -> AppResult<R
     // Anyone may ask, so everyone is held to a ceiling per address (guessing is slow).
     crate::web::throttle::anonymous_work(&req, "verify").await?;
     let (c2, v2) = (code.clone(), verification.clone());
-    let found = with_conn(&req.state.pool, move |c| module::verified(c, &c2, &v2)).await?;
+    let found = with_conn(&req.state.pool, move |c| modulo::verified(c, &c2, &v2)).await?;
     Ok(match found {
         Some(v) => render(StatusCode::OK, FieldErrors::default(), Outcome::Authentic(v), code, verification),
         None => render(StatusCode::NOT_FOUND, FieldErrors::default(), Outcome::NoMatch, code, verification),

@@ -165,8 +165,8 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::SupportCase { number: "URP-2027-000002", owner: Some(8) },
         Resource::SupportCase { number: "URP-2027-000003", owner: None },
         // A relationship looked up with the employer on record, and with another.
-        Resource::Relationship { id: 1, employer: "01234567897", typed: "01234567897" },
-        Resource::Relationship { id: 1, employer: "01234567897", typed: "12345678903" },
+        Resource::Rapporto { id: 1, employer: "01234567897", typed: "01234567897" },
+        Resource::Rapporto { id: 1, employer: "01234567897", typed: "12345678903" },
     ]);
     all
 }
@@ -304,7 +304,7 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
                 Err(Denial::NotYours)
             }
         }
-        (Action::View, Resource::Relationship { employer, typed, .. }) => {
+        (Action::View, Resource::Rapporto { employer, typed, .. }) => {
             if p.acting.capacity == Profile::SoggettoAbilitato && employer == typed {
                 at(Level::L2)
             } else {
@@ -342,7 +342,7 @@ fn kind(r: &Resource) -> &'static str {
         Resource::Resignations(_) => "resignations",
         Resource::SupportCase { .. } => "support-case",
         Resource::Delega { .. } => "delega",
-        Resource::Relationship { .. } => "relationship",
+        Resource::Rapporto { .. } => "relationship",
     }
 }
 

@@ -11,7 +11,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 use servizi_lavoro::db::schema::{dimissioni_modules as m, dimissioni_pins as p};
 use servizi_lavoro::db::with_conn;
-use servizi_lavoro::dimissioni::{chain, module, relationships};
+use servizi_lavoro::dimissioni::{chain, modulo, rapporti};
 
 const COMPANY: &str = "01234567897";
 
@@ -27,7 +27,7 @@ pub async fn with_relationship() -> TestApp {
 pub async fn seed(app: &TestApp) {
     let now = app.state.clock.now();
     with_conn(&app.state.pool, move |c| {
-        relationships::seed_demo(c, MARIO)?;
+        rapporti::seed_demo(c, MARIO)?;
         servizi_lavoro::dimissioni::itl::seed_demo(c, now)
     })
     .await
@@ -100,7 +100,7 @@ pub fn pdf_text(bytes: &[u8]) -> String {
 #[tokio::test]
 async fn the_co_import_checks_each_row_and_replaces_on_import_again() {
     let app = TestApp::new();
-    let header = relationships::HEADER.join(";");
+    let header = rapporti::HEADER.join(";");
     let csv = format!(
         "{header}\n\
          {MARIO};{COMPANY};Bianchi Servizi srl;Via Roma 1;Milano;20121;MI;2019-04-01;Tempo indeterminato;;;bianchi@pec.example.it\n\
@@ -110,16 +110,15 @@ async fn the_co_import_checks_each_row_and_replaces_on_import_again() {
          {MARIO};{COMPANY};Bianchi;Via Roma 1;Milano;20121;MI;2019-04-01;T;2018-01-01;;\n"
     );
     let c2 = csv.clone();
-    let report = with_conn(&app.state.pool, move |c| Ok(relationships::import(c, c2.as_bytes()).expect("import")))
-        .await
-        .expect("db");
+    let report =
+        with_conn(&app.state.pool, move |c| Ok(rapporti::import(c, c2.as_bytes()).expect("import"))).await.expect("db");
     assert_eq!((report.added, report.updated), (1, 0));
     assert_eq!(report.rejected.iter().map(|(l, _)| *l).collect::<Vec<_>>(), vec![3, 4, 5, 6]);
-    let again = with_conn(&app.state.pool, move |c| Ok(relationships::import(c, csv.as_bytes()).expect("import")))
+    let again = with_conn(&app.state.pool, move |c| Ok(rapporti::import(c, csv.as_bytes()).expect("import")))
         .await
         .expect("db");
     assert_eq!((again.added, again.updated), (0, 1));
-    let wrong = with_conn(&app.state.pool, |c| Ok(relationships::import(c, &b"a;b\n"[..]).is_err())).await.expect("db");
+    let wrong = with_conn(&app.state.pool, |c| Ok(rapporti::import(c, &b"a;b\n"[..]).is_err())).await.expect("db");
     assert!(wrong);
 }
 
@@ -315,7 +314,7 @@ async fn codes_stay_unique_and_the_chain_one_line_under_concurrent_submission() 
     })
     .await
     .expect("account");
-    let contents = module::Contents {
+    let contents = modulo::Contents {
         kind: "dimissioni".into(),
         worker_codice_fiscale: MARIO.into(),
         employer_codice_fiscale: COMPANY.into(),
@@ -327,8 +326,8 @@ async fn codes_stay_unique_and_the_chain_one_line_under_concurrent_submission() 
         let (pool, keys, contents) = (app.state.pool.clone(), app.state.seal.clone(), contents.clone());
         tasks.push(tokio::spawn(async move {
             with_conn(&pool, move |c| {
-                let sender = module::Sender { account, worker_account: None };
-                module::transmit(c, &contents, sender, &format!("key-{i}"), &keys, now)
+                let sender = modulo::Sender { account, worker_account: None };
+                modulo::transmit(c, &contents, sender, &format!("key-{i}"), &keys, now)
             })
             .await
         }));
@@ -581,10 +580,10 @@ async fn what_an_operator_sent_for_one_soggetto_abilitato_is_not_seen_from_anoth
     assert!(module_of(&app, &code).await.revoked_by_code.is_none());
 }
 
-pub async fn module_of(app: &TestApp, code: &str) -> module::Module {
+pub async fn module_of(app: &TestApp, code: &str) -> modulo::Modulo {
     let code = code.to_string();
     // Read as `dimissioni verify` reads them: no page may read a module without a permit.
-    let all = with_conn(&app.state.pool, module::chain).await.expect("db");
+    let all = with_conn(&app.state.pool, modulo::chain).await.expect("db");
     all.into_iter().find(|m| m.code == code).expect("module")
 }
 

@@ -10,7 +10,7 @@ use crate::dimissioni::{mario_resigns, module_of, with_relationship};
 use diesel::prelude::*;
 use servizi_lavoro::db::schema::{dimissioni_checkpoints as cp, dimissioni_modules as m};
 use servizi_lavoro::db::with_conn;
-use servizi_lavoro::dimissioni::{chain, checkpoint, module, seal};
+use servizi_lavoro::dimissioni::{chain, checkpoint, modulo, seal};
 use servizi_lavoro::keyring::{key_id, Keyring};
 use servizi_lavoro::saml::keys::{generate, CertSubject};
 
@@ -118,7 +118,7 @@ async fn deleting_the_newest_modules_is_caught_by_a_signed_checkpoint() {
     let log = checkpoint::log_path(&app.state.config.data_dir);
     let check = |with_log: bool| {
         let mut conn = app.state.pool.get().expect("conn");
-        let chain = module::chain(&mut conn).expect("chain");
+        let chain = modulo::chain(&mut conn).expect("chain");
         checkpoint::verify(&mut conn, &keys, &chain, with_log.then_some(log.as_path())).expect("db").map_err(|b| b.why)
     };
     assert_eq!(check(true), Ok(2), "the database's checkpoint and the log's");

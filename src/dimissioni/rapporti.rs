@@ -36,7 +36,7 @@ pub const HEADER: [&str; 12] = [
 
 /// One relationship as the CO describe it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Relationship {
+pub struct Rapporto {
     pub id: i64,
     pub worker_codice_fiscale: String,
     pub employer_codice_fiscale: String,
@@ -61,8 +61,8 @@ pub trait EmploymentRecords: Send + Sync {
         worker: &str,
         employer: &str,
         today: NaiveDate,
-    ) -> QueryResult<Vec<Relationship>>;
-    fn find(&self, conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Relationship>>;
+    ) -> QueryResult<Vec<Rapporto>>;
+    fn find(&self, conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Rapporto>>;
 }
 
 /// The relationships as last imported.
@@ -85,7 +85,7 @@ type Row = (
     Option<String>,
 );
 
-fn from_row(row: Row) -> Relationship {
+fn from_row(row: Row) -> Rapporto {
     let (
         id,
         worker_codice_fiscale,
@@ -101,7 +101,7 @@ fn from_row(row: Row) -> Relationship {
         employer_email,
         employer_pec,
     ) = row;
-    Relationship {
+    Rapporto {
         id,
         worker_codice_fiscale,
         employer_codice_fiscale,
@@ -145,7 +145,7 @@ impl EmploymentRecords for LocalRecords {
         worker: &str,
         employer: &str,
         today: NaiveDate,
-    ) -> QueryResult<Vec<Relationship>> {
+    ) -> QueryResult<Vec<Rapporto>> {
         let rows: Vec<Row> = r::table
             .filter(r::worker_codice_fiscale.eq(worker))
             .filter(r::employer_codice_fiscale.eq(employer))
@@ -157,7 +157,7 @@ impl EmploymentRecords for LocalRecords {
         Ok(rows.into_iter().map(from_row).collect())
     }
 
-    fn find(&self, conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Relationship>> {
+    fn find(&self, conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Rapporto>> {
         let row: Option<Row> = r::table.find(id).select(columns!()).first(conn).optional()?;
         Ok(row.map(from_row))
     }
@@ -184,7 +184,7 @@ fn email_or_empty(s: &str, what: &str) -> Result<Option<String>, String> {
     }
 }
 
-fn parse(record: &csv::StringRecord) -> Result<Relationship, String> {
+fn parse(record: &csv::StringRecord) -> Result<Rapporto, String> {
     let field = |i: usize| record.get(i).map(str::trim).unwrap_or("");
     let worker = CodiceFiscale::personal(field(0))
         .map(String::from)
@@ -218,7 +218,7 @@ fn parse(record: &csv::StringRecord) -> Result<Relationship, String> {
     if end_date.is_some_and(|e| e < start_date) {
         return Err("data_fine before data_inizio".into());
     }
-    Ok(Relationship {
+    Ok(Rapporto {
         id: 0,
         worker_codice_fiscale: worker,
         employer_codice_fiscale: employer,

@@ -77,7 +77,7 @@ pub struct Contents {
 
 /// A module as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Module {
+pub struct Modulo {
     pub id: i64,
     pub code: String,
     pub contents: Contents,
@@ -95,7 +95,7 @@ pub struct Module {
     pub seal_key: Option<String>,
 }
 
-impl Module {
+impl Modulo {
     pub fn kind(&self) -> Kind {
         Kind::parse(&self.contents.kind).unwrap_or(Kind::Dimissioni)
     }
@@ -181,13 +181,13 @@ macro_rules! select_module {
     };
 }
 
-fn from_row(row: Row) -> Module {
+fn from_row(row: Row) -> Modulo {
     let (
         (id, code, kind, revokes_code, revoked_by_code, worker_account_id, wcf, wfam, wgiv, wmail),
         (ecf, ename, addr, comune, cap, prov, email, pec, start, contract),
         (decorrenza, reason, filed_by, ab_kind, ab_cf, at, prev_hash, hash, signature, retrieval_code, seal_key),
     ) = row;
-    Module {
+    Modulo {
         id,
         code,
         contents: Contents {
@@ -227,7 +227,7 @@ fn from_row(row: Row) -> Module {
 /// One module by its code, for this domain's own work: deciding who may see
 /// it ([`super::detail::permitted`]) and delivering it. Other domains have no
 /// way to read a module.
-pub(super) fn by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Module>> {
+pub(super) fn by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Modulo>> {
     let row: Option<Row> = m::table.filter(m::code.eq(code)).select(select_module!()).first(conn).optional()?;
     Ok(row.map(from_row))
 }
@@ -323,7 +323,7 @@ pub struct Search {
 }
 
 /// The modules of `scope` (newest first), with the permit to see that list.
-pub fn list(conn: &mut AnyConnection, permit: &Permit, scope: Scope, search: &Search) -> QueryResult<Vec<Module>> {
+pub fn list(conn: &mut AnyConnection, permit: &Permit, scope: Scope, search: &Search) -> QueryResult<Vec<Modulo>> {
     permit.require(Action::View, &Resource::Resignations(scope.listing()))?;
     let mut q = m::table.select(select_module!()).into_boxed();
     q = match scope {
@@ -353,7 +353,7 @@ pub fn list(conn: &mut AnyConnection, permit: &Permit, scope: Scope, search: &Se
 
 /// Every module, oldest first: the seal chain's order, for
 /// `servizi-lavoro dimissioni verify` (the operator's own command, not a page).
-pub fn chain(conn: &mut AnyConnection) -> QueryResult<Vec<Module>> {
+pub fn chain(conn: &mut AnyConnection) -> QueryResult<Vec<Modulo>> {
     let rows: Vec<Row> = m::table.select(select_module!()).order(m::id.asc()).load(conn)?;
     Ok(rows.into_iter().map(from_row).collect())
 }
