@@ -7,51 +7,59 @@ use crate::paths;
 use crate::paths::safe_return_path;
 use crate::web::assets;
 use crate::web::layout::Page;
-use crate::web::render::{current_path_and_query, PageRequest};
+use crate::web::render::PageRequest;
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
-/// The `next=` of the current request, if it is a local path.
-fn next_path() -> Option<String> {
-    let (_, query) = current_path_and_query();
-    url::form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == "next")
-        .map(|(_, v)| safe_return_path(Some(&v), crate::auth::sso::login::DEFAULT_RETURN))
+/// `GET /accedi?next=…&livello=…`: where to return after signing in, and the
+/// level that page needs. Anything else, or a value that does not fit, is
+/// ignored: a stale bookmark still shows the choice.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ChoiceQuery {
+    next: Option<String>,
+    livello: Option<String>,
 }
 
-/// The level the page to return to needs (`?livello=2|3`), so that the
-/// first sign-in asks for it and no step-up follows.
-fn level_needed() -> Option<u8> {
-    let (_, query) = current_path_and_query();
-    url::form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == "livello")
-        .and_then(|(_, v)| v.parse::<u8>().ok())
-        .filter(|l| (2..=3).contains(l))
+/// Where the sign-in returns to (a local path) and the level it asks for
+/// (2 or 3), so that the first sign-in asks for it and no step-up follows.
+#[derive(Clone, Debug, Default)]
+struct Return {
+    next: Option<String>,
+    level: Option<u8>,
 }
 
-fn login_link(entity_id: &str, next: Option<&str>) -> String {
+impl From<ChoiceQuery> for Return {
+    fn from(q: ChoiceQuery) -> Self {
+        Return {
+            next: q.next.map(|n| safe_return_path(Some(&n), crate::auth::sso::login::DEFAULT_RETURN)),
+            level: q.livello.and_then(|l| l.parse::<u8>().ok()).filter(|l| (2..=3).contains(l)),
+        }
+    }
+}
+
+fn login_link(entity_id: &str, back: &Return) -> String {
     let mut q = url::form_urlencoded::Serializer::new(String::new());
     q.append_pair("idp", entity_id);
-    if let Some(n) = next {
+    if let Some(n) = &back.next {
         q.append_pair("next", n);
     }
-    if let Some(level) = level_needed() {
+    if let Some(level) = back.level {
         q.append_pair("level", &level.to_string());
     }
     format!("{}?{}", paths::SAML_LOGIN, q.finish())
 }
 
 #[component]
-fn SpidProviders() -> impl IntoView {
+fn SpidProviders(back: Return) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let next = next_path();
     let idps: Vec<(String, String, bool)> = state
         .saml
         .idps
         .shuffled(Credential::Spid)
         .into_iter()
-        .map(|i| (i.display_name.clone(), login_link(&i.entity_id, next.as_deref()), i.test))
+        .map(|i| (i.display_name.clone(), login_link(&i.entity_id, &back), i.test))
         .collect();
     view! {
         // AgID's "Entra con SPID" button (spid-sp-access-button): its jQuery
@@ -91,15 +99,14 @@ fn SpidProviders() -> impl IntoView {
 
 /// CIE and eIDAS: usually one provider each, so a plain button per provider.
 #[component]
-fn ProviderButtons(credential: Credential, label: &'static str) -> impl IntoView {
+fn ProviderButtons(credential: Credential, label: &'static str, back: Return) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let next = next_path();
     let idps: Vec<(String, String, bool)> = state
         .saml
         .idps
         .shuffled(credential)
         .into_iter()
-        .map(|i| (i.display_name.clone(), login_link(&i.entity_id, next.as_deref()), i.test))
+        .map(|i| (i.display_name.clone(), login_link(&i.entity_id, &back), i.test))
         .collect();
     if idps.is_empty() {
         return view! { <p>{t("choice-not-configured")}</p> }.into_any();
@@ -137,12 +144,12 @@ fn ProviderButtons(credential: Credential, label: &'static str) -> impl IntoView
 }
 
 #[component]
-fn LoginChoicePage() -> impl IntoView {
+fn LoginChoicePage(back: Return) -> impl IntoView {
     view! {
         <Page title=t("choice-title")>
             <h1>{t("choice-title")}</h1>
             <p class="lead">{t("choice-lead")}</p>
-            {level_needed().map(|l| view! {
+            {back.level.map(|l| view! {
                 <p class="notice" role="status">{crate::i18n::t_args("choice-level-needed", &[("level", l.to_string())])}</p>
             })}
             {crate::kernel::credential::WAYS_IN
@@ -154,9 +161,9 @@ fn LoginChoicePage() -> impl IntoView {
                             <p><strong>{t(&format!("{key}-who"))}</strong></p>
                             <p>{t(&format!("{key}-how"))}</p>
                             {match id {
-                                "spid" => view! { <SpidProviders/> }.into_any(),
-                                "cie" => view! { <ProviderButtons credential=Credential::Cie label="choice-cie-button"/> }.into_any(),
-                                "eidas" => view! { <ProviderButtons credential=Credential::Eidas label="choice-eidas-button"/> }.into_any(),
+                                "spid" => view! { <SpidProviders back=back.clone()/> }.into_any(),
+                                "cie" => view! { <ProviderButtons credential=Credential::Cie label="choice-cie-button" back=back.clone()/> }.into_any(),
+                                "eidas" => view! { <ProviderButtons credential=Credential::Eidas label="choice-eidas-button" back=back.clone()/> }.into_any(),
                                 _ => view! {
                                     <ul class="provider-buttons">
                                         <li><a class="button" href=paths::FOREIGN_SIGN_IN>{t("choice-foreign-signin")}</a></li>
@@ -175,6 +182,7 @@ fn LoginChoicePage() -> impl IntoView {
 }
 
 /// `GET /accedi`.
-pub async fn page(req: PageRequest) -> Response {
-    req.render(StatusCode::OK, || view! { <LoginChoicePage/> }.into_any())
+pub async fn page(req: PageRequest, Query(q): Query<ChoiceQuery>) -> Response {
+    let back = Return::from(q);
+    req.render(StatusCode::OK, move || view! { <LoginChoicePage back/> }.into_any())
 }

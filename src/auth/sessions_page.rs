@@ -14,6 +14,7 @@ use crate::web::components::{Crumb, TableOrEmpty};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
+use axum::extract::Query;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
@@ -31,6 +32,14 @@ struct Data {
     every: bool,
     default_minutes: i64,
     max_hours: i64,
+    /// Back from saving the choices (`?salvate=si`): they are confirmed.
+    saved: bool,
+}
+
+/// `GET /area-personale/sessioni?salvate=si`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SessionsQuery {
+    salvate: Option<String>,
 }
 
 #[component]
@@ -79,7 +88,7 @@ fn SessionsPage(d: Data) -> impl IntoView {
         <Page title=t("sessions-title") trail=vec![Crumb { label: t("area-title"), href: paths::PERSONAL_AREA.into() }]>
             <h1>{t("sessions-title")}</h1>
             // The choices just saved, confirmed.
-            {(crate::web::render::current_path_and_query().1 == "salvate=si")
+            {d.saved
                 .then(|| view! { <p class="notice" role="status">{t("sessions-saved")}</p> })}
             <p class="lead">{t("sessions-lead")}</p>
             <TableOrEmpty
@@ -119,7 +128,12 @@ fn SessionsPage(d: Data) -> impl IntoView {
 }
 
 /// `GET /area-personale/sessioni`.
-pub async fn page(req: PageRequest, who: Principal, session: Session) -> AppResult<Response> {
+pub async fn page(
+    req: PageRequest,
+    who: Principal,
+    session: Session,
+    Query(q): Query<SessionsQuery>,
+) -> AppResult<Response> {
     let (account, now) = (who.actor.account_id, req.state.clock.now());
     let (sessions, idle, every) = with_conn(&req.state.pool, move |c| {
         Ok((
@@ -137,6 +151,7 @@ pub async fn page(req: PageRequest, who: Principal, session: Session) -> AppResu
         every,
         default_minutes: req.state.config.session_idle_minutes,
         max_hours: req.state.config.session_max_hours,
+        saved: q.salvate.as_deref() == Some("si"),
     };
     Ok(req.render(StatusCode::OK, move || view! { <SessionsPage d/> }.into_any()))
 }

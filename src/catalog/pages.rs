@@ -12,9 +12,8 @@ use crate::kernel::{Credential, DelegaGrant, Level, Principal, Profile};
 use crate::paths;
 use crate::web::components::Crumb;
 use crate::web::layout::Page;
-use crate::web::render::current_path_and_query;
 use crate::web::render::{use_principal, PageRequest};
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
@@ -26,18 +25,22 @@ struct Filters {
     category: Option<String>,
 }
 
-fn filters() -> Filters {
-    let (_, query) = current_path_and_query();
-    let mut f = Filters::default();
-    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
-        match k.as_ref() {
-            "q" => f.q = v.trim().chars().take(100).collect(),
-            "pubblico" => f.audience = Profile::parse(&v),
-            "categoria" => f.category = CATEGORIES.iter().find(|c| **c == v).map(|c| c.to_string()),
-            _ => {}
+/// `GET /servizi?q=…&pubblico=…&categoria=…`; a value that fits no filter is ignored.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CatalogQuery {
+    q: Option<String>,
+    pubblico: Option<String>,
+    categoria: Option<String>,
+}
+
+impl From<CatalogQuery> for Filters {
+    fn from(q: CatalogQuery) -> Self {
+        Filters {
+            q: q.q.map(|v| v.trim().chars().take(100).collect()).unwrap_or_default(),
+            audience: q.pubblico.as_deref().and_then(Profile::parse),
+            category: q.categoria.and_then(|v| CATEGORIES.iter().find(|c| **c == v).map(|c| c.to_string())),
         }
     }
-    f
 }
 
 fn credential_list(list: &[Credential]) -> String {
@@ -105,8 +108,9 @@ fn ServiceCard(service: &'static Service, #[prop(optional)] note: Option<String>
 }
 
 /// `GET /servizi`.
-pub async fn catalog(req: PageRequest) -> Response {
-    req.render(StatusCode::OK, || view! { <CatalogPage/> }.into_any())
+pub async fn catalog(req: PageRequest, Query(q): Query<CatalogQuery>) -> Response {
+    let f = Filters::from(q);
+    req.render(StatusCode::OK, move || view! { <CatalogPage f/> }.into_any())
 }
 
 /// `GET /servizi/{slug}`.
@@ -258,8 +262,7 @@ fn cached_results(key: ResultsKey, render: impl FnOnce() -> String) -> String {
 }
 
 #[component]
-fn CatalogPage() -> impl IntoView {
-    let f = filters();
+fn CatalogPage(f: Filters) -> impl IntoView {
     let who = use_principal();
     let key = ResultsKey {
         lang: use_lang(),

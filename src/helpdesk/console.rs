@@ -12,7 +12,7 @@ use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use crate::web::upload::{download, extension};
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
@@ -55,19 +55,21 @@ pub(super) async fn permit(page: &PageRequest, action: Action, resource: Resourc
 #[derive(Clone)]
 struct QueueData(Vec<ForeignUser>, Vec<Decision>, Vec<Application>);
 
+/// `GET /helpdesk?esito=approvata|respinta`: the decision just taken, to confirm.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct QueueQuery {
+    esito: Option<String>,
+}
+
 #[component]
-fn QueuePage() -> impl IntoView {
-    let Some(QueueData(queue, decisions, applications)) = use_context::<QueueData>() else { return ().into_any() };
+fn QueuePage(data: QueueData, done: Option<&'static str>) -> impl IntoView {
+    let QueueData(queue, decisions, applications) = data;
     let lang = use_lang();
     view! {
         <Page title=t("helpdesk-title")>
             <h1>{t("helpdesk-title")}</h1>
             // The decision just taken, confirmed.
-            {match crate::web::render::current_path_and_query().1.as_str() {
-                "esito=approvata" => Some(view! { <p class="notice" role="status">{t("helpdesk-done-approved")}</p> }),
-                "esito=respinta" => Some(view! { <p class="notice" role="status">{t("helpdesk-done-rejected")}</p> }),
-                _ => None,
-            }}
+            {done.map(|key| view! { <p class="notice" role="status">{t(key)}</p> })}
             <p><a class="button" href=paths::HELPDESK_SUPPORT>{t("helpdesk-support-title")}</a></p>
             <section aria-labelledby="queue-heading">
                 <h2 id="queue-heading">{t("helpdesk-queue")} " (" {queue.len()} ")"</h2>
@@ -132,16 +134,18 @@ fn QueuePage() -> impl IntoView {
 }
 
 /// `GET /assistenza`.
-pub async fn queue_page(page: PageRequest) -> AppResult<Response> {
+pub async fn queue_page(page: PageRequest, Query(q): Query<QueueQuery>) -> AppResult<Response> {
+    let done = match q.esito.as_deref() {
+        Some("approvata") => Some("helpdesk-done-approved"),
+        Some("respinta") => Some("helpdesk-done-rejected"),
+        _ => None,
+    };
     let p = permit(&page, Action::View, Resource::HelpdeskQueue).await?;
     let data = with_conn(&page.state.pool, move |c| {
         Ok(QueueData(model::queue(c, &p)?, model::recent_decisions(c, &p, 50)?, applications::queue(c, &p)?))
     })
     .await?;
-    Ok(page.render(StatusCode::OK, move || {
-        provide_context(data);
-        view! { <QueuePage/> }.into_any()
-    }))
+    Ok(page.render(StatusCode::OK, move || view! { <QueuePage data done/> }.into_any()))
 }
 
 #[derive(Clone)]

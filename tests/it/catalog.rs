@@ -224,3 +224,21 @@ async fn search_and_filters_are_plain_get_forms() {
             && detail.body.contains("href=\"/servizi/dimissioni-volontarie/accedi\"")
     );
 }
+
+/// Filters arrive typed (`Query<CatalogQuery>`): one that fits nothing is
+/// ignored, a query the reader cannot read is a localized 400, never a 500.
+#[tokio::test]
+async fn the_catalog_reads_its_filters_from_the_query_and_ignores_what_fits_nothing() {
+    let app = TestApp::new();
+    let mut b = crate::common::Browser::new(&app);
+    let found = b.get("/servizi?q=dimissioni").await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(found.body.contains("Dimissioni volontarie"));
+    assert!(!found.body.contains("CIGSonline"), "the words filter the list");
+    assert!(b.get("/servizi").await.body.contains("CIGSonline"), "without words, every service");
+    let odd = b.get("/servizi?pubblico=marziani&categoria=nessuna&altro=1").await;
+    assert_eq!(odd.status, StatusCode::OK, "a value that fits no filter is ignored");
+    let twice = b.get("/servizi?q=a&q=b").await;
+    assert_eq!(twice.status, StatusCode::BAD_REQUEST);
+    assert!(twice.body.contains("<html"), "the portal's own error page: {}", twice.body);
+}
