@@ -212,29 +212,31 @@ fn date(s: &str) -> Option<NaiveDate> {
     crate::kernel::clock::parse_day(s)
 }
 
+/// The new delega's form as posted (a checkbox per service: `servizio` repeated).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct GrantForm {
+    per: String,
+    codice_fiscale: String,
+    tipo: String,
+    ambito: String,
+    servizio: Vec<String>,
+    dal: String,
+    al: String,
+}
+
 /// `POST /deleghe/nuova`.
-pub async fn submit(
-    req: PageRequest,
-    who: Principal,
-    FormData(pairs): FormData<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    let get = |k: &str| {
-        pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.chars().take(100).collect::<String>()).unwrap_or_default()
-    };
+pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<GrantForm>) -> AppResult<Response> {
+    let cut = |s: &str| s.chars().take(100).collect::<String>();
     let subjects = subjects(&req, &who).await?;
-    let subject = chosen(&subjects, Some(&get("per"))).ok_or(crate::error::AppError::NotFound)?;
+    let subject = chosen(&subjects, Some(&cut(&form.per))).ok_or(crate::error::AppError::NotFound)?;
     let v = Values {
-        codice_fiscale: get("codice_fiscale").trim().to_string(),
-        kind: get("tipo"),
-        all: get("ambito") == "tutti",
-        services: pairs
-            .iter()
-            .filter(|(n, _)| n == "servizio")
-            .map(|(_, s)| s.chars().take(100).collect())
-            .take(100)
-            .collect(),
-        from: get("dal"),
-        until: get("al"),
+        codice_fiscale: cut(&form.codice_fiscale).trim().to_string(),
+        kind: cut(&form.tipo),
+        all: form.ambito == "tutti",
+        services: form.servizio.iter().map(|s| cut(s)).take(100).collect(),
+        from: cut(&form.dal),
+        until: cut(&form.al),
     };
     // Asked before the form is checked, so a new authentication comes before any typing is lost.
     let permit = may_grant(&req, &subject, (!v.all).then_some(v.services.as_slice())).await?;

@@ -8,7 +8,7 @@
 use super::deliver;
 use super::documents;
 use super::filer::{self, Filer};
-use super::form::{self, Values, FIELDS};
+use super::form::{self, Values};
 use super::modulo::{self, Kind, Sender};
 use super::pdf;
 use super::pin;
@@ -298,7 +298,7 @@ fn Locked(name: &'static str, label: &'static str, value: String) -> impl IntoVi
 /// Every value as hidden inputs (the review and PIN pages send them on).
 #[component]
 fn Carried(v: Values) -> impl IntoView {
-    FIELDS.iter().map(|f| view! { <input type="hidden" name=*f value=v.get(f)/> }).collect_view()
+    v.fields().map(|(name, value)| view! { <input type="hidden" name=name value=value.to_string()/> }).collect_view()
 }
 
 fn kind_options() -> Vec<(String, String)> {
@@ -484,9 +484,9 @@ async fn posted(
     req: &PageRequest,
     who: &Principal,
     filer: &Filer,
-    pairs: &[(String, String)],
+    values: Values,
 ) -> AppResult<(Values, Result<modulo::Contents, FieldErrors>)> {
-    let mut v = Values::from_pairs(pairs);
+    let mut v = values.capped();
     if !v.has_valid_key() {
         return Err(AppError::BadRequest("form key".into()));
     }
@@ -500,12 +500,31 @@ async fn posted(
 }
 
 /// `POST /dimissioni-volontarie/nuova/modulo`: checked, then the review (or the form again, 422).
-pub async fn module_submit(req: PageRequest, FormData(pairs): FormData<Vec<(String, String)>>) -> AppResult<Response> {
+/// The module's form as posted, with the step's own fields.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ModuloForm {
+    #[serde(flatten)]
+    values: Values,
+    /// "si": back from the review to change the answers.
+    modifica: String,
+    /// The worker's PIN, typed by the operator.
+    pin: String,
+}
+
+impl ModuloForm {
+    fn pin(&self) -> String {
+        self.pin.trim().chars().take(20).collect()
+    }
+}
+
+pub async fn module_submit(req: PageRequest, FormData(form): FormData<ModuloForm>) -> AppResult<Response> {
     let who = filer::enter(&req).await?;
     let filer = filer::filer(&req, &who).await?;
     let operator = filer.is_operator();
-    let (v, checked) = posted(&req, &who, &filer, &pairs).await?;
-    if pairs.iter().any(|(k, v)| k == "modifica" && v == "si") {
+    let changing = form.modifica == "si";
+    let (v, checked) = posted(&req, &who, &filer, form.values).await?;
+    if changing {
         return Ok(req.render(StatusCode::OK, move || {
             view! { <ModulePage v errors=FieldErrors::default() operator/> }.into_any()
         }));
@@ -561,13 +580,13 @@ fn pin_for<'a>(who: &Principal, contents: &'a modulo::Contents, key: &'a str) ->
 }
 
 /// `POST /dimissioni-volontarie/nuova/delega`: the operator's PIN for this module, issued today.
-pub async fn issue_pin(req: PageRequest, FormData(pairs): FormData<Vec<(String, String)>>) -> AppResult<Response> {
+pub async fn issue_pin(req: PageRequest, FormData(form): FormData<ModuloForm>) -> AppResult<Response> {
     let who = filer::enter(&req).await?;
     let filer = filer::filer(&req, &who).await?;
     if !filer.is_operator() {
         return Err(AppError::Forbidden);
     }
-    let (v, checked) = posted(&req, &who, &filer, &pairs).await?;
+    let (v, checked) = posted(&req, &who, &filer, form.values).await?;
     let contents = match checked {
         Ok(c) => c,
         Err(errors) => {
@@ -596,14 +615,14 @@ pub async fn issue_pin(req: PageRequest, FormData(pairs): FormData<Vec<(String, 
 }
 
 /// `POST /dimissioni-volontarie/nuova/delega.pdf`: the paper delega, for the PIN just issued.
-pub async fn pin_pdf(req: PageRequest, FormData(pairs): FormData<Vec<(String, String)>>) -> AppResult<Response> {
+pub async fn pin_pdf(req: PageRequest, FormData(form): FormData<ModuloForm>) -> AppResult<Response> {
     let who = filer::enter(&req).await?;
     let filer = filer::filer(&req, &who).await?;
     let Filer::Operator(org) = &filer else { return Err(AppError::Forbidden) };
-    let (v, checked) = posted(&req, &who, &filer, &pairs).await?;
+    let typed_pin = form.pin();
+    let (v, checked) = posted(&req, &who, &filer, form.values).await?;
     let contents = checked.map_err(|_| AppError::BadRequest("module".into()))?;
-    let typed: String =
-        pairs.iter().find(|(k, _)| k == "pin").map(|(_, p)| p.chars().take(20).collect()).unwrap_or_default();
+    let typed: String = typed_pin.clone();
     let day = today(&req);
     let (w2, c2, key, p2) = (who.clone(), contents.clone(), v.key.clone(), typed.clone());
     let ok = with_conn(&req.state.pool, move |c| pin::check(c, &pin_for(&w2, &c2, &key), &p2, day)).await?;
@@ -634,11 +653,12 @@ pub async fn pin_pdf(req: PageRequest, FormData(pairs): FormData<Vec<(String, St
 }
 
 /// `POST /dimissioni-volontarie/nuova/trasmetti`: the module is sent (once).
-pub async fn send(req: PageRequest, FormData(pairs): FormData<Vec<(String, String)>>) -> AppResult<Response> {
+pub async fn send(req: PageRequest, FormData(form): FormData<ModuloForm>) -> AppResult<Response> {
     let who = filer::enter(&req).await?;
     let filer = filer::filer(&req, &who).await?;
     let operator = filer.is_operator();
-    let (v, checked) = posted(&req, &who, &filer, &pairs).await?;
+    let typed_pin = form.pin();
+    let (v, checked) = posted(&req, &who, &filer, form.values).await?;
     let contents = match checked {
         Ok(c) => c,
         Err(errors) => {
@@ -649,11 +669,7 @@ pub async fn send(req: PageRequest, FormData(pairs): FormData<Vec<(String, Strin
     };
     let day = today(&req);
     if operator {
-        let typed: String = pairs
-            .iter()
-            .find(|(k, _)| k == "pin")
-            .map(|(_, p)| p.trim().chars().take(20).collect())
-            .unwrap_or_default();
+        let typed = typed_pin;
         let (w2, c2, key) = (who.clone(), contents.clone(), v.key.clone());
         let refused = with_conn(&req.state.pool, move |c| {
             // A PIN issued for another module is named as such.

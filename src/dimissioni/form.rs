@@ -7,79 +7,77 @@ use crate::kernel::{CodiceFiscale, Email, PartitaIva};
 use crate::web::components::FieldErrors;
 use chrono::{Duration, NaiveDate};
 
-/// Every field of the form, as typed (and carried by the review page).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Every field of the form, as typed (and carried by the review page),
+/// read from the post by its Italian field name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
 pub struct Values {
+    #[serde(rename = "cf_lavoratore")]
     pub worker_codice_fiscale: String,
+    #[serde(rename = "cognome")]
     pub worker_family_name: String,
+    #[serde(rename = "nome")]
     pub worker_given_name: String,
+    #[serde(rename = "email_lavoratore")]
     pub worker_email: String,
+    #[serde(rename = "cf_datore")]
     pub employer_codice_fiscale: String,
+    #[serde(rename = "denominazione")]
     pub employer_name: String,
+    #[serde(rename = "indirizzo")]
     pub workplace_address: String,
+    #[serde(rename = "comune")]
     pub workplace_comune: String,
+    #[serde(rename = "cap")]
     pub workplace_cap: String,
+    #[serde(rename = "provincia")]
     pub workplace_province: String,
+    #[serde(rename = "email_datore")]
     pub employer_email: String,
+    #[serde(rename = "pec_datore")]
     pub employer_pec: String,
+    #[serde(rename = "data_inizio")]
     pub start_date: String,
+    #[serde(rename = "tipologia")]
     pub contract_type: String,
+    #[serde(rename = "tipo")]
     pub kind: String,
+    #[serde(rename = "motivo")]
     pub reason: String,
+    #[serde(rename = "decorrenza")]
     pub decorrenza: String,
     /// The CO relationship it was filled from (sections 2–3 then locked).
+    #[serde(rename = "rapporto")]
     pub relationship: String,
     /// One module per form, however many times it is sent.
+    #[serde(rename = "chiave")]
     pub key: String,
 }
 
-/// The form's field names, in order: (name, accessor).
-pub const FIELDS: [&str; 19] = [
-    "cf_lavoratore",
-    "cognome",
-    "nome",
-    "email_lavoratore",
-    "cf_datore",
-    "denominazione",
-    "indirizzo",
-    "comune",
-    "cap",
-    "provincia",
-    "email_datore",
-    "pec_datore",
-    "data_inizio",
-    "tipologia",
-    "tipo",
-    "motivo",
-    "decorrenza",
-    "rapporto",
-    "chiave",
-];
-
 impl Values {
-    fn slot(&mut self, name: &str) -> Option<&mut String> {
-        Some(match name {
-            "cf_lavoratore" => &mut self.worker_codice_fiscale,
-            "cognome" => &mut self.worker_family_name,
-            "nome" => &mut self.worker_given_name,
-            "email_lavoratore" => &mut self.worker_email,
-            "cf_datore" => &mut self.employer_codice_fiscale,
-            "denominazione" => &mut self.employer_name,
-            "indirizzo" => &mut self.workplace_address,
-            "comune" => &mut self.workplace_comune,
-            "cap" => &mut self.workplace_cap,
-            "provincia" => &mut self.workplace_province,
-            "email_datore" => &mut self.employer_email,
-            "pec_datore" => &mut self.employer_pec,
-            "data_inizio" => &mut self.start_date,
-            "tipologia" => &mut self.contract_type,
-            "tipo" => &mut self.kind,
-            "motivo" => &mut self.reason,
-            "decorrenza" => &mut self.decorrenza,
-            "rapporto" => &mut self.relationship,
-            "chiave" => &mut self.key,
-            _ => return None,
-        })
+    /// Every field by its name in the form, in order (the review page carries them hidden).
+    pub fn fields(&self) -> [(&'static str, &str); 19] {
+        [
+            ("cf_lavoratore", &self.worker_codice_fiscale),
+            ("cognome", &self.worker_family_name),
+            ("nome", &self.worker_given_name),
+            ("email_lavoratore", &self.worker_email),
+            ("cf_datore", &self.employer_codice_fiscale),
+            ("denominazione", &self.employer_name),
+            ("indirizzo", &self.workplace_address),
+            ("comune", &self.workplace_comune),
+            ("cap", &self.workplace_cap),
+            ("provincia", &self.workplace_province),
+            ("email_datore", &self.employer_email),
+            ("pec_datore", &self.employer_pec),
+            ("data_inizio", &self.start_date),
+            ("tipologia", &self.contract_type),
+            ("tipo", &self.kind),
+            ("motivo", &self.reason),
+            ("decorrenza", &self.decorrenza),
+            ("rapporto", &self.relationship),
+            ("chiave", &self.key),
+        ]
     }
 
     /// Whether the form's key is one the server gave out (a UUID in 32 hex
@@ -88,21 +86,38 @@ impl Values {
         self.key.len() == 32 && self.key.bytes().all(|b| b.is_ascii_hexdigit())
     }
 
-    /// The value of field `name`.
+    /// The value of field `name` (the form's own names, for the fields drawn by name).
     pub fn get(&self, name: &str) -> String {
-        self.clone().slot(name).map(|s| s.clone()).unwrap_or_default()
+        self.fields().into_iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()).unwrap_or_default()
     }
 
-    /// The form's fields from posted pairs (each cut to a sane length).
-    pub fn from_pairs(pairs: &[(String, String)]) -> Values {
-        let mut v = Values::default();
-        for (k, value) in pairs {
-            let max = if k == "motivo" { 2000 } else { 300 };
-            if let Some(slot) = v.slot(k) {
-                *slot = value.trim().chars().take(max).collect();
-            }
+    /// Trimmed, and each cut to a sane length (the reason longer).
+    pub fn capped(mut self) -> Values {
+        let cut = |s: &mut String, max: usize| *s = s.trim().chars().take(max).collect();
+        cut(&mut self.reason, 2000);
+        for f in [
+            &mut self.worker_codice_fiscale,
+            &mut self.worker_family_name,
+            &mut self.worker_given_name,
+            &mut self.worker_email,
+            &mut self.employer_codice_fiscale,
+            &mut self.employer_name,
+            &mut self.workplace_address,
+            &mut self.workplace_comune,
+            &mut self.workplace_cap,
+            &mut self.workplace_province,
+            &mut self.employer_email,
+            &mut self.employer_pec,
+            &mut self.start_date,
+            &mut self.contract_type,
+            &mut self.kind,
+            &mut self.decorrenza,
+            &mut self.relationship,
+            &mut self.key,
+        ] {
+            cut(f, 300);
         }
-        v
+        self
     }
 
     /// Sections 2–3 from a CO relationship (e-mail and PEC stay editable).

@@ -159,7 +159,10 @@ pub fn use_state() -> Option<AppState> {
     use_context::<AppState>()
 }
 
-/// A urlencoded form; a malformed body is a 400 through [`crate::error::AppError`].
+/// A urlencoded form, read into its type (a repeated field, as checkboxes
+/// send, into a `Vec`): the one way handlers read a posted form (multipart
+/// ones through `web::upload`). Another content type is a 415, a body that
+/// does not fit the type a 400, both through [`crate::error::AppError`].
 pub struct FormData<T>(pub T);
 
 impl<T, S> axum::extract::FromRequest<S> for FormData<T>
@@ -170,9 +173,17 @@ where
     type Rejection = crate::error::AppError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::Form(form) = <axum::Form<T> as axum::extract::FromRequest<S>>::from_request(req, state)
-            .await
-            .map_err(|e| crate::error::AppError::BadRequest(e.to_string()))?;
-        Ok(FormData(form))
+        use crate::error::AppError;
+        let urlencoded = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !urlencoded {
+            return Err(AppError::BadRequest("not a urlencoded form".into()));
+        }
+        let body =
+            axum::body::Bytes::from_request(req, state).await.map_err(|e| AppError::BadRequest(e.to_string()))?;
+        serde_html_form::from_bytes(&body).map(FormData).map_err(|e| AppError::BadRequest(e.to_string()))
     }
 }

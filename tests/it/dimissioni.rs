@@ -58,9 +58,10 @@ pub async fn mario_form(app: &TestApp, b: &mut Browser<'_>) -> String {
 
 /// The fields of a page's form, with `changes` applied.
 pub fn fields_of(html: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = servizi_lavoro::dimissioni::form::FIELDS
+    let mut out: Vec<(String, String)> = servizi_lavoro::dimissioni::form::Values::default()
+        .fields()
         .iter()
-        .map(|f| (f.to_string(), crate::common::input_value(html, f).unwrap_or_default()))
+        .map(|(f, _)| (f.to_string(), crate::common::input_value(html, f).unwrap_or_default()))
         .collect();
     for (k, v) in changes {
         out.retain(|(f, _)| f != k);
