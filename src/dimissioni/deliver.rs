@@ -4,7 +4,7 @@
 //! shown on the module's page.
 use super::documents;
 use super::itl;
-use super::modulo::{self, Contents, Modulo, Sender};
+use super::modulo::{self, Contents, Modulo, Recipient, Sender};
 use super::pdf;
 use super::pin;
 use crate::db::schema::organisations as o;
@@ -20,20 +20,20 @@ use diesel::prelude::*;
 /// of the module, and at its domicilio digitale in the company registry when
 /// that is another), the Ispettorato office that covers the workplace (when
 /// it takes modules by PEC), the worker.
-pub fn recipients(conn: &mut AnyConnection, m: &Modulo) -> QueryResult<Vec<(&'static str, String)>> {
+pub fn recipients(conn: &mut AnyConnection, m: &Modulo) -> QueryResult<Vec<(Recipient, String)>> {
     let c = &m.contents;
-    let mut out = vec![("employer-pec", c.employer_pec.clone())];
+    let mut out = vec![(Recipient::EmployerPec, c.employer_pec.clone())];
     if !c.employer_email.is_empty() && c.employer_email != c.employer_pec {
-        out.push(("employer-email", c.employer_email.clone()));
+        out.push((Recipient::EmployerEmail, c.employer_email.clone()));
     }
     // A typed or outdated address does not replace the one the company declared.
     if let Some(company) = LocalRegistry.company(conn, &c.employer_codice_fiscale)? {
         if !company.pec.is_empty() && !out.iter().any(|(_, a)| a.eq_ignore_ascii_case(&company.pec)) {
-            out.push(("employer-registry-pec", company.pec));
+            out.push((Recipient::EmployerRegistryPec, company.pec));
         }
     }
     match itl::for_province(conn, &c.workplace_province)? {
-        Some(office) if office.delivery == itl::Delivery::Pec => out.push(("itl", office.pec)),
+        Some(office) if office.delivery == itl::Delivery::Pec => out.push((Recipient::Itl, office.pec)),
         Some(_) => {}
         None => tracing::warn!(
             module = %m.code,
@@ -41,7 +41,7 @@ pub fn recipients(conn: &mut AnyConnection, m: &Modulo) -> QueryResult<Vec<(&'st
             "no Ispettorato office covers the workplace's province: load them with `import itl`"
         ),
     }
-    out.push(("worker", c.worker_email.clone()));
+    out.push((Recipient::Worker, c.worker_email.clone()));
     out.retain(|(_, a)| !a.is_empty());
     Ok(out)
 }
@@ -86,8 +86,8 @@ pub async fn transmit(
 
 /// The outbox key of module `code`'s message to `recipient`: one message
 /// each, however often the same form is sent.
-pub fn key(code: &str, recipient: &str) -> String {
-    format!("{}{recipient}", key_prefix(code))
+pub fn key(code: &str, recipient: Recipient) -> String {
+    format!("{}{}", key_prefix(code), recipient.code())
 }
 
 /// What every message of module `code` starts its key with.
@@ -135,25 +135,21 @@ pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Modulo, now: Naive
     for (recipient, address) in recipients(conn, m)? {
         // The worker's receipt carries the retrieval code, for a revoca through anyone.
         let (body, attachment) = match (recipient, &m.retrieval_code) {
-            ("worker", Some(code)) => {
+            (Recipient::Worker, Some(code)) => {
                 args.push(("retrieval", code.clone()));
                 (format!("{body}-worker"), &workers_copy)
             }
             _ => (body.to_string(), &recipients_copy),
         };
         // To a PEC address, from the Ministry's PEC mailbox: its receipts prove the delivery.
-        let (by, channel) = if super::receipts::PEC_ROLES.contains(&recipient) {
-            (mailer.pec(), outbox::PEC)
-        } else {
-            (mailer, outbox::MAIL)
-        };
+        let (by, channel) = if recipient.by_pec() { (mailer.pec(), outbox::PEC) } else { (mailer, outbox::MAIL) };
         match by.compose(&address, lang, subject, &body, &args, Some(attachment)) {
             Ok(message) => {
                 queued += usize::from(outbox::enqueue_on(conn, channel, &key(&m.code, recipient), &message, now)?)
             }
             // Addresses were checked when the module was filled in: this is a bug, said loudly.
             Err(e) => {
-                tracing::error!(error = %e, module = %m.code, recipient, "a module's message could not be composed")
+                tracing::error!(error = %e, module = %m.code, recipient = recipient.code(), "a module's message could not be composed")
             }
         }
     }

@@ -7,7 +7,7 @@ use super::deliver;
 use super::documents;
 use super::filer;
 use super::itl;
-use super::modulo::{self, Contents, Delivery, DeliveryState, Kind, Modulo, Sender};
+use super::modulo::{self, Contents, Delivery, DeliveryState, Kind, Modulo, Recipient, Sender};
 use super::pdf;
 use super::pin;
 use super::retrieval;
@@ -148,7 +148,7 @@ fn receipt_text(kind: crate::mail::pec::ReceiptKind, at: chrono::NaiveDateTime, 
 fn awaiting_receipt(x: &Delivery, reads_receipts: bool) -> bool {
     use crate::mail::pec::ReceiptKind as K;
     reads_receipts
-        && super::receipts::PEC_ROLES.contains(&x.recipient.as_str())
+        && x.recipient.by_pec()
         && x.state == DeliveryState::Delivered
         && !x.receipts.iter().any(|(k, _)| matches!(k, K::Delivery | K::DeliveryError | K::NonAcceptance))
 }
@@ -217,7 +217,7 @@ fn DetailPage(d: Detail) -> impl IntoView {
         .map(|x| {
             view! {
                 <tr>
-                    <td>{t(&format!("dim-to-{}", x.recipient))}</td>
+                    <td>{t(&x.recipient.name_key())}</td>
                     <td>{x.address.clone()}</td>
                     <td>{format_when(x.attempted_at, lang)}</td>
                     <td>
@@ -302,7 +302,7 @@ async fn detail_of(
         let mut all = modulo::deliveries(c, id)?;
         for e in outbox::with_prefix(c, &prefix)? {
             let receipts = crate::mail::pec::of_message(c, &e.message_id)?;
-            all.push(as_delivery(&prefix, e, receipts));
+            all.extend(as_delivery(&prefix, e, receipts));
         }
         let stamp = super::timestamp::stamp_of(c, &code)?;
         Ok((all, org_id(c, sent_by.as_deref())?, retrieval::found_for(c, account, &code)?, stamp))
@@ -350,7 +350,7 @@ fn as_delivery(
     prefix: &str,
     e: outbox::Entry,
     receipts: Vec<(crate::mail::pec::ReceiptKind, chrono::NaiveDateTime)>,
-) -> Delivery {
+) -> Option<Delivery> {
     let state = match e.state() {
         outbox::State::Sent => DeliveryState::Delivered,
         outbox::State::Pending => {
@@ -359,13 +359,13 @@ fn as_delivery(
         outbox::State::Failed if e.refused() => DeliveryState::Refused,
         outbox::State::Failed => DeliveryState::GaveUp { attempts: e.attempts },
     };
-    Delivery {
-        recipient: e.key.strip_prefix(prefix).unwrap_or(&e.key).to_string(),
+    Some(Delivery {
+        recipient: Recipient::parse(e.key.strip_prefix(prefix)?)?,
         address: e.recipient.clone(),
         attempted_at: e.sent_at.unwrap_or(e.created_at),
         state,
         receipts,
-    }
+    })
 }
 
 /// `GET /dimissioni-volontarie/{codice}` (and `{codice}.pdf`).

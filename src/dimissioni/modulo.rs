@@ -517,7 +517,7 @@ fn transmit_once(
 /// modules show their outbox messages in the same shape).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delivery {
-    pub recipient: String,
+    pub recipient: Recipient,
     pub address: String,
     pub attempted_at: NaiveDateTime,
     pub state: DeliveryState,
@@ -544,6 +544,53 @@ pub enum DeliveryState {
 }
 
 /// The deliveries of modules sent before the outbox, one attempt each.
+/// Who one of a module's messages goes to: the end of its outbox key, and a
+/// row of the module's page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recipient {
+    EmployerPec,
+    EmployerEmail,
+    /// The company's domicilio digitale in the registry, when it is another.
+    EmployerRegistryPec,
+    /// The Ispettorato office that covers the workplace.
+    Itl,
+    Worker,
+}
+
+impl Recipient {
+    pub const ALL: [Recipient; 5] = [
+        Recipient::EmployerPec,
+        Recipient::EmployerEmail,
+        Recipient::EmployerRegistryPec,
+        Recipient::Itl,
+        Recipient::Worker,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Recipient::EmployerPec => "employer-pec",
+            Recipient::EmployerEmail => "employer-email",
+            Recipient::EmployerRegistryPec => "employer-registry-pec",
+            Recipient::Itl => "itl",
+            Recipient::Worker => "worker",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Recipient> {
+        Recipient::ALL.into_iter().find(|r| r.code() == s)
+    }
+
+    /// Sent by PEC from the Ministry's PEC mailbox, whose receipts prove the delivery.
+    pub fn by_pec(self) -> bool {
+        matches!(self, Recipient::EmployerPec | Recipient::EmployerRegistryPec | Recipient::Itl)
+    }
+
+    /// Its name on the module's page (`dim-to-…`).
+    pub fn name_key(self) -> String {
+        format!("dim-to-{}", self.code())
+    }
+}
+
 pub fn deliveries(conn: &mut AnyConnection, module: i64) -> QueryResult<Vec<Delivery>> {
     let rows: Vec<(String, String, NaiveDateTime, String)> = dl::table
         .filter(dl::module_id.eq(module))
@@ -552,6 +599,13 @@ pub fn deliveries(conn: &mut AnyConnection, module: i64) -> QueryResult<Vec<Deli
         .load(conn)?;
     Ok(rows
         .into_iter()
+        .filter_map(|(recipient, address, attempted_at, outcome)| {
+            let parsed = Recipient::parse(&recipient);
+            if parsed.is_none() {
+                tracing::warn!(module, recipient, "a delivery to a recipient the portal no longer knows");
+            }
+            Some((parsed?, address, attempted_at, outcome))
+        })
         .map(|(recipient, address, attempted_at, outcome)| Delivery {
             recipient,
             address,

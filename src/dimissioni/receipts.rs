@@ -3,6 +3,7 @@
 //! the worker told when a PEC message has no receipt of delivery 24 hours
 //! after it left (the burden of proving the revoca, or the resignation, is
 //! theirs: they should know while there is time).
+use super::modulo::Recipient;
 use crate::db::schema::outbox as o;
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
@@ -11,8 +12,6 @@ use crate::mail::pec::{self, ReceiptKind};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-/// The recipients a module reaches by PEC.
-pub const PEC_ROLES: [&str; 3] = ["employer-pec", "employer-registry-pec", "itl"];
 /// How long a PEC message may go without a receipt of delivery.
 pub const WAIT: Duration = Duration::hours(24);
 /// How far back the check looks: the revoca's seven days, and a margin, so
@@ -33,7 +32,7 @@ fn undelivered(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<
     for (key, address, message_id) in sent {
         let mut parts = key.splitn(3, ':').skip(1);
         let (Some(code), Some(role)) = (parts.next(), parts.next()) else { continue };
-        if !PEC_ROLES.contains(&role) {
+        if !Recipient::parse(role).is_some_and(Recipient::by_pec) {
             continue;
         }
         if pec::of_message(conn, &message_id)?.iter().all(|(k, _)| *k != ReceiptKind::Delivery) {
