@@ -1,7 +1,7 @@
 //! Every address of the portal, defined once: the routes are built from these
 //! and every link uses them. `{name}` marks a parameter (axum syntax); the
 //! functions below fill them in.
-use crate::kernel::ids::{DelegaId, InvitationId, MembershipId, OrganisationId};
+use crate::kernel::ids::{ApplicationId, DelegaId, ForeignUserId, InvitationId, MembershipId, OrganisationId};
 pub const HOME: &str = "/";
 pub const HEALTH: &str = "/healthz";
 pub const READY: &str = "/readyz";
@@ -141,15 +141,15 @@ pub fn service_enter(slug: &str) -> String {
     fill(SERVICE_ENTER, "slug", slug)
 }
 
-pub fn helpdesk_request(id: i64) -> String {
+pub fn helpdesk_request(id: ForeignUserId) -> String {
     fill(HELPDESK_REQUEST, "id", &id.to_string())
 }
 
-pub fn helpdesk_document(id: i64) -> String {
+pub fn helpdesk_document(id: ForeignUserId) -> String {
     fill(HELPDESK_DOCUMENT, "id", &id.to_string())
 }
 
-pub fn helpdesk_decision(id: i64) -> String {
+pub fn helpdesk_decision(id: ForeignUserId) -> String {
     fill(HELPDESK_DECISION, "id", &id.to_string())
 }
 
@@ -225,15 +225,15 @@ pub fn organisation_activity_csv(id: OrganisationId) -> String {
     fill(ORGANISATION_ACTIVITY_CSV, "id", &id.to_string())
 }
 
-pub fn helpdesk_organisation(id: i64) -> String {
+pub fn helpdesk_organisation(id: ApplicationId) -> String {
     fill(HELPDESK_ORGANISATION, "id", &id.to_string())
 }
 
-pub fn helpdesk_organisation_document(id: i64) -> String {
+pub fn helpdesk_organisation_document(id: ApplicationId) -> String {
     fill(HELPDESK_ORGANISATION_DOCUMENT, "id", &id.to_string())
 }
 
-pub fn helpdesk_organisation_decision(id: i64) -> String {
+pub fn helpdesk_organisation_decision(id: ApplicationId) -> String {
     fill(HELPDESK_ORGANISATION_DECISION, "id", &id.to_string())
 }
 
@@ -256,7 +256,10 @@ mod tests {
     #[test]
     fn parameters_are_filled() {
         assert_eq!(super::service_enter("smart-working"), "/servizi/smart-working/accedi");
-        assert_eq!(super::helpdesk_document(7), "/assistenza/richieste/7/documento");
+        assert_eq!(
+            super::helpdesk_document(crate::kernel::ids::ForeignUserId::new(7)),
+            "/assistenza/richieste/7/documento"
+        );
         assert_eq!(super::sign_in_then("/servizi"), "/accedi?next=%2Fservizi");
     }
 }

@@ -1,8 +1,8 @@
 //! The decision itself: pure, so every combination can be tested in a table.
 use super::Permit;
 use crate::kernel::{
-    Credential, DelegaGrant, DelegaId, InvitationId, Level, MemberRole, MembershipId, OrganisationId, Principal,
-    Profile, Role,
+    ApplicationId, Credential, DelegaGrant, DelegaId, ForeignUserId, InvitationId, Level, MemberRole, MembershipId,
+    OrganisationId, Principal, Profile, Role,
 };
 
 /// What the principal wants to do.
@@ -52,9 +52,9 @@ pub enum Resource<'a> {
     /// The helpdesk console's queue and decisions.
     HelpdeskQueue,
     /// One Utente Estero registration request.
-    ForeignRequest(i64),
+    ForeignRequest(ForeignUserId),
     /// The identity document of one registration request.
-    ForeignDocument(i64),
+    ForeignDocument(ForeignUserId),
     /// The password the portal holds for the signed-in person.
     PortalPassword,
     /// Acting as oneself (Cittadino).
@@ -85,11 +85,11 @@ pub enum Resource<'a> {
     /// An application to register an organisation, checked by the helpdesk;
     /// `applicant` is the account that sent it (no operator decides their own).
     OrganisationApplication {
-        id: i64,
+        id: ApplicationId,
         applicant: i64,
     },
     /// The supporting document of such an application.
-    OrganisationDocument(i64),
+    OrganisationDocument(ApplicationId),
     /// A Dimissioni module: the worker's codice fiscale, the organisation
     /// that employs them (when the portal knows it), who sent it, the
     /// workplace's province, and the province the principal is an Ispettorato

@@ -2,6 +2,7 @@
 use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{foreign_users as u, helpdesk_decisions as d, recovery_codes as r};
 use crate::db::AnyConnection;
+use crate::kernel::ForeignUserId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -15,7 +16,7 @@ pub const CONFIRM_HOURS: i64 = 48;
 
 #[derive(Clone, Debug, Queryable)]
 pub struct ForeignUser {
-    pub id: i64,
+    pub id: ForeignUserId,
     pub public_id: String,
     pub email: String,
     pub given_name: String,
@@ -82,7 +83,7 @@ pub fn by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<For
     u::table.filter(u::email.eq(email.trim().to_lowercase())).first(conn).optional()
 }
 
-pub fn by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<ForeignUser>> {
+pub fn by_id(conn: &mut AnyConnection, id: ForeignUserId) -> QueryResult<Option<ForeignUser>> {
     u::table.find(id).first(conn).optional()
 }
 
@@ -93,7 +94,7 @@ pub fn register(
     reg: &NewRegistration,
     confirm_hash: &str,
     now: chrono::NaiveDateTime,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<ForeignUserId>> {
     conn.transaction(|c| {
         if by_email(c, &reg.email)?.is_some() {
             return Ok(None);
@@ -188,7 +189,11 @@ pub fn password_owner(conn: &mut AnyConnection, permit: &Permit, public_id: &str
 
 /// A request still waiting for the helpdesk, with its document's file name.
 /// Allowed with a permit to view or decide the request, or to view its document.
-pub fn pending_request(conn: &mut AnyConnection, permit: &Permit, id: i64) -> QueryResult<Option<ForeignUser>> {
+pub fn pending_request(
+    conn: &mut AnyConnection,
+    permit: &Permit,
+    id: ForeignUserId,
+) -> QueryResult<Option<ForeignUser>> {
     if !(permit.covers(Action::View, &Resource::ForeignRequest(id))
         || permit.covers(Action::Decide, &Resource::ForeignRequest(id))
         || permit.covers(Action::View, &Resource::ForeignDocument(id)))
@@ -256,7 +261,7 @@ pub fn recent_decisions(conn: &mut AnyConnection, permit: &Permit, limit: i64) -
 pub fn decide(
     conn: &mut AnyConnection,
     permit: &Permit,
-    id: i64,
+    id: ForeignUserId,
     approve: bool,
     reason: &str,
     now: chrono::NaiveDateTime,
@@ -292,7 +297,7 @@ pub fn decide(
 
 /// Demo data only: approves without an operator (no decision row, since
 /// nobody decided), opening the account as an approval does.
-pub fn approve_unattended(conn: &mut AnyConnection, id: i64, now: chrono::NaiveDateTime) -> QueryResult<()> {
+pub fn approve_unattended(conn: &mut AnyConnection, id: ForeignUserId, now: chrono::NaiveDateTime) -> QueryResult<()> {
     conn.transaction(|c| {
         let Some(user) = by_id(c, id)? else { return Ok(()) };
         diesel::update(u::table.find(id)).set(u::status.eq(STATUS_APPROVED)).execute(c)?;
@@ -317,14 +322,14 @@ fn open_account(conn: &mut AnyConnection, user: &ForeignUser, now: chrono::Naive
         .map(|_| ())
 }
 
-pub fn set_password_hash(conn: &mut AnyConnection, id: i64, phc: &str) -> QueryResult<()> {
+pub fn set_password_hash(conn: &mut AnyConnection, id: ForeignUserId, phc: &str) -> QueryResult<()> {
     diesel::update(u::table.find(id)).set(u::password_hash.eq(phc)).execute(conn).map(|_| ())
 }
 
 /// Saves a confirmed authenticator and replaces the recovery codes.
 pub fn enrol(
     conn: &mut AnyConnection,
-    id: i64,
+    id: ForeignUserId,
     secret: &str,
     step: i64,
     recovery_hashes: &[String],
@@ -345,7 +350,7 @@ pub fn enrol(
 /// Remembers the last time step used, so a code works once.
 /// Spends the time step of a valid code: true only for the first to spend it
 /// (the same code sent twice at once passes once).
-pub fn used_step(conn: &mut AnyConnection, id: i64, step: i64) -> QueryResult<bool> {
+pub fn used_step(conn: &mut AnyConnection, id: ForeignUserId, step: i64) -> QueryResult<bool> {
     let n = diesel::update(u::table.find(id).filter(u::totp_last_step.is_null().or(u::totp_last_step.lt(step))))
         .set(u::totp_last_step.eq(step))
         .execute(conn)?;
@@ -355,7 +360,7 @@ pub fn used_step(conn: &mut AnyConnection, id: i64, step: i64) -> QueryResult<bo
 /// Spends a recovery code; false if it is unknown or already used.
 pub fn use_recovery_code(
     conn: &mut AnyConnection,
-    id: i64,
+    id: ForeignUserId,
     code_hash: &str,
     now: chrono::NaiveDateTime,
 ) -> QueryResult<bool> {

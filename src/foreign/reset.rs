@@ -165,7 +165,7 @@ pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotFor
     Ok(Redirect::to(paths::FOREIGN_FORGOT_SENT).into_response())
 }
 
-type ResetRow = (i64, NaiveDateTime, Option<NaiveDateTime>);
+type ResetRow = (crate::kernel::ForeignUserId, NaiveDateTime, Option<NaiveDateTime>);
 
 fn valid_reset(conn: &mut AnyConnection, token: &str, now: chrono::NaiveDateTime) -> QueryResult<Option<ForeignUser>> {
     let row: Option<ResetRow> = r::table

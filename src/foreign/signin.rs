@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::t;
 use crate::identity::account::{self, IdKind, Identity};
 use crate::kernel::AppState;
+use crate::kernel::ForeignUserId;
 use crate::kernel::{Credential, Level};
 use crate::kernel::{Principal, SignedIn};
 use crate::paths;
@@ -27,7 +28,7 @@ const PENDING_KEY: &str = "foreign_pending";
 /// Between the password and the code: who, and what comes next.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Pending {
-    user_id: i64,
+    user_id: ForeignUserId,
     /// Of the password hash the password step checked: a password changed
     /// meanwhile ends this pending sign-in.
     #[serde(default)]

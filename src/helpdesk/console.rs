@@ -3,6 +3,7 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::foreign::model::{self, Decision, ForeignUser};
 use crate::i18n::{t, use_lang, Lang};
+use crate::kernel::ForeignUserId;
 use crate::mail::outbox;
 use crate::paths;
 use crate::profiles::applications::{self, Application};
@@ -205,7 +206,11 @@ pub fn DecisionForms(action: String, reason: String, reason_error: Option<&'stat
 }
 
 /// The request `id` if still pending, with the permit to act on it.
-async fn pending_request(page: &PageRequest, action: Action, id: i64) -> AppResult<(Arc<Permit>, ForeignUser)> {
+async fn pending_request(
+    page: &PageRequest,
+    action: Action,
+    id: ForeignUserId,
+) -> AppResult<(Arc<Permit>, ForeignUser)> {
     let p = Arc::new(permit(page, action, Resource::ForeignRequest(id)).await?);
     let p2 = p.clone();
     let user =
@@ -214,7 +219,7 @@ async fn pending_request(page: &PageRequest, action: Action, id: i64) -> AppResu
 }
 
 /// `GET /assistenza/richieste/{id}`.
-pub async fn request_page(page: PageRequest, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn request_page(page: PageRequest, Path(id): Path<ForeignUserId>) -> AppResult<Response> {
     let (_, user) = pending_request(&page, Action::View, id).await?;
     let data = RequestData(user, String::new(), FieldErrors::default());
     Ok(page.render(StatusCode::OK, move || {
@@ -225,7 +230,7 @@ pub async fn request_page(page: PageRequest, Path(id): Path<i64>) -> AppResult<R
 
 /// `GET /assistenza/richieste/{id}/documento`: the scan, to operators only.
 /// Every view is in the audit trail, with the operator.
-pub async fn document(page: PageRequest, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn document(page: PageRequest, Path(id): Path<ForeignUserId>) -> AppResult<Response> {
     let p = permit(&page, Action::View, Resource::ForeignDocument(id)).await?;
     let user =
         with_conn(&page.state.pool, move |c| model::pending_request(c, &p, id)).await?.ok_or(AppError::NotFound)?;
@@ -245,7 +250,7 @@ pub struct DecisionForm {
 /// `POST /assistenza/richieste/{id}/decisione`.
 pub async fn decide(
     page: PageRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<ForeignUserId>,
     FormData(form): FormData<DecisionForm>,
 ) -> AppResult<Response> {
     let state = page.state.clone();
@@ -290,7 +295,7 @@ pub async fn decide(
     .await?
     .ok_or(AppError::NotFound)?;
     state.deliver_mail();
-    tracing::info!(request = id, operator, approve, "helpdesk decision");
+    tracing::info!(request = %id, operator, approve, "helpdesk decision");
     if !decided.doc_file.is_empty() {
         let scan = state.config.data_dir.join("uploads").join(&decided.doc_file);
         if let Err(e) = tokio::fs::remove_file(&scan).await {

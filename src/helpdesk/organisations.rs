@@ -7,6 +7,7 @@ use crate::access::{Action, Permit, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
+use crate::kernel::ApplicationId;
 use crate::mail::outbox;
 use crate::paths;
 use crate::profiles::applications::{self, Application, State, Undecided};
@@ -55,7 +56,7 @@ fn ApplicationPage(app: Application, reason: String, errors: FieldErrors) -> imp
 }
 
 /// The resource an application is to the decision (with its applicant), or 404.
-async fn application(page: &PageRequest, id: i64) -> AppResult<Resource<'static>> {
+async fn application(page: &PageRequest, id: ApplicationId) -> AppResult<Resource<'static>> {
     let applicant = with_conn(&page.state.pool, move |c| applications::applicant_of(c, id)).await?;
     Ok(Resource::OrganisationApplication { id, applicant: applicant.ok_or(AppError::NotFound)? })
 }
@@ -65,7 +66,7 @@ async fn pending(
     page: &PageRequest,
     action: Action,
     resource: Resource<'_>,
-    id: i64,
+    id: ApplicationId,
 ) -> AppResult<(Arc<Permit>, Application)> {
     let p = Arc::new(permit(page, action, resource).await?);
     let p2 = p.clone();
@@ -77,7 +78,7 @@ async fn pending(
 }
 
 /// `GET /assistenza/organizzazioni/{id}`.
-pub async fn page(page: PageRequest, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn page(page: PageRequest, Path(id): Path<ApplicationId>) -> AppResult<Response> {
     let (_, app) = pending(&page, Action::View, application(&page, id).await?, id).await?;
     Ok(page.render(StatusCode::OK, move || {
         view! { <ApplicationPage app reason=String::new() errors=FieldErrors::default()/> }.into_any()
@@ -85,7 +86,7 @@ pub async fn page(page: PageRequest, Path(id): Path<i64>) -> AppResult<Response>
 }
 
 /// `GET /assistenza/organizzazioni/{id}/documento`: to operators only, audited.
-pub async fn document(page: PageRequest, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn document(page: PageRequest, Path(id): Path<ApplicationId>) -> AppResult<Response> {
     let (_, app) = pending(&page, Action::View, Resource::OrganisationDocument(id), id).await?;
     let path = page.state.config.data_dir.join("uploads").join(&app.doc_file);
     let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::other("reading a stored document", e))?;
@@ -95,7 +96,7 @@ pub async fn document(page: PageRequest, Path(id): Path<i64>) -> AppResult<Respo
 /// `POST /assistenza/organizzazioni/{id}/decisione`.
 pub async fn decide(
     page: PageRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<ApplicationId>,
     FormData(form): FormData<DecisionForm>,
 ) -> AppResult<Response> {
     let (permit, app) = pending(&page, Action::Decide, application(&page, id).await?, id).await?;
@@ -148,7 +149,7 @@ pub async fn decide(
             );
         }
     };
-    tracing::info!(application = id, approve, "helpdesk decision on an organisation");
+    tracing::info!(application = %id, approve, "helpdesk decision on an organisation");
     // Checked: the document is no longer needed (what was decided stays recorded).
     let scan = page.state.config.data_dir.join("uploads").join(&decided.doc_file);
     if let Err(e) = tokio::fs::remove_file(&scan).await {

@@ -85,8 +85,6 @@ macro_rules! typed_ids {
 }
 
 typed_ids! {
-    /// A person's account (`accounts.id`).
-    AccountId;
     /// An organisation (`organisations.id`).
     OrganisationId;
     /// A person's place in an organisation (`memberships.id`).
@@ -95,12 +93,8 @@ typed_ids! {
     InvitationId;
     /// A delega (`deleghe.id`).
     DelegaId;
-    /// A Dimissioni modulo (`dimissioni_modules.id`).
-    ModuloId;
     /// A Utente Estero's registration (`foreign_users.id`).
     ForeignUserId;
-    /// A request to associate a company (`association_requests.id`).
-    AssociationRequestId;
     /// An application to register an organisation (`organisation_applications.id`).
     ApplicationId;
 }

@@ -7,6 +7,7 @@ use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{accounts as a, organisation_applications as p};
 use crate::db::AnyConnection;
 use crate::identity::organisations::{self, NewOrganisation, OrganisationKind, Role};
+use crate::kernel::ApplicationId;
 use crate::registry::{CompanyRegistry, LocalRegistry};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -48,7 +49,7 @@ impl State {
 /// One application, with who sent it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Application {
-    pub id: i64,
+    pub id: ApplicationId,
     pub account_id: i64,
     pub applicant: String,
     pub applicant_codice_fiscale: String,
@@ -62,14 +63,14 @@ pub struct Application {
 }
 
 type Row = (
-    (i64, i64, String, String, String, String, String),
+    (ApplicationId, i64, String, String, String, String, String),
     (Option<String>, Option<String>, String, String, String, Option<String>, NaiveDateTime),
     (String, String, String, Option<String>),
 );
 
 fn load(
     conn: &mut AnyConnection,
-    only: Option<i64>,
+    only: Option<ApplicationId>,
     state: Option<State>,
     account: Option<i64>,
 ) -> QueryResult<Vec<Application>> {
@@ -175,12 +176,12 @@ pub fn queue(conn: &mut AnyConnection, permit: &Permit) -> QueryResult<Vec<Appli
 }
 
 /// Who sent application `id`: the decision needs it (nobody decides their own).
-pub fn applicant_of(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<i64>> {
+pub fn applicant_of(conn: &mut AnyConnection, id: ApplicationId) -> QueryResult<Option<i64>> {
     p::table.find(id).select(p::account_id).first(conn).optional()
 }
 
 /// One application, for the helpdesk: its page, its document, or deciding on it.
-pub fn find(conn: &mut AnyConnection, permit: &Permit, id: i64) -> QueryResult<Option<Application>> {
+pub fn find(conn: &mut AnyConnection, permit: &Permit, id: ApplicationId) -> QueryResult<Option<Application>> {
     // The applicant does not name the object: any permit for this application will do.
     let this = Resource::OrganisationApplication { id, applicant: 0 };
     let allowed =
@@ -207,7 +208,7 @@ pub enum Undecided {
 pub fn decide(
     conn: &mut AnyConnection,
     permit: &Permit,
-    id: i64,
+    id: ApplicationId,
     approve: bool,
     reason: &str,
     now: NaiveDateTime,

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use diesel::prelude::*;
 use servizi_lavoro::access::{self, authorize, Action, Denial, Listing, Resource};
 use servizi_lavoro::catalog::model;
+use servizi_lavoro::kernel::{ApplicationId, DelegaId, ForeignUserId, InvitationId, MembershipId, OrganisationId};
 use servizi_lavoro::kernel::{Credential, Level, MemberRole, Principal, Profile, Role};
-use servizi_lavoro::kernel::{DelegaId, InvitationId, MembershipId, OrganisationId};
 
 const CREDENTIALS: [Credential; 4] = [Credential::Spid, Credential::Cie, Credential::Eidas, Credential::Foreign];
 const ACTIONS: [Action; 5] = [Action::Enter, Action::View, Action::Decide, Action::Change, Action::Switch];
@@ -41,16 +41,16 @@ fn resources() -> Vec<Resource<'static>> {
     let mut all: Vec<Resource> = model::all().iter().map(|s| Resource::Service(s.requirements())).collect();
     all.extend([
         Resource::HelpdeskQueue,
-        Resource::ForeignRequest(1),
-        Resource::ForeignDocument(1),
+        Resource::ForeignRequest(ForeignUserId::new(1)),
+        Resource::ForeignDocument(ForeignUserId::new(1)),
         Resource::PortalPassword,
         Resource::OwnProfile,
         Resource::Membership { id: MembershipId::new(1), holder: 7 },
         Resource::Membership { id: MembershipId::new(2), holder: 8 },
-        Resource::OrganisationApplication { id: 1, applicant: 8 },
+        Resource::OrganisationApplication { id: ApplicationId::new(1), applicant: 8 },
         // `person()`'s own application: never theirs to decide.
-        Resource::OrganisationApplication { id: 2, applicant: 7 },
-        Resource::OrganisationDocument(1),
+        Resource::OrganisationApplication { id: ApplicationId::new(2), applicant: 7 },
+        Resource::OrganisationDocument(ApplicationId::new(1)),
         Resource::Organisation { id: OrganisationId::new(1), role: None },
         Resource::Organisation { id: OrganisationId::new(1), role: Some(MemberRole::LegaleRappresentante) },
         Resource::Organisation { id: OrganisationId::new(1), role: Some(MemberRole::Amministratore) },
@@ -386,7 +386,7 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
 #[test]
 fn spot_checks_written_by_hand() {
     let operator = principal(Credential::Spid, Level::L2, Profile::Cittadino, vec![Role::HelpdeskOperator]);
-    assert!(authorize(Some(&operator), Action::Decide, &Resource::ForeignRequest(3)).is_ok());
+    assert!(authorize(Some(&operator), Action::Decide, &Resource::ForeignRequest(ForeignUserId::new(3))).is_ok());
     // The operator role does not travel with an eIDAS or Utente Estero sign-in.
     let eidas_operator = principal(Credential::Eidas, Level::L3, Profile::Cittadino, vec![Role::HelpdeskOperator]);
     assert!(matches!(
@@ -453,10 +453,11 @@ use crate::common::Browser;
 #[test]
 fn a_permit_covers_only_what_was_allowed() {
     let operator = principal(Credential::Spid, Level::L2, Profile::Cittadino, vec![Role::HelpdeskOperator]);
-    let permit = authorize(Some(&operator), Action::View, &Resource::ForeignRequest(3)).expect("allowed");
-    assert!(permit.covers(Action::View, &Resource::ForeignRequest(3)));
-    assert!(!permit.covers(Action::Decide, &Resource::ForeignRequest(3)), "another action");
-    assert!(!permit.covers(Action::View, &Resource::ForeignRequest(4)), "another request");
+    let permit =
+        authorize(Some(&operator), Action::View, &Resource::ForeignRequest(ForeignUserId::new(3))).expect("allowed");
+    assert!(permit.covers(Action::View, &Resource::ForeignRequest(ForeignUserId::new(3))));
+    assert!(!permit.covers(Action::Decide, &Resource::ForeignRequest(ForeignUserId::new(3))), "another action");
+    assert!(!permit.covers(Action::View, &Resource::ForeignRequest(ForeignUserId::new(4))), "another request");
     assert!(permit.require(Action::View, &Resource::HelpdeskQueue).is_err());
 }
 
