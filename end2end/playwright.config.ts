@@ -26,6 +26,8 @@ export default defineConfig({
     // The portal needs no JavaScript: every flow is proven with it turned off.
     { name: "no-js", use: { javaScriptEnabled: false }, testIgnore: /a11y/ },
     // axe-core runs inside the page, so it needs JavaScript; the DOM is the same.
-    { name: "a11y", testMatch: /a11y/ },
+    // Each test walks a whole journey in both languages, axe on every page: on
+    // a busy 2-core machine that outlasts the 30 s default (four timed out once).
+    { name: "a11y", testMatch: /a11y/, timeout: 120_000 },
   ],
 });
