@@ -15,6 +15,10 @@ export default defineConfig({
   workers: 2,
   forbidOnly: !!process.env.CI,
   reporter: [["list"]],
+  // Each test walks a whole journey (sign in, associate a profile, file, revoke…),
+  // and the server is a debug build sharing 2 cores with Chromium: on CI two
+  // journeys outlasted Playwright's 30 s default while nothing was wrong.
+  timeout: 120_000,
   use: {
     baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3000",
     // The browser asks for Italian, like most of the portal's visitors.
@@ -26,8 +30,6 @@ export default defineConfig({
     // The portal needs no JavaScript: every flow is proven with it turned off.
     { name: "no-js", use: { javaScriptEnabled: false }, testIgnore: /a11y/ },
     // axe-core runs inside the page, so it needs JavaScript; the DOM is the same.
-    // Each test walks a whole journey in both languages, axe on every page: on
-    // a busy 2-core machine that outlasts the 30 s default (four timed out once).
-    { name: "a11y", testMatch: /a11y/, timeout: 120_000 },
+    { name: "a11y", testMatch: /a11y/ },
   ],
 });
