@@ -7,7 +7,7 @@ use crate::db::schema::kept_forms as k;
 use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::t;
-use crate::kernel::{AppState, Principal};
+use crate::kernel::{AccountId, AppState, Principal};
 use crate::paths;
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
@@ -158,7 +158,7 @@ async fn sent_again(state: &AppState, req: Request, next: Next) -> Response {
 async fn kept(
     req: &PageRequest,
     token: Option<String>,
-    account: i64,
+    account: AccountId,
 ) -> AppResult<Option<(String, Vec<(String, String)>)>> {
     let Some(token) = token else { return Ok(None) };
     let (h, now) = (hash(&token), req.state.clock.now());

@@ -3,7 +3,7 @@
 use super::decision::Action;
 use crate::db::schema::audit_events as a;
 use crate::db::AnyConnection;
-use crate::kernel::{DelegaId, OrganisationId};
+use crate::kernel::{AccountId, DelegaId, OrganisationId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -101,7 +101,7 @@ impl TryFrom<String> for Outcome {
 #[derive(Clone, Debug, PartialEq, Eq, Queryable)]
 pub struct AuditEvent {
     pub at: NaiveDateTime,
-    pub actor_account_id: Option<i64>,
+    pub actor_account_id: Option<AccountId>,
     /// Whom the actor acted for: `account:7`, `org:3`, `anonymous`.
     pub subject: String,
     #[diesel(deserialize_as = String)]
@@ -140,7 +140,7 @@ pub fn recent(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<AuditEven
 }
 
 /// What one person did, newest first (their activity history).
-pub fn by_actor(conn: &mut AnyConnection, account_id: i64, limit: i64) -> QueryResult<Vec<AuditEvent>> {
+pub fn by_actor(conn: &mut AnyConnection, account_id: AccountId, limit: i64) -> QueryResult<Vec<AuditEvent>> {
     a::table
         .filter(a::actor_account_id.eq(account_id))
         .order(a::id.desc())

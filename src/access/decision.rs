@@ -1,8 +1,8 @@
 //! The decision itself: pure, so every combination can be tested in a table.
 use super::Permit;
 use crate::kernel::{
-    ApplicationId, Credential, DelegaGrant, DelegaId, ForeignUserId, InvitationId, Level, MemberRole, MembershipId,
-    OrganisationId, Principal, Profile, Role,
+    AccountId, ApplicationId, Credential, DelegaGrant, DelegaId, ForeignUserId, InvitationId, Level, MemberRole,
+    MembershipId, OrganisationId, Principal, Profile, Role,
 };
 
 /// What the principal wants to do.
@@ -62,7 +62,7 @@ pub enum Resource<'a> {
     /// Acting for an organisation through a membership held by `holder`.
     Membership {
         id: MembershipId,
-        holder: i64,
+        holder: AccountId,
     },
     /// An organisation's members, invitations and activity; `role` is the
     /// principal's own role in it now (none: not a member).
@@ -86,7 +86,7 @@ pub enum Resource<'a> {
     /// `applicant` is the account that sent it (no operator decides their own).
     OrganisationApplication {
         id: ApplicationId,
-        applicant: i64,
+        applicant: AccountId,
     },
     /// The supporting document of such an application.
     OrganisationDocument(ApplicationId),
@@ -100,7 +100,7 @@ pub enum Resource<'a> {
         code: &'a str,
         worker: &'a str,
         employer: Option<OrganisationId>,
-        filed_by: i64,
+        filed_by: AccountId,
         /// The soggetto abilitato it was sent for (none: sent by the worker).
         sent_for: Option<OrganisationId>,
         province: &'a str,
@@ -116,7 +116,7 @@ pub enum Resource<'a> {
     /// A support request `number`, opened by `owner` (none: without signing in).
     SupportCase {
         number: &'a str,
-        owner: Option<i64>,
+        owner: Option<AccountId>,
     },
     /// One delega: who granted it, to whom (a codice fiscale), whether it was
     /// granted for an organisation, and whether the principal manages that
@@ -124,7 +124,7 @@ pub enum Resource<'a> {
     /// managers, not to the person who once granted it.
     Delega {
         id: DelegaId,
-        grantor: i64,
+        grantor: AccountId,
         delegate: &'a str,
         for_organisation: bool,
         manages_subject: bool,

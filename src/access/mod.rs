@@ -25,7 +25,7 @@ pub use decision::{
 };
 
 use crate::error::{AppError, AppResult};
-use crate::kernel::{AppState, Principal};
+use crate::kernel::{AccountId, AppState, Principal};
 use crate::web::render::PageRequest;
 use axum::http::StatusCode;
 
@@ -35,7 +35,7 @@ use axum::http::StatusCode;
 pub struct Permit {
     action: Action,
     resource: String,
-    account_id: i64,
+    account_id: AccountId,
 }
 
 impl Permit {
@@ -78,7 +78,7 @@ impl Permit {
     }
 
     /// The account that acts under this permit.
-    pub fn account_id(&self) -> i64 {
+    pub fn account_id(&self) -> AccountId {
         self.account_id
     }
 }
@@ -100,7 +100,7 @@ pub async fn check(
     tracing::info!(
         action = action.code(),
         resource = %resource.code(),
-        account = who.map(|w| w.actor.account_id),
+        account = who.map(|w| w.actor.account_id.get()),
         credential = who.map(|w| w.actor.credential.code()),
         level = who.map(|w| w.actor.level.number()),
         profile = who.map(|w| w.profile().code()),

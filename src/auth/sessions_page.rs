@@ -173,7 +173,7 @@ pub async fn end(
     if f.tutte.as_deref() == Some("si") {
         let keep = session.id().map(|id| id.to_string()).unwrap_or_default();
         let ended = with_conn(&req.state.pool, move |c| session::end_other_sessions(c, account, &keep)).await?;
-        tracing::info!(account, ended, "signed out everywhere");
+        tracing::info!(%account, ended, "signed out everywhere");
         // This one too, through the usual sign-out (with the identity provider's Single Logout).
         return Ok((StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, paths::SIGN_OUT)]).into_response());
     }

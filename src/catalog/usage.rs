@@ -1,6 +1,7 @@
 //! Which services people enter: for "most used" and "recently used".
 use crate::db::schema::service_uses as s;
 use crate::db::AnyConnection;
+use crate::kernel::AccountId;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
@@ -31,7 +32,7 @@ pub fn most_used(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<String
 }
 
 /// The services this person entered last, each once, latest first.
-pub fn recent(conn: &mut AnyConnection, account_id: i64, limit: usize) -> QueryResult<Vec<String>> {
+pub fn recent(conn: &mut AnyConnection, account_id: AccountId, limit: usize) -> QueryResult<Vec<String>> {
     let rows: Vec<String> =
         s::table.filter(s::account_id.eq(account_id)).order(s::at.desc()).select(s::slug).limit(50).load(conn)?;
     let mut seen = Vec::new();

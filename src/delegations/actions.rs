@@ -9,7 +9,7 @@ use super::permit::permit;
 use crate::access::Action;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
-use crate::kernel::DelegaId;
+use crate::kernel::{AccountId, DelegaId};
 use crate::kernel::{Credential, Principal};
 use crate::paths;
 use crate::web::components::FieldErrors;
@@ -99,7 +99,7 @@ pub async fn act(
 
 /// Applies `event` to delega `id` and queues its `mail`, in one transaction;
 /// a refused transition is a 409.
-async fn change(req: &PageRequest, id: DelegaId, event: Event, mail: Notice, account: i64) -> AppResult<()> {
+async fn change(req: &PageRequest, id: DelegaId, event: Event, mail: Notice, account: AccountId) -> AppResult<()> {
     let (now, lang, state) = (req.state.clock.now(), req.lang, req.state.clone());
     crate::db::transaction(&req.state.pool, move |c| {
         let result = model::apply(c, id, event, Some(account), now)?;

@@ -185,8 +185,11 @@ async fn may_grant(req: &PageRequest, subject: &Subject, services: Option<&[Stri
     // The role is read again here: the list of subjects only offered it.
     let organisation = match subject.organisation {
         Some(id) => {
-            let account = req.principal.as_ref().map(|p| p.actor.account_id).unwrap_or_default();
-            Some((id, with_conn(&req.state.pool, move |c| organisations::role_in(c, id, account)).await?))
+            let role = match req.principal.as_ref().map(|p| p.actor.account_id) {
+                Some(account) => with_conn(&req.state.pool, move |c| organisations::role_in(c, id, account)).await?,
+                None => None,
+            };
+            Some((id, role))
         }
         None => None,
     };

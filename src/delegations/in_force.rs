@@ -7,7 +7,7 @@ use super::model::{self, Kind};
 use crate::auth::session::BoxFuture;
 use crate::db::{with_conn, AnyConnection};
 use crate::identity::organisations;
-use crate::kernel::DelegaId;
+use crate::kernel::{AccountId, DelegaId};
 use crate::kernel::{Acting, AppState, Basis, DelegaGrant, Principal, Profile, Subject};
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
@@ -18,7 +18,7 @@ use diesel::QueryResult;
 pub fn acting_through(
     conn: &mut AnyConnection,
     id: DelegaId,
-    account: i64,
+    account: AccountId,
     codice_fiscale: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<Acting>> {
@@ -61,7 +61,7 @@ pub fn refresh(state: AppState, who: Principal) -> BoxFuture<Result<Option<Actin
         let (account, codice_fiscale, now) = (who.actor.account_id, who.actor.identifier.clone(), state.clock.now());
         let fresh = with_conn(&state.pool, move |c| acting_through(c, id, account, &codice_fiscale, now)).await?;
         Ok(Some(fresh.unwrap_or_else(|| {
-            tracing::info!(account, delega = %id, "delega no longer in force: acting as Cittadino again");
+            tracing::info!(%account, delega = %id, "delega no longer in force: acting as Cittadino again");
             Acting::themself()
         })))
     })

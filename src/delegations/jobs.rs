@@ -8,7 +8,7 @@ use super::notify::{self, Notice};
 use crate::db::schema::{accounts as a, delega_summaries as s};
 use crate::db::{with_conn, DbError};
 use crate::i18n::Lang;
-use crate::kernel::AppState;
+use crate::kernel::{AccountId, AppState};
 use crate::mail::outbox;
 use crate::web::format::format_date;
 use chrono::{Duration, NaiveDateTime};
@@ -89,7 +89,7 @@ async fn monthly_summaries(state: &AppState, now: NaiveDateTime) -> Result<usize
         Ok(kept)
     })
     .await?;
-    let mut by_grantor: std::collections::BTreeMap<i64, Vec<Delega>> = Default::default();
+    let mut by_grantor: std::collections::BTreeMap<AccountId, Vec<Delega>> = Default::default();
     for d in live.into_iter().filter(|d| d.state == State::Active) {
         by_grantor.entry(d.grantor_account_id).or_default().push(d);
     }
@@ -113,7 +113,7 @@ async fn monthly_summaries(state: &AppState, now: NaiveDateTime) -> Result<usize
         let message = match state.mailer.compose(&to, lang, subject, body, &args, None) {
             Ok(m) => m,
             Err(e) => {
-                tracing::warn!(error = %e, grantor, "a monthly summary could not be composed");
+                tracing::warn!(error = %e, %grantor, "a monthly summary could not be composed");
                 continue;
             }
         };

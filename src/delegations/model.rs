@@ -6,7 +6,7 @@ use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{accounts as a, delega_approvals as ap, delega_events as ev, deleghe as d, organisations as o};
 use crate::db::AnyConnection;
 use crate::identity::organisations::OrganisationKind;
-use crate::kernel::Level;
+use crate::kernel::{AccountId, Level};
 use crate::kernel::{DelegaId, OrganisationId};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -51,12 +51,12 @@ pub struct ForOrganisation {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delega {
     pub id: DelegaId,
-    pub grantor_account_id: i64,
+    pub grantor_account_id: AccountId,
     pub grantor_name: String,
     /// None: the grantor's own citizen services.
     pub organisation: Option<ForOrganisation>,
     pub delegate_codice_fiscale: String,
-    pub delegate_account_id: Option<i64>,
+    pub delegate_account_id: Option<AccountId>,
     pub kind: Kind,
     /// None: every service the grantor may delegate.
     pub services: Option<Vec<String>>,
@@ -86,13 +86,13 @@ impl Delega {
 }
 
 type Row = (
-    (DelegaId, i64, String, String, Option<OrganisationId>, Option<String>, Option<String>, String),
+    (DelegaId, AccountId, String, String, Option<OrganisationId>, Option<String>, Option<String>, String),
     (Option<String>, NaiveDate, NaiveDate, String, String, NaiveDateTime, NaiveDateTime),
 );
 
 enum Filter<'a> {
     Id(DelegaId),
-    Given { account: i64, organisations: &'a [OrganisationId] },
+    Given { account: AccountId, organisations: &'a [OrganisationId] },
     Received(&'a str),
     Live,
 }
@@ -135,7 +135,7 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryRe
     };
     let rows: Vec<Row> = q.limit(500).load(conn)?;
     let ids: Vec<DelegaId> = rows.iter().map(|r| r.0 .0).collect();
-    let extra: Vec<(DelegaId, Option<i64>, String)> =
+    let extra: Vec<(DelegaId, Option<AccountId>, String)> =
         d::table.filter(d::id.eq_any(&ids)).select((d::id, d::delegate_account_id, d::acceptance_code)).load(conn)?;
     Ok(rows
         .into_iter()
@@ -190,14 +190,14 @@ pub fn state(conn: &mut AnyConnection, id: DelegaId, now: NaiveDateTime) -> Quer
 /// Who a delega is between, as the access decision needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parties {
-    pub grantor: i64,
+    pub grantor: AccountId,
     pub delegate_codice_fiscale: String,
     pub organisation: Option<OrganisationId>,
 }
 
 /// The parties of delega `id`, if it exists.
 pub fn parties(conn: &mut AnyConnection, id: DelegaId) -> QueryResult<Option<Parties>> {
-    let row: Option<(i64, String, Option<OrganisationId>)> = d::table
+    let row: Option<(AccountId, String, Option<OrganisationId>)> = d::table
         .find(id)
         .select((d::grantor_account_id, d::delegate_codice_fiscale, d::organisation_id))
         .first(conn)
@@ -213,7 +213,7 @@ pub fn parties(conn: &mut AnyConnection, id: DelegaId) -> QueryResult<Option<Par
 /// in `organisations` (which they manage now).
 pub fn given(
     conn: &mut AnyConnection,
-    account: i64,
+    account: AccountId,
     organisations: &[OrganisationId],
     now: NaiveDateTime,
 ) -> QueryResult<Vec<Delega>> {
@@ -233,7 +233,7 @@ pub fn live(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<Del
 /// A delega to be granted.
 #[derive(Clone, Debug)]
 pub struct NewDelega {
-    pub grantor: i64,
+    pub grantor: AccountId,
     pub organisation: Option<OrganisationId>,
     pub delegate_codice_fiscale: String,
     pub kind: Kind,
@@ -299,7 +299,7 @@ pub fn create(
 pub fn record(
     conn: &mut AnyConnection,
     id: DelegaId,
-    actor: Option<i64>,
+    actor: Option<AccountId>,
     event: &str,
     detail: &str,
     now: NaiveDateTime,
@@ -353,7 +353,7 @@ pub fn apply(
     conn: &mut AnyConnection,
     id: DelegaId,
     event: Event,
-    actor: Option<i64>,
+    actor: Option<AccountId>,
     now: NaiveDateTime,
 ) -> QueryResult<Result<State, State>> {
     // Another change may win the race between reading and writing: then read
@@ -377,7 +377,7 @@ fn apply_once(
     conn: &mut AnyConnection,
     id: DelegaId,
     event: Event,
-    actor: Option<i64>,
+    actor: Option<AccountId>,
     now: NaiveDateTime,
 ) -> QueryResult<Attempt> {
     conn.transaction(|c| {
@@ -503,7 +503,7 @@ pub fn approve(
     conn: &mut AnyConnection,
     id: DelegaId,
     day: NaiveDate,
-    by: i64,
+    by: AccountId,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let n = diesel::update(

@@ -4,7 +4,7 @@ use super::model::Delega;
 use crate::db::schema::accounts as a;
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
-use crate::kernel::AppState;
+use crate::kernel::{AccountId, AppState};
 use crate::mail::outbox;
 use crate::paths;
 use crate::web::format::format_date;
@@ -15,7 +15,7 @@ use diesel::prelude::*;
 /// knows them. The granting side of an organisation's delega is whoever
 /// manages it now (not a manager who has left); of one's own, the grantor.
 pub fn addresses(conn: &mut AnyConnection, d: &Delega) -> QueryResult<Vec<(String, String)>> {
-    let granting: Vec<i64> = match &d.organisation {
+    let granting: Vec<AccountId> = match &d.organisation {
         Some(org) => crate::identity::organisations::managers(conn, org.id)?,
         None => vec![d.grantor_account_id],
     };

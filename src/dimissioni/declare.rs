@@ -88,7 +88,7 @@ pub async fn submit(
     let declared = with_conn(&req.state.pool, move |c| declared::declare(c, account, &t2, now)).await?;
     match declared {
         Ok(cf) => {
-            tracing::info!(account, "eIDAS person declared a codice fiscale that fits");
+            tracing::info!(%account, "eIDAS person declared a codice fiscale that fits");
             let actor = crate::kernel::SignedIn { declared_codice_fiscale: Some(cf), ..who.actor.clone() };
             session::update_actor(&session, &who, actor).await?;
             Ok(Redirect::to(&next).into_response())
@@ -102,7 +102,7 @@ pub async fn submit(
                 Refusal::NoBirthDate => "dim-declare-error-no-birth-date",
                 Refusal::Taken => "dim-declare-error-taken",
             };
-            tracing::info!(account, refusal = ?refusal, "eIDAS codice fiscale declaration refused");
+            tracing::info!(%account, refusal = ?refusal, "eIDAS codice fiscale declaration refused");
             let mut errors = FieldErrors::default();
             errors.add("codice_fiscale", key);
             let v = Values { typed, next, errors };

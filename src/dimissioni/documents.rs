@@ -155,7 +155,7 @@ mod tests {
             },
             revoked_by_code: None,
             worker_account_id: None,
-            filed_by_account_id: 1,
+            filed_by_account_id: crate::kernel::AccountId::new(1),
             transmitted_at: day.and_hms_opt(8, 30, 0).expect("time"),
             prev_hash: String::new(),
             hash: "ab".repeat(32),

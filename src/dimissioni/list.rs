@@ -10,7 +10,7 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
 use crate::identity::organisations;
-use crate::kernel::OrganisationId;
+use crate::kernel::{AccountId, OrganisationId};
 use crate::kernel::{Principal, Profile, Role, Subject};
 use crate::paths;
 use crate::web::components::TableOrEmpty;
@@ -214,7 +214,7 @@ async fn modules_for(req: &PageRequest, who: &Principal, q: &SearchQuery) -> App
 enum OwnedScope {
     Worker(String),
     Employer(OrganisationId, String),
-    FiledBy { account: i64, organisation: OrganisationId, abilitato: String },
+    FiledBy { account: AccountId, organisation: OrganisationId, abilitato: String },
 }
 
 impl OwnedScope {

@@ -7,7 +7,7 @@ use super::seal;
 use crate::access::{Action, Listing, Permit, Resource};
 use crate::db::schema::{dimissioni_deliveries as dl, dimissioni_modules as m};
 use crate::db::AnyConnection;
-use crate::kernel::OrganisationId;
+use crate::kernel::{AccountId, OrganisationId};
 use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
 use diesel::prelude::*;
 
@@ -82,8 +82,8 @@ pub struct Modulo {
     pub code: String,
     pub contents: Contents,
     pub revoked_by_code: Option<String>,
-    pub worker_account_id: Option<i64>,
-    pub filed_by_account_id: i64,
+    pub worker_account_id: Option<AccountId>,
+    pub filed_by_account_id: AccountId,
     pub transmitted_at: NaiveDateTime,
     pub prev_hash: String,
     pub hash: String,
@@ -120,12 +120,12 @@ pub fn code_for(at: NaiveDateTime, last: Option<&str>) -> String {
 }
 
 type Row = (
-    (i64, String, String, Option<String>, Option<String>, Option<i64>, String, String, String, String),
+    (i64, String, String, Option<String>, Option<String>, Option<AccountId>, String, String, String, String),
     (String, String, String, String, String, String, String, String, NaiveDate, String),
     (
         Option<NaiveDate>,
         Option<String>,
-        i64,
+        AccountId,
         Option<String>,
         Option<String>,
         NaiveDateTime,
@@ -292,7 +292,7 @@ pub enum Scope<'a> {
     },
     /// Sent by this operator for the soggetto abilitato `organisation` (its codice fiscale).
     FiledBy {
-        account: i64,
+        account: AccountId,
         organisation: OrganisationId,
         abilitato: &'a str,
     },
@@ -361,9 +361,9 @@ pub fn chain(conn: &mut AnyConnection) -> QueryResult<Vec<Modulo>> {
 /// Who transmits.
 #[derive(Clone, Copy, Debug)]
 pub struct Sender {
-    pub account: i64,
+    pub account: AccountId,
     /// The worker's account, when the worker sends it themself.
-    pub worker_account: Option<i64>,
+    pub worker_account: Option<AccountId>,
 }
 
 /// Transmits `contents` at `now`: a code unique even within one millisecond,
@@ -424,7 +424,7 @@ fn transmit_once(
         chain_lock(c)?;
         // The same form sent again is the same module, but only for the same
         // sender and the same revoked module: a key is never someone else's.
-        let earlier: Option<(String, i64, Option<String>)> = m::table
+        let earlier: Option<(String, AccountId, Option<String>)> = m::table
             .filter(m::idempotency_key.eq(idempotency_key))
             .select((m::code, m::filed_by_account_id, m::revokes_code))
             .first(c)

@@ -4,6 +4,7 @@
 //! revoca) it was issued for. Kept hashed.
 use crate::db::schema::dimissioni_pins as p;
 use crate::db::AnyConnection;
+use crate::kernel::AccountId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -13,7 +14,7 @@ fn hash(pin: &str) -> String {
 
 /// What the PIN is for.
 pub struct For<'a> {
-    pub operator: i64,
+    pub operator: AccountId,
     pub worker_codice_fiscale: &'a str,
     pub kind: &'a str,
     /// The module's idempotency key (or `revoca:{code}` for a revoca).
@@ -110,7 +111,7 @@ impl Refusal {
 
 /// Whether `pin` is the one issued for `what`, today, and not used yet.
 pub fn check(conn: &mut AnyConnection, what: &For, pin: &str, today: NaiveDate) -> QueryResult<Result<(), Refusal>> {
-    type Row = (String, i64, String, String, NaiveDate, Option<String>, String);
+    type Row = (String, AccountId, String, String, NaiveDate, Option<String>, String);
     let row: Option<Row> = p::table
         .filter(p::idempotency_key.eq(what.key))
         .order(p::id.desc())

@@ -12,8 +12,8 @@ use crate::db::schema::{dimissioni_modules as m, dimissioni_retrievals as r};
 use crate::db::{with_conn, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::i18n::t;
-use crate::kernel::CodiceFiscale;
 use crate::kernel::OrganisationId;
+use crate::kernel::{AccountId, CodiceFiscale};
 use crate::paths;
 use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors};
 use crate::web::layout::Page;
@@ -33,7 +33,7 @@ const PER_HOUR: i32 = 20;
 /// recording the lookup by `account` for `organisation` whatever its outcome.
 pub fn find(
     conn: &mut AnyConnection,
-    account: i64,
+    account: AccountId,
     organisation: OrganisationId,
     worker: &str,
     code: &str,
@@ -63,7 +63,7 @@ pub fn find(
 /// The organisations for which `account` found module `code` by its
 /// retrieval code: what lets an operator of another soggetto abilitato see
 /// and revoke it.
-pub fn found_for(conn: &mut AnyConnection, account: i64, code: &str) -> QueryResult<Vec<OrganisationId>> {
+pub fn found_for(conn: &mut AnyConnection, account: AccountId, code: &str) -> QueryResult<Vec<OrganisationId>> {
     let orgs: Vec<Option<OrganisationId>> = r::table
         .filter(r::account_id.eq(account))
         .filter(r::module_code.eq(code))
@@ -99,7 +99,7 @@ fn RetrievalPage(v: Values) -> impl IntoView {
 }
 
 /// Who may look up: an operator acting for a soggetto abilitato, at the service's level.
-async fn operator(req: &PageRequest) -> AppResult<(i64, OrganisationId)> {
+async fn operator(req: &PageRequest) -> AppResult<(AccountId, OrganisationId)> {
     let who = filer::enter(req).await?;
     match filer::filer(req, &who).await? {
         Filer::Operator(org) => Ok((who.actor.account_id, org.id)),
@@ -157,7 +157,7 @@ pub async fn lookup(req: PageRequest, FormData(f): FormData<RetrievalForm>) -> A
     match found {
         Some(module) => Ok(Redirect::to(&paths::dimissioni(&module)).into_response()),
         None => {
-            tracing::info!(account, %organisation, "dimissioni: a retrieval code matched no module");
+            tracing::info!(%account, %organisation, "dimissioni: a retrieval code matched no module");
             v.errors.add("codice_recupero", "dim-retrieve-error-none");
             Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <RetrievalPage v/> }.into_any()))
         }

@@ -6,6 +6,7 @@
 //! or reordering them breaks the chain; a revoca recorded on a module must be
 //! the revoca that names it; [`super::chain`] checks it all
 //! (`servizi-lavoro dimissioni verify`).
+use crate::kernel::AccountId;
 use chrono::NaiveDateTime;
 use openssl::hash::MessageDigest;
 use openssl::sign::{Signer, Verifier};
@@ -17,8 +18,8 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// What seal version 2 covers beyond the contents.
 #[derive(Debug)]
 pub struct Covered<'a> {
-    pub filed_by: i64,
-    pub worker_account: Option<i64>,
+    pub filed_by: AccountId,
+    pub worker_account: Option<AccountId>,
     pub retrieval_code: Option<&'a str>,
     pub key: &'a str,
 }

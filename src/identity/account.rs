@@ -1,6 +1,6 @@
 use crate::db::schema::{accounts as a, sign_ins as s};
 use crate::db::AnyConnection;
-use crate::kernel::{Credential, Level, PastSignIn};
+use crate::kernel::{AccountId, Credential, Level, PastSignIn};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -26,7 +26,7 @@ impl IdKind {
 
 #[derive(Clone, Debug, Queryable, Serialize, Deserialize)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub id_kind: String,
     pub identifier: String,
     pub given_name: String,
@@ -80,7 +80,7 @@ fn sign_in_once(
     now: chrono::NaiveDateTime,
 ) -> QueryResult<(Account, Option<PastSignIn>)> {
     conn.transaction(|c| {
-        let existing: Option<i64> = a::table
+        let existing: Option<AccountId> = a::table
             .filter(a::id_kind.eq(who.kind.code()))
             .filter(a::identifier.eq(&who.identifier))
             .select(a::id)
@@ -147,7 +147,7 @@ pub struct SignInRecord {
 }
 
 /// A person's sign-ins, newest first.
-pub fn sign_ins_of(conn: &mut AnyConnection, account_id: i64, limit: i64) -> QueryResult<Vec<SignInRecord>> {
+pub fn sign_ins_of(conn: &mut AnyConnection, account_id: AccountId, limit: i64) -> QueryResult<Vec<SignInRecord>> {
     s::table
         .filter(s::account_id.eq(account_id))
         .order(s::at.desc())
@@ -157,20 +157,20 @@ pub fn sign_ins_of(conn: &mut AnyConnection, account_id: i64, limit: i64) -> Que
 }
 
 /// People's names by account id, for showing who did what.
-pub fn names(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
-    let rows: Vec<(i64, String, String)> =
+pub fn names(conn: &mut AnyConnection, ids: &[AccountId]) -> QueryResult<Vec<(AccountId, String)>> {
+    let rows: Vec<(AccountId, String, String)> =
         a::table.filter(a::id.eq_any(ids)).select((a::id, a::given_name, a::family_name)).load(conn)?;
     Ok(rows.into_iter().map(|(id, given, family)| (id, format!("{given} {family}"))).collect())
 }
 
 /// The inactivity limit a person chose (minutes; 0: none until the cap), if any.
-pub fn idle_preference(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Option<i32>> {
+pub fn idle_preference(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<Option<i32>> {
     use crate::db::schema::account_preferences as p;
     Ok(p::table.find(account_id).select(p::idle_minutes).first::<Option<i32>>(conn).optional()?.flatten())
 }
 
 /// Records a person's choice of inactivity limit (`None`: the default).
-pub fn set_idle_preference(conn: &mut AnyConnection, account_id: i64, minutes: Option<i32>) -> QueryResult<()> {
+pub fn set_idle_preference(conn: &mut AnyConnection, account_id: AccountId, minutes: Option<i32>) -> QueryResult<()> {
     use crate::db::schema::account_preferences as p;
     let exists = p::table.find(account_id).count().get_result::<i64>(conn)? > 0;
     if exists {
@@ -184,12 +184,12 @@ pub fn set_idle_preference(conn: &mut AnyConnection, account_id: i64, minutes: O
 }
 
 /// Whether a person wants an alert at every sign-in (not only from new devices).
-pub fn alert_every_sign_in(conn: &mut AnyConnection, account_id: i64) -> QueryResult<bool> {
+pub fn alert_every_sign_in(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<bool> {
     use crate::db::schema::account_preferences as p;
     Ok(p::table.find(account_id).select(p::alert_every_sign_in).first::<bool>(conn).optional()?.unwrap_or(false))
 }
 
-pub fn set_alert_every_sign_in(conn: &mut AnyConnection, account_id: i64, every: bool) -> QueryResult<()> {
+pub fn set_alert_every_sign_in(conn: &mut AnyConnection, account_id: AccountId, every: bool) -> QueryResult<()> {
     use crate::db::schema::account_preferences as p;
     let exists = p::table.find(account_id).count().get_result::<i64>(conn)? > 0;
     if exists {

@@ -5,7 +5,7 @@
 use super::codice_fiscale::{self, Misfit};
 use crate::db::schema::{accounts as a, declared_codici_fiscali as d};
 use crate::db::AnyConnection;
-use crate::kernel::CodiceFiscale;
+use crate::kernel::{AccountId, CodiceFiscale};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -23,14 +23,14 @@ pub enum Refusal {
 }
 
 /// The codice fiscale declared for `account`, if any.
-pub fn of(conn: &mut AnyConnection, account: i64) -> QueryResult<Option<String>> {
+pub fn of(conn: &mut AnyConnection, account: AccountId) -> QueryResult<Option<String>> {
     d::table.find(account).select(d::codice_fiscale).first(conn).optional()
 }
 
 /// Checks `typed` against the account's name and date of birth and keeps it.
 pub fn declare(
     conn: &mut AnyConnection,
-    account: i64,
+    account: AccountId,
     typed: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Result<String, Refusal>> {
@@ -44,7 +44,7 @@ pub fn declare(
         if let Err(m) = codice_fiscale::fits(&cf, &family, &given, born) {
             return Ok(Err(Refusal::Misfit(m)));
         }
-        let holder: Option<i64> =
+        let holder: Option<AccountId> =
             d::table.filter(d::codice_fiscale.eq(&cf)).select(d::account_id).first(c).optional()?;
         if holder.is_some_and(|h| h != account) {
             return Ok(Err(Refusal::Taken));

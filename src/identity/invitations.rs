@@ -6,7 +6,7 @@ use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{accounts as a, invitations as i, organisations as o};
 use crate::db::AnyConnection;
 use crate::identity::organisations::{self, Role};
-use crate::kernel::{InvitationId, OrganisationId};
+use crate::kernel::{AccountId, InvitationId, OrganisationId};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -173,7 +173,7 @@ pub fn create(
     organisation_id: OrganisationId,
     invitee: &str,
     role: Role,
-    invited_by: i64,
+    invited_by: AccountId,
     now: NaiveDateTime,
 ) -> QueryResult<Result<InvitationId, InviteRefusal>> {
     conn.transaction(|c| {
@@ -223,7 +223,7 @@ pub fn apply(
     permit: &Permit,
     id: InvitationId,
     event: Event,
-    actor: i64,
+    actor: AccountId,
     now: NaiveDateTime,
 ) -> QueryResult<Result<State, State>> {
     conn.transaction(|c| {
@@ -240,7 +240,7 @@ pub fn apply(
         // manage the organisation, it is withdrawn and cannot be accepted.
         // Decided one at a time with changes to the members (the sender's removal).
         organisations::lock(c, inv.organisation_id)?;
-        let sender: i64 = i::table.find(id).select(i::invited_by).first(c)?;
+        let sender: AccountId = i::table.find(id).select(i::invited_by).first(c)?;
         if event == Event::Accept
             && inv.state == State::Pending
             && !organisations::role_in(c, inv.organisation_id, sender)?.is_some_and(|r| r.manages())

@@ -20,7 +20,7 @@
 use crate::db::schema::{legacy_activity as la, legacy_claims as lc, legacy_profiles as lp, organisations as o};
 use crate::db::{csv_rows, AnyConnection};
 use crate::identity::organisations::{self, NewOrganisation, OrganisationKind, Role};
-use crate::kernel::OrganisationId;
+use crate::kernel::{AccountId, OrganisationId};
 use crate::kernel::{CodiceFiscale, PartitaIva};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -161,7 +161,12 @@ pub fn import(conn: &mut AnyConnection, input: impl std::io::Read) -> Result<Rep
 /// At a sign-in with codice fiscale `codice_fiscale`: the old portal's profiles not
 /// yet claimed become memberships (from the date they began), and the
 /// personal area will say so once. Cheap when there is nothing to claim.
-pub fn claim(conn: &mut AnyConnection, account_id: i64, codice_fiscale: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn claim(
+    conn: &mut AnyConnection,
+    account_id: AccountId,
+    codice_fiscale: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     type Unclaimed = (i64, String, String, String, String, NaiveDate);
     let unclaimed: Vec<Unclaimed> = lp::table
         .filter(lp::person_codice_fiscale.eq(codice_fiscale))
@@ -223,7 +228,11 @@ pub fn claim(conn: &mut AnyConnection, account_id: i64, codice_fiscale: &str, no
 
 /// What was brought over from the old portal, if the person has not been
 /// told yet; telling them is recorded, so it is said once.
-pub fn notice_once(conn: &mut AnyConnection, account_id: i64, now: NaiveDateTime) -> QueryResult<Option<(i32, i32)>> {
+pub fn notice_once(
+    conn: &mut AnyConnection,
+    account_id: AccountId,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(i32, i32)>> {
     let found: Option<(i32, i32)> = lc::table
         .find(account_id)
         .filter(lc::notice_seen_at.is_null())

@@ -5,7 +5,7 @@ use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{memberships as m, organisations as o};
 use crate::db::AnyConnection;
 use crate::kernel::Profile as Capacity;
-use crate::kernel::{MembershipId, OrganisationId};
+use crate::kernel::{AccountId, MembershipId, OrganisationId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -197,7 +197,7 @@ pub fn find(conn: &mut AnyConnection, id: OrganisationId) -> QueryResult<Option<
 pub fn join(
     conn: &mut AnyConnection,
     organisation_id: OrganisationId,
-    account_id: i64,
+    account_id: AccountId,
     role: Role,
     now: NaiveDateTime,
 ) -> QueryResult<(MembershipId, bool)> {
@@ -237,7 +237,7 @@ pub fn join(
 }
 
 /// A person's active profiles, by organisation name.
-pub fn profiles_of(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Vec<Profile>> {
+pub fn profiles_of(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<Vec<Profile>> {
     let rows: Vec<(MembershipId, OrganisationId, String, String, String, String, NaiveDateTime)> = m::table
         .inner_join(o::table)
         .filter(m::account_id.eq(account_id))
@@ -263,12 +263,16 @@ pub fn profiles_of(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Vec
 
 /// The active membership `id` of `account_id`, if it is one: anyone else's
 /// id, or an ended membership, finds nothing.
-pub fn active_membership(conn: &mut AnyConnection, id: MembershipId, account_id: i64) -> QueryResult<Option<Profile>> {
+pub fn active_membership(
+    conn: &mut AnyConnection,
+    id: MembershipId,
+    account_id: AccountId,
+) -> QueryResult<Option<Profile>> {
     Ok(profiles_of(conn, account_id)?.into_iter().find(|p| p.membership_id == id))
 }
 
 /// Who holds the active membership `id`, if it is active.
-pub fn holder_of(conn: &mut AnyConnection, id: MembershipId) -> QueryResult<Option<i64>> {
+pub fn holder_of(conn: &mut AnyConnection, id: MembershipId) -> QueryResult<Option<AccountId>> {
     m::table.find(id).filter(m::until.is_null()).select(m::account_id).first(conn).optional()
 }
 
@@ -283,8 +287,8 @@ pub fn names(conn: &mut AnyConnection, ids: &[OrganisationId]) -> QueryResult<Ve
 }
 
 /// The accounts that manage `organisation_id` now (legali rappresentanti and amministratori).
-pub fn managers(conn: &mut AnyConnection, organisation_id: OrganisationId) -> QueryResult<Vec<i64>> {
-    let rows: Vec<(i64, String)> = m::table
+pub fn managers(conn: &mut AnyConnection, organisation_id: OrganisationId) -> QueryResult<Vec<AccountId>> {
+    let rows: Vec<(AccountId, String)> = m::table
         .filter(m::organisation_id.eq(organisation_id))
         .filter(m::until.is_null())
         .select((m::account_id, m::role))
@@ -296,7 +300,7 @@ pub fn managers(conn: &mut AnyConnection, organisation_id: OrganisationId) -> Qu
 pub fn role_in(
     conn: &mut AnyConnection,
     organisation_id: OrganisationId,
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<Option<Role>> {
     let role: Option<String> = m::table
         .filter(m::organisation_id.eq(organisation_id))
@@ -312,7 +316,7 @@ pub fn role_in(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Member {
     pub membership_id: MembershipId,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub name: String,
     pub identifier: String,
     pub role: Role,
@@ -337,7 +341,7 @@ pub fn members(conn: &mut AnyConnection, permit: &Permit, organisation_id: Organ
 /// Everyone who is or was a member (inside `identity`: for its own checks).
 pub(super) fn members_of(conn: &mut AnyConnection, organisation_id: OrganisationId) -> QueryResult<Vec<Member>> {
     use crate::db::schema::accounts as a;
-    type Row = (MembershipId, i64, String, String, String, String, NaiveDateTime, Option<NaiveDateTime>);
+    type Row = (MembershipId, AccountId, String, String, String, String, NaiveDateTime, Option<NaiveDateTime>);
     let rows: Vec<Row> = m::table
         .inner_join(a::table.on(a::id.eq(m::account_id)))
         .filter(m::organisation_id.eq(organisation_id))
@@ -445,7 +449,7 @@ pub fn remove(
     permit: &Permit,
     organisation_id: OrganisationId,
     membership_id: MembershipId,
-    by_account: i64,
+    by_account: AccountId,
     now: NaiveDateTime,
 ) -> QueryResult<Result<(), MembersRefusal>> {
     permit.require(Action::Change, &this(organisation_id))?;
@@ -455,7 +459,7 @@ pub fn remove(
             return Ok(Err(MembersRefusal::NotFound));
         };
         if old == Role::LegaleRappresentante {
-            let member: i64 = m::table.find(membership_id).select(m::account_id).first(c)?;
+            let member: AccountId = m::table.find(membership_id).select(m::account_id).first(c)?;
             if member != by_account {
                 return Ok(Err(MembersRefusal::RepresentativeRole));
             }
@@ -477,7 +481,7 @@ pub fn end_unnamed_representatives(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     use crate::db::schema::accounts as a;
-    let stale: Vec<i64> = m::table
+    let stale: Vec<AccountId> = m::table
         .inner_join(o::table)
         .inner_join(a::table.on(a::id.eq(m::account_id)))
         .filter(o::codice_fiscale.eq(codice_fiscale))

@@ -5,7 +5,7 @@
 //! and kept in the principal; removing a role ends the person's sessions.
 use crate::db::schema::{accounts as a, itl_officers as itl, operators as o, sessions};
 use crate::db::AnyConnection;
-use crate::kernel::Role;
+use crate::kernel::{AccountId, Role};
 use diesel::prelude::*;
 
 /// Gives the operator role to a codice fiscale (idempotent).
@@ -30,7 +30,7 @@ pub fn remove(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<boo
 
 fn end_sessions(c: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<()> {
     {
-        let accounts: Vec<i64> = a::table
+        let accounts: Vec<AccountId> = a::table
             .filter(a::id_kind.eq(super::IdKind::CodiceFiscale.code()))
             .filter(a::identifier.eq(codice_fiscale))
             .select(a::id)

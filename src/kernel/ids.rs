@@ -85,6 +85,8 @@ macro_rules! typed_ids {
 }
 
 typed_ids! {
+    /// A person's account (`accounts.id`): whoever signs in, grants, files or acts.
+    AccountId;
     /// An organisation (`organisations.id`).
     OrganisationId;
     /// A person's place in an organisation (`memberships.id`).

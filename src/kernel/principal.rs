@@ -1,7 +1,7 @@
 //! Who is acting, for whom, in which capacity and on what basis: resolved once
 //! per request from the session (`auth::session::resolve_principal`) and
 //! handed to handlers and pages typed, never read from session keys.
-use super::ids::{DelegaId, MembershipId, OrganisationId};
+use super::ids::{AccountId, DelegaId, MembershipId, OrganisationId};
 use super::profile::{MemberRole, Profile};
 use crate::assurance::{Credential, Level};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -26,7 +26,7 @@ pub struct PastSignIn {
 /// The signed-in person: how and when they authenticated.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SignedIn {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub given_name: String,
     pub family_name: String,
     /// Codice fiscale, eIDAS identifier or Utente Estero id.
@@ -69,7 +69,7 @@ pub enum Subject {
     /// An organisation (company or soggetto abilitato), by its id.
     Organisation { id: OrganisationId, name: String },
     /// Another person, through a delega.
-    Person { account_id: i64, name: String },
+    Person { account_id: AccountId, name: String },
 }
 
 /// What entitles the actor to act for the subject.

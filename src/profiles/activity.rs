@@ -9,7 +9,7 @@ use crate::i18n::{t, t_args, use_lang, Lang};
 use crate::identity::account::{self, SignInRecord};
 use crate::identity::legacy::{self, LegacyAction};
 use crate::identity::organisations::{self, Organisation};
-use crate::kernel::OrganisationId;
+use crate::kernel::{AccountId, OrganisationId};
 use crate::kernel::{Credential, Principal};
 use crate::paths;
 use crate::web::components::{Crumb, TableOrEmpty};
@@ -196,7 +196,7 @@ struct OrganisationHistory {
     organisation: Organisation,
     actions: Vec<AuditEvent>,
     /// Who did it, by account id.
-    actors: HashMap<i64, String>,
+    actors: HashMap<AccountId, String>,
     organisations: HashMap<OrganisationId, String>,
 }
 
@@ -204,7 +204,7 @@ async fn load_organisation(req: &PageRequest, who: &Principal, id: OrganisationI
     let (_, organisation) = super::organisation::permit(req, who, id, Action::View).await?;
     Ok(with_conn(&req.state.pool, move |c| {
         let actions = access::about_organisation(c, id, LIMIT)?;
-        let ids: Vec<i64> = actions.iter().filter_map(|e| e.actor_account_id).collect();
+        let ids: Vec<AccountId> = actions.iter().filter_map(|e| e.actor_account_id).collect();
         let actors = account::names(c, &ids)?.into_iter().collect();
         let organisations = organisations::names(c, &[id])?.into_iter().collect();
         Ok(OrganisationHistory { organisation: organisation.clone(), actions, actors, organisations })
@@ -212,7 +212,7 @@ async fn load_organisation(req: &PageRequest, who: &Principal, id: OrganisationI
     .await?)
 }
 
-fn actor_name(e: &AuditEvent, actors: &HashMap<i64, String>) -> String {
+fn actor_name(e: &AuditEvent, actors: &HashMap<AccountId, String>) -> String {
     e.actor_account_id.and_then(|id| actors.get(&id).cloned()).unwrap_or_default()
 }
 

@@ -7,7 +7,7 @@ use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{accounts as a, organisation_applications as p};
 use crate::db::AnyConnection;
 use crate::identity::organisations::{self, NewOrganisation, OrganisationKind, Role};
-use crate::kernel::ApplicationId;
+use crate::kernel::{AccountId, ApplicationId};
 use crate::registry::{CompanyRegistry, LocalRegistry};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -50,7 +50,7 @@ impl State {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Application {
     pub id: ApplicationId,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub applicant: String,
     pub applicant_codice_fiscale: String,
     pub applicant_email: Option<String>,
@@ -63,7 +63,7 @@ pub struct Application {
 }
 
 type Row = (
-    (ApplicationId, i64, String, String, String, String, String),
+    (ApplicationId, AccountId, String, String, String, String, String),
     (Option<String>, Option<String>, String, String, String, Option<String>, NaiveDateTime),
     (String, String, String, Option<String>),
 );
@@ -72,7 +72,7 @@ fn load(
     conn: &mut AnyConnection,
     only: Option<ApplicationId>,
     state: Option<State>,
-    account: Option<i64>,
+    account: Option<AccountId>,
 ) -> QueryResult<Vec<Application>> {
     let mut q = p::table
         .inner_join(a::table.on(a::id.eq(p::account_id)))
@@ -130,7 +130,7 @@ fn load(
 /// A new application by `account_id`, pending.
 pub fn create(
     conn: &mut AnyConnection,
-    account_id: i64,
+    account_id: AccountId,
     org: &NewOrganisation,
     doc_file: &str,
     doc_mime: &str,
@@ -156,7 +156,7 @@ pub fn create(
 }
 
 /// The organisations (codici fiscali) `account_id` has applications pending for.
-pub fn pending_of(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Vec<String>> {
+pub fn pending_of(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<Vec<String>> {
     p::table
         .filter(p::account_id.eq(account_id))
         .filter(p::state.eq(State::Pending.code()))
@@ -165,7 +165,7 @@ pub fn pending_of(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Vec<
 }
 
 /// One's own applications (no permit: the account is the signed-in person's).
-pub fn of_account(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Vec<Application>> {
+pub fn of_account(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<Vec<Application>> {
     load(conn, None, None, Some(account_id))
 }
 
@@ -176,14 +176,14 @@ pub fn queue(conn: &mut AnyConnection, permit: &Permit) -> QueryResult<Vec<Appli
 }
 
 /// Who sent application `id`: the decision needs it (nobody decides their own).
-pub fn applicant_of(conn: &mut AnyConnection, id: ApplicationId) -> QueryResult<Option<i64>> {
+pub fn applicant_of(conn: &mut AnyConnection, id: ApplicationId) -> QueryResult<Option<AccountId>> {
     p::table.find(id).select(p::account_id).first(conn).optional()
 }
 
 /// One application, for the helpdesk: its page, its document, or deciding on it.
 pub fn find(conn: &mut AnyConnection, permit: &Permit, id: ApplicationId) -> QueryResult<Option<Application>> {
     // The applicant does not name the object: any permit for this application will do.
-    let this = Resource::OrganisationApplication { id, applicant: 0 };
+    let this = Resource::OrganisationApplication { id, applicant: AccountId::new(0) };
     let allowed =
         permit.covers(Action::View, &Resource::OrganisationDocument(id)) || permit.covers(Action::Decide, &this);
     if !allowed {
@@ -213,7 +213,7 @@ pub fn decide(
     reason: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Result<Application, Undecided>> {
-    permit.require(Action::Decide, &Resource::OrganisationApplication { id, applicant: 0 })?;
+    permit.require(Action::Decide, &Resource::OrganisationApplication { id, applicant: AccountId::new(0) })?;
     conn.transaction(|c| {
         let Some(app) = load(c, Some(id), None, None)?.into_iter().next() else {
             return Ok(Err(Undecided::AlreadyDecided));

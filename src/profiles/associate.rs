@@ -103,7 +103,7 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<A
         })
         .await?;
         req.state.deliver_mail();
-        tracing::info!(account, company = %company.codice_fiscale, "association request sent to the company's PEC");
+        tracing::info!(%account, company = %company.codice_fiscale, "association request sent to the company's PEC");
         return Ok(Redirect::to(paths::PROFILES).into_response());
     }
     let (account, now) = (who.actor.account_id, req.state.clock.now());

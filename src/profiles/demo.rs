@@ -5,6 +5,7 @@ use crate::db::schema::accounts as a;
 use crate::db::AnyConnection;
 use crate::identity::account::IdKind;
 use crate::identity::organisations::{self, NewOrganisation, OrganisationKind, Role};
+use crate::kernel::AccountId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -20,7 +21,7 @@ pub struct DemoConsultant<'a> {
 /// validated studio, with them as its legale rappresentante. Idempotent.
 pub fn seed(conn: &mut AnyConnection, who: &DemoConsultant, now: NaiveDateTime) -> QueryResult<()> {
     conn.transaction(|c| {
-        let existing: Option<i64> = a::table
+        let existing: Option<AccountId> = a::table
             .filter(a::id_kind.eq(IdKind::CodiceFiscale.code()))
             .filter(a::identifier.eq(who.codice_fiscale))
             .select(a::id)

@@ -8,8 +8,8 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
 use crate::identity::invitations::{self, Invitation, State as InvitationState};
 use crate::identity::organisations::{self, Member, Organisation, Role};
-use crate::kernel::OrganisationId;
 use crate::kernel::Principal;
+use crate::kernel::{AccountId, OrganisationId};
 use crate::paths;
 use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SelectField, TableOrEmpty};
 use crate::web::format::format_when;
@@ -46,7 +46,7 @@ pub struct OrganisationView {
     pub organisation: Organisation,
     pub members: Vec<Member>,
     pub invitations: Vec<Invitation>,
-    pub me: i64,
+    pub me: AccountId,
     pub invite: InviteValues,
 }
 

@@ -221,6 +221,6 @@ pub async fn submit(req: PageRequest, who: Principal, request: Request) -> AppRe
     write_private(&dir, &file_name, &bytes).map_err(|e| AppError::other("storing the document", e))?;
     let now = req.state.clock.now();
     with_conn(&req.state.pool, move |c| applications::create(c, account, &org, &file_name, mime, now)).await?;
-    tracing::info!(account, "organisation application sent to the helpdesk");
+    tracing::info!(%account, "organisation application sent to the helpdesk");
     Ok(Redirect::to(paths::PROFILES).into_response())
 }

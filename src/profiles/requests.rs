@@ -3,6 +3,7 @@
 //! address and whoever opens it confirms or refuses with one click.
 use crate::db::schema::association_requests as q;
 use crate::db::AnyConnection;
+use crate::kernel::AccountId;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -44,7 +45,12 @@ fn hash(token: &str) -> String {
 }
 
 /// A new request; returns the token for the link.
-pub fn create(conn: &mut AnyConnection, company: &str, account_id: i64, now: NaiveDateTime) -> QueryResult<String> {
+pub fn create(
+    conn: &mut AnyConnection,
+    company: &str,
+    account_id: AccountId,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
     let token = crate::kernel::token::random_hex(32);
     diesel::insert_into(q::table)
         .values((
@@ -64,11 +70,11 @@ pub fn create(conn: &mut AnyConnection, company: &str, account_id: i64, now: Nai
 pub struct Open {
     pub id: i64,
     pub company: String,
-    pub account_id: i64,
+    pub account_id: AccountId,
 }
 
 pub fn open(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> QueryResult<Option<Open>> {
-    let row: Option<(i64, String, i64, String, NaiveDateTime)> = q::table
+    let row: Option<(i64, String, AccountId, String, NaiveDateTime)> = q::table
         .filter(q::token_hash.eq(hash(token)))
         .select((q::id, q::company_codice_fiscale, q::account_id, q::state, q::expires_at))
         .first(conn)
@@ -88,7 +94,7 @@ pub fn decide(conn: &mut AnyConnection, id: i64, confirm: bool, now: NaiveDateTi
 }
 
 /// A person's pending requests (company tax codes), for `/profili`.
-pub fn pending_of(conn: &mut AnyConnection, account_id: i64, now: NaiveDateTime) -> QueryResult<Vec<String>> {
+pub fn pending_of(conn: &mut AnyConnection, account_id: AccountId, now: NaiveDateTime) -> QueryResult<Vec<String>> {
     q::table
         .filter(q::account_id.eq(account_id))
         .filter(q::state.eq(State::Pending.code()))

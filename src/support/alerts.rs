@@ -10,7 +10,7 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::t;
 use crate::identity::account;
-use crate::kernel::{AppState, Principal};
+use crate::kernel::{AccountId, AppState, Principal};
 use crate::paths;
 use crate::web::layout::FormPage;
 use crate::web::render::{FormData, PageRequest};
@@ -171,7 +171,7 @@ pub async fn report(req: PageRequest, FormData(f): FormData<TokenForm>) -> AppRe
     let token: String = f.token.unwrap_or_default().chars().take(100).collect();
     let (h, now) = (hash(&token), req.state.clock.now());
     let found = crate::db::transaction(&req.state.pool, move |c| {
-        let row: Option<(i64, String)> = at::table
+        let row: Option<(AccountId, String)> = at::table
             .find(&h)
             .filter(at::used_at.is_null())
             .filter(at::expires_at.gt(now))
@@ -187,7 +187,7 @@ pub async fn report(req: PageRequest, FormData(f): FormData<TokenForm>) -> AppRe
     })
     .await?;
     let (account, detail, name, email) = found.ok_or_else(invalid)?;
-    tracing::warn!(account, "sign-in reported as not the person's: every session ended");
+    tracing::warn!(%account, "sign-in reported as not the person's: every session ended");
     let description = format!("{}\n{detail}", req.lang.t("not-me-case"));
     let lang = req.lang.code();
     let (number, access) = with_conn(&req.state.pool, move |c| {

@@ -5,6 +5,7 @@
 use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{support_cases as s, support_messages as msg};
 use crate::db::AnyConnection;
+use crate::kernel::AccountId;
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -97,7 +98,7 @@ pub fn new_token() -> String {
 pub struct Case {
     pub id: i64,
     pub number: String,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub name: String,
     pub email: String,
     pub lang: String,
@@ -106,7 +107,7 @@ pub struct Case {
     pub description: String,
     pub attachment: Option<(String, String)>,
     pub state: State,
-    pub assigned_to: Option<i64>,
+    pub assigned_to: Option<AccountId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -121,8 +122,8 @@ pub struct Message {
 }
 
 type Row = (
-    (i64, String, Option<i64>, String, String, String, String, Option<String>),
-    (String, Option<String>, Option<String>, String, Option<i64>, NaiveDateTime, NaiveDateTime),
+    (i64, String, Option<AccountId>, String, String, String, String, Option<String>),
+    (String, Option<String>, Option<String>, String, Option<AccountId>, NaiveDateTime, NaiveDateTime),
 );
 
 type Columns = (
@@ -170,7 +171,7 @@ fn from_row(r: Row) -> Option<Case> {
 
 /// Who opened case `number` (`Some(None)`: without signing in), for the
 /// access decision; `None` when there is no such case.
-pub fn owner_of(conn: &mut AnyConnection, number: &str) -> QueryResult<Option<Option<i64>>> {
+pub fn owner_of(conn: &mut AnyConnection, number: &str) -> QueryResult<Option<Option<AccountId>>> {
     s::table.filter(s::case_number.eq(number)).select(s::account_id).first(conn).optional()
 }
 
@@ -198,7 +199,7 @@ pub fn by_secret(conn: &mut AnyConnection, number: &str, token: &str) -> QueryRe
 }
 
 /// A person's own cases, newest first.
-pub fn of_account(conn: &mut AnyConnection, account: i64) -> QueryResult<Vec<Case>> {
+pub fn of_account(conn: &mut AnyConnection, account: AccountId) -> QueryResult<Vec<Case>> {
     let rows: Vec<Row> = s::table.filter(s::account_id.eq(account)).order(s::id.desc()).select(columns()).load(conn)?;
     Ok(rows.into_iter().filter_map(from_row).collect())
 }
@@ -252,7 +253,7 @@ pub fn add_message(
     conn: &mut AnyConnection,
     case: i64,
     author: &str,
-    account: Option<i64>,
+    account: Option<AccountId>,
     body: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -270,7 +271,7 @@ pub fn add_message(
 
 /// A request to open.
 pub struct NewCase<'a> {
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub name: &'a str,
     pub email: &'a str,
     pub lang: &'a str,
@@ -339,7 +340,7 @@ pub fn apply(conn: &mut AnyConnection, id: i64, event: Event, now: NaiveDateTime
     })
 }
 
-pub fn assign(conn: &mut AnyConnection, id: i64, operator: i64) -> QueryResult<()> {
+pub fn assign(conn: &mut AnyConnection, id: i64, operator: AccountId) -> QueryResult<()> {
     diesel::update(s::table.find(id)).set(s::assigned_to.eq(operator)).execute(conn).map(|_| ())
 }
 

@@ -7,8 +7,8 @@ use crate::catalog::model as catalog;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, use_lang};
-use crate::kernel::AppState;
 use crate::kernel::Email;
+use crate::kernel::{AccountId, AppState};
 use crate::mail::outbox;
 use crate::paths;
 use crate::web::components::{Field, FieldErrors, SelectField, TextareaField};
@@ -92,7 +92,7 @@ pub async fn form(req: PageRequest, Query(p): Query<Prefill>) -> AppResult<Respo
         .render(StatusCode::OK, move || view! { <SupportPage v errors=FieldErrors::default() signed_in/> }.into_any()))
 }
 
-pub async fn account_email(state: &AppState, account: i64) -> AppResult<Option<String>> {
+pub async fn account_email(state: &AppState, account: AccountId) -> AppResult<Option<String>> {
     use crate::db::schema::accounts as a;
     use diesel::prelude::*;
     Ok(with_conn(&state.pool, move |c| {

@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use diesel::prelude::*;
 use servizi_lavoro::access::{self, authorize, Action, Denial, Listing, Resource};
 use servizi_lavoro::catalog::model;
-use servizi_lavoro::kernel::{ApplicationId, DelegaId, ForeignUserId, InvitationId, MembershipId, OrganisationId};
+use servizi_lavoro::kernel::{
+    AccountId, ApplicationId, DelegaId, ForeignUserId, InvitationId, MembershipId, OrganisationId,
+};
 use servizi_lavoro::kernel::{Credential, Level, MemberRole, Principal, Profile, Role};
 
 const CREDENTIALS: [Credential; 4] = [Credential::Spid, Credential::Cie, Credential::Eidas, Credential::Foreign];
@@ -45,11 +47,11 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::ForeignDocument(ForeignUserId::new(1)),
         Resource::PortalPassword,
         Resource::OwnProfile,
-        Resource::Membership { id: MembershipId::new(1), holder: 7 },
-        Resource::Membership { id: MembershipId::new(2), holder: 8 },
-        Resource::OrganisationApplication { id: ApplicationId::new(1), applicant: 8 },
+        Resource::Membership { id: MembershipId::new(1), holder: AccountId::new(7) },
+        Resource::Membership { id: MembershipId::new(2), holder: AccountId::new(8) },
+        Resource::OrganisationApplication { id: ApplicationId::new(1), applicant: AccountId::new(8) },
         // `person()`'s own application: never theirs to decide.
-        Resource::OrganisationApplication { id: ApplicationId::new(2), applicant: 7 },
+        Resource::OrganisationApplication { id: ApplicationId::new(2), applicant: AccountId::new(7) },
         Resource::OrganisationDocument(ApplicationId::new(1)),
         Resource::Organisation { id: OrganisationId::new(1), role: None },
         Resource::Organisation { id: OrganisationId::new(1), role: Some(MemberRole::LegaleRappresentante) },
@@ -77,35 +79,35 @@ fn resources() -> Vec<Resource<'static>> {
         // they granted but no longer manage, and one of strangers.
         Resource::Delega {
             id: DelegaId::new(1),
-            grantor: 7,
+            grantor: AccountId::new(7),
             delegate: "Y",
             for_organisation: false,
             manages_subject: false,
         },
         Resource::Delega {
             id: DelegaId::new(2),
-            grantor: 8,
+            grantor: AccountId::new(8),
             delegate: "X",
             for_organisation: false,
             manages_subject: false,
         },
         Resource::Delega {
             id: DelegaId::new(3),
-            grantor: 8,
+            grantor: AccountId::new(8),
             delegate: "Y",
             for_organisation: true,
             manages_subject: true,
         },
         Resource::Delega {
             id: DelegaId::new(5),
-            grantor: 7,
+            grantor: AccountId::new(7),
             delegate: "Y",
             for_organisation: true,
             manages_subject: false,
         },
         Resource::Delega {
             id: DelegaId::new(4),
-            grantor: 8,
+            grantor: AccountId::new(8),
             delegate: "Y",
             for_organisation: false,
             manages_subject: false,
@@ -116,7 +118,7 @@ fn resources() -> Vec<Resource<'static>> {
             code: "20270101100000000",
             worker: "X",
             employer: None,
-            filed_by: 9,
+            filed_by: AccountId::new(9),
             sent_for: None,
             province: "MI",
             officer_for: &[],
@@ -126,7 +128,7 @@ fn resources() -> Vec<Resource<'static>> {
             code: "20270101100000001",
             worker: "Y",
             employer: None,
-            filed_by: 7,
+            filed_by: AccountId::new(7),
             sent_for: Some(OrganisationId::new(5)),
             province: "MI",
             officer_for: &[],
@@ -136,7 +138,7 @@ fn resources() -> Vec<Resource<'static>> {
             code: "20270101100000002",
             worker: "Y",
             employer: Some(OrganisationId::new(3)),
-            filed_by: 9,
+            filed_by: AccountId::new(9),
             sent_for: None,
             province: "MI",
             officer_for: &["MI", "LO", "MB"],
@@ -146,7 +148,7 @@ fn resources() -> Vec<Resource<'static>> {
             code: "20270101100000003",
             worker: "Y",
             employer: None,
-            filed_by: 9,
+            filed_by: AccountId::new(9),
             sent_for: None,
             province: "MI",
             officer_for: &["RM"],
@@ -161,8 +163,8 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::Resignations(Listing::Office { office: "ITL-MILANO", officer_of: Some("ITL-MILANO") }),
         Resource::Resignations(Listing::Office { office: "ITL-MILANO", officer_of: Some("ITL-ROMA") }),
         // Support requests: one's own, someone else's, an anonymous one.
-        Resource::SupportCase { number: "URP-2027-000001", owner: Some(7) },
-        Resource::SupportCase { number: "URP-2027-000002", owner: Some(8) },
+        Resource::SupportCase { number: "URP-2027-000001", owner: Some(AccountId::new(7)) },
+        Resource::SupportCase { number: "URP-2027-000002", owner: Some(AccountId::new(8)) },
         Resource::SupportCase { number: "URP-2027-000003", owner: None },
         // A relationship looked up with the employer on record, and with another.
         Resource::Rapporto { id: 1, employer: "01234567897", typed: "01234567897" },

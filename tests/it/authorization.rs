@@ -292,7 +292,7 @@ async fn two_managers_leaving_at_once_leave_one_in_charge() {
             .filter(memberships::organisation_id.eq(org))
             .filter(memberships::until.is_null())
             .select((memberships::id, memberships::account_id, memberships::role))
-            .load::<(i64, i64, String)>(c)
+            .load::<(i64, servizi_lavoro::kernel::AccountId, String)>(c)
     };
     let manager =
         crate::common::principal_of(crate::common::person(Credential::Spid, Level::L2), Profile::Azienda, vec![]);

@@ -269,7 +269,7 @@ async fn a_temporanea_is_used_only_on_days_the_grantor_approves() {
     ));
 }
 
-async fn account_of(app: &TestApp, codice_fiscale: &'static str) -> i64 {
+async fn account_of(app: &TestApp, codice_fiscale: &'static str) -> servizi_lavoro::kernel::AccountId {
     use diesel::prelude::*;
     use servizi_lavoro::db::schema::accounts as a;
     with_conn(&app.state.pool, move |c| a::table.filter(a::identifier.eq(codice_fiscale)).select(a::id).first(c))

@@ -309,7 +309,7 @@ async fn codes_stay_unique_and_the_chain_one_line_under_concurrent_submission() 
     let now = app.state.clock.now();
     // The sender's account (made by a sign-in).
     mario(&app).await;
-    let account: i64 = with_conn(&app.state.pool, |c| {
+    let account: servizi_lavoro::kernel::AccountId = with_conn(&app.state.pool, |c| {
         use servizi_lavoro::db::schema::accounts as a;
         a::table.select(a::id).first(c)
     })
@@ -553,7 +553,8 @@ async fn what_an_operator_sent_for_one_soggetto_abilitato_is_not_seen_from_anoth
     // Luca also works at a patronato, and now acts for it.
     let (cf, now) = (cf_of("luca"), app.state.clock.now());
     with_conn(&app.state.pool, move |c| {
-        let account: i64 = a::table.filter(a::identifier.eq(&cf)).select(a::id).first(c)?;
+        let account: servizi_lavoro::kernel::AccountId =
+            a::table.filter(a::identifier.eq(&cf)).select(a::id).first(c)?;
         let patronato = NewOrganisation {
             kind: Some(OrganisationKind::Patronato),
             codice_fiscale: "97735020584".into(),

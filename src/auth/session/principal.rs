@@ -134,7 +134,7 @@ pub fn membership(state: AppState, who: Principal) -> BoxFuture<Result<Option<Ac
             Some(now) if now.role == role => None,
             Some(now) => Some(Acting { basis: Basis::Membership { id, role: now.role }, ..who.acting.clone() }),
             None => {
-                tracing::info!(account, membership = %id, "membership ended: acting as Cittadino again");
+                tracing::info!(%account, membership = %id, "membership ended: acting as Cittadino again");
                 Some(Acting::themself())
             }
         })
@@ -165,7 +165,7 @@ async fn current(state: &AppState, session: &Session, user_agent: &str) -> Optio
     let mut principal = session.get::<Principal>(SESSION_KEY).await.ok().flatten()?;
     let now = state.clock.now();
     if now - principal.actor.at >= Duration::hours(state.config.session_max_hours) {
-        tracing::info!(account = principal.actor.account_id, "session ended: absolute limit");
+        tracing::info!(account = %principal.actor.account_id, "session ended: absolute limit");
         if let Err(e) = session.flush().await {
             tracing::warn!(error = %e, "session: an expired session could not be removed");
         }

@@ -1,5 +1,5 @@
 use crate::db::{schema::sessions, with_conn, DbPool};
-use crate::kernel::Clock;
+use crate::kernel::{AccountId, Clock};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use tower_sessions::session::{Id, Record};
@@ -63,7 +63,7 @@ struct Row {
     data: String,
     expires_at: NaiveDateTime,
     idp_subject: Option<String>,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     device: Option<String>,
     last_seen: NaiveDateTime,
 }
@@ -212,12 +212,12 @@ pub fn delete_expired(conn: &mut crate::db::AnyConnection, now: NaiveDateTime) -
 
 /// Whose session `id` is or was (expired but not yet removed): `Ok(None)` for
 /// no such session, `Ok(Some(None))` for a session nobody signed in to.
-pub fn owner_of(conn: &mut crate::db::AnyConnection, id: &str) -> QueryResult<Option<Option<i64>>> {
+pub fn owner_of(conn: &mut crate::db::AnyConnection, id: &str) -> QueryResult<Option<Option<AccountId>>> {
     sessions::table.find(id).select(sessions::account_id).first(conn).optional()
 }
 
 /// Ends every session of an account (a step-up by someone else).
-pub fn end_account_sessions(conn: &mut crate::db::AnyConnection, account_id: i64) -> QueryResult<usize> {
+pub fn end_account_sessions(conn: &mut crate::db::AnyConnection, account_id: AccountId) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id))).execute(conn)
 }
 
@@ -240,7 +240,7 @@ pub fn reference(id: &str) -> String {
 /// The account's sessions still alive, most recently used first.
 pub fn sessions_of(
     conn: &mut crate::db::AnyConnection,
-    account_id: i64,
+    account_id: AccountId,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<Listed>> {
     let rows: Vec<(String, Option<String>, Option<NaiveDateTime>, NaiveDateTime)> = sessions::table
@@ -256,7 +256,11 @@ pub fn sessions_of(
 }
 
 /// Ends the account's session with `reference` (only the account's own); whether one ended.
-pub fn end_session(conn: &mut crate::db::AnyConnection, account_id: i64, reference_of: &str) -> QueryResult<bool> {
+pub fn end_session(
+    conn: &mut crate::db::AnyConnection,
+    account_id: AccountId,
+    reference_of: &str,
+) -> QueryResult<bool> {
     let ids: Vec<String> =
         sessions::table.filter(sessions::account_id.eq(account_id)).select(sessions::id).load(conn)?;
     let Some(id) = ids.into_iter().find(|id| reference(id) == reference_of) else { return Ok(false) };
@@ -264,7 +268,11 @@ pub fn end_session(conn: &mut crate::db::AnyConnection, account_id: i64, referen
 }
 
 /// Ends every session of the account but `keep`; how many ended.
-pub fn end_other_sessions(conn: &mut crate::db::AnyConnection, account_id: i64, keep: &str) -> QueryResult<usize> {
+pub fn end_other_sessions(
+    conn: &mut crate::db::AnyConnection,
+    account_id: AccountId,
+    keep: &str,
+) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id)).filter(sessions::id.ne(keep)))
         .execute(conn)
 }

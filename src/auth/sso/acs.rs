@@ -193,10 +193,10 @@ pub async fn acs(
     if let Some(before) = before.filter(|b| *b != account.id) {
         session.flush().await?;
         with_conn(&state.pool, move |c| crate::auth::session::end_account_sessions(c, before)).await?;
-        tracing::warn!(before, after = account.id, "step-up by another person: sessions ended");
+        tracing::warn!(%before, after = %account.id, "step-up by another person: sessions ended");
         return Err(refused(StatusCode::FORBIDDEN, "signin-other-person", "step-up authenticated another person"));
     }
-    tracing::info!(account = account.id, credential = credential.code(), level = level.number(), idp = %idp.entity_id, "signed in");
+    tracing::info!(account = %account.id, credential = credential.code(), level = level.number(), idp = %idp.entity_id, "signed in");
     crate::telemetry::sign_in(credential.code(), "success");
     // An eIDAS person's codice fiscale, if they declared one.
     let declared_codice_fiscale = match credential {

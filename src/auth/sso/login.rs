@@ -5,9 +5,9 @@ use super::binding;
 use super::register;
 use super::request_state::{self, PendingRequest, Purpose};
 use crate::error::{AppError, AppResult};
-use crate::kernel::AppState;
 use crate::kernel::Credential;
 use crate::kernel::Level;
+use crate::kernel::{AccountId, AppState};
 use crate::saml::authn_request::AuthnRequest;
 use crate::saml::codec::new_id;
 use crate::saml::comparison::Comparison;
@@ -41,7 +41,7 @@ pub async fn start(
     level: Level,
     return_to: String,
     browser_binding: String,
-    initiator_account_id: Option<i64>,
+    initiator_account_id: Option<AccountId>,
 ) -> AppResult<String> {
     let saml = state.saml.clone();
     let idp = saml.idps.get(idp_entity_id).ok_or_else(|| {

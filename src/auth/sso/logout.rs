@@ -36,7 +36,7 @@ fn found(url: String) -> Response {
 pub async fn sign_out(State(state): State<AppState>, session: Session, who: Option<Principal>) -> AppResult<Response> {
     session.flush().await?;
     let Some(Principal { actor: who, .. }) = who else { return Ok(Redirect::to(SIGNED_OUT_PAGE).into_response()) };
-    tracing::info!(account = who.account_id, "signed out");
+    tracing::info!(account = %who.account_id, "signed out");
     let saml = state.saml.clone();
     // CIE has no SAML Single Logout ("Simple Logout"): the portal session is all there is to end.
     if who.credential == crate::kernel::Credential::Cie {

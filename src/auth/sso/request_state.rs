@@ -4,7 +4,7 @@
 //! IdP's cross-site POST) and across instances sharing one database.
 use crate::db::schema::saml_requests as t;
 use crate::db::AnyConnection;
-use crate::kernel::{Credential, Level};
+use crate::kernel::{AccountId, Credential, Level};
 use crate::saml::comparison::Comparison;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -46,7 +46,7 @@ pub struct PendingRequest {
     /// Who was signed in when the sign-in started (a step-up): the answer must
     /// be about the same person. Kept here because the IdP's cross-site POST
     /// arrives without the session cookie.
-    pub initiator_account_id: Option<i64>,
+    pub initiator_account_id: Option<AccountId>,
 }
 
 /// 32 random bytes in hex: opaque, URL-safe, and never contains "http".
@@ -103,8 +103,20 @@ pub fn purge_expired(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResul
     diesel::delete(t::table.filter(t::expires_at.lt(now))).execute(conn)
 }
 
-type Row =
-    (String, String, String, String, String, i32, String, i32, String, NaiveDateTime, Option<String>, Option<i64>);
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    i32,
+    String,
+    i32,
+    String,
+    NaiveDateTime,
+    Option<String>,
+    Option<AccountId>,
+);
 
 /// Takes the pending request for `relay_state` if it exists, is unexpired and
 /// has `purpose`; it is deleted in the same step, so a second claim finds nothing.

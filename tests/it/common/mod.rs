@@ -278,7 +278,7 @@ pub fn input_value(html: &str, name: &str) -> Option<String> {
 /// A signed-in person for decisions made without a request.
 pub fn person(credential: Credential, level: Level) -> SignedIn {
     SignedIn {
-        account_id: 7,
+        account_id: servizi_lavoro::kernel::AccountId::new(7),
         given_name: "Test".into(),
         family_name: "Person".into(),
         identifier: "X".into(),
