@@ -65,8 +65,8 @@ fn text_error(s: &str, max: usize, missing: &'static str) -> Option<&'static str
 }
 
 #[component]
-pub fn RegistrationPage() -> impl IntoView {
-    let RegistrationSubmission(v, errors) = use_context::<RegistrationSubmission>().unwrap_or_default();
+pub fn RegistrationPage(#[prop(optional)] sub: RegistrationSubmission) -> impl IntoView {
+    let RegistrationSubmission(v, errors) = sub;
     let e = errors.clone();
     let doc_error = e.get("doc_type");
     let consent_error = e.get("consent");
@@ -269,10 +269,7 @@ pub async fn submit(page: PageRequest, req: Request) -> AppResult<Response> {
     let (Some(birth), Some(expiry), Some((bytes, mime, ext)), true) = (birth, expiry, document, errors.is_empty())
     else {
         let sub = RegistrationSubmission(v, errors);
-        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
-            provide_context(sub);
-            view! { <RegistrationPage/> }.into_any()
-        }));
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <RegistrationPage sub/> }.into_any()));
     };
 
     // Outside the web root, never served publicly: only the helpdesk console reads it.

@@ -10,8 +10,8 @@ use crate::db::schema::{password_resets as r, sessions};
 use crate::db::{with_conn, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
-use crate::kernel::AppState;
 use crate::kernel::Email;
+use crate::kernel::{AccountId, AppState};
 use crate::mail::outbox;
 use crate::paths;
 use crate::web::components::form::{Field, FieldErrors};
@@ -42,8 +42,8 @@ pub struct ResetSubmission {
 pub struct ChangeSubmission(pub FieldErrors);
 
 #[component]
-pub fn ForgotPage() -> impl IntoView {
-    let ForgotSubmission(email, errors) = use_context::<ForgotSubmission>().unwrap_or_default();
+pub fn ForgotPage(#[prop(optional)] sub: ForgotSubmission) -> impl IntoView {
+    let ForgotSubmission(email, errors) = sub;
     let e = errors.clone();
     view! {
         <FormPage title=t("freset-title") lead=t("freset-lead") errors action=paths::FOREIGN_FORGOT.into() submit=t("freset-submit")>
@@ -63,8 +63,8 @@ pub fn ForgotSentPage() -> impl IntoView {
 }
 
 #[component]
-pub fn ResetPage() -> impl IntoView {
-    let ResetSubmission { token, needs_code, errors } = use_context::<ResetSubmission>().unwrap_or_default();
+pub fn ResetPage(sub: ResetSubmission) -> impl IntoView {
+    let ResetSubmission { token, needs_code, errors } = sub;
     let e = errors.clone();
     view! {
         <FormPage title=t("fnew-title") errors action=paths::FOREIGN_RESET.into() submit=t("fnew-submit")>
@@ -90,8 +90,8 @@ pub fn PasswordUpdatedPage() -> impl IntoView {
 }
 
 #[component]
-pub fn ChangePasswordPage() -> impl IntoView {
-    let ChangeSubmission(errors) = use_context::<ChangeSubmission>().unwrap_or_default();
+pub fn ChangePasswordPage(#[prop(optional)] sub: ChangeSubmission) -> impl IntoView {
+    let ChangeSubmission(errors) = sub;
     let e = errors.clone();
     view! {
         <FormPage title=t("fchange-title") errors action=paths::CHANGE_PASSWORD.into() submit=t("fchange-submit")>
@@ -118,10 +118,7 @@ pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotFor
         let mut errors = FieldErrors::default();
         errors.add("email", "reg-error-email");
         let sub = ForgotSubmission(email, errors);
-        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
-            provide_context(sub);
-            view! { <ForgotPage/> }.into_any()
-        }));
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <ForgotPage sub/> }.into_any()));
     }
     throttle::anonymous_work(&page, "forgot").await?;
     // A few links an hour per address at most; past that the answer is the
@@ -203,10 +200,7 @@ pub async fn reset_page(page: PageRequest, Query(q): Query<TokenQuery>) -> AppRe
     let now = state.clock.now();
     let user = with_conn(&state.pool, move |c| valid_reset(c, &tk, now)).await?.ok_or_else(invalid_link)?;
     let sub = ResetSubmission { token, needs_code: user.totp_enrolled_at.is_some(), errors: FieldErrors::default() };
-    Ok(page.render(StatusCode::OK, move || {
-        provide_context(sub);
-        view! { <ResetPage/> }.into_any()
-    }))
+    Ok(page.render(StatusCode::OK, move || view! { <ResetPage sub/> }.into_any()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -249,7 +243,7 @@ fn store_password(
         model::set_password_hash(c, user.id, phc)?;
         throttle::reset_account(c, &user.email)?;
         diesel::delete(r::table.filter(r::foreign_user_id.eq(user.id)).filter(r::used_at.is_null())).execute(c)?;
-        let account: Option<i64> = a::table
+        let account: Option<AccountId> = a::table
             .filter(a::id_kind.eq(crate::identity::IdKind::Foreign.code()))
             .filter(a::identifier.eq(&user.public_id))
             .select(a::id)
@@ -315,10 +309,7 @@ pub async fn reset_submit(page: PageRequest, FormData(form): FormData<ResetForm>
     }
     if !errors.is_empty() {
         let sub = ResetSubmission { token, needs_code, errors };
-        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
-            provide_context(sub);
-            view! { <ResetPage/> }.into_any()
-        }));
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <ResetPage sub/> }.into_any()));
     }
     let phc = password::hash(pw).await?;
     let hash = model::token_hash(&token);
@@ -396,10 +387,9 @@ pub async fn change_submit(page: PageRequest, FormData(form): FormData<ChangeFor
     }
     if !errors.is_empty() {
         let sub = ChangeSubmission(errors);
-        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
-            provide_context(sub);
-            view! { <ChangePasswordPage/> }.into_any()
-        }));
+        return Ok(
+            page.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <ChangePasswordPage sub/> }.into_any())
+        );
     }
     let phc = password::hash(pw).await?;
     // Every session ends, this one too: the person signs in again with the new password.

@@ -59,8 +59,8 @@ pub struct Enrolment {
 pub struct RecoveryCodes(pub Vec<String>);
 
 #[component]
-pub fn SignInPage() -> impl IntoView {
-    let SignInSubmission { email, errors, wait } = use_context::<SignInSubmission>().unwrap_or_default();
+pub fn SignInPage(#[prop(optional)] sub: SignInSubmission) -> impl IntoView {
+    let SignInSubmission { email, errors, wait } = sub;
     let e = errors.clone();
     let waiting = wait.map(|s| {
         view! { <p class="notice" role="alert">{crate::i18n::t_args("fsign-wait", &[("count", s.to_string())])}</p> }
@@ -79,8 +79,8 @@ pub fn SignInPage() -> impl IntoView {
 }
 
 #[component]
-pub fn CodePage() -> impl IntoView {
-    let CodeSubmission(errors) = use_context::<CodeSubmission>().unwrap_or_default();
+pub fn CodePage(#[prop(optional)] sub: CodeSubmission) -> impl IntoView {
+    let CodeSubmission(errors) = sub;
     let e = errors.clone();
     view! {
         <FormPage title=t("fcode-title") lead=t("fcode-lead") errors action=paths::FOREIGN_CODE.into() submit=t("fcode-submit")>
@@ -90,8 +90,7 @@ pub fn CodePage() -> impl IntoView {
 }
 
 #[component]
-pub fn EnrolPage() -> impl IntoView {
-    let Some(en) = use_context::<Enrolment>() else { return ().into_any() };
+pub fn EnrolPage(en: Enrolment) -> impl IntoView {
     let e = en.errors.clone();
     view! {
         <Page title=t("fenrol-title")>
@@ -119,8 +118,8 @@ pub fn EnrolPage() -> impl IntoView {
 }
 
 #[component]
-pub fn RecoveryCodesPage() -> impl IntoView {
-    let codes = use_context::<RecoveryCodes>().map(|r| r.0).unwrap_or_default();
+pub fn RecoveryCodesPage(codes: RecoveryCodes) -> impl IntoView {
+    let RecoveryCodes(codes) = codes;
     view! {
         <Page title=t("frecovery-title")>
             <h1>{t("frecovery-title")}</h1>
@@ -200,10 +199,7 @@ pub async fn submit_password(
     }
     if !errors.is_empty() {
         let sub = SignInSubmission { email, errors, wait: None };
-        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
-            provide_context(sub);
-            view! { <SignInPage/> }.into_any()
-        }));
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <SignInPage sub/> }.into_any()));
     }
     // A full hashing line is answered before any other work.
     if password::busy() {
@@ -215,10 +211,7 @@ pub async fn submit_password(
     if let throttle::Verdict::Wait(s) = with_conn(&state.pool, reserve).await? {
         // The form again, the e-mail kept, and how long to wait.
         let sub = SignInSubmission { email, errors: FieldErrors::default(), wait: Some(s) };
-        let mut res = page.render(StatusCode::TOO_MANY_REQUESTS, move || {
-            provide_context(sub);
-            view! { <SignInPage/> }.into_any()
-        });
+        let mut res = page.render(StatusCode::TOO_MANY_REQUESTS, move || view! { <SignInPage sub/> }.into_any());
         if let Ok(v) = header::HeaderValue::from_str(&s.to_string()) {
             res.headers_mut().insert(header::RETRY_AFTER, v);
         }
@@ -244,10 +237,7 @@ pub async fn submit_password(
         let mut errors = FieldErrors::default();
         errors.add("email", "fsign-wrong");
         let sub = SignInSubmission { email, errors, wait: None };
-        return Ok(page.render(StatusCode::UNAUTHORIZED, move || {
-            provide_context(sub);
-            view! { <SignInPage/> }.into_any()
-        }));
+        return Ok(page.render(StatusCode::UNAUTHORIZED, move || view! { <SignInPage sub/> }.into_any()));
     };
     if rehash {
         let phc = password::hash(pw).await?;
@@ -337,10 +327,7 @@ pub async fn enrol_page(page: PageRequest, session: Session) -> AppResult<Respon
         secret,
         errors: FieldErrors::default(),
     };
-    Ok(page.render(StatusCode::OK, move || {
-        provide_context(en);
-        view! { <EnrolPage/> }.into_any()
-    }))
+    Ok(page.render(StatusCode::OK, move || view! { <EnrolPage en/> }.into_any()))
 }
 
 /// `POST /accesso-utente-estero/attiva-codice`: the first code proves the app works.
@@ -359,10 +346,7 @@ pub async fn enrol_submit(
         let mut errors = FieldErrors::default();
         errors.add("code", "fcode-wrong");
         let en = Enrolment { qr_svg: totp::qr_svg(&totp::otpauth_url(&secret, &user.email)), secret, errors };
-        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
-            provide_context(en);
-            view! { <EnrolPage/> }.into_any()
-        }));
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <EnrolPage en/> }.into_any()));
     };
     let codes = totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| totp::hash_recovery_code(c)).collect();
@@ -373,10 +357,7 @@ pub async fn enrol_submit(
     let rc = RecoveryCodes(codes);
     // Signed in now: the page's header says so, with the way out.
     let page = PageRequest { principal: Some(who), ..page };
-    Ok(page.render(StatusCode::OK, move || {
-        provide_context(rc);
-        view! { <RecoveryCodesPage/> }.into_any()
-    }))
+    Ok(page.render(StatusCode::OK, move || view! { <RecoveryCodesPage codes=rc/> }.into_any()))
 }
 
 /// `POST /accesso-utente-estero/codice`: a one-time code, or a recovery code.
@@ -393,10 +374,7 @@ pub async fn code_submit(
         let mut errors = FieldErrors::default();
         errors.add("code", "fcode-missing");
         let sub = CodeSubmission(errors);
-        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
-            provide_context(sub);
-            view! { <CodePage/> }.into_any()
-        }));
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <CodePage sub/> }.into_any()));
     }
     let now = state.clock.now();
     let (e1, a1) = (user.email.clone(), address.clone());
@@ -413,10 +391,7 @@ pub async fn code_submit(
         let mut errors = FieldErrors::default();
         errors.add("code", "fcode-wrong");
         let sub = CodeSubmission(errors);
-        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
-            provide_context(sub);
-            view! { <CodePage/> }.into_any()
-        }));
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <CodePage sub/> }.into_any()));
     }
     finish(&state, &session, &user, client_address(&page)).await?;
     Ok(Redirect::to(paths::PERSONAL_AREA).into_response())

@@ -153,8 +153,8 @@ pub async fn queue_page(page: PageRequest, Query(q): Query<QueueQuery>) -> AppRe
 struct RequestData(ForeignUser, String, FieldErrors);
 
 #[component]
-fn RequestPage() -> impl IntoView {
-    let Some(RequestData(u, reason, errors)) = use_context::<RequestData>() else { return ().into_any() };
+fn RequestPage(data: RequestData) -> impl IntoView {
+    let RequestData(u, reason, errors) = data;
     let lang = use_lang();
     let e = errors.clone();
     let reason_error = e.get("reason");
@@ -222,10 +222,7 @@ async fn pending_request(
 pub async fn request_page(page: PageRequest, Path(id): Path<ForeignUserId>) -> AppResult<Response> {
     let (_, user) = pending_request(&page, Action::View, id).await?;
     let data = RequestData(user, String::new(), FieldErrors::default());
-    Ok(page.render(StatusCode::OK, move || {
-        provide_context(data);
-        view! { <RequestPage/> }.into_any()
-    }))
+    Ok(page.render(StatusCode::OK, move || view! { <RequestPage data/> }.into_any()))
 }
 
 /// `GET /assistenza/richieste/{id}/documento`: the scan, to operators only.
@@ -270,10 +267,7 @@ pub async fn decide(
         let mut errors = FieldErrors::default();
         errors.add("reason", key);
         let data = RequestData(user, reason, errors);
-        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || {
-            provide_context(data);
-            view! { <RequestPage/> }.into_any()
-        }));
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <RequestPage data/> }.into_any()));
     }
     let operator = permit.account_id();
     let (r, s2, now) = (reason.clone(), state.clone(), state.clock.now());
@@ -295,7 +289,7 @@ pub async fn decide(
     .await?
     .ok_or(AppError::NotFound)?;
     state.deliver_mail();
-    tracing::info!(request = %id, operator, approve, "helpdesk decision");
+    tracing::info!(request = %id, %operator, approve, "helpdesk decision");
     if !decided.doc_file.is_empty() {
         let scan = state.config.data_dir.join("uploads").join(&decided.doc_file);
         if let Err(e) = tokio::fs::remove_file(&scan).await {
