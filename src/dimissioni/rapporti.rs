@@ -34,8 +34,8 @@ pub const HEADER: [&str; 12] = [
     "pec_datore",
 ];
 
-/// One relationship as the CO describe it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One relationship as the CO describe it (its fields in the order `columns!` selects them).
+#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
 pub struct Rapporto {
     pub id: i64,
     pub worker_codice_fiscale: String,
@@ -69,55 +69,6 @@ pub trait EmploymentRecords: Send + Sync {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LocalRecords;
 
-type Row = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    NaiveDate,
-    String,
-    Option<NaiveDate>,
-    Option<String>,
-    Option<String>,
-);
-
-fn from_row(row: Row) -> Rapporto {
-    let (
-        id,
-        worker_codice_fiscale,
-        employer_codice_fiscale,
-        employer_name,
-        workplace_address,
-        workplace_comune,
-        workplace_cap,
-        workplace_province,
-        start_date,
-        contract_type,
-        end_date,
-        employer_email,
-        employer_pec,
-    ) = row;
-    Rapporto {
-        id,
-        worker_codice_fiscale,
-        employer_codice_fiscale,
-        employer_name,
-        workplace_address,
-        workplace_comune,
-        workplace_cap,
-        workplace_province,
-        start_date,
-        contract_type,
-        end_date,
-        employer_email,
-        employer_pec,
-    }
-}
-
 macro_rules! columns {
     () => {
         (
@@ -146,20 +97,18 @@ impl EmploymentRecords for LocalRecords {
         employer: &str,
         today: NaiveDate,
     ) -> QueryResult<Vec<Rapporto>> {
-        let rows: Vec<Row> = r::table
+        r::table
             .filter(r::worker_codice_fiscale.eq(worker))
             .filter(r::employer_codice_fiscale.eq(employer))
             .filter(r::start_date.le(today))
             .filter(r::end_date.is_null().or(r::end_date.ge(today)))
             .order(r::start_date.desc())
             .select(columns!())
-            .load(conn)?;
-        Ok(rows.into_iter().map(from_row).collect())
+            .load(conn)
     }
 
     fn find(&self, conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Rapporto>> {
-        let row: Option<Row> = r::table.find(id).select(columns!()).first(conn).optional()?;
-        Ok(row.map(from_row))
+        r::table.find(id).select(columns!()).first(conn).optional()
     }
 }
 

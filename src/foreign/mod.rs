@@ -8,6 +8,7 @@ pub mod registration;
 pub mod reset;
 mod routes;
 pub mod signin;
+pub mod status;
 pub mod totp;
 
 pub use routes::routes;

@@ -1,15 +1,11 @@
 //! Utente Estero records: registration, confirmation, decision, credentials.
+use super::status::{Event, Status};
 use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{foreign_users as u, helpdesk_decisions as d, recovery_codes as r};
 use crate::db::AnyConnection;
 use crate::kernel::ForeignUserId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-
-pub const STATUS_UNCONFIRMED: &str = "unconfirmed";
-pub const STATUS_PENDING: &str = "pending";
-pub const STATUS_APPROVED: &str = "approved";
-pub const STATUS_REJECTED: &str = "rejected";
 
 /// Confirmation links work for two days.
 pub const CONFIRM_HOURS: i64 = 48;
@@ -33,7 +29,8 @@ pub struct ForeignUser {
     pub doc_mime: String,
     pub password_hash: String,
     pub lang: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: Status,
     pub confirm_token_hash: Option<String>,
     pub confirm_expires_at: Option<NaiveDateTime>,
     pub totp_secret: Option<String>,
@@ -117,7 +114,7 @@ pub fn register(
                 u::doc_mime.eq(&reg.doc_mime),
                 u::password_hash.eq(&reg.password_hash),
                 u::lang.eq(&reg.lang),
-                u::status.eq(STATUS_UNCONFIRMED),
+                u::status.eq(Status::Unconfirmed.code()),
                 u::confirm_token_hash.eq(confirm_hash),
                 u::confirm_expires_at.eq(now + chrono::Duration::hours(CONFIRM_HOURS)),
                 u::created_at.eq(now),
@@ -135,14 +132,15 @@ pub fn confirm(conn: &mut AnyConnection, token: &str, now: chrono::NaiveDateTime
     conn.transaction(|c| {
         let found: Option<ForeignUser> = u::table
             .filter(u::confirm_token_hash.eq(&hash))
-            .filter(u::status.eq(STATUS_UNCONFIRMED))
+            .filter(u::status.eq(Status::Unconfirmed.code()))
             .filter(u::confirm_expires_at.gt(now))
             .first(c)
             .optional()?;
         let Some(user) = found else { return Ok(None) };
+        let Some(next) = user.status.after(Event::ConfirmEmail) else { return Ok(None) };
         diesel::update(u::table.find(user.id))
             .set((
-                u::status.eq(STATUS_PENDING),
+                u::status.eq(next.code()),
                 u::confirm_token_hash.eq(None::<String>),
                 u::confirm_expires_at.eq(None::<NaiveDateTime>),
             ))
@@ -155,7 +153,7 @@ pub fn confirm(conn: &mut AnyConnection, token: &str, now: chrono::NaiveDateTime
 /// `CONFIRM_HOURS`; returns their document files, to delete.
 pub fn expire_unconfirmed(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<String>> {
     let stale: Vec<(i64, String)> = u::table
-        .filter(u::status.eq(STATUS_UNCONFIRMED))
+        .filter(u::status.eq(Status::Unconfirmed.code()))
         .filter(u::created_at.lt(now - chrono::Duration::hours(CONFIRM_HOURS)))
         .select((u::id, u::doc_file))
         .load(conn)?;
@@ -171,7 +169,7 @@ pub const NO_DOCUMENT: &str = "demo-none";
 /// forgets the scans of decided requests and returns their files, to delete.
 pub fn forget_decided_documents(conn: &mut AnyConnection) -> QueryResult<Vec<String>> {
     let decided: Vec<(i64, String)> = u::table
-        .filter(u::status.eq_any([STATUS_APPROVED, STATUS_REJECTED]))
+        .filter(u::status.eq_any([Status::Approved.code(), Status::Rejected.code()]))
         .filter(u::doc_file.ne(""))
         .filter(u::doc_file.ne(NO_DOCUMENT))
         .select((u::id, u::doc_file))
@@ -200,13 +198,13 @@ pub fn pending_request(
     {
         permit.require(Action::View, &Resource::ForeignRequest(id))?;
     }
-    Ok(by_id(conn, id)?.filter(|u| u.status == STATUS_PENDING))
+    Ok(by_id(conn, id)?.filter(|u| u.status == Status::Pending))
 }
 
 /// The helpdesk queue: requests whose address is confirmed, oldest first.
 pub fn queue(conn: &mut AnyConnection, permit: &Permit) -> QueryResult<Vec<ForeignUser>> {
     permit.require(Action::View, &Resource::HelpdeskQueue)?;
-    u::table.filter(u::status.eq(STATUS_PENDING)).order(u::created_at.asc()).load(conn)
+    u::table.filter(u::status.eq(Status::Pending.code())).order(u::created_at.asc()).load(conn)
 }
 
 /// A decision, as the console lists it.
@@ -215,7 +213,7 @@ pub struct Decision {
     pub applicant: String,
     pub public_id: String,
     pub operator: String,
-    pub decision: String,
+    pub decision: Status,
     pub reason: String,
     pub at: NaiveDateTime,
 }
@@ -242,17 +240,19 @@ pub fn recent_decisions(conn: &mut AnyConnection, permit: &Permit, limit: i64) -
             d::at,
         ))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(g, f, public_id, og, of, decision, reason, at)| Decision {
-            applicant: format!("{g} {f}"),
-            public_id,
-            operator: format!("{og} {of}"),
-            decision,
-            reason,
-            at,
+    rows.into_iter()
+        .map(|(g, f, public_id, og, of, decision, reason, at)| {
+            Ok(Decision {
+                applicant: format!("{g} {f}"),
+                public_id,
+                operator: format!("{og} {of}"),
+                decision: Status::try_from(decision)
+                    .map_err(|e| diesel::result::Error::DeserializationError(e.into()))?,
+                reason,
+                at,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Records the helpdesk's decision on a pending request. Approval also opens
@@ -269,12 +269,13 @@ pub fn decide(
     permit.require(Action::Decide, &Resource::ForeignRequest(id))?;
     let operator_account = permit.account_id();
     conn.transaction(|c| {
-        let Some(user) = by_id(c, id)?.filter(|u| u.status == STATUS_PENDING) else { return Ok(None) };
-        let status = if approve { STATUS_APPROVED } else { STATUS_REJECTED };
+        let Some(user) = by_id(c, id)? else { return Ok(None) };
+        let event = if approve { Event::Approve } else { Event::Reject };
+        let Some(status) = user.status.after(event) else { return Ok(None) };
         // Only one of two operators deciding at once changes the status.
         // The decision is kept; the identity document is not (the caller deletes the file).
-        let changed = diesel::update(u::table.find(id).filter(u::status.eq(STATUS_PENDING)))
-            .set((u::status.eq(status), u::doc_file.eq("")))
+        let changed = diesel::update(u::table.find(id).filter(u::status.eq(Status::Pending.code())))
+            .set((u::status.eq(status.code()), u::doc_file.eq("")))
             .execute(c)?;
         if changed != 1 {
             return Ok(None);
@@ -283,7 +284,7 @@ pub fn decide(
             .values((
                 d::foreign_user_id.eq(id),
                 d::operator_account_id.eq(operator_account),
-                d::decision.eq(status),
+                d::decision.eq(status.code()),
                 d::reason.eq(reason),
                 d::at.eq(now),
             ))
@@ -300,7 +301,7 @@ pub fn decide(
 pub fn approve_unattended(conn: &mut AnyConnection, id: ForeignUserId, now: chrono::NaiveDateTime) -> QueryResult<()> {
     conn.transaction(|c| {
         let Some(user) = by_id(c, id)? else { return Ok(()) };
-        diesel::update(u::table.find(id)).set(u::status.eq(STATUS_APPROVED)).execute(c)?;
+        diesel::update(u::table.find(id)).set(u::status.eq(Status::Approved.code())).execute(c)?;
         open_account(c, &user, now)
     })
 }

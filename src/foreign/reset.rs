@@ -1,10 +1,11 @@
 //! Forgotten and changed passwords. A reset link (single use, one hour) also
 //! needs the second factor or a recovery code, so a stolen mailbox alone is
 //! not enough; the answer never says whether an address is registered.
-use super::model::{self, ForeignUser, STATUS_APPROVED};
+use super::model::{self, ForeignUser};
 use super::password;
 use super::signin::PATH;
 use super::signin::{client_address, second_factor, too_many};
+use super::status::Status;
 use crate::access::{self, Action, Denial, Resource};
 use crate::db::schema::{password_resets as r, sessions};
 use crate::db::{with_conn, AnyConnection};
@@ -135,7 +136,7 @@ pub async fn forgot_submit(page: PageRequest, FormData(form): FormData<ForgotFor
     let (e, s2, s3) = (email.clone(), state.clone(), state.clone());
     tokio::spawn(async move {
         let queued = crate::db::transaction(&s3.pool, move |c| {
-            let Some(user) = model::by_email(c, &e)?.filter(|u| u.status == STATUS_APPROVED) else {
+            let Some(user) = model::by_email(c, &e)?.filter(|u| u.status == Status::Approved) else {
                 return Ok(false);
             };
             let (token, hash) = model::new_token();
@@ -172,7 +173,7 @@ fn valid_reset(conn: &mut AnyConnection, token: &str, now: chrono::NaiveDateTime
         .optional()?;
     match row {
         Some((id, expires, None)) if expires > now => {
-            Ok(model::by_id(conn, id)?.filter(|u| u.status == STATUS_APPROVED))
+            Ok(model::by_id(conn, id)?.filter(|u| u.status == Status::Approved))
         }
         _ => Ok(None),
     }

@@ -1,7 +1,8 @@
 //! `/accesso-utente-estero`: password, then a one-time code. At the first
 //! sign-in after approval the person enrols an authenticator and receives
 //! recovery codes. The sign-in counts as SPID level 2.
-use super::model::{self, ForeignUser, STATUS_APPROVED};
+use super::model::{self, ForeignUser};
+use super::status::Status;
 use super::{password, totp};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -218,7 +219,7 @@ pub async fn submit_password(
         return Ok(res);
     }
     let e2 = email.clone();
-    let user = with_conn(&state.pool, move |c| model::by_email(c, &e2)).await?.filter(|u| u.status == STATUS_APPROVED);
+    let user = with_conn(&state.pool, move |c| model::by_email(c, &e2)).await?.filter(|u| u.status == Status::Approved);
     let verified = match &user {
         Some(u) => password::verify(pw.clone(), u.password_hash.clone()).await?,
         None => {
@@ -261,7 +262,7 @@ async fn pending(state: &AppState, session: &Session) -> AppResult<(Pending, For
     let id = p.user_id;
     let user = with_conn(&state.pool, move |c| model::by_id(c, id))
         .await?
-        .filter(|u| u.status == STATUS_APPROVED)
+        .filter(|u| u.status == Status::Approved)
         .ok_or(AppError::Forbidden)?;
     if p.password != fingerprint(&user.password_hash) {
         session.remove::<Pending>(PENDING_KEY).await?;

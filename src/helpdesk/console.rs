@@ -120,7 +120,7 @@ fn QueuePage(data: QueueData, done: Option<&'static str>) -> impl IntoView {
                         .map(|d| view! {
                             <tr>
                                 <td>{format!("{} ({})", d.applicant, d.public_id)}</td>
-                                <td>{t(&format!("helpdesk-{}", d.decision))}</td>
+                                <td>{t(&format!("helpdesk-{}", d.decision.code()))}</td>
                                 <td>{d.reason.clone()}</td>
                                 <td>{d.operator.clone()}</td>
                                 <td>{format_when(d.at, lang)}</td>

@@ -172,13 +172,15 @@ pub fn idle_preference(conn: &mut AnyConnection, account_id: AccountId) -> Query
 /// Records a person's choice of inactivity limit (`None`: the default).
 pub fn set_idle_preference(conn: &mut AnyConnection, account_id: AccountId, minutes: Option<i32>) -> QueryResult<()> {
     use crate::db::schema::account_preferences as p;
-    let exists = p::table.find(account_id).count().get_result::<i64>(conn)? > 0;
-    if exists {
-        diesel::update(p::table.find(account_id)).set(p::idle_minutes.eq(minutes)).execute(conn)?;
-    } else {
-        diesel::insert_into(p::table)
-            .values((p::account_id.eq(account_id), p::idle_minutes.eq(minutes)))
-            .execute(conn)?;
+    preferences_row(conn, account_id)?;
+    diesel::update(p::table.find(account_id)).set(p::idle_minutes.eq(minutes)).execute(conn).map(|_| ())
+}
+
+/// A person's preferences row, created with the defaults the first time one is set.
+fn preferences_row(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<()> {
+    use crate::db::schema::account_preferences as p;
+    if p::table.find(account_id).count().get_result::<i64>(conn)? == 0 {
+        diesel::insert_into(p::table).values(p::account_id.eq(account_id)).execute(conn)?;
     }
     Ok(())
 }
@@ -191,13 +193,6 @@ pub fn alert_every_sign_in(conn: &mut AnyConnection, account_id: AccountId) -> Q
 
 pub fn set_alert_every_sign_in(conn: &mut AnyConnection, account_id: AccountId, every: bool) -> QueryResult<()> {
     use crate::db::schema::account_preferences as p;
-    let exists = p::table.find(account_id).count().get_result::<i64>(conn)? > 0;
-    if exists {
-        diesel::update(p::table.find(account_id)).set(p::alert_every_sign_in.eq(every)).execute(conn)?;
-    } else {
-        diesel::insert_into(p::table)
-            .values((p::account_id.eq(account_id), p::alert_every_sign_in.eq(every)))
-            .execute(conn)?;
-    }
-    Ok(())
+    preferences_row(conn, account_id)?;
+    diesel::update(p::table.find(account_id)).set(p::alert_every_sign_in.eq(every)).execute(conn).map(|_| ())
 }
