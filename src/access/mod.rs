@@ -18,11 +18,13 @@
 //! ```
 mod audit;
 mod decision;
+mod reference;
 
 pub use audit::{about_organisation, by_actor, recent, record, under_delega, AuditAction, AuditEvent, Outcome};
 pub use decision::{
     authorize, Action, DelegaLimit, Denial, Listing, Requirements, Resource, DIMISSIONI, HELPDESK_LEVEL, MANAGE_LEVEL,
 };
+pub use reference::{describe, Described, Names, ResourceRef};
 
 use crate::error::{AppError, AppResult};
 use crate::kernel::{AccountId, AppState, Principal};

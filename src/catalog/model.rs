@@ -104,6 +104,11 @@ pub fn find(slug: &str) -> Option<&'static Service> {
     CATALOG.iter().find(|s| s.slug == slug)
 }
 
+/// A service's name in `lang`, if the catalog has it.
+pub fn name_of(slug: &str, lang: Lang) -> Option<String> {
+    find(slug).map(|s| s.name.get(lang).to_string())
+}
+
 /// Lower case without the accents of Italian and common Latin letters, for search.
 pub fn fold(s: &str) -> String {
     s.chars()

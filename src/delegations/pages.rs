@@ -5,7 +5,7 @@
 use super::lifecycle::State;
 use super::model::{self, Delega, HistoryLine, Kind};
 use super::permit::permit;
-use crate::access::{self, Action, AuditEvent};
+use crate::access::{self, describe, Action, AuditEvent, Names};
 use crate::catalog::model as catalog;
 use crate::db::with_conn;
 use crate::error::AppResult;
@@ -156,7 +156,7 @@ struct Detail {
     delega: Delega,
     history: Vec<HistoryLine>,
     /// What the delegate did under it (for the grantor's side only).
-    actions: Option<Vec<AuditEvent>>,
+    actions: Option<(Vec<AuditEvent>, Names)>,
     grantor_side: bool,
     delegate_side: bool,
     /// A temporanea's use today: asked, approved, or neither.
@@ -173,8 +173,16 @@ pub async fn detail(req: PageRequest, who: Principal, Path(id): Path<DelegaId>) 
         |action| matches!(access::authorize(Some(&who), action, &this), Ok(_) | Err(access::Denial::Level { .. }));
     let (delegate_side, grantor_side) = (side(Action::Decide), side(Action::Change));
     let today = crate::kernel::clock::italian_day(req.state.clock.now());
+    let lang = req.lang;
     let (history, actions, today) = with_conn(&req.state.pool, move |c| {
-        let actions = if grantor_side { Some(access::under_delega(c, id, 200)?) } else { None };
+        let actions = match grantor_side {
+            true => {
+                let events = access::under_delega(c, id, 200)?;
+                let names = Names::load(c, &events)?.with_services(&events, |s| catalog::name_of(s, lang));
+                Some((events, names))
+            }
+            false => None,
+        };
         Ok((model::history(c, id)?, actions, model::approval_state(c, id, today)?))
     })
     .await?;
@@ -263,7 +271,7 @@ fn DetailPage(data: Detail) -> impl IntoView {
             .into_any()
         })
         .collect();
-    let actions = data.actions.map(|events| {
+    let actions = data.actions.map(|(events, names)| {
         let rows: Vec<AnyView> = events
             .iter()
             .map(|e| {
@@ -271,7 +279,7 @@ fn DetailPage(data: Detail) -> impl IntoView {
                     <tr>
                         <td>{format_when(e.at, lang)}</td>
                         <td>{e.action.name(lang)}</td>
-                        <td><code>{e.resource.clone()}</code></td>
+                        <td>{describe(e, &names, lang).into_view()}</td>
                         <td>{e.outcome.name(lang)}</td>
                     </tr>
                 }

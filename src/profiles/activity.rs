@@ -2,7 +2,8 @@
 //! read from the sign-in history and the audit trail: each sign-in (when,
 //! credential, identity provider, level) and each action (when, what, on
 //! what, as whom, the outcome); also as CSV.
-use crate::access::{self, Action, AuditEvent};
+use crate::access::{self, describe, Action, AuditEvent, Names};
+use crate::catalog::model as catalog;
 use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::{t, t_args, use_lang, Lang};
@@ -32,10 +33,13 @@ struct History {
     organisations: HashMap<OrganisationId, String>,
     /// What the old portal recorded (ClicLavoro), if anything.
     legacy: Vec<LegacyAction>,
+    /// What the actions were about, in words.
+    names: Names,
 }
 
 async fn load(req: &PageRequest, who: &Principal) -> AppResult<History> {
     let (account, credential, identifier) = (who.actor.account_id, who.actor.credential, who.actor.identifier.clone());
+    let lang = req.lang;
     Ok(with_conn(&req.state.pool, move |c| {
         let actions = access::by_actor(c, account, LIMIT)?;
         let ids: Vec<OrganisationId> = actions
@@ -47,7 +51,8 @@ async fn load(req: &PageRequest, who: &Principal) -> AppResult<History> {
             Credential::Spid | Credential::Cie => legacy::activity_of(c, &identifier)?,
             _ => Vec::new(),
         };
-        Ok(History { sign_ins: account::sign_ins_of(c, account, LIMIT)?, actions, organisations, legacy })
+        let names = Names::load(c, &actions)?.with_services(&actions, |s| catalog::name_of(s, lang));
+        Ok(History { sign_ins: account::sign_ins_of(c, account, LIMIT)?, actions, organisations, legacy, names })
     })
     .await?)
 }
@@ -98,7 +103,7 @@ fn ActivityPage(history: History) -> impl IntoView {
                 <tr>
                     <td>{when(e.at)}</td>
                     <td>{e.action.name(lang)}</td>
-                    <td><code>{e.resource.clone()}</code></td>
+                    <td>{describe(e, &history.names, lang).into_view()}</td>
                     <td>{as_whom(&e.subject, &history.organisations, lang)}</td>
                     <td>{e.outcome.name(lang)}</td>
                 </tr>
@@ -172,7 +177,8 @@ pub async fn csv(req: PageRequest, who: Principal) -> AppResult<Response> {
     for e in &history.actions {
         let whom = as_whom(&e.subject, &history.organisations, lang);
         let (kind, what) = (lang.t("activity-kind-action"), e.action.name(lang));
-        rows.push([stamp(e.at), kind, what, e.resource.clone(), whom, e.outcome.name(lang)]);
+        let on = describe(e, &history.names, lang).text;
+        rows.push([stamp(e.at), kind, what, on, whom, e.outcome.name(lang)]);
     }
     for l in &history.legacy {
         let whom = l.organisation.clone().unwrap_or_else(|| lang.t("profile-citizen"));
@@ -198,16 +204,19 @@ struct OrganisationHistory {
     /// Who did it, by account id.
     actors: HashMap<AccountId, String>,
     organisations: HashMap<OrganisationId, String>,
+    names: Names,
 }
 
 async fn load_organisation(req: &PageRequest, who: &Principal, id: OrganisationId) -> AppResult<OrganisationHistory> {
     let (_, organisation) = super::organisation::permit(req, who, id, Action::View).await?;
+    let lang = req.lang;
     Ok(with_conn(&req.state.pool, move |c| {
         let actions = access::about_organisation(c, id, LIMIT)?;
         let ids: Vec<AccountId> = actions.iter().filter_map(|e| e.actor_account_id).collect();
         let actors = account::names(c, &ids)?.into_iter().collect();
         let organisations = organisations::names(c, &[id])?.into_iter().collect();
-        Ok(OrganisationHistory { organisation: organisation.clone(), actions, actors, organisations })
+        let names = Names::load(c, &actions)?.with_services(&actions, |s| catalog::name_of(s, lang));
+        Ok(OrganisationHistory { organisation: organisation.clone(), actions, actors, organisations, names })
     })
     .await?)
 }
@@ -229,7 +238,7 @@ fn OrganisationActivityPage(history: OrganisationHistory) -> impl IntoView {
                     <td>{crate::web::format::format_when(e.at, lang)}</td>
                     <td>{actor_name(e, &history.actors)}</td>
                     <td>{e.action.name(lang)}</td>
-                    <td><code>{e.resource.clone()}</code></td>
+                    <td>{describe(e, &history.names, lang).into_view()}</td>
                     <td>{as_whom(&e.subject, &history.organisations, lang)}</td>
                     <td>{e.outcome.name(lang)}</td>
                 </tr>
@@ -278,7 +287,7 @@ pub async fn organisation_csv(req: PageRequest, who: Principal, Path(id): Path<O
                 e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
                 actor_name(e, &history.actors),
                 e.action.name(lang),
-                e.resource.clone(),
+                describe(e, &history.names, lang).text,
                 as_whom(&e.subject, &history.organisations, lang),
                 e.outcome.name(lang),
             ]

@@ -302,3 +302,13 @@ pub fn principal_of(actor: SignedIn, profile: Profile, roles: Vec<Role>) -> Prin
         session_until: None,
     }
 }
+
+/// An activity page (or its CSV) names what an action was about in words:
+/// none of the audit trail's codes (`service:…`, `org:3`, `delega:1`…) shows.
+pub fn assert_no_internal_codes(body: &str) {
+    let codes =
+        ["service:", "org:", "delega:", "dimissioni:", "membership:", "invitation:", "profile:own", "support-case:"];
+    for code in codes {
+        assert!(!body.contains(code), "{code} shown to a person:\n{body}");
+    }
+}
