@@ -201,6 +201,11 @@ pub fn organisation(id: OrganisationId) -> String {
     fill(ORGANISATION, "id", &id.to_string())
 }
 
+/// The organisation's page confirming that `member`'s role changed.
+pub fn organisation_role_changed(id: OrganisationId, member: MembershipId) -> String {
+    format!("{}?ruolo-cambiato={member}", organisation(id))
+}
+
 pub fn organisation_invite(id: OrganisationId) -> String {
     fill(ORGANISATION_INVITE, "id", &id.to_string())
 }

@@ -33,3 +33,4 @@ access-forbidden-title = Not allowed
 access-forbidden = With the profile and the sign-in you are using, this is not allowed. Check in "Manage profiles" whom you are acting for.
 text-invalid-title = Text not accepted
 text-invalid = A field contains control characters or marks that reverse the direction of the text, which cannot be part of any data. Go back, type the text again without copying it from other programs, and send it again.
+title-with-errors = Error: { $title }

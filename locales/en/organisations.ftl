@@ -160,3 +160,4 @@ helpdesk-own-title = You cannot decide on your own application
 helpdesk-own = You sent this application yourself: another helpdesk operator decides it.
 register-org-error-too-many = You already have three applications being checked by the helpdesk: wait for the outcome before sending more.
 organisation-error-too-many = The organisation already has 50 invitations waiting for an answer: withdraw those no longer needed or wait until they run out before inviting more people.
+organisation-role-changed = Role changed: { $name } is now { $role }.

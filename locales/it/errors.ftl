@@ -33,3 +33,4 @@ access-forbidden-title = Operazione non consentita
 access-forbidden = Con il profilo e l'accesso che stai usando questa operazione non è consentita. Controlla in "Gestione profili" per chi stai operando.
 text-invalid-title = Testo non accettato
 text-invalid = Un campo contiene caratteri di controllo o segni che invertono la direzione del testo, che non possono far parte di un dato. Torna indietro, riscrivi il testo senza copiarlo da altri programmi e invia di nuovo.
+title-with-errors = Errore: { $title }

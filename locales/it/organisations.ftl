@@ -160,3 +160,4 @@ helpdesk-own-title = Non puoi decidere su una tua domanda
 helpdesk-own = Questa domanda l'hai inviata tu: la decide un altro operatore dell'assistenza.
 register-org-error-too-many = Hai già tre domande in verifica dall'assistenza: aspetta l'esito prima di inviarne altre.
 organisation-error-too-many = L'organizzazione ha già 50 inviti in attesa di risposta: ritira quelli non più necessari o aspetta che scadano prima di invitare altre persone.
+organisation-role-changed = Ruolo aggiornato: { $name } ora è { $role }.

@@ -79,7 +79,8 @@ fn PersonalAreaPage(who: SignedIn, notices: Notices, roles: Vec<crate::kernel::R
                     view! {
                         <ul class="link-list">
                             {notices.recent.iter().filter_map(|slug| crate::catalog::model::find(slug)).map(|s| view! {
-                                <li><a href=paths::service(&s.slug)>{s.name.get(lang).to_string()}</a></li>
+                                // A service used before is entered again, not described again.
+                                <li><a href=paths::service_enter(&s.slug)>{s.name.get(lang).to_string()}</a></li>
                             }).collect_view()}
                             <li><a href=paths::SERVICES>{t("area-all-services")}</a></li>
                         </ul>

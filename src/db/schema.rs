@@ -561,6 +561,7 @@ diesel::table! {
         confirm_token_hash -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        form_key -> Nullable<Text>,
     }
 }
 

@@ -126,8 +126,8 @@ pub async fn accept_by_code(
     who: Principal,
     FormData(form): FormData<CodeForm>,
 ) -> AppResult<Response> {
-    let typed: String = form.codice.unwrap_or_default().trim().chars().take(20).collect();
-    let code = typed.to_ascii_uppercase();
+    let typed: String = form.codice.unwrap_or_default().trim().chars().take(40).collect();
+    let code = crate::web::text::code_signs(&typed, 20).to_ascii_uppercase();
     let now = req.state.clock.now();
     let codice_fiscale = who.actor.identifier.clone();
     let strong = matches!(who.actor.credential, Credential::Spid | Credential::Cie);

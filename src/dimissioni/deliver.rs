@@ -12,6 +12,7 @@ use crate::db::AnyConnection;
 use crate::i18n::Lang;
 use crate::kernel::AppState;
 use crate::mail::{outbox, Attachment, Mailer};
+use crate::paths;
 use crate::registry::{CompanyRegistry, LocalRegistry};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -66,7 +67,7 @@ pub async fn transmit(
                 pin::spend(c, &key, code)?;
             }
             let m = modulo::by_code(c, code)?.ok_or(diesel::result::Error::NotFound)?;
-            enqueue(c, &s2.mailer, &m, now)?;
+            enqueue(c, &s2.mailer, &s2.config.base_url, &m, now)?;
         }
         Ok(code)
     })
@@ -98,7 +99,13 @@ pub fn key_prefix(code: &str) -> String {
 /// Queues module `m`, as PDF, to everyone it goes to: in the transaction that
 /// transmitted it, so the module and its deliveries are written together or
 /// not at all; the outbox's worker sends them (and retries).
-pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Modulo, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn enqueue(
+    conn: &mut AnyConnection,
+    mailer: &Mailer,
+    base_url: &url::Url,
+    m: &Modulo,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     // The module is written in Italian, the language of the procedure.
     let lang = Lang::It;
     let copy = |copy| Attachment {
@@ -130,6 +137,9 @@ pub fn enqueue(conn: &mut AnyConnection, mailer: &Mailer, m: &Modulo, now: Naive
         ("worker", format!("{} {}", m.contents.worker_given_name, m.contents.worker_family_name)),
         ("employer", m.contents.employer_name.clone()),
         ("by", by.unwrap_or_default()),
+        // The worker's one question that week: until when, and how, to revoke.
+        ("until", crate::web::format::format_date(super::deadline::last_day(m.transmitted_at), lang)),
+        ("link", base_url.join(&paths::dimissioni(&m.code)).map(String::from).unwrap_or_default()),
     ];
     let mut queued = 0;
     for (recipient, address) in recipients(conn, m)? {

@@ -459,7 +459,7 @@ pub async fn revoke(
             let d = detail_of(&req, &who, m, Some(issued), FieldErrors::default()).await?;
             return Ok(req.render(StatusCode::OK, move || view! { <DetailPage d/> }.into_any()));
         }
-        let typed: String = f.pin.unwrap_or_default().trim().chars().take(20).collect();
+        let typed = crate::web::text::code_signs(&f.pin.unwrap_or_default(), 20);
         let checked = with_conn(&req.state.pool, move |c| for_revoca(c, Some(&typed))).await?;
         if let Ok(Err(r)) = checked {
             let mut errors = FieldErrors::default();

@@ -514,7 +514,7 @@ pub struct ModuloForm {
 
 impl ModuloForm {
     fn pin(&self) -> String {
-        self.pin.trim().chars().take(20).collect()
+        crate::web::text::code_signs(&self.pin, 20)
     }
 }
 

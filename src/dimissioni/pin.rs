@@ -51,7 +51,7 @@ pub fn content_hash(c: &super::modulo::Contents) -> String {
 
 /// A PIN as people copy it from paper: spaces and dashes do not count.
 fn typed(pin: &str) -> String {
-    pin.chars().filter(|c| !c.is_whitespace() && *c != '-').collect()
+    crate::web::text::code_signs(pin, 20)
 }
 
 /// Issues a new PIN for `what` on `today` (a new one replaces an unused one for the same module).

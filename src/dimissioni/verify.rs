@@ -85,7 +85,7 @@ fn VerifyPage(code: String, verification: String, errors: FieldErrors, outcome: 
 
 /// `GET /verifica[?codice=…&verifica=…]`.
 pub async fn page(req: PageRequest, Query(q): Query<VerifyQuery>) -> AppResult<Response> {
-    let code: String = q.codice.unwrap_or_default().chars().filter(|c| !c.is_whitespace()).take(40).collect();
+    let code = crate::web::text::code_signs(&q.codice.unwrap_or_default(), 40);
     let verification: String = q.verifica.unwrap_or_default().trim().chars().take(40).collect();
     let render = |status, errors, outcome, code: String, verification: String| {
         req.render(status, move || view! { <VerifyPage code verification errors outcome/> }.into_any())

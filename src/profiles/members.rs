@@ -239,7 +239,7 @@ pub async fn change_role(
         let detail = format!("{} -> {}", old.code(), role.code());
         audit(&req, &who, access::AuditAction::ChangeRole, format!("org:{id}/member:{member}"), detail).await?;
     }
-    Ok(Redirect::to(&paths::organisation(id)).into_response())
+    Ok(Redirect::to(&paths::organisation_role_changed(id, member)).into_response())
 }
 
 /// The active member `member` of organisation `id`, or 404.

@@ -5,17 +5,17 @@
 use crate::access::{self, Action, Permit, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
-use crate::i18n::{t, use_lang};
+use crate::i18n::{t, t_args, use_lang};
 use crate::identity::invitations::{self, Invitation, State as InvitationState};
 use crate::identity::organisations::{self, Member, Organisation, Role};
 use crate::kernel::Principal;
-use crate::kernel::{AccountId, OrganisationId};
+use crate::kernel::{AccountId, MembershipId, OrganisationId};
 use crate::paths;
 use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SelectField, TableOrEmpty};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
@@ -48,6 +48,16 @@ pub struct OrganisationView {
     pub invitations: Vec<Invitation>,
     pub me: AccountId,
     pub invite: InviteValues,
+    /// The member whose role was just changed, to confirm it.
+    pub role_changed: Option<MembershipId>,
+}
+
+/// `GET /profili/organizzazioni/{id}?ruolo-cambiato={member}`: the
+/// confirmation after a role change (post/redirect/get).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct OrganisationQuery {
+    #[serde(rename = "ruolo-cambiato")]
+    role_changed: Option<MembershipId>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -74,13 +84,20 @@ pub async fn load(
         invitations,
         me: who.actor.account_id,
         invite: InviteValues::default(),
+        role_changed: None,
     })
 }
 
 /// `GET /profili/organizzazioni/{id}`.
-pub async fn page(req: PageRequest, who: Principal, Path(id): Path<OrganisationId>) -> AppResult<Response> {
+pub async fn page(
+    req: PageRequest,
+    who: Principal,
+    Path(id): Path<OrganisationId>,
+    Query(q): Query<OrganisationQuery>,
+) -> AppResult<Response> {
     let (permit, organisation) = permit(&req, &who, id, Action::View).await?;
-    let data = load(&req, &who, permit, organisation).await?;
+    let mut data = load(&req, &who, permit, organisation).await?;
+    data.role_changed = q.role_changed;
     Ok(render(&req, StatusCode::OK, data))
 }
 
@@ -122,6 +139,11 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
     let org = data.organisation.clone();
     let id = org.id;
     let (active, past): (Vec<Member>, Vec<Member>) = data.members.into_iter().partition(|m| m.until.is_none());
+    // Only a member shown on the page is confirmed: another id says nothing.
+    let confirmed = data.role_changed.and_then(|changed| active.iter().find(|m| m.membership_id == changed)).map(|m| {
+        let text = t_args("organisation-role-changed", &[("name", m.name.clone()), ("role", t(m.role.name_key()))]);
+        view! { <p class="notice" role="status">{text}</p> }
+    });
     let members: Vec<AnyView> = active
         .into_iter()
         .map(|m| {
@@ -178,6 +200,7 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
     view! {
         <Page title=org.name.clone() trail=vec![Crumb { label: t("profiles-title"), href: paths::PROFILES.into() }]>
             <h1>{org.name.clone()}</h1>
+            {confirmed}
             <dl class="facts">
                 <dt>{t("organisation-kind")}</dt><dd>{t(&org.kind.name_key())}</dd>
                 <dt>{t("organisation-codice-fiscale")}</dt><dd>{org.codice_fiscale.clone()}</dd>

@@ -201,6 +201,7 @@ pub async fn report(req: PageRequest, FormData(f): FormData<TokenForm>) -> AppRe
             description: &description,
             attachment: None,
             unconfirmed: false,
+            form_key: None,
         };
         let (number, access, _) = crate::support::cases::open(c, &new, now)?;
         Ok((number, access))

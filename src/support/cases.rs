@@ -281,6 +281,19 @@ pub struct NewCase<'a> {
     pub attachment: Option<(String, String)>,
     /// Sent without signing in: the address is confirmed first.
     pub unconfirmed: bool,
+    /// The form's key: the same form sent twice opens one case.
+    pub form_key: Option<&'a str>,
+}
+
+/// The case a form already opened: its number, whose it is, and whether its
+/// address still waits for confirmation.
+pub fn by_form_key(conn: &mut AnyConnection, key: &str) -> QueryResult<Option<(String, Option<AccountId>, bool)>> {
+    let row: Option<(String, Option<AccountId>, String)> = s::table
+        .filter(s::form_key.eq(key))
+        .select((s::case_number, s::account_id, s::state))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(number, owner, state)| (number, owner, state == State::Unconfirmed.code())))
 }
 
 /// Opens a case; returns its number, the secret link's token and (when the
@@ -317,6 +330,7 @@ pub fn open(
                     s::confirm_token_hash.eq(confirm.as_deref().map(hash)),
                     s::created_at.eq(now),
                     s::updated_at.eq(now),
+                    s::form_key.eq(new.form_key),
                 ),
             ))
             .returning(s::id)

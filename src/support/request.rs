@@ -32,6 +32,8 @@ struct Values {
     category: String,
     service: String,
     description: String,
+    /// The form's random key (a hidden field): sent twice, it opens one case.
+    key: String,
 }
 
 #[component]
@@ -58,6 +60,7 @@ fn SupportPage(v: Values, errors: FieldErrors, signed_in: bool) -> impl IntoView
             multipart=true
             after=view! { <p>{t("support-faq-first")} " " <a href=paths::FAQ>{t("faq-title")}</a></p> }.into_any()
         >
+            <input type="hidden" name="chiave" value=v.key.clone()/>
             <Field name="nome" label="support-name" value=v.name.clone() error=e.get("nome") autocomplete="name"/>
             <Field name="email" label="support-email" kind="email" hint=if signed_in { "support-email-hint-signed-in" } else { "support-email-hint" } value=v.email.clone() error=e.get("email") autocomplete="email"/>
             <SelectField name="categoria" label="support-category" options=categories value=v.category.clone() error=e.get("categoria")/>
@@ -81,6 +84,7 @@ pub async fn form(req: PageRequest, Query(p): Query<Prefill>) -> AppResult<Respo
         category: p.categoria.filter(|c| CATEGORIES.contains(&c.as_str())).unwrap_or_default(),
         service: p.servizio.filter(|s| catalog::find(s).is_some()).unwrap_or_default(),
         description: p.descrizione.unwrap_or_default().chars().take(MAX_TEXT).collect(),
+        key: cases::new_token(),
         ..Values::default()
     };
     if let Some(who) = &req.principal {
@@ -116,6 +120,8 @@ pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> 
         category: form.field("categoria", 40),
         service: form.field("servizio", 100),
         description: form.fields.get("descrizione").map(|d| d.trim().to_string()).unwrap_or_default(),
+        // A form from before keys (or typed by hand) gets one now.
+        key: Some(form.field("chiave", 64)).filter(|k| k.len() >= 16).unwrap_or_else(cases::new_token),
     };
     let mut errors = FieldErrors::default();
     if v.name.is_empty() || v.name.chars().count() > 150 {
@@ -188,52 +194,109 @@ pub async fn submit(page: PageRequest, request: Request) -> AppResult<Response> 
         None => None,
     };
     let lang = page.lang;
-    let v2 = v.clone();
     let s2 = state.clone();
-    // The case and its mail (confirm the address, or here is your case): one transaction.
-    let (number, confirm) = crate::db::transaction(&state.pool, move |c| {
-        let (number, access, confirm) = cases::open(
-            c,
-            &NewCase {
-                account_id: account,
-                name: &v2.name,
-                email: &v2.email,
-                lang: lang.code(),
-                category: &v2.category,
-                service: (!v2.service.is_empty()).then_some(v2.service.as_str()),
-                description: &v2.description,
-                attachment: stored.clone(),
-                unconfirmed: !own_address,
-            },
-            now,
-        )?;
-        let origin = s2.config.origin();
-        let (kind, keys, args) = match &confirm {
-            Some(token) => (
-                "confirm",
-                ("mail-support-confirm-subject", "mail-support-confirm-body"),
-                vec![("link", format!("{origin}{}?token={token}", paths::SUPPORT_CONFIRM))],
-            ),
-            None => (
-                "opened",
-                ("mail-support-opened-subject", "mail-support-opened-body"),
-                vec![
-                    ("case", number.clone()),
-                    ("link", format!("{origin}{}?chiave={access}", paths::support_case(&number))),
-                ],
-            ),
+    // The case and its mail (confirm the address, or here is your case): one
+    // transaction. The same form sent again finds the case it opened; two at
+    // the same instant collide on the key, and the second then finds it.
+    let opened = with_conn(&state.pool, move |c| {
+        let attempt = |c: &mut crate::db::AnyConnection| {
+            use diesel::Connection;
+            c.transaction(|c| open_once(c, &s2, &v, account, own_address, stored.clone(), lang, now))
         };
-        let key = format!("support:{number}:{kind}");
-        outbox::queue(c, &s2.mailer, &key, &v2.email, lang, keys, &args, now)?;
-        Ok((number, confirm.is_some()))
+        match attempt(c) {
+            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+                attempt(c)
+            }
+            other => other,
+        }
     })
     .await?;
+    let (number, confirm) = match opened {
+        Opened::New { number, confirm } => (number, confirm),
+        Opened::Again { number, owner, unconfirmed, file } => {
+            // The repeat's attachment is not kept: the first one's is.
+            if let Some(file) = file {
+                if let Err(e) = std::fs::remove_file(state.config.data_dir.join("uploads").join(file)) {
+                    tracing::warn!(error = %e, "a repeated form's attachment could not be removed");
+                }
+            }
+            tracing::info!(case = %number, "the same support form sent again: no new case");
+            (number, unconfirmed || owner.is_none() || owner != account)
+        }
+    };
     state.deliver_mail();
     if confirm {
         Ok(Redirect::to(paths::SUPPORT_SENT).into_response())
     } else {
         Ok(Redirect::to(&paths::support_case(&number)).into_response())
     }
+}
+
+/// What sending the form did.
+enum Opened {
+    New {
+        number: String,
+        confirm: bool,
+    },
+    /// This form had opened case `number` already (`file`: this copy's attachment).
+    Again {
+        number: String,
+        owner: Option<AccountId>,
+        unconfirmed: bool,
+        file: Option<String>,
+    },
+}
+
+/// Opens the case and queues its mail, unless this form opened one already.
+#[allow(clippy::too_many_arguments)]
+fn open_once(
+    c: &mut crate::db::AnyConnection,
+    state: &AppState,
+    v: &Values,
+    account: Option<AccountId>,
+    own_address: bool,
+    stored: Option<(String, String)>,
+    lang: crate::i18n::Lang,
+    now: chrono::NaiveDateTime,
+) -> diesel::QueryResult<Opened> {
+    if let Some((number, owner, unconfirmed)) = cases::by_form_key(c, &v.key)? {
+        return Ok(Opened::Again { number, owner, unconfirmed, file: stored.map(|s| s.0) });
+    }
+    let (number, access, confirm) = cases::open(
+        c,
+        &NewCase {
+            account_id: account,
+            name: &v.name,
+            email: &v.email,
+            lang: lang.code(),
+            category: &v.category,
+            service: (!v.service.is_empty()).then_some(v.service.as_str()),
+            description: &v.description,
+            attachment: stored,
+            unconfirmed: !own_address,
+            form_key: Some(&v.key),
+        },
+        now,
+    )?;
+    let origin = state.config.origin();
+    let (kind, keys, args) = match &confirm {
+        Some(token) => (
+            "confirm",
+            ("mail-support-confirm-subject", "mail-support-confirm-body"),
+            vec![("link", format!("{origin}{}?token={token}", paths::SUPPORT_CONFIRM))],
+        ),
+        None => (
+            "opened",
+            ("mail-support-opened-subject", "mail-support-opened-body"),
+            vec![
+                ("case", number.clone()),
+                ("link", format!("{origin}{}?chiave={access}", paths::support_case(&number))),
+            ],
+        ),
+    };
+    let key = format!("support:{number}:{kind}");
+    outbox::queue(c, &state.mailer, &key, &v.email, lang, keys, &args, now)?;
+    Ok(Opened::New { number, confirm: confirm.is_some() })
 }
 
 /// `GET /supporto/inviata`: check your mailbox.

@@ -81,19 +81,37 @@ pub fn set_title(title: &str) {
     }
 }
 
+/// Set when the page shows a form's errors ([`mark_errors`]).
+#[derive(Clone, Default)]
+struct ShowsErrors(Arc<std::sync::atomic::AtomicBool>);
+
+/// The page shows a form's errors: its title says so first ("Errore: …"),
+/// which is what a screen reader announces when the page loads.
+pub fn mark_errors() {
+    if let Some(ShowsErrors(flag)) = use_context::<ShowsErrors>() {
+        flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Not generic, so the document and its rendering are compiled once.
 fn render_page(req: &PageRequest, status: StatusCode, page: Box<dyn FnOnce() -> AnyView + '_>) -> Response {
     let owner = Owner::new();
     let title = PageTitle::default();
+    let errors = ShowsErrors::default();
     let body = owner.with(|| {
         provide_context(req.lang);
         provide_context(req.principal.clone());
         provide_context(req.at.clone());
         provide_context(req.state.clone());
         provide_context(title.clone());
+        provide_context(errors.clone());
         page().to_html()
     });
-    let title = title.0.lock().map(|t| t.clone()).unwrap_or_default();
+    let mut title = title.0.lock().map(|t| t.clone()).unwrap_or_default();
+    // A re-shown form (422) or any page with an error summary.
+    if status == StatusCode::UNPROCESSABLE_ENTITY || errors.0.load(std::sync::atomic::Ordering::Relaxed) {
+        title = req.lang.t_args("title-with-errors", &[("title", title)]);
+    }
     let mut res = (status, document(req.lang, &title, &body)).into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     res

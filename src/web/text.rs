@@ -40,8 +40,26 @@ pub fn clean_form(encoded: &[u8]) -> bool {
     url::form_urlencoded::parse(encoded).all(|(k, v)| clean_field(&k, &v))
 }
 
+/// A PIN or code as typed, without what people put between its signs when
+/// they copy it from paper: spaces (also no-break), dashes of any kind, dots.
+/// "2272 6511 28155" and "2272-6511-28155" are the PIN 2272651128155.
+pub fn code_signs(typed: &str, most: usize) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '\u{2010}'..='\u{2015}' | '\u{2212}'))
+        .take(most)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_code_is_read_without_the_spaces_and_dashes_it_was_copied_with() {
+        assert_eq!(super::code_signs("2272 6511 28155", 20), "2272651128155");
+        assert_eq!(super::code_signs(" 2272\u{a0}6511\u{2013}28155 ", 20), "2272651128155");
+        assert_eq!(super::code_signs("k7qm-2xzp", 4), "k7qm");
+    }
+
     use super::*;
 
     #[test]

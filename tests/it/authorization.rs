@@ -688,3 +688,25 @@ async fn a_support_requests_secret_link_goes_only_to_a_confirmed_address() {
     let mail = crate::foreign_user::mail_containing(&app, "To: someone.else@example.org").await;
     assert!(mail.contains("/supporto/conferma?token=") && !mail.contains("chiave="), "{mail}");
 }
+
+#[tokio::test]
+async fn a_role_change_is_confirmed_on_the_organisations_page() {
+    let app = with_registry().await;
+    let mut g = giulia(&app).await;
+    let org = company_of(&mut g).await;
+    joins(&app, &mut g, org, "luca", "operatore").await;
+    let page = g.get(&org_path(org, "")).await.body;
+    let member = id_after(page.split("Luca Verdi").nth(1).expect("Luca's row"), &org_path(org, "/membri/"));
+    let res =
+        g.post_form(&org_path(org, &format!("/membri/{member}/ruolo")), &[("ruolo", "amministratore")], false).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let back = res.header(header::LOCATION).to_string();
+    assert_eq!(back, org_path(org, &format!("?ruolo-cambiato={member}")));
+    let confirmed = g.get(&back).await.body.replace("<!>", "");
+    let notice = confirmed.split("<p role=\"status\"").nth(1).expect("a status message");
+    assert!(notice.contains(">Ruolo aggiornato: Luca Verdi ora è Amministratore.</p>"), "{confirmed}");
+    // An id that is not a member here confirms nothing.
+    let other = g.get(&org_path(org, "?ruolo-cambiato=999999")).await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert!(!other.body.contains("Ruolo aggiornato"));
+}

@@ -435,7 +435,10 @@ async fn a_soggetto_abilitato_files_for_a_worker_only_with_todays_pin_for_that_m
     let res = post(&mut l, "/dimissioni-volontarie/nuova/trasmetti", &wrong).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("non è quello della delega"));
-    let sent = post(&mut l, "/dimissioni-volontarie/nuova/trasmetti", &with_pin).await;
+    // Typed as people copy it from the paper delega: in groups, with spaces.
+    let mut spaced = fields.clone();
+    spaced.push(("pin".into(), format!("{} {} {}", &pin[..4], &pin[4..8], &pin[8..])));
+    let sent = post(&mut l, "/dimissioni-volontarie/nuova/trasmetti", &spaced).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let code = sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
     let page = l.get(&format!("/dimissioni-volontarie/{code}")).await.body;

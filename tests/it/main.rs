@@ -22,6 +22,7 @@ mod hardening;
 mod locales;
 mod maintenance;
 mod newcomer;
+mod newcomer_journeys;
 mod operations;
 mod organisations;
 mod outbox;

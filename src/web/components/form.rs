@@ -29,6 +29,7 @@ impl FieldErrors {
 #[component]
 pub fn ErrorSummary(errors: FieldErrors) -> impl IntoView {
     (!errors.is_empty()).then(|| {
+        crate::web::render::mark_errors();
         view! {
             <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
                 <h2 id="error-summary-title">{t("form-errors-title")}</h2>

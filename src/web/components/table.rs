@@ -16,10 +16,13 @@ pub fn TableOrEmpty(
     if rows.is_empty() {
         return view! { <p>{t(empty)}</p> }.into_any();
     }
+    // On a narrow screen a wide table scrolls inside its frame, so the frame
+    // is a named region a keyboard can reach and scroll (WCAG 2.1.1).
+    let (id, labelled_by) = (format!("caption-{caption}"), format!("caption-{caption}"));
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" tabindex="0" aria-labelledby=labelled_by>
             <table class="table">
-                <caption>{t(caption)}</caption>
+                <caption id=id>{t(caption)}</caption>
                 <thead>
                     <tr>{columns.iter().map(|c| view! { <th scope="col">{t(c)}</th> }).collect_view()}</tr>
                 </thead>
