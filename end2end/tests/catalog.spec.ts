@@ -3,7 +3,7 @@ import { signInWithDemoIdp } from "./flows";
 
 test("search, filter and open a service, without JavaScript", async ({ page }) => {
   await page.goto("/servizi");
-  await expect(page.getByText("22 servizi trovati")).toBeVisible();
+  await expect(page.getByText("24 servizi trovati")).toBeVisible();
   await page.getByLabel("Cerca per parole").fill("dimissioni");
   await page.getByRole("button", { name: "Cerca" }).click();
   await expect(page).toHaveURL(/\/servizi\?q=dimissioni/);

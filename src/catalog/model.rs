@@ -139,8 +139,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_catalog_has_the_22_services_of_the_guidelines() {
-        assert_eq!(all().len(), 22);
+    fn the_catalog_has_the_22_services_of_the_guidelines_and_2_added_since() {
+        assert_eq!(all().len(), 24);
+        assert!(find("lavoro-autonomo-occasionale").is_some() && find("uni-piattaforme").is_some());
+        // Silen is the Ispettorato's and the Ministry's system, not an employer service.
+        assert_eq!(find("silen").map(|s| s.audience.clone()), Some(vec![Profile::SoggettoAbilitato]));
         let open_abroad: Vec<&str> =
             all().iter().filter(|s| s.credentials.contains(&Credential::Foreign)).map(|s| s.slug.as_str()).collect();
         assert_eq!(

@@ -241,7 +241,7 @@ type DecisionInputs = (Credential, Level, Profile, Option<(DelegaId, DelegaGrant
 
 /// The body of `/servizi` (filters, count, results), rendered once per key:
 /// it is the same for everyone with the
-/// same credential, level, profile and filters, and rendering 22 cards with
+/// same credential, level, profile and filters, and rendering 24 cards with
 /// their explanations is most of the page's cost. Bounded: cleared when full.
 fn cached_results(key: ResultsKey, render: impl FnOnce() -> String) -> String {
     use std::collections::HashMap;

@@ -379,7 +379,7 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
     // Every (resource, action) pair the portal has, for every principal.
     assert_eq!(
         (principals.len(), resources.len()),
-        (109 + 36, 22 + 41),
+        (109 + 36, 24 + 41),
         "the services and every other kind of resource"
     );
     assert!(allowed > 0, "some combinations are allowed");

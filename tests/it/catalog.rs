@@ -44,7 +44,7 @@ fn every_service_credential_level_and_profile_is_decided_by_the_catalog_rules() 
             }
         }
     }
-    assert_eq!(checked, 22 * 4 * 3 * 3);
+    assert_eq!(checked, 24 * 4 * 3 * 3);
 }
 
 #[test]
@@ -120,7 +120,7 @@ async fn an_eidas_session_is_offered_exactly_the_services_open_abroad() {
     assert_eq!(later.matches("richiedono SPID o CIE").count(), 1);
     assert!(!later.contains("Esci e accedi con"));
     let credential_group = groups.iter().find(|g| g.contains("richiedono SPID o CIE")).expect("credential group");
-    assert_eq!(credential_group.matches("<li>").count(), 17, "the other 17 services are for SPID and CIE");
+    assert_eq!(credential_group.matches("<li>").count(), 19, "the other 19 services are for SPID and CIE");
     // One service's own page speaks of that one service.
     let one = b.get("/servizi/silen").await.body;
     assert!(one.contains("Questo servizio richiede SPID o CIE") && !one.contains("Questi servizi"), "{one}");
@@ -201,8 +201,8 @@ async fn search_and_filters_are_plain_get_forms() {
     let app = TestApp::new();
     let count = |body: &str| body.matches("class=\"card service\"").count();
     let all = app.get("/servizi").await;
-    assert_eq!(count(&all.body), 22);
-    assert!(all.body.contains("22 servizi trovati"));
+    assert_eq!(count(&all.body), 24);
+    assert!(all.body.contains("24 servizi trovati"));
     let res = app.get("/servizi?q=dimissioni").await;
     assert_eq!(count(&res.body), 2);
     assert!(res.body.contains("value=\"dimissioni\""), "the query stays in the field");

@@ -84,7 +84,7 @@ async fn counts_agree_with_their_noun() {
     assert!(one.contains("1 servizio trovato"), "singular");
     let en = app.get("/servizi?q=cabotaggio&lang=en").await.body;
     assert!(en.contains("1 service found"));
-    assert!(app.get("/servizi").await.body.contains("22 servizi trovati"));
+    assert!(app.get("/servizi").await.body.contains("24 servizi trovati"));
 }
 
 #[tokio::test]

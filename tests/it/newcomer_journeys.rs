@@ -101,3 +101,21 @@ async fn a_service_used_before_is_entered_again_from_the_personal_area() {
     let area = m.get("/area-personale").await.body;
     assert!(area.contains("href=\"/servizi/dimissioni-volontarie/accedi\""), "{area}");
 }
+
+#[tokio::test]
+async fn the_catalog_states_the_facts_of_its_services() {
+    let app = TestApp::new();
+    let quater = app.get("/servizi/comunicazione-art-39-quater").await.body;
+    assert!(quater.contains("D.Lgs. 165/2001") && quater.contains("L. 68/1999") && !quater.contains("incarichi"));
+    let silen = app.get("/servizi/silen").await.body;
+    assert!(silen.contains("decreti flussi") && silen.contains("Non è un servizio per i datori di lavoro"));
+    let conciliazione = app.get("/servizi/unilav-conciliazione").await.body;
+    assert!(conciliazione.contains("entro 65 giorni") && conciliazione.contains("art. 6 D.Lgs. 23/2015"));
+    for (slug, name) in
+        [("lavoro-autonomo-occasionale", "Lavoro autonomo occasionale"), ("uni-piattaforme", "UNI-Piattaforme")]
+    {
+        let page = app.get(&format!("/servizi/{slug}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains(name));
+    }
+}
