@@ -53,9 +53,11 @@ async function expectNoViolations(page: import("@playwright/test").Page) {
     const excess = document.documentElement.scrollWidth - document.documentElement.clientWidth;
     if (excess <= 0) return "";
     // Name the widest elements that stick out, to say what to fix.
+    const width = document.documentElement.clientWidth + 0.5;
     const out = [...document.querySelectorAll("body *")]
-      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
-      .filter((e) => !e.closest(".table-wrap") || e.classList.contains("table-wrap"))
+      .filter((e) => e.getBoundingClientRect().right > width)
+      // The outermost: its parent fits (what sticks out of it is the culprit's).
+      .filter((e) => !e.parentElement || e.parentElement.getBoundingClientRect().right <= width)
       .slice(0, 5)
       .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`);
     return `${excess} px: ${out.join(", ")}`;
