@@ -157,6 +157,15 @@ pub fn faq(slug: &str) -> String {
     fill(FAQ_ANSWER, "slug", slug)
 }
 
+/// "Chiedi supporto" with what the person already typed (a FAQ search).
+pub fn support_describing(words: &str) -> String {
+    let trimmed = words.trim();
+    if trimmed.is_empty() {
+        return SUPPORT.to_string();
+    }
+    format!("{SUPPORT}?descrizione={}", url::form_urlencoded::byte_serialize(trimmed.as_bytes()).collect::<String>())
+}
+
 pub fn support_case(number: &str) -> String {
     fill(SUPPORT_CASE, "numero", number)
 }

@@ -1,7 +1,7 @@
 //! The FAQ: answers kept as Markdown files with front matter in
 //! `content/faq/{it,en}/{slug}.md` (versioned with the code, built in),
 //! rendered on the server with `pulldown-cmark` (raw HTML in them is shown as
-//! text), grouped by topic, searchable by words in either language, each at
+//! text), grouped by topic, searchable by words in either language (`faq_search`), each at
 //! its own address `/faq/{slug}`.
 use crate::i18n::Lang;
 use std::sync::LazyLock;
@@ -43,6 +43,8 @@ pub const FILES: &[(&str, &str, &str)] = answers![
     "dimissioni-con-intermediario",
     "sessione-scaduta",
     "esci-ovunque",
+    "vecchio-account-cliclavoro",
+    "licenziamento",
     "chiedere-supporto",
     "accessibilita",
 ];
@@ -80,44 +82,6 @@ pub fn find(lang: Lang, slug: &str) -> Option<&'static Answer> {
     all(lang).iter().find(|a| a.slug == slug)
 }
 
-/// Lower case without accents, for matching words.
-fn fold(s: &str) -> String {
-    s.to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'à' | 'á' | 'â' | 'ä' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            c => c,
-        })
-        .collect()
-}
-
-/// The answers with every word of `q` (in title or text), in either
-/// language's text, shown in `lang`; the title's matches first.
-pub fn search(lang: Lang, q: &str) -> Vec<&'static Answer> {
-    let words: Vec<String> =
-        fold(q).split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 1).map(str::to_string).collect();
-    if words.is_empty() {
-        return Vec::new();
-    }
-    let other = if lang == Lang::It { Lang::En } else { Lang::It };
-    let text_of = |a: &Answer| fold(&format!("{} {}", a.title, a.body));
-    let mut found: Vec<(bool, &'static Answer)> = all(lang)
-        .iter()
-        .filter(|a| {
-            let here = text_of(a);
-            let there = find(other, a.slug).map(text_of).unwrap_or_default();
-            words.iter().all(|w| here.contains(w.as_str())) || words.iter().all(|w| there.contains(w.as_str()))
-        })
-        .map(|a| (words.iter().any(|w| fold(&a.title).contains(w.as_str())), a))
-        .collect();
-    found.sort_by_key(|(in_title, a)| (!*in_title, a.order));
-    found.into_iter().map(|(_, a)| a).collect()
-}
-
 /// The answer's Markdown as HTML; raw HTML in the source is shown as text.
 pub fn html(markdown: &str) -> String {
     use pulldown_cmark::{Event, Parser};
@@ -147,15 +111,7 @@ mod tests {
     }
 
     #[test]
-    fn search_finds_words_in_either_language_and_html_is_text() {
-        assert_eq!(search(Lang::It, "revocare dimissioni").first().map(|a| a.slug), Some("revocare-le-dimissioni"));
-        assert!(search(Lang::En, "revoke").iter().any(|a| a.slug == "revocare-le-dimissioni"));
-        assert!(
-            search(Lang::En, "delega").iter().any(|a| a.slug == "deleghe"),
-            "an Italian word finds the English answer"
-        );
-        assert!(search(Lang::It, "accessibilità").iter().any(|a| a.slug == "accessibilita"));
-        assert!(search(Lang::It, "zzzz").is_empty());
+    fn html_in_an_answer_is_text() {
         assert_eq!(html("**a** <b>x</b>"), "<p><strong>a</strong> &lt;b&gt;x&lt;/b&gt;</p>\n");
         assert_eq!(html("<script>x</script>"), "&lt;script&gt;x&lt;/script&gt;");
     }

@@ -45,13 +45,13 @@ fn FaqPage(q: String) -> impl IntoView {
             })
             .collect::<Vec<_>>()
     } else {
-        let found = faq::search(lang, &q);
+        let found = super::faq_search::search(lang, &q);
         let count = found.len();
         vec![view! {
             <section aria-labelledby="results-heading">
                 <h2 id="results-heading">{t_args("faq-results", &[("count", count.to_string())])}</h2>
                 {if found.is_empty() {
-                    view! { <p>{t("faq-none")} " " <a href=paths::SUPPORT>{t("support-title")}</a></p> }.into_any()
+                    view! { <p>{t("faq-none")} " " <a href=paths::support_describing(&q)>{t("support-title")}</a></p> }.into_any()
                 } else {
                     view! { <AnswerLinks answers=found/> }.into_any()
                 }}
@@ -71,7 +71,8 @@ fn FaqPage(q: String) -> impl IntoView {
                 <p><button type="submit">{t("catalog-apply")}</button></p>
             </form>
             {body}
-            <p>{t("faq-not-found")} " " <a href=paths::SUPPORT>{t("support-title")}</a></p>
+            // The request starts from the words already typed.
+            <p>{t("faq-not-found")} " " <a href=paths::support_describing(&q)>{t("support-title")}</a></p>
         </Page>
     }
 }

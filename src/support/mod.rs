@@ -6,6 +6,7 @@ mod case_page;
 pub mod cases;
 pub mod faq;
 mod faq_pages;
+pub mod faq_search;
 mod request;
 
 pub use case_page::Conversation;

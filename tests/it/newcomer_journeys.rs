@@ -119,3 +119,20 @@ async fn the_catalog_states_the_facts_of_its_services() {
         assert!(page.body.contains(name));
     }
 }
+
+#[tokio::test]
+async fn the_faq_finds_answers_for_the_words_people_use_and_support_starts_from_them() {
+    let app = TestApp::new();
+    let fired = app.get("/faq?q=licenziamento").await.body;
+    assert!(fired.contains("href=\"/faq/licenziamento\""), "{fired}");
+    let spid = app.get("/faq?q=spid+non+funziona").await.body;
+    assert!(spid.contains("href=\"/faq/accedere-con-spid\""), "{spid}");
+    assert!(spid.contains("href=\"/supporto?descrizione=spid+non+funziona\""), "{spid}");
+    let en = app.get("/faq?q=I+was+fired&lang=en").await.body;
+    assert!(en.contains("I was dismissed: do I have to do anything on this portal?"), "{en}");
+    let old = app.get("/faq?q=cliclavoro").await.body;
+    assert!(old.contains("href=\"/faq/vecchio-account-cliclavoro\""));
+    // The support form opens with the words already typed.
+    let form = app.get("/supporto?descrizione=spid+non+funziona").await.body;
+    assert!(form.contains(">spid non funziona</textarea>"), "{form}");
+}
