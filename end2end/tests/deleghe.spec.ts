@@ -52,7 +52,10 @@ test("a legale rappresentante delegates one service; the delegate accepts, uses 
 
   // Giulia revokes; Luca's next request is as Cittadino again.
   await page.goto(delega);
-  await expect(page.getByRole("row", { name: /service:smart-working/ }).first()).toBeVisible();
+  // What the delegate did is named in words, with the service's page.
+  const used = page.getByRole("row", { name: /Smart working/ }).first();
+  await expect(used).toBeVisible();
+  await expect(used.getByRole("link", { name: "Smart working" })).toHaveAttribute("href", "/servizi/smart-working");
   await page.getByRole("button", { name: "Revoca la delega" }).click();
   await expect(page.getByText("Revocata").first()).toBeVisible();
   await luca.goto("/");
