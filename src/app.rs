@@ -35,7 +35,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(crate::helpdesk::routes())
         .merge(crate::profiles::routes())
         .merge(crate::delegations::routes())
-        .merge(crate::dimissioni::routes())
+        .merge(crate::dimissioni::routes(state))
         .merge(crate::support::routes())
         .fallback(|| async { AppError::NotFound })
 }

@@ -59,6 +59,44 @@ pub enum Command {
     /// The outbox of messages: what waits, and sending what is due now.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Interruptions of a service: its page announces them, entering it
+    /// answers 503 while one is in force, `/stato-servizi` keeps the record.
+    /// Times are Italian ("2026-12-03 18:00").
+    #[command(subcommand)]
+    Outage(OutageCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OutageCommand {
+    /// A failure found now: the service is interrupted from this moment.
+    Start {
+        /// The service, by its catalog name (`dimissioni-volontarie`).
+        service: String,
+        /// When it is expected back, if known.
+        #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
+        until: Option<String>,
+        /// What the Ministry says of it (Italian; English with --note-en).
+        #[arg(long)]
+        note_it: Option<String>,
+        #[arg(long)]
+        note_en: Option<String>,
+    },
+    /// Planned maintenance, announced on the service's page 14 days ahead.
+    Plan {
+        service: String,
+        #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
+        from: String,
+        #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
+        until: String,
+        #[arg(long)]
+        note_it: Option<String>,
+        #[arg(long)]
+        note_en: Option<String>,
+    },
+    /// The service is back: ends what is in force and calls off what is planned.
+    End { service: String },
+    /// Interruptions in force, planned and of the past year.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -182,6 +220,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Backup { file } => backup(config, file).await,
         Command::Dimissioni(DimissioniCommand::Verify) => verify_dimissioni(config).await,
         Command::Outbox(cmd) => outbox(config, cmd).await,
+        Command::Outage(cmd) => outage(config, cmd).await,
         Command::Import(ImportCommand::Rapporti { file }) => import_rapporti(config, file).await,
         Command::Import(ImportCommand::Itl { file }) => import_itl(config, file).await,
         Command::Import(ImportCommand::RegistroImprese { file }) => import_registry(config, file).await,
@@ -576,4 +615,80 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// An Italian time as the operator types it.
+fn italian_time(s: &str) -> Result<chrono::NaiveDateTime, String> {
+    chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M")
+        .map(crate::kernel::clock::from_rome)
+        .map_err(|_| format!("{s:?} is not an Italian time as YYYY-MM-DD HH:MM"))
+}
+
+/// Carries out an `outage` command on `conn` at `now`; what to print.
+pub fn outage_on(
+    conn: &mut crate::db::AnyConnection,
+    cmd: OutageCommand,
+    now: chrono::NaiveDateTime,
+) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    use crate::catalog::outages::{self, Declared, Kind};
+    let when = |at: chrono::NaiveDateTime| crate::kernel::clock::rome(at).format("%Y-%m-%d %H:%M").to_string();
+    let declared = match cmd {
+        OutageCommand::Start { service, until, note_it, note_en } => Declared {
+            slug: service,
+            kind: Kind::Unplanned,
+            starts_at: now,
+            ends_at: until.as_deref().map(italian_time).transpose()?,
+            note_it,
+            note_en,
+        },
+        OutageCommand::Plan { service, from, until, note_it, note_en } => Declared {
+            slug: service,
+            kind: Kind::Planned,
+            starts_at: italian_time(&from)?,
+            ends_at: Some(italian_time(&until)?),
+            note_it,
+            note_en,
+        },
+        OutageCommand::End { service } => {
+            let n = outages::close(conn, &service, now)?;
+            return Ok(format!("{service}: {n} interruptions ended or called off"));
+        }
+        OutageCommand::List => {
+            let lines: Vec<String> = outages::record(conn, now)?
+                .into_iter()
+                .map(|x| {
+                    let state = if x.in_force(now) {
+                        "in force"
+                    } else if x.upcoming(now) {
+                        "planned"
+                    } else {
+                        "over"
+                    };
+                    let end = x.end().map(when).unwrap_or_else(|| "end not known".into());
+                    format!("{} {} ({}, {state}): {} to {end}", x.id, x.slug, x.kind.code(), when(x.starts_at))
+                })
+                .collect();
+            return Ok(if lines.is_empty() {
+                "no interruptions in the past year".into()
+            } else {
+                format!("(Italian times)\n{}", lines.join("\n"))
+            });
+        }
+    };
+    declared.check(now)?;
+    let id = outages::declare(conn, &declared, now)?;
+    let end = declared.ends_at.map(when).unwrap_or_else(|| "an end not yet known".into());
+    Ok(format!("interruption {id} of {}: from {} to {end} (Italian time)", declared.slug, when(declared.starts_at)))
+}
+
+async fn outage(config: Config, cmd: OutageCommand) -> CliResult {
+    let url = config.database_url.clone();
+    let said = tokio::task::spawn_blocking(move || -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+        let pool = crate::db::connect(&url, 1)?;
+        let mut conn = pool.get()?;
+        outage_on(&mut conn, cmd, crate::kernel::Clock::system().now())
+    })
+    .await??;
+    println!("{said}");
+    Ok(())
 }

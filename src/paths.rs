@@ -42,6 +42,8 @@ pub const FOREIGN_PASSWORD_UPDATED: &str = "/accesso-utente-estero/password-aggi
 pub const SERVICES: &str = "/servizi";
 pub const SERVICE: &str = "/servizi/{slug}";
 pub const SERVICE_ENTER: &str = "/servizi/{slug}/accedi";
+/// Interruptions of the services: in force, planned, and the past year's.
+pub const SERVICE_STATUS: &str = "/stato-servizi";
 
 pub const PROFILES: &str = "/profili";
 pub const PROFILES_ASSOCIATE: &str = "/profili/associa";

@@ -1,13 +1,13 @@
 import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { PAGES, LANGS } from "./pages";
+import { PAGES, LANGS, UNAVAILABLE } from "./pages";
 import { openHelpdesk, signInWithDemoIdp } from "./flows";
 import { mailWith, totp } from "./foreign-helpers";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 for (const lang of LANGS) {
-  for (const path of [...PAGES, "/pagina-che-non-esiste"]) {
+  for (const path of [...PAGES, ...UNAVAILABLE, "/pagina-che-non-esiste"]) {
     test(`axe finds no WCAG 2.1 AA violation on ${path} (${lang})`, async ({ page }) => {
       await page.goto(`${path}${path.includes("?") ? "&" : "?"}lang=${lang}`);
       await expect(page.locator("html")).toHaveAttribute("lang", lang);
@@ -29,7 +29,7 @@ test("no page scrolls sideways at 320 px, in either language (WCAG 1.4.10 reflow
   await page.setViewportSize({ width: 320, height: 640 });
   const wide: string[] = [];
   for (const lang of LANGS) {
-    for (const path of [...PAGES, "/registrazione-utente-estero", "/accesso-utente-estero"]) {
+    for (const path of [...PAGES, ...UNAVAILABLE, "/registrazione-utente-estero", "/accesso-utente-estero"]) {
       await page.goto(`${path}${path.includes("?") ? "&" : "?"}lang=${lang}`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       if (overflow > 0) wide.push(`${path} (${lang}): ${overflow} px`);

@@ -32,3 +32,22 @@ test("a level 1 session steps up through the demo IdP and lands in the service",
   await expect(page).toHaveURL(/\/dimissioni-volontarie$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Dimissioni volontarie");
 });
+
+// The test command interrupts UNI-Piattaforme and plans maintenance of Silen
+// (`servizi-lavoro outage`) before the server starts.
+test("an interrupted service says so, until when and what to do; the status page keeps the record", async ({ page }) => {
+  await page.goto("/servizi/uni-piattaforme");
+  await expect(page.getByRole("heading", { name: "Disservizio in corso" })).toBeVisible();
+  await page.getByRole("link", { name: "Accedi al servizio" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("UNI-Piattaforme: servizio non disponibile");
+  await expect(page.getByText("Il servizio è in aggiornamento.")).toBeVisible();
+  await expect(page.getByText(/^Riprova dopo il \d\d\/\d\d\/\d{4} alle \d\d:\d\d/)).toBeVisible();
+  const direct = await page.request.get("/servizi/uni-piattaforme/accedi", { maxRedirects: 0 });
+  expect(direct.status()).toBe(503);
+  expect(Number(direct.headers()["retry-after"])).toBeGreaterThanOrEqual(60);
+  await page.getByRole("link", { name: /Stato dei servizi/ }).first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Stato dei servizi");
+  await expect(page.getByRole("table", { name: "Interruzioni programmate, per servizio" }).getByRole("link", { name: "Silen" })).toBeVisible();
+  await page.goto("/servizi/silen?lang=en");
+  await expect(page.getByRole("heading", { name: "Planned interruption" })).toBeVisible();
+});

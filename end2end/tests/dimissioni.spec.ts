@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { signInWithDemoIdp } from "./flows";
+import { firstStopAfterSkipLink, signInWithDemoIdp } from "./flows";
 
 const MARIO = "RSSMRA80A01H501U";
 
@@ -39,6 +39,8 @@ test("Mario Rossi resigns from the demo company and revokes; Giulia Bianchi, as 
   await page.getByLabel("E-mail del lavoratore").fill("mario.rossi@example.org");
   await page.getByRole("button", { name: "Controlla prima di trasmettere" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Controlla il modulo");
+  // Skip link, then the first Tab stop is the act itself (no breadcrumb before it).
+  await expect(await firstStopAfterSkipLink(page)).toHaveText("Trasmetti");
   await page.getByRole("button", { name: "Trasmetti" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Modulo \d{17}$/);
   const code = (await page.getByRole("heading", { level: 1 }).textContent())!.replace("Modulo ", "");

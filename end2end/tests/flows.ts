@@ -26,3 +26,14 @@ export async function openHelpdesk(page: Page, person = "Mario Rossi") {
   await page.getByRole("button", { name: "Continua verso Servizi Lavoro" }).click();
   await expect(page).toHaveURL(/\/assistenza$/);
 }
+
+// What a keyboard reaches first on this page: Tab to the skip link, Enter,
+// then one Tab into the page's own content (the breadcrumb is outside main).
+export async function firstStopAfterSkipLink(page: Page) {
+  await page.locator("body").focus();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: /^(Vai al contenuto principale|Skip to main content)$/ })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  return page.locator(":focus");
+}

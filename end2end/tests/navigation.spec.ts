@@ -1,5 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { PAGES } from "./pages";
+import { firstStopAfterSkipLink } from "./flows";
 
 test("the skip link is the first Tab stop and moves focus to main", async ({ page }) => {
   await page.goto("/");
@@ -43,4 +44,13 @@ test("an unknown address shows a localized 404 page", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
   await page.getByRole("link", { name: "Go to the home page" }).click();
   await expect(page).toHaveURL(/\/$/);
+});
+
+test("the page's primary action is three keystrokes away: Tab, Enter on the skip link, Tab", async ({ page }) => {
+  await page.goto("/accedi");
+  await expect(await firstStopAfterSkipLink(page)).toHaveText("Entra con SPID");
+  await page.goto("/accedi?lang=en");
+  await expect(await firstStopAfterSkipLink(page)).toHaveText("Sign in with SPID");
+  await page.goto("/faq");
+  await expect(await firstStopAfterSkipLink(page)).toHaveAttribute("name", "q");
 });

@@ -2,6 +2,7 @@
 use super::model::{self, ServiceSlug};
 use super::pages::{profiles_to_switch, AccessDeniedPage};
 use super::usage;
+use super::{outages, status_page};
 use crate::access::{self, Action, Denial, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -18,12 +19,17 @@ use leptos::prelude::*;
 /// Otherwise: the explanation, with what would fix it (403).
 pub async fn enter(page: PageRequest, Path(ServiceSlug { slug }): Path<ServiceSlug>) -> AppResult<Response> {
     let service = model::find(&slug).ok_or(AppError::NotFound)?;
+    // Interrupted: said to everyone, before any sign-in that would lead nowhere.
+    let now = page.state.clock.now();
+    let slug = service.slug.as_str();
+    if let Some(outage) = with_conn(&page.state.pool, move |c| outages::in_force(c, slug, now)).await? {
+        return Ok(status_page::unavailable(&page, service, outage));
+    }
     let here = safe_return_path(Some(&paths::service_enter(&service.slug)), paths::SERVICES);
     let resource = Resource::Service(service.requirements());
     let who = page.principal.as_ref();
     match access::check(&page.state, who, Action::Enter, &resource, &page.request_id).await? {
         Ok(permit) => {
-            let now = page.state.clock.now();
             with_conn(&page.state.pool, move |c| usage::record(c, &permit, service, now)).await?;
             let url = if service.internal {
                 service.path.clone()

@@ -2,7 +2,9 @@
 //! which credential, level and profile, and where they live.
 pub mod handlers;
 pub mod model;
+pub mod outages;
 pub mod pages;
+pub mod status_page;
 pub mod usage;
 
 use crate::kernel::AppState;
@@ -15,4 +17,5 @@ pub fn routes() -> Router<AppState> {
         .route(paths::SERVICES, get(pages::catalog))
         .route(paths::SERVICE, get(pages::service))
         .route(paths::SERVICE_ENTER, get(handlers::enter))
+        .route(paths::SERVICE_STATUS, get(status_page::status))
 }

@@ -1,6 +1,7 @@
 //! `/servizi` (search and filters by plain GET forms, shareable URLs) and
 //! `/servizi/{slug}`: what each person can use now, and how to reach the rest.
 use super::model::{self, Service, ServiceSlug, CATEGORIES};
+use super::status_page::OutageNotice;
 use crate::access::{self, Action, DelegaLimit, Denial, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -121,7 +122,9 @@ pub async fn service(req: PageRequest, Path(ServiceSlug { slug }): Path<ServiceS
         (Err(Denial::Profile { needed }), Some(who)) => profiles_to_switch(&req, who, needed).await?,
         _ => Vec::new(),
     };
-    Ok(req.render(StatusCode::OK, move || view! { <ServicePage service decision held/> }.into_any()))
+    let outages = super::status_page::announced(&req.state, &service.slug).await?;
+    let now = req.state.clock.now();
+    Ok(req.render(StatusCode::OK, move || view! { <ServicePage service decision held outages now/> }.into_any()))
 }
 
 /// A profile the person holds that would open a service: the switch form's
@@ -385,11 +388,15 @@ fn ServicePage(
     service: &'static Service,
     decision: Result<access::Permit, Denial>,
     held: Vec<Switchable>,
+    /// Interruptions in force or planned soon.
+    outages: Vec<super::outages::Outage>,
+    now: chrono::NaiveDateTime,
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
         <Page title=service.name.get(lang).to_string() trail=vec![Crumb { label: t("catalog-title"), href: paths::SERVICES.into() }]>
             <h1>{service.name.get(lang).to_string()}</h1>
+            {outages.into_iter().map(|outage| view! { <OutageNotice outage now/> }).collect_view()}
             <p class="lead">{service.description.get(lang).to_string()}</p>
             <dl class="facts">
                 <dt>{t("catalog-for")}</dt><dd>{profile_list(&service.audience)}</dd>

@@ -643,3 +643,17 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    service_outages (id) {
+        id -> BigInt,
+        slug -> Text,
+        kind -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        note_it -> Nullable<Text>,
+        note_en -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}

@@ -33,7 +33,14 @@ use crate::paths;
 use axum::routing::{get, post};
 use axum::Router;
 
-pub fn routes() -> Router<AppState> {
+/// The catalog's name of this service (its interruptions are declared under it).
+pub const SERVICE_SLUG: &str = "dimissioni-volontarie";
+
+/// Every address of the service answers the 503 page while an interruption
+/// of it is in force; public verification of modules already sent does not
+/// depend on the service running.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let guard = (state.clone(), SERVICE_SLUG);
     Router::new()
         .route(paths::DIMISSIONI, get(list::page))
         .route(paths::DIMISSIONI_CSV, get(list::csv))
@@ -47,5 +54,6 @@ pub fn routes() -> Router<AppState> {
         .route(paths::DIMISSIONI_DECLARE, get(declare::form).post(declare::submit))
         .route(paths::DIMISSIONI_MODULE, get(detail::page))
         .route(paths::DIMISSIONI_REVOCA, post(detail::revoke))
+        .route_layer(axum::middleware::from_fn_with_state(guard, crate::catalog::status_page::closed_while_out))
         .route(paths::VERIFY, get(verify::page))
 }

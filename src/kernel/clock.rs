@@ -66,12 +66,17 @@ pub fn italian_day(at: NaiveDateTime) -> chrono::NaiveDate {
 
 /// The instant (UTC) an Italian day begins: its midnight in Rome.
 pub fn start_of_italian_day(day: chrono::NaiveDate) -> NaiveDateTime {
-    let midnight = day.and_time(chrono::NaiveTime::MIN);
-    let summer = midnight - Duration::hours(2);
-    if rome(summer) == midnight {
+    from_rome(day.and_time(chrono::NaiveTime::MIN))
+}
+
+/// Italian local time to UTC. The hour Italy skips in March is read as
+/// winter time; the hour it lives twice in October, as its first (summer) pass.
+pub fn from_rome(local: NaiveDateTime) -> NaiveDateTime {
+    let summer = local - Duration::hours(2);
+    if rome(summer) == local {
         summer
     } else {
-        midnight - Duration::hours(1)
+        local - Duration::hours(1)
     }
 }
 
@@ -107,6 +112,18 @@ mod tests {
         assert_eq!(start_of_italian_day(day("2027-07-02")), at("2027-07-01 22:00:00"));
         assert_eq!(start_of_italian_day(day("2027-03-28")), at("2027-03-27 23:00:00"));
         assert_eq!(start_of_italian_day(day("2027-10-31")), at("2027-10-30 22:00:00"));
+    }
+
+    #[test]
+    fn italian_times_become_utc_across_daylight_saving() {
+        use super::from_rome;
+        let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("time");
+        assert_eq!(from_rome(at("2027-01-15 18:00")), at("2027-01-15 17:00"));
+        assert_eq!(from_rome(at("2027-07-15 18:00")), at("2027-07-15 16:00"));
+        // 02:30 on 28 March 2027 does not exist in Italy: read as winter time.
+        assert_eq!(from_rome(at("2027-03-28 02:30")), at("2027-03-28 01:30"));
+        // 02:30 on 31 October 2027 happens twice: the first, in summer time.
+        assert_eq!(from_rome(at("2027-10-31 02:30")), at("2027-10-31 00:30"));
     }
 
     #[test]

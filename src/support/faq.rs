@@ -34,6 +34,7 @@ pub const FILES: &[(&str, &str, &str)] = answers![
     "password-o-telefono-persi",
     "livelli-di-sicurezza",
     "servizio-non-disponibile",
+    "servizio-interrotto",
     "associare-un-azienda",
     "registrare-un-organizzazione",
     "colleghi-e-ruoli",

@@ -50,6 +50,18 @@ const SYNONYMS: &[&[&str]] = &[
         "problem",
         "sign",
     ],
+    &[
+        "disservizio",
+        "interruzione",
+        "interrotto",
+        "manutenzione",
+        "guasto",
+        "bloccato",
+        "outage",
+        "maintenance",
+        "down",
+        "unavailable",
+    ],
     &["password", "credenziali", "pin", "telefono", "smarrito", "perso", "lost", "phone", "credentials"],
     &["delega", "deleghe", "delegare", "procura", "proxy", "delegate"],
     &["azienda", "impresa", "ditta", "società", "datore", "company", "employer", "business"],
@@ -167,6 +179,9 @@ mod tests {
         assert!(slugs(Lang::It, "revocare dimissioni").contains(&"revocare-le-dimissioni"));
         assert!(slugs(Lang::En, "delega").contains(&"deleghe"), "an Italian word finds the English answer");
         assert!(slugs(Lang::It, "accessibilità").contains(&"accessibilita"));
+        assert!(slugs(Lang::It, "servizio in manutenzione").contains(&"servizio-interrotto"));
+        assert_eq!(slugs(Lang::It, "disservizio").first(), Some(&"servizio-interrotto"));
+        assert!(slugs(Lang::En, "service down").contains(&"servizio-interrotto"));
         assert!(slugs(Lang::It, "zzzz").is_empty());
         assert!(slugs(Lang::It, "il non di").is_empty(), "only common words: nothing to look for");
     }

@@ -7,8 +7,11 @@ use crate::web::components::{Breadcrumb, Crumb, ErrorSummary, FieldErrors, LangS
 use crate::web::render::{fragment, set_title, use_principal};
 use leptos::prelude::*;
 
+/// The document's body: header, `before_main` (the breadcrumb, outside the
+/// main landmark as GOV.UK places it, so the skip link lands on the page's
+/// own content and its first Tab reaches the page's first control), main, footer.
 #[component]
-pub fn Layout(children: Children) -> impl IntoView {
+pub fn Layout(#[prop(optional)] before_main: Option<AnyView>, children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">{t("layout-skip-to-content")}</a>
         <header class="site-header">
@@ -41,6 +44,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </ul>
             }.into_any())></nav>
         </header>
+        {before_main}
         <main id="main" class="container main" tabindex="-1">
             {children()}
         </main>
@@ -55,6 +59,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <li><a href=paths::HELP>{t("footer-help")}</a></li>
                         <li><a href=paths::FAQ>{t("faq-title")}</a></li>
                         <li><a href=paths::SUPPORT>{t("support-title")}</a></li>
+                        <li><a href=paths::SERVICE_STATUS>{t("status-title")}</a></li>
                     </ul>
                 </nav>
             </div>
@@ -112,8 +117,7 @@ pub fn Page(
 ) -> impl IntoView {
     set_title(&title);
     view! {
-        <Layout>
-            <Breadcrumb trail current=title/>
+        <Layout before_main=view! { <Breadcrumb trail current=title/> }.into_any()>
             {children()}
         </Layout>
     }

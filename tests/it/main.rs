@@ -25,6 +25,7 @@ mod newcomer;
 mod newcomer_journeys;
 mod operations;
 mod organisations;
+mod outages;
 mod outbox;
 mod pec_receipts;
 mod profiles;

@@ -13,7 +13,7 @@ pub fn Breadcrumb(trail: Vec<Crumb>, current: String) -> impl IntoView {
     let on_home = crate::web::render::current_path() == crate::paths::HOME;
     (!on_home).then(|| {
         view! {
-            <nav class="breadcrumb" aria-label=t("layout-breadcrumb-label")>
+            <nav class="container breadcrumb" aria-label=t("layout-breadcrumb-label")>
                 <ol>
                     <li><a href=crate::paths::HOME>{t("nav-home")}</a></li>
                     {trail
