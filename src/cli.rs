@@ -238,6 +238,15 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 type CliResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
+/// An import that rejected rows exits non-zero (the good rows are in), so a
+/// script or an operator cannot miss the lines it reported.
+fn rejected_rows(n: usize) -> CliResult {
+    match n {
+        0 => Ok(()),
+        n => Err(format!("{n} rows rejected: see the lines above, correct them and import again").into()),
+    }
+}
+
 async fn migrate(config: Config) -> CliResult {
     let url = config.database_url.clone();
     // `connect` applies the migrations.
@@ -424,7 +433,7 @@ async fn import_rapporti(config: Config, file: PathBuf) -> CliResult {
         eprintln!("line {line}: {why}");
     }
     println!("rapporti: {} added, {} updated, {} rows rejected", report.added, report.updated, report.rejected.len());
-    Ok(())
+    rejected_rows(report.rejected.len())
 }
 
 async fn import_itl(config: Config, file: PathBuf) -> CliResult {
@@ -469,7 +478,7 @@ async fn import_cliclavoro(config: Config, file: PathBuf) -> CliResult {
         report.activities,
         report.rejected.len()
     );
-    Ok(())
+    rejected_rows(report.rejected.len())
 }
 
 async fn import_registry(config: Config, file: PathBuf) -> CliResult {
@@ -491,7 +500,7 @@ async fn import_registry(config: Config, file: PathBuf) -> CliResult {
         report.rejected.len(),
         report.ended
     );
-    Ok(())
+    rejected_rows(report.rejected.len())
 }
 
 async fn operators(config: Config, cmd: OperatorsCommand) -> CliResult {
@@ -691,4 +700,14 @@ async fn outage(config: Config, cmd: OutageCommand) -> CliResult {
     .await??;
     println!("{said}");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_import_that_rejected_rows_fails_and_one_that_did_not_succeeds() {
+        assert!(super::rejected_rows(0).is_ok());
+        let err = super::rejected_rows(3).expect_err("non-zero exit");
+        assert!(err.to_string().starts_with("3 rows rejected"));
+    }
 }

@@ -109,7 +109,7 @@ test("axe finds no violation on the Utente Estero pages", async ({ page }) => {
 test("axe finds no violation on the helpdesk console", async ({ page }) => {
   await signInWithDemoIdp(page, "Mario Rossi");
   await openHelpdesk(page);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Assistenza – Richieste Utente Estero");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Assistenza – Richieste da esaminare");
   await expectNoViolations(page);
 });
 

@@ -161,3 +161,5 @@ helpdesk-own = You sent this application yourself: another helpdesk operator dec
 register-org-error-too-many = You already have three applications being checked by the helpdesk: wait for the outcome before sending more.
 organisation-error-too-many = The organisation already has 50 invitations waiting for an answer: withdraw those no longer needed or wait until they run out before inviting more people.
 organisation-role-changed = Role changed: { $name } is now { $role }.
+organisation-remove-last-manager = Cannot be removed: the only person who manages the organisation. Make someone else an administrator first.
+organisation-remove-representative-only-self = Only the legal representative can leave the organisation; the role comes from the company registry.

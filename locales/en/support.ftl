@@ -87,3 +87,5 @@ mail-support-opened-body = We received your request { $case }. You can follow it
 mail-support-update-subject = Request { $case }: { $state }
 mail-support-update-body = Your request { $case } is now: { $state }. Read the answer and reply here (this link replaces earlier ones): { $link }
 error-faq = Read the answer in the FAQ
+support-link-replaced-title = This link has been replaced
+support-link-replaced = Each message about your request carries a new link, and the earlier ones stop working. Open the link in the latest e-mail about the request; if you have lost it, send a new request quoting the earlier one's number.

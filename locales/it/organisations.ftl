@@ -161,3 +161,5 @@ helpdesk-own = Questa domanda l'hai inviata tu: la decide un altro operatore del
 register-org-error-too-many = Hai già tre domande in verifica dall'assistenza: aspetta l'esito prima di inviarne altre.
 organisation-error-too-many = L'organizzazione ha già 50 inviti in attesa di risposta: ritira quelli non più necessari o aspetta che scadano prima di invitare altre persone.
 organisation-role-changed = Ruolo aggiornato: { $name } ora è { $role }.
+organisation-remove-last-manager = Non rimovibile: è l'unica persona che gestisce l'organizzazione. Prima nomina un altro amministratore.
+organisation-remove-representative-only-self = Solo il legale rappresentante può lasciare l'organizzazione; il ruolo viene dal registro delle imprese.

@@ -87,3 +87,5 @@ mail-support-opened-body = Abbiamo ricevuto la tua richiesta { $case }. Puoi seg
 mail-support-update-subject = Richiesta { $case }: { $state }
 mail-support-update-body = La tua richiesta { $case } è ora: { $state }. Leggi la risposta e rispondi da qui (questo link sostituisce i precedenti): { $link }
 error-faq = Leggi la risposta nelle domande frequenti
+support-link-replaced-title = Questo link è stato sostituito
+support-link-replaced = Ogni messaggio sulla tua richiesta porta un link nuovo, e quelli precedenti smettono di funzionare. Apri il link dell'ultima e-mail ricevuta sulla richiesta; se l'hai persa, scrivi una nuova richiesta indicando il numero di quella precedente.

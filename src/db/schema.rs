@@ -657,3 +657,11 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    support_retired_links (token_hash) {
+        token_hash -> Text,
+        case_number -> Text,
+        retired_at -> Timestamp,
+    }
+}

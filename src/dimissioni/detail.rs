@@ -246,6 +246,13 @@ fn DetailPage(d: Detail) -> impl IntoView {
                 <h2 id="revoca-heading">{t("dim-revoca-title")}</h2>
                 <p>{t_args("dim-revoca-until", &[("day", format_date(last_day, lang))])}</p>
                 <ErrorSummary errors=d.errors.clone()/>
+                // An operator first generates the paper delega with its PIN, then types it.
+                {d.operator.then(|| view! {
+                    <form method="post" action=paths::dimissioni_revoca(&m.code)>
+                        <input type="hidden" name="nuovo_pin" value="si"/>
+                        <p><button type="submit" class="button--secondary">{t("dim-pin-generate")}</button></p>
+                    </form>
+                })}
                 {d.pin.clone().map(|p| view! { <p>{t("dim-pin")} ": " <strong><code class="secret">{p}</code></strong> " " {t("dim-pin-revoca-note")}</p> })}
                 <form method="post" action=paths::dimissioni_revoca(&m.code) novalidate>
                     {d.operator.then(|| view! {
@@ -254,12 +261,6 @@ fn DetailPage(d: Detail) -> impl IntoView {
                     <CheckboxField name="conferma" label="dim-revoca-confirm" error=e.get("conferma")/>
                     <p><button type="submit">{t("dim-revoca-submit")}</button></p>
                 </form>
-                {d.operator.then(|| view! {
-                    <form method="post" action=paths::dimissioni_revoca(&m.code)>
-                        <input type="hidden" name="nuovo_pin" value="si"/>
-                        <p><button type="submit" class="button--secondary">{t("dim-pin-generate")}</button></p>
-                    </form>
-                })}
             </section>
         }
         .into_any()

@@ -229,7 +229,7 @@ pub async fn act(
             _ => {}
         }
         if event != Some(Event::Assign) {
-            let access = cases::renew_access(c, id)?;
+            let access = cases::renew_access(c, id, now)?;
             let link = format!("{}{}?chiave={access}", st.config.origin(), paths::support_case(&n2));
             let args = [("case", n2.clone()), ("state", lang.t(&state.name_key())), ("link", link)];
             let keys = ("mail-support-update-subject", "mail-support-update-body");

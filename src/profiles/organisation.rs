@@ -60,11 +60,32 @@ pub struct OrganisationQuery {
     role_changed: Option<MembershipId>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct InviteValues {
     pub codice_fiscale: String,
     pub role: String,
     pub errors: FieldErrors,
+}
+
+impl Default for InviteValues {
+    /// A new colleague is offered the least power: operatore.
+    fn default() -> Self {
+        InviteValues {
+            codice_fiscale: String::new(),
+            role: Role::Operatore.code().to_string(),
+            errors: FieldErrors::default(),
+        }
+    }
+}
+
+/// Why a member's row offers no "Rimuovi": the same rules the removal keeps
+/// (`organisations::remove`), said before anyone meets a 409.
+fn not_removable(m: &Member, active: &[Member], me: AccountId) -> Option<&'static str> {
+    if m.role == Role::LegaleRappresentante && m.account_id != me {
+        return Some("organisation-remove-representative-only-self");
+    }
+    let others_manage = active.iter().any(|o| o.membership_id != m.membership_id && o.role.manages());
+    (m.role.manages() && !others_manage).then_some("organisation-remove-last-manager")
 }
 
 pub async fn load(
@@ -145,16 +166,22 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
         view! { <p class="notice" role="status">{text}</p> }
     });
     let members: Vec<AnyView> = active
-        .into_iter()
+        .iter()
         .map(|m| {
-            let remove = paths::member_remove(id, m.membership_id);
+            let remove = match not_removable(m, &active, data.me) {
+                Some(why) => view! { <span class="hint">{t(why)}</span> }.into_any(),
+                None => {
+                    let href = paths::member_remove(id, m.membership_id);
+                    view! { <a href=href>{t("organisation-remove")}<span class="visually-hidden">{format!(" {}", m.name)}</span></a> }.into_any()
+                }
+            };
             let you = (m.account_id == data.me).then(|| view! { " " <span class="hint">{t("organisation-you")}</span> });
             view! {
                 <tr>
                     <td>{m.name.clone()} {you} <br/><span class="hint">{m.identifier.clone()}</span></td>
                     <td><RoleCell org=id member=m.clone()/></td>
                     <td>{format_when(m.since, lang)}</td>
-                    <td><a href=remove>{t("organisation-remove")}<span class="visually-hidden">{format!(" {}", m.name)}</span></a></td>
+                    <td>{remove}</td>
                 </tr>
             }
             .into_any()

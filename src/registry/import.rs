@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! codice_fiscale;partita_iva;denominazione;pec;sede;legali_rappresentanti
-//! 01234567897;01234567897;Bianchi Servizi srl;bianchiservizi@pec.example.it;Via Roma 1, 20121 Milano (MI);BNCGLI85M41F205L
+//! 01234567897;01234567897;Bianchi Servizi srl;bianchiservizi@pec.example.it;Via Roma 1, 20121 Milano (MI);BNCGLI85M41F205B
 //! ```
 //!
 //! `partita_iva` may be empty; `legali_rappresentanti` lists codici fiscali

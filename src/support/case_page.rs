@@ -32,10 +32,24 @@ pub struct Secret {
 async fn requester_case(req: &PageRequest, number: &str, secret: Option<&str>) -> AppResult<Case> {
     let (n, s) = (number.to_string(), secret.unwrap_or("").to_string());
     if !s.is_empty() {
-        if let Some(case) = with_conn(&req.state.pool, move |c| cases::by_secret(c, &n, &s)).await? {
-            return Ok(case);
-        }
-        return Err(AppError::NotFound);
+        let found = with_conn(&req.state.pool, move |c| {
+            Ok(match cases::by_secret(c, &n, &s)? {
+                Some(case) => Ok(case),
+                None => Err(cases::was_replaced(c, &n, &s)?),
+            })
+        })
+        .await?;
+        return match found {
+            Ok(case) => Ok(case),
+            // A link the requester once had: say a newer mail carries the new one.
+            Err(true) => Err(AppError::Explained {
+                status: StatusCode::GONE,
+                title: "support-link-replaced-title",
+                detail: "support-link-replaced",
+                log: format!("support case {number}: a replaced link"),
+            }),
+            Err(false) => Err(AppError::NotFound),
+        };
     }
     let n = number.to_string();
     let owner = with_conn(&req.state.pool, move |c| cases::owner_of(c, &n)).await?.ok_or(AppError::NotFound)?;

@@ -390,11 +390,27 @@ pub fn purge_unconfirmed(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryR
     Ok(files.into_iter().flatten().collect())
 }
 
-/// A new secret link for case `id` (the earlier ones stop working); its token.
-pub fn renew_access(conn: &mut AnyConnection, id: i64) -> QueryResult<String> {
+/// A new secret link for case `id` (the earlier ones stop working, but are
+/// remembered as replaced); its token.
+pub fn renew_access(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<String> {
+    use crate::db::schema::support_retired_links as r;
+    let (number, old): (String, String) =
+        s::table.find(id).select((s::case_number, s::access_token_hash)).first(conn)?;
+    diesel::insert_into(r::table)
+        .values((r::token_hash.eq(old), r::case_number.eq(number), r::retired_at.eq(now)))
+        .execute(conn)?;
     let token = new_token();
     diesel::update(s::table.find(id)).set(s::access_token_hash.eq(hash(&token))).execute(conn)?;
     Ok(token)
+}
+
+/// Whether `token` was a link of case `number` that a newer one replaced.
+pub fn was_replaced(conn: &mut AnyConnection, number: &str, token: &str) -> QueryResult<bool> {
+    use crate::db::schema::support_retired_links as r;
+    diesel::select(diesel::dsl::exists(
+        r::table.filter(r::token_hash.eq(hash(token))).filter(r::case_number.eq(number)),
+    ))
+    .get_result(conn)
 }
 
 #[cfg(test)]

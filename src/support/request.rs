@@ -324,7 +324,7 @@ pub async fn confirm(req: PageRequest, Query(q): Query<ConfirmQuery>) -> AppResu
     // Confirmed, a new secret link, and the mail that carries it: one transaction.
     let confirmed = crate::db::transaction(&req.state.pool, move |c| {
         let Some(case) = cases::confirm(c, &token, now)? else { return Ok(None) };
-        let access = cases::renew_access(c, case.id)?;
+        let access = cases::renew_access(c, case.id, now)?;
         let link = format!("{}{}?chiave={access}", state.config.origin(), paths::support_case(&case.number));
         let args = [("case", case.number.clone()), ("link", link)];
         let keys = ("mail-support-opened-subject", "mail-support-opened-body");

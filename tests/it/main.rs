@@ -31,6 +31,7 @@ mod pec_receipts;
 mod profiles;
 mod registry;
 mod seal;
+mod service_design;
 mod sessions;
 mod spid_login;
 mod support;

@@ -28,6 +28,18 @@ async fn giulia_with_company(app: &TestApp) -> (Browser<'_>, i64) {
     (g, org)
 }
 
+/// The organisation's first membership (its legale rappresentante's): her row
+/// offers no link with it while she is the only one in charge.
+async fn first_member(app: &TestApp, org: i64) -> i64 {
+    use diesel::prelude::*;
+    use servizi_lavoro::db::schema::memberships as m;
+    with_conn(&app.state.pool, move |c| {
+        m::table.filter(m::organisation_id.eq(org)).order(m::id.asc()).select(m::id).first::<i64>(c)
+    })
+    .await
+    .expect("membership")
+}
+
 fn org_path(org: i64, rest: &str) -> String {
     format!("/profili/organizzazioni/{org}{rest}")
 }
@@ -127,7 +139,12 @@ async fn members_are_managed_and_the_organisation_never_loses_its_last_manager()
     let app = with_registry().await;
     let (mut g, org) = giulia_with_company(&app).await;
     let page = g.get(&org_path(org, "")).await.body;
-    let giulia_member = id_after(&page, &org_path(org, "/membri/"));
+    // A new colleague is offered the least power first.
+    assert!(page.contains(r#"<option value="operatore" selected"#), "operatore preselected");
+    // Alone in charge, her row says why it has no "Rimuovi" (no 409 dead end).
+    assert!(!page.contains("/rimuovi"));
+    assert!(page.contains("unica persona che gestisce l"));
+    let giulia_member = first_member(&app, org).await;
     // Alone in charge: she cannot remove herself, nor change the registry's role.
     let confirm = g.get(&org_path(org, &format!("/membri/{giulia_member}/rimuovi"))).await;
     assert_eq!(confirm.status, StatusCode::OK);
@@ -149,8 +166,11 @@ async fn members_are_managed_and_the_organisation_never_loses_its_last_manager()
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(m.get("/").await.body.contains("Bianchi Servizi srl (amministratore)"));
-    assert_eq!(m.get(&org_path(org, "")).await.status, StatusCode::OK);
-    // An amministratore does not remove the legale rappresentante.
+    let his_view = m.get(&org_path(org, "")).await;
+    assert_eq!(his_view.status, StatusCode::OK);
+    // An amministratore does not remove the legale rappresentante: her row says so.
+    assert!(his_view.body.contains("Solo il legale rappresentante può lasciare"));
+    assert!(!his_view.body.contains(&format!("/membri/{giulia_member}/rimuovi")));
     let res = m.post_form(&org_path(org, &format!("/membri/{giulia_member}/rimuovi")), &[], false).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("registro delle imprese"));
@@ -179,7 +199,7 @@ async fn other_peoples_organisations_members_and_invitations_do_not_exist_for_yo
     let (mut g, org) = giulia_with_company(&app).await;
     g.post_form(&org_path(org, "/inviti"), &[("codice_fiscale", MARIO), ("ruolo", "operatore")], false).await;
     let page = g.get(&org_path(org, "")).await.body;
-    let member = id_after(&page, &org_path(org, "/membri/"));
+    let member = first_member(&app, org).await;
     let invitation = id_after(&page, "/inviti/");
 
     // Luca manages his own studio (validated consulente), not Giulia's company.

@@ -95,3 +95,20 @@ async fn the_demo_company_names_giulia_bianchi() {
         with_conn(&app.state.pool, |c| LocalRegistry.company(c, "01234567897")).await.expect("db").expect("found");
     assert_eq!(company.representatives, vec![g]);
 }
+
+#[tokio::test]
+async fn the_readmes_registry_example_imports_without_a_rejected_row() {
+    let app = TestApp::new();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let header = "codice_fiscale;partita_iva;denominazione;pec;sede;legali_rappresentanti\n";
+    let block =
+        readme.split_once(&format!("```text\n{header}")).or_else(|| readme.split_once(header)).expect("the example").1;
+    let example = format!("{header}{}\n", block.split("```").next().expect("its rows").trim());
+    let now = chrono::Utc::now().naive_utc();
+    let report = with_conn(&app.state.pool, move |c| Ok(registro_imprese(c, example.as_bytes(), now)))
+        .await
+        .expect("db")
+        .expect("import");
+    assert_eq!(report.rejected, Vec::<(usize, String)>::new());
+    assert_eq!(report.added, 1);
+}

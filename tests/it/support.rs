@@ -119,6 +119,11 @@ async fn an_anonymous_request_is_confirmed_answered_and_followed_by_its_secret_l
     let last = crate::foreign_user::link_in(&closed, "http://localhost:3000/supporto/richieste/");
     let secret = last.split("chiave=").nth(1).unwrap_or("").to_string();
     assert!(ana.get(&last).await.body.contains("Chiusa"));
+    // An earlier link says a newer mail replaced it (not a bare 404); a wrong one stays 404.
+    let old = ana.get(&fresh).await;
+    assert_eq!(old.status, StatusCode::GONE);
+    assert!(old.body.contains("Questo link è stato sostituito") && old.body.contains("ultima e-mail"));
+    assert!(!old.body.contains("Quale gestore usi?"), "nothing of the case through an old link");
     let late = ana
         .post_form(
             &format!("/supporto/richieste/{number}/risposta"),
