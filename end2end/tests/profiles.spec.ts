@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 import { signInWithDemoIdp } from "./flows";
 
 test("Giulia Bianchi associates her company, acts for it and back, without JavaScript", async ({ page }) => {
@@ -58,6 +59,15 @@ test("Giulia invites a colleague, who accepts after signing in and acts for the 
   await anna.goto("/area-personale/attivita");
   await expect(anna.getByRole("row", { name: /Cambio di profilo.*Bianchi Servizi srl/ }).first()).toBeVisible();
   await other.close();
+
+  // Anna's row can be removed, after a question; Giulia's own says why not.
+  await page.reload();
+  await expect(page.getByText("Non rimovibile: è l'unica persona che gestisce l'organizzazione.")).toBeVisible();
+  await page.getByRole("row", { name: /Anna Esposito/ }).getByRole("link", { name: /^Rimuovi/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Rimuovere questo membro?");
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations.map((v) => v.id)).toEqual([]);
+  await page.getByRole("link", { name: "No, torna ai membri" }).click();
 
   // Giulia sees both in the company's activity.
   await page.getByRole("link", { name: "Attività dell'organizzazione: chi ha fatto cosa" }).click();

@@ -32,6 +32,7 @@ delega-scope-all = Every service I can delegate
 delega-scope-some = Only the services chosen below
 delega-scope-all-short = All services
 delega-scope-count = Services chosen: { $count }
+delega-scope-which = Which services (if you chose “Only the services chosen below”)
 delega-reserved = Not delegable, because the law reserves them to the person or to an authorised intermediary:
 delega-code = Acceptance code
 delega-code-hint = If whoever gave you the delega passed on a code, enter it here to accept it.

@@ -14,6 +14,7 @@ reg-email-hint = We will send you a link to confirm it.
 reg-phone = Phone
 reg-phone-hint = With the international prefix, for example +1 415 555 0100.
 reg-document = Identity document
+reg-doc-type = Type of document
 reg-doc-passport = Passport
 reg-doc-id-card = National identity document
 reg-doc-number = Document number

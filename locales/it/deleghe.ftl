@@ -32,6 +32,7 @@ delega-scope-all = Tutti i servizi che posso delegare
 delega-scope-some = Solo i servizi scelti qui sotto
 delega-scope-all-short = Tutti i servizi
 delega-scope-count = Servizi scelti: { $count }
+delega-scope-which = Quali servizi (se hai scelto «Solo i servizi scelti»)
 delega-reserved = Non delegabili, perché la legge li riserva alla persona stessa o a un soggetto abilitato:
 delega-code = Codice di accettazione
 delega-code-hint = Se chi ti ha conferito la delega ti ha comunicato un codice, scrivilo qui per accettarla.

@@ -14,6 +14,7 @@ reg-email-hint = Ti invieremo un link per confermarlo.
 reg-phone = Telefono
 reg-phone-hint = Con il prefisso internazionale, ad esempio +1 415 555 0100.
 reg-document = Documento di identità
+reg-doc-type = Tipo di documento
 reg-doc-passport = Passaporto
 reg-doc-id-card = Documento d'identità nazionale
 reg-doc-number = Numero del documento

@@ -10,7 +10,7 @@ use crate::i18n::{t, t_args, use_lang};
 use crate::identity::account;
 use crate::kernel::Principal;
 use crate::paths;
-use crate::web::components::{Crumb, TableOrEmpty};
+use crate::web::components::{Choice, Choices, Control, Crumb, TableOrEmpty};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
@@ -104,22 +104,11 @@ fn SessionsPage(d: Data) -> impl IntoView {
             <section aria-labelledby="choices-heading" class="card">
                 <h2 id="choices-heading">{t("sessions-choices")}</h2>
                 <form method="post" action=paths::SESSIONS_PREFERENCES>
-                    <fieldset>
-                        <legend>{t("sessions-idle")}</legend>
-                        {options.into_iter().map(|(value, label)| {
-                            let id = format!("durata-{value}");
-                            view! {
-                                <div class="choice">
-                                    <input type="radio" id=id.clone() name="durata" value=value checked=value == choice/>
-                                    <label for=id>{label}</label>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </fieldset>
-                    <div class="choice">
-                        <input type="checkbox" id="avvisi" name="avvisi" value="ogni" checked=d.every/>
-                        <label for="avvisi">{t("sessions-alert-every")}</label>
-                    </div>
+                    <Choices name="durata" legend=t("sessions-idle") choices=options
+                        .into_iter()
+                        .map(|(value, label)| Choice::new(value.to_string(), label, value == choice))
+                        .collect()/>
+                    <Control kind="checkbox" name="avvisi" id="avvisi".to_string() choice=Choice::new("ogni", t("sessions-alert-every"), d.every)/>
                     <p><button type="submit" class="button--secondary">{t("sessions-save")}</button></p>
                 </form>
             </section>

@@ -16,7 +16,7 @@ use crate::kernel::CodiceFiscale;
 use crate::kernel::OrganisationId;
 use crate::kernel::{Principal, Profile};
 use crate::paths;
-use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors};
+use crate::web::components::{Choice, Choices, Crumb, ErrorSummary, Field, FieldErrors};
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use axum::extract::Query;
@@ -105,51 +105,26 @@ fn GrantPage(
                 <input type="hidden" name="per" value=subject.value.clone()/>
                 <p>{t("delega-for")} ": " <strong>{subject.name.clone()}</strong></p>
                 <Field name="codice_fiscale" identifier=true label="delega-delegate" hint="delega-delegate-hint" value=v.codice_fiscale.clone() error=e.get("codice_fiscale")/>
-                // The error summary links to the fieldset (`#tipo`), which its error describes.
-                <fieldset class="field" id="tipo" class:field--error=kind_error.is_some() aria-describedby=kind_error.map(|_| "tipo-error")>
-                    <legend>{t("delega-kind")}</legend>
-                    {kind_error.map(|k| view! { <p class="field-error" id="tipo-error">{t(k)}</p> })}
-                    {[Kind::NonTemporanea, Kind::Temporanea].into_iter().map(|k| {
-                        let id = format!("tipo-{}", k.code());
-                        let hint = format!("{}-hint", k.name_key());
-                        view! {
-                            <div class="choice">
-                                <input type="radio" id=id.clone() name="tipo" value=k.code() checked=v.kind == k.code() aria-describedby=format!("{id}-hint")/>
-                                <label for=id.clone()>{t(k.name_key())}</label>
-                                <p class="hint" id=format!("{id}-hint")>{t(&hint)}</p>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
-                <fieldset class="field" id="servizi" class:field--error=scope_error.is_some() aria-describedby=scope_error.map(|_| "servizi-error")>
-                    <legend>{t("delega-scope")}</legend>
-                    {scope_error.map(|k| view! { <p class="field-error" id="servizi-error">{t(k)}</p> })}
-                    <div class="choice">
-                        <input type="radio" id="ambito-tutti" name="ambito" value="tutti" checked=v.all/>
-                        <label for="ambito-tutti">{t("delega-scope-all")}</label>
-                    </div>
-                    <div class="choice">
-                        <input type="radio" id="ambito-scelti" name="ambito" value="scelti" checked=!v.all/>
-                        <label for="ambito-scelti">{t("delega-scope-some")}</label>
-                    </div>
-                    <ul class="checklist">
-                        {delegable.into_iter().map(|s| {
-                            let id = format!("servizio-{}", s.slug);
-                            let checked = v.services.contains(&s.slug);
-                            view! {
-                                <li>
-                                    <input type="checkbox" id=id.clone() name="servizio" value=s.slug.clone() checked=checked/>
-                                    <label for=id>{s.name.get(lang).to_string()}</label>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
+                // The error summary links to each group's first control (`#tipo`, `#servizi`).
+                <Choices name="tipo" legend=t("delega-kind") error=kind_error choices=[Kind::NonTemporanea, Kind::Temporanea]
+                    .into_iter()
+                    .map(|k| Choice::new(k.code(), t(k.name_key()), v.kind == k.code()).hint(t(&format!("{}-hint", k.name_key()))))
+                    .collect()/>
+                <Choices name="ambito" id="servizi" legend=t("delega-scope") error=scope_error choices=vec![
+                    Choice::new("tutti", t("delega-scope-all"), v.all),
+                    Choice::new("scelti", t("delega-scope-some"), !v.all),
+                ]/>
+                <div class="controls--nested">
+                    <Choices name="servizio" multiple=true legend=t("delega-scope-which") choices=delegable
+                        .into_iter()
+                        .map(|s| Choice::new(s.slug.clone(), s.name.get(lang).to_string(), v.services.contains(&s.slug)))
+                        .collect()/>
                     {(!reserved.is_empty()).then(|| view! {
                         <p class="hint">{t("delega-reserved")} " "
                             {reserved.iter().map(|s| s.name.get(lang).to_string()).collect::<Vec<_>>().join(", ")}
                         </p>
                     })}
-                </fieldset>
+                </div>
                 <Field name="dal" label="delega-from" kind="date" value=v.from.clone() error=e.get("dal")/>
                 <Field name="al" label="delega-until" kind="date" hint="delega-until-hint" value=v.until.clone() error=e.get("al")/>
                 <p class="hint">{crate::i18n::t_args("delega-max", &[("years", max_years.to_string())])}</p>

@@ -21,7 +21,9 @@ use crate::kernel::clock::rome;
 use crate::kernel::Principal;
 use crate::kernel::{CodiceFiscale, PartitaIva};
 use crate::paths;
-use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SelectField, TextareaField};
+use crate::web::components::{
+    CheckboxField, Choice, Choices, Crumb, ErrorSummary, Field, FieldErrors, SelectField, TextareaField,
+};
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use axum::extract::Query;
@@ -40,6 +42,20 @@ fn today(req: &PageRequest) -> NaiveDate {
     rome(req.state.clock.now()).date()
 }
 
+/// The four steps of sending a module, shown above each step's heading.
+const STEPS: u8 = 4;
+
+/// "Passo 2 di 4", and a way back to the step before (none on the review:
+/// its answers travel in the form, and its own button goes back to change them).
+#[component]
+fn StepHeading(step: u8, title: String, #[prop(optional)] back: Option<String>) -> impl IntoView {
+    view! {
+        {back.map(|href| view! { <p><a class="back-link" href=href>{t("dim-back")}</a></p> })}
+        <p class="caption">{t_args("dim-step", &[("n", step.to_string()), ("of", STEPS.to_string())])}</p>
+        <h1>{title}</h1>
+    }
+}
+
 #[component]
 fn EligibilityPage(error: bool) -> impl IntoView {
     let errors = {
@@ -51,7 +67,7 @@ fn EligibilityPage(error: bool) -> impl IntoView {
     };
     view! {
         <Page title=t("dim-new-title") trail=trail()>
-            <h1>{t("dim-new-title")}</h1>
+            <StepHeading step=1 title=t("dim-new-title") back=paths::DIMISSIONI.to_string()/>
             <p class="lead">{t("dim-eligibility-lead")}</p>
             <ErrorSummary errors/>
             <h2>{t("dim-excluded-title")}</h2>
@@ -62,13 +78,7 @@ fn EligibilityPage(error: bool) -> impl IntoView {
             // Those who must validate at the Ispettorato: where to go (it can be asked for remotely).
             <p>{t("dim-excluded-convalida")}</p>
             <form method="get" action=paths::DIMISSIONI_RELATIONSHIP novalidate>
-                <div class="field" class:field--error=error>
-                    {error.then(|| view! { <p class="field-error" id="idoneo-error">{t("dim-error-eligible")}</p> })}
-                    <div class="choice">
-                        <input type="checkbox" id="idoneo" name="idoneo" value="si" aria-describedby=error.then_some("idoneo-error")/>
-                        <label for="idoneo">{t("dim-eligible")}</label>
-                    </div>
-                </div>
+                <CheckboxField name="idoneo" label="dim-eligible" error=error.then_some("dim-error-eligible")/>
                 <p><button type="submit">{t("dim-continue")}</button></p>
             </form>
         </Page>
@@ -92,28 +102,70 @@ struct Lookup {
     worker: String,
     employer: String,
     before_2008: bool,
+    /// What the search by employer found.
     found: Option<Vec<Rapporto>>,
+    /// The worker's own active relationships, with any employer (the worker's
+    /// codice fiscale is known): offered first, before any search.
+    own: Vec<Rapporto>,
     errors: FieldErrors,
+}
+
+/// The relationships to choose from, and the button that fills the module
+/// from the chosen one. Posted, so no codice fiscale is ever in an address.
+#[component]
+fn ChooseRelationship(list: Vec<Rapporto>, worker: String, employer: String) -> impl IntoView {
+    let choices = list
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let label = t_args(
+                "dim-found-item",
+                &[
+                    ("employer", r.employer_name.clone()),
+                    ("since", r.start_date.format("%d/%m/%Y").to_string()),
+                    ("contract", r.contract_type.clone()),
+                    ("place", r.workplace_comune.clone()),
+                ],
+            );
+            Choice::new(r.id.to_string(), label, i == 0)
+        })
+        .collect();
+    view! {
+        <form method="post" action=paths::DIMISSIONI_FORM>
+            <input type="hidden" name="avvio" value="si"/>
+            <input type="hidden" name="cf_lavoratore" value=worker/>
+            // The employer as typed: an operator reads a relationship only knowing it.
+            <input type="hidden" name="cf_datore" value=employer/>
+            <Choices name="rapporto" legend=t("dim-found-choose") choices/>
+            <p><button type="submit">{t("dim-fill")}</button></p>
+        </form>
+    }
+}
+
+/// A button to the module with nothing filled from the CO (before 2008, or not found).
+#[component]
+fn ByHand(worker: String, employer: String, label: &'static str, #[prop(optional)] secondary: bool) -> impl IntoView {
+    view! {
+        <form method="post" action=paths::DIMISSIONI_FORM>
+            <input type="hidden" name="avvio" value="si"/>
+            <input type="hidden" name="cf_lavoratore" value=worker/>
+            <input type="hidden" name="cf_datore" value=employer/>
+            <p><button type="submit" class=secondary.then_some("button--secondary")>{t(label)}</button></p>
+        </form>
+    }
 }
 
 #[component]
 fn RelationshipPage(lookup: Lookup, operator: bool) -> impl IntoView {
     let e = lookup.errors.clone();
-    let worker_for_link = lookup.worker.clone();
-    let employer_for_link = lookup.employer.clone();
-    let manual = format!(
-        "{}?cf_datore={}&cf_lavoratore={}",
-        paths::DIMISSIONI_FORM,
-        url::form_urlencoded::byte_serialize(employer_for_link.as_bytes()).collect::<String>(),
-        url::form_urlencoded::byte_serialize(worker_for_link.as_bytes()).collect::<String>()
-    );
+    let (worker, employer) = (lookup.worker.clone(), lookup.employer.clone());
     let found = lookup.found.clone().map(|list| {
         if list.is_empty() {
             return view! {
                 <section aria-labelledby="found-heading" class="card">
                     <h2 id="found-heading">{t("dim-not-found-title")}</h2>
                     <p>{t("dim-not-found")}</p>
-                    <p><a class="button" href=manual.clone()>{t("dim-by-hand")}</a></p>
+                    <ByHand worker=worker.clone() employer=employer.clone() label="dim-by-hand"/>
                 </section>
             }
             .into_any();
@@ -121,38 +173,27 @@ fn RelationshipPage(lookup: Lookup, operator: bool) -> impl IntoView {
         view! {
             <section aria-labelledby="found-heading" class="card">
                 <h2 id="found-heading">{t("dim-found-title")}</h2>
-                <form method="get" action=paths::DIMISSIONI_FORM>
-                    <input type="hidden" name="cf_lavoratore" value=worker_for_link.clone()/>
-                    // The employer as typed: an operator reads a relationship only knowing it.
-                    <input type="hidden" name="cf_datore" value=employer_for_link.clone()/>
-                    <fieldset>
-                        <legend>{t("dim-found-choose")}</legend>
-                        {list.iter().enumerate().map(|(i, r)| {
-                            let id = format!("rapporto-{}", r.id);
-                            let label = t_args("dim-found-item", &[
-                                ("employer", r.employer_name.clone()),
-                                ("since", r.start_date.format("%d/%m/%Y").to_string()),
-                                ("contract", r.contract_type.clone()),
-                                ("place", r.workplace_comune.clone()),
-                            ]);
-                            view! {
-                                <div class="choice">
-                                    <input type="radio" id=id.clone() name="rapporto" value=r.id.to_string() checked=i == 0/>
-                                    <label for=id>{label}</label>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </fieldset>
-                    <p><button type="submit">{t("dim-fill")}</button></p>
-                </form>
-                <p><a href=manual.clone()>{t("dim-none-of-these")}</a></p>
+                <ChooseRelationship list worker=worker.clone() employer=employer.clone()/>
+                <ByHand worker=worker.clone() employer=employer.clone() label="dim-none-of-these" secondary=true/>
             </section>
         }
         .into_any()
     });
+    // The worker's own relationships come first; the search is for the rest.
+    let own = (!lookup.own.is_empty() && lookup.found.is_none()).then(|| {
+        view! {
+            <section aria-labelledby="own-heading" class="card">
+                <h2 id="own-heading">{t("dim-own-title")}</h2>
+                <p>{t("dim-own-lead")}</p>
+                <ChooseRelationship list=lookup.own.clone() worker=String::new() employer=String::new()/>
+            </section>
+            <h2>{t("dim-own-other")}</h2>
+        }
+    });
     view! {
         <Page title=t("dim-relationship-title") trail=trail()>
-            <h1>{t("dim-relationship-title")}</h1>
+            <StepHeading step=2 title=t("dim-relationship-title") back=paths::DIMISSIONI_NEW.to_string()/>
+            {own}
             <p class="lead">{t("dim-relationship-lead")}</p>
             <ErrorSummary errors=lookup.errors.clone()/>
             <form method="post" action=paths::DIMISSIONI_RELATIONSHIP novalidate>
@@ -160,17 +201,10 @@ fn RelationshipPage(lookup: Lookup, operator: bool) -> impl IntoView {
                     <Field name="cf_lavoratore" identifier=true label="dim-worker-codice-fiscale" value=lookup.worker.clone() error=e.get("cf_lavoratore")/>
                 })}
                 <Field name="cf_datore" identifier=true label="dim-employer-codice-fiscale" hint="dim-employer-codice-fiscale-hint" value=lookup.employer.clone() error=e.get("cf_datore")/>
-                <fieldset class="field">
-                    <legend>{t("dim-started")}</legend>
-                    <div class="choice">
-                        <input type="radio" id="inizio-dal2008" name="inizio" value="dal2008" checked=!lookup.before_2008/>
-                        <label for="inizio-dal2008">{t("dim-started-from-2008")}</label>
-                    </div>
-                    <div class="choice">
-                        <input type="radio" id="inizio-prima2008" name="inizio" value="prima2008" checked=lookup.before_2008/>
-                        <label for="inizio-prima2008">{t("dim-started-before-2008")}</label>
-                    </div>
-                </fieldset>
+                <Choices name="inizio" legend=t("dim-started") choices=vec![
+                    Choice::new("dal2008", t("dim-started-from-2008"), !lookup.before_2008),
+                    Choice::new("prima2008", t("dim-started-before-2008"), lookup.before_2008),
+                ]/>
                 <p><button type="submit">{t("dim-search")}</button></p>
             </form>
             {found}
@@ -181,11 +215,17 @@ fn RelationshipPage(lookup: Lookup, operator: bool) -> impl IntoView {
 /// `GET /dimissioni-volontarie/nuova/rapporto?idoneo=si`.
 pub async fn relationship_form(req: PageRequest, Query(q): Query<RelationshipQuery>) -> AppResult<Response> {
     let who = filer::enter(&req).await?;
-    let operator = filer::filer(&req, &who).await?.is_operator();
+    let filer = filer::filer(&req, &who).await?;
+    let operator = filer.is_operator();
     if q.idoneo.as_deref() != Some("si") {
         return Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, || view! { <EligibilityPage error=true/> }.into_any()));
     }
-    Ok(req.render(StatusCode::OK, move || view! { <RelationshipPage lookup=Lookup::default() operator/> }.into_any()))
+    let mut lookup = Lookup::default();
+    if let (Filer::Worker, Some(worker)) = (&filer, who.actor.codice_fiscale().map(String::from)) {
+        let day = today(&req);
+        lookup.own = with_conn(&req.state.pool, move |c| LocalRecords.of_worker(c, &worker, day)).await?;
+    }
+    Ok(req.render(StatusCode::OK, move || view! { <RelationshipPage lookup operator/> }.into_any()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -232,8 +272,9 @@ pub async fn relationship_lookup(req: PageRequest, FormData(f): FormData<LookupF
         }));
     };
     if lookup.before_2008 {
-        let to = format!("{}?cf_datore={employer}&cf_lavoratore={worker}", paths::DIMISSIONI_FORM);
-        return Ok(Redirect::to(&to).into_response());
+        // Straight to the module, to fill by hand (posted: no code in the address).
+        let start = Values { worker_codice_fiscale: worker, employer_codice_fiscale: employer, ..Values::default() };
+        return start_module(&req, &who, &filer, start).await;
     }
     let day = today(&req);
     let (w, e) = (worker.clone(), employer.clone());
@@ -276,11 +317,11 @@ async fn lock(req: &PageRequest, who: &Principal, filer: &Filer, v: &mut Values)
     Ok(())
 }
 
+/// Only the relationship's number: codici fiscali travel in posted forms,
+/// never in an address (logs, history).
 #[derive(Debug, Default, Deserialize)]
 pub struct FormQuery {
     pub rapporto: Option<String>,
-    pub cf_datore: Option<String>,
-    pub cf_lavoratore: Option<String>,
 }
 
 /// A field that cannot be changed here (from the identity or the CO): a
@@ -323,7 +364,7 @@ fn ModulePage(v: Values, errors: FieldErrors, operator: bool) -> impl IntoView {
     };
     view! {
         <Page title=t("dim-form-title") trail=trail()>
-            <h1>{t("dim-form-title")}</h1>
+            <StepHeading step=3 title=t("dim-form-title") back=format!("{}?idoneo=si", paths::DIMISSIONI_RELATIONSHIP)/>
             <p class="lead">{t(if from_co { "dim-form-lead-co" } else { "dim-form-lead" })}</p>
             <ErrorSummary errors=errors.clone()/>
             <form method="post" action=paths::DIMISSIONI_FORM novalidate>
@@ -374,15 +415,22 @@ fn ModulePage(v: Values, errors: FieldErrors, operator: bool) -> impl IntoView {
     }
 }
 
-/// `GET /dimissioni-volontarie/nuova/modulo[?rapporto=…|cf_datore=…]`.
+/// `GET /dimissioni-volontarie/nuova/modulo[?rapporto=…]`.
 pub async fn module_form(req: PageRequest, Query(q): Query<FormQuery>) -> AppResult<Response> {
     let who = filer::enter(&req).await?;
     let filer = filer::filer(&req, &who).await?;
+    let start = Values { relationship: q.rapporto.unwrap_or_default(), ..Values::default() };
+    start_module(&req, &who, &filer, start).await
+}
+
+/// A new module's form (200): a fresh key, the relationship's data from the
+/// CO when one was chosen, the worker's own address when the worker sends.
+async fn start_module(req: &PageRequest, who: &Principal, filer: &Filer, start: Values) -> AppResult<Response> {
     let mut v = Values {
         key: uuid::Uuid::new_v4().simple().to_string(),
-        worker_codice_fiscale: q.cf_lavoratore.unwrap_or_default().chars().take(40).collect(),
-        employer_codice_fiscale: q.cf_datore.unwrap_or_default().chars().take(40).collect(),
-        relationship: q.rapporto.unwrap_or_default().chars().take(20).collect(),
+        worker_codice_fiscale: start.worker_codice_fiscale.chars().take(40).collect(),
+        employer_codice_fiscale: start.employer_codice_fiscale.chars().take(40).collect(),
+        relationship: start.relationship.chars().take(20).collect(),
         ..Values::default()
     };
     if let Filer::Worker = filer {
@@ -395,7 +443,7 @@ pub async fn module_form(req: PageRequest, Query(q): Query<FormQuery>) -> AppRes
         .await?
         .unwrap_or_default();
     }
-    lock(&req, &who, &filer, &mut v).await?;
+    lock(req, who, filer, &mut v).await?;
     let operator = filer.is_operator();
     Ok(req.render(StatusCode::OK, move || view! { <ModulePage v errors=FieldErrors::default() operator/> }.into_any()))
 }
@@ -441,7 +489,7 @@ fn ReviewPage(
     ];
     view! {
         <Page title=t("dim-review-title") trail=trail()>
-            <h1>{t("dim-review-title")}</h1>
+            <StepHeading step=4 title=t("dim-review-title")/>
             <p class="lead">{t(if operator { "dim-review-lead-operator" } else { "dim-review-lead" })}</p>
             <ErrorSummary errors=errors.clone()/>
             {(!live.is_empty()).then(|| view! {
@@ -508,6 +556,9 @@ pub struct ModuloForm {
     values: Values,
     /// "si": back from the review to change the answers.
     modifica: String,
+    /// "si": a new module, from the relationship step (a relationship chosen,
+    /// or the codici fiscali to fill by hand).
+    avvio: String,
     /// The worker's PIN, typed by the operator.
     pin: String,
 }
@@ -522,6 +573,9 @@ pub async fn module_submit(req: PageRequest, FormData(form): FormData<ModuloForm
     let who = filer::enter(&req).await?;
     let filer = filer::filer(&req, &who).await?;
     let operator = filer.is_operator();
+    if form.avvio == "si" {
+        return start_module(&req, &who, &filer, form.values).await;
+    }
     let changing = form.modifica == "si";
     let (v, checked) = posted(&req, &who, &filer, form.values).await?;
     if changing {

@@ -62,6 +62,9 @@ pub trait EmploymentRecords: Send + Sync {
         employer: &str,
         today: NaiveDate,
     ) -> QueryResult<Vec<Rapporto>>;
+    /// The worker's relationships with any employer, active on `today`:
+    /// offered to the worker first (only the worker's own codice fiscale).
+    fn of_worker(&self, conn: &mut AnyConnection, worker: &str, today: NaiveDate) -> QueryResult<Vec<Rapporto>>;
     fn find(&self, conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Rapporto>>;
 }
 
@@ -103,6 +106,17 @@ impl EmploymentRecords for LocalRecords {
             .filter(r::start_date.le(today))
             .filter(r::end_date.is_null().or(r::end_date.ge(today)))
             .order(r::start_date.desc())
+            .select(columns!())
+            .load(conn)
+    }
+
+    fn of_worker(&self, conn: &mut AnyConnection, worker: &str, today: NaiveDate) -> QueryResult<Vec<Rapporto>> {
+        r::table
+            .filter(r::worker_codice_fiscale.eq(worker))
+            .filter(r::start_date.le(today))
+            .filter(r::end_date.is_null().or(r::end_date.ge(today)))
+            .order((r::start_date.desc(), r::id.desc()))
+            .limit(20)
             .select(columns!())
             .load(conn)
     }

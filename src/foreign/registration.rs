@@ -10,6 +10,7 @@ use crate::kernel::Email;
 use crate::mail::outbox;
 use crate::paths;
 use crate::web::components::form::{ErrorSummary, Field, FieldErrors};
+use crate::web::components::{Choice, Choices};
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
 use crate::web::upload::{self, write_private};
@@ -89,17 +90,12 @@ pub fn RegistrationPage(#[prop(optional)] sub: RegistrationSubmission) -> impl I
                     <Field name="email" label="reg-email" kind="email" value=v.email error=e.get("email") autocomplete="email" hint="reg-email-hint"/>
                     <Field name="phone" label="reg-phone" kind="tel" value=v.phone error=e.get("phone") autocomplete="tel" hint="reg-phone-hint"/>
                 </fieldset>
-                <fieldset aria-describedby=doc_error.map(|_| "doc_type-error")>
+                <fieldset>
                     <legend>{t("reg-document")}</legend>
-                    {doc_error.map(|k| view! { <p class="field-error" id="doc_type-error">{t(k)}</p> })}
-                    <div class="radio">
-                        <input type="radio" id="doc_type" name="doc_type" value="passport" checked={v.doc_type == "passport"}/>
-                        <label for="doc_type">{t("reg-doc-passport")}</label>
-                    </div>
-                    <div class="radio">
-                        <input type="radio" id="doc_type_id" name="doc_type" value="id_card" checked={v.doc_type == "id_card"}/>
-                        <label for="doc_type_id">{t("reg-doc-id-card")}</label>
-                    </div>
+                    <Choices name="doc_type" legend=t("reg-doc-type") error=doc_error choices=vec![
+                        Choice::new("passport", t("reg-doc-passport"), v.doc_type == "passport"),
+                        Choice::new("id_card", t("reg-doc-id-card"), v.doc_type == "id_card"),
+                    ]/>
                     <Field name="doc_number" label="reg-doc-number" value=v.doc_number error=e.get("doc_number")/>
                     <CountryField name="doc_country" label="reg-doc-country" value=v.doc_country error=e.get("doc_country")/>
                     <Field name="doc_expiry" label="reg-doc-expiry" kind="date" value=v.doc_expiry error=e.get("doc_expiry")/>
@@ -112,10 +108,11 @@ pub fn RegistrationPage(#[prop(optional)] sub: RegistrationSubmission) -> impl I
                 </fieldset>
                 <div class="field" class:field--error=consent_error.is_some()>
                     {consent_error.map(|k| view! { <p class="field-error" id="consent-error">{t(k)}</p> })}
-                    <div class="radio">
-                        <input type="checkbox" id="consent" name="consent" value="yes" checked=v.consent
+                    // The control's own markup: its label carries a link (the privacy notice).
+                    <div class="control">
+                        <input class="control__input" type="checkbox" id="consent" name="consent" value="yes" checked=v.consent
                             aria-invalid=consent_error.map(|_| "true") aria-describedby=consent_error.map(|_| "consent-error")/>
-                        <label for="consent">{t("reg-consent")} " " <a href=paths::PRIVACY>{t("reg-consent-link")}</a></label>
+                        <label class="control__label" for="consent">{t("reg-consent")} " " <a href=paths::PRIVACY>{t("reg-consent-link")}</a></label>
                     </div>
                 </div>
                 <p><button type="submit">{t("reg-submit")}</button></p>

@@ -12,7 +12,7 @@ use crate::mail::outbox;
 use crate::paths;
 use crate::support::cases::{self, Case, Event, State};
 use crate::support::Conversation;
-use crate::web::components::{Crumb, ErrorSummary, FieldErrors, TableOrEmpty, TextareaField};
+use crate::web::components::{CheckboxField, Crumb, ErrorSummary, FieldErrors, TableOrEmpty, TextareaField};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
@@ -129,10 +129,7 @@ fn CasePage(case: Case, messages: Vec<cases::Message>, errors: FieldErrors) -> i
                     <ErrorSummary errors=errors.clone()/>
                     <form method="post" action=action.clone() novalidate>
                         <TextareaField name="testo" label="helpdesk-support-text" error=e.get("testo") rows=6 maxlength=5000/>
-                        <div class="choice">
-                            <input type="checkbox" id="attesa" name="attesa" value="si"/>
-                            <label for="attesa">{t("helpdesk-support-waiting")}</label>
-                        </div>
+                        <CheckboxField name="attesa" label="helpdesk-support-waiting"/>
                         <p>
                             <button type="submit" name="azione" value="rispondi">{t("helpdesk-support-reply")}</button>
                             " "

@@ -450,11 +450,26 @@ async fn an_operator_reads_a_relationship_only_knowing_the_employer_and_it_is_au
     let mut l = crate::dimissioni::luca_operator(&app).await;
     let found = crate::dimissioni::operator_lookup(&mut l).await;
     let id = crate::common::input_value(&found.body, "rapporto").expect("relationship found");
-    let form = format!("/dimissioni-volontarie/nuova/modulo?rapporto={id}&cf_lavoratore={MARIO}");
-    assert_eq!(l.get(&form).await.status, StatusCode::NOT_FOUND, "without the employer");
-    let wrong = l.get(&format!("{form}&cf_datore=12345678903")).await;
+    // Posted, as the page sends it: no codice fiscale in an address.
+    let form = "/dimissioni-volontarie/nuova/modulo";
+    let fields = |employer: &'static str| {
+        [
+            ("avvio", "si".to_string()),
+            ("rapporto", id.clone()),
+            ("cf_lavoratore", MARIO.into()),
+            ("cf_datore", employer.into()),
+        ]
+    };
+    let without = fields("");
+    let without: Vec<(&str, &str)> = without.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(l.post_form(form, &without, false).await.status, StatusCode::NOT_FOUND, "without the employer");
+    let other = fields("12345678903");
+    let other: Vec<(&str, &str)> = other.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let wrong = l.post_form(form, &other, false).await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND, "with another employer");
-    let right = l.get(&format!("{form}&cf_datore={COMPANY}")).await;
+    let good = fields(COMPANY);
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let right = l.post_form(form, &good, false).await;
     assert_eq!(right.status, StatusCode::OK);
     assert!(right.body.contains("Bianchi Servizi srl"));
     let events = with_conn(&app.state.pool, |c| servizi_lavoro::access::recent(c, 50)).await.expect("audit");

@@ -50,7 +50,8 @@ pub async fn mario_form(app: &TestApp, b: &mut Browser<'_>) -> String {
     assert_eq!(found.status, StatusCode::OK);
     assert!(found.body.contains("Bianchi Servizi srl, dal 01/04/2019"));
     let id = hidden(&found.body, "rapporto");
-    let page = b.get(&format!("/dimissioni-volontarie/nuova/modulo?rapporto={id}")).await;
+    // Posted: no codice fiscale in any address.
+    let page = b.post_form("/dimissioni-volontarie/nuova/modulo", &[("avvio", "si"), ("rapporto", &id)], false).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let _ = app;
     page.body
@@ -383,7 +384,11 @@ async fn operator_review(app: &TestApp, l: &mut Browser<'_>) -> String {
     let employer = hidden(&found.body, "cf_datore");
     assert_eq!(employer, COMPANY, "the employer typed goes with the relationship chosen");
     let form = l
-        .get(&format!("/dimissioni-volontarie/nuova/modulo?rapporto={id}&cf_datore={employer}&cf_lavoratore={MARIO}"))
+        .post_form(
+            "/dimissioni-volontarie/nuova/modulo",
+            &[("avvio", "si"), ("rapporto", &id), ("cf_datore", &employer), ("cf_lavoratore", MARIO)],
+            false,
+        )
         .await
         .body;
     let d = decorrenza(app);

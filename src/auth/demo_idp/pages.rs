@@ -2,6 +2,7 @@
 use super::people::PEOPLE;
 use crate::i18n::t;
 use crate::kernel::{Credential, Level};
+use crate::web::components::{Choice, Choices};
 use leptos::prelude::*;
 
 /// What the demo IdP understood of a verified AuthnRequest.
@@ -65,26 +66,15 @@ pub fn DemoLogin(request: DemoRequest) -> impl IntoView {
             <p class="lead">{crate::i18n::t_args("demo-asked-level", &[("level", asked.number().to_string())])}</p>
             <form method="post" action=request.sso_path.clone()>
                 <input type="hidden" name="request" value=request.query.clone()/>
-                <fieldset>
-                    <legend>{t("demo-choose-person")}</legend>
-                    {PEOPLE
-                        .iter()
-                        .filter(|p| p.usable_with(credential))
-                        .enumerate()
-                        .map(|(i, p)| {
-                            let id = format!("person-{}", p.key);
-                            view! {
-                                <div class="radio">
-                                    <input type="radio" name="person" id=id.clone() value=p.key checked={i == 0}/>
-                                    <label for=id>
-                                        {format!("{} {}", p.given_name, p.family_name)}
-                                        <span class="hint">{format!(" · {} · ", p.identifier(credential))}{t(p.role)}</span>
-                                    </label>
-                                </div>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
+                <Choices name="person" legend=t("demo-choose-person") choices=PEOPLE
+                    .iter()
+                    .filter(|p| p.usable_with(credential))
+                    .enumerate()
+                    .map(|(i, p)| {
+                        Choice::new(p.key, format!("{} {}", p.given_name, p.family_name), i == 0)
+                            .hint(format!("{} · {}", p.identifier(credential), t(p.role)))
+                    })
+                    .collect()/>
                 {(credential != Credential::Cie).then(|| view! {
                     <label for="level">{t("demo-level")}</label>
                     <select id="level" name="level">

@@ -1,5 +1,6 @@
 //! Form pieces that make errors accessible: a summary that links to each
 //! field, and fields that carry their value, hint and error.
+use super::choices::{Choice, Control};
 use crate::i18n::t;
 use leptos::prelude::*;
 
@@ -136,21 +137,12 @@ pub fn CheckboxField(
     #[prop(optional)] checked: bool,
     #[prop(optional_no_strip)] error: Option<&'static str>,
 ) -> impl IntoView {
+    let choice = Choice::new("si", t(label), checked);
+    let described_by = error.map(|_| format!("{name}-error"));
     view! {
         <div class="field" class:field--error=error.is_some()>
             {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{t(e)}</p> })}
-            <div class="radio">
-                <input
-                    type="checkbox"
-                    id=name
-                    name=name
-                    value="si"
-                    checked=checked
-                    aria-invalid=error.map(|_| "true")
-                    aria-describedby=error.map(|_| format!("{name}-error"))
-                />
-                <label for=name>{t(label)}</label>
-            </div>
+            <Control kind="checkbox" name id=name.to_string() choice described_by invalid=error.is_some()/>
         </div>
     }
 }
