@@ -200,6 +200,11 @@ pub fn delega(id: DelegaId) -> String {
     fill(DELEGA, "id", &id.to_string())
 }
 
+/// The delega's page right after an action, confirming it (`esito`: the outcome's code).
+pub fn delega_done(id: DelegaId, esito: &str) -> String {
+    format!("{}?esito={esito}", delega(id))
+}
+
 pub fn delega_action(id: DelegaId) -> String {
     fill(DELEGA_ACTION, "id", &id.to_string())
 }

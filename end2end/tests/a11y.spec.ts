@@ -182,7 +182,7 @@ test("axe finds no violation on the organisation pages, in both languages", asyn
   await expectNoViolations(page); // a soggetto abilitato's profile
   await page.getByRole("link", { name: /^Gestisci membri e attività/ }).click();
   const members = page.url();
-  await page.getByRole("button", { name: "Invia l'invito" }).click();
+  await page.getByRole("button", { name: "Continua" }).click();
   await expect(page.getByRole("alert")).toContainText("codice fiscale di persona valido");
   await expectNoViolations(page); // members, the invite form with its error
   await page.goto(`${members}?lang=en`);
@@ -229,7 +229,7 @@ test("axe finds no violation on the deleghe pages, in both languages", async ({ 
   // Granting a delega needs level 2.
   await signInWithDemoIdp(page, "Mario Rossi", { level: "2" });
   await page.goto("/deleghe/nuova");
-  await page.getByRole("button", { name: "Conferisci la delega" }).click();
+  await page.getByRole("button", { name: "Continua" }).click();
   await expect(page.getByRole("alert")).toBeVisible();
   await expectNoViolations(page); // the form with every error
   await page.getByLabel("Codice fiscale del delegato").fill("SPSNNA90T64F839O");
@@ -237,10 +237,27 @@ test("axe finds no violation on the deleghe pages, in both languages", async ({ 
   await page.getByLabel("Tutti i servizi che posso delegare").check();
   const end = new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10);
   await page.getByLabel("Valida fino al").fill(end);
+  await page.getByRole("button", { name: "Continua" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Controlla la delega prima di conferirla");
+  await expectNoViolations(page); // check your answers
+  await page.getByRole("button", { name: "Modifica tipo di delega" }).click();
+  await expect(page.getByLabel("Temporanea", { exact: true })).toBeChecked();
+  await page.getByRole("button", { name: "Continua" }).click();
   await page.getByRole("button", { name: "Conferisci la delega" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Delega conferita");
+  await expectNoViolations(page); // the confirmation, with the acceptance code
+  const granted = page.url();
+  await page.goto(`${granted}&lang=en`);
+  await expectNoViolations(page);
+  await page.goto(`${granted}&lang=it`);
+  await page.getByRole("link", { name: "Vai alla delega" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Delega per Mario Rossi");
-  await expectNoViolations(page); // the grantor's view, with the acceptance code
+  await expectNoViolations(page); // the grantor's view
   const delega = page.url();
+  await page.getByRole("button", { name: "Revoca la delega" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Revocare la delega?");
+  await expectNoViolations(page); // the question before an irreversible act
+  await page.getByRole("link", { name: "No, torna alla delega" }).click();
   await page.goto(`${delega}?lang=en`);
   await expectNoViolations(page);
   await page.goto("/deleghe?lang=en");
@@ -281,6 +298,12 @@ test("axe finds no violation along the Dimissioni volontarie pages, in both lang
   await page.getByRole("button", { name: "Controlla prima di trasmettere" }).click();
   await expectNoViolations(page); // the review
   await page.getByRole("button", { name: "Trasmetti" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Dimissioni per giusta causa trasmesse");
+  await expectNoViolations(page); // the confirmation page
+  await page.goto(`${page.url()}&lang=en`);
+  await expectNoViolations(page);
+  await page.goto(page.url().replace("&lang=en", "&lang=it"));
+  await page.getByRole("link", { name: "Vedi il modulo e l'esito di ogni invio" }).click();
   await expectNoViolations(page); // the module, its deliveries, the revoca
   const module = page.url();
   await page.goto(`${module}?lang=en`);
@@ -337,6 +360,7 @@ test("a worker's retrieval code lets another soggetto abilitato find and revoke 
   await page.getByLabel("E-mail del lavoratore").fill("mario.rossi@example.org");
   await page.getByRole("button", { name: "Controlla prima di trasmettere" }).click();
   await page.getByRole("button", { name: "Trasmetti" }).click();
+  await page.getByRole("link", { name: "Vedi il modulo e l'esito di ogni invio" }).click();
   const code = (await page.getByRole("heading", { level: 1 }).textContent())!.replace("Modulo ", "");
   const retrieval = (await page.locator("dt:has-text('Codice di recupero') + dd").textContent())!.trim();
   expect(retrieval).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
@@ -365,7 +389,7 @@ test("a worker's retrieval code lets another soggetto abilitato find and revoke 
   await luca.getByLabel("PIN della delega firmata").fill(pin);
   await luca.getByLabel(/^Confermo di voler revocare/).check();
   await luca.getByRole("button", { name: "Revoca il modulo" }).click();
-  await expect(luca.getByText("Revoca trasmessa")).toBeVisible();
+  await expect(luca.getByRole("heading", { level: 1 })).toHaveText("Revoca trasmessa");
   await expectNoViolations(luca);
 });
 

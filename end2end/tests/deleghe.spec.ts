@@ -26,7 +26,16 @@ test("a legale rappresentante delegates one service; the delegate accepts, uses 
   await page.getByLabel("Solo i servizi scelti qui sotto").check();
   await page.locator('input[value="smart-working"]').check();
   await page.getByLabel("Valida fino al").fill(inAYear());
+  await page.getByRole("button", { name: "Continua" }).click();
+  // Check your answers: the services in words, then the act.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Controlla la delega prima di conferirla");
+  // The delegate by name once they have signed in, else the codice fiscale and "not yet registered".
+  await expect(page.getByText(new RegExp(`(Luca Verdi \\(${LUCA}\\)|${LUCA} \\(non ancora registrato sul portale\\))`))).toBeVisible();
+  await expect(page.getByText("Smart working", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Conferisci la delega" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Delega conferita");
+  await expect(page.getByRole("heading", { name: "Cosa succede ora" })).toBeVisible();
+  await page.getByRole("link", { name: "Vai alla delega" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Delega per Bianchi Servizi srl");
   await expect(page.getByText("In attesa di risposta")).toBeVisible();
   const delega = page.url();
@@ -57,6 +66,9 @@ test("a legale rappresentante delegates one service; the delegate accepts, uses 
   await expect(used).toBeVisible();
   await expect(used.getByRole("link", { name: "Smart working" })).toHaveAttribute("href", "/servizi/smart-working");
   await page.getByRole("button", { name: "Revoca la delega" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Revocare la delega?");
+  await page.getByRole("button", { name: "Sì, revoca la delega" }).click();
+  await expect(page.locator(".banner--success")).toContainText("Hai revocato la delega");
   await expect(page.getByText("Revocata").first()).toBeVisible();
   await luca.goto("/");
   await expect(luca.getByText("Stai operando come: Cittadino")).toBeVisible();

@@ -42,12 +42,17 @@ test("Mario Rossi resigns from the demo company and revokes; Giulia Bianchi, as 
   // Skip link, then the first Tab stop is the act itself (no breadcrumb before it).
   await expect(await firstStopAfterSkipLink(page)).toHaveText("Trasmetti");
   await page.getByRole("button", { name: "Trasmetti" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Modulo \d{17}$/);
-  const code = (await page.getByRole("heading", { level: 1 }).textContent())!.replace("Modulo ", "");
+  // The confirmation: the code large, whom it reached, until when it can be revoked.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Dimissioni trasmesse");
+  const code = (await page.locator(".panel__reference").textContent())!.trim();
+  expect(code).toMatch(/^\d{17}$/);
+  await expect(page.getByText(/revocarle entro le 23:59 del \d{2}\/\d{2}\/\d{4}/)).toBeVisible();
+  await page.getByRole("link", { name: "Vedi il modulo e l'esito di ogni invio" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Modulo ${code}`);
   await expect(page.getByRole("cell", { name: "Ispettorato territoriale del lavoro" })).toBeVisible();
   await page.getByLabel(/^Confermo di voler revocare/).check();
   await page.getByRole("button", { name: "Revoca il modulo" }).click();
-  await expect(page.getByText("Revoca trasmessa")).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Revoca trasmessa");
   await page.goto("/dimissioni-volontarie");
   await expect(page.getByRole("row", { name: new RegExp(`${code}.*Revocato`) })).toBeVisible();
 
@@ -85,6 +90,6 @@ test("a soggetto abilitato files for a worker with the PIN of the paper delega",
   await expect(page.getByRole("alert")).toContainText("non è quello della delega");
   await page.getByLabel("PIN della delega firmata").fill(pin);
   await page.getByRole("button", { name: "Trasmetti" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Modulo \d{17}$/);
-  await expect(page.getByText("Risoluzione consensuale").first()).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Risoluzione consensuale trasmessa");
+  await expect(page.getByText(/Il lavoratore può revocarle entro le 23:59/)).toBeVisible();
 });

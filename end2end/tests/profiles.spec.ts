@@ -1,5 +1,4 @@
 import { test, expect } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
 import { signInWithDemoIdp } from "./flows";
 
 test("Giulia Bianchi associates her company, acts for it and back, without JavaScript", async ({ page }) => {
@@ -37,11 +36,14 @@ test("Giulia invites a colleague, who accepts after signing in and acts for the 
   await page.getByRole("button", { name: "Associa il profilo" }).click();
   await page.getByRole("link", { name: "Gestisci membri e attività Bianchi Servizi srl" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Bianchi Servizi srl");
-  await page.getByRole("button", { name: "Invia l'invito" }).click();
+  await page.getByRole("button", { name: "Continua" }).click();
   await expect(page.getByRole("alert")).toContainText("codice fiscale di persona valido");
   await page.getByLabel("Codice fiscale del collega").fill(ANNA);
   await page.getByLabel("Ruolo", { exact: true }).selectOption("operatore");
+  await page.getByRole("button", { name: "Continua" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Controlla l'invito prima di inviarlo");
   await page.getByRole("button", { name: "Invia l'invito" }).click();
+  await expect(page.locator(".banner--success")).toContainText(`Invito inviato a ${ANNA} come Operatore`);
   await expect(page.getByRole("row", { name: new RegExp(`${ANNA}.*In attesa di risposta`) })).toBeVisible();
 
   // Anna, in her own browser, finds the invitation after signing in.
@@ -60,13 +62,12 @@ test("Giulia invites a colleague, who accepts after signing in and acts for the 
   await expect(anna.getByRole("row", { name: /Cambio di profilo.*Bianchi Servizi srl/ }).first()).toBeVisible();
   await other.close();
 
-  // Anna's row can be removed, after a question; Giulia's own says why not.
+  // Anna's row can be removed, after a question (the same page as the delega's
+  // revoca question, which the a11y tests check with axe); Giulia's own says why not.
   await page.reload();
   await expect(page.getByText("Non rimovibile: è l'unica persona che gestisce l'organizzazione.")).toBeVisible();
   await page.getByRole("row", { name: /Anna Esposito/ }).getByRole("link", { name: /^Rimuovi/ }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Rimuovere questo membro?");
-  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  expect(axe.violations.map((v) => v.id)).toEqual([]);
   await page.getByRole("link", { name: "No, torna ai membri" }).click();
 
   // Giulia sees both in the company's activity.

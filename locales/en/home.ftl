@@ -16,3 +16,7 @@ home-help-link = Go to the help page
 profile-citizen = Citizen
 profile-company = Company
 profile-intermediary = Authorised intermediary
+home-words-heading = Italian words you will meet here
+home-words-codice-fiscale = The Italian tax identification code: 16 characters for a person, 11 digits for a company. It identifies you on every service.
+home-words-delega = A written authority to act for someone else (like a power of attorney), limited to the services and dates it names. The person who receives it must accept it.
+home-words-urp = Ufficio Relazioni con il Pubblico: the Ministry's public relations office, which answers questions, requests and complaints.

@@ -14,3 +14,6 @@ footer-accessibility = Accessibility statement
 footer-privacy = Privacy
 footer-cookies = Cookies
 footer-help = Help and URP Online
+next-title = What happens next
+banner-success = Success
+summary-change = Change

@@ -71,3 +71,5 @@ demo-role-eu-worker = Polish citizen, no codice fiscale
 signin-other-browser = The identity provider's answer did not reach the browser you started signing in from (or cookies are blocked). For your safety you were not signed in: start again from this page, in the same browser.
 signin-other-person = You confirmed the sign-in as another person. For your safety the session has been closed: sign in again as yourself.
 signout-request-refused = The sign-out request received from the identity provider is not valid and was not carried out: if you were signed in to Servizi Lavoro, you still are. To sign out, use the "Sign out" button.
+choice-timed-out-title = Your session had ended
+choice-timed-out = For security, the session ends after a period without activity. The form you were sending is not lost: we kept it for 30 minutes. Sign in again and you will find it ready to send.

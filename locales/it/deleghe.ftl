@@ -127,3 +127,38 @@ mail-delega-summary-subject = Le tue deleghe in vigore ({ $month })
 mail-delega-summary-body = Queste sono le deleghe in vigore conferite da te o per le organizzazioni che gestisci (per conto di → delegato, scadenza):
     { $list }
     Puoi revocarle in ogni momento dalla pagina Deleghe di Servizi Lavoro.
+
+# Before an irreversible action, and after each action
+delega-delegate-unknown = { $codice_fiscale } (non ancora registrato sul portale)
+delega-sure-lead = Delega per { $subject } a { $delegate }, valida dal { $from } al { $until }.
+delega-sure-revoca-title = Revocare la delega?
+delega-sure-revoca-effect = Il delegato non potrà più operare per { $subject } dalla sua prossima richiesta. Per ridargli questi poteri servirà una nuova delega, che dovrà accettare di nuovo.
+delega-sure-revoca-submit = Sì, revoca la delega
+delega-sure-rifiuta-title = Rifiutare la delega?
+delega-sure-rifiuta-effect = Chi l'ha conferita riceverà un'e-mail. Per operare per { $subject } servirà una nuova delega.
+delega-sure-rifiuta-submit = Sì, rifiuta la delega
+delega-sure-rinuncia-title = Rinunciare alla delega?
+delega-sure-rinuncia-effect = Non potrai più operare per { $subject } dalla tua prossima richiesta; chi l'ha conferita riceverà un'e-mail. Per tornare a operare servirà una nuova delega.
+delega-sure-rinuncia-submit = Sì, rinuncio alla delega
+delega-sure-cancel = No, torna alla delega
+delega-done-conferita = Delega conferita.
+delega-done-accettata = Hai accettato la delega: puoi operare come delegato dalla pagina Gestione profili.
+delega-done-rifiutata = Hai rifiutato la delega. Chi l'ha conferita è stato avvisato per e-mail.
+delega-done-rinunciata = Hai rinunciato alla delega. Chi l'ha conferita è stato avvisato per e-mail.
+delega-done-revocata = Hai revocato la delega: non vale più dalla prossima richiesta del delegato, che è stato avvisato per e-mail.
+delega-done-chiesta = Hai chiesto di usare la delega oggi: chi l'ha conferita deve approvarlo.
+delega-done-approvata = Hai approvato l'uso della delega per oggi.
+delega-granted-title = Delega conferita
+delega-granted-code = Codice di accettazione da comunicare al delegato
+delega-granted-lead = Hai conferito una delega per { $subject } a { $delegate }.
+delega-next-find = { $delegate } trova la delega tra le deleghe ricevute quando accede al portale, e riceve un'e-mail se ne ha indicata una. Può accettarla fino al { $by }; dopo, la richiesta scade.
+delega-next-code = Può accettarla anche scrivendo il codice qui sopra nella pagina Deleghe: comunicaglielo tu, di persona o per telefono.
+delega-next-then = Dopo l'accettazione potrà operare per { $subject } dal { $from } al { $until }, per: { $services }.
+delega-next-temporanea = È una delega temporanea: ogni giorno in cui vorrà usarla te lo chiederà, e dovrai approvarlo.
+delega-next-revoke = Puoi revocarla in qualsiasi momento dalla pagina della delega; il delegato riceve un'e-mail per ogni tua decisione.
+delega-granted-open = Vai alla delega
+delega-granted-all = Torna alle deleghe
+delega-new-continue = Continua
+delega-check-title = Controlla la delega prima di conferirla
+delega-check-delegate = Delegato
+delega-check-note = Conferendo la delega, il delegato la riceve e deve accettarla; da allora potrà operare per i servizi e nel periodo indicati. Potrai revocarla in qualsiasi momento.

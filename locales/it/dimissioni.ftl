@@ -227,8 +227,8 @@ dim-retrieve-error-code = Scriva il codice di recupero: dodici lettere e cifre, 
 dim-retrieve-error-none = Nessun modulo corrisponde a questo codice di recupero e a questo codice fiscale: li controlli entrambi con il lavoratore
 dim-retrieve-not-operator-title = Ricerca riservata ai soggetti abilitati
 dim-retrieve-not-operator = Solo chi opera per un soggetto abilitato (patronato, sindacato, consulente del lavoro, ente bilaterale, commissione di certificazione, sede dell'Ispettorato del lavoro) può ritrovare un modulo con il codice di recupero. Se il modulo è suo, lo trova nell'elenco dei suoi moduli.
-mail-dim-module-body-worker = Il lavoratore { $worker } ha trasmesso il modulo { $code } che riguarda il rapporto di lavoro con { $employer } (D.Lgs. 151/2015, art. 26). Il modulo è allegato in PDF. Il suo codice di recupero è { $retrieval }: con questo codice e il suo codice fiscale qualsiasi soggetto abilitato o l'Ispettorato del lavoro può ritrovare il modulo e revocarlo con lei entro sette giorni. Se ci ripensa, può revocare le dimissioni fino al { $until } compreso: entri nel portale con SPID o CIE, apra { $link } e scelga «Revoca il modulo»; oppure si rivolga a un soggetto abilitato o all'Ispettorato del lavoro con il codice di recupero. Dopo quella data le dimissioni non si possono più revocare online.
-mail-dim-module-body-abilitato-worker = { $by }, per il lavoratore { $worker } che ha firmato la delega, ha trasmesso il modulo { $code } che riguarda il rapporto di lavoro con { $employer } (D.Lgs. 151/2015, art. 26). Il modulo è allegato in PDF. Il suo codice di recupero è { $retrieval }: con questo codice e il suo codice fiscale qualsiasi soggetto abilitato o l'Ispettorato del lavoro può ritrovare il modulo e revocarlo con lei entro sette giorni. Se ci ripensa, può revocare le dimissioni fino al { $until } compreso: entri nel portale con SPID o CIE, apra { $link } e scelga «Revoca il modulo»; oppure si rivolga a un soggetto abilitato o all'Ispettorato del lavoro con il codice di recupero. Dopo quella data le dimissioni non si possono più revocare online.
+mail-dim-module-body-worker = Hai trasmesso il modulo { $code } per il rapporto di lavoro con { $employer } (D.Lgs. 151/2015, art. 26): lo trovi allegato in PDF. Lo abbiamo inviato al datore di lavoro e, dove previsto, all'Ispettorato del lavoro. Se ci ripensi, puoi revocarlo fino al { $until } compreso (ora italiana): entra nel portale con SPID o CIE, apri { $link } e scegli «Revoca il modulo»; oppure rivolgiti a un soggetto abilitato o all'Ispettorato del lavoro con il tuo codice di recupero, { $retrieval }, e il tuo codice fiscale. Dopo quella data le dimissioni non si possono più revocare online.
+mail-dim-module-body-abilitato-worker = { $by } ha trasmesso per te, con la delega che hai firmato, il modulo { $code } per il rapporto di lavoro con { $employer } (D.Lgs. 151/2015, art. 26): lo trovi allegato in PDF. Lo abbiamo inviato al datore di lavoro e, dove previsto, all'Ispettorato del lavoro. Se ci ripensi, puoi revocarlo fino al { $until } compreso (ora italiana): entra nel portale con SPID o CIE, apri { $link } e scegli «Revoca il modulo»; oppure rivolgiti a un soggetto abilitato o all'Ispettorato del lavoro con il tuo codice di recupero, { $retrieval }, e il tuo codice fiscale. Dopo quella data le dimissioni non si possono più revocare online.
 dim-delivery-refused = Non consegnato: indirizzo inesistente o rifiutato dal server del destinatario
 dim-delivery-gave-up = { $count ->
     [one] Non consegnato dopo un tentativo
@@ -264,3 +264,25 @@ dim-back = Indietro
 dim-own-title = I tuoi rapporti di lavoro attivi
 dim-own-lead = Li abbiamo trovati nelle Comunicazioni Obbligatorie con il tuo codice fiscale: scegli quello da cui ti dimetti.
 dim-own-other = Non è tra questi? Cercalo con il codice fiscale del datore di lavoro
+
+# The page right after sending
+dim-sent-title-dimissioni = Dimissioni trasmesse
+dim-sent-title-giusta-causa = Dimissioni per giusta causa trasmesse
+dim-sent-title-risoluzione-consensuale = Risoluzione consensuale trasmessa
+dim-sent-title-revoca = Revoca trasmessa
+dim-sent-code = Codice del modulo
+dim-sent-open = Vedi il modulo e l'esito di ogni invio
+dim-next-sent-itl = Lo abbiamo inviato al datore di lavoro ({ $employer }) e all'Ispettorato territoriale del lavoro; una copia arriva anche a { $email }.
+dim-next-sent = Lo abbiamo inviato al datore di lavoro ({ $employer }); una copia arriva anche a { $email }.
+dim-next-effect-dimissioni = Le dimissioni hanno effetto dal { $day }, la data di decorrenza indicata. Il preavviso previsto dal contratto va comunque rispettato, salvo diverso accordo con il datore di lavoro.
+dim-next-effect-giusta-causa = Per giusta causa il preavviso non è dovuto: il rapporto termina dal { $day }.
+dim-next-effect-risoluzione = Il rapporto termina dal { $day }, come concordato con il datore di lavoro.
+dim-next-revoke-worker = Se cambi idea puoi revocarle entro le 23:59 del { $day } (ora italiana): apri il modulo da Dimissioni volontarie e usa «Revoca il modulo». Dopo quel giorno non si possono più revocare.
+dim-next-revoke-operator = Il lavoratore può revocarle entro le 23:59 del { $day } (ora italiana), da solo con SPID o CIE oppure tramite un soggetto abilitato.
+dim-next-hand-over = Consegna al lavoratore la sua copia in PDF: riporta il codice con cui ritrovarla.
+dim-next-revoca-effect = Il modulo { $code } non ha più effetto: il rapporto di lavoro continua come prima.
+dim-next-find = Ritrovi il modulo, il PDF e l'esito di ogni invio in Dimissioni volontarie, con il codice qui sopra.
+mail-dim-module-subject-worker = Hai trasmesso il modulo { $code }
+mail-dim-revoca-subject-worker = Hai revocato le dimissioni: modulo { $code }
+mail-dim-revoca-body-worker = Hai revocato, con il modulo { $code }, le dimissioni o la risoluzione consensuale del rapporto di lavoro con { $employer }: il rapporto continua come prima. La revoca è allegata in PDF; l'abbiamo inviata agli stessi destinatari del modulo revocato.
+mail-dim-revoca-body-abilitato-worker = { $by } ha revocato per te, con la delega che hai firmato e il modulo { $code }, le dimissioni o la risoluzione consensuale del rapporto di lavoro con { $employer }: il rapporto continua come prima. La revoca è allegata in PDF; l'abbiamo inviata agli stessi destinatari del modulo revocato.

@@ -16,3 +16,7 @@ home-help-link = Vai alla pagina di aiuto
 profile-citizen = Cittadino
 profile-company = Azienda
 profile-intermediary = Soggetto abilitato
+home-words-heading = Parole italiane che incontrerai
+home-words-codice-fiscale = Il codice che identifica ogni persona (16 caratteri) e ogni impresa (11 cifre) presso l'Agenzia delle Entrate.
+home-words-delega = Il potere, dato per iscritto, di agire per un'altra persona o un'impresa, limitato ai servizi e alle date indicati; chi la riceve deve accettarla.
+home-words-urp = Ufficio Relazioni con il Pubblico: l'ufficio del Ministero che risponde a domande, richieste e reclami.

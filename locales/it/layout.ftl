@@ -14,3 +14,6 @@ footer-accessibility = Dichiarazione di accessibilità
 footer-privacy = Privacy
 footer-cookies = Cookie
 footer-help = Aiuto e URP Online
+next-title = Cosa succede ora
+banner-success = Fatto
+summary-change = Modifica

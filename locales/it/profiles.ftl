@@ -99,3 +99,4 @@ audit-on-member-of = Un membro di { $name }
 audit-on-invitation-of = Un invito di { $name }
 audit-on-company = L'azienda con codice fiscale { $name }
 audit-on-profile = Il profilo con cui operare
+activity-times = ({ $count } volte di seguito)

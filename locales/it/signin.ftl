@@ -70,3 +70,5 @@ demo-role-eu-worker = cittadino polacco, nessun codice fiscale
 signin-other-browser = La risposta del gestore dell'identità non è arrivata al browser da cui hai iniziato l'accesso (o i cookie sono bloccati). Per sicurezza non ti abbiamo fatto entrare: ricomincia l'accesso da questa pagina, nello stesso browser.
 signin-other-person = Hai confermato l'accesso con l'identità di un'altra persona. Per sicurezza la sessione è stata chiusa: accedi di nuovo con la tua identità.
 signout-request-refused = La richiesta di uscita ricevuta dal gestore dell'identità non è valida e non è stata eseguita: se eri collegato a Servizi Lavoro, lo sei ancora. Per uscire usa il pulsante «Esci».
+choice-timed-out-title = La sessione era scaduta
+choice-timed-out = Per sicurezza la sessione finisce dopo un periodo senza attività. Il modulo che stavi inviando non è andato perso: lo abbiamo conservato per 30 minuti. Accedi di nuovo e lo ritroverai pronto da inviare.

@@ -114,6 +114,28 @@ pub struct AuditEvent {
     pub request_id: String,
 }
 
+impl AuditEvent {
+    /// The same act as `other`: who, for whom, what, on what, with what outcome.
+    fn same_act(&self, other: &AuditEvent) -> bool {
+        (self.actor_account_id, &self.subject, self.action, &self.resource, self.outcome)
+            == (other.actor_account_id, &other.subject, other.action, &other.resource, other.outcome)
+    }
+}
+
+/// Events as people read them: one row per act, however many pages it took
+/// (the same page viewed again and again in a row is one row, with how
+/// many times). Newest first, as given.
+pub fn in_runs(events: &[AuditEvent]) -> Vec<(&AuditEvent, usize)> {
+    let mut out: Vec<(&AuditEvent, usize)> = Vec::new();
+    for e in events {
+        match out.last_mut() {
+            Some((first, n)) if first.same_act(e) => *n += 1,
+            _ => out.push((e, 1)),
+        }
+    }
+    out
+}
+
 pub fn record(conn: &mut AnyConnection, e: &AuditEvent) -> QueryResult<()> {
     diesel::insert_into(a::table)
         .values((
@@ -174,7 +196,32 @@ pub fn under_delega(conn: &mut AnyConnection, id: DelegaId, limit: i64) -> Query
 
 #[cfg(test)]
 mod tests {
-    use super::{Action, AuditAction};
+    use super::{in_runs, Action, AuditAction, AuditEvent, Outcome};
+
+    fn viewed(resource: &str, minute: u32) -> AuditEvent {
+        AuditEvent {
+            at: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).and_then(|d| d.and_hms_opt(10, minute, 0)).expect("time"),
+            actor_account_id: None,
+            subject: "org:1/delega:2".into(),
+            action: AuditAction::Decided(Action::View),
+            resource: resource.into(),
+            outcome: Outcome::Allowed,
+            reason: "allowed".into(),
+            request_id: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_same_page_viewed_in_a_row_is_one_row_with_its_count() {
+        let events = [
+            viewed("dimissioni:list", 3),
+            viewed("dimissioni:list", 2),
+            viewed("service:x", 1),
+            viewed("dimissioni:list", 0),
+        ];
+        let runs: Vec<(String, usize)> = in_runs(&events).into_iter().map(|(e, n)| (e.resource.clone(), n)).collect();
+        assert_eq!(runs, [("dimissioni:list".into(), 2), ("service:x".into(), 1), ("dimissioni:list".into(), 1)]);
+    }
     use crate::i18n::Lang;
 
     /// Each action reads back from its stored code and has its name in both languages.

@@ -20,7 +20,9 @@ mod audit;
 mod decision;
 mod reference;
 
-pub use audit::{about_organisation, by_actor, recent, record, under_delega, AuditAction, AuditEvent, Outcome};
+pub use audit::{
+    about_organisation, by_actor, in_runs, recent, record, under_delega, AuditAction, AuditEvent, Outcome,
+};
 pub use decision::{
     authorize, Action, DelegaLimit, Denial, Listing, Requirements, Resource, DIMISSIONI, HELPDESK_LEVEL, MANAGE_LEVEL,
 };

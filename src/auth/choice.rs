@@ -149,6 +149,13 @@ fn LoginChoicePage(back: Return) -> impl IntoView {
         <Page title=t("choice-title")>
             <h1>{t("choice-title")}</h1>
             <p class="lead">{t("choice-lead")}</p>
+            // Sent here by a form posted after the session ended: why, and that nothing typed is lost.
+            {(back.next.as_deref() == Some(paths::KEPT_FORM)).then(|| view! {
+                <div class="notice" role="status">
+                    <h2>{t("choice-timed-out-title")}</h2>
+                    <p>{t("choice-timed-out")}</p>
+                </div>
+            })}
             {back.level.map(|l| view! {
                 <p class="notice" role="status">{crate::i18n::t_args("choice-level-needed", &[("level", l.to_string())])}</p>
             })}

@@ -10,7 +10,7 @@ use crate::i18n::{t, t_args, use_lang};
 use crate::identity::account;
 use crate::kernel::Principal;
 use crate::paths;
-use crate::web::components::{Choice, Choices, Control, Crumb, TableOrEmpty};
+use crate::web::components::{Choice, Choices, Control, Crumb, SuccessBanner, TableOrEmpty};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
@@ -34,29 +34,32 @@ struct Data {
     max_hours: i64,
     /// Back from saving the choices (`?salvate=si`): they are confirmed.
     saved: bool,
+    /// Another session just ended.
+    ended: bool,
 }
 
 /// `GET /area-personale/sessioni?salvate=si`.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct SessionsQuery {
     salvate: Option<String>,
+    chiusa: Option<String>,
 }
 
 #[component]
 fn SessionsPage(d: Data) -> impl IntoView {
     let lang = use_lang();
-    let rows: Vec<AnyView> = d
+    let rows: Vec<Vec<AnyView>> = d
         .sessions
         .iter()
         .map(|s| {
             let this = s.reference == d.current;
             let device = s.device.clone().unwrap_or_else(|| "?".into());
-            view! {
-                <tr>
-                    <td>{device.clone()} {this.then(|| view! { <br/><strong>{t("sessions-this")}</strong> })}</td>
-                    <td>{s.last_seen.map(|x| format_when(x, lang)).unwrap_or_default()}</td>
-                    <td>{format_when(s.expires_at, lang)}</td>
-                    <td>
+            vec![
+                view! { {device.clone()} {this.then(|| view! { <br/><strong>{t("sessions-this")}</strong> })} }
+                    .into_any(),
+                s.last_seen.map(|x| format_when(x, lang)).unwrap_or_default().into_any(),
+                format_when(s.expires_at, lang).into_any(),
+                view! {
                         {(!this).then(|| view! {
                             <form method="post" action=paths::SESSIONS_END class="inline-form">
                                 <input type="hidden" name="sessione" value=s.reference.clone()/>
@@ -67,10 +70,9 @@ fn SessionsPage(d: Data) -> impl IntoView {
                                 </button>
                             </form>
                         })}
-                    </td>
-                </tr>
-            }
-            .into_any()
+                }
+                .into_any(),
+            ]
         })
         .collect();
     let longer = d.default_minutes * LONGER;
@@ -87,15 +89,15 @@ fn SessionsPage(d: Data) -> impl IntoView {
     view! {
         <Page title=t("sessions-title") trail=vec![Crumb { label: t("area-title"), href: paths::PERSONAL_AREA.into() }]>
             <h1>{t("sessions-title")}</h1>
-            // The choices just saved, confirmed.
-            {d.saved
-                .then(|| view! { <p class="notice" role="status">{t("sessions-saved")}</p> })}
+            // The choices just saved, or a session just ended, confirmed.
+            {d.saved.then(|| view! { <SuccessBanner text=t("sessions-saved")/> })}
+            {d.ended.then(|| view! { <SuccessBanner text=t("sessions-ended")/> })}
             <p class="lead">{t("sessions-lead")}</p>
             <TableOrEmpty
                 caption="sessions-caption"
                 empty="sessions-none"
                 columns=&["sessions-col-device", "sessions-col-last", "sessions-col-until", "sessions-col-action"]
-                rows
+                cells=rows
             />
             <form method="post" action=paths::SESSIONS_END>
                 <input type="hidden" name="tutte" value="si"/>
@@ -141,6 +143,7 @@ pub async fn page(
         default_minutes: req.state.config.session_idle_minutes,
         max_hours: req.state.config.session_max_hours,
         saved: q.salvate.as_deref() == Some("si"),
+        ended: q.chiusa.as_deref() == Some("si"),
     };
     Ok(req.render(StatusCode::OK, move || view! { <SessionsPage d/> }.into_any()))
 }
@@ -172,7 +175,7 @@ pub async fn end(
         // Someone else's session, or one already gone: nothing to close here.
         return Err(AppError::NotFound);
     }
-    Ok(Redirect::to(paths::SESSIONS).into_response())
+    Ok(Redirect::to(&format!("{}?chiusa=si", paths::SESSIONS)).into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,9 +1,11 @@
 //! `POST /deleghe/{id}/azione`: each side's actions on a delega, through the
 //! lifecycle (an illegal transition is a 409), mailed to both sides; and
 //! `POST /deleghe/codice`: accepting with the code the grantor passed on.
+use super::confirm;
 use super::lifecycle::{Event, State};
 use super::model::{self, Kind};
 use super::notify::{self, Notice};
+use super::outcome::Done;
 use super::pages::{self, Lists};
 use super::permit::permit;
 use crate::access::Action;
@@ -22,6 +24,8 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 pub struct ActionForm {
     pub azione: Option<String>,
+    /// `si` once the person answered the question before an irreversible action.
+    pub conferma: Option<String>,
 }
 
 fn conflict(state: State) -> AppError {
@@ -33,13 +37,14 @@ fn conflict(state: State) -> AppError {
     }
 }
 
-/// The lifecycle event for a side's action, and the mail it sends.
-fn event_for(action: &str) -> Option<(Action, Event, Notice)> {
+/// The lifecycle event for a side's action, the mail it sends and what the
+/// page confirms afterwards.
+fn event_for(action: &str) -> Option<(Action, Event, Notice, Done)> {
     Some(match action {
-        "accetta" => (Action::Decide, Event::Accept, Notice::Accepted),
-        "rifiuta" => (Action::Decide, Event::Refuse, Notice::Refused),
-        "rinuncia" => (Action::Decide, Event::Renounce, Notice::Renounced),
-        "revoca" => (Action::Change, Event::Revoke, Notice::Revoked),
+        "accetta" => (Action::Decide, Event::Accept, Notice::Accepted, Done::Accepted),
+        "rifiuta" => (Action::Decide, Event::Refuse, Notice::Refused, Done::Refused),
+        "rinuncia" => (Action::Decide, Event::Renounce, Notice::Renounced, Done::Renounced),
+        "revoca" => (Action::Change, Event::Revoke, Notice::Revoked, Done::Revoked),
         _ => return None,
     })
 }
@@ -54,7 +59,7 @@ pub async fn act(
     let (account, now, lang, state) = (who.actor.account_id, req.state.clock.now(), req.lang, req.state.clone());
     let today = crate::kernel::clock::rome(now).date();
     // Each change and its mails: one transaction.
-    match action.as_str() {
+    let done = match action.as_str() {
         // A temporanea: the delegate asks for today, the grantor's side approves.
         "chiedi" => {
             let (_, d) = permit(&req, &who, id, Action::Decide).await?;
@@ -69,6 +74,7 @@ pub async fn act(
                 Ok(())
             })
             .await?;
+            Done::Asked
         }
         "approva" => {
             let (_, d) = permit(&req, &who, id, Action::Change).await?;
@@ -85,16 +91,25 @@ pub async fn act(
             if !approved {
                 return Err(conflict(was));
             }
+            Done::Approved
         }
         other => {
-            let (side, event, mail) =
+            let (side, event, mail, done) =
                 event_for(other).ok_or_else(|| AppError::BadRequest(format!("action {other:?}")))?;
-            permit(&req, &who, id, side).await?;
+            let (_, d) = permit(&req, &who, id, side).await?;
+            // Only accepting can be undone (by renouncing): the rest is asked first.
+            if event != Event::Accept && form.conferma.as_deref() != Some("si") {
+                if d.state.after(event).is_none() {
+                    return Err(conflict(d.state));
+                }
+                return confirm::question(&req, d, event, other).await;
+            }
             change(&req, id, event, mail, account).await?;
+            done
         }
-    }
+    };
     req.state.deliver_mail();
-    Ok(Redirect::to(&paths::delega(id)).into_response())
+    Ok(Redirect::to(&paths::delega_done(id, done.code())).into_response())
 }
 
 /// Applies `event` to delega `id` and queues its `mail`, in one transaction;
@@ -153,5 +168,5 @@ pub async fn accept_by_code(
     permit(&req, &who, id, Action::Decide).await?;
     change(&req, id, Event::Accept, Notice::Accepted, who.actor.account_id).await?;
     req.state.deliver_mail();
-    Ok(Redirect::to(&paths::delega(id)).into_response())
+    Ok(Redirect::to(&paths::delega_done(id, Done::Accepted.code())).into_response())
 }

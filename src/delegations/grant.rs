@@ -6,6 +6,7 @@
 //! profile, never one the law reserves to the person.
 use super::model::{self, Kind, NewDelega};
 use super::notify::{self, Notice};
+use super::outcome::Done;
 use crate::access::{self, Action, Permit, Resource};
 use crate::catalog::model::{self as catalog, Service};
 use crate::db::with_conn;
@@ -16,7 +17,9 @@ use crate::kernel::CodiceFiscale;
 use crate::kernel::OrganisationId;
 use crate::kernel::{Principal, Profile};
 use crate::paths;
-use crate::web::components::{Choice, Choices, Crumb, ErrorSummary, Field, FieldErrors};
+use crate::web::check_answers::{self, CheckAnswers};
+use crate::web::components::{Answer, Choice, Choices, Crumb, ErrorSummary, Field, FieldErrors};
+use crate::web::format::format_date;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
 use axum::extract::Query;
@@ -128,7 +131,7 @@ fn GrantPage(
                 <Field name="dal" label="delega-from" kind="date" value=v.from.clone() error=e.get("dal")/>
                 <Field name="al" label="delega-until" kind="date" hint="delega-until-hint" value=v.until.clone() error=e.get("al")/>
                 <p class="hint">{crate::i18n::t_args("delega-max", &[("years", max_years.to_string())])}</p>
-                <p><button type="submit">{t("delega-new-submit")}</button></p>
+                <p><button type="submit">{t("delega-new-continue")}</button></p>
             </form>
         </Page>
     }
@@ -201,6 +204,8 @@ pub struct GrantForm {
     servizio: Vec<String>,
     dal: String,
     al: String,
+    /// From the check page: `conferma` grants, `modifica` shows the form again.
+    passo: String,
 }
 
 /// `POST /deleghe/nuova`.
@@ -220,6 +225,11 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<G
     let permit = may_grant(&req, &subject, (!v.all).then_some(v.services.as_slice())).await?;
     let (today, max_years) =
         (crate::kernel::clock::italian_day(req.state.clock.now()), req.state.config.delega_max_years);
+    if form.passo == check_answers::CHANGE {
+        return Ok(req.render(StatusCode::OK, move || {
+            view! { <GrantPage subject subjects v errors=FieldErrors::default() max_years/> }.into_any()
+        }));
+    }
     let mut errors = FieldErrors::default();
     let delegate = CodiceFiscale::personal(&v.codice_fiscale).map(String::from);
     match &delegate {
@@ -273,6 +283,24 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<G
     else {
         return Ok(again(errors, v, subject, subjects));
     };
+    if form.passo != check_answers::CONFIRM {
+        let (answers, hidden) =
+            answers(&req, &subject, &v, &delegate, kind, services.as_deref(), (from, until)).await?;
+        return Ok(req.render(StatusCode::OK, move || {
+            view! {
+                <CheckAnswers
+                    title=t("delega-check-title")
+                    answers
+                    action=paths::DELEGA_NEW.to_string()
+                    hidden
+                    submit=t("delega-new-submit")
+                    note=t("delega-check-note")
+                    trail=vec![Crumb { label: t("deleghe-title"), href: paths::DELEGHE.into() }]
+                />
+            }
+            .into_any()
+        }));
+    }
     let new = NewDelega {
         grantor: who.actor.account_id,
         organisation: subject.organisation,
@@ -299,5 +327,45 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<G
         return Ok(again(errors, v, subject, subjects));
     };
     req.state.deliver_mail();
-    Ok(Redirect::to(&paths::delega(delega.id)).into_response())
+    Ok(Redirect::to(&paths::delega_done(delega.id, Done::Granted.code())).into_response())
+}
+
+/// The answers in words before the delega is granted (a change button
+/// each), and the hidden fields that carry them.
+async fn answers(
+    req: &PageRequest,
+    subject: &Subject,
+    v: &Values,
+    delegate: &str,
+    kind: Kind,
+    services: Option<&[String]>,
+    (from, until): (NaiveDate, NaiveDate),
+) -> AppResult<(Vec<Answer>, Vec<(&'static str, String)>)> {
+    let lang = req.lang;
+    let named = super::confirm::delegate_named(req, delegate).await?;
+    let change = |field: &str| Some(format!("{}#{field}", paths::DELEGA_NEW));
+    let services_named = match services {
+        None => vec![lang.t("delega-scope-all")],
+        Some(list) => {
+            list.iter().filter_map(|slug| catalog::find(slug)).map(|s| s.name.get(lang).to_string()).collect()
+        }
+    };
+    let answers = vec![
+        Answer { question: lang.t("delega-for"), answer: vec![subject.name.clone()], change: None },
+        Answer { question: lang.t("delega-check-delegate"), answer: vec![named], change: change("codice_fiscale") },
+        Answer { question: lang.t("delega-kind"), answer: vec![lang.t(kind.name_key())], change: change("tipo") },
+        Answer { question: lang.t("delega-scope"), answer: services_named, change: change("servizi") },
+        Answer { question: lang.t("delega-from"), answer: vec![format_date(from, lang)], change: change("dal") },
+        Answer { question: lang.t("delega-until"), answer: vec![format_date(until, lang)], change: change("al") },
+    ];
+    let mut hidden = vec![
+        ("per", subject.value.clone()),
+        ("codice_fiscale", delegate.to_string()),
+        ("tipo", kind.code().to_string()),
+        ("ambito", if services.is_none() { "tutti" } else { "scelti" }.to_string()),
+        ("dal", v.from.clone()),
+        ("al", v.until.clone()),
+    ];
+    hidden.extend(services.unwrap_or_default().iter().map(|s| ("servizio", s.clone())));
+    Ok((answers, hidden))
 }

@@ -7,12 +7,14 @@
 //! delega's history, and mailed to both sides; the clock's changes are
 //! written by the scheduled job.
 mod actions;
+mod confirm;
 mod grant;
 pub mod in_force;
 pub mod jobs;
 pub mod lifecycle;
 pub mod model;
 mod notify;
+mod outcome;
 mod pages;
 mod permit;
 

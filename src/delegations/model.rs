@@ -83,6 +83,17 @@ impl Delega {
     pub fn subject_name(&self) -> String {
         self.organisation.as_ref().map_or_else(|| self.grantor_name.clone(), |o| o.name.clone())
     }
+
+    /// Its services in words, in `lang` (one line for "all of them").
+    pub fn services_named(&self, lang: crate::i18n::Lang) -> Vec<String> {
+        match &self.services {
+            None => vec![lang.t("delega-scope-all-short")],
+            Some(list) => list
+                .iter()
+                .map(|slug| crate::catalog::model::find(slug).map_or_else(|| slug.clone(), |s| s.name.get(lang).into()))
+                .collect(),
+        }
+    }
 }
 
 type Row = (

@@ -2,8 +2,10 @@
 //! manages) and received, filterable by state, and the acceptance code form;
 //! `/deleghe/{id}`: one delega, its history, what the delegate did under it
 //! (for the grantor's side), and the actions each side may take.
+use super::confirm::{self, GrantedPage};
 use super::lifecycle::State;
 use super::model::{self, Delega, HistoryLine, Kind};
+use super::outcome::Done;
 use super::permit::permit;
 use crate::access::{self, describe, Action, AuditEvent, Names};
 use crate::catalog::model as catalog;
@@ -15,8 +17,8 @@ use crate::kernel::DelegaId;
 use crate::kernel::OrganisationId;
 use crate::kernel::{Credential, Principal};
 use crate::paths;
-use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, TableOrEmpty};
-use crate::web::format::{format_date, format_when};
+use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SuccessBanner, TableOrEmpty};
+use crate::web::format::{format_date, format_when, format_when_times};
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
 use axum::extract::{Path, Query};
@@ -161,11 +163,30 @@ struct Detail {
     delegate_side: bool,
     /// A temporanea's use today: asked, approved, or neither.
     today: Option<model::Approval>,
+    /// The action just done, to confirm.
+    done: Option<Done>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DoneQuery {
+    esito: Option<String>,
 }
 
 /// `GET /deleghe/{id}`: to both sides; to anyone else it does not exist.
-pub async fn detail(req: PageRequest, who: Principal, Path(id): Path<DelegaId>) -> AppResult<Response> {
+/// Right after an action (`?esito=`), it confirms it: a delega just granted
+/// gets its confirmation page, the other actions a banner.
+pub async fn detail(
+    req: PageRequest,
+    who: Principal,
+    Path(id): Path<DelegaId>,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<Response> {
     let (_, delega) = permit(&req, &who, id, Action::View).await?;
+    let done = q.esito.as_deref().and_then(Done::parse);
+    if done == Some(Done::Granted) && delega.grantor_account_id == who.actor.account_id {
+        let delegate = confirm::delegate_named(&req, &delega.delegate_codice_fiscale).await?;
+        return Ok(req.render(StatusCode::OK, move || view! { <GrantedPage d=delega delegate/> }.into_any()));
+    }
     let this = resource(&delega, &who, &req).await?;
     // Each side's buttons, also below the level its actions ask: pressing one
     // then asks for a new authentication, rather than hiding what one may do.
@@ -186,7 +207,7 @@ pub async fn detail(req: PageRequest, who: Principal, Path(id): Path<DelegaId>) 
         Ok((model::history(c, id)?, actions, model::approval_state(c, id, today)?))
     })
     .await?;
-    let data = Detail { delega, history, actions, grantor_side, delegate_side, today };
+    let data = Detail { delega, history, actions, grantor_side, delegate_side, today, done };
     Ok(req.render(StatusCode::OK, move || view! { <DetailPage data/> }.into_any()))
 }
 
@@ -230,13 +251,7 @@ fn DetailPage(data: Detail) -> impl IntoView {
     let lang = use_lang();
     let d = data.delega.clone();
     let id = d.id;
-    let services: Vec<String> = match &d.services {
-        None => vec![t("delega-scope-all-short")],
-        Some(list) => list
-            .iter()
-            .map(|slug| catalog::find(slug).map_or_else(|| slug.clone(), |s| s.name.get(lang).to_string()))
-            .collect(),
-    };
+    let services = d.services_named(lang);
     let temporary = d.kind == Kind::Temporanea;
     let today_state = data.today;
     let mut buttons: Vec<AnyView> = Vec::new();
@@ -272,18 +287,15 @@ fn DetailPage(data: Detail) -> impl IntoView {
         })
         .collect();
     let actions = data.actions.map(|(events, names)| {
-        let rows: Vec<AnyView> = events
-            .iter()
-            .map(|e| {
-                view! {
-                    <tr>
-                        <td>{format_when(e.at, lang)}</td>
-                        <td>{e.action.name(lang)}</td>
-                        <td>{describe(e, &names, lang).into_view()}</td>
-                        <td>{e.outcome.name(lang)}</td>
-                    </tr>
-                }
-                .into_any()
+        let rows: Vec<Vec<AnyView>> = access::in_runs(&events)
+            .into_iter()
+            .map(|(e, times)| {
+                vec![
+                    format_when_times(e.at, times, lang).into_any(),
+                    e.action.name(lang).into_any(),
+                    describe(e, &names, lang).into_view().into_any(),
+                    e.outcome.name(lang).into_any(),
+                ]
             })
             .collect();
         view! {
@@ -293,7 +305,7 @@ fn DetailPage(data: Detail) -> impl IntoView {
                     caption="delega-under-caption"
                     empty="activity-none"
                     columns=&["activity-col-when", "activity-col-action", "activity-col-on", "activity-col-outcome"]
-                    rows
+                    cells=rows
                 />
             </section>
         }
@@ -301,6 +313,7 @@ fn DetailPage(data: Detail) -> impl IntoView {
     let title = t_args("delega-title", &[("subject", d.subject_name())]);
     view! {
         <Page title=title.clone() trail=vec![Crumb { label: t("deleghe-title"), href: paths::DELEGHE.into() }]>
+            {data.done.map(|done| view! { <SuccessBanner text=t(&done.banner_key())/> })}
             <h1>{title}</h1>
             <dl class="facts">
                 <dt>{t("delega-col-state")}</dt><dd><strong>{t(&d.state.name_key())}</strong></dd>

@@ -58,6 +58,7 @@ pub async fn transmit(
     sender: Sender,
     key: String,
     operator: bool,
+    worker_lang: Lang,
 ) -> Result<Result<String, String>, crate::db::DbError> {
     let (s2, now) = (state.clone(), state.clock.now());
     let sent = crate::db::transaction(&state.pool, move |c| {
@@ -67,7 +68,7 @@ pub async fn transmit(
                 pin::spend(c, &key, code)?;
             }
             let m = modulo::by_code(c, code)?.ok_or(diesel::result::Error::NotFound)?;
-            enqueue(c, &s2.mailer, &s2.config.base_url, &m, now)?;
+            enqueue(c, &s2.mailer, &s2.config.base_url, &m, worker_lang, now)?;
         }
         Ok(code)
     })
@@ -98,12 +99,14 @@ pub fn key_prefix(code: &str) -> String {
 
 /// Queues module `m`, as PDF, to everyone it goes to: in the transaction that
 /// transmitted it, so the module and its deliveries are written together or
-/// not at all; the outbox's worker sends them (and retries).
+/// not at all; the outbox's worker sends them (and retries). The worker's own
+/// mail speaks to them, in `worker_lang` (the language they sent it in).
 pub fn enqueue(
     conn: &mut AnyConnection,
     mailer: &Mailer,
     base_url: &url::Url,
     m: &Modulo,
+    worker_lang: Lang,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     // The module is written in Italian, the language of the procedure.
@@ -143,17 +146,18 @@ pub fn enqueue(
     ];
     let mut queued = 0;
     for (recipient, address) in recipients(conn, m)? {
-        // The worker's receipt carries the retrieval code, for a revoca through anyone.
-        let (body, attachment) = match (recipient, &m.retrieval_code) {
-            (Recipient::Worker, Some(code)) => {
-                args.push(("retrieval", code.clone()));
-                (format!("{body}-worker"), &workers_copy)
+        // The worker's receipt speaks to them, and carries the retrieval
+        // code for a revoca through anyone.
+        let (subject, body, attachment, lang) = match (recipient, &m.retrieval_code) {
+            (Recipient::Worker, code) => {
+                args.extend(code.iter().map(|code| ("retrieval", code.clone())));
+                (format!("{subject}-worker"), format!("{body}-worker"), &workers_copy, worker_lang)
             }
-            _ => (body.to_string(), &recipients_copy),
+            _ => (subject.to_string(), body.to_string(), &recipients_copy, lang),
         };
         // To a PEC address, from the Ministry's PEC mailbox: its receipts prove the delivery.
         let (by, channel) = if recipient.by_pec() { (mailer.pec(), outbox::PEC) } else { (mailer, outbox::MAIL) };
-        match by.compose(&address, lang, subject, &body, &args, Some(attachment)) {
+        match by.compose(&address, lang, &subject, &body, &args, Some(attachment)) {
             Ok(message) => {
                 queued += usize::from(outbox::enqueue_on(conn, channel, &key(&m.code, recipient), &message, now)?)
             }

@@ -11,6 +11,7 @@ use super::modulo::{self, Contents, Delivery, DeliveryState, Kind, Modulo, Recip
 use super::pdf;
 use super::pin;
 use super::retrieval;
+use super::sent::{self, SentPage};
 use crate::access::{self, Action, Permit, Resource};
 use crate::db::schema::organisations as o;
 use crate::db::with_conn;
@@ -25,7 +26,7 @@ use crate::web::components::{CheckboxField, Crumb, ErrorSummary, Field, FieldErr
 use crate::web::format::{format_date, format_when};
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use diesel::prelude::*;
@@ -211,23 +212,21 @@ fn DetailPage(d: Detail) -> impl IntoView {
         (Some(by), _) => t_args("dim-status-revoked", &[("code", by.clone())]),
         (None, _) => t("dim-status-sent"),
     };
-    let deliveries: Vec<AnyView> = d
+    let deliveries: Vec<Vec<AnyView>> = d
         .deliveries
         .iter()
         .map(|x| {
-            view! {
-                <tr>
-                    <td>{t(&x.recipient.name_key())}</td>
-                    <td>{x.address.clone()}</td>
-                    <td>{format_when(x.attempted_at, lang)}</td>
-                    <td>
-                        {delivery_outcome(x, lang)}
-                        {x.receipts.iter().map(|(kind, at)| view! { <br/>{receipt_text(*kind, *at, lang)} }).collect_view()}
-                        {awaiting_receipt(x, d.reads_receipts).then(|| view! { <br/>{t("dim-receipt-waiting")} })}
-                    </td>
-                </tr>
-            }
-            .into_any()
+            vec![
+                t(&x.recipient.name_key()).into_any(),
+                x.address.clone().into_any(),
+                format_when(x.attempted_at, lang).into_any(),
+                view! {
+                    {delivery_outcome(x, lang)}
+                    {x.receipts.iter().map(|(kind, at)| view! { <br/>{receipt_text(*kind, *at, lang)} }).collect_view()}
+                    {awaiting_receipt(x, d.reads_receipts).then(|| view! { <br/>{t("dim-receipt-waiting")} })}
+                }
+                .into_any(),
+            ]
         })
         .collect();
     let revoca = (kind != Kind::Revoca && m.revoked_by_code.is_none() && d.may_revoke).then(|| {
@@ -280,7 +279,7 @@ fn DetailPage(d: Detail) -> impl IntoView {
                     caption="dim-deliveries-caption"
                     empty="dim-deliveries-none"
                     columns=&["dim-col-to", "dim-col-address", "dim-col-when", "dim-col-outcome"]
-                    rows=deliveries
+                    cells=deliveries
                 />
             </section>
             {revoca}
@@ -369,8 +368,19 @@ fn as_delivery(
     })
 }
 
-/// `GET /dimissioni-volontarie/{codice}` (and `{codice}.pdf`).
-pub async fn page(req: PageRequest, who: Principal, Path(Code { codice }): Path<Code>) -> AppResult<Response> {
+#[derive(Debug, Deserialize)]
+pub struct SentQuery {
+    esito: Option<String>,
+}
+
+/// `GET /dimissioni-volontarie/{codice}` (and `{codice}.pdf`); right after
+/// sending (`?esito=trasmesso`), to the one who sent it, the confirmation page.
+pub async fn page(
+    req: PageRequest,
+    who: Principal,
+    Path(Code { codice }): Path<Code>,
+    Query(q): Query<SentQuery>,
+) -> AppResult<Response> {
     if let Some(code) = codice.strip_suffix(".pdf") {
         let (_, m, retrieved_for) = permitted(&req, &who, code, Action::View).await?;
         let copy =
@@ -387,7 +397,13 @@ pub async fn page(req: PageRequest, who: Principal, Path(Code { codice }): Path<
             .into_response());
     }
     let (_, m, _) = permitted(&req, &who, &codice, Action::View).await?;
+    let just_sent = q.esito.as_deref() == Some(sent::ESITO) && m.filed_by_account_id == who.actor.account_id;
     let d = detail_of(&req, &who, m, None, FieldErrors::default()).await?;
+    if just_sent {
+        let worker = d.module.worker_account_id == Some(who.actor.account_id);
+        let (m, deliveries) = (d.module, d.deliveries);
+        return Ok(req.render(StatusCode::OK, move || view! { <SentPage m deliveries worker/> }.into_any()));
+    }
     Ok(req.render(StatusCode::OK, move || view! { <DetailPage d/> }.into_any()))
 }
 
@@ -487,12 +503,13 @@ pub async fn revoke(
     };
     let sender = Sender { account: who.actor.account_id, worker_account: (!operator).then_some(who.actor.account_id) };
     // The revoca, the PIN spent and its messages: one transaction.
-    let sent = deliver::transmit(&req.state, contents, sender, key.clone(), operator).await?;
+    let worker_lang = if operator { crate::i18n::Lang::It } else { req.lang };
+    let sent = deliver::transmit(&req.state, contents, sender, key.clone(), operator, worker_lang).await?;
     let code = sent.map_err(|_| AppError::Explained {
         status: StatusCode::CONFLICT,
         title: "dim-revoca-done-title",
         detail: "dim-revoca-done",
         log: "revoked in the meantime".into(),
     })?;
-    Ok(Redirect::to(&paths::dimissioni(&code)).into_response())
+    Ok(Redirect::to(&sent::address(&code)).into_response())
 }

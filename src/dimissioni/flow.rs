@@ -743,7 +743,10 @@ pub async fn send(req: PageRequest, FormData(form): FormData<ModuloForm>) -> App
         }
     }
     let sender = Sender { account: who.actor.account_id, worker_account: (!operator).then_some(who.actor.account_id) };
-    let code =
-        deliver::transmit(&req.state, contents, sender, v.key.clone(), operator).await?.map_err(AppError::Internal)?;
-    Ok(Redirect::to(&paths::dimissioni(&code)).into_response())
+    // The worker's own mail in the language they use here; an operator's worker gets Italian.
+    let worker_lang = if operator { crate::i18n::Lang::It } else { req.lang };
+    let code = deliver::transmit(&req.state, contents, sender, v.key.clone(), operator, worker_lang)
+        .await?
+        .map_err(AppError::Internal)?;
+    Ok(Redirect::to(&super::sent::address(&code)).into_response())
 }

@@ -25,6 +25,7 @@ pub mod receipts;
 mod retrieval;
 pub mod retrieval_code;
 pub mod seal;
+mod sent;
 pub mod timestamp;
 mod verify;
 

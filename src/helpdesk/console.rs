@@ -8,7 +8,7 @@ use crate::mail::outbox;
 use crate::paths;
 use crate::profiles::applications::{self, Application};
 use crate::web::components::form::{ErrorSummary, FieldErrors, TextareaField};
-use crate::web::components::{Crumb, TableOrEmpty};
+use crate::web::components::{Crumb, SuccessBanner, TableOrEmpty};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
@@ -70,7 +70,7 @@ fn QueuePage(data: QueueData, done: Option<&'static str>) -> impl IntoView {
         <Page title=t("helpdesk-title")>
             <h1>{t("helpdesk-title")}</h1>
             // The decision just taken, confirmed.
-            {done.map(|key| view! { <p class="notice" role="status">{t(key)}</p> })}
+            {done.map(|key| view! { <SuccessBanner text=t(key)/> })}
             <p><a class="button" href=paths::HELPDESK_SUPPORT>{t("helpdesk-support-title")}</a></p>
             <section aria-labelledby="queue-heading">
                 <h2 id="queue-heading">{t("helpdesk-queue")} " (" {queue.len()} ")"</h2>

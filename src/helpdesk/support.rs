@@ -7,11 +7,12 @@ use super::console::permit;
 use crate::access::{Action, Permit, Resource};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
-use crate::i18n::{t, use_lang, Lang};
+use crate::i18n::{t, t_args, use_lang, Lang};
 use crate::mail::outbox;
 use crate::paths;
 use crate::support::cases::{self, Case, Event, State};
 use crate::support::Conversation;
+use crate::web::are_you_sure::AreYouSure;
 use crate::web::components::{CheckboxField, Crumb, ErrorSummary, FieldErrors, TableOrEmpty, TextareaField};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
@@ -176,6 +177,8 @@ pub struct ActionForm {
     pub azione: Option<String>,
     pub testo: Option<String>,
     pub attesa: Option<String>,
+    /// `si` once the operator answered the question before closing.
+    pub conferma: Option<String>,
 }
 
 /// `POST /assistenza/supporto/{numero}/azione`.
@@ -199,6 +202,33 @@ pub async fn act(
         let messages = with_conn(&page.state.pool, move |c| cases::messages(c, &c2, Some(&p2))).await?;
         return Ok(page
             .render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <CasePage case messages errors/> }.into_any()));
+    }
+    // Closing cannot be undone (the requester then writes a new request): asked first.
+    if action == "chiudi" && f.conferma.as_deref() != Some("si") {
+        if case.state == State::Closed {
+            return Err(AppError::Explained {
+                status: StatusCode::CONFLICT,
+                title: "support-closed-title",
+                detail: "support-closed",
+                log: format!("case {numero}: already closed"),
+            });
+        }
+        return Ok(page.render(StatusCode::OK, move || {
+            view! {
+                <AreYouSure
+                    title=t("helpdesk-close-title")
+                    lead=t_args("helpdesk-close-lead", &[("case", case.number.clone())])
+                    effect=t("helpdesk-close-effect")
+                    action=paths::helpdesk_support_action(&case.number)
+                    hidden=vec![("azione", "chiudi".to_string())]
+                    submit=t("helpdesk-close-submit")
+                    cancel_href=paths::helpdesk_support_case(&case.number)
+                    cancel_label=t("helpdesk-close-cancel")
+                    trail=vec![Crumb { label: t("helpdesk-support-title"), href: paths::HELPDESK_SUPPORT.into() }]
+                />
+            }
+            .into_any()
+        }));
     }
     let waiting = f.attesa.as_deref() == Some("si");
     let event = match action.as_str() {

@@ -163,6 +163,18 @@ pub fn names(conn: &mut AnyConnection, ids: &[AccountId]) -> QueryResult<Vec<(Ac
     Ok(rows.into_iter().map(|(id, given, family)| (id, format!("{given} {family}"))).collect())
 }
 
+/// The name of the person with this codice fiscale, if they have an account:
+/// a check-your-answers page shows whom a delega or an invitation will reach.
+pub fn name_by_codice_fiscale(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<Option<String>> {
+    let row: Option<(String, String)> = a::table
+        .filter(a::id_kind.eq(IdKind::CodiceFiscale.code()))
+        .filter(a::identifier.eq(codice_fiscale))
+        .select((a::given_name, a::family_name))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(given, family)| format!("{given} {family}")))
+}
+
 /// The inactivity limit a person chose (minutes; 0: none until the cap), if any.
 pub fn idle_preference(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<Option<i32>> {
     use crate::db::schema::account_preferences as p;

@@ -114,6 +114,17 @@ fn HomePage(most: Vec<String>, recent: Vec<String>) -> impl IntoView {
                     <li class="card"><h3>{t("profile-intermediary")}</h3><p>{t("home-profile-intermediary")}</p></li>
                 </ul>
             </section>
+            // In English, the Italian words the portal keeps, explained once.
+            {(use_lang() == crate::i18n::Lang::En).then(|| view! {
+                <section aria-labelledby="words-heading">
+                    <h2 id="words-heading">{t("home-words-heading")}</h2>
+                    <dl class="facts">
+                        <dt lang="it">"codice fiscale"</dt><dd>{t("home-words-codice-fiscale")}</dd>
+                        <dt lang="it">"delega"</dt><dd>{t("home-words-delega")}</dd>
+                        <dt lang="it">"URP"</dt><dd>{t("home-words-urp")}</dd>
+                    </dl>
+                </section>
+            })}
             <section aria-labelledby="help-heading">
                 <h2 id="help-heading">{t("home-help-heading")}</h2>
                 <p>{t("home-help-body")} " " <a href=paths::HELP>{t("home-help-link")}</a></p>

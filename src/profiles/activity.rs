@@ -40,7 +40,7 @@ struct History {
 async fn load(req: &PageRequest, who: &Principal) -> AppResult<History> {
     let (account, credential, identifier) = (who.actor.account_id, who.actor.credential, who.actor.identifier.clone());
     let lang = req.lang;
-    Ok(with_conn(&req.state.pool, move |c| {
+    let mut history = with_conn(&req.state.pool, move |c| {
         let actions = access::by_actor(c, account, LIMIT)?;
         let ids: Vec<OrganisationId> = actions
             .iter()
@@ -54,7 +54,14 @@ async fn load(req: &PageRequest, who: &Principal) -> AppResult<History> {
         let names = Names::load(c, &actions)?.with_services(&actions, |s| catalog::name_of(s, lang));
         Ok(History { sign_ins: account::sign_ins_of(c, account, LIMIT)?, actions, organisations, legacy, names })
     })
-    .await?)
+    .await?;
+    // The identity provider by its name, not its entity id.
+    for s in &mut history.sign_ins {
+        if let Some(idp) = req.state.saml.idps.get(&s.idp) {
+            s.idp = idp.display_name.clone();
+        }
+    }
+    Ok(history)
 }
 
 /// "Cittadino", or the organisation acted for.
@@ -79,36 +86,29 @@ fn credential_name(code: &str, lang: Lang) -> String {
 fn ActivityPage(history: History) -> impl IntoView {
     let lang = use_lang();
     let when = move |at| crate::web::format::format_when(at, lang);
-    let sign_ins: Vec<AnyView> = history
+    let sign_ins: Vec<Vec<AnyView>> = history
         .sign_ins
         .iter()
         .map(|s| {
-            view! {
-                <tr>
-                    <td>{when(s.at)}</td>
-                    <td>{credential_name(&s.credential, lang)}</td>
-                    <td>{s.idp.clone()}</td>
-                    <td>{s.level}</td>
-                    <td>{s.address.clone().unwrap_or_else(|| t("activity-unknown-address"))}</td>
-                </tr>
-            }
-            .into_any()
+            vec![
+                when(s.at).into_any(),
+                credential_name(&s.credential, lang).into_any(),
+                s.idp.clone().into_any(),
+                s.level.to_string().into_any(),
+                s.address.clone().unwrap_or_else(|| t("activity-unknown-address")).into_any(),
+            ]
         })
         .collect();
-    let actions: Vec<AnyView> = history
-        .actions
-        .iter()
-        .map(|e| {
-            view! {
-                <tr>
-                    <td>{when(e.at)}</td>
-                    <td>{e.action.name(lang)}</td>
-                    <td>{describe(e, &history.names, lang).into_view()}</td>
-                    <td>{as_whom(&e.subject, &history.organisations, lang)}</td>
-                    <td>{e.outcome.name(lang)}</td>
-                </tr>
-            }
-            .into_any()
+    let actions: Vec<Vec<AnyView>> = access::in_runs(&history.actions)
+        .into_iter()
+        .map(|(e, times)| {
+            vec![
+                crate::web::format::format_when_times(e.at, times, lang).into_any(),
+                e.action.name(lang).into_any(),
+                describe(e, &history.names, lang).into_view().into_any(),
+                as_whom(&e.subject, &history.organisations, lang).into_any(),
+                e.outcome.name(lang).into_any(),
+            ]
         })
         .collect();
     view! {
@@ -122,7 +122,7 @@ fn ActivityPage(history: History) -> impl IntoView {
                     caption="activity-sign-ins-caption"
                     empty="activity-none"
                     columns=&["activity-col-when", "activity-col-credential", "activity-col-idp", "activity-col-level", "activity-col-from"]
-                    rows=sign_ins
+                    cells=sign_ins
                 />
             </section>
             <section aria-labelledby="actions-heading">
@@ -131,7 +131,7 @@ fn ActivityPage(history: History) -> impl IntoView {
                     caption="activity-actions-caption"
                     empty="activity-none"
                     columns=&["activity-col-when", "activity-col-action", "activity-col-on", "activity-col-as", "activity-col-outcome"]
-                    rows=actions
+                    cells=actions
                 />
             </section>
             {(!history.legacy.is_empty()).then(|| view! {
@@ -229,21 +229,17 @@ fn actor_name(e: &AuditEvent, actors: &HashMap<AccountId, String>) -> String {
 fn OrganisationActivityPage(history: OrganisationHistory) -> impl IntoView {
     let lang = use_lang();
     let id = history.organisation.id;
-    let rows: Vec<AnyView> = history
-        .actions
-        .iter()
-        .map(|e| {
-            view! {
-                <tr>
-                    <td>{crate::web::format::format_when(e.at, lang)}</td>
-                    <td>{actor_name(e, &history.actors)}</td>
-                    <td>{e.action.name(lang)}</td>
-                    <td>{describe(e, &history.names, lang).into_view()}</td>
-                    <td>{as_whom(&e.subject, &history.organisations, lang)}</td>
-                    <td>{e.outcome.name(lang)}</td>
-                </tr>
-            }
-            .into_any()
+    let rows: Vec<Vec<AnyView>> = access::in_runs(&history.actions)
+        .into_iter()
+        .map(|(e, times)| {
+            vec![
+                crate::web::format::format_when_times(e.at, times, lang).into_any(),
+                actor_name(e, &history.actors).into_any(),
+                e.action.name(lang).into_any(),
+                describe(e, &history.names, lang).into_view().into_any(),
+                as_whom(&e.subject, &history.organisations, lang).into_any(),
+                e.outcome.name(lang).into_any(),
+            ]
         })
         .collect();
     let title = t_args("org-activity-title", &[("organisation", history.organisation.name.clone())]);
@@ -259,7 +255,7 @@ fn OrganisationActivityPage(history: OrganisationHistory) -> impl IntoView {
                 caption="org-activity-caption"
                 empty="activity-none"
                 columns=&["activity-col-when", "activity-col-who", "activity-col-action", "activity-col-on", "activity-col-as", "activity-col-outcome"]
-                rows
+                cells=rows
             />
         </Page>
     }

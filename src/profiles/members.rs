@@ -8,15 +8,17 @@ use crate::access::{self, Action, AuditEvent, Permit};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args};
+use crate::identity::account;
 use crate::identity::invitations::{self, Event, InviteRefusal};
-use crate::identity::organisations::{self, Member, MembersRefusal, Role};
+use crate::identity::organisations::{self, Member, MembersRefusal, Organisation, Role};
 use crate::kernel::CodiceFiscale;
 use crate::kernel::Principal;
 use crate::kernel::{InvitationId, MembershipId, OrganisationId};
 use crate::mail::outbox;
 use crate::paths;
-use crate::web::components::{Crumb, FieldErrors};
-use crate::web::layout::FormPage;
+use crate::web::are_you_sure::AreYouSure;
+use crate::web::check_answers::{self, CheckAnswers};
+use crate::web::components::{Answer, Crumb, FieldErrors};
 use crate::web::render::{FormData, PageRequest};
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -71,6 +73,8 @@ fn refused(refusal: MembersRefusal, id: OrganisationId) -> AppError {
 pub struct InviteForm {
     pub codice_fiscale: Option<String>,
     pub ruolo: Option<String>,
+    /// From the check page: `conferma` sends it, `modifica` shows the form again.
+    pub passo: Option<String>,
 }
 
 /// `POST /profili/organizzazioni/{id}/inviti`.
@@ -83,6 +87,12 @@ pub async fn invite(
     let (permit, org) = organisation::permit(&req, &who, id, Action::Change).await?;
     let typed: String = form.codice_fiscale.unwrap_or_default().trim().chars().take(40).collect();
     let role_typed: String = form.ruolo.unwrap_or_default().chars().take(40).collect();
+    let step = form.passo.unwrap_or_default();
+    if step == check_answers::CHANGE {
+        let mut data = organisation::load(&req, &who, permit, org).await?;
+        data.invite = InviteValues { codice_fiscale: typed, role: role_typed, errors: FieldErrors::default() };
+        return Ok(organisation::render(&req, StatusCode::OK, data));
+    }
     let mut errors = FieldErrors::default();
     let codice_fiscale = CodiceFiscale::personal(&typed).map(String::from);
     if codice_fiscale.is_none() {
@@ -91,6 +101,12 @@ pub async fn invite(
     let role = Role::parse(&role_typed).filter(|r| Role::ASSIGNABLE.contains(r));
     if role.is_none() {
         errors.add("ruolo", "organisation-error-role");
+    }
+    match (&codice_fiscale, role) {
+        (Some(cf), Some(role)) if step != check_answers::CONFIRM => {
+            return check_invitation(&req, &org, cf, role).await
+        }
+        _ => {}
     }
     let outcome = match (&codice_fiscale, role) {
         // Each may mail someone: a ceiling on those waiting at once.
@@ -120,7 +136,7 @@ pub async fn invite(
             let cf = codice_fiscale.unwrap_or_default();
             let detail = format!("{cf} {}", role.map_or("", Role::code));
             audit(&req, &who, access::AuditAction::Invite, format!("org:{id}/invitation:{invitation}"), detail).await?;
-            Ok(Redirect::to(&paths::organisation(id)).into_response())
+            Ok(Redirect::to(&format!("{}?invito={invitation}", paths::organisation(id))).into_response())
         }
         refusal => {
             match refusal {
@@ -133,6 +149,50 @@ pub async fn invite(
             Ok(organisation::render(&req, StatusCode::UNPROCESSABLE_ENTITY, data))
         }
     }
+}
+
+/// The invitation in words before it is sent: the organisation, the
+/// colleague (by name when the portal knows them), the role.
+async fn check_invitation(req: &PageRequest, org: &Organisation, cf: &str, role: Role) -> AppResult<Response> {
+    let (lang, c2) = (req.lang, cf.to_string());
+    let known = with_conn(&req.state.pool, move |c| account::name_by_codice_fiscale(c, &c2)).await?;
+    let colleague = match known {
+        Some(name) => format!("{name} ({cf})"),
+        None => lang.t_args("delega-delegate-unknown", &[("codice_fiscale", cf.to_string())]),
+    };
+    let (id, name) = (org.id, org.name.clone());
+    let change = |field: &str| Some(format!("{}#{field}", paths::organisation_invite(id)));
+    let answers = vec![
+        Answer { question: lang.t("organisation-invite-for"), answer: vec![name.clone()], change: None },
+        Answer {
+            question: lang.t("organisation-invite-who"),
+            answer: vec![colleague],
+            change: change("codice_fiscale"),
+        },
+        Answer {
+            question: lang.t("organisation-col-role"),
+            answer: vec![lang.t(role.name_key()), lang.t(&format!("organisation-role-does-{}", role.code()))],
+            change: change("ruolo"),
+        },
+    ];
+    let hidden = vec![("codice_fiscale", cf.to_string()), ("ruolo", role.code().to_string())];
+    Ok(req.render(StatusCode::OK, move || {
+        view! {
+            <CheckAnswers
+                title=t("organisation-invite-check-title")
+                answers
+                action=paths::organisation_invite(id)
+                hidden
+                submit=t("organisation-invite-submit")
+                note=t("organisation-invite-check-note")
+                trail=vec![
+                    Crumb { label: t("profiles-title"), href: paths::PROFILES.into() },
+                    Crumb { label: name.clone(), href: paths::organisation(id) },
+                ]
+            />
+        }
+        .into_any()
+    }))
 }
 
 /// Invitations one organisation may have waiting at once.
@@ -273,20 +333,20 @@ pub async fn confirm_remove(
             t_args("members-remove-lead", &[("name", m.name.clone()), ("organisation", org.name.clone())])
         };
         view! {
-            <FormPage
+            <AreYouSure
                 title=t("members-remove-title")
-                lead=lead
-                errors=FieldErrors::default()
-                action=action
+                lead
+                effect=t("members-remove-effect")
+                action
+                hidden=Vec::new()
                 submit=t("members-remove-submit")
+                cancel_href=paths::organisation(id)
+                cancel_label=t("members-remove-cancel")
                 trail=vec![
                     Crumb { label: t("profiles-title"), href: paths::PROFILES.into() },
                     Crumb { label: org.name.clone(), href: paths::organisation(id) },
                 ]
-                after=view! { <p><a href=paths::organisation(id)>{t("members-remove-cancel")}</a></p> }.into_any()
-            >
-                <p>{t("members-remove-effect")}</p>
-            </FormPage>
+            />
         }
         .into_any()
     }))

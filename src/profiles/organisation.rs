@@ -9,9 +9,9 @@ use crate::i18n::{t, t_args, use_lang};
 use crate::identity::invitations::{self, Invitation, State as InvitationState};
 use crate::identity::organisations::{self, Member, Organisation, Role};
 use crate::kernel::Principal;
-use crate::kernel::{AccountId, MembershipId, OrganisationId};
+use crate::kernel::{AccountId, InvitationId, MembershipId, OrganisationId};
 use crate::paths;
-use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SelectField, TableOrEmpty};
+use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SelectField, SuccessBanner, TableOrEmpty};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
@@ -50,6 +50,8 @@ pub struct OrganisationView {
     pub invite: InviteValues,
     /// The member whose role was just changed, to confirm it.
     pub role_changed: Option<MembershipId>,
+    /// The invitation just sent, to confirm it.
+    pub invited: Option<InvitationId>,
 }
 
 /// `GET /profili/organizzazioni/{id}?ruolo-cambiato={member}`: the
@@ -58,6 +60,8 @@ pub struct OrganisationView {
 pub struct OrganisationQuery {
     #[serde(rename = "ruolo-cambiato")]
     role_changed: Option<MembershipId>,
+    /// `?invito={id}`: the invitation just sent.
+    invito: Option<InvitationId>,
 }
 
 #[derive(Clone, Debug)]
@@ -106,6 +110,7 @@ pub async fn load(
         me: who.actor.account_id,
         invite: InviteValues::default(),
         role_changed: None,
+        invited: None,
     })
 }
 
@@ -119,6 +124,7 @@ pub async fn page(
     let (permit, organisation) = permit(&req, &who, id, Action::View).await?;
     let mut data = load(&req, &who, permit, organisation).await?;
     data.role_changed = q.role_changed;
+    data.invited = q.invito;
     Ok(render(&req, StatusCode::OK, data))
 }
 
@@ -163,9 +169,18 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
     // Only a member shown on the page is confirmed: another id says nothing.
     let confirmed = data.role_changed.and_then(|changed| active.iter().find(|m| m.membership_id == changed)).map(|m| {
         let text = t_args("organisation-role-changed", &[("name", m.name.clone()), ("role", t(m.role.name_key()))]);
-        view! { <p class="notice" role="status">{text}</p> }
+        view! { <SuccessBanner text/> }
     });
-    let members: Vec<AnyView> = active
+    // Likewise only an invitation of this organisation still waiting.
+    let invited = data.invited.and_then(|sent| data.invitations.iter().find(|i| i.id == sent)).map(|i| {
+        let args = [
+            ("codice_fiscale", i.invitee.clone()),
+            ("role", t(i.role.name_key())),
+            ("until", format_when(i.expires_at, lang)),
+        ];
+        view! { <SuccessBanner text=t_args("organisation-invited", &args)/> }
+    });
+    let members: Vec<Vec<AnyView>> = active
         .iter()
         .map(|m| {
             let remove = match not_removable(m, &active, data.me) {
@@ -176,32 +191,26 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
                 }
             };
             let you = (m.account_id == data.me).then(|| view! { " " <span class="hint">{t("organisation-you")}</span> });
-            view! {
-                <tr>
-                    <td>{m.name.clone()} {you} <br/><span class="hint">{m.identifier.clone()}</span></td>
-                    <td><RoleCell org=id member=m.clone()/></td>
-                    <td>{format_when(m.since, lang)}</td>
-                    <td>{remove}</td>
-                </tr>
-            }
-            .into_any()
+            vec![
+                view! { {m.name.clone()} {you} <br/><span class="hint">{m.identifier.clone()}</span> }.into_any(),
+                view! { <RoleCell org=id member=m.clone()/> }.into_any(),
+                format_when(m.since, lang).into_any(),
+                remove,
+            ]
         })
         .collect();
-    let past: Vec<AnyView> = past
+    let past: Vec<Vec<AnyView>> = past
         .into_iter()
         .map(|m| {
-            view! {
-                <tr>
-                    <td>{m.name.clone()}</td>
-                    <td>{t(m.role.name_key())}</td>
-                    <td>{format_when(m.since, lang)}</td>
-                    <td>{m.until.map(|u| format_when(u, lang))}</td>
-                </tr>
-            }
-            .into_any()
+            vec![
+                m.name.clone().into_any(),
+                t(m.role.name_key()).into_any(),
+                format_when(m.since, lang).into_any(),
+                m.until.map(|u| format_when(u, lang)).unwrap_or_default().into_any(),
+            ]
         })
         .collect();
-    let invitations: Vec<AnyView> = data
+    let invitations: Vec<Vec<AnyView>> = data
         .invitations
         .into_iter()
         .map(|i| {
@@ -212,15 +221,13 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
                     </form>
                 }
             });
-            view! {
-                <tr>
-                    <td>{i.invitee.clone()}</td>
-                    <td>{t(i.role.name_key())}</td>
-                    <td>{i.invited_by.clone()} <br/><span class="hint">{format_when(i.created_at, lang)}</span></td>
-                    <td>{t(&i.state.name_key())} {revoke}</td>
-                </tr>
-            }
-            .into_any()
+            vec![
+                i.invitee.clone().into_any(),
+                t(i.role.name_key()).into_any(),
+                view! { {i.invited_by.clone()} <br/><span class="hint">{format_when(i.created_at, lang)}</span> }
+                    .into_any(),
+                view! { {t(&i.state.name_key())} {revoke} }.into_any(),
+            ]
         })
         .collect();
     let e = data.invite.errors.clone();
@@ -228,6 +235,7 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
         <Page title=org.name.clone() trail=vec![Crumb { label: t("profiles-title"), href: paths::PROFILES.into() }]>
             <h1>{org.name.clone()}</h1>
             {confirmed}
+            {invited}
             <dl class="facts">
                 <dt>{t("organisation-kind")}</dt><dd>{t(&org.kind.name_key())}</dd>
                 <dt>{t("organisation-codice-fiscale")}</dt><dd>{org.codice_fiscale.clone()}</dd>
@@ -243,7 +251,7 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
                     caption="organisation-members-caption"
                     empty="organisation-members-none"
                     columns=&["organisation-col-person", "organisation-col-role", "organisation-col-since", "organisation-col-actions"]
-                    rows=members
+                    cells=members
                 />
             </section>
             <section aria-labelledby="invite-heading" class="card">
@@ -253,7 +261,7 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
                 <form method="post" action=paths::organisation_invite(id) novalidate>
                     <Field name="codice_fiscale" identifier=true label="organisation-invite-codice-fiscale" hint="organisation-invite-codice-fiscale-hint" value=data.invite.codice_fiscale.clone() error=e.get("codice_fiscale")/>
                     <SelectField name="ruolo" label="organisation-col-role" options=role_options() value=data.invite.role.clone() error=e.get("ruolo")/>
-                    <button type="submit">{t("organisation-invite-submit")}</button>
+                    <button type="submit">{t("organisation-invite-continue")}</button>
                 </form>
             </section>
             <section aria-labelledby="invitations-heading">
@@ -262,7 +270,7 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
                     caption="organisation-invitations-caption"
                     empty="organisation-invitations-none"
                     columns=&["organisation-col-invitee", "organisation-col-role", "organisation-col-invited-by", "organisation-col-state"]
-                    rows=invitations
+                    cells=invitations
                 />
             </section>
             <section aria-labelledby="past-heading">
@@ -271,7 +279,7 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
                     caption="organisation-past-members-caption"
                     empty="organisation-past-members-none"
                     columns=&["organisation-col-person", "organisation-col-role", "organisation-col-since", "organisation-col-until"]
-                    rows=past
+                    cells=past
                 />
             </section>
         </Page>

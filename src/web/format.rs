@@ -14,6 +14,15 @@ pub fn format_when(at: NaiveDateTime, lang: Lang) -> String {
     }
 }
 
+/// The latest of `times` alike acts in a row, and how many there were
+/// ("02/12/2026 alle 10:03 (3 volte)").
+pub fn format_when_times(at: NaiveDateTime, times: usize, lang: Lang) -> String {
+    match times {
+        0 | 1 => format_when(at, lang),
+        n => format!("{} {}", format_when(at, lang), lang.t_args("activity-times", &[("count", n.to_string())])),
+    }
+}
+
 /// A calendar date as people write it.
 pub fn format_date(day: chrono::NaiveDate, lang: Lang) -> String {
     match lang {

@@ -1,6 +1,8 @@
 //! What every page shares: addresses, the document and its rendering, the
 //! layout, components, static assets, error pages and the HTTP layers.
+pub mod are_you_sure;
 pub mod assets;
+pub mod check_answers;
 pub mod client;
 pub mod components;
 pub mod csv;

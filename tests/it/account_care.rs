@@ -51,10 +51,11 @@ async fn sessions_are_listed_closed_one_by_one_or_everywhere() {
         StatusCode::NOT_FOUND
     );
     assert!(signed_in(&b.get("/").await.body));
-    assert_eq!(
-        a.post_form("/area-personale/sessioni/chiudi", &[("sessione", &other)], false).await.status,
-        StatusCode::SEE_OTHER
-    );
+    let ended = a.post_form("/area-personale/sessioni/chiudi", &[("sessione", &other)], false).await;
+    assert_eq!(ended.status, StatusCode::SEE_OTHER);
+    // A banner confirms it.
+    let confirmed = a.get(ended.header(header::LOCATION)).await.body;
+    assert!(confirmed.contains("banner--success") && confirmed.contains("Sessione chiusa"), "{confirmed}");
     assert!(!signed_in(&b.get("/").await.body), "closed from the other browser");
     // Everywhere: the others at once, this one through the sign-out.
     let mut c = mario(&app).await;
@@ -98,6 +99,9 @@ async fn a_form_posted_after_the_session_ended_is_kept_and_offered_back() {
         (StatusCode::SEE_OTHER, "/accedi?next=%2Fmoduli-conservati")
     );
     assert!(res.cookies().iter().any(|c| c.starts_with("sl_kept=")));
+    // The sign-in page says why, and that the form was kept.
+    let why = m.get("/accedi?next=%2Fmoduli-conservati").await.body;
+    assert!(why.contains("La sessione era scaduta") && why.contains("non è andato perso"), "{why}");
     let kept_form = r#"action="/area-personale/sessioni/preferenze""#;
     // Someone else signing in on that browser is not shown Mario's form.
     let s = start(&mut m, "spid", 2).await;
@@ -114,8 +118,12 @@ async fn a_form_posted_after_the_session_ended_is_kept_and_offered_back() {
     m.post_form("/esci", &[], false).await;
     // Mario, signing in again, is.
     sign_in(&app, &mut m).await;
-    let kept = m.get("/moduli-conservati").await.body;
+    let kept = m.get("/moduli-conservati").await.body.replace("<!>", "");
     assert!(kept.contains(kept_form) && kept.contains(r#"value="lunga""#), "{kept}");
+    // Named, with its fields' labels and values in words; no field name shown.
+    assert!(kept.contains("<h2>Scelte sulle sessioni</h2>"), "{kept}");
+    assert!(kept.contains("<dt>Dopo quanto tempo senza attività finisce la sessione</dt>"), "{kept}");
+    assert!(kept.contains("Più tempo per leggere e compilare") && !kept.contains("<dt>durata</dt>"), "{kept}");
     // Sent again, it is done and not offered a second time.
     let again = m.post_form("/area-personale/sessioni/preferenze", &[("durata", "lunga")], false).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);

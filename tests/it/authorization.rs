@@ -81,7 +81,9 @@ fn org_path(org: i64, rest: &str) -> String {
 /// Giulia (level 2) invites `cf` as `role` in her company; they accept. Returns their browser.
 async fn joins<'a>(app: &'a TestApp, g: &mut Browser<'_>, org: i64, who: &str, role: &str) -> Browser<'a> {
     let cf = if who == "mario" { MARIO.to_string() } else { cf_of(who) };
-    let res = g.post_form(&org_path(org, "/inviti"), &[("codice_fiscale", &cf), ("ruolo", role)], false).await;
+    let res = g
+        .post_form(&org_path(org, "/inviti"), &[("codice_fiscale", &cf), ("ruolo", role), ("passo", "conferma")], false)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let mut b = if who == "mario" { mario(app).await } else { luca(app).await };
     let invitation = id_after(&b.get("/profili").await.body, "/profili/inviti/");
@@ -98,6 +100,7 @@ fn delega_fields<'a>(per: &'a str, delegate: &'a str, from: &'a str, until: &'a 
         ("ambito", "tutti"),
         ("dal", from),
         ("al", until),
+        ("passo", "conferma"),
     ]
 }
 
@@ -116,7 +119,11 @@ async fn a_password_alone_neither_manages_an_organisation_nor_grants_nor_answers
     steps_up(&g1.get(&org_path(org, "/attivita")).await, &org_path(org, "/attivita"));
     let luca_cf = cf_of("luca");
     let res = g1
-        .post_form(&org_path(org, "/inviti"), &[("codice_fiscale", &luca_cf), ("ruolo", "amministratore")], false)
+        .post_form(
+            &org_path(org, "/inviti"),
+            &[("codice_fiscale", &luca_cf), ("ruolo", "amministratore"), ("passo", "conferma")],
+            false,
+        )
         .await;
     steps_up(&res, &org_path(org, ""));
     assert_eq!(rows(&app, |c| invitations::table.count().get_result(c)).await, 0, "no invitation at level 1");
@@ -133,8 +140,13 @@ async fn a_password_alone_neither_manages_an_organisation_nor_grants_nor_answers
     // At level 2 she manages it; what she sends, Luca answers only at level 2.
     let mut g = giulia(&app).await;
     assert_eq!(g.get(&org_path(org, "")).await.status, StatusCode::OK);
-    let res =
-        g.post_form(&org_path(org, "/inviti"), &[("codice_fiscale", &luca_cf), ("ruolo", "operatore")], false).await;
+    let res = g
+        .post_form(
+            &org_path(org, "/inviti"),
+            &[("codice_fiscale", &luca_cf), ("ruolo", "operatore"), ("passo", "conferma")],
+            false,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let res = g.post_form("/deleghe/nuova", &delega_fields(&per, &luca_cf, &from, &until), false).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -223,7 +235,11 @@ async fn a_manager_who_left_keeps_no_power_over_the_organisations_delega_nor_his
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let delega = id_after(res.header(header::LOCATION), "/deleghe/");
     let res = m
-        .post_form(&org_path(org, "/inviti"), &[("codice_fiscale", &luca_cf), ("ruolo", "amministratore")], false)
+        .post_form(
+            &org_path(org, "/inviti"),
+            &[("codice_fiscale", &luca_cf), ("ruolo", "amministratore"), ("passo", "conferma")],
+            false,
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
 
@@ -248,7 +264,9 @@ async fn a_manager_who_left_keeps_no_power_over_the_organisations_delega_nor_his
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert_eq!(active_members(&app, org).await, 1, "only Giulia");
     assert_eq!(
-        g.post_form(&format!("/deleghe/{delega}/azione"), &[("azione", "revoca")], false).await.status,
+        g.post_form(&format!("/deleghe/{delega}/azione"), &[("azione", "revoca"), ("conferma", "si")], false)
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
 }
@@ -718,7 +736,7 @@ async fn a_role_change_is_confirmed_on_the_organisations_page() {
     let back = res.header(header::LOCATION).to_string();
     assert_eq!(back, org_path(org, &format!("?ruolo-cambiato={member}")));
     let confirmed = g.get(&back).await.body.replace("<!>", "");
-    let notice = confirmed.split("<p role=\"status\"").nth(1).expect("a status message");
+    let notice = confirmed.split("banner--success").nth(1).expect("a success banner");
     assert!(notice.contains(">Ruolo aggiornato: Luca Verdi ora è Amministratore.</p>"), "{confirmed}");
     // An id that is not a member here confirms nothing.
     let other = g.get(&org_path(org, "?ruolo-cambiato=999999")).await;

@@ -33,8 +33,11 @@ async fn company(app: &TestApp) -> (Browser<'_>, i64) {
     (g, org)
 }
 
+/// Posts the form as its check page does, answers confirmed.
 async fn grant(b: &mut Browser<'_>, fields: &[(&str, &str)]) -> TestResponse {
-    b.post_form("/deleghe/nuova", fields, false).await
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("passo", "conferma"));
+    b.post_form("/deleghe/nuova", &confirmed, false).await
 }
 
 /// Giulia delegates `services` (none: all) for the company to Mario; returns the delega's id.
@@ -54,7 +57,7 @@ async fn company_delega(app: &TestApp, g: &mut Browser<'_>, org: i64, kind: &str
 }
 
 async fn act(b: &mut Browser<'_>, id: i64, action: &str) -> StatusCode {
-    b.post_form(&format!("/deleghe/{id}/azione"), &[("azione", action)], false).await.status
+    b.post_form(&format!("/deleghe/{id}/azione"), &[("azione", action), ("conferma", "si")], false).await.status
 }
 
 async fn switch_to_delega(b: &mut Browser<'_>, id: i64) -> StatusCode {
@@ -466,4 +469,21 @@ fn now_at(app: &TestApp) -> NaiveDateTime {
 
 fn now_date(app: &TestApp) -> chrono::NaiveDate {
     app.state.clock.now().date()
+}
+
+/// Every read of the company's data through a delega is on the delega's
+/// page, for the grantor's side: the resignation list included.
+#[tokio::test]
+async fn reading_the_companys_resignations_through_a_delega_shows_on_the_delegas_page() {
+    let app = TestApp::new();
+    let (mut g, org) = company(&app).await;
+    let id = company_delega(&app, &mut g, org, "non_temporanea", &[], 0).await;
+    let mut m = mario(&app).await;
+    assert_eq!(act(&mut m, id, "accetta").await, StatusCode::SEE_OTHER);
+    assert_eq!(switch_to_delega(&mut m, id).await, StatusCode::SEE_OTHER);
+    let list = m.get("/dimissioni-volontarie").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let page = g.get(&format!("/deleghe/{id}")).await.body;
+    let under = page.split("id=\"under-heading\"").nth(1).expect("what the delegate did");
+    assert!(under.contains("I moduli di dimissioni di Bianchi Servizi srl"), "the list read, in words: {under}");
 }

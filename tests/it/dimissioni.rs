@@ -90,7 +90,10 @@ pub async fn mario_resigns(app: &TestApp, b: &mut Browser<'_>) -> String {
     assert!(review.body.contains(&format!("<dd>{shown}")), "the review shows days as dd/mm/yyyy");
     let sent = post(b, "/dimissioni-volontarie/nuova/trasmetti", &fields_of(&review.body, &[])).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
-    sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string()
+    sent.header(header::LOCATION)
+        .trim_start_matches("/dimissioni-volontarie/")
+        .trim_end_matches("?esito=trasmesso")
+        .to_string()
 }
 
 pub fn pdf_text(bytes: &[u8]) -> String {
@@ -171,7 +174,11 @@ async fn a_worker_resigns_from_the_co_relationship_with_a_certain_date_and_revok
     let fields = fields_of(&review.body, &[]);
     let sent = post(&mut b, "/dimissioni-volontarie/nuova/trasmetti", &fields).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
-    let code = sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
+    let code = sent
+        .header(header::LOCATION)
+        .trim_start_matches("/dimissioni-volontarie/")
+        .trim_end_matches("?esito=trasmesso")
+        .to_string();
     assert_eq!(code.len(), 17, "aaaammgghh24missms");
     // The same form again: the same module.
     let twice = post(&mut b, "/dimissioni-volontarie/nuova/trasmetti", &fields).await;
@@ -243,7 +250,11 @@ async fn a_worker_resigns_from_the_co_relationship_with_a_certain_date_and_revok
     // Revoked in time; then nothing more to revoke.
     let revoca = b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[("conferma", "si")], false).await;
     assert_eq!(revoca.status, StatusCode::SEE_OTHER);
-    let revoca_code = revoca.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
+    let revoca_code = revoca
+        .header(header::LOCATION)
+        .trim_start_matches("/dimissioni-volontarie/")
+        .trim_end_matches("?esito=trasmesso")
+        .to_string();
     assert_ne!(revoca_code, code);
     assert!(b
         .get(&format!("/dimissioni-volontarie/{code}"))
@@ -445,7 +456,11 @@ async fn a_soggetto_abilitato_files_for_a_worker_only_with_todays_pin_for_that_m
     spaced.push(("pin".into(), format!("{} {} {}", &pin[..4], &pin[4..8], &pin[8..])));
     let sent = post(&mut l, "/dimissioni-volontarie/nuova/trasmetti", &spaced).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
-    let code = sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
+    let code = sent
+        .header(header::LOCATION)
+        .trim_start_matches("/dimissioni-volontarie/")
+        .trim_end_matches("?esito=trasmesso")
+        .to_string();
     let page = l.get(&format!("/dimissioni-volontarie/{code}")).await.body;
     assert!(page.contains("Risoluzione consensuale"));
     // The employer is told who sent it: the soggetto abilitato, for the worker.
@@ -547,7 +562,10 @@ pub async fn luca_sends(app: &TestApp, l: &mut Browser<'_>) -> String {
     with_pin.push(("pin".into(), pin_in(&issued.body)));
     let sent = post(l, "/dimissioni-volontarie/nuova/trasmetti", &with_pin).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
-    sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string()
+    sent.header(header::LOCATION)
+        .trim_start_matches("/dimissioni-volontarie/")
+        .trim_end_matches("?esito=trasmesso")
+        .to_string()
 }
 
 #[tokio::test]
@@ -739,7 +757,11 @@ async fn anyone_with_the_code_and_the_verification_code_checks_a_module() {
     // Revoked: said so, with the revoca's code.
     let res = m.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[("conferma", "si")], false).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let revoca = res.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
+    let revoca = res
+        .header(header::LOCATION)
+        .trim_start_matches("/dimissioni-volontarie/")
+        .trim_end_matches("?esito=trasmesso")
+        .to_string();
     let res = anyone.get(&format!("/verifica?codice={code}&verifica={verification}")).await;
     assert!(res.body.contains(&format!("Revocato con il modulo {revoca}")), "{}", res.body);
 }
@@ -799,7 +821,11 @@ async fn the_employer_is_also_sent_the_module_at_its_domicilio_digitale_in_the_r
     let review = post(&mut b, "/dimissioni-volontarie/nuova/modulo", &fields).await;
     assert_eq!(review.status, StatusCode::OK, "{}", review.body);
     let sent = post(&mut b, "/dimissioni-volontarie/nuova/trasmetti", &fields_of(&review.body, &[])).await;
-    let code = sent.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
+    let code = sent
+        .header(header::LOCATION)
+        .trim_start_matches("/dimissioni-volontarie/")
+        .trim_end_matches("?esito=trasmesso")
+        .to_string();
     let prefix = format!("dimissioni:{code}:");
     let to: Vec<(String, String)> = with_conn(&app.state.pool, move |c| {
         Ok(servizi_lavoro::mail::outbox::with_prefix(c, &prefix)?.into_iter().map(|e| (e.key, e.recipient)).collect())

@@ -82,7 +82,11 @@ async fn a_worker_revokes_through_another_soggetto_abilitato_with_the_retrieval_
     let pin = pin_in(&issued.body);
     let revoked = l.post_form(&path, &[("pin", &pin), ("conferma", "si")], false).await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
-    let revoca = revoked.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
+    let revoca = revoked
+        .header(header::LOCATION)
+        .trim_start_matches("/dimissioni-volontarie/")
+        .trim_end_matches("?esito=trasmesso")
+        .to_string();
     assert_eq!(module_of(&app, &code).await.revoked_by_code.as_deref(), Some(revoca.as_str()));
     let r = module_of(&app, &revoca).await;
     assert_eq!(
@@ -105,7 +109,11 @@ async fn a_worker_revoking_a_module_an_operator_sent_is_named_as_its_sender() {
     let mut b = mario(&app).await;
     let revoked = b.post_form(&format!("/dimissioni-volontarie/{code}/revoca"), &[("conferma", "si")], false).await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
-    let revoca = revoked.header(header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
+    let revoca = revoked
+        .header(header::LOCATION)
+        .trim_start_matches("/dimissioni-volontarie/")
+        .trim_end_matches("?esito=trasmesso")
+        .to_string();
     let r = module_of(&app, &revoca).await;
     assert_eq!(r.contents.abilitato_kind, None, "the worker revoked it, not the studio");
     // Giulia, no soggetto abilitato, cannot look anything up.

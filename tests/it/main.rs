@@ -11,6 +11,7 @@ mod architecture;
 mod authorization;
 mod catalog;
 mod cie_eidas_login;
+mod confirmations;
 mod deleghe;
 mod dimissioni;
 mod dimissioni_eidas;

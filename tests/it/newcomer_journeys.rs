@@ -87,7 +87,7 @@ async fn the_workers_mail_says_until_when_and_how_the_resignation_can_be_revoked
     crate::dimissioni::seed(&app).await;
     let mut m = mario(&app).await;
     let code = crate::dimissioni::mario_resigns(&app, &mut m).await;
-    let mail = crate::foreign_user::mail_containing(&app, "può revocare le dimissioni fino al").await;
+    let mail = crate::foreign_user::mail_containing(&app, "puoi revocarlo fino al").await;
     let last_day = servizi_lavoro::dimissioni::deadline::last_day(app.state.clock.now());
     assert!(mail.contains(&last_day.format("%d/%m/%Y").to_string()), "{mail}");
     assert!(mail.contains(&format!("/dimissioni-volontarie/{code}")) && mail.contains("SPID o CIE"), "{mail}");

@@ -13,7 +13,7 @@ use servizi_lavoro::kernel::Level;
 const COMPANY: &str = "01234567897";
 const PDF: &[u8] = b"%PDF-1.7 a registry extract";
 
-async fn with_registry() -> TestApp {
+pub async fn with_registry() -> TestApp {
     let app = TestApp::new();
     let (cf, now) = (cf_of("giulia"), chrono::Utc::now().naive_utc());
     with_conn(&app.state.pool, move |c| servizi_lavoro::registry::seed_demo(c, &cf, now)).await.expect("registry");
@@ -21,7 +21,7 @@ async fn with_registry() -> TestApp {
 }
 
 /// Giulia associates her company; returns her browser and its id.
-async fn giulia_with_company(app: &TestApp) -> (Browser<'_>, i64) {
+pub async fn giulia_with_company(app: &TestApp) -> (Browser<'_>, i64) {
     let mut g = giulia(app).await;
     g.post_form("/profili/associa", &[("codice_fiscale", COMPANY)], false).await;
     let org = id_after(&g.get("/profili").await.body, "/profili/organizzazioni/");
@@ -46,7 +46,13 @@ fn org_path(org: i64, rest: &str) -> String {
 
 /// Giulia invites Mario as `role`; Mario accepts. Returns Mario's browser.
 async fn mario_joins<'a>(app: &'a TestApp, g: &mut Browser<'_>, org: i64, role: &str) -> Browser<'a> {
-    let res = g.post_form(&org_path(org, "/inviti"), &[("codice_fiscale", MARIO), ("ruolo", role)], false).await;
+    let res = g
+        .post_form(
+            &org_path(org, "/inviti"),
+            &[("codice_fiscale", MARIO), ("ruolo", role), ("passo", "conferma")],
+            false,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let mut m = mario(app).await;
     let list = m.get("/profili").await.body;
@@ -73,27 +79,44 @@ async fn a_manager_invites_a_colleague_who_accepts_and_acts_for_the_company() {
 
     // Bad input: 422, the value kept, the reason given.
     let bad = g
-        .post_form(&org_path(org, "/inviti"), &[("codice_fiscale", "RSSMRA80A01H501X"), ("ruolo", "operatore")], false)
+        .post_form(
+            &org_path(org, "/inviti"),
+            &[("codice_fiscale", "RSSMRA80A01H501X"), ("ruolo", "operatore"), ("passo", "conferma")],
+            false,
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("codice fiscale di persona valido"));
     assert_eq!(crate::common::input_value(&bad.body, "codice_fiscale").as_deref(), Some("RSSMRA80A01H501X"));
     let bad_role = g
-        .post_form(&org_path(org, "/inviti"), &[("codice_fiscale", MARIO), ("ruolo", "legale_rappresentante")], false)
+        .post_form(
+            &org_path(org, "/inviti"),
+            &[("codice_fiscale", MARIO), ("ruolo", "legale_rappresentante"), ("passo", "conferma")],
+            false,
+        )
         .await;
     assert_eq!(bad_role.status, StatusCode::UNPROCESSABLE_ENTITY, "only the registry makes a legale rappresentante");
 
     let res = g
         .post_form(
             &org_path(org, "/inviti"),
-            &[("codice_fiscale", &MARIO.to_lowercase()), ("ruolo", "operatore")],
+            &[("codice_fiscale", &MARIO.to_lowercase()), ("ruolo", "operatore"), ("passo", "conferma")],
             false,
         )
         .await;
-    assert_eq!((res.status, res.header(header::LOCATION)), (StatusCode::SEE_OTHER, org_path(org, "").as_str()));
-    assert!(g.get(&org_path(org, "")).await.body.contains("In attesa di risposta"));
-    let again =
-        g.post_form(&org_path(org, "/inviti"), &[("codice_fiscale", MARIO), ("ruolo", "operatore")], false).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let sent = res.header(header::LOCATION).to_string();
+    assert!(sent.starts_with(&format!("{}?invito=", org_path(org, ""))), "{sent}");
+    let page = g.get(&sent).await.body;
+    assert!(page.contains("In attesa di risposta"));
+    assert!(page.contains("Invito inviato a RSSMRA80A01H501U come Operatore"), "the banner confirms it");
+    let again = g
+        .post_form(
+            &org_path(org, "/inviti"),
+            &[("codice_fiscale", MARIO), ("ruolo", "operatore"), ("passo", "conferma")],
+            false,
+        )
+        .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("già un invito in attesa"));
 
@@ -197,7 +220,12 @@ async fn members_are_managed_and_the_organisation_never_loses_its_last_manager()
 async fn other_peoples_organisations_members_and_invitations_do_not_exist_for_you() {
     let app = with_registry().await;
     let (mut g, org) = giulia_with_company(&app).await;
-    g.post_form(&org_path(org, "/inviti"), &[("codice_fiscale", MARIO), ("ruolo", "operatore")], false).await;
+    g.post_form(
+        &org_path(org, "/inviti"),
+        &[("codice_fiscale", MARIO), ("ruolo", "operatore"), ("passo", "conferma")],
+        false,
+    )
+    .await;
     let page = g.get(&org_path(org, "")).await.body;
     let member = first_member(&app, org).await;
     let invitation = id_after(&page, "/inviti/");
@@ -233,7 +261,7 @@ async fn other_peoples_organisations_members_and_invitations_do_not_exist_for_yo
         assert_eq!(l.get(path).await.status, StatusCode::NOT_FOUND, "GET {path}");
     }
     let posts: [(String, Vec<(&str, &str)>); 4] = [
-        (org_path(org, "/inviti"), vec![("codice_fiscale", MARIO), ("ruolo", "amministratore")]),
+        (org_path(org, "/inviti"), vec![("codice_fiscale", MARIO), ("ruolo", "amministratore"), ("passo", "conferma")]),
         (org_path(org, &format!("/membri/{member}/ruolo")), vec![("ruolo", "operatore")]),
         (org_path(org, &format!("/membri/{member}/rimuovi")), vec![]),
         (org_path(org, &format!("/inviti/{invitation}/revoca")), vec![]),

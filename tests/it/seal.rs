@@ -92,7 +92,11 @@ async fn the_seal_covers_the_sender_the_workers_account_the_retrieval_code_and_t
     // The revoca recorded on a module is the one that names it, and only that.
     set(&app, &first, "revoked_by_code", "NULL").await;
     assert!(verify(&app).is_err_and(|e| e.starts_with(&first) && e.contains("revoca")));
-    let revoca = revoked.header(axum::http::header::LOCATION).trim_start_matches("/dimissioni-volontarie/").to_string();
+    let revoca = revoked
+        .header(axum::http::header::LOCATION)
+        .trim_start_matches("/dimissioni-volontarie/")
+        .trim_end_matches("?esito=trasmesso")
+        .to_string();
     set(&app, &first, "revoked_by_code", &format!("'{revoca}'")).await;
     set(&app, &second, "revoked_by_code", &format!("'{revoca}'")).await;
     assert!(verify(&app).is_err_and(|e| e.starts_with(&second) && e.contains("revoca")));

@@ -103,3 +103,34 @@ async fn an_operator_searches_by_the_workers_and_the_employers_codes_and_is_offe
     assert!(!step.body.contains("I tuoi rapporti di lavoro attivi") && !step.body.contains("Bianchi Servizi srl"));
     assert!(step.body.contains("name=\"cf_lavoratore\""));
 }
+
+#[tokio::test]
+async fn english_uses_one_word_for_the_codice_fiscale_and_explains_the_italian_words_once() {
+    let app = TestApp::new();
+    let mut b = crate::common::Browser::new(&app);
+    let en = b.get("/?lang=en").await.body;
+    assert!(en.contains("Italian words you will meet here") && en.contains("Ufficio Relazioni con il Pubblico"));
+    let it = b.get("/?lang=it").await.body;
+    assert!(!it.contains("Parole italiane che incontrerai"), "Italian readers need no glossary");
+    for file in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/locales/en")).expect("locales") {
+        let text = std::fs::read_to_string(file.expect("file").path()).expect("read").to_lowercase();
+        assert!(!text.contains("tax code") && !text.contains("fiscal code"), "one term: codice fiscale");
+    }
+}
+
+#[tokio::test]
+async fn the_activity_reads_one_row_per_act_and_names_the_identity_provider() {
+    let app = TestApp::new();
+    let mut m = crate::common::people::mario(&app).await;
+    for _ in 0..3 {
+        assert_eq!(m.get("/deleghe/nuova").await.status, StatusCode::OK);
+    }
+    let page = m.get("/area-personale/attivita").await.body;
+    assert!(page.contains("(3 volte di seguito)"), "three views of one page are one row: {page}");
+    let idp = page
+        .split("data-label=\"Gestore dell&#x27;identità\">")
+        .nth(1)
+        .or_else(|| page.split("data-label=\"Gestore dell'identità\">").nth(1));
+    let idp = idp.expect("the sign-in's identity provider cell");
+    assert!(!idp.starts_with("http"), "a name, not an entity id: {}", &idp[..idp.len().min(80)]);
+}

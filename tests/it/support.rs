@@ -113,7 +113,13 @@ async fn an_anonymous_request_is_confirmed_answered_and_followed_by_its_secret_l
             && operator_view.contains("In lavorazione")
             && operator_view.contains("Controllare il gestore")
     );
-    assert_eq!(ops.post_form(&action, &[("azione", "chiudi")], false).await.status, StatusCode::SEE_OTHER);
+    // Closing asks first (the requester can no longer reply), then closes.
+    let ask = ops.post_form(&action, &[("azione", "chiudi")], false).await;
+    assert_eq!(ask.status, StatusCode::OK);
+    assert!(ask.title().starts_with("Chiudere la richiesta?") && ask.body.contains("name=\"conferma\" value=\"si\""));
+    assert!(ops.get(&format!("/assistenza/supporto/{number}")).await.body.contains("In lavorazione"), "still open");
+    let closing = ops.post_form(&action, &[("azione", "chiudi"), ("conferma", "si")], false).await;
+    assert_eq!(closing.status, StatusCode::SEE_OTHER);
     // The closing mail carries the link that now works (it replaces the earlier ones).
     let closed = crate::foreign_user::mail_containing(&app, "Chiusa").await;
     let last = crate::foreign_user::link_in(&closed, "http://localhost:3000/supporto/richieste/");

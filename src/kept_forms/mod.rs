@@ -3,6 +3,8 @@
 //! is kept on the server for 30 minutes under a cookie; the person signs in
 //! again and lands on `/moduli-conservati`, which shows it and sends it on
 //! with one click.
+mod labels;
+
 use crate::db::schema::kept_forms as k;
 use crate::db::with_conn;
 use crate::error::AppResult;
@@ -179,21 +181,26 @@ async fn kept(
 pub async fn page(req: PageRequest, who: Principal, request: Request) -> AppResult<Response> {
     let token = cookie(&request, COOKIE);
     let found = kept(&req, token, who.actor.account_id).await?;
+    let lang = req.lang;
     Ok(req.render(StatusCode::OK, move || {
         let body = match found {
             None => view! { <p>{t("kept-none")}</p> }.into_any(),
-            Some((path, fields)) => view! {
+            Some((path, fields)) => {
+                let (name, shown) = labels::describe(lang, &path, &fields);
+                view! {
+                <h2>{name}</h2>
                 <p>{t("kept-lead")}</p>
                 <dl class="facts">
-                    {fields.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| view! { <dt>{k.clone()}</dt><dd class="wrap pre">{v.clone()}</dd> }).collect_view()}
+                    {shown.into_iter().map(|(label, v)| view! { <dt>{label}</dt><dd class="wrap pre">{v}</dd> }).collect_view()}
                 </dl>
                 <form method="post" action=path>
                     {fields.iter().map(|(k, v)| view! { <input type="hidden" name=k.clone() value=v.clone()/> }).collect_view()}
                     <p><button type="submit">{t("kept-send")}</button></p>
                 </form>
                 <p class="hint">{t("kept-files")}</p>
+                }
+                .into_any()
             }
-            .into_any(),
         };
         view! {
             <Page title=t("kept-title")>
