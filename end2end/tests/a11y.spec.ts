@@ -302,6 +302,11 @@ test("axe finds no violation along the Dimissioni volontarie pages, in both lang
   await expectNoViolations(page); // the confirmation page
   await page.goto(`${page.url()}&lang=en`);
   await expectNoViolations(page);
+  // On a phone too: nothing scrolls sideways, the 17-digit code wraps.
+  await page.setViewportSize({ width: 320, height: 800 });
+  await expectNoViolations(page);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto(page.url().replace("&lang=en", "&lang=it"));
   await page.getByRole("link", { name: "Vedi il modulo e l'esito di ogni invio" }).click();
   await expectNoViolations(page); // the module, its deliveries, the revoca

@@ -100,3 +100,4 @@ audit-on-invitation-of = An invitation from { $name }
 audit-on-company = The company with codice fiscale { $name }
 audit-on-profile = The profile to act with
 activity-times = ({ $count } times in a row)
+audit-role-change = (from { $from } to { $to })

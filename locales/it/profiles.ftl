@@ -100,3 +100,4 @@ audit-on-invitation-of = Un invito di { $name }
 audit-on-company = L'azienda con codice fiscale { $name }
 audit-on-profile = Il profilo con cui operare
 activity-times = ({ $count } volte di seguito)
+audit-role-change = (da { $from } a { $to })

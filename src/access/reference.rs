@@ -5,11 +5,11 @@
 //! attempt shows what was asked, never whose it turned out to be.
 //!
 //! [`Resource::code`]: super::Resource::code
-use super::audit::{AuditEvent, Outcome};
+use super::audit::{AuditAction, AuditEvent, Outcome};
 use crate::db::schema::{accounts as a, deleghe as d, dimissioni_modules as m, organisations as o};
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
-use crate::kernel::{DelegaId, OrganisationId};
+use crate::kernel::{DelegaId, MemberRole, OrganisationId};
 use crate::paths;
 use diesel::prelude::*;
 use std::collections::HashMap;
@@ -174,8 +174,22 @@ impl Described {
     }
 }
 
-/// `e`'s resource in `lang`.
+/// `e`'s resource in `lang`; a role change also says the role before and after.
 pub fn describe(e: &AuditEvent, names: &Names, lang: Lang) -> Described {
+    let mut described = resource_in_words(e, names, lang);
+    if e.action == AuditAction::ChangeRole {
+        let roles =
+            e.reason.split_once(" -> ").and_then(|(from, to)| Some((MemberRole::parse(from)?, MemberRole::parse(to)?)));
+        if let Some((from, to)) = roles {
+            let change =
+                lang.t_args("audit-role-change", &[("from", lang.t(from.name_key())), ("to", lang.t(to.name_key()))]);
+            described.text = format!("{} {change}", described.text);
+        }
+    }
+    described
+}
+
+fn resource_in_words(e: &AuditEvent, names: &Names, lang: Lang) -> Described {
     let allowed = e.outcome == Outcome::Allowed;
     let word = |key: &str| Described { text: lang.t(key), href: None };
     let with = |key: &str, name: &str, href: Option<String>| Described {

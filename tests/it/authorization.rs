@@ -738,6 +738,9 @@ async fn a_role_change_is_confirmed_on_the_organisations_page() {
     let confirmed = g.get(&back).await.body.replace("<!>", "");
     let notice = confirmed.split("banner--success").nth(1).expect("a success banner");
     assert!(notice.contains(">Ruolo aggiornato: Luca Verdi ora è Amministratore.</p>"), "{confirmed}");
+    // The organisation's activity says the role before and after.
+    let activity = g.get(&org_path(org, "/attivita")).await.body;
+    assert!(activity.contains("(da Operatore a Amministratore)"), "{activity}");
     // An id that is not a member here confirms nothing.
     let other = g.get(&org_path(org, "?ruolo-cambiato=999999")).await;
     assert_eq!(other.status, StatusCode::OK);
