@@ -94,6 +94,8 @@ pub const DIMISSIONI_REVOCA: &str = "/dimissioni-volontarie/{codice}/revoca";
 pub const VERIFY: &str = "/verifica";
 
 pub const DELEGHE: &str = "/deleghe";
+pub const CLIENTS: &str = "/clienti";
+pub const CLIENTS_CSV: &str = "/clienti.csv";
 pub const DELEGA_NEW: &str = "/deleghe/nuova";
 pub const DELEGA_CODE: &str = "/deleghe/codice";
 pub const DELEGA: &str = "/deleghe/{id}";

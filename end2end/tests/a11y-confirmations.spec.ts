@@ -68,3 +68,17 @@ for (const width of [320, 1280]) {
     await inBothLanguages(page, "sessions");
   });
 }
+
+for (const width of [320, 1280]) {
+  test(`a consultant's client list, searched, at ${width} px in both languages`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await signInWithDemoIdp(page, "Luca Verdi");
+    await page.goto("/clienti?lang=it");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("I miei clienti");
+    await page.getByLabel("Cerca per nome o codice fiscale").fill("Bianchi");
+    await page.getByLabel("Le deleghe temporanee").check();
+    await page.getByRole("button", { name: "Applica" }).click();
+    await expect(page.getByLabel("Cerca per nome o codice fiscale")).toHaveValue("Bianchi");
+    await inBothLanguages(page, "clients");
+  });
+}

@@ -50,8 +50,11 @@ test("a legale rappresentante delegates one service; the delegate accepts, uses 
   await luca.getByRole("link", { name: "Bianchi Servizi srl" }).first().click();
   await luca.getByRole("button", { name: "Accetta la delega" }).click();
   await expect(luca.getByText("In vigore", { exact: true })).toBeVisible();
-  await luca.goto("/profili");
-  await luca.getByRole("button", { name: "Opera come Bianchi Servizi srl" }).click();
+  // Luca finds the company in his client list and acts for it in one click.
+  await luca.goto("/clienti?q=bianchi");
+  await expect(luca.getByRole("heading", { level: 1 })).toHaveText("I miei clienti");
+  await luca.getByRole("button", { name: "Opera per questo cliente Bianchi Servizi srl" }).click();
+  await expect(luca).toHaveURL(/\/servizi$/);
   await expect(luca.getByText("Stai operando come: Bianchi Servizi srl (con delega)")).toBeVisible();
   await luca.goto("/servizi/intermittenti/accedi");
   await expect(luca.getByText("non comprende questo servizio")).toBeVisible();

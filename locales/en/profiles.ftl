@@ -101,3 +101,4 @@ audit-on-company = The company with codice fiscale { $name }
 audit-on-profile = The profile to act with
 activity-times = ({ $count } times in a row)
 audit-role-change = (from { $from } to { $to })
+audit-on-clients = Your client list

@@ -101,3 +101,4 @@ audit-on-company = L'azienda con codice fiscale { $name }
 audit-on-profile = Il profilo con cui operare
 activity-times = ({ $count } volte di seguito)
 audit-role-change = (da { $from } a { $to })
+audit-on-clients = L'elenco dei tuoi clienti

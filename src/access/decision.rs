@@ -129,6 +129,11 @@ pub enum Resource<'a> {
         for_organisation: bool,
         manages_subject: bool,
     },
+    /// The subjects one may act for through deleghe received (`/clienti`):
+    /// `delegate` is the codice fiscale the deleghe are addressed to.
+    Clients {
+        delegate: &'a str,
+    },
     /// An employment relationship from the Comunicazioni Obbligatorie, looked
     /// up by a soggetto abilitato for a worker: `employer` is the employer's
     /// codice fiscale on record, `typed` the one the operator entered.
@@ -161,6 +166,8 @@ impl Resource<'_> {
             Resource::Resignation { code, .. } => format!("dimissioni:{code}"),
             Resource::Resignations(listing) => listing.code(),
             Resource::Rapporto { id, .. } => format!("relationship:{id}"),
+            // Whose list it is goes in the actor's column, not here.
+            Resource::Clients { .. } => "clients:own".into(),
         }
     }
 }
@@ -394,6 +401,17 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         }
         // Everyone may act as themself; for an organisation only through their own membership.
         (Action::Switch, Resource::OwnProfile) => allowed(),
+        // Deleghe are addressed to the codice fiscale SPID and CIE vouch for:
+        // one's own client list only, by that.
+        (Action::View, Resource::Clients { delegate }) => {
+            if !matches!(who.actor.credential, Credential::Spid | Credential::Cie) {
+                return Err(Denial::Credential { allowed: vec![Credential::Spid, Credential::Cie] });
+            }
+            if who.actor.identifier != *delegate {
+                return Err(Denial::NotYours);
+            }
+            allowed()
+        }
         (Action::Switch, Resource::Membership { holder, .. }) => {
             if *holder != who.actor.account_id {
                 return Err(Denial::NotYours);

@@ -44,6 +44,7 @@ pub enum ResourceRef {
     ForeignRequest,
     OrganisationApplication,
     Relationship,
+    Clients,
     /// A code this version does not know (kept as written).
     Unknown(String),
 }
@@ -83,6 +84,7 @@ impl ResourceRef {
             ("foreign-request" | "foreign-document", _) => ResourceRef::ForeignRequest,
             ("org-application" | "org-document", _) => ResourceRef::OrganisationApplication,
             ("relationship", _) => ResourceRef::Relationship,
+            ("clients", "own") => ResourceRef::Clients,
             _ => unknown(),
         }
     }
@@ -247,6 +249,7 @@ fn resource_in_words(e: &AuditEvent, names: &Names, lang: Lang) -> Described {
         ResourceRef::ForeignRequest => word("audit-on-foreign-request"),
         ResourceRef::OrganisationApplication => word("audit-on-organisation-application"),
         ResourceRef::Relationship => word("audit-on-relationship"),
+        ResourceRef::Clients => word("audit-on-clients"),
         ResourceRef::Unknown(code) => Described { text: code, href: None },
     }
 }
@@ -262,6 +265,7 @@ mod tests {
         let org = OrganisationId::new(2);
         let cases = [
             (Resource::OwnProfile, ResourceRef::OwnProfile),
+            (Resource::Clients { delegate: "VRDLCU75C15L219T" }, ResourceRef::Clients),
             (Resource::Organisation { id: org, role: None }, ResourceRef::Organisation(org)),
             (
                 Resource::DelegaGrant { organisation: Some((org, None)), needs: crate::kernel::Level::L2 },

@@ -7,6 +7,8 @@
 //! delega's history, and mailed to both sides; the clock's changes are
 //! written by the scheduled job.
 mod actions;
+pub mod clients;
+mod clients_page;
 mod confirm;
 mod grant;
 pub mod in_force;
@@ -28,6 +30,8 @@ use axum::Router;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(paths::DELEGHE, get(pages::list))
+        .route(paths::CLIENTS, get(clients_page::page))
+        .route(paths::CLIENTS_CSV, get(clients_page::csv))
         .route(paths::DELEGA_NEW, get(grant::form).post(grant::submit))
         .route(paths::DELEGA_CODE, post(actions::accept_by_code))
         .route(paths::DELEGA, get(pages::detail))

@@ -137,6 +137,7 @@ fn ListPage(lists: Lists) -> impl IntoView {
             </form>
             <section aria-labelledby="received-heading">
                 <h2 id="received-heading">{t("deleghe-received")}</h2>
+                <p><a href=paths::CLIENTS>{t("clients-link")}</a></p>
                 <DelegheTable deleghe=lists.received caption="deleghe-received-caption" given=false/>
                 <ErrorSummary errors=lists.errors.clone()/>
                 <form method="post" action=paths::DELEGA_CODE novalidate class="card">

@@ -74,6 +74,9 @@ fn resources() -> Vec<Resource<'static>> {
         // `person()` is known by the identifier "X".
         Resource::Invitation { id: InvitationId::new(1), invitee: "X" },
         Resource::Invitation { id: InvitationId::new(2), invitee: "Y" },
+        // `person()`'s own client list, and someone else's.
+        Resource::Clients { delegate: "X" },
+        Resource::Clients { delegate: "Y" },
         // A delega given by `person()` (account 7) for themself, one given to
         // them, one of an organisation they manage, one of an organisation
         // they granted but no longer manage, and one of strangers.
@@ -320,6 +323,15 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
                 Err(Denial::NotYours)
             }
         }
+        // One's own client list: the deleghe addressed to one's codice fiscale, which SPID and CIE give.
+        (Action::View, Resource::Clients { delegate }) => {
+            strong(Level::L1)?;
+            if *delegate == p.actor.identifier {
+                Ok(())
+            } else {
+                Err(Denial::NotYours)
+            }
+        }
         _ => Err(Denial::NotApplicable),
     }
 }
@@ -345,13 +357,14 @@ fn kind(r: &Resource) -> &'static str {
         Resource::SupportCase { .. } => "support-case",
         Resource::Delega { .. } => "delega",
         Resource::Rapporto { .. } => "relationship",
+        Resource::Clients { .. } => "clients",
     }
 }
 
 #[test]
 fn every_kind_of_resource_is_in_the_table() {
     let listed: std::collections::BTreeSet<&str> = resources().iter().map(kind).collect();
-    assert_eq!(listed.len(), 17, "{listed:?}");
+    assert_eq!(listed.len(), 18, "{listed:?}");
 }
 
 #[test]
@@ -379,7 +392,7 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
     // Every (resource, action) pair the portal has, for every principal.
     assert_eq!(
         (principals.len(), resources.len()),
-        (109 + 36, 24 + 41),
+        (109 + 36, 24 + 43),
         "the services and every other kind of resource"
     );
     assert!(allowed > 0, "some combinations are allowed");

@@ -1,0 +1,1 @@
+DROP INDEX deleghe_client_list;

@@ -1,0 +1,176 @@
+//! The subjects a person may act for through the deleghe they received —
+//! an intermediary's client list — filtered, searched and paged in the
+//! database by keyset (end date, id), so that a studio with thousands of
+//! clients never loads them all.
+use super::lifecycle::{self, Dates, State};
+use super::model::Kind;
+use crate::access::{Action, Permit, Resource};
+use crate::db::schema::{accounts as a, deleghe as d, organisations as o};
+use crate::db::AnyConnection;
+use crate::kernel::DelegaId;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+diesel::define_sql_function! {
+    /// Lower case, for a search that ignores it on both databases.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// What the list is narrowed to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Words in the client's name, or their codice fiscale.
+    pub words: String,
+    /// Only deleghe ending by this day.
+    pub ending_by: Option<NaiveDate>,
+    pub only_temporanea: bool,
+    /// Only deleghe still waiting for this person's answer.
+    pub only_pending: bool,
+}
+
+/// Where the previous page ended: its last row's end date and id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct After {
+    pub ends_on: NaiveDate,
+    pub id: DelegaId,
+}
+
+impl After {
+    /// As the address carries it (`2027-01-31.42`).
+    pub fn token(self) -> String {
+        format!("{}.{}", self.ends_on, self.id)
+    }
+
+    pub fn parse(s: &str) -> Option<After> {
+        let (day, id) = s.split_once('.')?;
+        Some(After { ends_on: crate::kernel::clock::parse_day(day)?, id: id.parse().ok()? })
+    }
+}
+
+/// One client: whom the delega is for, and what it allows, until when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Client {
+    pub delega: DelegaId,
+    /// The organisation, or the person, the delega is for.
+    pub name: String,
+    pub codice_fiscale: String,
+    pub organisation: bool,
+    pub kind: Kind,
+    /// None: every service the grantor may delegate.
+    pub services: Option<Vec<String>>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub state: State,
+}
+
+type Row = (
+    DelegaId,
+    (String, String, String),
+    (Option<String>, Option<String>),
+    (String, Option<String>, NaiveDate, NaiveDate, String, NaiveDateTime),
+);
+
+/// Up to `limit` clients of `delegate` after `after`, soonest ending first.
+/// Only deleghe that are or may become usable: waiting, accepted, in force.
+pub fn page(
+    conn: &mut AnyConnection,
+    permit: &Permit,
+    delegate: &str,
+    filter: &Filter,
+    after: Option<After>,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<Client>> {
+    permit.require(Action::View, &Resource::Clients { delegate })?;
+    let today = crate::kernel::clock::italian_day(now);
+    let live = [State::Pending.code(), State::Accepted.code(), State::Active.code()];
+    let mut q = d::table
+        .inner_join(a::table.on(a::id.eq(d::grantor_account_id)))
+        .left_join(o::table.on(o::id.nullable().eq(d::organisation_id)))
+        .filter(d::delegate_codice_fiscale.eq(delegate.to_string()))
+        .filter(d::state.eq_any(live))
+        .filter(d::ends_on.ge(today))
+        .select((
+            d::id,
+            (a::given_name, a::family_name, a::identifier),
+            (o::name.nullable(), o::codice_fiscale.nullable()),
+            (d::kind, d::services, d::starts_on, d::ends_on, d::state, d::answer_by),
+        ))
+        .order((d::ends_on.asc(), d::id.asc()))
+        .into_boxed();
+    let words = filter.words.trim().to_lowercase().replace(['%', '_'], "");
+    if !words.is_empty() {
+        let like = format!("%{words}%");
+        let code = words.to_uppercase();
+        q = q.filter(
+            lower(o::name.nullable().assume_not_null())
+                .like(like.clone())
+                .or(lower(a::family_name).like(like.clone()))
+                .or(lower(a::given_name).like(like))
+                .or(o::codice_fiscale
+                    .nullable()
+                    .assume_not_null()
+                    .eq(code.clone())
+                    .and(d::organisation_id.is_not_null()))
+                .or(a::identifier.eq(code).and(d::organisation_id.is_null())),
+        );
+    }
+    if let Some(day) = filter.ending_by {
+        q = q.filter(d::ends_on.le(day));
+    }
+    if filter.only_temporanea {
+        q = q.filter(d::kind.eq(Kind::Temporanea.code()));
+    }
+    if filter.only_pending {
+        q = q.filter(d::state.eq(State::Pending.code()));
+    }
+    if let Some(after) = after {
+        q = q.filter(d::ends_on.gt(after.ends_on).or(d::ends_on.eq(after.ends_on).and(d::id.gt(after.id))));
+    }
+    let rows: Vec<Row> = q.limit(limit).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(
+            |(
+                id,
+                (given, family, identifier),
+                (org_name, org_cf),
+                (kind, services, starts_on, ends_on, state, answer_by),
+            )| {
+                let stored = State::parse(&state)?;
+                let dates = Dates { starts_on, ends_on, answer_by };
+                let (name, codice_fiscale, organisation) = match (org_name, org_cf) {
+                    (Some(name), Some(cf)) => (name, cf, true),
+                    _ => (format!("{given} {family}"), identifier, false),
+                };
+                Some(Client {
+                    delega: id,
+                    name,
+                    codice_fiscale,
+                    organisation,
+                    kind: Kind::parse(&kind)?,
+                    services: services.map(|s| s.split_whitespace().map(str::to_string).collect()),
+                    starts_on,
+                    ends_on,
+                    state: lifecycle::effective(stored, dates, now),
+                })
+            },
+        )
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::After;
+    use crate::kernel::DelegaId;
+
+    #[test]
+    fn a_page_boundary_reads_back_and_nonsense_is_no_boundary() {
+        let after =
+            After { ends_on: chrono::NaiveDate::from_ymd_opt(2027, 1, 31).expect("day"), id: DelegaId::new(42) };
+        assert_eq!(After::parse(&after.token()), Some(after));
+        for bad in ["", "2027-01-31", "x.1", "2027-01-31.x", "2027-13-01.1"] {
+            assert_eq!(After::parse(bad), None, "{bad}");
+        }
+    }
+}
