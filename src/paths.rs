@@ -96,6 +96,8 @@ pub const VERIFY: &str = "/verifica";
 pub const DELEGHE: &str = "/deleghe";
 pub const CLIENTS: &str = "/clienti";
 pub const CLIENTS_CSV: &str = "/clienti.csv";
+pub const CLIENT_REQUEST: &str = "/clienti/richiesta";
+pub const CLIENT_REQUEST_PAGE: &str = "/clienti/richieste/{id}";
 pub const DELEGA_NEW: &str = "/deleghe/nuova";
 pub const DELEGA_CODE: &str = "/deleghe/codice";
 pub const DELEGA: &str = "/deleghe/{id}";
@@ -200,6 +202,11 @@ pub fn dimissioni_revoca(code: &str) -> String {
 
 pub fn delega(id: DelegaId) -> String {
     fill(DELEGA, "id", &id.to_string())
+}
+
+/// A request for a delega, to both sides.
+pub fn client_request(id: i64) -> String {
+    fill(CLIENT_REQUEST_PAGE, "id", &id.to_string())
 }
 
 /// The delega's page right after an action, confirming it (`esito`: the outcome's code).

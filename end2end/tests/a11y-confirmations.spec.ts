@@ -82,3 +82,20 @@ for (const width of [320, 1280]) {
     await inBothLanguages(page, "clients");
   });
 }
+
+test("asking a client for a delega and the request's page, in both languages", async ({ page }) => {
+  await signInWithDemoIdp(page, "Luca Verdi", { level: "2" });
+  await page.goto("/clienti/richiesta?lang=it");
+  await page.getByRole("button", { name: "Invia la richiesta" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await checkPage(page, "request-form-errors-it");
+  await page.getByLabel("Cliente", { exact: true }).fill("RSSMRA80A01H501U");
+  await page.getByLabel("Temporanea", { exact: true }).check();
+  await page.getByLabel("Tutti i servizi che il cliente può delegare").check();
+  await page.getByLabel("Valida fino al").fill(new Date(Date.now() + 90 * 86400000).toISOString().slice(0, 10));
+  await page.getByRole("button", { name: "Invia la richiesta" }).click();
+  await expect(page.locator(".banner--success")).toBeVisible();
+  await inBothLanguages(page, "request");
+  await page.goto("/clienti/richiesta?lang=en");
+  await checkPage(page, "request-form-en");
+});

@@ -102,3 +102,4 @@ audit-on-profile = The profile to act with
 activity-times = ({ $count } times in a row)
 audit-role-change = (from { $from } to { $to })
 audit-on-clients = Your client list
+audit-on-delega-request = A request for a delega

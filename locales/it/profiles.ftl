@@ -102,3 +102,4 @@ audit-on-profile = Il profilo con cui operare
 activity-times = ({ $count } volte di seguito)
 audit-role-change = (da { $from } a { $to })
 audit-on-clients = L'elenco dei tuoi clienti
+audit-on-delega-request = Una richiesta di delega

@@ -129,6 +129,15 @@ pub enum Resource<'a> {
         for_organisation: bool,
         manages_subject: bool,
     },
+    /// A delega asked for by an intermediary (`requester`) of a client: a
+    /// person (`client` is their codice fiscale) or an organisation the
+    /// principal manages now (`manages_client`).
+    DelegaRequest {
+        id: i64,
+        requester: AccountId,
+        client: &'a str,
+        manages_client: bool,
+    },
     /// The subjects one may act for through deleghe received (`/clienti`):
     /// `delegate` is the codice fiscale the deleghe are addressed to.
     Clients {
@@ -168,6 +177,7 @@ impl Resource<'_> {
             Resource::Rapporto { id, .. } => format!("relationship:{id}"),
             // Whose list it is goes in the actor's column, not here.
             Resource::Clients { .. } => "clients:own".into(),
+            Resource::DelegaRequest { id, .. } => format!("delega-request:{id}"),
         }
     }
 }
@@ -403,14 +413,35 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         (Action::Switch, Resource::OwnProfile) => allowed(),
         // Deleghe are addressed to the codice fiscale SPID and CIE vouch for:
         // one's own client list only, by that.
-        (Action::View, Resource::Clients { delegate }) => {
+        // Asking a client for a delega adds to it: a strong act.
+        (Action::View | Action::Change, Resource::Clients { delegate }) => {
             if !matches!(who.actor.credential, Credential::Spid | Credential::Cie) {
                 return Err(Denial::Credential { allowed: vec![Credential::Spid, Credential::Cie] });
             }
             if who.actor.identifier != *delegate {
                 return Err(Denial::NotYours);
             }
+            if action == Action::Change {
+                strong(who, MANAGE_LEVEL)?;
+            }
             allowed()
+        }
+        // A request for a delega: both sides see it; only the client's side
+        // answers it (granting power over the client is a strong act).
+        (Action::View | Action::Decide, Resource::DelegaRequest { requester, client, manages_client, .. }) => {
+            let client_side = *manages_client
+                || (matches!(who.actor.credential, Credential::Spid | Credential::Cie)
+                    && who.actor.identifier == *client);
+            let requester_side = *requester == who.actor.account_id;
+            match action {
+                Action::View if client_side || requester_side => allowed(),
+                Action::Decide if client_side => {
+                    strong(who, MANAGE_LEVEL)?;
+                    allowed()
+                }
+                Action::Decide if requester_side => Err(Denial::NotApplicable),
+                _ => Err(Denial::NotYours),
+            }
         }
         (Action::Switch, Resource::Membership { holder, .. }) => {
             if *holder != who.actor.account_id {

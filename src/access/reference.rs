@@ -45,6 +45,7 @@ pub enum ResourceRef {
     OrganisationApplication,
     Relationship,
     Clients,
+    DelegaRequest,
     /// A code this version does not know (kept as written).
     Unknown(String),
 }
@@ -85,6 +86,7 @@ impl ResourceRef {
             ("org-application" | "org-document", _) => ResourceRef::OrganisationApplication,
             ("relationship", _) => ResourceRef::Relationship,
             ("clients", "own") => ResourceRef::Clients,
+            ("delega-request", _) => ResourceRef::DelegaRequest,
             _ => unknown(),
         }
     }
@@ -250,6 +252,7 @@ fn resource_in_words(e: &AuditEvent, names: &Names, lang: Lang) -> Described {
         ResourceRef::OrganisationApplication => word("audit-on-organisation-application"),
         ResourceRef::Relationship => word("audit-on-relationship"),
         ResourceRef::Clients => word("audit-on-clients"),
+        ResourceRef::DelegaRequest => word("audit-on-delega-request"),
         ResourceRef::Unknown(code) => Described { text: code, href: None },
     }
 }
@@ -266,6 +269,10 @@ mod tests {
         let cases = [
             (Resource::OwnProfile, ResourceRef::OwnProfile),
             (Resource::Clients { delegate: "VRDLCU75C15L219T" }, ResourceRef::Clients),
+            (
+                Resource::DelegaRequest { id: 3, requester: AccountId::new(7), client: "X", manages_client: false },
+                ResourceRef::DelegaRequest,
+            ),
             (Resource::Organisation { id: org, role: None }, ResourceRef::Organisation(org)),
             (
                 Resource::DelegaGrant { organisation: Some((org, None)), needs: crate::kernel::Level::L2 },

@@ -361,6 +361,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    delega_requests (id) {
+        id -> BigInt,
+        requester_account_id -> BigInt,
+        delegate_codice_fiscale -> Text,
+        client_codice_fiscale -> Text,
+        client_kind -> Text,
+        kind -> Text,
+        services -> Nullable<Text>,
+        starts_on -> Date,
+        ends_on -> Date,
+        state -> Text,
+        created_at -> Timestamp,
+        answer_by -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        delega_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     delega_events (id) {
         id -> BigInt,
         delega_id -> BigInt,

@@ -7,7 +7,6 @@ use super::clients::{self, After, Client, Filter};
 use super::lifecycle::State;
 use super::model::Kind;
 use crate::access::{self, Action, Resource};
-use crate::catalog::model as catalog;
 use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::{t, t_args, use_lang, Lang};
@@ -91,14 +90,7 @@ async fn load(
 }
 
 fn services_named(c: &Client, lang: Lang) -> String {
-    match &c.services {
-        None => lang.t("delega-scope-all-short"),
-        Some(list) => list
-            .iter()
-            .map(|slug| catalog::find(slug).map_or_else(|| slug.clone(), |s| s.name.get(lang).to_string()))
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
+    super::model::services_in_words(&c.services, lang).join(", ")
 }
 
 /// What one can do for a client from the row: act for them (a delega in
@@ -126,7 +118,13 @@ fn ClientAction(c: Client) -> impl IntoView {
 }
 
 #[component]
-fn ClientsPage(rows: Vec<Client>, q: ClientsQuery, next: Option<After>, first: bool) -> impl IntoView {
+fn ClientsPage(
+    rows: Vec<Client>,
+    q: ClientsQuery,
+    next: Option<After>,
+    first: bool,
+    sent: Vec<super::request_pages::Listed>,
+) -> impl IntoView {
     let lang = use_lang();
     let filters = q.query();
     let with = |extra: &str| {
@@ -155,6 +153,7 @@ fn ClientsPage(rows: Vec<Client>, q: ClientsQuery, next: Option<After>, first: b
         <Page title=t("clients-title") trail=vec![Crumb { label: t("deleghe-title"), href: paths::DELEGHE.into() }]>
             <h1>{t("clients-title")}</h1>
             <p class="lead">{t("clients-lead")}</p>
+            <p><a class="button button--secondary" href=paths::CLIENT_REQUEST>{t("request-new-title")}</a></p>
             <form method="get" action=paths::CLIENTS class="card">
                 <div class="field">
                     <label for="q">{t("clients-search")}</label>
@@ -189,6 +188,13 @@ fn ClientsPage(rows: Vec<Client>, q: ClientsQuery, next: Option<After>, first: b
                 {(!first).then(|| view! { <a href=first_href>{t("clients-first")}</a> " " })}
                 {next_href.map(|href| view! { <a href=href rel="next">{t("clients-next")}</a> })}
             </nav>
+            // The deleghe asked for, and their outcome (on the list's first page).
+            {(first && !sent.is_empty()).then(|| view! {
+                <section aria-labelledby="sent-heading">
+                    <h2 id="sent-heading">{t("request-sent")}</h2>
+                    <super::request_pages::RequestsTable rows=sent caption="request-sent-caption" sent=true/>
+                </section>
+            })}
         </Page>
     }
 }
@@ -199,7 +205,8 @@ pub async fn page(req: PageRequest, who: Principal, Query(q): Query<ClientsQuery
     let after = q.dopo.as_deref().and_then(After::parse);
     let (rows, next) = load(&req, &who, &q, after, PAGE).await?;
     let first = after.is_none();
-    Ok(req.render(StatusCode::OK, move || view! { <ClientsPage rows q next first/> }.into_any()))
+    let sent = if first { super::request_pages::sent(&req, &who).await? } else { Vec::new() };
+    Ok(req.render(StatusCode::OK, move || view! { <ClientsPage rows q next first sent/> }.into_any()))
 }
 
 /// `GET /clienti.csv`: the same list, every page, to keep or to work on.

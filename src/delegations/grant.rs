@@ -25,7 +25,7 @@ use crate::web::render::{FormData, PageRequest};
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -189,10 +189,6 @@ pub async fn form(req: PageRequest, who: Principal, Query(q): Query<ForQuery>) -
     }))
 }
 
-fn date(s: &str) -> Option<NaiveDate> {
-    crate::kernel::clock::parse_day(s)
-}
-
 /// The new delega's form as posted (a checkbox per service: `servizio` repeated).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
@@ -242,37 +238,8 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<G
         errors.add("tipo", "delega-error-kind");
     }
     let (delegable, _) = services_for(subject.capacity);
-    let services = if v.all {
-        None
-    } else if v.services.is_empty() {
-        errors.add("servizi", "delega-error-scope-empty");
-        None
-    } else if v.services.iter().any(|s| !delegable.iter().any(|d| &d.slug == s)) {
-        errors.add("servizi", "delega-error-scope");
-        None
-    } else {
-        let mut list = v.services.clone();
-        list.sort();
-        list.dedup();
-        Some(list)
-    };
-    let from = date(&v.from);
-    match from {
-        None => errors.add("dal", "delega-error-from"),
-        Some(d) if d < today => errors.add("dal", "delega-error-from-past"),
-        _ => {}
-    }
-    let until = date(&v.until);
-    match (from, until) {
-        (_, None) => errors.add("al", "delega-error-until"),
-        (Some(f), Some(u)) if u < f => errors.add("al", "delega-error-until-before"),
-        (Some(f), Some(u))
-            if f.checked_add_months(Months::new(12 * max_years.unsigned_abs())).is_none_or(|max| u > max) =>
-        {
-            errors.add("al", "delega-error-until-max")
-        }
-        _ => {}
-    }
+    let services = super::checks::scope(v.all, &v.services, &delegable, "delega-error-scope", &mut errors);
+    let (from, until) = super::checks::period(&v.from, &v.until, today, max_years, &mut errors);
     let max = max_years;
     let again = |errors: FieldErrors, v: Values, subject: Subject, subjects: Vec<Subject>| {
         req.render(StatusCode::UNPROCESSABLE_ENTITY, move || {

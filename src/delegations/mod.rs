@@ -7,6 +7,7 @@
 //! delega's history, and mailed to both sides; the clock's changes are
 //! written by the scheduled job.
 mod actions;
+mod checks;
 pub mod clients;
 mod clients_page;
 mod confirm;
@@ -19,6 +20,8 @@ mod notify;
 mod outcome;
 mod pages;
 mod permit;
+mod request_pages;
+pub mod requests;
 
 pub use in_force::refresh;
 
@@ -32,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route(paths::DELEGHE, get(pages::list))
         .route(paths::CLIENTS, get(clients_page::page))
         .route(paths::CLIENTS_CSV, get(clients_page::csv))
+        .route(paths::CLIENT_REQUEST, get(request_pages::form).post(request_pages::submit))
+        .route(paths::CLIENT_REQUEST_PAGE, get(request_pages::page).post(request_pages::answer))
         .route(paths::DELEGA_NEW, get(grant::form).post(grant::submit))
         .route(paths::DELEGA_CODE, post(actions::accept_by_code))
         .route(paths::DELEGA, get(pages::detail))

@@ -86,13 +86,19 @@ impl Delega {
 
     /// Its services in words, in `lang` (one line for "all of them").
     pub fn services_named(&self, lang: crate::i18n::Lang) -> Vec<String> {
-        match &self.services {
-            None => vec![lang.t("delega-scope-all-short")],
-            Some(list) => list
-                .iter()
-                .map(|slug| crate::catalog::model::find(slug).map_or_else(|| slug.clone(), |s| s.name.get(lang).into()))
-                .collect(),
-        }
+        services_in_words(&self.services, lang)
+    }
+}
+
+/// A delega's (or a request's) services in words, in `lang`: one line for
+/// "all of them", else each service's name.
+pub fn services_in_words(services: &Option<Vec<String>>, lang: crate::i18n::Lang) -> Vec<String> {
+    match services {
+        None => vec![lang.t("delega-scope-all-short")],
+        Some(list) => list
+            .iter()
+            .map(|slug| crate::catalog::model::find(slug).map_or_else(|| slug.clone(), |s| s.name.get(lang).into()))
+            .collect(),
     }
 }
 

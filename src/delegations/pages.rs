@@ -40,6 +40,8 @@ pub struct Lists {
     pub filter: Option<State>,
     pub code: String,
     pub errors: FieldErrors,
+    /// Deleghe intermediaries asked of this person or of the organisations they manage.
+    pub requests: Vec<super::request_pages::Listed>,
 }
 
 pub async fn load(req: &PageRequest, who: &Principal, filter: Option<State>) -> AppResult<Lists> {
@@ -61,7 +63,9 @@ pub async fn load(req: &PageRequest, who: &Principal, filter: Option<State>) -> 
     })
     .await?;
     let keep = |d: &Delega| filter.is_none_or(|f| d.state == f);
+    let requests = super::request_pages::for_client(req, who).await?;
     Ok(Lists {
+        requests,
         given: given.into_iter().filter(keep).collect(),
         received: received.into_iter().filter(keep).collect(),
         filter,
@@ -135,6 +139,12 @@ fn ListPage(lists: Lists) -> impl IntoView {
                 </div>
                 <p><button type="submit" class="button--secondary">{t("catalog-apply")}</button></p>
             </form>
+            {(!lists.requests.is_empty()).then(|| view! {
+                <section aria-labelledby="requests-heading">
+                    <h2 id="requests-heading">{t("request-received")}</h2>
+                    <super::request_pages::RequestsTable rows=lists.requests.clone() caption="request-received-caption" sent=false/>
+                </section>
+            })}
             <section aria-labelledby="received-heading">
                 <h2 id="received-heading">{t("deleghe-received")}</h2>
                 <p><a href=paths::CLIENTS>{t("clients-link")}</a></p>

@@ -77,6 +77,12 @@ fn resources() -> Vec<Resource<'static>> {
         // `person()`'s own client list, and someone else's.
         Resource::Clients { delegate: "X" },
         Resource::Clients { delegate: "Y" },
+        // Requests for a delega: sent by `person()`, addressed to them, to an
+        // organisation they manage, and between strangers.
+        Resource::DelegaRequest { id: 1, requester: AccountId::new(7), client: "Z", manages_client: false },
+        Resource::DelegaRequest { id: 2, requester: AccountId::new(8), client: "X", manages_client: false },
+        Resource::DelegaRequest { id: 3, requester: AccountId::new(8), client: "01234567897", manages_client: true },
+        Resource::DelegaRequest { id: 4, requester: AccountId::new(8), client: "Z", manages_client: false },
         // A delega given by `person()` (account 7) for themself, one given to
         // them, one of an organisation they manage, one of an organisation
         // they granted but no longer manage, and one of strangers.
@@ -323,13 +329,27 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
                 Err(Denial::NotYours)
             }
         }
-        // One's own client list: the deleghe addressed to one's codice fiscale, which SPID and CIE give.
-        (Action::View, Resource::Clients { delegate }) => {
+        // One's own client list: the deleghe addressed to one's codice fiscale,
+        // which SPID and CIE give; asking for a new one is a strong act.
+        (Action::View | Action::Change, Resource::Clients { delegate }) => {
             strong(Level::L1)?;
-            if *delegate == p.actor.identifier {
-                Ok(())
-            } else {
+            if *delegate != p.actor.identifier {
                 Err(Denial::NotYours)
+            } else if action == Action::Change {
+                strong(Level::L2)
+            } else {
+                Ok(())
+            }
+        }
+        // A request: both sides see it, the client's side answers.
+        (Action::View | Action::Decide, Resource::DelegaRequest { requester, client, manages_client, .. }) => {
+            let client_side = *manages_client || (spid_or_cie && *client == p.actor.identifier);
+            let requester_side = *requester == p.actor.account_id;
+            match action {
+                Action::View if client_side || requester_side => Ok(()),
+                Action::Decide if client_side => strong(Level::L2),
+                Action::Decide if requester_side => Err(Denial::NotApplicable),
+                _ => Err(Denial::NotYours),
             }
         }
         _ => Err(Denial::NotApplicable),
@@ -358,13 +378,14 @@ fn kind(r: &Resource) -> &'static str {
         Resource::Delega { .. } => "delega",
         Resource::Rapporto { .. } => "relationship",
         Resource::Clients { .. } => "clients",
+        Resource::DelegaRequest { .. } => "delega-request",
     }
 }
 
 #[test]
 fn every_kind_of_resource_is_in_the_table() {
     let listed: std::collections::BTreeSet<&str> = resources().iter().map(kind).collect();
-    assert_eq!(listed.len(), 18, "{listed:?}");
+    assert_eq!(listed.len(), 19, "{listed:?}");
 }
 
 #[test]
@@ -392,7 +413,7 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
     // Every (resource, action) pair the portal has, for every principal.
     assert_eq!(
         (principals.len(), resources.len()),
-        (109 + 36, 24 + 43),
+        (109 + 36, 24 + 47),
         "the services and every other kind of resource"
     );
     assert!(allowed > 0, "some combinations are allowed");

@@ -1,0 +1,48 @@
+import { test, expect } from "@playwright/test";
+import { signInWithDemoIdp } from "./flows";
+
+function inDays(n: number): string {
+  return new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+}
+
+test("Luca asks Giulia's company for a delega; she accepts two services of three; he acts for it from his client list", async ({ page, browser, baseURL }) => {
+  // Giulia's company is on the portal (she associates it).
+  await signInWithDemoIdp(page, "Giulia Bianchi", { level: "2" });
+  await page.goto("/profili/associa");
+  await page.getByLabel("Codice fiscale dell'azienda").fill("01234567897");
+  await page.getByRole("button", { name: "Associa il profilo" }).click();
+
+  // Luca, in his own browser, asks.
+  const other = await browser.newContext({ baseURL, javaScriptEnabled: false, locale: "it-IT" });
+  const luca = await other.newPage();
+  await signInWithDemoIdp(luca, "Luca Verdi", { level: "2" });
+  await luca.goto("/clienti");
+  await luca.getByRole("link", { name: "Chiedi una delega a un cliente" }).click();
+  await luca.getByRole("button", { name: "Invia la richiesta" }).click();
+  await expect(luca.getByRole("alert")).toContainText("partita IVA valida");
+  await luca.getByLabel("Cliente", { exact: true }).fill("01234567897");
+  await luca.getByLabel("Non temporanea").check();
+  await luca.getByLabel("Solo i servizi scelti qui sotto").check();
+  for (const slug of ["cigsonline", "smart-working", "formazione-a-distanza"]) await luca.locator(`input[value="${slug}"]`).check();
+  await luca.getByLabel("Valida fino al").fill(inDays(365));
+  await luca.getByRole("button", { name: "Invia la richiesta" }).click();
+  await expect(luca.locator(".banner--success")).toContainText("Richiesta inviata");
+  const request = luca.url().replace(/\?.*$/, "");
+
+  // Giulia finds it among her deleghe and accepts two services, for less time.
+  await page.goto("/deleghe");
+  await page.getByRole("link", { name: /^Rispondi/ }).first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Richiesta di delega per Bianchi Servizi srl");
+  await page.locator('input[name="servizio"][value="formazione-a-distanza"]').uncheck();
+  await page.getByLabel("Valida fino al").fill(inDays(180));
+  await page.getByRole("button", { name: "Accetta e conferisci la delega" }).click();
+  await expect(page.locator(".banner--success")).toContainText("Hai accettato la richiesta");
+
+  // Luca sees the outcome and acts for the company from his client list.
+  await luca.goto(request);
+  await expect(luca.getByText("Accettata", { exact: true })).toBeVisible();
+  await luca.goto("/clienti?q=bianchi");
+  await luca.getByRole("button", { name: "Opera per questo cliente Bianchi Servizi srl" }).first().click();
+  await expect(luca.getByText("Stai operando come: Bianchi Servizi srl (con delega)")).toBeVisible();
+  await other.close();
+});
