@@ -64,6 +64,19 @@ pub enum Command {
     /// Times are Italian ("2026-12-03 18:00").
     #[command(subcommand)]
     Outage(OutageCommand),
+    /// Development only: data to try and measure the portal with.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DemoCommand {
+    /// A consulente's client list at national size: `--clients` people (2 000)
+    /// each give Luca Verdi (demo IdP) a delega, to measure `/clienti` with.
+    Scale {
+        #[arg(long, default_value_t = 2000)]
+        clients: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -221,6 +234,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Dimissioni(DimissioniCommand::Verify) => verify_dimissioni(config).await,
         Command::Outbox(cmd) => outbox(config, cmd).await,
         Command::Outage(cmd) => outage(config, cmd).await,
+        Command::Demo(DemoCommand::Scale { clients }) => demo_scale(config, clients).await,
         Command::Import(ImportCommand::Rapporti { file }) => import_rapporti(config, file).await,
         Command::Import(ImportCommand::Itl { file }) => import_itl(config, file).await,
         Command::Import(ImportCommand::RegistroImprese { file }) => import_registry(config, file).await,
@@ -245,6 +259,22 @@ fn rejected_rows(n: usize) -> CliResult {
         0 => Ok(()),
         n => Err(format!("{n} rows rejected: see the lines above, correct them and import again").into()),
     }
+}
+
+async fn demo_scale(config: Config, clients: usize) -> CliResult {
+    if config.is_production() {
+        return Err("demo scale is for development only (SL_ENV=development)".into());
+    }
+    let url = config.database_url.clone();
+    let pool = tokio::task::spawn_blocking(move || crate::db::connect(&url, 2)).await??;
+    let luca =
+        crate::auth::demo_idp::people::find("luca").and_then(|p| p.codice_fiscale()).ok_or("no demo consultant")?;
+    let now = crate::kernel::Clock::system().now();
+    let started = std::time::Instant::now();
+    let n =
+        crate::db::with_conn(&pool, move |c| crate::delegations::scale::load_clients(c, &luca, clients, now)).await?;
+    println!("{n} clients with a delega to Luca Verdi, in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 async fn migrate(config: Config) -> CliResult {

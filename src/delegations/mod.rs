@@ -22,6 +22,7 @@ mod pages;
 mod permit;
 mod request_pages;
 pub mod requests;
+pub mod scale;
 
 pub use in_force::refresh;
 

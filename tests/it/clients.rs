@@ -151,3 +151,20 @@ async fn the_client_list_pages_by_keyset_without_skipping_or_repeating_a_client(
     let expected: Vec<String> = expected.iter().map(i64::to_string).collect();
     assert_eq!(seen, expected, "every client once, in (end date, id) order");
 }
+
+/// `servizi-lavoro demo scale` loads what the load script measures: its
+/// clients are in Luca's list, soonest ending first.
+#[tokio::test]
+async fn the_scale_loader_gives_the_consultant_clients_the_list_shows() {
+    let app = TestApp::new();
+    let mut l = luca(&app).await;
+    let (luca_cf, now) = (cf_of("luca"), app.state.clock.now());
+    let n = with_conn(&app.state.pool, move |c| servizi_lavoro::delegations::scale::load_clients(c, &luca_cf, 60, now))
+        .await
+        .expect("load");
+    assert_eq!(n, 60);
+    let page = l.get("/clienti").await.body;
+    assert_eq!(names(&page).len(), 50, "a page of 50");
+    assert!(page.contains("rel=\"next\""));
+    assert_eq!(names(&l.get("/clienti?q=cliente+7").await.body).len(), 1, "Cliente 7 only");
+}
