@@ -208,10 +208,10 @@ def write_support(b, i):
 def write_delega(b, i, today, until):
     status, headers, _, _ = b.request("POST", "/deleghe/nuova", [
         ("per", "me"), ("codice_fiscale", codice_fiscale(i)), ("tipo", "non_temporanea"), ("ambito", "tutti"),
-        ("dal", today), ("al", until)])
+        ("dal", today), ("al", until), ("passo", "conferma")])  # the check page's "Conferisci"
     location = headers.get("Location", "")
-    if status == 303 and re.fullmatch(r"/deleghe/\d+", location):
-        return location.rsplit("/", 1)[1]
+    if status == 303 and re.fullmatch(r"/deleghe/\d+\?esito=conferita", location):
+        return location.rsplit("/", 1)[1].split("?")[0]
 
 
 def relationship(b):
@@ -232,8 +232,8 @@ def write_dimissioni(b, i, rapporto, decorrenza):
     action, fields = form_fields(review, "/nuova/trasmetti")
     status, headers, _, _ = b.request("POST", action, fields)
     location = headers.get("Location", "")
-    if status == 303 and re.fullmatch(r"/dimissioni-volontarie/\d{17}", location):
-        return location.rsplit("/", 1)[1]
+    if status == 303 and re.fullmatch(r"/dimissioni-volontarie/\d{17}\?esito=trasmesso", location):
+        return location.rsplit("/", 1)[1].split("?")[0]
 
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR prod-test scan"

@@ -98,22 +98,30 @@ pub fn page(
         ))
         .order((d::ends_on.asc(), d::id.asc()))
         .into_boxed();
-    let words = filter.words.trim().to_lowercase().replace(['%', '_'], "");
-    if !words.is_empty() {
-        let like = format!("%{words}%");
-        let code = words.to_uppercase();
+    let typed = filter.words.trim().to_lowercase().replace(['%', '_'], "");
+    // A codice fiscale or partita IVA typed whole finds its client.
+    let code = typed.replace(' ', "").to_uppercase();
+    let is_code = (code.len() == 11 && code.chars().all(|c| c.is_ascii_digit()))
+        || (code.len() == 16 && code.chars().all(|c| c.is_ascii_alphanumeric()));
+    if is_code {
         q = q.filter(
-            lower(o::name.nullable().assume_not_null())
-                .like(like.clone())
-                .or(lower(a::family_name).like(like.clone()))
-                .or(lower(a::given_name).like(like))
-                .or(o::codice_fiscale
-                    .nullable()
-                    .assume_not_null()
-                    .eq(code.clone())
-                    .and(d::organisation_id.is_not_null()))
+            o::codice_fiscale
+                .nullable()
+                .assume_not_null()
+                .eq(code.clone())
+                .and(d::organisation_id.is_not_null())
                 .or(a::identifier.eq(code).and(d::organisation_id.is_null())),
         );
+    } else {
+        // Each word somewhere in the name, in any order and case ("rossi mario").
+        for word in typed.split_whitespace().take(5) {
+            let like = format!("%{word}%");
+            q = q.filter(
+                lower(o::name.nullable().assume_not_null())
+                    .like(like.clone())
+                    .or(lower(a::given_name.concat(" ").concat(a::family_name)).like(like)),
+            );
+        }
     }
     if let Some(day) = filter.ending_by {
         q = q.filter(d::ends_on.le(day));

@@ -488,7 +488,16 @@ async fn accept(
         }
         None => (None, Profile::Cittadino),
     };
-    let needs = delegable(capacity)
+    // The request was checked against a company's services; the client may
+    // turn out to be another kind of organisation: never grant beyond its own.
+    let own = delegable(capacity);
+    if services.as_ref().is_some_and(|list| list.iter().any(|s| !own.iter().any(|d| &d.slug == s))) {
+        let mut errors = FieldErrors::default();
+        errors.add("servizi", "request-error-scope");
+        let d = detail_of(&req, &who, r, org, errors).await?;
+        return Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <DetailPage d/> }.into_any()));
+    }
+    let needs = own
         .iter()
         .filter(|s| services.as_ref().is_none_or(|list| list.contains(&s.slug)))
         .map(|s| s.min_level)
