@@ -41,8 +41,10 @@ test("Luca asks Giulia's company for a delega; she accepts two services of three
   // Luca sees the outcome and acts for the company from his client list.
   await luca.goto(request);
   await expect(luca.getByText("Accettata", { exact: true })).toBeVisible();
+  // The delega it became (other journeys may give Luca deleghe from the same company at once).
+  const delegaId = (await luca.getByRole("link", { name: "Vai alla delega" }).getAttribute("href"))!.split("/").pop();
   await luca.goto("/clienti?q=bianchi");
-  await luca.getByRole("button", { name: "Opera per questo cliente Bianchi Servizi srl" }).first().click();
+  await luca.locator(`form:has(input[value="delega:${delegaId}"])`).getByRole("button", { name: "Opera per questo cliente Bianchi Servizi srl" }).click();
   await expect(luca.getByText("Stai operando come: Bianchi Servizi srl (con delega)")).toBeVisible();
   await other.close();
 });

@@ -39,6 +39,9 @@ test("a legale rappresentante delegates one service; the delegate accepts, uses 
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Delega per Bianchi Servizi srl");
   await expect(page.getByText("In attesa di risposta")).toBeVisible();
   const delega = page.url();
+  // Other journeys running at once may give Luca deleghe from the same company: this one by its id.
+  const delegaPath = new URL(delega).pathname;
+  const delegaId = delegaPath.split("/").pop();
 
   // Luca, in his own browser, accepts and acts for the company.
   const other = await browser.newContext({ baseURL, javaScriptEnabled: false, locale: "it-IT" });
@@ -47,13 +50,13 @@ test("a legale rappresentante delegates one service; the delegate accepts, uses 
   await signInWithDemoIdp(luca, "Luca Verdi", { level: "2" });
   await expect(luca.getByText("deleghe conferite a te")).toBeVisible();
   await luca.getByRole("link", { name: "Vai alle deleghe" }).click();
-  await luca.getByRole("link", { name: "Bianchi Servizi srl" }).first().click();
+  await luca.locator(`a[href="${delegaPath}"]`).first().click();
   await luca.getByRole("button", { name: "Accetta la delega" }).click();
   await expect(luca.getByText("In vigore", { exact: true })).toBeVisible();
   // Luca finds the company in his client list and acts for it in one click.
   await luca.goto("/clienti?q=bianchi");
   await expect(luca.getByRole("heading", { level: 1 })).toHaveText("I miei clienti");
-  await luca.getByRole("button", { name: "Opera per questo cliente Bianchi Servizi srl" }).click();
+  await luca.locator(`form:has(input[value="delega:${delegaId}"])`).getByRole("button", { name: "Opera per questo cliente Bianchi Servizi srl" }).click();
   await expect(luca).toHaveURL(/\/servizi$/);
   await expect(luca.getByText("Stai operando come: Bianchi Servizi srl (con delega)")).toBeVisible();
   await luca.goto("/servizi/intermittenti/accedi");
