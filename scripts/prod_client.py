@@ -258,7 +258,9 @@ def write(port, count, out, kinds="support,delega,dimissioni,registration"):
     import datetime
     b = Browser(port)
     sign_in(b)
-    day = datetime.date.today()
+    # The portal counts Italian days: after 23:00 UTC (midnight in Rome) the UTC date is yesterday.
+    from zoneinfo import ZoneInfo
+    day = datetime.datetime.now(ZoneInfo("Europe/Rome")).date()
     today, until = day.isoformat(), (day + datetime.timedelta(days=300)).isoformat()
     decorrenza, expiry = (day + datetime.timedelta(days=20)).isoformat(), (day + datetime.timedelta(days=900)).isoformat()
     kinds = kinds.split(",")

@@ -82,3 +82,4 @@ kept-form-associate-plain = Association of a company
 kept-form-register = Registration of { $who }
 kept-form-register-plain = Registration of an organisation
 kept-field = Value entered
+person-not-registered = { $codice_fiscale } (not yet registered on the portal)

@@ -129,7 +129,6 @@ mail-delega-summary-body = These are the deleghe in force given by you or for th
     You can revoke them at any time from the Deleghe page of Servizi Lavoro.
 
 # Before an irreversible action, and after each action
-delega-delegate-unknown = { $codice_fiscale } (not yet registered on the portal)
 delega-sure-lead = Delega for { $subject } to { $delegate }, valid from { $from } to { $until }.
 delega-sure-revoca-title = Revoke the delega?
 delega-sure-revoca-effect = The delegate will no longer be able to act for { $subject } from their next request. Giving them these powers again needs a new delega, which they must accept again.

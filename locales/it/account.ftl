@@ -82,3 +82,4 @@ kept-form-associate-plain = Associazione di un'azienda
 kept-form-register = Registrazione di { $who }
 kept-form-register-plain = Registrazione di un'organizzazione
 kept-field = Dato inserito
+person-not-registered = { $codice_fiscale } (non ancora registrato sul portale)

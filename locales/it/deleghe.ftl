@@ -129,7 +129,6 @@ mail-delega-summary-body = Queste sono le deleghe in vigore conferite da te o pe
     Puoi revocarle in ogni momento dalla pagina Deleghe di Servizi Lavoro.
 
 # Before an irreversible action, and after each action
-delega-delegate-unknown = { $codice_fiscale } (non ancora registrato sul portale)
 delega-sure-lead = Delega per { $subject } a { $delegate }, valida dal { $from } al { $until }.
 delega-sure-revoca-title = Revocare la delega?
 delega-sure-revoca-effect = Il delegato non potrà più operare per { $subject } dalla sua prossima richiesta. Per ridargli questi poteri servirà una nuova delega, che dovrà accettare di nuovo.

@@ -1,9 +1,15 @@
 //! The checks a delega's terms pass wherever they are typed — granting one
 //! at `/deleghe/nuova`, asking a client for one at `/clienti/richiesta` —
 //! each error added under its field.
-use crate::catalog::model::Service;
+use crate::catalog::model::{self as catalog, Service};
+use crate::kernel::Profile;
 use crate::web::components::FieldErrors;
 use chrono::{Months, NaiveDate};
+
+/// The services a subject in `capacity` may delegate, and those the law reserves to it.
+pub fn services_for(capacity: Profile) -> (Vec<&'static Service>, Vec<&'static Service>) {
+    catalog::all().iter().filter(|s| s.audience.contains(&capacity)).partition(|s| !s.reserved.contains(&capacity))
+}
 
 /// The services chosen (none: all), each one the subject may delegate;
 /// sorted, without repeats. `foreign` is the error for one it may not.

@@ -5,15 +5,16 @@
 //! one click, and `/clienti.csv` with the same filters.
 use super::clients::{self, After, Client, Filter};
 use super::lifecycle::State;
+use super::model::services_line;
 use super::model::Kind;
-use crate::access::{self, Action, Resource};
+use crate::access::{self, Action, Permit, Resource};
 use crate::db::with_conn;
 use crate::error::AppResult;
-use crate::i18n::{t, t_args, use_lang, Lang};
+use crate::i18n::{t, t_args, use_lang};
 use crate::kernel::clock::italian_day;
 use crate::kernel::Principal;
 use crate::paths;
-use crate::web::components::{Crumb, TableOrEmpty};
+use crate::web::components::{Choice, Control, Crumb, TableOrEmpty};
 use crate::web::format::format_date;
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
@@ -23,6 +24,7 @@ use axum::response::Response;
 use chrono::Duration;
 use leptos::prelude::*;
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// Rows on a page.
 const PAGE: i64 = 50;
@@ -67,16 +69,22 @@ impl ClientsQuery {
     }
 }
 
+/// The permit to read `who`'s client list (asked once per request).
+async fn permit(req: &PageRequest, who: &Principal) -> AppResult<Arc<Permit>> {
+    let delegate = &who.actor.identifier;
+    Ok(Arc::new(access::require(req, Action::View, &Resource::Clients { delegate }, paths::CLIENTS).await?))
+}
+
 /// One page of `who`'s clients: the rows, and where the next page starts.
 async fn load(
     req: &PageRequest,
     who: &Principal,
+    permit: Arc<Permit>,
     q: &ClientsQuery,
     after: Option<After>,
     limit: i64,
 ) -> AppResult<(Vec<Client>, Option<After>)> {
     let delegate = who.actor.identifier.clone();
-    let permit = access::require(req, Action::View, &Resource::Clients { delegate: &delegate }, paths::CLIENTS).await?;
     let now = req.state.clock.now();
     let today = italian_day(now);
     let filter = q.filter(today);
@@ -87,10 +95,6 @@ async fn load(
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let next = more.then(|| rows.last().map(|r| After { ends_on: r.ends_on, id: r.delega })).flatten();
     Ok((rows, next))
-}
-
-fn services_named(c: &Client, lang: Lang) -> String {
-    super::model::services_in_words(&c.services, lang).join(", ")
 }
 
 /// What one can do for a client from the row: act for them (a delega in
@@ -141,7 +145,7 @@ fn ClientsPage(
             vec![
                 view! { <strong>{c.name.clone()}</strong> <br/><span class="hint">{c.codice_fiscale.clone()}</span> }
                     .into_any(),
-                view! { {services_named(&c, lang)} {kind} }.into_any(),
+                view! { {services_line(&c.services, lang)} {kind} }.into_any(),
                 format!("{} – {}", format_date(c.starts_on, lang), format_date(c.ends_on, lang)).into_any(),
                 t(&c.state.name_key()).into_any(),
                 view! { <ClientAction c/> }.into_any(),
@@ -161,19 +165,13 @@ fn ClientsPage(
                     <input id="q" name="q" type="search" value=q.q.clone() aria-describedby="q-hint"/>
                 </div>
                 <fieldset class="controls">
-                    <legend>{t("clients-show-only")}</legend>
-                    <div class="control">
-                        <input class="control__input" type="checkbox" id="scadenza" name="scadenza" value="si" checked=on(&q.scadenza)/>
-                        <label class="control__label" for="scadenza">{t_args("clients-ending", &[("days", ENDING_DAYS.to_string())])}</label>
-                    </div>
-                    <div class="control">
-                        <input class="control__input" type="checkbox" id="temporanea" name="temporanea" value="si" checked=on(&q.temporanea)/>
-                        <label class="control__label" for="temporanea">{t("clients-temporanea")}</label>
-                    </div>
-                    <div class="control">
-                        <input class="control__input" type="checkbox" id="attesa" name="attesa" value="si" checked=on(&q.attesa)/>
-                        <label class="control__label" for="attesa">{t("clients-pending")}</label>
-                    </div>
+                    <legend class="controls__legend">{t("clients-show-only")}</legend>
+                    <Control kind="checkbox" name="scadenza" id="scadenza".to_string()
+                        choice=Choice::new("si", t_args("clients-ending", &[("days", ENDING_DAYS.to_string())]), on(&q.scadenza))/>
+                    <Control kind="checkbox" name="temporanea" id="temporanea".to_string()
+                        choice=Choice::new("si", t("clients-temporanea"), on(&q.temporanea))/>
+                    <Control kind="checkbox" name="attesa" id="attesa".to_string()
+                        choice=Choice::new("si", t("clients-pending"), on(&q.attesa))/>
                 </fieldset>
                 <p><button type="submit" class="button--secondary">{t("clients-apply")}</button></p>
             </form>
@@ -203,7 +201,7 @@ fn ClientsPage(
 pub async fn page(req: PageRequest, who: Principal, Query(q): Query<ClientsQuery>) -> AppResult<Response> {
     // A boundary that does not parse starts from the first page.
     let after = q.dopo.as_deref().and_then(After::parse);
-    let (rows, next) = load(&req, &who, &q, after, PAGE).await?;
+    let (rows, next) = load(&req, &who, permit(&req, &who).await?, &q, after, PAGE).await?;
     let first = after.is_none();
     let sent = if first { super::request_pages::sent(&req, &who).await? } else { Vec::new() };
     Ok(req.render(StatusCode::OK, move || view! { <ClientsPage rows q next first sent/> }.into_any()))
@@ -214,8 +212,9 @@ pub async fn csv(req: PageRequest, who: Principal, Query(q): Query<ClientsQuery>
     let lang = req.lang;
     let mut all: Vec<Client> = Vec::new();
     let mut after = None;
+    let permit = permit(&req, &who).await?;
     loop {
-        let (rows, next) = load(&req, &who, &q, after, 1000).await?;
+        let (rows, next) = load(&req, &who, permit.clone(), &q, after, 1000).await?;
         all.extend(rows);
         match next {
             Some(n) if all.len() < CSV_MAX => after = Some(n),
@@ -229,7 +228,7 @@ pub async fn csv(req: PageRequest, who: Principal, Query(q): Query<ClientsQuery>
             [
                 c.name.clone(),
                 c.codice_fiscale.clone(),
-                services_named(c, lang),
+                services_line(&c.services, lang),
                 lang.t(c.kind.name_key()),
                 c.starts_on.to_string(),
                 c.ends_on.to_string(),

@@ -20,12 +20,8 @@ use leptos::prelude::*;
 /// The delegate in words: their name when they have an account, else the
 /// codice fiscale and that they have not signed in yet.
 pub async fn delegate_named(req: &PageRequest, codice_fiscale: &str) -> AppResult<String> {
-    let cf = codice_fiscale.to_string();
-    let name = with_conn(&req.state.pool, move |c| account::name_by_codice_fiscale(c, &cf)).await?;
-    Ok(match name {
-        Some(name) => format!("{name} ({codice_fiscale})"),
-        None => req.lang.t_args("delega-delegate-unknown", &[("codice_fiscale", codice_fiscale.to_string())]),
-    })
+    let (cf, lang) = (codice_fiscale.to_string(), req.lang);
+    Ok(with_conn(&req.state.pool, move |c| account::known_as(c, &cf, lang)).await?)
 }
 
 /// "Revocare la delega?": asked before `event` (revoca, rifiuto, rinuncia),

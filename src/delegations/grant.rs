@@ -8,7 +8,7 @@ use super::model::{self, Kind, NewDelega};
 use super::notify::{self, Notice};
 use super::outcome::Done;
 use crate::access::{self, Action, Permit, Resource};
-use crate::catalog::model::{self as catalog, Service};
+use crate::catalog::model as catalog;
 use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::{t, use_lang};
@@ -56,11 +56,6 @@ async fn subjects(req: &PageRequest, who: &Principal) -> AppResult<Vec<Subject>>
     Ok(out)
 }
 
-/// The services a subject in `capacity` may delegate, and those the law reserves to it.
-fn services_for(capacity: Profile) -> (Vec<&'static Service>, Vec<&'static Service>) {
-    catalog::all().iter().filter(|s| s.audience.contains(&capacity)).partition(|s| !s.reserved.contains(&capacity))
-}
-
 #[derive(Clone, Debug, Default)]
 struct Values {
     codice_fiscale: String,
@@ -81,7 +76,7 @@ fn GrantPage(
 ) -> impl IntoView {
     let lang = use_lang();
     let e = errors.clone();
-    let (delegable, reserved) = services_for(subject.capacity);
+    let (delegable, reserved) = super::checks::services_for(subject.capacity);
     let chooser = (subjects.len() > 1).then(|| {
         let current = subject.value.clone();
         view! {
@@ -153,7 +148,7 @@ fn chosen(subjects: &[Subject], per: Option<&str>) -> Option<Subject> {
 /// every service it may delegate): asked of the one decision, which wants
 /// SPID or CIE at level 2, and at least the level of each service covered.
 async fn may_grant(req: &PageRequest, subject: &Subject, services: Option<&[String]>) -> AppResult<Permit> {
-    let (delegable, _) = services_for(subject.capacity);
+    let (delegable, _) = super::checks::services_for(subject.capacity);
     let needs = delegable
         .iter()
         .filter(|s| services.is_none_or(|chosen| chosen.contains(&s.slug)))
@@ -237,7 +232,7 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<G
     if kind.is_none() {
         errors.add("tipo", "delega-error-kind");
     }
-    let (delegable, _) = services_for(subject.capacity);
+    let (delegable, _) = super::checks::services_for(subject.capacity);
     let services = super::checks::scope(v.all, &v.services, &delegable, "delega-error-scope", &mut errors);
     let (from, until) = super::checks::period(&v.from, &v.until, today, max_years, &mut errors);
     let max = max_years;

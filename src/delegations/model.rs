@@ -90,6 +90,11 @@ impl Delega {
     }
 }
 
+/// The same on one line, comma-separated (lists and CSVs).
+pub fn services_line(services: &Option<Vec<String>>, lang: crate::i18n::Lang) -> String {
+    services_in_words(services, lang).join(", ")
+}
+
 /// A delega's (or a request's) services in words, in `lang`: one line for
 /// "all of them", else each service's name.
 pub fn services_in_words(services: &Option<Vec<String>>, lang: crate::i18n::Lang) -> Vec<String> {

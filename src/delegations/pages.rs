@@ -49,21 +49,22 @@ pub async fn load(req: &PageRequest, who: &Principal, filter: Option<State>) -> 
     // Deleghe are addressed to a codice fiscale, which SPID and CIE give.
     let codice_fiscale =
         matches!(who.actor.credential, Credential::Spid | Credential::Cie).then(|| who.actor.identifier.clone());
-    let (given, received) = with_conn(&req.state.pool, move |c| {
-        let managed: Vec<OrganisationId> = organisations::profiles_of(c, account)?
-            .into_iter()
-            .filter(|p| p.role.manages())
-            .map(|p| p.organisation_id)
-            .collect();
+    let lang = req.lang;
+    let (given, received, requests) = with_conn(&req.state.pool, move |c| {
+        let managed: Vec<_> =
+            organisations::profiles_of(c, account)?.into_iter().filter(|p| p.role.manages()).collect();
+        let ids: Vec<OrganisationId> = managed.iter().map(|p| p.organisation_id).collect();
+        let named: Vec<(String, String)> =
+            managed.into_iter().map(|p| (p.codice_fiscale, p.organisation_name)).collect();
         let received = match &codice_fiscale {
             Some(cf) => model::received(c, cf, now)?,
             None => Vec::new(),
         };
-        Ok((model::given(c, account, &managed, now)?, received))
+        let requests = super::request_pages::addressed(c, codice_fiscale.as_deref(), &named, lang, now)?;
+        Ok((model::given(c, account, &ids, now)?, received, requests))
     })
     .await?;
     let keep = |d: &Delega| filter.is_none_or(|f| d.state == f);
-    let requests = super::request_pages::for_client(req, who).await?;
     Ok(Lists {
         requests,
         given: given.into_iter().filter(keep).collect(),

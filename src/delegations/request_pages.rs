@@ -14,7 +14,7 @@ use crate::db::schema::{accounts as a, organisations as o};
 use crate::db::{with_conn, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang, Lang};
-use crate::identity::organisations::{self, OrganisationKind};
+use crate::identity::organisations::{self, OrganisationKind, Role};
 use crate::kernel::clock::{italian_day, parse_day};
 use crate::kernel::{AccountId, AppState, CodiceFiscale, OrganisationId, PartitaIva, Principal, Profile};
 use crate::mail::outbox;
@@ -32,11 +32,6 @@ use diesel::prelude::*;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-/// The services a client in `capacity` may delegate.
-fn delegable(capacity: Profile) -> Vec<&'static Service> {
-    catalog::all().iter().filter(|s| s.audience.contains(&capacity) && !s.reserved.contains(&capacity)).collect()
-}
-
 /// Services any client may delegate (a person's or a company's), for the form.
 fn offered() -> Vec<&'static Service> {
     catalog::all()
@@ -45,10 +40,6 @@ fn offered() -> Vec<&'static Service> {
             [Profile::Cittadino, Profile::Azienda].iter().any(|c| s.audience.contains(c) && !s.reserved.contains(c))
         })
         .collect()
-}
-
-fn named(services: &Option<Vec<String>>, lang: Lang) -> String {
-    model::services_in_words(services, lang).join(", ")
 }
 
 #[derive(Clone, Debug, Default)]
@@ -155,7 +146,7 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(f): FormData<Requ
         Some(ClientKind::Person) => Profile::Cittadino,
         _ => Profile::Azienda,
     };
-    let allowed = delegable(capacity);
+    let allowed = super::checks::services_for(capacity).0;
     let services = super::checks::scope(v.all, &v.services, &allowed, "request-error-scope", &mut errors);
     let max_years = req.state.config.delega_max_years;
     let (from, until) = super::checks::period(&v.from, &v.until, today, max_years, &mut errors);
@@ -210,34 +201,43 @@ fn organisation_of(c: &mut AnyConnection, cf: &str) -> QueryResult<Option<(Organ
     o::table.filter(o::codice_fiscale.eq(cf)).select((o::id, o::kind)).first(c).optional()
 }
 
+/// The client organisation on the portal (if the client is one that is):
+/// its id, its kind and the principal's role in it now.
+#[derive(Clone, Copy, Debug)]
+struct ClientOrg {
+    id: OrganisationId,
+    kind: Option<OrganisationKind>,
+    role: Option<Role>,
+}
+
 /// The request `id` with the permit to `action` on it: 404 to anyone it does not concern.
 async fn permitted(
     req: &PageRequest,
     who: &Principal,
     id: i64,
     action: Action,
-) -> AppResult<(DelegaRequest, Option<OrganisationId>)> {
+) -> AppResult<(DelegaRequest, Option<ClientOrg>)> {
     let (now, account) = (req.state.clock.now(), who.actor.account_id);
-    let (found, org, manages) = with_conn(&req.state.pool, move |c| {
-        let Some(r) = requests::find(c, id, now)? else { return Ok((None, None, false)) };
+    let (found, org) = with_conn(&req.state.pool, move |c| {
+        let Some(r) = requests::find(c, id, now)? else { return Ok((None, None)) };
         let org = match r.client_kind {
-            ClientKind::Organisation => organisation_of(c, &r.client_codice_fiscale)?.map(|(id, _)| id),
+            ClientKind::Organisation => match organisation_of(c, &r.client_codice_fiscale)? {
+                Some((id, kind)) => Some(ClientOrg {
+                    id,
+                    kind: OrganisationKind::parse(&kind),
+                    role: organisations::role_in(c, id, account)?,
+                }),
+                None => None,
+            },
             ClientKind::Person => None,
         };
-        let manages = match org {
-            Some(org) => organisations::role_in(c, org, account)?.is_some_and(|r| r.manages()),
-            None => false,
-        };
-        Ok((Some(r), org, manages))
+        Ok((Some(r), org))
     })
     .await?;
     let r = found.ok_or(AppError::NotFound)?;
-    let resource = Resource::DelegaRequest {
-        id,
-        requester: r.requester,
-        client: &r.client_codice_fiscale,
-        manages_client: manages,
-    };
+    let manages_client = org.is_some_and(|o| o.role.is_some_and(Role::manages));
+    let resource =
+        Resource::DelegaRequest { id, requester: r.requester, client: &r.client_codice_fiscale, manages_client };
     match access::check(&req.state, Some(who), action, &resource, &req.request_id).await? {
         Ok(_) => Ok((r, org)),
         Err(access::Denial::NotApplicable) => Err(AppError::Forbidden),
@@ -297,7 +297,7 @@ fn DetailPage(d: Detail) -> impl IntoView {
                 <dt>{t("request-requester")}</dt><dd>{d.requester_name.clone()} " (" {r.delegate_codice_fiscale.clone()} ")"</dd>
                 <dt>{t("request-client")}</dt><dd>{d.client_name.clone()} " (" {r.client_codice_fiscale.clone()} ")"</dd>
                 <dt>{t("delega-kind")}</dt><dd>{t(r.kind.name_key())}</dd>
-                <dt>{t("delega-scope")}</dt><dd>{named(&r.services, lang)}</dd>
+                <dt>{t("delega-scope")}</dt><dd>{model::services_line(&r.services, lang)}</dd>
                 <dt>{t("delega-col-dates")}</dt><dd>{format_date(r.starts_on, lang)} " – " {format_date(r.ends_on, lang)}</dd>
                 {(r.state == RequestState::Pending).then(|| view! {
                     <dt>{t("request-answer-by")}</dt><dd>{format_when(r.answer_by, lang)}</dd>
@@ -320,21 +320,30 @@ async fn detail_of(
     req: &PageRequest,
     who: &Principal,
     r: DelegaRequest,
-    org: Option<OrganisationId>,
+    org: Option<ClientOrg>,
     errors: FieldErrors,
 ) -> AppResult<Detail> {
     let (client_cf, requester) = (r.client_codice_fiscale.clone(), r.requester);
     let (client_name, requester_name) = with_conn(&req.state.pool, move |c| {
         let client = match org {
-            Some(id) => organisations::find(c, id)?.map(|o| o.name),
+            Some(o) => organisations::find(c, o.id)?.map(|o| o.name),
             None => crate::identity::account::name_by_codice_fiscale(c, &client_cf)?,
         };
         let requester = crate::identity::account::names(c, &[requester])?.into_iter().next().map(|(_, n)| n);
         Ok((client.unwrap_or_else(|| client_cf.clone()), requester.unwrap_or_default()))
     })
     .await?;
-    let client_side = r.requester != who.actor.account_id || who.actor.identifier == r.client_codice_fiscale;
-    let answering = client_side && r.state == RequestState::Pending;
+    // The answer form for the side that may answer, also below the level it
+    // asks: pressing it then asks for a new authentication (as a delega's page does).
+    let resource = Resource::DelegaRequest {
+        id: r.id,
+        requester: r.requester,
+        client: &r.client_codice_fiscale,
+        manages_client: org.is_some_and(|o| o.role.is_some_and(Role::manages)),
+    };
+    let may_answer =
+        matches!(access::authorize(Some(who), Action::Decide, &resource), Ok(_) | Err(access::Denial::Level { .. }));
+    let answering = may_answer && r.state == RequestState::Pending;
     Ok(Detail { request: r, client_name, requester_name, answering, done: None, errors })
 }
 
@@ -450,7 +459,7 @@ async fn accept(
     req: PageRequest,
     who: Principal,
     r: DelegaRequest,
-    org: Option<OrganisationId>,
+    org: Option<ClientOrg>,
     f: AnswerForm,
 ) -> AppResult<Response> {
     let id = r.id;
@@ -479,18 +488,12 @@ async fn accept(
     // Granting power over the client: the same decision as granting a delega from /deleghe/nuova.
     let account = who.actor.account_id;
     let (role, capacity) = match org {
-        Some(o) => {
-            let (role, kind) = with_conn(&req.state.pool, move |c| {
-                Ok((organisations::role_in(c, o, account)?, organisations::find(c, o)?.map(|x| x.kind)))
-            })
-            .await?;
-            (Some((o, role)), kind.map_or(Profile::Azienda, OrganisationKind::capacity))
-        }
+        Some(o) => (Some((o.id, o.role)), o.kind.map_or(Profile::Azienda, OrganisationKind::capacity)),
         None => (None, Profile::Cittadino),
     };
     // The request was checked against a company's services; the client may
     // turn out to be another kind of organisation: never grant beyond its own.
-    let own = delegable(capacity);
+    let own = super::checks::services_for(capacity).0;
     if services.as_ref().is_some_and(|list| list.iter().any(|s| !own.iter().any(|d| &d.slug == s))) {
         let mut errors = FieldErrors::default();
         errors.add("servizi", "request-error-scope");
@@ -508,7 +511,7 @@ async fn accept(
         access::require(&req, Action::Change, &Resource::DelegaGrant { organisation: role, needs }, &back).await?;
     let new = NewDelega {
         grantor: account,
-        organisation: org,
+        organisation: org.map(|o| o.id),
         delegate_codice_fiscale: r.delegate_codice_fiscale.clone(),
         kind: r.kind,
         services,
@@ -563,37 +566,33 @@ pub struct Listed {
     pub requester: String,
 }
 
-/// The requests addressed to `who` (as the person, or to the organisations they manage), newest first.
-pub async fn for_client(req: &PageRequest, who: &Principal) -> AppResult<Vec<Listed>> {
-    let (account, now, lang) = (who.actor.account_id, req.state.clock.now(), req.lang);
-    let own = matches!(who.actor.credential, crate::kernel::Credential::Spid | crate::kernel::Credential::Cie)
-        .then(|| who.actor.identifier.clone());
-    with_conn(&req.state.pool, move |c| {
-        let managed: Vec<(String, String)> = organisations::profiles_of(c, account)?
-            .into_iter()
-            .filter(|p| p.role.manages())
-            .map(|p| (p.codice_fiscale, p.organisation_name))
-            .collect();
-        let mut clients: Vec<String> = managed.iter().map(|(cf, _)| cf.clone()).collect();
-        clients.extend(own.clone());
-        let found = requests::addressed_to(c, &clients, now)?;
-        let ids: Vec<AccountId> = found.iter().map(|r| r.requester).collect();
-        let names = crate::identity::account::names(c, &ids)?;
-        Ok(found
-            .into_iter()
-            .map(|r| {
-                let client = managed.iter().find(|(cf, _)| *cf == r.client_codice_fiscale).map(|(_, n)| n.clone());
-                let requester = names.iter().find(|(id, _)| *id == r.requester).map(|(_, n)| n.clone());
-                Listed {
-                    client: client.unwrap_or_else(|| lang.t("profile-citizen")),
-                    requester: requester.unwrap_or_else(|| r.delegate_codice_fiscale.clone()),
-                    request: r,
-                }
-            })
-            .collect())
-    })
-    .await
-    .map_err(Into::into)
+/// The requests addressed to a person (`own`, their codice fiscale) or to
+/// the organisations they manage (`managed`: codice fiscale and name),
+/// newest first; read in the caller's connection with the rest of `/deleghe`.
+pub fn addressed(
+    c: &mut AnyConnection,
+    own: Option<&str>,
+    managed: &[(String, String)],
+    lang: Lang,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<Vec<Listed>> {
+    let mut clients: Vec<String> = managed.iter().map(|(cf, _)| cf.clone()).collect();
+    clients.extend(own.map(str::to_string));
+    let found = requests::addressed_to(c, &clients, now)?;
+    let ids: Vec<AccountId> = found.iter().map(|r| r.requester).collect();
+    let names = crate::identity::account::names(c, &ids)?;
+    Ok(found
+        .into_iter()
+        .map(|r| {
+            let client = managed.iter().find(|(cf, _)| *cf == r.client_codice_fiscale).map(|(_, n)| n.clone());
+            let requester = names.iter().find(|(id, _)| *id == r.requester).map(|(_, n)| n.clone());
+            Listed {
+                client: client.unwrap_or_else(|| lang.t("profile-citizen")),
+                requester: requester.unwrap_or_else(|| r.delegate_codice_fiscale.clone()),
+                request: r,
+            }
+        })
+        .collect())
 }
 
 /// The requests `who` sent, newest first, with their clients' names where the portal knows them.
@@ -633,7 +632,7 @@ pub fn RequestsTable(rows: Vec<Listed>, caption: &'static str, sent: bool) -> im
             let open = if !sent && r.state == RequestState::Pending { "request-answer-link" } else { "request-open" };
             vec![
                 who.clone().into_any(),
-                named(&r.services, lang).into_any(),
+                model::services_line(&r.services, lang).into_any(),
                 format!("{} – {}", format_date(r.starts_on, lang), format_date(r.ends_on, lang)).into_any(),
                 t(&r.state.name_key()).into_any(),
                 view! { <a href=paths::client_request(r.id)>{t(open)}<span class="visually-hidden">{format!(" {who}")}</span></a> }

@@ -175,6 +175,16 @@ pub fn name_by_codice_fiscale(conn: &mut AnyConnection, codice_fiscale: &str) ->
     Ok(row.map(|(given, family)| format!("{given} {family}")))
 }
 
+/// A person named by codice fiscale, in words for a check-your-answers page:
+/// "Luca Verdi (VRD…)" when they have an account, else the codice fiscale
+/// and that they have not signed in yet.
+pub fn known_as(conn: &mut AnyConnection, codice_fiscale: &str, lang: crate::i18n::Lang) -> QueryResult<String> {
+    Ok(match name_by_codice_fiscale(conn, codice_fiscale)? {
+        Some(name) => format!("{name} ({codice_fiscale})"),
+        None => lang.t_args("person-not-registered", &[("codice_fiscale", codice_fiscale.to_string())]),
+    })
+}
+
 /// The inactivity limit a person chose (minutes; 0: none until the cap), if any.
 pub fn idle_preference(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<Option<i32>> {
     use crate::db::schema::account_preferences as p;

@@ -155,11 +155,7 @@ pub async fn invite(
 /// colleague (by name when the portal knows them), the role.
 async fn check_invitation(req: &PageRequest, org: &Organisation, cf: &str, role: Role) -> AppResult<Response> {
     let (lang, c2) = (req.lang, cf.to_string());
-    let known = with_conn(&req.state.pool, move |c| account::name_by_codice_fiscale(c, &c2)).await?;
-    let colleague = match known {
-        Some(name) => format!("{name} ({cf})"),
-        None => lang.t_args("delega-delegate-unknown", &[("codice_fiscale", cf.to_string())]),
-    };
+    let colleague = with_conn(&req.state.pool, move |c| account::known_as(c, &c2, lang)).await?;
     let (id, name) = (org.id, org.name.clone());
     let change = |field: &str| Some(format!("{}#{field}", paths::organisation_invite(id)));
     let answers = vec![

@@ -104,10 +104,6 @@ fn delega_fields<'a>(per: &'a str, delegate: &'a str, from: &'a str, until: &'a 
     ]
 }
 
-fn days(app: &TestApp, offset: i64) -> String {
-    (app.state.clock.now().date() + chrono::Duration::days(offset)).format("%Y-%m-%d").to_string()
-}
-
 #[tokio::test]
 async fn a_password_alone_neither_manages_an_organisation_nor_grants_nor_answers() {
     let app = with_registry().await;
@@ -130,7 +126,7 @@ async fn a_password_alone_neither_manages_an_organisation_nor_grants_nor_answers
 
     // Granting a delega, for the company or for herself: level 2 first.
     steps_up(&g1.get("/deleghe/nuova").await, "/deleghe/nuova?per=me");
-    let (per, from, until) = (org.to_string(), days(&app, 0), days(&app, 300));
+    let (per, from, until) = (org.to_string(), crate::common::day(&app, 0), crate::common::day(&app, 300));
     let res = g1.post_form("/deleghe/nuova", &delega_fields(&per, &luca_cf, &from, &until), false).await;
     steps_up(&res, &format!("/deleghe/nuova?per={org}"));
     let res = g1.post_form("/deleghe/nuova", &delega_fields("me", &luca_cf, &from, &until), false).await;
@@ -230,7 +226,8 @@ async fn a_manager_who_left_keeps_no_power_over_the_organisations_delega_nor_his
     let org = company_of(&mut g).await;
     let mut m = joins(&app, &mut g, org, "mario", "amministratore").await;
     // Mario, amministratore, delegates the company to Luca, and invites Anna.
-    let (per, from, until, luca_cf) = (org.to_string(), days(&app, 0), days(&app, 300), cf_of("luca"));
+    let (per, from, until, luca_cf) =
+        (org.to_string(), crate::common::day(&app, 0), crate::common::day(&app, 300), cf_of("luca"));
     let res = m.post_form("/deleghe/nuova", &delega_fields(&per, &luca_cf, &from, &until), false).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let delega = id_after(res.header(header::LOCATION), "/deleghe/");

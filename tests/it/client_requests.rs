@@ -12,13 +12,9 @@ use servizi_lavoro::db::with_conn;
 
 const COMPANY: &str = "01234567897";
 
-fn day(app: &TestApp, offset: i64) -> String {
-    (app.state.clock.now().date() + Duration::days(offset)).format("%Y-%m-%d").to_string()
-}
-
 /// Luca asks `client` for a delega on `services` (none: all) for a year; returns the request's id.
 async fn ask(app: &TestApp, l: &mut Browser<'_>, client: &str, services: &[&str]) -> i64 {
-    let (from, until) = (day(app, 0), day(app, 365));
+    let (from, until) = (crate::common::day(app, 0), crate::common::day(app, 365));
     let mut fields = vec![("cliente", client), ("tipo", "non_temporanea"), ("dal", &from), ("al", &until)];
     if services.is_empty() {
         fields.push(("ambito", "tutti"));
@@ -59,7 +55,7 @@ async fn a_company_accepts_an_intermediarys_request_for_fewer_services_and_less_
         deleghe.contains("Richieste di delega da esaminare") && deleghe.contains(&format!("/clienti/richieste/{id}"))
     );
     // Accepting two services of three, until an earlier day.
-    let until = day(&app, 200);
+    let until = crate::common::day(&app, 200);
     let path = format!("/clienti/richieste/{id}");
     let res = g
         .post_form(
@@ -94,16 +90,21 @@ async fn a_client_answers_within_what_was_asked_and_the_requester_cannot_answer(
     let mut l = luca(&app).await;
     let id = ask(&app, &mut l, COMPANY, &["cigsonline"]).await;
     let path = format!("/clienti/richieste/{id}");
-    let longer = day(&app, 400);
+    let longer = crate::common::day(&app, 400);
     let res = g.post_form(&path, &[("azione", "accetta"), ("servizio", "cigsonline"), ("al", &longer)], false).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("non può durare più di quanto è stato chiesto"));
-    let none = g.post_form(&path, &[("azione", "accetta"), ("al", &day(&app, 100))], false).await;
+    let none = g.post_form(&path, &[("azione", "accetta"), ("al", &crate::common::day(&app, 100))], false).await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(none.body.contains("Scegli almeno uno dei servizi chiesti"));
     // The one who asked does not answer for the client.
-    let own =
-        l.post_form(&path, &[("azione", "accetta"), ("servizio", "cigsonline"), ("al", &day(&app, 100))], false).await;
+    let own = l
+        .post_form(
+            &path,
+            &[("azione", "accetta"), ("servizio", "cigsonline"), ("al", &crate::common::day(&app, 100))],
+            false,
+        )
+        .await;
     assert_eq!(own.status, StatusCode::FORBIDDEN);
     assert!(deleghe_of_luca(&app).await.is_empty());
 }
@@ -130,7 +131,7 @@ async fn a_person_refuses_after_a_question_and_an_unanswered_request_lapses_afte
     let (mut l, mut m) = (luca(&app).await, mario(&app).await);
     let later = format!("/clienti/richieste/{second}");
     assert!(l.get(&later).await.body.contains("Scaduta senza risposta"));
-    let late = m.post_form(&later, &[("azione", "accetta"), ("al", &day(&app, 100))], false).await;
+    let late = m.post_form(&later, &[("azione", "accetta"), ("al", &crate::common::day(&app, 100))], false).await;
     assert_eq!(late.status, StatusCode::CONFLICT);
     assert!(deleghe_of_luca(&app).await.is_empty());
 }
@@ -163,8 +164,8 @@ async fn nobody_else_sees_or_answers_a_request_and_bad_input_is_explained() {
                     ("cliente", client),
                     ("tipo", "non_temporanea"),
                     ("ambito", "tutti"),
-                    ("dal", &day(&app, 0)),
-                    ("al", &day(&app, 10)),
+                    ("dal", &crate::common::day(&app, 0)),
+                    ("al", &crate::common::day(&app, 10)),
                 ],
                 false,
             )
@@ -180,8 +181,8 @@ async fn nobody_else_sees_or_answers_a_request_and_bad_input_is_explained() {
                 ("tipo", "non_temporanea"),
                 ("ambito", "scelti"),
                 ("servizio", "dimissioni-volontarie"),
-                ("dal", &day(&app, 0)),
-                ("al", &day(&app, 10)),
+                ("dal", &crate::common::day(&app, 0)),
+                ("al", &crate::common::day(&app, 10)),
             ],
             false,
         )
@@ -198,7 +199,7 @@ async fn two_answers_at_once_make_one_delega() {
     let mut l = luca(&app).await;
     let id = ask(&app, &mut l, COMPANY, &["cigsonline"]).await;
     let path = format!("/clienti/richieste/{id}");
-    let until = day(&app, 100);
+    let until = crate::common::day(&app, 100);
     let fields = [("azione", "accetta"), ("servizio", "cigsonline"), ("al", until.as_str())];
     let (a, b) = tokio::join!(g1.post_form(&path, &fields, false), g2.post_form(&path, &fields, false));
     let mut statuses = [a.status, b.status];

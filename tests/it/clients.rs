@@ -12,13 +12,9 @@ use servizi_lavoro::db::with_conn;
 
 const COMPANY: &str = "01234567897";
 
-fn day(app: &TestApp, offset: i64) -> String {
-    (app.state.clock.now().date() + Duration::days(offset)).format("%Y-%m-%d").to_string()
-}
-
 /// `b` grants a delega to Luca for `per` (`me` or an organisation's id), ending in `days`.
 async fn to_luca(app: &TestApp, b: &mut Browser<'_>, per: &str, kind: &str, days: i64) -> i64 {
-    let (luca_cf, from, until) = (cf_of("luca"), day(app, 0), day(app, days));
+    let (luca_cf, from, until) = (cf_of("luca"), crate::common::day(app, 0), crate::common::day(app, days));
     let fields = [
         ("per", per),
         ("codice_fiscale", luca_cf.as_str()),

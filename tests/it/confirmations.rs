@@ -11,10 +11,6 @@ use servizi_lavoro::dimissioni::deadline;
 /// Anna Esposito: on the demo IdP, never signed in here.
 const ANNA: &str = "SPSNNA90T64F839O";
 
-fn day(app: &TestApp, offset: i64) -> String {
-    (app.state.clock.now().date() + Duration::days(offset)).format("%Y-%m-%d").to_string()
-}
-
 #[tokio::test]
 async fn a_resignation_ends_on_a_confirmation_page_that_says_until_when_it_can_be_revoked() {
     let app = with_relationship().await;
@@ -45,7 +41,7 @@ async fn a_resignation_ends_on_a_confirmation_page_that_says_until_when_it_can_b
 async fn a_delega_is_checked_in_words_before_it_is_granted_and_confirmed_after() {
     let app = TestApp::new();
     let mut m = mario(&app).await;
-    let (from, until) = (day(&app, 0), day(&app, 30));
+    let (from, until) = (crate::common::day(&app, 0), crate::common::day(&app, 30));
     let fields = [
         ("per", "me"),
         ("codice_fiscale", ANNA),
@@ -60,7 +56,9 @@ async fn a_delega_is_checked_in_words_before_it_is_granted_and_confirmed_after()
     assert!(check.title().starts_with("Controlla la delega"), "{}", check.title());
     assert!(check.body.contains(&format!("{ANNA} (non ancora registrato sul portale)")));
     assert!(check.body.contains("Formazione a distanza (e-learning)"), "services in words");
-    let shown = (app.state.clock.now().date() + Duration::days(30)).format("%d/%m/%Y").to_string();
+    let shown = (servizi_lavoro::kernel::clock::italian_day(app.state.clock.now()) + Duration::days(30))
+        .format("%d/%m/%Y")
+        .to_string();
     assert!(check.body.contains(&shown), "dates as people write them");
     assert!(check.body.contains("formaction=\"/deleghe/nuova#codice_fiscale\""), "a change button per answer");
     assert!(!m.get("/deleghe").await.body.contains(ANNA), "nothing granted yet");
@@ -103,7 +101,7 @@ async fn a_delega_is_checked_in_words_before_it_is_granted_and_confirmed_after()
 async fn the_delegate_is_asked_before_refusing_and_a_stranger_gets_no_question() {
     let app = TestApp::new();
     let mut g = giulia(&app).await;
-    let (from, until) = (day(&app, 0), day(&app, 30));
+    let (from, until) = (crate::common::day(&app, 0), crate::common::day(&app, 30));
     let res = g
         .post_form(
             "/deleghe/nuova",

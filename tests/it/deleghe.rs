@@ -19,10 +19,6 @@ fn now(app: &TestApp) -> NaiveDateTime {
     app.state.clock.now()
 }
 
-fn day(app: &TestApp, offset: i64) -> String {
-    (now(app).date() + Duration::days(offset)).format("%Y-%m-%d").to_string()
-}
-
 /// Giulia, legale rappresentante of her company; returns her browser and its id.
 async fn company(app: &TestApp) -> (Browser<'_>, i64) {
     let (cf, at) = (cf_of("giulia"), now(app));
@@ -42,7 +38,7 @@ async fn grant(b: &mut Browser<'_>, fields: &[(&str, &str)]) -> TestResponse {
 
 /// Giulia delegates `services` (none: all) for the company to Mario; returns the delega's id.
 async fn company_delega(app: &TestApp, g: &mut Browser<'_>, org: i64, kind: &str, services: &[&str], from: i64) -> i64 {
-    let (per, start, end) = (org.to_string(), day(app, from), day(app, 365));
+    let (per, start, end) = (org.to_string(), crate::common::day(app, from), crate::common::day(app, 365));
     let mut fields =
         vec![("per", per.as_str()), ("codice_fiscale", MARIO), ("tipo", kind), ("dal", &start), ("al", &end)];
     if services.is_empty() {
@@ -143,7 +139,12 @@ async fn bad_grants_are_refused_with_the_values_kept() {
     let app = TestApp::new();
     let (mut g, org) = company(&app).await;
     let per = org.to_string();
-    let (today, next_year, yesterday, too_far) = (day(&app, 0), day(&app, 365), day(&app, -1), day(&app, 5 * 366));
+    let (today, next_year, yesterday, too_far) = (
+        crate::common::day(&app, 0),
+        crate::common::day(&app, 365),
+        crate::common::day(&app, -1),
+        crate::common::day(&app, 5 * 366),
+    );
     let giulia_cf = cf_of("giulia");
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
         (vec![("codice_fiscale", "RSSMRA80A01H501X")], "codice fiscale di persona valido"),
@@ -200,7 +201,7 @@ async fn a_citizen_cannot_delegate_what_the_law_reserves_to_them() {
     let form = m.get("/deleghe/nuova").await.body;
     assert!(form.contains("Non delegabili") && form.contains("Dimissioni volontarie"));
     assert!(!form.contains("value=\"dimissioni-volontarie\""), "not offered");
-    let (today, end, luca_cf) = (day(&app, 0), day(&app, 30), cf_of("luca"));
+    let (today, end, luca_cf) = (crate::common::day(&app, 0), crate::common::day(&app, 30), cf_of("luca"));
     let res = grant(
         &mut m,
         &[

@@ -30,8 +30,9 @@ pub fn WhatNext(steps: Vec<String>) -> impl IntoView {
 #[component]
 pub fn SuccessBanner(text: String) -> impl IntoView {
     view! {
-        <div class="banner banner--success" role="status" aria-labelledby="banner-title">
-            <h2 id="banner-title" class="banner__title">{t("banner-success")}</h2>
+        // No id: a page may confirm two things at once.
+        <div class="banner banner--success" role="status">
+            <h2 class="banner__title">{t("banner-success")}</h2>
             <p class="banner__text">{text}</p>
         </div>
     }

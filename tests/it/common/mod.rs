@@ -266,6 +266,15 @@ impl Browser<'_> {
 }
 
 /// The value of `<input name="{name}" value="…">` in a page.
+/// The Italian day `offset` days from the test clock's now, as a form's date
+/// field takes it (`yyyy-mm-dd`): the portal counts Italian days, so a UTC
+/// date is yesterday's between 23:00 and midnight UTC.
+pub fn day(app: &TestApp, offset: i64) -> String {
+    (servizi_lavoro::kernel::clock::italian_day(app.state.clock.now()) + chrono::Duration::days(offset))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 pub fn input_value(html: &str, name: &str) -> Option<String> {
     let start = html.find(&format!("name=\"{name}\""))?;
     let tag_start = html[..start].rfind('<')?;
