@@ -98,6 +98,9 @@ pub const CLIENTS: &str = "/clienti";
 pub const CLIENTS_CSV: &str = "/clienti.csv";
 pub const CLIENT_REQUEST: &str = "/clienti/richiesta";
 pub const CLIENT_REQUEST_PAGE: &str = "/clienti/richieste/{id}";
+pub const CLIENT_REQUEST_BULK: &str = "/clienti/richieste/elenco";
+pub const CLIENT_REQUEST_BATCH: &str = "/clienti/richieste/elenco/{id}";
+pub const CLIENT_REQUEST_TEMPLATE: &str = "/clienti/richieste/modello.csv";
 pub const DELEGA_NEW: &str = "/deleghe/nuova";
 pub const DELEGA_CODE: &str = "/deleghe/codice";
 pub const DELEGA: &str = "/deleghe/{id}";
@@ -207,6 +210,11 @@ pub fn delega(id: DelegaId) -> String {
 /// A request for a delega, to both sides.
 pub fn client_request(id: i64) -> String {
     fill(CLIENT_REQUEST_PAGE, "id", &id.to_string())
+}
+
+/// A file of delega requests: its report.
+pub fn client_request_batch(id: i64) -> String {
+    fill(CLIENT_REQUEST_BATCH, "id", &id.to_string())
 }
 
 /// The delega's page right after an action, confirming it (`esito`: the outcome's code).

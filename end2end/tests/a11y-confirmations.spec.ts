@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { signInWithDemoIdp } from "./flows";
+import { randomCodiceFiscale, signInWithDemoIdp } from "./flows";
 
 // Issue 25's new steps — check your answers, the question before an
 // irreversible act, the confirmation page, stacked tables — at a phone's
@@ -99,3 +99,23 @@ test("asking a client for a delega and the request's page, in both languages", a
   await page.goto("/clienti/richiesta?lang=en");
   await checkPage(page, "request-form-en");
 });
+
+for (const width of [320, 1280]) {
+  test(`asking clients from a file and its report, at ${width} px in both languages`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await signInWithDemoIdp(page, "Luca Verdi", { level: "2" });
+    await page.goto("/clienti/richieste/elenco?lang=it");
+    await page.getByRole("button", { name: "Invia le richieste" }).click();
+    await expect(page.getByRole("alert")).toBeVisible();
+    await checkPage(page, "bulk-form-errors-it");
+    await page.goto("/clienti/richieste/elenco?lang=en");
+    await checkPage(page, "bulk-form-en");
+    await page.goto("/clienti/richieste/elenco?lang=it");
+    const until = new Date(Date.now() + 90 * 86400000).toISOString().slice(0, 10);
+    const csv = `cliente;tipo;servizi;dal;al\n${randomCodiceFiscale()};temporanea;tutti;;${until}\n123;per sempre;;;\n`;
+    await page.getByLabel("File CSV delle richieste").setInputFiles({ name: "richieste.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByRole("button", { name: "Invia le richieste" }).click();
+    await expect(page.locator(".banner--success")).toBeVisible();
+    await inBothLanguages(page, "bulk-report");
+  });
+}

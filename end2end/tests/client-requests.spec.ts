@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { signInWithDemoIdp } from "./flows";
+import { randomCodiceFiscale, signInWithDemoIdp } from "./flows";
 
 function inDays(n: number): string {
   return new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
@@ -47,4 +47,21 @@ test("Luca asks Giulia's company for a delega; she accepts two services of three
   await luca.locator(`form:has(input[value="delega:${delegaId}"])`).getByRole("button", { name: "Opera per questo cliente Bianchi Servizi srl" }).click();
   await expect(luca.getByText("Stai operando come: Bianchi Servizi srl (con delega)")).toBeVisible();
   await other.close();
+});
+
+test("Luca asks clients from a file; the report lists the request sent and the line left out", async ({ page }) => {
+  await signInWithDemoIdp(page, "Luca Verdi", { level: "2" });
+  await page.goto("/clienti");
+  await page.getByRole("link", { name: "Chiedi deleghe da un file" }).click();
+  await page.getByRole("button", { name: "Invia le richieste" }).click();
+  await expect(page.getByRole("alert")).toContainText("Scegli il file da caricare");
+  const client = randomCodiceFiscale();
+  const csv = `cliente;tipo;servizi;dal;al\n${client};temporanea;tutti;;${inDays(200)}\n123;temporanea;tutti;;${inDays(200)}\n`;
+  await page.getByLabel("File CSV delle richieste").setInputFiles({ name: "richieste.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Invia le richieste" }).click();
+  await expect(page.locator(".banner--success")).toContainText("File caricato");
+  await expect(page.getByText("2 righe: 1 richiesta inviata, 1 riga scartata.")).toBeVisible();
+  await expect(page.getByRole("cell", { name: /Scrivi un codice fiscale di persona valido/ })).toBeVisible();
+  await page.getByRole("link", { name: new RegExp(`Vedi la richiesta.*${client}`) }).click();
+  await expect(page.getByText("In attesa di risposta")).toBeVisible();
 });

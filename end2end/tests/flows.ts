@@ -37,3 +37,19 @@ export async function firstStopAfterSkipLink(page: Page) {
   await page.keyboard.press("Tab");
   return page.locator(":focus");
 }
+
+/** A valid codice fiscale nobody else in the tests uses (a random birth day and place). */
+export function randomCodiceFiscale(): string {
+  const odd: Record<string, number> = {};
+  const oddValues = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("").forEach((c, i) => (odd[c] = oddValues[i]));
+  "0123456789".split("").forEach((c, i) => (odd[c] = oddValues[i]));
+  const even = (c: string) => (/\d/.test(c) ? Number(c) : c.charCodeAt(0) - 65);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const day = 1 + Math.floor(Math.random() * 28);
+  const year = 50 + Math.floor(Math.random() * 50);
+  const place = `F${String(100 + Math.floor(Math.random() * 899))}`;
+  const base = `TSTBLK${pad(year)}A${pad(day)}${place}`;
+  const sum = base.split("").reduce((s, c, i) => s + (i % 2 === 0 ? odd[c] : even(c)), 0);
+  return base + String.fromCharCode(65 + (sum % 26));
+}

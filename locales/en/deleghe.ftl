@@ -239,3 +239,48 @@ mail-request-body = { $requester } asks you for a delega on Servizi Lavoro. You 
 mail-request-answered-subject = Answer to your request for a delega
 mail-request-accepted-body = Client { $client } accepted your request for a delega: the delega and the services granted are here: { $link }
 mail-request-refused-body = Client { $client } refused your request for a delega: { $link }
+bulk-title = Ask for deleghe from a file
+bulk-lead = Upload a CSV file with one client per line, up to { $max } lines: each valid line becomes a request for a delega, like those you send one at a time, and the client gets it by e-mail. Lines with errors are not sent: the report lists them with the line number and the reason, so you can correct them and upload them again.
+bulk-columns-caption = The file's columns, in order (the first line names them; separated by semicolons or commas, UTF-8 encoded)
+bulk-col-column = Column
+bulk-col-meaning = What to write
+bulk-column-cliente = The person's codice fiscale (16 characters) or the company's VAT number (11 digits)
+bulk-column-tipo = non_temporanea or temporanea
+bulk-column-servizi = tutti (all), or the services' codes separated by spaces (for example: cigsonline smart-working)
+bulk-column-dal = The first day (dd/mm/yyyy or yyyy-mm-dd); empty: from today
+bulk-column-al = The last day (dd/mm/yyyy or yyyy-mm-dd)
+bulk-template = Download an example file to fill in
+bulk-file = CSV file of the requests
+bulk-file-hint = At most 1,000 lines and 5 MB.
+bulk-submit = Send the requests
+bulk-error-file-missing = Choose the file to upload
+bulk-error-encoding = The file is not UTF-8 text: save it as "CSV UTF-8"
+bulk-error-header = The first line must name the columns: cliente;tipo;servizi;dal;al
+bulk-error-format = The file is not a readable CSV
+bulk-error-empty = The file contains no requests
+bulk-error-too-many = The file has more than 1,000 lines: split it into several files
+bulk-error-repeated = This client is already on an earlier line of the file
+request-error-waiting = You have already asked this client for a delega and the request is still waiting for an answer
+bulk-done = File uploaded: the valid requests were sent to the clients.
+bulk-report-title = Report of the requests from a file
+bulk-report-when = File uploaded on { $when }.
+bulk-report-lines = { $count ->
+    [one] 1 line
+   *[other] { $count } lines
+}
+bulk-report-sent = { $count ->
+    [one] 1 request sent
+   *[other] { $count } requests sent
+}
+bulk-report-rejected = { $count ->
+    [one] 1 line left out
+   *[other] { $count } lines left out
+}
+bulk-rejected = Lines left out
+bulk-rejected-caption = The lines not sent, with the reason
+bulk-rejected-none = No line was left out.
+bulk-col-line = Line
+bulk-col-why = Reason
+bulk-again = Correct the lines left out and upload a new file
+bulk-sent = Requests sent
+bulk-sent-caption = The requests sent from this file, in the order of its lines

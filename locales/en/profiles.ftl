@@ -103,3 +103,4 @@ activity-times = ({ $count } times in a row)
 audit-role-change = (from { $from } to { $to })
 audit-on-clients = Your client list
 audit-on-delega-request = A request for a delega
+audit-on-request-batch = A file of delega requests

@@ -239,3 +239,48 @@ mail-request-body = { $requester } ti chiede una delega su Servizi Lavoro. Puoi 
 mail-request-answered-subject = Risposta alla tua richiesta di delega
 mail-request-accepted-body = Il cliente { $client } ha accettato la tua richiesta di delega: trovi la delega e i servizi concessi qui: { $link }
 mail-request-refused-body = Il cliente { $client } ha rifiutato la tua richiesta di delega: { $link }
+bulk-title = Chiedi deleghe da un file
+bulk-lead = Carica un file CSV con un cliente per riga, fino a { $max } righe: ogni riga valida diventa una richiesta di delega, come quelle che invii una alla volta, e il cliente la riceve per e-mail. Le righe con errori non vengono inviate: il resoconto le elenca con il numero di riga e il motivo, così puoi correggerle e caricarle di nuovo.
+bulk-columns-caption = Le colonne del file, nell'ordine (la prima riga le nomina; separatore punto e virgola o virgola, codifica UTF-8)
+bulk-col-column = Colonna
+bulk-col-meaning = Che cosa scrivere
+bulk-column-cliente = Il codice fiscale della persona (16 caratteri) o la partita IVA dell'azienda (11 cifre)
+bulk-column-tipo = non_temporanea oppure temporanea
+bulk-column-servizi = tutti, oppure i codici dei servizi separati da spazi (per esempio: cigsonline smart-working)
+bulk-column-dal = Il primo giorno (gg/mm/aaaa o aaaa-mm-gg); vuota: da oggi
+bulk-column-al = L'ultimo giorno (gg/mm/aaaa o aaaa-mm-gg)
+bulk-template = Scarica un file di esempio da compilare
+bulk-file = File CSV delle richieste
+bulk-file-hint = Al massimo 1.000 righe e 5 MB.
+bulk-submit = Invia le richieste
+bulk-error-file-missing = Scegli il file da caricare
+bulk-error-encoding = Il file non è un testo in UTF-8: salvalo come "CSV UTF-8"
+bulk-error-header = La prima riga deve nominare le colonne: cliente;tipo;servizi;dal;al
+bulk-error-format = Il file non è un CSV leggibile
+bulk-error-empty = Il file non contiene richieste
+bulk-error-too-many = Il file ha più di 1.000 righe: dividilo in più file
+bulk-error-repeated = Questo cliente compare già in una riga precedente del file
+request-error-waiting = Hai già chiesto una delega a questo cliente e la richiesta attende ancora una risposta
+bulk-done = File caricato: le richieste valide sono state inviate ai clienti.
+bulk-report-title = Resoconto delle richieste da file
+bulk-report-when = File caricato il { $when }.
+bulk-report-lines = { $count ->
+    [one] 1 riga
+   *[other] { $count } righe
+}
+bulk-report-sent = { $count ->
+    [one] 1 richiesta inviata
+   *[other] { $count } richieste inviate
+}
+bulk-report-rejected = { $count ->
+    [one] 1 riga scartata
+   *[other] { $count } righe scartate
+}
+bulk-rejected = Righe scartate
+bulk-rejected-caption = Le righe non inviate, con il motivo
+bulk-rejected-none = Nessuna riga scartata.
+bulk-col-line = Riga
+bulk-col-why = Motivo
+bulk-again = Correggi le righe scartate e carica un nuovo file
+bulk-sent = Richieste inviate
+bulk-sent-caption = Le richieste inviate da questo file, nell'ordine delle righe

@@ -103,3 +103,4 @@ activity-times = ({ $count } volte di seguito)
 audit-role-change = (da { $from } a { $to })
 audit-on-clients = L'elenco dei tuoi clienti
 audit-on-delega-request = Una richiesta di delega
+audit-on-request-batch = Un elenco di richieste di delega

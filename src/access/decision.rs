@@ -138,6 +138,11 @@ pub enum Resource<'a> {
         client: &'a str,
         manages_client: bool,
     },
+    /// A file of delega requests one sent, and its report: the sender's alone.
+    RequestBatch {
+        id: i64,
+        requester: AccountId,
+    },
     /// The subjects one may act for through deleghe received (`/clienti`):
     /// `delegate` is the codice fiscale the deleghe are addressed to.
     Clients {
@@ -178,6 +183,7 @@ impl Resource<'_> {
             // Whose list it is goes in the actor's column, not here.
             Resource::Clients { .. } => "clients:own".into(),
             Resource::DelegaRequest { id, .. } => format!("delega-request:{id}"),
+            Resource::RequestBatch { id, .. } => format!("delega-request-batch:{id}"),
         }
     }
 }
@@ -442,6 +448,13 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
                 Action::Decide if requester_side => Err(Denial::NotApplicable),
                 _ => Err(Denial::NotYours),
             }
+        }
+        // A file's report shows whom the sender asked: theirs alone.
+        (Action::View, Resource::RequestBatch { requester, .. }) => {
+            if *requester != who.actor.account_id {
+                return Err(Denial::NotYours);
+            }
+            allowed()
         }
         (Action::Switch, Resource::Membership { holder, .. }) => {
             if *holder != who.actor.account_id {

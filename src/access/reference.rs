@@ -46,6 +46,7 @@ pub enum ResourceRef {
     Relationship,
     Clients,
     DelegaRequest,
+    RequestBatch,
     /// A code this version does not know (kept as written).
     Unknown(String),
 }
@@ -87,6 +88,7 @@ impl ResourceRef {
             ("relationship", _) => ResourceRef::Relationship,
             ("clients", "own") => ResourceRef::Clients,
             ("delega-request", _) => ResourceRef::DelegaRequest,
+            ("delega-request-batch", _) => ResourceRef::RequestBatch,
             _ => unknown(),
         }
     }
@@ -253,6 +255,7 @@ fn resource_in_words(e: &AuditEvent, names: &Names, lang: Lang) -> Described {
         ResourceRef::Relationship => word("audit-on-relationship"),
         ResourceRef::Clients => word("audit-on-clients"),
         ResourceRef::DelegaRequest => word("audit-on-delega-request"),
+        ResourceRef::RequestBatch => word("audit-on-request-batch"),
         ResourceRef::Unknown(code) => Described { text: code, href: None },
     }
 }
@@ -273,6 +276,7 @@ mod tests {
                 Resource::DelegaRequest { id: 3, requester: AccountId::new(7), client: "X", manages_client: false },
                 ResourceRef::DelegaRequest,
             ),
+            (Resource::RequestBatch { id: 4, requester: AccountId::new(7) }, ResourceRef::RequestBatch),
             (Resource::Organisation { id: org, role: None }, ResourceRef::Organisation(org)),
             (
                 Resource::DelegaGrant { organisation: Some((org, None)), needs: crate::kernel::Level::L2 },

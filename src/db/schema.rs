@@ -377,6 +377,17 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         decided_by -> Nullable<BigInt>,
         delega_id -> Nullable<BigInt>,
+        batch_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    delega_request_batches (id) {
+        id -> BigInt,
+        requester_account_id -> BigInt,
+        created_at -> Timestamp,
+        lines -> Integer,
+        rejected -> Text,
     }
 }
 

@@ -157,7 +157,11 @@ fn ClientsPage(
         <Page title=t("clients-title") trail=vec![Crumb { label: t("deleghe-title"), href: paths::DELEGHE.into() }]>
             <h1>{t("clients-title")}</h1>
             <p class="lead">{t("clients-lead")}</p>
-            <p><a class="button button--secondary" href=paths::CLIENT_REQUEST>{t("request-new-title")}</a></p>
+            <p>
+                <a class="button button--secondary" href=paths::CLIENT_REQUEST>{t("request-new-title")}</a>
+                " "
+                <a class="button button--secondary" href=paths::CLIENT_REQUEST_BULK>{t("bulk-title")}</a>
+            </p>
             <form method="get" action=paths::CLIENTS class="card">
                 <div class="field">
                     <label for="q">{t("clients-search")}</label>

@@ -7,6 +7,9 @@
 //! delega's history, and mailed to both sides; the clock's changes are
 //! written by the scheduled job.
 mod actions;
+mod asking;
+mod bulk;
+mod bulk_pages;
 mod checks;
 pub mod clients;
 mod clients_page;
@@ -38,6 +41,9 @@ pub fn routes() -> Router<AppState> {
         .route(paths::CLIENTS_CSV, get(clients_page::csv))
         .route(paths::CLIENT_REQUEST, get(request_pages::form).post(request_pages::submit))
         .route(paths::CLIENT_REQUEST_PAGE, get(request_pages::page).post(request_pages::answer))
+        .route(paths::CLIENT_REQUEST_BULK, get(bulk_pages::form).post(bulk_pages::submit))
+        .route(paths::CLIENT_REQUEST_BATCH, get(bulk_pages::report))
+        .route(paths::CLIENT_REQUEST_TEMPLATE, get(bulk_pages::template))
         .route(paths::DELEGA_NEW, get(grant::form).post(grant::submit))
         .route(paths::DELEGA_CODE, post(actions::accept_by_code))
         .route(paths::DELEGA, get(pages::detail))

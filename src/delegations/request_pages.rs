@@ -4,10 +4,11 @@
 //! accepts it as asked, with fewer services or a shorter period, or refuses
 //! it (after a question); the intermediary sees the outcome. Each step and
 //! its mails: one transaction.
+use super::asking::{self, Requester, Terms};
 use super::lifecycle::Event;
 use super::model::{self, Kind, NewDelega};
 use super::notify::{self, Notice};
-use super::requests::{self, ClientKind, DelegaRequest, NewRequest, RequestEvent, RequestState};
+use super::requests::{self, ClientKind, DelegaRequest, RequestEvent, RequestState};
 use crate::access::{self, Action, Resource};
 use crate::catalog::model::{self as catalog, Service};
 use crate::db::schema::{accounts as a, organisations as o};
@@ -16,7 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang, Lang};
 use crate::identity::organisations::{self, OrganisationKind, Role};
 use crate::kernel::clock::{italian_day, parse_day};
-use crate::kernel::{AccountId, AppState, CodiceFiscale, OrganisationId, PartitaIva, Principal, Profile};
+use crate::kernel::{AccountId, AppState, OrganisationId, Principal, Profile};
 use crate::mail::outbox;
 use crate::paths;
 use crate::web::are_you_sure::AreYouSure;
@@ -42,18 +43,8 @@ fn offered() -> Vec<&'static Service> {
         .collect()
 }
 
-#[derive(Clone, Debug, Default)]
-struct Values {
-    client: String,
-    kind: String,
-    all: bool,
-    services: Vec<String>,
-    from: String,
-    until: String,
-}
-
 #[component]
-fn RequestForm(v: Values, errors: FieldErrors) -> impl IntoView {
+fn RequestForm(v: Terms, errors: FieldErrors) -> impl IntoView {
     let lang = use_lang();
     let e = errors.clone();
     view! {
@@ -85,17 +76,18 @@ fn RequestForm(v: Values, errors: FieldErrors) -> impl IntoView {
     }
 }
 
-/// The permit to ask for deleghe: one's own client list, changed (SPID or CIE, level 2).
-async fn may_ask(req: &PageRequest, who: &Principal) -> AppResult<access::Permit> {
+/// The permit to ask for deleghe (one at a time or from a file): one's own
+/// client list, changed (SPID or CIE, level 2); `back` is where to return after signing in again.
+pub(super) async fn may_ask(req: &PageRequest, who: &Principal, back: &str) -> AppResult<access::Permit> {
     let me = who.actor.identifier.clone();
-    access::require(req, Action::Change, &Resource::Clients { delegate: &me }, paths::CLIENT_REQUEST).await
+    access::require(req, Action::Change, &Resource::Clients { delegate: &me }, back).await
 }
 
 /// `GET /clienti/richiesta`.
 pub async fn form(req: PageRequest, who: Principal) -> AppResult<Response> {
-    may_ask(&req, &who).await?;
+    may_ask(&req, &who, paths::CLIENT_REQUEST).await?;
     let today = italian_day(req.state.clock.now());
-    let v = Values { from: today.format("%Y-%m-%d").to_string(), ..Values::default() };
+    let v = Terms { from: today.format("%Y-%m-%d").to_string(), ..Terms::default() };
     Ok(req.render(StatusCode::OK, move || view! { <RequestForm v errors=FieldErrors::default()/> }.into_any()))
 }
 
@@ -110,19 +102,11 @@ pub struct RequestFormData {
     al: String,
 }
 
-/// Whom a typed code names: a person (16 signs) or an organisation (a valid partita IVA).
-fn client_of(typed: &str) -> Option<(String, ClientKind)> {
-    if let Some(cf) = CodiceFiscale::personal(typed) {
-        return Some((cf.into_string(), ClientKind::Person));
-    }
-    PartitaIva::parse(typed).map(|p| (p.as_str().to_string(), ClientKind::Organisation))
-}
-
 /// `POST /clienti/richiesta`.
 pub async fn submit(req: PageRequest, who: Principal, FormData(f): FormData<RequestFormData>) -> AppResult<Response> {
-    may_ask(&req, &who).await?;
+    may_ask(&req, &who, paths::CLIENT_REQUEST).await?;
     let cut = |s: &str| s.chars().take(100).collect::<String>();
-    let v = Values {
+    let v = Terms {
         client: cut(&f.cliente).trim().to_string(),
         kind: cut(&f.tipo),
         all: f.ambito == "tutti",
@@ -131,74 +115,28 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(f): FormData<Requ
         until: cut(&f.al),
     };
     let today = italian_day(req.state.clock.now());
-    let mut errors = FieldErrors::default();
-    let client = client_of(&v.client);
-    match &client {
-        None => errors.add("cliente", "request-error-client"),
-        Some((cf, _)) if *cf == who.actor.identifier => errors.add("cliente", "request-error-self"),
-        _ => {}
-    }
-    let kind = Kind::parse(&v.kind);
-    if kind.is_none() {
-        errors.add("tipo", "delega-error-kind");
-    }
-    let capacity = match client.as_ref().map(|c| c.1) {
-        Some(ClientKind::Person) => Profile::Cittadino,
-        _ => Profile::Azienda,
-    };
-    let allowed = super::checks::services_for(capacity).0;
-    let services = super::checks::scope(v.all, &v.services, &allowed, "request-error-scope", &mut errors);
-    let max_years = req.state.config.delega_max_years;
-    let (from, until) = super::checks::period(&v.from, &v.until, today, max_years, &mut errors);
-    let (Some((client_cf, client_kind)), Some(kind), Some(starts_on), Some(ends_on), true) =
-        (client, kind, from, until, errors.is_empty())
-    else {
-        return Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <RequestForm v errors/> }.into_any()));
-    };
-    let new = NewRequest {
-        requester: who.actor.account_id,
-        delegate_codice_fiscale: who.actor.identifier.clone(),
-        client_codice_fiscale: client_cf,
-        client_kind,
-        kind,
-        services,
-        starts_on,
-        ends_on,
+    let by = Requester { account: who.actor.account_id, codice_fiscale: &who.actor.identifier };
+    let new = match asking::check(&v, by, today, req.state.config.delega_max_years) {
+        Ok(new) => new,
+        Err(errors) => {
+            return Ok(
+                req.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <RequestForm v errors/> }.into_any())
+            )
+        }
     };
     let (state, now, lang, requester_name) =
         (req.state.clone(), req.state.clock.now(), req.lang, who.actor.full_name());
     // The request and the client's mails: one transaction.
-    let id = crate::db::transaction(&req.state.pool, move |c| {
-        let id = requests::create(c, &new, now)?;
-        let link = format!("{}{}", state.config.origin(), paths::client_request(id));
-        let args = [("requester", requester_name.clone()), ("link", link)];
-        for (n, email) in client_emails(c, &new.client_codice_fiscale, new.client_kind)?.iter().enumerate() {
-            let keys = ("mail-request-subject", "mail-request-body");
-            outbox::queue(c, &state.mailer, &format!("delega-request:{id}:client:{n}"), email, lang, keys, &args, now)?;
-        }
-        Ok(id)
-    })
-    .await?;
+    let asked =
+        crate::db::transaction(&req.state.pool, move |c| asking::ask(c, &state, &new, &requester_name, lang, now))
+            .await?;
+    let Some(id) = asked else {
+        let mut errors = FieldErrors::default();
+        errors.add("cliente", "request-error-waiting");
+        return Ok(req.render(StatusCode::UNPROCESSABLE_ENTITY, move || view! { <RequestForm v errors/> }.into_any()));
+    };
     req.state.deliver_mail();
     Ok(Redirect::to(&format!("{}?esito=inviata", paths::client_request(id))).into_response())
-}
-
-/// The client's side's addresses: the person's, or the managers' of the organisation.
-fn client_emails(c: &mut AnyConnection, client: &str, kind: ClientKind) -> QueryResult<Vec<String>> {
-    let accounts: Vec<AccountId> = match kind {
-        ClientKind::Person => a::table.filter(a::identifier.eq(client)).select(a::id).load(c)?,
-        ClientKind::Organisation => match organisation_of(c, client)? {
-            Some((id, _)) => organisations::managers(c, id)?,
-            None => Vec::new(),
-        },
-    };
-    let emails: Vec<Option<String>> = a::table.filter(a::id.eq_any(accounts)).select(a::email).load(c)?;
-    Ok(emails.into_iter().flatten().collect())
-}
-
-/// The portal's organisation with this codice fiscale, and its kind.
-fn organisation_of(c: &mut AnyConnection, cf: &str) -> QueryResult<Option<(OrganisationId, String)>> {
-    o::table.filter(o::codice_fiscale.eq(cf)).select((o::id, o::kind)).first(c).optional()
 }
 
 /// The client organisation on the portal (if the client is one that is):
@@ -221,7 +159,7 @@ async fn permitted(
     let (found, org) = with_conn(&req.state.pool, move |c| {
         let Some(r) = requests::find(c, id, now)? else { return Ok((None, None)) };
         let org = match r.client_kind {
-            ClientKind::Organisation => match organisation_of(c, &r.client_codice_fiscale)? {
+            ClientKind::Organisation => match asking::organisation_of(c, &r.client_codice_fiscale)? {
                 Some((id, kind)) => Some(ClientOrg {
                     id,
                     kind: OrganisationKind::parse(&kind),
@@ -599,21 +537,33 @@ pub fn addressed(
 pub async fn sent(req: &PageRequest, who: &Principal) -> AppResult<Vec<Listed>> {
     let (account, now, requester) = (who.actor.account_id, req.state.clock.now(), who.actor.full_name());
     Ok(with_conn(&req.state.pool, move |c| {
-        let mut out = Vec::new();
-        for r in requests::sent_by(c, account, now)? {
-            let client = match r.client_kind {
-                ClientKind::Organisation => o::table
-                    .filter(o::codice_fiscale.eq(&r.client_codice_fiscale))
-                    .select(o::name)
-                    .first::<String>(c)
-                    .optional()?,
-                ClientKind::Person => crate::identity::account::name_by_codice_fiscale(c, &r.client_codice_fiscale)?,
-            };
-            out.push(Listed { client: client.unwrap_or_default(), requester: requester.clone(), request: r });
-        }
-        Ok(out)
+        let found = requests::sent_by(c, account, now)?;
+        named(c, found, &requester)
     })
     .await?)
+}
+
+/// Requests one person sent, each with its client's name where the portal
+/// knows it (an organisation's, or a person's who has an account): two queries for any number.
+pub fn named(c: &mut AnyConnection, found: Vec<DelegaRequest>, requester: &str) -> QueryResult<Vec<Listed>> {
+    let codes = |kind: ClientKind| -> Vec<String> {
+        found.iter().filter(|r| r.client_kind == kind).map(|r| r.client_codice_fiscale.clone()).collect()
+    };
+    let mut names: std::collections::HashMap<String, String> = o::table
+        .filter(o::codice_fiscale.eq_any(codes(ClientKind::Organisation)))
+        .select((o::codice_fiscale, o::name))
+        .load::<(String, String)>(c)?
+        .into_iter()
+        .collect();
+    names.extend(crate::identity::account::names_by_codice_fiscale(c, &codes(ClientKind::Person))?);
+    Ok(found
+        .into_iter()
+        .map(|r| Listed {
+            client: names.get(&r.client_codice_fiscale).cloned().unwrap_or_default(),
+            requester: requester.to_string(),
+            request: r,
+        })
+        .collect())
 }
 
 /// Requests in a table: for whom (or to whom), the services, the dates, the state, a link.
@@ -624,7 +574,10 @@ pub fn RequestsTable(rows: Vec<Listed>, caption: &'static str, sent: bool) -> im
         .into_iter()
         .map(|l| {
             let r = l.request;
-            let who = if sent {
+            let who = if sent && l.client.is_empty() {
+                // A person not yet on the portal: their codice fiscale is all it knows.
+                r.client_codice_fiscale.clone()
+            } else if sent {
                 format!("{} ({})", l.client, r.client_codice_fiscale)
             } else {
                 format!("{} – {}", l.requester, l.client)

@@ -99,6 +99,7 @@ pub struct DelegaRequest {
 }
 
 /// A new request, as the intermediary asks it.
+#[derive(Clone, Debug)]
 pub struct NewRequest {
     pub requester: AccountId,
     pub delegate_codice_fiscale: String,
@@ -108,6 +109,8 @@ pub struct NewRequest {
     pub services: Option<Vec<String>>,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
+    /// The file it was asked in, if any.
+    pub batch: Option<i64>,
 }
 
 type Row = (
@@ -183,6 +186,7 @@ pub fn create(conn: &mut AnyConnection, new: &NewRequest, now: NaiveDateTime) ->
             r::state.eq(RequestState::Pending.code()),
             r::created_at.eq(now),
             r::answer_by.eq(now + chrono::Duration::days(ANSWER_DAYS)),
+            r::batch_id.eq(new.batch),
         ))
         .returning(r::id)
         .get_result(conn)
@@ -217,6 +221,28 @@ pub fn sent_by(conn: &mut AnyConnection, requester: AccountId, now: NaiveDateTim
         .select(columns())
         .load(conn)?;
     Ok(rows.into_iter().filter_map(|row| from_row(row, now)).collect())
+}
+
+/// The requests asked in one file, in the file's order.
+pub fn of_batch(conn: &mut AnyConnection, batch: i64, now: NaiveDateTime) -> QueryResult<Vec<DelegaRequest>> {
+    let rows: Vec<Row> = r::table.filter(r::batch_id.eq(batch)).order(r::id.asc()).select(columns()).load(conn)?;
+    Ok(rows.into_iter().filter_map(|row| from_row(row, now)).collect())
+}
+
+/// Which of `clients` the requester has asked already and who may still answer.
+pub fn waiting_for(
+    conn: &mut AnyConnection,
+    requester: AccountId,
+    clients: &[String],
+    now: NaiveDateTime,
+) -> QueryResult<Vec<String>> {
+    r::table
+        .filter(r::requester_account_id.eq(requester))
+        .filter(r::client_codice_fiscale.eq_any(clients))
+        .filter(r::state.eq(RequestState::Pending.code()))
+        .filter(r::answer_by.ge(now))
+        .select(r::client_codice_fiscale)
+        .load(conn)
 }
 
 /// Applies `event`, once: the stored state must still be waiting and in

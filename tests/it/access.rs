@@ -83,6 +83,9 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::DelegaRequest { id: 2, requester: AccountId::new(8), client: "X", manages_client: false },
         Resource::DelegaRequest { id: 3, requester: AccountId::new(8), client: "01234567897", manages_client: true },
         Resource::DelegaRequest { id: 4, requester: AccountId::new(8), client: "Z", manages_client: false },
+        // A file of requests `person()` sent, and someone else's.
+        Resource::RequestBatch { id: 1, requester: AccountId::new(7) },
+        Resource::RequestBatch { id: 2, requester: AccountId::new(8) },
         // A delega given by `person()` (account 7) for themself, one given to
         // them, one of an organisation they manage, one of an organisation
         // they granted but no longer manage, and one of strangers.
@@ -352,6 +355,14 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
                 _ => Err(Denial::NotYours),
             }
         }
+        // A file's report: its sender's alone.
+        (Action::View, Resource::RequestBatch { requester, .. }) => {
+            if *requester == p.actor.account_id {
+                Ok(())
+            } else {
+                Err(Denial::NotYours)
+            }
+        }
         _ => Err(Denial::NotApplicable),
     }
 }
@@ -379,13 +390,14 @@ fn kind(r: &Resource) -> &'static str {
         Resource::Rapporto { .. } => "relationship",
         Resource::Clients { .. } => "clients",
         Resource::DelegaRequest { .. } => "delega-request",
+        Resource::RequestBatch { .. } => "request-batch",
     }
 }
 
 #[test]
 fn every_kind_of_resource_is_in_the_table() {
     let listed: std::collections::BTreeSet<&str> = resources().iter().map(kind).collect();
-    assert_eq!(listed.len(), 19, "{listed:?}");
+    assert_eq!(listed.len(), 20, "{listed:?}");
 }
 
 #[test]
@@ -413,7 +425,7 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
     // Every (resource, action) pair the portal has, for every principal.
     assert_eq!(
         (principals.len(), resources.len()),
-        (109 + 36, 24 + 47),
+        (109 + 36, 24 + 49),
         "the services and every other kind of resource"
     );
     assert!(allowed > 0, "some combinations are allowed");

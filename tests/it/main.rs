@@ -11,6 +11,7 @@ mod architecture;
 mod authorization;
 mod catalog;
 mod cie_eidas_login;
+mod client_bulk;
 mod client_requests;
 mod clients;
 mod confirmations;
