@@ -284,3 +284,5 @@ bulk-col-why = Reason
 bulk-again = Correct the lines left out and upload a new file
 bulk-sent = Requests sent
 bulk-sent-caption = The requests sent from this file, in the order of its lines
+deleghe-received-pages = Pages of the deleghe received
+deleghe-given-pages = Pages of the deleghe given

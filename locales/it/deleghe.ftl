@@ -284,3 +284,5 @@ bulk-col-why = Motivo
 bulk-again = Correggi le righe scartate e carica un nuovo file
 bulk-sent = Richieste inviate
 bulk-sent-caption = Le richieste inviate da questo file, nell'ordine delle righe
+deleghe-received-pages = Pagine delle deleghe ricevute
+deleghe-given-pages = Pagine delle deleghe conferite

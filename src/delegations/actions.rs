@@ -147,18 +147,13 @@ pub async fn accept_by_code(
     let codice_fiscale = who.actor.identifier.clone();
     let strong = matches!(who.actor.credential, Credential::Spid | Credential::Cie);
     let found = if strong && !code.is_empty() {
-        with_conn(&req.state.pool, move |c| {
-            Ok(model::received(c, &codice_fiscale, now)?
-                .into_iter()
-                .find(|d| d.state == State::Pending && d.acceptance_code == code)
-                .map(|d| d.id))
-        })
-        .await?
+        with_conn(&req.state.pool, move |c| Ok(model::pending_with_code(c, &codice_fiscale, &code, now)?.map(|d| d.id)))
+            .await?
     } else {
         None
     };
     let Some(id) = found else {
-        let mut lists: Lists = pages::load(&req, &who, None).await?;
+        let mut lists: Lists = pages::load(&req, &who, pages::ListQuery::default()).await?;
         let mut errors = FieldErrors::default();
         errors.add("codice", "delega-error-code");
         lists.errors = errors;

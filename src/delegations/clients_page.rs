@@ -186,10 +186,7 @@ fn ClientsPage(
                 columns=&["clients-col-client", "clients-col-services", "clients-col-dates", "clients-col-state", "clients-col-action"]
                 cells
             />
-            <nav aria-label=t("clients-pages") class="pager">
-                {(!first).then(|| view! { <a href=first_href>{t("clients-first")}</a> " " })}
-                {next_href.map(|href| view! { <a href=href rel="next">{t("clients-next")}</a> })}
-            </nav>
+            <super::pages::Pager label=t("clients-pages") first=(!first).then_some(first_href) next=next_href/>
             // The deleghe asked for, and their outcome (on the list's first page).
             {(first && !sent.is_empty()).then(|| view! {
                 <section aria-labelledby="sent-heading">

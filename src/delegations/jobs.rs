@@ -24,47 +24,62 @@ pub struct Report {
 /// Runs the clock over every delega still pending or in force.
 pub async fn run(state: &AppState, now: NaiveDateTime) -> Result<Report, DbError> {
     let mut report = Report::default();
-    let live = with_conn(&state.pool, move |c| model::live(c, now)).await?;
-    for d in live {
-        let id = d.id;
-        if !lifecycle::due(d.stored(), d.dates(), now).is_empty() {
-            // The change and, for an expiry, its mails: one transaction.
-            let (s2, d2) = (state.clone(), d.clone());
-            let changed = crate::db::transaction(&state.pool, move |c| {
-                let next = model::bring_up_to_date(c, id, now)?;
-                if next == Some(State::Expired) {
-                    notify::queue(c, &s2, &d2, Notice::Expired, Lang::default(), now)?;
-                }
-                Ok(next)
-            })
-            .await?;
-            if let Some(next) = changed {
-                report.changed += 1;
-                report.mails += usize::from(next == State::Expired);
-            }
-        }
-        // 30 days before the end (Italian days), once.
-        let today = crate::kernel::clock::italian_day(now);
-        let ending = d.state == State::Active && today + Duration::days(30) >= d.ends_on && today <= d.ends_on;
-        if ending {
-            // A unique index lets one insert through: the reminder goes once.
-            let (s2, d2) = (state.clone(), d.clone());
-            let first = with_conn(&state.pool, move |c| {
-                if model::has_event(c, id, Notice::Expiring.code())? {
-                    return Ok(false);
-                }
-                Ok(c.transaction(|c| {
-                    model::record(c, id, None, Notice::Expiring.code(), "", now)?;
-                    notify::queue(c, &s2, &d2, Notice::Expiring, Lang::default(), now)
-                })
-                .is_ok())
-            })
-            .await?;
-            report.mails += usize::from(first);
+    let mut before = None;
+    // A batch at a time, so a national number of deleghe is never in memory at once.
+    loop {
+        let live = with_conn(&state.pool, move |c| model::live(c, now, before, BATCH)).await?;
+        let Some(last) = live.last() else { break };
+        before = Some(last.id);
+        for d in live {
+            clock_one(state, d, now, &mut report).await?;
         }
     }
     report.mails += monthly_summaries(state, now).await?;
     Ok(report)
+}
+
+/// Deleghe read at once by the job.
+const BATCH: i64 = 500;
+
+/// What the clock does to one delega: its change of state (and mails), and the reminder before its end.
+async fn clock_one(state: &AppState, d: Delega, now: NaiveDateTime, report: &mut Report) -> Result<(), DbError> {
+    let id = d.id;
+    if !lifecycle::due(d.stored(), d.dates(), now).is_empty() {
+        // The change and, for an expiry, its mails: one transaction.
+        let (s2, d2) = (state.clone(), d.clone());
+        let changed = crate::db::transaction(&state.pool, move |c| {
+            let next = model::bring_up_to_date(c, id, now)?;
+            if next == Some(State::Expired) {
+                notify::queue(c, &s2, &d2, Notice::Expired, Lang::default(), now)?;
+            }
+            Ok(next)
+        })
+        .await?;
+        if let Some(next) = changed {
+            report.changed += 1;
+            report.mails += usize::from(next == State::Expired);
+        }
+    }
+    // 30 days before the end (Italian days), once.
+    let today = crate::kernel::clock::italian_day(now);
+    let ending = d.state == State::Active && today + Duration::days(30) >= d.ends_on && today <= d.ends_on;
+    if ending {
+        // A unique index lets one insert through: the reminder goes once.
+        let (s2, d2) = (state.clone(), d.clone());
+        let first = with_conn(&state.pool, move |c| {
+            if model::has_event(c, id, Notice::Expiring.code())? {
+                return Ok(false);
+            }
+            Ok(c.transaction(|c| {
+                model::record(c, id, None, Notice::Expiring.code(), "", now)?;
+                notify::queue(c, &s2, &d2, Notice::Expiring, Lang::default(), now)
+            })
+            .is_ok())
+        })
+        .await?;
+        report.mails += usize::from(first);
+    }
+    Ok(())
 }
 
 /// Each grantor with deleghe in force gets, once a month, the list of them.
@@ -74,24 +89,33 @@ async fn monthly_summaries(state: &AppState, now: NaiveDateTime) -> Result<usize
     // In force: an organisation's delega holds only while its grantor still
     // manages it (as acting through it checks), so one whose grantor left is
     // in nobody's summary.
-    let live = with_conn(&state.pool, move |c| {
-        let mut kept = Vec::new();
-        for d in model::live(c, now)? {
-            let holds = match &d.organisation {
-                Some(org) => crate::identity::organisations::role_in(c, org.id, d.grantor_account_id)?
-                    .is_some_and(|r| r.manages()),
-                None => true,
-            };
-            if holds {
-                kept.push(d);
-            }
-        }
-        Ok(kept)
-    })
-    .await?;
     let mut by_grantor: std::collections::BTreeMap<AccountId, Vec<Delega>> = Default::default();
-    for d in live.into_iter().filter(|d| d.state == State::Active) {
-        by_grantor.entry(d.grantor_account_id).or_default().push(d);
+    let mut before = None;
+    loop {
+        let (kept, last) = with_conn(&state.pool, move |c| {
+            let mut kept = Vec::new();
+            let live = model::live(c, now, before, BATCH)?;
+            let last = live.last().map(|d| d.id);
+            for d in live.into_iter().filter(|d| d.state == State::Active) {
+                let holds = match &d.organisation {
+                    Some(org) => crate::identity::organisations::role_in(c, org.id, d.grantor_account_id)?
+                        .is_some_and(|r| r.manages()),
+                    None => true,
+                };
+                if holds {
+                    kept.push(d);
+                }
+            }
+            Ok((kept, last))
+        })
+        .await?;
+        for d in kept {
+            by_grantor.entry(d.grantor_account_id).or_default().push(d);
+        }
+        match last {
+            Some(id) => before = Some(id),
+            None => break,
+        }
     }
     let mut sent = 0;
     for (grantor, deleghe) in by_grantor {

@@ -114,12 +114,44 @@ type Row = (
 
 enum Filter<'a> {
     Id(DelegaId),
-    Given { account: AccountId, organisations: &'a [OrganisationId] },
+    Given {
+        account: AccountId,
+        organisations: &'a [OrganisationId],
+    },
     Received(&'a str),
+    /// Addressed to this codice fiscale, with this acceptance code.
+    Code {
+        delegate: &'a str,
+        code: &'a str,
+    },
     Live,
 }
 
-fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryResult<Vec<Delega>> {
+/// Which part of a list to read: newest first, those older than `before`
+/// (the keyset: the last id of the page shown), at most `limit`, only those
+/// in `state` as of now (decided in the database, so a page is full).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub before: Option<DelegaId>,
+    pub limit: i64,
+    pub state: Option<State>,
+}
+
+impl Window {
+    pub fn first(limit: i64) -> Window {
+        Window { before: None, limit, state: None }
+    }
+
+    pub fn in_state(self, state: Option<State>) -> Window {
+        Window { state, ..self }
+    }
+
+    pub fn before(self, before: Option<DelegaId>) -> Window {
+        Window { before, ..self }
+    }
+}
+
+fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime, window: Window) -> QueryResult<Vec<Delega>> {
     let q = d::table
         .inner_join(a::table.on(a::id.eq(d::grantor_account_id)))
         .left_join(o::table.on(o::id.nullable().eq(d::organisation_id)))
@@ -151,11 +183,37 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryRe
             )
         }
         Filter::Received(codice_fiscale) => q.filter(d::delegate_codice_fiscale.eq(codice_fiscale.to_string())),
+        Filter::Code { delegate, code } => q
+            .filter(d::delegate_codice_fiscale.eq(delegate.to_string()))
+            .filter(d::acceptance_code.eq(code.to_string())),
         Filter::Live => {
             q.filter(d::state.eq_any([State::Pending.code(), State::Accepted.code(), State::Active.code()]))
         }
     };
-    let rows: Vec<Row> = q.limit(500).load(conn)?;
+    let q = match window.before {
+        Some(before) => q.filter(d::id.lt(before)),
+        None => q,
+    };
+    // The state as of now, as [`lifecycle::effective`] computes it from the
+    // stored one and the dates (a test holds the two to agree).
+    let today = crate::kernel::clock::italian_day(now);
+    let stored = |s: State| d::state.eq(s.code());
+    let in_force = [State::Accepted.code(), State::Active.code()];
+    let q = match window.state {
+        None => q,
+        Some(State::Pending) => q.filter(stored(State::Pending).and(d::answer_by.gt(now))),
+        Some(State::Accepted) => q.filter(stored(State::Accepted).and(d::starts_on.gt(today))),
+        Some(State::Active) => q.filter(
+            d::state.eq_any(in_force).and(d::ends_on.ge(today)).and(stored(State::Active).or(d::starts_on.le(today))),
+        ),
+        Some(State::Expired) => q.filter(
+            stored(State::Expired)
+                .or(stored(State::Pending).and(d::answer_by.le(now)))
+                .or(d::state.eq_any(in_force).and(d::ends_on.lt(today))),
+        ),
+        Some(s @ (State::Refused | State::Revoked | State::Renounced)) => q.filter(stored(s)),
+    };
+    let rows: Vec<Row> = q.limit(window.limit).load(conn)?;
     let ids: Vec<DelegaId> = rows.iter().map(|r| r.0 .0).collect();
     let extra: Vec<(DelegaId, Option<AccountId>, String)> =
         d::table.filter(d::id.eq_any(&ids)).select((d::id, d::delegate_account_id, d::acceptance_code)).load(conn)?;
@@ -201,7 +259,7 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime) -> QueryRe
 /// `permit`, acting on it, the scheduled job): other domains cannot read a
 /// delega; they ask for its [`parties`] to decide.
 pub(super) fn find(conn: &mut AnyConnection, id: DelegaId, now: NaiveDateTime) -> QueryResult<Option<Delega>> {
-    Ok(load(conn, Filter::Id(id), now)?.into_iter().next())
+    Ok(load(conn, Filter::Id(id), now, Window::first(1))?.into_iter().next())
 }
 
 /// The state of delega `id` now (what the clock brought about included).
@@ -232,24 +290,47 @@ pub fn parties(conn: &mut AnyConnection, id: DelegaId) -> QueryResult<Option<Par
 }
 
 /// The deleghe `account` granted for themself, and those for the organisations
-/// in `organisations` (which they manage now).
+/// in `organisations` (which they manage now): the part in `window`.
 pub fn given(
     conn: &mut AnyConnection,
     account: AccountId,
     organisations: &[OrganisationId],
     now: NaiveDateTime,
+    window: Window,
 ) -> QueryResult<Vec<Delega>> {
-    load(conn, Filter::Given { account, organisations }, now)
+    load(conn, Filter::Given { account, organisations }, now, window)
 }
 
-/// The deleghe granted to the person with `codice_fiscale`.
-pub fn received(conn: &mut AnyConnection, codice_fiscale: &str, now: NaiveDateTime) -> QueryResult<Vec<Delega>> {
-    load(conn, Filter::Received(codice_fiscale), now)
+/// The deleghe granted to the person with `codice_fiscale`: the part in `window`.
+pub fn received(
+    conn: &mut AnyConnection,
+    codice_fiscale: &str,
+    now: NaiveDateTime,
+    window: Window,
+) -> QueryResult<Vec<Delega>> {
+    load(conn, Filter::Received(codice_fiscale), now, window)
 }
 
-/// Every delega still pending or in force (for the scheduled job).
-pub fn live(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<Delega>> {
-    load(conn, Filter::Live, now)
+/// The delega waiting for the answer of the person with `codice_fiscale` whose acceptance code is `code`.
+pub fn pending_with_code(
+    conn: &mut AnyConnection,
+    codice_fiscale: &str,
+    code: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Delega>> {
+    let window = Window::first(1).in_state(Some(State::Pending));
+    Ok(load(conn, Filter::Code { delegate: codice_fiscale, code }, now, window)?.into_iter().next())
+}
+
+/// Deleghe still pending or in force, for the scheduled job: `limit` of
+/// them older than `before` (the job reads them all, a batch at a time).
+pub fn live(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    before: Option<DelegaId>,
+    limit: i64,
+) -> QueryResult<Vec<Delega>> {
+    load(conn, Filter::Live, now, Window::first(limit).before(before))
 }
 
 /// A delega to be granted.

@@ -4,7 +4,7 @@
 //! (for the grantor's side), and the actions each side may take.
 use super::confirm::{self, GrantedPage};
 use super::lifecycle::State;
-use super::model::{self, Delega, HistoryLine, Kind};
+use super::model::{self, Delega, HistoryLine, Kind, Window};
 use super::outcome::Done;
 use super::permit::permit;
 use crate::access::{self, describe, Action, AuditEvent, Names};
@@ -27,57 +27,102 @@ use axum::response::Response;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct ListQuery {
     pub stato: Option<String>,
+    /// The received list's page: those older than this id.
+    pub ricevute_prima: Option<String>,
+    /// The given list's page: those older than this id.
+    pub conferite_prima: Option<String>,
 }
+
+impl ListQuery {
+    fn state(&self) -> Option<State> {
+        self.stato.as_deref().and_then(State::parse)
+    }
+
+    /// The address of this page with one of its cursors moved.
+    fn href(&self, received: Option<DelegaId>, given: Option<DelegaId>, anchor: &str) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(s) = self.state() {
+            query.append_pair("stato", s.code());
+        }
+        if let Some(id) = received {
+            query.append_pair("ricevute_prima", &id.to_string());
+        }
+        if let Some(id) = given {
+            query.append_pair("conferite_prima", &id.to_string());
+        }
+        format!("{}?{}#{anchor}", paths::DELEGHE, query.finish())
+    }
+}
+
+/// A cursor as the address carries it; one that does not parse starts from the first page.
+fn cursor(typed: &Option<String>) -> Option<DelegaId> {
+    typed.as_deref().and_then(|s| s.parse::<i64>().ok()).map(DelegaId::new)
+}
+
+/// Deleghe on each list's page.
+const PAGE: i64 = 50;
 
 /// What `/deleghe` shows.
 #[derive(Clone, Default)]
 pub struct Lists {
     pub given: Vec<Delega>,
     pub received: Vec<Delega>,
-    pub filter: Option<State>,
+    pub query: ListQuery,
+    /// Where each list's next page starts, if it has one.
+    pub next_received: Option<DelegaId>,
+    pub next_given: Option<DelegaId>,
+    /// A delega addressed to the person waits for their answer (on any page).
+    pub pending: bool,
     pub code: String,
     pub errors: FieldErrors,
     /// Deleghe intermediaries asked of this person or of the organisations they manage.
     pub requests: Vec<super::request_pages::Listed>,
 }
 
-pub async fn load(req: &PageRequest, who: &Principal, filter: Option<State>) -> AppResult<Lists> {
+/// A page's worth, and where the next page starts (one more row was read to know).
+fn paged(mut rows: Vec<Delega>) -> (Vec<Delega>, Option<DelegaId>) {
+    let more = rows.len() > usize::try_from(PAGE).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(PAGE).unwrap_or(usize::MAX));
+    let next = if more { rows.last().map(|d| d.id) } else { None };
+    (rows, next)
+}
+
+pub async fn load(req: &PageRequest, who: &Principal, query: ListQuery) -> AppResult<Lists> {
     let (account, now) = (who.actor.account_id, req.state.clock.now());
     // Deleghe are addressed to a codice fiscale, which SPID and CIE give.
     let codice_fiscale =
         matches!(who.actor.credential, Credential::Spid | Credential::Cie).then(|| who.actor.identifier.clone());
     let lang = req.lang;
-    let (given, received, requests) = with_conn(&req.state.pool, move |c| {
+    let window = Window::first(PAGE + 1).in_state(query.state());
+    let (received_before, given_before) = (cursor(&query.ricevute_prima), cursor(&query.conferite_prima));
+    let (given, received, pending, requests) = with_conn(&req.state.pool, move |c| {
         let managed: Vec<_> =
             organisations::profiles_of(c, account)?.into_iter().filter(|p| p.role.manages()).collect();
         let ids: Vec<OrganisationId> = managed.iter().map(|p| p.organisation_id).collect();
         let named: Vec<(String, String)> =
             managed.into_iter().map(|p| (p.codice_fiscale, p.organisation_name)).collect();
-        let received = match &codice_fiscale {
-            Some(cf) => model::received(c, cf, now)?,
-            None => Vec::new(),
+        let (received, pending) = match &codice_fiscale {
+            Some(cf) => (
+                model::received(c, cf, now, window.before(received_before))?,
+                !model::received(c, cf, now, Window::first(1).in_state(Some(State::Pending)))?.is_empty(),
+            ),
+            None => (Vec::new(), false),
         };
         let requests = super::request_pages::addressed(c, codice_fiscale.as_deref(), &named, lang, now)?;
-        Ok((model::given(c, account, &ids, now)?, received, requests))
+        Ok((model::given(c, account, &ids, now, window.before(given_before))?, received, pending, requests))
     })
     .await?;
-    let keep = |d: &Delega| filter.is_none_or(|f| d.state == f);
-    Ok(Lists {
-        requests,
-        given: given.into_iter().filter(keep).collect(),
-        received: received.into_iter().filter(keep).collect(),
-        filter,
-        ..Lists::default()
-    })
+    let (given, next_given) = paged(given);
+    let (received, next_received) = paged(received);
+    Ok(Lists { requests, given, received, next_given, next_received, pending, query, ..Lists::default() })
 }
 
-/// `GET /deleghe[?stato=…]`.
+/// `GET /deleghe[?stato=…&ricevute_prima=…&conferite_prima=…]`.
 pub async fn list(req: PageRequest, who: Principal, Query(q): Query<ListQuery>) -> AppResult<Response> {
-    let filter = q.stato.as_deref().and_then(State::parse);
-    let lists = load(&req, &who, filter).await?;
+    let lists = load(&req, &who, q).await?;
     Ok(render_list(&req, StatusCode::OK, lists))
 }
 
@@ -121,14 +166,21 @@ fn DelegheTable(deleghe: Vec<Delega>, caption: &'static str, given: bool) -> imp
 
 #[component]
 fn ListPage(lists: Lists) -> impl IntoView {
-    let pending = lists.received.iter().filter(|d| d.state == State::Pending).count();
+    let pending = lists.pending;
     let e = lists.errors.clone();
-    let current = lists.filter.map(|s| s.code()).unwrap_or("");
+    let q = lists.query.clone();
+    let current = q.state().map(|s| s.code()).unwrap_or("");
+    // Each list's next page keeps the other list where it is.
+    let (received_at, given_at) = (cursor(&q.ricevute_prima), cursor(&q.conferite_prima));
+    let next_received = lists.next_received.map(|id| q.href(Some(id), given_at, "received-heading"));
+    let next_given = lists.next_given.map(|id| q.href(received_at, Some(id), "given-heading"));
+    let first_received = received_at.is_some().then(|| q.href(None, given_at, "received-heading"));
+    let first_given = given_at.is_some().then(|| q.href(received_at, None, "given-heading"));
     view! {
         <Page title=t("deleghe-title")>
             <h1>{t("deleghe-title")}</h1>
             <p class="lead">{t("deleghe-lead")}</p>
-            {(pending > 0).then(|| view! { <div class="notice" role="status"><p>{t("deleghe-pending-banner")}</p></div> })}
+            {pending.then(|| view! { <div class="notice" role="status"><p>{t("deleghe-pending-banner")}</p></div> })}
             <p><a class="button" href=paths::DELEGA_NEW>{t("delega-new-title")}</a></p>
             <form method="get" action=paths::DELEGHE class="filters">
                 <div class="field">
@@ -150,6 +202,7 @@ fn ListPage(lists: Lists) -> impl IntoView {
                 <h2 id="received-heading">{t("deleghe-received")}</h2>
                 <p><a href=paths::CLIENTS>{t("clients-link")}</a></p>
                 <DelegheTable deleghe=lists.received caption="deleghe-received-caption" given=false/>
+                <Pager label=t("deleghe-received-pages") first=first_received next=next_received/>
                 <ErrorSummary errors=lists.errors.clone()/>
                 <form method="post" action=paths::DELEGA_CODE novalidate class="card">
                     <Field name="codice" label="delega-code" hint="delega-code-hint" value=lists.code.clone() error=e.get("codice")/>
@@ -159,9 +212,23 @@ fn ListPage(lists: Lists) -> impl IntoView {
             <section aria-labelledby="given-heading">
                 <h2 id="given-heading">{t("deleghe-given")}</h2>
                 <DelegheTable deleghe=lists.given caption="deleghe-given-caption" given=true/>
+                <Pager label=t("deleghe-given-pages") first=first_given next=next_given/>
             </section>
         </Page>
     }
+}
+
+/// A list's pages: back to the first, on to the next (each a plain link).
+#[component]
+pub(super) fn Pager(label: String, first: Option<String>, next: Option<String>) -> impl IntoView {
+    (first.is_some() || next.is_some()).then(|| {
+        view! {
+            <nav aria-label=label class="pager">
+                {first.map(|href| view! { <a href=href>{t("clients-first")}</a> " " })}
+                {next.map(|href| view! { <a href=href rel="next">{t("clients-next")}</a> })}
+            </nav>
+        }
+    })
 }
 
 /// What one delega's page shows.

@@ -2,7 +2,11 @@
 use super::applications::{self, Application};
 use crate::access::{self, Action, AuditEvent, Resource};
 use crate::db::with_conn;
-use crate::delegations::{self, lifecycle::State as DelegaState, model::Delega};
+use crate::delegations::{
+    self,
+    lifecycle::State as DelegaState,
+    model::{Delega, Window},
+};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang};
 use crate::identity::invitations::{self, Invitation};
@@ -64,10 +68,16 @@ pub async fn list(req: PageRequest, who: Principal) -> AppResult<Response> {
         };
         // Deleghe in force this person accepted: they can act through them.
         let deleghe = match &invitee {
-            Some(cf) => delegations::model::received(c, cf, now)?
-                .into_iter()
-                .filter(|d| d.state == DelegaState::Active && d.delegate_account_id == Some(account))
-                .collect(),
+            // The most recent; a studio with hundreds of clients finds them all in /clienti.
+            Some(cf) => delegations::model::received(
+                c,
+                cf,
+                now,
+                Window::first(PROFILES_DELEGHE).in_state(Some(DelegaState::Active)),
+            )?
+            .into_iter()
+            .filter(|d| d.state == DelegaState::Active && d.delegate_account_id == Some(account))
+            .collect(),
             None => Vec::new(),
         };
         Ok(Held {
@@ -92,6 +102,9 @@ struct Held {
     applications: Vec<Application>,
     deleghe: Vec<Delega>,
 }
+
+/// Deleghe in force listed here; the rest are in `/clienti`.
+const PROFILES_DELEGHE: i64 = 50;
 
 /// The deleghe the person can act through, each with a switch.
 #[component]
@@ -120,6 +133,7 @@ fn DelegheInForce(deleghe: Vec<Delega>, acting_for: Option<DelegaId>) -> impl In
                         }
                     }).collect_view()}
                 </ul>
+                <p><a href=crate::paths::CLIENTS>{t("clients-link")}</a></p>
             </section>
         }
     })

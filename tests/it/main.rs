@@ -16,6 +16,7 @@ mod client_requests;
 mod clients;
 mod confirmations;
 mod deleghe;
+mod deleghe_pages;
 mod dimissioni;
 mod dimissioni_eidas;
 mod dimissioni_retrieval;
