@@ -186,8 +186,6 @@ clients-act = Act for this client
 clients-answer = Answer
 clients-open = See the delega
 clients-pages = Pages of the list
-clients-first = Back to the start
-clients-next = Next page
 
 # Deleghe asked for by the intermediary
 request-new-title = Ask a client for a delega

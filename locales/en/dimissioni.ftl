@@ -286,3 +286,5 @@ mail-dim-module-subject-worker = You sent form { $code }
 mail-dim-revoca-subject-worker = You revoked your resignation: form { $code }
 mail-dim-revoca-body-worker = You revoked, with form { $code }, the resignation or consensual termination of your employment with { $employer }: the employment continues as before. The revocation is attached as PDF; we sent it to the same recipients as the form it revokes.
 mail-dim-revoca-body-abilitato-worker = { $by } revoked for you, with the delega you signed and form { $code }, the resignation or consensual termination of your employment with { $employer }: the employment continues as before. The revocation is attached as PDF; we sent it to the same recipients as the form it revokes.
+dim-pages = Pages of the modules
+dim-province-pages = Pages of the province's modules

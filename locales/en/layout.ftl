@@ -17,3 +17,5 @@ footer-help = Help and URP Online
 next-title = What happens next
 banner-success = Success
 summary-change = Change
+pager-first = Back to the start
+pager-next = Next page

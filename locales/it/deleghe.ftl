@@ -186,8 +186,6 @@ clients-act = Opera per questo cliente
 clients-answer = Rispondi
 clients-open = Vedi la delega
 clients-pages = Pagine dell'elenco
-clients-first = Torna all'inizio
-clients-next = Pagina successiva
 
 # Deleghe chieste dall'intermediario
 request-new-title = Chiedi una delega a un cliente

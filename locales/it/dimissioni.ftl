@@ -286,3 +286,5 @@ mail-dim-module-subject-worker = Hai trasmesso il modulo { $code }
 mail-dim-revoca-subject-worker = Hai revocato le dimissioni: modulo { $code }
 mail-dim-revoca-body-worker = Hai revocato, con il modulo { $code }, le dimissioni o la risoluzione consensuale del rapporto di lavoro con { $employer }: il rapporto continua come prima. La revoca è allegata in PDF; l'abbiamo inviata agli stessi destinatari del modulo revocato.
 mail-dim-revoca-body-abilitato-worker = { $by } ha revocato per te, con la delega che hai firmato e il modulo { $code }, le dimissioni o la risoluzione consensuale del rapporto di lavoro con { $employer }: il rapporto continua come prima. La revoca è allegata in PDF; l'abbiamo inviata agli stessi destinatari del modulo revocato.
+dim-pages = Pagine dei moduli
+dim-province-pages = Pagine dei moduli della provincia

@@ -17,3 +17,5 @@ footer-help = Aiuto e URP Online
 next-title = Cosa succede ora
 banner-success = Fatto
 summary-change = Modifica
+pager-first = Torna all'inizio
+pager-next = Pagina successiva

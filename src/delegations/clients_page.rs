@@ -186,7 +186,7 @@ fn ClientsPage(
                 columns=&["clients-col-client", "clients-col-services", "clients-col-dates", "clients-col-state", "clients-col-action"]
                 cells
             />
-            <super::pages::Pager label=t("clients-pages") first=(!first).then_some(first_href) next=next_href/>
+            <crate::web::components::Pager label=t("clients-pages") first=(!first).then_some(first_href) next=next_href/>
             // The deleghe asked for, and their outcome (on the list's first page).
             {(first && !sent.is_empty()).then(|| view! {
                 <section aria-labelledby="sent-heading">

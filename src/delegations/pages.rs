@@ -17,7 +17,7 @@ use crate::kernel::DelegaId;
 use crate::kernel::OrganisationId;
 use crate::kernel::{Credential, Principal};
 use crate::paths;
-use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SuccessBanner, TableOrEmpty};
+use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, Pager, SuccessBanner, TableOrEmpty};
 use crate::web::format::{format_date, format_when, format_when_times};
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
@@ -216,19 +216,6 @@ fn ListPage(lists: Lists) -> impl IntoView {
             </section>
         </Page>
     }
-}
-
-/// A list's pages: back to the first, on to the next (each a plain link).
-#[component]
-pub(super) fn Pager(label: String, first: Option<String>, next: Option<String>) -> impl IntoView {
-    (first.is_some() || next.is_some()).then(|| {
-        view! {
-            <nav aria-label=label class="pager">
-                {first.map(|href| view! { <a href=href>{t("clients-first")}</a> " " })}
-                {next.map(|href| view! { <a href=href rel="next">{t("clients-next")}</a> })}
-            </nav>
-        }
-    })
 }
 
 /// What one delega's page shows.

@@ -4,7 +4,7 @@
 //! dates, also as CSV. As a soggetto abilitato: the modules one sent.
 //! Ispettorato officers also see their province's.
 use super::itl;
-use super::modulo::{self, Kind, Modulo, Scope, Search};
+use super::modulo::{self, Kind, Modulo, Scope, Search, Window};
 use crate::access::{self, Action, Listing, Resource, DIMISSIONI};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
@@ -13,7 +13,7 @@ use crate::identity::organisations;
 use crate::kernel::{AccountId, OrganisationId};
 use crate::kernel::{Principal, Profile, Role, Subject};
 use crate::paths;
-use crate::web::components::TableOrEmpty;
+use crate::web::components::{Pager, TableOrEmpty};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
@@ -23,15 +23,55 @@ use axum::response::Response;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct SearchQuery {
     pub lavoratore: Option<String>,
     pub tipo: Option<String>,
     pub dal: Option<String>,
     pub al: Option<String>,
+    /// The list's page: modules older than this id.
+    pub prima: Option<String>,
+    /// The province's list's page (an officer's), likewise.
+    pub provincia_prima: Option<String>,
+}
+
+/// Modules on a page; the CSV has at most [`CSV_MAX`] (a search by dates narrows it).
+const PAGE: i64 = 50;
+const CSV_MAX: i64 = 50_000;
+
+/// A cursor as the address carries it; one that does not parse starts from the first page.
+fn cursor(typed: &Option<String>) -> Option<i64> {
+    typed.as_deref().and_then(|s| s.parse().ok())
+}
+
+/// A page's worth, and where the next page starts (one more row was read to know).
+fn paged(mut modules: Vec<Modulo>) -> (Vec<Modulo>, Option<i64>) {
+    let page = usize::try_from(PAGE).unwrap_or(usize::MAX);
+    let more = modules.len() > page;
+    modules.truncate(page);
+    (modules.clone(), if more { modules.last().map(|m| m.id) } else { None })
 }
 
 impl SearchQuery {
+    /// This search's address with its cursors at `list` and `province`.
+    fn href(&self, list: Option<i64>, province: Option<i64>, anchor: &str) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in
+            [("lavoratore", &self.lavoratore), ("tipo", &self.tipo), ("dal", &self.dal), ("al", &self.al)]
+        {
+            if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+                query.append_pair(name, v);
+            }
+        }
+        if let Some(id) = list {
+            query.append_pair("prima", &id.to_string());
+        }
+        if let Some(id) = province {
+            query.append_pair("provincia_prima", &id.to_string());
+        }
+        format!("{}?{}#{anchor}", paths::DIMISSIONI, query.finish())
+    }
+
     fn search(&self) -> Search {
         let date = |s: &Option<String>| s.as_deref().and_then(crate::kernel::clock::parse_day);
         Search {
@@ -96,6 +136,9 @@ struct Lists {
     may_retrieve: bool,
     /// An officer's office (name, provinces) and its modules.
     province: Option<((String, String), Vec<Modulo>)>,
+    /// The pages of the list and of the province's: (first, next).
+    pages: (Option<String>, Option<String>),
+    province_pages: (Option<String>, Option<String>),
 }
 
 #[component]
@@ -160,11 +203,15 @@ fn ListPage(l: Lists) -> impl IntoView {
                     <p><button type="submit">{t("catalog-apply")}</button> " " <a href=csv.clone() download="dimissioni.csv">{t("dim-csv")}</a></p>
                 </form>
             })}
-            <ModulesTable modules=l.modules caption="dim-list-caption"/>
+            <div id="moduli">
+                <ModulesTable modules=l.modules caption="dim-list-caption"/>
+                <Pager label=t("dim-pages") first=l.pages.0 next=l.pages.1/>
+            </div>
             {l.province.map(|((office, provinces), modules)| view! {
                 <section aria-labelledby="province-heading">
                     <h2 id="province-heading">{crate::i18n::t_args("dim-province-title", &[("office", office), ("provinces", provinces)])}</h2>
                     <ModulesTable modules caption="dim-province-caption"/>
+                    <Pager label=t("dim-province-pages") first=l.province_pages.0 next=l.province_pages.1/>
                 </section>
             })}
         </Page>
@@ -173,7 +220,11 @@ fn ListPage(l: Lists) -> impl IntoView {
 
 /// The modules the principal sees as an Ispettorato officer: the province's
 /// list, asked of the decision like any other list.
-async fn province_view(req: &PageRequest, who: &Principal) -> AppResult<Option<((String, String), Vec<Modulo>)>> {
+async fn province_view(
+    req: &PageRequest,
+    who: &Principal,
+    window: Window,
+) -> AppResult<Option<((String, String), Vec<Modulo>)>> {
     if !who.has_role(Role::ItlOfficer) {
         return Ok(None);
     }
@@ -185,11 +236,17 @@ async fn province_view(req: &PageRequest, who: &Principal) -> AppResult<Option<(
     let permit = access::require(req, Action::View, &Resource::Resignations(listing), &req.at.path).await?;
     let o2 = office.code.clone();
     let modules =
-        with_conn(&req.state.pool, move |c| modulo::list(c, &permit, Scope::Office(&o2), &Search::default())).await?;
+        with_conn(&req.state.pool, move |c| modulo::list(c, &permit, Scope::Office(&o2), &Search::default(), window))
+            .await?;
     Ok(Some(((office.name, provinces.join(", ")), modules)))
 }
 
-async fn modules_for(req: &PageRequest, who: &Principal, q: &SearchQuery) -> AppResult<(View, Vec<Modulo>)> {
+async fn modules_for(
+    req: &PageRequest,
+    who: &Principal,
+    q: &SearchQuery,
+    window: Window,
+) -> AppResult<(View, Vec<Modulo>)> {
     let view = view_of(req, who).await?;
     let search = q.search();
     let (listing, scope) = match &view {
@@ -206,7 +263,8 @@ async fn modules_for(req: &PageRequest, who: &Principal, q: &SearchQuery) -> App
     // The whole list at once, at the service's level; a new authentication brings the search back.
     let back = if req.at.query.is_empty() { req.at.path.clone() } else { format!("{}?{}", req.at.path, req.at.query) };
     let permit = access::require(req, Action::View, &Resource::Resignations(listing), &back).await?;
-    let modules = with_conn(&req.state.pool, move |c| modulo::list(c, &permit, scope.borrowed(), &search)).await?;
+    let modules =
+        with_conn(&req.state.pool, move |c| modulo::list(c, &permit, scope.borrowed(), &search, window)).await?;
     Ok((view, modules))
 }
 
@@ -231,8 +289,16 @@ impl OwnedScope {
 
 /// `GET /dimissioni-volontarie`.
 pub async fn page(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>) -> AppResult<Response> {
-    let province = province_view(&req, &who).await?;
-    let (view, modules) = match modules_for(&req, &who, &q).await {
+    let (list_at, province_at) = (cursor(&q.prima), cursor(&q.provincia_prima));
+    let province = province_view(&req, &who, Window { before: province_at, limit: PAGE + 1 }).await?;
+    let (province, province_next) = match province {
+        Some((office, modules)) => {
+            let (modules, next) = paged(modules);
+            (Some((office, modules)), next)
+        }
+        None => (None, None),
+    };
+    let (view, modules) = match modules_for(&req, &who, &q, Window { before: list_at, limit: PAGE + 1 }).await {
         Ok(found) => found,
         // An officer acting in a profile without modules of its own still sees the province's.
         Err(AppError::Forbidden) if province.is_some() => (View::Officer, Vec::new()),
@@ -250,13 +316,21 @@ pub async fn page(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>
         q.al.clone().unwrap_or_default().chars().take(10).collect(),
     );
     let may_retrieve = matches!(view, View::Sent { .. });
-    let l = Lists { title, modules, company, filter, may_file, may_retrieve, province };
+    let (modules, next) = paged(modules);
+    // Each list's next page keeps the other where it is.
+    let pages =
+        (list_at.map(|_| q.href(None, province_at, "moduli")), next.map(|id| q.href(Some(id), province_at, "moduli")));
+    let province_pages = (
+        province_at.map(|_| q.href(list_at, None, "province-heading")),
+        province_next.map(|id| q.href(list_at, Some(id), "province-heading")),
+    );
+    let l = Lists { title, modules, company, filter, may_file, may_retrieve, province, pages, province_pages };
     Ok(req.render(StatusCode::OK, move || view! { <ListPage l/> }.into_any()))
 }
 
 /// `GET /dimissioni-volontarie.csv`: the company's search, to keep.
 pub async fn csv(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>) -> AppResult<Response> {
-    let (view, modules) = modules_for(&req, &who, &q).await?;
+    let (view, modules) = modules_for(&req, &who, &q, Window { before: None, limit: CSV_MAX }).await?;
     if !matches!(view, View::Company { .. }) {
         return Err(AppError::NotFound);
     }

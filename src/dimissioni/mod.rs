@@ -24,6 +24,7 @@ pub mod rapporti;
 pub mod receipts;
 mod retrieval;
 pub mod retrieval_code;
+pub mod scale;
 pub mod seal;
 mod sent;
 pub mod timestamp;

@@ -322,10 +322,27 @@ pub struct Search {
     pub until: Option<NaiveDate>,
 }
 
-/// The modules of `scope` (newest first), with the permit to see that list.
-pub fn list(conn: &mut AnyConnection, permit: &Permit, scope: Scope, search: &Search) -> QueryResult<Vec<Modulo>> {
+/// Which part of a list to read: newest first, those older than `before`
+/// (the last id of the page shown), at most `limit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
+/// The modules of `scope` in `window` (newest first), with the permit to see that list.
+pub fn list(
+    conn: &mut AnyConnection,
+    permit: &Permit,
+    scope: Scope,
+    search: &Search,
+    window: Window,
+) -> QueryResult<Vec<Modulo>> {
     permit.require(Action::View, &Resource::Resignations(scope.listing()))?;
     let mut q = m::table.select(select_module!()).into_boxed();
+    if let Some(before) = window.before {
+        q = q.filter(m::id.lt(before));
+    }
     q = match scope {
         Scope::Worker(cf) => q.filter(m::worker_codice_fiscale.eq(cf.to_string())),
         Scope::Employer { codice_fiscale, .. } => q.filter(m::employer_codice_fiscale.eq(codice_fiscale.to_string())),
@@ -347,7 +364,7 @@ pub fn list(conn: &mut AnyConnection, permit: &Permit, scope: Scope, search: &Se
     if let Some(next) = search.until.and_then(|u| u.succ_opt()) {
         q = q.filter(m::transmitted_at.lt(crate::kernel::clock::start_of_italian_day(next)));
     }
-    let rows: Vec<Row> = q.order(m::id.desc()).load(conn)?;
+    let rows: Vec<Row> = q.order(m::id.desc()).limit(window.limit).load(conn)?;
     Ok(rows.into_iter().map(from_row).collect())
 }
 

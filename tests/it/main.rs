@@ -24,6 +24,7 @@ mod foreign_user;
 mod foundation;
 mod fuzz;
 mod hardening;
+mod lists_at_scale;
 mod locales;
 mod maintenance;
 mod newcomer;

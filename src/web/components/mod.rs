@@ -4,6 +4,7 @@ mod choices;
 mod confirmation;
 pub mod form;
 mod lang_switch;
+mod pager;
 mod summary;
 mod table;
 
@@ -12,5 +13,6 @@ pub use choices::{Choice, Choices, Control};
 pub use confirmation::{ConfirmationPanel, SuccessBanner, WhatNext};
 pub use form::{CheckboxField, ErrorSummary, Field, FieldErrors, SelectField, TextareaField};
 pub use lang_switch::LangSwitch;
+pub use pager::Pager;
 pub use summary::{Answer, SummaryList};
 pub use table::TableOrEmpty;

@@ -1,0 +1,89 @@
+//! The long lists of issue 26 page by keyset and never load a whole table:
+//! a company's Dimissioni modules (also searched, and as CSV), and an
+//! organisation's activity — each row once, newest first, and nobody else's.
+use crate::common::people::{cf_of, mario};
+use crate::common::{input_value, Browser};
+use axum::http::StatusCode;
+use diesel::prelude::*;
+use servizi_lavoro::db::schema::accounts as a;
+use servizi_lavoro::db::with_conn;
+
+const COMPANY: &str = "01234567897";
+
+/// The rows' ids linked from a page (`/prefix{digits}"`), and its next page's address.
+fn rows_and_next(body: &str, prefix: &str) -> (Vec<String>, Option<String>) {
+    let rows = body
+        .split(&format!("href=\"{prefix}"))
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_string)
+        .collect();
+    let next = body
+        .split_once("rel=\"next\"")
+        .and_then(|(before, _)| before.rsplit("href=\"").next())
+        .and_then(|s| s.split('"').next())
+        .map(|s| s.replace("&amp;", "&"));
+    (rows, next)
+}
+
+/// Every page from `start`: the rows in order, and how many pages.
+async fn walk(b: &mut Browser<'_>, start: &str, prefix: &str) -> (Vec<String>, usize) {
+    let (mut seen, mut pages, mut next) = (Vec::new(), 0, Some(start.to_string()));
+    while let Some(path) = next {
+        let page = b.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let (rows, more) = rows_and_next(&page.body, prefix);
+        assert!(rows.len() <= 50, "{path}: {}", rows.len());
+        seen.extend(rows);
+        next = more;
+        pages += 1;
+    }
+    (seen, pages)
+}
+
+async fn switch_to_company(b: &mut Browser<'_>) {
+    let list = b.get("/profili").await.body;
+    let row = list.split_once("Bianchi Servizi srl").expect("company row").1;
+    let id = input_value(row, "profilo").expect("switch form");
+    assert_eq!(b.post_form("/profili/attivo", &[("profilo", &id)], false).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_companys_dimissioni_page_by_keyset_and_its_search_and_csv_see_them_all() {
+    let app = crate::organisations::with_registry().await;
+    let (mut g, _org) = crate::organisations::giulia_with_company(&app).await;
+    let (now, giulia_cf, keys) = (app.state.clock.now(), cf_of("giulia"), app.state.seal.clone());
+    with_conn(&app.state.pool, move |c| {
+        let sender = a::table.filter(a::identifier.eq(&giulia_cf)).select(a::id).first(c)?;
+        let employer =
+            servizi_lavoro::dimissioni::scale::Employer { codice_fiscale: COMPANY, name: "Bianchi Servizi srl" };
+        servizi_lavoro::dimissioni::scale::load_modules(c, &keys, &employer, sender, 120, now)
+    })
+    .await
+    .expect("modules");
+    switch_to_company(&mut g).await;
+    let (codes, pages) = walk(&mut g, "/dimissioni-volontarie", "/dimissioni-volontarie/").await;
+    assert_eq!(pages, 3);
+    assert_eq!(codes.len(), 120);
+    let mut sorted = codes.clone();
+    sorted.sort();
+    sorted.reverse();
+    assert_eq!(codes, sorted, "newest first (a code is its transmission time)");
+    sorted.dedup();
+    assert_eq!(sorted.len(), 120, "each once");
+    // A search pages too, and keeps its terms on every page.
+    let (giusta, _) = walk(&mut g, "/dimissioni-volontarie?tipo=giusta_causa", "/dimissioni-volontarie/").await;
+    assert_eq!(giusta.len(), 18, "every seventh: 0, 7, …, 119");
+    // The CSV has them all.
+    let csv = g.get("/dimissioni-volontarie.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.body.lines().count(), 121);
+    // Nobody else's: a worker's own list with a cursor shows only theirs.
+    let mut m = mario(&app).await;
+    let (mine, _) = walk(&mut m, "/dimissioni-volontarie?prima=999999999", "/dimissioni-volontarie/").await;
+    assert!(mine.is_empty());
+    // A cursor that does not parse starts from the first page.
+    let (first, _) = rows_and_next(&g.get("/dimissioni-volontarie?prima=abc").await.body, "/dimissioni-volontarie/");
+    assert_eq!(first.first(), codes.first());
+}
