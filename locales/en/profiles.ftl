@@ -104,3 +104,4 @@ audit-role-change = (from { $from } to { $to })
 audit-on-clients = Your client list
 audit-on-delega-request = A request for a delega
 audit-on-request-batch = A file of delega requests
+org-activity-pages = Pages of the activity

@@ -104,3 +104,4 @@ audit-role-change = (da { $from } a { $to })
 audit-on-clients = L'elenco dei tuoi clienti
 audit-on-delega-request = Una richiesta di delega
 audit-on-request-batch = Un elenco di richieste di delega
+org-activity-pages = Pagine dell'attività

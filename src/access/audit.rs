@@ -147,9 +147,17 @@ pub fn record(conn: &mut AnyConnection, e: &AuditEvent) -> QueryResult<()> {
             a::outcome.eq(e.outcome.code()),
             a::reason.eq(&e.reason),
             a::request_id.eq(&e.request_id),
+            a::subject_org.eq(organisation_named(&e.subject)),
+            a::resource_org.eq(organisation_named(&e.resource)),
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// The organisation a subject or resource code names (`org:5`, `org:5/delega:2`, `org:5/members`…).
+fn organisation_named(code: &str) -> Option<i64> {
+    let rest = code.strip_prefix("org:")?;
+    rest.split('/').next()?.parse().ok()
 }
 
 /// The most recent events, newest first (for tests and the activity history).
@@ -172,16 +180,39 @@ pub fn by_actor(conn: &mut AnyConnection, account_id: AccountId, limit: i64) -> 
 }
 
 /// What was done for or to organisation `id` — on its behalf, or to its
-/// members and invitations — newest first (its activity page).
-pub fn about_organisation(conn: &mut AnyConnection, id: OrganisationId, limit: i64) -> QueryResult<Vec<AuditEvent>> {
-    let own = format!("org:{id}");
-    let within = format!("org:{id}/%");
-    a::table
-        .filter(a::subject.eq(&own).or(a::subject.like(&within)).or(a::resource.eq(&own)).or(a::resource.like(&within)))
+/// members and invitations — newest first, older than `before` (the last id
+/// of the page shown), at most `limit`, each with its id: two index ranges
+/// (as the subject, as the resource) merged.
+pub fn about_organisation(
+    conn: &mut AnyConnection,
+    id: OrganisationId,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<(i64, AuditEvent)>> {
+    let columns =
+        (a::at, a::actor_account_id, a::subject, a::action, a::resource, a::outcome, a::reason, a::request_id);
+    let below = before.unwrap_or(i64::MAX);
+    let org = id.get();
+    let mut found: Vec<(i64, AuditEvent)> = a::table
+        .filter(a::subject_org.eq(org))
+        .filter(a::id.lt(below))
         .order(a::id.desc())
         .limit(limit)
-        .select((a::at, a::actor_account_id, a::subject, a::action, a::resource, a::outcome, a::reason, a::request_id))
-        .load(conn)
+        .select((a::id, columns))
+        .load(conn)?;
+    found.extend(
+        a::table
+            .filter(a::resource_org.eq(org))
+            .filter(a::id.lt(below))
+            .order(a::id.desc())
+            .limit(limit)
+            .select((a::id, columns))
+            .load::<(i64, AuditEvent)>(conn)?,
+    );
+    found.sort_by_key(|(id, _)| std::cmp::Reverse(*id));
+    found.dedup_by_key(|(id, _)| *id);
+    found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(found)
 }
 
 /// What was done through delega `id`, newest first (shown to its grantor's side).
@@ -196,7 +227,17 @@ pub fn under_delega(conn: &mut AnyConnection, id: DelegaId, limit: i64) -> Query
 
 #[cfg(test)]
 mod tests {
-    use super::{in_runs, Action, AuditAction, AuditEvent, Outcome};
+    use super::{in_runs, organisation_named, Action, AuditAction, AuditEvent, Outcome};
+
+    #[test]
+    fn the_organisation_a_code_names_is_read_from_its_start() {
+        assert_eq!(organisation_named("org:5"), Some(5));
+        assert_eq!(organisation_named("org:12/delega:3"), Some(12));
+        assert_eq!(organisation_named("org:7/dimissioni"), Some(7));
+        assert_eq!(organisation_named("org-application:4"), None);
+        assert_eq!(organisation_named("service:org:5"), None);
+        assert_eq!(organisation_named("me"), None);
+    }
 
     fn viewed(resource: &str, minute: u32) -> AuditEvent {
         AuditEvent {

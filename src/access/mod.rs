@@ -19,6 +19,7 @@
 mod audit;
 mod decision;
 mod reference;
+pub mod scale;
 
 pub use audit::{
     about_organisation, by_actor, in_runs, recent, record, under_delega, AuditAction, AuditEvent, Outcome,

@@ -199,6 +199,8 @@ diesel::table! {
         outcome -> Text,
         reason -> Text,
         request_id -> Text,
+        subject_org -> Nullable<BigInt>,
+        resource_org -> Nullable<BigInt>,
     }
 }
 

@@ -13,7 +13,7 @@ use crate::identity::organisations::{self, Organisation};
 use crate::kernel::{AccountId, OrganisationId};
 use crate::kernel::{Credential, Principal};
 use crate::paths;
-use crate::web::components::{Crumb, TableOrEmpty};
+use crate::web::components::{Crumb, Pager, TableOrEmpty};
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
 use axum::extract::Path;
@@ -205,18 +205,44 @@ struct OrganisationHistory {
     actors: HashMap<AccountId, String>,
     organisations: HashMap<OrganisationId, String>,
     names: Names,
+    /// The page shown is not the first.
+    later: bool,
+    /// Where the next page starts, if there is one.
+    next: Option<i64>,
 }
 
-async fn load_organisation(req: &PageRequest, who: &Principal, id: OrganisationId) -> AppResult<OrganisationHistory> {
+/// Rows on a page of an organisation's activity; its CSV has at most [`ORG_CSV_MAX`], the newest.
+const ORG_PAGE: i64 = 50;
+const ORG_CSV_MAX: i64 = 10_000;
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PageQuery {
+    /// Events older than this id.
+    prima: Option<String>,
+}
+
+async fn load_organisation(
+    req: &PageRequest,
+    who: &Principal,
+    id: OrganisationId,
+    before: Option<i64>,
+    limit: i64,
+) -> AppResult<OrganisationHistory> {
     let (_, organisation) = super::organisation::permit(req, who, id, Action::View).await?;
     let lang = req.lang;
+    let page = usize::try_from(limit).unwrap_or(usize::MAX);
     Ok(with_conn(&req.state.pool, move |c| {
-        let actions = access::about_organisation(c, id, LIMIT)?;
+        // One more than asked: whether there is a next page.
+        let mut found = access::about_organisation(c, id, before, limit + 1)?;
+        let next = if found.len() > page { found.get(page - 1).map(|(id, _)| *id) } else { None };
+        found.truncate(page);
+        let actions: Vec<AuditEvent> = found.into_iter().map(|(_, e)| e).collect();
         let ids: Vec<AccountId> = actions.iter().filter_map(|e| e.actor_account_id).collect();
         let actors = account::names(c, &ids)?.into_iter().collect();
         let organisations = organisations::names(c, &[id])?.into_iter().collect();
         let names = Names::load(c, &actions)?.with_services(&actions, |s| catalog::name_of(s, lang));
-        Ok(OrganisationHistory { organisation: organisation.clone(), actions, actors, organisations, names })
+        let organisation = organisation.clone();
+        Ok(OrganisationHistory { organisation, actions, actors, organisations, names, later: before.is_some(), next })
     })
     .await?)
 }
@@ -257,23 +283,31 @@ fn OrganisationActivityPage(history: OrganisationHistory) -> impl IntoView {
                 columns=&["activity-col-when", "activity-col-who", "activity-col-action", "activity-col-on", "activity-col-as", "activity-col-outcome"]
                 cells=rows
             />
+            <Pager
+                label=t("org-activity-pages")
+                first=history.later.then(|| paths::organisation_activity(id))
+                next=history.next.map(|before| format!("{}?prima={before}", paths::organisation_activity(id)))
+            />
         </Page>
     }
 }
 
-/// `GET /profili/organizzazioni/{id}/attivita`: for those who manage it.
+/// `GET /profili/organizzazioni/{id}/attivita[?prima=…]`: for those who manage it.
 pub async fn organisation_page(
     req: PageRequest,
     who: Principal,
     Path(id): Path<OrganisationId>,
+    axum::extract::Query(q): axum::extract::Query<PageQuery>,
 ) -> AppResult<Response> {
-    let history = load_organisation(&req, &who, id).await?;
+    // A cursor that does not parse starts from the first page.
+    let before = q.prima.as_deref().and_then(|s| s.parse().ok());
+    let history = load_organisation(&req, &who, id, before, ORG_PAGE).await?;
     Ok(req.render(StatusCode::OK, move || view! { <OrganisationActivityPage history/> }.into_any()))
 }
 
 /// `GET /profili/organizzazioni/{id}/attivita.csv`.
 pub async fn organisation_csv(req: PageRequest, who: Principal, Path(id): Path<OrganisationId>) -> AppResult<Response> {
-    let history = load_organisation(&req, &who, id).await?;
+    let history = load_organisation(&req, &who, id, None, ORG_CSV_MAX).await?;
     let lang = req.lang;
     let rows = history
         .actions

@@ -87,3 +87,56 @@ async fn a_companys_dimissioni_page_by_keyset_and_its_search_and_csv_see_them_al
     let (first, _) = rows_and_next(&g.get("/dimissioni-volontarie?prima=abc").await.body, "/dimissioni-volontarie/");
     assert_eq!(first.first(), codes.first());
 }
+
+#[tokio::test]
+async fn an_organisations_activity_pages_by_keyset_through_what_was_done_as_it_and_to_it() {
+    let app = crate::organisations::with_registry().await;
+    let (mut g, org) = crate::organisations::giulia_with_company(&app).await;
+    // Read as the organisation's manager: an event the running code writes.
+    assert_eq!(g.get(&format!("/profili/organizzazioni/{org}/attivita")).await.status, StatusCode::OK);
+    let (now, giulia_cf) = (app.state.clock.now(), cf_of("giulia"));
+    let org_id = servizi_lavoro::kernel::OrganisationId::new(org);
+    with_conn(&app.state.pool, move |c| {
+        let actor = a::table.filter(a::identifier.eq(&giulia_cf)).select(a::id).first(c)?;
+        servizi_lavoro::access::scale::load_activity(c, org_id, actor, 120, now)
+    })
+    .await
+    .expect("activity");
+    // Read back a page at a time: every event once, newest first, the
+    // portal's own (her association, written by the running code) among them.
+    let mut before = None;
+    let mut seen: Vec<(i64, String)> = Vec::new();
+    loop {
+        let page =
+            with_conn(&app.state.pool, move |c| servizi_lavoro::access::about_organisation(c, org_id, before, 50))
+                .await
+                .expect("page");
+        let Some((last, _)) = page.last() else { break };
+        before = Some(*last);
+        seen.extend(page.into_iter().map(|(id, e)| (id, e.request_id)));
+    }
+    let ids: Vec<i64> = seen.iter().map(|(id, _)| *id).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_by(|x, y| y.cmp(x));
+    sorted.dedup();
+    assert_eq!(ids, sorted, "newest first, each once");
+    assert_eq!(seen.iter().filter(|(_, r)| r.starts_with("scale-")).count(), 120);
+    assert!(seen.iter().any(|(_, r)| !r.starts_with("scale-")), "the events the portal wrote are found too");
+    // The page: 50 rows and a link to the next, which keeps going.
+    let path = format!("/profili/organizzazioni/{org}/attivita");
+    let first = g.get(&path).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.body.matches("<tr>").count(), 51, "a header row and 50 events");
+    let (_, next) = rows_and_next(&first.body, "/none/");
+    let next = next.expect("a next page");
+    assert!(next.starts_with(&format!("{path}?prima=")), "{next}");
+    let second = g.get(&next).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert!(second.body.contains("Torna all'inizio"));
+    // Nobody else's: a stranger gets 404, cursor or not, and nothing of the organisation.
+    let mut m = mario(&app).await;
+    let denied = m.get(&next).await;
+    assert_eq!(denied.status, StatusCode::NOT_FOUND);
+    assert!(!denied.body.contains("Bianchi"));
+    assert_eq!(g.get(&format!("{path}?prima=abc")).await.status, StatusCode::OK, "a bad cursor: the first page");
+}
