@@ -71,11 +71,22 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum DemoCommand {
-    /// A consulente's client list at national size: `--clients` people (2 000)
-    /// each give Luca Verdi (demo IdP) a delega, to measure `/clienti` with.
+    /// Every list at national size, to measure with (development only):
+    /// `--clients` people each give Luca Verdi (demo IdP) a delega, and his
+    /// studio gets `--operators` operatori; Giulia Bianchi's company
+    /// (Bianchi Servizi srl) gets `--modules` Dimissioni modules, gives
+    /// `--deleghe` deleghe, and has `--activity` rows of activity.
     Scale {
         #[arg(long, default_value_t = 2000)]
         clients: usize,
+        #[arg(long, default_value_t = 20)]
+        operators: usize,
+        #[arg(long, default_value_t = 50_000)]
+        modules: usize,
+        #[arg(long, default_value_t = 10_000)]
+        deleghe: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        activity: i64,
     },
 }
 
@@ -234,7 +245,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Dimissioni(DimissioniCommand::Verify) => verify_dimissioni(config).await,
         Command::Outbox(cmd) => outbox(config, cmd).await,
         Command::Outage(cmd) => outage(config, cmd).await,
-        Command::Demo(DemoCommand::Scale { clients }) => demo_scale(config, clients).await,
+        Command::Demo(DemoCommand::Scale { clients, operators, modules, deleghe, activity }) => {
+            demo_scale(config, Scale { clients, operators, modules, deleghe, activity }).await
+        }
         Command::Import(ImportCommand::Rapporti { file }) => import_rapporti(config, file).await,
         Command::Import(ImportCommand::Itl { file }) => import_itl(config, file).await,
         Command::Import(ImportCommand::RegistroImprese { file }) => import_registry(config, file).await,
@@ -261,20 +274,92 @@ fn rejected_rows(n: usize) -> CliResult {
     }
 }
 
-async fn demo_scale(config: Config, clients: usize) -> CliResult {
+/// How much `demo scale` loads.
+struct Scale {
+    clients: usize,
+    operators: usize,
+    modules: usize,
+    deleghe: usize,
+    activity: i64,
+}
+
+async fn demo_scale(config: Config, scale: Scale) -> CliResult {
     if config.is_production() {
         return Err("demo scale is for development only (SL_ENV=development)".into());
     }
     let url = config.database_url.clone();
     let pool = tokio::task::spawn_blocking(move || crate::db::connect(&url, 2)).await??;
-    let luca =
-        crate::auth::demo_idp::people::find("luca").and_then(|p| p.codice_fiscale()).ok_or("no demo consultant")?;
+    let person = |key: &str| crate::auth::demo_idp::people::find(key).ok_or(format!("no demo person {key}"));
+    let (luca, giulia) = (person("luca")?, person("giulia")?);
+    let luca_cf = luca.codice_fiscale().ok_or("no demo consultant")?;
+    let giulia_cf = giulia.codice_fiscale().ok_or("no demo company referent")?;
+    let (giulia_given, giulia_family, giulia_email) = (giulia.given_name, giulia.family_name, giulia.email);
     let now = crate::kernel::Clock::system().now();
+    let sp = crate::saml::keys::KeyPair::load(&config.sp_key, &config.sp_cert)?;
+    let keys = std::sync::Arc::new(crate::keyring::Keyring::from_config(&config, &sp)?);
+    let timed =
+        |what: String, started: std::time::Instant| println!("{what}, in {:.1} s", started.elapsed().as_secs_f64());
+
     let started = std::time::Instant::now();
-    let n =
-        crate::db::with_conn(&pool, move |c| crate::delegations::scale::load_clients(c, &luca, clients, now)).await?;
-    println!("{n} clients with a delega to Luca Verdi, in {:.1} s", started.elapsed().as_secs_f64());
+    let (clients, operators) = (scale.clients, scale.operators);
+    let (luca_given, luca_family, luca_email) = (luca.given_name, luca.family_name, luca.email);
+    crate::db::with_conn(&pool, move |c| {
+        crate::delegations::scale::load_clients(c, &luca_cf, clients, now)?;
+        let who = crate::profiles::demo::DemoPerson {
+            codice_fiscale: &luca_cf,
+            given_name: luca_given,
+            family_name: luca_family,
+            email: luca_email,
+        };
+        let studio = crate::profiles::demo::seed(c, &who, now)?;
+        crate::profiles::demo::add_operators(c, studio, operators, now)
+    })
+    .await?;
+    timed(format!("{clients} clients with a delega to Luca Verdi and {operators} operatori in his studio"), started);
+
+    let started = std::time::Instant::now();
+    let (org, giulia_id) = crate::db::with_conn(&pool, move |c| {
+        let who = crate::profiles::demo::DemoPerson {
+            codice_fiscale: &giulia_cf,
+            given_name: giulia_given,
+            family_name: giulia_family,
+            email: giulia_email,
+        };
+        crate::profiles::demo::seed_company(c, &who, &demo_company(), now)
+    })
+    .await?;
+    let (modules, deleghe, activity) = (scale.modules, scale.deleghe, scale.activity);
+    crate::db::with_conn(&pool, move |c| {
+        let company = demo_company();
+        let employer =
+            crate::dimissioni::scale::Employer { codice_fiscale: &company.codice_fiscale, name: &company.name };
+        crate::dimissioni::scale::load_modules(c, &keys, &employer, giulia_id, modules, now)
+    })
+    .await?;
+    timed(format!("{modules} Dimissioni modules for Bianchi Servizi srl"), started);
+    let started = std::time::Instant::now();
+    crate::db::with_conn(&pool, move |c| {
+        crate::delegations::scale::load_company_deleghe(c, giulia_id, org, deleghe, now)
+    })
+    .await?;
+    timed(format!("{deleghe} deleghe given by Bianchi Servizi srl"), started);
+    let started = std::time::Instant::now();
+    crate::db::with_conn(&pool, move |c| crate::access::scale::load_activity(c, org, giulia_id, activity, now)).await?;
+    timed(format!("{activity} rows of Bianchi Servizi srl's activity (organisation {org})"), started);
     Ok(())
+}
+
+/// The demo registry's company, as associating it would put it on the portal.
+fn demo_company() -> crate::identity::organisations::NewOrganisation {
+    crate::identity::organisations::NewOrganisation {
+        kind: Some(crate::identity::organisations::OrganisationKind::Impresa),
+        codice_fiscale: "01234567897".into(),
+        name: "Bianchi Servizi srl".into(),
+        pec: "bianchiservizi@pec.example.it".into(),
+        seat: "Via Roma 1, 00100 Roma (RM)".into(),
+        ordine: None,
+        albo_number: None,
+    }
 }
 
 async fn migrate(config: Config) -> CliResult {
@@ -584,7 +669,7 @@ async fn serve(config: Config) -> CliResult {
             let (given, family) = (luca.given_name, luca.family_name);
             let now = crate::kernel::Clock::system().now();
             crate::db::with_conn(&pool, move |c| {
-                let who = crate::profiles::demo::DemoConsultant {
+                let who = crate::profiles::demo::DemoPerson {
                     codice_fiscale: &cf,
                     given_name: given,
                     family_name: family,

@@ -56,6 +56,7 @@ pub const ORGANISATION_INVITE: &str = "/profili/organizzazioni/{id}/inviti";
 pub const ORGANISATION_REVOKE: &str = "/profili/organizzazioni/{id}/inviti/{invitation}/revoca";
 pub const MEMBER_ROLE: &str = "/profili/organizzazioni/{id}/membri/{member}/ruolo";
 pub const MEMBER_REMOVE: &str = "/profili/organizzazioni/{id}/membri/{member}/rimuovi";
+pub const MEMBER_SERVICES: &str = "/profili/organizzazioni/{id}/membri/{member}/servizi";
 pub const ORGANISATION_ACTIVITY: &str = "/profili/organizzazioni/{id}/attivita";
 pub const ORGANISATION_ACTIVITY_CSV: &str = "/profili/organizzazioni/{id}/attivita.csv";
 
@@ -239,6 +240,11 @@ pub fn organisation_role_changed(id: OrganisationId, member: MembershipId) -> St
     format!("{}?ruolo-cambiato={member}", organisation(id))
 }
 
+/// The organisation's page right after an operatore's services changed, confirming it.
+pub fn organisation_services_changed(id: OrganisationId, member: MembershipId) -> String {
+    format!("{}?servizi-cambiati={member}", organisation(id))
+}
+
 pub fn organisation_invite(id: OrganisationId) -> String {
     fill(ORGANISATION_INVITE, "id", &id.to_string())
 }
@@ -253,6 +259,10 @@ pub fn member_role(id: OrganisationId, member: MembershipId) -> String {
 
 pub fn member_remove(id: OrganisationId, member: MembershipId) -> String {
     fill(&fill(MEMBER_REMOVE, "id", &id.to_string()), "member", &member.to_string())
+}
+
+pub fn member_services(id: OrganisationId, member: MembershipId) -> String {
+    fill(&fill(MEMBER_SERVICES, "id", &id.to_string()), "member", &member.to_string())
 }
 
 pub fn organisation_activity(id: OrganisationId) -> String {

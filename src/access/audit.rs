@@ -19,10 +19,12 @@ pub enum AuditAction {
     RefuseInvitation,
     ChangeRole,
     RemoveMember,
+    /// An operatore given only some services, or all of them again.
+    ChangeServices,
 }
 
 impl AuditAction {
-    const CHANGES: [AuditAction; 7] = [
+    const CHANGES: [AuditAction; 8] = [
         AuditAction::Associate,
         AuditAction::Invite,
         AuditAction::RevokeInvitation,
@@ -30,6 +32,7 @@ impl AuditAction {
         AuditAction::RefuseInvitation,
         AuditAction::ChangeRole,
         AuditAction::RemoveMember,
+        AuditAction::ChangeServices,
     ];
 
     /// The stored code (also the end of its message key, `activity-action-…`).
@@ -43,6 +46,7 @@ impl AuditAction {
             AuditAction::RefuseInvitation => "refuse-invitation",
             AuditAction::ChangeRole => "change-role",
             AuditAction::RemoveMember => "remove-member",
+            AuditAction::ChangeServices => "change-services",
         }
     }
 

@@ -230,6 +230,8 @@ pub enum Denial {
     MemberRole { needed: Vec<MemberRole> },
     /// Acting through a delega that does not allow this.
     Delega(DelegaLimit),
+    /// An operatore the organisation gave only other services.
+    MemberServices,
     /// It belongs to someone else (answered as if it did not exist).
     NotYours,
     /// This action does not apply to this resource.
@@ -247,6 +249,7 @@ impl Denial {
             Denial::Role { .. } => "role",
             Denial::MemberRole { .. } => "member-role",
             Denial::Delega(limit) => limit.code(),
+            Denial::MemberServices => "member-services",
             Denial::NotYours => "not-yours",
             Denial::NotApplicable => "not-applicable",
         }
@@ -385,6 +388,10 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
             // temporanea only on a day the grantor approved.
             if let Some((id, grant)) = who.delega() {
                 delega_covers(id, grant, s, who.profile()).map_err(Denial::Delega)?;
+            }
+            // An operatore the organisation gave only some services.
+            if who.member_services().is_some_and(|list| !list.iter().any(|x| x == s.slug)) {
+                return Err(Denial::MemberServices);
             }
             allowed()
         }

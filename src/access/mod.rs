@@ -157,6 +157,7 @@ pub fn refusal(req: &PageRequest, denial: Denial, back: &str) -> AppError {
         Denial::NotYours => AppError::NotFound,
         Denial::Credential { .. } => forbidden("access-strong-title", "access-strong"),
         Denial::MemberRole { .. } => forbidden("organisation-forbidden-title", "organisation-forbidden"),
+        Denial::MemberServices => forbidden("member-services-title", "member-services"),
         Denial::Level { step_up: false, .. }
         | Denial::Role { .. }
         | Denial::Profile { .. }

@@ -152,7 +152,15 @@ impl Names {
     /// Adds the names of the services the events name (`name_of` reads the catalog).
     pub fn with_services(mut self, events: &[AuditEvent], name_of: impl Fn(&str) -> Option<String>) -> Names {
         for e in events {
+            let mut slugs: Vec<String> = Vec::new();
             if let ResourceRef::Service(slug) = ResourceRef::parse(&e.resource) {
+                slugs.push(slug);
+            }
+            // An operatore's services changed: "slug slug -> slug" ("*": all).
+            if e.action == AuditAction::ChangeServices {
+                slugs.extend(e.reason.split_whitespace().filter(|w| *w != "->" && *w != "*").map(str::to_string));
+            }
+            for slug in slugs {
                 if let Some(name) = name_of(&slug) {
                     self.services.insert(slug, name);
                 }
@@ -180,7 +188,8 @@ impl Described {
     }
 }
 
-/// `e`'s resource in `lang`; a role change also says the role before and after.
+/// `e`'s resource in `lang`; a role change also says the role before and
+/// after, and an operatore's services changed the services before and after.
 pub fn describe(e: &AuditEvent, names: &Names, lang: Lang) -> Described {
     let mut described = resource_in_words(e, names, lang);
     if e.action == AuditAction::ChangeRole {
@@ -189,6 +198,20 @@ pub fn describe(e: &AuditEvent, names: &Names, lang: Lang) -> Described {
         if let Some((from, to)) = roles {
             let change =
                 lang.t_args("audit-role-change", &[("from", lang.t(from.name_key())), ("to", lang.t(to.name_key()))]);
+            described.text = format!("{} {change}", described.text);
+        }
+    }
+    if e.action == AuditAction::ChangeServices {
+        if let Some((from, to)) = e.reason.split_once(" -> ") {
+            let words = |side: &str| match side {
+                "*" => lang.t("audit-services-all"),
+                list => list
+                    .split_whitespace()
+                    .map(|slug| names.services.get(slug).cloned().unwrap_or_else(|| slug.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            let change = lang.t_args("audit-services-change", &[("from", words(from)), ("to", words(to))]);
             described.text = format!("{} {change}", described.text);
         }
     }

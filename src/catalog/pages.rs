@@ -85,6 +85,7 @@ pub fn explain(denial: &Denial) -> String {
         Denial::Delega(DelegaLimit::Scope) => t("access-delega-scope"),
         Denial::Delega(DelegaLimit::Approval { .. }) => t("access-delega-approval"),
         Denial::Delega(DelegaLimit::Reserved) => t("access-delega-reserved"),
+        Denial::MemberServices => t("member-services"),
         Denial::Role { .. } | Denial::MemberRole { .. } | Denial::NotYours | Denial::NotApplicable => {
             t("error-403-body")
         }
@@ -230,8 +231,9 @@ fn group_by_reason(
 /// for a signed-in person, everything the access decision on a service reads
 /// (`access::authorize`, `Resource::Service`): credential, level, profile and,
 /// through a delega, the delega itself (its id is in the page) with its scope,
-/// dates, kind, today's date and approval. Leave one out and one person is
-/// shown another's catalog.
+/// dates, kind, today's date and approval; for an operatore, the services
+/// their organisation gave them. Leave one out and one person is shown
+/// another's catalog.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct ResultsKey {
     lang: Lang,
@@ -239,8 +241,8 @@ struct ResultsKey {
     filters: (String, Option<Profile>, Option<String>),
 }
 
-/// Credential, level, profile, and the delega acted through (if any).
-type DecisionInputs = (Credential, Level, Profile, Option<(DelegaId, DelegaGrant)>);
+/// Credential, level, profile, the delega acted through (if any) and an operatore's services (if limited).
+type DecisionInputs = (Credential, Level, Profile, Option<(DelegaId, DelegaGrant)>, Option<Vec<String>>);
 
 /// The body of `/servizi` (filters, count, results), rendered once per key:
 /// it is the same for everyone with the
@@ -270,7 +272,13 @@ fn CatalogPage(f: Filters) -> impl IntoView {
     let key = ResultsKey {
         lang: use_lang(),
         who: who.as_ref().map(|w| {
-            (w.actor.credential, w.actor.level, w.profile(), w.delega().map(|(id, grant)| (id, grant.clone())))
+            (
+                w.actor.credential,
+                w.actor.level,
+                w.profile(),
+                w.delega().map(|(id, grant)| (id, grant.clone())),
+                w.member_services().map(<[String]>::to_vec),
+            )
         }),
         filters: (f.q.clone(), f.audience, f.category.clone()),
     };

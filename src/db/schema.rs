@@ -247,6 +247,7 @@ diesel::table! {
         role -> Text,
         since -> Timestamp,
         until -> Nullable<Timestamp>,
+        services -> Nullable<Text>,
     }
 }
 

@@ -1,11 +1,13 @@
-//! Development only (`servizi-lavoro demo scale`): a client list at national
-//! size to measure `/clienti` with — `clients` people, each of whom gave
-//! the delegate a delega for their citizen services, ending over two years.
+//! Development only (`servizi-lavoro demo scale`): deleghe at national size
+//! to measure the lists with — a client list (`clients` people, each of whom
+//! gave the delegate a delega for their citizen services, ending over two
+//! years) and a company's deleghe given (to made-up delegates, in every state).
 use super::lifecycle::State;
 use super::model::Kind;
 use crate::db::schema::{accounts as a, deleghe as d};
 use crate::db::AnyConnection;
 use crate::identity::account::IdKind;
+use crate::kernel::{AccountId, OrganisationId};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -47,6 +49,46 @@ pub fn load_clients(
                         d::ends_on.eq(today + Duration::days(1 + (*i as i64 * 7) % 730)),
                         d::state.eq(if i % 20 == 0 { State::Pending.code() } else { State::Active.code() }),
                         d::acceptance_code.eq(format!("S{i:07}")),
+                        d::created_at.eq(now),
+                        d::answer_by.eq(now + Duration::days(14)),
+                        d::updated_at.eq(now),
+                    ))
+                    .execute(c)?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })?;
+        done += chunk.len();
+    }
+    Ok(done)
+}
+
+/// Adds `count` deleghe that `grantor` gave for organisation `org` to made-up
+/// delegates, in every state and ending over two years; returns how many.
+pub fn load_company_deleghe(
+    conn: &mut AnyConnection,
+    grantor: AccountId,
+    org: OrganisationId,
+    count: usize,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let today = crate::kernel::clock::italian_day(now);
+    let states = [State::Active, State::Active, State::Active, State::Pending, State::Revoked, State::Expired];
+    let mut done = 0;
+    for chunk in (0..count).collect::<Vec<_>>().chunks(BATCH) {
+        conn.transaction(|c| {
+            for i in chunk {
+                diesel::insert_into(d::table)
+                    .values((
+                        d::grantor_account_id.eq(grantor),
+                        d::organisation_id.eq(org),
+                        // Not real codici fiscali: these people never sign in.
+                        d::delegate_codice_fiscale.eq(format!("SCALD{:05}{:06}", org.get(), i)),
+                        d::kind.eq(Kind::NonTemporanea.code()),
+                        d::services.eq((i % 2 == 0).then_some("cigsonline smart-working")),
+                        d::starts_on.eq(today - Duration::days(30)),
+                        d::ends_on.eq(today + Duration::days(1 + (*i as i64 * 7) % 730)),
+                        d::state.eq(states[i % states.len()].code()),
+                        d::acceptance_code.eq(format!("C{i:07}")),
                         d::created_at.eq(now),
                         d::answer_by.eq(now + Duration::days(14)),
                         d::updated_at.eq(now),

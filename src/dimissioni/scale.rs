@@ -57,8 +57,15 @@ pub fn load_modules(
                 };
                 let sender = Sender { account: sender, worker_account: None };
                 let at = now - Duration::minutes((count - *i) as i64);
-                modulo::transmit(c, &contents, sender, &format!("scale-{}-{i}", employer.codice_fiscale), keys, at)?
-                    .map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
+                modulo::transmit(
+                    c,
+                    &contents,
+                    sender,
+                    &format!("scale-{}-{}-{i}", employer.codice_fiscale, now.and_utc().timestamp_millis()),
+                    keys,
+                    at,
+                )?
+                .map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
             }
             Ok::<_, diesel::result::Error>(())
         })?;

@@ -103,6 +103,13 @@ pub struct Profile {
     pub kind: OrganisationKind,
     pub role: Role,
     pub since: NaiveDateTime,
+    /// An operatore given only some services (by slug); none: all of them.
+    pub services: Option<Vec<String>>,
+}
+
+/// Services stored as slugs separated by spaces.
+fn services_of(stored: Option<String>) -> Option<Vec<String>> {
+    stored.map(|s| s.split_whitespace().map(str::to_string).collect())
 }
 
 /// An organisation as created from the registry or by a validated application.
@@ -238,26 +245,30 @@ pub fn join(
 
 /// A person's active profiles, by organisation name.
 pub fn profiles_of(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<Vec<Profile>> {
-    let rows: Vec<(MembershipId, OrganisationId, String, String, String, String, NaiveDateTime)> = m::table
+    type Row = (MembershipId, OrganisationId, String, String, String, String, NaiveDateTime, Option<String>);
+    let rows: Vec<Row> = m::table
         .inner_join(o::table)
         .filter(m::account_id.eq(account_id))
         .filter(m::until.is_null())
         .order(o::name)
-        .select((m::id, o::id, o::name, o::codice_fiscale, o::kind, m::role, m::since))
+        .select((m::id, o::id, o::name, o::codice_fiscale, o::kind, m::role, m::since, m::services))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(membership_id, organisation_id, organisation_name, codice_fiscale, kind, role, since)| {
-            Some(Profile {
-                membership_id,
-                organisation_id,
-                organisation_name,
-                codice_fiscale,
-                kind: OrganisationKind::parse(&kind)?,
-                role: Role::parse(&role)?,
-                since,
-            })
-        })
+        .filter_map(
+            |(membership_id, organisation_id, organisation_name, codice_fiscale, kind, role, since, services)| {
+                Some(Profile {
+                    membership_id,
+                    organisation_id,
+                    organisation_name,
+                    codice_fiscale,
+                    kind: OrganisationKind::parse(&kind)?,
+                    role: Role::parse(&role)?,
+                    since,
+                    services: services_of(services),
+                })
+            },
+        )
         .collect())
 }
 
@@ -322,6 +333,8 @@ pub struct Member {
     pub role: Role,
     pub since: NaiveDateTime,
     pub until: Option<NaiveDateTime>,
+    /// An operatore given only some services (by slug); none: all of them.
+    pub services: Option<Vec<String>>,
 }
 
 /// The organisation's resource, as a permit for it names it.
@@ -341,16 +354,17 @@ pub fn members(conn: &mut AnyConnection, permit: &Permit, organisation_id: Organ
 /// Everyone who is or was a member (inside `identity`: for its own checks).
 pub(super) fn members_of(conn: &mut AnyConnection, organisation_id: OrganisationId) -> QueryResult<Vec<Member>> {
     use crate::db::schema::accounts as a;
-    type Row = (MembershipId, AccountId, String, String, String, String, NaiveDateTime, Option<NaiveDateTime>);
+    type Row =
+        (MembershipId, AccountId, String, String, String, String, NaiveDateTime, Option<NaiveDateTime>, Option<String>);
     let rows: Vec<Row> = m::table
         .inner_join(a::table.on(a::id.eq(m::account_id)))
         .filter(m::organisation_id.eq(organisation_id))
-        .select((m::id, a::id, a::family_name, a::given_name, a::identifier, m::role, m::since, m::until))
+        .select((m::id, a::id, a::family_name, a::given_name, a::identifier, m::role, m::since, m::until, m::services))
         .order((m::until.is_not_null(), a::family_name, a::given_name, m::since.desc()))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(membership_id, account_id, family, given, identifier, role, since, until)| {
+        .filter_map(|(membership_id, account_id, family, given, identifier, role, since, until, services)| {
             Some(Member {
                 membership_id,
                 account_id,
@@ -359,6 +373,7 @@ pub(super) fn members_of(conn: &mut AnyConnection, organisation_id: Organisation
                 role: Role::parse(&role)?,
                 since,
                 until,
+                services: services_of(services),
             })
         })
         .collect())
@@ -373,6 +388,8 @@ pub enum MembersRefusal {
     LastManager,
     /// A legale rappresentante's role comes from the registry, not from a member.
     RepresentativeRole,
+    /// Only an operatore is given some services: managers have them all.
+    OnlyOperatore,
 }
 
 /// Takes the organisation's row for the rest of the transaction (a write lock
@@ -435,8 +452,43 @@ pub fn change_role(
         if old.manages() && !role.manages() && !others_manage(c, organisation_id, membership_id)? {
             return Ok(Err(MembersRefusal::LastManager));
         }
-        diesel::update(m::table.find(membership_id)).set(m::role.eq(role.code())).execute(c)?;
+        // A manager has every service: an operatore's limits go with the role.
+        let services: Option<String> =
+            if role.manages() { None } else { m::table.find(membership_id).select(m::services).first(c)? };
+        diesel::update(m::table.find(membership_id))
+            .set((m::role.eq(role.code()), m::services.eq(services)))
+            .execute(c)?;
         Ok(Ok(old))
+    })
+}
+
+/// Gives operatore `membership_id` of `organisation_id` only `services`
+/// (none: all of them again); the services they had before. Only an
+/// operatore is limited: managers always have every service.
+pub fn set_services(
+    conn: &mut AnyConnection,
+    permit: &Permit,
+    organisation_id: OrganisationId,
+    membership_id: MembershipId,
+    services: Option<&[String]>,
+) -> QueryResult<Result<Option<Vec<String>>, MembersRefusal>> {
+    permit.require(Action::Change, &this(organisation_id))?;
+    conn.transaction(|c| {
+        lock(c, organisation_id)?;
+        let row: Option<(String, Option<String>)> = m::table
+            .find(membership_id)
+            .filter(m::organisation_id.eq(organisation_id))
+            .filter(m::until.is_null())
+            .select((m::role, m::services))
+            .first(c)
+            .optional()?;
+        let Some((role, old)) = row else { return Ok(Err(MembersRefusal::NotFound)) };
+        if Role::parse(&role) != Some(Role::Operatore) {
+            return Ok(Err(MembersRefusal::OnlyOperatore));
+        }
+        let stored = services.map(|list| list.join(" "));
+        diesel::update(m::table.find(membership_id)).set(m::services.eq(stored)).execute(c)?;
+        Ok(Ok(services_of(old)))
     })
 }
 

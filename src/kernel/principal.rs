@@ -79,7 +79,14 @@ pub enum Basis {
     Own,
     /// A role in the organisation (re-read on every request: a changed role
     /// or an ended membership takes effect at once).
-    Membership { id: MembershipId, role: MemberRole },
+    Membership {
+        id: MembershipId,
+        role: MemberRole,
+        /// An operatore given only some of the organisation's services (by
+        /// slug; re-read on every request); none: all of them.
+        #[serde(default)]
+        services: Option<Vec<String>>,
+    },
     /// A delega granted for the subject (its limits re-read on every request).
     Delega { id: DelegaId, grant: DelegaGrant },
 }
@@ -154,6 +161,15 @@ impl Principal {
     pub fn organisation(&self) -> Option<(OrganisationId, MemberRole)> {
         match (&self.acting.subject, &self.acting.basis) {
             (Subject::Organisation { id, .. }, Basis::Membership { role, .. }) => Some((*id, *role)),
+            _ => None,
+        }
+    }
+
+    /// The services an operatore was limited to in the organisation acted
+    /// for, if they were (managers always have them all).
+    pub fn member_services(&self) -> Option<&[String]> {
+        match &self.acting.basis {
+            Basis::Membership { role: MemberRole::Operatore, services: Some(list), .. } => Some(list),
             _ => None,
         }
     }

@@ -5,12 +5,12 @@ use crate::db::schema::accounts as a;
 use crate::db::AnyConnection;
 use crate::identity::account::IdKind;
 use crate::identity::organisations::{self, NewOrganisation, OrganisationKind, Role};
-use crate::kernel::AccountId;
+use crate::kernel::{AccountId, OrganisationId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// The person the demo IdP vouches for: codice fiscale, names, e-mail.
-pub struct DemoConsultant<'a> {
+pub struct DemoPerson<'a> {
     pub codice_fiscale: &'a str,
     pub given_name: &'a str,
     pub family_name: &'a str,
@@ -18,29 +18,10 @@ pub struct DemoConsultant<'a> {
 }
 
 /// Makes the consultant's account (as a first sign-in would) and their
-/// validated studio, with them as its legale rappresentante. Idempotent.
-pub fn seed(conn: &mut AnyConnection, who: &DemoConsultant, now: NaiveDateTime) -> QueryResult<()> {
+/// validated studio, with them as its legale rappresentante; the studio's id. Idempotent.
+pub fn seed(conn: &mut AnyConnection, who: &DemoPerson, now: NaiveDateTime) -> QueryResult<OrganisationId> {
     conn.transaction(|c| {
-        let existing: Option<AccountId> = a::table
-            .filter(a::id_kind.eq(IdKind::CodiceFiscale.code()))
-            .filter(a::identifier.eq(who.codice_fiscale))
-            .select(a::id)
-            .first(c)
-            .optional()?;
-        let account = match existing {
-            Some(id) => id,
-            None => diesel::insert_into(a::table)
-                .values((
-                    a::id_kind.eq(IdKind::CodiceFiscale.code()),
-                    a::identifier.eq(who.codice_fiscale),
-                    a::given_name.eq(who.given_name),
-                    a::family_name.eq(who.family_name),
-                    a::email.eq(who.email),
-                    a::created_at.eq(now),
-                ))
-                .returning(a::id)
-                .get_result(c)?,
-        };
+        let account = account_for(c, who, now)?;
         let studio = NewOrganisation {
             kind: Some(OrganisationKind::ConsulenteLavoro),
             codice_fiscale: who.codice_fiscale.to_string(),
@@ -52,6 +33,67 @@ pub fn seed(conn: &mut AnyConnection, who: &DemoConsultant, now: NaiveDateTime) 
         };
         let org = organisations::organisation_for(c, &studio, now)?;
         organisations::join(c, org, account, Role::LegaleRappresentante, now)?;
-        Ok(())
+        Ok(org)
+    })
+}
+
+/// The person's account, as their first sign-in would make it.
+fn account_for(c: &mut AnyConnection, who: &DemoPerson, now: NaiveDateTime) -> QueryResult<AccountId> {
+    let existing: Option<AccountId> = a::table
+        .filter(a::id_kind.eq(IdKind::CodiceFiscale.code()))
+        .filter(a::identifier.eq(who.codice_fiscale))
+        .select(a::id)
+        .first(c)
+        .optional()?;
+    match existing {
+        Some(id) => Ok(id),
+        None => diesel::insert_into(a::table)
+            .values((
+                a::id_kind.eq(IdKind::CodiceFiscale.code()),
+                a::identifier.eq(who.codice_fiscale),
+                a::given_name.eq(who.given_name),
+                a::family_name.eq(who.family_name),
+                a::email.eq(who.email),
+                a::created_at.eq(now),
+            ))
+            .returning(a::id)
+            .get_result(c),
+    }
+}
+
+/// Development only (`demo scale`): `company` on the portal with `who` as
+/// its legale rappresentante, as associating it would leave it; the
+/// organisation's and the person's ids. Idempotent.
+pub fn seed_company(
+    conn: &mut AnyConnection,
+    who: &DemoPerson,
+    company: &NewOrganisation,
+    now: NaiveDateTime,
+) -> QueryResult<(OrganisationId, AccountId)> {
+    conn.transaction(|c| {
+        let account = account_for(c, who, now)?;
+        let org = organisations::organisation_for(c, company, now)?;
+        organisations::join(c, org, account, Role::LegaleRappresentante, now)?;
+        Ok((org, account))
+    })
+}
+
+/// Development only (`demo scale`): `count` made-up operatori join `org`; how many.
+pub fn add_operators(
+    conn: &mut AnyConnection,
+    org: OrganisationId,
+    count: usize,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    conn.transaction(|c| {
+        for i in 0..count {
+            // Not real codici fiscali: these people never sign in.
+            let cf = format!("SCALO{:05}{:06}", org.get(), i);
+            let email = format!("operatore{i}@example.org");
+            let who = DemoPerson { codice_fiscale: &cf, given_name: "Operatore", family_name: "Scala", email: &email };
+            let account = account_for(c, &who, now)?;
+            organisations::join(c, org, account, Role::Operatore, now)?;
+        }
+        Ok(count)
     })
 }

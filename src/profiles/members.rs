@@ -60,11 +60,12 @@ pub(super) async fn audit(
     Ok(with_conn(&req.state.pool, move |c| access::record(c, &event)).await?)
 }
 
-fn refused(refusal: MembersRefusal, id: OrganisationId) -> AppError {
+pub(super) fn refused(refusal: MembersRefusal, id: OrganisationId) -> AppError {
     let (title, detail) = match refusal {
         MembersRefusal::NotFound => return AppError::NotFound,
         MembersRefusal::LastManager => ("members-last-manager-title", "members-last-manager"),
         MembersRefusal::RepresentativeRole => ("members-representative-title", "members-representative"),
+        MembersRefusal::OnlyOperatore => ("members-services-operatore-title", "members-services-operatore"),
     };
     AppError::Explained { status: StatusCode::CONFLICT, title, detail, log: format!("organisation {id}: {refusal:?}") }
 }

@@ -7,6 +7,7 @@ mod associate;
 mod confirm;
 pub mod demo;
 mod invited;
+mod member_services;
 mod members;
 mod organisation;
 mod pages;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route(paths::ORGANISATION_REVOKE, post(members::revoke))
         .route(paths::MEMBER_ROLE, post(members::change_role))
         .route(paths::MEMBER_REMOVE, get(members::confirm_remove).post(members::remove))
+        .route(paths::MEMBER_SERVICES, get(member_services::form).post(member_services::submit))
         .route(paths::ORGANISATION_ACTIVITY, get(activity::organisation_page))
         .route(paths::ORGANISATION_ACTIVITY_CSV, get(activity::organisation_csv))
         .route(paths::ACTIVITY, get(activity::page))

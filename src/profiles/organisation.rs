@@ -3,9 +3,10 @@
 //! invitations sent, and a form to invite a colleague. Only its legali
 //! rappresentanti and amministratori get here; to anyone else it does not exist.
 use crate::access::{self, Action, Permit, Resource};
+use crate::catalog::model as catalog;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
-use crate::i18n::{t, t_args, use_lang};
+use crate::i18n::{t, t_args, use_lang, Lang};
 use crate::identity::invitations::{self, Invitation, State as InvitationState};
 use crate::identity::organisations::{self, Member, Organisation, Role};
 use crate::kernel::Principal;
@@ -50,6 +51,8 @@ pub struct OrganisationView {
     pub invite: InviteValues,
     /// The member whose role was just changed, to confirm it.
     pub role_changed: Option<MembershipId>,
+    /// The operatore whose services were just changed, to confirm it.
+    pub services_changed: Option<MembershipId>,
     /// The invitation just sent, to confirm it.
     pub invited: Option<InvitationId>,
 }
@@ -60,6 +63,9 @@ pub struct OrganisationView {
 pub struct OrganisationQuery {
     #[serde(rename = "ruolo-cambiato")]
     role_changed: Option<MembershipId>,
+    /// `?servizi-cambiati={member}`: an operatore's services just changed.
+    #[serde(rename = "servizi-cambiati")]
+    services_changed: Option<MembershipId>,
     /// `?invito={id}`: the invitation just sent.
     invito: Option<InvitationId>,
 }
@@ -110,6 +116,7 @@ pub async fn load(
         me: who.actor.account_id,
         invite: InviteValues::default(),
         role_changed: None,
+        services_changed: None,
         invited: None,
     })
 }
@@ -124,6 +131,7 @@ pub async fn page(
     let (permit, organisation) = permit(&req, &who, id, Action::View).await?;
     let mut data = load(&req, &who, permit, organisation).await?;
     data.role_changed = q.role_changed;
+    data.services_changed = q.services_changed;
     data.invited = q.invito;
     Ok(render(&req, StatusCode::OK, data))
 }
@@ -160,6 +168,34 @@ fn RoleCell(org: OrganisationId, member: Member) -> impl IntoView {
     .into_any()
 }
 
+/// An operatore's services in words: all of them, or each by name.
+pub fn services_in_words(services: &Option<Vec<String>>, lang: Lang) -> String {
+    match services {
+        None => lang.t("member-services-all"),
+        Some(list) => list
+            .iter()
+            .map(|slug| catalog::name_of(slug, lang).unwrap_or_else(|| slug.clone()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// An operatore's services, with a link to choose them (managers have them all).
+#[component]
+fn ServicesCell(org: OrganisationId, member: Member) -> impl IntoView {
+    let lang = use_lang();
+    (member.role == Role::Operatore).then(|| {
+        let words = services_in_words(&member.services, lang);
+        view! {
+            <p class="hint">{t_args("member-services-line", &[("services", words)])} " "
+                <a href=paths::member_services(org, member.membership_id)>
+                    {t("member-services-choose")}<span class="visually-hidden">{format!(" {}", member.name)}</span>
+                </a>
+            </p>
+        }
+    })
+}
+
 #[component]
 fn OrganisationPage(data: OrganisationView) -> impl IntoView {
     let lang = use_lang();
@@ -171,6 +207,11 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
         let text = t_args("organisation-role-changed", &[("name", m.name.clone()), ("role", t(m.role.name_key()))]);
         view! { <SuccessBanner text/> }
     });
+    let services_confirmed =
+        data.services_changed.and_then(|changed| active.iter().find(|m| m.membership_id == changed)).map(|m| {
+            let words = services_in_words(&m.services, lang);
+            view! { <SuccessBanner text=t_args("member-services-changed", &[("name", m.name.clone()), ("services", words)])/> }
+        });
     // Likewise only an invitation of this organisation still waiting.
     let invited = data.invited.and_then(|sent| data.invitations.iter().find(|i| i.id == sent)).map(|i| {
         let args = [
@@ -193,7 +234,7 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
             let you = (m.account_id == data.me).then(|| view! { " " <span class="hint">{t("organisation-you")}</span> });
             vec![
                 view! { {m.name.clone()} {you} <br/><span class="hint">{m.identifier.clone()}</span> }.into_any(),
-                view! { <RoleCell org=id member=m.clone()/> }.into_any(),
+                view! { <RoleCell org=id member=m.clone()/> <ServicesCell org=id member=m.clone()/> }.into_any(),
                 format_when(m.since, lang).into_any(),
                 remove,
             ]
@@ -235,6 +276,7 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
         <Page title=org.name.clone() trail=vec![Crumb { label: t("profiles-title"), href: paths::PROFILES.into() }]>
             <h1>{org.name.clone()}</h1>
             {confirmed}
+            {services_confirmed}
             {invited}
             <dl class="facts">
                 <dt>{t("organisation-kind")}</dt><dd>{t(&org.kind.name_key())}</dd>

@@ -326,7 +326,11 @@ pub async fn switch(
         Acting {
             subject: Subject::Organisation { id: profile.organisation_id, name: profile.organisation_name },
             capacity: profile.kind.capacity(),
-            basis: Basis::Membership { id: profile.membership_id, role: profile.role },
+            basis: Basis::Membership {
+                id: profile.membership_id,
+                role: profile.role,
+                services: profile.services.clone(),
+            },
         }
     };
     crate::auth::session::switch_acting(&session, &who, acting.clone()).await?;

@@ -10,7 +10,7 @@ use servizi_lavoro::catalog::model;
 use servizi_lavoro::kernel::{
     AccountId, ApplicationId, DelegaId, ForeignUserId, InvitationId, MembershipId, OrganisationId,
 };
-use servizi_lavoro::kernel::{Credential, Level, MemberRole, Principal, Profile, Role};
+use servizi_lavoro::kernel::{Acting, Basis, Credential, Level, MemberRole, Principal, Profile, Role, Subject};
 
 const CREDENTIALS: [Credential; 4] = [Credential::Spid, Credential::Cie, Credential::Eidas, Credential::Foreign];
 const ACTIONS: [Action; 5] = [Action::Enter, Action::View, Action::Decide, Action::Change, Action::Switch];
@@ -555,4 +555,45 @@ fn a_delega_covers_only_its_services_on_its_days_and_never_what_the_law_reserves
         enter(&through(grant(d(4, 1), None, false, false), Profile::Cittadino), "dimissioni-volontarie"),
         limit(DelegaLimit::Reserved)
     );
+}
+
+/// An operatore of a company given only CIGSonline may use it and nothing
+/// else the company may; a manager of the same company, and an operatore
+/// with no limit, every service the company may.
+#[test]
+fn an_operatore_limited_to_some_services_is_refused_the_others_and_nothing_else_changes() {
+    let acting = |role: MemberRole, services: Option<Vec<String>>| Acting {
+        subject: Subject::Organisation { id: OrganisationId::new(1), name: "Bianchi".into() },
+        capacity: Profile::Azienda,
+        basis: Basis::Membership { id: MembershipId::new(3), role, services },
+    };
+    let limited = Some(vec!["cigsonline".to_string()]);
+    let mut checked = 0;
+    for credential in CREDENTIALS {
+        for level in Level::ALL {
+            let mut base = principal(credential, level, Profile::Azienda, Vec::new());
+            let free = {
+                base.acting = acting(MemberRole::Operatore, None);
+                base.clone()
+            };
+            let mut operatore = base.clone();
+            operatore.acting = acting(MemberRole::Operatore, limited.clone());
+            let mut manager = base.clone();
+            manager.acting = acting(MemberRole::Amministratore, limited.clone());
+            for s in model::all() {
+                let r = Resource::Service(s.requirements());
+                for action in [Action::Enter, Action::View] {
+                    let unlimited = authorize(Some(&free), action, &r).map(|_| ());
+                    assert_eq!(authorize(Some(&manager), action, &r).map(|_| ()), unlimited, "a manager has them all");
+                    let want = match unlimited {
+                        Ok(()) if s.slug != "cigsonline" => Err(Denial::MemberServices),
+                        other => other,
+                    };
+                    assert_eq!(authorize(Some(&operatore), action, &r).map(|_| ()), want, "{} {action:?}", s.slug);
+                    checked += usize::from(want == Err(Denial::MemberServices));
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "some services were refused for the limit alone");
 }

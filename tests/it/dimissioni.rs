@@ -360,7 +360,7 @@ async fn codes_stay_unique_and_the_chain_one_line_under_concurrent_submission() 
 pub async fn luca_operator(app: &TestApp) -> Browser<'_> {
     let (cf, now) = (cf_of("luca"), app.state.clock.now());
     with_conn(&app.state.pool, move |c| {
-        let who = servizi_lavoro::profiles::demo::DemoConsultant {
+        let who = servizi_lavoro::profiles::demo::DemoPerson {
             codice_fiscale: &cf,
             given_name: "Luca",
             family_name: "Verdi",

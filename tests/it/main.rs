@@ -27,6 +27,7 @@ mod hardening;
 mod lists_at_scale;
 mod locales;
 mod maintenance;
+mod member_services;
 mod newcomer;
 mod newcomer_journeys;
 mod operations;

@@ -30,7 +30,7 @@ pub async fn giulia_with_company(app: &TestApp) -> (Browser<'_>, i64) {
 
 /// The organisation's first membership (its legale rappresentante's): her row
 /// offers no link with it while she is the only one in charge.
-async fn first_member(app: &TestApp, org: i64) -> i64 {
+pub async fn first_member(app: &TestApp, org: i64) -> i64 {
     use diesel::prelude::*;
     use servizi_lavoro::db::schema::memberships as m;
     with_conn(&app.state.pool, move |c| {
@@ -40,12 +40,12 @@ async fn first_member(app: &TestApp, org: i64) -> i64 {
     .expect("membership")
 }
 
-fn org_path(org: i64, rest: &str) -> String {
+pub fn org_path(org: i64, rest: &str) -> String {
     format!("/profili/organizzazioni/{org}{rest}")
 }
 
 /// Giulia invites Mario as `role`; Mario accepts. Returns Mario's browser.
-async fn mario_joins<'a>(app: &'a TestApp, g: &mut Browser<'_>, org: i64, role: &str) -> Browser<'a> {
+pub async fn mario_joins<'a>(app: &'a TestApp, g: &mut Browser<'_>, org: i64, role: &str) -> Browser<'a> {
     let res = g
         .post_form(
             &org_path(org, "/inviti"),
@@ -62,7 +62,7 @@ async fn mario_joins<'a>(app: &'a TestApp, g: &mut Browser<'_>, org: i64, role: 
     m
 }
 
-async fn switch_to_company(b: &mut Browser<'_>) {
+pub async fn switch_to_company(b: &mut Browser<'_>) {
     let list = b.get("/profili").await.body;
     let row = list.split_once("Bianchi Servizi srl").expect("company row").1;
     let id = crate::common::input_value(row, "profilo").expect("switch form");
@@ -233,7 +233,7 @@ async fn other_peoples_organisations_members_and_invitations_do_not_exist_for_yo
     // Luca manages his own studio (validated consulente), not Giulia's company.
     let (cf, now) = (cf_of("luca"), chrono::Utc::now().naive_utc());
     with_conn(&app.state.pool, move |c| {
-        let who = servizi_lavoro::profiles::demo::DemoConsultant {
+        let who = servizi_lavoro::profiles::demo::DemoPerson {
             codice_fiscale: &cf,
             given_name: "Luca",
             family_name: "Verdi",

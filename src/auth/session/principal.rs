@@ -120,19 +120,23 @@ async fn refreshed(state: &AppState, refreshers: &[Refresh], session: &Session, 
 }
 
 /// The membership refresher: acting for an organisation holds only while the
-/// membership does, in the role it has now (a removed member is back to
-/// Cittadino, a changed role applies, on their next request).
+/// membership does, in the role and with the services it has now (a removed
+/// member is back to Cittadino, a changed role or set of services applies,
+/// on their next request).
 pub fn membership(state: AppState, who: Principal) -> BoxFuture<Result<Option<Acting>, crate::db::DbError>> {
     Box::pin(async move {
-        let Basis::Membership { id, role } = who.acting.basis else { return Ok(None) };
-        let account = who.actor.account_id;
+        let Basis::Membership { id, role, services } = &who.acting.basis else { return Ok(None) };
+        let (id, account) = (*id, who.actor.account_id);
         let active = crate::db::with_conn(&state.pool, move |c| {
             crate::identity::organisations::active_membership(c, id, account)
         })
         .await?;
         Ok(match active {
-            Some(now) if now.role == role => None,
-            Some(now) => Some(Acting { basis: Basis::Membership { id, role: now.role }, ..who.acting.clone() }),
+            Some(now) if now.role == *role && now.services == *services => None,
+            Some(now) => Some(Acting {
+                basis: Basis::Membership { id, role: now.role, services: now.services },
+                ..who.acting.clone()
+            }),
             None => {
                 tracing::info!(%account, membership = %id, "membership ended: acting as Cittadino again");
                 Some(Acting::themself())
