@@ -60,6 +60,22 @@ test("Giulia invites a colleague, who accepts after signing in and acts for the 
   await expect(anna.getByText(/come Azienda\./)).toBeVisible();
   await anna.goto("/area-personale/attivita");
   await expect(anna.getByRole("row", { name: /Cambio di profilo.*Bianchi Servizi srl/ }).first()).toBeVisible();
+
+  // Giulia gives Anna only CIGSonline; Anna meets it on her next page, without signing in again.
+  await page.reload();
+  await expect(page.getByRole("row", { name: /Anna Esposito/ })).toContainText("Servizi: Tutti i servizi dell'organizzazione.");
+  await page.getByRole("link", { name: "Scegli i servizi Anna Esposito" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Servizi di Anna Esposito");
+  await page.getByLabel("Solo i servizi scelti qui sotto").check();
+  await page.getByRole("button", { name: "Salva i servizi" }).click();
+  await expect(page.getByRole("alert")).toContainText("Scegli almeno un servizio");
+  await page.getByLabel("CIGSonline", { exact: true }).check();
+  await page.getByRole("button", { name: "Salva i servizi" }).click();
+  await expect(page.locator(".banner--success")).toContainText("Servizi di Anna Esposito aggiornati: CIGSonline.");
+  await anna.goto("/servizi/smart-working/accedi");
+  await expect(anna.getByRole("heading", { level: 1 })).toHaveText("Servizio non assegnato a te");
+  await anna.goto("/servizi");
+  await expect(anna.getByText("ti ha assegnato altri servizi").first()).toBeVisible();
   await other.close();
 
   // Anna's row can be removed, after a question (the same page as the delega's
@@ -75,6 +91,7 @@ test("Giulia invites a colleague, who accepts after signing in and acts for the 
   await expect(page.getByRole("row", { name: /Giulia Bianchi.*Invito di un collega/ }).first()).toBeVisible();
   await expect(page.getByRole("row", { name: /Anna Esposito.*Invito accettato/ })).toBeVisible();
   await expect(page.getByRole("row", { name: /Anna Esposito.*Cambio di profilo/ }).first()).toBeVisible();
+  await expect(page.getByRole("row", { name: /Giulia Bianchi.*Servizi di un operatore.*da tutti i servizi a CIGSonline/ })).toBeVisible();
 });
 
 test("a level 1 session steps up to manage the company and lands on its page", async ({ page }) => {

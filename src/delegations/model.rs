@@ -114,10 +114,10 @@ type Row = (
 
 enum Filter<'a> {
     Id(DelegaId),
-    Given {
-        account: AccountId,
-        organisations: &'a [OrganisationId],
-    },
+    /// Granted by the account for themself.
+    Own(AccountId),
+    /// Granted for the organisation.
+    Organisation(OrganisationId),
     Received(&'a str),
     /// Addressed to this codice fiscale, with this acceptance code.
     Code {
@@ -172,16 +172,8 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime, window: Wi
         .into_boxed();
     let q = match filter {
         Filter::Id(id) => q.filter(d::id.eq(id)),
-        Filter::Given { account, organisations } => {
-            // One's own, and the organisations' one manages now (not those
-            // one once granted for an organisation one has left).
-            q.filter(
-                d::grantor_account_id
-                    .eq(account)
-                    .and(d::organisation_id.is_null())
-                    .or(d::organisation_id.eq_any(organisations.to_vec())),
-            )
-        }
+        Filter::Own(account) => q.filter(d::grantor_account_id.eq(account)).filter(d::organisation_id.is_null()),
+        Filter::Organisation(org) => q.filter(d::organisation_id.eq(org)),
         Filter::Received(codice_fiscale) => q.filter(d::delegate_codice_fiscale.eq(codice_fiscale.to_string())),
         Filter::Code { delegate, code } => q
             .filter(d::delegate_codice_fiscale.eq(delegate.to_string()))
@@ -298,7 +290,16 @@ pub fn given(
     now: NaiveDateTime,
     window: Window,
 ) -> QueryResult<Vec<Delega>> {
-    load(conn, Filter::Given { account, organisations }, now, window)
+    // One's own, and the organisations' one manages now (not those one once
+    // granted for an organisation one has left): each read from its own
+    // index in id order, then merged — one query with OR sorted them all.
+    let mut all = load(conn, Filter::Own(account), now, window)?;
+    for org in organisations {
+        all.extend(load(conn, Filter::Organisation(*org), now, window)?);
+    }
+    all.sort_by_key(|d| std::cmp::Reverse(d.id));
+    all.truncate(usize::try_from(window.limit).unwrap_or(usize::MAX));
+    Ok(all)
 }
 
 /// The deleghe granted to the person with `codice_fiscale`: the part in `window`.

@@ -150,3 +150,60 @@ async fn the_scheduled_job_reaches_every_delega_however_many() {
         with_conn(&app.state.pool, |c| d::table.select(d::state).distinct().load(c)).await.expect("states");
     assert_eq!(states, ["active"]);
 }
+
+/// The ids of the given list's rows on a page of /deleghe, and its next page's address.
+fn given_rows(body: &str) -> (Vec<i64>, Option<String>) {
+    let section = body.split("id=\"given-heading\"").nth(1).unwrap_or("");
+    let ids = section.split("href=\"/deleghe/").skip(1).filter_map(|s| s.split('"').next()?.parse().ok()).collect();
+    let next = section
+        .split_once("rel=\"next\"")
+        .and_then(|(before, _)| before.rsplit("href=\"").next())
+        .and_then(|s| s.split('"').next())
+        .map(|s| s.replace("&amp;", "&"));
+    (ids, next)
+}
+
+#[tokio::test]
+async fn the_given_list_merges_ones_own_and_the_organisations_newest_first() {
+    let app = crate::organisations::with_registry().await;
+    let (mut g, org) = crate::organisations::giulia_with_company(&app).await;
+    let (giulia_cf, now) = (cf_of("giulia"), app.state.clock.now());
+    let today = servizi_lavoro::kernel::clock::italian_day(now);
+    // 90 deleghe, every third her own, the rest the company's, interleaved.
+    let ids: Vec<i64> = with_conn(&app.state.pool, move |c| {
+        let giulia: i64 = a::table.filter(a::identifier.eq(&giulia_cf)).select(a::id).first(c)?;
+        let mut ids = Vec::new();
+        for i in 0..90i64 {
+            let id: i64 = diesel::insert_into(d::table)
+                .values((
+                    d::grantor_account_id.eq(giulia),
+                    d::organisation_id.eq((i % 3 != 0).then_some(org)),
+                    d::delegate_codice_fiscale.eq(MARIO),
+                    d::kind.eq("non_temporanea"),
+                    d::starts_on.eq(today),
+                    d::ends_on.eq(today + Duration::days(30)),
+                    d::state.eq("active"),
+                    d::acceptance_code.eq(format!("G{i:07}")),
+                    d::created_at.eq(now),
+                    d::answer_by.eq(now + Duration::days(14)),
+                    d::updated_at.eq(now),
+                ))
+                .returning(d::id)
+                .get_result(c)?;
+            ids.push(id);
+        }
+        Ok(ids)
+    })
+    .await
+    .expect("deleghe");
+    let (mut seen, mut next) = (Vec::new(), Some("/deleghe".to_string()));
+    while let Some(path) = next {
+        let (rows, more) = given_rows(&g.get(&path).await.body);
+        assert!(rows.len() <= 50);
+        seen.extend(rows);
+        next = more;
+    }
+    let mut want = ids;
+    want.reverse();
+    assert_eq!(seen, want, "own and the company's, merged newest first, each once");
+}
