@@ -73,7 +73,8 @@ test("Giulia invites a colleague, who accepts after signing in and acts for the 
   await page.getByRole("button", { name: "Salva i servizi" }).click();
   await expect(page.locator(".banner--success")).toContainText("Servizi di Anna Esposito aggiornati: CIGSonline.");
   await anna.goto("/servizi/smart-working/accedi");
-  await expect(anna.getByRole("heading", { level: 1 })).toHaveText("Servizio non assegnato a te");
+  await expect(anna.getByRole("heading", { level: 1 })).toHaveText("Non puoi ancora usare questo servizio");
+  await expect(anna.getByText("ti ha assegnato altri servizi")).toBeVisible();
   await anna.goto("/servizi");
   await expect(anna.getByText("ti ha assegnato altri servizi").first()).toBeVisible();
   await other.close();
