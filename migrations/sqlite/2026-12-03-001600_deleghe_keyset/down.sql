@@ -1,4 +1,5 @@
 DROP INDEX deleghe_delegate;
+DROP INDEX deleghe_delegate_state;
 DROP INDEX deleghe_grantor;
 DROP INDEX deleghe_organisation;
 CREATE INDEX deleghe_delegate ON deleghe (delegate_codice_fiscale);
