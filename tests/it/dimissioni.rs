@@ -125,6 +125,23 @@ async fn the_co_import_checks_each_row_and_replaces_on_import_again() {
     assert_eq!((again.added, again.updated), (0, 1));
     let wrong = with_conn(&app.state.pool, |c| Ok(rapporti::import(c, &b"a;b\n"[..]).is_err())).await.expect("db");
     assert!(wrong);
+    // The same relationship twice in one file: added, then updated by the later line.
+    let twice = format!(
+        "{header}\n\
+         RSSGNN85M41F205Q;{COMPANY};Bianchi;Via Roma 1;Milano;20121;MI;2020-01-01;T;;;\n\
+         RSSGNN85M41F205Q;{COMPANY};Bianchi;Via Roma 2;Milano;20121;MI;2020-01-01;T;;;\n"
+    );
+    let report = with_conn(&app.state.pool, move |c| Ok(rapporti::import(c, twice.as_bytes()).expect("import")))
+        .await
+        .expect("db");
+    assert_eq!((report.added, report.updated), (1, 1));
+    let address: Vec<String> = with_conn(&app.state.pool, |c| {
+        use servizi_lavoro::db::schema::rapporti as r;
+        r::table.filter(r::worker_codice_fiscale.eq("RSSGNN85M41F205Q")).select(r::workplace_address).load(c)
+    })
+    .await
+    .expect("row");
+    assert_eq!(address, ["Via Roma 2"]);
 }
 
 #[tokio::test]
