@@ -155,3 +155,5 @@ fnew-too-many-codes = The code was wrong too many times: this link no longer wor
 mail-password-changed-subject = Your Servizi Lavoro password has changed
 mail-password-changed-body = The password of your Utente Estero sign-in has just been changed and every open session has been closed.
     If this was not you, write to the helpdesk at once: https://urponline.lavoro.gov.it
+helpdesk-queue-pages = Pages of the Utente Estero requests
+helpdesk-applications-pages = Pages of the organisations' applications

@@ -94,3 +94,4 @@ helpdesk-close-lead = Request { $case }.
 helpdesk-close-effect = The person who sent it will get an e-mail and can no longer reply: for a new problem they will have to open a new request.
 helpdesk-close-submit = Yes, close the request
 helpdesk-close-cancel = No, back to the request
+helpdesk-support-pages = Pages of the support requests

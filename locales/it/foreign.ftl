@@ -155,3 +155,5 @@ fnew-too-many-codes = Hai sbagliato il codice troppe volte: questo link non vale
 mail-password-changed-subject = La tua password di Servizi Lavoro è cambiata
 mail-password-changed-body = La password del tuo accesso come Utente Estero è appena stata cambiata e ogni sessione aperta è stata chiusa.
     Se non sei stato tu, scrivi subito all'assistenza: https://urponline.lavoro.gov.it
+helpdesk-queue-pages = Pagine delle richieste Utente Estero
+helpdesk-applications-pages = Pagine delle domande delle organizzazioni

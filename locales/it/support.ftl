@@ -94,3 +94,4 @@ helpdesk-close-lead = Richiesta { $case }.
 helpdesk-close-effect = Chi l'ha inviata riceverà un'e-mail e non potrà più rispondere: per un nuovo problema dovrà aprire una nuova richiesta.
 helpdesk-close-submit = Sì, chiudi la richiesta
 helpdesk-close-cancel = No, torna alla richiesta
+helpdesk-support-pages = Pagine delle richieste di supporto

@@ -201,10 +201,27 @@ pub fn pending_request(
     Ok(by_id(conn, id)?.filter(|u| u.status == Status::Pending))
 }
 
-/// The helpdesk queue: requests whose address is confirmed, oldest first.
-pub fn queue(conn: &mut AnyConnection, permit: &Permit) -> QueryResult<Vec<ForeignUser>> {
+/// The helpdesk queue: requests whose address is confirmed, oldest first,
+/// `limit` of them after request `after` (keyset on the id, which grows with time).
+pub fn queue(
+    conn: &mut AnyConnection,
+    permit: &Permit,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<ForeignUser>> {
     permit.require(Action::View, &Resource::HelpdeskQueue)?;
-    u::table.filter(u::status.eq(Status::Pending.code())).order(u::created_at.asc()).load(conn)
+    u::table
+        .filter(u::status.eq(Status::Pending.code()))
+        .filter(u::id.gt(after.unwrap_or(0)))
+        .order(u::id.asc())
+        .limit(limit)
+        .load(conn)
+}
+
+/// How many requests wait in the helpdesk queue.
+pub fn queue_count(conn: &mut AnyConnection, permit: &Permit) -> QueryResult<i64> {
+    permit.require(Action::View, &Resource::HelpdeskQueue)?;
+    u::table.filter(u::status.eq(Status::Pending.code())).count().get_result(conn)
 }
 
 /// A decision, as the console lists it.

@@ -8,7 +8,7 @@ use crate::mail::outbox;
 use crate::paths;
 use crate::profiles::applications::{self, Application};
 use crate::web::components::form::{ErrorSummary, FieldErrors, TextareaField};
-use crate::web::components::{Crumb, SuccessBanner, TableOrEmpty};
+use crate::web::components::{Crumb, Pager, SuccessBanner, TableOrEmpty};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
@@ -53,18 +53,54 @@ pub(super) async fn permit(page: &PageRequest, action: Action, resource: Resourc
     })
 }
 
+/// The console's lists: each queue's page (and how many wait in all), recent decisions.
 #[derive(Clone)]
-struct QueueData(Vec<ForeignUser>, Vec<Decision>, Vec<Application>);
+struct QueueData {
+    requests: Vec<ForeignUser>,
+    requests_waiting: i64,
+    decisions: Vec<Decision>,
+    applications: Vec<Application>,
+    applications_waiting: i64,
+    /// The pages of each queue: (first, next).
+    requests_pages: (Option<String>, Option<String>),
+    applications_pages: (Option<String>, Option<String>),
+}
 
-/// `GET /helpdesk?esito=approvata|respinta`: the decision just taken, to confirm.
+/// `GET /assistenza?esito=approvata|respinta`: the decision just taken, to
+/// confirm; `richieste_dopo` and `domande_prima` page the two queues.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct QueueQuery {
     esito: Option<String>,
+    richieste_dopo: Option<String>,
+    domande_prima: Option<String>,
+}
+
+/// Rows on a page of each queue.
+const PAGE: i64 = 50;
+
+/// The console's address with each queue's cursor.
+fn console_href(requests: Option<i64>, applications: Option<i64>, anchor: &str) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(id) = requests {
+        query.append_pair("richieste_dopo", &id.to_string());
+    }
+    if let Some(id) = applications {
+        query.append_pair("domande_prima", &id.to_string());
+    }
+    format!("{}?{}#{anchor}", paths::HELPDESK, query.finish())
 }
 
 #[component]
 fn QueuePage(data: QueueData, done: Option<&'static str>) -> impl IntoView {
-    let QueueData(queue, decisions, applications) = data;
+    let QueueData {
+        requests: queue,
+        requests_waiting,
+        decisions,
+        applications,
+        applications_waiting,
+        requests_pages,
+        applications_pages,
+    } = data;
     let lang = use_lang();
     view! {
         <Page title=t("helpdesk-title")>
@@ -73,7 +109,7 @@ fn QueuePage(data: QueueData, done: Option<&'static str>) -> impl IntoView {
             {done.map(|key| view! { <SuccessBanner text=t(key)/> })}
             <p><a class="button" href=paths::HELPDESK_SUPPORT>{t("helpdesk-support-title")}</a></p>
             <section aria-labelledby="queue-heading">
-                <h2 id="queue-heading">{t("helpdesk-queue")} " (" {queue.len()} ")"</h2>
+                <h2 id="queue-heading">{t("helpdesk-queue")} " (" {requests_waiting} ")"</h2>
                 <TableOrEmpty
                     caption="helpdesk-queue-caption"
                     empty="helpdesk-queue-empty"
@@ -89,9 +125,10 @@ fn QueuePage(data: QueueData, done: Option<&'static str>) -> impl IntoView {
                         }.into_any())
                         .collect()
                 />
+                <Pager label=t("helpdesk-queue-pages") first=requests_pages.0 next=requests_pages.1/>
             </section>
             <section aria-labelledby="applications-heading">
-                <h2 id="applications-heading">{t("helpdesk-applications")} " (" {applications.len()} ")"</h2>
+                <h2 id="applications-heading">{t("helpdesk-applications")} " (" {applications_waiting} ")"</h2>
                 <TableOrEmpty
                     caption="helpdesk-applications-caption"
                     empty="helpdesk-applications-empty"
@@ -108,6 +145,7 @@ fn QueuePage(data: QueueData, done: Option<&'static str>) -> impl IntoView {
                         }.into_any())
                         .collect()
                 />
+                <Pager label=t("helpdesk-applications-pages") first=applications_pages.0 next=applications_pages.1/>
             </section>
             <section aria-labelledby="decisions-heading">
                 <h2 id="decisions-heading">{t("helpdesk-decisions")}</h2>
@@ -142,10 +180,43 @@ pub async fn queue_page(page: PageRequest, Query(q): Query<QueueQuery>) -> AppRe
         _ => None,
     };
     let p = permit(&page, Action::View, Resource::HelpdeskQueue).await?;
-    let data = with_conn(&page.state.pool, move |c| {
-        Ok(QueueData(model::queue(c, &p)?, model::recent_decisions(c, &p, 50)?, applications::queue(c, &p)?))
-    })
-    .await?;
+    // A cursor that does not parse starts that queue from its first page.
+    let cursor = |s: &Option<String>| s.as_deref().and_then(|s| s.parse::<i64>().ok());
+    let (requests_at, applications_at) = (cursor(&q.richieste_dopo), cursor(&q.domande_prima));
+    let (mut requests, requests_waiting, decisions, mut applications, applications_waiting) =
+        with_conn(&page.state.pool, move |c| {
+            Ok((
+                model::queue(c, &p, requests_at, PAGE + 1)?,
+                model::queue_count(c, &p)?,
+                model::recent_decisions(c, &p, 50)?,
+                applications::queue(c, &p, applications_at, PAGE + 1)?,
+                applications::queue_count(c, &p)?,
+            ))
+        })
+        .await?;
+    let page_len = usize::try_from(PAGE).unwrap_or(usize::MAX);
+    let requests_next = (requests.len() > page_len).then(|| requests[page_len - 1].id.get());
+    requests.truncate(page_len);
+    let applications_next = (applications.len() > page_len).then(|| applications[page_len - 1].id.get());
+    applications.truncate(page_len);
+    // Each queue's next page keeps the other where it is.
+    let requests_pages = (
+        requests_at.map(|_| console_href(None, applications_at, "queue-heading")),
+        requests_next.map(|id| console_href(Some(id), applications_at, "queue-heading")),
+    );
+    let applications_pages = (
+        applications_at.map(|_| console_href(requests_at, None, "applications-heading")),
+        applications_next.map(|id| console_href(requests_at, Some(id), "applications-heading")),
+    );
+    let data = QueueData {
+        requests,
+        requests_waiting,
+        decisions,
+        applications,
+        applications_waiting,
+        requests_pages,
+        applications_pages,
+    };
     Ok(page.render(StatusCode::OK, move || view! { <QueuePage data done/> }.into_any()))
 }
 

@@ -13,7 +13,7 @@ use crate::paths;
 use crate::support::cases::{self, Case, Event, State};
 use crate::support::Conversation;
 use crate::web::are_you_sure::AreYouSure;
-use crate::web::components::{CheckboxField, Crumb, ErrorSummary, FieldErrors, TableOrEmpty, TextareaField};
+use crate::web::components::{CheckboxField, Crumb, ErrorSummary, FieldErrors, Pager, TableOrEmpty, TextareaField};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
@@ -29,10 +29,32 @@ use std::sync::Arc;
 pub struct QueueQuery {
     pub stato: Option<String>,
     pub q: Option<String>,
+    /// The page: cases after this one (`cases::QueueAfter`).
+    pub dopo: Option<String>,
+}
+
+/// Cases on a page of the helpdesk's list.
+const PAGE: i64 = 50;
+
+/// This search's address, from its first page or after a case.
+fn queue_href(state: &str, q: &str, after: Option<cases::QueueAfter>) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if !state.is_empty() {
+        query.append_pair("stato", state);
+    }
+    if !q.is_empty() {
+        query.append_pair("q", q);
+    }
+    if let Some(a) = after {
+        query.append_pair("dopo", &a.code());
+    }
+    format!("{}?{}", paths::HELPDESK_SUPPORT, query.finish())
 }
 
 #[component]
-fn QueuePage(list: Vec<Case>, state: String, q: String) -> impl IntoView {
+fn QueuePage(list: Vec<Case>, state: String, q: String, later: bool, next: Option<cases::QueueAfter>) -> impl IntoView {
+    let first_href = later.then(|| queue_href(&state, &q, None));
+    let next_href = next.map(|after| queue_href(&state, &q, Some(after)));
     let lang = use_lang();
     let rows: Vec<AnyView> = list
         .into_iter()
@@ -69,6 +91,7 @@ fn QueuePage(list: Vec<Case>, state: String, q: String) -> impl IntoView {
                 columns=&["helpdesk-support-col-case", "helpdesk-col-applicant", "support-category", "support-state", "helpdesk-col-when"]
                 rows
             />
+            <Pager label=t("helpdesk-support-pages") first=first_href next=next_href/>
         </Page>
     }
 }
@@ -79,8 +102,15 @@ pub async fn queue(page: PageRequest, Query(q): Query<QueueQuery>) -> AppResult<
     let state: String = q.stato.unwrap_or_default().chars().take(20).collect();
     let words: String = q.q.unwrap_or_default().chars().take(100).collect();
     let (st, w) = (State::parse(&state), words.clone());
-    let list = with_conn(&page.state.pool, move |c| cases::queue(c, st, &w)).await?;
-    Ok(page.render(StatusCode::OK, move || view! { <QueuePage list state q=words/> }.into_any()))
+    // A boundary that does not parse starts from the first page.
+    let after = q.dopo.as_deref().and_then(cases::QueueAfter::parse);
+    let mut list = with_conn(&page.state.pool, move |c| cases::queue(c, st, &w, after, PAGE + 1)).await?;
+    let page_len = usize::try_from(PAGE).unwrap_or(usize::MAX);
+    let more = list.len() > page_len;
+    list.truncate(page_len);
+    let next = if more { list.last().map(|c| cases::QueueAfter { updated_at: c.updated_at, id: c.id }) } else { None };
+    let later = after.is_some();
+    Ok(page.render(StatusCode::OK, move || view! { <QueuePage list state q=words later next/> }.into_any()))
 }
 
 #[derive(Debug, Deserialize)]

@@ -68,11 +68,13 @@ type Row = (
     (String, String, String, Option<String>),
 );
 
+/// Newest first: `limit` of them older than `before` (keyset on the id).
 fn load(
     conn: &mut AnyConnection,
     only: Option<ApplicationId>,
     state: Option<State>,
     account: Option<AccountId>,
+    (before, limit): (Option<i64>, i64),
 ) -> QueryResult<Vec<Application>> {
     let mut q = p::table
         .inner_join(a::table.on(a::id.eq(p::account_id)))
@@ -81,8 +83,11 @@ fn load(
             (p::ordine, p::albo_number, p::doc_file, p::doc_mime, p::state, p::reason, p::created_at),
             (a::given_name, a::family_name, a::identifier, a::email),
         ))
-        .order(p::created_at.desc())
+        .order(p::id.desc())
         .into_boxed();
+    if let Some(before) = before {
+        q = q.filter(p::id.lt(before));
+    }
     if let Some(id) = only {
         q = q.filter(p::id.eq(id));
     }
@@ -92,7 +97,7 @@ fn load(
     if let Some(acc) = account {
         q = q.filter(p::account_id.eq(acc));
     }
-    let rows: Vec<Row> = q.limit(200).load(conn)?;
+    let rows: Vec<Row> = q.limit(limit).load(conn)?;
     Ok(rows
         .into_iter()
         .filter_map(
@@ -166,13 +171,25 @@ pub fn pending_of(conn: &mut AnyConnection, account_id: AccountId) -> QueryResul
 
 /// One's own applications (no permit: the account is the signed-in person's).
 pub fn of_account(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<Vec<Application>> {
-    load(conn, None, None, Some(account_id))
+    load(conn, None, None, Some(account_id), (None, 200))
 }
 
-/// The helpdesk's queue of pending applications.
-pub fn queue(conn: &mut AnyConnection, permit: &Permit) -> QueryResult<Vec<Application>> {
+/// The helpdesk's queue of pending applications, newest first: `limit` of
+/// them older than `before`.
+pub fn queue(
+    conn: &mut AnyConnection,
+    permit: &Permit,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<Application>> {
     permit.require(Action::View, &Resource::HelpdeskQueue)?;
-    load(conn, None, Some(State::Pending), None)
+    load(conn, None, Some(State::Pending), None, (before, limit))
+}
+
+/// How many applications wait for the helpdesk.
+pub fn queue_count(conn: &mut AnyConnection, permit: &Permit) -> QueryResult<i64> {
+    permit.require(Action::View, &Resource::HelpdeskQueue)?;
+    p::table.filter(p::state.eq(State::Pending.code())).count().get_result(conn)
 }
 
 /// Who sent application `id`: the decision needs it (nobody decides their own).
@@ -189,7 +206,7 @@ pub fn find(conn: &mut AnyConnection, permit: &Permit, id: ApplicationId) -> Que
     if !allowed {
         permit.require(Action::View, &this)?;
     }
-    Ok(load(conn, Some(id), None, None)?.into_iter().next())
+    Ok(load(conn, Some(id), None, None, (None, 1))?.into_iter().next())
 }
 
 /// Why an application was not decided.
@@ -215,7 +232,7 @@ pub fn decide(
 ) -> QueryResult<Result<Application, Undecided>> {
     permit.require(Action::Decide, &Resource::OrganisationApplication { id, applicant: AccountId::new(0) })?;
     conn.transaction(|c| {
-        let Some(app) = load(c, Some(id), None, None)?.into_iter().next() else {
+        let Some(app) = load(c, Some(id), None, None, (None, 1))?.into_iter().next() else {
             return Ok(Err(Undecided::AlreadyDecided));
         };
         let Some(next) = app.state.decide(approve) else { return Ok(Err(Undecided::AlreadyDecided)) };

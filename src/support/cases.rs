@@ -204,9 +204,42 @@ pub fn of_account(conn: &mut AnyConnection, account: AccountId) -> QueryResult<V
     Ok(rows.into_iter().filter_map(from_row).collect())
 }
 
-/// The helpdesk's list: by state (none: all but unconfirmed) and words in number, name, e-mail or text.
-pub fn queue(conn: &mut AnyConnection, state: Option<State>, q: &str) -> QueryResult<Vec<Case>> {
-    let mut query = s::table.select(columns()).order(s::updated_at.desc()).into_boxed();
+/// Where a page of the helpdesk's list starts: after this case (last
+/// change, id), in the list's order (most recently changed first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueueAfter {
+    pub updated_at: NaiveDateTime,
+    pub id: i64,
+}
+
+impl QueueAfter {
+    /// As the address carries it: `2026-12-03T10:00:00.123456.42`.
+    pub fn parse(s: &str) -> Option<QueueAfter> {
+        let (at, id) = s.rsplit_once('.')?;
+        let updated_at = NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S%.f").ok()?;
+        Some(QueueAfter { updated_at, id: id.parse().ok()? })
+    }
+
+    pub fn code(self) -> String {
+        // Every digit of the time: the stored one is compared for equality.
+        format!("{}.{}", self.updated_at.format("%Y-%m-%dT%H:%M:%S%.f"), self.id)
+    }
+}
+
+/// The helpdesk's list: by state (none: all but unconfirmed) and words in
+/// number, name, e-mail or text; most recently changed first, `limit` of
+/// them after `after` (keyset on the last change and the id).
+pub fn queue(
+    conn: &mut AnyConnection,
+    state: Option<State>,
+    q: &str,
+    after: Option<QueueAfter>,
+    limit: i64,
+) -> QueryResult<Vec<Case>> {
+    let mut query = s::table.select(columns()).order((s::updated_at.desc(), s::id.desc())).into_boxed();
+    if let Some(QueueAfter { updated_at, id }) = after {
+        query = query.filter(s::updated_at.lt(updated_at).or(s::updated_at.eq(updated_at).and(s::id.lt(id))));
+    }
     query = match state {
         Some(st) => query.filter(s::state.eq(st.code())),
         None => query.filter(s::state.ne(State::Unconfirmed.code())),
@@ -222,7 +255,7 @@ pub fn queue(conn: &mut AnyConnection, state: Option<State>, q: &str) -> QueryRe
                 .or(s::description.like(like)),
         );
     }
-    let rows: Vec<Row> = query.limit(200).load(conn)?;
+    let rows: Vec<Row> = query.limit(limit).load(conn)?;
     Ok(rows.into_iter().filter_map(from_row).collect())
 }
 

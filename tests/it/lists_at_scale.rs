@@ -140,3 +140,112 @@ async fn an_organisations_activity_pages_by_keyset_through_what_was_done_as_it_a
     assert!(!denied.body.contains("Bianchi"));
     assert_eq!(g.get(&format!("{path}?prima=abc")).await.status, StatusCode::OK, "a bad cursor: the first page");
 }
+
+#[tokio::test]
+async fn the_helpdesk_queues_page_by_keyset_and_count_everything_waiting() {
+    use servizi_lavoro::db::schema::{foreign_users as u, support_cases as s};
+    let app = crate::common::TestApp::new();
+    let mut ops = crate::foreign_user::operator(&app).await;
+    let now = app.state.clock.now();
+    // 120 support requests, several changed at the same instant (the id breaks the tie),
+    // and 70 Utente Estero requests waiting.
+    with_conn(&app.state.pool, move |c| {
+        for i in 0..120i64 {
+            diesel::insert_into(s::table)
+                .values((
+                    s::case_number.eq(format!("URP-2026-{i:06}")),
+                    s::name.eq(format!("Richiedente {i}")),
+                    s::email.eq(format!("r{i}@example.org")),
+                    s::lang.eq("it"),
+                    s::category.eq("altro"),
+                    s::description.eq("Una domanda"),
+                    s::state.eq(if i % 2 == 0 { "new" } else { "in_progress" }),
+                    s::access_token_hash.eq(format!("h{i}")),
+                    s::created_at.eq(now),
+                    s::updated_at.eq(now - chrono::Duration::minutes(i / 4)),
+                ))
+                .execute(c)?;
+        }
+        for i in 0..70i64 {
+            diesel::insert_into(u::table)
+                .values((
+                    (
+                        u::public_id.eq(format!("UE-{i:06}")),
+                        u::email.eq(format!("ue{i}@example.org")),
+                        u::given_name.eq("Ana"),
+                        u::family_name.eq(format!("Estera {i}")),
+                        u::birth_date.eq(chrono::NaiveDate::from_ymd_opt(1990, 1, 1).expect("day")),
+                        u::birth_country.eq("ES"),
+                        u::citizenship.eq("ES"),
+                        u::phone.eq("+34600000000"),
+                    ),
+                    (
+                        u::doc_type.eq("passport"),
+                        u::doc_number.eq(format!("X{i}")),
+                        u::doc_country.eq("ES"),
+                        u::doc_expiry.eq(chrono::NaiveDate::from_ymd_opt(2030, 1, 1).expect("day")),
+                        u::doc_file.eq(""),
+                        u::doc_mime.eq("application/pdf"),
+                        u::password_hash.eq("x"),
+                        u::lang.eq("es"),
+                        u::status.eq("pending"),
+                        u::created_at.eq(now),
+                    ),
+                ))
+                .execute(c)?;
+        }
+        Ok(())
+    })
+    .await
+    .expect("rows");
+    // Support requests: every one once, most recently changed first.
+    let (mut numbers, mut next, mut pages) = (Vec::new(), Some("/assistenza/supporto".to_string()), 0);
+    while let Some(path) = next {
+        let page = ops.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let found: Vec<String> = page
+            .body
+            .split("href=\"/assistenza/supporto/URP-")
+            .skip(1)
+            .filter_map(|s| s.split('"').next().map(|n| format!("URP-{n}")))
+            .collect();
+        assert!(found.len() <= 50);
+        numbers.extend(found);
+        next = rows_and_next(&page.body, "/none/").1;
+        pages += 1;
+    }
+    assert_eq!(pages, 3);
+    // Changed at the same minute four at a time: the newest id first within a minute.
+    let mut expected = Vec::new();
+    for minute in 0..30 {
+        let mut group: Vec<String> = (minute * 4..minute * 4 + 4).map(|i| format!("URP-2026-{i:06}")).collect();
+        group.reverse();
+        expected.extend(group);
+    }
+    assert_eq!(numbers, expected);
+    // A search pages too, and keeps its terms.
+    let page = ops.get("/assistenza/supporto?stato=new").await.body;
+    let next = rows_and_next(&page, "/none/").1.expect("a second page of new requests");
+    assert!(next.contains("stato=new") && next.contains("dopo="), "{next}");
+    assert_eq!(
+        ops.get("/assistenza/supporto?dopo=nonsense").await.status,
+        StatusCode::OK,
+        "a bad cursor: the first page"
+    );
+
+    // The Utente Estero queue: 70 waiting, said in full, 50 on the first page, oldest first.
+    let console = ops.get("/assistenza").await.body.replace("<!>", "");
+    assert!(console.contains("Richieste da esaminare (70)"), "everything waiting is counted");
+    let first: Vec<&str> = console.split("Estera ").skip(1).filter_map(|s| s.split('<').next()).collect();
+    assert_eq!(first.len(), 50);
+    assert_eq!(first[0], "0");
+    let next = rows_and_next(&console, "/none/").1.expect("a second page");
+    assert!(next.contains("richieste_dopo="), "{next}");
+    let second = ops.get(&next).await.body.replace("<!>", "");
+    let rest: Vec<&str> = second.split("Estera ").skip(1).filter_map(|s| s.split('<').next()).collect();
+    assert_eq!(rest.len(), 20);
+    assert_eq!(rest[0], "50");
+    // Not an operator: no queue at all.
+    let mut m = crate::common::people::luca(&app).await;
+    assert_eq!(m.get(&next).await.status, StatusCode::FORBIDDEN);
+}
