@@ -190,3 +190,4 @@ member-services = The organisation you act for assigned you other services. To u
 activity-action-change-services = An operatore's services
 audit-services-change = (from { $from } to { $to })
 audit-services-all = every service
+organisation-members-pages = Pages of the members

@@ -190,3 +190,4 @@ member-services = L'organizzazione per cui operi ti ha assegnato altri servizi. 
 activity-action-change-services = Servizi di un operatore
 audit-services-change = (da { $from } a { $to })
 audit-services-all = tutti i servizi
+organisation-members-pages = Pagine dei membri

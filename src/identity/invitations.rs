@@ -177,10 +177,7 @@ pub fn create(
     now: NaiveDateTime,
 ) -> QueryResult<Result<InvitationId, InviteRefusal>> {
     conn.transaction(|c| {
-        let member = organisations::members_of(c, organisation_id)?
-            .into_iter()
-            .any(|m| m.until.is_none() && m.identifier == invitee);
-        if member {
+        if organisations::is_member(c, organisation_id, invitee)? {
             return Ok(Err(InviteRefusal::AlreadyMember));
         }
         // One that ran out no longer blocks a new one.

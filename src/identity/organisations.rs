@@ -342,26 +342,66 @@ fn this(organisation_id: OrganisationId) -> Resource<'static> {
     Resource::Organisation { id: organisation_id, role: None }
 }
 
-/// Everyone who is or was a member of `organisation_id`, for those with a
-/// permit to see or change its members: active ones first, by name.
-pub fn members(conn: &mut AnyConnection, permit: &Permit, organisation_id: OrganisationId) -> QueryResult<Vec<Member>> {
+/// Which members of an organisation to read.
+#[derive(Clone, Copy, Debug)]
+pub enum MemberList {
+    /// Active ones by name (family, given, then membership id), `limit` of
+    /// them after member `after` (the keyset: the last one shown).
+    Active { after: Option<MembershipId>, limit: i64 },
+    /// The most recently ended, `limit` of them.
+    Past { limit: i64 },
+    /// One active member.
+    One(MembershipId),
+}
+
+/// Members of `organisation_id`, for those with a permit to see or change them.
+pub fn members(
+    conn: &mut AnyConnection,
+    permit: &Permit,
+    organisation_id: OrganisationId,
+    list: MemberList,
+) -> QueryResult<Vec<Member>> {
     if !permit.covers(Action::Change, &this(organisation_id)) {
         permit.require(Action::View, &this(organisation_id))?;
     }
-    members_of(conn, organisation_id)
-}
-
-/// Everyone who is or was a member (inside `identity`: for its own checks).
-pub(super) fn members_of(conn: &mut AnyConnection, organisation_id: OrganisationId) -> QueryResult<Vec<Member>> {
     use crate::db::schema::accounts as a;
     type Row =
         (MembershipId, AccountId, String, String, String, String, NaiveDateTime, Option<NaiveDateTime>, Option<String>);
-    let rows: Vec<Row> = m::table
+    let q = m::table
         .inner_join(a::table.on(a::id.eq(m::account_id)))
         .filter(m::organisation_id.eq(organisation_id))
         .select((m::id, a::id, a::family_name, a::given_name, a::identifier, m::role, m::since, m::until, m::services))
-        .order((m::until.is_not_null(), a::family_name, a::given_name, m::since.desc()))
-        .load(conn)?;
+        .into_boxed();
+    let q = match list {
+        MemberList::Active { after, limit } => {
+            let mut q = q.filter(m::until.is_null()).order((a::family_name, a::given_name, m::id)).limit(limit);
+            // The last member shown, by name: those after it (one of another organisation: from the start).
+            let at: Option<(String, String)> = match after {
+                Some(id) => m::table
+                    .inner_join(a::table.on(a::id.eq(m::account_id)))
+                    .filter(m::id.eq(id))
+                    .filter(m::organisation_id.eq(organisation_id))
+                    .select((a::family_name, a::given_name))
+                    .first(conn)
+                    .optional()?,
+                None => None,
+            };
+            if let (Some((family, given)), Some(id)) = (at, after) {
+                q = q.filter(
+                    a::family_name
+                        .gt(family.clone())
+                        .or(a::family_name.eq(family.clone()).and(a::given_name.gt(given.clone())))
+                        .or(a::family_name.eq(family).and(a::given_name.eq(given)).and(m::id.gt(id))),
+                );
+            }
+            q
+        }
+        MemberList::Past { limit } => {
+            q.filter(m::until.is_not_null()).order((m::until.desc(), m::id.desc())).limit(limit)
+        }
+        MemberList::One(id) => q.filter(m::id.eq(id)).filter(m::until.is_null()),
+    };
+    let rows: Vec<Row> = q.load(conn)?;
     Ok(rows
         .into_iter()
         .filter_map(|(membership_id, account_id, family, given, identifier, role, since, until, services)| {
@@ -377,6 +417,23 @@ pub(super) fn members_of(conn: &mut AnyConnection, organisation_id: Organisation
             })
         })
         .collect())
+}
+
+/// Whether the person with `identifier` is an active member of `organisation_id`.
+pub(super) fn is_member(
+    conn: &mut AnyConnection,
+    organisation_id: OrganisationId,
+    identifier: &str,
+) -> QueryResult<bool> {
+    use crate::db::schema::accounts as a;
+    let n: i64 = m::table
+        .inner_join(a::table.on(a::id.eq(m::account_id)))
+        .filter(m::organisation_id.eq(organisation_id))
+        .filter(m::until.is_null())
+        .filter(a::identifier.eq(identifier))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }
 
 /// Why a change to the members was refused.

@@ -11,7 +11,7 @@ use crate::catalog::model::{self as catalog, Service};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang};
-use crate::identity::organisations::{self, Member, MembersRefusal, Organisation, Role};
+use crate::identity::organisations::{self, Member, MemberList, MembersRefusal, Organisation, Role};
 use crate::kernel::{OrganisationId, Principal};
 use crate::paths;
 use crate::web::components::{Choice, Choices, Crumb, FieldErrors};
@@ -73,10 +73,10 @@ async fn operatore(
     let (permit, org) = organisation::permit(req, who, id, Action::Change).await?;
     let permit = Arc::new(permit);
     let p2 = permit.clone();
-    let found = with_conn(&req.state.pool, move |c| organisations::members(c, &p2, id))
+    let found = with_conn(&req.state.pool, move |c| organisations::members(c, &p2, id, MemberList::One(member)))
         .await?
         .into_iter()
-        .find(|m| m.membership_id == member && m.until.is_none())
+        .next()
         .ok_or(AppError::NotFound)?;
     if found.role != Role::Operatore {
         return Err(super::members::refused(MembersRefusal::OnlyOperatore, id));

@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args};
 use crate::identity::account;
 use crate::identity::invitations::{self, Event, InviteRefusal};
-use crate::identity::organisations::{self, Member, MembersRefusal, Organisation, Role};
+use crate::identity::organisations::{self, Member, MemberList, MembersRefusal, Organisation, Role};
 use crate::kernel::CodiceFiscale;
 use crate::kernel::Principal;
 use crate::kernel::{InvitationId, MembershipId, OrganisationId};
@@ -90,7 +90,7 @@ pub async fn invite(
     let role_typed: String = form.ruolo.unwrap_or_default().chars().take(40).collect();
     let step = form.passo.unwrap_or_default();
     if step == check_answers::CHANGE {
-        let mut data = organisation::load(&req, &who, permit, org).await?;
+        let mut data = organisation::load(&req, &who, permit, org, None, None).await?;
         data.invite = InviteValues { codice_fiscale: typed, role: role_typed, errors: FieldErrors::default() };
         return Ok(organisation::render(&req, StatusCode::OK, data));
     }
@@ -145,7 +145,7 @@ pub async fn invite(
                 Some(Err(InviteRefusal::AlreadyInvited)) => errors.add("codice_fiscale", "organisation-error-invited"),
                 _ => {}
             }
-            let mut data = organisation::load(&req, &who, permit, org).await?;
+            let mut data = organisation::load(&req, &who, permit, org, None, None).await?;
             data.invite = InviteValues { codice_fiscale: typed, role: role_typed, errors };
             Ok(organisation::render(&req, StatusCode::UNPROCESSABLE_ENTITY, data))
         }
@@ -306,10 +306,10 @@ async fn active_member(
     id: OrganisationId,
     member: MembershipId,
 ) -> AppResult<Member> {
-    with_conn(&req.state.pool, move |c| organisations::members(c, &permit, id))
+    with_conn(&req.state.pool, move |c| organisations::members(c, &permit, id, MemberList::One(member)))
         .await?
         .into_iter()
-        .find(|m| m.membership_id == member && m.until.is_none())
+        .next()
         .ok_or(AppError::NotFound)
 }
 

@@ -8,11 +8,13 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang, Lang};
 use crate::identity::invitations::{self, Invitation, State as InvitationState};
-use crate::identity::organisations::{self, Member, Organisation, Role};
+use crate::identity::organisations::{self, Member, MemberList, Organisation, Role};
 use crate::kernel::Principal;
 use crate::kernel::{AccountId, InvitationId, MembershipId, OrganisationId};
 use crate::paths;
-use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, SelectField, SuccessBanner, TableOrEmpty};
+use crate::web::components::{
+    Crumb, ErrorSummary, Field, FieldErrors, Pager, SelectField, SuccessBanner, TableOrEmpty,
+};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
@@ -45,7 +47,17 @@ pub async fn permit(
 #[derive(Clone)]
 pub struct OrganisationView {
     pub organisation: Organisation,
+    /// A page of the active members, by name.
     pub members: Vec<Member>,
+    /// Where the members' next page starts; whether this is not the first.
+    pub next_members: Option<MembershipId>,
+    pub later_members: bool,
+    /// How many active members manage it (whether one more can leave).
+    pub managers: usize,
+    /// The most recently ended memberships.
+    pub past: Vec<Member>,
+    /// The member a banner confirms a change for (wherever they are in the list).
+    pub changed: Option<Member>,
     pub invitations: Vec<Invitation>,
     pub me: AccountId,
     pub invite: InviteValues,
@@ -68,6 +80,8 @@ pub struct OrganisationQuery {
     services_changed: Option<MembershipId>,
     /// `?invito={id}`: the invitation just sent.
     invito: Option<InvitationId>,
+    /// `?membri_dopo={member}`: the members' page after this one.
+    membri_dopo: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -90,28 +104,53 @@ impl Default for InviteValues {
 
 /// Why a member's row offers no "Rimuovi": the same rules the removal keeps
 /// (`organisations::remove`), said before anyone meets a 409.
-fn not_removable(m: &Member, active: &[Member], me: AccountId) -> Option<&'static str> {
+fn not_removable(m: &Member, managers: usize, me: AccountId) -> Option<&'static str> {
     if m.role == Role::LegaleRappresentante && m.account_id != me {
         return Some("organisation-remove-representative-only-self");
     }
-    let others_manage = active.iter().any(|o| o.membership_id != m.membership_id && o.role.manages());
-    (m.role.manages() && !others_manage).then_some("organisation-remove-last-manager")
+    (m.role.manages() && managers <= 1).then_some("organisation-remove-last-manager")
 }
 
+/// Active members on a page of the organisation's; the most recently ended shown.
+const MEMBERS_PAGE: i64 = 50;
+const PAST_SHOWN: i64 = 50;
+
+/// The page's data, its members' page starting after member `after`; `changed`: a member to confirm a change for.
 pub async fn load(
     req: &PageRequest,
     who: &Principal,
     permit: Permit,
     organisation: Organisation,
+    after: Option<MembershipId>,
+    changed: Option<MembershipId>,
 ) -> AppResult<OrganisationView> {
     let (id, now) = (organisation.id, req.state.clock.now());
-    let (members, invitations) = with_conn(&req.state.pool, move |c| {
-        Ok((organisations::members(c, &permit, id)?, invitations::of_organisation(c, id, now)?))
+    let (mut members, past, managers, changed, invitations) = with_conn(&req.state.pool, move |c| {
+        let page = MemberList::Active { after, limit: MEMBERS_PAGE + 1 };
+        let changed = match changed {
+            Some(member) => organisations::members(c, &permit, id, MemberList::One(member))?.into_iter().next(),
+            None => None,
+        };
+        Ok((
+            organisations::members(c, &permit, id, page)?,
+            organisations::members(c, &permit, id, MemberList::Past { limit: PAST_SHOWN })?,
+            organisations::managers(c, id)?.len(),
+            changed,
+            invitations::of_organisation(c, id, now)?,
+        ))
     })
     .await?;
+    let page = usize::try_from(MEMBERS_PAGE).unwrap_or(usize::MAX);
+    let next_members = (members.len() > page).then(|| members[page - 1].membership_id);
+    members.truncate(page);
     Ok(OrganisationView {
         organisation,
         members,
+        next_members,
+        later_members: after.is_some(),
+        managers,
+        past,
+        changed,
         invitations,
         me: who.actor.account_id,
         invite: InviteValues::default(),
@@ -129,7 +168,9 @@ pub async fn page(
     Query(q): Query<OrganisationQuery>,
 ) -> AppResult<Response> {
     let (permit, organisation) = permit(&req, &who, id, Action::View).await?;
-    let mut data = load(&req, &who, permit, organisation).await?;
+    // A cursor that does not parse starts from the first page.
+    let after = q.membri_dopo.as_deref().and_then(|s| s.parse::<i64>().ok()).map(MembershipId::new);
+    let mut data = load(&req, &who, permit, organisation, after, q.role_changed.or(q.services_changed)).await?;
     data.role_changed = q.role_changed;
     data.services_changed = q.services_changed;
     data.invited = q.invito;
@@ -201,17 +242,21 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
     let lang = use_lang();
     let org = data.organisation.clone();
     let id = org.id;
-    let (active, past): (Vec<Member>, Vec<Member>) = data.members.into_iter().partition(|m| m.until.is_none());
-    // Only a member shown on the page is confirmed: another id says nothing.
-    let confirmed = data.role_changed.and_then(|changed| active.iter().find(|m| m.membership_id == changed)).map(|m| {
+    let (active, past) = (data.members, data.past);
+    let members_pages = (
+        data.later_members.then(|| format!("{}#members-heading", paths::organisation(id))),
+        data.next_members.map(|after| format!("{}?membri_dopo={after}#members-heading", paths::organisation(id))),
+    );
+    // Only an active member of this organisation is confirmed: another id says nothing.
+    let changed = data.changed.clone();
+    let confirmed = changed.as_ref().filter(|m| data.role_changed == Some(m.membership_id)).map(|m| {
         let text = t_args("organisation-role-changed", &[("name", m.name.clone()), ("role", t(m.role.name_key()))]);
         view! { <SuccessBanner text/> }
     });
-    let services_confirmed =
-        data.services_changed.and_then(|changed| active.iter().find(|m| m.membership_id == changed)).map(|m| {
-            let words = services_in_words(&m.services, lang);
-            view! { <SuccessBanner text=t_args("member-services-changed", &[("name", m.name.clone()), ("services", words)])/> }
-        });
+    let services_confirmed = changed.filter(|m| data.services_changed == Some(m.membership_id)).map(|m| {
+        let words = services_in_words(&m.services, lang);
+        view! { <SuccessBanner text=t_args("member-services-changed", &[("name", m.name.clone()), ("services", words)])/> }
+    });
     // Likewise only an invitation of this organisation still waiting.
     let invited = data.invited.and_then(|sent| data.invitations.iter().find(|i| i.id == sent)).map(|i| {
         let args = [
@@ -224,7 +269,7 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
     let members: Vec<Vec<AnyView>> = active
         .iter()
         .map(|m| {
-            let remove = match not_removable(m, &active, data.me) {
+            let remove = match not_removable(m, data.managers, data.me) {
                 Some(why) => view! { <span class="hint">{t(why)}</span> }.into_any(),
                 None => {
                     let href = paths::member_remove(id, m.membership_id);
@@ -295,6 +340,7 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
                     columns=&["organisation-col-person", "organisation-col-role", "organisation-col-since", "organisation-col-actions"]
                     cells=members
                 />
+                <Pager label=t("organisation-members-pages") first=members_pages.0 next=members_pages.1/>
             </section>
             <section aria-labelledby="invite-heading" class="card">
                 <h2 id="invite-heading">{t("organisation-invite")}</h2>

@@ -249,3 +249,47 @@ async fn the_helpdesk_queues_page_by_keyset_and_count_everything_waiting() {
     let mut m = crate::common::people::luca(&app).await;
     assert_eq!(m.get(&next).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_organisations_members_page_by_name_each_once() {
+    let app = crate::organisations::with_registry().await;
+    let (mut g, org) = crate::organisations::giulia_with_company(&app).await;
+    let now = app.state.clock.now();
+    let org_id = servizi_lavoro::kernel::OrganisationId::new(org);
+    with_conn(&app.state.pool, move |c| servizi_lavoro::profiles::demo::add_operators(c, org_id, 120, now))
+        .await
+        .expect("operatori");
+    // Every member once (Giulia and 120 operatori, all called "Operatore Scala": the id breaks the tie).
+    let (mut seen, mut next, mut pages) = (Vec::new(), Some(format!("/profili/organizzazioni/{org}")), 0);
+    while let Some(path) = next {
+        let page = g.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let section = page
+            .body
+            .split("id=\"members-heading\"")
+            .nth(1)
+            .unwrap_or("")
+            .split("id=\"invite-heading\"")
+            .next()
+            .unwrap_or("")
+            .to_string();
+        // Each operatore's role form, once per row.
+        let ids: Vec<i64> = section
+            .split("/membri/")
+            .skip(1)
+            .filter(|s| s.contains("/ruolo\""))
+            .filter_map(|s| s.split('/').next()?.parse().ok())
+            .collect();
+        seen.extend(ids);
+        next = rows_and_next(&section, "/none/").1;
+        pages += 1;
+    }
+    assert_eq!(pages, 3, "121 members, 50 a page");
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(seen, sorted, "the same name: by membership, each once");
+    assert_eq!(seen.len(), 120);
+    // A cursor that is not a member of this organisation starts from the first page.
+    assert_eq!(g.get(&format!("/profili/organizzazioni/{org}?membri_dopo=abc")).await.status, StatusCode::OK);
+}
