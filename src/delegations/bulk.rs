@@ -3,7 +3,7 @@
 //! as the form checks one; the lines left out are reported by number with
 //! every reason, and kept with the batch so the report can be read again.
 use super::asking::{self, Requester, Terms};
-use super::requests::{self, DelegaRequest, NewRequest};
+use super::requests::{self, NewRequest};
 use crate::db::schema::delega_request_batches as b;
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
@@ -172,17 +172,19 @@ pub fn send(
     Ok(id)
 }
 
-/// A batch, and the requests it made (in the file's order).
-pub fn find(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<Option<(Batch, Vec<DelegaRequest>)>> {
-    let row: Option<(i64, AccountId, NaiveDateTime, i32, String)> = b::table
+/// A batch sent, as its report shows it (the requests it made: [`requests::of_batch`]).
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Batch>> {
+    let row: Option<(AccountId, NaiveDateTime, i32, String)> = b::table
         .find(id)
-        .select((b::id, b::requester_account_id, b::created_at, b::lines, b::rejected))
+        .select((b::requester_account_id, b::created_at, b::lines, b::rejected))
         .first(conn)
         .optional()?;
-    let Some((id, requester, created_at, lines, rejected)) = row else { return Ok(None) };
-    let rejected = serde_json::from_str(&rejected).unwrap_or_default();
-    let sent = requests::of_batch(conn, id, now)?;
-    Ok(Some((Batch { requester, created_at, lines, rejected }, sent)))
+    Ok(row.map(|(requester, created_at, lines, rejected)| Batch {
+        requester,
+        created_at,
+        lines,
+        rejected: serde_json::from_str(&rejected).unwrap_or_default(),
+    }))
 }
 
 #[cfg(test)]

@@ -151,11 +151,15 @@ pub async fn report(
     axum::extract::Query(q): axum::extract::Query<DoneQuery>,
 ) -> AppResult<Response> {
     let (now, name) = (req.state.clock.now(), who.actor.full_name());
-    let found = with_conn(&req.state.pool, move |c| bulk::find(c, id, now)).await?;
-    let (batch, requests) = found.ok_or(AppError::NotFound)?;
+    let batch = with_conn(&req.state.pool, move |c| bulk::find(c, id)).await?.ok_or(AppError::NotFound)?;
     let resource = Resource::RequestBatch { id, requester: batch.requester };
     access::require(&req, Action::View, &resource, &paths::client_request_batch(id)).await?;
-    let sent = with_conn(&req.state.pool, move |c| request_pages::named(c, requests.clone(), &name)).await?;
+    // Its requests only once the report is known to be the reader's.
+    let sent = with_conn(&req.state.pool, move |c| {
+        let requests = super::requests::of_batch(c, id, now)?;
+        request_pages::named(c, requests, &name)
+    })
+    .await?;
     let done = q.esito.as_deref() == Some("inviato");
     Ok(req.render(StatusCode::OK, move || view! { <ReportPage batch sent done/> }.into_any()))
 }

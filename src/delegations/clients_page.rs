@@ -88,13 +88,10 @@ async fn load(
     let now = req.state.clock.now();
     let today = italian_day(now);
     let filter = q.filter(today);
-    let mut rows =
+    let rows =
         with_conn(&req.state.pool, move |c| clients::page(c, &permit, &delegate, &filter, after, now, limit + 1))
             .await?;
-    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next = more.then(|| rows.last().map(|r| After { ends_on: r.ends_on, id: r.delega })).flatten();
-    Ok((rows, next))
+    Ok(crate::web::components::split_page(rows, limit, |r| After { ends_on: r.ends_on, id: r.delega }))
 }
 
 /// What one can do for a client from the row: act for them (a delega in

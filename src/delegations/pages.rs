@@ -17,7 +17,9 @@ use crate::kernel::DelegaId;
 use crate::kernel::OrganisationId;
 use crate::kernel::{Credential, Principal};
 use crate::paths;
-use crate::web::components::{Crumb, ErrorSummary, Field, FieldErrors, Pager, SuccessBanner, TableOrEmpty};
+use crate::web::components::{
+    id_cursor, split_page, Crumb, ErrorSummary, Field, FieldErrors, Pager, SuccessBanner, TableOrEmpty,
+};
 use crate::web::format::{format_date, format_when, format_when_times};
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
@@ -59,7 +61,7 @@ impl ListQuery {
 
 /// A cursor as the address carries it; one that does not parse starts from the first page.
 fn cursor(typed: &Option<String>) -> Option<DelegaId> {
-    typed.as_deref().and_then(|s| s.parse::<i64>().ok()).map(DelegaId::new)
+    id_cursor(typed.as_deref()).map(DelegaId::new)
 }
 
 /// Deleghe on each list's page.
@@ -80,14 +82,6 @@ pub struct Lists {
     pub errors: FieldErrors,
     /// Deleghe intermediaries asked of this person or of the organisations they manage.
     pub requests: Vec<super::request_pages::Listed>,
-}
-
-/// A page's worth, and where the next page starts (one more row was read to know).
-fn paged(mut rows: Vec<Delega>) -> (Vec<Delega>, Option<DelegaId>) {
-    let more = rows.len() > usize::try_from(PAGE).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(PAGE).unwrap_or(usize::MAX));
-    let next = if more { rows.last().map(|d| d.id) } else { None };
-    (rows, next)
 }
 
 pub async fn load(req: &PageRequest, who: &Principal, query: ListQuery) -> AppResult<Lists> {
@@ -115,8 +109,8 @@ pub async fn load(req: &PageRequest, who: &Principal, query: ListQuery) -> AppRe
         Ok((model::given(c, account, &ids, now, window.before(given_before))?, received, pending, requests))
     })
     .await?;
-    let (given, next_given) = paged(given);
-    let (received, next_received) = paged(received);
+    let (given, next_given) = split_page(given, PAGE, |d| d.id);
+    let (received, next_received) = split_page(received, PAGE, |d| d.id);
     Ok(Lists { requests, given, received, next_given, next_received, pending, query, ..Lists::default() })
 }
 

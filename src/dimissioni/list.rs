@@ -13,7 +13,7 @@ use crate::identity::organisations;
 use crate::kernel::{AccountId, OrganisationId};
 use crate::kernel::{Principal, Profile, Role, Subject};
 use crate::paths;
-use crate::web::components::{Pager, TableOrEmpty};
+use crate::web::components::{id_cursor, split_page, Pager, TableOrEmpty};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
@@ -38,19 +38,6 @@ pub struct SearchQuery {
 /// Modules on a page; the CSV has at most [`CSV_MAX`] (a search by dates narrows it).
 const PAGE: i64 = 50;
 const CSV_MAX: i64 = 50_000;
-
-/// A cursor as the address carries it; one that does not parse starts from the first page.
-fn cursor(typed: &Option<String>) -> Option<i64> {
-    typed.as_deref().and_then(|s| s.parse().ok())
-}
-
-/// A page's worth, and where the next page starts (one more row was read to know).
-fn paged(mut modules: Vec<Modulo>) -> (Vec<Modulo>, Option<i64>) {
-    let page = usize::try_from(PAGE).unwrap_or(usize::MAX);
-    let more = modules.len() > page;
-    modules.truncate(page);
-    (modules.clone(), if more { modules.last().map(|m| m.id) } else { None })
-}
 
 impl SearchQuery {
     /// This search's address with its cursors at `list` and `province`.
@@ -289,11 +276,11 @@ impl OwnedScope {
 
 /// `GET /dimissioni-volontarie`.
 pub async fn page(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>) -> AppResult<Response> {
-    let (list_at, province_at) = (cursor(&q.prima), cursor(&q.provincia_prima));
+    let (list_at, province_at) = (id_cursor(q.prima.as_deref()), id_cursor(q.provincia_prima.as_deref()));
     let province = province_view(&req, &who, Window { before: province_at, limit: PAGE + 1 }).await?;
     let (province, province_next) = match province {
         Some((office, modules)) => {
-            let (modules, next) = paged(modules);
+            let (modules, next) = split_page(modules, PAGE, |m| m.id);
             (Some((office, modules)), next)
         }
         None => (None, None),
@@ -316,7 +303,7 @@ pub async fn page(req: PageRequest, who: Principal, Query(q): Query<SearchQuery>
         q.al.clone().unwrap_or_default().chars().take(10).collect(),
     );
     let may_retrieve = matches!(view, View::Sent { .. });
-    let (modules, next) = paged(modules);
+    let (modules, next) = split_page(modules, PAGE, |m| m.id);
     // Each list's next page keeps the other where it is.
     let pages =
         (list_at.map(|_| q.href(None, province_at, "moduli")), next.map(|id| q.href(Some(id), province_at, "moduli")));

@@ -8,7 +8,7 @@ use crate::mail::outbox;
 use crate::paths;
 use crate::profiles::applications::{self, Application};
 use crate::web::components::form::{ErrorSummary, FieldErrors, TextareaField};
-use crate::web::components::{Crumb, Pager, SuccessBanner, TableOrEmpty};
+use crate::web::components::{id_cursor, split_page, Crumb, Pager, SuccessBanner, TableOrEmpty};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
@@ -180,10 +180,9 @@ pub async fn queue_page(page: PageRequest, Query(q): Query<QueueQuery>) -> AppRe
         _ => None,
     };
     let p = permit(&page, Action::View, Resource::HelpdeskQueue).await?;
-    // A cursor that does not parse starts that queue from its first page.
-    let cursor = |s: &Option<String>| s.as_deref().and_then(|s| s.parse::<i64>().ok());
-    let (requests_at, applications_at) = (cursor(&q.richieste_dopo), cursor(&q.domande_prima));
-    let (mut requests, requests_waiting, decisions, mut applications, applications_waiting) =
+    let (requests_at, applications_at) =
+        (id_cursor(q.richieste_dopo.as_deref()), id_cursor(q.domande_prima.as_deref()));
+    let (requests, requests_waiting, decisions, applications, applications_waiting) =
         with_conn(&page.state.pool, move |c| {
             Ok((
                 model::queue(c, &p, requests_at, PAGE + 1)?,
@@ -194,11 +193,8 @@ pub async fn queue_page(page: PageRequest, Query(q): Query<QueueQuery>) -> AppRe
             ))
         })
         .await?;
-    let page_len = usize::try_from(PAGE).unwrap_or(usize::MAX);
-    let requests_next = (requests.len() > page_len).then(|| requests[page_len - 1].id.get());
-    requests.truncate(page_len);
-    let applications_next = (applications.len() > page_len).then(|| applications[page_len - 1].id.get());
-    applications.truncate(page_len);
+    let (requests, requests_next) = split_page(requests, PAGE, |u| u.id.get());
+    let (applications, applications_next) = split_page(applications, PAGE, |a| a.id.get());
     // Each queue's next page keeps the other where it is.
     let requests_pages = (
         requests_at.map(|_| console_href(None, applications_at, "queue-heading")),

@@ -13,7 +13,9 @@ use crate::paths;
 use crate::support::cases::{self, Case, Event, State};
 use crate::support::Conversation;
 use crate::web::are_you_sure::AreYouSure;
-use crate::web::components::{CheckboxField, Crumb, ErrorSummary, FieldErrors, Pager, TableOrEmpty, TextareaField};
+use crate::web::components::{
+    split_page, CheckboxField, Crumb, ErrorSummary, FieldErrors, Pager, TableOrEmpty, TextareaField,
+};
 use crate::web::format::format_when;
 use crate::web::layout::Page;
 use crate::web::render::{FormData, PageRequest};
@@ -104,11 +106,8 @@ pub async fn queue(page: PageRequest, Query(q): Query<QueueQuery>) -> AppResult<
     let (st, w) = (State::parse(&state), words.clone());
     // A boundary that does not parse starts from the first page.
     let after = q.dopo.as_deref().and_then(cases::QueueAfter::parse);
-    let mut list = with_conn(&page.state.pool, move |c| cases::queue(c, st, &w, after, PAGE + 1)).await?;
-    let page_len = usize::try_from(PAGE).unwrap_or(usize::MAX);
-    let more = list.len() > page_len;
-    list.truncate(page_len);
-    let next = if more { list.last().map(|c| cases::QueueAfter { updated_at: c.updated_at, id: c.id }) } else { None };
+    let list = with_conn(&page.state.pool, move |c| cases::queue(c, st, &w, after, PAGE + 1)).await?;
+    let (list, next) = split_page(list, PAGE, |c| cases::QueueAfter { updated_at: c.updated_at, id: c.id });
     let later = after.is_some();
     Ok(page.render(StatusCode::OK, move || view! { <QueuePage list state q=words later next/> }.into_any()))
 }

@@ -13,7 +13,7 @@ use crate::identity::organisations::{self, Organisation};
 use crate::kernel::{AccountId, OrganisationId};
 use crate::kernel::{Credential, Principal};
 use crate::paths;
-use crate::web::components::{Crumb, Pager, TableOrEmpty};
+use crate::web::components::{id_cursor, split_page, Crumb, Pager, TableOrEmpty};
 use crate::web::layout::Page;
 use crate::web::render::PageRequest;
 use axum::extract::Path;
@@ -230,12 +230,9 @@ async fn load_organisation(
 ) -> AppResult<OrganisationHistory> {
     let (_, organisation) = super::organisation::permit(req, who, id, Action::View).await?;
     let lang = req.lang;
-    let page = usize::try_from(limit).unwrap_or(usize::MAX);
     Ok(with_conn(&req.state.pool, move |c| {
         // One more than asked: whether there is a next page.
-        let mut found = access::about_organisation(c, id, before, limit + 1)?;
-        let next = if found.len() > page { found.get(page - 1).map(|(id, _)| *id) } else { None };
-        found.truncate(page);
+        let (found, next) = split_page(access::about_organisation(c, id, before, limit + 1)?, limit, |(id, _)| *id);
         let actions: Vec<AuditEvent> = found.into_iter().map(|(_, e)| e).collect();
         let ids: Vec<AccountId> = actions.iter().filter_map(|e| e.actor_account_id).collect();
         let actors = account::names(c, &ids)?.into_iter().collect();
@@ -300,7 +297,7 @@ pub async fn organisation_page(
     axum::extract::Query(q): axum::extract::Query<PageQuery>,
 ) -> AppResult<Response> {
     // A cursor that does not parse starts from the first page.
-    let before = q.prima.as_deref().and_then(|s| s.parse().ok());
+    let before = id_cursor(q.prima.as_deref());
     let history = load_organisation(&req, &who, id, before, ORG_PAGE).await?;
     Ok(req.render(StatusCode::OK, move || view! { <OrganisationActivityPage history/> }.into_any()))
 }

@@ -3,7 +3,6 @@
 //! invitations sent, and a form to invite a colleague. Only its legali
 //! rappresentanti and amministratori get here; to anyone else it does not exist.
 use crate::access::{self, Action, Permit, Resource};
-use crate::catalog::model as catalog;
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args, use_lang, Lang};
@@ -13,7 +12,7 @@ use crate::kernel::Principal;
 use crate::kernel::{AccountId, InvitationId, MembershipId, OrganisationId};
 use crate::paths;
 use crate::web::components::{
-    Crumb, ErrorSummary, Field, FieldErrors, Pager, SelectField, SuccessBanner, TableOrEmpty,
+    id_cursor, split_page, Crumb, ErrorSummary, Field, FieldErrors, Pager, SelectField, SuccessBanner, TableOrEmpty,
 };
 use crate::web::format::format_when;
 use crate::web::layout::Page;
@@ -125,7 +124,7 @@ pub async fn load(
     changed: Option<MembershipId>,
 ) -> AppResult<OrganisationView> {
     let (id, now) = (organisation.id, req.state.clock.now());
-    let (mut members, past, managers, changed, invitations) = with_conn(&req.state.pool, move |c| {
+    let (members, past, managers, changed, invitations) = with_conn(&req.state.pool, move |c| {
         let page = MemberList::Active { after, limit: MEMBERS_PAGE + 1 };
         let changed = match changed {
             Some(member) => organisations::members(c, &permit, id, MemberList::One(member))?.into_iter().next(),
@@ -140,9 +139,7 @@ pub async fn load(
         ))
     })
     .await?;
-    let page = usize::try_from(MEMBERS_PAGE).unwrap_or(usize::MAX);
-    let next_members = (members.len() > page).then(|| members[page - 1].membership_id);
-    members.truncate(page);
+    let (members, next_members) = split_page(members, MEMBERS_PAGE, |m| m.membership_id);
     Ok(OrganisationView {
         organisation,
         members,
@@ -169,7 +166,7 @@ pub async fn page(
 ) -> AppResult<Response> {
     let (permit, organisation) = permit(&req, &who, id, Action::View).await?;
     // A cursor that does not parse starts from the first page.
-    let after = q.membri_dopo.as_deref().and_then(|s| s.parse::<i64>().ok()).map(MembershipId::new);
+    let after = id_cursor(q.membri_dopo.as_deref()).map(MembershipId::new);
     let mut data = load(&req, &who, permit, organisation, after, q.role_changed.or(q.services_changed)).await?;
     data.role_changed = q.role_changed;
     data.services_changed = q.services_changed;
@@ -213,11 +210,7 @@ fn RoleCell(org: OrganisationId, member: Member) -> impl IntoView {
 pub fn services_in_words(services: &Option<Vec<String>>, lang: Lang) -> String {
     match services {
         None => lang.t("member-services-all"),
-        Some(list) => list
-            .iter()
-            .map(|slug| catalog::name_of(slug, lang).unwrap_or_else(|| slug.clone()))
-            .collect::<Vec<_>>()
-            .join(", "),
+        Some(_) => crate::delegations::model::services_line(services, lang),
     }
 }
 

@@ -13,6 +13,6 @@ pub use choices::{Choice, Choices, Control};
 pub use confirmation::{ConfirmationPanel, SuccessBanner, WhatNext};
 pub use form::{CheckboxField, ErrorSummary, Field, FieldErrors, SelectField, TextareaField};
 pub use lang_switch::LangSwitch;
-pub use pager::Pager;
+pub use pager::{id_cursor, split_page, Pager};
 pub use summary::{Answer, SummaryList};
 pub use table::TableOrEmpty;
