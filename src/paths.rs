@@ -1,7 +1,7 @@
 //! Every address of the portal, defined once: the routes are built from these
 //! and every link uses them. `{name}` marks a parameter (axum syntax); the
 //! functions below fill them in.
-use crate::kernel::ids::{ApplicationId, DelegaId, ForeignUserId, InvitationId, MembershipId, OrganisationId};
+use crate::kernel::ids::{ApplicationId, DelegaId, ForeignUserId, GroupId, InvitationId, MembershipId, OrganisationId};
 pub const HOME: &str = "/";
 pub const HEALTH: &str = "/healthz";
 pub const READY: &str = "/readyz";
@@ -57,6 +57,12 @@ pub const ORGANISATION_REVOKE: &str = "/profili/organizzazioni/{id}/inviti/{invi
 pub const MEMBER_ROLE: &str = "/profili/organizzazioni/{id}/membri/{member}/ruolo";
 pub const MEMBER_REMOVE: &str = "/profili/organizzazioni/{id}/membri/{member}/rimuovi";
 pub const MEMBER_SERVICES: &str = "/profili/organizzazioni/{id}/membri/{member}/servizi";
+pub const ORGANISATION_GROUPS: &str = "/profili/organizzazioni/{id}/gruppi";
+pub const ORGANISATION_GROUP: &str = "/profili/organizzazioni/{id}/gruppi/{group}";
+pub const GROUP_MEMBERS: &str = "/profili/organizzazioni/{id}/gruppi/{group}/operatori";
+pub const GROUP_CLIENTS: &str = "/profili/organizzazioni/{id}/gruppi/{group}/clienti";
+pub const GROUP_CLIENT_REMOVE: &str = "/profili/organizzazioni/{id}/gruppi/{group}/clienti/rimuovi";
+pub const GROUP_DELETE: &str = "/profili/organizzazioni/{id}/gruppi/{group}/elimina";
 pub const ORGANISATION_ACTIVITY: &str = "/profili/organizzazioni/{id}/attivita";
 pub const ORGANISATION_ACTIVITY_CSV: &str = "/profili/organizzazioni/{id}/attivita.csv";
 
@@ -263,6 +269,15 @@ pub fn member_remove(id: OrganisationId, member: MembershipId) -> String {
 
 pub fn member_services(id: OrganisationId, member: MembershipId) -> String {
     fill(&fill(MEMBER_SERVICES, "id", &id.to_string()), "member", &member.to_string())
+}
+
+pub fn organisation_groups(id: OrganisationId) -> String {
+    fill(ORGANISATION_GROUPS, "id", &id.to_string())
+}
+
+/// A work group's page, or one of its actions (`ORGANISATION_GROUP`, `GROUP_MEMBERS`…).
+pub fn group_at(template: &str, id: OrganisationId, group: GroupId) -> String {
+    fill(&fill(template, "id", &id.to_string()), "group", &group.to_string())
 }
 
 pub fn organisation_activity(id: OrganisationId) -> String {

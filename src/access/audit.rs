@@ -21,10 +21,14 @@ pub enum AuditAction {
     RemoveMember,
     /// An operatore given only some services, or all of them again.
     ChangeServices,
+    /// A work group made, its operatori or clients changed, or deleted.
+    CreateGroup,
+    ChangeGroup,
+    DeleteGroup,
 }
 
 impl AuditAction {
-    const CHANGES: [AuditAction; 8] = [
+    const CHANGES: [AuditAction; 11] = [
         AuditAction::Associate,
         AuditAction::Invite,
         AuditAction::RevokeInvitation,
@@ -33,6 +37,9 @@ impl AuditAction {
         AuditAction::ChangeRole,
         AuditAction::RemoveMember,
         AuditAction::ChangeServices,
+        AuditAction::CreateGroup,
+        AuditAction::ChangeGroup,
+        AuditAction::DeleteGroup,
     ];
 
     /// The stored code (also the end of its message key, `activity-action-…`).
@@ -47,6 +54,9 @@ impl AuditAction {
             AuditAction::ChangeRole => "change-role",
             AuditAction::RemoveMember => "remove-member",
             AuditAction::ChangeServices => "change-services",
+            AuditAction::CreateGroup => "create-group",
+            AuditAction::ChangeGroup => "change-group",
+            AuditAction::DeleteGroup => "delete-group",
         }
     }
 

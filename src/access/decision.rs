@@ -128,6 +128,8 @@ pub enum Resource<'a> {
         delegate: &'a str,
         for_organisation: bool,
         manages_subject: bool,
+        /// Held by an organisation (a studio), not by the person `delegate` names.
+        held: Option<Holding>,
     },
     /// A delega asked for by an intermediary (`requester`) of a client: a
     /// person (`client` is their codice fiscale) or an organisation the
@@ -144,9 +146,12 @@ pub enum Resource<'a> {
         requester: AccountId,
     },
     /// The subjects one may act for through deleghe received (`/clienti`):
-    /// `delegate` is the codice fiscale the deleghe are addressed to.
+    /// `delegate` is the codice fiscale the deleghe are addressed to; an
+    /// organisation's list (`holder`) is its members', with the principal's
+    /// role in it now (none: not a member).
     Clients {
         delegate: &'a str,
+        holder: Option<(OrganisationId, Option<MemberRole>)>,
     },
     /// An employment relationship from the Comunicazioni Obbligatorie, looked
     /// up by a soggetto abilitato for a worker: `employer` is the employer's
@@ -181,10 +186,32 @@ impl Resource<'_> {
             Resource::Resignations(listing) => listing.code(),
             Resource::Rapporto { id, .. } => format!("relationship:{id}"),
             // Whose list it is goes in the actor's column, not here.
-            Resource::Clients { .. } => "clients:own".into(),
+            Resource::Clients { holder: None, .. } => "clients:own".into(),
+            Resource::Clients { holder: Some((id, _)), .. } => format!("org:{id}/clients"),
             Resource::DelegaRequest { id, .. } => format!("delega-request:{id}"),
             Resource::RequestBatch { id, .. } => format!("delega-request-batch:{id}"),
         }
+    }
+}
+
+/// A delega an organisation holds, as it stands for the principal now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Holding {
+    /// Their role in the holding organisation (none: not a member).
+    pub role: Option<MemberRole>,
+    /// Whether their work groups give them the delega's client.
+    pub assigned: bool,
+}
+
+impl Holding {
+    /// Managers act for every client; an operatore for those of their groups.
+    pub fn acts(self) -> bool {
+        self.role.is_some_and(|r| r.manages() || self.assigned)
+    }
+
+    /// Answering or renouncing for the organisation: those who manage it.
+    pub fn answers(self) -> bool {
+        self.role.is_some_and(MemberRole::manages)
     }
 }
 
@@ -427,12 +454,23 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         // Deleghe are addressed to the codice fiscale SPID and CIE vouch for:
         // one's own client list only, by that.
         // Asking a client for a delega adds to it: a strong act.
-        (Action::View | Action::Change, Resource::Clients { delegate }) => {
+        // An organisation's: its members acting for it; asking, those who manage it.
+        (Action::View | Action::Change, Resource::Clients { delegate, holder }) => {
             if !matches!(who.actor.credential, Credential::Spid | Credential::Cie) {
                 return Err(Denial::Credential { allowed: vec![Credential::Spid, Credential::Cie] });
             }
-            if who.actor.identifier != *delegate {
-                return Err(Denial::NotYours);
+            match holder {
+                Some((id, role)) => {
+                    let acting_for = matches!(who.organisation(), Some((o, _)) if o == *id);
+                    if !acting_for || role.is_none() {
+                        return Err(Denial::NotYours);
+                    }
+                    if action == Action::Change {
+                        manages(*role)?;
+                    }
+                }
+                None if who.actor.identifier != *delegate => return Err(Denial::NotYours),
+                None => {}
             }
             if action == Action::Change {
                 strong(who, MANAGE_LEVEL)?;
@@ -568,16 +606,22 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         // A delega: both sides see it; the grantor's side (the grantor, or
         // whoever manages the organisation it is for) revokes and approves;
         // only the delegate answers, renounces, asks and acts through it.
-        (action, Resource::Delega { grantor, delegate, for_organisation, manages_subject, .. }) => {
+        (action, Resource::Delega { grantor, delegate, for_organisation, manages_subject, held, .. }) => {
             // An organisation's delega: whoever manages it now (a manager who
             // left keeps nothing); one's own: the grantor.
             let grantor_side = if *for_organisation { *manages_subject } else { *grantor == who.actor.account_id };
-            let delegate_side =
-                matches!(who.actor.credential, Credential::Spid | Credential::Cie) && who.actor.identifier == *delegate;
+            // One held by an organisation: its members who may act for the
+            // client (never by the codice fiscale: a sole trader's studio has its owner's).
+            let delegate_side = matches!(who.actor.credential, Credential::Spid | Credential::Cie)
+                && match held {
+                    Some(h) => h.acts(),
+                    None => who.actor.identifier == *delegate,
+                };
             let ok = match action {
                 Action::View => grantor_side || delegate_side,
                 Action::Change => grantor_side,
-                Action::Decide | Action::Switch => delegate_side,
+                Action::Decide => delegate_side && held.is_none_or(|h| h.answers()),
+                Action::Switch => delegate_side,
                 Action::Enter => return Err(Denial::NotApplicable),
             };
             if ok {

@@ -25,7 +25,8 @@ pub use audit::{
     about_organisation, by_actor, in_runs, recent, record, under_delega, AuditAction, AuditEvent, Outcome,
 };
 pub use decision::{
-    authorize, Action, DelegaLimit, Denial, Listing, Requirements, Resource, DIMISSIONI, HELPDESK_LEVEL, MANAGE_LEVEL,
+    authorize, Action, DelegaLimit, Denial, Holding, Listing, Requirements, Resource, DIMISSIONI, HELPDESK_LEVEL,
+    MANAGE_LEVEL,
 };
 pub use reference::{describe, Described, Names, ResourceRef};
 

@@ -31,6 +31,8 @@ pub enum ResourceRef {
     Membership,
     /// A member of an organisation (a role changed, a member removed).
     Member(OrganisationId),
+    /// A work group of an organisation (made, changed, deleted).
+    Group(OrganisationId),
     /// An invitation, with the organisation that sent it when the code says so.
     Invitation(Option<OrganisationId>),
     /// The company a person associated as its legale rappresentante (by codice fiscale).
@@ -65,6 +67,8 @@ impl ResourceRef {
                     org(id).map_or_else(unknown, ResourceRef::OrganisationResignations)
                 }
                 Some((id, part)) if part.starts_with("member:") => org(id).map_or_else(unknown, ResourceRef::Member),
+                Some((id, part)) if part.starts_with("group:") => org(id).map_or_else(unknown, ResourceRef::Group),
+                Some((_, "clients")) => ResourceRef::Clients,
                 Some((id, part)) if part.starts_with("invitation:") => {
                     org(id).map_or_else(unknown, |o| ResourceRef::Invitation(Some(o)))
                 }
@@ -118,6 +122,7 @@ impl Names {
                 | ResourceRef::DelegaGrant(Some(id))
                 | ResourceRef::OrganisationResignations(id)
                 | ResourceRef::Member(id)
+                | ResourceRef::Group(id)
                 | ResourceRef::Invitation(Some(id)) => orgs.push(id),
                 ResourceRef::Company(cf) => companies.push(cf),
                 ResourceRef::Delega(id) => deleghe.push(id),
@@ -189,9 +194,18 @@ impl Described {
 }
 
 /// `e`'s resource in `lang`; a role change also says the role before and
-/// after, and an operatore's services changed the services before and after.
+/// after, an operatore's services changed the services before and after, and
+/// a work group's change what changed.
 pub fn describe(e: &AuditEvent, names: &Names, lang: Lang) -> Described {
     let mut described = resource_in_words(e, names, lang);
+    // A work group's change: its name and what changed, as recorded
+    // (names, and codici fiscali added "+" or taken out "-").
+    if matches!(e.action, AuditAction::CreateGroup | AuditAction::ChangeGroup | AuditAction::DeleteGroup)
+        && e.outcome == Outcome::Allowed
+        && !e.reason.is_empty()
+    {
+        described.text = format!("{} ({})", described.text, e.reason);
+    }
     if e.action == AuditAction::ChangeRole {
         let roles =
             e.reason.split_once(" -> ").and_then(|(from, to)| Some((MemberRole::parse(from)?, MemberRole::parse(to)?)));
@@ -260,6 +274,10 @@ fn resource_in_words(e: &AuditEvent, names: &Names, lang: Lang) -> Described {
             Some(name) => with("audit-on-member-of", name, Some(paths::organisation(id))),
             None => word("audit-on-membership"),
         },
+        ResourceRef::Group(id) => match names.organisations.get(&id).filter(|_| allowed) {
+            Some(name) => with("audit-on-group-of", name, Some(paths::organisation_groups(id))),
+            None => word("audit-on-group"),
+        },
         ResourceRef::Invitation(org) => match org.and_then(|id| names.organisations.get(&id).map(|n| (id, n))) {
             Some((id, name)) if allowed => with("audit-on-invitation-of", name, Some(paths::organisation(id))),
             _ => word("audit-on-invitation"),
@@ -294,7 +312,8 @@ mod tests {
         let org = OrganisationId::new(2);
         let cases = [
             (Resource::OwnProfile, ResourceRef::OwnProfile),
-            (Resource::Clients { delegate: "VRDLCU75C15L219T" }, ResourceRef::Clients),
+            (Resource::Clients { delegate: "VRDLCU75C15L219T", holder: None }, ResourceRef::Clients),
+            (Resource::Clients { delegate: "01234567897", holder: Some((org, None)) }, ResourceRef::Clients),
             (
                 Resource::DelegaRequest { id: 3, requester: AccountId::new(7), client: "X", manages_client: false },
                 ResourceRef::DelegaRequest,
@@ -316,6 +335,7 @@ mod tests {
                     delegate: "X",
                     for_organisation: false,
                     manages_subject: false,
+                    held: None,
                 },
                 ResourceRef::Delega(DelegaId::new(1)),
             ),
@@ -344,6 +364,7 @@ mod tests {
         assert_eq!(ResourceRef::parse("org:x"), ResourceRef::Unknown("org:x".into()));
         // What the organisation pages write by hand.
         assert_eq!(ResourceRef::parse("org:4/member:9"), ResourceRef::Member(OrganisationId::new(4)));
+        assert_eq!(ResourceRef::parse("org:4/group:3"), ResourceRef::Group(OrganisationId::new(4)));
         assert_eq!(ResourceRef::parse("org:4/invitation:2"), ResourceRef::Invitation(Some(OrganisationId::new(4))));
         assert_eq!(ResourceRef::parse("company:01234567897"), ResourceRef::Company("01234567897".into()));
         assert_eq!(ResourceRef::parse("profile"), ResourceRef::Profile);

@@ -360,6 +360,7 @@ diesel::table! {
         created_at -> Timestamp,
         answer_by -> Timestamp,
         updated_at -> Timestamp,
+        delegate_organisation_id -> Nullable<BigInt>,
     }
 }
 
@@ -381,8 +382,38 @@ diesel::table! {
         decided_by -> Nullable<BigInt>,
         delega_id -> Nullable<BigInt>,
         batch_id -> Nullable<BigInt>,
+        delegate_organisation_id -> Nullable<BigInt>,
     }
 }
+
+diesel::table! {
+    work_groups (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    work_group_members (group_id, membership_id) {
+        group_id -> BigInt,
+        membership_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    work_group_clients (group_id, client_codice_fiscale) {
+        group_id -> BigInt,
+        client_codice_fiscale -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(work_groups, work_group_members, work_group_clients);
+diesel::allow_tables_to_appear_in_same_query!(work_group_members, memberships);
+diesel::allow_tables_to_appear_in_same_query!(work_group_members, accounts);
+diesel::allow_tables_to_appear_in_same_query!(work_groups, memberships);
+diesel::allow_tables_to_appear_in_same_query!(work_groups, accounts);
 
 diesel::table! {
     delega_request_batches (id) {

@@ -30,7 +30,10 @@ pub struct Terms {
 #[derive(Clone, Copy, Debug)]
 pub struct Requester<'a> {
     pub account: AccountId,
+    /// The delegate-to-be's: the person's, or the organisation's they ask for.
     pub codice_fiscale: &'a str,
+    /// The organisation that will hold the delega, when asking for one.
+    pub held_by: Option<OrganisationId>,
 }
 
 /// Whom a typed code names: a person (16 signs) or an organisation (a valid partita IVA).
@@ -66,6 +69,7 @@ pub fn check(terms: &Terms, by: Requester, today: NaiveDate, max_years: i32) -> 
             Ok(NewRequest {
                 requester: by.account,
                 delegate_codice_fiscale: by.codice_fiscale.to_string(),
+                held_by: by.held_by,
                 client_codice_fiscale,
                 client_kind,
                 kind,

@@ -67,7 +67,7 @@ pub async fn template(req: PageRequest, who: Principal) -> AppResult<Response> {
 
 /// `POST /clienti/richieste/elenco`: the file's good lines become requests, in one transaction.
 pub async fn submit(req: PageRequest, who: Principal, request: Request) -> AppResult<Response> {
-    request_pages::may_ask(&req, &who, paths::CLIENT_REQUEST_BULK).await?;
+    let (_, book) = request_pages::may_ask(&req, &who, paths::CLIENT_REQUEST_BULK).await?;
     let state: AppState = req.state.clone();
     let multipart = <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, &state)
         .await
@@ -87,9 +87,9 @@ pub async fn submit(req: PageRequest, who: Principal, request: Request) -> AppRe
         }
     };
     let now = req.state.clock.now();
-    let by = Requester { account: who.actor.account_id, codice_fiscale: &who.actor.identifier };
+    let by = Requester { account: who.actor.account_id, codice_fiscale: book.codice_fiscale(), held_by: book.holder() };
     let checked = bulk::check(lines, by, italian_day(now), req.state.config.delega_max_years);
-    let (lang, name) = (req.lang, who.actor.full_name());
+    let (lang, name) = (req.lang, request_pages::asker_name(&who, &book));
     // The batch, its requests and their mails: one transaction.
     let id =
         crate::db::transaction(&req.state.pool, move |c| bulk::send(c, &state, &checked, &name, lang, now)).await?;

@@ -7,9 +7,81 @@ use super::model::Kind;
 use crate::access::{Action, Permit, Resource};
 use crate::db::schema::{accounts as a, deleghe as d, organisations as o};
 use crate::db::AnyConnection;
-use crate::kernel::DelegaId;
+use crate::identity::organisations;
+use crate::kernel::{Basis, DelegaId, MemberRole, MembershipId, OrganisationId, Principal, Subject};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+
+/// Whose client list a request works on: the person's own deleghe, or —
+/// acting for an organisation — those the organisation holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Book {
+    Person {
+        codice_fiscale: String,
+    },
+    Organisation {
+        id: OrganisationId,
+        name: String,
+        codice_fiscale: String,
+        /// The principal's membership and role there (re-read on every request).
+        membership: MembershipId,
+        role: MemberRole,
+    },
+}
+
+impl Book {
+    /// The codice fiscale deleghe in this list are addressed to.
+    pub fn codice_fiscale(&self) -> &str {
+        match self {
+            Book::Person { codice_fiscale } | Book::Organisation { codice_fiscale, .. } => codice_fiscale,
+        }
+    }
+
+    /// The organisation holding the list's deleghe, if not a person.
+    pub fn holder(&self) -> Option<OrganisationId> {
+        match self {
+            Book::Person { .. } => None,
+            Book::Organisation { id, .. } => Some(*id),
+        }
+    }
+
+    /// Whether the person may ask clients for deleghe for this list (the one
+    /// decision says so again on the request): their own, or as a manager.
+    pub fn may_ask(&self) -> bool {
+        match self {
+            Book::Person { .. } => true,
+            Book::Organisation { role, .. } => role.manages(),
+        }
+    }
+
+    /// The list as the one decision names it.
+    pub fn resource(&self) -> Resource<'_> {
+        let holder = match self {
+            Book::Person { .. } => None,
+            Book::Organisation { id, role, .. } => Some((*id, Some(*role))),
+        };
+        Resource::Clients { delegate: self.codice_fiscale(), holder }
+    }
+}
+
+/// The list `who` works on now: their organisation's when acting for one
+/// through a membership, else their own.
+pub fn book_of(conn: &mut AnyConnection, who: &Principal) -> QueryResult<Book> {
+    if let (Subject::Organisation { id, name }, Basis::Membership { id: membership, role, .. }) =
+        (&who.acting.subject, &who.acting.basis)
+    {
+        if let Some(org) = organisations::find(conn, *id)? {
+            return Ok(Book::Organisation {
+                id: *id,
+                name: name.clone(),
+                codice_fiscale: org.codice_fiscale,
+                membership: *membership,
+                role: *role,
+            });
+        }
+    }
+    Ok(Book::Person { codice_fiscale: who.actor.identifier.clone() })
+}
 
 diesel::define_sql_function! {
     /// Lower case, for a search that ignores it on both databases.
@@ -75,19 +147,25 @@ type Row = (
 pub fn page(
     conn: &mut AnyConnection,
     permit: &Permit,
-    delegate: &str,
+    book: &Book,
     filter: &Filter,
     after: Option<After>,
     now: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<Client>> {
-    permit.require(Action::View, &Resource::Clients { delegate })?;
+    permit.require(Action::View, &book.resource())?;
+    // An operatore: only the clients of their work groups.
+    let assigned = match book {
+        Book::Organisation { membership, role: MemberRole::Operatore, .. } => {
+            Some(super::groups::assigned(conn, *membership)?)
+        }
+        _ => None,
+    };
     let today = crate::kernel::clock::italian_day(now);
     let live = [State::Pending.code(), State::Accepted.code(), State::Active.code()];
     let mut q = d::table
         .inner_join(a::table.on(a::id.eq(d::grantor_account_id)))
         .left_join(o::table.on(o::id.nullable().eq(d::organisation_id)))
-        .filter(d::delegate_codice_fiscale.eq(delegate.to_string()))
         .filter(d::state.eq_any(live))
         .filter(d::ends_on.ge(today))
         .select((
@@ -98,6 +176,20 @@ pub fn page(
         ))
         .order((d::ends_on.asc(), d::id.asc()))
         .into_boxed();
+    q = match book.holder() {
+        Some(holder) => q.filter(d::delegate_organisation_id.eq(holder)),
+        None => q
+            .filter(d::delegate_codice_fiscale.eq(book.codice_fiscale().to_string()))
+            .filter(d::delegate_organisation_id.is_null()),
+    };
+    if let Some(list) = assigned {
+        q = q.filter(
+            d::organisation_id
+                .is_not_null()
+                .and(o::codice_fiscale.nullable().assume_not_null().eq_any(list.clone()))
+                .or(d::organisation_id.is_null().and(a::identifier.eq_any(list))),
+        );
+    }
     let typed = filter.words.trim().to_lowercase().replace(['%', '_'], "");
     // A codice fiscale or partita IVA typed whole finds its client.
     let code = typed.replace(' ', "").to_uppercase();

@@ -3,11 +3,11 @@
 //! with the services, the dates and the state of each delega; search by name
 //! or codice fiscale, filters, pages of 50 by keyset, acting for a client in
 //! one click, and `/clienti.csv` with the same filters.
-use super::clients::{self, After, Client, Filter};
+use super::clients::{self, After, Book, Client, Filter};
 use super::lifecycle::State;
 use super::model::services_line;
 use super::model::Kind;
-use crate::access::{self, Action, Permit, Resource};
+use crate::access::{self, Action, Permit};
 use crate::db::with_conn;
 use crate::error::AppResult;
 use crate::i18n::{t, t_args, use_lang};
@@ -69,28 +69,29 @@ impl ClientsQuery {
     }
 }
 
-/// The permit to read `who`'s client list (asked once per request).
-async fn permit(req: &PageRequest, who: &Principal) -> AppResult<Arc<Permit>> {
-    let delegate = &who.actor.identifier;
-    Ok(Arc::new(access::require(req, Action::View, &Resource::Clients { delegate }, paths::CLIENTS).await?))
+/// The list `who` works on now and the permit to read it (asked once per request).
+async fn permit(req: &PageRequest, who: &Principal) -> AppResult<(Arc<Permit>, Book)> {
+    let w = who.clone();
+    let book = with_conn(&req.state.pool, move |c| clients::book_of(c, &w)).await?;
+    let permit = access::require(req, Action::View, &book.resource(), paths::CLIENTS).await?;
+    Ok((Arc::new(permit), book))
 }
 
 /// One page of `who`'s clients: the rows, and where the next page starts.
 async fn load(
     req: &PageRequest,
-    who: &Principal,
+    book: &Book,
     permit: Arc<Permit>,
     q: &ClientsQuery,
     after: Option<After>,
     limit: i64,
 ) -> AppResult<(Vec<Client>, Option<After>)> {
-    let delegate = who.actor.identifier.clone();
+    let book = book.clone();
     let now = req.state.clock.now();
     let today = italian_day(now);
     let filter = q.filter(today);
     let rows =
-        with_conn(&req.state.pool, move |c| clients::page(c, &permit, &delegate, &filter, after, now, limit + 1))
-            .await?;
+        with_conn(&req.state.pool, move |c| clients::page(c, &permit, &book, &filter, after, now, limit + 1)).await?;
     Ok(crate::web::components::split_page(rows, limit, |r| After { ends_on: r.ends_on, id: r.delega }))
 }
 
@@ -125,6 +126,7 @@ fn ClientsPage(
     next: Option<After>,
     first: bool,
     sent: Vec<super::request_pages::Listed>,
+    book: Book,
 ) -> impl IntoView {
     let lang = use_lang();
     let filters = q.query();
@@ -153,12 +155,21 @@ fn ClientsPage(
     view! {
         <Page title=t("clients-title") trail=vec![Crumb { label: t("deleghe-title"), href: paths::DELEGHE.into() }]>
             <h1>{t("clients-title")}</h1>
-            <p class="lead">{t("clients-lead")}</p>
-            <p>
-                <a class="button button--secondary" href=paths::CLIENT_REQUEST>{t("request-new-title")}</a>
-                " "
-                <a class="button button--secondary" href=paths::CLIENT_REQUEST_BULK>{t("bulk-title")}</a>
-            </p>
+            {match &book {
+                Book::Person { .. } => view! { <p class="lead">{t("clients-lead")}</p> }.into_any(),
+                Book::Organisation { name, role, .. } => {
+                    let key = if role.manages() { "clients-lead-organisation" } else { "clients-lead-operatore" };
+                    view! { <p class="lead">{t_args(key, &[("name", name.clone())])}</p> }.into_any()
+                }
+            }}
+            // Asking for deleghe: one's own, or those who manage the organisation.
+            {book.may_ask().then(|| view! {
+                <p>
+                    <a class="button button--secondary" href=paths::CLIENT_REQUEST>{t("request-new-title")}</a>
+                    " "
+                    <a class="button button--secondary" href=paths::CLIENT_REQUEST_BULK>{t("bulk-title")}</a>
+                </p>
+            })}
             <form method="get" action=paths::CLIENTS class="card">
                 <div class="field">
                     <label for="q">{t("clients-search")}</label>
@@ -199,10 +210,11 @@ fn ClientsPage(
 pub async fn page(req: PageRequest, who: Principal, Query(q): Query<ClientsQuery>) -> AppResult<Response> {
     // A boundary that does not parse starts from the first page.
     let after = q.dopo.as_deref().and_then(After::parse);
-    let (rows, next) = load(&req, &who, permit(&req, &who).await?, &q, after, PAGE).await?;
+    let (permit, book) = permit(&req, &who).await?;
+    let (rows, next) = load(&req, &book, permit, &q, after, PAGE).await?;
     let first = after.is_none();
-    let sent = if first { super::request_pages::sent(&req, &who).await? } else { Vec::new() };
-    Ok(req.render(StatusCode::OK, move || view! { <ClientsPage rows q next first sent/> }.into_any()))
+    let sent = if first { super::request_pages::sent(&req, &who, &book).await? } else { Vec::new() };
+    Ok(req.render(StatusCode::OK, move || view! { <ClientsPage rows q next first sent book/> }.into_any()))
 }
 
 /// `GET /clienti.csv`: the same list, every page, to keep or to work on.
@@ -210,9 +222,9 @@ pub async fn csv(req: PageRequest, who: Principal, Query(q): Query<ClientsQuery>
     let lang = req.lang;
     let mut all: Vec<Client> = Vec::new();
     let mut after = None;
-    let permit = permit(&req, &who).await?;
+    let (permit, book) = permit(&req, &who).await?;
     loop {
-        let (rows, next) = load(&req, &who, permit.clone(), &q, after, 1000).await?;
+        let (rows, next) = load(&req, &book, permit.clone(), &q, after, 1000).await?;
         all.extend(rows);
         match next {
             Some(n) if all.len() < CSV_MAX => after = Some(n),

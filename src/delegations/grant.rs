@@ -267,6 +267,7 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(form): FormData<G
         grantor: who.actor.account_id,
         organisation: subject.organisation,
         delegate_codice_fiscale: delegate,
+        held_by: None,
         kind,
         services,
         starts_on: from,

@@ -23,8 +23,13 @@ pub fn acting_through(
     now: NaiveDateTime,
 ) -> QueryResult<Option<Acting>> {
     let Some(d) = model::find(conn, id, now)? else { return Ok(None) };
-    if d.delegate_codice_fiscale != codice_fiscale || d.delegate_account_id != Some(account) || d.state != State::Active
-    {
+    // One person's: theirs, accepted by them; an organisation's: a member
+    // who may act for this client now (their role and groups re-read).
+    let theirs = match super::groups::holding_of(conn, &d, account)? {
+        Some(holding) => holding.acts(),
+        None => d.delegate_codice_fiscale == codice_fiscale && d.delegate_account_id == Some(account),
+    };
+    if !theirs || d.state != State::Active {
         return Ok(None);
     }
     let (subject, capacity) = match &d.organisation {

@@ -15,6 +15,7 @@ pub mod clients;
 mod clients_page;
 mod confirm;
 mod grant;
+pub mod groups;
 pub mod in_force;
 pub mod jobs;
 pub mod lifecycle;

@@ -57,6 +57,9 @@ pub struct Delega {
     pub organisation: Option<ForOrganisation>,
     pub delegate_codice_fiscale: String,
     pub delegate_account_id: Option<AccountId>,
+    /// The organisation (a studio) that holds it, when it is not one
+    /// person's: its members act through it (see `groups`).
+    pub held_by: Option<OrganisationId>,
     pub kind: Kind,
     /// None: every service the grantor may delegate.
     pub services: Option<Vec<String>>,
@@ -174,9 +177,14 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime, window: Wi
         Filter::Id(id) => q.filter(d::id.eq(id)),
         Filter::Own(account) => q.filter(d::grantor_account_id.eq(account)).filter(d::organisation_id.is_null()),
         Filter::Organisation(org) => q.filter(d::organisation_id.eq(org)),
-        Filter::Received(codice_fiscale) => q.filter(d::delegate_codice_fiscale.eq(codice_fiscale.to_string())),
+        // A person's own: those an organisation holds (a sole trader's studio
+        // has its owner's codice fiscale) are its members' through it.
+        Filter::Received(codice_fiscale) => q
+            .filter(d::delegate_codice_fiscale.eq(codice_fiscale.to_string()))
+            .filter(d::delegate_organisation_id.is_null()),
         Filter::Code { delegate, code } => q
             .filter(d::delegate_codice_fiscale.eq(delegate.to_string()))
+            .filter(d::delegate_organisation_id.is_null())
             .filter(d::acceptance_code.eq(code.to_string())),
         Filter::Live => {
             q.filter(d::state.eq_any([State::Pending.code(), State::Accepted.code(), State::Active.code()]))
@@ -207,8 +215,11 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime, window: Wi
     };
     let rows: Vec<Row> = q.limit(window.limit).load(conn)?;
     let ids: Vec<DelegaId> = rows.iter().map(|r| r.0 .0).collect();
-    let extra: Vec<(DelegaId, Option<AccountId>, String)> =
-        d::table.filter(d::id.eq_any(&ids)).select((d::id, d::delegate_account_id, d::acceptance_code)).load(conn)?;
+    type Extra = (DelegaId, Option<AccountId>, String, Option<OrganisationId>);
+    let extra: Vec<Extra> = d::table
+        .filter(d::id.eq_any(&ids))
+        .select((d::id, d::delegate_account_id, d::acceptance_code, d::delegate_organisation_id))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .filter_map(
@@ -216,7 +227,7 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime, window: Wi
                 (id, grantor, given, family, org_id, org_name, org_kind, delegate),
                 (services, starts_on, ends_on, kind, state, created_at, answer_by),
             )| {
-                let (_, delegate_account_id, acceptance_code) = extra.iter().find(|e| e.0 == id)?.clone();
+                let (_, delegate_account_id, acceptance_code, held_by) = extra.iter().find(|e| e.0 == id)?.clone();
                 let organisation = match (org_id, org_name, org_kind) {
                     (Some(id), Some(name), Some(kind)) => {
                         Some(ForOrganisation { id, name, kind: OrganisationKind::parse(&kind)? })
@@ -232,6 +243,7 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime, window: Wi
                     organisation,
                     delegate_codice_fiscale: delegate,
                     delegate_account_id,
+                    held_by,
                     kind: Kind::parse(&kind)?,
                     services: services.map(|s| s.split_whitespace().map(str::to_string).collect()),
                     starts_on,
@@ -265,19 +277,22 @@ pub struct Parties {
     pub grantor: AccountId,
     pub delegate_codice_fiscale: String,
     pub organisation: Option<OrganisationId>,
+    /// The organisation holding it, if not one person.
+    pub held_by: Option<OrganisationId>,
 }
 
 /// The parties of delega `id`, if it exists.
 pub fn parties(conn: &mut AnyConnection, id: DelegaId) -> QueryResult<Option<Parties>> {
-    let row: Option<(AccountId, String, Option<OrganisationId>)> = d::table
+    let row: Option<(AccountId, String, Option<OrganisationId>, Option<OrganisationId>)> = d::table
         .find(id)
-        .select((d::grantor_account_id, d::delegate_codice_fiscale, d::organisation_id))
+        .select((d::grantor_account_id, d::delegate_codice_fiscale, d::organisation_id, d::delegate_organisation_id))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(grantor, delegate_codice_fiscale, organisation)| Parties {
+    Ok(row.map(|(grantor, delegate_codice_fiscale, organisation, held_by)| Parties {
         grantor,
         delegate_codice_fiscale,
         organisation,
+        held_by,
     }))
 }
 
@@ -340,6 +355,9 @@ pub struct NewDelega {
     pub grantor: AccountId,
     pub organisation: Option<OrganisationId>,
     pub delegate_codice_fiscale: String,
+    /// The organisation that will hold it (its codice fiscale is the
+    /// delegate's), when it is not for one person.
+    pub held_by: Option<OrganisationId>,
     pub kind: Kind,
     pub services: Option<Vec<String>>,
     pub starts_on: NaiveDate,
@@ -368,6 +386,10 @@ pub fn create(
             .filter(d::delegate_codice_fiscale.eq(&new.delegate_codice_fiscale))
             .filter(d::state.eq_any([State::Pending.code(), State::Accepted.code(), State::Active.code()]))
             .into_boxed();
+        let same_subject = match new.held_by {
+            Some(holder) => same_subject.filter(d::delegate_organisation_id.eq(holder)),
+            None => same_subject.filter(d::delegate_organisation_id.is_null()),
+        };
         let same_subject = match new.organisation {
             Some(org) => same_subject.filter(d::organisation_id.eq(org)),
             None => same_subject.filter(d::organisation_id.is_null()).filter(d::grantor_account_id.eq(new.grantor)),
@@ -382,6 +404,7 @@ pub fn create(
                 d::grantor_account_id.eq(new.grantor),
                 d::organisation_id.eq(new.organisation),
                 d::delegate_codice_fiscale.eq(&new.delegate_codice_fiscale),
+                d::delegate_organisation_id.eq(new.held_by),
                 d::kind.eq(new.kind.code()),
                 d::services.eq(&scope),
                 d::starts_on.eq(new.starts_on),

@@ -26,13 +26,19 @@ pub fn addresses(conn: &mut AnyConnection, d: &Delega) -> QueryResult<Vec<(Strin
             out.push((format!("grantor-{account}"), email));
         }
     }
-    let delegate: Option<String> = a::table
-        .filter(a::identifier.eq(&d.delegate_codice_fiscale))
-        .select(a::email)
-        .first::<Option<String>>(conn)
-        .optional()?
-        .flatten();
-    out.extend(delegate.map(|e| ("delegate".to_string(), e)));
+    // A person's delega: them; an organisation's: those who manage it.
+    let delegates: Vec<Option<String>> = match d.held_by {
+        Some(holder) => a::table
+            .filter(a::id.eq_any(crate::identity::organisations::managers(conn, holder)?))
+            .select(a::email)
+            .load(conn)?,
+        None => a::table.filter(a::identifier.eq(&d.delegate_codice_fiscale)).select(a::email).limit(1).load(conn)?,
+    };
+    for (n, email) in delegates.into_iter().flatten().enumerate() {
+        // The first keeps the key mails had before organisations held deleghe.
+        let key = if n == 0 { "delegate".to_string() } else { format!("delegate-{n}") };
+        out.push((key, email));
+    }
     Ok(out)
 }
 

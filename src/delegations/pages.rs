@@ -281,12 +281,15 @@ async fn resource<'a>(d: &'a Delega, who: &Principal, req: &PageRequest) -> AppR
             .is_some_and(|r| r.manages()),
         None => false,
     };
+    let d2 = d.clone();
+    let held = with_conn(&req.state.pool, move |c| super::groups::holding_of(c, &d2, account)).await?;
     Ok(access::Resource::Delega {
         id: d.id,
         grantor: d.grantor_account_id,
         delegate: &d.delegate_codice_fiscale,
         for_organisation: org.is_some(),
         manages_subject: manages,
+        held,
     })
 }
 

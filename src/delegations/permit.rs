@@ -15,13 +15,14 @@ use axum::http::StatusCode;
 
 pub async fn permit(req: &PageRequest, who: &Principal, id: DelegaId, action: Action) -> AppResult<(Permit, Delega)> {
     let (account, now) = (who.actor.account_id, req.state.clock.now());
-    let (delega, manages) = with_conn(&req.state.pool, move |c| {
-        let Some(d) = model::find(c, id, now)? else { return Ok((None, false)) };
+    let (delega, manages, held) = with_conn(&req.state.pool, move |c| {
+        let Some(d) = model::find(c, id, now)? else { return Ok((None, false, None)) };
         let manages = match &d.organisation {
             Some(org) => organisations::role_in(c, org.id, account)?.is_some_and(|r| r.manages()),
             None => false,
         };
-        Ok((Some(d), manages))
+        let held = super::groups::holding_of(c, &d, account)?;
+        Ok((Some(d), manages, held))
     })
     .await?;
     let delega = delega.ok_or(AppError::NotFound)?;
@@ -31,6 +32,7 @@ pub async fn permit(req: &PageRequest, who: &Principal, id: DelegaId, action: Ac
         delegate: &delega.delegate_codice_fiscale,
         for_organisation: delega.organisation.is_some(),
         manages_subject: manages,
+        held,
     };
     match access::check(&req.state, Some(who), action, &resource, &req.request_id).await? {
         Ok(permit) => Ok((permit, delega)),

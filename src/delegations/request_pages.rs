@@ -5,6 +5,7 @@
 //! it (after a question); the intermediary sees the outcome. Each step and
 //! its mails: one transaction.
 use super::asking::{self, Requester, Terms};
+use super::clients::Book;
 use super::lifecycle::Event;
 use super::model::{self, Kind, NewDelega};
 use super::notify::{self, Notice};
@@ -78,9 +79,21 @@ fn RequestForm(v: Terms, errors: FieldErrors) -> impl IntoView {
 
 /// The permit to ask for deleghe (one at a time or from a file): one's own
 /// client list, changed (SPID or CIE, level 2); `back` is where to return after signing in again.
-pub(super) async fn may_ask(req: &PageRequest, who: &Principal, back: &str) -> AppResult<access::Permit> {
-    let me = who.actor.identifier.clone();
-    access::require(req, Action::Change, &Resource::Clients { delegate: &me }, back).await
+/// Acting for an organisation, the request is the organisation's: the delega
+/// it becomes is held by it, for its members.
+pub(super) async fn may_ask(req: &PageRequest, who: &Principal, back: &str) -> AppResult<(access::Permit, Book)> {
+    let w = who.clone();
+    let book = with_conn(&req.state.pool, move |c| super::clients::book_of(c, &w)).await?;
+    let permit = access::require(req, Action::Change, &book.resource(), back).await?;
+    Ok((permit, book))
+}
+
+/// Who asks, as the client reads it: the person, and the organisation they ask for.
+pub(super) fn asker_name(who: &Principal, book: &Book) -> String {
+    match book {
+        Book::Person { .. } => who.actor.full_name(),
+        Book::Organisation { name, .. } => format!("{name} ({})", who.actor.full_name()),
+    }
 }
 
 /// `GET /clienti/richiesta`.
@@ -104,7 +117,7 @@ pub struct RequestFormData {
 
 /// `POST /clienti/richiesta`.
 pub async fn submit(req: PageRequest, who: Principal, FormData(f): FormData<RequestFormData>) -> AppResult<Response> {
-    may_ask(&req, &who, paths::CLIENT_REQUEST).await?;
+    let (_, book) = may_ask(&req, &who, paths::CLIENT_REQUEST).await?;
     let cut = |s: &str| s.chars().take(100).collect::<String>();
     let v = Terms {
         client: cut(&f.cliente).trim().to_string(),
@@ -115,7 +128,7 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(f): FormData<Requ
         until: cut(&f.al),
     };
     let today = italian_day(req.state.clock.now());
-    let by = Requester { account: who.actor.account_id, codice_fiscale: &who.actor.identifier };
+    let by = Requester { account: who.actor.account_id, codice_fiscale: book.codice_fiscale(), held_by: book.holder() };
     let new = match asking::check(&v, by, today, req.state.config.delega_max_years) {
         Ok(new) => new,
         Err(errors) => {
@@ -125,7 +138,7 @@ pub async fn submit(req: PageRequest, who: Principal, FormData(f): FormData<Requ
         }
     };
     let (state, now, lang, requester_name) =
-        (req.state.clone(), req.state.clock.now(), req.lang, who.actor.full_name());
+        (req.state.clone(), req.state.clock.now(), req.lang, asker_name(&who, &book));
     // The request and the client's mails: one transaction.
     let asked =
         crate::db::transaction(&req.state.pool, move |c| asking::ask(c, &state, &new, &requester_name, lang, now))
@@ -451,6 +464,7 @@ async fn accept(
         grantor: account,
         organisation: org.map(|o| o.id),
         delegate_codice_fiscale: r.delegate_codice_fiscale.clone(),
+        held_by: r.held_by,
         kind: r.kind,
         services,
         starts_on: r.starts_on,
@@ -534,10 +548,11 @@ pub fn addressed(
 }
 
 /// The requests `who` sent, newest first, with their clients' names where the portal knows them.
-pub async fn sent(req: &PageRequest, who: &Principal) -> AppResult<Vec<Listed>> {
+pub async fn sent(req: &PageRequest, who: &Principal, book: &Book) -> AppResult<Vec<Listed>> {
+    let held_by = book.holder();
     let (account, now, requester) = (who.actor.account_id, req.state.clock.now(), who.actor.full_name());
     Ok(with_conn(&req.state.pool, move |c| {
-        let found = requests::sent_by(c, account, now)?;
+        let found = requests::sent_by(c, account, held_by, now)?;
         named(c, found, &requester)
     })
     .await?)

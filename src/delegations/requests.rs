@@ -6,7 +6,7 @@
 use super::model::Kind;
 use crate::db::schema::delega_requests as r;
 use crate::db::AnyConnection;
-use crate::kernel::{AccountId, DelegaId};
+use crate::kernel::{AccountId, DelegaId, OrganisationId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -84,6 +84,8 @@ pub struct DelegaRequest {
     pub id: i64,
     pub requester: AccountId,
     pub delegate_codice_fiscale: String,
+    /// The organisation that asked (and will hold the delega), if any.
+    pub held_by: Option<OrganisationId>,
     pub client_codice_fiscale: String,
     pub client_kind: ClientKind,
     pub kind: Kind,
@@ -103,6 +105,8 @@ pub struct DelegaRequest {
 pub struct NewRequest {
     pub requester: AccountId,
     pub delegate_codice_fiscale: String,
+    /// The organisation the delega will be held by (the requester asks for it).
+    pub held_by: Option<OrganisationId>,
     pub client_codice_fiscale: String,
     pub client_kind: ClientKind,
     pub kind: Kind,
@@ -115,7 +119,7 @@ pub struct NewRequest {
 
 type Row = (
     (i64, AccountId, String, String, String, String, Option<String>),
-    (NaiveDate, NaiveDate, String, NaiveDateTime, NaiveDateTime, Option<DelegaId>),
+    (NaiveDate, NaiveDate, String, NaiveDateTime, NaiveDateTime, Option<DelegaId>, Option<OrganisationId>),
 );
 
 /// The columns a [`Row`] is read from.
@@ -129,7 +133,7 @@ type Columns = (
         r::kind,
         r::services,
     ),
-    (r::starts_on, r::ends_on, r::state, r::created_at, r::answer_by, r::delega_id),
+    (r::starts_on, r::ends_on, r::state, r::created_at, r::answer_by, r::delega_id, r::delegate_organisation_id),
 );
 
 fn columns() -> Columns {
@@ -143,14 +147,14 @@ fn columns() -> Columns {
             r::kind,
             r::services,
         ),
-        (r::starts_on, r::ends_on, r::state, r::created_at, r::answer_by, r::delega_id),
+        (r::starts_on, r::ends_on, r::state, r::created_at, r::answer_by, r::delega_id, r::delegate_organisation_id),
     )
 }
 
 fn from_row(row: Row, now: NaiveDateTime) -> Option<DelegaRequest> {
     let (
         (id, requester, delegate, client, client_kind, kind, services),
-        (starts_on, ends_on, state, created_at, answer_by, delega),
+        (starts_on, ends_on, state, created_at, answer_by, delega, held_by),
     ) = row;
     let stored = RequestState::parse(&state)?;
     let state = if stored == RequestState::Pending && now > answer_by { RequestState::Lapsed } else { stored };
@@ -158,6 +162,7 @@ fn from_row(row: Row, now: NaiveDateTime) -> Option<DelegaRequest> {
         id,
         requester,
         delegate_codice_fiscale: delegate,
+        held_by,
         client_codice_fiscale: client,
         client_kind: ClientKind::parse(&client_kind)?,
         kind: Kind::parse(&kind)?,
@@ -177,6 +182,7 @@ pub fn create(conn: &mut AnyConnection, new: &NewRequest, now: NaiveDateTime) ->
         .values((
             r::requester_account_id.eq(new.requester),
             r::delegate_codice_fiscale.eq(&new.delegate_codice_fiscale),
+            r::delegate_organisation_id.eq(new.held_by),
             r::client_codice_fiscale.eq(&new.client_codice_fiscale),
             r::client_kind.eq(new.client_kind.code()),
             r::kind.eq(new.kind.code()),
@@ -212,14 +218,20 @@ pub fn addressed_to(
     Ok(rows.into_iter().filter_map(|row| from_row(row, now)).collect())
 }
 
-/// The requests an intermediary sent, newest first.
-pub fn sent_by(conn: &mut AnyConnection, requester: AccountId, now: NaiveDateTime) -> QueryResult<Vec<DelegaRequest>> {
-    let rows: Vec<Row> = r::table
-        .filter(r::requester_account_id.eq(requester))
-        .order(r::id.desc())
-        .limit(50)
-        .select(columns())
-        .load(conn)?;
+/// The requests an intermediary sent for themself (`held_by` none) or for
+/// the organisation that will hold the deleghe, newest first.
+pub fn sent_by(
+    conn: &mut AnyConnection,
+    requester: AccountId,
+    held_by: Option<OrganisationId>,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<DelegaRequest>> {
+    let q = r::table.filter(r::requester_account_id.eq(requester)).into_boxed();
+    let q = match held_by {
+        Some(org) => q.filter(r::delegate_organisation_id.eq(org)),
+        None => q.filter(r::delegate_organisation_id.is_null()),
+    };
+    let rows: Vec<Row> = q.order(r::id.desc()).limit(50).select(columns()).load(conn)?;
     Ok(rows.into_iter().filter_map(|row| from_row(row, now)).collect())
 }
 

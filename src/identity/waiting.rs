@@ -10,6 +10,7 @@ use diesel::prelude::*;
 pub fn deleghe(conn: &mut AnyConnection, codice_fiscale: &str, now: NaiveDateTime) -> QueryResult<i64> {
     d::table
         .filter(d::delegate_codice_fiscale.eq(codice_fiscale))
+        .filter(d::delegate_organisation_id.is_null())
         .filter(d::state.eq("pending"))
         .filter(d::answer_by.gt(now))
         .count()

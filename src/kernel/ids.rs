@@ -99,6 +99,8 @@ typed_ids! {
     ForeignUserId;
     /// An application to register an organisation (`organisation_applications.id`).
     ApplicationId;
+    /// A work group inside an organisation (`work_groups.id`).
+    GroupId;
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub mod values;
 
 pub use crate::assurance::{credential, level, Credential, Level};
 pub use clock::Clock;
-pub use ids::{AccountId, ApplicationId, DelegaId, ForeignUserId, InvitationId, MembershipId, OrganisationId};
+pub use ids::{AccountId, ApplicationId, DelegaId, ForeignUserId, GroupId, InvitationId, MembershipId, OrganisationId};
 pub use principal::{Acting, Basis, DelegaGrant, IdpSession, PastSignIn, Principal, Role, SignedIn, Subject};
 pub use profile::{MemberRole, Profile};
 pub use state::{AppState, SetupError};

@@ -6,6 +6,7 @@ pub mod applications;
 mod associate;
 mod confirm;
 pub mod demo;
+mod groups;
 mod invited;
 mod member_services;
 mod members;
@@ -37,6 +38,12 @@ pub fn routes() -> Router<AppState> {
         .route(paths::MEMBER_ROLE, post(members::change_role))
         .route(paths::MEMBER_REMOVE, get(members::confirm_remove).post(members::remove))
         .route(paths::MEMBER_SERVICES, get(member_services::form).post(member_services::submit))
+        .route(paths::ORGANISATION_GROUPS, get(groups::list).post(groups::create))
+        .route(paths::ORGANISATION_GROUP, get(groups::detail))
+        .route(paths::GROUP_MEMBERS, post(groups::set_operatori))
+        .route(paths::GROUP_CLIENTS, post(groups::add_clients))
+        .route(paths::GROUP_CLIENT_REMOVE, post(groups::remove_client))
+        .route(paths::GROUP_DELETE, get(groups::confirm_delete).post(groups::delete))
         .route(paths::ORGANISATION_ACTIVITY, get(activity::organisation_page))
         .route(paths::ORGANISATION_ACTIVITY_CSV, get(activity::organisation_csv))
         .route(paths::ACTIVITY, get(activity::page))

@@ -324,7 +324,11 @@ fn OrganisationPage(data: OrganisationView) -> impl IntoView {
                 {(!org.pec.is_empty()).then(|| view! { <dt>{t("organisation-pec")}</dt><dd>{org.pec.clone()}</dd> })}
                 {(!org.seat.is_empty()).then(|| view! { <dt>{t("organisation-seat")}</dt><dd>{org.seat.clone()}</dd> })}
             </dl>
-            <p><a href=paths::organisation_activity(id)>{t("organisation-activity")}</a></p>
+            <p>
+                <a href=paths::organisation_activity(id)>{t("organisation-activity")}</a>
+                " · "
+                <a href=paths::organisation_groups(id)>{t("groups-title")}</a>
+            </p>
             <section aria-labelledby="members-heading">
                 <h2 id="members-heading">{t("organisation-members")}</h2>
                 <TableOrEmpty

@@ -35,14 +35,21 @@ const DELEGA_PREFIX: &str = "delega:";
 /// (anything else is answered as if it did not exist).
 async fn through_delega(req: &PageRequest, who: &Principal, id: DelegaId) -> AppResult<Acting> {
     let now = req.state.clock.now();
-    let delega =
-        with_conn(&req.state.pool, move |c| delegations::model::parties(c, id)).await?.ok_or(AppError::NotFound)?;
+    let account = who.actor.account_id;
+    let (delega, held) = with_conn(&req.state.pool, move |c| {
+        let Some(parties) = delegations::model::parties(c, id)? else { return Ok(None) };
+        let held = delegations::groups::held_standing(c, &parties, account)?;
+        Ok(Some((parties, held)))
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
     let resource = Resource::Delega {
         id,
         grantor: delega.grantor,
         delegate: &delega.delegate_codice_fiscale,
         for_organisation: delega.organisation.is_some(),
         manages_subject: false,
+        held,
     };
     let permit = access::authorize(Some(who), Action::Switch, &resource).map_err(|_| AppError::NotFound)?;
     let (account, codice_fiscale) = (permit.account_id(), who.actor.identifier.clone());

@@ -7,7 +7,8 @@
 
 /// The fields in which line breaks belong: text areas, and the SAML messages
 /// an identity provider posts (base64 that some providers wrap in lines).
-pub const MULTILINE_FIELDS: &[&str] = &["descrizione", "motivo", "reason", "testo", "SAMLResponse", "SAMLRequest"];
+pub const MULTILINE_FIELDS: &[&str] =
+    &["descrizione", "motivo", "reason", "testo", "clienti", "SAMLResponse", "SAMLRequest"];
 
 /// Whether `c` is refused; `lines` allows the line breaks of a text area. A
 /// tab is allowed anywhere (pasted from a spreadsheet, a handler trims it),

@@ -5,7 +5,7 @@ use crate::common::saml::signed_in;
 use crate::common::TestApp;
 use axum::http::StatusCode;
 use diesel::prelude::*;
-use servizi_lavoro::access::{self, authorize, Action, Denial, Listing, Resource};
+use servizi_lavoro::access::{self, authorize, Action, Denial, Holding, Listing, Resource};
 use servizi_lavoro::catalog::model;
 use servizi_lavoro::kernel::{
     AccountId, ApplicationId, DelegaId, ForeignUserId, InvitationId, MembershipId, OrganisationId,
@@ -75,8 +75,10 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::Invitation { id: InvitationId::new(1), invitee: "X" },
         Resource::Invitation { id: InvitationId::new(2), invitee: "Y" },
         // `person()`'s own client list, and someone else's.
-        Resource::Clients { delegate: "X" },
-        Resource::Clients { delegate: "Y" },
+        Resource::Clients { delegate: "X", holder: None },
+        Resource::Clients { delegate: "Y", holder: None },
+        // An organisation's client list: table principals act as themselves, never for it.
+        Resource::Clients { delegate: "X", holder: Some((OrganisationId::new(1), Some(MemberRole::Amministratore))) },
         // Requests for a delega: sent by `person()`, addressed to them, to an
         // organisation they manage, and between strangers.
         Resource::DelegaRequest { id: 1, requester: AccountId::new(7), client: "Z", manages_client: false },
@@ -95,6 +97,7 @@ fn resources() -> Vec<Resource<'static>> {
             delegate: "Y",
             for_organisation: false,
             manages_subject: false,
+            held: None,
         },
         Resource::Delega {
             id: DelegaId::new(2),
@@ -102,6 +105,7 @@ fn resources() -> Vec<Resource<'static>> {
             delegate: "X",
             for_organisation: false,
             manages_subject: false,
+            held: None,
         },
         Resource::Delega {
             id: DelegaId::new(3),
@@ -109,6 +113,7 @@ fn resources() -> Vec<Resource<'static>> {
             delegate: "Y",
             for_organisation: true,
             manages_subject: true,
+            held: None,
         },
         Resource::Delega {
             id: DelegaId::new(5),
@@ -116,6 +121,42 @@ fn resources() -> Vec<Resource<'static>> {
             delegate: "Y",
             for_organisation: true,
             manages_subject: false,
+            held: None,
+        },
+        // Deleghe an organisation holds, `person()` ("X") its manager, an
+        // operatore given the client, one not given it, and no member (even
+        // with the organisation's codice fiscale the same as theirs).
+        Resource::Delega {
+            id: DelegaId::new(6),
+            grantor: AccountId::new(8),
+            delegate: "Y",
+            for_organisation: false,
+            manages_subject: false,
+            held: Some(Holding { role: Some(MemberRole::Amministratore), assigned: false }),
+        },
+        Resource::Delega {
+            id: DelegaId::new(7),
+            grantor: AccountId::new(8),
+            delegate: "Y",
+            for_organisation: false,
+            manages_subject: false,
+            held: Some(Holding { role: Some(MemberRole::Operatore), assigned: true }),
+        },
+        Resource::Delega {
+            id: DelegaId::new(8),
+            grantor: AccountId::new(8),
+            delegate: "Y",
+            for_organisation: false,
+            manages_subject: false,
+            held: Some(Holding { role: Some(MemberRole::Operatore), assigned: false }),
+        },
+        Resource::Delega {
+            id: DelegaId::new(9),
+            grantor: AccountId::new(8),
+            delegate: "X",
+            for_organisation: false,
+            manages_subject: false,
+            held: Some(Holding { role: None, assigned: false }),
         },
         Resource::Delega {
             id: DelegaId::new(4),
@@ -123,6 +164,7 @@ fn resources() -> Vec<Resource<'static>> {
             delegate: "Y",
             for_organisation: false,
             manages_subject: false,
+            held: None,
         },
         // Dimissioni modules: of `person()` ("X"), sent by them (account 7), of a stranger
         // in Milano (seen by an officer for MI, not for RM).
@@ -269,13 +311,24 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
             }
             strong((*needs).max(Level::L2))
         }
-        (action, Resource::Delega { grantor, delegate, for_organisation, manages_subject, .. }) => {
+        (action, Resource::Delega { grantor, delegate, for_organisation, manages_subject, held, .. }) => {
             let grantor_side = if *for_organisation { *manages_subject } else { *grantor == p.actor.account_id };
-            let delegate_side = spid_or_cie && *delegate == p.actor.identifier;
+            // Held by an organisation: its managers, and operatori given the client.
+            let delegate_side = spid_or_cie
+                && match held {
+                    Some(h) => {
+                        matches!(h.role, Some(MemberRole::LegaleRappresentante | MemberRole::Amministratore))
+                            || (h.role == Some(MemberRole::Operatore) && h.assigned)
+                    }
+                    None => *delegate == p.actor.identifier,
+                };
+            let answers = held
+                .is_none_or(|h| matches!(h.role, Some(MemberRole::LegaleRappresentante | MemberRole::Amministratore)));
             let allowed = match action {
                 Action::View => grantor_side || delegate_side,
                 Action::Change => grantor_side,
-                Action::Decide | Action::Switch => delegate_side,
+                Action::Decide => delegate_side && answers,
+                Action::Switch => delegate_side,
                 Action::Enter => return Err(Denial::NotApplicable),
             };
             match (allowed, grantor_side || delegate_side) {
@@ -334,9 +387,9 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
         }
         // One's own client list: the deleghe addressed to one's codice fiscale,
         // which SPID and CIE give; asking for a new one is a strong act.
-        (Action::View | Action::Change, Resource::Clients { delegate }) => {
+        (Action::View | Action::Change, Resource::Clients { delegate, holder }) => {
             strong(Level::L1)?;
-            if *delegate != p.actor.identifier {
+            if holder.is_some() || *delegate != p.actor.identifier {
                 Err(Denial::NotYours)
             } else if action == Action::Change {
                 strong(Level::L2)
@@ -425,7 +478,7 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
     // Every (resource, action) pair the portal has, for every principal.
     assert_eq!(
         (principals.len(), resources.len()),
-        (109 + 36, 24 + 49),
+        (109 + 36, 24 + 54),
         "the services and every other kind of resource"
     );
     assert!(allowed > 0, "some combinations are allowed");

@@ -43,3 +43,4 @@ mod sessions;
 mod spid_login;
 mod support;
 mod timestamps;
+mod work_groups;
