@@ -127,9 +127,7 @@ async fn monthly_summaries(state: &AppState, now: NaiveDateTime) -> Result<usize
         let lang = Lang::default();
         let list = deleghe
             .iter()
-            .map(|d| {
-                format!("- {} → {} ({})", d.subject_name(), d.delegate_codice_fiscale, format_date(d.ends_on, lang))
-            })
+            .map(|d| format!("- {} → {} ({})", d.subject_name(), d.delegate_label(), format_date(d.ends_on, lang)))
             .collect::<Vec<_>>()
             .join("\n");
         let args = vec![("month", month.clone()), ("list", list)];

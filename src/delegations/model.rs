@@ -60,6 +60,8 @@ pub struct Delega {
     /// The organisation (a studio) that holds it, when it is not one
     /// person's: its members act through it (see `groups`).
     pub held_by: Option<OrganisationId>,
+    /// That organisation's name.
+    pub holder_name: Option<String>,
     pub kind: Kind,
     /// None: every service the grantor may delegate.
     pub services: Option<Vec<String>>,
@@ -76,6 +78,15 @@ impl Delega {
     /// The state as stored, before what the clock brought about.
     pub fn stored(&self) -> State {
         self.stored
+    }
+
+    /// Whom it is given to, in words: the organisation holding it with its
+    /// codice fiscale, or the person's codice fiscale.
+    pub fn delegate_label(&self) -> String {
+        match &self.holder_name {
+            Some(name) => format!("{name} ({})", self.delegate_codice_fiscale),
+            None => self.delegate_codice_fiscale.clone(),
+        }
     }
 
     pub fn dates(&self) -> Dates {
@@ -220,6 +231,9 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime, window: Wi
         .filter(d::id.eq_any(&ids))
         .select((d::id, d::delegate_account_id, d::acceptance_code, d::delegate_organisation_id))
         .load(conn)?;
+    let holders: Vec<OrganisationId> = extra.iter().filter_map(|e| e.3).collect();
+    let holder_names =
+        if holders.is_empty() { Vec::new() } else { crate::identity::organisations::names(conn, &holders)? };
     Ok(rows
         .into_iter()
         .filter_map(
@@ -244,6 +258,7 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime, window: Wi
                     delegate_codice_fiscale: delegate,
                     delegate_account_id,
                     held_by,
+                    holder_name: held_by.and_then(|h| holder_names.iter().find(|n| n.0 == h).map(|n| n.1.clone())),
                     kind: Kind::parse(&kind)?,
                     services: services.map(|s| s.split_whitespace().map(str::to_string).collect()),
                     starts_on,

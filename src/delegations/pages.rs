@@ -138,7 +138,7 @@ fn DelegheTable(deleghe: Vec<Delega>, caption: &'static str, given: bool) -> imp
     let rows: Vec<AnyView> = deleghe
         .into_iter()
         .map(|d| {
-            let other = if given { d.delegate_codice_fiscale.clone() } else { d.grantor_name.clone() };
+            let other = if given { d.delegate_label() } else { d.grantor_name.clone() };
             view! {
                 <tr>
                     <td><a href=paths::delega(d.id)>{d.subject_name()}</a></td>
@@ -381,7 +381,7 @@ fn DetailPage(data: Detail) -> impl IntoView {
             <dl class="facts">
                 <dt>{t("delega-col-state")}</dt><dd><strong>{t(&d.state.name_key())}</strong></dd>
                 <dt>{t("delega-col-grantor")}</dt><dd>{d.grantor_name.clone()}</dd>
-                <dt>{t("delega-col-delegate")}</dt><dd>{d.delegate_codice_fiscale.clone()}</dd>
+                <dt>{t("delega-col-delegate")}</dt><dd>{d.delegate_label()}</dd>
                 <dt>{t("delega-col-kind")}</dt><dd>{t(d.kind.name_key())}</dd>
                 <dt>{t("delega-scope")}</dt><dd><ul>{services.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul></dd>
                 <dt>{t("delega-col-dates")}</dt><dd>{format_date(d.starts_on, lang)} " – " {format_date(d.ends_on, lang)}</dd>

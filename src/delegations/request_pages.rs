@@ -274,13 +274,20 @@ async fn detail_of(
     org: Option<ClientOrg>,
     errors: FieldErrors,
 ) -> AppResult<Detail> {
-    let (client_cf, requester) = (r.client_codice_fiscale.clone(), r.requester);
+    let (client_cf, requester, held_by) = (r.client_codice_fiscale.clone(), r.requester, r.held_by);
     let (client_name, requester_name) = with_conn(&req.state.pool, move |c| {
         let client = match org {
             Some(o) => organisations::find(c, o.id)?.map(|o| o.name),
             None => crate::identity::account::name_by_codice_fiscale(c, &client_cf)?,
         };
-        let requester = crate::identity::account::names(c, &[requester])?.into_iter().next().map(|(_, n)| n);
+        let person = crate::identity::account::names(c, &[requester])?.into_iter().next().map(|(_, n)| n);
+        // Asked for an organisation: the delega will be the organisation's.
+        let requester = match held_by {
+            Some(holder) => {
+                organisations::find(c, holder)?.map(|o| format!("{} – {}", o.name, person.clone().unwrap_or_default()))
+            }
+            None => person,
+        };
         Ok((client.unwrap_or_else(|| client_cf.clone()), requester.unwrap_or_default()))
     })
     .await?;

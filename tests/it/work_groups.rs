@@ -84,6 +84,10 @@ async fn an_operatore_acts_only_for_the_clients_of_their_groups_from_the_next_re
     assert_eq!(deleghe.len(), 2, "held by the company, not by Giulia");
     let of = |cf: &str| deleghe.iter().find(|x| x.1 == cf).expect("delega").0;
     let (luca_delega, anna_delega) = (of(&luca_cf), of(&anna_cf));
+    // The clients read whom they gave it to: the company, and who asked for it.
+    assert!(l.get("/deleghe").await.body.contains("Bianchi Servizi srl (01234567897)"));
+    let request = l.get(&format!("/clienti/richieste/{to_luca}")).await.body;
+    assert!(request.contains("Bianchi Servizi srl – Giulia Bianchi"), "{request}");
     // The company's list, to Giulia who manages it: both.
     let list = g.get("/clienti").await.body;
     assert!(list.contains("Luca Verdi") && list.contains("Anna Esposito"), "{list}");
@@ -207,4 +211,38 @@ async fn groups_are_their_managers_alone_and_one_name_is_one_group() {
     assert!(g.get(&format!("{groups}/abc")).await.status.is_client_error());
     // Another organisation's path with this group: not found (Giulia manages no other).
     assert_eq!(g.get(&format!("{}/gruppi/{group}", org_path(org + 1, ""))).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_sole_traders_studio_holds_its_deleghe_apart_from_its_owners_own() {
+    use servizi_lavoro::profiles::demo::{seed, DemoPerson};
+    let app = with_registry().await;
+    let (cf, now) = (cf_of("luca"), app.state.clock.now());
+    let studio = with_conn(&app.state.pool, move |c| {
+        let who =
+            DemoPerson { codice_fiscale: &cf, given_name: "Luca", family_name: "Verdi", email: "luca@example.org" };
+        seed(c, &who, now)
+    })
+    .await
+    .expect("studio");
+    let mut l = luca(&app).await;
+    let list = l.get("/profili").await.body;
+    let row = list.split_once("Studio Luca Verdi").expect("studio row").1;
+    let value = crate::common::input_value(row, "profilo").expect("switch form");
+    assert_eq!(l.post_form("/profili/attivo", &[("profilo", &value)], false).await.status, StatusCode::SEE_OTHER);
+    // The studio (whose codice fiscale is Luca's own) asks Mario.
+    let asked = ask_for_company(&app, &mut l, MARIO).await;
+    let mut m = crate::common::people::mario(&app).await;
+    accepts(&app, &mut m, asked).await;
+    let deleghe = held(&app, studio.get()).await;
+    assert_eq!(deleghe.len(), 1);
+    assert!(l.get("/clienti").await.body.contains("Mario Rossi"), "the studio's list");
+    // As himself, Luca holds none of it: not in his list, not among the deleghe received, not to act through.
+    assert_eq!(l.post_form("/profili/attivo", &[("profilo", "cittadino")], false).await.status, StatusCode::SEE_OTHER);
+    assert!(!l.get("/clienti").await.body.contains("Mario Rossi"));
+    assert!(!l.get("/deleghe").await.body.contains("Mario Rossi"));
+    assert!(!l.get("/profili").await.body.contains(&format!("delega:{}", deleghe[0].0)));
+    // Still, he manages the studio: he may act through it from any profile (the decision reads his role there).
+    assert_eq!(act_through(&mut l, deleghe[0].0).await, StatusCode::SEE_OTHER);
+    assert!(l.get("/servizi").await.body.contains("Mario Rossi (con delega)"));
 }
