@@ -119,3 +119,34 @@ for (const width of [320, 1280]) {
     await inBothLanguages(page, "bulk-report");
   });
 }
+
+for (const width of [320, 1280]) {
+  test(`an organisation's work groups, a group and deleting one, at ${width} px in both languages`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await signInWithDemoIdp(page, "Giulia Bianchi", { level: "2" });
+    await page.goto("/profili/associa");
+    await page.getByLabel("Codice fiscale dell'azienda").fill("01234567897");
+    await page.getByRole("button", { name: "Associa il profilo" }).click();
+    await page.getByRole("link", { name: "Gestisci membri e attività Bianchi Servizi srl" }).click();
+    await page.getByRole("link", { name: "Gruppi di lavoro" }).click();
+    await page.getByRole("button", { name: "Crea il gruppo" }).click();
+    await expect(page.getByRole("alert")).toBeVisible();
+    await checkPage(page, `groups-errors-it`);
+    await page.getByLabel("Nome del gruppo").fill(`Gruppo ${width} ${Date.now()}`);
+    await page.getByRole("button", { name: "Crea il gruppo" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("Gruppo di lavoro");
+    const group = page.url();
+    await page.getByLabel("Aggiungi clienti").fill("ABC");
+    await page.getByRole("button", { name: "Aggiungi al gruppo" }).click();
+    await expect(page.getByRole("alert")).toBeVisible();
+    await checkPage(page, "group-errors-it");
+    await page.goto(`${group}?lang=en`);
+    await checkPage(page, "group-en");
+    await page.goto(`${group}/elimina?lang=it`);
+    await inBothLanguages(page, "group-delete");
+    await page.goto(`${group}/elimina?lang=it`);
+    await page.getByRole("button", { name: "Elimina il gruppo" }).click();
+    await expect(page.locator(".banner--success")).toContainText("Il gruppo è stato eliminato");
+    await inBothLanguages(page, "groups");
+  });
+}

@@ -25,8 +25,14 @@ test("Giulia Bianchi associates her company, acts for it and back, without JavaS
   await expect(page.getByText("Stai operando come: Cittadino")).toBeVisible();
 });
 
-// Anna Esposito's codice fiscale on the demo IdP.
+// Anna Esposito's, Luca Verdi's and Mario Rossi's codici fiscali on the demo IdP.
 const ANNA = "SPSNNA90T64F839O";
+const LUCA = "VRDLCU75C15L219T";
+const MARIO = "RSSMRA80A01H501U";
+
+function inDays(n: number): string {
+  return new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+}
 
 test("Giulia invites a colleague, who accepts after signing in and acts for the company; both show in the activity", async ({ page, browser, baseURL }) => {
   // Managing the company and answering an invitation need level 2.
@@ -36,6 +42,7 @@ test("Giulia invites a colleague, who accepts after signing in and acts for the 
   await page.getByRole("button", { name: "Associa il profilo" }).click();
   await page.getByRole("link", { name: "Gestisci membri e attività Bianchi Servizi srl" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Bianchi Servizi srl");
+  const organisation = page.url();
   await page.getByRole("button", { name: "Continua" }).click();
   await expect(page.getByRole("alert")).toContainText("codice fiscale di persona valido");
   await page.getByLabel("Codice fiscale del collega").fill(ANNA);
@@ -77,7 +84,63 @@ test("Giulia invites a colleague, who accepts after signing in and acts for the 
   await expect(anna.getByText("ti ha assegnato altri servizi")).toBeVisible();
   await anna.goto("/servizi");
   await expect(anna.getByText("ti ha assegnato altri servizi").first()).toBeVisible();
+
+  // Acting for the company, Giulia asks Luca and Mario for deleghe; each accepts in their own browser.
+  await page.goto("/profili");
+  await page.getByRole("button", { name: "Opera come Bianchi Servizi srl" }).click();
+  const asked = new Map<string, string>();
+  for (const [name, cf] of [["Luca Verdi", LUCA], ["Mario Rossi", MARIO]]) {
+    await page.goto("/clienti/richiesta");
+    await page.getByLabel("Cliente", { exact: true }).fill(cf);
+    await page.getByLabel("Non temporanea").check();
+    await page.getByLabel("Tutti i servizi che il cliente può delegare").check();
+    await page.getByLabel("Valida fino al").fill(inDays(365));
+    await page.getByRole("button", { name: "Invia la richiesta" }).click();
+    await expect(page.locator(".banner--success")).toContainText("Richiesta inviata");
+    asked.set(name, page.url().replace(/\?.*$/, ""));
+  }
+  for (const [name, request] of asked) {
+    const context = await browser.newContext({ baseURL, javaScriptEnabled: false, locale: "it-IT" });
+    const client = await context.newPage();
+    await signInWithDemoIdp(client, name, { level: "2" });
+    await client.goto(request);
+    await expect(client.getByText("Bianchi Servizi srl – Giulia Bianchi")).toBeVisible();
+    await client.getByRole("button", { name: "Accetta e conferisci la delega" }).click();
+    await expect(client.locator(".banner--success")).toContainText("Hai accettato la richiesta");
+    await context.close();
+  }
+  // The company holds both; Anna, in no work group yet, acts for neither.
+  await page.goto("/clienti");
+  await expect(page.getByRole("button", { name: "Opera per questo cliente Luca Verdi" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Opera per questo cliente Mario Rossi" })).toBeVisible();
+  await anna.goto("/clienti");
+  await expect(anna.getByRole("row", { name: /Luca Verdi|Mario Rossi/ })).toHaveCount(0);
+
+  // Giulia gives Anna only Luca: a work group with the two of them.
+  await page.goto(organisation);
+  await page.getByRole("link", { name: "Gruppi di lavoro" }).click();
+  await page.getByRole("button", { name: "Crea il gruppo" }).click();
+  await expect(page.getByRole("alert")).toContainText("Scrivi il nome del gruppo");
+  await page.getByLabel("Nome del gruppo").fill("Clienti di Anna");
+  await page.getByRole("button", { name: "Crea il gruppo" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Gruppo di lavoro «Clienti di Anna»");
+  await page.getByLabel(/Anna Esposito/).check();
+  await page.getByRole("button", { name: "Salva gli operatori" }).click();
+  await expect(page.locator(".banner--success")).toContainText("Gli operatori del gruppo sono stati aggiornati");
+  await page.getByLabel("Aggiungi clienti").fill(LUCA);
+  await page.getByRole("button", { name: "Aggiungi al gruppo" }).click();
+  await expect(page.locator(".banner--success")).toContainText("I clienti sono stati aggiunti al gruppo");
+  await expect(page.getByRole("row", { name: /Luca Verdi/ })).toBeVisible();
+
+  // Anna's next page: Luca and only Luca; she acts for him in one click.
+  await anna.goto("/clienti");
+  await expect(anna.getByRole("row", { name: /Mario Rossi/ })).toHaveCount(0);
+  await anna.getByRole("button", { name: "Opera per questo cliente Luca Verdi" }).click();
+  await expect(anna.getByText("Stai operando come: Luca Verdi (con delega)")).toBeVisible();
   await other.close();
+  await page.goto("/profili");
+  await page.getByRole("button", { name: "Opera come Cittadino" }).click();
+  await page.goto(organisation);
 
   // Anna's row can be removed, after a question (the same page as the delega's
   // revoca question, which the a11y tests check with axe); Giulia's own says why not.
@@ -93,6 +156,7 @@ test("Giulia invites a colleague, who accepts after signing in and acts for the 
   await expect(page.getByRole("row", { name: /Anna Esposito.*Invito accettato/ })).toBeVisible();
   await expect(page.getByRole("row", { name: /Anna Esposito.*Cambio di profilo/ }).first()).toBeVisible();
   await expect(page.getByRole("row", { name: /Giulia Bianchi.*Servizi di un operatore.*da tutti i servizi a CIGSonline/ })).toBeVisible();
+  await expect(page.getByRole("row", { name: /Giulia Bianchi.*Gruppo di lavoro modificato.*Clienti di Anna/ }).first()).toBeVisible();
 });
 
 test("a level 1 session steps up to manage the company and lands on its page", async ({ page }) => {
