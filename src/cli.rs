@@ -274,6 +274,9 @@ fn rejected_rows(n: usize) -> CliResult {
     }
 }
 
+/// The work groups `demo scale` shares the studio's clients in.
+const GROUPS: usize = 10;
+
 /// How much `demo scale` loads.
 struct Scale {
     clients: usize,
@@ -303,8 +306,10 @@ async fn demo_scale(config: Config, scale: Scale) -> CliResult {
     let started = std::time::Instant::now();
     let (clients, operators) = (scale.clients, scale.operators);
     let (luca_given, luca_family, luca_email) = (luca.given_name, luca.family_name, luca.email);
+    let anna = person("anna")?;
+    let anna_cf = anna.codice_fiscale().ok_or("no demo operatore")?;
+    let (anna_given, anna_family, anna_email) = (anna.given_name, anna.family_name, anna.email);
     crate::db::with_conn(&pool, move |c| {
-        crate::delegations::scale::load_clients(c, &luca_cf, clients, now)?;
         let who = crate::profiles::demo::DemoPerson {
             codice_fiscale: &luca_cf,
             given_name: luca_given,
@@ -312,10 +317,25 @@ async fn demo_scale(config: Config, scale: Scale) -> CliResult {
             email: luca_email,
         };
         let studio = crate::profiles::demo::seed(c, &who, now)?;
-        crate::profiles::demo::add_operators(c, studio, operators, now)
+        crate::delegations::scale::load_clients(c, &luca_cf, Some(studio), clients, now)?;
+        crate::profiles::demo::add_operators(c, studio, operators, now)?;
+        // Anna Esposito, who can sign in, shares the first group's clients.
+        let anna = crate::profiles::demo::DemoPerson {
+            codice_fiscale: &anna_cf,
+            given_name: anna_given,
+            family_name: anna_family,
+            email: anna_email,
+        };
+        let membership = crate::profiles::demo::add_operator(c, studio, &anna, now)?;
+        crate::delegations::scale::share_clients(c, studio, GROUPS, Some(membership), now)
     })
     .await?;
-    timed(format!("{clients} clients with a delega to Luca Verdi and {operators} operatori in his studio"), started);
+    timed(
+        format!(
+            "{clients} clients with a delega to Luca Verdi's studio, {operators} operatori and Anna Esposito in {GROUPS} work groups"
+        ),
+        started,
+    );
 
     let started = std::time::Instant::now();
     let (org, giulia_id) = crate::db::with_conn(&pool, move |c| {

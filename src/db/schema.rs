@@ -414,6 +414,12 @@ diesel::allow_tables_to_appear_in_same_query!(work_group_members, memberships);
 diesel::allow_tables_to_appear_in_same_query!(work_group_members, accounts);
 diesel::allow_tables_to_appear_in_same_query!(work_groups, memberships);
 diesel::allow_tables_to_appear_in_same_query!(work_groups, accounts);
+// An operatore's client list probes their groups for each delega's client.
+diesel::allow_tables_to_appear_in_same_query!(work_group_clients, deleghe);
+diesel::allow_tables_to_appear_in_same_query!(work_group_clients, accounts);
+diesel::allow_tables_to_appear_in_same_query!(work_group_clients, organisations);
+diesel::allow_tables_to_appear_in_same_query!(work_group_members, deleghe);
+diesel::allow_tables_to_appear_in_same_query!(work_group_members, organisations);
 
 diesel::table! {
     delega_request_batches (id) {

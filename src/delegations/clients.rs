@@ -5,7 +5,9 @@
 use super::lifecycle::{self, Dates, State};
 use super::model::Kind;
 use crate::access::{Action, Permit, Resource};
-use crate::db::schema::{accounts as a, deleghe as d, organisations as o};
+use crate::db::schema::{
+    accounts as a, deleghe as d, organisations as o, work_group_clients as gc, work_group_members as gm,
+};
 use crate::db::AnyConnection;
 use crate::identity::organisations;
 use crate::kernel::{Basis, DelegaId, MemberRole, MembershipId, OrganisationId, Principal, Subject};
@@ -88,6 +90,12 @@ diesel::define_sql_function! {
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
+diesel::define_sql_function! {
+    /// The first of the two that is not null: a delega's client is its
+    /// organisation's codice fiscale, else its grantor's.
+    fn coalesce(x: diesel::sql_types::Nullable<diesel::sql_types::Text>, y: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 /// What the list is narrowed to.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -156,9 +164,7 @@ pub fn page(
     permit.require(Action::View, &book.resource())?;
     // An operatore: only the clients of their work groups.
     let assigned = match book {
-        Book::Organisation { membership, role: MemberRole::Operatore, .. } => {
-            Some(super::groups::assigned(conn, *membership)?)
-        }
+        Book::Organisation { membership, role: MemberRole::Operatore, .. } => Some(*membership),
         _ => None,
     };
     let today = crate::kernel::clock::italian_day(now);
@@ -182,13 +188,14 @@ pub fn page(
             .filter(d::delegate_codice_fiscale.eq(book.codice_fiscale().to_string()))
             .filter(d::delegate_organisation_id.is_null()),
     };
-    if let Some(list) = assigned {
-        q = q.filter(
-            d::organisation_id
-                .is_not_null()
-                .and(o::codice_fiscale.nullable().assume_not_null().eq_any(list.clone()))
-                .or(d::organisation_id.is_null().and(a::identifier.eq_any(list))),
-        );
+    if let Some(membership) = assigned {
+        // The client (the organisation's codice fiscale, else the grantor's)
+        // is in one of the operatore's groups: a probe of the groups' keys per row.
+        let in_groups = gc::table
+            .inner_join(gm::table.on(gm::group_id.eq(gc::group_id)))
+            .filter(gm::membership_id.eq(membership))
+            .filter(gc::client_codice_fiscale.eq(coalesce(o::codice_fiscale.nullable(), a::identifier)));
+        q = q.filter(diesel::dsl::exists(in_groups));
     }
     let typed = filter.words.trim().to_lowercase().replace(['%', '_'], "");
     // A codice fiscale or partita IVA typed whole finds its client.

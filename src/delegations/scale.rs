@@ -14,10 +14,12 @@ use diesel::prelude::*;
 /// Rows written per statement.
 const BATCH: usize = 500;
 
-/// Adds `clients` client accounts and their deleghe to `delegate`; returns how many.
+/// Adds `clients` client accounts and their deleghe to `delegate` (held by
+/// organisation `held_by`, a studio, when given); returns how many.
 pub fn load_clients(
     conn: &mut AnyConnection,
     delegate: &str,
+    held_by: Option<OrganisationId>,
     clients: usize,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
@@ -44,6 +46,7 @@ pub fn load_clients(
                     .values((
                         d::grantor_account_id.eq(id),
                         d::delegate_codice_fiscale.eq(delegate),
+                        d::delegate_organisation_id.eq(held_by),
                         d::kind.eq(if i % 10 == 0 { Kind::Temporanea.code() } else { Kind::NonTemporanea.code() }),
                         d::starts_on.eq(today),
                         d::ends_on.eq(today + Duration::days(1 + (*i as i64 * 7) % 730)),
@@ -100,4 +103,57 @@ pub fn load_company_deleghe(
         done += chunk.len();
     }
     Ok(done)
+}
+
+/// Shares the clients of studio `studio` among its operatori: `groups` work
+/// groups, each with an equal part of the operatori (in membership order)
+/// and of the clients (by codice fiscale); `first` (a demo person who can
+/// sign in) joins the first. Returns the groups made.
+pub fn share_clients(
+    conn: &mut AnyConnection,
+    studio: OrganisationId,
+    groups: usize,
+    first: Option<crate::kernel::MembershipId>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    use crate::db::schema::{memberships as m, work_group_clients as gc, work_group_members as gm, work_groups as g};
+    let groups = groups.max(1);
+    let operatori: Vec<crate::kernel::MembershipId> = m::table
+        .filter(m::organisation_id.eq(studio))
+        .filter(m::until.is_null())
+        .filter(m::role.eq(crate::kernel::MemberRole::Operatore.code()))
+        .filter(m::id.nullable().ne(first))
+        .order(m::id)
+        .select(m::id)
+        .load(conn)?;
+    let clients: Vec<String> = d::table
+        .inner_join(a::table.on(a::id.eq(d::grantor_account_id)))
+        .filter(d::delegate_organisation_id.eq(studio))
+        .order(a::identifier)
+        .select(a::identifier)
+        .load(conn)?;
+    conn.transaction(|c| {
+        for n in 0..groups {
+            let id: i64 = diesel::insert_into(g::table)
+                .values((g::organisation_id.eq(studio), g::name.eq(format!("Gruppo {}", n + 1)), g::created_at.eq(now)))
+                .returning(g::id)
+                .get_result(c)?;
+            let part = |len: usize| (len * n / groups)..(len * (n + 1) / groups);
+            let mut members: Vec<_> = operatori[part(operatori.len())].to_vec();
+            if n == 0 {
+                members.extend(first);
+            }
+            for membership in members {
+                diesel::insert_into(gm::table)
+                    .values((gm::group_id.eq(id), gm::membership_id.eq(membership)))
+                    .execute(c)?;
+            }
+            for cf in &clients[part(clients.len())] {
+                diesel::insert_into(gc::table)
+                    .values((gc::group_id.eq(id), gc::client_codice_fiscale.eq(cf)))
+                    .execute(c)?;
+            }
+        }
+        Ok(groups)
+    })
 }

@@ -155,6 +155,17 @@ pub fn of_organisation(
     load(conn, Filter::Organisation(organisation_id), now)
 }
 
+/// How many of the organisation's invitations wait for an answer now
+/// (counted in the database: the page lists only the newest 100).
+pub fn pending_count(conn: &mut AnyConnection, organisation_id: OrganisationId, now: NaiveDateTime) -> QueryResult<i64> {
+    i::table
+        .filter(i::organisation_id.eq(organisation_id))
+        .filter(i::state.eq(State::Pending.code()))
+        .filter(i::expires_at.gt(now))
+        .count()
+        .get_result(conn)
+}
+
 /// The invitations waiting for the person with `codice_fiscale`.
 pub fn pending_for(conn: &mut AnyConnection, codice_fiscale: &str, now: NaiveDateTime) -> QueryResult<Vec<Invitation>> {
     load(conn, Filter::PendingFor(codice_fiscale), now)

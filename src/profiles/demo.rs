@@ -97,3 +97,16 @@ pub fn add_operators(
         Ok(count)
     })
 }
+
+/// Development only (`demo scale`): `who` joins `org` as an operatore; the membership.
+pub fn add_operator(
+    conn: &mut AnyConnection,
+    org: OrganisationId,
+    who: &DemoPerson,
+    now: NaiveDateTime,
+) -> QueryResult<crate::kernel::MembershipId> {
+    conn.transaction(|c| {
+        let account = account_for(c, who, now)?;
+        organisations::join(c, org, account, Role::Operatore, now).map(|(membership, _)| membership)
+    })
+}

@@ -193,12 +193,11 @@ async fn check_invitation(req: &PageRequest, org: &Organisation, cf: &str, role:
 }
 
 /// Invitations one organisation may have waiting at once.
-const MAX_PENDING_INVITATIONS: usize = 50;
+const MAX_PENDING_INVITATIONS: i64 = 50;
 
-async fn waiting_invitations(req: &PageRequest, id: OrganisationId) -> AppResult<usize> {
+async fn waiting_invitations(req: &PageRequest, id: OrganisationId) -> AppResult<i64> {
     let now = req.state.clock.now();
-    let all = with_conn(&req.state.pool, move |c| invitations::of_organisation(c, id, now)).await?;
-    Ok(all.iter().filter(|i| i.state == invitations::State::Pending).count())
+    Ok(with_conn(&req.state.pool, move |c| invitations::pending_count(c, id, now)).await?)
 }
 
 /// Queues the mail to the invited person, when the portal knows their

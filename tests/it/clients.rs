@@ -157,9 +157,11 @@ async fn the_scale_loader_gives_the_consultant_clients_the_list_shows() {
     let app = TestApp::new();
     let mut l = luca(&app).await;
     let (luca_cf, now) = (cf_of("luca"), app.state.clock.now());
-    let n = with_conn(&app.state.pool, move |c| servizi_lavoro::delegations::scale::load_clients(c, &luca_cf, 60, now))
-        .await
-        .expect("load");
+    let n = with_conn(&app.state.pool, move |c| {
+        servizi_lavoro::delegations::scale::load_clients(c, &luca_cf, None, 60, now)
+    })
+    .await
+    .expect("load");
     assert_eq!(n, 60);
     let page = l.get("/clienti").await.body;
     assert_eq!(names(&page).len(), 50, "a page of 50");

@@ -494,3 +494,29 @@ async fn the_activity_history_says_where_each_sign_in_came_from() {
     let activity = b.get("/area-personale/attivita").await.body;
     assert!(activity.contains("203.0.113.9"));
 }
+
+/// A valid personal codice fiscale for `n` (its check letter found by trying them).
+fn nth_codice_fiscale(n: usize) -> String {
+    let base = format!("BNCMRA80A01H{:03}", n % 1000);
+    ('A'..='Z')
+        .map(|c| format!("{base}{c}"))
+        .find(|cf| servizi_lavoro::kernel::CodiceFiscale::personal(cf).is_some())
+        .expect("a check letter")
+}
+
+#[tokio::test]
+async fn at_most_fifty_invitations_wait_at_once_counted_in_the_database() {
+    let app = with_registry().await;
+    let (mut g, org) = giulia_with_company(&app).await;
+    for n in 0..=50 {
+        let cf = nth_codice_fiscale(n);
+        let fields = [("codice_fiscale", cf.as_str()), ("ruolo", "operatore"), ("passo", "conferma")];
+        let res = g.post_form(&org_path(org, "/inviti"), &fields, false).await;
+        if n < 50 {
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "invitation {n}");
+        } else {
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "the 51st");
+            assert!(res.body.contains("ha già 50 inviti in attesa di risposta"));
+        }
+    }
+}

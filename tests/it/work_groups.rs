@@ -166,6 +166,16 @@ async fn an_operatore_acts_only_for_the_clients_of_their_groups_from_the_next_re
     assert_eq!(res.header(header::LOCATION), format!("{groups}?eliminato=si"));
     assert_eq!(g.get(&group_path).await.status, StatusCode::NOT_FOUND);
     assert_eq!(held(&app, org).await.len(), 2);
+
+    // An operatore does not renounce for the company; Giulia, who manages it, does.
+    let path = format!("/deleghe/{anna_delega}/azione");
+    let by_operatore = mario.post_form(&path, &[("azione", "rinuncia"), ("conferma", "si")], false).await;
+    assert_eq!(by_operatore.status, StatusCode::NOT_FOUND);
+    let res = g.post_form(&path, &[("azione", "rinuncia"), ("conferma", "si")], false).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let state: String =
+        with_conn(&app.state.pool, move |c| d::table.find(anna_delega).select(d::state).first(c)).await.expect("state");
+    assert_eq!(state, "renounced");
 }
 
 #[tokio::test]
@@ -245,4 +255,40 @@ async fn a_sole_traders_studio_holds_its_deleghe_apart_from_its_owners_own() {
     // Still, he manages the studio: he may act through it from any profile (the decision reads his role there).
     assert_eq!(act_through(&mut l, deleghe[0].0).await, StatusCode::SEE_OTHER);
     assert!(l.get("/servizi").await.body.contains("Mario Rossi (con delega)"));
+}
+
+/// `demo scale` shares the studio's clients among work groups: Anna, in the
+/// first of two, finds half the clients in the studio's list.
+#[tokio::test]
+async fn the_scale_loader_shares_a_studios_clients_among_groups() {
+    use servizi_lavoro::profiles::demo::{add_operator, add_operators, seed, DemoPerson};
+    let app = with_registry().await;
+    let (luca_cf, anna_cf, now) = (cf_of("luca"), cf_of("anna"), app.state.clock.now());
+    let studio = with_conn(&app.state.pool, move |c| {
+        let luca =
+            DemoPerson { codice_fiscale: &luca_cf, given_name: "Luca", family_name: "Verdi", email: "l@example.org" };
+        let studio = seed(c, &luca, now)?;
+        servizi_lavoro::delegations::scale::load_clients(c, &luca_cf, Some(studio), 60, now)?;
+        add_operators(c, studio, 4, now)?;
+        let anna = DemoPerson {
+            codice_fiscale: &anna_cf,
+            given_name: "Anna",
+            family_name: "Esposito",
+            email: "a@example.org",
+        };
+        let membership = add_operator(c, studio, &anna, now)?;
+        servizi_lavoro::delegations::scale::share_clients(c, studio, 2, Some(membership), now)?;
+        Ok(studio)
+    })
+    .await
+    .expect("load");
+    assert_eq!(held(&app, studio.get()).await.len(), 60);
+    let mut a = anna(&app).await;
+    let list = a.get("/profili").await.body;
+    let row = list.split_once("Studio Luca Verdi").expect("studio row").1;
+    let value = crate::common::input_value(row, "profilo").expect("switch form");
+    assert_eq!(a.post_form("/profili/attivo", &[("profilo", &value)], false).await.status, StatusCode::SEE_OTHER);
+    let page = a.get("/clienti").await.body;
+    assert_eq!(page.matches(">SCALA").count(), 30, "the first group's half");
+    assert!(!page.contains("rel=\"next\""));
 }
