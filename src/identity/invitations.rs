@@ -157,7 +157,11 @@ pub fn of_organisation(
 
 /// How many of the organisation's invitations wait for an answer now
 /// (counted in the database: the page lists only the newest 100).
-pub fn pending_count(conn: &mut AnyConnection, organisation_id: OrganisationId, now: NaiveDateTime) -> QueryResult<i64> {
+pub fn pending_count(
+    conn: &mut AnyConnection,
+    organisation_id: OrganisationId,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
     i::table
         .filter(i::organisation_id.eq(organisation_id))
         .filter(i::state.eq(State::Pending.code()))

@@ -135,9 +135,26 @@ fn document(lang: Lang, title: &str, body: &str) -> String {
     doc.push_str("\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"");
     doc.push_str(&assets::url("favicon.svg"));
     doc.push_str("\"></head><body>");
-    doc.push_str(body);
+    push_without_markers(&mut doc, body);
     doc.push_str("</body></html>");
     doc
+}
+
+/// The hydration marker Leptos writes between adjacent text nodes, after
+/// lists and for empty views (`<!>`, an empty comment): it tells a client
+/// that hydrates where one node ends. Nothing hydrates here, so the page
+/// goes out without them (7–10 % of its bytes). Text a person typed can
+/// never hold one: it is escaped (`&lt;!&gt;`) before it gets here.
+const MARKER: &str = "<!>";
+
+/// Appends `html` to `out` without hydration markers.
+fn push_without_markers(out: &mut String, html: &str) {
+    let mut rest = html;
+    while let Some(at) = rest.find(MARKER) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + MARKER.len()..];
+    }
+    out.push_str(rest);
 }
 
 /// A part of a page that depends on the language only (navigation, footer,
@@ -203,5 +220,15 @@ where
         let body =
             axum::body::Bytes::from_request(req, state).await.map_err(|e| AppError::BadRequest(e.to_string()))?;
         serde_html_form::from_bytes(&body).map(FormData).map_err(|e| AppError::BadRequest(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markers_go_and_everything_else_stays() {
+        let mut out = String::new();
+        super::push_without_markers(&mut out, "<p>a<!>b</p><!><ul><!--x--></ul>&lt;!&gt;<!>");
+        assert_eq!(out, "<p>ab</p><ul><!--x--></ul>&lt;!&gt;");
     }
 }

@@ -242,3 +242,21 @@ async fn the_catalog_reads_its_filters_from_the_query_and_ignores_what_fits_noth
     assert_eq!(twice.status, StatusCode::BAD_REQUEST);
     assert!(twice.body.contains("<html"), "the portal's own error page: {}", twice.body);
 }
+
+/// Nothing hydrates, so pages go out without Leptos's hydration markers
+/// (`<!>`), anonymous or signed in, cached fragment or not, in both languages.
+#[tokio::test]
+async fn pages_carry_no_hydration_markers() {
+    let app = TestApp::new();
+    let mut anonymous = crate::common::Browser::new(&app);
+    let mut mario = signed_in(&app, "spid", Level::L2, None).await;
+    for path in ["/", "/?lang=en", "/servizi", "/accedi", "/servizi/dimissioni-volontarie"] {
+        let page = anonymous.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(!page.body.contains("<!>"), "{path}");
+    }
+    for path in ["/servizi", "/servizi?lang=en", "/area-personale", "/deleghe", "/clienti", "/profili"] {
+        let page = mario.get(path).await;
+        assert!(!page.body.contains("<!>"), "{path} ({})", page.status);
+    }
+}

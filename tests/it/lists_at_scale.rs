@@ -234,14 +234,14 @@ async fn the_helpdesk_queues_page_by_keyset_and_count_everything_waiting() {
     );
 
     // The Utente Estero queue: 70 waiting, said in full, 50 on the first page, oldest first.
-    let console = ops.get("/assistenza").await.body.replace("<!>", "");
+    let console = ops.get("/assistenza").await.body;
     assert!(console.contains("Richieste da esaminare (70)"), "everything waiting is counted");
     let first: Vec<&str> = console.split("Estera ").skip(1).filter_map(|s| s.split('<').next()).collect();
     assert_eq!(first.len(), 50);
     assert_eq!(first[0], "0");
     let next = rows_and_next(&console, "/none/").1.expect("a second page");
     assert!(next.contains("richieste_dopo="), "{next}");
-    let second = ops.get(&next).await.body.replace("<!>", "");
+    let second = ops.get(&next).await.body;
     let rest: Vec<&str> = second.split("Estera ").skip(1).filter_map(|s| s.split('<').next()).collect();
     assert_eq!(rest.len(), 20);
     assert_eq!(rest[0], "50");
