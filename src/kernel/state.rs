@@ -8,8 +8,21 @@ use crate::mail::{MailError, Mailer};
 use crate::saml::{Saml, SamlSetupError};
 use std::sync::Arc;
 
+/// Cloned many times a request (each handler, each page context, each
+/// database call): one shared pointer, so a clone is one reference count, not
+/// one per field on counters every core touches.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub pool: DbPool,
     pub config: Arc<Config>,
     pub saml: Arc<Saml>,
@@ -40,7 +53,7 @@ impl AppState {
         let seal = Arc::new(Keyring::from_config(&config, &saml.sp.keys).map_err(SamlSetupError::Keys)?);
         let mailer = Mailer::from_config(&config)?;
         let ready = Arc::new(std::sync::atomic::AtomicBool::new(true));
-        Ok(AppState { pool, config: Arc::new(config), saml, seal, mailer, clock, ready })
+        Ok(AppState(Arc::new(Shared { pool, config: Arc::new(config), saml, seal, mailer, clock, ready })))
     }
 }
 

@@ -147,14 +147,12 @@ fn document(lang: Lang, title: &str, body: &str) -> String {
 /// never hold one: it is escaped (`&lt;!&gt;`) before it gets here.
 const MARKER: &str = "<!>";
 
-/// Appends `html` to `out` without hydration markers.
+/// Appends `html` to `out` without hydration markers (one searcher for the
+/// whole page: a page has hundreds).
 fn push_without_markers(out: &mut String, html: &str) {
-    let mut rest = html;
-    while let Some(at) = rest.find(MARKER) {
-        out.push_str(&rest[..at]);
-        rest = &rest[at + MARKER.len()..];
+    for part in html.split(MARKER) {
+        out.push_str(part);
     }
-    out.push_str(rest);
 }
 
 /// A part of a page that depends on the language only (navigation, footer,
