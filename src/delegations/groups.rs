@@ -191,7 +191,7 @@ pub fn set_members(
 ) -> QueryResult<Option<(Vec<MembershipId>, Vec<MembershipId>)>> {
     permit.require(Action::Change, &org(organisation))?;
     conn.transaction(|c| {
-        if !in_organisation(c, organisation, id)? {
+        if !lock_group(c, organisation, id)? {
             return Ok(None);
         }
         let mut wanted: Vec<MembershipId> = m::table
@@ -224,7 +224,7 @@ pub fn add_clients(
 ) -> QueryResult<Option<Vec<String>>> {
     permit.require(Action::Change, &org(organisation))?;
     conn.transaction(|c| {
-        if !in_organisation(c, organisation, id)? {
+        if !lock_group(c, organisation, id)? {
             return Ok(None);
         }
         let present: Vec<String> = gc::table
@@ -255,12 +255,14 @@ pub fn remove_client(
     client: &str,
 ) -> QueryResult<bool> {
     permit.require(Action::Change, &org(organisation))?;
-    if !in_organisation(conn, organisation, id)? {
-        return Ok(false);
-    }
-    let n = diesel::delete(gc::table.filter(gc::group_id.eq(id)).filter(gc::client_codice_fiscale.eq(client)))
-        .execute(conn)?;
-    Ok(n == 1)
+    conn.transaction(|c| {
+        if !lock_group(c, organisation, id)? {
+            return Ok(false);
+        }
+        let n = diesel::delete(gc::table.filter(gc::group_id.eq(id)).filter(gc::client_codice_fiscale.eq(client)))
+            .execute(c)?;
+        Ok(n == 1)
+    })
 }
 
 /// Deletes the group (its operatori keep no clients through it); whether it existed.
@@ -272,7 +274,7 @@ pub fn delete(
 ) -> QueryResult<bool> {
     permit.require(Action::Change, &org(organisation))?;
     conn.transaction(|c| {
-        if !in_organisation(c, organisation, id)? {
+        if !lock_group(c, organisation, id)? {
             return Ok(false);
         }
         diesel::delete(gc::table.filter(gc::group_id.eq(id))).execute(c)?;
@@ -281,20 +283,13 @@ pub fn delete(
     })
 }
 
-fn in_organisation(c: &mut AnyConnection, organisation: OrganisationId, id: GroupId) -> QueryResult<bool> {
-    let found: Option<GroupId> =
-        g::table.filter(g::id.eq(id)).filter(g::organisation_id.eq(organisation)).select(g::id).first(c).optional()?;
-    Ok(found.is_some())
-}
-
-/// The clients (codici fiscali) membership `membership`'s groups give it.
-pub fn assigned(conn: &mut AnyConnection, membership: MembershipId) -> QueryResult<Vec<String>> {
-    gc::table
-        .inner_join(gm::table.on(gm::group_id.eq(gc::group_id)))
-        .filter(gm::membership_id.eq(membership))
-        .select(gc::client_codice_fiscale)
-        .distinct()
-        .load(conn)
+/// Whether group `id` is the organisation's, taking its row for the rest of
+/// the transaction (PostgreSQL's row lock, SQLite's writer lock): two changes
+/// to one group at once are made one after the other, so neither inserts a
+/// row the other has just written.
+fn lock_group(c: &mut AnyConnection, organisation: OrganisationId, id: GroupId) -> QueryResult<bool> {
+    let target = g::table.filter(g::id.eq(id)).filter(g::organisation_id.eq(organisation));
+    Ok(target.select(g::id).first::<GroupId>(c).optional()?.is_some())
 }
 
 /// Whether membership `membership`'s groups include client `client`.

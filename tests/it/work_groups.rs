@@ -292,3 +292,33 @@ async fn the_scale_loader_shares_a_studios_clients_among_groups() {
     assert_eq!(page.matches(">SCALA").count(), 30, "the first group's half");
     assert!(!page.contains("rel=\"next\""));
 }
+
+/// The same operatori saved twice at once, the same client added twice at
+/// once: one group, each row once, on both databases.
+#[tokio::test]
+async fn the_same_change_sent_twice_at_once_leaves_each_row_once() {
+    use servizi_lavoro::db::schema::{work_group_clients as gc, work_group_members as gm};
+    let app = with_registry().await;
+    let (mut g, org) = giulia_with_company(&app).await;
+    let _mario = mario_joins(&app, &mut g, org, "operatore").await;
+    switch_to_company(&mut g).await;
+    let asked = ask_for_company(&app, &mut g, &cf_of("luca")).await;
+    let mut l = luca(&app).await;
+    accepts(&app, &mut l, asked).await;
+    let res = g.post_form(&org_path(org, "/gruppi"), &[("nome", "Doppio")], false).await;
+    let group = res.header(header::LOCATION).to_string();
+    let membership = operatore_of(&app, org).await.to_string();
+    let mut g2 = crate::common::people::giulia(&app).await;
+    let (path, fields) = (format!("{group}/operatori"), [("operatore", membership.as_str())]);
+    let (a, b) = tokio::join!(g.post_form(&path, &fields, false), g2.post_form(&path, &fields, false));
+    assert_eq!((a.status, b.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
+    let luca_cf = cf_of("luca");
+    let (path, fields) = (format!("{group}/clienti"), [("clienti", luca_cf.as_str())]);
+    let (a, b) = tokio::join!(g.post_form(&path, &fields, false), g2.post_form(&path, &fields, false));
+    assert_eq!((a.status, b.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
+    let rows: (i64, i64) =
+        with_conn(&app.state.pool, move |c| Ok((gm::table.count().get_result(c)?, gc::table.count().get_result(c)?)))
+            .await
+            .expect("rows");
+    assert_eq!(rows, (1, 1));
+}
