@@ -99,6 +99,9 @@ pub fn create(
 ) -> QueryResult<Result<GroupId, GroupRefusal>> {
     permit.require(Action::Change, &org(organisation))?;
     conn.transaction(|c| {
+        // The organisation's row first: two groups made at once are checked
+        // one after the other ("Edilizia" and "edilizia" are one name).
+        diesel::update(o::table.find(organisation)).set(o::name.eq(o::name)).execute(c)?;
         let existing: Vec<String> = g::table.filter(g::organisation_id.eq(organisation)).select(g::name).load(c)?;
         if existing.iter().any(|n| n.to_lowercase() == name.to_lowercase()) {
             return Ok(Err(GroupRefusal::NameTaken));
@@ -106,18 +109,11 @@ pub fn create(
         if existing.len() as i64 >= MAX_GROUPS {
             return Ok(Err(GroupRefusal::TooMany));
         }
-        // Two created at once with one name: the unique index refuses the second.
-        let inserted = diesel::insert_into(g::table)
+        let id = diesel::insert_into(g::table)
             .values((g::organisation_id.eq(organisation), g::name.eq(name), g::created_at.eq(now)))
             .returning(g::id)
-            .get_result(c);
-        match inserted {
-            Ok(id) => Ok(Ok(id)),
-            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-                Ok(Err(GroupRefusal::NameTaken))
-            }
-            Err(e) => Err(e),
-        }
+            .get_result(c)?;
+        Ok(Ok(id))
     })
 }
 
@@ -289,7 +285,7 @@ pub fn delete(
 /// row the other has just written.
 fn lock_group(c: &mut AnyConnection, organisation: OrganisationId, id: GroupId) -> QueryResult<bool> {
     let target = g::table.filter(g::id.eq(id)).filter(g::organisation_id.eq(organisation));
-    Ok(target.select(g::id).first::<GroupId>(c).optional()?.is_some())
+    Ok(diesel::update(target).set(g::name.eq(g::name)).execute(c)? == 1)
 }
 
 /// Whether membership `membership`'s groups include client `client`.
