@@ -139,6 +139,9 @@ pub enum Resource<'a> {
         requester: AccountId,
         client: &'a str,
         manages_client: bool,
+        /// Asked for an organisation: whether the principal manages it now
+        /// (then the request is its managers', not the asker's alone).
+        for_holder: Option<bool>,
     },
     /// A file of delega requests one sent, and its report: the sender's alone.
     RequestBatch {
@@ -479,11 +482,18 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource<'_
         }
         // A request for a delega: both sides see it; only the client's side
         // answers it (granting power over the client is a strong act).
-        (Action::View | Action::Decide, Resource::DelegaRequest { requester, client, manages_client, .. }) => {
+        (
+            Action::View | Action::Decide,
+            Resource::DelegaRequest { requester, client, manages_client, for_holder, .. },
+        ) => {
             let client_side = *manages_client
                 || (matches!(who.actor.credential, Credential::Spid | Credential::Cie)
                     && who.actor.identifier == *client);
-            let requester_side = *requester == who.actor.account_id;
+            // Asked for an organisation: whoever manages it now (one who left keeps nothing).
+            let requester_side = match for_holder {
+                Some(manages) => *manages,
+                None => *requester == who.actor.account_id,
+            };
             match action {
                 Action::View if client_side || requester_side => allowed(),
                 Action::Decide if client_side => {

@@ -315,7 +315,13 @@ mod tests {
             (Resource::Clients { delegate: "VRDLCU75C15L219T", holder: None }, ResourceRef::Clients),
             (Resource::Clients { delegate: "01234567897", holder: Some((org, None)) }, ResourceRef::Clients),
             (
-                Resource::DelegaRequest { id: 3, requester: AccountId::new(7), client: "X", manages_client: false },
+                Resource::DelegaRequest {
+                    id: 3,
+                    requester: AccountId::new(7),
+                    client: "X",
+                    manages_client: false,
+                    for_holder: None,
+                },
                 ResourceRef::DelegaRequest,
             ),
             (Resource::RequestBatch { id: 4, requester: AccountId::new(7) }, ResourceRef::RequestBatch),

@@ -83,12 +83,16 @@ pub fn check(terms: &Terms, by: Requester, today: NaiveDate, max_years: i32) -> 
     }
 }
 
-/// Takes the requester's row for the rest of the transaction (PostgreSQL's
-/// row lock, SQLite's writer lock): the same request sent twice at once —
-/// a double click, a file uploaded twice — is decided one after the other,
-/// so the second finds the first waiting.
-pub fn lock(c: &mut AnyConnection, requester: AccountId) -> QueryResult<()> {
-    diesel::update(a::table.find(requester)).set(a::identifier.eq(a::identifier)).execute(c).map(|_| ())
+/// Takes the asker's row for the rest of the transaction (PostgreSQL's row
+/// lock, SQLite's writer lock) — the organisation's when asking for one, so
+/// two of its managers are serialised too: the same request sent twice at
+/// once (a double click, a file uploaded twice) is decided one after the
+/// other, so the second finds the first waiting.
+pub fn lock(c: &mut AnyConnection, requester: AccountId, held_by: Option<OrganisationId>) -> QueryResult<()> {
+    match held_by {
+        Some(org) => diesel::update(o::table.find(org)).set(o::name.eq(o::name)).execute(c).map(|_| ()),
+        None => diesel::update(a::table.find(requester)).set(a::identifier.eq(a::identifier)).execute(c).map(|_| ()),
+    }
 }
 
 /// Asks once: `None` when the requester's earlier request to this client is still waiting.
@@ -100,8 +104,9 @@ pub fn ask(
     lang: Lang,
     now: NaiveDateTime,
 ) -> QueryResult<Option<i64>> {
-    lock(c, new.requester)?;
-    if !requests::waiting_for(c, new.requester, std::slice::from_ref(&new.client_codice_fiscale), now)?.is_empty() {
+    lock(c, new.requester, new.held_by)?;
+    let client = std::slice::from_ref(&new.client_codice_fiscale);
+    if !requests::waiting_for(c, new.requester, new.held_by, client, now)?.is_empty() {
         return Ok(None);
     }
     send(c, state, new, requester_name, lang, now).map(Some)

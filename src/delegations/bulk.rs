@@ -7,7 +7,7 @@ use super::requests::{self, NewRequest};
 use crate::db::schema::delega_request_batches as b;
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
-use crate::kernel::{AccountId, AppState};
+use crate::kernel::{AccountId, AppState, OrganisationId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -97,6 +97,8 @@ fn as_form_day(typed: &str) -> String {
 #[derive(Clone, Debug)]
 pub struct Checked {
     pub by: AccountId,
+    /// The organisation asked for, if any.
+    pub held_by: Option<OrganisationId>,
     pub lines: usize,
     pub good: Vec<(usize, NewRequest)>,
     pub rejected: Vec<Rejected>,
@@ -127,7 +129,7 @@ pub fn check(lines: Vec<(usize, Terms)>, by: Requester, today: NaiveDate, max_ye
             }),
         }
     }
-    Checked { by: by.account, lines: count, good, rejected }
+    Checked { by: by.account, held_by: by.held_by, lines: count, good, rejected }
 }
 
 /// Records the batch and asks each good line's client, with their mails, in
@@ -141,11 +143,11 @@ pub fn send(
     lang: Lang,
     now: NaiveDateTime,
 ) -> QueryResult<i64> {
-    let Checked { by, lines, good, rejected } = file;
-    let by = *by;
-    asking::lock(c, by)?;
+    let Checked { by, held_by, lines, good, rejected } = file;
+    let (by, held_by) = (*by, *held_by);
+    asking::lock(c, by, held_by)?;
     let clients: Vec<String> = good.iter().map(|(_, n)| n.client_codice_fiscale.clone()).collect();
-    let waiting: HashSet<String> = requests::waiting_for(c, by, &clients, now)?.into_iter().collect();
+    let waiting: HashSet<String> = requests::waiting_for(c, by, held_by, &clients, now)?.into_iter().collect();
     let mut report = rejected.to_vec();
     for (line, new) in good.iter().filter(|(_, n)| waiting.contains(&n.client_codice_fiscale)) {
         report.push(Rejected {

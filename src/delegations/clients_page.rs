@@ -213,7 +213,8 @@ pub async fn page(req: PageRequest, who: Principal, Query(q): Query<ClientsQuery
     let (permit, book) = permit(&req, &who).await?;
     let (rows, next) = load(&req, &book, permit, &q, after, PAGE).await?;
     let first = after.is_none();
-    let sent = if first { super::request_pages::sent(&req, &who, &book).await? } else { Vec::new() };
+    // The requests asked: one's own, or the organisation's to those who manage it.
+    let sent = if first && book.may_ask() { super::request_pages::sent(&req, &who, &book).await? } else { Vec::new() };
     Ok(req.render(StatusCode::OK, move || view! { <ClientsPage rows q next first sent book/> }.into_any()))
 }
 

@@ -32,7 +32,12 @@ pub async fn question(req: &PageRequest, d: Delega, event: Event, azione: &str) 
         Event::Refuse => "rifiuta",
         _ => "rinuncia",
     };
-    let delegate = delegate_named(req, &d.delegate_codice_fiscale).await?;
+    // An organisation's delega names the organisation (a sole trader's
+    // studio has its owner's codice fiscale, yet is not him).
+    let delegate = match d.held_by {
+        Some(_) => d.delegate_label(),
+        None => delegate_named(req, &d.delegate_codice_fiscale).await?,
+    };
     let lang = req.lang;
     let azione = azione.to_string();
     Ok(req.render(StatusCode::OK, move || {

@@ -397,6 +397,13 @@ pub fn create(
     let grant = Resource::DelegaGrant { organisation: new.organisation.map(|id| (id, None)), needs: Level::L1 };
     permit.require(Action::Change, &grant)?;
     conn.transaction(|c| {
+        // The subject's row first (the organisation's, or the grantor's):
+        // two grants of the same delega at once — two managers, two requests
+        // accepted together — are checked one after the other on PostgreSQL too.
+        match new.organisation {
+            Some(org) => diesel::update(o::table.find(org)).set(o::name.eq(o::name)).execute(c)?,
+            None => diesel::update(a::table.find(new.grantor)).set(a::identifier.eq(a::identifier)).execute(c)?,
+        };
         let same_subject = d::table
             .filter(d::delegate_codice_fiscale.eq(&new.delegate_codice_fiscale))
             .filter(d::state.eq_any([State::Pending.code(), State::Accepted.code(), State::Active.code()]))

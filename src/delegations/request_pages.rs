@@ -182,13 +182,22 @@ async fn permitted(
             },
             ClientKind::Person => None,
         };
-        Ok((Some(r), org))
+        let for_holder = match r.held_by {
+            Some(holder) => Some(organisations::role_in(c, holder, account)?.is_some_and(Role::manages)),
+            None => None,
+        };
+        Ok((Some((r, for_holder)), org))
     })
     .await?;
-    let r = found.ok_or(AppError::NotFound)?;
+    let (r, for_holder) = found.ok_or(AppError::NotFound)?;
     let manages_client = org.is_some_and(|o| o.role.is_some_and(Role::manages));
-    let resource =
-        Resource::DelegaRequest { id, requester: r.requester, client: &r.client_codice_fiscale, manages_client };
+    let resource = Resource::DelegaRequest {
+        id,
+        requester: r.requester,
+        client: &r.client_codice_fiscale,
+        manages_client,
+        for_holder,
+    };
     match access::check(&req.state, Some(who), action, &resource, &req.request_id).await? {
         Ok(_) => Ok((r, org)),
         Err(access::Denial::NotApplicable) => Err(AppError::Forbidden),
@@ -293,11 +302,13 @@ async fn detail_of(
     .await?;
     // The answer form for the side that may answer, also below the level it
     // asks: pressing it then asks for a new authentication (as a delega's page does).
+    // Whether this person may answer: the client's side alone decides.
     let resource = Resource::DelegaRequest {
         id: r.id,
         requester: r.requester,
         client: &r.client_codice_fiscale,
         manages_client: org.is_some_and(|o| o.role.is_some_and(Role::manages)),
+        for_holder: None,
     };
     let may_answer =
         matches!(access::authorize(Some(who), Action::Decide, &resource), Ok(_) | Err(access::Denial::Level { .. }));

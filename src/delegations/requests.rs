@@ -218,18 +218,18 @@ pub fn addressed_to(
     Ok(rows.into_iter().filter_map(|row| from_row(row, now)).collect())
 }
 
-/// The requests an intermediary sent for themself (`held_by` none) or for
-/// the organisation that will hold the deleghe, newest first.
+/// The requests an intermediary sent for themself (`held_by` none), or
+/// those anyone sent for the organisation that will hold the deleghe, newest first.
 pub fn sent_by(
     conn: &mut AnyConnection,
     requester: AccountId,
     held_by: Option<OrganisationId>,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<DelegaRequest>> {
-    let q = r::table.filter(r::requester_account_id.eq(requester)).into_boxed();
+    let q = r::table.into_boxed();
     let q = match held_by {
         Some(org) => q.filter(r::delegate_organisation_id.eq(org)),
-        None => q.filter(r::delegate_organisation_id.is_null()),
+        None => q.filter(r::requester_account_id.eq(requester)).filter(r::delegate_organisation_id.is_null()),
     };
     let rows: Vec<Row> = q.order(r::id.desc()).limit(50).select(columns()).load(conn)?;
     Ok(rows.into_iter().filter_map(|row| from_row(row, now)).collect())
@@ -241,20 +241,25 @@ pub fn of_batch(conn: &mut AnyConnection, batch: i64, now: NaiveDateTime) -> Que
     Ok(rows.into_iter().filter_map(|row| from_row(row, now)).collect())
 }
 
-/// Which of `clients` the requester has asked already and who may still answer.
+/// Which of `clients` are asked already and may still answer: by the
+/// requester for themself, or by anyone for the organisation (`held_by`).
 pub fn waiting_for(
     conn: &mut AnyConnection,
     requester: AccountId,
+    held_by: Option<OrganisationId>,
     clients: &[String],
     now: NaiveDateTime,
 ) -> QueryResult<Vec<String>> {
-    r::table
-        .filter(r::requester_account_id.eq(requester))
+    let q = r::table
         .filter(r::client_codice_fiscale.eq_any(clients))
         .filter(r::state.eq(RequestState::Pending.code()))
         .filter(r::answer_by.ge(now))
-        .select(r::client_codice_fiscale)
-        .load(conn)
+        .into_boxed();
+    let q = match held_by {
+        Some(org) => q.filter(r::delegate_organisation_id.eq(org)),
+        None => q.filter(r::requester_account_id.eq(requester)).filter(r::delegate_organisation_id.is_null()),
+    };
+    q.select(r::client_codice_fiscale).load(conn)
 }
 
 /// Applies `event`, once: the stored state must still be waiting and in

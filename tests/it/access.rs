@@ -81,10 +81,49 @@ fn resources() -> Vec<Resource<'static>> {
         Resource::Clients { delegate: "X", holder: Some((OrganisationId::new(1), Some(MemberRole::Amministratore))) },
         // Requests for a delega: sent by `person()`, addressed to them, to an
         // organisation they manage, and between strangers.
-        Resource::DelegaRequest { id: 1, requester: AccountId::new(7), client: "Z", manages_client: false },
-        Resource::DelegaRequest { id: 2, requester: AccountId::new(8), client: "X", manages_client: false },
-        Resource::DelegaRequest { id: 3, requester: AccountId::new(8), client: "01234567897", manages_client: true },
-        Resource::DelegaRequest { id: 4, requester: AccountId::new(8), client: "Z", manages_client: false },
+        Resource::DelegaRequest {
+            id: 1,
+            requester: AccountId::new(7),
+            client: "Z",
+            manages_client: false,
+            for_holder: None,
+        },
+        Resource::DelegaRequest {
+            id: 2,
+            requester: AccountId::new(8),
+            client: "X",
+            manages_client: false,
+            for_holder: None,
+        },
+        Resource::DelegaRequest {
+            id: 3,
+            requester: AccountId::new(8),
+            client: "01234567897",
+            manages_client: true,
+            for_holder: None,
+        },
+        Resource::DelegaRequest {
+            id: 4,
+            requester: AccountId::new(8),
+            client: "Z",
+            manages_client: false,
+            for_holder: None,
+        },
+        // Asked for an organisation by someone else: `person()` manages it now, or does not.
+        Resource::DelegaRequest {
+            id: 5,
+            requester: AccountId::new(8),
+            client: "Z",
+            manages_client: false,
+            for_holder: Some(true),
+        },
+        Resource::DelegaRequest {
+            id: 6,
+            requester: AccountId::new(7),
+            client: "Z",
+            manages_client: false,
+            for_holder: Some(false),
+        },
         // A file of requests `person()` sent, and someone else's.
         Resource::RequestBatch { id: 1, requester: AccountId::new(7) },
         Resource::RequestBatch { id: 2, requester: AccountId::new(8) },
@@ -398,9 +437,12 @@ fn expected(who: Option<&Principal>, action: Action, resource: &Resource) -> Res
             }
         }
         // A request: both sides see it, the client's side answers.
-        (Action::View | Action::Decide, Resource::DelegaRequest { requester, client, manages_client, .. }) => {
+        (
+            Action::View | Action::Decide,
+            Resource::DelegaRequest { requester, client, manages_client, for_holder, .. },
+        ) => {
             let client_side = *manages_client || (spid_or_cie && *client == p.actor.identifier);
-            let requester_side = *requester == p.actor.account_id;
+            let requester_side = for_holder.unwrap_or(*requester == p.actor.account_id);
             match action {
                 Action::View if client_side || requester_side => Ok(()),
                 Action::Decide if client_side => strong(Level::L2),
@@ -478,7 +520,7 @@ fn every_action_resource_and_principal_is_decided_by_the_rules() {
     // Every (resource, action) pair the portal has, for every principal.
     assert_eq!(
         (principals.len(), resources.len()),
-        (109 + 36, 24 + 54),
+        (109 + 36, 24 + 56),
         "the services and every other kind of resource"
     );
     assert!(allowed > 0, "some combinations are allowed");

@@ -322,3 +322,40 @@ async fn the_same_change_sent_twice_at_once_leaves_each_row_once() {
             .expect("rows");
     assert_eq!(rows, (1, 1));
 }
+
+/// A request asked for an organisation is its managers': another manager
+/// sees it and is told it waits (one request per client for the
+/// organisation, whoever asks); anyone else is told nothing exists; the
+/// same person asking for himself is another matter.
+#[tokio::test]
+async fn an_organisations_request_is_its_managers_and_one_waits_per_client() {
+    let app = with_registry().await;
+    let (mut g, org) = giulia_with_company(&app).await;
+    let mut mario = mario_joins(&app, &mut g, org, "amministratore").await;
+    switch_to_company(&mut g).await;
+    let luca_cf = cf_of("luca");
+    let asked = ask_for_company(&app, &mut g, &luca_cf).await;
+    let path = format!("/clienti/richieste/{asked}");
+    // Mario, who manages the company too, follows it and may not ask again for it.
+    assert_eq!(mario.get(&path).await.status, StatusCode::OK);
+    switch_to_company(&mut mario).await;
+    assert!(mario.get("/clienti").await.body.contains(&path), "in the company's requests");
+    let (from, until) = (crate::common::day(&app, 0), crate::common::day(&app, 365));
+    let fields = [
+        ("cliente", luca_cf.as_str()),
+        ("tipo", "non_temporanea"),
+        ("ambito", "tutti"),
+        ("dal", &from),
+        ("al", &until),
+    ];
+    let again = mario.post_form("/clienti/richiesta", &fields, false).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("attende ancora una risposta"));
+    // Giulia, for herself, may ask the same client: another delegate.
+    assert_eq!(g.post_form("/profili/attivo", &[("profilo", "cittadino")], false).await.status, StatusCode::SEE_OTHER);
+    let own = g.post_form("/clienti/richiesta", &fields, false).await;
+    assert_eq!(own.status, StatusCode::SEE_OTHER, "{}", own.body);
+    // Anyone else: nothing to see.
+    let mut anna = anna(&app).await;
+    assert_eq!(anna.get(&path).await.status, StatusCode::NOT_FOUND);
+}
