@@ -136,6 +136,13 @@ impl Names {
             .filter(d::id.eq_any(&deleghe))
             .select((d::id, d::delegate_codice_fiscale, a::given_name.nullable(), a::family_name.nullable()))
             .load(conn)?;
+        // A delega an organisation holds is named by it (its account is only
+        // the manager who asked for it).
+        let holders: Vec<(DelegaId, String)> = d::table
+            .inner_join(o::table.on(d::delegate_organisation_id.eq(o::id.nullable())))
+            .filter(d::id.eq_any(&deleghe))
+            .select((d::id, o::name))
+            .load(conn)?;
         let modules = m::table.filter(m::code.eq_any(&modules)).select((m::code, m::employer_name)).load(conn)?;
         let companies =
             o::table.filter(o::codice_fiscale.eq_any(&companies)).select((o::codice_fiscale, o::name)).load(conn)?;
@@ -143,8 +150,9 @@ impl Names {
             organisations: organisations.into_iter().collect(),
             deleghe: delegates
                 .into_iter()
-                .map(|(id, cf, given, family)| match (given, family) {
-                    (Some(g), Some(f)) => (id, format!("{g} {f}")),
+                .map(|(id, cf, given, family)| match (holders.iter().find(|h| h.0 == id), given, family) {
+                    (Some((_, holder)), _, _) => (id, holder.clone()),
+                    (None, Some(g), Some(f)) => (id, format!("{g} {f}")),
                     _ => (id, cf),
                 })
                 .collect(),

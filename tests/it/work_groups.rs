@@ -149,6 +149,10 @@ async fn an_operatore_acts_only_for_the_clients_of_their_groups_from_the_next_re
     assert_eq!(act_through(&mut mario, anna_delega).await, StatusCode::NOT_FOUND);
     assert_eq!(act_through(&mut mario, luca_delega).await, StatusCode::SEE_OTHER);
     assert!(mario.get("/servizi").await.body.contains("Luca Verdi (con delega)"));
+    // Luca's activity names the delega he read by the company holding it, not by the manager who asked for it.
+    assert_eq!(l.get(&format!("/deleghe/{luca_delega}")).await.status, StatusCode::OK);
+    let own = l.get("/area-personale/attivita").await.body;
+    assert!(own.contains("Bianchi Servizi srl") && !own.contains("Giulia Bianchi"), "{own}");
     // Taken out of the group: from his next request he acts as himself again.
     let res = g.post_form(&format!("{group_path}/clienti/rimuovi"), &[("cliente", &luca_cf)], false).await;
     assert_eq!(res.header(header::LOCATION), format!("{group_path}?fatto=rimosso"));
