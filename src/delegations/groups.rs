@@ -392,3 +392,26 @@ pub fn held_clients(
     found.dedup();
     Ok(found)
 }
+
+/// The services organisation `holder` limited `account` to, if they are an
+/// operatore it gave only some (managers have them all): acting through the
+/// organisation's deleghe, they use no other.
+pub fn member_services(
+    conn: &mut AnyConnection,
+    holder: OrganisationId,
+    account: AccountId,
+) -> QueryResult<Option<Vec<String>>> {
+    let row: Option<(String, Option<String>)> = m::table
+        .filter(m::organisation_id.eq(holder))
+        .filter(m::account_id.eq(account))
+        .filter(m::until.is_null())
+        .select((m::role, m::services))
+        .first(conn)
+        .optional()?;
+    Ok(match row {
+        Some((role, Some(list))) if role == MemberRole::Operatore.code() => {
+            Some(list.split_whitespace().map(str::to_string).collect())
+        }
+        _ => None,
+    })
+}

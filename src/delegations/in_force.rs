@@ -47,8 +47,19 @@ pub fn acting_through(
     let today = crate::kernel::clock::italian_day(now);
     let approved_today =
         d.kind == Kind::Temporanea && model::approval_state(conn, id, today)? == Some(model::Approval::Approved);
+    // Through an organisation's delega, an operatore it gave only some
+    // services uses only those of the delega's.
+    let limit = match d.held_by {
+        Some(holder) => super::groups::member_services(conn, holder, account)?,
+        None => None,
+    };
+    let services = match (d.services.clone(), limit) {
+        (services, None) => services,
+        (None, Some(limit)) => Some(limit),
+        (Some(services), Some(limit)) => Some(services.into_iter().filter(|s| limit.contains(s)).collect()),
+    };
     let grant = DelegaGrant {
-        services: d.services.clone(),
+        services,
         from: d.starts_on,
         until: d.ends_on,
         temporary: d.kind == Kind::Temporanea,

@@ -149,6 +149,15 @@ async fn an_operatore_acts_only_for_the_clients_of_their_groups_from_the_next_re
     assert_eq!(act_through(&mut mario, anna_delega).await, StatusCode::NOT_FOUND);
     assert_eq!(act_through(&mut mario, luca_delega).await, StatusCode::SEE_OTHER);
     assert!(mario.get("/servizi").await.body.contains("Luca Verdi (con delega)"));
+    // Giulia gives Mario only Formazione a distanza: through Luca's delega too, from his next request.
+    let member = operatore_of(&app, org).await;
+    let services = format!("{}/membri/{member}/servizi", org_path(org, ""));
+    let res = g.post_form(&services, &[("ambito", "scelti"), ("servizio", "formazione-a-distanza")], false).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(mario.get("/servizi/formazione-a-distanza/accedi").await.status, StatusCode::SEE_OTHER);
+    let refused = mario.get("/servizi/riconoscimento-qualifiche-professionali/accedi").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(mario.get("/servizi").await.body.contains("Luca Verdi (con delega)"), "still acting for Luca");
     // Luca's activity names the delega he read by the company holding it, not by the manager who asked for it.
     assert_eq!(l.get(&format!("/deleghe/{luca_delega}")).await.status, StatusCode::OK);
     let own = l.get("/area-personale/attivita").await.body;
