@@ -62,7 +62,11 @@ pub async fn act(
     let done = match action.as_str() {
         // A temporanea: the delegate asks for today, the grantor's side approves.
         "chiedi" => {
-            let (_, d) = permit(&req, &who, id, Action::Decide).await?;
+            // One's own delega: its delegate asks (a strong act); an
+            // organisation's: any member who acts through it, operatori included.
+            let held = with_conn(&req.state.pool, move |c| model::parties(c, id)).await?.and_then(|p| p.held_by);
+            let action = if held.is_some() { Action::Switch } else { Action::Decide };
+            let (_, d) = permit(&req, &who, id, action).await?;
             if d.kind != Kind::Temporanea || d.state != State::Active {
                 return Err(conflict(d.state));
             }

@@ -221,6 +221,9 @@ struct Detail {
     actions: Option<(Vec<AuditEvent>, Names)>,
     grantor_side: bool,
     delegate_side: bool,
+    /// May ask for today's approval of a temporanea: its delegate, or for an
+    /// organisation's, any member who acts through it.
+    asker: bool,
     /// A temporanea's use today: asked, approved, or neither.
     today: Option<model::Approval>,
     /// The action just done, to confirm.
@@ -253,6 +256,7 @@ pub async fn detail(
     let side =
         |action| matches!(access::authorize(Some(&who), action, &this), Ok(_) | Err(access::Denial::Level { .. }));
     let (delegate_side, grantor_side) = (side(Action::Decide), side(Action::Change));
+    let asker = if delega.held_by.is_some() { side(Action::Switch) } else { delegate_side };
     let today = crate::kernel::clock::italian_day(req.state.clock.now());
     let lang = req.lang;
     let (history, actions, today) = with_conn(&req.state.pool, move |c| {
@@ -267,7 +271,7 @@ pub async fn detail(
         Ok((model::history(c, id)?, actions, model::approval_state(c, id, today)?))
     })
     .await?;
-    let data = Detail { delega, history, actions, grantor_side, delegate_side, today, done };
+    let data = Detail { delega, history, actions, grantor_side, delegate_side, asker, today, done };
     Ok(req.render(StatusCode::OK, move || view! { <DetailPage data/> }.into_any()))
 }
 
@@ -322,7 +326,7 @@ fn DetailPage(data: Detail) -> impl IntoView {
         buttons.push(view! { <ActionButton id action="accetta" label="delega-accept"/> }.into_any());
         buttons.push(view! { <ActionButton id action="rifiuta" label="delega-refuse" secondary=true/> }.into_any());
     }
-    if data.delegate_side && temporary && d.state == State::Active && today_state.is_none() {
+    if data.asker && temporary && d.state == State::Active && today_state.is_none() {
         buttons.push(view! { <ActionButton id action="chiedi" label="delega-ask"/> }.into_any());
     }
     if data.grantor_side && temporary && today_state == Some(model::Approval::Requested) {

@@ -372,3 +372,44 @@ async fn an_organisations_request_is_its_managers_and_one_waits_per_client() {
     let mut anna = anna(&app).await;
     assert_eq!(anna.get(&path).await.status, StatusCode::NOT_FOUND);
 }
+
+/// A temporanea the company holds: Mario, the operatore given the client,
+/// asks for today's approval from its page; Luca approves; an operatore not
+/// given the client cannot ask.
+#[tokio::test]
+async fn an_operatore_given_the_client_asks_for_a_temporaneas_day() {
+    let app = with_registry().await;
+    let (mut g, org) = giulia_with_company(&app).await;
+    let mut mario = mario_joins(&app, &mut g, org, "operatore").await;
+    switch_to_company(&mut g).await;
+    let luca_cf = cf_of("luca");
+    let (from, until) = (crate::common::day(&app, 0), crate::common::day(&app, 365));
+    let fields =
+        [("cliente", luca_cf.as_str()), ("tipo", "temporanea"), ("ambito", "tutti"), ("dal", &from), ("al", &until)];
+    let res = g.post_form("/clienti/richiesta", &fields, false).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let asked = id_after(res.header(header::LOCATION), "/clienti/richieste/");
+    let mut l = luca(&app).await;
+    accepts(&app, &mut l, asked).await;
+    let delega = held(&app, org).await[0].0;
+    let path = format!("/deleghe/{delega}/azione");
+    // Not yet given the client: nothing to ask for.
+    assert_eq!(mario.post_form(&path, &[("azione", "chiedi")], false).await.status, StatusCode::NOT_FOUND);
+    let res = g.post_form(&org_path(org, "/gruppi"), &[("nome", "Temporanee")], false).await;
+    let group = res.header(header::LOCATION).to_string();
+    let membership = operatore_of(&app, org).await.to_string();
+    g.post_form(&format!("{group}/operatori"), &[("operatore", &membership)], false).await;
+    g.post_form(&format!("{group}/clienti"), &[("clienti", &luca_cf)], false).await;
+    assert!(mario.get(&format!("/deleghe/{delega}")).await.body.contains("value=\"chiedi\""), "the button");
+    let res = mario.post_form(&path, &[("azione", "chiedi")], false).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = l.post_form(&path, &[("azione", "approva")], false).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    switch_to_company(&mut mario).await;
+    assert_eq!(act_through(&mut mario, delega).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        mario.get("/servizi/formazione-a-distanza/accedi").await.status,
+        StatusCode::SEE_OTHER,
+        "approved today"
+    );
+}
