@@ -301,24 +301,28 @@ pub fn is_assigned(conn: &mut AnyConnection, membership: MembershipId, client: &
 }
 
 /// How `account` stands toward a delega for `client` held by `holder` now:
-/// their role there and whether their groups give them that client.
+/// their role there, whether their groups give them that client, and the
+/// services the organisation limited them to (an operatore given only some;
+/// acting through its deleghe they use no other).
 pub fn standing(
     conn: &mut AnyConnection,
     holder: OrganisationId,
     account: AccountId,
     client: &str,
-) -> QueryResult<Holding> {
-    let membership: Option<(MembershipId, String)> = m::table
+) -> QueryResult<(Holding, Option<Vec<String>>)> {
+    let membership: Option<(MembershipId, String, Option<String>)> = m::table
         .filter(m::organisation_id.eq(holder))
         .filter(m::account_id.eq(account))
         .filter(m::until.is_null())
-        .select((m::id, m::role))
+        .select((m::id, m::role, m::services))
         .first(conn)
         .optional()?;
-    let Some((id, role)) = membership else { return Ok(Holding { role: None, assigned: false }) };
+    let Some((id, role, services)) = membership else { return Ok((Holding { role: None, assigned: false }, None)) };
     let role = MemberRole::parse(&role);
-    let assigned = role == Some(MemberRole::Operatore) && is_assigned(conn, id, client)?;
-    Ok(Holding { role, assigned })
+    let operatore = role == Some(MemberRole::Operatore);
+    let assigned = operatore && is_assigned(conn, id, client)?;
+    let limit = services.filter(|_| operatore).map(|s| s.split_whitespace().map(str::to_string).collect());
+    Ok((Holding { role, assigned }, limit))
 }
 
 /// The codice fiscale of a delega's client: the organisation's it is for, or its grantor's.
@@ -338,7 +342,11 @@ fn client_code(
 }
 
 /// The principal's standing toward delega `d` if an organisation holds it.
-pub fn holding_of(conn: &mut AnyConnection, d: &Delega, account: AccountId) -> QueryResult<Option<Holding>> {
+pub fn holding_of(
+    conn: &mut AnyConnection,
+    d: &Delega,
+    account: AccountId,
+) -> QueryResult<Option<(Holding, Option<Vec<String>>)>> {
     match d.held_by {
         Some(holder) => {
             let client = client_of(conn, d)?;
@@ -356,7 +364,7 @@ pub fn held_standing(
 ) -> QueryResult<Option<Holding>> {
     let Some(holder) = parties.held_by else { return Ok(None) };
     let client = client_code(conn, parties.organisation, parties.grantor)?;
-    standing(conn, holder, account, &client).map(Some)
+    standing(conn, holder, account, &client).map(|(holding, _)| Some(holding))
 }
 
 /// Of `codes`, the clients organisation `holder` holds a delega from that is
@@ -393,25 +401,8 @@ pub fn held_clients(
     Ok(found)
 }
 
-/// The services organisation `holder` limited `account` to, if they are an
-/// operatore it gave only some (managers have them all): acting through the
-/// organisation's deleghe, they use no other.
-pub fn member_services(
-    conn: &mut AnyConnection,
-    holder: OrganisationId,
-    account: AccountId,
-) -> QueryResult<Option<Vec<String>>> {
-    let row: Option<(String, Option<String>)> = m::table
-        .filter(m::organisation_id.eq(holder))
-        .filter(m::account_id.eq(account))
-        .filter(m::until.is_null())
-        .select((m::role, m::services))
-        .first(conn)
-        .optional()?;
-    Ok(match row {
-        Some((role, Some(list))) if role == MemberRole::Operatore.code() => {
-            Some(list.split_whitespace().map(str::to_string).collect())
-        }
-        _ => None,
-    })
+/// A client as typed in a group's form: a personal codice fiscale or a
+/// partita IVA, as a request names them.
+pub fn typed_client(typed: &str) -> Option<String> {
+    super::asking::client_of(typed).map(|(code, _)| code)
 }

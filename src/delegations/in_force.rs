@@ -25,8 +25,9 @@ pub fn acting_through(
     let Some(d) = model::find(conn, id, now)? else { return Ok(None) };
     // One person's: theirs, accepted by them; an organisation's: a member
     // who may act for this client now (their role and groups re-read).
-    let theirs = match super::groups::holding_of(conn, &d, account)? {
-        Some(holding) => holding.acts(),
+    let standing = super::groups::holding_of(conn, &d, account)?;
+    let theirs = match &standing {
+        Some((holding, _)) => holding.acts(),
         None => d.delegate_codice_fiscale == codice_fiscale && d.delegate_account_id == Some(account),
     };
     if !theirs || d.state != State::Active {
@@ -49,10 +50,7 @@ pub fn acting_through(
         d.kind == Kind::Temporanea && model::approval_state(conn, id, today)? == Some(model::Approval::Approved);
     // Through an organisation's delega, an operatore it gave only some
     // services uses only those of the delega's.
-    let limit = match d.held_by {
-        Some(holder) => super::groups::member_services(conn, holder, account)?,
-        None => None,
-    };
+    let limit = standing.and_then(|(_, limit)| limit);
     let services = match (d.services.clone(), limit) {
         (services, None) => services,
         (None, Some(limit)) => Some(limit),

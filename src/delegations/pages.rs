@@ -6,7 +6,7 @@ use super::confirm::{self, GrantedPage};
 use super::lifecycle::State;
 use super::model::{self, Delega, HistoryLine, Kind, Window};
 use super::outcome::Done;
-use super::permit::permit;
+use super::permit::permit_and_sides;
 use crate::access::{self, describe, Action, AuditEvent, Names};
 use crate::catalog::model as catalog;
 use crate::db::with_conn;
@@ -244,13 +244,13 @@ pub async fn detail(
     Path(id): Path<DelegaId>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let (_, delega) = permit(&req, &who, id, Action::View).await?;
+    let (_, delega, sides) = permit_and_sides(&req, &who, id, Action::View).await?;
     let done = q.esito.as_deref().and_then(Done::parse);
     if done == Some(Done::Granted) && delega.grantor_account_id == who.actor.account_id {
         let delegate = confirm::delegate_named(&req, &delega.delegate_codice_fiscale).await?;
         return Ok(req.render(StatusCode::OK, move || view! { <GrantedPage d=delega delegate/> }.into_any()));
     }
-    let this = resource(&delega, &who, &req).await?;
+    let this = sides.resource(&delega);
     // Each side's buttons, also below the level its actions ask: pressing one
     // then asks for a new authentication, rather than hiding what one may do.
     let side =
@@ -273,28 +273,6 @@ pub async fn detail(
     .await?;
     let data = Detail { delega, history, actions, grantor_side, delegate_side, asker, today, done };
     Ok(req.render(StatusCode::OK, move || view! { <DetailPage data/> }.into_any()))
-}
-
-/// The delega as a resource for the person asking (whether they manage its organisation).
-async fn resource<'a>(d: &'a Delega, who: &Principal, req: &PageRequest) -> AppResult<access::Resource<'a>> {
-    let account = who.actor.account_id;
-    let org = d.organisation.as_ref().map(|o| o.id);
-    let manages = match org {
-        Some(org) => with_conn(&req.state.pool, move |c| organisations::role_in(c, org, account))
-            .await?
-            .is_some_and(|r| r.manages()),
-        None => false,
-    };
-    let d2 = d.clone();
-    let held = with_conn(&req.state.pool, move |c| super::groups::holding_of(c, &d2, account)).await?;
-    Ok(access::Resource::Delega {
-        id: d.id,
-        grantor: d.grantor_account_id,
-        delegate: &d.delegate_codice_fiscale,
-        for_organisation: org.is_some(),
-        manages_subject: manages,
-        held,
-    })
 }
 
 /// One button posting `azione` to the delega.

@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{t, t_args};
 use crate::identity::organisations::{self, Member, MemberList, Organisation, Role};
 use crate::kernel::clock::italian_day;
-use crate::kernel::{CodiceFiscale, GroupId, MembershipId, OrganisationId, PartitaIva, Principal};
+use crate::kernel::{GroupId, MembershipId, OrganisationId, Principal};
 use crate::paths;
 use crate::web::are_you_sure::AreYouSure;
 use crate::web::components::{
@@ -88,17 +88,6 @@ fn GroupsPage(
     }
 }
 
-/// The organisation with the permit `action` needs on it.
-async fn organisation_for(
-    req: &PageRequest,
-    who: &Principal,
-    id: OrganisationId,
-    action: Action,
-) -> AppResult<(Arc<Permit>, Organisation)> {
-    let (permit, org) = organisation::permit(req, who, id, action).await?;
-    Ok((Arc::new(permit), org))
-}
-
 async fn render_list(
     req: &PageRequest,
     permit: Arc<Permit>,
@@ -126,7 +115,8 @@ pub async fn list(
     Path(id): Path<OrganisationId>,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let (permit, org) = organisation_for(&req, &who, id, Action::Change).await?;
+    let (permit, org) = organisation::permit(&req, &who, id, Action::Change).await?;
+    let permit = Arc::new(permit);
     let deleted = q.eliminato == "si";
     render_list(&req, permit, org, String::new(), FieldErrors::default(), StatusCode::OK, deleted).await
 }
@@ -144,7 +134,8 @@ pub async fn create(
     Path(id): Path<OrganisationId>,
     FormData(f): FormData<NewGroupForm>,
 ) -> AppResult<Response> {
-    let (permit, org) = organisation_for(&req, &who, id, Action::Change).await?;
+    let (permit, org) = organisation::permit(&req, &who, id, Action::Change).await?;
+    let permit = Arc::new(permit);
     let name: String = f.nome.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut errors = FieldErrors::default();
     if name.is_empty() {
@@ -341,13 +332,6 @@ pub struct ClientsForm {
     clienti: String,
 }
 
-/// A typed client code, as deleghe name them: a personal codice fiscale or a partita IVA.
-fn client_code(typed: &str) -> Option<String> {
-    CodiceFiscale::personal(typed)
-        .map(|c| c.into_string())
-        .or_else(|| PartitaIva::parse(typed).map(|p| p.as_str().to_string()))
-}
-
 /// `POST …/gruppi/{group}/clienti`: adds the clients typed (codici fiscali
 /// or partite IVA, one per line or separated by spaces or commas) that the
 /// organisation holds a delega from; none is added if one is not.
@@ -361,7 +345,7 @@ pub async fn add_clients(
     let typed: String = f.clienti.chars().take(20_000).collect();
     let words: Vec<&str> =
         typed.split(|c: char| c.is_whitespace() || c == ',' || c == ';').filter(|w| !w.is_empty()).collect();
-    let codes: Option<Vec<String>> = words.iter().map(|w| client_code(w)).collect();
+    let codes: Option<Vec<String>> = words.iter().map(|w| groups::typed_client(w)).collect();
     let mut errors = FieldErrors::default();
     let (id, gid, today) = (at.id, at.group, italian_day(req.state.clock.now()));
     match &codes {
