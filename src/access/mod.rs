@@ -123,7 +123,8 @@ pub async fn check(
         reason: reason.into(),
         request_id: request_id.into(),
     };
-    crate::db::with_conn(&state.pool, move |c| record(c, &event)).await?;
+    // Committed with the decisions of concurrent requests, before the answer.
+    state.group_commit.write(&state.pool, move |c| record(c, &event)).await?;
     Ok(decision)
 }
 

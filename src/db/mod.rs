@@ -2,9 +2,11 @@
 //! PostgreSQL (production and several instances). Only SQL types both
 //! backends share are used: UUIDs as text, times as UTC `Timestamp`.
 pub mod csv_rows;
+mod group_commit;
 mod pool;
 pub mod schema;
 
+pub use group_commit::GroupCommit;
 pub use pool::{connect, migrate, private, transaction, with_conn, AnyConnection, DbError, DbPool, MultiBackend};
 
 /// Why a backup was not taken.

@@ -26,6 +26,11 @@ pub enum DbError {
     Task(#[from] tokio::task::JoinError),
     #[error("database file: {0}")]
     Io(#[from] std::io::Error),
+    /// A group commit's failure, told to each of the writes it carried.
+    #[error(transparent)]
+    Shared(std::sync::Arc<DbError>),
+    #[error("database: the group commit ended before the write was committed")]
+    GroupCommit(#[from] tokio::sync::oneshot::error::RecvError),
 }
 
 /// SQLite needs these per connection: enforce foreign keys, wait for a busy
@@ -110,7 +115,7 @@ pub fn migrate(conn: &mut AnyConnection) -> Result<usize, DbError> {
 
 /// SQLite refuses at once (rather than waiting) when two transactions that
 /// both read want to write: the whole unit of work is then run again.
-fn busy(e: &diesel::result::Error) -> bool {
+pub(super) fn busy(e: &diesel::result::Error) -> bool {
     matches!(e, diesel::result::Error::DatabaseError(_, info) if info.message().contains("database is locked") || info.message().contains("busy"))
 }
 

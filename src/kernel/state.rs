@@ -2,7 +2,7 @@
 //! service provider, the mailer and the clock. Built once at start.
 use super::clock::Clock;
 use crate::config::Config;
-use crate::db::DbPool;
+use crate::db::{DbPool, GroupCommit};
 use crate::keyring::Keyring;
 use crate::mail::{MailError, Mailer};
 use crate::saml::{Saml, SamlSetupError};
@@ -24,6 +24,8 @@ impl std::ops::Deref for AppState {
 
 pub struct Shared {
     pub pool: DbPool,
+    /// Small writes of concurrent requests (the audit rows) committed together.
+    pub group_commit: GroupCommit,
     pub config: Arc<Config>,
     pub saml: Arc<Saml>,
     /// The keys that seal Dimissioni modules.
@@ -53,7 +55,16 @@ impl AppState {
         let seal = Arc::new(Keyring::from_config(&config, &saml.sp.keys).map_err(SamlSetupError::Keys)?);
         let mailer = Mailer::from_config(&config)?;
         let ready = Arc::new(std::sync::atomic::AtomicBool::new(true));
-        Ok(AppState(Arc::new(Shared { pool, config: Arc::new(config), saml, seal, mailer, clock, ready })))
+        Ok(AppState(Arc::new(Shared {
+            pool,
+            group_commit: GroupCommit::default(),
+            config: Arc::new(config),
+            saml,
+            seal,
+            mailer,
+            clock,
+            ready,
+        })))
     }
 }
 
