@@ -361,6 +361,10 @@ diesel::table! {
         answer_by -> Timestamp,
         updated_at -> Timestamp,
         delegate_organisation_id -> Nullable<BigInt>,
+        /// The client's name as lists show it, in lower case (kept by the database).
+        client_name -> Text,
+        /// The client's codice fiscale: the organisation's, else the grantor's (kept by the database).
+        client_codice_fiscale -> Text,
     }
 }
 

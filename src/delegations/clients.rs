@@ -85,17 +85,6 @@ pub fn book_of(conn: &mut AnyConnection, who: &Principal) -> QueryResult<Book> {
     Ok(Book::Person { codice_fiscale: who.actor.identifier.clone() })
 }
 
-diesel::define_sql_function! {
-    /// Lower case, for a search that ignores it on both databases.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
-diesel::define_sql_function! {
-    /// The first of the two that is not null: a delega's client is its
-    /// organisation's codice fiscale, else its grantor's.
-    fn coalesce(x: diesel::sql_types::Nullable<diesel::sql_types::Text>, y: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
 /// What the list is narrowed to.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -189,37 +178,26 @@ pub fn page(
             .filter(d::delegate_organisation_id.is_null()),
     };
     if let Some(membership) = assigned {
-        // The client (the organisation's codice fiscale, else the grantor's)
-        // is in one of the operatore's groups: a probe of the groups' keys per row.
+        // The clients of the operatore's groups (a few hundred codici
+        // fiscali at most), each probed in the holder's deleghe.
         let in_groups = gc::table
             .inner_join(gm::table.on(gm::group_id.eq(gc::group_id)))
             .filter(gm::membership_id.eq(membership))
-            .filter(gc::client_codice_fiscale.eq(coalesce(o::codice_fiscale.nullable(), a::identifier)));
-        q = q.filter(diesel::dsl::exists(in_groups));
+            .select(gc::client_codice_fiscale);
+        q = q.filter(d::client_codice_fiscale.eq_any(in_groups));
     }
-    let typed = filter.words.trim().to_lowercase().replace(['%', '_'], "");
+    let typed = filter.words.trim().to_lowercase().replace(['%', '_', '\\'], "");
     // A codice fiscale or partita IVA typed whole finds its client.
     let code = typed.replace(' ', "").to_uppercase();
     let is_code = (code.len() == 11 && code.chars().all(|c| c.is_ascii_digit()))
         || (code.len() == 16 && code.chars().all(|c| c.is_ascii_alphanumeric()));
     if is_code {
-        q = q.filter(
-            o::codice_fiscale
-                .nullable()
-                .assume_not_null()
-                .eq(code.clone())
-                .and(d::organisation_id.is_not_null())
-                .or(a::identifier.eq(code).and(d::organisation_id.is_null())),
-        );
+        q = q.filter(d::client_codice_fiscale.eq(code));
     } else {
-        // Each word somewhere in the name, in any order and case ("rossi mario").
+        // Each word somewhere in the client's name (kept in lower case with
+        // the delega), in any order ("rossi mario").
         for word in typed.split_whitespace().take(5) {
-            let like = format!("%{word}%");
-            q = q.filter(
-                lower(o::name.nullable().assume_not_null())
-                    .like(like.clone())
-                    .or(lower(a::given_name.concat(" ").concat(a::family_name)).like(like)),
-            );
+            q = q.filter(d::client_name.like(format!("%{word}%")));
         }
     }
     if let Some(day) = filter.ending_by {

@@ -89,6 +89,22 @@ async fn a_consultant_finds_every_client_searches_filters_and_acts_for_one_in_a_
     // Not signed in: sign in first.
     let anonymous = Browser::new(&app).get("/clienti").await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+
+    // A client's new name (from their next sign-in) and new codice fiscale
+    // (one a foreign user declared) are searched at once: the database keeps
+    // the delega's copy true. Locking the row (a no-op update) changes nothing.
+    with_conn(&app.state.pool, |c| {
+        diesel::update(a::table.filter(a::identifier.eq(MARIO))).set(a::identifier.eq(a::identifier)).execute(c)?;
+        diesel::update(a::table.filter(a::identifier.eq(MARIO)))
+            .set((a::given_name.eq("Marietto"), a::identifier.eq("RSSMRA80A01H501X")))
+            .execute(c)
+    })
+    .await
+    .expect("renamed");
+    assert_eq!(names(&l.get("/clienti?q=marietto+rossi").await.body), ["Marietto Rossi"]);
+    assert!(names(&l.get("/clienti?q=mario+rossi").await.body).is_empty(), "the old name is gone");
+    assert_eq!(names(&l.get("/clienti?q=RSSMRA80A01H501X").await.body), ["Marietto Rossi"]);
+    assert!(names(&l.get(&format!("/clienti?q={MARIO}")).await.body).is_empty());
 }
 
 #[tokio::test]
