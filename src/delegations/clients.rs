@@ -66,9 +66,19 @@ impl Book {
     }
 }
 
+/// The list `who` works on now, read only when it is an organisation's
+/// (for its codice fiscale): one's own list needs no database call.
+pub async fn book(pool: &crate::db::DbPool, who: &Principal) -> Result<Book, crate::db::DbError> {
+    if who.organisation().is_none() {
+        return Ok(Book::Person { codice_fiscale: who.actor.identifier.clone() });
+    }
+    let w = who.clone();
+    crate::db::with_conn(pool, move |c| book_of(c, &w)).await
+}
+
 /// The list `who` works on now: their organisation's when acting for one
 /// through a membership, else their own.
-pub fn book_of(conn: &mut AnyConnection, who: &Principal) -> QueryResult<Book> {
+fn book_of(conn: &mut AnyConnection, who: &Principal) -> QueryResult<Book> {
     if let (Subject::Organisation { id, name }, Basis::Membership { id: membership, role, .. }) =
         (&who.acting.subject, &who.acting.basis)
     {

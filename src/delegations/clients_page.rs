@@ -71,8 +71,7 @@ impl ClientsQuery {
 
 /// The list `who` works on now and the permit to read it (asked once per request).
 async fn permit(req: &PageRequest, who: &Principal) -> AppResult<(Arc<Permit>, Book)> {
-    let w = who.clone();
-    let book = with_conn(&req.state.pool, move |c| clients::book_of(c, &w)).await?;
+    let book = clients::book(&req.state.pool, who).await?;
     let permit = access::require(req, Action::View, &book.resource(), paths::CLIENTS).await?;
     Ok((Arc::new(permit), book))
 }

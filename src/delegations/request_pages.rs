@@ -82,8 +82,7 @@ fn RequestForm(v: Terms, errors: FieldErrors) -> impl IntoView {
 /// Acting for an organisation, the request is the organisation's: the delega
 /// it becomes is held by it, for its members.
 pub(super) async fn may_ask(req: &PageRequest, who: &Principal, back: &str) -> AppResult<(access::Permit, Book)> {
-    let w = who.clone();
-    let book = with_conn(&req.state.pool, move |c| super::clients::book_of(c, &w)).await?;
+    let book = super::clients::book(&req.state.pool, who).await?;
     let permit = access::require(req, Action::Change, &book.resource(), back).await?;
     Ok((permit, book))
 }
