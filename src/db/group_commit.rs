@@ -41,18 +41,44 @@ impl GroupCommit {
             !std::mem::replace(&mut q.committing, true)
         };
         if start {
-            tokio::spawn(self.clone().commit_all(pool.clone()));
+            let turn = Turn { commits: self.clone(), finished: false };
+            match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => drop(runtime.spawn(turn.commit_all(pool.clone()))),
+                // No runtime to commit on: the turn ends at once (failing what waits).
+                Err(_) => drop(turn),
+            }
         }
         rx.await?
     }
+}
 
+/// One task's turn at committing. However it ends — a runtime shutting down
+/// drops it mid-way — the writes still waiting are failed (their callers
+/// told) rather than left to wait for good, and the next write starts a turn.
+struct Turn {
+    commits: GroupCommit,
+    finished: bool,
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        if !self.finished {
+            let mut q = self.commits.0.lock().unwrap_or_else(PoisonError::into_inner);
+            q.committing = false;
+            q.waiting.clear();
+        }
+    }
+}
+
+impl Turn {
     /// Commits what is waiting, a batch at a time, until nothing is.
-    async fn commit_all(self, pool: DbPool) {
+    async fn commit_all(mut self, pool: DbPool) {
         loop {
             let batch: Vec<(Write, Waiter)> = {
-                let mut q = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut q = self.commits.0.lock().unwrap_or_else(PoisonError::into_inner);
                 if q.waiting.is_empty() {
                     q.committing = false;
+                    self.finished = true;
                     return;
                 }
                 let n = q.waiting.len().min(MAX_BATCH);
@@ -130,5 +156,36 @@ mod tests {
             .get_result(&mut *pool.get().expect("conn"))
             .expect("count");
         assert_eq!(count.n, 200, "every write acknowledged is stored");
+    }
+
+    /// A runtime that ends while its task commits (a shutdown) leaves no
+    /// write waiting for good: the next one, on another runtime, is committed.
+    #[test]
+    fn a_turn_its_runtime_ended_leaves_the_next_write_committed() {
+        let dir = tempfile::tempdir().expect("dir");
+        let pool = crate::db::connect(&dir.path().join("t.db").display().to_string(), 4).expect("pool");
+        diesel::sql_query("CREATE TABLE t (n INTEGER PRIMARY KEY)")
+            .execute(&mut *pool.get().expect("conn"))
+            .expect("table");
+        let commits = GroupCommit::default();
+        let insert = |n: i64, pause: u64| {
+            move |c: &mut crate::db::AnyConnection| {
+                std::thread::sleep(std::time::Duration::from_millis(pause));
+                diesel::sql_query(format!("INSERT INTO t VALUES ({n})")).execute(c).map(|_| ())
+            }
+        };
+        let first = tokio::runtime::Runtime::new().expect("runtime");
+        for (n, pause) in [(1, 300), (2, 0)] {
+            let (commits, pool) = (commits.clone(), pool.clone());
+            drop(first.spawn(async move { commits.write(&pool, insert(n, pause)).await }));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        // The first write is being committed, the second waits: the runtime goes.
+        drop(first);
+        let second = tokio::runtime::Runtime::new().expect("runtime");
+        let third = second.block_on(async {
+            tokio::time::timeout(std::time::Duration::from_secs(5), commits.write(&pool, insert(3, 0))).await
+        });
+        assert!(matches!(third, Ok(Ok(()))), "{third:?}");
     }
 }

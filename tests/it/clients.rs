@@ -90,9 +90,10 @@ async fn a_consultant_finds_every_client_searches_filters_and_acts_for_one_in_a_
     let anonymous = Browser::new(&app).get("/clienti").await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
 
-    // A client's new name (from their next sign-in) and new codice fiscale
-    // (one a foreign user declared) are searched at once: the database keeps
-    // the delega's copy true. Locking the row (a no-op update) changes nothing.
+    // A client's new name (from their next sign-in) is searched at once, and
+    // so would be a corrected codice fiscale (nothing in the portal changes
+    // one today): the database keeps the delega's copy true. Locking the row
+    // (a no-op update) changes nothing.
     with_conn(&app.state.pool, |c| {
         diesel::update(a::table.filter(a::identifier.eq(MARIO))).set(a::identifier.eq(a::identifier)).execute(c)?;
         diesel::update(a::table.filter(a::identifier.eq(MARIO)))
