@@ -120,13 +120,19 @@ mod tests {
     use super::GroupCommit;
     use diesel::RunQueryDsl;
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn writes_made_at_once_are_each_committed_and_one_that_fails_fails_alone() {
+    /// A SQLite database of its own with one table, `t (n)`.
+    fn scratch() -> (tempfile::TempDir, crate::db::DbPool) {
         let dir = tempfile::tempdir().expect("dir");
         let pool = crate::db::connect(&dir.path().join("t.db").display().to_string(), 4).expect("pool");
         diesel::sql_query("CREATE TABLE t (n INTEGER PRIMARY KEY)")
             .execute(&mut *pool.get().expect("conn"))
             .expect("table");
+        (dir, pool)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_made_at_once_are_each_committed_and_one_that_fails_fails_alone() {
+        let (_dir, pool) = scratch();
         let commits = GroupCommit::default();
         let write = |n: i64| {
             let (commits, pool) = (commits.clone(), pool.clone());
@@ -162,11 +168,7 @@ mod tests {
     /// write waiting for good: the next one, on another runtime, is committed.
     #[test]
     fn a_turn_its_runtime_ended_leaves_the_next_write_committed() {
-        let dir = tempfile::tempdir().expect("dir");
-        let pool = crate::db::connect(&dir.path().join("t.db").display().to_string(), 4).expect("pool");
-        diesel::sql_query("CREATE TABLE t (n INTEGER PRIMARY KEY)")
-            .execute(&mut *pool.get().expect("conn"))
-            .expect("table");
+        let (_dir, pool) = scratch();
         let commits = GroupCommit::default();
         let insert = |n: i64, pause: u64| {
             move |c: &mut crate::db::AnyConnection| {

@@ -66,33 +66,20 @@ impl Book {
     }
 }
 
-/// The list `who` works on now, read only when it is an organisation's
-/// (for its codice fiscale): one's own list needs no database call.
-pub async fn book(pool: &crate::db::DbPool, who: &Principal) -> Result<Book, crate::db::DbError> {
-    if who.organisation().is_none() {
-        return Ok(Book::Person { codice_fiscale: who.actor.identifier.clone() });
-    }
-    let w = who.clone();
-    crate::db::with_conn(pool, move |c| book_of(c, &w)).await
-}
-
 /// The list `who` works on now: their organisation's when acting for one
-/// through a membership, else their own.
-fn book_of(conn: &mut AnyConnection, who: &Principal) -> QueryResult<Book> {
-    if let (Subject::Organisation { id, name }, Basis::Membership { id: membership, role, .. }) =
+/// through a membership (read for its codice fiscale), else their own, which
+/// needs no database call.
+pub async fn book(pool: &crate::db::DbPool, who: &Principal) -> Result<Book, crate::db::DbError> {
+    let (Subject::Organisation { id, name }, Basis::Membership { id: membership, role, .. }) =
         (&who.acting.subject, &who.acting.basis)
-    {
-        if let Some(org) = organisations::find(conn, *id)? {
-            return Ok(Book::Organisation {
-                id: *id,
-                name: name.clone(),
-                codice_fiscale: org.codice_fiscale,
-                membership: *membership,
-                role: *role,
-            });
-        }
-    }
-    Ok(Book::Person { codice_fiscale: who.actor.identifier.clone() })
+    else {
+        return Ok(Book::Person { codice_fiscale: who.actor.identifier.clone() });
+    };
+    let (id, name, membership, role) = (*id, name.clone(), *membership, *role);
+    Ok(match crate::db::with_conn(pool, move |c| organisations::find(c, id)).await? {
+        Some(org) => Book::Organisation { id, name, codice_fiscale: org.codice_fiscale, membership, role },
+        None => Book::Person { codice_fiscale: who.actor.identifier.clone() },
+    })
 }
 
 /// What the list is narrowed to.
