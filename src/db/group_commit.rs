@@ -125,7 +125,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let pool = crate::db::connect(&dir.path().join("t.db").display().to_string(), 4).expect("pool");
         diesel::sql_query("CREATE TABLE t (n INTEGER PRIMARY KEY)")
-            .execute(&mut *pool.get().expect("conn"))
+            .execute(&mut **pool.get().expect("conn"))
             .expect("table");
         (dir, pool)
     }
@@ -159,7 +159,7 @@ mod tests {
             n: i64,
         }
         let count: Count = diesel::sql_query("SELECT count(*) AS n FROM t")
-            .get_result(&mut *pool.get().expect("conn"))
+            .get_result(&mut **pool.get().expect("conn"))
             .expect("count");
         assert_eq!(count.n, 200, "every write acknowledged is stored");
     }

@@ -3,10 +3,12 @@
 //! backends share are used: UUIDs as text, times as UTC `Timestamp`.
 pub mod csv_rows;
 mod group_commit;
+mod manager;
 mod pool;
 pub mod schema;
 
 pub use group_commit::GroupCommit;
+pub use manager::Manager;
 pub use pool::{connect, migrate, private, transaction, with_conn, AnyConnection, DbError, DbPool, MultiBackend};
 
 /// Why a backup was not taken.

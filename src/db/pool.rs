@@ -1,5 +1,6 @@
+use super::manager::{Conn, Manager};
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::r2d2::{CustomizeConnection, Pool};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 #[derive(diesel::MultiConnection)]
@@ -9,7 +10,7 @@ pub enum AnyConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
-pub type DbPool = Pool<ConnectionManager<AnyConnection>>;
+pub type DbPool = Pool<Manager>;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -38,9 +39,9 @@ pub enum DbError {
 #[derive(Debug)]
 struct SqlitePragmas;
 
-impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
-        if let AnyConnection::Sqlite(c) = conn {
+impl CustomizeConnection<Conn, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = &mut **conn {
             diesel::connection::SimpleConnection::batch_execute(
                 c,
                 "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
@@ -81,7 +82,7 @@ pub fn connect(url: &str, max_size: u32) -> Result<DbPool, DbError> {
         .max_size(max_size)
         .connection_timeout(std::time::Duration::from_secs(10))
         .connection_customizer(Box::new(SqlitePragmas))
-        .build(ConnectionManager::<AnyConnection>::new(url))?;
+        .build(Manager::new(url))?;
     migrate(&mut *pool.get()?)?;
     if !is_postgres(url) {
         for suffix in ["", "-wal", "-shm"] {

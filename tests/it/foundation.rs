@@ -284,12 +284,12 @@ async fn healthz_answers_when_the_database_does() {
 
 #[tokio::test]
 async fn healthz_is_503_when_the_database_is_unreachable() {
-    use diesel::r2d2::{ConnectionManager, Pool};
-    use servizi_lavoro::db::AnyConnection;
+    use diesel::r2d2::Pool;
+    use servizi_lavoro::db::Manager;
     // Nothing listens on port 1: every connection attempt fails at once.
     let pool = Pool::builder()
         .connection_timeout(std::time::Duration::from_millis(500))
-        .build_unchecked(ConnectionManager::<AnyConnection>::new("postgres://127.0.0.1:1/none"));
+        .build_unchecked(Manager::new("postgres://127.0.0.1:1/none"));
     let dir = tempfile::tempdir().expect("dir");
     let config = servizi_lavoro::config::Config::for_database("unused", dir.path().to_path_buf());
     let state = servizi_lavoro::AppState::new(config, pool).expect("state");
