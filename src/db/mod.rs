@@ -9,7 +9,7 @@ pub mod schema;
 
 pub use group_commit::GroupCommit;
 pub use manager::Manager;
-pub use pool::{connect, migrate, private, transaction, with_conn, AnyConnection, DbError, DbPool, MultiBackend};
+pub use pool::{connect, migrate, private, read, transaction, with_conn, AnyConnection, DbError, DbPool, MultiBackend};
 
 /// Why a backup was not taken.
 #[derive(Debug, thiserror::Error)]

@@ -76,7 +76,7 @@ pub async fn book(pool: &crate::db::DbPool, who: &Principal) -> Result<Book, cra
         return Ok(Book::Person { codice_fiscale: who.actor.identifier.clone() });
     };
     let (id, name, membership, role) = (*id, name.clone(), *membership, *role);
-    Ok(match crate::db::with_conn(pool, move |c| organisations::find(c, id)).await? {
+    Ok(match crate::db::read(pool, move |c| organisations::find(c, id)).await? {
         Some(org) => Book::Organisation { id, name, codice_fiscale: org.codice_fiscale, membership, role },
         None => Book::Person { codice_fiscale: who.actor.identifier.clone() },
     })

@@ -5,7 +5,7 @@
 use super::lifecycle::State;
 use super::model::{self, Kind};
 use crate::auth::session::BoxFuture;
-use crate::db::{with_conn, AnyConnection};
+use crate::db::AnyConnection;
 use crate::identity::organisations;
 use crate::kernel::{AccountId, DelegaId};
 use crate::kernel::{Acting, AppState, Basis, DelegaGrant, Principal, Profile, Subject};
@@ -73,7 +73,7 @@ pub fn refresh(state: AppState, who: Principal) -> BoxFuture<Result<Option<Actin
     Box::pin(async move {
         let Basis::Delega { id, .. } = who.acting.basis else { return Ok(None) };
         let (account, codice_fiscale, now) = (who.actor.account_id, who.actor.identifier.clone(), state.clock.now());
-        let fresh = with_conn(&state.pool, move |c| acting_through(c, id, account, &codice_fiscale, now)).await?;
+        let fresh = crate::db::read(&state.pool, move |c| acting_through(c, id, account, &codice_fiscale, now)).await?;
         Ok(Some(fresh.unwrap_or_else(|| {
             tracing::info!(%account, delega = %id, "delega no longer in force: acting as Cittadino again");
             Acting::themself()

@@ -147,12 +147,16 @@ fn document(lang: Lang, title: &str, body: &str) -> String {
 /// never hold one: it is escaped (`&lt;!&gt;`) before it gets here.
 const MARKER: &str = "<!>";
 
-/// Appends `html` to `out` without hydration markers (one searcher for the
-/// whole page: a page has hundreds).
+/// Appends `html` to `out` without hydration markers (memchr's SIMD search:
+/// `str::split` took 2 % of a signed-in page's time).
 fn push_without_markers(out: &mut String, html: &str) {
-    for part in html.split(MARKER) {
-        out.push_str(part);
+    let mut from = 0;
+    for at in memchr::memmem::find_iter(html.as_bytes(), MARKER) {
+        // `<` is ASCII, so `at` is a character boundary.
+        out.push_str(&html[from..at]);
+        from = at + MARKER.len();
     }
+    out.push_str(&html[from..]);
 }
 
 /// A part of a page that depends on the language only (navigation, footer,

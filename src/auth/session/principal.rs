@@ -127,10 +127,9 @@ pub fn membership(state: AppState, who: Principal) -> BoxFuture<Result<Option<Ac
     Box::pin(async move {
         let Basis::Membership { id, role, services } = &who.acting.basis else { return Ok(None) };
         let (id, account) = (*id, who.actor.account_id);
-        let active = crate::db::with_conn(&state.pool, move |c| {
-            crate::identity::organisations::active_membership(c, id, account)
-        })
-        .await?;
+        let active =
+            crate::db::read(&state.pool, move |c| crate::identity::organisations::active_membership(c, id, account))
+                .await?;
         Ok(match active {
             Some(now) if now.role == *role && now.services == *services => None,
             Some(now) => Some(Acting {

@@ -159,7 +159,7 @@ impl SessionStore for DieselStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let sid = id.to_string();
         let now = self.clock.now();
-        let row: Option<(String, NaiveDateTime)> = with_conn(&self.pool, move |c| {
+        let row: Option<(String, NaiveDateTime)> = crate::db::read(&self.pool, move |c| {
             sessions::table
                 .find(&sid)
                 .filter(sessions::expires_at.gt(now))
