@@ -192,6 +192,26 @@ mod tests {
         (dir, pool)
     }
 
+    /// See `.cargo/config.toml`: without QPSG every query with a `LIMIT ?`
+    /// (every `.first()`, every page) is prepared again on each run.
+    #[test]
+    fn the_bundled_sqlite_keeps_statements_prepared() {
+        #[derive(QueryableByName)]
+        struct Opt {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            compile_options: String,
+        }
+        let (_dir, pool) = scratch(1);
+        let opts: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+            .load::<Opt>(&mut **pool.get().expect("conn"))
+            .expect("options")
+            .into_iter()
+            .map(|o| o.compile_options)
+            .collect();
+        assert!(opts.iter().any(|o| o == "ENABLE_QPSG"), "{opts:?}");
+        assert!(opts.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{opts:?}");
+    }
+
     #[tokio::test]
     async fn a_sqlite_read_runs_on_the_calling_thread() {
         let (_dir, pool) = scratch(2);
