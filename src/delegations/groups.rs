@@ -325,22 +325,6 @@ pub fn standing(
     Ok((Holding { role, assigned }, limit))
 }
 
-/// The codice fiscale of a delega's client: the organisation's it is for, or its grantor's.
-pub fn client_of(conn: &mut AnyConnection, d: &Delega) -> QueryResult<String> {
-    client_code(conn, d.organisation.as_ref().map(|o| o.id), d.grantor_account_id)
-}
-
-fn client_code(
-    conn: &mut AnyConnection,
-    organisation: Option<OrganisationId>,
-    grantor: AccountId,
-) -> QueryResult<String> {
-    match organisation {
-        Some(org) => o::table.find(org).select(o::codice_fiscale).first(conn),
-        None => a::table.find(grantor).select(a::identifier).first(conn),
-    }
-}
-
 /// The principal's standing toward delega `d` if an organisation holds it.
 pub fn holding_of(
     conn: &mut AnyConnection,
@@ -348,10 +332,7 @@ pub fn holding_of(
     account: AccountId,
 ) -> QueryResult<Option<(Holding, Option<Vec<String>>)>> {
     match d.held_by {
-        Some(holder) => {
-            let client = client_of(conn, d)?;
-            standing(conn, holder, account, &client).map(Some)
-        }
+        Some(holder) => standing(conn, holder, account, &d.client_codice_fiscale).map(Some),
         None => Ok(None),
     }
 }
@@ -363,8 +344,7 @@ pub fn held_standing(
     account: AccountId,
 ) -> QueryResult<Option<Holding>> {
     let Some(holder) = parties.held_by else { return Ok(None) };
-    let client = client_code(conn, parties.organisation, parties.grantor)?;
-    standing(conn, holder, account, &client).map(|(holding, _)| Some(holding))
+    standing(conn, holder, account, &parties.client_codice_fiscale).map(|(holding, _)| Some(holding))
 }
 
 /// Of `codes`, the clients organisation `holder` holds a delega from that is

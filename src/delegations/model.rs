@@ -57,6 +57,8 @@ pub struct Delega {
     pub organisation: Option<ForOrganisation>,
     pub delegate_codice_fiscale: String,
     pub delegate_account_id: Option<AccountId>,
+    /// The client's codice fiscale: the organisation's, else the grantor's.
+    pub client_codice_fiscale: String,
     /// The organisation (a studio) that holds it, when it is not one
     /// person's: its members act through it (see `groups`).
     pub held_by: Option<OrganisationId>,
@@ -124,10 +126,10 @@ pub fn services_in_words(services: &Option<Vec<String>>, lang: crate::i18n::Lang
 type Row = (
     (DelegaId, AccountId, String, String, Option<OrganisationId>, Option<String>, Option<String>, String),
     (Option<String>, NaiveDate, NaiveDate, String, String, NaiveDateTime, NaiveDateTime),
+    (Option<AccountId>, String, Option<OrganisationId>, String),
 );
 
 enum Filter<'a> {
-    Id(DelegaId),
     /// Granted by the account for themself.
     Own(AccountId),
     /// Granted for the organisation.
@@ -165,8 +167,10 @@ impl Window {
     }
 }
 
-fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime, window: Window) -> QueryResult<Vec<Delega>> {
-    let q = d::table
+/// The deleghe with their grantor and organisation, as every read selects them.
+#[diesel::dsl::auto_type]
+fn with_parties() -> _ {
+    d::table
         .inner_join(a::table.on(a::id.eq(d::grantor_account_id)))
         .left_join(o::table.on(o::id.nullable().eq(d::organisation_id)))
         .select((
@@ -181,11 +185,13 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime, window: Wi
                 d::delegate_codice_fiscale,
             ),
             (d::services, d::starts_on, d::ends_on, d::kind, d::state, d::created_at, d::answer_by),
+            (d::delegate_account_id, d::acceptance_code, d::delegate_organisation_id, d::client_codice_fiscale),
         ))
-        .order(d::id.desc())
-        .into_boxed();
+}
+
+fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime, window: Window) -> QueryResult<Vec<Delega>> {
+    let q = with_parties().order(d::id.desc()).into_boxed();
     let q = match filter {
-        Filter::Id(id) => q.filter(d::id.eq(id)),
         Filter::Own(account) => q.filter(d::grantor_account_id.eq(account)).filter(d::organisation_id.is_null()),
         Filter::Organisation(org) => q.filter(d::organisation_id.eq(org)),
         // A person's own: those an organisation holds (a sole trader's studio
@@ -225,60 +231,61 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime, window: Wi
         Some(s @ (State::Refused | State::Revoked | State::Renounced)) => q.filter(stored(s)),
     };
     let rows: Vec<Row> = q.limit(window.limit).load(conn)?;
-    let ids: Vec<DelegaId> = rows.iter().map(|r| r.0 .0).collect();
-    type Extra = (DelegaId, Option<AccountId>, String, Option<OrganisationId>);
-    let extra: Vec<Extra> = d::table
-        .filter(d::id.eq_any(&ids))
-        .select((d::id, d::delegate_account_id, d::acceptance_code, d::delegate_organisation_id))
-        .load(conn)?;
-    let holders: Vec<OrganisationId> = extra.iter().filter_map(|e| e.3).collect();
+    let holders: Vec<OrganisationId> = rows.iter().filter_map(|r| r.2 .2).collect();
     let holder_names =
         if holders.is_empty() { Vec::new() } else { crate::identity::organisations::names(conn, &holders)? };
-    Ok(rows
-        .into_iter()
-        .filter_map(
-            |(
-                (id, grantor, given, family, org_id, org_name, org_kind, delegate),
-                (services, starts_on, ends_on, kind, state, created_at, answer_by),
-            )| {
-                let (_, delegate_account_id, acceptance_code, held_by) = extra.iter().find(|e| e.0 == id)?.clone();
-                let organisation = match (org_id, org_name, org_kind) {
-                    (Some(id), Some(name), Some(kind)) => {
-                        Some(ForOrganisation { id, name, kind: OrganisationKind::parse(&kind)? })
-                    }
-                    _ => None,
-                };
-                let stored = State::parse(&state)?;
-                let dates = Dates { starts_on, ends_on, answer_by };
-                Some(Delega {
-                    id,
-                    grantor_account_id: grantor,
-                    grantor_name: format!("{given} {family}"),
-                    organisation,
-                    delegate_codice_fiscale: delegate,
-                    delegate_account_id,
-                    held_by,
-                    holder_name: held_by.and_then(|h| holder_names.iter().find(|n| n.0 == h).map(|n| n.1.clone())),
-                    kind: Kind::parse(&kind)?,
-                    services: services.map(|s| s.split_whitespace().map(str::to_string).collect()),
-                    starts_on,
-                    ends_on,
-                    state: lifecycle::effective(stored, dates, now),
-                    stored,
-                    acceptance_code,
-                    created_at,
-                    answer_by,
-                })
-            },
-        )
-        .collect())
+    Ok(rows.into_iter().filter_map(|r| from_row(r, &holder_names, now)).collect())
+}
+
+/// A row of [`with_parties`] as a delega (`holder_names`: the names of the
+/// organisations holding the rows read); `None` for a stored value this
+/// version does not know.
+fn from_row(row: Row, holder_names: &[(OrganisationId, String)], now: NaiveDateTime) -> Option<Delega> {
+    let (
+        (id, grantor, given, family, org_id, org_name, org_kind, delegate),
+        (services, starts_on, ends_on, kind, state, created_at, answer_by),
+        (delegate_account_id, acceptance_code, held_by, client_codice_fiscale),
+    ) = row;
+    let organisation = match (org_id, org_name, org_kind) {
+        (Some(id), Some(name), Some(kind)) => Some(ForOrganisation { id, name, kind: OrganisationKind::parse(&kind)? }),
+        _ => None,
+    };
+    let stored = State::parse(&state)?;
+    let dates = Dates { starts_on, ends_on, answer_by };
+    Some(Delega {
+        id,
+        grantor_account_id: grantor,
+        grantor_name: format!("{given} {family}"),
+        organisation,
+        delegate_codice_fiscale: delegate,
+        delegate_account_id,
+        client_codice_fiscale,
+        held_by,
+        holder_name: held_by.and_then(|h| holder_names.iter().find(|n| n.0 == h).map(|n| n.1.clone())),
+        kind: Kind::parse(&kind)?,
+        services: services.map(|s| s.split_whitespace().map(str::to_string).collect()),
+        starts_on,
+        ends_on,
+        state: lifecycle::effective(stored, dates, now),
+        stored,
+        acceptance_code,
+        created_at,
+        answer_by,
+    })
 }
 
 /// One delega, for this domain's own work (deciding who may see it through
 /// `permit`, acting on it, the scheduled job): other domains cannot read a
 /// delega; they ask for its [`parties`] to decide.
+/// Read on every request made through a delega, so not a boxed query: a
+/// fixed one is prepared once per connection.
 pub(super) fn find(conn: &mut AnyConnection, id: DelegaId, now: NaiveDateTime) -> QueryResult<Option<Delega>> {
-    Ok(load(conn, Filter::Id(id), now, Window::first(1))?.into_iter().next())
+    let Some(row) = with_parties().filter(d::id.eq(id)).first::<Row>(conn).optional()? else { return Ok(None) };
+    let holder_names = match row.2 .2 {
+        Some(holder) => crate::identity::organisations::names(conn, &[holder])?,
+        None => Vec::new(),
+    };
+    Ok(from_row(row, &holder_names, now))
 }
 
 /// The state of delega `id` now (what the clock brought about included).
@@ -294,20 +301,29 @@ pub struct Parties {
     pub organisation: Option<OrganisationId>,
     /// The organisation holding it, if not one person.
     pub held_by: Option<OrganisationId>,
+    /// The client's codice fiscale: the organisation's, else the grantor's.
+    pub client_codice_fiscale: String,
 }
 
 /// The parties of delega `id`, if it exists.
 pub fn parties(conn: &mut AnyConnection, id: DelegaId) -> QueryResult<Option<Parties>> {
-    let row: Option<(AccountId, String, Option<OrganisationId>, Option<OrganisationId>)> = d::table
+    let row: Option<(AccountId, String, Option<OrganisationId>, Option<OrganisationId>, String)> = d::table
         .find(id)
-        .select((d::grantor_account_id, d::delegate_codice_fiscale, d::organisation_id, d::delegate_organisation_id))
+        .select((
+            d::grantor_account_id,
+            d::delegate_codice_fiscale,
+            d::organisation_id,
+            d::delegate_organisation_id,
+            d::client_codice_fiscale,
+        ))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(grantor, delegate_codice_fiscale, organisation, held_by)| Parties {
+    Ok(row.map(|(grantor, delegate_codice_fiscale, organisation, held_by, client_codice_fiscale)| Parties {
         grantor,
         delegate_codice_fiscale,
         organisation,
         held_by,
+        client_codice_fiscale,
     }))
 }
 
