@@ -307,7 +307,8 @@ pub struct Parties {
 
 /// The parties of delega `id`, if it exists.
 pub fn parties(conn: &mut AnyConnection, id: DelegaId) -> QueryResult<Option<Parties>> {
-    let row: Option<(AccountId, String, Option<OrganisationId>, Option<OrganisationId>, String)> = d::table
+    type PartiesRow = (AccountId, String, Option<OrganisationId>, Option<OrganisationId>, String);
+    let row: Option<PartiesRow> = d::table
         .find(id)
         .select((
             d::grantor_account_id,
