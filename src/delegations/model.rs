@@ -231,10 +231,17 @@ fn load(conn: &mut AnyConnection, filter: Filter, now: NaiveDateTime, window: Wi
         Some(s @ (State::Refused | State::Revoked | State::Renounced)) => q.filter(stored(s)),
     };
     let rows: Vec<Row> = q.limit(window.limit).load(conn)?;
-    let holders: Vec<OrganisationId> = rows.iter().filter_map(|r| r.2 .2).collect();
-    let holder_names =
-        if holders.is_empty() { Vec::new() } else { crate::identity::organisations::names(conn, &holders)? };
-    Ok(rows.into_iter().filter_map(|r| from_row(r, &holder_names, now)).collect())
+    let names = holder_names(conn, &rows)?;
+    Ok(rows.into_iter().filter_map(|r| from_row(r, &names, now)).collect())
+}
+
+/// The names of the organisations holding `rows` (no query when none does).
+fn holder_names(conn: &mut AnyConnection, rows: &[Row]) -> QueryResult<Vec<(OrganisationId, String)>> {
+    let holders: Vec<OrganisationId> = rows.iter().filter_map(|(_, _, (_, _, held_by, _))| *held_by).collect();
+    if holders.is_empty() {
+        return Ok(Vec::new());
+    }
+    crate::identity::organisations::names(conn, &holders)
 }
 
 /// A row of [`with_parties`] as a delega (`holder_names`: the names of the
@@ -281,11 +288,8 @@ fn from_row(row: Row, holder_names: &[(OrganisationId, String)], now: NaiveDateT
 /// fixed one is prepared once per connection.
 pub(super) fn find(conn: &mut AnyConnection, id: DelegaId, now: NaiveDateTime) -> QueryResult<Option<Delega>> {
     let Some(row) = with_parties().filter(d::id.eq(id)).first::<Row>(conn).optional()? else { return Ok(None) };
-    let holder_names = match row.2 .2 {
-        Some(holder) => crate::identity::organisations::names(conn, &[holder])?,
-        None => Vec::new(),
-    };
-    Ok(from_row(row, &holder_names, now))
+    let names = holder_names(conn, std::slice::from_ref(&row))?;
+    Ok(from_row(row, &names, now))
 }
 
 /// The state of delega `id` now (what the clock brought about included).
