@@ -34,21 +34,32 @@ pub enum DbError {
     GroupCommit(#[from] tokio::sync::oneshot::error::RecvError),
 }
 
-/// SQLite needs these per connection: enforce foreign keys, wait for a busy
-/// writer instead of failing, and let readers run beside the writer (WAL).
+/// Set on every new connection.
+///
+/// SQLite: enforce foreign keys, wait for a busy writer instead of failing,
+/// and let readers run beside the writer (WAL).
+///
+/// PostgreSQL: plan each prepared statement once (`force_generic_plan`).
+/// Left to itself, PostgreSQL planned the list queries again on every run
+/// (a custom plan looks cheaper when it knows the LIMIT and the day), and
+/// planning cost more than running: 0.34 ms against 0.21 ms for a studio's
+/// client page, whose generic plan is the same index scan. Every query here
+/// is a lookup by key or a keyset page over an index made for it, so a plan
+/// that ignores the values loses nothing; `scripts/load-lists` prints the
+/// generic plans of the long lists at national size.
 #[derive(Debug)]
-struct SqlitePragmas;
+struct SessionSettings;
 
-impl CustomizeConnection<Conn, diesel::r2d2::Error> for SqlitePragmas {
+impl CustomizeConnection<Conn, diesel::r2d2::Error> for SessionSettings {
     fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
-        if let AnyConnection::Sqlite(c) = &mut **conn {
-            diesel::connection::SimpleConnection::batch_execute(
-                c,
-                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-            )
-            .map_err(diesel::r2d2::Error::QueryError)?;
-        }
-        Ok(())
+        let settings = match &mut **conn {
+            AnyConnection::Sqlite(_) => {
+                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+            }
+            AnyConnection::Postgresql(_) => "SET plan_cache_mode = force_generic_plan",
+        };
+        diesel::connection::SimpleConnection::batch_execute(&mut **conn, settings)
+            .map_err(diesel::r2d2::Error::QueryError)
     }
 }
 
@@ -81,7 +92,7 @@ pub fn connect(url: &str, max_size: u32) -> Result<DbPool, DbError> {
     let pool = Pool::builder()
         .max_size(max_size)
         .connection_timeout(std::time::Duration::from_secs(10))
-        .connection_customizer(Box::new(SqlitePragmas))
+        .connection_customizer(Box::new(SessionSettings))
         .build(Manager::new(url))?;
     migrate(&mut *pool.get()?)?;
     if !is_postgres(url) {

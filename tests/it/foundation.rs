@@ -374,3 +374,29 @@ async fn the_suite_runs_on_the_backend_it_was_asked_for() {
     let postgres = with_conn(&app.state.pool, |c| Ok(matches!(c, AnyConnection::Postgresql(_)))).await.expect("db");
     assert_eq!(postgres, crate::common::is_postgres(), "TEST_DATABASE_URL and the pool's backend disagree");
 }
+
+/// Every connection the pool hands out carries its settings: SQLite's
+/// foreign keys, PostgreSQL's one plan per prepared statement (without
+/// which a list query was planned again on every request).
+#[tokio::test]
+async fn pooled_connections_carry_their_settings() {
+    use diesel::RunQueryDsl;
+    use servizi_lavoro::db::{with_conn, AnyConnection};
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        v: String,
+    }
+    let app = TestApp::new();
+    let settings = with_conn(&app.state.pool, |c| {
+        let sql = match c {
+            AnyConnection::Postgresql(_) => "SELECT current_setting('plan_cache_mode') AS v",
+            AnyConnection::Sqlite(_) => "SELECT CAST(foreign_keys AS TEXT) AS v FROM pragma_foreign_keys()",
+        };
+        diesel::sql_query(sql).load::<Setting>(c)
+    })
+    .await
+    .expect("db");
+    let expected = if crate::common::is_postgres() { "force_generic_plan" } else { "1" };
+    assert_eq!(settings.iter().map(|s| s.v.as_str()).collect::<Vec<_>>(), [expected]);
+}
