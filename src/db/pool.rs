@@ -39,7 +39,7 @@ pub enum DbError {
 /// Set on every new connection.
 ///
 /// SQLite: enforce foreign keys, wait for a busy writer instead of failing,
-/// and let readers run beside the writer (WAL).
+/// and sync less often (safe in WAL, which [`connect`] sets in the file).
 ///
 /// PostgreSQL: plan each prepared statement once (`force_generic_plan`).
 /// Left to itself, PostgreSQL planned the list queries again on every run
@@ -56,7 +56,7 @@ impl CustomizeConnection<Conn, diesel::r2d2::Error> for SessionSettings {
     fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
         let settings = match &mut **conn {
             AnyConnection::Sqlite(_) => {
-                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;"
             }
             AnyConnection::Postgresql(_) => "SET plan_cache_mode = force_generic_plan",
         };
@@ -99,10 +99,11 @@ fn connect_telling(
             std::fs::create_dir_all(dir)?;
             private(dir, true);
         }
-        // WAL is kept in the file: set once here, before the pool opens its
-        // connections at once, each asking for it. On a new file they raced
-        // to switch the mode, and the losers were refused ("database is
-        // locked", logged as an error on a fresh machine's first start).
+        // Readers beside the writer (WAL). The mode is kept in the file, so
+        // it is set once here, before the pool opens its connections: when
+        // each asked for it, on a new file they raced to switch the mode and
+        // the losers were refused ("database is locked", logged as an error
+        // on a fresh machine's first start).
         let mut first = diesel::SqliteConnection::establish(url)?;
         diesel::connection::SimpleConnection::batch_execute(&mut first, "PRAGMA journal_mode = WAL")?;
     }

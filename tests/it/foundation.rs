@@ -376,7 +376,7 @@ async fn the_suite_runs_on_the_backend_it_was_asked_for() {
 }
 
 /// Every connection the pool hands out carries its settings: SQLite's
-/// foreign keys, PostgreSQL's one plan per prepared statement (without
+/// foreign keys and WAL (set in the file), PostgreSQL's one plan per prepared statement (without
 /// which a list query was planned again on every request).
 #[tokio::test]
 async fn pooled_connections_carry_their_settings() {
@@ -391,12 +391,14 @@ async fn pooled_connections_carry_their_settings() {
     let settings = with_conn(&app.state.pool, |c| {
         let sql = match c {
             AnyConnection::Postgresql(_) => "SELECT current_setting('plan_cache_mode') AS v",
-            AnyConnection::Sqlite(_) => "SELECT CAST(foreign_keys AS TEXT) AS v FROM pragma_foreign_keys()",
+            AnyConnection::Sqlite(_) => {
+                "SELECT CAST(foreign_keys AS TEXT) || ' ' || journal_mode AS v FROM pragma_foreign_keys(), pragma_journal_mode()"
+            }
         };
         diesel::sql_query(sql).load::<Setting>(c)
     })
     .await
     .expect("db");
-    let expected = if crate::common::is_postgres() { "force_generic_plan" } else { "1" };
+    let expected = if crate::common::is_postgres() { "force_generic_plan" } else { "1 wal" };
     assert_eq!(settings.iter().map(|s| s.v.as_str()).collect::<Vec<_>>(), [expected]);
 }
