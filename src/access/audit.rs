@@ -161,17 +161,16 @@ pub fn record(conn: &mut AnyConnection, e: &AuditEvent) -> QueryResult<()> {
             a::outcome.eq(e.outcome.code()),
             a::reason.eq(&e.reason),
             a::request_id.eq(&e.request_id),
-            a::subject_org.eq(organisation_named(&e.subject)),
-            a::resource_org.eq(organisation_named(&e.resource)),
+            a::subject_org.eq(organisation_named(&e.subject).map(OrganisationId::get)),
+            a::resource_org.eq(organisation_named(&e.resource).map(OrganisationId::get)),
         ))
         .execute(conn)
         .map(|_| ())
 }
 
 /// The organisation a subject or resource code names (`org:5`, `org:5/delega:2`, `org:5/members`…).
-fn organisation_named(code: &str) -> Option<i64> {
-    let rest = code.strip_prefix("org:")?;
-    rest.split('/').next()?.parse().ok()
+pub(super) fn organisation_named(code: &str) -> Option<OrganisationId> {
+    code.strip_prefix("org:")?.split('/').next()?.parse().ok()
 }
 
 /// The most recent events, newest first (for tests and the activity history).
@@ -241,16 +240,16 @@ pub fn under_delega(conn: &mut AnyConnection, id: DelegaId, limit: i64) -> Query
 
 #[cfg(test)]
 mod tests {
-    use super::{in_runs, organisation_named, Action, AuditAction, AuditEvent, Outcome};
+    use super::{in_runs, organisation_named, Action, AuditAction, AuditEvent, OrganisationId, Outcome};
 
     #[test]
     fn the_organisation_a_code_names_is_read_from_its_start() {
-        assert_eq!(organisation_named("org:5"), Some(5));
-        assert_eq!(organisation_named("org:12/delega:3"), Some(12));
-        assert_eq!(organisation_named("org:7/dimissioni"), Some(7));
-        assert_eq!(organisation_named("org-application:4"), None);
-        assert_eq!(organisation_named("service:org:5"), None);
-        assert_eq!(organisation_named("me"), None);
+        assert_eq!(organisation_named("org:5").map(OrganisationId::get), Some(5));
+        assert_eq!(organisation_named("org:12/delega:3").map(OrganisationId::get), Some(12));
+        assert_eq!(organisation_named("org:7/dimissioni").map(OrganisationId::get), Some(7));
+        assert_eq!(organisation_named("org-application:4").map(OrganisationId::get), None);
+        assert_eq!(organisation_named("service:org:5").map(OrganisationId::get), None);
+        assert_eq!(organisation_named("me").map(OrganisationId::get), None);
     }
 
     fn viewed(resource: &str, minute: u32) -> AuditEvent {

@@ -5,7 +5,7 @@
 //! attempt shows what was asked, never whose it turned out to be.
 //!
 //! [`Resource::code`]: super::Resource::code
-use super::audit::{AuditAction, AuditEvent, Outcome};
+use super::audit::{organisation_named, AuditAction, AuditEvent, Outcome};
 use crate::db::schema::{accounts as a, deleghe as d, dimissioni_modules as m, organisations as o};
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
@@ -113,9 +113,14 @@ pub struct Names {
 }
 
 impl Names {
-    /// Looks up the organisations, deleghe and modules the allowed `events` name.
+    /// Looks up the organisations, deleghe and modules the allowed `events`
+    /// name, and the organisations they were done as; a kind of name no
+    /// event needs costs no query.
     pub fn load(conn: &mut AnyConnection, events: &[AuditEvent]) -> QueryResult<Names> {
         let (mut orgs, mut deleghe, mut modules, mut companies) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        // As whom it was done (`org:5`, `org:5/delega:2`): shown for refused
+        // attempts too, being the actor's own profile.
+        orgs.extend(events.iter().filter_map(|e| organisation_named(&e.subject)));
         for r in events.iter().filter(|e| e.outcome == Outcome::Allowed).map(|e| ResourceRef::parse(&e.resource)) {
             match r {
                 ResourceRef::Organisation(id)
@@ -130,22 +135,38 @@ impl Names {
                 _ => {}
             }
         }
-        let organisations = o::table.filter(o::id.eq_any(&orgs)).select((o::id, o::name)).load(conn)?;
-        let delegates: Vec<(DelegaId, String, Option<String>, Option<String>)> = d::table
-            .left_join(a::table.on(d::delegate_account_id.eq(a::id.nullable())))
-            .filter(d::id.eq_any(&deleghe))
-            .select((d::id, d::delegate_codice_fiscale, a::given_name.nullable(), a::family_name.nullable()))
-            .load(conn)?;
+        for keys in [&mut companies, &mut modules] {
+            keys.sort_unstable();
+            keys.dedup();
+        }
+        orgs.sort_unstable();
+        orgs.dedup();
+        deleghe.sort_unstable();
+        deleghe.dedup();
+        let organisations =
+            unless_empty(&orgs, |ids| o::table.filter(o::id.eq_any(ids)).select((o::id, o::name)).load(conn))?;
+        let delegates: Vec<(DelegaId, String, Option<String>, Option<String>)> = unless_empty(&deleghe, |ids| {
+            d::table
+                .left_join(a::table.on(d::delegate_account_id.eq(a::id.nullable())))
+                .filter(d::id.eq_any(ids))
+                .select((d::id, d::delegate_codice_fiscale, a::given_name.nullable(), a::family_name.nullable()))
+                .load(conn)
+        })?;
         // A delega an organisation holds is named by it (its account is only
         // the manager who asked for it).
-        let holders: Vec<(DelegaId, String)> = d::table
-            .inner_join(o::table.on(d::delegate_organisation_id.eq(o::id.nullable())))
-            .filter(d::id.eq_any(&deleghe))
-            .select((d::id, o::name))
-            .load(conn)?;
-        let modules = m::table.filter(m::code.eq_any(&modules)).select((m::code, m::employer_name)).load(conn)?;
-        let companies =
-            o::table.filter(o::codice_fiscale.eq_any(&companies)).select((o::codice_fiscale, o::name)).load(conn)?;
+        let holders: Vec<(DelegaId, String)> = unless_empty(&deleghe, |ids| {
+            d::table
+                .inner_join(o::table.on(d::delegate_organisation_id.eq(o::id.nullable())))
+                .filter(d::id.eq_any(ids))
+                .select((d::id, o::name))
+                .load(conn)
+        })?;
+        let modules = unless_empty(&modules, |codes| {
+            m::table.filter(m::code.eq_any(codes)).select((m::code, m::employer_name)).load(conn)
+        })?;
+        let companies = unless_empty(&companies, |codes| {
+            o::table.filter(o::codice_fiscale.eq_any(codes)).select((o::codice_fiscale, o::name)).load(conn)
+        })?;
         Ok(Names {
             organisations: organisations.into_iter().collect(),
             deleghe: delegates
@@ -180,6 +201,29 @@ impl Names {
             }
         }
         self
+    }
+}
+
+/// Rows for `keys`, without asking the database when there are none.
+fn unless_empty<K, T>(keys: &[K], load: impl FnOnce(&[K]) -> QueryResult<Vec<T>>) -> QueryResult<Vec<T>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    load(keys)
+}
+
+impl Names {
+    /// As whom an event was done: "Cittadino", or the organisation, and the
+    /// delega it was done through.
+    pub fn as_whom(&self, subject: &str, lang: Lang) -> String {
+        let (base, delega) = subject.split_once("/delega:").map_or((subject, None), |(b, d)| (b, Some(d)));
+        let whom = organisation_named(base)
+            .and_then(|id| self.organisations.get(&id).cloned())
+            .unwrap_or_else(|| lang.t("profile-citizen"));
+        match delega {
+            Some(id) => format!("{whom} · {} {id}", lang.t("activity-via-delega")),
+            None => whom,
+        }
     }
 }
 
@@ -311,9 +355,19 @@ fn resource_in_words(e: &AuditEvent, names: &Names, lang: Lang) -> Described {
 
 #[cfg(test)]
 mod tests {
-    use super::ResourceRef;
+    use super::{Names, ResourceRef};
     use crate::access::{Listing, Resource};
+    use crate::i18n::Lang;
     use crate::kernel::{AccountId, DelegaId, OrganisationId};
+
+    #[test]
+    fn as_whom_names_the_organisation_and_the_delega_else_the_citizen() {
+        let mut names = Names::default();
+        names.organisations.insert(OrganisationId::new(5), "Studio Verdi".into());
+        assert_eq!(names.as_whom("org:5", Lang::It), "Studio Verdi");
+        assert_eq!(names.as_whom("org:5/delega:2", Lang::En), "Studio Verdi · by delega no. 2");
+        assert_eq!(names.as_whom("account:7", Lang::It), "Cittadino");
+    }
 
     #[test]
     fn every_code_the_decision_writes_reads_back_as_a_known_resource() {

@@ -176,12 +176,20 @@ pub fn page(
     };
     if let Some(membership) = assigned {
         // The clients of the operatore's groups (a few hundred codici
-        // fiscali at most), each probed in the holder's deleghe.
+        // fiscali at most), as a set each delega of the list is looked up in.
         let in_groups = gc::table
             .inner_join(gm::table.on(gm::group_id.eq(gc::group_id)))
             .filter(gm::membership_id.eq(membership))
             .select(gc::client_codice_fiscale);
-        q = q.filter(d::client_codice_fiscale.eq_any(in_groups));
+        // Written `NOT (NOT (… IN …))`, which the database folds back to
+        // `IN` only after deciding how to run it: PostgreSQL then keeps the
+        // subquery a hashed set, and its scan in list order stops at the
+        // page's end. A plain `IN` becomes a join, which for a page of a
+        // prepared statement it runs as a nested loop comparing every client
+        // with every client of the groups: 3.7 ms against 0.4 ms for 200 of
+        // 2 000 clients, 1.4 against 0.7 ms for 3. SQLite plans both alike.
+        use diesel::dsl::not;
+        q = q.filter(not(not(d::client_codice_fiscale.eq_any(in_groups))));
     }
     let typed = filter.words.trim().to_lowercase().replace(['%', '_', '\\'], "");
     // A codice fiscale or partita IVA typed whole finds its client.

@@ -9,7 +9,7 @@ use crate::error::AppResult;
 use crate::i18n::{t, t_args, use_lang, Lang};
 use crate::identity::account::{self, SignInRecord};
 use crate::identity::legacy::{self, LegacyAction};
-use crate::identity::organisations::{self, Organisation};
+use crate::identity::organisations::Organisation;
 use crate::kernel::{AccountId, OrganisationId};
 use crate::kernel::{Credential, Principal};
 use crate::paths;
@@ -29,8 +29,6 @@ const LIMIT: i64 = 200;
 struct History {
     sign_ins: Vec<SignInRecord>,
     actions: Vec<AuditEvent>,
-    /// Organisation names for `org:<id>` subjects.
-    organisations: HashMap<OrganisationId, String>,
     /// What the old portal recorded (ClicLavoro), if anything.
     legacy: Vec<LegacyAction>,
     /// What the actions were about, in words.
@@ -42,17 +40,12 @@ async fn load(req: &PageRequest, who: &Principal) -> AppResult<History> {
     let lang = req.lang;
     let mut history = with_conn(&req.state.pool, move |c| {
         let actions = access::by_actor(c, account, LIMIT)?;
-        let ids: Vec<OrganisationId> = actions
-            .iter()
-            .filter_map(|e| e.subject.strip_prefix("org:").and_then(|id| id.split('/').next()?.parse().ok()))
-            .collect();
-        let organisations = organisations::names(c, &ids)?.into_iter().collect();
         let legacy = match credential {
             Credential::Spid | Credential::Cie => legacy::activity_of(c, &identifier)?,
             _ => Vec::new(),
         };
         let names = Names::load(c, &actions)?.with_services(&actions, |s| catalog::name_of(s, lang));
-        Ok(History { sign_ins: account::sign_ins_of(c, account, LIMIT)?, actions, organisations, legacy, names })
+        Ok(History { sign_ins: account::sign_ins_of(c, account, LIMIT)?, actions, legacy, names })
     })
     .await?;
     // The identity provider by its name, not its entity id.
@@ -62,20 +55,6 @@ async fn load(req: &PageRequest, who: &Principal) -> AppResult<History> {
         }
     }
     Ok(history)
-}
-
-/// "Cittadino", or the organisation acted for.
-fn as_whom(subject: &str, names: &HashMap<OrganisationId, String>, lang: Lang) -> String {
-    let (base, delega) = subject.split_once("/delega:").map_or((subject, None), |(b, d)| (b, Some(d)));
-    let whom = base
-        .strip_prefix("org:")
-        .and_then(|id| id.parse::<OrganisationId>().ok())
-        .and_then(|id| names.get(&id).cloned())
-        .unwrap_or_else(|| lang.t("profile-citizen"));
-    match delega {
-        Some(id) => format!("{whom} · {} {id}", lang.t("activity-via-delega")),
-        None => whom,
-    }
 }
 
 fn credential_name(code: &str, lang: Lang) -> String {
@@ -106,7 +85,7 @@ fn ActivityPage(history: History) -> impl IntoView {
                 crate::web::format::format_when_times(e.at, times, lang).into_any(),
                 e.action.name(lang).into_any(),
                 describe(e, &history.names, lang).into_view().into_any(),
-                as_whom(&e.subject, &history.organisations, lang).into_any(),
+                history.names.as_whom(&e.subject, lang).into_any(),
                 e.outcome.name(lang).into_any(),
             ]
         })
@@ -175,7 +154,7 @@ pub async fn csv(req: PageRequest, who: Principal) -> AppResult<Response> {
         rows.push([stamp(s.at), kind, what, String::new(), String::new(), lang.t("activity-allowed")]);
     }
     for e in &history.actions {
-        let whom = as_whom(&e.subject, &history.organisations, lang);
+        let whom = history.names.as_whom(&e.subject, lang);
         let (kind, what) = (lang.t("activity-kind-action"), e.action.name(lang));
         let on = describe(e, &history.names, lang).text;
         rows.push([stamp(e.at), kind, what, on, whom, e.outcome.name(lang)]);
@@ -203,7 +182,6 @@ struct OrganisationHistory {
     actions: Vec<AuditEvent>,
     /// Who did it, by account id.
     actors: HashMap<AccountId, String>,
-    organisations: HashMap<OrganisationId, String>,
     names: Names,
     /// The page shown is not the first.
     later: bool,
@@ -234,12 +212,13 @@ async fn load_organisation(
         // One more than asked: whether there is a next page.
         let (found, next) = split_page(access::about_organisation(c, id, before, limit + 1)?, limit, |(id, _)| *id);
         let actions: Vec<AuditEvent> = found.into_iter().map(|(_, e)| e).collect();
-        let ids: Vec<AccountId> = actions.iter().filter_map(|e| e.actor_account_id).collect();
+        let mut ids: Vec<AccountId> = actions.iter().filter_map(|e| e.actor_account_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
         let actors = account::names(c, &ids)?.into_iter().collect();
-        let organisations = organisations::names(c, &[id])?.into_iter().collect();
         let names = Names::load(c, &actions)?.with_services(&actions, |s| catalog::name_of(s, lang));
         let organisation = organisation.clone();
-        Ok(OrganisationHistory { organisation, actions, actors, organisations, names, later: before.is_some(), next })
+        Ok(OrganisationHistory { organisation, actions, actors, names, later: before.is_some(), next })
     })
     .await?)
 }
@@ -260,7 +239,7 @@ fn OrganisationActivityPage(history: OrganisationHistory) -> impl IntoView {
                 actor_name(e, &history.actors).into_any(),
                 e.action.name(lang).into_any(),
                 describe(e, &history.names, lang).into_view().into_any(),
-                as_whom(&e.subject, &history.organisations, lang).into_any(),
+                history.names.as_whom(&e.subject, lang).into_any(),
                 e.outcome.name(lang).into_any(),
             ]
         })
@@ -315,7 +294,7 @@ pub async fn organisation_csv(req: PageRequest, who: Principal, Path(id): Path<O
                 actor_name(e, &history.actors),
                 e.action.name(lang),
                 describe(e, &history.names, lang).text,
-                as_whom(&e.subject, &history.organisations, lang),
+                history.names.as_whom(&e.subject, lang),
                 e.outcome.name(lang),
             ]
         })
