@@ -79,3 +79,17 @@ spid_sp_test_venv() {
   fi
   echo "$venv"
 }
+
+# The reference implementation of SPID and CIE id over OpenID Connect
+# Federation (the Django apps the federations run), in its own environment.
+SPID_CIE_OIDC_VERSION=1.6.3
+oidc_venv() {
+  local venv
+  venv="$(dirname "$CARGO_TARGET_DIR")/oidc-venv"
+  if ! "$venv/bin/python" -c "import spid_cie_oidc" >/dev/null 2>&1; then
+    log "installing spid-cie-oidc $SPID_CIE_OIDC_VERSION"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet "spid-cie-oidc==$SPID_CIE_OIDC_VERSION"
+  fi
+  echo "$venv"
+}

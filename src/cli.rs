@@ -200,6 +200,11 @@ pub enum KeysCommand {
         /// Replace existing files.
         #[arg(long)]
         force: bool,
+        /// Write instead the three keys of the OpenID Connect federations
+        /// (RSA, PEM): SL_OIDC_FEDERATION_KEY, SL_OIDC_SIGNING_KEY and
+        /// SL_OIDC_ENCRYPTION_KEY.
+        #[arg(long, conflicts_with_all = ["key", "cert"])]
+        oidc: bool,
     },
 }
 
@@ -231,7 +236,8 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
-        Command::Keys(KeysCommand::Generate { key, cert, days, force }) => generate_keys(
+        Command::Keys(KeysCommand::Generate { oidc: true, force, .. }) => generate_oidc_keys(&config, force),
+        Command::Keys(KeysCommand::Generate { key, cert, days, force, oidc: false }) => generate_keys(
             &config,
             key.unwrap_or(config.sp_key.clone()),
             cert.unwrap_or(config.sp_cert.clone()),
@@ -399,6 +405,19 @@ fn generate_keys(config: &Config, key: PathBuf, cert: PathBuf, days: u32, force:
     let pair = crate::saml::keys::generate(&subject)?;
     pair.write(&key, &cert)?;
     println!("wrote {} and {}", key.display(), cert.display());
+    Ok(())
+}
+
+fn generate_oidc_keys(config: &Config, force: bool) -> CliResult {
+    let o = &config.oidc;
+    let paths = [&o.federation_key, &o.signing_key, &o.encryption_key];
+    if let Some(existing) = paths.iter().find(|p| p.exists()).filter(|_| !force) {
+        return Err(format!("{} exists; use --force to replace", existing.display()).into());
+    }
+    for path in paths {
+        crate::oidc::keys::write_new(path)?;
+        println!("wrote {}", path.display());
+    }
     Ok(())
 }
 

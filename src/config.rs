@@ -74,6 +74,11 @@ struct FileSettings {
     pec_imap_url: Option<String>,
     pec_smtp_url: Option<String>,
     pec_from: Option<String>,
+    oidc_federation_key: Option<PathBuf>,
+    oidc_signing_key: Option<PathBuf>,
+    oidc_encryption_key: Option<PathBuf>,
+    oidc_authority_hints: Option<Vec<String>>,
+    oidc_trust_marks: Option<PathBuf>,
 }
 
 /// Which SPID service-provider profile our metadata declares.
@@ -181,6 +186,25 @@ pub struct Config {
     /// modules go to PEC addresses from it. None: by the ordinary mail.
     pub pec_smtp_url: Option<String>,
     pub pec_from: Option<String>,
+    pub oidc: OidcSettings,
+}
+
+/// The portal in the SPID and CIE id OpenID Connect federations.
+#[derive(Clone, Debug)]
+pub struct OidcSettings {
+    /// The federation key, which signs the entity configuration, and the
+    /// OIDC core keys (signing; what UserInfo is encrypted to): RSA, PEM,
+    /// three different keys.
+    pub federation_key: PathBuf,
+    pub signing_key: PathBuf,
+    pub encryption_key: PathBuf,
+    /// The trust anchors or intermediaries that issue statements about the
+    /// portal. None: not (yet) a member, and in production no entity
+    /// configuration is published.
+    pub authority_hints: Vec<String>,
+    /// The trust marks they issued to the portal: a JSON file, a list of
+    /// `{"id": …, "trust_mark": …}`.
+    pub trust_marks: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -297,6 +321,10 @@ struct ProductionFacts<'a> {
     seal: (Option<&'a std::path::Path>, Option<&'a std::path::Path>),
     /// The PEC mailbox: sending (SMTP), its address, and its receipts (IMAP).
     pec: (Option<&'a str>, Option<&'a str>, Option<&'a str>),
+    /// The OpenID Connect federation: its superiors, keys and trust marks.
+    oidc_hints: &'a [String],
+    oidc_keys: [Option<&'a std::path::Path>; 3],
+    oidc_trust_marks: Option<&'a std::path::Path>,
 }
 
 /// The public key of a PEM private key or certificate, DER-encoded.
@@ -307,6 +335,16 @@ fn public_key_der(path: &std::path::Path) -> Option<Vec<u8>> {
         Err(_) => openssl::x509::X509::from_pem(&pem).ok()?.public_key().ok()?.public_key_to_der().ok(),
     }
 }
+
+/// The keys a development start makes in the data folder's `keys/`.
+const DEVELOPMENT_KEYS: [&str; 6] = [
+    "sp.key.pem",
+    "demo-idp.key.pem",
+    "seal.key.pem",
+    "oidc-federation.key.pem",
+    "oidc-signing.key.pem",
+    "oidc-encryption.key.pem",
+];
 
 /// Everything that keeps a production start from being safe, all at once.
 fn production_problems(f: &ProductionFacts) -> Vec<String> {
@@ -361,10 +399,8 @@ fn production_problems(f: &ProductionFacts) -> Vec<String> {
         Some(_) => {}
     }
     // Development keys are refused by what they are, wherever they were copied.
-    let development: Vec<Vec<u8>> = ["sp.key.pem", "demo-idp.key.pem", "seal.key.pem"]
-        .iter()
-        .filter_map(|n| public_key_der(&f.keys_dir.join(n)))
-        .collect();
+    let development: Vec<Vec<u8>> =
+        DEVELOPMENT_KEYS.iter().filter_map(|n| public_key_der(&f.keys_dir.join(n))).collect();
     let keys =
         [("SL_SP_KEY", f.sp_key), ("SL_SP_CERT", f.sp_cert), ("SL_SEAL_KEY", f.seal.0), ("SL_SEAL_CERT", f.seal.1)];
     for (key, path) in keys {
@@ -386,6 +422,40 @@ fn production_problems(f: &ProductionFacts) -> Vec<String> {
         if m.contains("://") && !m.starts_with("https://") {
             problems.push(format!("identity-provider metadata {m}: only https:// URLs"));
         }
+    }
+    problems.extend(oidc_problems(f, &development));
+    problems
+}
+
+/// A member of the OpenID Connect federations needs its own keys (three, none
+/// a development one), https superiors, and the trust marks they issued.
+fn oidc_problems(f: &ProductionFacts, development: &[Vec<u8>]) -> Vec<String> {
+    let mut problems = Vec::new();
+    if f.oidc_hints.is_empty() {
+        return problems;
+    }
+    for hint in f.oidc_hints.iter().filter(|h| !h.starts_with("https://")) {
+        problems.push(format!("SL_OIDC_AUTHORITY_HINTS: {hint} is not an https:// entity identifier"));
+    }
+    let names = ["SL_OIDC_FEDERATION_KEY", "SL_OIDC_SIGNING_KEY", "SL_OIDC_ENCRYPTION_KEY"];
+    let mut seen: Vec<Vec<u8>> = Vec::new();
+    for (key, path) in names.into_iter().zip(f.oidc_keys) {
+        match path {
+            None => problems.push(format!("{key}: the portal's own key in the federation")),
+            Some(p) => match public_key_der(p) {
+                None => problems.push(format!("{key}: {} is not a PEM private key", p.display())),
+                Some(k) if development.contains(&k) => {
+                    problems.push(format!("{key}: this is a development key; use the real one"))
+                }
+                Some(k) if seen.contains(&k) || f.sp_key.and_then(public_key_der).is_some_and(|sp| sp == k) => {
+                    problems.push(format!("{key}: each job needs a key of its own"))
+                }
+                Some(k) => seen.push(k),
+            },
+        }
+    }
+    if f.oidc_trust_marks.is_none() {
+        problems.push("SL_OIDC_TRUST_MARKS: the trust marks the federation issued to the portal".into());
     }
     problems
 }
@@ -572,6 +642,14 @@ impl Config {
         let pec_from = env.var("SL_PEC_FROM").or(file.pec_from.clone());
         let pec_imap_url = env.var("SL_PEC_IMAP_URL").or(file.pec_imap_url.clone());
         let tsa_ca = env.var("SL_TSA_CA").map(PathBuf::from).or(file.tsa_ca.clone());
+        let path = |key: &str, from_file: Option<PathBuf>| env.var(key).map(PathBuf::from).or(from_file);
+        let oidc_keys = [
+            path("SL_OIDC_FEDERATION_KEY", file.oidc_federation_key),
+            path("SL_OIDC_SIGNING_KEY", file.oidc_signing_key),
+            path("SL_OIDC_ENCRYPTION_KEY", file.oidc_encryption_key),
+        ];
+        let oidc_hints = list("SL_OIDC_AUTHORITY_HINTS", file.oidc_authority_hints);
+        let oidc_trust_marks = path("SL_OIDC_TRUST_MARKS", file.oidc_trust_marks);
 
         if production {
             let smtp = env.var("SL_SMTP_URL").or(file.smtp_url.clone());
@@ -589,6 +667,9 @@ impl Config {
                 tsa: (tsa_url.as_deref(), tsa_ca.as_deref()),
                 seal: (seal_key.as_deref(), seal_cert.as_deref()),
                 pec: (pec_smtp_url.as_deref(), pec_from.as_deref(), pec_imap_url.as_deref()),
+                oidc_hints: &oidc_hints,
+                oidc_keys: [oidc_keys[0].as_deref(), oidc_keys[1].as_deref(), oidc_keys[2].as_deref()],
+                oidc_trust_marks: oidc_trust_marks.as_deref(),
             });
             if !problems.is_empty() {
                 return Err(ConfigError::Production(problems));
@@ -640,6 +721,16 @@ impl Config {
             pec_imap_url,
             pec_smtp_url,
             pec_from,
+            oidc: {
+                let [federation, signing, encryption] = oidc_keys;
+                OidcSettings {
+                    federation_key: federation.unwrap_or_else(|| keys_dir.join("oidc-federation.key.pem")),
+                    signing_key: signing.unwrap_or_else(|| keys_dir.join("oidc-signing.key.pem")),
+                    encryption_key: encryption.unwrap_or_else(|| keys_dir.join("oidc-encryption.key.pem")),
+                    authority_hints: oidc_hints,
+                    trust_marks: oidc_trust_marks,
+                }
+            },
         })
     }
 
@@ -674,6 +765,9 @@ impl Config {
         cfg.sp_cert = data_dir.join("keys/sp.cert.pem");
         cfg.seal_key = data_dir.join("keys/seal.key.pem");
         cfg.seal_cert = data_dir.join("keys/seal.cert.pem");
+        cfg.oidc.federation_key = data_dir.join("keys/oidc-federation.key.pem");
+        cfg.oidc.signing_key = data_dir.join("keys/oidc-signing.key.pem");
+        cfg.oidc.encryption_key = data_dir.join("keys/oidc-encryption.key.pem");
         cfg.data_dir = data_dir;
         cfg
     }
@@ -739,6 +833,54 @@ mod tests {
         ]);
         let text = Config::load(None, &env).unwrap_err().to_string();
         assert!(text.contains("SL_SP_KEY: this is a development key"), "{text}");
+    }
+
+    #[test]
+    fn a_federation_member_needs_three_keys_of_its_own_https_superiors_and_its_trust_marks() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = |name: &str| {
+            let rsa = openssl::rsa::Rsa::generate(2048).unwrap();
+            let pem = openssl::pkey::PKey::from_rsa(rsa).unwrap().private_key_to_pem_pkcs8().unwrap();
+            let path = dir.path().join(name);
+            std::fs::write(&path, pem).unwrap();
+            path.to_str().unwrap().to_string()
+        };
+        std::fs::create_dir_all(dir.path().join("data/keys")).unwrap();
+        let development = key("data/keys/oidc-signing.key.pem");
+        let (federation, encryption) = (key("federation.pem"), key("encryption.pem"));
+        let data = dir.path().join("data");
+        let base = [
+            ("SL_BASE_URL", "https://servizi.example.it"),
+            ("SL_SMTP_URL", "smtps://mail.example.it"),
+            ("SL_DATA_DIR", data.to_str().unwrap()),
+        ];
+        // Not a member: nothing asked.
+        let text = Config::load(None, &HashMap::from(base)).unwrap_err().to_string();
+        assert!(!text.contains("SL_OIDC"), "{text}");
+        let mut env = HashMap::from(base);
+        env.extend([
+            ("SL_OIDC_AUTHORITY_HINTS", "http://ta.example.it"),
+            ("SL_OIDC_FEDERATION_KEY", federation.as_str()),
+            ("SL_OIDC_SIGNING_KEY", federation.as_str()),
+            ("SL_OIDC_ENCRYPTION_KEY", development.as_str()),
+        ]);
+        let text = Config::load(None, &env).unwrap_err().to_string();
+        for part in [
+            "SL_OIDC_AUTHORITY_HINTS: http://ta.example.it is not an https://",
+            "SL_OIDC_SIGNING_KEY: each job needs a key of its own",
+            "SL_OIDC_ENCRYPTION_KEY: this is a development key",
+            "SL_OIDC_TRUST_MARKS",
+        ] {
+            assert!(text.contains(part), "{part:?} missing from {text}");
+        }
+        env.extend([
+            ("SL_OIDC_AUTHORITY_HINTS", "https://ta.example.it"),
+            ("SL_OIDC_SIGNING_KEY", encryption.as_str()),
+            ("SL_OIDC_ENCRYPTION_KEY", encryption.as_str()),
+        ]);
+        let text = Config::load(None, &env).unwrap_err().to_string();
+        assert!(text.contains("SL_OIDC_ENCRYPTION_KEY: each job needs a key of its own"), "{text}");
+        assert!(!text.contains("SL_OIDC_AUTHORITY_HINTS") && !text.contains("SL_OIDC_SIGNING_KEY"), "{text}");
     }
 
     #[test]

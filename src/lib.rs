@@ -25,6 +25,7 @@ pub mod kernel;
 pub mod keyring;
 pub mod mail;
 pub mod maintenance;
+pub mod oidc;
 pub mod paths;
 pub mod portal;
 pub mod profiles;

@@ -20,6 +20,10 @@ pub const ACTIVITY: &str = "/area-personale/attivita";
 pub const ACTIVITY_CSV: &str = "/area-personale/attivita.csv";
 
 pub const SAML_METADATA: &str = "/saml/metadata";
+/// The entity configuration, where OpenID Federation 1.0 puts it.
+pub const OIDC_FEDERATION: &str = "/.well-known/openid-federation";
+/// Where an OpenID Provider sends the browser back with the code.
+pub const OIDC_CALLBACK: &str = "/oidc/callback";
 pub const SAML_CIE_METADATA: &str = "/saml/cie/metadata";
 pub const SAML_LOGIN: &str = "/saml/login";
 pub const SAML_ACS: &str = "/saml/acs";

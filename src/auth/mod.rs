@@ -27,6 +27,38 @@ async fn cie_metadata(State(state): State<AppState>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/samlmetadata+xml")], state.saml.sp.cie_metadata_xml.clone())
 }
 
+/// `GET /.well-known/openid-federation`: the portal's entity configuration,
+/// signed now; in production only once it belongs to a federation.
+async fn entity_configuration(State(state): State<AppState>) -> axum::response::Response {
+    use crate::oidc::entity;
+    let fed = &state.oidc;
+    if !fed.published {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    let c = &state.config;
+    let entity_id = c.base_url.as_str().trim_end_matches('/').to_string();
+    let party = entity::Party {
+        organization_name: c.organization.name.clone(),
+        client_name: c.organization.display_name.clone(),
+        homepage_uri: format!("{entity_id}/"),
+        policy_uri: format!("{entity_id}{}", paths::PRIVACY),
+        logo_uri: format!("{entity_id}{}", crate::web::assets::url("emblem.svg")),
+        contacts: vec![c.organization.contact_email.clone()],
+        redirect_uris: vec![format!("{entity_id}{}", paths::OIDC_CALLBACK)],
+        authority_hints: fed.authority_hints.clone(),
+        trust_marks: fed.trust_marks.clone(),
+        entity_id,
+    };
+    let now = state.clock.now().and_utc().timestamp();
+    match entity::sign(&party, &fed.keys, now) {
+        Ok(jwt) => ([(header::CONTENT_TYPE, entity::MEDIA_TYPE)], jwt).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot sign the entity configuration");
+            axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
 /// The sign-in domain's clean-up: expired sessions and sign-in requests, and
 /// the SAML register past its time.
 pub fn sweep(c: &mut crate::db::AnyConnection, now: chrono::NaiveDateTime) -> diesel::QueryResult<Swept> {
@@ -49,6 +81,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(paths::SIGN_OUT, post(sso::logout::sign_out))
         .route(paths::SAML_METADATA, get(saml_metadata))
         .route(paths::SAML_CIE_METADATA, get(cie_metadata))
+        .route(paths::OIDC_FEDERATION, get(entity_configuration))
         .route(paths::SAML_LOGIN, get(sso::login::login))
         .route(paths::SAML_ACS, post(sso::acs::acs))
         .route(paths::SAML_SLO, get(sso::logout::single_logout));

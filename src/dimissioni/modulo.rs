@@ -664,13 +664,12 @@ mod tests {
         assert_eq!(code_for(utc("2027-10-31 02:00:00.000"), Some(&summer)), "20271031030000000");
     }
 
-    /// Every stored seal hashes these names: renaming a field in code must not
-    /// rename it in the sealed JSON, or every earlier modulo would fail `verify`.
+    /// Every stored seal hashes the contents as JSON, their fields in this
+    /// order under these names: renaming or moving a field in code must not
+    /// change the JSON, or every earlier modulo would fail `verify`.
     #[test]
-    fn the_sealed_field_names_are_frozen() {
-        let json = serde_json::to_value(super::Contents::default()).expect("json");
-        let names: Vec<&str> = json.as_object().expect("object").keys().map(String::as_str).collect();
-        let mut frozen = vec![
+    fn the_sealed_field_names_and_their_order_are_frozen() {
+        let frozen = [
             "kind",
             "revokes_code",
             "worker_tax_code",
@@ -692,7 +691,14 @@ mod tests {
             "abilitato_kind",
             "abilitato_tax_code",
         ];
-        frozen.sort_unstable();
-        assert_eq!(names, frozen);
+        // Read from the JSON text itself: a map type that sorts or keeps
+        // order (serde_json's `preserve_order`, which a dependency may turn
+        // on) cannot hide a change.
+        let text = serde_json::to_string(&super::Contents::default()).expect("json");
+        let object = serde_json::to_value(super::Contents::default()).expect("json");
+        assert_eq!(object.as_object().expect("object").len(), frozen.len(), "{text}");
+        let at: Vec<usize> =
+            frozen.iter().map(|name| text.find(&format!("\"{name}\":")).expect("the name is there")).collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "the fields moved: {text}");
     }
 }

@@ -3,6 +3,7 @@
 //! act in, who is acting for whom (the principal), the clock, the typed ids
 //! and identifiers every layer speaks in, and the application state.
 pub mod clock;
+pub mod files;
 pub mod ids;
 pub mod principal;
 pub mod profile;

@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::db::{DbPool, GroupCommit};
 use crate::keyring::Keyring;
 use crate::mail::{MailError, Mailer};
+use crate::oidc::{Federation, FederationSetupError};
 use crate::saml::{Saml, SamlSetupError};
 use std::sync::Arc;
 
@@ -28,6 +29,8 @@ pub struct Shared {
     pub group_commit: GroupCommit,
     pub config: Arc<Config>,
     pub saml: Arc<Saml>,
+    /// The portal in the OpenID Connect federations: its keys and what it says of itself.
+    pub oidc: Arc<Federation>,
     /// The keys that seal Dimissioni modules.
     pub seal: Arc<Keyring>,
     pub mailer: Mailer,
@@ -42,6 +45,8 @@ pub enum SetupError {
     Saml(#[from] SamlSetupError),
     #[error(transparent)]
     Mail(#[from] MailError),
+    #[error(transparent)]
+    Oidc(#[from] FederationSetupError),
 }
 
 impl AppState {
@@ -53,6 +58,7 @@ impl AppState {
     pub fn with_clock(config: Config, pool: DbPool, clock: Clock) -> Result<Self, SetupError> {
         let saml = Arc::new(Saml::from_config(&config)?);
         let seal = Arc::new(Keyring::from_config(&config, &saml.sp.keys).map_err(SamlSetupError::Keys)?);
+        let oidc = Arc::new(Federation::from_config(&config)?);
         let mailer = Mailer::from_config(&config)?;
         let ready = Arc::new(std::sync::atomic::AtomicBool::new(true));
         Ok(AppState(Arc::new(Shared {
@@ -60,6 +66,7 @@ impl AppState {
             group_commit: GroupCommit::default(),
             config: Arc::new(config),
             saml,
+            oidc,
             seal,
             mailer,
             clock,

@@ -80,7 +80,7 @@ impl KeyPair {
         if let Some(dir) = cert_path.parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
-        write_private(key_path, &self.key.private_key_to_pem_pkcs8()?).map_err(io(key_path))?;
+        crate::kernel::files::write_private(key_path, &self.key.private_key_to_pem_pkcs8()?).map_err(io(key_path))?;
         std::fs::write(cert_path, self.cert.to_pem()?).map_err(io(cert_path))?;
         Ok(())
     }
@@ -93,19 +93,6 @@ impl KeyPair {
             .map(|d| d.days)
             .unwrap_or(0)
     }
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
-    f.write_all(bytes)
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)
 }
 
 /// What the certificate says about its holder.

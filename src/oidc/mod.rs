@@ -1,0 +1,61 @@
+//! SPID and CIE id over OpenID Connect Federation, beside SAML (issue 27):
+//! the portal is a Relying Party of both federations. So far its keys and
+//! the entity configuration it publishes; trust chains, the sign-in itself
+//! and sign-out come next.
+pub mod entity;
+pub mod keys;
+
+use crate::config::Config;
+use keys::{KeyJob, OidcKey, OidcKeyError, OidcKeys};
+
+/// The portal's part in the federations, loaded once at start.
+#[derive(Clone, Debug)]
+pub struct Federation {
+    pub keys: OidcKeys,
+    pub authority_hints: Vec<String>,
+    pub trust_marks: Vec<entity::TrustMark>,
+    /// Whether the portal publishes its entity configuration: always in
+    /// development, in production once it has superiors to name.
+    pub published: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FederationSetupError {
+    #[error(transparent)]
+    Keys(#[from] OidcKeyError),
+    #[error("{path}: the trust marks, a JSON list of {{\"id\", \"trust_mark\"}}: {source}")]
+    TrustMarks { path: String, source: Box<dyn std::error::Error + Send + Sync> },
+}
+
+impl Federation {
+    /// The keys (in development, made on first start) and the federation's settings.
+    pub fn from_config(config: &Config) -> Result<Federation, FederationSetupError> {
+        let o = &config.oidc;
+        let load = |path: &std::path::Path, job| match config.is_production() {
+            true => OidcKey::load(path, job),
+            false => OidcKey::load_or_generate(path, job),
+        };
+        let keys = OidcKeys::new(
+            load(&o.federation_key, KeyJob::Federation)?,
+            load(&o.signing_key, KeyJob::Signing)?,
+            load(&o.encryption_key, KeyJob::Encryption)?,
+        )?;
+        let trust_marks = match &o.trust_marks {
+            None => Vec::new(),
+            Some(path) => {
+                let error = |source: Box<dyn std::error::Error + Send + Sync>| FederationSetupError::TrustMarks {
+                    path: path.display().to_string(),
+                    source,
+                };
+                let text = std::fs::read(path).map_err(|e| error(e.into()))?;
+                serde_json::from_slice(&text).map_err(|e| error(e.into()))?
+            }
+        };
+        Ok(Federation {
+            keys,
+            authority_hints: o.authority_hints.clone(),
+            trust_marks,
+            published: !config.is_production() || !o.authority_hints.is_empty(),
+        })
+    }
+}
