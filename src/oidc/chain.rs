@@ -1,0 +1,345 @@
+//! Trust chains (OpenID Federation 1.0, section 10): why the portal may
+//! believe what an OpenID Provider says about itself. A chain is the
+//! provider's own entity configuration, then the statement each superior
+//! issued about the entity below it, up to a trust anchor whose keys the
+//! portal was given out of band. Each link must be signed by the keys the
+//! link above asserts for its issuer, name the entity below it, and be in
+//! force; the provider's metadata is then shaped by the superiors' metadata
+//! policies, applied as the specification says (merged from the anchor
+//! down, then applied). Fetching the statements, caching chains until their
+//! earliest expiry and checking trust marks come with the sign-in.
+use base64::Engine;
+use josekit::jwk::JwkSet;
+use josekit::jws::{JwsVerifier, ES256, ES512, PS256, PS512, RS256, RS512};
+use josekit::jwt::JwtPayload;
+use serde_json::{Map, Value};
+
+/// Clock skew allowed between the federation's machines and ours.
+const LEEWAY_SECS: i64 = 60;
+
+/// Why a chain does not hold: said in the log, and on the page as a kind.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ChainError {
+    #[error("statement {0} is not a signed entity statement: {1}")]
+    Malformed(usize, String),
+    #[error("statement {0} is of type {1:?}, not entity-statement+jwt")]
+    WrongType(usize, Option<String>),
+    #[error("statement {0} is signed with {1:?}, which is not allowed")]
+    Algorithm(usize, Option<String>),
+    #[error("statement {0} is signed by key {1:?}, not one its superior asserts")]
+    UnknownKey(usize, Option<String>),
+    #[error("statement {0}: the signature does not hold")]
+    Signature(usize),
+    #[error("statement {0} expired or is not yet valid")]
+    Time(usize),
+    #[error("statement {0} names {1:?} where {2:?} was expected")]
+    Link(usize, Option<String>, String),
+    #[error("the chain ends at {0:?}, which is not a configured trust anchor")]
+    UnknownAnchor(Option<String>),
+    #[error("the chain is empty or has no superior")]
+    TooShort,
+    #[error("the metadata policy cannot be applied: {0}")]
+    Policy(String),
+    #[error("no {0} metadata")]
+    NoMetadata(&'static str),
+}
+
+/// A trust anchor as configured: its entity identifier and its keys.
+#[derive(Clone, Debug)]
+pub struct TrustAnchor {
+    pub entity_id: String,
+    pub jwks: JwkSet,
+}
+
+/// A chain that holds: whom it is about, the metadata of the asked type
+/// after the policies, and until when it may be believed (the earliest
+/// expiry of its statements).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolved {
+    pub subject: String,
+    pub anchor: String,
+    pub metadata: Map<String, Value>,
+    pub expires_at: i64,
+}
+
+/// Checks `statements` (the subject's entity configuration first, then each
+/// superior's statement about the one before, the last issued by a trust
+/// anchor) at `now`, and gives the subject's `entity_type` metadata.
+pub fn resolve(
+    statements: &[String],
+    anchors: &[TrustAnchor],
+    entity_type: &'static str,
+    now: i64,
+) -> Result<Resolved, ChainError> {
+    if statements.len() < 2 {
+        return Err(ChainError::TooShort);
+    }
+    let decoded: Vec<Map<String, Value>> =
+        statements.iter().enumerate().map(|(i, s)| unverified(i, s)).collect::<Result<_, _>>()?;
+    let subject = text(&decoded[0], "sub");
+    if text(&decoded[0], "iss") != subject {
+        return Err(ChainError::Link(0, text(&decoded[0], "iss"), subject.unwrap_or_default()));
+    }
+    // Each statement is signed with the keys the one above asserts for its issuer.
+    let last = statements.len() - 1;
+    let anchor_id = text(&decoded[last], "iss");
+    let anchor = anchors
+        .iter()
+        .find(|a| Some(&a.entity_id) == anchor_id.as_ref())
+        .ok_or_else(|| ChainError::UnknownAnchor(anchor_id.clone()))?;
+    let mut payloads = Vec::with_capacity(statements.len());
+    for (i, jwt) in statements.iter().enumerate() {
+        let keys = match i {
+            i if i == last => anchor.jwks.clone(),
+            i => jwks_of(&decoded[i + 1], i + 1)?,
+        };
+        payloads.push(verified(i, jwt, &keys, now)?);
+    }
+    // Each superior's statement is about the entity below it.
+    for i in 1..=last {
+        let below = text(&decoded[i - 1], "iss").unwrap_or_default();
+        if text(&decoded[i], "sub").as_deref() != Some(below.as_str()) {
+            return Err(ChainError::Link(i, text(&decoded[i], "sub"), below));
+        }
+    }
+    let metadata = decoded[0]
+        .get("metadata")
+        .and_then(|m| m.get(entity_type))
+        .and_then(Value::as_object)
+        .cloned()
+        .ok_or(ChainError::NoMetadata(entity_type))?;
+    let metadata = apply_policies(&decoded[1..], entity_type, metadata)?;
+    let expires_at =
+        payloads.iter().filter_map(|p: &JwtPayload| p.claim("exp").and_then(Value::as_i64)).min().unwrap_or(now);
+    Ok(Resolved { subject: subject.unwrap_or_default(), anchor: anchor.entity_id.clone(), metadata, expires_at })
+}
+
+/// The superiors' policies for `entity_type`, merged from the anchor down,
+/// applied to `metadata`.
+fn apply_policies(
+    superiors: &[Map<String, Value>],
+    entity_type: &str,
+    metadata: Map<String, Value>,
+) -> Result<Map<String, Value>, ChainError> {
+    let mut merged = Value::Object(Map::new());
+    for statement in superiors.iter().rev() {
+        let Some(policy) = statement.get("metadata_policy") else { continue };
+        let combined = oidfed_metadata_policy::merge_policies(&merged, policy);
+        merged = Value::Object(combined.map_err(|e| ChainError::Policy(e.to_string()))?);
+    }
+    let policy = merged.get(entity_type).and_then(Value::as_object).cloned().unwrap_or_default();
+    oidfed_metadata_policy::apply_policy_on_metadata(policy, &metadata).map_err(|e| ChainError::Policy(e.to_string()))
+}
+
+fn text(claims: &Map<String, Value>, name: &str) -> Option<String> {
+    claims.get(name).and_then(Value::as_str).map(str::to_string)
+}
+
+/// The claims, read before checking them (to learn whose keys to check with).
+fn unverified(i: usize, jwt: &str) -> Result<Map<String, Value>, ChainError> {
+    let malformed = |why: &str| ChainError::Malformed(i, why.to_string());
+    let payload = jwt.split('.').nth(1).ok_or_else(|| malformed("not a JWS"))?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).map_err(|_| malformed("base64"))?;
+    match serde_json::from_slice(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(malformed("not a JSON object")),
+    }
+}
+
+/// The keys a statement asserts for its subject.
+fn jwks_of(claims: &Map<String, Value>, i: usize) -> Result<JwkSet, ChainError> {
+    let jwks = claims.get("jwks").and_then(Value::as_object).ok_or(ChainError::Malformed(i, "no jwks".into()))?;
+    JwkSet::from_map(jwks.clone()).map_err(|e| ChainError::Malformed(i, e.to_string()))
+}
+
+/// The statement, if signed by one of `keys` with an allowed algorithm, of
+/// the right type, and in force at `now`.
+fn verified(i: usize, jwt: &str, keys: &JwkSet, now: i64) -> Result<JwtPayload, ChainError> {
+    let header = josekit::jwt::decode_header(jwt).map_err(|e| ChainError::Malformed(i, e.to_string()))?;
+    let claim = |name| header.claim(name).and_then(Value::as_str).map(str::to_string);
+    if claim("typ").as_deref() != Some("entity-statement+jwt") {
+        return Err(ChainError::WrongType(i, claim("typ")));
+    }
+    let kid = claim("kid");
+    let jwk = kid.as_deref().and_then(|k| keys.get(k).first().copied()).ok_or(ChainError::UnknownKey(i, kid))?;
+    let verifier: Box<dyn JwsVerifier> = match claim("alg").as_deref() {
+        Some("RS256") => Box::new(RS256.verifier_from_jwk(jwk).map_err(|_| ChainError::Signature(i))?),
+        Some("RS512") => Box::new(RS512.verifier_from_jwk(jwk).map_err(|_| ChainError::Signature(i))?),
+        Some("PS256") => Box::new(PS256.verifier_from_jwk(jwk).map_err(|_| ChainError::Signature(i))?),
+        Some("PS512") => Box::new(PS512.verifier_from_jwk(jwk).map_err(|_| ChainError::Signature(i))?),
+        Some("ES256") => Box::new(ES256.verifier_from_jwk(jwk).map_err(|_| ChainError::Signature(i))?),
+        Some("ES512") => Box::new(ES512.verifier_from_jwk(jwk).map_err(|_| ChainError::Signature(i))?),
+        other => return Err(ChainError::Algorithm(i, other.map(str::to_string))),
+    };
+    let (payload, _) = josekit::jwt::decode_with_verifier(jwt, &*verifier).map_err(|_| ChainError::Signature(i))?;
+    let (iat, exp) = (payload.claim("iat").and_then(Value::as_i64), payload.claim("exp").and_then(Value::as_i64));
+    match (iat, exp) {
+        (Some(iat), Some(exp)) if iat <= now + LEEWAY_SECS && now < exp + LEEWAY_SECS => Ok(payload),
+        _ => Err(ChainError::Time(i)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{resolve, ChainError, TrustAnchor};
+    use josekit::jwk::alg::rsa::RsaKeyPair;
+    use josekit::jwk::{Jwk, JwkSet, KeyPair as _};
+    use josekit::jws::{JwsHeader, RS256};
+    use josekit::jwt::JwtPayload;
+    use serde_json::{json, Value};
+
+    const NOW: i64 = 1_800_000_000;
+    const TA: &str = "https://ta.example.it";
+    const OP: &str = "https://op.example.it";
+
+    struct Key {
+        pair: RsaKeyPair,
+        kid: &'static str,
+    }
+
+    impl Key {
+        fn new(kid: &'static str) -> Key {
+            Key { pair: RsaKeyPair::generate(2048).expect("key"), kid }
+        }
+
+        fn public(&self) -> Value {
+            let mut jwk: Jwk = self.pair.to_jwk_public_key();
+            jwk.set_key_id(self.kid);
+            Value::Object(jwk.as_ref().clone())
+        }
+
+        fn jwks(&self) -> Value {
+            json!({ "keys": [self.public()] })
+        }
+
+        fn sign_as(&self, claims: Value, typ: &str, kid: &str) -> String {
+            let mut header = JwsHeader::new();
+            header.set_token_type(typ);
+            header.set_key_id(kid);
+            let Value::Object(map) = claims else { panic!("claims are an object") };
+            let payload = JwtPayload::from_map(map).expect("payload");
+            let signer = RS256.signer_from_jwk(&self.pair.to_jwk_private_key()).expect("signer");
+            josekit::jwt::encode_with_signer(&payload, &header, &signer).expect("signed")
+        }
+
+        fn sign(&self, claims: Value) -> String {
+            self.sign_as(claims, "entity-statement+jwt", self.kid)
+        }
+    }
+
+    struct Federation {
+        ta: Key,
+        op: Key,
+    }
+
+    fn federation() -> Federation {
+        Federation { ta: Key::new("ta-1"), op: Key::new("op-1") }
+    }
+
+    impl Federation {
+        fn anchors(&self) -> Vec<TrustAnchor> {
+            let jwks = JwkSet::from_map(self.ta.jwks().as_object().expect("jwks").clone()).expect("set");
+            vec![TrustAnchor { entity_id: TA.into(), jwks }]
+        }
+
+        fn configuration(&self, exp: i64) -> String {
+            self.op.sign(json!({
+                "iss": OP, "sub": OP, "iat": NOW - 10, "exp": exp, "jwks": self.op.jwks(),
+                "authority_hints": [TA],
+                "metadata": { "openid_provider": {
+                    "issuer": OP,
+                    "id_token_signing_alg_values_supported": ["RS256", "ES256"],
+                    "acr_values_supported": ["https://www.spid.gov.it/SpidL1", "https://www.spid.gov.it/SpidL2"],
+                } },
+            }))
+        }
+
+        fn statement(&self, policy: Value, exp: i64) -> String {
+            self.ta.sign(json!({
+                "iss": TA, "sub": OP, "iat": NOW - 10, "exp": exp, "jwks": self.op.jwks(), "metadata_policy": policy,
+            }))
+        }
+    }
+
+    #[test]
+    fn a_chain_to_a_configured_anchor_holds_until_its_earliest_expiry_with_the_policy_applied() {
+        let f = federation();
+        let policy = json!({ "openid_provider": {
+            "id_token_signing_alg_values_supported": { "subset_of": ["RS256", "RS512"] },
+            "contacts": { "add": ["ops@ta.example.it"] },
+        } });
+        let chain = [f.configuration(NOW + 3600), f.statement(policy, NOW + 600)];
+        let resolved = resolve(&chain, &f.anchors(), "openid_provider", NOW).expect("the chain holds");
+        assert_eq!((resolved.subject.as_str(), resolved.anchor.as_str()), (OP, TA));
+        assert_eq!(resolved.expires_at, NOW + 600, "the earliest expiry");
+        assert_eq!(resolved.metadata["id_token_signing_alg_values_supported"], json!(["RS256"]));
+        assert_eq!(resolved.metadata["contacts"], json!(["ops@ta.example.it"]));
+    }
+
+    #[test]
+    fn each_broken_link_is_refused_for_its_own_reason() {
+        let f = federation();
+        let (good, statement) = (f.configuration(NOW + 3600), f.statement(json!({}), NOW + 600));
+        let anchors = f.anchors();
+        let check = |chain: &[String]| resolve(chain, &anchors, "openid_provider", NOW).map(|_| ());
+        assert_eq!(check(&[good.clone(), statement.clone()]), Ok(()));
+        // Outside the anchor: the same statement signed by another authority.
+        let stranger = Key::new("ta-1");
+        let foreign = stranger.sign(json!({ "iss": TA, "sub": OP, "iat": NOW, "exp": NOW + 600, "jwks": f.op.jwks() }));
+        assert_eq!(check(&[good.clone(), foreign]), Err(ChainError::Signature(1)));
+        let elsewhere = stranger.sign(
+            json!({ "iss": "https://other.example.it", "sub": OP, "iat": NOW, "exp": NOW + 600, "jwks": f.op.jwks() }),
+        );
+        assert!(matches!(check(&[good.clone(), elsewhere]), Err(ChainError::UnknownAnchor(_))));
+        // Expired, and not yet valid.
+        assert_eq!(check(&[f.configuration(NOW - 120), statement.clone()]), Err(ChainError::Time(0)));
+        assert_eq!(check(&[good.clone(), f.statement(json!({}), NOW - 120)]), Err(ChainError::Time(1)));
+        // Tampered: one character of the claims changed.
+        let mut parts: Vec<String> = good.split('.').map(str::to_string).collect();
+        parts[1] = parts[1].replacen('e', "f", 1);
+        assert!(matches!(
+            check(&[parts.join("."), statement.clone()]),
+            Err(ChainError::Signature(0) | ChainError::Malformed(0, _))
+        ));
+        // The provider's configuration signed by a key its superior does not assert.
+        let rogue = Key::new("op-1");
+        let impostor = rogue.sign(json!({ "iss": OP, "sub": OP, "iat": NOW, "exp": NOW + 600, "jwks": rogue.jwks(),
+            "metadata": { "openid_provider": { "issuer": OP } } }));
+        assert_eq!(check(&[impostor, statement.clone()]), Err(ChainError::Signature(0)));
+        let unnamed =
+            f.op.sign_as(json!({ "iss": OP, "sub": OP, "iat": NOW, "exp": NOW + 600 }), "entity-statement+jwt", "op-2");
+        assert_eq!(check(&[unnamed, statement.clone()]), Err(ChainError::UnknownKey(0, Some("op-2".into()))));
+        // A statement about someone else, and a JWT of another type.
+        let about_other = f.ta.sign(json!({ "iss": TA, "sub": "https://other-op.example.it", "iat": NOW, "exp": NOW + 600, "jwks": f.op.jwks() }));
+        assert!(matches!(check(&[good.clone(), about_other]), Err(ChainError::Link(1, _, _))));
+        let id_token = f.op.sign_as(json!({ "iss": OP, "sub": OP, "iat": NOW, "exp": NOW + 600 }), "JWT", "op-1");
+        assert!(matches!(check(&[id_token, statement.clone()]), Err(ChainError::WrongType(0, _))));
+        // alg none: no key verifies it.
+        let none = format!(
+            "{}.{}.",
+            b64(r#"{"alg":"none","typ":"entity-statement+jwt","kid":"op-1"}"#),
+            good.split('.').nth(1).unwrap_or("")
+        );
+        assert!(matches!(check(&[none, statement.clone()]), Err(ChainError::Algorithm(0, _))));
+        // No superior at all.
+        assert_eq!(check(&[good]), Err(ChainError::TooShort));
+    }
+
+    #[test]
+    fn metadata_the_policy_forbids_breaks_the_chain() {
+        let f = federation();
+        let policy = json!({ "openid_provider": {
+            "id_token_signing_alg_values_supported": { "superset_of": ["PS256"] },
+        } });
+        let chain = [f.configuration(NOW + 3600), f.statement(policy, NOW + 600)];
+        assert!(matches!(resolve(&chain, &f.anchors(), "openid_provider", NOW), Err(ChainError::Policy(_))));
+        let essential = json!({ "openid_provider": { "revocation_endpoint": { "essential": true } } });
+        let chain = [f.configuration(NOW + 3600), f.statement(essential, NOW + 600)];
+        assert!(matches!(resolve(&chain, &f.anchors(), "openid_provider", NOW), Err(ChainError::Policy(_))));
+    }
+
+    fn b64(s: &str) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
+    }
+}
