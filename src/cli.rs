@@ -41,6 +41,9 @@ pub enum Command {
     /// SAML maintenance.
     #[command(subcommand)]
     Saml(SamlCommand),
+    /// The OpenID Connect federations.
+    #[command(subcommand)]
+    Oidc(OidcCommand),
     /// Helpdesk operators (they sign in with SPID or CIE).
     #[command(subcommand)]
     Operators(OperatorsCommand),
@@ -209,6 +212,17 @@ pub enum KeysCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum OidcCommand {
+    /// Find and check an OpenID Provider's trust chain to a trust anchor of
+    /// SL_OIDC_TRUST_ANCHORS, as a sign-in will: prints its metadata after
+    /// the federation's policies and until when the chain holds, or why not.
+    Resolve {
+        /// The provider's entity identifier (`https://id.example.it`).
+        provider: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum SamlCommand {
     /// Delete SAML register entries older than 24 months.
     PurgeRegister,
@@ -245,6 +259,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             force,
         ),
         Command::Saml(SamlCommand::PurgeRegister) => purge_register(config).await,
+        Command::Oidc(OidcCommand::Resolve { provider }) => resolve_provider(config, provider).await,
         Command::Operators(cmd) => operators(config, cmd).await,
         Command::Itl(cmd) => itl(config, cmd).await,
         Command::Backup { file } => backup(config, file).await,
@@ -418,6 +433,19 @@ fn generate_oidc_keys(config: &Config, force: bool) -> CliResult {
         crate::oidc::keys::write_new(path)?;
         println!("wrote {}", path.display());
     }
+    Ok(())
+}
+
+async fn resolve_provider(config: Config, provider: String) -> CliResult {
+    let federation = crate::oidc::Federation::from_config(&config)?;
+    let now = crate::kernel::Clock::system().now().and_utc().timestamp();
+    let resolved = tokio::task::spawn_blocking(move || {
+        crate::oidc::discovery::resolve(&provider, &federation.anchors, "openid_provider", now)
+    })
+    .await??;
+    let until = chrono::DateTime::from_timestamp(resolved.expires_at, 0).map(|t| t.to_rfc3339()).unwrap_or_default();
+    println!("{} trusted through {} until {until}", resolved.subject, resolved.anchor);
+    println!("{}", serde_json::to_string_pretty(&resolved.metadata)?);
     Ok(())
 }
 

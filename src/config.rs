@@ -79,6 +79,7 @@ struct FileSettings {
     oidc_encryption_key: Option<PathBuf>,
     oidc_authority_hints: Option<Vec<String>>,
     oidc_trust_marks: Option<PathBuf>,
+    oidc_trust_anchors: Option<PathBuf>,
 }
 
 /// Which SPID service-provider profile our metadata declares.
@@ -205,6 +206,9 @@ pub struct OidcSettings {
     /// The trust marks they issued to the portal: a JSON file, a list of
     /// `{"id": …, "trust_mark": …}`.
     pub trust_marks: Option<PathBuf>,
+    /// The trust anchors the portal believes, with their keys (given out of
+    /// band, never fetched): a JSON file, a list of `{"entity_id": …, "jwks": …}`.
+    pub trust_anchors: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -729,6 +733,7 @@ impl Config {
                     encryption_key: encryption.unwrap_or_else(|| keys_dir.join("oidc-encryption.key.pem")),
                     authority_hints: oidc_hints,
                     trust_marks: oidc_trust_marks,
+                    trust_anchors: path("SL_OIDC_TRUST_ANCHORS", file.oidc_trust_anchors),
                 }
             },
         })

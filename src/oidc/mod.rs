@@ -3,6 +3,7 @@
 //! entity configuration it publishes and the check of a trust chain; fetching
 //! and caching chains, the sign-in itself and sign-out come next.
 pub mod chain;
+pub mod discovery;
 pub mod entity;
 pub mod keys;
 
@@ -15,6 +16,8 @@ pub struct Federation {
     pub keys: OidcKeys,
     pub authority_hints: Vec<String>,
     pub trust_marks: Vec<entity::TrustMark>,
+    /// The trust anchors whose keys the portal was given.
+    pub anchors: Vec<chain::TrustAnchor>,
     /// Whether the portal publishes its entity configuration: always in
     /// development, in production once it has superiors to name.
     pub published: bool,
@@ -26,6 +29,8 @@ pub enum FederationSetupError {
     Keys(#[from] OidcKeyError),
     #[error("{path}: the trust marks, a JSON list of {{\"id\", \"trust_mark\"}}: {source}")]
     TrustMarks { path: String, source: Box<dyn std::error::Error + Send + Sync> },
+    #[error("{path}: the trust anchors, a JSON list of {{\"entity_id\", \"jwks\"}}: {reason}")]
+    Anchors { path: String, reason: String },
 }
 
 impl Federation {
@@ -52,8 +57,17 @@ impl Federation {
                 serde_json::from_slice(&text).map_err(|e| error(e.into()))?
             }
         };
+        let anchors = match &o.trust_anchors {
+            None => Vec::new(),
+            Some(path) => {
+                let error = |reason: String| FederationSetupError::Anchors { path: path.display().to_string(), reason };
+                let text = std::fs::read(path).map_err(|e| error(e.to_string()))?;
+                discovery::anchors_from_json(&text).map_err(error)?
+            }
+        };
         Ok(Federation {
             keys,
+            anchors,
             authority_hints: o.authority_hints.clone(),
             trust_marks,
             published: !config.is_production() || !o.authority_hints.is_empty(),

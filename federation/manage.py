@@ -1,0 +1,10 @@
+#!/usr/bin/env python3
+"""The reference SPID/CIE OpenID Connect federation for the tests (see README.md here)."""
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reference.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
