@@ -32,9 +32,9 @@ async fn cie_metadata(State(state): State<AppState>) -> impl IntoResponse {
 async fn entity_configuration(State(state): State<AppState>) -> axum::response::Response {
     use crate::oidc::entity;
     let fed = &state.oidc;
-    if !fed.published {
+    let Some(keys) = &fed.keys else {
         return axum::http::StatusCode::NOT_FOUND.into_response();
-    }
+    };
     let c = &state.config;
     let entity_id = c.base_url.as_str().trim_end_matches('/').to_string();
     let party = entity::Party {
@@ -50,7 +50,7 @@ async fn entity_configuration(State(state): State<AppState>) -> axum::response::
         entity_id,
     };
     let now = state.clock.now().and_utc().timestamp();
-    match entity::sign(&party, &fed.keys, now) {
+    match entity::sign(&party, keys, now) {
         Ok(jwt) => ([(header::CONTENT_TYPE, entity::MEDIA_TYPE)], jwt).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "cannot sign the entity configuration");

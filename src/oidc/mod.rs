@@ -13,14 +13,13 @@ use keys::{KeyJob, OidcKey, OidcKeyError, OidcKeys};
 /// The portal's part in the federations, loaded once at start.
 #[derive(Clone, Debug)]
 pub struct Federation {
-    pub keys: OidcKeys,
+    /// None: a production portal that is not (yet) a member, which needs no
+    /// keys and publishes no entity configuration.
+    pub keys: Option<OidcKeys>,
     pub authority_hints: Vec<String>,
     pub trust_marks: Vec<entity::TrustMark>,
     /// The trust anchors whose keys the portal was given.
     pub anchors: Vec<chain::TrustAnchor>,
-    /// Whether the portal publishes its entity configuration: always in
-    /// development, in production once it has superiors to name.
-    pub published: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,18 +33,24 @@ pub enum FederationSetupError {
 }
 
 impl Federation {
-    /// The keys (in development, made on first start) and the federation's settings.
+    /// The keys and the federation's settings. In development the keys are
+    /// made on first start; in production they are read once the portal has
+    /// superiors to name (`SL_OIDC_AUTHORITY_HINTS`), and not needed before.
     pub fn from_config(config: &Config) -> Result<Federation, FederationSetupError> {
         let o = &config.oidc;
+        let member = !config.is_production() || !o.authority_hints.is_empty();
         let load = |path: &std::path::Path, job| match config.is_production() {
             true => OidcKey::load(path, job),
             false => OidcKey::load_or_generate(path, job),
         };
-        let keys = OidcKeys::new(
-            load(&o.federation_key, KeyJob::Federation)?,
-            load(&o.signing_key, KeyJob::Signing)?,
-            load(&o.encryption_key, KeyJob::Encryption)?,
-        )?;
+        let keys = match member {
+            false => None,
+            true => Some(OidcKeys::new(
+                load(&o.federation_key, KeyJob::Federation)?,
+                load(&o.signing_key, KeyJob::Signing)?,
+                load(&o.encryption_key, KeyJob::Encryption)?,
+            )?),
+        };
         let trust_marks = match &o.trust_marks {
             None => Vec::new(),
             Some(path) => {
@@ -65,12 +70,6 @@ impl Federation {
                 discovery::anchors_from_json(&text).map_err(error)?
             }
         };
-        Ok(Federation {
-            keys,
-            anchors,
-            authority_hints: o.authority_hints.clone(),
-            trust_marks,
-            published: !config.is_production() || !o.authority_hints.is_empty(),
-        })
+        Ok(Federation { keys, anchors, authority_hints: o.authority_hints.clone(), trust_marks })
     }
 }
