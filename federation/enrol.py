@@ -7,6 +7,9 @@
       gives it the SPID public-SP trust mark, and writes the portal's trust
       marks (the SL_OIDC_TRUST_MARKS file) and the trust anchor with its
       public keys (the SL_OIDC_TRUST_ANCHORS file).
+  enrol.py revoke-provider
+      the anchor stops standing by the provider's trust mark (its status
+      endpoint answers 404), as when a provider leaves the federation.
   enrol.py check PORTAL_URL
       has the trust anchor build the portal's trust chain, as a federation
       member would before talking to it: the portal's entity configuration,
@@ -109,7 +112,10 @@ def setup(portal: str, out: str, anchors_out: str) -> None:
     )
     sp_public = profile(SP_PUBLIC, "openid_relying_party", "SPID Public SP")
     op_public = profile(OP_PUBLIC, "openid_provider", "SPID Public OP")
-    enrol_descendant(OP, "openid_provider", provider.public_jwks, op_public, anchor)
+    op_mark = enrol_descendant(OP, "openid_provider", provider.public_jwks, op_public, anchor)
+    # The provider shows the mark it was given in its own configuration.
+    provider.trust_marks = [{"id": OP_PUBLIC, "trust_mark": op_mark.trust_mark_as_jws}]
+    provider.save()
 
     # The portal, with the federation keys its own configuration names.
     portal_ec = EntityConfiguration(get_entity_configurations([portal], httpc_params=settings.HTTPC_PARAMS)[0])
@@ -138,6 +144,11 @@ def enrol_descendant(sub, kind, jwks, trust_mark_profile, anchor):
     )[0]
 
 
+def revoke_provider() -> None:
+    FederationEntityAssignedProfile.objects.filter(descendant__sub=OP, profile__profile_id=OP_PUBLIC).delete()
+    print(f"the trust mark {OP_PUBLIC} of {OP} is revoked")
+
+
 def check(portal: str) -> None:
     chain = get_or_create_trust_chain(
         subject=portal,
@@ -158,6 +169,8 @@ if __name__ == "__main__":
     match sys.argv[1:]:
         case ["setup", portal, out, anchors_out]:
             setup(portal.rstrip("/"), out, anchors_out)
+        case ["revoke-provider"]:
+            revoke_provider()
         case ["check", portal]:
             check(portal.rstrip("/"))
         case _:

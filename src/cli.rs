@@ -439,12 +439,15 @@ fn generate_oidc_keys(config: &Config, force: bool) -> CliResult {
 async fn resolve_provider(config: Config, provider: String) -> CliResult {
     let federation = crate::oidc::Federation::from_config(&config)?;
     let now = crate::kernel::Clock::system().now().and_utc().timestamp();
-    let resolved = tokio::task::spawn_blocking(move || {
+    let (resolved, marks) = tokio::task::spawn_blocking(move || {
         crate::oidc::discovery::resolve(&provider, &federation.anchors, "openid_provider", now)
     })
     .await??;
     let until = chrono::DateTime::from_timestamp(resolved.expires_at, 0).map(|t| t.to_rfc3339()).unwrap_or_default();
     println!("{} trusted through {} until {until}", resolved.subject, resolved.anchor);
+    for mark in marks {
+        println!("trust mark {} issued by {}", mark.id, mark.issuer);
+    }
     println!("{}", serde_json::to_string_pretty(&resolved.metadata)?);
     Ok(())
 }

@@ -8,14 +8,13 @@
 //! policies, applied as the specification says (merged from the anchor
 //! down, then applied). Fetching the statements, caching chains until their
 //! earliest expiry and checking trust marks come with the sign-in.
-use base64::Engine;
+use super::jws::{self, JwsError};
 use josekit::jwk::JwkSet;
-use josekit::jws::{JwsVerifier, ES256, ES512, PS256, PS512, RS256, RS512};
 use josekit::jwt::JwtPayload;
 use serde_json::{Map, Value};
 
 /// Clock skew allowed between the federation's machines and ours.
-const LEEWAY_SECS: i64 = 60;
+pub(super) const LEEWAY_SECS: i64 = 60;
 
 /// Why a chain does not hold: said in the log, and on the page as a kind.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -135,47 +134,35 @@ fn text(claims: &Map<String, Value>, name: &str) -> Option<String> {
     claims.get(name).and_then(Value::as_str).map(str::to_string)
 }
 
-/// The claims, read before checking them (to learn whose keys to check with).
+/// Statement `i`'s claims, read before checking them.
 fn unverified(i: usize, jwt: &str) -> Result<Map<String, Value>, ChainError> {
-    let malformed = |why: &str| ChainError::Malformed(i, why.to_string());
-    let payload = jwt.split('.').nth(1).ok_or_else(|| malformed("not a JWS"))?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).map_err(|_| malformed("base64"))?;
-    match serde_json::from_slice(&bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(malformed("not a JSON object")),
-    }
+    jws::unverified(jwt).map_err(|e| ChainError::at(i, e))
 }
 
-/// The keys a statement asserts for its subject.
+/// The keys statement `i` asserts for its subject.
 fn jwks_of(claims: &Map<String, Value>, i: usize) -> Result<JwkSet, ChainError> {
-    let jwks = claims.get("jwks").and_then(Value::as_object).ok_or(ChainError::Malformed(i, "no jwks".into()))?;
-    JwkSet::from_map(jwks.clone()).map_err(|e| ChainError::Malformed(i, e.to_string()))
+    jws::jwks_of(claims).map_err(|e| ChainError::at(i, e))
 }
 
-/// The statement, if signed by one of `keys` with an allowed algorithm, of
-/// the right type, and in force at `now`.
+/// Statement `i`, if signed by one of `keys` and in force at `now`.
 fn verified(i: usize, jwt: &str, keys: &JwkSet, now: i64) -> Result<JwtPayload, ChainError> {
-    let header = josekit::jwt::decode_header(jwt).map_err(|e| ChainError::Malformed(i, e.to_string()))?;
-    let claim = |name| header.claim(name).and_then(Value::as_str).map(str::to_string);
-    if claim("typ").as_deref() != Some("entity-statement+jwt") {
-        return Err(ChainError::WrongType(i, claim("typ")));
-    }
-    let kid = claim("kid");
-    let jwk = kid.as_deref().and_then(|k| keys.get(k).first().copied()).ok_or(ChainError::UnknownKey(i, kid))?;
-    let verifier: Box<dyn JwsVerifier> = match claim("alg").as_deref() {
-        Some("RS256") => Box::new(RS256.verifier_from_jwk(jwk).map_err(|_| ChainError::Signature(i))?),
-        Some("RS512") => Box::new(RS512.verifier_from_jwk(jwk).map_err(|_| ChainError::Signature(i))?),
-        Some("PS256") => Box::new(PS256.verifier_from_jwk(jwk).map_err(|_| ChainError::Signature(i))?),
-        Some("PS512") => Box::new(PS512.verifier_from_jwk(jwk).map_err(|_| ChainError::Signature(i))?),
-        Some("ES256") => Box::new(ES256.verifier_from_jwk(jwk).map_err(|_| ChainError::Signature(i))?),
-        Some("ES512") => Box::new(ES512.verifier_from_jwk(jwk).map_err(|_| ChainError::Signature(i))?),
-        other => return Err(ChainError::Algorithm(i, other.map(str::to_string))),
-    };
-    let (payload, _) = josekit::jwt::decode_with_verifier(jwt, &*verifier).map_err(|_| ChainError::Signature(i))?;
+    let payload = jws::verified(jwt, keys, "entity-statement+jwt").map_err(|e| ChainError::at(i, e))?;
     let (iat, exp) = (payload.claim("iat").and_then(Value::as_i64), payload.claim("exp").and_then(Value::as_i64));
     match (iat, exp) {
         (Some(iat), Some(exp)) if iat <= now + LEEWAY_SECS && now < exp + LEEWAY_SECS => Ok(payload),
         _ => Err(ChainError::Time(i)),
+    }
+}
+
+impl ChainError {
+    fn at(i: usize, e: JwsError) -> ChainError {
+        match e {
+            JwsError::Malformed(why) => ChainError::Malformed(i, why),
+            JwsError::WrongType(typ) => ChainError::WrongType(i, typ),
+            JwsError::Algorithm(alg) => ChainError::Algorithm(i, alg),
+            JwsError::UnknownKey(kid) => ChainError::UnknownKey(i, kid),
+            JwsError::Signature => ChainError::Signature(i),
+        }
     }
 }
 

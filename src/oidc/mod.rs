@@ -5,7 +5,9 @@
 pub mod chain;
 pub mod discovery;
 pub mod entity;
+pub mod jws;
 pub mod keys;
+pub mod trust_marks;
 
 use crate::config::Config;
 use keys::{KeyJob, OidcKey, OidcKeyError, OidcKeys};
