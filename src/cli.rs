@@ -439,8 +439,14 @@ fn generate_oidc_keys(config: &Config, force: bool) -> CliResult {
 async fn resolve_provider(config: Config, provider: String) -> CliResult {
     let federation = crate::oidc::Federation::from_config(&config)?;
     let now = crate::kernel::Clock::system().now().and_utc().timestamp();
+    let https_only = config.is_production();
     let (resolved, marks) = tokio::task::spawn_blocking(move || {
-        crate::oidc::discovery::resolve(&provider, &federation.anchors, "openid_provider", now)
+        let trust = crate::oidc::discovery::Trust {
+            anchors: &federation.anchors,
+            required_marks: &federation.provider_marks,
+            https_only,
+        };
+        crate::oidc::discovery::resolve(trust, &provider, "openid_provider", now)
     })
     .await??;
     let until = chrono::DateTime::from_timestamp(resolved.expires_at, 0).map(|t| t.to_rfc3339()).unwrap_or_default();

@@ -80,6 +80,7 @@ struct FileSettings {
     oidc_authority_hints: Option<Vec<String>>,
     oidc_trust_marks: Option<PathBuf>,
     oidc_trust_anchors: Option<PathBuf>,
+    oidc_provider_trust_marks: Option<Vec<String>>,
 }
 
 /// Which SPID service-provider profile our metadata declares.
@@ -209,7 +210,19 @@ pub struct OidcSettings {
     /// The trust anchors the portal believes, with their keys (given out of
     /// band, never fetched): a JSON file, a list of `{"entity_id": …, "jwks": …}`.
     pub trust_anchors: Option<PathBuf>,
+    /// The trust marks that make an entity an OpenID Provider: at least one
+    /// must hold (the federations' first filter).
+    pub provider_marks: Vec<String>,
 }
+
+/// The OpenID Provider trust marks of the technical rules' examples and of
+/// the reference implementation, public and private.
+pub const PROVIDER_TRUST_MARKS: [&str; 4] = [
+    "https://registry.agid.gov.it/openid_provider/public/",
+    "https://registry.agid.gov.it/openid_provider/private/",
+    "https://www.spid.gov.it/openid-federation/agreement/op-public",
+    "https://www.spid.gov.it/openid-federation/agreement/op-private",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -734,6 +747,10 @@ impl Config {
                     authority_hints: oidc_hints,
                     trust_marks: oidc_trust_marks,
                     trust_anchors: path("SL_OIDC_TRUST_ANCHORS", file.oidc_trust_anchors),
+                    provider_marks: match list("SL_OIDC_PROVIDER_TRUST_MARKS", file.oidc_provider_trust_marks) {
+                        marks if marks.is_empty() => PROVIDER_TRUST_MARKS.map(String::from).to_vec(),
+                        marks => marks,
+                    },
                 }
             },
         })

@@ -49,8 +49,14 @@ OIDCFED_TRUST_ANCHORS = [FEDERATION_URL]
 OIDCFED_REQUIRED_TRUST_MARKS = []
 # The tests run over plain HTTP on loopback.
 HTTPC_PARAMS = {"connection": {"ssl": False}, "session": {"timeout": aiohttp.ClientTimeout(total=4)}}
+# As the technical rules' anchors ask of Relying Parties ("Entity Statement").
 FEDERATION_DEFAULT_POLICY = {
-    "openid_relying_party": {"grant_types": {"subset_of": ["authorization_code", "refresh_token"]}},
+    "openid_relying_party": {
+        "grant_types": {
+            "subset_of": ["authorization_code", "refresh_token"],
+            "superset_of": ["authorization_code", "refresh_token"],
+        },
+    },
     "openid_provider": {},
     "federation_entity": {},
 }

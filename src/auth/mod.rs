@@ -43,7 +43,8 @@ async fn entity_configuration(State(state): State<AppState>) -> axum::response::
         homepage_uri: format!("{entity_id}/"),
         policy_uri: format!("{entity_id}{}", paths::PRIVACY),
         logo_uri: format!("{entity_id}{}", crate::web::assets::url("emblem.svg")),
-        contacts: vec![c.organization.contact_email.clone()],
+        // The rules ask for the institutional PEC address when there is one.
+        contacts: vec![c.pec_from.clone().unwrap_or_else(|| c.organization.contact_email.clone())],
         redirect_uris: vec![format!("{entity_id}{}", paths::OIDC_CALLBACK)],
         authority_hints: fed.authority_hints.clone(),
         trust_marks: fed.trust_marks.clone(),

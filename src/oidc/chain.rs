@@ -86,6 +86,8 @@ pub fn resolve(
         .iter()
         .find(|a| Some(&a.entity_id) == anchor_id.as_ref())
         .ok_or_else(|| ChainError::UnknownAnchor(anchor_id.clone()))?;
+    // The subject's configuration is also signed by its own keys.
+    verified(0, &statements[0], &jwks_of(&decoded[0], 0)?, now)?;
     let mut payloads = Vec::with_capacity(statements.len());
     for (i, jwt) in statements.iter().enumerate() {
         let keys = match i {
@@ -114,8 +116,21 @@ pub fn resolve(
 }
 
 /// The superiors' policies for `entity_type`, merged from the anchor down,
-/// applied to `metadata`.
+/// applied to `metadata`. The policy library unwraps on shapes it does not
+/// expect (a list claim given as a string): its panic is a refusal here,
+/// never a crashed request.
 fn apply_policies(
+    superiors: &[Map<String, Value>],
+    entity_type: &str,
+    metadata: Map<String, Value>,
+) -> Result<Map<String, Value>, ChainError> {
+    let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        apply_policies_unguarded(superiors, entity_type, metadata)
+    }));
+    applied.unwrap_or_else(|_| Err(ChainError::Policy("a policy or metadata of an unexpected shape".into())))
+}
+
+fn apply_policies_unguarded(
     superiors: &[Map<String, Value>],
     entity_type: &str,
     metadata: Map<String, Value>,
@@ -142,6 +157,27 @@ fn unverified(i: usize, jwt: &str) -> Result<Map<String, Value>, ChainError> {
 /// The keys statement `i` asserts for its subject.
 fn jwks_of(claims: &Map<String, Value>, i: usize) -> Result<JwkSet, ChainError> {
     jws::jwks_of(claims).map_err(|e| ChainError::at(i, e))
+}
+
+/// A statement outside a chain (an anchor's own configuration, its statement
+/// about a trust mark issuer), if signed by one of `keys`, issued by `iss`
+/// about `sub`, and in force at `now`.
+pub(super) fn statement(
+    jwt: &str,
+    keys: &JwkSet,
+    iss: &str,
+    sub: &str,
+    now: i64,
+) -> Result<Map<String, Value>, ChainError> {
+    let payload = verified(0, jwt, keys, now)?;
+    let claims = payload.claims_set();
+    for (name, expected) in [("iss", iss), ("sub", sub)] {
+        let found = text(claims, name);
+        if found.as_deref() != Some(expected) {
+            return Err(ChainError::Link(0, found, expected.to_string()));
+        }
+    }
+    Ok(claims.clone())
 }
 
 /// Statement `i`, if signed by one of `keys` and in force at `now`.
@@ -293,13 +329,20 @@ mod tests {
         let impostor = rogue.sign(json!({ "iss": OP, "sub": OP, "iat": NOW, "exp": NOW + 600, "jwks": rogue.jwks(),
             "metadata": { "openid_provider": { "issuer": OP } } }));
         assert_eq!(check(&[impostor, statement.clone()]), Err(ChainError::Signature(0)));
-        let unnamed =
-            f.op.sign_as(json!({ "iss": OP, "sub": OP, "iat": NOW, "exp": NOW + 600 }), "entity-statement+jwt", "op-2");
+        let unnamed = f.op.sign_as(
+            json!({ "iss": OP, "sub": OP, "iat": NOW, "exp": NOW + 600, "jwks": f.op.jwks() }),
+            "entity-statement+jwt",
+            "op-2",
+        );
         assert_eq!(check(&[unnamed, statement.clone()]), Err(ChainError::UnknownKey(0, Some("op-2".into()))));
         // A statement about someone else, and a JWT of another type.
         let about_other = f.ta.sign(json!({ "iss": TA, "sub": "https://other-op.example.it", "iat": NOW, "exp": NOW + 600, "jwks": f.op.jwks() }));
         assert!(matches!(check(&[good.clone(), about_other]), Err(ChainError::Link(1, _, _))));
-        let id_token = f.op.sign_as(json!({ "iss": OP, "sub": OP, "iat": NOW, "exp": NOW + 600 }), "JWT", "op-1");
+        let id_token = f.op.sign_as(
+            json!({ "iss": OP, "sub": OP, "iat": NOW, "exp": NOW + 600, "jwks": f.op.jwks() }),
+            "JWT",
+            "op-1",
+        );
         assert!(matches!(check(&[id_token, statement.clone()]), Err(ChainError::WrongType(0, _))));
         // alg none: no key verifies it.
         let none = format!(
@@ -323,6 +366,22 @@ mod tests {
         let essential = json!({ "openid_provider": { "revocation_endpoint": { "essential": true } } });
         let chain = [f.configuration(NOW + 3600), f.statement(essential, NOW + 600)];
         assert!(matches!(resolve(&chain, &f.anchors(), "openid_provider", NOW), Err(ChainError::Policy(_))));
+    }
+
+    #[test]
+    fn metadata_of_a_shape_the_policy_does_not_expect_is_refused_not_a_crash() {
+        let f = federation();
+        let policy = json!({ "openid_provider": { "contacts": { "add": ["ops@ta.example.it"] } } });
+        let odd = f.op.sign(json!({
+            "iss": OP, "sub": OP, "iat": NOW - 10, "exp": NOW + 600, "jwks": f.op.jwks(),
+            "metadata": { "openid_provider": { "issuer": OP, "contacts": "not a list" } },
+        }));
+        let chain = [odd, f.statement(policy, NOW + 600)];
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let outcome = resolve(&chain, &f.anchors(), "openid_provider", NOW);
+        std::panic::set_hook(previous);
+        assert!(matches!(outcome, Err(ChainError::Policy(_))), "{outcome:?}");
     }
 
     fn b64(s: &str) -> String {

@@ -55,7 +55,9 @@ pub fn claims(party: &Party, keys: &OidcKeys, now: i64) -> Map<String, Value> {
         "client_registration_types": ["automatic"],
         "redirect_uris": party.redirect_uris,
         "response_types": ["code"],
-        "grant_types": ["authorization_code"],
+        // The federations' policy wants both (superset_of), though the
+        // portal asks for no refresh token.
+        "grant_types": ["authorization_code", "refresh_token"],
         "jwks": core,
         "id_token_signed_response_alg": KeyJob::Signing.algorithm(),
         "userinfo_signed_response_alg": KeyJob::Signing.algorithm(),

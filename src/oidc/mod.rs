@@ -22,6 +22,8 @@ pub struct Federation {
     pub trust_marks: Vec<entity::TrustMark>,
     /// The trust anchors whose keys the portal was given.
     pub anchors: Vec<chain::TrustAnchor>,
+    /// The trust marks that make an entity an OpenID Provider.
+    pub provider_marks: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +74,12 @@ impl Federation {
                 discovery::anchors_from_json(&text).map_err(error)?
             }
         };
-        Ok(Federation { keys, anchors, authority_hints: o.authority_hints.clone(), trust_marks })
+        Ok(Federation {
+            keys,
+            anchors,
+            authority_hints: o.authority_hints.clone(),
+            trust_marks,
+            provider_marks: o.provider_marks.clone(),
+        })
     }
 }

@@ -71,7 +71,7 @@ async fn the_entity_configuration_is_signed_by_the_federation_key_and_describes_
     assert_eq!(rp["client_registration_types"], serde_json::json!(["automatic"]));
     assert_eq!(rp["redirect_uris"], serde_json::json!([format!("{base}/oidc/callback")]));
     assert_eq!(rp["response_types"], serde_json::json!(["code"]));
-    assert_eq!(rp["grant_types"], serde_json::json!(["authorization_code"]));
+    assert_eq!(rp["grant_types"], serde_json::json!(["authorization_code", "refresh_token"]));
     assert_eq!(rp["token_endpoint_auth_method"], "private_key_jwt");
     assert_eq!(rp["application_type"], "web");
     assert_eq!(rp["id_token_signed_response_alg"], "RS256");
