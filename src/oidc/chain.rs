@@ -41,6 +41,8 @@ pub enum ChainError {
     Policy(String),
     #[error("no {0} metadata")]
     NoMetadata(&'static str),
+    #[error("statement {0} allows at most {1} intermediaries below its issuer")]
+    PathLength(usize, i64),
 }
 
 /// A trust anchor as configured: its entity identifier and its keys.
@@ -96,11 +98,17 @@ pub fn resolve(
         };
         payloads.push(verified(i, jwt, &keys, now)?);
     }
-    // Each superior's statement is about the entity below it.
+    // Each superior's statement is about the entity below it, and the
+    // chain is no longer below its issuer than its constraints allow (the
+    // issuer of statement i has i - 1 intermediaries under it down to the subject).
     for i in 1..=last {
         let below = text(&decoded[i - 1], "iss").unwrap_or_default();
         if text(&decoded[i], "sub").as_deref() != Some(below.as_str()) {
             return Err(ChainError::Link(i, text(&decoded[i], "sub"), below));
+        }
+        let max = decoded[i].get("constraints").and_then(|c| c.get("max_path_length")).and_then(Value::as_i64);
+        if let Some(max) = max.filter(|&max| i64::try_from(i - 1).unwrap_or(i64::MAX) > max) {
+            return Err(ChainError::PathLength(i, max));
         }
     }
     let metadata = decoded[0]
@@ -353,6 +361,43 @@ mod tests {
         assert!(matches!(check(&[none, statement.clone()]), Err(ChainError::Algorithm(0, _))));
         // No superior at all.
         assert_eq!(check(&[good]), Err(ChainError::TooShort));
+    }
+
+    #[test]
+    fn an_intermediary_is_allowed_only_as_deep_as_the_anchor_says() {
+        let f = federation();
+        let int = Key::new("int-1");
+        const INT: &str = "https://sa.example.it";
+        let by_int = int.sign(json!({ "iss": INT, "sub": OP, "iat": NOW - 10, "exp": NOW + 600, "jwks": f.op.jwks() }));
+        let about_int = |constraints: Value| {
+            f.ta.sign(json!({ "iss": TA, "sub": INT, "iat": NOW - 10, "exp": NOW + 600, "jwks": int.jwks(), "constraints": constraints }))
+        };
+        let chain = |constraints| [f.configuration(NOW + 3600), by_int.clone(), about_int(constraints)];
+        let anchors = f.anchors();
+        assert!(resolve(&chain(json!({ "max_path_length": 1 })), &anchors, "openid_provider", NOW).is_ok());
+        assert_eq!(
+            resolve(&chain(json!({ "max_path_length": 0 })), &anchors, "openid_provider", NOW),
+            Err(ChainError::PathLength(2, 0))
+        );
+    }
+
+    #[test]
+    fn a_statement_outside_a_chain_is_checked_like_a_link() {
+        let f = federation();
+        let about = |sub: &str, exp: i64| {
+            f.ta.sign(json!({ "iss": TA, "sub": sub, "iat": NOW - 10, "exp": exp, "jwks": f.op.jwks() }))
+        };
+        let keys = &f.anchors()[0].jwks;
+        assert!(super::statement(&about(OP, NOW + 600), keys, TA, OP, NOW).is_ok());
+        assert!(matches!(
+            super::statement(&about("https://x.example.it", NOW + 600), keys, TA, OP, NOW),
+            Err(ChainError::Link(..))
+        ));
+        assert!(matches!(
+            super::statement(&about(OP, NOW + 600), keys, "https://other-ta.example.it", OP, NOW),
+            Err(ChainError::Link(..))
+        ));
+        assert_eq!(super::statement(&about(OP, NOW - 120), keys, TA, OP, NOW), Err(ChainError::Time(0)));
     }
 
     #[test]
