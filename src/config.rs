@@ -342,6 +342,7 @@ struct ProductionFacts<'a> {
     oidc_hints: &'a [String],
     oidc_keys: [Option<&'a std::path::Path>; 3],
     oidc_trust_marks: Option<&'a std::path::Path>,
+    oidc_trust_anchors: Option<&'a std::path::Path>,
 }
 
 /// The public key of a PEM private key or certificate, DER-encoded.
@@ -445,9 +446,25 @@ fn production_problems(f: &ProductionFacts) -> Vec<String> {
 }
 
 /// A member of the OpenID Connect federations needs its own keys (three, none
-/// a development one), https superiors, and the trust marks they issued.
+/// a development one), https superiors, and the trust marks they issued; the
+/// trust anchors it believes are https entities with keys.
 fn oidc_problems(f: &ProductionFacts, development: &[Vec<u8>]) -> Vec<String> {
     let mut problems = Vec::new();
+    if let Some(path) = f.oidc_trust_anchors {
+        let anchors = std::fs::read(path).ok().and_then(|t| serde_json::from_slice::<Vec<serde_json::Value>>(&t).ok());
+        match anchors {
+            None => problems.push(format!("SL_OIDC_TRUST_ANCHORS: {} is not a JSON list of anchors", path.display())),
+            Some(list) => {
+                for a in list {
+                    let id = a.get("entity_id").and_then(serde_json::Value::as_str).unwrap_or_default();
+                    if !id.starts_with("https://") || a.get("jwks").and_then(|j| j.get("keys")).is_none() {
+                        problems
+                            .push(format!("SL_OIDC_TRUST_ANCHORS: {id:?} needs an https:// entity id and its jwks"));
+                    }
+                }
+            }
+        }
+    }
     if f.oidc_hints.is_empty() {
         return problems;
     }
@@ -667,6 +684,7 @@ impl Config {
         ];
         let oidc_hints = list("SL_OIDC_AUTHORITY_HINTS", file.oidc_authority_hints);
         let oidc_trust_marks = path("SL_OIDC_TRUST_MARKS", file.oidc_trust_marks);
+        let oidc_trust_anchors = path("SL_OIDC_TRUST_ANCHORS", file.oidc_trust_anchors);
 
         if production {
             let smtp = env.var("SL_SMTP_URL").or(file.smtp_url.clone());
@@ -687,6 +705,7 @@ impl Config {
                 oidc_hints: &oidc_hints,
                 oidc_keys: [oidc_keys[0].as_deref(), oidc_keys[1].as_deref(), oidc_keys[2].as_deref()],
                 oidc_trust_marks: oidc_trust_marks.as_deref(),
+                oidc_trust_anchors: oidc_trust_anchors.as_deref(),
             });
             if !problems.is_empty() {
                 return Err(ConfigError::Production(problems));
@@ -746,7 +765,7 @@ impl Config {
                     encryption_key: encryption.unwrap_or_else(|| keys_dir.join("oidc-encryption.key.pem")),
                     authority_hints: oidc_hints,
                     trust_marks: oidc_trust_marks,
-                    trust_anchors: path("SL_OIDC_TRUST_ANCHORS", file.oidc_trust_anchors),
+                    trust_anchors: oidc_trust_anchors,
                     provider_marks: match list("SL_OIDC_PROVIDER_TRUST_MARKS", file.oidc_provider_trust_marks) {
                         marks if marks.is_empty() => PROVIDER_TRUST_MARKS.map(String::from).to_vec(),
                         marks => marks,
@@ -895,6 +914,12 @@ mod tests {
         ] {
             assert!(text.contains(part), "{part:?} missing from {text}");
         }
+        let anchors = dir.path().join("anchors.json");
+        std::fs::write(&anchors, r#"[{"entity_id": "http://ta.example.it", "jwks": {"keys": []}}]"#).unwrap();
+        env.insert("SL_OIDC_TRUST_ANCHORS", anchors.to_str().unwrap());
+        let text = Config::load(None, &env).unwrap_err().to_string();
+        assert!(text.contains(r#"SL_OIDC_TRUST_ANCHORS: "http://ta.example.it" needs an https://"#), "{text}");
+        env.remove("SL_OIDC_TRUST_ANCHORS");
         env.extend([
             ("SL_OIDC_AUTHORITY_HINTS", "https://ta.example.it"),
             ("SL_OIDC_SIGNING_KEY", encryption.as_str()),

@@ -26,6 +26,8 @@ pub enum TrustMarkError {
     Id(String, Option<String>),
     #[error("trust mark {0} has expired")]
     Expired(String),
+    #[error("trust mark {0} has no time of issue, or one in the future")]
+    Issued(String),
     #[error("trust mark {0}: {1:?} may not issue it in this federation")]
     Issuer(String, Option<String>),
     #[error("trust mark {0}: its issuer no longer stands by it")]
@@ -83,6 +85,10 @@ pub fn verify(id: &str, jwt: &str, subject: &str, issuer_keys: &JwkSet, now: i64
     if claims.get("exp").and_then(Value::as_i64).is_some_and(|exp| exp + super::chain::LEEWAY_SECS <= now) {
         return Err(TrustMarkError::Expired(id.into()));
     }
+    // Issued, and not in the future (iat is required).
+    if claims.get("iat").and_then(Value::as_i64).is_none_or(|iat| iat > now + super::chain::LEEWAY_SECS) {
+        return Err(TrustMarkError::Issued(id.into()));
+    }
     let issuer = claims.get("iss").and_then(Value::as_str).unwrap_or_default().to_string();
     Ok(Mark { id: id.into(), issuer })
 }
@@ -138,6 +144,11 @@ mod tests {
         // Expired.
         let old = mark(&pair, claims(OP, OP_PUBLIC, NOW - 120), "trust-mark+jwt");
         assert_eq!(verify(OP_PUBLIC, &old, OP, &keys, NOW), Err(TrustMarkError::Expired(OP_PUBLIC.into())));
+        // Not yet issued, or with no time of issue.
+        let later = mark(&pair, json!({ "iss": TA, "sub": OP, "id": OP_PUBLIC, "iat": NOW + 3600 }), "trust-mark+jwt");
+        assert_eq!(verify(OP_PUBLIC, &later, OP, &keys, NOW), Err(TrustMarkError::Issued(OP_PUBLIC.into())));
+        let timeless = mark(&pair, json!({ "iss": TA, "sub": OP, "id": OP_PUBLIC }), "trust-mark+jwt");
+        assert_eq!(verify(OP_PUBLIC, &timeless, OP, &keys, NOW), Err(TrustMarkError::Issued(OP_PUBLIC.into())));
         // Signed by someone else under the issuer's key name, or of another type.
         let (other, _) = key();
         let forged = mark(&other, claims(OP, OP_PUBLIC, NOW + 600), "trust-mark+jwt");
