@@ -1,7 +1,8 @@
 //! SPID and CIE id over OpenID Connect Federation, beside SAML (issue 27):
 //! the portal is a Relying Party of both federations. So far its keys, the
-//! entity configuration it publishes and the check of a trust chain; fetching
-//! and caching chains, the sign-in itself and sign-out come next.
+//! entity configuration it publishes, and finding and checking a provider's
+//! trust chain and trust marks; caching chains, the sign-in itself and
+//! sign-out come next.
 pub mod chain;
 pub mod discovery;
 pub mod entity;
