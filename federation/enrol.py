@@ -4,12 +4,15 @@
       creates the trust anchor (FEDERATION_URL) and an OpenID Provider under
       it (FEDERATION_URL/oidc/op), registers the running portal as a
       descendant with the federation keys its entity configuration names,
-      gives it the SPID public-SP trust mark, and writes the portal's trust
+      gives it the SPID public-SP trust mark, adds the provider's people
+      (password "tests-only"), and writes the portal's trust
       marks (the SL_OIDC_TRUST_MARKS file) and the trust anchor with its
       public keys (the SL_OIDC_TRUST_ANCHORS file).
   enrol.py revoke-provider
       the anchor stops standing by the provider's trust mark (its status
       endpoint answers 404), as when a provider leaves the federation.
+  enrol.py revoked PORTAL_URL N
+      at least N of the portal's sessions at the provider were revoked.
   enrol.py check PORTAL_URL
       has the trust anchor build the portal's trust chain, as a federation
       member would before talking to it: the portal's entity configuration,
@@ -33,6 +36,7 @@ from spid_cie_oidc.authority.models import (  # noqa: E402
     FederationEntityAssignedProfile,
     FederationEntityProfile,
 )
+from spid_cie_oidc.entity.jwks import create_jwk, public_jwk_from_private_jwk  # noqa: E402
 from spid_cie_oidc.entity.models import FederationEntityConfiguration  # noqa: E402
 from spid_cie_oidc.entity.statements import EntityConfiguration, get_entity_configurations  # noqa: E402
 from spid_cie_oidc.entity.trust_chain_operations import get_or_create_trust_chain  # noqa: E402
@@ -105,11 +109,21 @@ def setup(portal: str, out: str, anchors_out: str) -> None:
                     "userinfo_encryption_alg_values_supported": ["RSA-OAEP", "RSA-OAEP-256"],
                     "userinfo_encryption_enc_values_supported": ["A128CBC-HS256", "A256CBC-HS512"],
                     "token_endpoint_auth_methods_supported": ["private_key_jwt"],
-                    "jwks": {"keys": provider_core_keys()},
                 },
             },
         },
     )
+    # Its core keys, as the rules want them: one to sign ID Tokens and
+    # UserInfo with (the first, which the package signs with), one to be
+    # encrypted to, each saying what it is for; published in its metadata.
+    if not provider.metadata["openid_provider"].get("jwks"):
+        provider.jwks_core = [{**create_jwk(), "use": "sig"}, {**create_jwk(), "use": "enc"}]
+        provider.metadata["openid_provider"]["jwks"] = {
+            "keys": [{**public_jwk_from_private_jwk(k), "use": k["use"]} for k in provider.jwks_core]
+        }
+        provider.save()
+    for username, attributes in PEOPLE.items():
+        person(username, attributes)
     sp_public = profile(SP_PUBLIC, "openid_relying_party", "SPID Public SP")
     op_public = profile(OP_PUBLIC, "openid_provider", "SPID Public OP")
     op_mark = enrol_descendant(OP, "openid_provider", provider.public_jwks, op_public, anchor)
@@ -128,10 +142,36 @@ def setup(portal: str, out: str, anchors_out: str) -> None:
     print(f"federation at {TA}: trust anchor, {OP}, and {portal} enrolled with the {SP_PUBLIC} trust mark")
 
 
-def provider_core_keys() -> list:
-    # The OP's core keys are its own business here: a generated pair's public half.
-    from spid_cie_oidc.entity.jwks import create_jwk, public_jwk_from_private_jwk
-    return [public_jwk_from_private_jwk(create_jwk())]
+# The provider's people: the portal's demo people, with the same codice
+# fiscale, so that they land in the account their SAML sign-in made.
+PASSWORD = "tests-only"
+PEOPLE = {
+    "mario": {
+        "given_name": "Mario",
+        "family_name": "Rossi",
+        "https://attributes.eid.gov.it/fiscal_number": "TINIT-RSSMRA80A01H501U",
+        "birthdate": "1980-01-01",
+        "email": "mario.rossi@example.org",
+    },
+    "giulia": {
+        "given_name": "Giulia",
+        "family_name": "Bianchi",
+        "https://attributes.eid.gov.it/fiscal_number": "TINIT-BNCGLI85M41F205B",
+        "birthdate": "1985-08-01",
+        "email": "giulia.bianchi@example.org",
+    },
+    # Someone the provider vouches for without a codice fiscale.
+    "anonimo": {"given_name": "Senza", "family_name": "Codice"},
+}
+
+
+def person(username: str, attributes: dict) -> None:
+    from django.contrib.auth import get_user_model
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.set_password(PASSWORD)
+    user.email = attributes.get("email")
+    user.attributes = attributes
+    user.save()
 
 
 def enrol_descendant(sub, kind, jwks, trust_mark_profile, anchor):
@@ -147,6 +187,14 @@ def enrol_descendant(sub, kind, jwks, trust_mark_profile, anchor):
 def revoke_provider() -> None:
     FederationEntityAssignedProfile.objects.filter(descendant__sub=OP, profile__profile_id=OP_PUBLIC).delete()
     print(f"the trust mark {OP_PUBLIC} of {OP} is revoked")
+
+
+def revoked(client: str, at_least: int) -> None:
+    from spid_cie_oidc.provider.models import OidcSession
+    n = OidcSession.objects.filter(client_id=client, revoked=True).count()
+    if n < at_least:
+        raise SystemExit(f"{n} of the sessions of {client} at the provider are revoked, not {at_least}")
+    print(f"{n} sessions of {client} revoked at the provider")
 
 
 def check(portal: str) -> None:
@@ -171,6 +219,8 @@ if __name__ == "__main__":
             setup(portal.rstrip("/"), out, anchors_out)
         case ["revoke-provider"]:
             revoke_provider()
+        case ["revoked", client, at_least]:
+            revoked(client.rstrip("/"), int(at_least))
         case ["check", portal]:
             check(portal.rstrip("/"))
         case _:

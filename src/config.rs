@@ -81,6 +81,7 @@ struct FileSettings {
     oidc_trust_marks: Option<PathBuf>,
     oidc_trust_anchors: Option<PathBuf>,
     oidc_provider_trust_marks: Option<Vec<String>>,
+    oidc_providers: Option<PathBuf>,
 }
 
 /// Which SPID service-provider profile our metadata declares.
@@ -213,6 +214,11 @@ pub struct OidcSettings {
     /// The trust marks that make an entity an OpenID Provider: at least one
     /// must hold (the federations' first filter).
     pub provider_marks: Vec<String>,
+    /// The OpenID Providers people may sign in with: a JSON file, a list of
+    /// `{"entity_id": …, "credential": "spid" | "cie", "name": …}`, with
+    /// `"instead_of"`: the entity id of the SAML IdP it stands for, which
+    /// `/accedi` then no longer offers.
+    pub providers: Option<PathBuf>,
 }
 
 /// The OpenID Provider trust marks of the technical rules' examples and of
@@ -770,6 +776,7 @@ impl Config {
                         marks if marks.is_empty() => PROVIDER_TRUST_MARKS.map(String::from).to_vec(),
                         marks => marks,
                     },
+                    providers: path("SL_OIDC_PROVIDERS", file.oidc_providers),
                 }
             },
         })

@@ -24,6 +24,7 @@ pub const SAML_METADATA: &str = "/saml/metadata";
 pub const OIDC_FEDERATION: &str = "/.well-known/openid-federation";
 /// Where an OpenID Provider sends the browser back with the code.
 pub const OIDC_CALLBACK: &str = "/oidc/callback";
+pub const OIDC_LOGIN: &str = "/oidc/login";
 pub const SAML_CIE_METADATA: &str = "/saml/cie/metadata";
 pub const SAML_LOGIN: &str = "/saml/login";
 pub const SAML_ACS: &str = "/saml/acs";

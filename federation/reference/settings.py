@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "spid_cie_oidc.entity",
     "spid_cie_oidc.authority",
+    "spid_cie_oidc.provider",
 ]
 AUTH_USER_MODEL = "spid_cie_oidc_accounts.User"
 MIDDLEWARE = [
@@ -40,7 +41,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 ROOT_URLCONF = "reference.urls"
-TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
+# The provider's pages extend the Italia design theme's base, which the
+# package leaves to the deployment: a plain one is in templates/.
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [BASE_DIR / "templates"],
+    "APP_DIRS": True,
+}]
+STATIC_URL = "/static/"
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA / "federation.sqlite3")}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -60,8 +68,13 @@ FEDERATION_DEFAULT_POLICY = {
     "openid_provider": {},
     "federation_entity": {},
 }
+# The OpenID Provider, in the SPID profile: its people are in the database
+# (enrol.py setup), with their attributes under the claims' names.
+OIDCFED_PROVIDER_PROFILE = "spid"
+OIDCFED_PROVIDER_SALT = "tests-only"
 LOGGING = {
     "version": 1,
+    "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

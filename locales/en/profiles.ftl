@@ -54,6 +54,7 @@ activity-actions-caption = Your actions, most recent first
 activity-none = Nothing to show yet.
 activity-col-when = When
 activity-col-credential = Credential
+activity-over-oidc = { $credential } (OpenID Connect)
 activity-col-idp = Identity provider
 activity-col-level = Level
 activity-col-action = Action

@@ -73,3 +73,4 @@ signin-other-person = You confirmed the sign-in as another person. For your safe
 signout-request-refused = The sign-out request received from the identity provider is not valid and was not carried out: if you were signed in to Servizi Lavoro, you still are. To sign out, use the "Sign out" button.
 choice-timed-out-title = Your session had ended
 choice-timed-out = For security, the session ends after a period without activity. The form you were sending is not lost: we kept it for 30 minutes. Sign in again and you will find it ready to send.
+signin-untrusted-provider = The portal cannot confirm right now that this identity provider belongs to the SPID or CIE federation, so you were not sent to it. Try again later, or choose another way to sign in.

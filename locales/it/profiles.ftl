@@ -54,6 +54,7 @@ activity-actions-caption = Le tue azioni, dalla più recente
 activity-none = Ancora niente da mostrare.
 activity-col-when = Quando
 activity-col-credential = Credenziale
+activity-over-oidc = { $credential } (OpenID Connect)
 activity-col-idp = Gestore dell'identità
 activity-col-level = Livello
 activity-col-action = Azione

@@ -72,3 +72,4 @@ signin-other-person = Hai confermato l'accesso con l'identità di un'altra perso
 signout-request-refused = La richiesta di uscita ricevuta dal gestore dell'identità non è valida e non è stata eseguita: se eri collegato a Servizi Lavoro, lo sei ancora. Per uscire usa il pulsante «Esci».
 choice-timed-out-title = La sessione era scaduta
 choice-timed-out = Per sicurezza la sessione finisce dopo un periodo senza attività. Il modulo che stavi inviando non è andato perso: lo abbiamo conservato per 30 minuti. Accedi di nuovo e lo ritroverai pronto da inviare.
+signin-untrusted-provider = Il portale non riesce a verificare in questo momento che questo gestore di identità faccia parte della federazione SPID o CIE, perciò non ti ha indirizzato a esso. Riprova più tardi, oppure scegli un altro modo di accedere.

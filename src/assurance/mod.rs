@@ -3,6 +3,8 @@
 //! code and the kernel (which holds the SAML state) can use it.
 pub mod credential;
 pub mod level;
+pub mod protocol;
 
 pub use credential::Credential;
 pub use level::Level;
+pub use protocol::Protocol;

@@ -39,28 +39,48 @@ impl From<ChoiceQuery> for Return {
     }
 }
 
-fn login_link(entity_id: &str, back: &Return) -> String {
+/// One provider as `/accedi` offers it: its name, where its link goes, and
+/// whether it is a test provider.
+type Offered = (String, String, bool);
+
+/// The providers of `credential` in a new random order: the SAML IdPs,
+/// except those an OpenID Provider stands in for, and the OpenID Providers
+/// (one choice per provider; the protocol is configuration).
+fn offered(state: &AppState, credential: Credential, back: &Return) -> Vec<Offered> {
+    use rand::seq::SliceRandom;
+    let oidc: Vec<&crate::oidc::providers::Provider> =
+        state.oidc.providers.iter().filter(|p| p.credential == credential).collect();
+    let mut list: Vec<Offered> = state
+        .saml
+        .idps
+        .shuffled(credential)
+        .into_iter()
+        .filter(|i| !oidc.iter().any(|p| p.instead_of.as_deref() == Some(i.entity_id.as_str())))
+        .map(|i| (i.display_name.clone(), login_link(paths::SAML_LOGIN, "idp", &i.entity_id, back), i.test))
+        .chain(
+            oidc.iter().map(|p| (p.name.clone(), login_link(paths::OIDC_LOGIN, "provider", &p.entity_id, back), false)),
+        )
+        .collect();
+    list.shuffle(&mut rand::rng());
+    list
+}
+
+fn login_link(path: &str, name: &str, entity_id: &str, back: &Return) -> String {
     let mut q = url::form_urlencoded::Serializer::new(String::new());
-    q.append_pair("idp", entity_id);
+    q.append_pair(name, entity_id);
     if let Some(n) = &back.next {
         q.append_pair("next", n);
     }
     if let Some(level) = back.level {
         q.append_pair("level", &level.to_string());
     }
-    format!("{}?{}", paths::SAML_LOGIN, q.finish())
+    format!("{path}?{}", q.finish())
 }
 
 #[component]
 fn SpidProviders(back: Return) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let idps: Vec<(String, String, bool)> = state
-        .saml
-        .idps
-        .shuffled(Credential::Spid)
-        .into_iter()
-        .map(|i| (i.display_name.clone(), login_link(&i.entity_id, &back), i.test))
-        .collect();
+    let idps = offered(&state, Credential::Spid, &back);
     view! {
         // AgID's "Entra con SPID" button (spid-sp-access-button): its jQuery
         // menu becomes a <details> list, shuffled on each request as the kit does.
@@ -101,13 +121,7 @@ fn SpidProviders(back: Return) -> impl IntoView {
 #[component]
 fn ProviderButtons(credential: Credential, label: &'static str, back: Return) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let idps: Vec<(String, String, bool)> = state
-        .saml
-        .idps
-        .shuffled(credential)
-        .into_iter()
-        .map(|i| (i.display_name.clone(), login_link(&i.entity_id, &back), i.test))
-        .collect();
+    let idps = offered(&state, credential, &back);
     if idps.is_empty() {
         return view! { <p>{t("choice-not-configured")}</p> }.into_any();
     }

@@ -1,11 +1,14 @@
-//! Who the visitor is: sign-in with SPID, CIE and eIDAS (through `saml`) or
-//! the demo identity providers, sessions and the principal,
+//! Who the visitor is: sign-in with SPID, CIE and eIDAS (through `saml`),
+//! SPID and CIE over OpenID Connect (through `oidc`) or the demo identity
+//! providers, sessions and the principal,
 //! the personal area and sign-out.
 pub mod choice;
 pub mod demo_idp;
+pub mod openid;
 pub mod pages;
 pub mod session;
 mod sessions_page;
+mod signout;
 pub mod sso;
 
 use crate::kernel::sweep::Swept;
@@ -66,7 +69,9 @@ pub fn sweep(c: &mut crate::db::AnyConnection, now: chrono::NaiveDateTime) -> di
     let rows = session::delete_expired(c, now)?
         + sso::request_state::purge_expired(c, now)?
         + sso::register::purge(c, now)?
-        + sso::register::purge_replay(c, now)?;
+        + sso::register::purge_replay(c, now)?
+        + openid::pending::purge_expired(c, now)?
+        + openid::chains::purge_expired(c, now)?;
     Ok(Swept::rows(rows))
 }
 
@@ -79,10 +84,12 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(paths::SESSIONS, get(sessions_page::page))
         .route(paths::SESSIONS_END, post(sessions_page::end))
         .route(paths::SESSIONS_PREFERENCES, post(sessions_page::preferences))
-        .route(paths::SIGN_OUT, post(sso::logout::sign_out))
+        .route(paths::SIGN_OUT, post(signout::sign_out))
         .route(paths::SAML_METADATA, get(saml_metadata))
         .route(paths::SAML_CIE_METADATA, get(cie_metadata))
         .route(paths::OIDC_FEDERATION, get(entity_configuration))
+        .route(paths::OIDC_LOGIN, get(openid::login::login))
+        .route(paths::OIDC_CALLBACK, get(openid::callback::callback))
         .route(paths::SAML_LOGIN, get(sso::login::login))
         .route(paths::SAML_ACS, post(sso::acs::acs))
         .route(paths::SAML_SLO, get(sso::logout::single_logout));

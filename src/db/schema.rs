@@ -41,6 +41,34 @@ diesel::table! {
         level -> Integer,
         idp -> Text,
         address -> Nullable<Text>,
+        protocol -> Text,
+    }
+}
+
+diesel::table! {
+    oidc_requests (state) {
+        state -> Text,
+        provider -> Text,
+        credential -> Text,
+        level -> Integer,
+        nonce -> Text,
+        code_verifier -> Text,
+        return_to -> Text,
+        browser_binding -> Text,
+        initiator_account_id -> Nullable<BigInt>,
+        provider_metadata -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oidc_trust_chains (subject) {
+        subject -> Text,
+        anchor -> Text,
+        metadata -> Text,
+        trust_marks -> Text,
+        resolved_at -> Timestamp,
+        expires_at -> Timestamp,
     }
 }
 

@@ -291,7 +291,13 @@ async fn finish(state: &AppState, session: &Session, user: &ForeignUser, address
     let (email, w, now) = (user.email.clone(), who.clone(), state.clock.now());
     let (acc, previous) = with_conn(&state.pool, move |c| {
         throttle::succeeded(c, &throttle::Attempt { email: &email, address: &address })?;
-        account::sign_in(c, &w, Credential::Foreign, Level::L2, "servizi-lavoro", Some(&address), now)
+        let how = account::Authentication {
+            credential: Credential::Foreign,
+            level: Level::L2,
+            protocol: crate::kernel::Protocol::Password,
+            provider: "servizi-lavoro",
+        };
+        account::sign_in(c, &w, how, Some(&address), now)
     })
     .await?;
     crate::telemetry::sign_in(Credential::Foreign.code(), "success");
@@ -307,6 +313,8 @@ async fn finish(state: &AppState, session: &Session, user: &ForeignUser, address
         at: state.clock.now(),
         previous,
         idp_session: None,
+        protocol: crate::kernel::Protocol::Password,
+        oidc_grant: None,
         declared_codice_fiscale: None,
     };
     crate::auth::session::sign_in(session, signed_in.clone(), Vec::new(), state.clock.now()).await?;

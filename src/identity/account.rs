@@ -1,6 +1,6 @@
 use crate::db::schema::{accounts as a, sign_ins as s};
 use crate::db::AnyConnection;
-use crate::kernel::{AccountId, Credential, Level, PastSignIn};
+use crate::kernel::{AccountId, Credential, Level, PastSignIn, Protocol};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -47,24 +47,32 @@ pub struct Identity {
     pub email: Option<String>,
 }
 
+/// How a person authenticated: with which credential, at which level, over
+/// which protocol, and at which provider (its entity id).
+#[derive(Clone, Copy, Debug)]
+pub struct Authentication<'a> {
+    pub credential: Credential,
+    pub level: Level,
+    pub protocol: Protocol,
+    pub provider: &'a str,
+}
+
 /// Finds the account of `who` (creating it on first sign-in), refreshes the
 /// details the IdP vouches for, and records this sign-in. Returns the account
 /// and the sign-in before this one.
 pub fn sign_in(
     conn: &mut AnyConnection,
     who: &Identity,
-    credential: Credential,
-    level: Level,
-    idp: &str,
+    how: Authentication,
     address: Option<&str>,
     now: chrono::NaiveDateTime,
 ) -> QueryResult<(Account, Option<PastSignIn>)> {
     // The same person signing in twice at once (two devices, CIE and SPID):
     // one creates the account, the other's insert collides; run again, and
     // it finds the account.
-    match sign_in_once(conn, who, credential, level, idp, address, now) {
+    match sign_in_once(conn, who, how, address, now) {
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-            sign_in_once(conn, who, credential, level, idp, address, now)
+            sign_in_once(conn, who, how, address, now)
         }
         other => other,
     }
@@ -73,9 +81,7 @@ pub fn sign_in(
 fn sign_in_once(
     conn: &mut AnyConnection,
     who: &Identity,
-    credential: Credential,
-    level: Level,
-    idp: &str,
+    how: Authentication,
     address: Option<&str>,
     now: chrono::NaiveDateTime,
 ) -> QueryResult<(Account, Option<PastSignIn>)> {
@@ -124,10 +130,11 @@ fn sign_in_once(
             .values((
                 s::account_id.eq(id),
                 s::at.eq(now),
-                s::credential.eq(credential.code()),
-                s::level.eq(i32::from(level.number())),
-                s::idp.eq(idp),
+                s::credential.eq(how.credential.code()),
+                s::level.eq(i32::from(how.level.number())),
+                s::idp.eq(how.provider),
                 s::address.eq(address),
+                s::protocol.eq(how.protocol.code()),
             ))
             .execute(c)?;
         let account = a::table.find(id).first::<Account>(c)?;
@@ -144,6 +151,7 @@ pub struct SignInRecord {
     pub idp: String,
     /// The client address it came from, when known.
     pub address: Option<String>,
+    pub protocol: String,
 }
 
 /// A person's sign-ins, newest first.
@@ -152,7 +160,7 @@ pub fn sign_ins_of(conn: &mut AnyConnection, account_id: AccountId, limit: i64) 
         .filter(s::account_id.eq(account_id))
         .order(s::at.desc())
         .limit(limit)
-        .select((s::at, s::credential, s::level, s::idp, s::address))
+        .select((s::at, s::credential, s::level, s::idp, s::address, s::protocol))
         .load(conn)
 }
 

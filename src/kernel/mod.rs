@@ -12,10 +12,12 @@ pub mod sweep;
 pub mod token;
 pub mod values;
 
-pub use crate::assurance::{credential, level, Credential, Level};
+pub use crate::assurance::{credential, level, Credential, Level, Protocol};
 pub use clock::Clock;
 pub use ids::{AccountId, ApplicationId, DelegaId, ForeignUserId, GroupId, InvitationId, MembershipId, OrganisationId};
-pub use principal::{Acting, Basis, DelegaGrant, IdpSession, PastSignIn, Principal, Role, SignedIn, Subject};
+pub use principal::{
+    Acting, Basis, DelegaGrant, IdpSession, OidcGrant, PastSignIn, Principal, Role, SignedIn, Subject,
+};
 pub use profile::{MemberRole, Profile};
 pub use state::{AppState, SetupError};
 pub use values::{CodiceFiscale, Email, PartitaIva};

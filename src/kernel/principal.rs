@@ -3,7 +3,7 @@
 //! handed to handlers and pages typed, never read from session keys.
 use super::ids::{AccountId, DelegaId, MembershipId, OrganisationId};
 use super::profile::{MemberRole, Profile};
-use crate::assurance::{Credential, Level};
+use crate::assurance::{Credential, Level, Protocol};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +13,14 @@ pub struct IdpSession {
     pub name_id: String,
     pub name_qualifier: String,
     pub session_index: Option<String>,
+}
+
+/// An OpenID Connect sign-in's access token, revoked at the provider when
+/// the person signs out.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct OidcGrant {
+    pub revocation_endpoint: String,
+    pub access_token: String,
 }
 
 /// A previous sign-in, shown to the person as "your last access".
@@ -39,6 +47,10 @@ pub struct SignedIn {
     pub at: NaiveDateTime,
     pub previous: Option<PastSignIn>,
     pub idp_session: Option<IdpSession>,
+    #[serde(default)]
+    pub protocol: Protocol,
+    #[serde(default)]
+    pub oidc_grant: Option<OidcGrant>,
     /// The codice fiscale an eIDAS person declared (checked against their
     /// name and date of birth; `identity::declared`).
     #[serde(default)]

@@ -59,6 +59,19 @@ pub struct Trust<'a> {
 /// federations have; more is someone making the portal fetch for them.
 const MAX_HINTS: usize = 4;
 
+/// How the portal speaks to federation members: no redirects (an entity's
+/// statements and endpoints are at the addresses it is named by), ten
+/// seconds at most, https only in production; an error status is an error.
+pub fn agent(https_only: bool) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .http_status_as_error(true)
+        .https_only(https_only)
+        .max_redirects(0)
+        .build()
+        .new_agent()
+}
+
 /// The chain of `subject` (an entity identifier) to one of the anchors,
 /// checked at `now` for its `entity_type` metadata, and the required trust
 /// marks it carries that hold (at least one must).
@@ -68,14 +81,7 @@ pub fn resolve(
     entity_type: &'static str,
     now: i64,
 ) -> Result<(Resolved, Vec<Mark>), DiscoveryError> {
-    // No redirects: an entity's statements are at the addresses it is named by.
-    let agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(10)))
-        .http_status_as_error(true)
-        .https_only(trust.https_only)
-        .max_redirects(0)
-        .build()
-        .new_agent();
+    let agent = agent(trust.https_only);
     let configuration = get(&agent, &well_known(subject))?;
     let mut last_error = None;
     for chain in paths(&agent, subject, &configuration, trust.anchors, 0) {

@@ -18,6 +18,10 @@ pub const LIFETIME_SECS: i64 = 24 * 60 * 60;
 /// The media type of an entity statement (OpenID Federation 1.0, 3.1).
 pub const MEDIA_TYPE: &str = "application/entity-statement+jwt";
 
+/// How UserInfo is encrypted to the portal: the content encryption the
+/// reference providers use, the stronger of the two the rules name.
+pub const USERINFO_ENC: &str = "A256CBC-HS512";
+
 /// A trust mark the federation issued to the portal, as it issued it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 pub struct TrustMark {
@@ -62,7 +66,7 @@ pub fn claims(party: &Party, keys: &OidcKeys, now: i64) -> Map<String, Value> {
         "id_token_signed_response_alg": KeyJob::Signing.algorithm(),
         "userinfo_signed_response_alg": KeyJob::Signing.algorithm(),
         "userinfo_encrypted_response_alg": KeyJob::Encryption.algorithm(),
-        "userinfo_encrypted_response_enc": "A128CBC-HS256",
+        "userinfo_encrypted_response_enc": USERINFO_ENC,
         "token_endpoint_auth_method": "private_key_jwt",
         "subject_type": "pairwise",
         "contacts": party.contacts,

@@ -23,9 +23,20 @@ pub enum JwsError {
 
 /// The claims of `jwt`, if it is of type `typ` and signed by one of `keys`.
 pub fn verified(jwt: &str, keys: &JwkSet, typ: &str) -> Result<JwtPayload, JwsError> {
+    verify(jwt, keys, |t| t == Some(typ))
+}
+
+/// The claims of a plain signed JWT (an ID Token, a UserInfo answer: of type
+/// `JWT` or none, so never an access token or a statement passed off as
+/// one), if signed by one of `keys`.
+pub fn verified_plain(jwt: &str, keys: &JwkSet) -> Result<JwtPayload, JwsError> {
+    verify(jwt, keys, |t| matches!(t, None | Some("JWT")))
+}
+
+fn verify(jwt: &str, keys: &JwkSet, type_allowed: impl Fn(Option<&str>) -> bool) -> Result<JwtPayload, JwsError> {
     let header = josekit::jwt::decode_header(jwt).map_err(|e| JwsError::Malformed(e.to_string()))?;
     let claim = |name| header.claim(name).and_then(Value::as_str).map(str::to_string);
-    if claim("typ").as_deref() != Some(typ) {
+    if !type_allowed(claim("typ").as_deref()) {
         return Err(JwsError::WrongType(claim("typ")));
     }
     let kid = claim("kid");

@@ -1,13 +1,18 @@
 //! SPID and CIE id over OpenID Connect Federation, beside SAML (issue 27):
-//! the portal is a Relying Party of both federations. So far its keys, the
-//! entity configuration it publishes, and finding and checking a provider's
-//! trust chain and trust marks; caching chains, the sign-in itself and
-//! sign-out come next.
+//! the portal is a Relying Party of both federations. The protocol, without
+//! the database or the web: the portal's keys and entity configuration,
+//! finding and checking a provider's trust chain and trust marks, the
+//! authentication request, the provider's endpoints, and the checks of its
+//! ID Token and UserInfo. The sign-in itself is `auth::openid`.
+pub mod authorize;
 pub mod chain;
 pub mod discovery;
+pub mod endpoints;
 pub mod entity;
+pub mod id_token;
 pub mod jws;
 pub mod keys;
+pub mod providers;
 pub mod trust_marks;
 
 use crate::config::Config;
@@ -25,6 +30,14 @@ pub struct Federation {
     pub anchors: Vec<chain::TrustAnchor>,
     /// The trust marks that make an entity an OpenID Provider.
     pub provider_marks: Vec<String>,
+    /// The providers people may sign in with over OpenID Connect.
+    pub providers: Vec<providers::Provider>,
+}
+
+impl Federation {
+    pub fn provider(&self, entity_id: &str) -> Option<&providers::Provider> {
+        self.providers.iter().find(|p| p.entity_id == entity_id)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +48,8 @@ pub enum FederationSetupError {
     TrustMarks { path: String, source: Box<dyn std::error::Error + Send + Sync> },
     #[error("{path}: the trust anchors, a JSON list of {{\"entity_id\", \"jwks\"}}: {reason}")]
     Anchors { path: String, reason: String },
+    #[error("{path}: the OpenID Providers, a JSON list of {{\"entity_id\", \"credential\", \"name\"}}: {reason}")]
+    Providers { path: String, reason: String },
 }
 
 impl Federation {
@@ -75,7 +90,23 @@ impl Federation {
                 discovery::anchors_from_json(&text).map_err(error)?
             }
         };
+        let providers = match &o.providers {
+            None => Vec::new(),
+            Some(path) => {
+                let error =
+                    |reason: String| FederationSetupError::Providers { path: path.display().to_string(), reason };
+                let text = std::fs::read(path).map_err(|e| error(e.to_string()))?;
+                providers::from_json(&text).map_err(error)?
+            }
+        };
+        if !providers.is_empty() && (keys.is_none() || anchors.is_empty()) {
+            return Err(FederationSetupError::Providers {
+                path: o.providers.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                reason: "signing in with a provider needs the portal's keys and a trust anchor".into(),
+            });
+        }
         Ok(Federation {
+            providers,
             keys,
             anchors,
             authority_hints: o.authority_hints.clone(),

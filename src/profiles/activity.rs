@@ -11,7 +11,7 @@ use crate::identity::account::{self, SignInRecord};
 use crate::identity::legacy::{self, LegacyAction};
 use crate::identity::organisations::Organisation;
 use crate::kernel::{AccountId, OrganisationId};
-use crate::kernel::{Credential, Principal};
+use crate::kernel::{Credential, Principal, Protocol};
 use crate::paths;
 use crate::web::components::{id_cursor, split_page, Crumb, Pager, TableOrEmpty};
 use crate::web::layout::Page;
@@ -52,13 +52,21 @@ async fn load(req: &PageRequest, who: &Principal) -> AppResult<History> {
     for s in &mut history.sign_ins {
         if let Some(idp) = req.state.saml.idps.get(&s.idp) {
             s.idp = idp.display_name.clone();
+        } else if let Some(op) = req.state.oidc.provider(&s.idp) {
+            s.idp = op.name.clone();
         }
     }
     Ok(history)
 }
 
-fn credential_name(code: &str, lang: Lang) -> String {
-    Credential::parse(code).map(|c| lang.t(c.name_key())).unwrap_or_else(|| code.to_string())
+/// The credential's name, and the protocol when it is not the usual one:
+/// "SPID (OpenID Connect)".
+fn credential_name(s: &SignInRecord, lang: Lang) -> String {
+    let name = Credential::parse(&s.credential).map(|c| lang.t(c.name_key())).unwrap_or_else(|| s.credential.clone());
+    match Protocol::parse(&s.protocol) {
+        Some(Protocol::OpenIdConnect) => lang.t_args("activity-over-oidc", &[("credential", name)]),
+        _ => name,
+    }
 }
 
 #[component]
@@ -71,7 +79,7 @@ fn ActivityPage(history: History) -> impl IntoView {
         .map(|s| {
             vec![
                 when(s.at).into_any(),
-                credential_name(&s.credential, lang).into_any(),
+                credential_name(s, lang).into_any(),
                 s.idp.clone().into_any(),
                 s.level.to_string().into_any(),
                 s.address.clone().unwrap_or_else(|| t("activity-unknown-address")).into_any(),
@@ -149,7 +157,7 @@ pub async fn csv(req: PageRequest, who: Principal) -> AppResult<Response> {
     let mut rows = Vec::new();
     for s in &history.sign_ins {
         let from = s.address.clone().unwrap_or_else(|| lang.t("activity-unknown-address"));
-        let what = format!("{} · {} · {} · {from}", credential_name(&s.credential, lang), s.idp, s.level);
+        let what = format!("{} · {} · {} · {from}", credential_name(s, lang), s.idp, s.level);
         let kind = lang.t("activity-kind-sign-in");
         rows.push([stamp(s.at), kind, what, String::new(), String::new(), lang.t("activity-allowed")]);
     }

@@ -31,6 +31,7 @@ mod member_services;
 mod newcomer;
 mod newcomer_journeys;
 mod oidc_federation;
+mod oidc_sign_in;
 mod operations;
 mod organisations;
 mod outages;

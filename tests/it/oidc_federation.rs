@@ -77,7 +77,7 @@ async fn the_entity_configuration_is_signed_by_the_federation_key_and_describes_
     assert_eq!(rp["id_token_signed_response_alg"], "RS256");
     assert_eq!(rp["userinfo_signed_response_alg"], "RS256");
     assert_eq!(rp["userinfo_encrypted_response_alg"], "RSA-OAEP");
-    assert_eq!(rp["userinfo_encrypted_response_enc"], "A128CBC-HS256");
+    assert_eq!(rp["userinfo_encrypted_response_enc"], "A256CBC-HS512");
     // The core keys: one to sign, one to encrypt to, neither the federation key.
     let core = rp["jwks"]["keys"].as_array().expect("core keys");
     let uses: Vec<(&str, &str)> =

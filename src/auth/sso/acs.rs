@@ -6,11 +6,11 @@ use super::register;
 use super::request_state::{self, Purpose};
 use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
-use crate::identity::account::{self, IdKind, Identity};
+use crate::identity::account::{IdKind, Identity};
 use crate::kernel::AppState;
 use crate::kernel::CodiceFiscale;
 use crate::kernel::Credential;
-use crate::kernel::{IdpSession, SignedIn};
+use crate::kernel::{IdpSession, Protocol};
 use crate::saml::response::ResponseRecord;
 use crate::saml::response::{self, Expected, Rejection, VerifiedLogin};
 use crate::web::render::PageRequest;
@@ -89,7 +89,7 @@ pub async fn acs(
     Form(form): Form<AcsForm>,
 ) -> AppResult<Response> {
     crate::web::throttle::anonymous_work(&page, "acs").await?;
-    let (state, current) = (page.state.clone(), page.principal.clone());
+    let state = page.state.clone();
     let relay_state = form
         .relay_state
         .filter(|r| !r.is_empty())
@@ -173,65 +173,22 @@ pub async fn acs(
     let who = identity_from(pending.credential, &login.attributes).map_err(|missing| {
         refused(StatusCode::FORBIDDEN, "signin-missing-attributes", format!("missing attribute {missing}"))
     })?;
-    let (credential, level, idp_id) = (pending.credential, login.level, idp.entity_id.clone());
-    let who2 = who.clone();
-    let address = page.client.map(|a| a.to_string());
-    let now = state.clock.now();
-    let (account, previous, roles) = with_conn(&state.pool, move |c| {
-        let (account, previous) = account::sign_in(c, &who2, credential, level, &idp_id, address.as_deref(), now)?;
-        let roles = crate::identity::roles::of(c, who2.kind, &account.identifier)?;
-        // SPID and CIE give the codice fiscale: the old portal's profiles are theirs now.
-        if matches!(credential, Credential::Spid | Credential::Cie) {
-            crate::identity::legacy::claim(c, account.id, &account.identifier, now)?;
-        }
-        Ok((account, previous, roles))
-    })
-    .await?;
-    // A step-up must authenticate the person already signed in: otherwise
-    // the sign-in is refused and that person's sessions end.
-    let before = current.as_ref().map(|p| p.actor.account_id).or(pending.initiator_account_id);
-    if let Some(before) = before.filter(|b| *b != account.id) {
-        session.flush().await?;
-        with_conn(&state.pool, move |c| crate::auth::session::end_account_sessions(c, before)).await?;
-        tracing::warn!(%before, after = %account.id, "step-up by another person: sessions ended");
-        return Err(refused(StatusCode::FORBIDDEN, "signin-other-person", "step-up authenticated another person"));
-    }
-    tracing::info!(account = %account.id, credential = credential.code(), level = level.number(), idp = %idp.entity_id, "signed in");
-    crate::telemetry::sign_in(credential.code(), "success");
-    // An eIDAS person's codice fiscale, if they declared one.
-    let declared_codice_fiscale = match credential {
-        Credential::Eidas => {
-            let id = account.id;
-            with_conn(&state.pool, move |c| crate::identity::declared::of(c, id)).await?
-        }
-        _ => None,
-    };
-    let signed_in = SignedIn {
-        declared_codice_fiscale,
-        account_id: account.id,
-        given_name: account.given_name,
-        family_name: account.family_name,
-        identifier: account.identifier,
-        credential,
-        level,
-        idp_entity_id: idp.entity_id.clone(),
-        idp_name: idp.display_name.clone(),
-        at: state.clock.now(),
-        previous,
+    let vouched = super::complete::Vouched {
+        who,
+        credential: pending.credential,
+        level: login.level,
+        protocol: Protocol::Saml,
+        provider_id: idp.entity_id.clone(),
+        provider_name: idp.display_name.clone(),
         idp_session: Some(IdpSession {
             name_id: login.name_id,
             name_qualifier: login.name_qualifier,
             session_index: login.session_index,
         }),
+        oidc_grant: None,
+        initiator: pending.initiator_account_id,
     };
-    // A step-up by the same person keeps the profile they were acting in
-    // (checked again on the next request, like any other).
-    let keep = current.filter(|c| c.actor.account_id == account.id).map(|c| c.acting);
-    crate::auth::session::sign_in(&session, signed_in.clone(), roles.clone(), state.clock.now()).await?;
-    if let Some(acting) = keep.filter(|a| *a != crate::kernel::Acting::themself()) {
-        let principal = crate::kernel::Principal::signed_in(signed_in, roles);
-        crate::auth::session::switch_acting(&session, &principal, acting).await?;
-    }
+    super::complete::sign_in(&page, &session, vouched).await?;
     Ok(Redirect::to(&pending.return_to).into_response())
 }
 

@@ -42,3 +42,14 @@ pub fn set_cookie(config: &Config, value: &str) -> Option<HeaderValue> {
     let c = format!("{}={value}; Path=/; HttpOnly; Max-Age={MAX_AGE_SECS}{attributes}", cookie_name(config));
     HeaderValue::from_str(&c).ok()
 }
+
+/// A 302 to the provider at `url`, giving the browser its login value: the
+/// end of every sign-in request, whatever the protocol.
+pub fn to_provider(config: &Config, url: String, value: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut res = (axum::http::StatusCode::FOUND, [(axum::http::header::LOCATION, url)]).into_response();
+    if let Some(cookie) = set_cookie(config, value) {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
+    }
+    res
+}

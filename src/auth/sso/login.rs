@@ -14,7 +14,7 @@ use crate::saml::comparison::Comparison;
 use crate::saml::sp::{ATTRIBUTE_SET_EIDAS_MINIMUM, ATTRIBUTE_SET_SPID};
 use crate::web::render::PageRequest;
 use axum::extract::Query;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::SubsecRound;
 use serde::Deserialize;
@@ -31,6 +31,18 @@ pub struct LoginQuery {
 
 fn sign_in_error(status: StatusCode, reason: &'static str, log: impl Into<String>) -> AppError {
     AppError::SignIn { status, reason, log: log.into() }
+}
+
+/// The level a sign-in link asks for: 1 when it says none.
+pub fn level_asked(level: Option<&str>) -> AppResult<Level> {
+    match level {
+        None | Some("") => Ok(Level::L1),
+        Some(v) => v
+            .parse::<i64>()
+            .ok()
+            .and_then(Level::from_number)
+            .ok_or_else(|| AppError::BadRequest(format!("level {v:?}"))),
+    }
 }
 
 /// Starts an authentication at `idp_entity_id` for the browser whose login
@@ -99,22 +111,24 @@ pub async fn login(page: PageRequest, headers: HeaderMap, Query(q): Query<LoginQ
         .idp
         .filter(|s| !s.is_empty())
         .ok_or_else(|| sign_in_error(StatusCode::BAD_REQUEST, "signin-unknown-idp", "no idp"))?;
-    let level = match q.level.as_deref() {
-        None | Some("") => Level::L1,
-        Some(v) => v
-            .parse::<i64>()
-            .ok()
-            .and_then(Level::from_number)
-            .ok_or_else(|| AppError::BadRequest(format!("level {v:?}")))?,
-    };
+    // A step-up names the provider the person signed in with, which may be
+    // one that speaks OpenID Connect.
+    if state.saml.idps.get(&idp).is_none() && state.oidc.provider(&idp).is_some() {
+        let mut to = url::form_urlencoded::Serializer::new(String::new());
+        to.append_pair("provider", &idp);
+        for (name, value) in [("level", &q.level), ("next", &q.next)] {
+            if let Some(v) = value {
+                to.append_pair(name, v);
+            }
+        }
+        let to = format!("{}?{}", crate::paths::OIDC_LOGIN, to.finish());
+        return Ok(axum::response::Redirect::to(&to).into_response());
+    }
+    let level = level_asked(q.level.as_deref())?;
     let return_to = request_state::safe_return_path(q.next.as_deref(), DEFAULT_RETURN);
     let value = binding::current_or_new(&state.config, &headers);
     let initiator = page.principal.as_ref().map(|p| p.actor.account_id);
     let url = start(&state, &idp, level, return_to, binding::hash(&value), initiator).await?;
     // 302, as the SPID validator expects for the HTTP-Redirect binding.
-    let mut res = (StatusCode::FOUND, [(header::LOCATION, url)]).into_response();
-    if let Some(cookie) = binding::set_cookie(&state.config, &value) {
-        res.headers_mut().append(header::SET_COOKIE, cookie);
-    }
-    Ok(res)
+    Ok(binding::to_provider(&state.config, url, &value))
 }

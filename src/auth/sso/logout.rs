@@ -8,7 +8,7 @@ use crate::db::with_conn;
 use crate::error::{AppError, AppResult};
 use crate::kernel::AppState;
 use crate::kernel::Level;
-use crate::kernel::Principal;
+use crate::kernel::SignedIn;
 use crate::saml::codec::{esc, instant, new_id, signed_redirect_query, verify_redirect};
 use crate::saml::comparison::Comparison;
 use crate::saml::response::{NS_SAML, NS_SAMLP};
@@ -16,7 +16,6 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::SubsecRound;
-use tower_sessions::Session;
 
 const SIGNED_OUT_PAGE: &str = crate::paths::SIGNED_OUT;
 const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
@@ -32,11 +31,9 @@ fn found(url: String) -> Response {
     (StatusCode::FOUND, [(header::LOCATION, url)]).into_response()
 }
 
-/// `POST /esci`.
-pub async fn sign_out(State(state): State<AppState>, session: Session, who: Option<Principal>) -> AppResult<Response> {
-    session.flush().await?;
-    let Some(Principal { actor: who, .. }) = who else { return Ok(Redirect::to(SIGNED_OUT_PAGE).into_response()) };
-    tracing::info!(account = %who.account_id, "signed out");
+/// After the portal session has ended: a SAML LogoutRequest to the IdP
+/// when it offers Single Logout, else the signed-out page.
+pub async fn at_idp(state: &AppState, who: SignedIn) -> AppResult<Response> {
     let saml = state.saml.clone();
     // CIE has no SAML Single Logout ("Simple Logout"): the portal session is all there is to end.
     if who.credential == crate::kernel::Credential::Cie {

@@ -3,6 +3,7 @@
 //! request state and the SAML register.
 pub mod acs;
 pub mod binding;
+pub mod complete;
 pub mod login;
 pub mod logout;
 pub mod register;

@@ -299,6 +299,8 @@ pub fn person(credential: Credential, level: Level) -> SignedIn {
         at: chrono::Utc::now().naive_utc(),
         previous: None,
         idp_session: None,
+        protocol: servizi_lavoro::kernel::Protocol::Saml,
+        oidc_grant: None,
         declared_codice_fiscale: None,
     }
 }
