@@ -19,6 +19,8 @@ non-zero otherwise.
       delivered to another browser: refused.
   sign_in.py sign-out PORTAL PROVIDER USERNAME
       signs in, then out: the portal session ends.
+  sign_in.py everywhere PORTAL PROVIDER USERNAME
+      signs in on two browsers, then out everywhere from one: both end.
 """
 import html
 import re
@@ -175,6 +177,17 @@ def main(argv: list) -> None:
             if b.get("/area-personale", allow_redirects=False).status_code == 200:
                 fail("still signed in after signing out", out)
             print(f"{username}: signed out")
+        case ["everywhere", portal, provider, username]:
+            a, b = Browser(portal), Browser(portal)
+            signed_in(a, provider, username, 1)
+            signed_in(b, provider, username, 1)
+            sessions = a.get("/area-personale/sessioni")
+            form = next(f for f in forms(sessions.text) if f["action"].endswith("/sessioni/chiudi") and "tutte" in f["fields"])
+            a.submit(sessions, form, {})
+            for who in (a, b):
+                if who.get("/area-personale", allow_redirects=False).status_code == 200:
+                    fail("a session outlived signing out everywhere")
+            print(f"{username}: signed out everywhere")
         case [portal, provider, username, level]:
             signed_in(Browser(portal), provider, username, int(level))
         case _:

@@ -164,16 +164,21 @@ pub async fn end(
     let account = who.actor.account_id;
     if f.tutte.as_deref() == Some("si") {
         let keep = session.id().map(|id| id.to_string()).unwrap_or_default();
-        let ended = with_conn(&req.state.pool, move |c| session::end_other_sessions(c, account, &keep)).await?;
+        let (ended, grants) =
+            with_conn(&req.state.pool, move |c| session::end_other_sessions(c, account, &keep)).await?;
         tracing::info!(%account, ended, "signed out everywhere");
+        for grant in grants {
+            crate::auth::openid::signout::revoke(&req.state, grant).await;
+        }
         // This one too, through the usual sign-out (with the identity provider's Single Logout).
         return Ok((StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, paths::SIGN_OUT)]).into_response());
     }
     let reference: String = f.sessione.unwrap_or_default().chars().take(40).collect();
     let ended = with_conn(&req.state.pool, move |c| session::end_session(c, account, &reference)).await?;
-    if !ended {
-        // Someone else's session, or one already gone: nothing to close here.
-        return Err(AppError::NotFound);
+    // Someone else's session, or one already gone: nothing to close here.
+    let grant = ended.ok_or(AppError::NotFound)?;
+    if let Some(grant) = grant {
+        crate::auth::openid::signout::revoke(&req.state, grant).await;
     }
     Ok(Redirect::to(&format!("{}?chiusa=si", paths::SESSIONS)).into_response())
 }

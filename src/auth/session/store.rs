@@ -1,5 +1,5 @@
 use crate::db::{schema::sessions, with_conn, DbPool};
-use crate::kernel::{AccountId, Clock};
+use crate::kernel::{AccountId, Clock, OidcGrant};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use tower_sessions::session::{Id, Record};
@@ -255,24 +255,43 @@ pub fn sessions_of(
         .collect())
 }
 
-/// Ends the account's session with `reference` (only the account's own); whether one ended.
+/// The OpenID Connect grants the stored session `data` holds: revoked at
+/// their provider once the session ends.
+fn grant_of(data: &str) -> Option<OidcGrant> {
+    let map: std::collections::HashMap<String, serde_json::Value> = serde_json::from_str(data).ok()?;
+    super::principal_of(&map)?.actor.oidc_grant
+}
+
+/// Ends the account's session with `reference` (only the account's own):
+/// `None` when there is none, else the OpenID Connect grant it held.
 pub fn end_session(
     conn: &mut crate::db::AnyConnection,
     account_id: AccountId,
     reference_of: &str,
-) -> QueryResult<bool> {
-    let ids: Vec<String> =
-        sessions::table.filter(sessions::account_id.eq(account_id)).select(sessions::id).load(conn)?;
-    let Some(id) = ids.into_iter().find(|id| reference(id) == reference_of) else { return Ok(false) };
-    Ok(diesel::delete(sessions::table.find(id)).execute(conn)? == 1)
+) -> QueryResult<Option<Option<OidcGrant>>> {
+    let rows: Vec<(String, String)> = sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .select((sessions::id, sessions::data))
+        .load(conn)?;
+    let Some((id, data)) = rows.into_iter().find(|(id, _)| reference(id) == reference_of) else { return Ok(None) };
+    match diesel::delete(sessions::table.find(id)).execute(conn)? {
+        1 => Ok(Some(grant_of(&data))),
+        _ => Ok(None),
+    }
 }
 
-/// Ends every session of the account but `keep`; how many ended.
+/// Ends every session of the account but `keep`: how many ended, and the
+/// OpenID Connect grants they held.
 pub fn end_other_sessions(
     conn: &mut crate::db::AnyConnection,
     account_id: AccountId,
     keep: &str,
-) -> QueryResult<usize> {
-    diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id)).filter(sessions::id.ne(keep)))
-        .execute(conn)
+) -> QueryResult<(usize, Vec<OidcGrant>)> {
+    conn.transaction(|c| {
+        let others = sessions::table.filter(sessions::account_id.eq(account_id)).filter(sessions::id.ne(keep));
+        let data: Vec<String> = others.select(sessions::data).load(c)?;
+
+        let ended = diesel::delete(others).execute(c)?;
+        Ok((ended, data.iter().filter_map(|d| grant_of(d)).collect()))
+    })
 }
