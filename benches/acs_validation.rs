@@ -1,7 +1,9 @@
 //! How long the ACS takes to check one signed SPID Response: both XML
 //! signatures (xmlsec) and every SPID rule, as `POST /saml/acs` does before
 //! touching the database. (pysaml2, behind djangosaml2-spid, takes 75–90 ms
-//! per Response on the project's 2-core machine.)
+//! per Response on the project's 2-core machine.) Beside it, the same work
+//! over OpenID Connect: one ID Token and one UserInfo answer (decrypted with
+//! RSA-OAEP, then its signature) checked as `/oidc/callback` does.
 use criterion::{criterion_group, criterion_main, Criterion};
 use servizi_lavoro::auth::demo_idp::issue::ResponseSpec;
 use servizi_lavoro::kernel::{Credential, Level};
@@ -67,5 +69,61 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+fn bench_oidc(c: &mut Criterion) {
+    use josekit::jwe::{JweHeader, RSA_OAEP};
+    use josekit::jwk::alg::rsa::RsaKeyPair;
+    use josekit::jwk::{JwkSet, KeyPair as _};
+    use josekit::jws::{JwsHeader, RS256};
+    use josekit::jwt::JwtPayload;
+    use servizi_lavoro::oidc::id_token::{check_id_token, check_userinfo, Expected};
+    use servizi_lavoro::oidc::keys::{KeyJob, OidcKey};
+
+    let (op, rp) = ("https://op.example.it", "https://servizi.example.it");
+    let op_key = RsaKeyPair::generate(2048).expect("key");
+    let mut public = op_key.to_jwk_public_key();
+    public.set_key_id("op");
+    let mut op_keys = JwkSet::new();
+    op_keys.push_key(public);
+    let portal =
+        OidcKey::from_pem(&RsaKeyPair::generate(3072).expect("key").to_pem_private_key(), KeyJob::Encryption, "bench")
+            .expect("key");
+    let signer = RS256.signer_from_jwk(&op_key.to_jwk_private_key()).expect("signer");
+    let sign = |claims: serde_json::Value| {
+        let mut header = JwsHeader::new();
+        header.set_key_id("op");
+        let map = claims.as_object().expect("object").clone();
+        josekit::jwt::encode_with_signer(&JwtPayload::from_map(map).expect("payload"), &header, &signer).expect("jwt")
+    };
+    let now = chrono::Utc::now().timestamp();
+    let id_token = sign(serde_json::json!({
+        "iss": op, "sub": "pairwise", "aud": [rp], "iat": now, "exp": now + 600,
+        "nonce": "n-0123456789abcdef0123456789abcdef", "acr": "https://www.spid.gov.it/SpidL2",
+    }));
+    let userinfo = sign(serde_json::json!({
+        "sub": "pairwise", "iss": op, "aud": rp, "given_name": "Mario", "family_name": "Rossi",
+        "https://attributes.eid.gov.it/fiscal_number": "TINIT-RSSMRA80A01H501U",
+    }));
+    let enc = servizi_lavoro::oidc::entity::USERINFO_ENC;
+    let mut header = JweHeader::new();
+    header.set_content_encryption(enc);
+    header.set_key_id(&portal.kid);
+    let encrypter = RSA_OAEP.encrypter_from_jwk(&portal.public).expect("encrypter");
+    let jwe = josekit::jwe::serialize_compact(userinfo.as_bytes(), &header, &encrypter).expect("jwe");
+    let expected = Expected {
+        issuer: op,
+        client_id: rp,
+        nonce: "n-0123456789abcdef0123456789abcdef",
+        level: Level::L2,
+        keys: &op_keys,
+        now,
+    };
+    let check = || {
+        let id = check_id_token(&id_token, "access", &expected).expect("the ID Token holds");
+        check_userinfo(&jwe, &portal, enc, &expected, &id.subject).expect("UserInfo holds")
+    };
+    check();
+    c.bench_function("oidc: check one ID Token and one encrypted UserInfo", |b| b.iter(|| black_box(check())));
+}
+
+criterion_group!(benches, bench, bench_oidc);
 criterion_main!(benches);

@@ -54,8 +54,18 @@ async fn entity_configuration(State(state): State<AppState>) -> axum::response::
         entity_id,
     };
     let now = state.clock.now().and_utc().timestamp();
+    // Signed at most once a minute; the same signed text within it.
+    let cached = fed.signed_configuration.lock().ok().and_then(|c| c.clone()).filter(|(minute, _)| *minute == now / 60);
+    if let Some((_, jwt)) = cached {
+        return ([(header::CONTENT_TYPE, entity::MEDIA_TYPE)], jwt).into_response();
+    }
     match entity::sign(&party, keys, now) {
-        Ok(jwt) => ([(header::CONTENT_TYPE, entity::MEDIA_TYPE)], jwt).into_response(),
+        Ok(jwt) => {
+            if let Ok(mut c) = fed.signed_configuration.lock() {
+                *c = Some((now / 60, jwt.clone()));
+            }
+            ([(header::CONTENT_TYPE, entity::MEDIA_TYPE)], jwt).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "cannot sign the entity configuration");
             axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response()

@@ -62,6 +62,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    oidc_chain_renewals (subject) {
+        subject -> Text,
+        until -> Timestamp,
+        failure -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     oidc_trust_chains (subject) {
         subject -> Text,
         anchor -> Text,

@@ -17,10 +17,17 @@ pub struct IdpSession {
 
 /// An OpenID Connect sign-in's access token, revoked at the provider when
 /// the person signs out.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 pub struct OidcGrant {
     pub revocation_endpoint: String,
     pub access_token: String,
+}
+
+/// Never the token itself: a logged principal must not hand it out.
+impl std::fmt::Debug for OidcGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcGrant").field("revocation_endpoint", &self.revocation_endpoint).finish_non_exhaustive()
+    }
 }
 
 /// A previous sign-in, shown to the person as "your last access".

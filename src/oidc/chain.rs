@@ -43,6 +43,8 @@ pub enum ChainError {
     NoMetadata(&'static str),
     #[error("statement {0} allows at most {1} intermediaries below its issuer")]
     PathLength(usize, i64),
+    #[error("statement {0}'s constraints: {1}")]
+    Constraint(usize, String),
 }
 
 /// A trust anchor as configured: its entity identifier and its keys.
@@ -106,21 +108,69 @@ pub fn resolve(
         if text(&decoded[i], "sub").as_deref() != Some(below.as_str()) {
             return Err(ChainError::Link(i, text(&decoded[i], "sub"), below));
         }
-        let max = decoded[i].get("constraints").and_then(|c| c.get("max_path_length")).and_then(Value::as_i64);
+        let constraints = decoded[i].get("constraints");
+        let max = constraints.and_then(|c| c.get("max_path_length")).and_then(Value::as_i64);
         if let Some(max) = max.filter(|&max| i64::try_from(i - 1).unwrap_or(i64::MAX) > max) {
             return Err(ChainError::PathLength(i, max));
         }
+        // Section 6.2.2: what the leaf may be.
+        if let Some(allowed) = constraints.and_then(|c| c.get("allowed_leaf_entity_types")).and_then(Value::as_array) {
+            if !allowed.iter().any(|t| t.as_str() == Some(entity_type)) {
+                return Err(ChainError::Constraint(i, format!("a leaf may not be {entity_type}")));
+            }
+        }
+        // Section 6.2.1: the names below the issuer.
+        if let Some(naming) = constraints.and_then(|c| c.get("naming_constraints")) {
+            for below in &decoded[..i] {
+                let name = text(below, "sub").unwrap_or_default();
+                if !named_within(&name, naming) {
+                    return Err(ChainError::Constraint(i, format!("{name} is outside its naming constraints")));
+                }
+            }
+        }
+        // Section 6.1.4: operators a superior says must be understood.
+        if let Some(crit) = decoded[i].get("metadata_policy_crit").and_then(Value::as_array) {
+            if let Some(unknown) = crit.iter().filter_map(Value::as_str).find(|op| !POLICY_OPERATORS.contains(op)) {
+                return Err(ChainError::Policy(format!("statement {i} needs the unknown operator {unknown}")));
+            }
+        }
     }
-    let metadata = decoded[0]
+    let mut metadata = decoded[0]
         .get("metadata")
         .and_then(|m| m.get(entity_type))
         .and_then(Value::as_object)
         .cloned()
         .ok_or(ChainError::NoMetadata(entity_type))?;
+    // Section 6.1.2: values the immediate superior sets in its own statement
+    // replace the subject's, before the policies apply.
+    if let Some(set) = decoded[1].get("metadata").and_then(|m| m.get(entity_type)).and_then(Value::as_object) {
+        metadata.extend(set.clone());
+    }
     let metadata = apply_policies(&decoded[1..], entity_type, metadata)?;
     let expires_at =
         payloads.iter().filter_map(|p: &JwtPayload| p.claim("exp").and_then(Value::as_i64)).min().unwrap_or(now);
     Ok(Resolved { subject: subject.unwrap_or_default(), anchor: anchor.entity_id.clone(), metadata, expires_at })
+}
+
+/// The metadata policy operators of OpenID Federation 1.0 (section 6.1.3.1),
+/// all of which the policy library applies.
+const POLICY_OPERATORS: [&str; 7] = ["value", "add", "default", "one_of", "subset_of", "superset_of", "essential"];
+
+/// Whether the entity id `name` is within `naming` (`permitted` and
+/// `excluded` host names; one starting with a dot means any name under it).
+fn named_within(name: &str, naming: &Value) -> bool {
+    let host = url::Url::parse(name).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase)).unwrap_or_default();
+    let matches = |c: &Value| {
+        let c = c.as_str().unwrap_or_default().to_ascii_lowercase();
+        match c.strip_prefix('.') {
+            Some(_) => host.ends_with(&c),
+            None => host == c,
+        }
+    };
+    let list = |key: &str| naming.get(key).and_then(Value::as_array).cloned();
+    let permitted = list("permitted").is_none_or(|p| p.iter().any(matches));
+    let excluded = list("excluded").is_some_and(|e| e.iter().any(matches));
+    permitted && !excluded
 }
 
 /// The superiors' policies for `entity_type`, merged from the anchor down,
@@ -379,6 +429,38 @@ mod tests {
             resolve(&chain(json!({ "max_path_length": 0 })), &anchors, "openid_provider", NOW),
             Err(ChainError::PathLength(2, 0))
         );
+    }
+
+    #[test]
+    fn a_superiors_constraints_overrides_and_critical_operators_are_honoured() {
+        let f = federation();
+        let anchors = f.anchors();
+        let with = |extra: Value| {
+            let mut claims = json!({ "iss": TA, "sub": OP, "iat": NOW - 10, "exp": NOW + 600, "jwks": f.op.jwks() });
+            claims.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
+            let chain = [f.configuration(NOW + 3600), f.ta.sign(claims)];
+            resolve(&chain, &anchors, "openid_provider", NOW)
+        };
+        let leaf_types = |types: Value| json!({ "constraints": { "allowed_leaf_entity_types": types } });
+        assert!(with(leaf_types(json!(["openid_provider"]))).is_ok());
+        assert!(matches!(with(leaf_types(json!(["openid_relying_party"]))), Err(ChainError::Constraint(1, _))));
+        let naming = |n: Value| json!({ "constraints": { "naming_constraints": n } });
+        assert!(with(naming(json!({ "permitted": [".example.it"] }))).is_ok());
+        assert!(matches!(with(naming(json!({ "permitted": [".example.org"] }))), Err(ChainError::Constraint(1, _))));
+        assert!(matches!(
+            with(naming(json!({ "permitted": [".example.it"], "excluded": ["op.example.it"] }))),
+            Err(ChainError::Constraint(1, _))
+        ));
+        // The superior's own values replace the provider's, then its policy applies.
+        let set = with(json!({
+            "metadata": { "openid_provider": { "acr_values_supported": ["https://www.spid.gov.it/SpidL2"] } },
+            "metadata_policy": { "openid_provider": { "acr_values_supported": {
+                "subset_of": ["https://www.spid.gov.it/SpidL1", "https://www.spid.gov.it/SpidL2"] } } },
+        }))
+        .expect("holds");
+        assert_eq!(set.metadata["acr_values_supported"], json!(["https://www.spid.gov.it/SpidL2"]));
+        assert!(with(json!({ "metadata_policy_crit": ["subset_of"] })).is_ok());
+        assert!(matches!(with(json!({ "metadata_policy_crit": ["regexp"] })), Err(ChainError::Policy(_))));
     }
 
     #[test]

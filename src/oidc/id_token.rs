@@ -14,6 +14,10 @@ use josekit::jwk::KeyPair as _;
 use serde_json::{Map, Value};
 use sha2::Digest;
 
+/// How ID Tokens and UserInfo are signed: what the portal registered
+/// (`id_token_signed_response_alg`, `userinfo_signed_response_alg`).
+const SIGNED_WITH: &str = "RS256";
+
 /// An ID Token older than this is not a fresh sign-in.
 const MAX_AGE_SECS: i64 = 10 * 60;
 
@@ -61,7 +65,7 @@ pub struct IdToken {
 
 /// Checks `jwt`, the ID Token given with `access_token`.
 pub fn check_id_token(jwt: &str, access_token: &str, e: &Expected) -> Result<IdToken, TokenRejection> {
-    let payload = jws::verified_plain(jwt, e.keys).map_err(TokenRejection::Signature)?;
+    let payload = jws::verified_plain(jwt, e.keys, SIGNED_WITH).map_err(TokenRejection::Signature)?;
     let claims = payload.claims_set();
     let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_string);
     if text("iss").as_deref() != Some(e.issuer) {
@@ -82,11 +86,10 @@ pub fn check_id_token(jwt: &str, access_token: &str, e: &Expected) -> Result<IdT
         Some(l) if l >= e.level => l,
         _ => return Err(TokenRejection::Level(text("acr"))),
     };
-    // Core 3.1.3.8: the left half of the access token's SHA-256.
-    if let Some(at_hash) = text("at_hash") {
-        if at_hash != left_hash(access_token) {
-            return Err(TokenRejection::AccessToken);
-        }
+    // Core 3.1.3.8: the left half of the access token's SHA-256; the
+    // SPID/CIE ID Token profile requires it.
+    if text("at_hash").as_deref() != Some(left_hash(access_token).as_str()) {
+        return Err(TokenRejection::AccessToken);
     }
     let subject = text("sub").filter(|s| !s.is_empty()).ok_or(TokenRejection::Subject)?;
     Ok(IdToken { subject, level })
@@ -99,8 +102,12 @@ fn check_audience(claims: &Map<String, Value>, client_id: &str) -> Result<(), To
         Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
+    // Core 3.1.3.7: several audiences need the portal as `azp`, and an
+    // `azp` must be the portal whatever the audiences.
     let azp = claims.get("azp").and_then(Value::as_str);
-    let ours = audiences.contains(&client_id) && (audiences.len() == 1 || azp == Some(client_id));
+    let ours = audiences.contains(&client_id)
+        && (audiences.len() == 1 || azp == Some(client_id))
+        && azp.is_none_or(|a| a == client_id);
     match ours {
         true => Ok(()),
         false => Err(TokenRejection::Audience(audiences.join(" "))),
@@ -128,6 +135,11 @@ pub fn check_userinfo(
     if field("alg") != Some(super::keys::KeyJob::Encryption.algorithm()) || field("enc") != Some(enc) {
         return Err(refuse(format!("encrypted with {:?}/{:?}", field("alg"), field("enc"))));
     }
+    // Compression is not used by the federations, and would let a small
+    // answer inflate without bound when decrypted.
+    if header.claim("zip").is_some() {
+        return Err(refuse("compressed".into()));
+    }
     if field("kid").is_some_and(|kid| kid != encryption.kid) {
         return Err(refuse(format!("encrypted to key {:?}, not the portal's", field("kid"))));
     }
@@ -136,7 +148,7 @@ pub fn check_userinfo(
         .map_err(|e| refuse(e.to_string()))?;
     let (plain, _) = josekit::jwe::deserialize_compact(jwe, &decrypter).map_err(|_| refuse("cannot decrypt".into()))?;
     let jwt = String::from_utf8(plain).map_err(|_| refuse("not text".into()))?;
-    let payload = jws::verified_plain(jwt.trim(), e.keys).map_err(|e| refuse(e.to_string()))?;
+    let payload = jws::verified_plain(jwt.trim(), e.keys, SIGNED_WITH).map_err(|e| refuse(e.to_string()))?;
     let claims = payload.claims_set().clone();
     if claims.get("sub").and_then(Value::as_str) != Some(subject) {
         return Err(refuse("about another subject".into()));
@@ -256,12 +268,29 @@ mod tests {
             TokenRejection::AccessToken
         );
         assert_eq!(refused(with(base.clone(), "sub", json!(""))), TokenRejection::Subject);
+        let mut no_at_hash = base.clone();
+        no_at_hash.as_object_mut().expect("object").remove("at_hash");
+        assert_eq!(refused(no_at_hash), TokenRejection::AccessToken, "the SPID/CIE profile requires at_hash");
+        assert!(matches!(
+            refused(with(base.clone(), "azp", json!("https://other.example.it"))),
+            TokenRejection::Audience(_)
+        ));
         // Signed by a key the provider's trust chain does not give.
         let stranger = super::tests::op();
         assert!(matches!(
             check(&op, &sign(&stranger, base.clone(), |_| {}), Level::L2),
             Err(TokenRejection::Signature(_))
         ));
+        // Signed with another algorithm than the one registered (RS256).
+        let rs512 = {
+            let mut header = JwsHeader::new();
+            header.set_key_id("op-sig");
+            let map = base.as_object().expect("object").clone();
+            let signer = josekit::jws::RS512.signer_from_jwk(&op.pair.to_jwk_private_key()).expect("signer");
+            josekit::jwt::encode_with_signer(&JwtPayload::from_map(map).expect("payload"), &header, &signer)
+                .expect("jwt")
+        };
+        assert!(matches!(check(&op, &rs512, Level::L2), Err(TokenRejection::Signature(_))));
         // An access token (at+jwt) passed off as an ID Token.
         let typed = sign(&op, base.clone(), |h| h.set_token_type("at+jwt"));
         assert!(matches!(check(&op, &typed, Level::L2), Err(TokenRejection::Signature(_))));
@@ -315,6 +344,13 @@ mod tests {
             let jwe = encrypt(to, &about("pairwise-1"), enc);
             assert!(check_userinfo(&jwe, &portal, enc, &e, "pairwise-1").is_err());
         }
+        // Compressed: refused before anything is inflated.
+        let mut header = JweHeader::new();
+        header.set_content_encryption(enc);
+        header.set_compression("DEF");
+        let encrypter = RSA_OAEP.encrypter_from_jwk(&portal.public).expect("encrypter");
+        let zipped = josekit::jwe::serialize_compact(about("pairwise-1").as_bytes(), &header, &encrypter).expect("jwe");
+        assert!(check_userinfo(&zipped, &portal, enc, &e, "pairwise-1").is_err());
         // Another content encryption than the one registered.
         let weaker = encrypt(&portal.public, &about("pairwise-1"), "A128CBC-HS256");
         assert!(check_userinfo(&weaker, &portal, enc, &e, "pairwise-1").is_err());

@@ -28,8 +28,13 @@ pub fn verified(jwt: &str, keys: &JwkSet, typ: &str) -> Result<JwtPayload, JwsEr
 
 /// The claims of a plain signed JWT (an ID Token, a UserInfo answer: of type
 /// `JWT` or none, so never an access token or a statement passed off as
-/// one), if signed by one of `keys`.
-pub fn verified_plain(jwt: &str, keys: &JwkSet) -> Result<JwtPayload, JwsError> {
+/// one), if signed with `alg` (what the portal registered) by one of `keys`.
+pub fn verified_plain(jwt: &str, keys: &JwkSet, alg: &str) -> Result<JwtPayload, JwsError> {
+    let header = josekit::jwt::decode_header(jwt).map_err(|e| JwsError::Malformed(e.to_string()))?;
+    let used = header.claim("alg").and_then(Value::as_str);
+    if used != Some(alg) {
+        return Err(JwsError::Algorithm(used.map(str::to_string)));
+    }
     verify(jwt, keys, |t| matches!(t, None | Some("JWT")))
 }
 

@@ -32,6 +32,9 @@ pub struct Federation {
     pub provider_marks: Vec<String>,
     /// The providers people may sign in with over OpenID Connect.
     pub providers: Vec<providers::Provider>,
+    /// The entity configuration last signed, and the minute it was signed
+    /// in: an RSA-3072 signature per request would be work for anyone to ask.
+    pub signed_configuration: std::sync::Arc<std::sync::Mutex<Option<(i64, String)>>>,
 }
 
 impl Federation {
@@ -106,6 +109,7 @@ impl Federation {
             });
         }
         Ok(Federation {
+            signed_configuration: Default::default(),
             providers,
             keys,
             anchors,

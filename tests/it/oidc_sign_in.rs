@@ -51,9 +51,11 @@ fn chain(app: &TestApp, valid_for: Duration) -> ProviderChain {
     }
 }
 
+/// Keeps `c` as resolved now, with a provider's trust mark.
 async fn keep(app: &TestApp, c: ProviderChain) {
     let now = app.state.clock.now();
-    servizi_lavoro::db::with_conn(&app.state.pool, move |conn| chains::keep(conn, OP, &c, &[], now))
+    let marks = vec![servizi_lavoro::config::PROVIDER_TRUST_MARKS[0].to_string()];
+    servizi_lavoro::db::with_conn(&app.state.pool, move |conn| chains::keep(conn, OP, &c, &marks, now))
         .await
         .expect("kept");
 }
@@ -79,13 +81,35 @@ async fn a_kept_chain_serves_until_shortly_before_it_expires_and_not_after() {
     // the kept chain still holds, so it is used.
     app.state.clock.advance(Duration::minutes(115));
     assert!(chains::provider(&app.state, OP).await.is_ok());
-    // Past its expiry nothing is kept: the provider is refused.
+    // Past its expiry nothing is kept: the provider is refused, and the
+    // failure is remembered a minute (no request asks the federation again).
     app.state.clock.advance(Duration::minutes(10));
-    assert!(chains::provider(&app.state, OP).await.is_err());
+    assert!(matches!(chains::provider(&app.state, OP).await, Err(chains::Untrusted::Chain(_))));
+    assert!(matches!(chains::provider(&app.state, OP).await, Err(chains::Untrusted::Failed(_))));
+    app.state.clock.advance(Duration::seconds(61));
+    assert!(matches!(chains::provider(&app.state, OP).await, Err(chains::Untrusted::Chain(_))));
     // And the person is told so, in their language.
     let res = app.get(&login("&lang=en")).await;
     assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(res.body.contains("cannot confirm right now that this identity provider belongs"), "{}", res.body);
+}
+
+#[tokio::test]
+async fn a_chain_kept_through_an_anchor_no_longer_believed_or_without_a_required_mark_is_not_used() {
+    let app = with_provider();
+    let mut through_another = chain(&app, Duration::hours(2));
+    through_another.anchor = "https://former-anchor.example.it".into();
+    keep(&app, through_another).await;
+    assert!(chains::provider(&app.state, OP).await.is_err(), "an anchor no longer configured");
+    let now = app.state.clock.now();
+    let unmarked = chain(&app, Duration::hours(2));
+    servizi_lavoro::db::with_conn(&app.state.pool, move |c| {
+        chains::keep(c, OP, &unmarked, &["https://other.mark".into()], now)
+    })
+    .await
+    .expect("kept");
+    app.state.clock.advance(Duration::seconds(61));
+    assert!(chains::provider(&app.state, OP).await.is_err(), "no provider's mark");
 }
 
 /// The request object's claims, from the URL the browser is sent to.
@@ -127,6 +151,12 @@ async fn an_answer_is_claimed_once_and_only_through_the_browser_that_asked() {
     assert!(denied.body.contains("did not agree to share your data"), "{}", denied.body);
     let replayed = browser.get(&format!("/oidc/callback?state={state}&error=access_denied")).await;
     assert_eq!(replayed.status, StatusCode::BAD_REQUEST);
+
+    // An answer naming another provider (RFC 9207): a mix-up, refused.
+    let res = browser.get(&login("")).await;
+    let state = request_claims(res.header(axum::http::header::LOCATION))["state"].as_str().expect("state").to_string();
+    let mixed = browser.get(&format!("/oidc/callback?state={state}&code=abc&iss=https%3A%2F%2Fevil.example.it")).await;
+    assert_eq!(mixed.status, StatusCode::BAD_REQUEST);
 
     // No request in flight, or none named.
     for path in [

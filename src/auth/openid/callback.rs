@@ -26,6 +26,8 @@ use tower_sessions::Session;
 pub struct CallbackQuery {
     pub code: Option<String>,
     pub state: Option<String>,
+    /// RFC 9207: who answered; against mix-ups between providers.
+    pub iss: Option<String>,
     pub error: Option<String>,
     pub error_description: Option<String>,
 }
@@ -56,6 +58,8 @@ pub fn identity_from(claims: &Map<String, Value>) -> Result<Identity, &'static s
 /// What the checks need from the provider's metadata.
 struct Provider {
     issuer: String,
+    /// The provider says it names itself in its answers (RFC 9207).
+    iss_parameter: bool,
     token_endpoint: String,
     userinfo_endpoint: String,
     revocation_endpoint: Option<String>,
@@ -68,8 +72,15 @@ impl Provider {
         let text = |name: &str| m.get(name).and_then(Value::as_str).map(str::to_string);
         let need = |name: &str| text(name).ok_or_else(|| format!("the provider's metadata has no {name}"));
         let jwks = m.get("jwks").and_then(Value::as_object).ok_or("the provider's metadata has no jwks")?;
+        // In the federations a provider's issuer is its entity id.
+        let issuer = text("issuer").unwrap_or_else(|| p.provider.clone());
+        if issuer != p.provider {
+            return Err(format!("the provider's metadata names issuer {issuer}"));
+        }
+        let iss_parameter = m.get("authorization_response_iss_parameter_supported").and_then(Value::as_bool);
         Ok(Provider {
-            issuer: text("issuer").unwrap_or_else(|| p.provider.clone()),
+            iss_parameter: iss_parameter.unwrap_or(false),
+            issuer,
             token_endpoint: need("token_endpoint")?,
             userinfo_endpoint: need("userinfo_endpoint")?,
             revocation_endpoint: text("revocation_endpoint"),
@@ -87,12 +98,13 @@ struct Answer {
 
 #[derive(Debug)]
 enum Failure {
+    NoKeys,
     Endpoint(endpoints::EndpointError),
     Rejected(TokenRejection),
 }
 
 fn redeem_and_check(state: &AppState, p: &Pending, provider: &Provider, code: &str) -> Result<Answer, Failure> {
-    let keys = state.oidc.keys.as_ref().ok_or(Failure::Rejected(TokenRejection::Subject))?;
+    let keys = state.oidc.keys.as_ref().ok_or(Failure::NoKeys)?;
     let agent = crate::oidc::discovery::agent(state.config.is_production());
     let (client_id, redirect_uri) = (client_id(state), redirect_uri(state));
     let now = state.clock.now().and_utc().timestamp();
@@ -153,6 +165,20 @@ pub async fn callback(
             "login cookie missing or not the one bound",
         ));
     }
+    let provider = Provider::of(&pending)
+        .map_err(|why| refused(StatusCode::BAD_GATEWAY, "signin-idp-error", format!("{}: {why}", pending.provider)))?;
+    // RFC 9207: an answer naming another provider is a mix-up; one that
+    // should name its provider and does not, too.
+    match q.iss.as_deref() {
+        Some(iss) if iss != provider.issuer => {
+            let log = format!("answer from {iss}, not {}", provider.issuer);
+            return Err(refused(StatusCode::BAD_REQUEST, "signin-invalid", log));
+        }
+        None if provider.iss_parameter => {
+            return Err(refused(StatusCode::BAD_REQUEST, "signin-invalid", "answer without iss"));
+        }
+        _ => {}
+    }
     if let Some(error) = q.error {
         let reason = match error.as_str() {
             "access_denied" => "signin-nr22",
@@ -168,8 +194,6 @@ pub async fn callback(
     let configured = state.oidc.provider(&pending.provider).cloned().ok_or_else(|| {
         refused(StatusCode::BAD_REQUEST, "signin-unknown-idp", "OpenID Provider no longer configured")
     })?;
-    let provider = Provider::of(&pending)
-        .map_err(|why| refused(StatusCode::BAD_GATEWAY, "signin-idp-error", format!("{}: {why}", pending.provider)))?;
     let (st, p) = (state.clone(), pending.clone());
     let revocation_endpoint = provider.revocation_endpoint.clone();
     let answer = tokio::task::spawn_blocking(move || redeem_and_check(&st, &p, &provider, &code))
@@ -177,6 +201,7 @@ pub async fn callback(
         .map_err(|e| AppError::other("oidc/callback", e))?;
     let answer = match answer {
         Ok(a) => a,
+        Err(Failure::NoKeys) => return Err(AppError::Internal("OpenID Connect keys missing".into())),
         Err(Failure::Endpoint(e)) => {
             return Err(refused(StatusCode::BAD_GATEWAY, "signin-idp-error", format!("{}: {e}", pending.provider)))
         }
