@@ -95,9 +95,15 @@ fn bench_oidc(c: &mut Criterion) {
         josekit::jwt::encode_with_signer(&JwtPayload::from_map(map).expect("payload"), &header, &signer).expect("jwt")
     };
     let now = chrono::Utc::now().timestamp();
+    let at_hash = {
+        use base64::Engine;
+        use sha2::Digest;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&sha2::Sha256::digest(b"access")[..16])
+    };
     let id_token = sign(serde_json::json!({
         "iss": op, "sub": "pairwise", "aud": [rp], "iat": now, "exp": now + 600,
         "nonce": "n-0123456789abcdef0123456789abcdef", "acr": "https://www.spid.gov.it/SpidL2",
+        "at_hash": at_hash,
     }));
     let userinfo = sign(serde_json::json!({
         "sub": "pairwise", "iss": op, "aud": rp, "given_name": "Mario", "family_name": "Rossi",

@@ -85,6 +85,16 @@ test("axe finds no violation along the sign-in, personal area and sign-out pages
   await expectNoViolations(page);
 });
 
+test("axe finds no violation on the demo OpenID Provider's page, in both languages", async ({ page }) => {
+  for (const lang of ["it", "en"]) {
+    await page.goto(`/accedi?lang=${lang}`);
+    const href = await page.locator(`a[href*="/oidc/login"]`).first().getAttribute("href");
+    await page.goto(href!);
+    await expect(page.getByRole("button", { name: lang === "it" ? "Accedi" : "Sign in" })).toBeVisible();
+    await expectNoViolations(page);
+  }
+});
+
 test("axe finds no violation on a sign-in failure page", async ({ page }) => {
   await signInWithDemoIdp(page, "Luca Verdi", { outcome: "nr19" });
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Accesso non riuscito");

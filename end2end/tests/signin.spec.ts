@@ -59,3 +59,35 @@ test("an EU citizen signs in with eIDAS through the demo node, without JavaScrip
   await expect(page.getByText("eIDAS identifier")).toBeVisible();
   await expect(page.getByText("FR/IT/0A1B2C3D4E5F")).toBeVisible();
 });
+
+// SPID over OpenID Connect, through the demo trust anchor and provider the
+// portal runs in development: the portal resolves the provider's trust chain
+// over HTTP as it would a real one's.
+test("a person signs in with SPID over OpenID Connect through the demo provider, without JavaScript", async ({ page }) => {
+  await page.goto("/accedi");
+  await page.getByText("Entra con SPID").click();
+  await page.getByRole("link", { name: /Demo OP \(OpenID Connect\)/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Accedi con un'identità di prova");
+  await page.getByLabel(/^Giulia Bianchi/).check();
+  await page.getByRole("button", { name: "Accedi" }).click();
+  await expect(page).toHaveURL(/\/area-personale$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Benvenuto, Giulia Bianchi");
+  await page.goto("/area-personale/attivita");
+  await expect(page.getByRole("cell", { name: "SPID (OpenID Connect)" }).first()).toBeVisible();
+  await page.getByRole("button", { name: "Esci" }).click();
+  await expect(page).toHaveURL(/\/uscita$/);
+});
+
+test("over OpenID Connect, a level below the one asked is refused with a 403", async ({ page }) => {
+  const statuses: number[] = [];
+  page.on("response", (r) => { if (r.url().includes("/oidc/callback")) statuses.push(r.status()); });
+  await page.goto("/accedi");
+  const href = await page.locator(`a[href*="/oidc/login"]`).first().getAttribute("href");
+  expect(href).toContain("/oidc/login?provider=");
+  await page.goto(`${href}&level=2`);
+  await page.getByLabel(/^Mario Rossi/).check();
+  await page.getByLabel("Livello da attestare").selectOption("1");
+  await page.getByRole("button", { name: "Accedi" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Accesso non riuscito");
+  expect(statuses).toEqual([403]);
+});

@@ -58,7 +58,8 @@ fn offered(state: &AppState, credential: Credential, back: &Return) -> Vec<Offer
         .filter(|i| !oidc.iter().any(|p| p.instead_of.as_deref() == Some(i.entity_id.as_str())))
         .map(|i| (i.display_name.clone(), login_link(paths::SAML_LOGIN, "idp", &i.entity_id, back), i.test))
         .chain(
-            oidc.iter().map(|p| (p.name.clone(), login_link(paths::OIDC_LOGIN, "provider", &p.entity_id, back), false)),
+            oidc.iter()
+                .map(|p| (p.name.clone(), login_link(paths::OIDC_LOGIN, "provider", &p.entity_id, back), p.test)),
         )
         .collect();
     list.shuffle(&mut rand::rng());

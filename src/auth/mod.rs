@@ -4,6 +4,7 @@
 //! the personal area and sign-out.
 pub mod choice;
 pub mod demo_idp;
+pub mod demo_op;
 pub mod openid;
 pub mod pages;
 pub mod session;
@@ -109,5 +110,5 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             .route(paths::DEMO_IDP_SSO, get(demo_idp::sso).post(demo_idp::respond))
             .route(paths::DEMO_IDP_SLO, get(demo_idp::single_logout));
     }
-    router
+    router.merge(demo_op::routes(state))
 }

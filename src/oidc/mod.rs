@@ -6,6 +6,7 @@
 //! ID Token and UserInfo. The sign-in itself is `auth::openid`.
 pub mod authorize;
 pub mod chain;
+pub mod demo;
 pub mod discovery;
 pub mod endpoints;
 pub mod entity;
@@ -35,6 +36,8 @@ pub struct Federation {
     /// The entity configuration last signed, and the minute it was signed
     /// in: an RSA-3072 signature per request would be work for anyone to ask.
     pub signed_configuration: std::sync::Arc<std::sync::Mutex<Option<(i64, String)>>>,
+    /// The demo trust anchor and provider (development, with the demo IdPs).
+    pub demo: Option<demo::DemoFederation>,
 }
 
 impl Federation {
@@ -93,7 +96,7 @@ impl Federation {
                 discovery::anchors_from_json(&text).map_err(error)?
             }
         };
-        let providers = match &o.providers {
+        let mut providers = match &o.providers {
             None => Vec::new(),
             Some(path) => {
                 let error =
@@ -102,6 +105,16 @@ impl Federation {
                 providers::from_json(&text).map_err(error)?
             }
         };
+        // Like the demo SAML IdPs: a demo anchor and provider, believed and offered.
+        let demo = match config.demo_idp && !config.is_production() {
+            true => Some(demo::DemoFederation::load(&config.origin(), &config.data_dir.join("keys"))?),
+            false => None,
+        };
+        let mut anchors = anchors;
+        if let Some(d) = &demo {
+            anchors.push(d.anchor());
+            providers.push(d.provider());
+        }
         if !providers.is_empty() && (keys.is_none() || anchors.is_empty()) {
             return Err(FederationSetupError::Providers {
                 path: o.providers.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
@@ -109,6 +122,7 @@ impl Federation {
             });
         }
         Ok(Federation {
+            demo,
             signed_configuration: Default::default(),
             providers,
             keys,

@@ -12,6 +12,8 @@ pub struct Provider {
     pub name: String,
     /// The SAML IdP this provider replaces on `/accedi`.
     pub instead_of: Option<String>,
+    /// A provider for tests and demonstrations (marked so on `/accedi`).
+    pub test: bool,
 }
 
 #[derive(Deserialize)]
@@ -44,7 +46,13 @@ pub fn from_json(text: &[u8]) -> Result<Vec<Provider>, String> {
         if providers.iter().any(|p| p.entity_id == e.entity_id) {
             return Err(format!("{}: listed twice", e.entity_id));
         }
-        providers.push(Provider { entity_id: e.entity_id, credential, name: e.name, instead_of: e.instead_of });
+        providers.push(Provider {
+            entity_id: e.entity_id,
+            credential,
+            name: e.name,
+            instead_of: e.instead_of,
+            test: false,
+        });
     }
     Ok(providers)
 }

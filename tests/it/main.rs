@@ -30,6 +30,7 @@ mod maintenance;
 mod member_services;
 mod newcomer;
 mod newcomer_journeys;
+mod oidc_demo;
 mod oidc_federation;
 mod oidc_sign_in;
 mod operations;

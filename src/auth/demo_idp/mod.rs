@@ -4,7 +4,7 @@
 //! SPID error code, and are refused in production.
 mod handlers;
 pub mod issue;
-mod pages;
+pub mod pages;
 pub mod people;
 
 pub use handlers::{metadata, respond, single_logout, sso};

@@ -42,7 +42,7 @@ const OUTCOMES: &[(&str, &str)] = &[
 ];
 
 #[component]
-fn DemoFrame(title: String, name: &'static str, children: Children) -> impl IntoView {
+pub fn DemoFrame(title: String, name: &'static str, children: Children) -> impl IntoView {
     crate::web::render::set_title(&title);
     view! {
         <a class="skip-link" href="#main">{t("layout-skip-to-content")}</a>
@@ -53,6 +53,20 @@ fn DemoFrame(title: String, name: &'static str, children: Children) -> impl Into
             </div>
         </header>
         <main id="main" class="container main" tabindex="-1">{children()}</main>
+    }
+}
+
+/// The level a demo provider asserts, the one asked chosen first.
+#[component]
+pub fn LevelSelect(asked: Level) -> impl IntoView {
+    view! {
+        <label for="level">{t("demo-level")}</label>
+        <select id="level" name="level">
+            {Level::ALL
+                .into_iter()
+                .map(|l| view! { <option value=l.number().to_string() selected={l == asked}>{format!("SpidL{}", l.number())}</option> })
+                .collect_view()}
+        </select>
     }
 }
 
@@ -75,15 +89,7 @@ pub fn DemoLogin(request: DemoRequest) -> impl IntoView {
                             .hint(format!("{} · {}", p.identifier(credential), t(p.role)))
                     })
                     .collect()/>
-                {(credential != Credential::Cie).then(|| view! {
-                    <label for="level">{t("demo-level")}</label>
-                    <select id="level" name="level">
-                        {Level::ALL
-                            .into_iter()
-                            .map(|l| view! { <option value=l.number().to_string() selected={l == asked}>{format!("SpidL{}", l.number())}</option> })
-                            .collect_view()}
-                    </select>
-                })}
+                {(credential != Credential::Cie).then(|| view! { <LevelSelect asked/> })}
                 <label for="outcome">{t("demo-outcome")}</label>
                 <select id="outcome" name="outcome">
                     {OUTCOMES.iter().map(|(v, k)| view! { <option value=*v>{t(k)}</option> }).collect_view()}
