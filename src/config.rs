@@ -349,6 +349,7 @@ struct ProductionFacts<'a> {
     oidc_keys: [Option<&'a std::path::Path>; 3],
     oidc_trust_marks: Option<&'a std::path::Path>,
     oidc_trust_anchors: Option<&'a std::path::Path>,
+    oidc_providers: Option<&'a std::path::Path>,
 }
 
 /// The public key of a PEM private key or certificate, DER-encoded.
@@ -471,6 +472,16 @@ fn oidc_problems(f: &ProductionFacts, development: &[Vec<u8>]) -> Vec<String> {
             }
         }
     }
+    if let Some(path) = f.oidc_providers {
+        match std::fs::read(path).map_err(|e| e.to_string()).and_then(|t| crate::oidc::providers::from_json(&t)) {
+            Err(e) => problems.push(format!("SL_OIDC_PROVIDERS: {}: {e}", path.display())),
+            Ok(list) => problems.extend(
+                list.iter()
+                    .filter(|p| !p.entity_id.starts_with("https://"))
+                    .map(|p| format!("SL_OIDC_PROVIDERS: {} is not an https:// entity identifier", p.entity_id)),
+            ),
+        }
+    }
     if f.oidc_hints.is_empty() {
         return problems;
     }
@@ -494,8 +505,37 @@ fn oidc_problems(f: &ProductionFacts, development: &[Vec<u8>]) -> Vec<String> {
             },
         }
     }
-    if f.oidc_trust_marks.is_none() {
-        problems.push("SL_OIDC_TRUST_MARKS: the trust marks the federation issued to the portal".into());
+    match f.oidc_trust_marks {
+        None => problems.push("SL_OIDC_TRUST_MARKS: the trust marks the federation issued to the portal".into()),
+        Some(path) => problems.extend(trust_mark_problems(path, f.base_url)),
+    }
+    problems
+}
+
+/// The portal's trust marks: each about the portal (`sub`, its entity id),
+/// for what it says (`id`), and not expired.
+fn trust_mark_problems(path: &std::path::Path, base_url: &Url) -> Vec<String> {
+    let entity_id = base_url.as_str().trim_end_matches('/');
+    let marks = std::fs::read(path).ok().and_then(|t| serde_json::from_slice::<Vec<serde_json::Value>>(&t).ok());
+    let Some(marks) = marks else {
+        return vec![format!("SL_OIDC_TRUST_MARKS: {} is not a JSON list of trust marks", path.display())];
+    };
+    let now = chrono::Utc::now().timestamp();
+    let mut problems = Vec::new();
+    for m in marks {
+        let id = m.get("id").and_then(serde_json::Value::as_str).unwrap_or_default();
+        let jwt = m.get("trust_mark").and_then(serde_json::Value::as_str).unwrap_or_default();
+        let Ok(claims) = crate::oidc::jws::unverified(jwt) else {
+            problems.push(format!("SL_OIDC_TRUST_MARKS: {id:?} is not a signed trust mark"));
+            continue;
+        };
+        let text = |name: &str| claims.get(name).and_then(serde_json::Value::as_str).unwrap_or_default();
+        if text("sub") != entity_id || text("id") != id {
+            problems.push(format!("SL_OIDC_TRUST_MARKS: {id:?} is about {:?}, not {entity_id}", text("sub")));
+        }
+        if claims.get("exp").and_then(serde_json::Value::as_i64).is_some_and(|exp| exp <= now) {
+            problems.push(format!("SL_OIDC_TRUST_MARKS: {id:?} has expired"));
+        }
     }
     problems
 }
@@ -691,6 +731,7 @@ impl Config {
         let oidc_hints = list("SL_OIDC_AUTHORITY_HINTS", file.oidc_authority_hints);
         let oidc_trust_marks = path("SL_OIDC_TRUST_MARKS", file.oidc_trust_marks);
         let oidc_trust_anchors = path("SL_OIDC_TRUST_ANCHORS", file.oidc_trust_anchors);
+        let oidc_providers = path("SL_OIDC_PROVIDERS", file.oidc_providers.clone());
 
         if production {
             let smtp = env.var("SL_SMTP_URL").or(file.smtp_url.clone());
@@ -712,6 +753,7 @@ impl Config {
                 oidc_keys: [oidc_keys[0].as_deref(), oidc_keys[1].as_deref(), oidc_keys[2].as_deref()],
                 oidc_trust_marks: oidc_trust_marks.as_deref(),
                 oidc_trust_anchors: oidc_trust_anchors.as_deref(),
+                oidc_providers: oidc_providers.as_deref(),
             });
             if !problems.is_empty() {
                 return Err(ConfigError::Production(problems));
@@ -776,7 +818,7 @@ impl Config {
                         marks if marks.is_empty() => PROVIDER_TRUST_MARKS.map(String::from).to_vec(),
                         marks => marks,
                     },
-                    providers: path("SL_OIDC_PROVIDERS", file.oidc_providers),
+                    providers: oidc_providers,
                 }
             },
         })
@@ -935,6 +977,34 @@ mod tests {
         let text = Config::load(None, &env).unwrap_err().to_string();
         assert!(text.contains("SL_OIDC_ENCRYPTION_KEY: each job needs a key of its own"), "{text}");
         assert!(!text.contains("SL_OIDC_AUTHORITY_HINTS") && !text.contains("SL_OIDC_SIGNING_KEY"), "{text}");
+        // Trust marks about another entity, or expired; a provider over http.
+        let mark = |sub: &str, exp: i64| {
+            use base64::Engine;
+            let claims = serde_json::json!({ "iss": "https://ta.example.it", "sub": sub, "id": "https://mark", "iat": 1, "exp": exp });
+            let b = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+            format!("{}.{}.{}", b(br#"{"alg":"RS256"}"#), b(claims.to_string().as_bytes()), b(b"sig"))
+        };
+        let marks = dir.path().join("marks.json");
+        let list = serde_json::json!([
+            { "id": "https://mark", "trust_mark": mark("https://other.example.it", 4_000_000_000) },
+            { "id": "https://mark", "trust_mark": mark("https://servizi.example.it", 1_000) },
+        ]);
+        std::fs::write(&marks, list.to_string()).unwrap();
+        let providers = dir.path().join("providers.json");
+        std::fs::write(&providers, r#"[{"entity_id": "http://op.example.it", "credential": "spid", "name": "OP"}]"#)
+            .unwrap();
+        env.extend([
+            ("SL_OIDC_TRUST_MARKS", marks.to_str().unwrap()),
+            ("SL_OIDC_PROVIDERS", providers.to_str().unwrap()),
+        ]);
+        let text = Config::load(None, &env).unwrap_err().to_string();
+        for part in [
+            r#"is about "https://other.example.it", not https://servizi.example.it"#,
+            r#""https://mark" has expired"#,
+            "SL_OIDC_PROVIDERS: http://op.example.it is not an https://",
+        ] {
+            assert!(text.contains(part), "{part:?} missing from {text}");
+        }
     }
 
     #[test]
