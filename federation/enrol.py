@@ -11,6 +11,8 @@
   enrol.py revoke-provider
       the anchor stops standing by the provider's trust mark (its status
       endpoint answers 404), as when a provider leaves the federation.
+  enrol.py revoked-count PORTAL_URL
+      prints how many of the portal's sessions at the provider are revoked.
   enrol.py revoked PORTAL_URL N
       at least N of the portal's sessions at the provider were revoked.
   enrol.py check PORTAL_URL
@@ -189,9 +191,13 @@ def revoke_provider() -> None:
     print(f"the trust mark {OP_PUBLIC} of {OP} is revoked")
 
 
-def revoked(client: str, at_least: int) -> None:
+def revoked_count(client: str) -> int:
     from spid_cie_oidc.provider.models import OidcSession
-    n = OidcSession.objects.filter(client_id=client, revoked=True).count()
+    return OidcSession.objects.filter(client_id=client, revoked=True).count()
+
+
+def revoked(client: str, at_least: int) -> None:
+    n = revoked_count(client)
     if n < at_least:
         raise SystemExit(f"{n} of the sessions of {client} at the provider are revoked, not {at_least}")
     print(f"{n} sessions of {client} revoked at the provider")
@@ -219,6 +225,8 @@ if __name__ == "__main__":
             setup(portal.rstrip("/"), out, anchors_out)
         case ["revoke-provider"]:
             revoke_provider()
+        case ["revoked-count", client]:
+            print(revoked_count(client.rstrip("/")))
         case ["revoked", client, at_least]:
             revoked(client.rstrip("/"), int(at_least))
         case ["check", portal]:

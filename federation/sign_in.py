@@ -19,6 +19,9 @@ non-zero otherwise.
       delivered to another browser: refused.
   sign_in.py sign-out PORTAL PROVIDER USERNAME
       signs in, then out: the portal session ends.
+  sign_in.py step-up PORTAL PROVIDER USERNAME
+      signs in at level 1, then opens a level-2 service: the provider is
+      asked again, and the person lands on the service.
   sign_in.py everywhere PORTAL PROVIDER USERNAME
       signs in on two browsers, then out everywhere from one: both end.
 """
@@ -88,7 +91,10 @@ class Browser:
                          allow_redirects=False)
         if start.status_code != 302 or not start.headers["location"].startswith(provider):
             fail("the portal did not send the browser to the provider", start)
-        login = self.s.get(start.headers["location"], timeout=20)
+        return self.through_provider(self.s.get(start.headers["location"], timeout=20), username)
+
+    def through_provider(self, login, username: str):
+        """From the provider's sign-in page to its answer: the callback URL."""
         if login.status_code != 200:
             fail("the provider refused the portal's request", login)
         form = next((f for f in forms(login.text) if "authz_request_object" in f["fields"]), None) or fail(
@@ -177,6 +183,17 @@ def main(argv: list) -> None:
             if b.get("/area-personale", allow_redirects=False).status_code == 200:
                 fail("still signed in after signing out", out)
             print(f"{username}: signed out")
+        case ["step-up", portal, provider, username]:
+            b = Browser(portal)
+            signed_in(b, provider, username, 1)
+            # Dimissioni volontarie asks for level 2: back to the same provider.
+            login = b.get("/dimissioni-volontarie")
+            if not login.url.startswith(provider):
+                fail("a level-2 service did not send the person back to the provider", login)
+            landed = b.s.get(b.through_provider(login, username), timeout=20)
+            if landed.status_code != 200 or "/dimissioni-volontarie" not in landed.url:
+                fail("the step-up did not lead back to the service", landed)
+            print(f"{username}: stepped up to level 2 over OpenID Connect")
         case ["everywhere", portal, provider, username]:
             a, b = Browser(portal), Browser(portal)
             signed_in(a, provider, username, 1)

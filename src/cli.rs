@@ -437,8 +437,8 @@ fn generate_oidc_keys(config: &Config, force: bool) -> CliResult {
 }
 
 async fn resolve_provider(config: Config, provider: String) -> CliResult {
-    let federation = crate::oidc::Federation::from_config(&config)?;
     let now = crate::kernel::Clock::system().now().and_utc().timestamp();
+    let federation = crate::oidc::Federation::from_config(&config, now)?;
     let https_only = config.is_production();
     let (resolved, marks) = tokio::task::spawn_blocking(move || {
         let trust = crate::oidc::discovery::Trust {

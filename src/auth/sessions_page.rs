@@ -167,9 +167,7 @@ pub async fn end(
         let (ended, grants) =
             with_conn(&req.state.pool, move |c| session::end_other_sessions(c, account, &keep)).await?;
         tracing::info!(%account, ended, "signed out everywhere");
-        for grant in grants {
-            crate::auth::openid::signout::revoke(&req.state, grant).await;
-        }
+        crate::auth::session::revoke_grants(&req.state, grants).await;
         // This one too, through the usual sign-out (with the identity provider's Single Logout).
         return Ok((StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, paths::SIGN_OUT)]).into_response());
     }
@@ -178,7 +176,7 @@ pub async fn end(
     // Someone else's session, or one already gone: nothing to close here.
     let grant = ended.ok_or(AppError::NotFound)?;
     if let Some(grant) = grant {
-        crate::auth::openid::signout::revoke(&req.state, grant).await;
+        crate::auth::session::revoke_grant(&req.state, grant).await;
     }
     Ok(Redirect::to(&format!("{}?chiusa=si", paths::SESSIONS)).into_response())
 }

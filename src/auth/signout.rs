@@ -15,7 +15,7 @@ pub async fn sign_out(State(state): State<AppState>, session: Session, who: Opti
     tracing::info!(account = %who.account_id, "signed out");
     match who.oidc_grant.clone() {
         Some(grant) => {
-            super::openid::signout::revoke(&state, grant).await;
+            super::session::revoke_grant(&state, grant).await;
             Ok(Redirect::to(crate::paths::SIGNED_OUT).into_response())
         }
         None => super::sso::logout::at_idp(&state, who).await,

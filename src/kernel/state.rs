@@ -58,7 +58,7 @@ impl AppState {
     pub fn with_clock(config: Config, pool: DbPool, clock: Clock) -> Result<Self, SetupError> {
         let saml = Arc::new(Saml::from_config(&config)?);
         let seal = Arc::new(Keyring::from_config(&config, &saml.sp.keys).map_err(SamlSetupError::Keys)?);
-        let oidc = Arc::new(Federation::from_config(&config)?);
+        let oidc = Arc::new(Federation::from_config(&config, clock.now().and_utc().timestamp())?);
         let mailer = Mailer::from_config(&config)?;
         let ready = Arc::new(std::sync::atomic::AtomicBool::new(true));
         Ok(AppState(Arc::new(Shared {

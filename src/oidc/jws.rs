@@ -45,7 +45,11 @@ fn verify(jwt: &str, keys: &JwkSet, type_allowed: impl Fn(Option<&str>) -> bool)
         return Err(JwsError::WrongType(claim("typ")));
     }
     let kid = claim("kid");
-    let jwk = kid.as_deref().and_then(|k| keys.get(k).first().copied()).ok_or(JwsError::UnknownKey(kid))?;
+    // A key published for encryption never verifies a signature.
+    let jwk = kid
+        .as_deref()
+        .and_then(|k| keys.get(k).into_iter().find(|j| j.key_use() != Some("enc")))
+        .ok_or(JwsError::UnknownKey(kid))?;
     let unusable = |_| JwsError::Signature;
     let verifier: Box<dyn JwsVerifier> = match claim("alg").as_deref() {
         Some("RS256") => Box::new(RS256.verifier_from_jwk(jwk).map_err(unusable)?),

@@ -62,7 +62,9 @@ impl Federation {
     /// The keys and the federation's settings. In development the keys are
     /// made on first start; in production they are read once the portal has
     /// superiors to name (`SL_OIDC_AUTHORITY_HINTS`), and not needed before.
-    pub fn from_config(config: &Config) -> Result<Federation, FederationSetupError> {
+    /// `now`: seconds since the epoch, from the clock (a production portal
+    /// does not start with an expired trust mark).
+    pub fn from_config(config: &Config, now: i64) -> Result<Federation, FederationSetupError> {
         let o = &config.oidc;
         let member = !config.is_production() || !o.authority_hints.is_empty();
         let load = |path: &std::path::Path, job| match config.is_production() {
@@ -85,7 +87,17 @@ impl Federation {
                     source,
                 };
                 let text = std::fs::read(path).map_err(|e| error(e.into()))?;
-                serde_json::from_slice(&text).map_err(|e| error(e.into()))?
+                let marks: Vec<entity::TrustMark> = serde_json::from_slice(&text).map_err(|e| error(e.into()))?;
+                let expired = |m: &&entity::TrustMark| {
+                    jws::unverified(&m.trust_mark)
+                        .ok()
+                        .and_then(|c| c.get("exp").and_then(serde_json::Value::as_i64))
+                        .is_some_and(|exp| exp <= now)
+                };
+                if let Some(m) = marks.iter().find(expired).filter(|_| config.is_production()) {
+                    return Err(error(format!("the trust mark {} has expired", m.id).into()));
+                }
+                marks
             }
         };
         let anchors = match &o.trust_anchors {

@@ -180,13 +180,15 @@ pub async fn report(req: PageRequest, FormData(f): FormData<TokenForm>) -> AppRe
             .optional()?;
         let Some((account, detail)) = row else { return Ok(None) };
         diesel::update(at::table.find(&h)).set(at::used_at.eq(now)).execute(c)?;
-        end_account_sessions(c, account)?;
+        let grants = end_account_sessions(c, account)?;
         let (given, family, email): (String, String, Option<String>) =
             a::table.find(account).select((a::given_name, a::family_name, a::email)).first(c)?;
-        Ok(Some((account, detail, format!("{given} {family}"), email.unwrap_or_default())))
+        Ok(Some((account, detail, format!("{given} {family}"), email.unwrap_or_default(), grants)))
     })
     .await?;
-    let (account, detail, name, email) = found.ok_or_else(invalid)?;
+    let (account, detail, name, email, grants) = found.ok_or_else(invalid)?;
+    // Someone else may hold those sessions: their providers end theirs too.
+    crate::auth::session::revoke_grants(&req.state, grants).await;
     tracing::warn!(%account, "sign-in reported as not the person's: every session ended");
     let description = format!("{}\n{detail}", req.lang.t("not-me-case"));
     let lang = req.lang.code();

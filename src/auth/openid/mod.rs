@@ -7,4 +7,3 @@ pub mod callback;
 pub mod chains;
 pub mod login;
 pub mod pending;
-pub mod signout;

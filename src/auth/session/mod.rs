@@ -2,8 +2,11 @@
 //! the database, so any instance behind a load balancer can serve any request.
 //! The session keeps one typed [`Principal`]; [`resolve_principal`] reads it
 //! once per request and hands it on typed.
+mod grants;
 mod principal;
 mod store;
+
+pub use grants::{revoke_grant, revoke_grants};
 
 pub use principal::{
     membership, principal_of, resolve_principal, sign_in, switch_acting, update_actor, BoxFuture, Refresh, Resolver,

@@ -216,9 +216,15 @@ pub fn owner_of(conn: &mut crate::db::AnyConnection, id: &str) -> QueryResult<Op
     sessions::table.find(id).select(sessions::account_id).first(conn).optional()
 }
 
-/// Ends every session of an account (a step-up by someone else).
-pub fn end_account_sessions(conn: &mut crate::db::AnyConnection, account_id: AccountId) -> QueryResult<usize> {
-    diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id))).execute(conn)
+/// Ends every session of an account (a step-up by someone else); the
+/// OpenID Connect grants they held, to revoke.
+pub fn end_account_sessions(conn: &mut crate::db::AnyConnection, account_id: AccountId) -> QueryResult<Vec<OidcGrant>> {
+    conn.transaction(|c| {
+        let of_account = sessions::table.filter(sessions::account_id.eq(account_id));
+        let data: Vec<String> = of_account.select(sessions::data).load(c)?;
+        diesel::delete(of_account).execute(c)?;
+        Ok(data.iter().filter_map(|d| grant_of(d)).collect())
+    })
 }
 
 /// One of a person's sessions, as the sessions page lists it.

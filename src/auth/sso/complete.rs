@@ -51,7 +51,8 @@ pub async fn sign_in(page: &PageRequest, session: &Session, v: Vouched) -> AppRe
     let before = current.as_ref().map(|p| p.actor.account_id).or(v.initiator);
     if let Some(before) = before.filter(|b| *b != account.id) {
         session.flush().await?;
-        with_conn(&state.pool, move |c| crate::auth::session::end_account_sessions(c, before)).await?;
+        let grants = with_conn(&state.pool, move |c| crate::auth::session::end_account_sessions(c, before)).await?;
+        crate::auth::session::revoke_grants(&state, grants).await;
         tracing::warn!(%before, after = %account.id, "step-up by another person: sessions ended");
         metrics::counter!("acs_refusals_total", "reason" => "signin-other-person").increment(1);
         return Err(AppError::SignIn {
@@ -95,7 +96,14 @@ pub async fn sign_in(page: &PageRequest, session: &Session, v: Vouched) -> AppRe
     };
     // A step-up by the same person keeps the profile they were acting in
     // (checked again on the next request, like any other).
-    let keep = current.filter(|c| c.actor.account_id == account.id).map(|c| c.acting);
+    let same = current.filter(|c| c.actor.account_id == account.id);
+    // A step-up replaces the sign-in: an access token it held is revoked.
+    if let Some(old) = same.as_ref().and_then(|c| c.actor.oidc_grant.clone()) {
+        if signed_in.oidc_grant.as_ref() != Some(&old) {
+            crate::auth::session::revoke_grant(&state, old).await;
+        }
+    }
+    let keep = same.map(|c| c.acting);
     crate::auth::session::sign_in(session, signed_in.clone(), roles.clone(), state.clock.now()).await?;
     if let Some(acting) = keep.filter(|a| *a != crate::kernel::Acting::themself()) {
         let principal = crate::kernel::Principal::signed_in(signed_in, roles);

@@ -32,7 +32,7 @@ fn shared_keys() -> &'static std::path::Path {
         let config = Config::for_database("unused", dir.path().to_path_buf());
         let saml = servizi_lavoro::saml::Saml::from_config(&config).expect("generate keys");
         servizi_lavoro::keyring::Keyring::from_config(&config, &saml.sp.keys).expect("generate the seal key");
-        servizi_lavoro::oidc::Federation::from_config(&config).expect("generate the OpenID Connect keys");
+        servizi_lavoro::oidc::Federation::from_config(&config, 0).expect("generate the OpenID Connect keys");
         dir
     })
     .path()

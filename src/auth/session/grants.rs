@@ -1,11 +1,13 @@
-//! Signing out of an OpenID Connect sign-in: the access token is revoked at
-//! the provider (which ends the person's session there); the portal session
-//! has already ended, whatever the provider answers.
+//! The access tokens of OpenID Connect sign-ins, revoked at their provider
+//! (which ends the person's session there) whenever the portal session they
+//! belong to ends: signing out, out everywhere, one session closed, a
+//! step-up that replaces the sign-in. The portal session has already ended,
+//! whatever the provider answers.
 use crate::kernel::{AppState, OidcGrant};
 
-pub async fn revoke(state: &AppState, grant: OidcGrant) {
+pub async fn revoke_grant(state: &AppState, grant: OidcGrant) {
     let Some(keys) = state.oidc.keys.clone() else { return };
-    let client_id = super::login::client_id(state);
+    let client_id = state.config.base_url.as_str().trim_end_matches('/').to_string();
     let now = state.clock.now().and_utc().timestamp();
     let https_only = state.config.is_production();
     let endpoint = grant.revocation_endpoint.clone();
@@ -18,5 +20,12 @@ pub async fn revoke(state: &AppState, grant: OidcGrant) {
         Ok(Ok(())) => tracing::info!(%endpoint, "access token revoked at the provider"),
         Ok(Err(e)) => tracing::warn!(%endpoint, error = %e, "the provider did not revoke the access token"),
         Err(e) => tracing::warn!(%endpoint, error = %e, "revocation did not run"),
+    }
+}
+
+/// Revokes each of `grants`.
+pub async fn revoke_grants(state: &AppState, grants: Vec<OidcGrant>) {
+    for grant in grants {
+        revoke_grant(state, grant).await;
     }
 }
