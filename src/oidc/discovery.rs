@@ -84,7 +84,7 @@ pub fn resolve(
     let agent = agent(trust.https_only);
     let configuration = get(&agent, &well_known(subject))?;
     let mut last_error = None;
-    for chain in paths(&agent, subject, &configuration, trust.anchors, 0) {
+    for chain in paths(&agent, subject, &configuration, trust.anchors, 0, now) {
         match chain::resolve(&chain, trust.anchors, entity_type, now) {
             Ok(resolved) if resolved.subject != subject => {
                 last_error = Some(ChainError::Link(0, Some(resolved.subject), subject.to_string()));
@@ -216,9 +216,17 @@ fn paths(
     configuration: &str,
     anchors: &[TrustAnchor],
     depth: usize,
+    now: i64,
 ) -> Vec<Vec<String>> {
     let mut found = Vec::new();
     for hint in claim_list(configuration, "authority_hints").into_iter().take(MAX_HINTS) {
+        let is_anchor = anchors.iter().any(|a| a.entity_id == hint);
+        // An intermediary is contacted only once an anchor vouches for it: an
+        // entity's hints are its own say, and could name any address.
+        if !is_anchor && (depth >= MAX_INTERMEDIARIES || !vouched_for(agent, anchors, &hint, now)) {
+            tracing::warn!(subject, superior = %hint, "a superior no configured anchor vouches for is not asked");
+            continue;
+        }
         let fetched = get(agent, &well_known(&hint)).and_then(|superior| {
             let claims = jws::unverified(&superior).unwrap_or_default();
             let fetch = endpoint(&claims, "federation_fetch_endpoint").map(str::to_string);
@@ -237,10 +245,10 @@ fn paths(
         }) else {
             continue;
         };
-        if anchors.iter().any(|a| a.entity_id == hint) {
+        if is_anchor {
             found.push(vec![configuration.to_string(), statement]);
-        } else if depth < MAX_INTERMEDIARIES {
-            for above in paths(agent, &hint, &superior, anchors, depth + 1) {
+        } else {
+            for above in paths(agent, &hint, &superior, anchors, depth + 1, now) {
                 // The intermediary's own configuration is not a link: its statement is.
                 let mut chain = vec![configuration.to_string(), statement.clone()];
                 chain.extend(above.into_iter().skip(1));
@@ -249,6 +257,21 @@ fn paths(
         }
     }
     found
+}
+
+/// Whether one of `anchors` has issued a statement about `entity` (its
+/// configuration checked with the anchor's configured keys, then the
+/// statement its fetch endpoint gives, signed by it, about that entity).
+fn vouched_for(agent: &ureq::Agent, anchors: &[TrustAnchor], entity: &str, now: i64) -> bool {
+    anchors.iter().any(|anchor| {
+        let id = &anchor.entity_id;
+        let vouched =
+            get(agent, &well_known(id)).ok().and_then(|jwt| chain::statement(&jwt, &anchor.jwks, id, id, now).ok());
+        let fetch = vouched.as_ref().and_then(|c| endpoint(c, "federation_fetch_endpoint")).map(str::to_string);
+        fetch
+            .and_then(|f| get(agent, &with_sub(&f, entity)).ok())
+            .is_some_and(|statement| chain::statement(&statement, &anchor.jwks, id, entity, now).is_ok())
+    })
 }
 
 fn well_known(entity_id: &str) -> String {

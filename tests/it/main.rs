@@ -32,6 +32,7 @@ mod newcomer;
 mod newcomer_journeys;
 mod oidc_demo;
 mod oidc_federation;
+mod oidc_intermediary;
 mod oidc_sign_in;
 mod operations;
 mod organisations;
