@@ -201,5 +201,11 @@ mod tests {
         assert!(c["claims"]["userinfo"].get(FISCAL_NUMBER).is_some());
         assert!(c["claims"].get("id_token").is_none(), "SPID keeps personal data out of the ID Token");
         assert!(c.get("code_verifier").is_none(), "the verifier never leaves the portal");
+        // CIE id: the names asked in the ID Token too, at the level asked.
+        let cie = AuthRequest { credential: Credential::Cie, level: Level::L3, ..request };
+        let c = cie.claims();
+        assert_eq!(c["acr_values"], "https://www.spid.gov.it/SpidL3");
+        assert_eq!(c["claims"]["id_token"]["family_name"]["essential"], true);
+        assert!(c["claims"]["userinfo"].get(FISCAL_NUMBER).is_some());
     }
 }
