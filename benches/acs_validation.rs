@@ -95,11 +95,7 @@ fn bench_oidc(c: &mut Criterion) {
         josekit::jwt::encode_with_signer(&JwtPayload::from_map(map).expect("payload"), &header, &signer).expect("jwt")
     };
     let now = chrono::Utc::now().timestamp();
-    let at_hash = {
-        use base64::Engine;
-        use sha2::Digest;
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&sha2::Sha256::digest(b"access")[..16])
-    };
+    let at_hash = servizi_lavoro::oidc::id_token::left_hash("access");
     let id_token = sign(serde_json::json!({
         "iss": op, "sub": "pairwise", "aud": [rp], "iat": now, "exp": now + 600,
         "nonce": "n-0123456789abcdef0123456789abcdef", "acr": "https://www.spid.gov.it/SpidL2",

@@ -844,6 +844,12 @@ impl Config {
         self.base_url.scheme() == "https"
     }
 
+    /// The portal's identifier in the OpenID Connect federations (and its
+    /// `client_id`): the base URL without its final slash.
+    pub fn entity_id(&self) -> String {
+        self.base_url.as_str().trim_end_matches('/').to_string()
+    }
+
     /// `scheme://host[:port]`, as browsers send it in the Origin header.
     pub fn origin(&self) -> String {
         self.base_url.origin().ascii_serialization()

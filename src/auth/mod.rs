@@ -39,8 +39,14 @@ async fn entity_configuration(State(state): State<AppState>) -> axum::response::
     let Some(keys) = &fed.keys else {
         return axum::http::StatusCode::NOT_FOUND.into_response();
     };
+    let now = state.clock.now().and_utc().timestamp();
+    // Signed at most once a minute; the same signed text within it.
+    let cached = fed.signed_configuration.lock().ok().and_then(|c| c.clone()).filter(|(minute, _)| *minute == now / 60);
+    if let Some((_, jwt)) = cached {
+        return ([(header::CONTENT_TYPE, entity::MEDIA_TYPE)], jwt).into_response();
+    }
     let c = &state.config;
-    let entity_id = c.base_url.as_str().trim_end_matches('/').to_string();
+    let entity_id = c.entity_id();
     let party = entity::Party {
         organization_name: c.organization.name.clone(),
         client_name: c.organization.display_name.clone(),
@@ -49,17 +55,11 @@ async fn entity_configuration(State(state): State<AppState>) -> axum::response::
         logo_uri: format!("{entity_id}{}", crate::web::assets::url("emblem.svg")),
         // The rules ask for the institutional PEC address when there is one.
         contacts: vec![c.pec_from.clone().unwrap_or_else(|| c.organization.contact_email.clone())],
-        redirect_uris: vec![format!("{entity_id}{}", paths::OIDC_CALLBACK)],
+        redirect_uris: vec![openid::login::redirect_uri(&state)],
         authority_hints: fed.authority_hints.clone(),
         trust_marks: fed.trust_marks.clone(),
         entity_id,
     };
-    let now = state.clock.now().and_utc().timestamp();
-    // Signed at most once a minute; the same signed text within it.
-    let cached = fed.signed_configuration.lock().ok().and_then(|c| c.clone()).filter(|(minute, _)| *minute == now / 60);
-    if let Some((_, jwt)) = cached {
-        return ([(header::CONTENT_TYPE, entity::MEDIA_TYPE)], jwt).into_response();
-    }
     match entity::sign(&party, keys, now) {
         Ok(jwt) => {
             if let Ok(mut c) = fed.signed_configuration.lock() {

@@ -43,7 +43,7 @@ impl Default for Secrets {
 
 /// `bytes` random bytes, base64url: URL-safe, and within PKCE's verifier
 /// alphabet (RFC 7636, 4.1), 64 characters for 48 bytes.
-fn random(bytes: usize) -> String {
+pub(super) fn random(bytes: usize) -> String {
     let raw: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
 }

@@ -43,7 +43,7 @@ pub fn client_assertion(keys: &OidcKeys, client_id: &str, audience: &str, now: i
         "aud": [audience],
         "iat": now,
         "exp": now + ASSERTION_LIFETIME_SECS,
-        "jti": super::authorize::Secrets::new().state,
+        "jti": super::authorize::random(16),
     });
     let map = match claims {
         serde_json::Value::Object(map) => map,

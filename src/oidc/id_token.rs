@@ -114,7 +114,9 @@ fn check_audience(claims: &Map<String, Value>, client_id: &str) -> Result<(), To
     }
 }
 
-fn left_hash(token: &str) -> String {
+/// OpenID Connect Core 3.1.3.6: the left half of the token's SHA-256, in
+/// base64url (`at_hash`, `c_hash`).
+pub fn left_hash(token: &str) -> String {
     let digest = sha2::Sha256::digest(token.as_bytes());
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
 }

@@ -9,12 +9,10 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use base64::Engine;
 use josekit::jwk::JwkSet;
 use leptos::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use sha2::Digest;
 
 /// How long a code and an access token hold.
 const CODE_SECS: i64 = 60;
@@ -161,7 +159,7 @@ pub async fn authorize(page: PageRequest, FormData(f): FormData<AuthorizeForm>) 
             "demo-code+jwt",
             json!({
                 "iss": d.provider_id, "aud": text("client_id"), "iat": t, "exp": t + CODE_SECS,
-                "jti": crate::oidc::authorize::Secrets::new().state,
+                "jti": crate::kernel::token::random_hex(16),
                 "person": person.key, "acr": level.uri(), "nonce": text("nonce"),
                 "code_challenge": text("code_challenge"), "redirect_uri": text("redirect_uri"),
             }),
@@ -199,10 +197,6 @@ fn check_assertion(state: &AppState, assertion: &str, endpoint: &str) -> AppResu
         true => Ok(()),
         false => Err(bad("a client assertion not from the portal, or not for this endpoint")),
     }
-}
-
-fn left_hash(token: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&sha2::Sha256::digest(token.as_bytes())[..16])
 }
 
 /// The subject the demo provider gives a person at the portal (pairwise).
@@ -249,13 +243,13 @@ pub async fn token(State(state): State<AppState>, Form(f): Form<TokenForm>) -> A
     let access_token = sign(
         "at+jwt",
         json!({ "iss": d.provider_id, "sub": sub, "aud": [format!("{}/userinfo", d.provider_id)], "client_id": client,
-                "person": text("person"), "iat": t, "exp": t + ACCESS_SECS, "jti": crate::oidc::authorize::Secrets::new().state }),
+                "person": text("person"), "iat": t, "exp": t + ACCESS_SECS, "jti": crate::kernel::token::random_hex(16) }),
     )?;
     let id_token = sign(
         "JWT",
         json!({ "iss": d.provider_id, "sub": sub, "aud": [client], "iat": t, "exp": t + ACCESS_SECS,
-                "nonce": text("nonce"), "acr": text("acr"), "at_hash": left_hash(&access_token),
-                "jti": crate::oidc::authorize::Secrets::new().state }),
+                "nonce": text("nonce"), "acr": text("acr"), "at_hash": crate::oidc::id_token::left_hash(&access_token),
+                "jti": crate::kernel::token::random_hex(16) }),
     )?;
     let body = json!({ "access_token": access_token, "id_token": id_token, "token_type": "Bearer", "expires_in": ACCESS_SECS });
     Ok(([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], body.to_string())

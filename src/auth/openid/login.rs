@@ -29,7 +29,7 @@ pub(super) fn refused(status: StatusCode, reason: &'static str, log: impl Into<S
 
 /// The portal's entity id, its `client_id` at every provider.
 pub fn client_id(state: &AppState) -> String {
-    state.config.base_url.as_str().trim_end_matches('/').to_string()
+    state.config.entity_id()
 }
 
 pub fn redirect_uri(state: &AppState) -> String {

@@ -7,7 +7,7 @@ use crate::kernel::{AppState, OidcGrant};
 
 pub async fn revoke_grant(state: &AppState, grant: OidcGrant) {
     let Some(keys) = state.oidc.keys.clone() else { return };
-    let client_id = state.config.base_url.as_str().trim_end_matches('/').to_string();
+    let client_id = state.config.entity_id();
     let now = state.clock.now().and_utc().timestamp();
     let https_only = state.config.is_production();
     let endpoint = grant.revocation_endpoint.clone();
