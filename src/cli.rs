@@ -238,7 +238,9 @@ fn init_tracing(format: LogFormat) {
     }
 }
 
-pub async fn run(cli: Cli) -> ExitCode {
+/// Runs the command. `listening` is called once the server is ready to take
+/// connections (the binary hands its allocator what start-up no longer needs).
+pub async fn run(cli: Cli, listening: fn()) -> ExitCode {
     let config = match Config::load(cli.config.as_deref(), &crate::config::ProcessEnv) {
         Ok(c) => c,
         Err(e) => {
@@ -248,7 +250,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     };
     init_tracing(config.log_format);
     let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(config).await,
+        Command::Serve => serve(config, listening).await,
         Command::Migrate => migrate(config).await,
         Command::Keys(KeysCommand::Generate { oidc: true, force, .. }) => generate_oidc_keys(&config, force),
         Command::Keys(KeysCommand::Generate { key, cert, days, force, oidc: false }) => generate_keys(
@@ -723,7 +725,7 @@ async fn operators(config: Config, cmd: OperatorsCommand) -> CliResult {
     Ok(())
 }
 
-async fn serve(config: Config) -> CliResult {
+async fn serve(config: Config, listening: fn()) -> CliResult {
     let (url, size) = (config.database_url.clone(), config.db_pool_size);
     let pool = tokio::task::spawn_blocking(move || crate::db::connect(&url, size)).await??;
     if config.demo_data {
@@ -774,6 +776,7 @@ async fn serve(config: Config) -> CliResult {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, base_url = %base, "Servizi Lavoro is listening");
     println!("Servizi Lavoro: listening on http://{addr} (public URL {base})");
+    listening();
     // Client addresses feed the sign-in throttling.
     let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     // On SIGTERM: not ready any more, no new connections, the requests in
