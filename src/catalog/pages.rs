@@ -12,8 +12,9 @@ use crate::kernel::DelegaId;
 use crate::kernel::{Credential, DelegaGrant, Level, Principal, Profile};
 use crate::paths;
 use crate::web::components::Crumb;
+use crate::web::layout::AccountDetails;
 use crate::web::layout::Page;
-use crate::web::render::{use_principal, PageRequest};
+use crate::web::render::{use_principal, PageRequest, SharedPage};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -112,7 +113,13 @@ fn ServiceCard(service: &'static Service, #[prop(optional)] note: Option<String>
 /// `GET /servizi`.
 pub async fn catalog(req: PageRequest, Query(q): Query<CatalogQuery>) -> Response {
     let f = Filters::from(q);
-    req.render(StatusCode::OK, move || view! { <CatalogPage f/> }.into_any())
+    let page = cached_catalog(CatalogKey::of(&req), || {
+        req.render_shared(StatusCode::OK, move || view! { <CatalogPage f/> }.into_any())
+    });
+    req.respond(&page, || match req.principal.clone() {
+        Some(who) => view! { <AccountDetails who/> }.into_any(),
+        None => ().into_any(),
+    })
 }
 
 /// `GET /servizi/{slug}`.
@@ -227,63 +234,69 @@ fn group_by_reason(
         .collect()
 }
 
-/// What the results of `/servizi` depend on: the language, the filters and,
-/// for a signed-in person, everything the access decision on a service reads
-/// (`access::authorize`, `Resource::Service`): credential, level, profile and,
-/// through a delega, the delega itself (its id is in the page) with its scope,
-/// dates, kind, today's date and approval; for an operatore, the services
-/// their organisation gave them. Leave one out and one person is shown
-/// another's catalog.
+/// What `/servizi` depends on: the language, the query (the filters, and the
+/// language switch's links) and, for a signed-in person, everything the
+/// access decision on a service reads (`access::authorize`,
+/// `Resource::Service`): credential, level, profile and, through a delega,
+/// the delega itself (its id is in the page) with its scope, dates, kind,
+/// today's date and approval; for an operatore, the services their
+/// organisation gave them. The person's own header is not in it: each
+/// request fills it in ([`crate::web::render::SharedPage`]). Leave one out
+/// and one person is shown another's catalog.
 #[derive(Clone, PartialEq, Eq, Hash)]
-struct ResultsKey {
+struct CatalogKey {
     lang: Lang,
+    query: String,
     who: Option<DecisionInputs>,
-    filters: (String, Option<Profile>, Option<String>),
 }
 
 /// Credential, level, profile, the delega acted through (if any) and an operatore's services (if limited).
 type DecisionInputs = (Credential, Level, Profile, Option<(DelegaId, DelegaGrant)>, Option<Vec<String>>);
 
-/// The body of `/servizi` (filters, count, results), rendered once per key:
-/// it is the same for everyone with the
-/// same credential, level, profile and filters, and rendering 24 cards with
-/// their explanations is most of the page's cost. Bounded: cleared when full.
-fn cached_results(key: ResultsKey, render: impl FnOnce() -> String) -> String {
+impl CatalogKey {
+    fn of(req: &PageRequest) -> Self {
+        CatalogKey {
+            lang: req.lang,
+            query: req.at.query.clone(),
+            who: req.principal.as_ref().map(|w| {
+                (
+                    w.actor.credential,
+                    w.actor.level,
+                    w.profile(),
+                    w.delega().map(|(id, grant)| (id, grant.clone())),
+                    w.member_services().map(<[String]>::to_vec),
+                )
+            }),
+        }
+    }
+}
+
+/// `/servizi`, rendered once per key: the same for everyone with the same
+/// credential, level, profile and query, and rendering the page with its 24
+/// cards and their explanations is most of a request's cost. Bounded:
+/// cleared when full.
+fn cached_catalog(key: CatalogKey, render: impl FnOnce() -> SharedPage) -> SharedPage {
     use std::collections::HashMap;
     use std::sync::{LazyLock, Mutex};
-    const MAX: usize = 1024;
-    static CACHE: LazyLock<Mutex<HashMap<ResultsKey, String>>> = LazyLock::new(Default::default);
-    if let Some(html) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return html;
+    const MAX: usize = 256;
+    static CACHE: LazyLock<Mutex<HashMap<CatalogKey, SharedPage>>> = LazyLock::new(Default::default);
+    if let Some(page) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return page;
     }
-    let html = render();
+    let page = render();
     if let Ok(mut c) = CACHE.lock() {
         if c.len() >= MAX {
             c.clear();
         }
-        c.insert(key, html.clone());
+        c.insert(key, page.clone());
     }
-    html
+    page
 }
 
 #[component]
 fn CatalogPage(f: Filters) -> impl IntoView {
     let who = use_principal();
-    let key = ResultsKey {
-        lang: use_lang(),
-        who: who.as_ref().map(|w| {
-            (
-                w.actor.credential,
-                w.actor.level,
-                w.profile(),
-                w.delega().map(|(id, grant)| (id, grant.clone())),
-                w.member_services().map(<[String]>::to_vec),
-            )
-        }),
-        filters: (f.q.clone(), f.audience, f.category.clone()),
-    };
-    // The filters, the count and the results: the same for everyone with this key.
-    let render = move || {
+    let body = {
         let shown: Vec<&'static Service> = model::all()
             .iter()
             .filter(|s| f.q.is_empty() || s.matches(&f.q))
@@ -380,13 +393,11 @@ fn CatalogPage(f: Filters) -> impl IntoView {
             <p role="status">{t_args("catalog-results", &[("count", total.to_string())])}</p>
             {results}
         }
-        .to_html()
     };
-    let body = cached_results(key, render);
     view! {
         <Page title=t("catalog-title")>
             <h1>{t("catalog-title")}</h1>
-            <div class="catalog-body" inner_html=body></div>
+            <div class="catalog-body">{body}</div>
         </Page>
     }
 }

@@ -4,7 +4,7 @@ use crate::i18n::t;
 use crate::paths;
 use crate::web::assets;
 use crate::web::components::{Breadcrumb, Crumb, ErrorSummary, FieldErrors, LangSwitch};
-use crate::web::render::{fragment, set_title, use_principal};
+use crate::web::render::{account_slot, fragment, set_title, use_principal};
 use leptos::prelude::*;
 
 /// The document's body: header, `before_main` (the breadcrumb, outside the
@@ -84,25 +84,32 @@ fn acting_as(who: &crate::kernel::Principal) -> String {
     crate::i18n::t_args("layout-acting-as", &[("profile", profile)])
 }
 
-/// Sign-in button, or who is signed in with the way out.
+/// Sign-in button, or who is signed in with the way out (in a page shared by
+/// several people, a slot that each request fills with [`AccountDetails`]).
 #[component]
 fn AccountArea() -> impl IntoView {
-    match use_principal() {
-        None => view! { <a class="button button--inverse" href=paths::SIGN_IN>{t("layout-sign-in")}</a> }.into_any(),
-        Some(who) => view! {
-            <div class="account">
-                <a class="account__name" href=paths::PERSONAL_AREA>{who.actor.full_name()}</a>
-                <a class="account__profile" href=paths::PROFILES>{acting_as(&who)}</a>
-                {who.session_until.map(|until| {
-                    let when = crate::kernel::clock::rome(until).format("%H:%M").to_string();
-                    view! { <a class="account__session" href=paths::SESSIONS>{crate::i18n::t_args("layout-session-until", &[("time", when)])}</a> }
-                })}
-                <form method="post" action=paths::SIGN_OUT class="account__logout">
-                    <button type="submit" class="button button--inverse">{t("layout-sign-out")}</button>
-                </form>
-            </div>
+    match (use_principal(), account_slot()) {
+        (None, _) => {
+            view! { <a class="button button--inverse" href=paths::SIGN_IN>{t("layout-sign-in")}</a> }.into_any()
         }
-        .into_any(),
+        (Some(_), Some(slot)) => view! { <div class="account" inner_html=slot></div> }.into_any(),
+        (Some(who), None) => view! { <div class="account"><AccountDetails who/></div> }.into_any(),
+    }
+}
+
+/// Who is signed in, as whom they act, until when, and the way out.
+#[component]
+pub fn AccountDetails(who: crate::kernel::Principal) -> impl IntoView {
+    view! {
+        <a class="account__name" href=paths::PERSONAL_AREA>{who.actor.full_name()}</a>
+        <a class="account__profile" href=paths::PROFILES>{acting_as(&who)}</a>
+        {who.session_until.map(|until| {
+            let when = crate::kernel::clock::rome(until).format("%H:%M").to_string();
+            view! { <a class="account__session" href=paths::SESSIONS>{crate::i18n::t_args("layout-session-until", &[("time", when)])}</a> }
+        })}
+        <form method="post" action=paths::SIGN_OUT class="account__logout">
+            <button type="submit" class="button button--inverse">{t("layout-sign-out")}</button>
+        </form>
     }
 }
 

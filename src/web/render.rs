@@ -93,28 +93,114 @@ pub fn mark_errors() {
     }
 }
 
+/// A page rendered once for everyone it looks the same to, with the one
+/// part that is each person's own (the header's name, profile, session end
+/// and sign-out: [`account_slot`]) left as a slot that [`PageRequest::respond`]
+/// fills for whoever asks. Cheap to clone: the document is shared.
+#[derive(Clone)]
+pub struct SharedPage {
+    status: StatusCode,
+    document: Arc<str>,
+}
+
+/// Marks a render made for [`SharedPage`]: the layout leaves the slot.
+#[derive(Clone, Copy)]
+struct Shared;
+
+/// What stands in a [`SharedPage`] where the person's own header goes. A
+/// comment no text can fake: what people type is escaped (`&lt;!--`).
+const ACCOUNT_SLOT: &str = "<!--sl:account-->";
+
+/// In a render for a [`SharedPage`], the slot the layout leaves in place of
+/// the person's own part of the header; `None` in a page made for one request.
+pub fn account_slot() -> Option<&'static str> {
+    use_context::<Shared>().map(|_| ACCOUNT_SLOT)
+}
+
+impl PageRequest {
+    /// Renders `page` as a [`SharedPage`]. The caller caches it under a key
+    /// holding everything the page reads (language, path and query, and what
+    /// it reads of the principal): leave one out and one person is shown
+    /// another's page.
+    pub fn render_shared(&self, status: StatusCode, page: impl FnOnce() -> AnyView) -> SharedPage {
+        let (status, document) = render_document(self, status, Some(Shared), Box::new(page));
+        SharedPage { status, document: document.into() }
+    }
+
+    /// `shared` for this request: its slot filled with this person's header.
+    pub fn respond(&self, shared: &SharedPage, account: impl FnOnce() -> AnyView) -> Response {
+        let filler = match shared.document.contains(ACCOUNT_SLOT) {
+            true => with_contexts(self, None, &PageTitle::default(), &ShowsErrors::default(), || account().to_html()),
+            false => String::new(),
+        };
+        // The slot is in the header, before anything of the request's own.
+        let document = match shared.document.split_once(ACCOUNT_SLOT) {
+            Some((before, after)) => {
+                let mut html = String::with_capacity(shared.document.len() + filler.len());
+                html.push_str(before);
+                push_without_markers(&mut html, &filler);
+                html.push_str(after);
+                html
+            }
+            None => shared.document.to_string(),
+        };
+        html_response(shared.status, document)
+    }
+}
+
 /// Not generic, so the document and its rendering are compiled once.
 fn render_page(req: &PageRequest, status: StatusCode, page: Box<dyn FnOnce() -> AnyView + '_>) -> Response {
+    let (status, document) = render_document(req, status, None, page);
+    html_response(status, document)
+}
+
+fn html_response(status: StatusCode, document: String) -> Response {
+    let mut res = (status, document).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    res
+}
+
+/// Runs `render` with the contexts pages read: the request's language,
+/// principal, path and state, the title and error flag, and whether the
+/// render is for a [`SharedPage`].
+fn with_contexts<T>(
+    req: &PageRequest,
+    shared: Option<Shared>,
+    title: &PageTitle,
+    errors: &ShowsErrors,
+    render: impl FnOnce() -> T,
+) -> T {
     let owner = Owner::new();
-    let title = PageTitle::default();
-    let errors = ShowsErrors::default();
-    let body = owner.with(|| {
+    owner.with(|| {
         provide_context(req.lang);
         provide_context(req.principal.clone());
         provide_context(req.at.clone());
         provide_context(req.state.clone());
         provide_context(title.clone());
         provide_context(errors.clone());
-        page().to_html()
-    });
+        if let Some(shared) = shared {
+            provide_context(shared);
+        }
+        render()
+    })
+}
+
+/// The whole document of `page`, with the status it goes out with.
+fn render_document(
+    req: &PageRequest,
+    status: StatusCode,
+    shared: Option<Shared>,
+    page: Box<dyn FnOnce() -> AnyView + '_>,
+) -> (StatusCode, String) {
+    let title = PageTitle::default();
+    let errors = ShowsErrors::default();
+    let body = with_contexts(req, shared, &title, &errors, || page().to_html());
     let mut title = title.0.lock().map(|t| t.clone()).unwrap_or_default();
     // A re-shown form (422) or any page with an error summary.
     if status == StatusCode::UNPROCESSABLE_ENTITY || errors.0.load(std::sync::atomic::Ordering::Relaxed) {
         title = req.lang.t_args("title-with-errors", &[("title", title)]);
     }
-    let mut res = (status, document(req.lang, &title, &body)).into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    res
+    (status, document(req.lang, &title, &body))
 }
 
 fn escape(s: &str) -> String {

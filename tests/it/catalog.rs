@@ -260,3 +260,30 @@ async fn pages_carry_no_hydration_markers() {
         assert!(!page.body.contains("<!>"), "{path} ({})", page.status);
     }
 }
+
+/// `/servizi` is rendered once for everyone it looks the same to (same
+/// credential, level, profile and query); the header stays each person's
+/// own: their name, their profile, their session's end, the way out.
+#[tokio::test]
+async fn a_catalog_shared_by_people_alike_shows_each_their_own_header() {
+    let app = TestApp::new();
+    let mut mario = crate::common::people::mario(&app).await;
+    let mut giulia = crate::common::people::giulia(&app).await;
+    let header = |page: &str| page.split("</header>").next().unwrap_or_default().to_string();
+    let (m1, g1, m2) =
+        (mario.get("/servizi").await.body, giulia.get("/servizi").await.body, mario.get("/servizi").await.body);
+    for (page, own, other) in [
+        (&m1, "Mario Rossi", "Giulia Bianchi"),
+        (&g1, "Giulia Bianchi", "Mario Rossi"),
+        (&m2, "Mario Rossi", "Giulia Bianchi"),
+    ] {
+        let header = header(page);
+        assert!(header.contains(own) && !page.contains(other), "{own}'s page: {header}");
+        assert!(header.contains("Stai operando come: Cittadino") && header.contains(r#"action="/esci""#), "{header}");
+        assert!(!page.contains("sl:account"), "the slot is filled");
+        assert!(header.contains("Sessione attiva fino alle "), "{header}");
+    }
+    // The same body: one decision, shared.
+    let body = |page: &str| page.split("</header>").nth(1).unwrap_or_default().to_string();
+    assert_eq!(body(&m1), body(&g1));
+}
