@@ -243,43 +243,60 @@ pub fn join(
     Ok((id, true))
 }
 
+/// A membership as read with its organisation.
+type ProfileRow = (MembershipId, OrganisationId, String, String, String, String, NaiveDateTime, Option<String>);
+
+/// The columns of a [`ProfileRow`], from memberships joined to organisations.
+macro_rules! profile_columns {
+    () => {
+        (m::id, o::id, o::name, o::codice_fiscale, o::kind, m::role, m::since, m::services)
+    };
+}
+
+/// `None` for a stored kind or role this version does not know.
+fn profile_of(row: ProfileRow) -> Option<Profile> {
+    let (membership_id, organisation_id, organisation_name, codice_fiscale, kind, role, since, services) = row;
+    Some(Profile {
+        membership_id,
+        organisation_id,
+        organisation_name,
+        codice_fiscale,
+        kind: OrganisationKind::parse(&kind)?,
+        role: Role::parse(&role)?,
+        since,
+        services: services_of(services),
+    })
+}
+
 /// A person's active profiles, by organisation name.
 pub fn profiles_of(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<Vec<Profile>> {
-    type Row = (MembershipId, OrganisationId, String, String, String, String, NaiveDateTime, Option<String>);
-    let rows: Vec<Row> = m::table
+    let rows: Vec<ProfileRow> = m::table
         .inner_join(o::table)
         .filter(m::account_id.eq(account_id))
         .filter(m::until.is_null())
         .order(o::name)
-        .select((m::id, o::id, o::name, o::codice_fiscale, o::kind, m::role, m::since, m::services))
+        .select(profile_columns!())
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(
-            |(membership_id, organisation_id, organisation_name, codice_fiscale, kind, role, since, services)| {
-                Some(Profile {
-                    membership_id,
-                    organisation_id,
-                    organisation_name,
-                    codice_fiscale,
-                    kind: OrganisationKind::parse(&kind)?,
-                    role: Role::parse(&role)?,
-                    since,
-                    services: services_of(services),
-                })
-            },
-        )
-        .collect())
+    Ok(rows.into_iter().filter_map(profile_of).collect())
 }
 
 /// The active membership `id` of `account_id`, if it is one: anyone else's
-/// id, or an ended membership, finds nothing.
+/// id, or an ended membership, finds nothing. Read on every request made
+/// for an organisation: one row by its key, not the person's every profile.
 pub fn active_membership(
     conn: &mut AnyConnection,
     id: MembershipId,
     account_id: AccountId,
 ) -> QueryResult<Option<Profile>> {
-    Ok(profiles_of(conn, account_id)?.into_iter().find(|p| p.membership_id == id))
+    let row: Option<ProfileRow> = m::table
+        .inner_join(o::table)
+        .filter(m::id.eq(id))
+        .filter(m::account_id.eq(account_id))
+        .filter(m::until.is_null())
+        .select(profile_columns!())
+        .first(conn)
+        .optional()?;
+    Ok(row.and_then(profile_of))
 }
 
 /// Who holds the active membership `id`, if it is active.
@@ -294,7 +311,13 @@ pub fn end_membership(conn: &mut AnyConnection, id: MembershipId, now: NaiveDate
 
 /// Organisation names by id, for showing whom someone acted for.
 pub fn names(conn: &mut AnyConnection, ids: &[OrganisationId]) -> QueryResult<Vec<(OrganisationId, String)>> {
-    o::table.filter(o::id.eq_any(ids)).select((o::id, o::name)).load(conn)
+    match ids {
+        // One (every request through a delega an organisation holds): a
+        // statement prepared once per connection, where SQLite's `IN (…)`
+        // is parsed and planned on every call.
+        [id] => o::table.find(*id).select((o::id, o::name)).load(conn),
+        _ => o::table.filter(o::id.eq_any(ids)).select((o::id, o::name)).load(conn),
+    }
 }
 
 /// The accounts that manage `organisation_id` now (legali rappresentanti and amministratori).
