@@ -45,8 +45,9 @@ apt_need() {
   fi
 }
 
-# What building the crate needs (C libraries behind diesel and, later, xmlsec).
-BUILD_PACKAGES=(build-essential pkg-config clang libpq-dev libssl-dev libxml2-dev libxmlsec1-dev xmlsec1)
+# What building the crate needs: a C compiler (SQLite and libpq are built
+# in) and the C libraries behind xmlsec and OpenSSL.
+BUILD_PACKAGES=(build-essential pkg-config clang libssl-dev libxml2-dev libxmlsec1-dev xmlsec1)
 # What the tests need besides: a PostgreSQL server, Chromium, OpenSSL (the
 # time-stamping authority) and Dovecot (the PEC mailbox the receipts arrive in).
 TEST_PACKAGES=(postgresql chromium fonts-dejavu-core curl python3-venv openssl dovecot-imapd)
