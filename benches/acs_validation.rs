@@ -13,6 +13,10 @@ use servizi_lavoro::saml::response::ResponseRecord;
 use servizi_lavoro::saml::response::{verify, Expected};
 use std::hint::black_box;
 
+/// The server's allocator (`src/main.rs`), so the figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench(c: &mut Criterion) {
     let idp = "https://idp.example.it";
     let keys = generate(&CertSubject {
