@@ -12,7 +12,7 @@ use crate::kernel::DelegaId;
 use crate::kernel::{Credential, DelegaGrant, Level, Principal, Profile};
 use crate::paths;
 use crate::web::components::Crumb;
-use crate::web::layout::AccountDetails;
+use crate::web::layout::account_details_html;
 use crate::web::layout::Page;
 use crate::web::render::{use_principal, PageRequest, SharedPage};
 use axum::extract::{Path, Query};
@@ -116,10 +116,7 @@ pub async fn catalog(req: PageRequest, Query(q): Query<CatalogQuery>) -> Respons
     let page = cached_catalog(CatalogKey::of(&req), || {
         req.render_shared(StatusCode::OK, move || view! { <CatalogPage f/> }.into_any())
     });
-    req.respond(&page, || match req.principal.clone() {
-        Some(who) => view! { <AccountDetails who/> }.into_any(),
-        None => ().into_any(),
-    })
+    req.respond(&page, &account_details_html(&req))
 }
 
 /// `GET /servizi/{slug}`.

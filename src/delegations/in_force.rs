@@ -69,21 +69,21 @@ pub fn acting_through(
 
 /// The delega refresher (see `auth::session::Refresh`): acting through a
 /// delega holds only while it does, with its limits as they are today.
-pub fn refresh(state: AppState, who: Principal) -> BoxFuture<Result<Option<Acting>, crate::db::DbError>> {
-    Box::pin(async move {
-        let Basis::Delega { id, .. } = who.acting.basis else { return Ok(None) };
-        let (account, codice_fiscale, now) = (who.actor.account_id, who.actor.identifier.clone(), state.clock.now());
+pub fn refresh(state: &AppState, who: &Principal) -> Option<BoxFuture<Result<Option<Acting>, crate::db::DbError>>> {
+    let Basis::Delega { id, .. } = who.acting.basis else { return None };
+    let (account, codice_fiscale, now) = (who.actor.account_id, who.actor.identifier.clone(), state.clock.now());
+    let pool = state.pool.clone();
+    Some(Box::pin(async move {
         // One read transaction for its four or five reads: they see one
         // instant (the delega, the holding, the grantor's role), and SQLite
         // takes its shared-memory lock once (each statement on its own took
         // it again, two fcntl calls each: a tenth of such a request).
-        let fresh = crate::db::read(&state.pool, move |c| {
-            c.transaction(|c| acting_through(c, id, account, &codice_fiscale, now))
-        })
-        .await?;
+        let fresh =
+            crate::db::read(&pool, move |c| c.transaction(|c| acting_through(c, id, account, &codice_fiscale, now)))
+                .await?;
         Ok(Some(fresh.unwrap_or_else(|| {
             tracing::info!(%account, delega = %id, "delega no longer in force: acting as Cittadino again");
             Acting::themself()
         })))
-    })
+    }))
 }

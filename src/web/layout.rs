@@ -4,7 +4,7 @@ use crate::i18n::t;
 use crate::paths;
 use crate::web::assets;
 use crate::web::components::{Breadcrumb, Crumb, ErrorSummary, FieldErrors, LangSwitch};
-use crate::web::render::{account_slot, fragment, set_title, use_principal};
+use crate::web::render::{account_slot, fragment, set_title, use_principal, PageRequest};
 use leptos::prelude::*;
 
 /// The document's body: header, `before_main` (the breadcrumb, outside the
@@ -95,6 +95,49 @@ fn AccountArea() -> impl IntoView {
         (Some(_), Some(slot)) => view! { <div class="account" inner_html=slot></div> }.into_any(),
         (Some(who), None) => view! { <div class="account"><AccountDetails who/></div> }.into_any(),
     }
+}
+
+/// [`AccountDetails`] for the request's principal, as HTML: rendered once per
+/// everything it shows (language, name, whom they act for, in which role,
+/// through a delega or not, the session's end to the minute) and reused, so
+/// that a [`crate::web::render::SharedPage`] costs little more than a copy.
+/// Bounded: cleared when full.
+pub fn account_details_html(req: &PageRequest) -> String {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    type Key = (crate::i18n::Lang, String, String, String, Option<&'static str>, bool, Option<chrono::NaiveDateTime>);
+    const MAX: usize = 1024;
+    static CACHE: LazyLock<Mutex<HashMap<Key, String>>> = LazyLock::new(Default::default);
+    let Some(who) = req.principal.clone() else { return String::new() };
+    let subject = match &who.acting.subject {
+        crate::kernel::Subject::Organisation { name, .. } | crate::kernel::Subject::Person { name, .. } => name.clone(),
+        crate::kernel::Subject::Themself => String::new(),
+    };
+    // Shown to the minute; a session's end moves only when it is renewed.
+    let until = who.session_until.map(|u| {
+        use chrono::Timelike;
+        u.with_second(0).and_then(|u| u.with_nanosecond(0)).unwrap_or(u)
+    });
+    let key: Key = (
+        req.lang,
+        who.actor.given_name.clone(),
+        who.actor.family_name.clone(),
+        subject,
+        who.organisation().map(|(_, role)| role.name_key()),
+        who.delega().is_some(),
+        until,
+    );
+    if let Some(html) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return html;
+    }
+    let html = req.render_fragment(|| view! { <AccountDetails who/> }.into_any());
+    if let Ok(mut c) = CACHE.lock() {
+        if c.len() >= MAX {
+            c.clear();
+        }
+        c.insert(key, html.clone());
+    }
+    html
 }
 
 /// Who is signed in, as whom they act, until when, and the way out.

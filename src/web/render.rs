@@ -127,24 +127,29 @@ impl PageRequest {
         SharedPage { status, document: document.into() }
     }
 
-    /// `shared` for this request: its slot filled with this person's header.
-    pub fn respond(&self, shared: &SharedPage, account: impl FnOnce() -> AnyView) -> Response {
-        let filler = match shared.document.contains(ACCOUNT_SLOT) {
-            true => with_contexts(self, None, &PageTitle::default(), &ShowsErrors::default(), || account().to_html()),
-            false => String::new(),
-        };
+    /// `shared` for this request, its slot filled with `account` (the
+    /// person's own header, HTML made by [`PageRequest::render_fragment`]).
+    pub fn respond(&self, shared: &SharedPage, account: &str) -> Response {
         // The slot is in the header, before anything of the request's own.
         let document = match shared.document.split_once(ACCOUNT_SLOT) {
             Some((before, after)) => {
-                let mut html = String::with_capacity(shared.document.len() + filler.len());
+                let mut html = String::with_capacity(shared.document.len() + account.len());
                 html.push_str(before);
-                push_without_markers(&mut html, &filler);
+                html.push_str(account);
                 html.push_str(after);
                 html
             }
             None => shared.document.to_string(),
         };
         html_response(shared.status, document)
+    }
+
+    /// A part of a page, rendered with this request's contexts, as HTML.
+    pub fn render_fragment(&self, view: impl FnOnce() -> AnyView) -> String {
+        let html = with_contexts(self, None, &PageTitle::default(), &ShowsErrors::default(), || view().to_html());
+        let mut out = String::with_capacity(html.len());
+        push_without_markers(&mut out, &html);
+        out
     }
 }
 

@@ -59,9 +59,11 @@ pub fn principal_of(data: &std::collections::HashMap<String, serde_json::Value>)
 }
 
 /// A domain's check, on every request, that whom the principal acts for
-/// still holds (a membership, a delega): `Ok(None)` unchanged,
-/// `Ok(Some(acting))` to act so from now on (back to Cittadino when it ended).
-pub type Refresh = fn(AppState, Principal) -> BoxFuture<Result<Option<Acting>, crate::db::DbError>>;
+/// still holds (a membership, a delega): `None` when the basis is not the
+/// domain's (nothing to check, nothing copied), else a check answering
+/// `Ok(None)` unchanged, `Ok(Some(acting))` to act so from now on (back to
+/// Cittadino when it ended).
+pub type Refresh = fn(&AppState, &Principal) -> Option<BoxFuture<Result<Option<Acting>, crate::db::DbError>>>;
 pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
 
 /// What resolving the principal needs: the state, and every domain's
@@ -99,7 +101,8 @@ pub async fn resolve_principal(State(r): State<Resolver>, mut req: Request, next
 
 async fn refreshed(state: &AppState, refreshers: &[Refresh], session: &Session, mut who: Principal) -> Principal {
     for refresh in refreshers {
-        let acting = match refresh(state.clone(), who.clone()).await {
+        let Some(check) = refresh(state, &who) else { continue };
+        let acting = match check.await {
             Ok(None) => continue,
             Ok(Some(acting)) => acting,
             Err(e) => {
@@ -123,25 +126,24 @@ async fn refreshed(state: &AppState, refreshers: &[Refresh], session: &Session, 
 /// membership does, in the role and with the services it has now (a removed
 /// member is back to Cittadino, a changed role or set of services applies,
 /// on their next request).
-pub fn membership(state: AppState, who: Principal) -> BoxFuture<Result<Option<Acting>, crate::db::DbError>> {
-    Box::pin(async move {
-        let Basis::Membership { id, role, services } = &who.acting.basis else { return Ok(None) };
-        let (id, account) = (*id, who.actor.account_id);
+pub fn membership(state: &AppState, who: &Principal) -> Option<BoxFuture<Result<Option<Acting>, crate::db::DbError>>> {
+    let Basis::Membership { id, role, services } = &who.acting.basis else { return None };
+    let (id, role, services, account) = (*id, *role, services.clone(), who.actor.account_id);
+    let (pool, acting) = (state.pool.clone(), who.acting.clone());
+    Some(Box::pin(async move {
         let active =
-            crate::db::read(&state.pool, move |c| crate::identity::organisations::active_membership(c, id, account))
-                .await?;
+            crate::db::read(&pool, move |c| crate::identity::organisations::active_membership(c, id, account)).await?;
         Ok(match active {
-            Some(now) if now.role == *role && now.services == *services => None,
-            Some(now) => Some(Acting {
-                basis: Basis::Membership { id, role: now.role, services: now.services },
-                ..who.acting.clone()
-            }),
+            Some(now) if now.role == role && now.services == services => None,
+            Some(now) => {
+                Some(Acting { basis: Basis::Membership { id, role: now.role, services: now.services }, ..acting })
+            }
             None => {
                 tracing::info!(%account, membership = %id, "membership ended: acting as Cittadino again");
                 Some(Acting::themself())
             }
         })
-    })
+    }))
 }
 
 /// "Firefox su Linux": the browser and the system, from the User-Agent.
