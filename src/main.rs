@@ -4,13 +4,23 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
-/// `mi_option_arena_eager_commit` in mimalloc.h (the crate names no constant for it).
+/// mimalloc's options (`mi_option_t` in mimalloc.h; the crate names no
+/// constants for them).
 const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+/// mimalloc 3's own default: memory freed goes back to the system after a
+/// second unused, so that a busy server does not return and fault in again
+/// the same pages between requests.
+const SERVING_PURGE_DELAY_MS: std::ffi::c_long = 1000;
 
 /// mimalloc commits each arena whole where the OS overcommits, and a server
 /// then keeps about 20 MB it never uses. The option is read when the first
 /// arena is made, at Rust's first allocation, before `main`: so it is set in
 /// a constructor (the ELF `.init_array`, as C programs have), which runs first.
+/// Start-up also returns what it frees at once (migrations, keys, demo data:
+/// a few MB that an idle server would otherwise keep, because mimalloc
+/// returns memory only on a later allocation of the thread that freed it),
+/// until the server listens ([`serving`]).
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)] // Placing a function pointer in the constructors' section.
 #[used]
@@ -18,25 +28,23 @@ const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 static ALLOCATOR_OPTIONS: extern "C" fn() = allocator_options;
 
 extern "C" fn allocator_options() {
-    #[allow(unsafe_code)] // Setting an allocator option: a plain C call with two integers.
-    // SAFETY: mi_option_set only stores the value; it is read when an arena is made.
+    #[allow(unsafe_code)] // Setting allocator options: plain C calls with two integers.
+    // SAFETY: mi_option_set only stores the value, read when memory is reserved or freed.
     unsafe {
         libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
     }
 }
 
-/// Once the server listens: start-up (migrations, keys, demo data) freed
-/// memory that the allocators give back to the system only lazily, on later
-/// allocations of the same thread, which an idle server never makes. Both
-/// are asked to return it now: mimalloc (Rust's allocations) and glibc's
-/// malloc (SQLite's, OpenSSL's and libxml2's).
-fn release_startup_memory() {
-    #[allow(unsafe_code)] // Plain C calls, without arguments to get wrong.
-    // SAFETY: both only return free memory to the system; no live allocation moves.
+/// Once the server listens (called on the thread that started it and on the
+/// blocking one that ran the migrations): what start-up freed goes back to
+/// the system now, and from here on memory is returned after a second unused.
+fn serving() {
+    #[allow(unsafe_code)] // Plain C calls, without pointers.
+    // SAFETY: the option is a stored integer; a collection only returns free memory.
     unsafe {
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, SERVING_PURGE_DELAY_MS);
         libmimalloc_sys::mi_collect(true);
-        #[cfg(target_env = "gnu")]
-        libc::malloc_trim(0);
     }
 }
 
@@ -46,7 +54,7 @@ fn main() -> ExitCode {
     // threads (each with its own stack and allocator arena).
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(64).build();
     match runtime {
-        Ok(rt) => rt.block_on(servizi_lavoro::cli::run(servizi_lavoro::cli::Cli::parse(), release_startup_memory)),
+        Ok(rt) => rt.block_on(servizi_lavoro::cli::run(servizi_lavoro::cli::Cli::parse(), serving)),
         Err(e) => {
             eprintln!("servizi-lavoro: cannot start the runtime: {e}");
             ExitCode::FAILURE
