@@ -11,6 +11,23 @@ pub use group_commit::GroupCommit;
 pub use manager::Manager;
 pub use pool::{connect, migrate, private, read, transaction, with_conn, AnyConnection, DbError, DbPool, MultiBackend};
 
+/// Runs `$body` with `$c` bound to the connection's own backend (the
+/// `SqliteConnection` or the `PgConnection` inside an [`AnyConnection`]):
+/// the same tokens, type-checked for each. For the reads every signed-in
+/// request makes: through `AnyConnection`, diesel writes a query's SQL out
+/// again on every run (twice: to learn whether it may be cached, then to
+/// collect its values), which cost as much as SQLite's own work for a lookup
+/// by key; on its backend, a prepared statement is found by its type.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::AnyConnection::Sqlite($c) => $body,
+            $crate::db::AnyConnection::Postgresql($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
 /// Why a backup was not taken.
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {

@@ -290,13 +290,12 @@ fn lock_group(c: &mut AnyConnection, organisation: OrganisationId, id: GroupId) 
 
 /// Whether membership `membership`'s groups include client `client`.
 pub fn is_assigned(conn: &mut AnyConnection, membership: MembershipId, client: &str) -> QueryResult<bool> {
-    let found: Option<String> = gc::table
+    let query = gc::table
         .inner_join(gm::table.on(gm::group_id.eq(gc::group_id)))
         .filter(gm::membership_id.eq(membership))
         .filter(gc::client_codice_fiscale.eq(client))
-        .select(gc::client_codice_fiscale)
-        .first(conn)
-        .optional()?;
+        .select(gc::client_codice_fiscale);
+    let found: Option<String> = crate::db::on_backend!(conn, |c| query.first(c).optional())?;
     Ok(found.is_some())
 }
 
@@ -310,13 +309,13 @@ pub fn standing(
     account: AccountId,
     client: &str,
 ) -> QueryResult<(Holding, Option<Vec<String>>)> {
-    let membership: Option<(MembershipId, String, Option<String>)> = m::table
+    let query = m::table
         .filter(m::organisation_id.eq(holder))
         .filter(m::account_id.eq(account))
         .filter(m::until.is_null())
-        .select((m::id, m::role, m::services))
-        .first(conn)
-        .optional()?;
+        .select((m::id, m::role, m::services));
+    let membership: Option<(MembershipId, String, Option<String>)> =
+        crate::db::on_backend!(conn, |c| query.first(c).optional())?;
     let Some((id, role, services)) = membership else { return Ok((Holding { role: None, assigned: false }, None)) };
     let role = MemberRole::parse(&role);
     let operatore = role == Some(MemberRole::Operatore);

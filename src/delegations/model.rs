@@ -287,7 +287,8 @@ fn from_row(row: Row, holder_names: &[(OrganisationId, String)], now: NaiveDateT
 /// Read on every request made through a delega, so not a boxed query: a
 /// fixed one is prepared once per connection.
 pub(super) fn find(conn: &mut AnyConnection, id: DelegaId, now: NaiveDateTime) -> QueryResult<Option<Delega>> {
-    let Some(row) = with_parties().filter(d::id.eq(id)).first::<Row>(conn).optional()? else { return Ok(None) };
+    let query = with_parties().filter(d::id.eq(id));
+    let Some(row) = crate::db::on_backend!(conn, |c| query.first::<Row>(c).optional())? else { return Ok(None) };
     let names = holder_names(conn, std::slice::from_ref(&row))?;
     Ok(from_row(row, &names, now))
 }
@@ -644,8 +645,8 @@ impl Approval {
 }
 
 pub fn approval_state(conn: &mut AnyConnection, id: DelegaId, day: NaiveDate) -> QueryResult<Option<Approval>> {
-    let state: Option<String> =
-        ap::table.filter(ap::delega_id.eq(id)).filter(ap::day.eq(day)).select(ap::state).first(conn).optional()?;
+    let query = ap::table.filter(ap::delega_id.eq(id)).filter(ap::day.eq(day)).select(ap::state);
+    let state: Option<String> = crate::db::on_backend!(conn, |c| query.first(c).optional())?;
     Ok(state.as_deref().and_then(Approval::parse))
 }
 

@@ -288,14 +288,13 @@ pub fn active_membership(
     id: MembershipId,
     account_id: AccountId,
 ) -> QueryResult<Option<Profile>> {
-    let row: Option<ProfileRow> = m::table
+    let query = m::table
         .inner_join(o::table)
         .filter(m::id.eq(id))
         .filter(m::account_id.eq(account_id))
         .filter(m::until.is_null())
-        .select(profile_columns!())
-        .first(conn)
-        .optional()?;
+        .select(profile_columns!());
+    let row: Option<ProfileRow> = crate::db::on_backend!(conn, |c| query.first(c).optional())?;
     Ok(row.and_then(profile_of))
 }
 
@@ -315,7 +314,7 @@ pub fn names(conn: &mut AnyConnection, ids: &[OrganisationId]) -> QueryResult<Ve
         // One (every request through a delega an organisation holds): a
         // statement prepared once per connection, where SQLite's `IN (…)`
         // is parsed and planned on every call.
-        [id] => o::table.find(*id).select((o::id, o::name)).load(conn),
+        [id] => crate::db::on_backend!(conn, |c| o::table.find(*id).select((o::id, o::name)).load(c)),
         _ => o::table.filter(o::id.eq_any(ids)).select((o::id, o::name)).load(conn),
     }
 }
@@ -336,13 +335,12 @@ pub fn role_in(
     organisation_id: OrganisationId,
     account_id: AccountId,
 ) -> QueryResult<Option<Role>> {
-    let role: Option<String> = m::table
+    let query = m::table
         .filter(m::organisation_id.eq(organisation_id))
         .filter(m::account_id.eq(account_id))
         .filter(m::until.is_null())
-        .select(m::role)
-        .first(conn)
-        .optional()?;
+        .select(m::role);
+    let role: Option<String> = crate::db::on_backend!(conn, |c| query.first(c).optional())?;
     Ok(role.as_deref().and_then(Role::parse))
 }
 

@@ -197,6 +197,11 @@ fn file_graph() -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
             .join("\n");
         let mut uses = BTreeSet::new();
         for cap in path_re.captures_iter(&code) {
+            // `pub(crate)`, `pub(super)`: a visibility, not an import.
+            let whole = cap.get(0).map_or(0..0, |m| m.range());
+            if code[..whole.start].ends_with("pub(") && code[whole.end..].starts_with(')') {
+                continue;
+            }
             for full in expand(&format!("{}{}", &cap[1], &cap[2])) {
                 let segs: Vec<&str> = full.split("::").collect();
                 // `self` is the file's own module (a mod.rs's is its folder), each `super` one up.

@@ -160,12 +160,9 @@ impl SessionStore for DieselStore {
         let sid = id.to_string();
         let now = self.clock.now();
         let row: Option<(String, NaiveDateTime)> = crate::db::read(&self.pool, move |c| {
-            sessions::table
-                .find(&sid)
-                .filter(sessions::expires_at.gt(now))
-                .select((sessions::data, sessions::expires_at))
-                .first(c)
-                .optional()
+            let row = sessions::table.find(&sid).filter(sessions::expires_at.gt(now));
+            // Every signed-in request: on the backend itself (see `db::on_backend`).
+            crate::db::on_backend!(c, |c| row.select((sessions::data, sessions::expires_at)).first(c).optional())
         })
         .await
         .map_err(backend)?;
