@@ -270,24 +270,10 @@ impl CatalogKey {
 
 /// `/servizi`, rendered once per key: the same for everyone with the same
 /// credential, level, profile and query, and rendering the page with its 24
-/// cards and their explanations is most of a request's cost. Bounded:
-/// cleared when full.
+/// cards and their explanations is most of a request's cost.
 fn cached_catalog(key: CatalogKey, render: impl FnOnce() -> SharedPage) -> SharedPage {
-    use std::collections::HashMap;
-    use std::sync::{LazyLock, Mutex};
-    const MAX: usize = 256;
-    static CACHE: LazyLock<Mutex<HashMap<CatalogKey, SharedPage>>> = LazyLock::new(Default::default);
-    if let Some(page) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return page;
-    }
-    let page = render();
-    if let Ok(mut c) = CACHE.lock() {
-        if c.len() >= MAX {
-            c.clear();
-        }
-        c.insert(key, page.clone());
-    }
-    page
+    static KEPT: crate::web::memo::Memo<CatalogKey, SharedPage> = crate::web::memo::Memo::new(256);
+    KEPT.get_or(key, render)
 }
 
 #[component]

@@ -12,6 +12,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// One row: moved by every change to what acting for someone rests on
+    /// (by the database's triggers), read with the session.
+    access_epoch (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(sessions, access_epoch);
+
+diesel::table! {
     accounts (id) {
         id -> BigInt,
         id_kind -> Text,

@@ -101,14 +101,10 @@ fn AccountArea() -> impl IntoView {
 /// everything it shows (language, name, whom they act for, in which role,
 /// through a delega or not, the session's end to the minute) and reused, so
 /// that a [`crate::web::render::SharedPage`] costs little more than a copy.
-/// Bounded: cleared when full.
 pub fn account_details_html(req: &PageRequest) -> String {
-    use std::collections::HashMap;
-    use std::sync::{LazyLock, Mutex};
     type Key = (crate::i18n::Lang, String, String, String, Option<&'static str>, bool, Option<chrono::NaiveDateTime>);
-    const MAX: usize = 1024;
-    static CACHE: LazyLock<Mutex<HashMap<Key, String>>> = LazyLock::new(Default::default);
-    let Some(who) = req.principal.clone() else { return String::new() };
+    static KEPT: super::memo::Memo<Key, String> = super::memo::Memo::new(1024);
+    let Some(who) = &req.principal else { return String::new() };
     let subject = match &who.acting.subject {
         crate::kernel::Subject::Organisation { name, .. } | crate::kernel::Subject::Person { name, .. } => name.clone(),
         crate::kernel::Subject::Themself => String::new(),
@@ -127,17 +123,11 @@ pub fn account_details_html(req: &PageRequest) -> String {
         who.delega().is_some(),
         until,
     );
-    if let Some(html) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return html;
-    }
-    let html = req.render_fragment(|| view! { <AccountDetails who/> }.into_any());
-    if let Ok(mut c) = CACHE.lock() {
-        if c.len() >= MAX {
-            c.clear();
-        }
-        c.insert(key, html.clone());
-    }
-    html
+    // The principal is copied for rendering only when nothing is kept.
+    KEPT.get_or(key, || {
+        let who = who.clone();
+        req.render_fragment(|| view! { <AccountDetails who/> }.into_any())
+    })
 }
 
 /// Who is signed in, as whom they act, until when, and the way out.

@@ -10,6 +10,7 @@ pub mod error_pages;
 pub mod format;
 pub mod health;
 pub mod layout;
+pub mod memo;
 pub mod pages;
 pub mod render;
 pub mod security;

@@ -254,18 +254,8 @@ fn push_without_markers(out: &mut String, html: &str) {
 /// the home page's fixed sections), rendered once per language and reused:
 /// every page shows them and they never change while the server runs.
 pub fn fragment(name: &'static str, render: impl FnOnce() -> AnyView) -> String {
-    use std::collections::HashMap;
-    use std::sync::{LazyLock, RwLock};
-    static CACHE: LazyLock<RwLock<HashMap<(&'static str, Lang), String>>> = LazyLock::new(Default::default);
-    let key = (name, crate::i18n::use_lang());
-    if let Some(html) = CACHE.read().ok().and_then(|c| c.get(&key).cloned()) {
-        return html;
-    }
-    let html = render().to_html();
-    if let Ok(mut c) = CACHE.write() {
-        c.insert(key, html.clone());
-    }
-    html
+    static KEPT: super::memo::Memo<(&'static str, Lang), String> = super::memo::Memo::new(256);
+    KEPT.get_or((name, crate::i18n::use_lang()), || render().to_html())
 }
 
 /// The path of the request being rendered.

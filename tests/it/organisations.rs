@@ -69,6 +69,84 @@ pub async fn switch_to_company(b: &mut Browser<'_>) {
     assert_eq!(b.post_form("/profili/attivo", &[("profilo", &id)], false).await.status, StatusCode::SEE_OTHER);
 }
 
+/// The access counter, as every instance reads it with the session.
+async fn access_epoch(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    use servizi_lavoro::db::schema::access_epoch as e;
+    with_conn(&app.state.pool, |c| e::table.select(e::n).first::<i64>(c)).await.expect("counter")
+}
+
+/// What Mario's stored session holds of the last check of whom he acts for.
+async fn marios_check(app: &TestApp) -> Option<serde_json::Value> {
+    use diesel::prelude::*;
+    use servizi_lavoro::db::schema::{accounts as a, sessions as s};
+    let data: String = with_conn(&app.state.pool, |c| {
+        let his: i64 = a::table.filter(a::identifier.eq(MARIO)).select(a::id).first(c)?;
+        s::table.filter(s::account_id.eq(his)).select(s::data).first(c)
+    })
+    .await
+    .expect("Mario's session");
+    let data: serde_json::Value = serde_json::from_str(&data).expect("json");
+    assert!(data.get(servizi_lavoro::auth::session::EPOCH_KEY).is_none(), "the counter read is never stored");
+    data.get(servizi_lavoro::auth::session::CHECKED_KEY).cloned()
+}
+
+/// Whom a person acts for is checked again only when what it rests on
+/// changed (a counter the database moves, whichever instance wrote) or the
+/// Italian day did: a change written by another instance (here straight to
+/// the database, as it would arrive) applies at the next request all the same.
+#[tokio::test]
+async fn a_change_written_by_another_instance_applies_at_the_next_request() {
+    use diesel::prelude::*;
+    use servizi_lavoro::db::schema::{accounts as a, memberships as m};
+    // Sessions long enough to see the next day.
+    let app = TestApp::with_config(|c| {
+        c.session_idle_minutes = 3 * 24 * 60;
+        c.session_max_hours = 3 * 24;
+    });
+    let (cf, now) = (cf_of("giulia"), app.state.clock.now());
+    with_conn(&app.state.pool, move |c| servizi_lavoro::registry::seed_demo(c, &cf, now)).await.expect("registry");
+    let (mut g, org) = giulia_with_company(&app).await;
+    let mut mario_b = mario_joins(&app, &mut g, org, "operatore").await;
+    switch_to_company(&mut mario_b).await;
+    assert!(mario_b.get("/").await.body.contains("Bianchi Servizi srl (operatore)"));
+    let before = access_epoch(&app).await;
+    let today = servizi_lavoro::kernel::clock::italian_day(app.state.clock.now()).to_string();
+    assert_eq!(marios_check(&app).await, Some(serde_json::json!([before, today])));
+
+    // A sign-in writes to accounts but changes nobody's access: nothing to check again.
+    let _luca = luca(&app).await;
+    assert_eq!(access_epoch(&app).await, before);
+    assert!(mario_b.get("/servizi").await.body.contains("Bianchi Servizi srl (operatore)"));
+
+    let his = move || {
+        m::table
+            .filter(m::organisation_id.eq(org))
+            .filter(m::account_id.eq_any(a::table.filter(a::identifier.eq(MARIO)).select(a::id)))
+    };
+    let promote = move |c: &mut servizi_lavoro::db::AnyConnection| {
+        diesel::update(his()).set(m::role.eq("amministratore")).execute(c)
+    };
+    assert_eq!(with_conn(&app.state.pool, promote).await.expect("promote"), 1);
+    let after = access_epoch(&app).await;
+    assert!(after > before, "a membership's change moves the counter");
+    assert!(mario_b.get("/").await.body.contains("Bianchi Servizi srl (amministratore)"));
+    assert_eq!(marios_check(&app).await, Some(serde_json::json!([after, today])));
+
+    // The next Italian day checks again, changed or not.
+    app.state.clock.advance(chrono::Duration::days(1));
+    let tomorrow = servizi_lavoro::kernel::clock::italian_day(app.state.clock.now()).to_string();
+    assert!(mario_b.get("/").await.body.contains("Bianchi Servizi srl (amministratore)"));
+    assert_eq!(marios_check(&app).await, Some(serde_json::json!([after, tomorrow])));
+
+    let now = app.state.clock.now();
+    let remove =
+        move |c: &mut servizi_lavoro::db::AnyConnection| diesel::update(his()).set(m::until.eq(now)).execute(c);
+    assert_eq!(with_conn(&app.state.pool, remove).await.expect("remove"), 1);
+    assert!(mario_b.get("/").await.body.contains("Stai operando come: Cittadino"));
+    assert_eq!(mario_b.get(&org_path(org, "")).await.status, StatusCode::NOT_FOUND);
+}
+
 #[tokio::test]
 async fn a_manager_invites_a_colleague_who_accepts_and_acts_for_the_company() {
     let app = with_registry().await;

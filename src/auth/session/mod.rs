@@ -10,7 +10,7 @@ pub use grants::{revoke_grant, revoke_grants};
 
 pub use principal::{
     membership, principal_of, resolve_principal, sign_in, switch_acting, update_actor, BoxFuture, Refresh, Resolver,
-    DEVICE_KEY, IDLE_KEY, SESSION_KEY,
+    CHECKED_KEY, DEVICE_KEY, EPOCH_KEY, IDLE_KEY, SESSION_KEY,
 };
 pub use store::{
     delete_expired, end_account_sessions, end_idp_sessions, end_other_sessions, end_session, owner_of, reference,

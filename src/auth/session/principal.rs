@@ -5,7 +5,7 @@ use crate::kernel::{Acting, AppState, Basis, Principal, Role, SignedIn};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use tower_sessions::Session;
 
 pub const SESSION_KEY: &str = "principal";
@@ -13,6 +13,12 @@ pub const SESSION_KEY: &str = "principal";
 pub const IDLE_KEY: &str = "idle_minutes";
 /// The browser and system the session is used from, for the sessions page.
 pub const DEVICE_KEY: &str = "device";
+/// The access counter as the session was read (`access_epoch`): put in by
+/// the store on each load, never stored.
+pub const EPOCH_KEY: &str = "~access_epoch";
+/// The counter's value and the Italian day at which whom the person acts for
+/// was last checked: no change since, the same day, no new check.
+pub const CHECKED_KEY: &str = "access_checked";
 /// When the session was last renewed (sliding inactivity expiry).
 const RENEWED_KEY: &str = "renewed_at";
 /// Renew at most this often: a write per request would cost more than it gives.
@@ -37,6 +43,8 @@ pub async fn switch_acting(
     acting: Acting,
 ) -> Result<(), tower_sessions::session::Error> {
     rotate(session).await?;
+    // Checked afresh on the next request, whatever was checked before.
+    session.remove_value(CHECKED_KEY).await?;
     let p = Principal { acting, ..principal.clone() };
     session.insert(SESSION_KEY, p).await
 }
@@ -100,6 +108,19 @@ pub async fn resolve_principal(State(r): State<Resolver>, mut req: Request, next
 }
 
 async fn refreshed(state: &AppState, refreshers: &[Refresh], session: &Session, mut who: Principal) -> Principal {
+    if who.acting.basis == Basis::Own {
+        return who;
+    }
+    // Nothing it rests on changed since the last check, on any instance (the
+    // counter), and it is still that Italian day (a delega's dates and
+    // today's approval): it holds as the session has it.
+    let today = crate::kernel::clock::italian_day(state.clock.now());
+    let epoch = session.get::<i64>(EPOCH_KEY).await.ok().flatten();
+    let checked = session.get::<(i64, NaiveDate)>(CHECKED_KEY).await.ok().flatten();
+    if epoch.is_some_and(|n| checked == Some((n, today))) {
+        return who;
+    }
+    let mut sound = true;
     for refresh in refreshers {
         let Some(check) = refresh(state, &who) else { continue };
         let acting = match check.await {
@@ -107,17 +128,25 @@ async fn refreshed(state: &AppState, refreshers: &[Refresh], session: &Session, 
             Ok(Some(acting)) => acting,
             Err(e) => {
                 tracing::warn!(error = %e, "could not check whom the person acts for: as themself");
+                sound = false;
                 Acting::themself()
             }
         };
-        // Kept in the session only when it ends something (a lapsed basis is
-        // stored as Cittadino); a delega's daily limits are read afresh anyway.
-        if acting.basis == Basis::Own || matches!(acting.basis, Basis::Membership { .. }) {
-            if let Err(e) = switch_acting(session, &who, acting.clone()).await {
-                tracing::warn!(error = %e, "session: the refreshed profile could not be saved");
-            }
-        }
         who.acting = acting;
+        // An ended basis or a changed role applies under a new session id,
+        // like any change of profile; a delega's limits of today are kept as they are.
+        let saved = match who.acting.basis {
+            Basis::Delega { .. } => session.insert(SESSION_KEY, &who).await,
+            _ => switch_acting(session, &who, who.acting.clone()).await,
+        };
+        if let Err(e) = saved {
+            tracing::warn!(error = %e, "session: the refreshed profile could not be saved");
+        }
+    }
+    if let (Some(n), true) = (epoch, sound) {
+        if let Err(e) = session.insert(CHECKED_KEY, (n, today)).await {
+            tracing::warn!(error = %e, "session: the check could not be noted");
+        }
     }
     who
 }

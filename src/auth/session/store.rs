@@ -1,4 +1,5 @@
-use crate::db::{schema::sessions, with_conn, DbPool};
+use crate::db::schema::{access_epoch, sessions};
+use crate::db::{with_conn, DbPool};
 use crate::kernel::{AccountId, Clock, OidcGrant};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -68,6 +69,13 @@ struct Row {
     last_seen: NaiveDateTime,
 }
 
+/// What of a session's data is stored: all but the counter read with it.
+fn stored(
+    data: &std::collections::HashMap<String, serde_json::Value>,
+) -> std::collections::BTreeMap<&str, &serde_json::Value> {
+    data.iter().filter(|(k, _)| k.as_str() != super::EPOCH_KEY).map(|(k, v)| (k.as_str(), v)).collect()
+}
+
 impl Row {
     /// The record as stored: its deadline from the clock and the lifetime, and
     /// its owner (the IdP session `idp\nNameID` and the account) in their own
@@ -90,7 +98,8 @@ impl Row {
             who.as_ref().and_then(|w| w.idp_session.as_ref().map(|s| idp_subject(&w.idp_entity_id, &s.name_id)));
         Ok(Row {
             id: record.id.to_string(),
-            data: serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?,
+            data: serde_json::to_string(&stored(&record.data))
+                .map_err(|e| session_store::Error::Encode(e.to_string()))?,
             expires_at,
             idp_subject,
             account_id: who.map(|w| w.account_id),
@@ -159,19 +168,22 @@ impl SessionStore for DieselStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let sid = id.to_string();
         let now = self.clock.now();
-        let row: Option<(String, NaiveDateTime)> = crate::db::read(&self.pool, move |c| {
+        let row: Option<(String, NaiveDateTime, Option<i64>)> = crate::db::read(&self.pool, move |c| {
             let row = sessions::table.find(&sid).filter(sessions::expires_at.gt(now));
+            // In the same statement, so the two are of one instant.
+            let epoch = access_epoch::table.select(access_epoch::n).single_value();
             // Every signed-in request: on the backend itself (see `db::on_backend`).
-            crate::db::on_backend!(c, |c| row.select((sessions::data, sessions::expires_at)).first(c).optional())
+            crate::db::on_backend!(c, |c| row.select((sessions::data, sessions::expires_at, epoch)).first(c).optional())
         })
         .await
         .map_err(backend)?;
-        let Some((data, exp)) = row else { return Ok(None) };
-        Ok(Some(Record {
-            id: *id,
-            data: serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?,
-            expiry_date: from_naive(exp)?,
-        }))
+        let Some((data, exp, epoch)) = row else { return Ok(None) };
+        let mut data: std::collections::HashMap<String, serde_json::Value> =
+            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        if let Some(n) = epoch {
+            data.insert(super::EPOCH_KEY.to_string(), n.into());
+        }
+        Ok(Some(Record { id: *id, data, expiry_date: from_naive(exp)? }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

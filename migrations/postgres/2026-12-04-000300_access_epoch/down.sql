@@ -1,0 +1,11 @@
+DROP TRIGGER memberships_access ON memberships;
+DROP TRIGGER deleghe_access ON deleghe;
+DROP TRIGGER delega_approvals_access ON delega_approvals;
+DROP TRIGGER work_group_members_access ON work_group_members;
+DROP TRIGGER work_group_clients_access ON work_group_clients;
+DROP TRIGGER organisations_access_update ON organisations;
+DROP TRIGGER organisations_access_delete ON organisations;
+DROP TRIGGER accounts_access_update ON accounts;
+DROP TRIGGER accounts_access_delete ON accounts;
+DROP FUNCTION access_changed();
+DROP TABLE access_epoch;
