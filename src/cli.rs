@@ -778,6 +778,8 @@ async fn serve(config: Config, listening: fn()) -> CliResult {
     println!("Servizi Lavoro: listening on http://{addr} (public URL {base})");
     // On this thread (keys, state) and on the blocking one that ran the
     // migrations and the demo data (the pool reuses its idle thread).
+    let idle = pool.clone();
+    tokio::task::spawn_blocking(move || crate::db::release_start_up_memory(&idle)).await?;
     listening();
     tokio::task::spawn_blocking(listening).await?;
     // Client addresses feed the sign-in throttling.

@@ -9,7 +9,10 @@ pub mod schema;
 
 pub use group_commit::GroupCommit;
 pub use manager::Manager;
-pub use pool::{connect, migrate, private, read, transaction, with_conn, AnyConnection, DbError, DbPool, MultiBackend};
+pub use pool::{
+    connect, migrate, private, read, release_start_up_memory, transaction, with_conn, AnyConnection, DbError, DbPool,
+    MultiBackend,
+};
 
 /// Runs `$body` with `$c` bound to the connection's own backend (the
 /// `SqliteConnection` or the `PgConnection` inside an [`AnyConnection`]):

@@ -144,6 +144,21 @@ pub fn migrate(conn: &mut AnyConnection) -> Result<usize, DbError> {
     applied.map_err(|e| DbError::Migration(e.to_string()))
 }
 
+/// Hands back what the idle SQLite connections cached while the server
+/// started (the migrations, the demo data): each keeps up to 2 MB of the
+/// pages it read, pages no request is about to read again (the system's
+/// file cache still holds them). Connections in use are left as they are.
+pub fn release_start_up_memory(pool: &DbPool) {
+    let idle: Vec<_> = std::iter::from_fn(|| pool.try_get()).take(pool.max_size() as usize).collect();
+    for mut conn in idle {
+        if let AnyConnection::Sqlite(c) = &mut **conn {
+            if let Err(e) = diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA shrink_memory") {
+                tracing::debug!(error = %e, "a connection's cache could not be released");
+            }
+        }
+    }
+}
+
 /// SQLite refuses at once (rather than waiting) when two transactions that
 /// both read want to write: the whole unit of work is then run again.
 pub(super) fn busy(e: &diesel::result::Error) -> bool {
