@@ -88,6 +88,8 @@ async fn marios_check(app: &TestApp) -> Option<serde_json::Value> {
     .expect("Mario's session");
     let data: serde_json::Value = serde_json::from_str(&data).expect("json");
     assert!(data.get(servizi_lavoro::auth::session::EPOCH_KEY).is_none(), "the counter read is never stored");
+    // Held as its text by a request, the principal is stored as the object it is.
+    assert_eq!(data["principal"]["actor"]["identifier"], MARIO);
     data.get(servizi_lavoro::auth::session::CHECKED_KEY).cloned()
 }
 

@@ -32,7 +32,7 @@ pub async fn sign_in(
     now: NaiveDateTime,
 ) -> Result<(), tower_sessions::session::Error> {
     rotate(session).await?;
-    session.insert(SESSION_KEY, Principal::signed_in(who, roles)).await?;
+    keep(session, &Principal::signed_in(who, roles)).await?;
     session.insert(RENEWED_KEY, now).await
 }
 
@@ -45,8 +45,7 @@ pub async fn switch_acting(
     rotate(session).await?;
     // Checked afresh on the next request, whatever was checked before.
     session.remove_value(CHECKED_KEY).await?;
-    let p = Principal { acting, ..principal.clone() };
-    session.insert(SESSION_KEY, p).await
+    keep(session, &Principal { acting, ..principal.clone() }).await
 }
 
 /// Replaces what the session knows of the signed-in person (a codice
@@ -56,14 +55,30 @@ pub async fn update_actor(
     principal: &Principal,
     actor: SignedIn,
 ) -> Result<(), tower_sessions::session::Error> {
-    let p = Principal { actor, ..principal.clone() };
-    session.insert(SESSION_KEY, p).await
+    keep(session, &Principal { actor, ..principal.clone() }).await
 }
 
 /// The principal a stored session holds, typed; `None` when it holds none
 /// (or one written by an older version, which then counts as signed out).
 pub fn principal_of(data: &std::collections::HashMap<String, serde_json::Value>) -> Option<Principal> {
-    data.get(SESSION_KEY).and_then(|v| serde_json::from_value(v.clone()).ok())
+    data.get(SESSION_KEY).and_then(typed)
+}
+
+/// While a request holds the session, the principal is its JSON text (a
+/// string value; the store reads and writes it as the object it is), parsed
+/// once straight into a [`Principal`]: as a tree of JSON values it was built,
+/// copied and walked on every request, a tenth of a signed-in page's work.
+fn typed(value: &serde_json::Value) -> Option<Principal> {
+    match value {
+        serde_json::Value::String(text) => serde_json::from_str(text).ok(),
+        other => serde_json::from_value(other.clone()).ok(),
+    }
+}
+
+/// Puts `who` in the session, as its JSON text (see [`typed`]).
+async fn keep(session: &Session, who: &Principal) -> Result<(), tower_sessions::session::Error> {
+    let text = serde_json::to_string(who).map_err(tower_sessions::session::Error::SerdeJson)?;
+    session.insert_value(SESSION_KEY, serde_json::Value::String(text)).await.map(|_| ())
 }
 
 /// A domain's check, on every request, that whom the principal acts for
@@ -136,7 +151,7 @@ async fn refreshed(state: &AppState, refreshers: &[Refresh], session: &Session, 
         // An ended basis or a changed role applies under a new session id,
         // like any change of profile; a delega's limits of today are kept as they are.
         let saved = match who.acting.basis {
-            Basis::Delega { .. } => session.insert(SESSION_KEY, &who).await,
+            Basis::Delega { .. } => keep(session, &who).await,
             _ => switch_acting(session, &who, who.acting.clone()).await,
         };
         if let Err(e) = saved {
@@ -196,7 +211,7 @@ pub fn device_of(user_agent: &str) -> String {
 }
 
 async fn current(state: &AppState, session: &Session, user_agent: &str) -> Option<Principal> {
-    let mut principal = session.get::<Principal>(SESSION_KEY).await.ok().flatten()?;
+    let mut principal = typed(&session.get_value(SESSION_KEY).await.ok().flatten()?)?;
     let now = state.clock.now();
     if now - principal.actor.at >= Duration::hours(state.config.session_max_hours) {
         tracing::info!(account = %principal.actor.account_id, "session ended: absolute limit");

@@ -69,11 +69,46 @@ struct Row {
     last_seen: NaiveDateTime,
 }
 
+/// A value of a session's data as stored: the principal, held as its JSON
+/// text while a request runs (see `principal::typed`), as the object it is.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Stored<'a> {
+    Value(&'a serde_json::Value),
+    Json(&'a serde_json::value::RawValue),
+}
+
 /// What of a session's data is stored: all but the counter read with it.
 fn stored(
     data: &std::collections::HashMap<String, serde_json::Value>,
-) -> std::collections::BTreeMap<&str, &serde_json::Value> {
-    data.iter().filter(|(k, _)| k.as_str() != super::EPOCH_KEY).map(|(k, v)| (k.as_str(), v)).collect()
+) -> session_store::Result<std::collections::BTreeMap<&str, Stored<'_>>> {
+    let encode = |e: serde_json::Error| session_store::Error::Encode(e.to_string());
+    data.iter()
+        .filter(|(k, _)| k.as_str() != super::EPOCH_KEY)
+        .map(|(k, v)| match v {
+            serde_json::Value::String(text) if k == super::SESSION_KEY => {
+                Ok((k.as_str(), Stored::Json(serde_json::from_str(text).map_err(encode)?)))
+            }
+            v => Ok((k.as_str(), Stored::Value(v))),
+        })
+        .collect()
+}
+
+/// A stored session's data as a request holds it: the principal as its JSON
+/// text, the rest as values.
+fn held(data: &str) -> session_store::Result<std::collections::HashMap<String, serde_json::Value>> {
+    let decode = |e: serde_json::Error| session_store::Error::Decode(e.to_string());
+    let raw: std::collections::HashMap<String, &serde_json::value::RawValue> =
+        serde_json::from_str(data).map_err(decode)?;
+    raw.into_iter()
+        .map(|(k, v)| {
+            let value = match k.as_str() {
+                super::SESSION_KEY => serde_json::Value::String(v.get().to_string()),
+                _ => serde_json::from_str(v.get()).map_err(decode)?,
+            };
+            Ok((k, value))
+        })
+        .collect()
 }
 
 impl Row {
@@ -98,7 +133,7 @@ impl Row {
             who.as_ref().and_then(|w| w.idp_session.as_ref().map(|s| idp_subject(&w.idp_entity_id, &s.name_id)));
         Ok(Row {
             id: record.id.to_string(),
-            data: serde_json::to_string(&stored(&record.data))
+            data: serde_json::to_string(&stored(&record.data)?)
                 .map_err(|e| session_store::Error::Encode(e.to_string()))?,
             expires_at,
             idp_subject,
@@ -178,8 +213,7 @@ impl SessionStore for DieselStore {
         .await
         .map_err(backend)?;
         let Some((data, exp, epoch)) = row else { return Ok(None) };
-        let mut data: std::collections::HashMap<String, serde_json::Value> =
-            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let mut data = held(&data)?;
         if let Some(n) = epoch {
             data.insert(super::EPOCH_KEY.to_string(), n.into());
         }
