@@ -10,7 +10,6 @@ use super::keys::OidcKey;
 use crate::assurance::Level;
 use base64::Engine;
 use josekit::jwk::JwkSet;
-use josekit::jwk::KeyPair as _;
 use serde_json::{Map, Value};
 use sha2::Digest;
 
@@ -145,10 +144,8 @@ pub fn check_userinfo(
     if field("kid").is_some_and(|kid| kid != encryption.kid) {
         return Err(refuse(format!("encrypted to key {:?}, not the portal's", field("kid"))));
     }
-    let decrypter = josekit::jwe::RSA_OAEP
-        .decrypter_from_jwk(&encryption.pair.to_jwk_private_key())
-        .map_err(|e| refuse(e.to_string()))?;
-    let (plain, _) = josekit::jwe::deserialize_compact(jwe, &decrypter).map_err(|_| refuse("cannot decrypt".into()))?;
+    let (plain, _) =
+        josekit::jwe::deserialize_compact(jwe, encryption.decrypter()).map_err(|_| refuse("cannot decrypt".into()))?;
     let jwt = String::from_utf8(plain).map_err(|_| refuse("not text".into()))?;
     let payload = jws::verified_plain(jwt.trim(), e.keys, SIGNED_WITH).map_err(|e| refuse(e.to_string()))?;
     let claims = payload.claims_set().clone();

@@ -5,6 +5,7 @@
 //! encrypted to. RSA, kept as PEM files like the SAML key; each is named in
 //! its JWK by its RFC 7638 thumbprint.
 use base64::Engine;
+use josekit::jwe::alg::rsaes::RsaesJweDecrypter;
 use josekit::jwk::alg::rsa::RsaKeyPair;
 use josekit::jwk::{Jwk, KeyPair as _};
 use sha2::Digest;
@@ -58,6 +59,9 @@ pub struct OidcKey {
     pub pair: RsaKeyPair,
     pub public: Jwk,
     pub kid: String,
+    /// Built once: made from the key again for each encrypted answer, it
+    /// cost more than the decryption itself.
+    decrypter: RsaesJweDecrypter,
 }
 
 impl std::fmt::Debug for OidcKey {
@@ -75,7 +79,15 @@ impl OidcKey {
         public.set_key_id(&kid);
         public.set_key_use(job.key_use());
         public.set_algorithm(job.algorithm());
-        Ok(OidcKey { pair, public, kid })
+        let decrypter = josekit::jwe::RSA_OAEP
+            .decrypter_from_pem(pem)
+            .map_err(|source| OidcKeyError::Pem { path: origin.to_string(), source })?;
+        Ok(OidcKey { pair, public, kid, decrypter })
+    }
+
+    /// What decrypts an answer encrypted to this key (RSA-OAEP).
+    pub fn decrypter(&self) -> &RsaesJweDecrypter {
+        &self.decrypter
     }
 
     pub fn load(path: &Path, job: KeyJob) -> Result<OidcKey, OidcKeyError> {
