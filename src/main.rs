@@ -47,6 +47,7 @@ fn serving() {
     unsafe {
         libmimalloc_sys::mi_option_set(PURGE_DELAY, SERVING_PURGE_DELAY_MS);
         libmimalloc_sys::mi_collect(true);
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
         libc::malloc_trim(0);
     }
 }

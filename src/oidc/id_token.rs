@@ -144,8 +144,8 @@ pub fn check_userinfo(
     if field("kid").is_some_and(|kid| kid != encryption.kid) {
         return Err(refuse(format!("encrypted to key {:?}, not the portal's", field("kid"))));
     }
-    let (plain, _) =
-        josekit::jwe::deserialize_compact(jwe, encryption.decrypter()).map_err(|_| refuse("cannot decrypt".into()))?;
+    let decrypter = encryption.decrypter().ok_or_else(|| refuse("the portal's key is not for encryption".into()))?;
+    let (plain, _) = josekit::jwe::deserialize_compact(jwe, decrypter).map_err(|_| refuse("cannot decrypt".into()))?;
     let jwt = String::from_utf8(plain).map_err(|_| refuse("not text".into()))?;
     let payload = jws::verified_plain(jwt.trim(), e.keys, SIGNED_WITH).map_err(|e| refuse(e.to_string()))?;
     let claims = payload.claims_set().clone();

@@ -59,9 +59,9 @@ pub struct OidcKey {
     pub pair: RsaKeyPair,
     pub public: Jwk,
     pub kid: String,
-    /// Built once: made from the key again for each encrypted answer, it
-    /// cost more than the decryption itself.
-    decrypter: RsaesJweDecrypter,
+    /// The encryption key's, built once: made from the key again for each
+    /// encrypted answer, it cost more than the decryption itself.
+    decrypter: Option<RsaesJweDecrypter>,
 }
 
 impl std::fmt::Debug for OidcKey {
@@ -79,15 +79,21 @@ impl OidcKey {
         public.set_key_id(&kid);
         public.set_key_use(job.key_use());
         public.set_algorithm(job.algorithm());
-        let decrypter = josekit::jwe::RSA_OAEP
-            .decrypter_from_pem(pem)
-            .map_err(|source| OidcKeyError::Pem { path: origin.to_string(), source })?;
+        let decrypter = match job {
+            KeyJob::Encryption => Some(
+                josekit::jwe::RSA_OAEP
+                    .decrypter_from_pem(pem)
+                    .map_err(|source| OidcKeyError::Pem { path: origin.to_string(), source })?,
+            ),
+            KeyJob::Federation | KeyJob::Signing => None,
+        };
         Ok(OidcKey { pair, public, kid, decrypter })
     }
 
-    /// What decrypts an answer encrypted to this key (RSA-OAEP).
-    pub fn decrypter(&self) -> &RsaesJweDecrypter {
-        &self.decrypter
+    /// What decrypts an answer encrypted to this key (RSA-OAEP); `None`
+    /// for a signature key.
+    pub fn decrypter(&self) -> Option<&RsaesJweDecrypter> {
+        self.decrypter.as_ref()
     }
 
     pub fn load(path: &Path, job: KeyJob) -> Result<OidcKey, OidcKeyError> {

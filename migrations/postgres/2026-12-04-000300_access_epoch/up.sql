@@ -6,7 +6,9 @@
 -- The counter moves when the change commits (a deferred trigger), so no
 -- transaction holds its row while it waits for another's.
 CREATE TABLE access_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);
-INSERT INTO access_epoch (id, n) VALUES (1, 0);
+-- Starts at the time in milliseconds, not 0: undone and applied again, it
+-- never goes back to a value a session noted as checked.
+INSERT INTO access_epoch (id, n) VALUES (1, (extract(epoch FROM now()) * 1000)::bigint);
 
 CREATE FUNCTION access_changed() RETURNS trigger AS $$
 BEGIN

@@ -4,7 +4,9 @@
 -- counter's value on the same Italian day needs no new check; a change made
 -- by any instance moves it for all of them.
 CREATE TABLE access_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);
-INSERT INTO access_epoch (id, n) VALUES (1, 0);
+-- Starts at the time in milliseconds, not 0: undone and applied again, it
+-- never goes back to a value a session noted as checked.
+INSERT INTO access_epoch (id, n) VALUES (1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 
 CREATE TRIGGER memberships_access_insert AFTER INSERT ON memberships BEGIN UPDATE access_epoch SET n = n + 1; END;
 CREATE TRIGGER memberships_access_update AFTER UPDATE ON memberships BEGIN UPDATE access_epoch SET n = n + 1; END;
