@@ -776,10 +776,10 @@ async fn serve(config: Config, listening: fn()) -> CliResult {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, base_url = %base, "Servizi Lavoro is listening");
     println!("Servizi Lavoro: listening on http://{addr} (public URL {base})");
-    // On this thread (keys, state) and on the blocking one that ran the
-    // migrations and the demo data (the pool reuses its idle thread).
     let idle = pool.clone();
     tokio::task::spawn_blocking(move || crate::db::release_start_up_memory(&idle)).await?;
+    // On this thread (keys, state) and on the blocking one that ran the
+    // migrations and the demo data (the pool reuses its idle thread).
     listening();
     tokio::task::spawn_blocking(listening).await?;
     // Client addresses feed the sign-in throttling.

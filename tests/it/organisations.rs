@@ -14,7 +14,12 @@ const COMPANY: &str = "01234567897";
 const PDF: &[u8] = b"%PDF-1.7 a registry extract";
 
 pub async fn with_registry() -> TestApp {
-    let app = TestApp::new();
+    with_registry_and(|_| {}).await
+}
+
+/// [`with_registry`], with its configuration adjusted.
+async fn with_registry_and(adjust: impl FnOnce(&mut servizi_lavoro::config::Config)) -> TestApp {
+    let app = TestApp::with_config(adjust);
     let (cf, now) = (cf_of("giulia"), chrono::Utc::now().naive_utc());
     with_conn(&app.state.pool, move |c| servizi_lavoro::registry::seed_demo(c, &cf, now)).await.expect("registry");
     app
@@ -102,12 +107,11 @@ async fn a_change_written_by_another_instance_applies_at_the_next_request() {
     use diesel::prelude::*;
     use servizi_lavoro::db::schema::{accounts as a, memberships as m};
     // Sessions long enough to see the next day.
-    let app = TestApp::with_config(|c| {
+    let app = with_registry_and(|c| {
         c.session_idle_minutes = 3 * 24 * 60;
         c.session_max_hours = 3 * 24;
-    });
-    let (cf, now) = (cf_of("giulia"), app.state.clock.now());
-    with_conn(&app.state.pool, move |c| servizi_lavoro::registry::seed_demo(c, &cf, now)).await.expect("registry");
+    })
+    .await;
     let (mut g, org) = giulia_with_company(&app).await;
     let mut mario_b = mario_joins(&app, &mut g, org, "operatore").await;
     switch_to_company(&mut mario_b).await;
