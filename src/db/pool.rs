@@ -82,6 +82,9 @@ pub fn private(path: &std::path::Path, dir: bool) {
 #[cfg(not(unix))]
 pub fn private(_: &std::path::Path, _: bool) {}
 
+/// Connections the pool keeps open when nothing asks for them.
+const IDLE_CONNECTIONS: u32 = 1;
+
 /// Opens a pool (creating the SQLite file's folder if needed) and applies
 /// pending migrations, so a fresh machine needs no set-up step.
 pub fn connect(url: &str, max_size: u32) -> Result<DbPool, DbError> {
@@ -109,6 +112,10 @@ fn connect_telling(
     }
     let pool = Pool::builder()
         .max_size(max_size)
+        // Connections open as requests need them (and close after ten idle
+        // minutes): an idle instance keeps one, not the whole pool. Each
+        // SQLite connection holds its own copy of the schema, about 230 KiB.
+        .min_idle(Some(IDLE_CONNECTIONS.min(max_size)))
         .connection_timeout(std::time::Duration::from_secs(10))
         .connection_customizer(Box::new(SessionSettings))
         .error_handler(errors)
@@ -237,8 +244,8 @@ mod tests {
         (dir, pool)
     }
 
-    /// A new SQLite file opened by a full pool: every connection opens at
-    /// once, and none is refused (they raced to switch the file to WAL).
+    /// A new SQLite file whose pool is asked for every connection at once:
+    /// all open, and none is refused (they raced to switch the file to WAL).
     /// A guard more than a proof: the race needs release-build timings (a
     /// fresh release server logged the refusal on 5 of 25 first starts
     /// before, 0 of 25 after), and shows here only now and then.
@@ -256,11 +263,18 @@ mod tests {
             let dir = tempfile::tempdir().expect("dir");
             let url = dir.path().join("new.db").display().to_string();
             let pool = connect_telling(&url, 8, Box::new(Count(failed.clone()))).expect("pool");
-            // The pool fills itself in the background: wait until it has.
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-            while pool.state().connections < 8 && std::time::Instant::now() < deadline {
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
+            // Eight requests at the same instant, each holding its connection
+            // until all have one: the pool opens the missing ones together.
+            let all = std::sync::Barrier::new(8);
+            std::thread::scope(|s| {
+                for _ in 0..8 {
+                    s.spawn(|| {
+                        let conn = pool.get().expect("conn");
+                        all.wait();
+                        drop(conn);
+                    });
+                }
+            });
             assert_eq!(pool.state().connections, 8);
         }
         assert_eq!(failed.load(std::sync::atomic::Ordering::SeqCst), 0, "connections refused on a new file");
