@@ -8,6 +8,7 @@ diesel::table! {
         account_id -> Nullable<BigInt>,
         device -> Nullable<Text>,
         last_seen -> Nullable<Timestamp>,
+        version -> BigInt,
     }
 }
 

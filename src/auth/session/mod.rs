@@ -3,6 +3,7 @@
 //! The session keeps one typed [`Principal`]; [`resolve_principal`] reads it
 //! once per request and hands it on typed.
 mod grants;
+mod merge;
 mod principal;
 mod store;
 

@@ -14,7 +14,7 @@ pub const IDLE_KEY: &str = "idle_minutes";
 /// The browser and system the session is used from, for the sessions page.
 pub const DEVICE_KEY: &str = "device";
 /// The access counter as the session was read (`access_epoch`): put in by
-/// the store on each load, never stored.
+/// the store on each load, never stored (as no key beginning with `~` is).
 pub const EPOCH_KEY: &str = "~access_epoch";
 /// The counter's value and the Italian day at which whom the person acts for
 /// was last checked: no change since, the same day, no new check.

@@ -59,6 +59,8 @@ fn backend(e: crate::db::DbError) -> session_store::Error {
 }
 
 /// A session record as the `sessions` table stores it.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = sessions, treat_none_as_null = true)]
 struct Row {
     id: String,
     data: String,
@@ -67,6 +69,21 @@ struct Row {
     account_id: Option<AccountId>,
     device: Option<String>,
     last_seen: NaiveDateTime,
+}
+
+/// The version of the session as it was read: put in by [`DieselStore::load`],
+/// never stored (like every key beginning with `~`).
+const VERSION_KEY: &str = "~version";
+/// The session's data as it was read (stored form), to merge with if another
+/// request saved over it meanwhile.
+const LOADED_KEY: &str = "~loaded";
+/// Merges tried before a save gives up (each follows another request's save
+/// of the same session in the few milliseconds since the last try).
+const MERGE_ATTEMPTS: usize = 5;
+
+/// Keys the store puts in on load for the request, never stored.
+fn is_store_key(key: &str) -> bool {
+    key.starts_with('~')
 }
 
 /// A value of a session's data as stored: the principal, held as its JSON
@@ -78,13 +95,13 @@ enum Stored<'a> {
     Json(&'a serde_json::value::RawValue),
 }
 
-/// What of a session's data is stored: all but the counter read with it.
+/// What of a session's data is stored: all but what the store put in on load.
 fn stored(
     data: &std::collections::HashMap<String, serde_json::Value>,
 ) -> session_store::Result<std::collections::BTreeMap<&str, Stored<'_>>> {
     let encode = |e: serde_json::Error| session_store::Error::Encode(e.to_string());
     data.iter()
-        .filter(|(k, _)| k.as_str() != super::EPOCH_KEY)
+        .filter(|(k, _)| !is_store_key(k))
         .map(|(k, v)| match v {
             serde_json::Value::String(text) if k == super::SESSION_KEY => {
                 Ok((k.as_str(), Stored::Json(serde_json::from_str(text).map_err(encode)?)))
@@ -144,30 +161,19 @@ impl Row {
     }
 
     fn insert(&self, c: &mut crate::db::AnyConnection) -> QueryResult<usize> {
-        diesel::insert_into(sessions::table)
-            .values((
-                sessions::id.eq(&self.id),
-                sessions::data.eq(&self.data),
-                sessions::expires_at.eq(self.expires_at),
-                sessions::idp_subject.eq(&self.idp_subject),
-                sessions::account_id.eq(self.account_id),
-                sessions::device.eq(&self.device),
-                sessions::last_seen.eq(self.last_seen),
-            ))
-            .execute(c)
+        diesel::insert_into(sessions::table).values(self).execute(c)
     }
 
-    fn update(&self, c: &mut crate::db::AnyConnection) -> QueryResult<usize> {
-        diesel::update(sessions::table.find(&self.id))
-            .set((
-                sessions::data.eq(&self.data),
-                sessions::expires_at.eq(self.expires_at),
-                sessions::idp_subject.eq(&self.idp_subject),
-                sessions::account_id.eq(self.account_id),
-                sessions::device.eq(&self.device),
-                sessions::last_seen.eq(self.last_seen),
-            ))
-            .execute(c)
+    /// Writes the row over the stored one if that is still at `version`
+    /// (any version for `None`), moving the version on: how many rows it wrote.
+    fn update(&self, c: &mut crate::db::AnyConnection, version: Option<i64>) -> QueryResult<usize> {
+        let values = (self, sessions::version.eq(sessions::version + 1));
+        match version {
+            Some(v) => {
+                diesel::update(sessions::table.find(&self.id).filter(sessions::version.eq(v))).set(values).execute(c)
+            }
+            None => diesel::update(sessions::table.find(&self.id)).set(values).execute(c),
+        }
     }
 }
 
@@ -194,29 +200,71 @@ impl SessionStore for DieselStore {
     }
 
     /// Updates an existing session only: one deleted meanwhile (sign-out
-    /// elsewhere, Single Logout, a password change, a removed role) stays deleted.
+    /// elsewhere, Single Logout, a password change, a removed role) stays
+    /// deleted. One saved meanwhile by another request gets this request's
+    /// changes merged in (`merge`), so neither request's change is lost.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let row = Row::of(record, self.clock.now(), self.lifetime)?;
-        with_conn(&self.pool, move |c| row.update(c).map(|_| ())).await.map_err(backend)
+        let now = self.clock.now();
+        let version = record.data.get(VERSION_KEY).and_then(serde_json::Value::as_i64);
+        let row = Row::of(record, now, self.lifetime)?;
+        if with_conn(&self.pool, move |c| row.update(c, version)).await.map_err(backend)? > 0 || version.is_none() {
+            return Ok(());
+        }
+        let decode = |e: serde_json::Error| session_store::Error::Decode(e.to_string());
+        let base: serde_json::Value = match record.data.get(LOADED_KEY).and_then(|v| v.as_str()) {
+            Some(text) => serde_json::from_str(text).map_err(decode)?,
+            None => serde_json::Value::Object(Default::default()),
+        };
+        let mine =
+            serde_json::to_value(stored(&record.data)?).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        for _ in 0..MERGE_ATTEMPTS {
+            let sid = record.id.to_string();
+            let current: Option<(String, i64)> = with_conn(&self.pool, move |c| {
+                sessions::table.find(&sid).select((sessions::data, sessions::version)).first(c).optional()
+            })
+            .await
+            .map_err(backend)?;
+            let Some((theirs, version)) = current else { return Ok(()) };
+            let theirs: serde_json::Value = serde_json::from_str(&theirs).map_err(decode)?;
+            let Some(serde_json::Value::Object(mut merged)) =
+                super::merge::three_way(Some(&base), Some(&mine), Some(&theirs))
+            else {
+                return Err(session_store::Error::Decode("a stored session is not an object".into()));
+            };
+            // Whom the person acts for is checked afresh at the next request
+            // rather than trusted from two requests' merged checks.
+            merged.remove(super::CHECKED_KEY);
+            let merged = Record { id: record.id, data: merged.into_iter().collect(), expiry_date: record.expiry_date };
+            let row = Row::of(&merged, now, self.lifetime)?;
+            if with_conn(&self.pool, move |c| row.update(c, Some(version))).await.map_err(backend)? > 0 {
+                return Ok(());
+            }
+        }
+        Err(session_store::Error::Backend("the session changed on every attempt to save it".into()))
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let sid = id.to_string();
         let now = self.clock.now();
-        let row: Option<(String, NaiveDateTime, Option<i64>)> = crate::db::read(&self.pool, move |c| {
+        let row: Option<(String, NaiveDateTime, i64, Option<i64>)> = crate::db::read(&self.pool, move |c| {
             let row = sessions::table.find(&sid).filter(sessions::expires_at.gt(now));
             // In the same statement, so the two are of one instant.
             let epoch = access_epoch::table.select(access_epoch::n).single_value();
             // Every signed-in request: on the backend itself (see `db::on_backend`).
-            crate::db::on_backend!(c, |c| row.select((sessions::data, sessions::expires_at, epoch)).first(c).optional())
+            crate::db::on_backend!(c, |c| row
+                .select((sessions::data, sessions::expires_at, sessions::version, epoch))
+                .first(c)
+                .optional())
         })
         .await
         .map_err(backend)?;
-        let Some((data, exp, epoch)) = row else { return Ok(None) };
-        let mut data = held(&data)?;
+        let Some((text, exp, version, epoch)) = row else { return Ok(None) };
+        let mut data = held(&text)?;
         if let Some(n) = epoch {
             data.insert(super::EPOCH_KEY.to_string(), n.into());
         }
+        data.insert(VERSION_KEY.to_string(), version.into());
+        data.insert(LOADED_KEY.to_string(), serde_json::Value::String(text));
         Ok(Some(Record { id: *id, data, expiry_date: from_naive(exp)? }))
     }
 
