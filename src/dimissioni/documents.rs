@@ -1,7 +1,7 @@
 //! What the PDFs say: the module in Allegato A's five sections, and the
 //! paper delega a worker and a soggetto abilitato sign, with its PIN.
 use super::modulo::{Kind, Modulo};
-use super::pdf::Document;
+use super::pdf::{Document, Translation};
 use crate::i18n::Lang;
 use crate::web::format::{format_date, format_when};
 
@@ -18,12 +18,17 @@ pub enum Copy {
 /// Bolzano, followed by its German version (public documents there are
 /// bilingual, D.P.R. 574/1988; circ. 12/2016).
 pub fn module(m: &Modulo, lang: Lang, copy: Copy) -> Document {
-    let mut lines = lines(m, lang, copy);
-    if m.contents.workplace_province.eq_ignore_ascii_case("BZ") && lang != Lang::De {
-        lines.push(format!("# {}", Lang::De.t("dim-german-version")));
-        lines.extend(self::lines(m, Lang::De, copy));
+    let translation = (m.contents.workplace_province.eq_ignore_ascii_case("BZ") && lang != Lang::De).then(|| {
+        let mut german = vec![format!("# {}", Lang::De.t("dim-german-version"))];
+        german.extend(lines(m, Lang::De, copy));
+        Translation { lang: Lang::De.code(), lines: german }
+    });
+    Document {
+        title: format!("{} {}", lang.t("dim-pdf-title"), m.code),
+        lang: lang.code(),
+        lines: lines(m, lang, copy),
+        translation,
     }
-    Document { title: format!("{} {}", lang.t("dim-pdf-title"), m.code), lang: lang.code(), lines }
 }
 
 fn lines(m: &Modulo, lang: Lang, copy: Copy) -> Vec<String> {
@@ -119,7 +124,12 @@ pub fn delega(f: &DelegaFacts, lang: Lang) -> Document {
         String::new(),
         format!("{} ______________________________", lang.t("dim-delega-sign-operator")),
     ];
-    Document { title: format!("{} {}", lang.t("dim-delega-title"), f.worker_codice_fiscale), lang: lang.code(), lines }
+    Document {
+        title: format!("{} {}", lang.t("dim-delega-title"), f.worker_codice_fiscale),
+        lang: lang.code(),
+        lines,
+        translation: None,
+    }
 }
 
 #[cfg(test)]
@@ -180,14 +190,15 @@ mod tests {
             let signed =
                 if abilitato.is_some() { "Firma: l'operatore del soggetto abilitato" } else { "Firma: il lavoratore" };
             assert!(it.iter().any(|l| l.starts_with(signed)), "{it:?}");
-            let all = module(&m, Lang::It, Copy::Worker).lines;
-            assert_eq!(all.len(), it.len() + 1 + de.len());
+            let doc = module(&m, Lang::It, Copy::Worker);
+            let german = doc.translation.expect("a German version");
+            assert_eq!((doc.lines.len(), german.lang, german.lines.len()), (it.len(), "de", 1 + de.len()));
             assert!(
-                all.iter().any(|l| l == "# Deutsche Fassung")
-                    && all.iter().any(|l| l.starts_with("Wirksam ab: 01.03.2027"))
+                german.lines[0] == "# Deutsche Fassung"
+                    && german.lines.iter().any(|l| l.starts_with("Wirksam ab: 01.03.2027"))
             );
         }
-        let milano = module(&sample("MI", None), Lang::It, Copy::Worker).lines;
-        assert!(!milano.iter().any(|l| l.contains("Deutsche")), "only where the workplace is in Bolzano");
+        let milano = module(&sample("MI", None), Lang::It, Copy::Worker);
+        assert!(milano.translation.is_none(), "only where the workplace is in Bolzano");
     }
 }
