@@ -72,6 +72,7 @@ struct FileSettings {
     seal_cert: Option<PathBuf>,
     seal_retired_certs: Option<PathBuf>,
     pec_imap_url: Option<String>,
+    pec_trust: Option<PathBuf>,
     pec_smtp_url: Option<String>,
     pec_from: Option<String>,
     oidc_federation_key: Option<PathBuf>,
@@ -185,6 +186,9 @@ pub struct Config {
     /// The Ministry's PEC mailbox, where the receipts of PEC deliveries
     /// arrive (`imaps://user:password@host/`). None: receipts are not read.
     pub pec_imap_url: Option<String>,
+    /// The certificates of the PEC providers whose signed receipts count
+    /// (PEM; AgID's public list of providers). Needed to read receipts.
+    pub pec_trust: Option<PathBuf>,
     /// The Ministry's PEC mailbox for sending (`smtps://…`) and its address:
     /// modules go to PEC addresses from it. None: by the ordinary mail.
     pub pec_smtp_url: Option<String>,
@@ -350,6 +354,17 @@ struct ProductionFacts<'a> {
     oidc_trust_marks: Option<&'a std::path::Path>,
     oidc_trust_anchors: Option<&'a std::path::Path>,
     oidc_providers: Option<&'a std::path::Path>,
+}
+
+/// Receipts are evidence: they are read only with the PEC providers'
+/// certificates to check their signatures against.
+fn pec_trust_problem(imap: Option<&str>, trust: Option<&std::path::Path>) -> Option<String> {
+    imap?;
+    let Some(trust) = trust else {
+        return Some("the PEC providers' certificates (PEM), to check the receipts read from SL_PEC_IMAP_URL".into());
+    };
+    let certs = std::fs::read(trust).ok().and_then(|pem| openssl::x509::X509::stack_from_pem(&pem).ok());
+    certs.is_none_or(|c| c.is_empty()).then(|| format!("{}: no readable PEM certificate", trust.display()))
 }
 
 /// The public key of a PEM private key or certificate, DER-encoded.
@@ -725,6 +740,11 @@ impl Config {
         let pec_smtp_url = env.var("SL_PEC_SMTP_URL").or(file.pec_smtp_url.clone());
         let pec_from = env.var("SL_PEC_FROM").or(file.pec_from.clone());
         let pec_imap_url = env.var("SL_PEC_IMAP_URL").or(file.pec_imap_url.clone());
+        let pec_trust = env.var("SL_PEC_TRUST").map(PathBuf::from).or(file.pec_trust.clone());
+        let pec_trust_problem = pec_trust_problem(pec_imap_url.as_deref(), pec_trust.as_deref());
+        if let (false, Some(problem)) = (production, &pec_trust_problem) {
+            return Err(invalid("SL_PEC_TRUST", problem.clone()));
+        }
         let tsa_ca = env.var("SL_TSA_CA").map(PathBuf::from).or(file.tsa_ca.clone());
         let path = |key: &str, from_file: Option<PathBuf>| env.var(key).map(PathBuf::from).or(from_file);
         let oidc_keys = [
@@ -741,7 +761,7 @@ impl Config {
             let smtp = env.var("SL_SMTP_URL").or(file.smtp_url.clone());
             let metadata: Vec<String> =
                 [&spid_idp_metadata, &cie_idp_metadata, &eidas_idp_metadata].into_iter().flatten().cloned().collect();
-            let problems = production_problems(&ProductionFacts {
+            let mut problems = production_problems(&ProductionFacts {
                 base_url: &base_url,
                 demo_data,
                 demo_idp,
@@ -759,6 +779,7 @@ impl Config {
                 oidc_trust_anchors: oidc_trust_anchors.as_deref(),
                 oidc_providers: oidc_providers.as_deref(),
             });
+            problems.extend(pec_trust_problem.map(|p| format!("SL_PEC_TRUST: {p}")));
             if !problems.is_empty() {
                 return Err(ConfigError::Production(problems));
             }
@@ -807,6 +828,7 @@ impl Config {
             seal_cert: seal_cert.unwrap_or_else(|| keys_dir.join("seal.cert.pem")),
             seal_retired_certs: env.var("SL_SEAL_RETIRED_CERTS").map(PathBuf::from).or(file.seal_retired_certs),
             pec_imap_url,
+            pec_trust,
             pec_smtp_url,
             pec_from,
             oidc: {
@@ -1055,6 +1077,15 @@ mod tests {
         assert_eq!(cfg.db_pool_size, 5);
         let env = HashMap::from([("SL_ENV", "development"), ("SL_ADDR", "nowhere")]);
         assert!(Config::load(None, &env).unwrap_err().to_string().starts_with("SL_ADDR"));
+        // Receipts are read only with the providers' certificates to check them.
+        let imap = [("SL_ENV", "development"), ("SL_PEC_IMAP_URL", "imap://m:p@127.0.0.1:1143/")];
+        let err = Config::load(None, &HashMap::from(imap)).unwrap_err().to_string();
+        assert!(err.starts_with("SL_PEC_TRUST") && err.contains("certificates"), "{err}");
+        let not_pem = dir.path().join("gestori.pem");
+        std::fs::write(&not_pem, "not a certificate").unwrap();
+        let not_pem_text = not_pem.display().to_string();
+        let env = HashMap::from([imap[0], imap[1], ("SL_PEC_TRUST", not_pem_text.as_str())]);
+        assert!(Config::load(None, &env).unwrap_err().to_string().contains("no readable PEM certificate"));
         std::fs::write(&path, "colour = \"blue\"\n").unwrap();
         assert!(matches!(
             Config::load(Some(&path), &HashMap::from([("SL_ENV", "development")])),

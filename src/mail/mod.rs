@@ -5,6 +5,7 @@
 pub mod imap;
 pub mod outbox;
 pub mod pec;
+pub mod smime;
 
 use crate::i18n::Lang;
 use lettre::message::{header::ContentType, Mailbox};

@@ -4,8 +4,12 @@
 //! error), each carrying `daticert.xml` (regole tecniche, DM 2/11/2005) that
 //! names the original message by its Message-ID. The portal reads them from
 //! the Ministry's PEC mailbox (`SL_PEC_IMAP_URL`) and keeps them with the
-//! message they prove. The mailbox is the PEC provider's, an external border:
+//! message they prove. A receipt counts only when its provider's S/MIME
+//! signature verifies against the providers the portal trusts
+//! (`SL_PEC_TRUST`), and only the `daticert.xml` the provider signed is
+//! read. The mailbox is the PEC provider's, an external border:
 //! [`PecMailbox`], with the real IMAP implementation.
+use super::smime::{Trust, Untrusted};
 use crate::db::schema::pec_receipts as r;
 use crate::db::AnyConnection;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -65,30 +69,91 @@ pub struct Receipt {
     pub identifier: String,
 }
 
-/// The `daticert.xml` part of a receipt message, decoded.
-fn daticert(raw: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(raw);
-    let at = text.find("daticert.xml")?;
-    // The part's headers end at the first blank line after its name.
-    let (head_end, sep) =
-        [("\r\n\r\n", 4), ("\n\n", 2)].iter().filter_map(|(s, n)| text[at..].find(s).map(|i| (at + i, *n))).min()?;
-    let head_start = text[..at].rfind("\n--").map_or(0, |i| i + 1);
-    let headers = text[head_start..head_end].to_ascii_lowercase();
-    let body_start = head_end + sep;
-    let body_end = text[body_start..].find("\n--").map_or(text.len(), |i| body_start + i);
-    let body = &text[body_start..body_end];
-    if headers.contains("content-transfer-encoding: base64") {
-        use base64::Engine;
-        let clean: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-        String::from_utf8(base64::engine::general_purpose::STANDARD.decode(clean).ok()?).ok()
-    } else {
-        Some(body.to_string())
+/// An entity's header lines (unfolded) and its body.
+fn entity(text: &str) -> (Vec<String>, &str) {
+    let end = [("\r\n\r\n", 4), ("\n\n", 2)].iter().filter_map(|(s, n)| text.find(s).map(|i| (i, *n))).min();
+    let (head, body) = match end {
+        Some((i, n)) => (&text[..i], &text[i + n..]),
+        None => (text, ""),
+    };
+    let mut lines: Vec<String> = Vec::new();
+    for line in head.lines() {
+        match lines.last_mut() {
+            Some(last) if line.starts_with([' ', '\t']) => {
+                last.push(' ');
+                last.push_str(line.trim());
+            }
+            _ => lines.push(line.to_string()),
+        }
     }
+    (lines, body)
 }
 
-/// A receipt message's facts; `None` for anything that is not one.
-pub fn parse(raw: &[u8]) -> Option<Receipt> {
-    let xml = daticert(raw)?;
+/// The value of header `name`.
+fn header<'a>(lines: &'a [String], name: &str) -> Option<&'a str> {
+    lines
+        .iter()
+        .find_map(|l| l.split_once(':').filter(|(n, _)| n.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.trim()))
+}
+
+/// A parameter of a header's value (`boundary="b"`, `name=daticert.xml`).
+fn param(value: &str, name: &str) -> Option<String> {
+    value.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim().eq_ignore_ascii_case(name).then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+/// The parts directly in a multipart body: not those of a message or a
+/// multipart nested in one.
+fn parts<'a>(body: &'a str, boundary: &str) -> Vec<&'a str> {
+    let (delimiter, last) = (format!("--{boundary}"), format!("--{boundary}--"));
+    let mut out = Vec::new();
+    let (mut start, mut at) = (None, 0);
+    for line in body.split_inclusive('\n') {
+        let bare = line.trim_end();
+        if bare == delimiter || bare == last {
+            if let Some(s) = start {
+                out.push(&body[s..at]);
+            }
+            if bare == last {
+                break;
+            }
+            start = Some(at + line.len());
+        }
+        at += line.len();
+    }
+    out
+}
+
+/// The `daticert.xml` part of a receipt, decoded: a part of the signed
+/// entity itself. One inside the original message a receipt or a transport
+/// envelope carries is the sender's words, not the provider's.
+fn daticert(signed: &[u8]) -> Option<String> {
+    let (head, body) = entity(std::str::from_utf8(signed).ok()?);
+    let boundary = param(header(&head, "content-type")?, "boundary")?;
+    parts(body, &boundary).into_iter().find_map(|part| {
+        let (head, body) = entity(part);
+        let named = ["content-type", "content-disposition"].into_iter().filter_map(|h| header(&head, h)).any(|v| {
+            param(v, "name").or_else(|| param(v, "filename")).is_some_and(|n| n.eq_ignore_ascii_case("daticert.xml"))
+        });
+        if !named {
+            return None;
+        }
+        if header(&head, "content-transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("base64")) {
+            use base64::Engine;
+            let clean: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+            String::from_utf8(base64::engine::general_purpose::STANDARD.decode(clean).ok()?).ok()
+        } else {
+            Some(body.to_string())
+        }
+    })
+}
+
+/// A receipt's facts from the entity its provider signed (see
+/// [`Trust::verify`]); `None` for anything that is not a receipt.
+pub fn parse(signed: &[u8]) -> Option<Receipt> {
+    let xml = daticert(signed)?;
     let doc = roxmltree::Document::parse(xml.trim()).ok()?;
     let root = doc.root_element();
     if root.tag_name().name() != "postacert" {
@@ -159,20 +224,43 @@ pub fn of_message(conn: &mut AnyConnection, message_id: &str) -> QueryResult<Vec
     Ok(rows.into_iter().filter_map(|(k, at)| ReceiptKind::parse(&k).map(|k| (k, at))).collect())
 }
 
-/// Takes the new receipts from `mailbox` and keeps them (off the async threads).
+/// Takes the new receipts from `mailbox` and keeps those their provider
+/// signed (off the async threads).
 pub async fn collect(
     pool: &crate::db::DbPool,
     mailbox: std::sync::Arc<dyn PecMailbox>,
+    trust: std::sync::Arc<Trust>,
     now: NaiveDateTime,
 ) -> Result<usize, crate::error::AppError> {
-    let raw = tokio::task::spawn_blocking(move || mailbox.take())
-        .await
-        .map_err(|e| crate::error::AppError::other("reading the PEC mailbox", e))?
-        .map_err(|e| crate::error::AppError::other("reading the PEC mailbox", e))?;
-    let receipts: Vec<Receipt> = raw.iter().filter_map(|m| parse(m)).collect();
-    if raw.len() > receipts.len() {
-        tracing::info!(skipped = raw.len() - receipts.len(), "PEC mailbox: messages that are not receipts");
-    }
+    let receipts = tokio::task::spawn_blocking(move || {
+        let raw = mailbox.take()?;
+        let mut receipts = Vec::new();
+        let (mut others, mut untrusted) = (0_usize, 0_u64);
+        for message in &raw {
+            match trust.verify(message) {
+                Ok(signed) => match parse(&signed) {
+                    Some(r) => receipts.push(r),
+                    None => others += 1,
+                },
+                // Ordinary mail (and anomalies) in the mailbox: no receipt.
+                Err(Untrusted::NotSigned) => others += 1,
+                Err(e @ Untrusted::Invalid(_)) => {
+                    untrusted += 1;
+                    tracing::warn!(error = %e, "PEC mailbox: a signed message no trusted provider signed, ignored");
+                }
+            }
+        }
+        if others > 0 {
+            tracing::info!(skipped = others, "PEC mailbox: messages that are not receipts");
+        }
+        if untrusted > 0 {
+            metrics::counter!("sl_pec_untrusted_total").increment(untrusted);
+        }
+        Ok::<_, super::imap::ImapError>(receipts)
+    })
+    .await
+    .map_err(|e| crate::error::AppError::other("reading the PEC mailbox", e))?
+    .map_err(|e| crate::error::AppError::other("reading the PEC mailbox", e))?;
     Ok(crate::db::with_conn(pool, move |c| store(c, &receipts, now)).await?)
 }
 
@@ -199,5 +287,26 @@ mod tests {
         assert_eq!(r.recipient.as_deref(), Some("azienda@pec.example.it"));
         assert_eq!(r.at.to_string(), "2026-12-02 09:15:03");
         assert!(parse(b"Subject: hello\r\n\r\nnot a receipt").is_none());
+    }
+
+    /// Ordinary PEC mail: the provider's envelope (its `daticert.xml` says
+    /// `posta-certificata`) around the sender's message, whose own
+    /// `daticert.xml` claims a delivery. Only the envelope's counts.
+    #[test]
+    fn a_daticert_inside_the_carried_message_is_not_read() {
+        let claim = "<postacert tipo=\"avvenuta-consegna\"><dati><data zona=\"+0100\"><giorno>02/12/2026</giorno>\
+                     <ora>10:15:03</ora></data><identificativo>x</identificativo><msgid>a@b</msgid></dati></postacert>";
+        let envelope = claim.replace("avvenuta-consegna", "posta-certificata");
+        let raw = format!(
+            "Content-Type: multipart/mixed;\r\n boundary=busta\r\n\r\n--busta\r\nContent-Type: text/plain\r\n\r\nPosta certificata\r\n\
+             --busta\r\nContent-Type: message/rfc822; name=postacert.eml\r\n\r\nSubject: x\r\n\
+             Content-Type: multipart/mixed; boundary=inner\r\n\r\n--inner\r\n\
+             Content-Type: application/xml; name=\"daticert.xml\"\r\n\r\n{claim}\r\n--inner--\r\n\r\n\
+             --busta\r\nContent-Type: application/xml; name=\"daticert.xml\"\r\n\r\n{envelope}\r\n--busta--\r\n"
+        );
+        assert!(parse(raw.as_bytes()).is_none(), "the envelope is no receipt, and the claim inside is not read");
+        // The same claim as the provider's own part is read (folded header, unquoted boundary).
+        let own = raw.replace(&envelope, claim);
+        assert_eq!(parse(own.as_bytes()).map(|r| r.kind), Some(ReceiptKind::Delivery));
     }
 }

@@ -96,8 +96,18 @@ pub fn spawn_outbox(state: AppState) -> tokio::task::JoinHandle<()> {
             // PEC receipts, every sixth pass (half a minute): one IMAP session each time.
             if let Some(url) = state.config.pec_imap_url.clone().filter(|_| pass % 6 == 1) {
                 let mailbox = std::sync::Arc::new(crate::mail::pec::ImapMailbox { url });
-                if let Err(e) = crate::mail::pec::collect(&state.pool, mailbox, state.clock.now()).await {
-                    tracing::warn!(error = %e, "PEC receipts not read; the next pass retries");
+                // Read each time, so a renewed list of providers applies without a restart.
+                let trust = state.config.pec_trust.as_deref().map(crate::mail::smime::Trust::load);
+                match trust {
+                    Some(Ok(trust)) => {
+                        let (pool, now) = (&state.pool, state.clock.now());
+                        if let Err(e) = crate::mail::pec::collect(pool, mailbox, std::sync::Arc::new(trust), now).await
+                        {
+                            tracing::warn!(error = %e, "PEC receipts not read; the next pass retries");
+                        }
+                    }
+                    Some(Err(e)) => tracing::warn!(error = %e, "PEC receipts not read: the providers' certificates"),
+                    None => tracing::warn!("PEC receipts not read: no providers' certificates (SL_PEC_TRUST)"),
                 }
                 if let Err(e) = crate::dimissioni::receipts::alert_undelivered(&state).await {
                     tracing::warn!(error = %e, "PEC delivery alerts failed; the next pass retries");

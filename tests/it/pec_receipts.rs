@@ -1,8 +1,9 @@
 //! Delivery with proof: the PEC receipts of a module's messages are read from
-//! the Ministry's mailbox over IMAP (a real Dovecot), matched to each message
+//! the Ministry's mailbox over IMAP (a real Dovecot), kept only when their
+//! provider's S/MIME signature verifies, matched to each message
 //! by its Message-ID, shown on the module's page; the worker is told when a
 //! PEC message has no receipt of delivery after 24 hours, once.
-use crate::common::pec::Mailbox;
+use crate::common::pec::{Mailbox, Provider};
 use crate::common::people::mario;
 use crate::common::smtp::{free_port, serve};
 use crate::common::TestApp;
@@ -10,7 +11,7 @@ use crate::dimissioni::mario_resigns;
 use chrono::Duration;
 use servizi_lavoro::db::with_conn;
 use servizi_lavoro::dimissioni::receipts;
-use servizi_lavoro::mail::{outbox, pec};
+use servizi_lavoro::mail::{outbox, pec, smime};
 
 #[tokio::test]
 async fn receipts_are_read_over_imap_shown_and_a_missing_delivery_is_told_to_the_worker_once() {
@@ -18,9 +19,10 @@ async fn receipts_are_read_over_imap_shown_and_a_missing_delivery_is_told_to_the
     // Modules go to PEC addresses from the Ministry's PEC mailbox (an SMTP server of its own).
     let port = free_port();
     let pec_server = serve(port, false).await;
-    let url = mailbox.url.clone();
+    let (url, trust) = (mailbox.url.clone(), mailbox.trust.clone());
     let app = TestApp::with_config(move |c| {
         c.pec_imap_url = Some(url);
+        c.pec_trust = Some(trust);
         c.pec_smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
         c.pec_from = Some("ministero@pec.lavoro.example.it".into());
     });
@@ -56,10 +58,19 @@ async fn receipts_are_read_over_imap_shown_and_a_missing_delivery_is_told_to_the
     mailbox.receipt("avvenuta-consegna", &employer.message_id, &employer.recipient, "02/12/2026", "10:15:09", "con-1");
     mailbox.receipt("accettazione", &itl.message_id, &itl.recipient, "02/12/2026", "10:15:04", "acc-2");
     mailbox.deliver("spam.eml", "From: x@example.org\r\nSubject: offerta\r\n\r\nnot a receipt\r\n");
+    // And three claims of the Ispettorato's delivery that prove nothing: one
+    // signed by a provider the portal does not trust, one not signed, and
+    // one inside ordinary PEC mail (the provider signed the envelope, not it).
+    let forger = Provider::new("Gestore sconosciuto");
+    mailbox.receipt_by(&forger, "avvenuta-consegna", &itl.message_id, &itl.recipient, "02/12/2026", "10:16:00", "f-1");
+    mailbox.unsigned_receipt("avvenuta-consegna", &itl.message_id, &itl.recipient, "02/12/2026", "10:16:01", "f-2");
+    mailbox.envelope_claiming("avvenuta-consegna", &itl.message_id, &itl.recipient, "02/12/2026", "10:16:02", "f-3");
     let mb = || std::sync::Arc::new(pec::ImapMailbox { url: mailbox.url.clone() });
+    let trust = || std::sync::Arc::new(smime::Trust::load(&mailbox.trust).expect("the providers"));
     let now = app.state.clock.now();
-    assert_eq!(pec::collect(&app.state.pool, mb(), now).await.expect("read"), 3, "three receipts, the spam left");
-    assert_eq!(pec::collect(&app.state.pool, mb(), now).await.expect("read"), 0, "each taken once");
+    let read = pec::collect(&app.state.pool, mb(), trust(), now).await.expect("read");
+    assert_eq!(read, 3, "three receipts; the spam and the three claims left");
+    assert_eq!(pec::collect(&app.state.pool, mb(), trust(), now).await.expect("read"), 0, "each taken once");
     let page = b.get(&format!("/dimissioni-volontarie/{code}")).await.body;
     assert_eq!(page.matches("Consegnato nella casella PEC del destinatario il 02/12/2026 alle 10:15").count(), 1);
     assert_eq!(page.matches("Accettato dal gestore PEC").count(), 2);
