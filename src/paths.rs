@@ -102,6 +102,7 @@ pub const DIMISSIONI_DECLARE: &str = "/dimissioni-volontarie/codice-fiscale";
 pub const DIMISSIONI_RETRIEVE: &str = "/dimissioni-volontarie/ritrova";
 pub const DIMISSIONI_MODULE: &str = "/dimissioni-volontarie/{codice}";
 pub const DIMISSIONI_REVOCA: &str = "/dimissioni-volontarie/{codice}/revoca";
+pub const DIMISSIONI_RECEIPT: &str = "/dimissioni-volontarie/{codice}/ricevute/{ricevuta}";
 /// Anyone holding a module's code and verification code checks it here.
 pub const VERIFY: &str = "/verifica";
 
@@ -213,6 +214,11 @@ pub fn dimissioni_pdf(code: &str) -> String {
 
 pub fn dimissioni_revoca(code: &str) -> String {
     fill(DIMISSIONI_REVOCA, "codice", code)
+}
+
+/// A module's PEC receipt, as its provider signed it (`reference`: see `mail::pec::reference`).
+pub fn dimissioni_receipt(code: &str, reference: &str) -> String {
+    fill(&fill(DIMISSIONI_RECEIPT, "codice", code), "ricevuta", reference)
 }
 
 pub fn delega(id: DelegaId) -> String {

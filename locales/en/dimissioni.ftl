@@ -257,6 +257,7 @@ dim-receipt-delivery = Delivered to the recipient's PEC mailbox on { $when } (re
 dim-receipt-error = Not delivered: the recipient's PEC provider reported an error on { $when }
 dim-receipt-warning = Not delivered yet: the PEC provider's warning of { $when }
 dim-receipt-waiting = Waiting for the receipt of delivery
+dim-receipt-download = Download the receipt signed by the provider (.eml)
 mail-dim-no-receipt-subject = Form { $code }: no PEC receipt of delivery
 mail-dim-no-receipt-body = Form { $code } was sent by PEC to { $address } more than 24 hours ago, but no receipt of delivery has arrived. The form's transmission is valid and its date remains the date of transmission; if you want the recipient to know of it with certainty, you can hand them the copy of the form on its page in Servizi Lavoro, or ask for support.
 dim-step = Step { $n } of { $of }

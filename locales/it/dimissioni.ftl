@@ -257,6 +257,7 @@ dim-receipt-delivery = Consegnato nella casella PEC del destinatario il { $when 
 dim-receipt-error = Non consegnato: il gestore PEC del destinatario ha segnalato un errore il { $when }
 dim-receipt-warning = Non ancora consegnato: avviso del gestore PEC del { $when }
 dim-receipt-waiting = In attesa della ricevuta di avvenuta consegna
+dim-receipt-download = Scarica la ricevuta firmata dal gestore (.eml)
 mail-dim-no-receipt-subject = Modulo { $code }: manca la ricevuta di consegna PEC
 mail-dim-no-receipt-body = Il modulo { $code } è stato inviato per PEC a { $address } più di 24 ore fa, ma non è arrivata la ricevuta di avvenuta consegna. La trasmissione del modulo è valida e la sua data resta quella della trasmissione; se vuoi che il destinatario ne abbia notizia con certezza, puoi consegnargli la copia del modulo che trovi nella pagina del modulo su Servizi Lavoro, o chiedere supporto.
 dim-step = Passo { $n } di { $of }

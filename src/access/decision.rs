@@ -167,6 +167,11 @@ pub enum Resource<'a> {
 }
 
 impl Resource<'_> {
+    /// What a permit for module `code` names.
+    pub fn resignation_code(code: &str) -> String {
+        format!("dimissioni:{code}")
+    }
+
     /// How the resource is written in logs and the audit trail.
     pub fn code(&self) -> String {
         match self {
@@ -185,7 +190,7 @@ impl Resource<'_> {
             Resource::OrganisationDocument(id) => format!("org-document:{id}"),
             Resource::Delega { id, .. } => format!("delega:{id}"),
             Resource::SupportCase { number, .. } => format!("support-case:{number}"),
-            Resource::Resignation { code, .. } => format!("dimissioni:{code}"),
+            Resource::Resignation { code, .. } => Resource::resignation_code(code),
             Resource::Resignations(listing) => listing.code(),
             Resource::Rapporto { id, .. } => format!("relationship:{id}"),
             // Whose list it is goes in the actor's column, not here.

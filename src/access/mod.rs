@@ -65,6 +65,12 @@ impl Permit {
         self.action == action && self.resource == resource.code()
     }
 
+    /// Whether this permit allows `action` on the module with `code` (who
+    /// it concerns was weighed when the permit was given).
+    pub fn covers_resignation(&self, action: Action, code: &str) -> bool {
+        self.action == action && self.resource == Resource::resignation_code(code)
+    }
+
     /// The same as a database error, for data functions: a programming error.
     pub fn require(&self, action: Action, resource: &Resource) -> Result<(), diesel::result::Error> {
         if self.covers(action, resource) {

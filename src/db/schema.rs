@@ -746,6 +746,7 @@ diesel::table! {
         recipient -> Nullable<Text>,
         at -> Timestamp,
         received_at -> Timestamp,
+        original -> Nullable<Binary>,
     }
 }
 

@@ -151,7 +151,7 @@ fn awaiting_receipt(x: &Delivery, reads_receipts: bool) -> bool {
     reads_receipts
         && x.recipient.by_pec()
         && x.state == DeliveryState::Delivered
-        && !x.receipts.iter().any(|(k, _)| matches!(k, K::Delivery | K::DeliveryError | K::NonAcceptance))
+        && !x.receipts.iter().any(|k| matches!(k.kind, K::Delivery | K::DeliveryError | K::NonAcceptance))
 }
 
 #[derive(Clone)]
@@ -222,7 +222,13 @@ fn DetailPage(d: Detail) -> impl IntoView {
                 format_when(x.attempted_at, lang).into_any(),
                 view! {
                     {delivery_outcome(x, lang)}
-                    {x.receipts.iter().map(|(kind, at)| view! { <br/>{receipt_text(*kind, *at, lang)} }).collect_view()}
+                    {x.receipts.iter().map(|k| view! {
+                        <br/>{receipt_text(k.kind, k.at, lang)}
+                        {k.reference.as_ref().map(|r| {
+                            let href = paths::dimissioni_receipt(&m.code, r);
+                            view! { " " <a href=href download="">{t("dim-receipt-download")}</a> }
+                        })}
+                    }).collect_view()}
                     {awaiting_receipt(x, d.reads_receipts).then(|| view! { <br/>{t("dim-receipt-waiting")} })}
                 }
                 .into_any(),
@@ -346,11 +352,7 @@ async fn detail_of(
 }
 
 /// A queued message of the module, as its table shows it.
-fn as_delivery(
-    prefix: &str,
-    e: outbox::Entry,
-    receipts: Vec<(crate::mail::pec::ReceiptKind, chrono::NaiveDateTime)>,
-) -> Option<Delivery> {
+fn as_delivery(prefix: &str, e: outbox::Entry, receipts: Vec<crate::mail::pec::Kept>) -> Option<Delivery> {
     let state = match e.state() {
         outbox::State::Sent => DeliveryState::Delivered,
         outbox::State::Pending => {

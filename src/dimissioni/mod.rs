@@ -56,6 +56,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(paths::DIMISSIONI_DECLARE, get(declare::form).post(declare::submit))
         .route(paths::DIMISSIONI_MODULE, get(detail::page))
         .route(paths::DIMISSIONI_REVOCA, post(detail::revoke))
+        .route(paths::DIMISSIONI_RECEIPT, get(receipts::download))
         .route_layer(axum::middleware::from_fn_with_state(guard, crate::catalog::status_page::closed_while_out))
         .route(paths::VERIFY, get(verify::page))
 }

@@ -539,7 +539,7 @@ pub struct Delivery {
     pub attempted_at: NaiveDateTime,
     pub state: DeliveryState,
     /// Its PEC receipts, oldest first.
-    pub receipts: Vec<(crate::mail::pec::ReceiptKind, NaiveDateTime)>,
+    pub receipts: Vec<crate::mail::pec::Kept>,
 }
 
 /// Where one of a module's messages stands.

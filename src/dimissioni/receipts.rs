@@ -4,6 +4,7 @@
 //! after it left (the burden of proving the revoca, or the resignation, is
 //! theirs: they should know while there is time).
 use super::modulo::Recipient;
+use crate::access::{Action, Permit};
 use crate::db::schema::outbox as o;
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
@@ -35,7 +36,7 @@ fn undelivered(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<
         if !Recipient::parse(role).is_some_and(Recipient::by_pec) {
             continue;
         }
-        if pec::of_message(conn, &message_id)?.iter().all(|(k, _)| *k != ReceiptKind::Delivery) {
+        if pec::of_message(conn, &message_id)?.iter().all(|k| k.kind != ReceiptKind::Delivery) {
             out.push((code.to_string(), role.to_string(), address));
         }
     }
@@ -79,4 +80,53 @@ pub async fn alert_undelivered(state: &AppState) -> Result<usize, crate::error::
         state.deliver_mail();
     }
     Ok(queued)
+}
+
+/// The signed receipt named `reference` of one of module `code`'s messages,
+/// with the permit to see the module.
+pub fn signed(
+    conn: &mut AnyConnection,
+    permit: &Permit,
+    code: &str,
+    reference: &str,
+) -> QueryResult<Option<(ReceiptKind, Vec<u8>)>> {
+    if !permit.covers_resignation(Action::View, code) {
+        return Err(diesel::result::Error::QueryBuilderError(format!("no permit to see module {code}").into()));
+    }
+    let messages: Vec<String> = o::table
+        .filter(o::idempotency_key.like(format!("{}%", super::deliver::key_prefix(code))))
+        .select(o::message_id)
+        .load(conn)?;
+    pec::original(conn, &messages, reference)
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ReceiptPath {
+    codice: String,
+    ricevuta: String,
+}
+
+/// `GET /dimissioni-volontarie/{codice}/ricevute/{ricevuta}`: a PEC receipt
+/// of the module as its provider signed it, for whoever may see the module:
+/// the proof of delivery to keep or to show.
+pub async fn download(
+    req: crate::web::render::PageRequest,
+    who: crate::kernel::Principal,
+    axum::extract::Path(ReceiptPath { codice, ricevuta }): axum::extract::Path<ReceiptPath>,
+) -> crate::error::AppResult<axum::response::Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let (permit, m, _) = super::detail::permitted(&req, &who, &codice, Action::View).await?;
+    let code = m.code.clone();
+    let found = crate::db::with_conn(&req.state.pool, move |c| signed(c, &permit, &code, &ricevuta)).await?;
+    let (kind, original) = found.ok_or(crate::error::AppError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "message/rfc822".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"ricevuta-{}-{}.eml\"", kind.code(), m.code)),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        original,
+    )
+        .into_response())
 }

@@ -194,10 +194,11 @@ impl PecMailbox for ImapMailbox {
     }
 }
 
-/// Keeps the receipts (each once, by its identifier); returns how many are new.
-pub fn store(conn: &mut AnyConnection, receipts: &[Receipt], now: NaiveDateTime) -> QueryResult<usize> {
+/// Keeps the receipts (each once, by its identifier) with the message that
+/// brought each, as its provider signed it; returns how many are new.
+pub fn store(conn: &mut AnyConnection, receipts: &[(Receipt, Vec<u8>)], now: NaiveDateTime) -> QueryResult<usize> {
     let mut new = 0;
-    for x in receipts {
+    for (x, original) in receipts {
         let known = r::table.find(&x.identifier).count().get_result::<i64>(conn)? > 0;
         if known {
             continue;
@@ -210,6 +211,7 @@ pub fn store(conn: &mut AnyConnection, receipts: &[Receipt], now: NaiveDateTime)
                 r::recipient.eq(&x.recipient),
                 r::at.eq(x.at),
                 r::received_at.eq(now),
+                r::original.eq(original),
             ))
             .execute(conn)?;
         new += 1;
@@ -217,11 +219,52 @@ pub fn store(conn: &mut AnyConnection, receipts: &[Receipt], now: NaiveDateTime)
     Ok(new)
 }
 
+/// A receipt kept for a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kept {
+    pub kind: ReceiptKind,
+    pub at: NaiveDateTime,
+    /// How a link names it (see [`reference`]), when the signed receipt
+    /// itself is kept.
+    pub reference: Option<String>,
+}
+
+/// A short name for the receipt with `identifier`: the provider's
+/// identifiers are long and may hold any character.
+pub fn reference(identifier: &str) -> String {
+    crate::kernel::token::sha256_hex(identifier)[..16].to_string()
+}
+
 /// The receipts of the message with `message_id`, oldest first.
-pub fn of_message(conn: &mut AnyConnection, message_id: &str) -> QueryResult<Vec<(ReceiptKind, NaiveDateTime)>> {
-    let rows: Vec<(String, NaiveDateTime)> =
-        r::table.filter(r::message_id.eq(message_id)).order(r::at.asc()).select((r::kind, r::at)).load(conn)?;
-    Ok(rows.into_iter().filter_map(|(k, at)| ReceiptKind::parse(&k).map(|k| (k, at))).collect())
+pub fn of_message(conn: &mut AnyConnection, message_id: &str) -> QueryResult<Vec<Kept>> {
+    let rows: Vec<(String, NaiveDateTime, String, bool)> = r::table
+        .filter(r::message_id.eq(message_id))
+        .order(r::at.asc())
+        .select((r::kind, r::at, r::identifier, r::original.is_not_null()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(k, at, id, signed)| {
+            Some(Kept { kind: ReceiptKind::parse(&k)?, at, reference: signed.then(|| reference(&id)) })
+        })
+        .collect())
+}
+
+/// The signed receipt named `reference` among those of the messages
+/// `message_ids`, as its provider sent it.
+pub fn original(
+    conn: &mut AnyConnection,
+    message_ids: &[String],
+    reference_of: &str,
+) -> QueryResult<Option<(ReceiptKind, Vec<u8>)>> {
+    let kept: Vec<String> = r::table
+        .filter(r::message_id.eq_any(message_ids))
+        .filter(r::original.is_not_null())
+        .select(r::identifier)
+        .load(conn)?;
+    let Some(id) = kept.into_iter().find(|id| reference(id) == reference_of) else { return Ok(None) };
+    let (kind, original): (String, Option<Vec<u8>>) = r::table.find(id).select((r::kind, r::original)).first(conn)?;
+    Ok(ReceiptKind::parse(&kind).zip(original))
 }
 
 /// Takes the new receipts from `mailbox` and keeps those their provider
@@ -239,7 +282,7 @@ pub async fn collect(
         for message in &raw {
             match trust.verify(message) {
                 Ok(signed) => match parse(&signed) {
-                    Some(r) => receipts.push(r),
+                    Some(r) => receipts.push((r, message.clone())),
                     None => others += 1,
                 },
                 // Ordinary mail (and anomalies) in the mailbox: no receipt.

@@ -4,10 +4,11 @@
 //! by its Message-ID, shown on the module's page; the worker is told when a
 //! PEC message has no receipt of delivery after 24 hours, once.
 use crate::common::pec::{Mailbox, Provider};
-use crate::common::people::mario;
+use crate::common::people::{giulia, mario};
 use crate::common::smtp::{free_port, serve};
 use crate::common::TestApp;
 use crate::dimissioni::mario_resigns;
+use axum::http::{header, StatusCode};
 use chrono::Duration;
 use servizi_lavoro::db::with_conn;
 use servizi_lavoro::dimissioni::receipts;
@@ -75,6 +76,41 @@ async fn receipts_are_read_over_imap_shown_and_a_missing_delivery_is_told_to_the
     assert_eq!(page.matches("Consegnato nella casella PEC del destinatario il 02/12/2026 alle 10:15").count(), 1);
     assert_eq!(page.matches("Accettato dal gestore PEC").count(), 2);
     assert_eq!(page.matches("In attesa della ricevuta di avvenuta consegna").count(), 1, "the Ispettorato's");
+
+    // Each receipt as its provider signed it, to keep or to show: still verifying, the facts the same.
+    let links: Vec<String> = page
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.starts_with(&format!("/dimissioni-volontarie/{code}/ricevute/")))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(links.len(), 3, "{page}");
+    let providers = smime::Trust::load(&mailbox.trust).expect("the providers");
+    let mut kinds = Vec::new();
+    for link in &links {
+        let res = b.get(link).await;
+        assert_eq!((res.status, res.header(header::CONTENT_TYPE)), (StatusCode::OK, "message/rfc822"));
+        let signed = providers.verify(res.body.as_bytes()).expect("the provider's signature holds");
+        let receipt = pec::parse(&signed).expect("a receipt");
+        assert!(res.header(header::CONTENT_DISPOSITION).contains(receipt.kind.code()));
+        kinds.push(receipt.kind);
+    }
+    kinds.sort_by_key(|k| k.code());
+    assert_eq!(kinds, [pec::ReceiptKind::Acceptance, pec::ReceiptKind::Acceptance, pec::ReceiptKind::Delivery]);
+    // Someone the module does not concern learns nothing; a reference not of this module is none.
+    let mut other = giulia(&app).await;
+    for link in &links {
+        assert_eq!(other.get(link).await.status, StatusCode::NOT_FOUND);
+    }
+    mailbox.receipt("accettazione", "<altro@servizi-lavoro>", "x@pec.example.it", "02/12/2026", "10:17:00", "acc-x");
+    assert_eq!(pec::collect(&app.state.pool, mb(), trust(), now).await.expect("read"), 1);
+    let elsewhere = format!("/dimissioni-volontarie/{code}/ricevute/{}", pec::reference("acc-x"));
+    assert_eq!(b.get(&elsewhere).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        b.get(&format!("/dimissioni-volontarie/{code}/ricevute/0123456789abcdef")).await.status,
+        StatusCode::NOT_FOUND
+    );
 
     // A day later the Ispettorato's delivery is still unproved: the worker is told, once.
     assert_eq!(receipts::alert_undelivered(&app.state).await.expect("alerts"), 0, "not yet 24 hours");

@@ -1,0 +1,1 @@
+ALTER TABLE pec_receipts DROP COLUMN original;
