@@ -25,20 +25,23 @@ pub struct Translation {
     pub lines: Vec<String>,
 }
 
-/// Latin-1 / WinAnsi bytes for the standard fonts (what they cannot show becomes '?').
+/// A character's WinAnsi byte, for the standard fonts; `None` for one they cannot show.
+fn winansi_byte(c: char) -> Option<u8> {
+    match c {
+        '€' => Some(0x80),
+        '–' => Some(0x96),
+        '—' => Some(0x97),
+        '’' => Some(0x92),
+        '“' => Some(0x93),
+        '”' => Some(0x94),
+        c => u8::try_from(u32::from(c)).ok(),
+    }
+}
+
+/// Latin-1 / WinAnsi bytes for the standard fonts (what they cannot show
+/// prints as '?'; the line's text is then given whole as `/ActualText`).
 fn winansi(s: &str) -> Vec<u8> {
-    s.chars()
-        .map(|c| match c {
-            '€' => 0x80,
-            '–' => 0x96,
-            '—' => 0x97,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            c if (c as u32) < 256 => c as u32 as u8,
-            _ => b'?',
-        })
-        .collect()
+    s.chars().map(|c| winansi_byte(c).unwrap_or(b'?')).collect()
 }
 
 /// Breaks a line so that it fits the page (by characters: Helvetica averages ~0.5 em).
@@ -66,16 +69,20 @@ struct Block<'a> {
     translated: bool,
 }
 
-/// The blocks of one part's lines: the first heading is the part's title
-/// (H1), the others its sections (H2).
+/// The blocks of one part's lines: the document's first heading is its
+/// title (H1), the others its sections (H2). A translation is a level
+/// deeper under its own heading: that heading H1, the translated title H2,
+/// its sections H3. An empty line is a space, not a paragraph.
 fn part(lines: &[String], translated: bool) -> Vec<Block<'_>> {
-    let mut titled = false;
+    let levels: &[StructRole] =
+        if translated { &[StructRole::H1, StructRole::H2, StructRole::H3] } else { &[StructRole::H1, StructRole::H2] };
+    let mut headings = 0;
     lines
         .iter()
         .map(|line| match line.strip_prefix("# ") {
             Some(text) => {
-                let role = if titled { StructRole::H2 } else { StructRole::H1 };
-                titled = true;
+                let role = levels[headings.min(levels.len() - 1)];
+                headings += 1;
                 Block { role, text, translated }
             }
             None => Block { role: StructRole::P, text: line.as_str(), translated },
@@ -102,6 +109,7 @@ fn tag(role: StructRole) -> Name<'static> {
     match role {
         StructRole::H1 => Name(b"H1"),
         StructRole::H2 => Name(b"H2"),
+        StructRole::H3 => Name(b"H3"),
         _ => Name(b"P"),
     }
 }
@@ -109,7 +117,8 @@ fn tag(role: StructRole) -> Name<'static> {
 pub fn render(doc: &Document) -> Vec<u8> {
     let blocks = blocks(doc);
     // Lay the blocks out on as many pages as they need: each printed line is
-    // one marked-content item (its number on the page) of its block.
+    // one marked-content item (its number on the page) of its block; an
+    // empty line only takes its space.
     let per_page = 48;
     let mut laid: Vec<Vec<(usize, String)>> = vec![Vec::new()];
     for (b, block) in blocks.iter().enumerate() {
@@ -123,12 +132,25 @@ pub fn render(doc: &Document) -> Vec<u8> {
             }
         }
     }
+    // Per page, the printed lines in order, each with its number.
+    let marked: Vec<Vec<(i32, usize, &str)>> = laid
+        .iter()
+        .map(|items| {
+            items
+                .iter()
+                .filter(|(_, text)| !text.is_empty())
+                .enumerate()
+                .map(|(n, (b, t))| (num(n), *b, t.as_str()))
+                .collect()
+        })
+        .collect();
 
     let mut next = Ref::new(1);
     let (catalog, pages, font, bold, info) = (next.bump(), next.bump(), next.bump(), next.bump(), next.bump());
     let (root, document) = (next.bump(), next.bump());
     let section = doc.translation.as_ref().map(|_| next.bump());
-    let block_refs: Vec<Ref> = blocks.iter().map(|_| next.bump()).collect();
+    // An element for each block that prints something.
+    let block_refs: Vec<Option<Ref>> = blocks.iter().map(|b| (!b.text.is_empty()).then(|| next.bump())).collect();
     // Per page: the page, its content, and the elements its items belong to.
     let page_refs: Vec<(Ref, Ref, Ref)> = laid.iter().map(|_| (next.bump(), next.bump(), next.bump())).collect();
 
@@ -155,11 +177,14 @@ pub fn render(doc: &Document) -> Vec<u8> {
     parents.finish();
     tree.parent_tree_next_key(num(page_refs.len()));
     tree.finish();
+    let elements_of = |translated: bool| {
+        blocks.iter().zip(&block_refs).filter(move |(b, _)| b.translated == translated).filter_map(|(_, r)| *r)
+    };
     let mut top = pdf.struct_element(document);
     top.kind(StructRole::Document).parent(root);
     let mut kids = top.children();
-    for (_, r) in blocks.iter().zip(&block_refs).filter(|(b, _)| !b.translated) {
-        kids.struct_element(*r);
+    for r in elements_of(false) {
+        kids.struct_element(r);
     }
     if let Some(s) = section {
         kids.struct_element(s);
@@ -170,11 +195,12 @@ pub fn render(doc: &Document) -> Vec<u8> {
         let mut sect = pdf.struct_element(s);
         sect.kind(StructRole::Sect).parent(document).lang(TextStr(t.lang));
         let mut kids = sect.children();
-        for (_, r) in blocks.iter().zip(&block_refs).filter(|(b, _)| b.translated) {
-            kids.struct_element(*r);
+        for r in elements_of(true) {
+            kids.struct_element(r);
         }
     }
     for (b, (block, r)) in blocks.iter().zip(&block_refs).enumerate() {
+        let Some(r) = r else { continue };
         let parent = match (block.translated, section) {
             (true, Some(s)) => s,
             _ => document,
@@ -182,32 +208,45 @@ pub fn render(doc: &Document) -> Vec<u8> {
         let mut el = pdf.struct_element(*r);
         el.kind(block.role).parent(parent);
         let mut kids = el.children();
-        for (items, (page, _, _)) in laid.iter().zip(&page_refs) {
-            for (mcid, _) in items.iter().enumerate().filter(|(_, (of, _))| *of == b) {
-                kids.marked_content_ref().page(*page).marked_content_id(num(mcid));
+        for (items, (page, _, _)) in marked.iter().zip(&page_refs) {
+            for (mcid, _, _) in items.iter().filter(|(_, of, _)| *of == b) {
+                kids.marked_content_ref().page(*page).marked_content_id(*mcid);
             }
         }
     }
 
-    for (i, (items, (page_ref, content_ref, parents_ref))) in laid.iter().zip(&page_refs).enumerate() {
+    for (i, ((items, printed), (page_ref, content_ref, parents_ref))) in
+        laid.iter().zip(&marked).zip(&page_refs).enumerate()
+    {
         let mut page = pdf.page(*page_ref);
         page.media_box(Rect::new(0.0, 0.0, 595.0, 842.0)).parent(pages).contents(*content_ref);
         page.struct_parents(num(i)).tab_order(TabOrder::StructureOrder);
         page.resources().fonts().pair(Name(b"F1"), font).pair(Name(b"F2"), bold);
         page.finish();
-        pdf.indirect(*parents_ref).array().items(items.iter().map(|(b, _)| block_refs[*b]));
+        pdf.indirect(*parents_ref).array().items(printed.iter().filter_map(|(_, b, _)| block_refs[*b]));
         let mut content = Content::new();
         let mut y = 800.0;
-        for (mcid, (b, text)) in items.iter().enumerate() {
+        let mut numbers = printed.iter().map(|(mcid, _, _)| *mcid);
+        for (b, text) in items {
             let role = blocks[*b].role;
             let heading = role != StructRole::P;
             let (name, size) = if heading { (Name(b"F2"), 13.0) } else { (Name(b"F1"), 10.0) };
             if heading {
                 y -= 6.0;
             }
-            content.begin_marked_content_with_properties(tag(role)).properties().identify(num(mcid));
-            content.begin_text().set_font(name, size).next_line(50.0, y).show(Str(&winansi(text))).end_text();
-            content.end_marked_content();
+            if let Some(mcid) = (!text.is_empty()).then(|| numbers.next()).flatten() {
+                let mut mark = content.begin_marked_content_with_properties(tag(role));
+                let mut props = mark.properties();
+                props.identify(mcid);
+                // What the font cannot print, a screen reader still reads.
+                if text.chars().any(|c| winansi_byte(c).is_none()) {
+                    props.actual_text(TextStr(text));
+                }
+                drop(props);
+                drop(mark);
+                content.begin_text().set_font(name, size).next_line(50.0, y).show(Str(&winansi(text))).end_text();
+                content.end_marked_content();
+            }
             y -= if heading { 19.0 } else { 15.0 };
         }
         pdf.stream(*content_ref, &content.finish());
@@ -253,15 +292,19 @@ mod tests {
         let mut items: HashMap<(ObjectId, i64), String> = HashMap::new();
         for page in doc.get_pages().values() {
             let content = lopdf::content::Content::decode(&doc.get_page_content(*page).expect("content")).expect("ops");
-            let mut open = None;
+            let (mut open, mut actual) = (None, None);
             for op in content.operations {
                 match op.operator.as_str() {
                     "BDC" => {
-                        let mcid = op.operands[1].as_dict().and_then(|d| d.get(b"MCID")).and_then(Object::as_i64);
-                        open = Some(mcid.expect("each item is numbered"));
+                        let props = op.operands[1].as_dict().expect("properties");
+                        open = Some(props.get(b"MCID").and_then(Object::as_i64).expect("each item is numbered"));
+                        actual = props.get(b"ActualText").ok().map(|t| lopdf::decode_text_string(t).expect("text"));
                     }
                     "Tj" => {
-                        let text = String::from_utf8_lossy(op.operands[0].as_str().expect("text")).into_owned();
+                        // WinAnsi is Latin-1 for every letter the tests print.
+                        let printed = op.operands[0].as_str().expect("text").iter().map(|&b| char::from(b)).collect();
+                        let text = actual.take().unwrap_or(printed);
+                        assert!(!text.is_empty(), "nothing empty is marked");
                         items.insert((*page, open.expect("all text is marked")), text);
                     }
                     "EMC" => open = None,
@@ -305,21 +348,30 @@ mod tests {
     fn the_structure_reads_in_order_with_the_translation_in_its_language() {
         let long = "parola ".repeat(40).trim_end().to_string();
         let mut lines = vec!["# Modulo".to_string(), "Codice: 1".to_string(), "# Sezione 1".to_string(), long.clone()];
+        // A space between lines, and a name the standard font cannot print whole.
+        lines.extend([String::new(), "Nome: Đorđe".to_string()]);
         // Enough lines to need a second page, the long one across the break.
-        lines.extend((0..39).map(|i| format!("Riga {i}")));
+        lines.extend((0..37).map(|i| format!("Riga {i}")));
         lines.push(long.clone());
         let doc = Document {
             title: "Modulo 1".into(),
             lang: "it",
             lines: lines.clone(),
-            translation: Some(Translation { lang: "de", lines: vec!["# Deutsche Fassung".into(), "Code: 1".into()] }),
+            translation: Some(Translation {
+                lang: "de",
+                lines: ["# Deutsche Fassung", "# Rücktritt", "Code: 1", "# Abschnitt 1", "Name: Đorđe"]
+                    .map(String::from)
+                    .to_vec(),
+            }),
         };
         let read = read_back(&render(&doc));
         let own = |role: &str, text: &str| (role.to_string(), None, text.to_string());
         let german = |role: &str, text: &str| (role.to_string(), Some("de".to_string()), text.to_string());
         let mut expected = vec![own("H1", "Modulo"), own("P", "Codice: 1"), own("H2", "Sezione 1"), own("P", &long)];
-        expected.extend((0..39).map(|i| own("P", &format!("Riga {i}"))));
-        expected.extend([own("P", &long), german("H1", "Deutsche Fassung"), german("P", "Code: 1")]);
+        expected.push(own("P", "Nome: Đorđe"));
+        expected.extend((0..37).map(|i| own("P", &format!("Riga {i}"))));
+        expected.extend([own("P", &long), german("H1", "Deutsche Fassung"), german("H2", "Rücktritt")]);
+        expected.extend([german("P", "Code: 1"), german("H3", "Abschnitt 1"), german("P", "Name: Đorđe")]);
         assert_eq!(read, expected);
         // The second long paragraph starts on the first page and ends on the second.
         let pdf = lopdf::Document::load_mem(&render(&doc)).expect("a PDF");
