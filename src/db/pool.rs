@@ -156,7 +156,8 @@ pub fn migrate(conn: &mut AnyConnection) -> Result<usize, DbError> {
 /// pages it read, pages no request is about to read again (the system's
 /// file cache still holds them). Connections in use are left as they are.
 pub fn release_start_up_memory(pool: &DbPool) {
-    let idle: Vec<_> = std::iter::from_fn(|| pool.try_get()).take(pool.max_size() as usize).collect();
+    // The idle ones only: taking one makes the pool open another to keep one idle.
+    let idle: Vec<_> = (0..pool.state().idle_connections).map_while(|_| pool.try_get()).collect();
     for mut conn in idle {
         if let AnyConnection::Sqlite(c) = &mut **conn {
             if let Err(e) = diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA shrink_memory") {
@@ -269,9 +270,10 @@ mod tests {
             std::thread::scope(|s| {
                 for _ in 0..8 {
                     s.spawn(|| {
-                        let conn = pool.get().expect("conn");
+                        // At the barrier whatever happened, so a refusal fails the test rather than hanging it.
+                        let conn = pool.get_timeout(std::time::Duration::from_secs(10));
                         all.wait();
-                        drop(conn);
+                        conn.expect("conn");
                     });
                 }
             });
