@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 pub async fn sign_out(State(state): State<AppState>, session: Session, who: Option<Principal>) -> AppResult<Response> {
-    session.flush().await?;
+    super::session::end(&session, &state.pool).await?;
     let Some(Principal { actor: who, .. }) = who else {
         return Ok(Redirect::to(crate::paths::SIGNED_OUT).into_response());
     };

@@ -9,6 +9,7 @@ diesel::table! {
         device -> Nullable<Text>,
         last_seen -> Nullable<Timestamp>,
         version -> BigInt,
+        rotated -> Bool,
     }
 }
 

@@ -7,7 +7,7 @@ use super::signin::PATH;
 use super::signin::{client_address, second_factor, too_many};
 use super::status::Status;
 use crate::access::{self, Action, Denial, Resource};
-use crate::db::schema::{password_resets as r, sessions};
+use crate::db::schema::password_resets as r;
 use crate::db::{with_conn, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
@@ -251,7 +251,7 @@ fn store_password(
             .first(c)
             .optional()?;
         if let Some(id) = account {
-            diesel::delete(sessions::table.filter(sessions::account_id.eq(id))).execute(c)?;
+            crate::identity::account::end_sessions_of(c, &[id])?;
         }
         let lang = Lang::parse(&user.lang).unwrap_or_default();
         let keys = ("mail-password-changed-subject", "mail-password-changed-body");

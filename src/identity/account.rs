@@ -1,4 +1,4 @@
-use crate::db::schema::{accounts as a, sign_ins as s};
+use crate::db::schema::{accounts as a, sessions, sign_ins as s};
 use crate::db::AnyConnection;
 use crate::kernel::{AccountId, Credential, Level, PastSignIn, Protocol};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -238,4 +238,30 @@ pub fn set_alert_every_sign_in(conn: &mut AnyConnection, account_id: AccountId, 
     use crate::db::schema::account_preferences as p;
     preferences_row(conn, account_id)?;
     diesel::update(p::table.find(account_id)).set(p::alert_every_sign_in.eq(every)).execute(conn).map(|_| ())
+}
+
+/// On PostgreSQL, the account's lock: ending its sessions (`exclusive`) and
+/// carrying one on under a new id (shared) take turns, so no session is
+/// carried on past the moment they were ended. SQLite writes one at a time.
+pub fn lock(c: &mut AnyConnection, account: AccountId, exclusive: bool) -> QueryResult<()> {
+    if let AnyConnection::Postgresql(pg) = c {
+        let row = a::table.find(account).select(a::id);
+        if exclusive {
+            row.for_update().load::<AccountId>(pg)?;
+        } else {
+            row.for_share().load::<AccountId>(pg)?;
+        }
+    }
+    Ok(())
+}
+
+/// Ends every session of these accounts (a password changed, a role
+/// removed); returns how many were ended.
+pub fn end_sessions_of(conn: &mut AnyConnection, accounts: &[AccountId]) -> QueryResult<usize> {
+    conn.transaction(|c| {
+        for account in accounts {
+            lock(c, *account, true)?;
+        }
+        diesel::delete(sessions::table.filter(sessions::account_id.eq_any(accounts))).execute(c)
+    })
 }

@@ -3,7 +3,7 @@
 //! of an office (`servizi-lavoro itl add <codice fiscale> <codice ufficio>`;
 //! the offices are the Dimissioni domain's). Found at sign-in
 //! and kept in the principal; removing a role ends the person's sessions.
-use crate::db::schema::{accounts as a, itl_officers as itl, operators as o, sessions};
+use crate::db::schema::{accounts as a, itl_officers as itl, operators as o};
 use crate::db::AnyConnection;
 use crate::kernel::{AccountId, Role};
 use diesel::prelude::*;
@@ -35,8 +35,7 @@ fn end_sessions(c: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<()> 
             .filter(a::identifier.eq(codice_fiscale))
             .select(a::id)
             .load(c)?;
-        diesel::delete(sessions::table.filter(sessions::account_id.eq_any(accounts))).execute(c)?;
-        Ok(())
+        super::account::end_sessions_of(c, &accounts).map(|_| ())
     }
 }
 

@@ -87,7 +87,7 @@ async fn marios_check(app: &TestApp) -> Option<serde_json::Value> {
     use servizi_lavoro::db::schema::{accounts as a, sessions as s};
     let data: String = with_conn(&app.state.pool, |c| {
         let his: i64 = a::table.filter(a::identifier.eq(MARIO)).select(a::id).first(c)?;
-        s::table.filter(s::account_id.eq(his)).select(s::data).first(c)
+        s::table.filter(s::account_id.eq(his)).filter(s::rotated.eq(false)).select(s::data).first(c)
     })
     .await
     .expect("Mario's session");

@@ -55,7 +55,7 @@ mod saved_together {
     //! overwriting it.
     use crate::common::TestApp;
     use serde_json::{json, Value};
-    use servizi_lavoro::auth::session::{DieselStore, Lifetime, CHECKED_KEY};
+    use servizi_lavoro::auth::session::{DieselStore, Lifetime, CHECKED_KEY, SESSION_KEY};
     use std::collections::HashMap;
     use tower_sessions::session::{Id, Record};
     use tower_sessions::SessionStore;
@@ -90,7 +90,7 @@ mod saved_together {
         store.save(&second).await.expect("saved");
         let now = read(&store, &id).await;
         assert_eq!((&now.data["a"], &now.data["b"]), (&json!(2), &json!(2)), "neither change is lost");
-        assert!(!now.data.contains_key(CHECKED_KEY), "after a merge, whom the person acts for is checked afresh");
+        assert_eq!(now.data[CHECKED_KEY], json!([1, "2026-12-04"]), "no principal changed: the check stands");
 
         // Both changed the same value: the later save's stands.
         let (mut first, mut second) = (read(&store, &id).await, read(&store, &id).await);
@@ -105,6 +105,123 @@ mod saved_together {
         only.data.insert(CHECKED_KEY.into(), json!([2, "2026-12-04"]));
         store.save(&only).await.expect("saved");
         assert_eq!(read(&store, &id).await.data[CHECKED_KEY], json!([2, "2026-12-04"]));
+    }
+
+    /// A signed-in session: one request changes the principal (as a declared
+    /// codice fiscale does), the other notes a check of whom the person acts
+    /// for against the principal it read. The principal's change is kept; the
+    /// check, made against the principal before it, is not; and what is
+    /// stored holds nothing the store put in for the request.
+    #[tokio::test]
+    async fn the_principal_changed_by_one_request_is_kept_and_a_stale_check_is_not() {
+        let app = TestApp::new();
+        let b = crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, None).await;
+        let store = store_of(&app);
+        let cookie = b.cookies.get("sl_session").expect("the session cookie");
+        let id: Id = cookie.parse().expect("an id");
+        let (mut first, mut second) = (read(&store, &id).await, read(&store, &id).await);
+        let Value::String(text) = &first.data[SESSION_KEY] else { panic!("the principal as its text") };
+        let mut principal: Value = serde_json::from_str(text).expect("json");
+        principal["actor"]["given_name"] = json!("Maria");
+        first.data.insert(SESSION_KEY.into(), Value::String(principal.to_string()));
+        second.data.insert(CHECKED_KEY.into(), json!([7, "2026-12-04"]));
+        store.save(&first).await.expect("saved");
+        store.save(&second).await.expect("saved");
+        let now = read(&store, &id).await;
+        let held = servizi_lavoro::auth::session::principal_of(&now.data).expect("the principal still reads");
+        assert_eq!(held.actor.given_name, "Maria");
+        assert_ne!(now.data.get(CHECKED_KEY), Some(&json!([7, "2026-12-04"])), "a check of the old principal");
+        let sid = id.to_string();
+        let stored: String = servizi_lavoro::db::with_conn(&app.state.pool, move |c| {
+            use diesel::prelude::*;
+            use servizi_lavoro::db::schema::sessions;
+            sessions::table.find(&sid).select(sessions::data).first(c)
+        })
+        .await
+        .expect("the row");
+        assert!(!stored.contains("\"~"), "nothing the store puts in is stored: {stored}");
+        assert!(stored.contains("\"principal\":{"), "the principal stored as the object it is");
+    }
+
+    /// `cycle_id` as a request that changes profile runs it: the old id set
+    /// aside, the record created under a new one.
+    async fn carried_on(store: &DieselStore, mut record: Record) -> Id {
+        store.delete(&record.id).await.expect("set aside");
+        record.id = Id::default();
+        store.create(&mut record).await.expect("created");
+        record.id
+    }
+
+    async fn account_of(record: &Record) -> servizi_lavoro::kernel::AccountId {
+        servizi_lavoro::auth::session::principal_of(&record.data).expect("signed in").actor.account_id
+    }
+
+    async fn sessions_of(app: &TestApp, account: servizi_lavoro::kernel::AccountId) -> i64 {
+        servizi_lavoro::db::with_conn(&app.state.pool, move |c| {
+            use diesel::prelude::*;
+            use servizi_lavoro::db::schema::sessions;
+            sessions::table.filter(sessions::account_id.eq(account)).count().get_result(c)
+        })
+        .await
+        .expect("count")
+    }
+
+    /// A request changing profile read the session; meanwhile the person
+    /// ended their sessions everywhere (or changed their password): the
+    /// session is not carried on under a new id.
+    #[tokio::test]
+    async fn a_session_ended_while_it_changes_id_is_not_carried_on() {
+        let app = TestApp::new();
+        let store = store_of(&app);
+        let b = crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, None).await;
+        let id: Id = b.cookies["sl_session"].parse().expect("an id");
+        let rotating = read(&store, &id).await;
+        let account = account_of(&rotating).await;
+        servizi_lavoro::db::with_conn(&app.state.pool, move |c| {
+            servizi_lavoro::auth::session::end_account_sessions(c, account)
+        })
+        .await
+        .expect("ended");
+        let new = carried_on(&store, rotating).await;
+        assert!(store.load(&new).await.expect("loaded").is_none(), "an ended session stays ended");
+        assert_eq!(sessions_of(&app, account).await, 0);
+
+        // Not ended: carried on, and the old id no longer reads.
+        let b = crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, None).await;
+        let id: Id = b.cookies["sl_session"].parse().expect("an id");
+        let new = carried_on(&store, read(&store, &id).await).await;
+        assert!(store.load(&new).await.expect("loaded").is_some());
+        assert!(store.load(&id).await.expect("loaded").is_none());
+    }
+
+    /// Ending an account's sessions and carrying one of them on at the same
+    /// instant, again and again: whichever comes first, none is left.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ending_and_changing_id_at_the_same_instant_leave_no_session() {
+        let app = TestApp::new();
+        let store = store_of(&app);
+        let b = crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, None).await;
+        let mut signed_in = read(&store, &b.cookies["sl_session"].parse().expect("an id")).await;
+        signed_in.data.retain(|k, _| !k.starts_with('~'));
+        for _ in 0..40 {
+            // Another session of the person (one sign-in: more would be throttled).
+            let mut another = signed_in.clone();
+            store.create(&mut another).await.expect("created");
+            let rotating = read(&store, &another.id).await;
+            let account = account_of(&rotating).await;
+            let pool = app.state.pool.clone();
+            let end = tokio::spawn(async move {
+                servizi_lavoro::db::with_conn(&pool, move |c| {
+                    servizi_lavoro::auth::session::end_account_sessions(c, account)
+                })
+                .await
+                .expect("ended")
+            });
+            let (s2, r2) = (store.clone(), rotating);
+            let rotate = tokio::spawn(async move { carried_on(&s2, r2).await });
+            let (_, _) = (end.await.expect("ran"), rotate.await.expect("ran"));
+            assert_eq!(sessions_of(&app, account).await, 0, "a session outlived the ending");
+        }
     }
 
     #[tokio::test]

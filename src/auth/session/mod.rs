@@ -14,8 +14,8 @@ pub use principal::{
     CHECKED_KEY, DEVICE_KEY, EPOCH_KEY, IDLE_KEY, SESSION_KEY,
 };
 pub use store::{
-    delete_expired, end_account_sessions, end_idp_sessions, end_other_sessions, end_session, owner_of, reference,
-    sessions_of, DieselStore, Lifetime, Listed,
+    delete_expired, end_account_sessions, end_by_id, end_idp_sessions, end_other_sessions, end_session, owner_of,
+    reference, sessions_of, DieselStore, Lifetime, Listed,
 };
 
 use crate::config::Config;
@@ -49,4 +49,15 @@ pub fn layer(config: &Config, store: DieselStore) -> SessionManagerLayer<DieselS
 /// privilege (sign-in, step-up, profile switch) against session fixation.
 pub async fn rotate(session: &tower_sessions::Session) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await
+}
+
+/// Ends the request's session for good (its row deleted, not only set aside
+/// as `flush` does), then forgets it in the request.
+pub async fn end(session: &tower_sessions::Session, pool: &crate::db::DbPool) -> Result<(), crate::error::AppError> {
+    if let Some(id) = session.id() {
+        let id = id.to_string();
+        crate::db::with_conn(pool, move |c| end_by_id(c, &id)).await?;
+    }
+    session.flush().await?;
+    Ok(())
 }

@@ -215,7 +215,7 @@ async fn current(state: &AppState, session: &Session, user_agent: &str) -> Optio
     let now = state.clock.now();
     if now - principal.actor.at >= Duration::hours(state.config.session_max_hours) {
         tracing::info!(account = %principal.actor.account_id, "session ended: absolute limit");
-        if let Err(e) = session.flush().await {
+        if let Err(e) = super::end(session, &state.pool).await {
             tracing::warn!(error = %e, "session: an expired session could not be removed");
         }
         return None;

@@ -50,7 +50,7 @@ pub async fn sign_in(page: &PageRequest, session: &Session, v: Vouched) -> AppRe
     // the sign-in is refused and that person's sessions end.
     let before = current.as_ref().map(|p| p.actor.account_id).or(v.initiator);
     if let Some(before) = before.filter(|b| *b != account.id) {
-        session.flush().await?;
+        crate::auth::session::end(session, &state.pool).await?;
         let grants = with_conn(&state.pool, move |c| crate::auth::session::end_account_sessions(c, before)).await?;
         crate::auth::session::revoke_grants(&state, grants).await;
         tracing::warn!(%before, after = %account.id, "step-up by another person: sessions ended");
