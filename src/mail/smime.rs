@@ -1,6 +1,7 @@
 //! S/MIME signatures (RFC 8551) on messages others send the portal: a PEC
 //! provider signs each receipt it issues, and a receipt counts only when
 //! that signature verifies against a provider the portal trusts.
+use openssl::hash::MessageDigest;
 use openssl::pkcs7::{Pkcs7, Pkcs7Flags};
 use openssl::stack::Stack;
 use openssl::x509::store::{X509Store, X509StoreBuilder};
@@ -11,6 +12,10 @@ use openssl::x509::X509;
 /// public list of providers), as a PEM bundle.
 pub struct Trust {
     store: X509Store,
+    /// The listed certificates' SHA-256: a signer must be one of them, not
+    /// merely issued by one (a provider's authority also issues its
+    /// customers' S/MIME certificates).
+    listed: Vec<Vec<u8>>,
 }
 
 /// Why a message's signature does not count.
@@ -29,6 +34,11 @@ impl Trust {
         if certs.is_empty() {
             return Err("no certificate in the bundle".into());
         }
+        let listed = certs
+            .iter()
+            .map(|c| c.digest(MessageDigest::sha256()).map(|d| d.to_vec()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
         let build = || -> Result<X509Store, openssl::error::ErrorStack> {
             let mut store = X509StoreBuilder::new()?;
             for cert in certs {
@@ -39,7 +49,7 @@ impl Trust {
             store.set_flags(X509VerifyFlags::PARTIAL_CHAIN)?;
             Ok(store.build())
         };
-        build().map(|store| Trust { store }).map_err(|e| e.to_string())
+        build().map(|store| Trust { store, listed }).map_err(|e| e.to_string())
     }
 
     pub fn load(path: &std::path::Path) -> Result<Trust, String> {
@@ -47,8 +57,9 @@ impl Trust {
         Trust::from_pem(&pem)
     }
 
-    /// The signed content of `message` (a MIME entity), if a trusted
-    /// certificate signed it and the signature holds today.
+    /// The signed content of `message` (a MIME entity), if a listed
+    /// certificate signed it and the signature holds today (the certificate
+    /// valid, fit for S/MIME signing).
     pub fn verify(&self, message: &[u8]) -> Result<Vec<u8>, Untrusted> {
         let (signed, detached) = Pkcs7::from_smime(message).map_err(|_| Untrusted::NotSigned)?;
         let invalid = |e: openssl::error::ErrorStack| Untrusted::Invalid(e.to_string());
@@ -57,6 +68,12 @@ impl Trust {
         signed
             .verify(&extra, &self.store, detached.as_deref(), Some(&mut content), Pkcs7Flags::empty())
             .map_err(invalid)?;
+        for signer in &signed.signers(&extra, Pkcs7Flags::empty()).map_err(invalid)? {
+            let digest = signer.digest(MessageDigest::sha256()).map_err(invalid)?;
+            if !self.listed.iter().any(|l| l[..] == digest[..]) {
+                return Err(Untrusted::Invalid("signed with a certificate that is not on the list".into()));
+            }
+        }
         Ok(content)
     }
 }

@@ -59,18 +59,33 @@ async fn receipts_are_read_over_imap_shown_and_a_missing_delivery_is_told_to_the
     mailbox.receipt("avvenuta-consegna", &employer.message_id, &employer.recipient, "02/12/2026", "10:15:09", "con-1");
     mailbox.receipt("accettazione", &itl.message_id, &itl.recipient, "02/12/2026", "10:15:04", "acc-2");
     mailbox.deliver("spam.eml", "From: x@example.org\r\nSubject: offerta\r\n\r\nnot a receipt\r\n");
-    // And three claims of the Ispettorato's delivery that prove nothing: one
+    // And claims of the Ispettorato's delivery that prove nothing: one
     // signed by a provider the portal does not trust, one not signed, and
     // one inside ordinary PEC mail (the provider signed the envelope, not it).
     let forger = Provider::new("Gestore sconosciuto");
     mailbox.receipt_by(&forger, "avvenuta-consegna", &itl.message_id, &itl.recipient, "02/12/2026", "10:16:00", "f-1");
     mailbox.unsigned_receipt("avvenuta-consegna", &itl.message_id, &itl.recipient, "02/12/2026", "10:16:01", "f-2");
     mailbox.envelope_claiming("avvenuta-consegna", &itl.message_id, &itl.recipient, "02/12/2026", "10:16:02", "f-3");
+    // Nor one signed by a customer of a listed provider's authority, nor by a listed certificate that expired.
+    let (authority, expired) = (Provider::authority("Gestore con clienti"), Provider::expired("Gestore scaduto"));
+    mailbox.trust_also(&authority);
+    mailbox.trust_also(&expired);
+    let customer = Provider::customer_of(&authority, "Cliente del gestore");
+    mailbox.receipt_by(
+        &customer,
+        "avvenuta-consegna",
+        &itl.message_id,
+        &itl.recipient,
+        "02/12/2026",
+        "10:16:03",
+        "f-4",
+    );
+    mailbox.receipt_by(&expired, "avvenuta-consegna", &itl.message_id, &itl.recipient, "02/12/2026", "10:16:04", "f-5");
     let mb = || std::sync::Arc::new(pec::ImapMailbox { url: mailbox.url.clone() });
     let trust = || std::sync::Arc::new(smime::Trust::load(&mailbox.trust).expect("the providers"));
     let now = app.state.clock.now();
     let read = pec::collect(&app.state.pool, mb(), trust(), now).await.expect("read");
-    assert_eq!(read, 3, "three receipts; the spam and the three claims left");
+    assert_eq!(read, 3, "three receipts; the spam and the five claims left");
     assert_eq!(pec::collect(&app.state.pool, mb(), trust(), now).await.expect("read"), 0, "each taken once");
     let page = b.get(&format!("/dimissioni-volontarie/{code}")).await.body;
     assert_eq!(page.matches("Consegnato nella casella PEC del destinatario il 02/12/2026 alle 10:15").count(), 1);

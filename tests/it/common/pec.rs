@@ -10,7 +10,7 @@ use openssl::nid::Nid;
 use openssl::pkcs7::{Pkcs7, Pkcs7Flags};
 use openssl::pkey::{PKey, Private};
 use openssl::stack::Stack;
-use openssl::x509::extension::{ExtendedKeyUsage, KeyUsage};
+use openssl::x509::extension::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
 use openssl::x509::{X509Builder, X509NameBuilder, X509};
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -33,8 +33,36 @@ pub struct Provider {
     cert: X509,
 }
 
+/// What a test certificate is.
+enum Kind {
+    /// A provider's signing certificate, valid until `days` from now (negative: expired).
+    Signer { days: i64 },
+    /// A provider's authority, which issues certificates.
+    Authority,
+}
+
 impl Provider {
     pub fn new(name: &str) -> Provider {
+        Provider::make(name, None, Kind::Signer { days: 365 })
+    }
+
+    /// A provider whose certificate expired yesterday.
+    pub fn expired(name: &str) -> Provider {
+        Provider::make(name, None, Kind::Signer { days: -1 })
+    }
+
+    /// A provider's certification authority (put on a list, it vouches for
+    /// what it issues, not for its customers' signatures on receipts).
+    pub fn authority(name: &str) -> Provider {
+        Provider::make(name, None, Kind::Authority)
+    }
+
+    /// An S/MIME certificate `authority` issued to a customer of its own.
+    pub fn customer_of(authority: &Provider, name: &str) -> Provider {
+        Provider::make(name, Some(authority), Kind::Signer { days: 365 })
+    }
+
+    fn make(name: &str, issuer: Option<&Provider>, kind: Kind) -> Provider {
         let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("P-256");
         let key = PKey::from_ec_key(EcKey::generate(&group).expect("key")).expect("key");
         let mut subject = X509NameBuilder::new().expect("name");
@@ -46,14 +74,30 @@ impl Provider {
         let serial = BigNum::from_u32(rand_serial()).and_then(|n| n.to_asn1_integer()).expect("serial");
         cert.set_serial_number(&serial).expect("serial");
         cert.set_subject_name(&subject).expect("subject");
-        cert.set_issuer_name(&subject).expect("issuer");
+        cert.set_issuer_name(issuer.map_or(&subject, |i| i.cert.subject_name())).expect("issuer");
         cert.set_pubkey(&key).expect("key");
-        cert.set_not_before(&Asn1Time::days_from_now(0).expect("now")).expect("from");
-        cert.set_not_after(&Asn1Time::days_from_now(365).expect("later")).expect("until");
-        cert.append_extension(KeyUsage::new().critical().digital_signature().non_repudiation().build().expect("ku"))
-            .expect("ku");
-        cert.append_extension(ExtendedKeyUsage::new().email_protection().build().expect("eku")).expect("eku");
-        cert.sign(&key, MessageDigest::sha256()).expect("signed");
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("now").as_secs() as i64;
+        let days = match kind {
+            Kind::Signer { days } => days,
+            Kind::Authority => 3650,
+        };
+        let at = |d: i64| Asn1Time::from_unix(now + d * 86_400).expect("time");
+        cert.set_not_before(&at(days.min(0) - 30)).expect("from");
+        cert.set_not_after(&at(days)).expect("until");
+        match kind {
+            Kind::Authority => {
+                cert.append_extension(BasicConstraints::new().critical().ca().build().expect("bc")).expect("bc");
+                cert.append_extension(KeyUsage::new().critical().key_cert_sign().crl_sign().build().expect("ku"))
+                    .expect("ku");
+            }
+            Kind::Signer { .. } => {
+                let usage = KeyUsage::new().critical().digital_signature().non_repudiation().build().expect("ku");
+                cert.append_extension(usage).expect("ku");
+                cert.append_extension(ExtendedKeyUsage::new().email_protection().build().expect("eku")).expect("eku");
+            }
+        }
+        let signer = issuer.map_or(&key, |i| &i.key);
+        cert.sign(signer, MessageDigest::sha256()).expect("signed");
         Provider { key, cert: cert.build() }
     }
 
@@ -146,6 +190,13 @@ impl Mailbox {
             provider,
             _dir: dir,
         }
+    }
+
+    /// Puts `provider` on the list of trusted providers too.
+    pub fn trust_also(&self, provider: &Provider) {
+        let mut pem = std::fs::read(&self.trust).expect("the list");
+        pem.extend(provider.pem());
+        std::fs::write(&self.trust, pem).expect("the list");
     }
 
     /// A message arrives in the mailbox.
