@@ -10,6 +10,7 @@ diesel::table! {
         last_seen -> Nullable<Timestamp>,
         version -> BigInt,
         rotated -> Bool,
+        successor -> Nullable<Text>,
     }
 }
 

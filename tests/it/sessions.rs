@@ -194,6 +194,54 @@ mod saved_together {
         assert!(store.load(&id).await.expect("loaded").is_none());
     }
 
+    /// A session that changed id just before it was ended through its old
+    /// id (a sign-out, "end this session" from the list, "end the others"
+    /// from a page read before): the ending follows it to its new id.
+    #[tokio::test]
+    async fn an_ending_through_the_old_id_follows_the_session_to_its_new_one() {
+        use servizi_lavoro::auth::session as s;
+        let app = TestApp::new();
+        let store = store_of(&app);
+        let b = crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, None).await;
+        let mut template = read(&store, &b.cookies["sl_session"].parse().expect("an id")).await;
+        template.data.retain(|k, _| !k.starts_with('~'));
+        let account = account_of(&template).await;
+        let session = |store: DieselStore, template: Record| async move {
+            let mut r = template;
+            store.create(&mut r).await.expect("created");
+            let old = r.id;
+            (old, carried_on(&store, read(&store, &old).await).await)
+        };
+        let pool = app.state.pool.clone();
+        let live = |id: Id| {
+            let store = store.clone();
+            async move { store.load(&id).await.expect("loaded").is_some() }
+        };
+
+        // "End the other sessions" sent from a page read before this one changed id: it stays.
+        let (old, new) = session(store.clone(), template.clone()).await;
+        let (_, other) = session(store.clone(), template.clone()).await;
+        let keep = old.to_string();
+        let (ended, _) = servizi_lavoro::db::with_conn(&pool, move |c| s::end_other_sessions(c, account, &keep))
+            .await
+            .expect("ended");
+        assert!(live(new).await && !live(other).await);
+        assert!(ended >= 1, "the other session was ended");
+
+        // A sign-out with the old id.
+        let (old, new) = session(store.clone(), template.clone()).await;
+        let id = old.to_string();
+        servizi_lavoro::db::with_conn(&pool, move |c| s::end_by_id(c, &id)).await.expect("ended");
+        assert!(!live(new).await, "signed out, under its new id too");
+
+        // "End this session" from the list read before it changed id.
+        let (old, new) = session(store.clone(), template.clone()).await;
+        let reference = s::reference(&old.to_string());
+        let found =
+            servizi_lavoro::db::with_conn(&pool, move |c| s::end_session(c, account, &reference)).await.expect("ended");
+        assert!(found.is_some() && !live(new).await);
+    }
+
     /// Ending an account's sessions and carrying one of them on at the same
     /// instant, again and again: whichever comes first, none is left.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

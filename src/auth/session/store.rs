@@ -203,11 +203,11 @@ impl Row {
     /// (any version for `None`), moving the version on: how many rows it wrote.
     fn update(&self, c: &mut crate::db::AnyConnection, version: Option<i64>) -> QueryResult<usize> {
         let values = (self, sessions::version.eq(sessions::version + 1));
+        // Never into a row set aside by a change of id.
+        let live = sessions::table.find(&self.id).filter(sessions::rotated.eq(false));
         match version {
-            Some(v) => {
-                diesel::update(sessions::table.find(&self.id).filter(sessions::version.eq(v))).set(values).execute(c)
-            }
-            None => diesel::update(sessions::table.find(&self.id)).set(values).execute(c),
+            Some(v) => diesel::update(live.filter(sessions::version.eq(v))).set(values).execute(c),
+            None => diesel::update(live).set(values).execute(c),
         }
     }
 }
@@ -223,19 +223,27 @@ impl SessionStore for DieselStore {
         // an insert that fails on one is cheaper than trusting that.
         loop {
             let row = Row::of(record, self.clock.now(), self.lifetime)?;
-            let from = from.clone();
+            let (from, now) = (from.clone(), self.clock.now());
             let created = crate::db::transaction(&self.pool, move |c| {
+                if sessions::table.find(&row.id).count().get_result::<i64>(c)? > 0 {
+                    return Ok(Created::Taken);
+                }
                 if let Some(old) = &from {
                     if let Some(account) = row.account_id {
-                        crate::identity::account::lock(c, account, false)?;
+                        crate::identity::account::lock(c, &[account], false)?;
                     }
-                    let there = diesel::update(sessions::table.find(old)).set(sessions::rotated.eq(true)).execute(c)?;
+                    // Set aside for good: nothing of it kept but where it went.
+                    let there = diesel::update(sessions::table.find(old))
+                        .set((
+                            sessions::rotated.eq(true),
+                            sessions::successor.eq(&row.id),
+                            sessions::data.eq("{}"),
+                            sessions::expires_at.eq(now),
+                        ))
+                        .execute(c)?;
                     if there == 0 {
                         return Ok(Created::Ended);
                     }
-                }
-                if sessions::table.find(&row.id).count().get_result::<i64>(c)? > 0 {
-                    return Ok(Created::Taken);
                 }
                 row.insert(c).map(|_| Created::Yes)
             })
@@ -273,7 +281,8 @@ impl SessionStore for DieselStore {
         for _ in 0..MERGE_ATTEMPTS {
             let sid = record.id.to_string();
             let current: Option<(String, i64)> = with_conn(&self.pool, move |c| {
-                sessions::table.find(&sid).select((sessions::data, sessions::version)).first(c).optional()
+                let live = sessions::table.find(&sid).filter(sessions::rotated.eq(false));
+                live.select((sessions::data, sessions::version)).first(c).optional()
             })
             .await
             .map_err(backend)?;
@@ -326,7 +335,7 @@ impl SessionStore for DieselStore {
 
     /// Called by `cycle_id` on the old id (see [`DieselStore::create`]), and
     /// by `flush`: the row is no longer read. Ending a session for good is
-    /// [`end_current`].
+    /// `auth::session::end`.
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         let sid = id.to_string();
         with_conn(&self.pool, move |c| {
@@ -352,9 +361,7 @@ pub fn end_idp_sessions(conn: &mut crate::db::AnyConnection, idp_entity_id: &str
         let subject = idp_subject(idp_entity_id, name_id);
         let of_subject = || sessions::table.filter(sessions::idp_subject.eq(subject.clone()));
         let accounts: Vec<Option<AccountId>> = of_subject().select(sessions::account_id).distinct().load(c)?;
-        for account in accounts.into_iter().flatten() {
-            crate::identity::account::lock(c, account, true)?;
-        }
+        crate::identity::account::lock(c, &accounts.into_iter().flatten().collect::<Vec<_>>(), true)?;
         diesel::delete(of_subject()).execute(c)
     })
 }
@@ -367,10 +374,28 @@ pub fn end_by_id(conn: &mut crate::db::AnyConnection, id: &str) -> QueryResult<u
         let account: Option<Option<AccountId>> =
             sessions::table.find(id).select(sessions::account_id).first(c).optional()?;
         if let Some(Some(account)) = account {
-            crate::identity::account::lock(c, account, true)?;
+            crate::identity::account::lock(c, &[account], true)?;
         }
-        diesel::delete(sessions::table.find(id)).execute(c)
+        // Where it went if it changed id meanwhile ends with it.
+        let chain = with_successors(c, id)?;
+        diesel::delete(sessions::table.filter(sessions::id.eq_any(&chain))).execute(c)
     })
+}
+
+/// `id` and the sessions it went on as, each after a change of id.
+fn with_successors(c: &mut crate::db::AnyConnection, id: &str) -> QueryResult<Vec<String>> {
+    let mut chain = vec![id.to_string()];
+    // A handful at most: a row is set aside for minutes only.
+    while chain.len() < 16 {
+        let last = chain.last().map(String::as_str).unwrap_or_default();
+        let next: Option<Option<String>> =
+            sessions::table.find(last).select(sessions::successor).first(c).optional()?;
+        match next.flatten() {
+            Some(n) if !chain.contains(&n) => chain.push(n),
+            _ => break,
+        }
+    }
+    Ok(chain)
 }
 
 /// What creating a session came to.
@@ -386,24 +411,31 @@ enum Created {
 /// posted after expiry is kept for the person it belonged to, and for no one
 /// else who signs in on that browser (`auth::kept_forms`).
 pub const EXPIRED_KEPT_HOURS: i64 = 24;
+/// How long a row set aside by a change of id stays (an ending of the old
+/// id finds where it went).
+const SET_ASIDE_KEPT_MINUTES: i64 = 10;
 
 /// Removes the sessions past their deadline (the scheduled clean-ups).
 pub fn delete_expired(conn: &mut crate::db::AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
     let before = now - Duration::hours(EXPIRED_KEPT_HOURS);
-    diesel::delete(sessions::table.filter(sessions::expires_at.le(before))).execute(conn)
+    let expired = diesel::delete(sessions::table.filter(sessions::expires_at.le(before))).execute(conn)?;
+    // Rows set aside by a change of id, once no ending can still be racing it.
+    let set_aside = now - Duration::minutes(SET_ASIDE_KEPT_MINUTES);
+    let rotated = sessions::table.filter(sessions::rotated.eq(true)).filter(sessions::expires_at.le(set_aside));
+    Ok(expired + diesel::delete(rotated).execute(conn)?)
 }
 
 /// Whose session `id` is or was (expired but not yet removed): `Ok(None)` for
 /// no such session, `Ok(Some(None))` for a session nobody signed in to.
 pub fn owner_of(conn: &mut crate::db::AnyConnection, id: &str) -> QueryResult<Option<Option<AccountId>>> {
-    sessions::table.find(id).select(sessions::account_id).first(conn).optional()
+    sessions::table.find(id).filter(sessions::rotated.eq(false)).select(sessions::account_id).first(conn).optional()
 }
 
 /// Ends every session of an account (a step-up by someone else); the
 /// OpenID Connect grants they held, to revoke.
 pub fn end_account_sessions(conn: &mut crate::db::AnyConnection, account_id: AccountId) -> QueryResult<Vec<OidcGrant>> {
     conn.transaction(|c| {
-        crate::identity::account::lock(c, account_id, true)?;
+        crate::identity::account::lock(c, &[account_id], true)?;
         let of_account = sessions::table.filter(sessions::account_id.eq(account_id));
         let data: Vec<String> = of_account.select(sessions::data).load(c)?;
         diesel::delete(of_account).execute(c)?;
@@ -473,16 +505,15 @@ pub fn end_session(
     reference_of: &str,
 ) -> QueryResult<Option<Option<OidcGrant>>> {
     conn.transaction(|c| {
-        crate::identity::account::lock(c, account_id, true)?;
-        let rows: Vec<(String, String)> = sessions::table
-            .filter(sessions::account_id.eq(account_id))
-            .select((sessions::id, sessions::data))
-            .load(c)?;
-        let Some((id, data)) = rows.into_iter().find(|(id, _)| reference(id) == reference_of) else { return Ok(None) };
-        match diesel::delete(sessions::table.find(id)).execute(c)? {
-            1 => Ok(Some(grant_of(&data))),
-            _ => Ok(None),
-        }
+        crate::identity::account::lock(c, &[account_id], true)?;
+        let ids: Vec<String> =
+            sessions::table.filter(sessions::account_id.eq(account_id)).select(sessions::id).load(c)?;
+        let Some(id) = ids.into_iter().find(|id| reference(id) == reference_of) else { return Ok(None) };
+        // If it changed id since it was listed, where it went is what ends.
+        let chain = with_successors(c, &id)?;
+        let data: Vec<String> = sessions::table.filter(sessions::id.eq_any(&chain)).select(sessions::data).load(c)?;
+        diesel::delete(sessions::table.filter(sessions::id.eq_any(&chain))).execute(c)?;
+        Ok(Some(grants_of(data.iter().map(String::as_str)).into_iter().next()))
     })
 }
 
@@ -494,10 +525,12 @@ pub fn end_other_sessions(
     keep: &str,
 ) -> QueryResult<(usize, Vec<OidcGrant>)> {
     conn.transaction(|c| {
-        crate::identity::account::lock(c, account_id, true)?;
-        let others = sessions::table.filter(sessions::account_id.eq(account_id)).filter(sessions::id.ne(keep));
-        let data: Vec<(String, bool)> = others.select((sessions::data, sessions::rotated)).load(c)?;
-        diesel::delete(others).execute(c)?;
+        crate::identity::account::lock(c, &[account_id], true)?;
+        // This session, and where it went if it changed id meanwhile.
+        let kept = with_successors(c, keep)?;
+        let others = || sessions::table.filter(sessions::account_id.eq(account_id)).filter(sessions::id.ne_all(&kept));
+        let data: Vec<(String, bool)> = others().select((sessions::data, sessions::rotated)).load(c)?;
+        diesel::delete(others()).execute(c)?;
         // Rows set aside by a change of id are not sessions the person had.
         let ended = data.iter().filter(|(_, rotated)| !rotated).count();
         Ok((ended, grants_of(data.iter().map(|(d, _)| d.as_str()))))
