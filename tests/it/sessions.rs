@@ -152,6 +152,15 @@ mod saved_together {
         record.id
     }
 
+    /// A signed-in session's record as stored (to create more sessions of
+    /// the person from: one sign-in, more would be throttled).
+    async fn signed_in_data(app: &TestApp, store: &DieselStore) -> Record {
+        let b = crate::common::saml::signed_in(app, "spid", servizi_lavoro::kernel::Level::L2, None).await;
+        let mut record = read(store, &b.cookies["sl_session"].parse().expect("an id")).await;
+        record.data.retain(|k, _| !k.starts_with('~'));
+        record
+    }
+
     async fn account_of(record: &Record) -> servizi_lavoro::kernel::AccountId {
         servizi_lavoro::auth::session::principal_of(&record.data).expect("signed in").actor.account_id
     }
@@ -202,9 +211,7 @@ mod saved_together {
         use servizi_lavoro::auth::session as s;
         let app = TestApp::new();
         let store = store_of(&app);
-        let b = crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, None).await;
-        let mut template = read(&store, &b.cookies["sl_session"].parse().expect("an id")).await;
-        template.data.retain(|k, _| !k.starts_with('~'));
+        let template = signed_in_data(&app, &store).await;
         let account = account_of(&template).await;
         let session = |store: DieselStore, template: Record| async move {
             let mut r = template;
@@ -248,9 +255,7 @@ mod saved_together {
     async fn ending_and_changing_id_at_the_same_instant_leave_no_session() {
         let app = TestApp::new();
         let store = store_of(&app);
-        let b = crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, None).await;
-        let mut signed_in = read(&store, &b.cookies["sl_session"].parse().expect("an id")).await;
-        signed_in.data.retain(|k, _| !k.starts_with('~'));
+        let signed_in = signed_in_data(&app, &store).await;
         for _ in 0..40 {
             // Another session of the person (one sign-in: more would be throttled).
             let mut another = signed_in.clone();
