@@ -89,15 +89,21 @@ fn quoted(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// The messages of the INBOX at `url` (`imaps://user:password@host/`) not
-/// seen before; taking them marks them seen.
-pub fn take_unseen(url: &str) -> Result<Vec<Vec<u8>>, ImapError> {
+/// A session on the INBOX at `url` (`imaps://user:password@host/`).
+fn inbox(url: &str) -> Result<Session, ImapError> {
     let url = url::Url::parse(url).map_err(|e| ImapError::Address(e.to_string()))?;
     let user = urlencoding_decode(url.username());
     let password = urlencoding_decode(url.password().unwrap_or_default());
     let mut s = Session::open(&url)?;
     s.command(&format!("LOGIN {} {}", quoted(&user), quoted(&password)))?;
     s.command("SELECT INBOX")?;
+    Ok(s)
+}
+
+/// The messages of the INBOX at `url` not seen before, with their UIDs;
+/// reading them does not mark them seen ([`mark_seen`] does, once they are kept).
+pub fn unseen(url: &str) -> Result<Vec<(u32, Vec<u8>)>, ImapError> {
+    let mut s = inbox(url)?;
     let found = s.command("UID SEARCH UNSEEN")?;
     let uids: Vec<u32> = found
         .iter()
@@ -106,12 +112,24 @@ pub fn take_unseen(url: &str) -> Result<Vec<Vec<u8>>, ImapError> {
         .collect();
     let mut messages = Vec::new();
     for uid in uids {
-        let fetched = s.command(&format!("UID FETCH {uid} BODY[]"))?;
-        messages.extend(fetched.into_iter().map(|(_, body)| body).filter(|b| !b.is_empty()));
+        let fetched = s.command(&format!("UID FETCH {uid} BODY.PEEK[]"))?;
+        messages.extend(fetched.into_iter().map(|(_, body)| body).filter(|b| !b.is_empty()).map(|b| (uid, b)));
     }
     // Polite, not needed: the messages are read.
     drop(s.command("LOGOUT"));
     Ok(messages)
+}
+
+/// Marks the messages `uids` of the INBOX at `url` seen.
+pub fn mark_seen(url: &str, uids: &[u32]) -> Result<(), ImapError> {
+    if uids.is_empty() {
+        return Ok(());
+    }
+    let mut s = inbox(url)?;
+    let set: Vec<String> = uids.iter().map(u32::to_string).collect();
+    s.command(&format!("UID STORE {} +FLAGS.SILENT (\\Seen)", set.join(",")))?;
+    drop(s.command("LOGOUT"));
+    Ok(())
 }
 
 fn urlencoding_decode(s: &str) -> String {
@@ -124,7 +142,7 @@ fn urlencoding_decode(s: &str) -> String {
 mod tests {
     #[test]
     fn only_tls_leaves_this_machine() {
-        let refused = super::take_unseen("imap://user:pw@mail.example.it/").unwrap_err();
+        let refused = super::unseen("imap://user:pw@mail.example.it/").unwrap_err();
         assert!(refused.to_string().contains("imaps://"), "{refused}");
         assert_eq!(super::quoted("a\"b"), "\"a\\\"b\"");
     }

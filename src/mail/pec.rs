@@ -178,9 +178,11 @@ pub fn parse(signed: &[u8]) -> Option<Receipt> {
     Some(Receipt { kind, message_id, recipient: text("consegna"), at, identifier: text("identificativo")? })
 }
 
-/// The Ministry's PEC mailbox: the receipts not taken yet.
+/// The Ministry's PEC mailbox: the messages not taken yet (with an id of
+/// the mailbox's), marked taken once kept.
 pub trait PecMailbox: Send + Sync {
-    fn take(&self) -> Result<Vec<Vec<u8>>, super::imap::ImapError>;
+    fn unseen(&self) -> Result<Vec<(u32, Vec<u8>)>, super::imap::ImapError>;
+    fn mark_seen(&self, ids: &[u32]) -> Result<(), super::imap::ImapError>;
 }
 
 /// The mailbox over IMAP (`SL_PEC_IMAP_URL`).
@@ -189,8 +191,12 @@ pub struct ImapMailbox {
 }
 
 impl PecMailbox for ImapMailbox {
-    fn take(&self) -> Result<Vec<Vec<u8>>, super::imap::ImapError> {
-        super::imap::take_unseen(&self.url)
+    fn unseen(&self) -> Result<Vec<(u32, Vec<u8>)>, super::imap::ImapError> {
+        super::imap::unseen(&self.url)
+    }
+
+    fn mark_seen(&self, ids: &[u32]) -> Result<(), super::imap::ImapError> {
+        super::imap::mark_seen(&self.url, ids)
     }
 }
 
@@ -268,28 +274,37 @@ pub fn original(
 }
 
 /// Takes the new receipts from `mailbox` and keeps those their provider
-/// signed (off the async threads).
+/// signed (off the async threads). A message is marked taken only once kept
+/// (or found no receipt): a database error, or a receipt no listed provider
+/// signed, leaves it to the next pass (a renewed list may trust it).
 pub async fn collect(
     pool: &crate::db::DbPool,
     mailbox: std::sync::Arc<dyn PecMailbox>,
     trust: std::sync::Arc<Trust>,
     now: NaiveDateTime,
 ) -> Result<usize, crate::error::AppError> {
-    let receipts = tokio::task::spawn_blocking(move || {
-        let raw = mailbox.take()?;
-        let mut receipts = Vec::new();
+    let reading = mailbox.clone();
+    let (receipts, done) = tokio::task::spawn_blocking(move || {
+        let raw = reading.unseen()?;
+        let (mut receipts, mut done) = (Vec::new(), Vec::new());
         let (mut others, mut untrusted) = (0_usize, 0_u64);
-        for message in &raw {
-            match trust.verify(message) {
-                Ok(signed) => match parse(&signed) {
-                    Some(r) => receipts.push((r, message.clone())),
-                    None => others += 1,
-                },
+        for (id, message) in raw {
+            match trust.verify(&message) {
+                Ok(signed) => {
+                    match parse(&signed) {
+                        Some(r) => receipts.push((r, as_sent(&message))),
+                        None => others += 1,
+                    }
+                    done.push(id);
+                }
                 // Ordinary mail (and anomalies) in the mailbox: no receipt.
-                Err(Untrusted::NotSigned) => others += 1,
+                Err(Untrusted::NotSigned) => {
+                    others += 1;
+                    done.push(id);
+                }
                 Err(e @ Untrusted::Invalid(_)) => {
                     untrusted += 1;
-                    tracing::warn!(error = %e, "PEC mailbox: a signed message no trusted provider signed, ignored");
+                    tracing::warn!(error = %e, "PEC mailbox: a signed message no listed provider signed, left unread");
                 }
             }
         }
@@ -299,12 +314,40 @@ pub async fn collect(
         if untrusted > 0 {
             metrics::counter!("sl_pec_untrusted_total").increment(untrusted);
         }
-        Ok::<_, super::imap::ImapError>(receipts)
+        Ok::<_, super::imap::ImapError>((receipts, done))
     })
     .await
     .map_err(|e| crate::error::AppError::other("reading the PEC mailbox", e))?
     .map_err(|e| crate::error::AppError::other("reading the PEC mailbox", e))?;
-    Ok(crate::db::with_conn(pool, move |c| store(c, &receipts, now)).await?)
+    let new = crate::db::with_conn(pool, move |c| store(c, &receipts, now)).await?;
+    tokio::task::spawn_blocking(move || mailbox.mark_seen(&done))
+        .await
+        .map_err(|e| crate::error::AppError::other("marking the PEC mailbox's messages read", e))?
+        .map_err(|e| crate::error::AppError::other("marking the PEC mailbox's messages read", e))?;
+    Ok(new)
+}
+
+/// A receipt as its provider sent it: without the header fields the
+/// Ministry's own mail servers added on arrival (their names and routes).
+fn as_sent(raw: &[u8]) -> Vec<u8> {
+    const ARRIVAL: [&str; 4] = ["received", "return-path", "delivered-to", "x-original-to"];
+    let text = String::from_utf8_lossy(raw);
+    let head_end = [("\r\n\r\n", 2), ("\n\n", 1)].iter().filter_map(|(s, n)| text.find(s).map(|i| i + n)).min();
+    let Some(head_end) = head_end else { return raw.to_vec() };
+    let mut out = String::with_capacity(raw.len());
+    let mut dropping = false;
+    for line in text[..head_end].split_inclusive('\n') {
+        if !line.starts_with([' ', '\t']) {
+            let name = line.split(':').next().unwrap_or_default().trim().to_ascii_lowercase();
+            dropping = ARRIVAL.contains(&name.as_str());
+        }
+        if !dropping {
+            out.push_str(line);
+        }
+    }
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(&raw[head_end..]);
+    bytes
 }
 
 #[cfg(test)]
@@ -330,6 +373,20 @@ mod tests {
         assert_eq!(r.recipient.as_deref(), Some("azienda@pec.example.it"));
         assert_eq!(r.at.to_string(), "2026-12-02 09:15:03");
         assert!(parse(b"Subject: hello\r\n\r\nnot a receipt").is_none());
+    }
+
+    #[test]
+    fn a_receipt_is_kept_without_what_the_ministrys_servers_added() {
+        let raw =
+            "Return-Path: <posta-certificata@pec.gestore.example>\r\nDelivered-To: ministero@pec.lavoro.example.it\r\n\
+                   Received: from mx.interno (10.0.0.1)\r\n\tby imap.interno; Wed, 2 Dec 2026 10:15:09 +0100\r\n\
+                   From: posta-certificata@pec.gestore.example\r\nX-Ricevuta: avvenuta-consegna\r\n\r\n\
+                   Received: in the body stays\r\n";
+        let kept = String::from_utf8(super::as_sent(raw.as_bytes())).expect("text");
+        assert_eq!(
+            kept,
+            "From: posta-certificata@pec.gestore.example\r\nX-Ricevuta: avvenuta-consegna\r\n\r\nReceived: in the body stays\r\n"
+        );
     }
 
     /// Ordinary PEC mail: the provider's envelope (its `daticert.xml` says

@@ -134,4 +134,11 @@ async fn receipts_are_read_over_imap_shown_and_a_missing_delivery_is_told_to_the
     assert_eq!(receipts::alert_undelivered(&app.state).await.expect("alerts"), 0, "once");
     let told = crate::foreign_user::mail_containing(&app, "manca la ricevuta di consegna PEC").await;
     assert!(told.contains("mario.rossi@example.org") && told.contains(&itl.recipient), "{told}");
+
+    // A receipt no listed provider signed was left unread, not thrown away:
+    // once its provider is on the list, the next pass keeps it.
+    mailbox.trust_also(&forger);
+    let now = app.state.clock.now();
+    assert_eq!(pec::collect(&app.state.pool, mb(), trust(), now).await.expect("read"), 1);
+    assert_eq!(pec::collect(&app.state.pool, mb(), trust(), now).await.expect("read"), 0, "and only once");
 }
