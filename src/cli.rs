@@ -510,7 +510,7 @@ async fn itl(config: Config, cmd: ItlCommand) -> CliResult {
                     Ok(Some(format!("{} ({})", office.name, provinces.join(", "))))
                 }
                 None => {
-                    crate::identity::roles::remove_itl(&mut conn, &c2)?;
+                    crate::identity::roles::remove_itl(&mut conn, &c2, crate::kernel::Clock::system().now())?;
                     Ok(None)
                 }
             }
@@ -708,11 +708,11 @@ async fn operators(config: Config, cmd: OperatorsCommand) -> CliResult {
     let changed = tokio::task::spawn_blocking(move || -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
         let pool = crate::db::connect(&url, 1)?;
         let mut conn = pool.get()?;
+        let now = crate::kernel::Clock::system().now();
         Ok(if add {
-            let now = crate::kernel::Clock::system().now();
             crate::identity::roles::add(&mut conn, &c2, now)?
         } else {
-            crate::identity::roles::remove(&mut conn, &c2)?
+            crate::identity::roles::remove(&mut conn, &c2, now)?
         })
     })
     .await??;

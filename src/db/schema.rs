@@ -35,6 +35,7 @@ diesel::table! {
         date_of_birth -> Nullable<Date>,
         email -> Nullable<Text>,
         created_at -> Timestamp,
+        sessions_ended_at -> Nullable<Timestamp>,
     }
 }
 

@@ -251,7 +251,7 @@ fn store_password(
             .first(c)
             .optional()?;
         if let Some(id) = account {
-            crate::identity::account::end_sessions_of(c, &[id])?;
+            crate::identity::account::end_sessions_of(c, &[id], now)?;
         }
         let lang = Lang::parse(&user.lang).unwrap_or_default();
         let keys = ("mail-password-changed-subject", "mail-password-changed-body");

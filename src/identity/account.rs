@@ -24,7 +24,8 @@ impl IdKind {
     }
 }
 
-#[derive(Clone, Debug, Queryable, Serialize, Deserialize)]
+#[derive(Clone, Debug, Queryable, Selectable, Serialize, Deserialize)]
+#[diesel(table_name = a)]
 pub struct Account {
     pub id: AccountId,
     pub id_kind: String,
@@ -137,7 +138,7 @@ fn sign_in_once(
                 s::protocol.eq(how.protocol.code()),
             ))
             .execute(c)?;
-        let account = a::table.find(id).first::<Account>(c)?;
+        let account = a::table.find(id).select(Account::as_select()).first(c)?;
         Ok((account, previous))
     })
 }
@@ -260,11 +261,26 @@ pub fn lock(c: &mut AnyConnection, accounts: &[AccountId], exclusive: bool) -> Q
     Ok(())
 }
 
+/// Notes that every session of these accounts ended `now` (under their
+/// lock): a sign-in authenticated before then and still on its way creates
+/// no session afterwards (see [`ended_after`]).
+pub fn sessions_ended(c: &mut AnyConnection, accounts: &[AccountId], now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(a::table.filter(a::id.eq_any(accounts))).set(a::sessions_ended_at.eq(now)).execute(c).map(|_| ())
+}
+
+/// Whether the account's sessions were all ended after `authenticated`.
+pub fn ended_after(c: &mut AnyConnection, account: AccountId, authenticated: NaiveDateTime) -> QueryResult<bool> {
+    let ended: Option<Option<NaiveDateTime>> =
+        a::table.find(account).select(a::sessions_ended_at).first(c).optional()?;
+    Ok(ended.flatten().is_some_and(|at| at > authenticated))
+}
+
 /// Ends every session of these accounts (a password changed, a role
 /// removed); returns how many were ended.
-pub fn end_sessions_of(conn: &mut AnyConnection, accounts: &[AccountId]) -> QueryResult<usize> {
+pub fn end_sessions_of(conn: &mut AnyConnection, accounts: &[AccountId], now: NaiveDateTime) -> QueryResult<usize> {
     conn.transaction(|c| {
         lock(c, accounts, true)?;
+        sessions_ended(c, accounts, now)?;
         diesel::delete(sessions::table.filter(sessions::account_id.eq_any(accounts))).execute(c)
     })
 }

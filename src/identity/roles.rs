@@ -20,22 +20,22 @@ pub fn add(conn: &mut AnyConnection, codice_fiscale: &str, now: chrono::NaiveDat
 
 /// Takes the role away and ends the sessions of the accounts with that
 /// codice fiscale, so it takes effect at once.
-pub fn remove(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<bool> {
+pub fn remove(conn: &mut AnyConnection, codice_fiscale: &str, now: chrono::NaiveDateTime) -> QueryResult<bool> {
     conn.transaction(|c| {
         let removed = diesel::delete(o::table.find(codice_fiscale)).execute(c)? > 0;
-        end_sessions(c, codice_fiscale)?;
+        end_sessions(c, codice_fiscale, now)?;
         Ok(removed)
     })
 }
 
-fn end_sessions(c: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<()> {
+fn end_sessions(c: &mut AnyConnection, codice_fiscale: &str, now: chrono::NaiveDateTime) -> QueryResult<()> {
     {
         let accounts: Vec<AccountId> = a::table
             .filter(a::id_kind.eq(super::IdKind::CodiceFiscale.code()))
             .filter(a::identifier.eq(codice_fiscale))
             .select(a::id)
             .load(c)?;
-        super::account::end_sessions_of(c, &accounts).map(|_| ())
+        super::account::end_sessions_of(c, &accounts, now).map(|_| ())
     }
 }
 
@@ -57,15 +57,15 @@ pub fn add_itl(
                 itl::added_at.eq(now),
             ))
             .execute(c)?;
-        end_sessions(c, codice_fiscale)
+        end_sessions(c, codice_fiscale, now)
     })
 }
 
 /// Takes the officer role away (their sessions end).
-pub fn remove_itl(conn: &mut AnyConnection, codice_fiscale: &str) -> QueryResult<bool> {
+pub fn remove_itl(conn: &mut AnyConnection, codice_fiscale: &str, now: chrono::NaiveDateTime) -> QueryResult<bool> {
     conn.transaction(|c| {
         let removed = diesel::delete(itl::table.find(codice_fiscale)).execute(c)? > 0;
-        end_sessions(c, codice_fiscale)?;
+        end_sessions(c, codice_fiscale, now)?;
         Ok(removed)
     })
 }

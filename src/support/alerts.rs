@@ -180,7 +180,7 @@ pub async fn report(req: PageRequest, FormData(f): FormData<TokenForm>) -> AppRe
             .optional()?;
         let Some((account, detail)) = row else { return Ok(None) };
         diesel::update(at::table.find(&h)).set(at::used_at.eq(now)).execute(c)?;
-        let grants = end_account_sessions(c, account)?;
+        let grants = end_account_sessions(c, account, now)?;
         let (given, family, email): (String, String, Option<String>) =
             a::table.find(account).select((a::given_name, a::family_name, a::email)).first(c)?;
         Ok(Some((account, detail, format!("{given} {family}"), email.unwrap_or_default(), grants)))

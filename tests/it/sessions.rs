@@ -161,6 +161,56 @@ mod saved_together {
         record
     }
 
+    /// The same session's data as authenticated `at` (one sign-in: more
+    /// would be throttled).
+    fn authenticated_at(record: &Record, at: chrono::NaiveDateTime) -> Record {
+        let mut r = record.clone();
+        let Some(Value::String(text)) = r.data.get(SESSION_KEY) else { panic!("the principal as its text") };
+        let mut principal: Value = serde_json::from_str(text).expect("json");
+        principal["actor"]["at"] = serde_json::to_value(at).expect("a time");
+        r.data.insert(SESSION_KEY.into(), Value::String(principal.to_string()));
+        r.id = Id::default();
+        r
+    }
+
+    /// A sign-in authenticated before all the account's sessions were ended
+    /// (a password changed while it checked the old one, a role removed
+    /// while it read the roles) creates no session; one authenticated
+    /// after does.
+    #[tokio::test]
+    async fn a_sign_in_authenticated_before_the_sessions_were_ended_creates_none() {
+        let (app, store, template, account) = signed_in_app().await;
+        let before = app.state.clock.now();
+        app.state.clock.advance(chrono::Duration::seconds(5));
+        end_all(&app, account).await;
+        let mut late = authenticated_at(&template, before);
+        store.create(&mut late).await.expect("answered");
+        assert!(store.load(&late.id).await.expect("loaded").is_none(), "authenticated before the ending");
+        app.state.clock.advance(chrono::Duration::seconds(1));
+        let mut fresh = authenticated_at(&template, app.state.clock.now());
+        store.create(&mut fresh).await.expect("created");
+        assert!(store.load(&fresh.id).await.expect("loaded").is_some(), "authenticated after it");
+    }
+
+    /// An app with a person signed in: its store, the session's data, the account.
+    async fn signed_in_app() -> (TestApp, DieselStore, Record, servizi_lavoro::kernel::AccountId) {
+        let app = TestApp::new();
+        let store = store_of(&app);
+        let template = signed_in_data(&app, &store).await;
+        let account = account_of(&template).await;
+        (app, store, template, account)
+    }
+
+    /// Ends every session of `account` now (as a password change does).
+    async fn end_all(app: &TestApp, account: servizi_lavoro::kernel::AccountId) {
+        let now = app.state.clock.now();
+        servizi_lavoro::db::with_conn(&app.state.pool, move |c| {
+            servizi_lavoro::auth::session::end_account_sessions(c, account, now)
+        })
+        .await
+        .expect("ended");
+    }
+
     async fn account_of(record: &Record) -> servizi_lavoro::kernel::AccountId {
         servizi_lavoro::auth::session::principal_of(&record.data).expect("signed in").actor.account_id
     }
@@ -186,16 +236,13 @@ mod saved_together {
         let id: Id = b.cookies["sl_session"].parse().expect("an id");
         let rotating = read(&store, &id).await;
         let account = account_of(&rotating).await;
-        servizi_lavoro::db::with_conn(&app.state.pool, move |c| {
-            servizi_lavoro::auth::session::end_account_sessions(c, account)
-        })
-        .await
-        .expect("ended");
+        end_all(&app, account).await;
         let new = carried_on(&store, rotating).await;
         assert!(store.load(&new).await.expect("loaded").is_none(), "an ended session stays ended");
         assert_eq!(sessions_of(&app, account).await, 0);
 
         // Not ended: carried on, and the old id no longer reads.
+        app.state.clock.advance(chrono::Duration::seconds(1));
         let b = crate::common::saml::signed_in(&app, "spid", servizi_lavoro::kernel::Level::L2, None).await;
         let id: Id = b.cookies["sl_session"].parse().expect("an id");
         let new = carried_on(&store, read(&store, &id).await).await;
@@ -209,10 +256,7 @@ mod saved_together {
     #[tokio::test]
     async fn an_ending_through_the_old_id_follows_the_session_to_its_new_one() {
         use servizi_lavoro::auth::session as s;
-        let app = TestApp::new();
-        let store = store_of(&app);
-        let template = signed_in_data(&app, &store).await;
-        let account = account_of(&template).await;
+        let (app, store, template, account) = signed_in_app().await;
         let session = |store: DieselStore, template: Record| async move {
             let mut r = template;
             store.create(&mut r).await.expect("created");
@@ -257,15 +301,16 @@ mod saved_together {
         let store = store_of(&app);
         let signed_in = signed_in_data(&app, &store).await;
         for _ in 0..40 {
-            // Another session of the person (one sign-in: more would be throttled).
-            let mut another = signed_in.clone();
+            // Another session of the person, authenticated after the last ending.
+            app.state.clock.advance(chrono::Duration::seconds(1));
+            let mut another = authenticated_at(&signed_in, app.state.clock.now());
             store.create(&mut another).await.expect("created");
             let rotating = read(&store, &another.id).await;
             let account = account_of(&rotating).await;
-            let pool = app.state.pool.clone();
+            let (pool, now) = (app.state.pool.clone(), app.state.clock.now());
             let end = tokio::spawn(async move {
                 servizi_lavoro::db::with_conn(&pool, move |c| {
-                    servizi_lavoro::auth::session::end_account_sessions(c, account)
+                    servizi_lavoro::auth::session::end_account_sessions(c, account, now)
                 })
                 .await
                 .expect("ended")

@@ -219,6 +219,7 @@ impl SessionStore for DieselStore {
     /// another device, by a password change) is not brought back.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         let from = record.data.get(FROM_KEY).and_then(|v| v.as_str()).map(str::to_string);
+        let authenticated = super::principal_of(&record.data).map(|p| p.actor.at);
         // Ids are 128 random bits; a collision is practically impossible, but
         // an insert that fails on one is cheaper than trusting that.
         loop {
@@ -228,10 +229,16 @@ impl SessionStore for DieselStore {
                 if sessions::table.find(&row.id).count().get_result::<i64>(c)? > 0 {
                     return Ok(Created::Taken);
                 }
-                if let Some(old) = &from {
-                    if let Some(account) = row.account_id {
-                        crate::identity::account::lock(c, &[account], false)?;
+                if let Some(account) = row.account_id {
+                    crate::identity::account::lock(c, &[account], false)?;
+                    // Authenticated before all its sessions were ended: none.
+                    if let Some(at) = authenticated {
+                        if crate::identity::account::ended_after(c, account, at)? {
+                            return Ok(Created::Ended);
+                        }
                     }
+                }
+                if let Some(old) = &from {
                     // Set aside for good: nothing of it kept but where it went.
                     let there = diesel::update(sessions::table.find(old))
                         .set((
@@ -433,9 +440,14 @@ pub fn owner_of(conn: &mut crate::db::AnyConnection, id: &str) -> QueryResult<Op
 
 /// Ends every session of an account (a step-up by someone else); the
 /// OpenID Connect grants they held, to revoke.
-pub fn end_account_sessions(conn: &mut crate::db::AnyConnection, account_id: AccountId) -> QueryResult<Vec<OidcGrant>> {
+pub fn end_account_sessions(
+    conn: &mut crate::db::AnyConnection,
+    account_id: AccountId,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<OidcGrant>> {
     conn.transaction(|c| {
         crate::identity::account::lock(c, &[account_id], true)?;
+        crate::identity::account::sessions_ended(c, &[account_id], now)?;
         let of_account = sessions::table.filter(sessions::account_id.eq(account_id));
         let data: Vec<String> = of_account.select(sessions::data).load(c)?;
         diesel::delete(of_account).execute(c)?;

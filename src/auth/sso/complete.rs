@@ -51,7 +51,9 @@ pub async fn sign_in(page: &PageRequest, session: &Session, v: Vouched) -> AppRe
     let before = current.as_ref().map(|p| p.actor.account_id).or(v.initiator);
     if let Some(before) = before.filter(|b| *b != account.id) {
         crate::auth::session::end(session, &state.pool).await?;
-        let grants = with_conn(&state.pool, move |c| crate::auth::session::end_account_sessions(c, before)).await?;
+        let now = state.clock.now();
+        let grants =
+            with_conn(&state.pool, move |c| crate::auth::session::end_account_sessions(c, before, now)).await?;
         crate::auth::session::revoke_grants(&state, grants).await;
         tracing::warn!(%before, after = %account.id, "step-up by another person: sessions ended");
         metrics::counter!("acs_refusals_total", "reason" => "signin-other-person").increment(1);
