@@ -65,28 +65,26 @@ impl Permit {
         self.action == action && self.resource == resource.code()
     }
 
-    /// Whether this permit allows `action` on the module with `code` (who
-    /// it concerns was weighed when the permit was given).
-    pub fn covers_resignation(&self, action: Action, code: &str) -> bool {
-        self.action == action && self.resource == Resource::resignation_code(code)
-    }
-
     /// The same as a database error, for data functions: a programming error.
     pub fn require(&self, action: Action, resource: &Resource) -> Result<(), diesel::result::Error> {
-        if self.covers(action, resource) {
-            Ok(())
-        } else {
-            Err(diesel::result::Error::QueryBuilderError(
-                format!(
-                    "a permit for {} {} used for {} {}",
-                    self.action.code(),
-                    self.resource,
-                    action.code(),
-                    resource.code()
-                )
-                .into(),
-            ))
+        self.require_code(action, &resource.code())
+    }
+
+    /// [`Permit::require`] for the module with `code`, where the data
+    /// function knows only the code (who it concerns was weighed when the
+    /// permit was given).
+    pub fn require_resignation(&self, action: Action, code: &str) -> Result<(), diesel::result::Error> {
+        self.require_code(action, &Resource::resignation_code(code))
+    }
+
+    fn require_code(&self, action: Action, resource: &str) -> Result<(), diesel::result::Error> {
+        if self.action == action && self.resource == resource {
+            return Ok(());
         }
+        Err(diesel::result::Error::QueryBuilderError(
+            format!("a permit for {} {} used for {} {resource}", self.action.code(), self.resource, action.code())
+                .into(),
+        ))
     }
 
     /// The account that acts under this permit.

@@ -90,9 +90,7 @@ pub fn signed(
     code: &str,
     reference: &str,
 ) -> QueryResult<Option<(ReceiptKind, Vec<u8>)>> {
-    if !permit.covers_resignation(Action::View, code) {
-        return Err(diesel::result::Error::QueryBuilderError(format!("no permit to see module {code}").into()));
-    }
+    permit.require_resignation(Action::View, code)?;
     let messages: Vec<String> = o::table
         .filter(o::idempotency_key.like(format!("{}%", super::deliver::key_prefix(code))))
         .select(o::message_id)

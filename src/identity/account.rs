@@ -264,7 +264,7 @@ pub fn lock(c: &mut AnyConnection, accounts: &[AccountId], exclusive: bool) -> Q
 /// Notes that every session of these accounts ended `now` (under their
 /// lock): a sign-in authenticated before then and still on its way creates
 /// no session afterwards (see [`ended_after`]).
-pub fn sessions_ended(c: &mut AnyConnection, accounts: &[AccountId], now: NaiveDateTime) -> QueryResult<()> {
+fn sessions_ended(c: &mut AnyConnection, accounts: &[AccountId], now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(a::table.filter(a::id.eq_any(accounts))).set(a::sessions_ended_at.eq(now)).execute(c).map(|_| ())
 }
 
@@ -276,11 +276,18 @@ pub fn ended_after(c: &mut AnyConnection, account: AccountId, authenticated: Nai
 }
 
 /// Ends every session of these accounts (a password changed, a role
-/// removed); returns how many were ended.
-pub fn end_sessions_of(conn: &mut AnyConnection, accounts: &[AccountId], now: NaiveDateTime) -> QueryResult<usize> {
+/// removed, a sign-in disowned); returns what the ended sessions held.
+pub fn end_sessions_of(
+    conn: &mut AnyConnection,
+    accounts: &[AccountId],
+    now: NaiveDateTime,
+) -> QueryResult<Vec<String>> {
     conn.transaction(|c| {
         lock(c, accounts, true)?;
         sessions_ended(c, accounts, now)?;
-        diesel::delete(sessions::table.filter(sessions::account_id.eq_any(accounts))).execute(c)
+        let of_accounts = || sessions::table.filter(sessions::account_id.eq_any(accounts));
+        let data = of_accounts().select(sessions::data).load(c)?;
+        diesel::delete(of_accounts()).execute(c)?;
+        Ok(data)
     })
 }

@@ -69,11 +69,20 @@ pub struct Receipt {
     pub identifier: String,
 }
 
+/// Where an entity's header block ends (after its last line's line end)
+/// and its body begins (after the blank line); `None` without a blank line.
+fn split_head(raw: &[u8]) -> Option<(usize, usize)> {
+    [&b"\r\n\r\n"[..], &b"\n\n"[..]]
+        .into_iter()
+        .filter_map(|blank| raw.windows(blank.len()).position(|w| w == blank).map(|i| (i, blank.len())))
+        .min()
+        .map(|(i, n)| (i + n / 2, i + n))
+}
+
 /// An entity's header lines (unfolded) and its body.
 fn entity(text: &str) -> (Vec<String>, &str) {
-    let end = [("\r\n\r\n", 4), ("\n\n", 2)].iter().filter_map(|(s, n)| text.find(s).map(|i| (i, *n))).min();
-    let (head, body) = match end {
-        Some((i, n)) => (&text[..i], &text[i + n..]),
+    let (head, body) = match split_head(text.as_bytes()) {
+        Some((head, body)) => (&text[..head], &text[body..]),
         None => (text, ""),
     };
     let mut lines: Vec<String> = Vec::new();
@@ -330,24 +339,21 @@ pub async fn collect(
 /// A receipt as its provider sent it: without the header fields the
 /// Ministry's own mail servers added on arrival (their names and routes).
 fn as_sent(raw: &[u8]) -> Vec<u8> {
-    const ARRIVAL: [&str; 4] = ["received", "return-path", "delivered-to", "x-original-to"];
-    let text = String::from_utf8_lossy(raw);
-    let head_end = [("\r\n\r\n", 2), ("\n\n", 1)].iter().filter_map(|(s, n)| text.find(s).map(|i| i + n)).min();
-    let Some(head_end) = head_end else { return raw.to_vec() };
-    let mut out = String::with_capacity(raw.len());
+    const ARRIVAL: [&[u8]; 4] = [b"received", b"return-path", b"delivered-to", b"x-original-to"];
+    let Some((head_end, _)) = split_head(raw) else { return raw.to_vec() };
+    let mut out = Vec::with_capacity(raw.len());
     let mut dropping = false;
-    for line in text[..head_end].split_inclusive('\n') {
-        if !line.starts_with([' ', '\t']) {
-            let name = line.split(':').next().unwrap_or_default().trim().to_ascii_lowercase();
-            dropping = ARRIVAL.contains(&name.as_str());
+    for line in raw[..head_end].split_inclusive(|b| *b == b'\n') {
+        if !line.starts_with(b" ") && !line.starts_with(b"\t") {
+            let name = line.split(|b| *b == b':').next().unwrap_or_default().trim_ascii();
+            dropping = ARRIVAL.iter().any(|a| name.eq_ignore_ascii_case(a));
         }
         if !dropping {
-            out.push_str(line);
+            out.extend_from_slice(line);
         }
     }
-    let mut bytes = out.into_bytes();
-    bytes.extend_from_slice(&raw[head_end..]);
-    bytes
+    out.extend_from_slice(&raw[head_end..]);
+    out
 }
 
 #[cfg(test)]

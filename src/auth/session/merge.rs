@@ -1,7 +1,8 @@
 //! Three-way merge of a session's data, for a save made from a version that
 //! another request has saved over since (two tabs, a page and a form sent at
 //! the same instant): what this request changed is applied to what is stored
-//! now, and what the other changed is kept.
+//! now, and what the other changed is kept; what whom the person acts for
+//! rests on is then settled ([`settle`]).
 use serde_json::Value;
 
 /// `base` is the data as this request read it, `mine` as it would save it,
@@ -26,6 +27,42 @@ pub fn three_way(base: Option<&Value>, mine: Option<&Value>, theirs: Option<&Val
         }
         _ => mine.cloned(),
     }
+}
+
+/// A session's data merged (see [`three_way`]; `None` when one of them is
+/// not an object), and settled: see [`settle`].
+pub fn session(base: &Value, mine: &Value, theirs: &Value) -> Option<serde_json::Map<String, Value>> {
+    let Some(Value::Object(mut merged)) = three_way(Some(base), Some(mine), Some(theirs)) else { return None };
+    settle(&mut merged, mine, theirs);
+    Some(merged)
+}
+
+/// What whom the person acts for rests on, after a merge: a principal that
+/// no longer reads (a merge inside one of its enums) is the later save's
+/// whole, and the check noted goes with the principal it was noted for;
+/// none stands for a principal made of both saves.
+fn settle(merged: &mut serde_json::Map<String, Value>, mine: &Value, theirs: &Value) {
+    let (principal, checked) = (super::SESSION_KEY, super::CHECKED_KEY);
+    let reads = |p: &Value| {
+        super::principal_of(&std::collections::HashMap::from([(principal.to_string(), p.clone())])).is_some()
+    };
+    if let (Some(p), Some(later)) = (merged.get(principal), mine.get(principal)) {
+        if !reads(p) {
+            merged.insert(principal.to_string(), later.clone());
+        }
+    }
+    let now = merged.get(principal);
+    let noted = if now == theirs.get(principal) {
+        theirs.get(checked)
+    } else if now == mine.get(principal) {
+        mine.get(checked)
+    } else {
+        None
+    };
+    match noted.cloned() {
+        Some(n) => merged.insert(checked.to_string(), n),
+        None => merged.remove(checked),
+    };
 }
 
 #[cfg(test)]

@@ -84,38 +84,6 @@ const FROM_KEY: &str = "~from";
 /// of the same session in the few milliseconds since the last try).
 const MERGE_ATTEMPTS: usize = 10;
 
-/// What whom the person acts for rests on, after a merge: a principal that
-/// no longer reads (a merge inside one of its enums) is the later save's
-/// whole, and the check noted goes with the principal it was noted for;
-/// none stands for a principal made of both saves.
-fn settle(
-    merged: &mut serde_json::Map<String, serde_json::Value>,
-    mine: &serde_json::Value,
-    theirs: &serde_json::Value,
-) {
-    let (principal, checked) = (super::SESSION_KEY, super::CHECKED_KEY);
-    let reads = |p: &serde_json::Value| {
-        super::principal_of(&std::collections::HashMap::from([(principal.to_string(), p.clone())])).is_some()
-    };
-    if let (Some(p), Some(later)) = (merged.get(principal), mine.get(principal)) {
-        if !reads(p) {
-            merged.insert(principal.to_string(), later.clone());
-        }
-    }
-    let now = merged.get(principal);
-    let noted = if now == theirs.get(principal) {
-        theirs.get(checked)
-    } else if now == mine.get(principal) {
-        mine.get(checked)
-    } else {
-        None
-    };
-    match noted.cloned() {
-        Some(n) => merged.insert(checked.to_string(), n),
-        None => merged.remove(checked),
-    };
-}
-
 /// Keys the store puts in on load for the request, never stored.
 fn is_store_key(key: &str) -> bool {
     key.starts_with('~')
@@ -223,8 +191,8 @@ impl SessionStore for DieselStore {
         // Ids are 128 random bits; a collision is practically impossible, but
         // an insert that fails on one is cheaper than trusting that.
         loop {
-            let row = Row::of(record, self.clock.now(), self.lifetime)?;
-            let (from, now) = (from.clone(), self.clock.now());
+            let now = self.clock.now();
+            let (row, from) = (Row::of(record, now, self.lifetime)?, from.clone());
             let created = crate::db::transaction(&self.pool, move |c| {
                 if sessions::table.find(&row.id).count().get_result::<i64>(c)? > 0 {
                     return Ok(Created::Taken);
@@ -259,7 +227,9 @@ impl SessionStore for DieselStore {
             match created {
                 Created::Yes => return Ok(()),
                 Created::Ended => {
-                    tracing::info!("session ended while it changed id: not carried on");
+                    tracing::info!(
+                        "session ended meanwhile (or authenticated before its account's ended): not created"
+                    );
                     return Ok(());
                 }
                 Created::Taken => record.id = Id::default(),
@@ -295,12 +265,8 @@ impl SessionStore for DieselStore {
             .map_err(backend)?;
             let Some((theirs, version)) = current else { return Ok(()) };
             let theirs: serde_json::Value = serde_json::from_str(&theirs).map_err(decode)?;
-            let Some(serde_json::Value::Object(mut merged)) =
-                super::merge::three_way(Some(&base), Some(&mine), Some(&theirs))
-            else {
-                return Err(session_store::Error::Decode("a stored session is not an object".into()));
-            };
-            settle(&mut merged, &mine, &theirs);
+            let merged = super::merge::session(&base, &mine, &theirs)
+                .ok_or_else(|| session_store::Error::Decode("a stored session is not an object".into()))?;
             let merged = Record { id: record.id, data: merged.into_iter().collect(), expiry_date: record.expiry_date };
             let row = Row::of(&merged, now, self.lifetime)?;
             if with_conn(&self.pool, move |c| row.update(c, Some(version))).await.map_err(backend)? > 0 {
@@ -408,7 +374,8 @@ fn with_successors(c: &mut crate::db::AnyConnection, id: &str) -> QueryResult<Ve
 /// What creating a session came to.
 enum Created {
     Yes,
-    /// Carried on from a session ended meanwhile: nothing created.
+    /// Carried on from a session ended meanwhile, or authenticated before
+    /// all the account's sessions were ended: nothing created.
     Ended,
     /// The new id is someone else's: another one is drawn.
     Taken,
@@ -445,14 +412,8 @@ pub fn end_account_sessions(
     account_id: AccountId,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<OidcGrant>> {
-    conn.transaction(|c| {
-        crate::identity::account::lock(c, &[account_id], true)?;
-        crate::identity::account::sessions_ended(c, &[account_id], now)?;
-        let of_account = sessions::table.filter(sessions::account_id.eq(account_id));
-        let data: Vec<String> = of_account.select(sessions::data).load(c)?;
-        diesel::delete(of_account).execute(c)?;
-        Ok(grants_of(data.iter().map(String::as_str)))
-    })
+    let data = crate::identity::account::end_sessions_of(conn, &[account_id], now)?;
+    Ok(grants_of(data.iter().map(String::as_str)))
 }
 
 /// One of a person's sessions, as the sessions page lists it.
